@@ -1,0 +1,174 @@
+"""Clean text: the page boilerplate of these news sites removed, Unicode normalised, paragraphs kept.
+
+The articles come as plain text copied from news pages (vietnam.vn/de, VOV World and similar). Their
+boilerplate is line-based, so cleaning is a small set of line rules rather than an HTML extractor
+(trafilatura and jusText find nothing useful in plain text; see ``shared/notes/dependencies.md``):
+
+* image markers ``![]() |`` are dropped;
+* photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
+  ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
+* ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url`;
+* ``Kommentar (0)`` is dropped; ``Mehr zum Thema`` / ``Weiteres`` and the related headlines after them
+  are dropped;
+* the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
+* trailing bylines and stray words (at most three words, no closing punctuation) are dropped.
+
+Every dropped line is kept in :attr:`CleanArticle.removed`, so nothing is lost silently. Cleaning is
+idempotent: cleaning clean text changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["CleanArticle", "clean_article", "clean_text", "split_paragraphs"]
+
+_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
+_SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
+_COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
+_RELATED = re.compile(r"^(?:Mehr zum Thema|Weiteres)\s*:?$")
+_LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
+# A caption ends in a photo credit: "… (Foto: Anh Huyen)", "… (Quelle: VUFO)", "… Foto: Le Tinh".
+_CREDIT = re.compile(r"(?:\((?:Foto|Fotos|Quelle)\s*:[^()]{1,80}\)|(?:^|[.!?]\s)Fotos?\s*:\s*[^.!?]{1,60})$")
+_MAX_CAPTION_CHARS = 400
+_BYLINE_MAX_WORDS = 3
+_CLOSING = tuple('.!?:;"\')')
+
+_CHAR_MAP = str.maketrans(
+    {
+        "„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "‟": '"',
+        "‚": "'", "‘": "'", "’": "'", "‹": "'", "›": "'", "‛": "'",
+        "–": "-", "—": "-", "‒": "-", "−": "-", "‐": "-", "‑": "-",
+        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ",
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+    }
+)
+_SPACES = re.compile(r" {2,}")
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
+_OPENING_QUOTE_SPACE = re.compile(r"([„«(]) +")
+_CLOSING_QUOTE_SPACE = re.compile(r" +([“»])")
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    """One article after cleaning.
+
+    Attributes
+    ----------
+    text : str
+        The body, paragraphs joined by a blank line.
+    paragraphs : tuple of str
+        The body paragraphs, in order.
+    captions : tuple of str
+        Photo captions found on the page (pipes and image markers removed).
+    source_url : str or None
+        The URL of a ``Quelle: <url>`` line, if any.
+    removed : tuple of str
+        Every other line that was dropped (markers, related headlines, bylines), as found.
+    """
+
+    text: str
+    paragraphs: tuple[str, ...]
+    captions: tuple[str, ...]
+    source_url: str | None
+    removed: tuple[str, ...]
+
+
+def normalise(text: str) -> str:
+    """Normalise one piece of text: NFC, straight quotes, ASCII hyphens, tidy spaces.
+
+    Spaces just inside quotes and before punctuation ("friedliches , verantwortungsbewusstes")
+    are removed first, while the opening and closing German quotes can still be told apart.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _OPENING_QUOTE_SPACE.sub(r"\1", text)
+    text = _CLOSING_QUOTE_SPACE.sub(r"\1", text)
+    text = text.translate(_CHAR_MAP)
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _is_caption(line: str) -> bool:
+    if line.startswith("|") or line.endswith("|"):
+        return True
+    return len(line) <= _MAX_CAPTION_CHARS and _CREDIT.search(line) is not None
+
+
+def _is_byline(line: str) -> bool:
+    return len(line.split()) <= _BYLINE_MAX_WORDS and not line.endswith(_CLOSING)
+
+
+def clean_article(raw: str) -> CleanArticle:
+    """Clean one article and keep what the boilerplate says as metadata.
+
+    Parameters
+    ----------
+    raw : str
+        The article text as copied from the page (or already clean text).
+
+    Returns
+    -------
+    CleanArticle
+        Body text and paragraphs, captions, source URL and the removed lines.
+
+    Examples
+    --------
+    >>> art = clean_article("(VOVWORLD) - Ein Satz.\\n![]() |\\nBild. (Foto: VOV) |\\nQuelle: https://x.vn/a")
+    >>> art.text, art.captions, art.source_url
+    ('Ein Satz.', ('Bild. (Foto: VOV)',), 'https://x.vn/a')
+    """
+    body: list[str] = []
+    captions: list[str] = []
+    removed: list[str] = []
+    source_url: str | None = None
+    in_related = False
+    for raw_line in raw.splitlines():
+        line = normalise(raw_line)
+        if not line:
+            continue
+        source = _SOURCE.match(line)
+        if source:
+            source_url = source_url or source.group(1)
+        elif _RELATED.match(line):
+            in_related = True  # the lines after "Mehr zum Thema" are headlines of other articles
+            removed.append(line)
+        elif in_related or _IMAGE.match(line) or _COMMENTS.match(line):
+            removed.append(line)
+        elif _is_caption(line):
+            captions.append(line.strip("| ").strip())
+        else:
+            line = _LEAD_MARKER.sub("", line) if not body else line
+            body.append(line.strip("| ").strip())
+    while body and len(body) > 1 and _is_byline(body[-1]):
+        removed.insert(0, body.pop())
+    paragraphs = tuple(p for p in body if p)
+    return CleanArticle(
+        text="\n\n".join(paragraphs),
+        paragraphs=paragraphs,
+        captions=tuple(captions),
+        source_url=source_url,
+        removed=tuple(removed),
+    )
+
+
+def clean_text(raw: str) -> str:
+    """Return the clean body of an article, paragraphs joined by a blank line.
+
+    Parameters
+    ----------
+    raw : str
+        The article text as copied from the page.
+
+    Returns
+    -------
+    str
+        The body without boilerplate; ``clean_text(clean_text(x)) == clean_text(x)``.
+    """
+    return clean_article(raw).text
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split a (clean) text into its paragraphs: its non-empty lines, normalised."""
+    return [p for p in (normalise(line) for line in text.splitlines()) if p]
