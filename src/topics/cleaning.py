@@ -31,18 +31,43 @@ _COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
 _RELATED = re.compile(r"^(?:Mehr zum Thema|Weiteres)\s*:?$")
 _LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
 # A caption ends in a photo credit: "… (Foto: Anh Huyen)", "… (Quelle: VUFO)", "… Foto: Le Tinh".
-_CREDIT = re.compile(r"(?:\((?:Foto|Fotos|Quelle)\s*:[^()]{1,80}\)|(?:^|[.!?]\s)Fotos?\s*:\s*[^.!?]{1,60})$")
+_CREDIT = re.compile(
+    r"(?:\((?:Foto|Fotos|Quelle)\s*:[^()]{1,80}\)|(?:^|[.!?]\s)Fotos?\s*:\s*[^.!?]{1,60})$"
+)
 _MAX_CAPTION_CHARS = 400
 _BYLINE_MAX_WORDS = 3
-_CLOSING = tuple('.!?:;"\')')
+_CLOSING = tuple(".!?:;\"')")
 
 _CHAR_MAP = str.maketrans(
     {
-        "„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "‟": '"',
-        "‚": "'", "‘": "'", "’": "'", "‹": "'", "›": "'", "‛": "'",
-        "–": "-", "—": "-", "‒": "-", "−": "-", "‐": "-", "‑": "-",
-        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ",
-        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "‟": '"',
+        "‚": "'",
+        "‘": "'",
+        "’": "'",
+        "‹": "'",
+        "›": "'",
+        "‛": "'",
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+        "\t": " ",
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
     }
 )
 _SPACES = re.compile(r" {2,}")
@@ -139,8 +164,8 @@ def clean_article(raw: str) -> CleanArticle:
         elif _is_caption(line):
             captions.append(line.strip("| ").strip())
         else:
-            line = _LEAD_MARKER.sub("", line) if not body else line
-            body.append(line.strip("| ").strip())
+            # the marker opens the lead, which may follow a headline line
+            body.append(_LEAD_MARKER.sub("", line).strip("| ").strip())
     while body and len(body) > 1 and _is_byline(body[-1]):
         removed.insert(0, body.pop())
     paragraphs = tuple(p for p in body if p)

@@ -26,7 +26,6 @@ from typing import Any, Literal, overload
 
 from topics.cleaning import clean_article
 from topics.errors import CorpusError
-from topics.labels import LABELS
 
 __all__ = [
     "Article",
@@ -151,10 +150,14 @@ class Corpus(Sequence[Article]):
     ) -> None:
         self._articles = tuple(articles)
         found = sorted({label for article in self._articles for label in article.labels})
-        self.label_set: tuple[str, ...] = tuple(label_set) if label_set is not None else tuple(found)
+        self.label_set: tuple[str, ...] = (
+            tuple(label_set) if label_set is not None else tuple(found)
+        )
         self.name = name
         if origins is None:
-            origins = [f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)]
+            origins = [
+                f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
+            ]
         _check_articles(self._articles, self.label_set, origins)
 
     @overload
@@ -241,7 +244,9 @@ class Corpus(Sequence[Article]):
         units = []
         for article, clean in zip(self._articles, self._cleaned, strict=True):
             for index, text in enumerate(_join_headings(clean.paragraphs)):
-                units.append(TextUnit(f"{article.id}#p{index}", article.id, text, article.labels, index))
+                units.append(
+                    TextUnit(f"{article.id}#p{index}", article.id, text, article.labels, index)
+                )
         return units
 
     def subset(self, indices: Iterable[int]) -> Corpus:
@@ -298,7 +303,9 @@ def _check_articles(
     seen: dict[str, str] = {}
     for article, where in zip(articles, origins, strict=True):
         if not isinstance(article.id, str) or not article.id.strip():
-            raise CorpusError(f"{where}: the id is empty; give every article a unique, non-empty id")
+            raise CorpusError(
+                f"{where}: the id is empty; give every article a unique, non-empty id"
+            )
         if article.id in seen:
             raise CorpusError(
                 f"{where}: duplicate id {article.id!r} (first at {seen[article.id]}); ids must be unique"
@@ -444,7 +451,9 @@ def _read_text(path: Path, encoding: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CorpusError(f"{path}: cannot read the file ({error.strerror}); check its permissions") from None
+        raise CorpusError(
+            f"{path}: cannot read the file ({error.strerror}); check its permissions"
+        ) from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -513,11 +522,13 @@ def _folder_articles(
         if labels_by_id is not None:
             if txt.stem not in labels_by_id:
                 raise CorpusError(
-                    f"{labels_path}: no entry for {txt.name}; add \"{txt.stem}\": [...] "
+                    f'{labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
                     "(an empty list for an article with no label)"
                 )
             labels = labels_by_id[txt.stem]
-        article = Article(txt.stem, _read_text(txt, encoding), tuple(labels), meta={"file": txt.name})
+        article = Article(
+            txt.stem, _read_text(txt, encoding), tuple(labels), meta={"file": txt.name}
+        )
         articles.append((article, f"{txt} (labels in {labels_path.name})"))
     if labels_by_id is not None:
         missing = sorted(set(labels_by_id) - {txt.stem for txt in txt_files})
@@ -538,7 +549,9 @@ def _read_jsonl(path: Path, encoding: str) -> list[tuple[Article, str]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise CorpusError(f"{where}: not valid JSON ({error.msg}); fix or remove the line") from None
+            raise CorpusError(
+                f"{where}: not valid JSON ({error.msg}); fix or remove the line"
+            ) from None
         articles.append((_article_from_record(record, where), where))
     return articles
 
@@ -548,7 +561,9 @@ def _article_from_record(record: Any, where: str) -> Article:
         raise CorpusError(f"{where}: expected a JSON object with 'id' and 'text'")
     for key in ("id", "text"):
         if key not in record:
-            raise CorpusError(f"{where}: the field {key!r} is missing; every record needs 'id' and 'text'")
+            raise CorpusError(
+                f"{where}: the field {key!r} is missing; every record needs 'id' and 'text'"
+            )
     labels = record.get("labels", [])
     if isinstance(labels, str):
         labels = [labels]
@@ -574,9 +589,13 @@ class _CsvOptions:
 def _read_csv(path: Path, options: _CsvOptions, encoding: str) -> list[tuple[Article, str]]:
     text = _read_text(path, encoding)
     try:
-        rows = list(csv.reader(text.splitlines(), delimiter=options.delimiter, quotechar=options.quotechar))
+        rows = list(
+            csv.reader(text.splitlines(), delimiter=options.delimiter, quotechar=options.quotechar)
+        )
     except csv.Error as error:
-        raise CorpusError(f"{path}: not readable as CSV ({error}); check delimiter and quotechar") from None
+        raise CorpusError(
+            f"{path}: not readable as CSV ({error}); check delimiter and quotechar"
+        ) from None
     header = rows.pop(0) if options.header and rows else None
     columns = {
         role: _column_index(path, header, column, role)
@@ -624,5 +643,7 @@ def _article_from_row(
         labels = tuple(x.strip() for x in raw_labels.split(separator) if x.strip())
     else:
         labels = (raw_labels,) if raw_labels else ()
-    article_id = row[columns["id_column"]].strip() if "id_column" in columns else f"{path.stem}-{number:04d}"
+    article_id = (
+        row[columns["id_column"]].strip() if "id_column" in columns else f"{path.stem}-{number:04d}"
+    )
     return Article(article_id, row[columns["text_column"]], labels, meta={"line": number})

@@ -1,0 +1,31 @@
+# Two commands on a fresh machine with only Python 3.11 and pip:
+#   make run    the main job: the reference experiment on the shipped corpus
+#   make test   the whole test suite (the same command .ci/run runs)
+# Both bootstrap uv into .tools/ (unless uv is on PATH) and install the locked environment into .venv/.
+
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+CONFIG ?= experiments/configs/vietnam.yaml
+
+.PHONY: run test sync bench clean-env
+
+run: sync
+	$(UV) run --frozen topics run $(CONFIG)
+
+test: sync
+	$(UV) run --frozen pytest
+
+sync: $(UV)
+	$(UV) sync --frozen
+
+bench: sync
+	$(UV) run --frozen python benchmarks/bench_analysis.py
+	$(UV) run --frozen python benchmarks/bench_classifier.py
+	$(UV) run --frozen python benchmarks/bench_topic_models.py
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+clean-env:
+	rm -rf .venv .tools

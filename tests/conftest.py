@@ -1,0 +1,39 @@
+"""Shared fixtures: the repository's seeds and the 10kGNAD sample beside the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import topics
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+GNAD_CSV = Path(
+    os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
+)
+GNAD_OPTIONS = dict(text_column=1, label_column=0, delimiter=";", quotechar="'", header=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_corpus() -> topics.Corpus:
+    """The 137 labelled articles shipped with the package."""
+    return topics.load_corpus()
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    """The five seed articles, raw, by id."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def gnad_corpus() -> topics.Corpus:
+    """The 721-article 10kGNAD sample, read from ../shared (skipped where it is absent)."""
+    if not GNAD_CSV.exists():
+        pytest.skip(
+            f"10kGNAD sample not found at {GNAD_CSV}; set TOPICS_10KGNAD to its articles.csv"
+        )
+    return topics.load_corpus(GNAD_CSV, **GNAD_OPTIONS)

@@ -1,0 +1,110 @@
+"""Cleaning: boilerplate out, every body sentence kept, on all five seeds and the dev layout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from topics import clean_article, clean_text, split_paragraphs
+from topics.cleaning import normalise
+
+# Lines of the seeds that are page boilerplate, by the marker that identifies them.
+BOILERPLATE = re.compile(
+    r"^\s*(!\[\]\(\)\s*\|"  # image marker
+    r"|\|.*\|"  # caption between pipes
+    r"|Quelle:\s*https?://\S+"  # source line
+    r"|Kommentar \(\d+\)"  # comment counter
+    r"|.*Foto: Le Tinh"  # caption without pipes (seed 004)
+    r"|Van Hien|Provinz)\s*$"  # byline (seed 003), stray word (seed 004)
+)
+LEFTOVERS = ["![", "|", "Kommentar (", "Quelle: http", "(Foto:", "Foto:", "(VOVWORLD)"]
+
+
+def body_lines(raw: str) -> list[str]:
+    return [
+        normalise(line) for line in raw.splitlines() if line.strip() and not BOILERPLATE.match(line)
+    ]
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_no_body_sentence_lost(seed_texts: dict[str, str], index: int) -> None:
+    raw = list(seed_texts.values())[index]
+    clean = clean_text(raw)
+    kept = body_lines(raw)
+    assert kept, "the seed has a body"
+    for line in kept:
+        assert line in clean, f"body line lost: {line[:80]!r}"
+    assert len(clean.split()) == sum(len(line.split()) for line in kept)
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_no_boilerplate_left(seed_texts: dict[str, str], index: int) -> None:
+    clean = clean_text(list(seed_texts.values())[index])
+    for marker in LEFTOVERS:
+        assert marker not in clean
+    assert "\n\n\n" not in clean and not clean.startswith(" ")
+
+
+def test_captions_and_source_go_to_metadata(seed_texts: dict[str, str]) -> None:
+    article = clean_article(seed_texts["000_4d7639e505ab9caa"])
+    assert (
+        article.source_url
+        == "https://baoquocte.vn/phat-huy-suc-manh-mem-doi-ngoai-nhan-dan-340285.html"
+    )
+    assert len(article.captions) == 2
+    assert article.captions[0].endswith("(Foto: Dinh Hoa)") and "|" not in article.captions[0]
+    assert article.captions[1].endswith("(Quelle: VUFO)")
+    assert "Romesh-Chandra-Preis" not in article.text
+    assert "Kommentar (0)" in article.removed
+
+
+def test_byline_and_stray_words_are_removed(seed_texts: dict[str, str]) -> None:
+    assert clean_article(seed_texts["003_d2fae954ffa1f558"]).removed == ("Van Hien",)
+    seed4 = clean_article(seed_texts["004_efacae29e14d37a0"])
+    assert "Provinz" in seed4.removed
+    assert seed4.captions == (
+        "Vorstellung des Teams für die digitale Transformation der Gemeinde im 1. Bezirk von "
+        "Ho-Chi-Minh-Stadt. Foto: Le Tinh",
+    )
+
+
+def test_vovworld_layout() -> None:
+    raw = (
+        "Erster Freundschaftsposten an der Grenze\n"
+        "(VOVWORLD) - Am Mittwoch sind die Grenzschutzstationen eine Partnerschaft eingegangen.\n"
+        "Am Grenzübergang Lao Cai. (Foto: laocai.gov.vn) |\n"
+        "Das Dokument enthält elf Punkte.\n"
+        "Mehr zum Thema\n"
+        "Vietnam kommt beim Aufbau der E-Regierung voran\n"
+        "Weiteres\n"
+    )
+    article = clean_article(raw)
+    assert article.paragraphs == (
+        "Erster Freundschaftsposten an der Grenze",
+        "Am Mittwoch sind die Grenzschutzstationen eine Partnerschaft eingegangen.",
+        "Das Dokument enthält elf Punkte.",
+    )
+    assert article.captions == ("Am Grenzübergang Lao Cai. (Foto: laocai.gov.vn)",)
+    assert "Vietnam kommt beim Aufbau der E-Regierung voran" in article.removed
+
+
+def test_normalisation() -> None:
+    text = clean_text(
+        "„ Ich hoffe “ , sagte er – im Zeitraum 2020–2024.\u00a0Gut\u00ad.\n\n\n\nZweiter  Absatz."
+    )
+    assert text == '"Ich hoffe", sagte er - im Zeitraum 2020-2024. Gut.\n\nZweiter Absatz.'
+    assert clean_text("Verwaltungsverfahren\u0308") == clean_text("Verwaltungsverfahren\u0308")
+    assert clean_text("Gru\u0308ße.") == "Grüße."  # decomposed umlaut -> NFC
+
+
+def test_cleaning_is_idempotent(shipped_corpus) -> None:
+    for text in shipped_corpus.texts:
+        once = clean_text(text)
+        assert clean_text(once) == once
+
+
+def test_paragraphs_are_kept(seed_texts: dict[str, str]) -> None:
+    article = clean_article(seed_texts["001_92dd99e734424ef3"])
+    assert split_paragraphs(article.text) == list(article.paragraphs)
+    assert len(article.paragraphs) == 16

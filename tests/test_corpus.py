@@ -1,0 +1,212 @@
+"""Loading corpora: the shipped corpus, folders, JSON Lines, CSV, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import topics
+from topics import Article, Corpus, CorpusError, load_corpus
+
+from .conftest import GNAD_CSV, GNAD_OPTIONS, REPO
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def jsonl(path: Path, *records: dict) -> Path:
+    return write(path, "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+
+
+# ---------------------------------------------------------------- the shipped corpus
+
+
+def test_shipped_corpus_has_137_labelled_articles(shipped_corpus: Corpus) -> None:
+    assert len(shipped_corpus) == 137
+    assert shipped_corpus.label_set == topics.LABELS
+    summary = shipped_corpus.summary()
+    assert summary.n_unlabelled == 30
+    assert sum(summary.label_counts.values()) == 137 - 30 + summary.n_multi_label
+    assert all(count >= 25 for count in summary.label_counts.values())
+
+
+def test_seed_labels_follow_the_codebook(shipped_corpus: Corpus) -> None:
+    by_id = {a.id: a for a in shipped_corpus}
+    assert by_id["002_7f5c6a97fbcab90d"].labels == ("defence_cooperation", "border_relations")
+    assert by_id["002_7f5c6a97fbcab90d"].primary_label == "defence_cooperation"
+    assert by_id["004_efacae29e14d37a0"].labels == ("digital_government",)
+
+
+def test_seed_files_are_kept_byte_for_byte(shipped_corpus: Corpus) -> None:
+    by_id = {a.id: a for a in shipped_corpus}
+    for path in sorted((REPO / "seeds").glob("*.txt")):
+        assert by_id[path.stem].text.encode("utf-8") == path.read_bytes()
+
+
+def test_fingerprint_is_stable_and_content_sensitive(shipped_corpus: Corpus) -> None:
+    again = load_corpus()
+    assert again.fingerprint == shipped_corpus.fingerprint
+    assert len(again.fingerprint) == 64
+    changed = Corpus([*shipped_corpus[:-1], Article("x", "Ein anderer Text.")], topics.LABELS)
+    assert changed.fingerprint != shipped_corpus.fingerprint
+
+
+def test_load_corpus_works_from_any_directory(tmp_path: Path) -> None:
+    code = "import topics; c = topics.load_corpus(); print(len(c), c.fingerprint)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    count, fingerprint = out.stdout.split()
+    assert count == "137" and fingerprint == load_corpus().fingerprint
+
+
+def test_paragraph_units_carry_their_article(shipped_corpus: Corpus) -> None:
+    units = shipped_corpus.units("paragraph")
+    assert 600 < len(units) < 800
+    assert {u.article_id for u in units} == set(shipped_corpus.ids)
+    first = [u for u in units if u.article_id == "001_92dd99e734424ef3"]
+    assert first[0].id == "001_92dd99e734424ef3#p0"
+    assert all(u.labels == ("defence_cooperation",) for u in first)
+    assert all("Kommentar (0)" not in u.text and "Quelle:" not in u.text for u in units)
+
+
+def test_article_units_are_clean_text(shipped_corpus: Corpus) -> None:
+    units = shipped_corpus.units("article")
+    assert [u.id for u in units] == shipped_corpus.ids
+    assert all("![]()" not in u.text for u in units)
+    with pytest.raises(CorpusError, match="unit='sentence'"):
+        shipped_corpus.units("sentence")  # type: ignore[arg-type]
+
+
+def test_summary_prints_a_table(shipped_corpus: Corpus) -> None:
+    text = str(shipped_corpus.summary())
+    assert "137 articles" in text and "border_relations" in text and "(no label)" in text
+
+
+# ---------------------------------------------------------------- JSONL, CSV, folders
+
+
+def test_jsonl_keeps_metadata(tmp_path: Path) -> None:
+    path = jsonl(
+        tmp_path / "a.jsonl",
+        {
+            "id": "a",
+            "labels": ["x"],
+            "text": "Erster Text.",
+            "source_url": "https://a",
+            "date": "2025",
+        },
+        {"id": "b", "labels": [], "text": "Zweiter Text."},
+    )
+    corpus = load_corpus(path)
+    assert corpus.ids == ["a", "b"] and corpus.labels == [["x"], []]
+    assert corpus[0].source_url == "https://a" and corpus[0].meta["date"] == "2025"
+    assert corpus.label_set == ("x",)
+
+
+def test_10kgnad_loads_in_one_call() -> None:
+    if not GNAD_CSV.exists():
+        pytest.skip(f"10kGNAD sample not found at {GNAD_CSV}")
+    corpus = load_corpus(GNAD_CSV, **GNAD_OPTIONS)
+    assert len(corpus) == 721 and corpus.is_single_label
+    assert len(corpus.label_set) == 9 and "Sport" in corpus.label_set
+
+
+def test_csv_columns_by_name_and_multi_label(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", 'id,body,tags\n1,"Text, mit Komma.",a|b\n2,Noch ein Text.,\n')
+    corpus = load_corpus(
+        path, text_column="body", label_column="tags", id_column="id", label_separator="|"
+    )
+    assert corpus.ids == ["1", "2"] and corpus.labels == [["a", "b"], []]
+    assert corpus[0].text == "Text, mit Komma."
+
+
+def test_folder_of_txt_with_labels_file(tmp_path: Path) -> None:
+    write(tmp_path / "one.txt", "Ein Artikel über Grenzen.")
+    write(tmp_path / "two.txt", "Ein anderer Artikel.")
+    write(
+        tmp_path / "labels.json",
+        json.dumps({"label_set": ["g"], "articles": {"one": ["g"], "two": []}}),
+    )
+    corpus = load_corpus(tmp_path)
+    assert corpus.ids == ["one", "two"] and corpus.labels == [["g"], []]
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ([{"id": "a", "labels": ["nope"], "text": "T."}], r"line 1: .*unknown label 'nope'"),
+        (
+            [{"id": "a", "text": "T."}, {"id": "a", "text": "U."}],
+            r"line 2: duplicate id 'a' \(first at .*line 1\)",
+        ),
+        ([{"id": "a", "text": "   "}], r"line 1: the text is empty"),
+        ([{"id": "a"}], r"line 1: the field 'text' is missing"),
+        (
+            [{"id": "a", "text": "T.", "labels": ["x", "y", 3]}],
+            r"line 1: 'labels' must be a list of strings",
+        ),
+    ],
+)
+def test_bad_jsonl_records_name_file_and_line(tmp_path: Path, records: list, message: str) -> None:
+    path = jsonl(tmp_path / "bad.jsonl", *records)
+    with pytest.raises(CorpusError, match=message) as error:
+        load_corpus(path, label_set=["x", "y"])
+    assert str(path) in str(error.value)
+
+
+def test_invalid_json_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.jsonl", '{"id": "a", "text": "T."}\n{"id": "b", "text": \n')
+    with pytest.raises(CorpusError, match=r"bad.jsonl: line 2: not valid JSON"):
+        load_corpus(path)
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes('{"id": "a", "text": "ok"}\n{"id": "b", "text": "Grüße"}\n'.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin.jsonl: line 2: not valid utf-8"):
+        load_corpus(path)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no such file"):
+        load_corpus(tmp_path / "missing.jsonl")
+    (tmp_path / "dir.jsonl").mkdir()
+    with pytest.raises(CorpusError, match="cannot read"):
+        load_corpus(tmp_path / "dir.jsonl", format="jsonl")
+
+
+def test_missing_csv_columns(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", "Sport;Text eins\nWeb\n")
+    with pytest.raises(CorpusError, match=r"c.csv: line 2: 1 columns, needs 2"):
+        load_corpus(path, text_column=1, label_column=0, delimiter=";", header=False)
+    named = write(tmp_path / "n.csv", "label,body\nSport,Text\n")
+    with pytest.raises(
+        CorpusError, match=r"text_column='text' is not a column; columns are \['label', 'body'\]"
+    ):
+        load_corpus(named)
+
+
+def test_folder_labels_must_match_files(tmp_path: Path) -> None:
+    write(tmp_path / "one.txt", "Ein Artikel.")
+    write(tmp_path / "labels.json", json.dumps({"articles": {"one": [], "two": []}}))
+    with pytest.raises(CorpusError, match=r"labels given for two but no such .txt file"):
+        load_corpus(tmp_path)
+    write(tmp_path / "labels.json", json.dumps({"articles": {}}))
+    with pytest.raises(CorpusError, match=r"no entry for one.txt"):
+        load_corpus(tmp_path)
+
+
+def test_unknown_format(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.xml", "<a/>")
+    with pytest.raises(CorpusError, match="cannot tell the format"):
+        load_corpus(path)
