@@ -1,0 +1,217 @@
+"""Topic models for German news: BERTopic (offline, German tokens view), LDA, NMF, and two peers.
+
+One call fits any family and returns one small result type::
+
+    import topics
+    corpus = topics.load_corpus()
+    result = topics.fit_topic_model(corpus, model="bertopic", unit="paragraph", seed=0)
+    result.topics[0]          # [(word, weight), ...] best first, umlauts intact
+    result.assignments        # one topic id per unit, -1 = outlier
+    result.metrics            # npmi, c_v, diversity, outlier_share, nmi, ari, fit_seconds, ...
+    result.save("out/bertopic"); topics.load_topic_model("out/bertopic")
+
+Model names: ``"bertopic"``, ``"lda"`` (tomotopy), ``"nmf"`` (scikit-learn) — the project's defaults —
+and the peers ``"bertopic_default"`` (BERTopic's lightweight default: TF-IDF + SVD embeddings, default
+vectorizer, ``language="multilingual"``) and ``"lda_default"`` (scikit-learn LDA, 10 topics, plain
+``CountVectorizer``). Settings use the underlying estimators' parameter names; see each module's
+``DEFAULTS``. Every family reads the tokens view (``topics.analyse``) for its topic words, and
+accepts the tokens-view settings (``split_compounds``, ``extra_stop_words``, …) too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from topics.errors import ConfigError
+from topics.topic_models._families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
+from topics.topic_models._result import TopicModelResult, check_units, load_topic_model
+
+__all__ = [
+    "DEFAULT_MODELS",
+    "MODEL_NAMES",
+    "PEER_MODELS",
+    "TopicModelResult",
+    "compare_topic_models",
+    "default_settings",
+    "evaluate_over_seeds",
+    "fit_topic_model",
+    "load_topic_model",
+    "n_topics_setting",
+    "sweep_n_topics",
+]
+
+Unit = Literal["paragraph", "article"]
+UNITS: tuple[str, ...] = ("paragraph", "article")
+_N_TOPICS_SETTING = {"bertopic": "nr_topics", "bertopic_default": "nr_topics", "lda": "k",
+                     "nmf": "n_components", "lda_default": "n_components"}
+
+
+def default_settings(model: str) -> dict[str, Any]:
+    """The default settings of ``model`` (before automatic values are resolved)."""
+    return family_of(model).defaults
+
+
+def n_topics_setting(model: str) -> str:
+    """The setting that fixes the number of topics for ``model`` (e.g. ``"k"`` for LDA)."""
+    family_of(model)  # validates the name
+    return _N_TOPICS_SETTING[model]
+
+
+def _units(corpus: Any, unit: str) -> list[Any]:
+    if unit not in UNITS:
+        raise ConfigError(f"unit={unit!r} is not allowed; choose one of {', '.join(UNITS)}")
+    units = corpus.units(unit) if hasattr(corpus, "units") else list(corpus)
+    check_units(units)
+    return units
+
+
+def fit_topic_model(
+    corpus: Any,
+    model: str = "bertopic",
+    unit: Unit = "paragraph",
+    seed: int = 0,
+    **settings: Any,
+) -> TopicModelResult:
+    """Fit one topic model on a corpus and evaluate it.
+
+    Parameters
+    ----------
+    corpus : topics.Corpus or sequence of topics.TextUnit
+        The corpus (its units are taken with ``corpus.units(unit)``), or ready-made units.
+    model : str
+        One of :data:`MODEL_NAMES`.
+    unit : {"paragraph", "article"}
+        What one document is.
+    seed : int
+        Seeds every stochastic part (SVD, UMAP, NMF, LDA): same settings + seed, same result.
+    **settings
+        Model settings, named like the underlying estimators' parameters (``nr_topics``,
+        ``min_topic_size``, ``n_neighbors``, ``min_samples``, ``reduce_outliers`` for BERTopic;
+        ``k``/``n_components``, ``alpha``, ``min_df`` … for LDA/NMF) and the tokens-view settings.
+
+    Returns
+    -------
+    TopicModelResult
+        Documents, assignments (-1 = outlier), topic words, sizes, distributions and ``metrics``
+        (``npmi``, ``c_v``, ``diversity``, ``n_topics``, ``outlier_share``, ``nmi``, ``ari`` …,
+        ``fit_seconds``).
+
+    Raises
+    ------
+    topics.errors.ConfigError
+        Unknown model name, unknown setting or an impossible value (e.g. more topics than units).
+    """
+    from topics.topic_metrics import evaluate_topics
+
+    family = family_of(model)
+    units = _units(corpus, unit)
+    start = time.perf_counter()
+    fitted = family.fit(units, int(seed), settings)
+    seconds = time.perf_counter() - start
+    metrics = evaluate_topics(fitted["topics"], fitted["tokens"], fitted["assignments"],
+                              [u.labels for u in units])
+    metrics.update(fitted["extra_metrics"])
+    metrics["fit_seconds"] = seconds
+    return TopicModelResult(
+        model_name=model,
+        unit=unit,
+        seed=int(seed),
+        settings=fitted["settings"],
+        documents=list(units),
+        assignments=fitted["assignments"],
+        topics=fitted["topics"],
+        metrics=metrics,
+        distributions=fitted["distributions"],
+        embeddings=fitted["embeddings"],
+        tokens=fitted["tokens"],
+        corpus_name=getattr(corpus, "name", ""),
+        corpus_fingerprint=getattr(corpus, "fingerprint", ""),
+        estimator=fitted["estimator"],
+    )
+
+
+def evaluate_over_seeds(
+    corpus: Any, model: str = "bertopic", unit: Unit = "paragraph",
+    seeds: Iterable[int] = (0, 1, 2), **settings: Any,
+) -> dict[str, float]:
+    """Fit ``model`` once per seed; mean and sample sd of every metric (``npmi_mean``, ``npmi_sd``…)."""
+    from topics.topic_metrics import summarise_seeds
+
+    runs = [fit_topic_model(corpus, model, unit, seed, **settings).metrics for seed in seeds]
+    return summarise_seeds(runs)
+
+
+_TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "ari", "n_topics",
+                  "fit_seconds")
+
+
+def compare_topic_models(
+    corpus: Any,
+    models: Sequence[str] = DEFAULT_MODELS + PEER_MODELS,
+    unit: Unit = "paragraph",
+    seeds: Iterable[int] = (0,),
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Any:
+    """Fit several models on one corpus, each over ``seeds``, and tabulate their metrics.
+
+    Parameters
+    ----------
+    corpus : topics.Corpus
+    models : sequence of str
+        Model names (default: the three project defaults and the two peers).
+    unit : {"paragraph", "article"}
+    seeds : iterable of int
+        One fit per seed; the table reports mean and sd (sd is 0 for a single seed).
+    settings : mapping of model name to settings, optional
+        Settings per model (models not named use their defaults).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model: ``corpus``, ``unit``, ``n_units``, ``model``, ``n_seeds`` and
+        ``<metric>_mean`` / ``<metric>_sd`` for npmi, c_v, diversity, outlier_share, nmi, ari,
+        n_topics, fit_seconds (label metrics are NaN when the corpus has no labels).
+    """
+    import pandas as pd
+
+    from topics.topic_metrics import summarise_seeds
+
+    seeds = list(seeds)
+    settings = dict(settings or {})
+    for name in list(models) + list(settings):
+        family_of(name)  # fail on a bad name before any fitting
+    units = _units(corpus, unit)
+    rows = []
+    for name in models:
+        runs = [fit_topic_model(units, name, unit, seed, **settings.get(name, {})).metrics
+                for seed in seeds]
+        summary = summarise_seeds(runs)
+        row: dict[str, Any] = {"corpus": getattr(corpus, "name", ""), "unit": unit,
+                               "n_units": len(units), "model": name, "n_seeds": len(seeds)}
+        for metric in _TABLE_METRICS:
+            row[f"{metric}_mean"] = summary.get(f"{metric}_mean", float("nan"))
+            row[f"{metric}_sd"] = summary.get(f"{metric}_sd", float("nan"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sweep_n_topics(
+    corpus: Any, model: str, values: Iterable[int], unit: Unit = "paragraph", seed: int = 0,
+    **settings: Any,
+) -> Any:
+    """Fit ``model`` for several numbers of topics; a DataFrame of metrics per value.
+
+    The value goes to the model's own setting (:func:`n_topics_setting`); the result feeds
+    :func:`topics.plots.coherence_by_n_topics`.
+    """
+    import pandas as pd
+
+    key = n_topics_setting(model)
+    units = _units(corpus, unit)
+    rows = []
+    for value in values:
+        metrics = fit_topic_model(units, model, unit, seed, **{**settings, key: value}).metrics
+        rows.append({"model": model, "requested_topics": value, **metrics})
+    return pd.DataFrame(rows)
