@@ -1,0 +1,606 @@
+"""German tokens: the view of a text that bag-of-words models read.
+
+``analyse(text)`` turns (clean) German text into a list of tokens: lemmas (simplemma), compound
+parts (split-words, the CharSplit algorithm), German stop words removed, umlauts and ß kept,
+names of people and places joined into one token.
+
+Case policy
+-----------
+By default every token is **lower-cased** (``lowercase=True``), *after* lemmatisation. German
+capitalises nouns and every sentence start, so without lower-casing "Zusammenarbeit" (a compound
+part, title-cased by the splitter), "Die" at a sentence start and "die" inside a sentence would be
+different topic words. Lemmatisation reads the original case first, because simplemma uses it to
+tell nouns from verbs ("Essen" vs "essen"). Lemmas, not stems, so topic words stay readable real
+words ("vertrag", not "vertrag" / "verträg" / "vertr"). With ``lowercase=False`` tokens keep the
+case of their lemma (nouns capitalised: "Vertrag"), joined names keep their spelling.
+
+Name policy
+-----------
+With ``join_names=True`` (default) a run of at least two adjacent capitalised words with no
+punctuation between them is joined into one token ("Phan Van Giang" -> ``phan_van_giang``) when
+every word of the run looks like a name piece and at least one of them is clearly not German:
+
+* *strong* piece: unknown to simplemma's German dictionary, not changed by lemmatisation, not a
+  stop word, at most 12 letters (long unknown capitalised words are German compounds, not names);
+* *weak* piece: a known word of at most 4 letters that is not a stop word. Vietnamese syllables
+  such as "Van", "Le", "Ho", "Nam", "Long" are in the German dictionary (as names or loan words),
+  so "known" alone cannot separate them; short length can. A weak piece at a sentence start is
+  not taken ("Laut Phan Van Giang" -> ``laut``, ``phan_van_giang``).
+
+Runs of known words only ("Angela Merkel") are not joined; each word stays one readable token.
+Hyphenated words stay whole ("Ho-Chi-Minh-Stadt" -> ``ho-chi-minh-stadt``) and are split at
+the last hyphen into modifier and head (``ho-chi-minh``, ``stadt``).
+
+Compounds
+---------
+Capitalised words of at least 8 letters are split with split-words when the best split scores
+at least ``COMPOUND_THRESHOLD`` (0.5; at the default 0 CharSplit splits "Regierung" into
+"Regie" + "Rung") and both parts are German dictionary words. Parts are split again recursively
+and lemmatised, which also strips the Fugen-s ("Verteidigungs" -> "Verteidigung") and restores
+truncated modifiers ("Grenz" -> "Grenze" by simplemma's lemma lookup). With
+``keep_compounds=True`` the compound lemma and its parts are both emitted, so
+"Verteidigungszusammenarbeit" and "Zusammenarbeit" meet.
+
+Caching
+-------
+Work is cached per word type (a corpus has far fewer types than tokens) and per text and
+settings, so a corpus is analysed once per settings within a process. Caches live in the module,
+not in :class:`GermanAnalyzer` objects, which only hold their settings and pickle small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from topics.errors import ConfigError
+
+__all__ = [
+    "COMPOUND_THRESHOLD",
+    "GermanAnalyzer",
+    "GermanTokens",
+    "analyse",
+    "split_compound",
+    "stop_words",
+]
+
+#: Minimum CharSplit score for a split (see notes/dependencies.md: 0 false splits on the sample).
+COMPOUND_THRESHOLD = 0.5
+# Shorter words are rarely compounds the splitter gets right (its parts need >= 3 letters each).
+_MIN_SPLIT_LEN = 8
+_MIN_PART_LEN = 3
+_MAX_NAME_PIECE = 12
+_MAX_WEAK_PIECE = 4
+# Heads that almost only occur in place names (Salzburg, Frankreich, Vorarlberg); such words are
+# not split. "-land" is split (Nachbarland, Partnerland), so "Deutschland" gives "deutsch" + "land".
+_TOPONYM_HEADS = frozenset({"burg", "burger", "reich", "berg"})
+# Short German nouns that stand before names ("Dorf Lo Lo Chai", "Land Laos"): never name pieces.
+_NAME_TITLES = frozenset({"dorf", "amt", "land", "see", "berg", "tal", "gott", "kap"})
+_TEXT_CACHE_SIZE = 20_000
+_LANG = "de"
+
+# URLs and e-mail addresses carry no topic words; remove them before tokenising.
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# A word: letters/digits joined by inner hyphens, optional trailing hyphen for truncated
+# coordinations ("Austausch-, Kooperations- und Öffentlichkeitsarbeit"). Any other non-space
+# character, and a line break, is a separator: names never join across them.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
+_SENTENCE_END = frozenset('.!?:;\n"»«“”„')
+
+_DEFAULTS: dict[str, Any] = {
+    "lowercase": True,
+    "lemmatise": True,
+    "split_compounds": True,
+    "keep_compounds": True,
+    "min_token_length": 2,
+    "keep_numbers": False,
+    "extra_stop_words": (),
+    "join_names": True,
+}
+_BOOL_SETTINGS = (
+    "lowercase",
+    "lemmatise",
+    "split_compounds",
+    "keep_compounds",
+    "keep_numbers",
+    "join_names",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# data: stop words, lemmas, compounds (process-wide, settings-independent caches)
+
+
+def _read_word_list(name: str) -> frozenset[str]:
+    text = resources.files("topics").joinpath("data", name).read_text(encoding="utf-8")
+    words = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Return the built-in German stop words (lower case).
+
+    Returns
+    -------
+    frozenset of str
+        spaCy's German list (``data/stopwords_de.txt``, MIT) plus the news domain list
+        (``data/stopwords_domain_de.txt``).
+    """
+    return _read_word_list("stopwords_de.txt") | _read_word_list("stopwords_domain_de.txt")
+
+
+@lru_cache(maxsize=1)
+def _base_stops() -> frozenset[str]:
+    return _read_word_list("stopwords_de.txt")
+
+
+@lru_cache(maxsize=1 << 18)
+def _lemma(word: str) -> str:
+    import simplemma  # imported lazily: `import topics` must stay fast
+
+    return simplemma.lemmatize(word, lang=_LANG)
+
+
+@lru_cache(maxsize=1 << 18)
+def _known(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang=_LANG)
+
+
+@lru_cache(maxsize=1)
+def _ngram_probs() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    # split-words reads a 40 MB JSON on first use (~2-3 s): do it once per process, lazily.
+    from split_words.splitter import get_ngram_probs
+
+    probs = get_ngram_probs()
+    return probs["prefix"], probs["infix"], probs["suffix"]
+
+
+_FUGEN_ENDINGS = ("ts", "gs", "ks", "hls", "ns")
+
+
+def _best_split(word: str) -> tuple[float, str, str]:
+    """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
+
+    Same scores as split-words 0.1.3 (a test checks it), about twice as fast: the library
+    looks up the same n-grams many times per split position; here each distinct one once.
+    """
+    prefix, infix, suffix = _ngram_probs()
+    word = word.lower()
+    best: tuple[float, str, str] | None = None
+    for n in range(3, len(word) - 2):
+        pre, rest = word[:n], word[n:]
+        if pre.endswith(_FUGEN_ENDINGS) and n - 1 > 2:
+            pre = word[: n - 1]  # the Fugen-s belongs to neither part
+        start = rest[:-1] if rest.endswith(_FUGEN_ENDINGS) and len(rest) - 1 > 2 else rest
+        inner = min(infix.get(rest[:k], 1) for k in range(3, len(rest) + 1))
+        score = prefix.get(start, -1) - inner + suffix.get(pre, -1)
+        candidate = (score, word[:n].title(), rest.title())
+        if best is None or candidate > best:
+            best = candidate
+    return best if best is not None else (0.0, word.title(), word.title())
+
+
+def _part_lemma(part: str) -> str:
+    """Lemma of a compound part: strips Fugen-s/-es and inflection ("Verteidigungs")."""
+    if _known(part):
+        return _lemma(part)
+    for ending in ("s", "es"):  # Fugen-s ("Verteidigungs"), Fugen-es ("Tages")
+        stem = part[: -len(ending)]
+        if part.endswith(ending) and len(stem) >= _MIN_PART_LEN and _known(stem):
+            return _lemma(stem)
+    return _lemma(part)
+
+
+@lru_cache(maxsize=1 << 18)
+def split_compound(word: str) -> tuple[str, ...]:
+    """Split a German compound into lemmatised parts, recursively.
+
+    Parameters
+    ----------
+    word : str
+        One word, e.g. ``"Verteidigungszusammenarbeit"``.
+
+    Returns
+    -------
+    tuple of str
+        The lemmatised leaf parts (``("Verteidigung", "Zusammenarbeit")``), or ``()`` when the
+        word is not split (score below :data:`COMPOUND_THRESHOLD`, a part unknown to the German
+        dictionary, or a word shorter than 8 letters). Intermediate compounds come before their
+        own parts (``Katastrophenhilfemaßnahmen`` -> Katastrophenhilfe, Katastrophe, Hilfe,
+        Maßnahme).
+    """
+    if len(word) < _MIN_SPLIT_LEN or "-" in word:
+        return ()
+    score, modifier, head = _best_split(word)
+    if score < COMPOUND_THRESHOLD or min(len(modifier), len(head)) < _MIN_PART_LEN:
+        return ()
+    mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
+    if min(len(mod_lemma), len(head_lemma)) < _MIN_PART_LEN:
+        return ()  # "Res|source" -> "Re": a fragment, not a word
+    if not (_known(mod_lemma) and _known(head_lemma)):
+        return ()  # guards against splitting names ("Chansamone") and non-words
+    if mod_lemma.lower() in _base_stops() or head_lemma.lower() in _base_stops():
+        return ()  # particle derivations ("Zusammen|arbeit", "Über|gang") are not compounds
+    if head_lemma.lower() in _TOPONYM_HEADS:
+        return ()  # place names: "Salzburg" must not become "salz" + "burg"
+    parts: list[str] = []
+    for lemma in (mod_lemma, head_lemma):
+        sub = split_compound(lemma)
+        parts.append(lemma)
+        parts.extend(sub)
+    return tuple(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# settings
+
+
+class _Settings(NamedTuple):
+    lowercase: bool
+    lemmatise: bool
+    split_compounds: bool
+    keep_compounds: bool
+    min_token_length: int
+    keep_numbers: bool
+    extra_stop_words: tuple[str, ...]
+    join_names: bool
+
+
+def _check_settings(settings: dict[str, Any]) -> _Settings:
+    unknown = sorted(set(settings) - set(_DEFAULTS))
+    if unknown:
+        raise ConfigError(
+            f"unknown German analysis setting(s) {unknown}; allowed: {sorted(_DEFAULTS)}"
+        )
+    merged = {**_DEFAULTS, **settings}
+    for name in _BOOL_SETTINGS:
+        if not isinstance(merged[name], bool):
+            raise ConfigError(
+                f"German analysis setting {name!r} must be true or false, got {merged[name]!r}"
+            )
+    length = merged["min_token_length"]
+    if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+        raise ConfigError(
+            f"German analysis setting 'min_token_length' must be an integer >= 1, got {length!r}"
+        )
+    extra = merged["extra_stop_words"]
+    if extra is None:
+        extra = ()
+    if isinstance(extra, str) or not isinstance(extra, Iterable):
+        raise ConfigError(
+            f"German analysis setting 'extra_stop_words' must be a list of words, got {extra!r}"
+        )
+    extra = list(extra)
+    if not all(isinstance(w, str) for w in extra):
+        raise ConfigError(
+            f"German analysis setting 'extra_stop_words' must contain only strings, got {extra!r}"
+        )
+    merged["extra_stop_words"] = tuple(sorted({w.strip().lower() for w in extra if w.strip()}))
+    return _Settings(**merged)
+
+
+# --------------------------------------------------------------------------------------------
+# the engine: per-settings type and text caches
+
+
+class _Engine:
+    """Analysis for one settings tuple, with its word-type and text caches."""
+
+    def __init__(self, settings: _Settings) -> None:
+        self.s = settings
+        self.stops = stop_words() | frozenset(settings.extra_stop_words)
+        self.types: dict[str, tuple[str, ...]] = {}
+        self.name_kind: dict[str, int] = {}
+        self.texts: dict[str, tuple[str, ...]] = {}
+
+    # -- one word type -> output tokens
+
+    def word(self, token: str) -> tuple[str, ...]:
+        out = self.types.get(token)
+        if out is None:
+            out = self.types[token] = self._finish(self._expand(token))
+        return out
+
+    def _expand(self, token: str) -> list[str]:
+        """Lemma and compound parts of one surface token (before stop words and case)."""
+        token = token.rstrip("-")
+        if not token:
+            return []
+        if token.isdigit():
+            return [token] if self.s.keep_numbers else []
+        if "-" in token:
+            return self._hyphenated(token)
+        if token.lower() in self.stops:
+            return []
+        lemma = _lemma(token) if self.s.lemmatise else token
+        if not self.s.split_compounds or not token[0].isupper() or token.isupper():
+            return [lemma]
+        parts = list(split_compound(lemma if self.s.lemmatise else token))
+        if not parts:
+            return [lemma]
+        return [lemma, *parts] if self.s.keep_compounds else parts
+
+    def _hyphenated(self, token: str) -> list[str]:
+        # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
+        modifier, head = token.rsplit("-", 1)
+        head_lemma = _lemma(head) if self.s.lemmatise and head[0].isalpha() else head
+        whole = f"{modifier}-{head_lemma}"
+        mod_out = self._expand(modifier) if "-" not in modifier else [modifier]
+        parts = mod_out + self._expand(head)
+        return [whole, *parts] if self.s.keep_compounds else parts
+
+    def _finish(self, tokens: list[str]) -> tuple[str, ...]:
+        """Drop stop words and short tokens, apply the case policy, de-duplicate."""
+        out: list[str] = []
+        for tok in tokens:
+            low = tok.lower()
+            if low in self.stops or len(tok) < self.s.min_token_length:
+                continue
+            tok = low if self.s.lowercase else tok
+            if tok not in out:
+                out.append(tok)
+        return tuple(out)
+
+    # -- names
+
+    def kind(self, token: str) -> int:
+        """2 = strong name piece, 1 = weak name piece, 0 = not a name piece (cached)."""
+        k = self.name_kind.get(token)
+        if k is None:
+            k = self.name_kind[token] = _name_kind(token, self.stops)
+        return k
+
+    # -- a whole text
+
+    def text(self, text: str) -> tuple[str, ...]:
+        out = self.texts.get(text)
+        if out is None:
+            out = self._analyse(text)
+            if len(self.texts) >= _TEXT_CACHE_SIZE:
+                del self.texts[next(iter(self.texts))]  # drop the oldest entry
+            self.texts[text] = out
+        return out
+
+    def _analyse(self, text: str) -> tuple[str, ...]:
+        if "@" in text or "://" in text or "www." in text:
+            text = _URL_RE.sub(" ", text)
+        raw = _TOKEN_RE.findall(text)
+        if not self.s.join_names:
+            word = self.word
+            return tuple(t for tok in raw if tok[0].isalnum() for t in word(tok))
+        return tuple(self._with_names(raw))
+
+    def _with_names(self, raw: list[str]) -> list[str]:
+        out: list[str] = []
+        run: list[str] = []
+        run_start = True  # does the current run begin a sentence?
+        at_start = True
+        for tok in raw:
+            if not tok[0].isalnum():
+                self._flush(run, run_start, out)
+                at_start = tok in _SENTENCE_END
+                continue
+            if self.kind(tok):
+                if not run:
+                    run_start = at_start
+                run.append(tok)
+            else:
+                self._flush(run, run_start, out)
+                out.extend(self.word(tok))
+            at_start = False
+        self._flush(run, run_start, out)
+        return out
+
+    def _flush(self, run: list[str], sentence_start: bool, out: list[str]) -> None:
+        if not run:
+            return
+        if sentence_start and self.name_kind[run[0]] == 1:
+            out.extend(self.word(run.pop(0)))  # "Laut Phan Van Giang": "Laut" is German
+        if len(run) >= 2 and any(self.name_kind[t] == 2 for t in run):
+            name = "_".join(run)
+            out.append(name.lower() if self.s.lowercase else name)
+        else:
+            for tok in run:
+                out.extend(self.word(tok))
+        run.clear()
+
+
+def _name_kind(token: str, stops: frozenset[str]) -> int:
+    if not token[0].isupper() or (len(token) > 1 and token.isupper()):
+        return 0  # lower-case words and acronyms (USA, EU, ASEAN) are not name pieces
+    low = token.lower()
+    if not token.isalpha() or low in stops or low in _NAME_TITLES or len(token) > _MAX_NAME_PIECE:
+        return 0
+    if _known(token) or _known(token.lower()):
+        return 1 if len(token) <= _MAX_WEAK_PIECE else 0
+    if _lemma(token) != token or split_compound(token):
+        return 0  # an inflected or compound German word ("Kriegsdrama"), not a name
+    return 2
+
+
+_ENGINES: dict[_Settings, _Engine] = {}
+
+
+def _engine(settings: _Settings) -> _Engine:
+    engine = _ENGINES.get(settings)
+    if engine is None:
+        engine = _ENGINES[settings] = _Engine(settings)
+    return engine
+
+
+def clear_caches() -> None:
+    """Forget every cached analysis (texts, word types, lemmas, compound splits).
+
+    The split-words model stays loaded. Used by benchmarks to measure a cold run.
+    """
+    _ENGINES.clear()
+    _lemma.cache_clear()
+    _known.cache_clear()
+    split_compound.cache_clear()
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+class GermanAnalyzer:
+    """Callable German analyzer: text -> list of tokens.
+
+    Usable as ``CountVectorizer(analyzer=GermanAnalyzer())``. Picklable: it holds only its
+    settings; the caches are shared per settings in the process.
+
+    Parameters
+    ----------
+    lowercase : bool, default True
+        Lower-case every token after lemmatisation (see the module docstring).
+    lemmatise : bool, default True
+        Replace words by their simplemma lemma ("Verträge" -> "vertrag").
+    split_compounds : bool, default True
+        Add the parts of German compounds ("verteidigung", "zusammenarbeit").
+    keep_compounds : bool, default True
+        Keep the compound itself next to its parts.
+    min_token_length : int, default 2
+        Drop tokens shorter than this (>= 1).
+    keep_numbers : bool, default False
+        Keep tokens made only of digits.
+    extra_stop_words : sequence of str, default ()
+        Words to drop in addition to the built-in lists (compared in lower case, with both the
+        surface form and the lemma).
+    join_names : bool, default True
+        Join names such as "Phan Van Giang" into one token ``phan_van_giang``.
+
+    Raises
+    ------
+    topics.errors.ConfigError
+        A setting has a wrong type or value; the message names it.
+    """
+
+    def __init__(self, **settings: Any) -> None:
+        self._settings = _check_settings(settings)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The resolved settings as a plain dict."""
+        return self._settings._asdict()
+
+    def __call__(self, text: str) -> list[str]:
+        if not isinstance(text, str):
+            raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
+        return list(_engine(self._settings).text(text))
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.settings.items() if v != _DEFAULTS[k]}
+        return "GermanAnalyzer(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GermanAnalyzer) and other._settings == self._settings
+
+    def __hash__(self) -> int:
+        return hash(self._settings)
+
+
+_ANALYZERS: dict[_Settings, GermanAnalyzer] = {}
+
+
+def analyse(text: str, **settings: Any) -> list[str]:
+    """Analyse German text into tokens: lemmas + compound parts, stop words out.
+
+    Parameters
+    ----------
+    text : str
+        Clean text (see :func:`topics.cleaning.clean_text`); raw text works too.
+    **settings
+        The :class:`GermanAnalyzer` settings.
+
+    Returns
+    -------
+    list of str
+        Tokens in text order.
+
+    Examples
+    --------
+    >>> analyse("Die Verteidigungszusammenarbeit mit Phan Van Giang")
+    ['verteidigungszusammenarbeit', 'verteidigung', 'zusammenarbeit', 'phan_van_giang']
+    """
+    key = _check_settings(settings)
+    analyzer = _ANALYZERS.get(key)
+    if analyzer is None:
+        analyzer = _ANALYZERS[key] = GermanAnalyzer(**key._asdict())
+    return analyzer(text)
+
+
+class GermanTokens(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: texts -> lists of German tokens.
+
+    Stateless: ``fit`` only checks the settings. The parameters are the
+    :class:`GermanAnalyzer` settings.
+
+    Parameters
+    ----------
+    lowercase, lemmatise, split_compounds, keep_compounds, min_token_length, keep_numbers,
+    extra_stop_words, join_names
+        See :class:`GermanAnalyzer`.
+    """
+
+    def __init__(
+        self,
+        lowercase: bool = True,
+        lemmatise: bool = True,
+        split_compounds: bool = True,
+        keep_compounds: bool = True,
+        min_token_length: int = 2,
+        keep_numbers: bool = False,
+        extra_stop_words: Sequence[str] = (),
+        join_names: bool = True,
+    ) -> None:
+        self.lowercase = lowercase
+        self.lemmatise = lemmatise
+        self.split_compounds = split_compounds
+        self.keep_compounds = keep_compounds
+        self.min_token_length = min_token_length
+        self.keep_numbers = keep_numbers
+        self.extra_stop_words = extra_stop_words
+        self.join_names = join_names
+
+    def _analyzer(self) -> GermanAnalyzer:
+        return GermanAnalyzer(**self.get_params())
+
+    def fit(self, X: Iterable[str], y: Any = None) -> GermanTokens:
+        """Check the settings; nothing is learned.
+
+        Returns
+        -------
+        GermanTokens
+            self
+        """
+        self._analyzer()
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[list[str]]:
+        """Analyse each text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+
+        Returns
+        -------
+        list of list of str
+            One token list per text.
+        """
+        analyzer = self._analyzer()
+        return [analyzer(text) for text in X]
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags
