@@ -1,0 +1,201 @@
+"""The ``topics`` command line.
+
+Each subcommand parses its arguments and calls one library function::
+
+    topics run CONFIG [--set key.path=value ...]     topics.run_experiment
+    topics sweep GRID [--n-jobs N]                    topics.experiment.run_sweep
+    topics compare RUN ... [--metrics ...] [--format table|markdown|csv] [--figure PATH]
+    topics reproduce RUN                              topics.experiment.reproduce_run
+    topics init-config [PATH]                         topics.config.write_starting_config
+    topics classify FILE ... | -                      topics.classifier.classify_files
+    topics train-classifier [--output PATH] [--seed N]
+    topics summary [CORPUS]                           Corpus.summary()
+
+A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
+``--debug`` shows the traceback. ``reproduce`` exits 1 when the numbers differ, ``sweep`` when a
+point failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from topics import __version__
+from topics.errors import TopicsError
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
+DEFAULT_RUNS_DIR = "experiments/runs"
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from topics.experiment import run_experiment
+
+    run = run_experiment(
+        args.config, overrides=args.set, runs_dir=args.runs_dir, n_jobs=args.n_jobs
+    )
+    print(run.summary())
+    return EXIT_OK
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from topics.experiment import run_sweep
+
+    result = run_sweep(args.grid, n_jobs=args.n_jobs, runs_dir=args.runs_dir)
+    print(result.report())
+    return EXIT_DIFFERENT if result.failed else EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from topics.experiment import compare_runs, format_comparison, plot_comparison
+
+    frame = compare_runs(args.runs, metrics=args.metrics, skip_unfinished=True)
+    print(format_comparison(frame, args.format))
+    if args.figure:
+        plot_comparison(frame, args.figure)
+        print(f"figure: {args.figure}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from topics.experiment import reproduce_run
+
+    outcome = reproduce_run(args.run, runs_dir=args.runs_dir)
+    print(outcome.report())
+    return EXIT_OK if outcome.identical else EXIT_DIFFERENT
+
+
+def _cmd_init_config(args: argparse.Namespace) -> int:
+    from topics.config import write_starting_config
+
+    path = write_starting_config(args.path, force=args.force)
+    print(f"wrote {path}; edit it, then: topics run {path}")
+    return EXIT_OK
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from topics.classifier import classify_files
+
+    for record in classify_files(list(args.files)):
+        print(json.dumps(record, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_train_classifier(args: argparse.Namespace) -> int:
+    from topics.classifier import train_shipped_classifier
+
+    path = train_shipped_classifier(output=args.output, seed=args.seed)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from topics.corpus import load_corpus
+
+    print(load_corpus(args.corpus).summary())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``topics`` (one subparser per command)."""
+    parser = argparse.ArgumentParser(
+        prog="topics",
+        description="Topic models and a labelled classifier for German news about Vietnam.",
+    )
+    parser.add_argument("--version", action="version", version=f"topics {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no step log on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one experiment from a YAML config")
+    run.add_argument("config", help="YAML experiment config (see `topics init-config`)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key, e.g. --set topic_models.nmf.n_components=8 (repeatable)",
+    )
+    run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    run.add_argument("--n-jobs", type=int, default=None, help="workers inside the run")
+    run.set_defaults(func=_cmd_run)
+
+    sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")
+    sweep.add_argument("grid", help="YAML: a base config plus grid: {key.path: [values]}")
+    sweep.add_argument("--n-jobs", type=int, default=None, help="parallel points (default: config)")
+    sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    sweep.set_defaults(func=_cmd_sweep)
+
+    compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
+    compare.add_argument("runs", nargs="+", help="run directories (unfinished ones are skipped)")
+    compare.add_argument(
+        "--metrics", nargs="+", default=None, help="metric keys or patterns, e.g. 'topics.*.npmi'"
+    )
+    compare.add_argument("--format", choices=("table", "markdown", "csv"), default="table")
+    compare.add_argument("--figure", default=None, metavar="PATH", help="also draw a PNG figure")
+    compare.set_defaults(func=_cmd_compare)
+
+    reproduce = sub.add_parser("reproduce", help="rerun a stored run and diff its metrics")
+    reproduce.add_argument("run", help="a finished run directory")
+    reproduce.add_argument(
+        "--runs-dir", default=None, help="where the rerun goes (default: beside)"
+    )
+    reproduce.set_defaults(func=_cmd_reproduce)
+
+    init = sub.add_parser("init-config", help="write a commented starting config")
+    init.add_argument("path", nargs="?", default="experiment.yaml", help="(default: %(default)s)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(func=_cmd_init_config)
+
+    classify = sub.add_parser("classify", help="label articles with the shipped classifier")
+    classify.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
+    classify.set_defaults(func=_cmd_classify)
+
+    train = sub.add_parser("train-classifier", help="rebuild the shipped classifier")
+    train.add_argument("--output", default=None, help="where to write the model (default: package)")
+    train.add_argument("--seed", type=int, default=0)
+    train.set_defaults(func=_cmd_train_classifier)
+
+    summary = sub.add_parser("summary", help="print a corpus summary")
+    summary.add_argument("corpus", nargs="?", default=None, help="corpus path (default: shipped)")
+    summary.set_defaults(func=_cmd_summary)
+    return parser
+
+
+def _log_to_stderr() -> None:
+    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr."""
+    logger = logging.getLogger("topics")
+    if not any(getattr(h, "_topics_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._topics_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``topics`` command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    if not args.quiet:
+        _log_to_stderr()
+    try:
+        return int(args.func(args))
+    except TopicsError as exc:
+        if args.debug:
+            raise
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+        print(f"topics {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(f"topics {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

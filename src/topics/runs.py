@@ -1,0 +1,314 @@
+"""The run directory: names, atomic writing, the recorded environment, reading back.
+
+A run lives in ``<runs_dir>/<UTC timestamp>_<name>_<config hash8>/``::
+
+    run.json               status "finished", name, config hash, topics version (and start/end times)
+    config.yaml            the config as given (with any --set overrides noted on top)
+    config.resolved.yaml   every default filled in, estimators' defaults included
+    environment.json       topics version, Python, platform, all installed packages, git commit
+                           and dirty flag, command line
+    corpus.json            corpus name, path, fingerprints (articles and modelled units), summary
+    metrics.json           flat ``{key: number}``, sorted keys: the numbers compared across runs.
+                           No timings and no timestamps, so the same config gives the same bytes.
+    timings.json           seconds per step, start and end times
+    summary.txt            the end-of-run summary table
+    documents/*.csv        per-document outputs (topic assignments, predictions, scores)
+    tables/*.csv           topic tables, classifier tables
+    figures/*.png          figures
+    models/                fitted models (no pickles)
+    run.log                the step log
+
+It is written into ``<name>.partial`` and renamed when complete, so a half-finished run is never
+taken for a finished one; a run that fails keeps its ``.partial`` directory with ``run.json``
+status ``"failed"`` and the error. An existing directory is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import traceback
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from topics.errors import TopicsError
+
+__all__ = [
+    "RunError",
+    "RunDirectory",
+    "PARTIAL_SUFFIX",
+    "environment",
+    "write_json",
+    "read_json",
+    "dump_metrics",
+    "check_run_dir",
+]
+
+PARTIAL_SUFFIX = ".partial"
+RUN_FILE = "run.json"
+METRICS_FILE = "metrics.json"
+#: Metrics are rounded to this many decimals so that float noise (BLAS threads, summation order)
+#: does not break byte-identical metrics.json files.
+METRIC_DECIMALS = 6
+
+
+class RunError(TopicsError, ValueError):
+    """A run directory is missing, unfinished, failed, or would be overwritten."""
+
+
+def utc_now() -> datetime:
+    """The current UTC time (one place, so tests can patch it)."""
+    return datetime.now(UTC)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as indented, key-sorted UTF-8 JSON with a final newline."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file; a missing or broken file is a :class:`RunError`."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path}: missing; the run directory is incomplete") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RunError(f"{path}: cannot be read as JSON ({exc})") from None
+
+
+def _metric_value(key: str, value: Any) -> float | int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else round(value, METRIC_DECIMALS)
+    raise TypeError(f"metric {key!r} = {value!r} is not a number")
+
+
+def dump_metrics(metrics: Mapping[str, Any]) -> str:
+    """Return the canonical ``metrics.json`` text: flat, sorted, rounded, NaN as null."""
+    clean = {str(key): _metric_value(str(key), value) for key, value in metrics.items()}
+    return json.dumps(clean, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def _git(repo: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_state() -> dict[str, Any]:
+    """Git commit and dirty flag of the checkout that holds the ``topics`` source (or cwd)."""
+    import topics
+
+    for candidate in (Path(topics.__file__).resolve().parents[2], Path.cwd()):
+        commit = _git(candidate, "rev-parse", "HEAD")
+        if commit:
+            status = _git(candidate, "status", "--porcelain", "--untracked-files=no")
+            return {
+                "commit": commit,
+                "dirty": bool(status),
+                "root": _git(candidate, "rev-parse", "--show-toplevel"),
+            }
+    return {"commit": None, "dirty": None, "root": None}
+
+
+def installed_packages() -> dict[str, str]:
+    """Name -> version of every installed distribution, sorted by name."""
+    packages: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            packages[name.lower()] = dist.version
+    return dict(sorted(packages.items()))
+
+
+def environment(command: list[str] | None = None) -> dict[str, Any]:
+    """Describe where a run ran: versions, platform, git state, command line.
+
+    Parameters
+    ----------
+    command : list of str, optional
+        The command line; default ``sys.argv``.
+
+    Returns
+    -------
+    dict
+        JSON-ready.
+    """
+    import topics
+
+    return {
+        "topics_version": topics.__version__,
+        "python": sys.version.split()[0],
+        "python_implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "thread_env": {
+            key: os.environ[key]
+            for key in (
+                "OMP_NUM_THREADS",
+                "OPENBLAS_NUM_THREADS",
+                "MKL_NUM_THREADS",
+                "NUMBA_NUM_THREADS",
+            )
+            if key in os.environ
+        },
+        "git": git_state(),
+        "command": list(sys.argv if command is None else command),
+        "cwd": str(Path.cwd()),
+        "packages": installed_packages(),
+    }
+
+
+def check_run_dir(path: str | Path) -> Path:
+    """Return ``path`` if it is a finished run directory, else raise a clear :class:`RunError`."""
+    path = Path(path)
+    if not path.exists():
+        raise RunError(f"{path}: no such run directory")
+    if not path.is_dir():
+        raise RunError(f"{path}: not a run directory (a file)")
+    info_path = path / RUN_FILE
+    if path.name.endswith(PARTIAL_SUFFIX):
+        status = "unfinished"
+        if info_path.exists():
+            info = read_json(info_path)
+            status = info.get("status", status)
+            if status == "failed":
+                status = f"failed: {info.get('error', 'unknown error')}"
+        raise RunError(
+            f"{path}: not a finished run ({status}); a '{PARTIAL_SUFFIX}' directory is an interrupted "
+            "or failed run: rerun its config.yaml"
+        )
+    if not info_path.exists():
+        raise RunError(f"{path}: not a run directory (no {RUN_FILE})")
+    info = read_json(info_path)
+    if info.get("status") != "finished":
+        raise RunError(f"{path}: run status is {info.get('status')!r}, not 'finished'")
+    return path
+
+
+class RunDirectory:
+    """A run directory being written: created as ``<name>.partial``, renamed when finished.
+
+    Parameters
+    ----------
+    runs_dir : str or Path
+        Parent directory (created if needed).
+    name : str
+        Experiment name.
+    config_hash : str
+        8 hex digits of the resolved config.
+
+    Raises
+    ------
+    RunError
+        If the runs directory cannot be created.
+    """
+
+    def __init__(self, runs_dir: str | Path, name: str, config_hash: str) -> None:
+        self.runs_dir = Path(runs_dir)
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunError(f"{self.runs_dir}: cannot create the runs directory ({exc})") from None
+        self.started = utc_now()
+        stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
+        base = f"{stamp}_{name}_{config_hash}"
+        # mkdir is atomic: two runs of one config in the same second get -2, -3, ... suffixes
+        for attempt in range(1, 1000):
+            dirname = base if attempt == 1 else f"{base}-{attempt}"
+            final = self.runs_dir / dirname
+            partial = self.runs_dir / (dirname + PARTIAL_SUFFIX)
+            if final.exists():
+                continue
+            try:
+                partial.mkdir()
+            except FileExistsError:
+                continue
+            break
+        else:  # pragma: no cover - a thousand runs of one config in one second
+            raise RunError(f"{self.runs_dir}: cannot find a free run directory name for {base}")
+        self.final_path = final
+        self.path = partial
+        self.write_json(RUN_FILE, {"status": "running", "name": name, "config_hash": config_hash})
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def file(self, relative: str) -> Path:
+        """Path of ``relative`` inside the run (parent directories created)."""
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write_text(self, relative: str, text: str) -> Path:
+        """Write a UTF-8 text file into the run."""
+        target = self.file(relative)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def write_json(self, relative: str, data: Any) -> Path:
+        """Write a JSON file into the run (sorted keys)."""
+        target = self.file(relative)
+        write_json(target, data)
+        return target
+
+    def write_yaml(self, relative: str, data: Any) -> Path:
+        """Write a YAML file into the run (keys in the given order)."""
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        return self.write_text(relative, text)
+
+    def write_metrics(self, metrics: Mapping[str, Any]) -> Path:
+        """Write ``metrics.json`` in its canonical form (see :func:`dump_metrics`)."""
+        return self.write_text(METRICS_FILE, dump_metrics(metrics))
+
+    # -- finishing -----------------------------------------------------------------------------
+
+    def finish(self, info: Mapping[str, Any]) -> Path:
+        """Mark the run finished and rename ``.partial`` to its final name; return the final path.
+
+        Raises
+        ------
+        RunError
+            If the final directory appeared meanwhile (it is never overwritten).
+        """
+        self.write_json(RUN_FILE, {**info, "status": "finished"})
+        if self.final_path.exists():
+            raise RunError(f"{self.final_path}: exists; a run is never overwritten")
+        os.rename(self.path, self.final_path)
+        self.path = self.final_path
+        return self.final_path
+
+    def fail(self, info: Mapping[str, Any], error: BaseException) -> None:
+        """Record ``error`` in ``run.json`` (status ``failed``); the ``.partial`` directory stays."""
+        detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        message = str(error) or type(error).__name__
+        data = {
+            **info,
+            "status": "failed",
+            "error": f"{type(error).__name__}: {message}",
+            "failed_at": utc_now().isoformat(timespec="seconds"),
+        }
+        try:
+            self.write_json(RUN_FILE, data)
+            self.write_text("error.txt", detail)
+        except OSError:  # the disk may be the reason it failed; the .partial name still tells
+            pass
