@@ -314,7 +314,7 @@ class _Engine:
         token = token.rstrip("-")
         if not token:
             return []
-        if token.isdigit():
+        if not any(ch.isalpha() for ch in token):  # "2025", "1995-2025", "²"
             return [token] if self.s.keep_numbers else []
         if "-" in token:
             return self._hyphenated(token)
@@ -483,31 +483,57 @@ class GermanAnalyzer:
         A setting has a wrong type or value; the message names it.
     """
 
-    def __init__(self, **settings: Any) -> None:
-        self._settings = _check_settings(settings)
+    def __init__(
+        self,
+        lowercase: bool = True,
+        lemmatise: bool = True,
+        split_compounds: bool = True,
+        keep_compounds: bool = True,
+        min_token_length: int = 2,
+        keep_numbers: bool = False,
+        extra_stop_words: Sequence[str] = (),
+        join_names: bool = True,
+    ) -> None:
+        # Plain attributes of simple types (bool, int, tuple of str): pickle, joblib and skops
+        # store them as they are; the caches stay in the module.
+        resolved = _check_settings(
+            {name: value for name, value in locals().items() if name in _DEFAULTS}
+        )
+        self.lowercase = resolved.lowercase
+        self.lemmatise = resolved.lemmatise
+        self.split_compounds = resolved.split_compounds
+        self.keep_compounds = resolved.keep_compounds
+        self.min_token_length = resolved.min_token_length
+        self.keep_numbers = resolved.keep_numbers
+        self.extra_stop_words = resolved.extra_stop_words
+        self.join_names = resolved.join_names
+
+    def _key(self) -> _Settings:
+        return _Settings(*(getattr(self, name) for name in _Settings._fields))
 
     @property
     def settings(self) -> dict[str, Any]:
-        """The resolved settings as a plain dict."""
-        return self._settings._asdict()
+        """The resolved settings as a plain dict (``extra_stop_words`` sorted, lower case)."""
+        return self._key()._asdict()
 
     def __call__(self, text: str) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
-        return list(_engine(self._settings).text(text))
+        return list(_engine(self._key()).text(text))
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.settings.items() if v != _DEFAULTS[k]}
         return "GermanAnalyzer(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, GermanAnalyzer) and other._settings == self._settings
+        return isinstance(other, GermanAnalyzer) and other._key() == self._key()
 
     def __hash__(self) -> int:
-        return hash(self._settings)
+        return hash(self._key())
 
 
 _ANALYZERS: dict[_Settings, GermanAnalyzer] = {}
+_DEFAULT_SETTINGS = _check_settings({})
 
 
 def analyse(text: str, **settings: Any) -> list[str]:
@@ -530,7 +556,7 @@ def analyse(text: str, **settings: Any) -> list[str]:
     >>> analyse("Die Verteidigungszusammenarbeit mit Phan Van Giang")
     ['verteidigungszusammenarbeit', 'verteidigung', 'zusammenarbeit', 'phan_van_giang']
     """
-    key = _check_settings(settings)
+    key = _check_settings(settings) if settings else _DEFAULT_SETTINGS
     analyzer = _ANALYZERS.get(key)
     if analyzer is None:
         analyzer = _ANALYZERS[key] = GermanAnalyzer(**key._asdict())

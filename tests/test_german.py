@@ -1,0 +1,221 @@
+"""The German tokens view: topics.analyse, GermanAnalyzer, GermanTokens."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.pipeline import Pipeline
+
+import topics
+from topics import german
+from topics.errors import ConfigError, TopicsError
+
+# A real sentence of seed 001 and the photo caption of seed 000.
+SEED_SENTENCE = (
+    "Am Nachmittag des 2. November leitete General Phan Van Giang, Mitglied des Politbüros, "
+    "die Gespräche mit Chansamone Chanyalath in Ho-Chi-Minh-Stadt."
+)
+SEED_CAPTION = (
+    "Parteisekretär und amtierender Außenminister Le Hoai Trung überreicht am 2. September, "
+    "dem 80. Jahrestag des vietnamesischen Nationalfeiertags, Anerkennungsurkunden."
+)
+
+
+def test_umlauts_and_sharp_s_survive() -> None:
+    tokens = topics.analyse("Die Größe der Straßen und Übergänge in Österreich überrascht.")
+    assert {"größe", "straße", "übergang", "österreich", "überraschen"} <= set(tokens)
+
+
+@pytest.mark.parametrize(
+    ("word", "compound", "parts"),
+    [
+        (
+            "Verteidigungszusammenarbeit",
+            "verteidigungszusammenarbeit",
+            ["verteidigung", "zusammenarbeit"],
+        ),
+        ("Grenzübergang", "grenzübergang", ["grenze", "übergang"]),
+        ("Grenzübergänge", "grenzübergang", ["grenze", "übergang"]),
+    ],
+)
+def test_compounds_split_with_and_without_the_compound(
+    word: str, compound: str, parts: list[str]
+) -> None:
+    assert topics.analyse(word) == [compound, *parts]
+    assert topics.analyse(word, keep_compounds=False) == parts
+    assert topics.analyse(word, split_compounds=False) == [compound]
+
+
+def test_compound_and_its_head_meet() -> None:
+    a = topics.analyse("Die Verteidigungszusammenarbeit wächst.")
+    b = topics.analyse("Die Zusammenarbeit wächst.")
+    assert "zusammenarbeit" in set(a) & set(b)
+
+
+def test_non_compounds_and_place_names_are_not_split() -> None:
+    for word in ("Regierung", "Verantwortung", "Zusammenarbeit", "Salzburg", "Chansamone"):
+        assert german.split_compound(word) == (), word
+
+
+def test_splitter_matches_split_words() -> None:
+    from split_words import Splitter
+
+    splitter = Splitter()
+    for word in (
+        "Verteidigungsministeriums",
+        "Katastrophenhilfemaßnahmen",
+        "Regierung",
+        "Grenzübergänge",
+        "Öffentlichkeitsarbeit",
+        "Wirtschaftsbeziehungen",
+    ):
+        assert german._best_split(word) == tuple(splitter.split_compound(word)[0])
+
+
+def test_lemmas_follow_the_case_policy() -> None:
+    assert topics.analyse("Verträge") == ["vertrag"]
+    assert topics.analyse("Verträge", lowercase=False) == ["Vertrag"]
+    assert topics.analyse("Die Minister unterzeichneten zwei Verträge.") == [
+        "minister",
+        "unterzeichnen",
+        "vertrag",
+    ]
+    assert topics.analyse("Verträge", lemmatise=False) == ["verträge"]
+
+
+def test_stop_words_removed_and_extra_stop_words_honoured() -> None:
+    tokens = topics.analyse("Der Minister sagte, dass die Beziehungen in diesem Jahr wachsen.")
+    assert tokens == ["minister", "beziehung", "wachsen"]
+    assert "sagen" in german.stop_words() and "und" in german.stop_words()
+    # compared with the surface form and with the lemma, case-insensitively
+    assert topics.analyse("Beziehungen wachsen", extra_stop_words=["Beziehung"]) == ["wachsen"]
+    assert topics.analyse("Beziehungen wachsen", extra_stop_words=("wachsen",)) == ["beziehung"]
+
+
+def test_names_stay_whole_on_seed_sentences() -> None:
+    tokens = topics.analyse(SEED_SENTENCE)
+    assert "phan_van_giang" in tokens
+    assert "chansamone_chanyalath" in tokens
+    assert "ho-chi-minh-stadt" in tokens
+    assert not {"phan", "van", "giang", "chansamone", "ho", "chi", "minh"} & set(tokens)
+    assert "le_hoai_trung" in topics.analyse(SEED_CAPTION)
+    plain = topics.analyse(SEED_SENTENCE, join_names=False)
+    assert "phan_van_giang" not in plain and "giang" in plain
+
+
+def test_names_in_the_seed_corpus(seed_texts: dict[str, str]) -> None:
+    tokens = [t for text in seed_texts.values() for t in topics.analyse(topics.clean_text(text))]
+    assert {"phan_van_giang", "chansamone_chanyalath", "pete_hegseth", "kon_tum"} <= set(tokens)
+    assert "giang" not in tokens
+
+
+def test_sentence_initial_german_word_is_not_part_of_a_name() -> None:
+    assert topics.analyse("Laut Phan Van Giang wächst der Handel.")[:1] == ["phan_van_giang"]
+    assert topics.analyse("Der Handel wächst. Laut Phan Van Giang auch.") == [
+        "handel",
+        "wachsen",
+        "phan_van_giang",
+    ]
+
+
+def test_numbers_and_urls() -> None:
+    text = "Im Jahr 2025 stieg der Handel um 12 Prozent (https://vietnam.vn/de/x, info@vov.vn)."
+    assert topics.analyse(text) == ["steigen", "handel", "prozent"]
+    assert topics.analyse(text, keep_numbers=True) == ["2025", "steigen", "handel", "12", "prozent"]
+    assert "covid-19" in topics.analyse("COVID-19")
+
+
+def test_min_token_length() -> None:
+    assert topics.analyse("EU und USA", min_token_length=3) == ["usa"]
+    assert topics.analyse("EU und USA") == ["eu", "usa"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "name"),
+    [
+        ({"min_token_length": 0}, "min_token_length"),
+        ({"min_token_length": "2"}, "min_token_length"),
+        ({"lowercase": "yes"}, "lowercase"),
+        ({"join_names": None}, "join_names"),
+        ({"extra_stop_words": "und"}, "extra_stop_words"),
+        ({"extra_stop_words": [1, 2]}, "extra_stop_words"),
+        ({"stemming": True}, "stemming"),
+    ],
+)
+def test_bad_settings_raise_a_clear_error(settings: dict, name: str) -> None:
+    with pytest.raises(ConfigError, match=name) as info:
+        topics.analyse("Text", **settings)
+    assert isinstance(info.value, TopicsError) and isinstance(info.value, ValueError)
+    if name != "stemming":
+        with pytest.raises(ConfigError, match=name):
+            topics.GermanAnalyzer(**settings)
+        with pytest.raises(ConfigError, match=name):
+            topics.GermanTokens(**settings).fit(["Text"])
+
+
+def test_analyzer_rejects_non_text() -> None:
+    with pytest.raises(TypeError, match="str"):
+        topics.GermanAnalyzer()(None)  # type: ignore[arg-type]
+
+
+def test_cache_returns_equal_independent_results() -> None:
+    analyzer = topics.GermanAnalyzer()
+    first = analyzer(SEED_SENTENCE)
+    first.append("changed by the caller")
+    second = analyzer(SEED_SENTENCE)
+    assert second == topics.analyse(SEED_SENTENCE)
+    assert "changed by the caller" not in second
+    assert analyzer(SEED_SENTENCE) == german.GermanAnalyzer()(SEED_SENTENCE)
+
+
+def test_analyzer_pickles_small_and_compares_by_settings() -> None:
+    analyzer = topics.GermanAnalyzer(extra_stop_words=["Vietnam"], keep_numbers=True)
+    data = pickle.dumps(analyzer)
+    assert len(data) < 1000  # settings only: the caches stay in the module
+    again = pickle.loads(data)
+    assert again == analyzer and hash(again) == hash(analyzer)
+    assert again("Vietnam 2025") == ["2025"]
+    assert analyzer.settings["extra_stop_words"] == ("vietnam",)
+
+
+def test_works_as_count_vectorizer_analyzer() -> None:
+    docs = ["Die Verteidigungszusammenarbeit wächst.", "Grenzübergänge für Phan Van Giang."]
+    vectorizer = CountVectorizer(analyzer=topics.GermanAnalyzer())
+    matrix = vectorizer.fit_transform(docs)
+    vocabulary = set(vectorizer.get_feature_names_out())
+    assert {"zusammenarbeit", "grenze", "phan_van_giang"} <= vocabulary
+    assert matrix.shape == (2, len(vocabulary))
+    restored = pickle.loads(pickle.dumps(vectorizer))
+    assert (restored.transform(docs) != matrix).nnz == 0
+
+
+def test_transformer_in_a_pipeline_and_clone() -> None:
+    tokens = topics.GermanTokens(keep_compounds=False)
+    assert tokens.get_params()["keep_compounds"] is False
+    copy = clone(tokens)
+    assert copy.get_params() == tokens.get_params()
+    assert tokens.fit(["x"]) is tokens
+    assert tokens.transform(["Grenzübergänge"]) == [["grenze", "übergang"]]
+    assert topics.GermanTokens().transform(["Verträge"]) == [["vertrag"]]  # no fit needed
+    pipe = Pipeline([("tokens", topics.GermanTokens()), ("counts", CountVectorizer(analyzer=list))])
+    matrix = pipe.fit_transform(["Verträge und Grenzübergänge", "Ein Vertrag"])
+    vocab = list(pipe.named_steps["counts"].get_feature_names_out())
+    assert matrix[1, vocab.index("vertrag")] == 1
+    pipe.set_params(tokens__lemmatise=False)
+    assert "verträge" in pipe.fit(["Verträge"]).named_steps["counts"].vocabulary_
+    assert pickle.loads(pickle.dumps(pipe)).transform(["Verträge"]).sum() == 1
+
+
+@pytest.mark.slow
+def test_10kgnad_tokens_are_clean_words(gnad_corpus: topics.Corpus) -> None:
+    texts = [topics.clean_text(t) for t in gnad_corpus.texts[:150]]
+    docs = topics.GermanTokens().transform(texts)
+    tokens = [t for doc in docs for t in doc]
+    assert all(docs) and len(tokens) > 20_000
+    assert all(t == t.lower() and t.strip() == t and " " not in t for t in tokens)
+    assert not set(tokens) & german.stop_words()
+    assert any("ä" in t or "ö" in t or "ü" in t or "ß" in t for t in tokens)
+    assert sum("_" in t for t in tokens) > 50  # names joined
