@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -165,13 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (it may be replaced, e.g. under pytest)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # the base class assigns it; ignore
+        pass
+
+
 def _log_to_stderr() -> None:
     """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr."""
     logger = logging.getLogger("topics")
-    if not any(getattr(h, "_topics_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._topics_cli = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
 
@@ -190,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"topics {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
-        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return EXIT_OK
     except KeyboardInterrupt:
         print(f"topics {args.command}: interrupted", file=sys.stderr)

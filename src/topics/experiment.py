@@ -628,7 +628,6 @@ def run_experiment(
             log.error("run failed: %s (kept as %s)", exc, run_dir.path)
             raise
     run = load_run(path)
-    log.info("\n%s", run.summary())
     if config.tracking == "mlflow":
         from topics.tracking import log_run
 
@@ -734,6 +733,7 @@ def compare_runs(
     import pandas as pd
 
     runs: list[Run] = []
+    skipped: list[str] = []
     for item in paths:
         if isinstance(item, Run):
             runs.append(item)
@@ -743,9 +743,14 @@ def compare_runs(
         except RunError as exc:
             if not skip_unfinished:
                 raise
-            log.warning("skipped %s", exc)
+            skipped.append(str(exc))
     if not runs:
-        raise RunError("no finished runs to compare; give run directories (experiments/runs/...)")
+        why = f" (skipped: {'; '.join(skipped[:3])})" if skipped else ""
+        raise RunError(
+            f"no finished runs to compare{why}; give run directories (experiments/runs/...)"
+        )
+    for reason in skipped:
+        log.warning("skipped %s", reason)
     if metrics is None:
         metrics = list(
             dict.fromkeys(

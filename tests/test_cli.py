@@ -1,0 +1,136 @@
+"""The command line: exit codes, one-line errors, each subcommand end to end on tiny inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from topics.cli import main
+
+TINY = {
+    "name": "cli",
+    "corpus": {"limit": 20, "unit": "article"},
+    "topic_models": {"nmf": {"n_components": 3}},
+    "classifier": {"enabled": False},
+    "outputs": {"figures": False, "save_models": False},
+}
+
+
+@pytest.fixture(scope="module")
+def config_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cfg") / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cli_run(config_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    runs = tmp_path_factory.mktemp("runs")
+    assert main(["-q", "run", str(config_file), "--runs-dir", str(runs), "--set", "seed=1"]) == 0
+    (run,) = runs.iterdir()
+    return run
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+def test_run_prints_where_and_headline(cli_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert json.loads((cli_run / "run.json").read_text())["status"] == "finished"
+    assert yaml.safe_load((cli_run / "config.resolved.yaml").read_text())["seed"] == 1
+    assert "--set seed=1" in (cli_run / "config.yaml").read_text()
+
+
+def test_run_output(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(config_file), "--runs-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert str(tmp_path) in captured.out and "npmi" in captured.out
+    assert "[1/2] load corpus" in captured.err  # the step log
+
+
+def test_config_error_is_one_line_exit_2(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", str(config_file), "--runs-dir", str(tmp_path), "--set", "seeed=2"])
+    assert code == 2
+    err = one_line_error(capsys)
+    assert str(config_file) in err and "did you mean 'seed'" in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    from topics.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        main(["--debug", "run", str(tmp_path / "missing.yaml")])
+
+
+def test_missing_files_are_user_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "missing.yaml")]) == 2
+    assert "not found" in one_line_error(capsys)
+    assert main(["summary", str(tmp_path / "nope.jsonl")]) == 2
+    assert "nope.jsonl" in one_line_error(capsys)
+    assert main(["compare", str(tmp_path / "nothing")]) == 2
+    assert "no finished runs" in one_line_error(capsys)
+
+
+def test_compare_formats_and_figure(
+    cli_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partial = tmp_path / "x.partial"
+    partial.mkdir()
+    figure = tmp_path / "cmp.png"
+    args = ["compare", str(cli_run), str(partial), "--metrics", "topics.*.npmi"]
+    assert main([*args, "--format", "markdown", "--figure", str(figure)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| run |") and "topics.nmf.npmi" in out
+    assert figure.is_file()
+    assert main([*args, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("run,")
+
+
+def test_reproduce_exit_codes(cli_run: Path, tmp_path: Path, capsys) -> None:
+    assert main(["-q", "reproduce", str(cli_run), "--runs-dir", str(tmp_path)]) == 0
+    assert "identical" in capsys.readouterr().out
+    tampered = tmp_path / "tampered"
+    tampered.mkdir()
+    for name in ("run.json", "config.resolved.yaml", "metrics.json"):
+        (tampered / name).write_bytes((cli_run / name).read_bytes())
+    metrics = json.loads((cli_run / "metrics.json").read_text())
+    metrics["topics.nmf.npmi"] = 1.0
+    (tampered / "metrics.json").write_text(json.dumps(metrics))
+    assert main(["-q", "reproduce", str(tampered), "--runs-dir", str(tmp_path)]) == 1
+    assert "differ" in capsys.readouterr().out
+
+
+def test_init_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "start.yaml"
+    assert main(["init-config", str(target)]) == 0
+    assert yaml.safe_load(target.read_text())["name"] == "experiment"
+    assert main(["init-config", str(target)]) == 2
+    assert "--force" in one_line_error(capsys)
+
+
+def test_summary_of_the_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary"]) == 0
+    assert "137 articles" in capsys.readouterr().out
+
+
+def test_sweep_exit_code_counts_failures(tmp_path: Path, capsys) -> None:
+    grid = {**TINY, "grid": {"topic_models.nmf.n_components": [2, "many"]}}
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump(grid))
+    assert main(["-q", "sweep", str(path), "--n-jobs", "1", "--runs-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "1 of 2 points finished" in out and "failed" in out
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2

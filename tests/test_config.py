@@ -1,0 +1,209 @@
+"""The experiment config: validation errors, overrides, defaults file, reference configs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from topics.config import (
+    Config,
+    apply_overrides,
+    config_hash,
+    load_config,
+    load_grid,
+    parse_override,
+    render_defaults,
+    resolved_dict,
+    write_starting_config,
+)
+from topics.errors import ConfigError, TopicsError
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIGS = REPO / "experiments" / "configs"
+
+
+def write(tmp_path: Path, data: object, name: str = "exp.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data, encoding="utf-8")
+    return path
+
+
+def error_of(source: object, overrides: tuple[str, ...] = ()) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_config(source, overrides)  # type: ignore[arg-type]
+    assert isinstance(info.value, TopicsError)
+    return str(info.value)
+
+
+# -- validation errors ------------------------------------------------------------------------------
+
+
+def test_unknown_top_level_key_names_file_and_suggests(tmp_path: Path) -> None:
+    path = write(tmp_path, {"name": "x", "seeed": 3})
+    message = error_of(path)
+    assert str(path) in message
+    assert "seeed" in message and "unknown key" in message
+    assert "did you mean 'seed'" in message
+    assert "allowed:" in message
+
+
+def test_unknown_nested_key_suggests_closest(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, {"corpus": {"unti": "article"}}))
+    assert "corpus.unti" in message and "did you mean 'unit'" in message
+
+
+def test_unknown_topic_model_setting_checked_against_the_model(tmp_path: Path) -> None:
+    path = write(tmp_path, {"topic_models": {"nmf": {"n_componets": 5}}})
+    message = error_of(path)
+    assert "topic_models.nmf.n_componets" in message
+    assert "did you mean 'n_components'" in message
+    assert str(path) in message
+
+
+def test_unknown_topic_model_family(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, {"topic_models": {"mine": {"model": "nfm"}}}))
+    assert "topic_models.mine.model = 'nfm'" in message and "did you mean 'nmf'" in message
+
+
+def test_peer_models_take_no_analysis_settings() -> None:
+    message = error_of({"topic_models": {"p": {"model": "lda_default", "lowercase": False}}})
+    assert "topic_models.p.lowercase" in message
+
+
+def test_wrong_type_names_key_value_and_file(tmp_path: Path) -> None:
+    path = write(tmp_path, {"seed": "abc"})
+    message = error_of(path)
+    assert "seed = 'abc'" in message and "integer" in message and str(path) in message
+
+
+def test_impossible_values() -> None:
+    assert "classifier.evaluation.n_splits = 1" in error_of(
+        {"classifier": {"evaluation": {"n_splits": 1}}}
+    )
+    assert "greater than or equal to 0" in error_of({"seed": -1})
+    message = error_of({"corpus": {"unit": "artcle"}})
+    assert "corpus.unit = 'artcle'" in message and "did you mean 'article'" in message
+    assert "name = 'a b'" in error_of({"name": "a b"})
+
+
+def test_all_errors_reported_at_once() -> None:
+    message = error_of({"seed": "x", "n_jobs": 0, "outputs": {"figure": True}})
+    assert "seed" in message and "n_jobs" in message and "did you mean 'figures'" in message
+
+
+def test_bad_yaml_and_missing_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: [unclosed\n")
+    message = error_of(path)
+    assert str(path) in message and "line" in message
+    assert "not found" in error_of(tmp_path / "nope.yaml")
+    assert "mapping" in error_of(write(tmp_path, "- a\n- b\n", "list.yaml"))
+
+
+# -- overrides ------------------------------------------------------------------------------------
+
+
+def test_overrides_are_yaml_values_applied_before_validation(tmp_path: Path) -> None:
+    path = write(tmp_path, {"name": "x", "topic_models": {"nmf": {"n_components": 4}}})
+    config = load_config(
+        path,
+        [
+            "seed=7",
+            "topic_models.nmf.n_components=8",
+            "corpus.label_set=[a, b]",
+            "evaluation.seeds=[1, 2]",
+        ],
+    )
+    assert config.seed == 7
+    assert config.topic_models["nmf"].settings() == {"n_components": 8}
+    assert config.corpus.label_set == ["a", "b"]
+    assert config.evaluation.seeds == [1, 2]
+    assert config.overrides[0] == "seed=7"
+    assert "--set seed=7" in config.given_text
+
+
+def test_override_of_an_omitted_section_keeps_its_defaults() -> None:
+    config = load_config({"name": "x"}, ["topic_models.lda.k=5"])
+    assert set(config.topic_models) == {"bertopic", "lda", "nmf"}
+    assert config.topic_models["lda"].settings() == {"k": 5}
+
+
+def test_bad_overrides() -> None:
+    with pytest.raises(ConfigError, match="KEY.PATH=VALUE"):
+        parse_override("seed")
+    with pytest.raises(ConfigError, match="not a section"):
+        apply_overrides({"seed": 1}, ["seed.x=2"])
+    message = error_of({"name": "x"}, ("classifier.evaluation.n_split=3",))
+    assert "did you mean 'n_splits'" in message and "--set" in message
+
+
+# -- defaults, hashing, resolution --------------------------------------------------------------------
+
+
+def test_defaults_file_matches_schema() -> None:
+    """experiments/configs/defaults.yaml is generated from the schema; regenerate with
+    `topics init-config experiments/configs/defaults.yaml --force` when this fails."""
+    assert (CONFIGS / "defaults.yaml").read_text(encoding="utf-8") == render_defaults()
+
+
+def test_defaults_file_loads_to_the_default_config() -> None:
+    assert load_config(CONFIGS / "defaults.yaml").model_dump() == Config().model_dump()
+
+
+def test_starting_config_is_valid_and_never_overwritten(tmp_path: Path) -> None:
+    path = write_starting_config(tmp_path / "mine.yaml")
+    assert load_config(path).model_dump() == Config().model_dump()
+    with pytest.raises(ConfigError, match="exists"):
+        write_starting_config(path)
+
+
+def test_resolved_config_has_estimator_defaults_and_reloads_identically() -> None:
+    config = load_config({"name": "x", "topic_models": {"nmf": {"n_components": 5}}})
+    resolved = resolved_dict(config)
+    nmf = resolved["topic_models"]["nmf"]
+    assert nmf["n_components"] == 5 and nmf["model"] == "nmf" and "max_iter" in nmf
+    assert resolved["analysis"]["lowercase"] in (True, False)
+    again = load_config(yaml.safe_load(yaml.safe_dump(resolved)))
+    assert config_hash(again) == config_hash(config)
+
+
+def test_hash_changes_with_content() -> None:
+    base = load_config({"name": "x"})
+    assert config_hash(base) == config_hash(load_config({"name": "x"}))
+    assert config_hash(base) != config_hash(load_config({"name": "x", "seed": 1}))
+    assert len(config_hash(base)) == 8
+
+
+def test_env_vars_in_corpus_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOPICS_TEST_DIR", "/data")
+    config = load_config({"corpus": {"path": "${TOPICS_TEST_DIR}/a.csv"}})
+    assert config.corpus.path == "/data/a.csv"
+    monkeypatch.delenv("TOPICS_TEST_DIR")
+    config = load_config({"corpus": {"path": "${TOPICS_TEST_DIR:-fallback}/a.csv"}})
+    assert config.corpus.path == "fallback/a.csv"
+
+
+def test_grid_file(tmp_path: Path) -> None:
+    path = write(tmp_path, {"name": "g", "grid": {"topic_models.nmf.n_components": [3, 4]}})
+    base, grid = load_grid(path)
+    assert "grid" not in base and grid == {"topic_models.nmf.n_components": [3, 4]}
+    with pytest.raises(ConfigError, match="non-empty list"):
+        load_grid(write(tmp_path, {"grid": {"seed": 3}}, "bad.yaml"))
+    with pytest.raises(ConfigError, match="grid"):
+        load_grid(write(tmp_path, {"name": "g"}, "none.yaml"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in CONFIGS.glob("*.yaml") if p.name != "defaults.yaml"),
+    ids=lambda p: p.name,
+)
+def test_reference_configs_are_valid(path: Path) -> None:
+    if path.name.endswith("_grid.yaml"):
+        base, grid = load_grid(path)
+        for key, values in grid.items():
+            load_config(base, [f"{key}={json.dumps(values[0])}"])  # JSON is YAML
+    else:
+        load_config(path)

@@ -1,0 +1,223 @@
+"""Running experiments: run directories, reproducibility, interrupted runs, comparison, sweeps,
+MLflow. Tiny configs (a few shipped articles, NMF only) keep every run to a few seconds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from topics import compare_runs, load_run, run_experiment
+from topics.errors import ConfigError, TopicsError
+from topics.experiment import (
+    format_comparison,
+    plot_comparison,
+    reproduce_run,
+    run_sweep,
+)
+from topics.runs import RunError
+
+TINY = {
+    "name": "tiny",
+    "corpus": {"limit": 24, "unit": "article"},
+    "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
+    "classifier": {"enabled": False},
+    "outputs": {"figures": False},
+}
+
+
+@pytest.fixture(scope="module")
+def runs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="module")
+def tiny_run(runs_dir: Path):
+    return run_experiment(TINY, runs_dir=runs_dir)
+
+
+def test_run_directory_layout(tiny_run) -> None:
+    path = tiny_run.path
+    assert path.name.endswith(f"_tiny_{tiny_run.config_hash}")
+    assert not path.name.endswith(".partial")
+    for name in [
+        "run.json",
+        "config.yaml",
+        "config.resolved.yaml",
+        "environment.json",
+        "corpus.json",
+        "metrics.json",
+        "timings.json",
+        "summary.txt",
+        "run.log",
+        "documents/topics_nmf.csv",
+        "tables/topics_nmf.csv",
+        "models/topics_nmf/result.json",
+    ]:
+        assert (path / name).is_file(), name
+    env = json.loads((path / "environment.json").read_text())
+    assert {"topics_version", "python", "platform", "git", "command", "packages"} <= set(env)
+    assert "numpy" in env["packages"] and "commit" in env["git"] and "dirty" in env["git"]
+    corpus = json.loads((path / "corpus.json").read_text())
+    assert len(corpus["fingerprint"]) == 64 and corpus["units"]["article"]["n"] == 24
+    assert "[2/2] topic model nmf" in (path / "run.log").read_text()
+
+
+def test_metrics_are_flat_sorted_numbers_without_timings(tiny_run) -> None:
+    text = (tiny_run.path / "metrics.json").read_text()
+    metrics = json.loads(text)
+    assert list(metrics) == sorted(metrics)
+    assert all(isinstance(v, (int, float)) or v is None for v in metrics.values())
+    assert "topics.nmf.npmi" in metrics and metrics["corpus.n_articles"] == 24
+    assert not any("seconds" in key or "time" in key for key in metrics)
+    timings = json.loads((tiny_run.path / "timings.json").read_text())
+    assert "total" in timings and "fit_seconds" in json.dumps(timings)
+
+
+def test_load_run_round_trip_and_summary(tiny_run) -> None:
+    run = load_run(tiny_run.path)
+    assert run.metrics == tiny_run.metrics
+    assert run.config.topic_models["nmf"].settings()["n_components"] == 3
+    assert run.table("tables/topics_nmf.csv").shape[0] >= 3
+    summary = run.summary()
+    assert str(run.path) in summary and "npmi" in summary and "nmf" in summary
+
+
+def test_same_config_twice_gives_identical_metrics(tiny_run, runs_dir: Path) -> None:
+    again = run_experiment(TINY, runs_dir=runs_dir)
+    assert again.path != tiny_run.path  # never overwritten: a new directory
+    first = (tiny_run.path / "metrics.json").read_bytes()
+    assert (again.path / "metrics.json").read_bytes() == first
+
+
+def test_reproduce_reports_identical(tiny_run, tmp_path: Path) -> None:
+    outcome = reproduce_run(tiny_run.path, runs_dir=tmp_path)
+    assert outcome.identical, outcome.report()
+    assert "identical" in outcome.report()
+    # a stored number that differs is reported
+    stored = json.loads((tiny_run.path / "metrics.json").read_text())
+    fake = outcome.rerun.path.parent / "fake"
+    fake.mkdir()
+    for name in ("run.json", "config.resolved.yaml"):
+        (fake / name).write_bytes((tiny_run.path / name).read_bytes())
+    (fake / "metrics.json").write_text(json.dumps({**stored, "topics.nmf.npmi": 9.0}))
+    changed = reproduce_run(fake, runs_dir=tmp_path)
+    assert not changed.identical and "topics.nmf.npmi" in changed.differences
+
+
+def test_interrupted_run_leaves_a_failed_partial_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import topics.experiment as experiment
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("simulated crash in the middle of a run")
+
+    monkeypatch.setattr(experiment, "_run_topic_model", crash)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run_experiment(TINY, runs_dir=tmp_path)
+    entries = list(tmp_path.iterdir())
+    assert len(entries) == 1 and entries[0].name.endswith(".partial")
+    info = json.loads((entries[0] / "run.json").read_text())
+    assert info["status"] == "failed" and "simulated crash" in info["error"]
+    assert (entries[0] / "config.resolved.yaml").exists()  # the partial run tells what it was
+    with pytest.raises(RunError, match="not a finished run.*failed"):
+        load_run(entries[0])
+    with pytest.raises(RunError, match="no finished runs"):
+        compare_runs([entries[0]], skip_unfinished=True)
+
+
+def test_keyboard_interrupt_marks_failed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import topics.experiment as experiment
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiment, "_run_topic_model", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(TINY, runs_dir=tmp_path)
+    (partial,) = tmp_path.iterdir()
+    assert json.loads((partial / "run.json").read_text())["status"] == "failed"
+
+
+def test_invalid_config_fails_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="did you mean 'n_components'"):
+        run_experiment({**TINY, "topic_models": {"nmf": {"n_componets": 3}}}, runs_dir=tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_load_run_refuses_non_runs(tmp_path: Path) -> None:
+    with pytest.raises(RunError, match="no such run"):
+        load_run(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RunError, match="not a run directory"):
+        load_run(tmp_path / "empty")
+    (tmp_path / "x.partial").mkdir()
+    with pytest.raises(RunError, match="not a finished run"):
+        load_run(tmp_path / "x.partial")
+
+
+def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
+    seeds = [run_experiment(TINY, overrides=[f"seed={s}"], runs_dir=runs_dir) for s in (1, 2)]
+    frame = compare_runs([tiny_run.path, *(r.path for r in seeds)], metrics=["topics.*.npmi"])
+    assert len(frame) == 3
+    assert "config.seed" in frame.columns and list(frame["config.seed"]) == [0, 1, 2]
+    assert "topics.nmf.npmi" in frame.columns
+    assert frame.attrs["metrics"] == ["topics.nmf.npmi"]
+    markdown = format_comparison(frame, "markdown")
+    assert markdown.startswith("| run |") and markdown.count("\n") == 4
+    assert format_comparison(frame, "csv").splitlines()[0].startswith("run,")
+    assert "topics.nmf.npmi" in format_comparison(frame, "table")
+    figure = tmp_path / "compare.png"
+    plot_comparison(frame, figure)
+    assert figure.stat().st_size > 1000
+
+
+def test_sweep_with_a_failing_point(tmp_path: Path) -> None:
+    grid = {
+        **TINY,
+        "name": "grid",
+        # 500 topics for 24 articles is impossible: that point fails, the others run
+        "grid": {"topic_models.nmf.n_components": [2, 500, 3]},
+    }
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump(grid))
+    result = run_sweep(path, n_jobs=1, runs_dir=tmp_path / "runs")
+    statuses = [p["status"] for p in result.points]
+    assert statuses == ["finished", "failed", "finished"]
+    assert "ConfigError" in result.failed[0]["error"] and "500" in result.failed[0]["error"]
+    summary = json.loads(result.summary_path.read_text())
+    assert [p["status"] for p in summary["points"]] == statuses
+    assert result.summary_path.with_suffix(".csv").is_file()
+    for run_path in result.runs:
+        assert load_run(run_path).resolved["topic_models"]["nmf"]["n_components"] in (2, 3)
+    assert "1 of 3" not in result.report() and "2 of 3 points finished" in result.report()
+
+
+def test_mlflow_tracking(tmp_path: Path) -> None:
+    pytest.importorskip("mlflow")
+    from mlflow.tracking import MlflowClient
+
+    run = run_experiment({**TINY, "tracking": "mlflow"}, runs_dir=tmp_path)
+    client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("tiny")
+    (logged,) = client.search_runs([experiment.experiment_id])
+    assert logged.data.params["topic_models.nmf.n_components"] == "3"
+    assert logged.data.metrics["topics.nmf.npmi"] == pytest.approx(run.metrics["topics.nmf.npmi"])
+    artifacts = {a.path for a in client.list_artifacts(logged.info.run_id)}
+    assert "metrics.json" in artifacts
+    assert (tmp_path / "mlartifacts").is_dir()
+
+
+def test_mlflow_missing_gives_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "mlflow", None)  # import mlflow -> ImportError
+    with pytest.raises(TopicsError, match=r"uv sync --extra mlflow.*topics\[mlflow\]"):
+        run_experiment({**TINY, "tracking": "mlflow"}, runs_dir=tmp_path)
+    assert not any(tmp_path.iterdir())  # checked before any work
