@@ -102,6 +102,9 @@ def test_names_stay_whole_on_seed_sentences() -> None:
     assert "ho-chi-minh-stadt" in tokens
     assert not {"phan", "van", "giang", "chansamone", "ho", "chi", "minh"} & set(tokens)
     assert "le_hoai_trung" in topics.analyse(SEED_CAPTION)
+    assert "phan_van_giang" not in topics.analyse(
+        SEED_SENTENCE, extra_stop_words=["Phan_Van_Giang"]
+    )
     plain = topics.analyse(SEED_SENTENCE, join_names=False)
     assert "phan_van_giang" not in plain and "giang" in plain
 

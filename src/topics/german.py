@@ -144,7 +144,17 @@ def _base_stops() -> frozenset[str]:
 def _lemma(word: str) -> str:
     import simplemma  # imported lazily: `import topics` must stay fast
 
-    return simplemma.lemmatize(word, lang=_LANG)
+    lemma = simplemma.lemmatize(word, lang=_LANG)
+    if lemma == word and not simplemma.is_known(word, lang=_LANG):
+        # Unknown words are mostly compounds and derived adjectives the dictionary lacks
+        # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
+        # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:
+        # on known ones greedy mode can over-reduce.
+        greedy = simplemma.lemmatize(word, lang=_LANG, greedy=True)
+        # ... but it knows old spellings too: keep "Nationalkongress", not "Nationalkongreß".
+        if "ß" in word or "ß" not in greedy:
+            lemma = greedy
+    return lemma
 
 
 @lru_cache(maxsize=1 << 18)
@@ -406,7 +416,8 @@ class _Engine:
             out.extend(self.word(run.pop(0)))  # "Laut Phan Van Giang": "Laut" is German
         if len(run) >= 2 and any(self.name_kind[t] == 2 for t in run):
             name = "_".join(run)
-            out.append(name.lower() if self.s.lowercase else name)
+            if name.lower() not in self.stops:  # extra_stop_words may name a person
+                out.append(name.lower() if self.s.lowercase else name)
         else:
             for tok in run:
                 out.extend(self.word(tok))
@@ -464,7 +475,8 @@ class GermanAnalyzer:
     lemmatise : bool, default True
         Replace words by their simplemma lemma ("Verträge" -> "vertrag").
     split_compounds : bool, default True
-        Add the parts of German compounds ("verteidigung", "zusammenarbeit").
+        Add the parts of German compounds ("verteidigung", "zusammenarbeit"). Parts are always
+        lemmatised: that is how the Fugen-s goes ("Verteidigungs" -> "verteidigung").
     keep_compounds : bool, default True
         Keep the compound itself next to its parts.
     min_token_length : int, default 2
@@ -475,7 +487,8 @@ class GermanAnalyzer:
         Words to drop in addition to the built-in lists (compared in lower case, with both the
         surface form and the lemma).
     join_names : bool, default True
-        Join names such as "Phan Van Giang" into one token ``phan_van_giang``.
+        Join names such as "Phan Van Giang" into one token ``phan_van_giang`` (see the module
+        docstring for the rule).
 
     Raises
     ------
