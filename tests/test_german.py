@@ -60,6 +60,22 @@ def test_non_compounds_and_place_names_are_not_split() -> None:
         assert german.split_compound(word) == (), word
 
 
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Kooperationsmechanismen", ["kooperationsmechanismus", "kooperation", "mechanismus"]),
+        ("Verteidigungsbeamte", ["verteidigungsbeamter", "verteidigung", "beamter"]),
+        ("Hilfspaket", ["hilfspaket", "hilfe", "paket"]),  # Fugen "-s" for a lost "-e"
+        ("Gesamtsumme", ["gesamtsumme", "gesamt", "summe"]),
+        ("Lernplattform", ["lernplattform", "lernen", "plattform"]),  # no "platt" + "form"
+        ("Prozesse", ["prozess"]),  # not simplemma's old spelling "Prozeß"
+        ("laotischen", ["laotisch"]),
+    ],
+)
+def test_lemmas_of_words_unknown_to_the_dictionary(word: str, expected: list[str]) -> None:
+    assert topics.analyse(word) == expected
+
+
 def test_splitter_matches_split_words() -> None:
     from split_words import Splitter
 

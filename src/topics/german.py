@@ -65,6 +65,7 @@ __all__ = [
     "GermanAnalyzer",
     "GermanTokens",
     "analyse",
+    "compound_lemma",
     "split_compound",
     "stop_words",
 ]
@@ -74,6 +75,7 @@ COMPOUND_THRESHOLD = 0.5
 # Shorter words are rarely compounds the splitter gets right (its parts need >= 3 letters each).
 _MIN_SPLIT_LEN = 8
 _MIN_PART_LEN = 3
+_MIN_RECURSE_LEN = 10
 _MAX_NAME_PIECE = 12
 _MAX_WEAK_PIECE = 4
 # Heads that almost only occur in place names (Salzburg, Frankreich, Vorarlberg); such words are
@@ -82,6 +84,7 @@ _TOPONYM_HEADS = frozenset({"burg", "burger", "reich", "berg"})
 # Short German nouns that stand before names ("Dorf Lo Lo Chai", "Land Laos"): never name pieces.
 _NAME_TITLES = frozenset({"dorf", "amt", "land", "see", "berg", "tal", "gott", "kap"})
 _TEXT_CACHE_SIZE = 20_000
+_UMLAUT_FOLD = str.maketrans("äöü", "aou")
 _LANG = "de"
 
 # URLs and e-mail addresses carry no topic words; remove them before tokenising.
@@ -140,20 +143,32 @@ def _base_stops() -> frozenset[str]:
     return _read_word_list("stopwords_de.txt")
 
 
+def _modern_spelling(word: str, lemma: str) -> str:
+    # simplemma's dictionary holds pre-1996 spellings: "Prozesse" -> "Prozeß". Keep the "ss"
+    # the text uses, so "Prozess" and "Prozesse" meet.
+    if "ß" in lemma and "ß" not in word and "ss" in word.lower():
+        return lemma.replace("ß", "ss")
+    return lemma
+
+
 @lru_cache(maxsize=1 << 18)
-def _lemma(word: str) -> str:
+def _plain_lemma(word: str) -> str:
     import simplemma  # imported lazily: `import topics` must stay fast
 
-    lemma = simplemma.lemmatize(word, lang=_LANG)
-    if lemma == word and not simplemma.is_known(word, lang=_LANG):
+    return _modern_spelling(word, simplemma.lemmatize(word, lang=_LANG))
+
+
+@lru_cache(maxsize=1 << 18)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    lemma = _plain_lemma(word)
+    if lemma == word and not _known(word):
         # Unknown words are mostly compounds and derived adjectives the dictionary lacks
         # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
         # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:
         # on known ones greedy mode can over-reduce.
-        greedy = simplemma.lemmatize(word, lang=_LANG, greedy=True)
-        # ... but it knows old spellings too: keep "Nationalkongress", not "Nationalkongreß".
-        if "ß" in word or "ß" not in greedy:
-            lemma = greedy
+        lemma = _modern_spelling(word, simplemma.lemmatize(word, lang=_LANG, greedy=True))
     return lemma
 
 
@@ -198,15 +213,57 @@ def _best_split(word: str) -> tuple[float, str, str]:
     return best if best is not None else (0.0, word.title(), word.title())
 
 
-def _part_lemma(part: str) -> str:
-    """Lemma of a compound part: strips Fugen-s/-es and inflection ("Verteidigungs")."""
-    if _known(part):
-        return _lemma(part)
-    for ending in ("s", "es"):  # Fugen-s ("Verteidigungs"), Fugen-es ("Tages")
-        stem = part[: -len(ending)]
-        if part.endswith(ending) and len(stem) >= _MIN_PART_LEN and _known(stem):
-            return _lemma(stem)
-    return _lemma(part)
+def _part_lemma(part: str) -> str | None:
+    """Lemma of a compound part, Fugen removed; None when no form of it is a German word.
+
+    Modifiers carry a Fugen-s or -es ("Verteidigungs", "Tages") or lose an -e ("Hilfs" ->
+    "Hilfe"); heads carry inflection ("Übergänge"). The non-greedy lemma is used: simplemma's
+    greedy mode turns short parts into odd words ("Gesamt" -> "samen").
+    """
+    candidates = [part]
+    if part.endswith("s"):
+        candidates += [part[:-1] + "e", part[:-1]]  # "Hilfs" -> "Hilfe" before "Hilf"
+    if part.endswith("es"):
+        candidates.append(part[:-2])
+    for candidate in candidates:
+        if len(candidate) >= _MIN_PART_LEN and _known(candidate):
+            lemma = _plain_lemma(candidate)
+            # A noun part keeps its first letters (umlauts aside: "Völker" -> "Volk"); a lemma
+            # that does not is a participle reading ("Gesamt" -> "samen"): keep the part.
+            same_start = _fold(lemma[:3]) == _fold(candidate[:3])
+            return lemma if same_start else candidate
+    return None
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(_UMLAUT_FOLD)
+
+
+class _Split(NamedTuple):
+    modifier: str  # surface, Fugen included: "Verteidigungs"
+    head: str  # surface: "Zusammenarbeit"
+    modifier_lemma: str
+    head_lemma: str
+
+
+@lru_cache(maxsize=1 << 18)
+def _split(word: str) -> _Split | None:
+    """The top split of ``word`` if it passes every check, else None."""
+    if len(word) < _MIN_SPLIT_LEN or "-" in word:
+        return None
+    score, modifier, head = _best_split(word)
+    if score < COMPOUND_THRESHOLD:
+        return None  # at the default 0, "Regierung" -> "Regie" + "Rung"
+    mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
+    if mod_lemma is None or head_lemma is None:
+        return None  # guards against splitting names ("Chansamone") and fragments ("Res")
+    if min(len(mod_lemma), len(head_lemma)) < _MIN_PART_LEN:
+        return None
+    if mod_lemma.lower() in _base_stops() or head_lemma.lower() in _base_stops():
+        return None  # particle derivations ("Zusammen|arbeit", "Über|gang") are not compounds
+    if head_lemma.lower() in _TOPONYM_HEADS:
+        return None  # place names: "Salzburg" must not become "salz" + "burg"
+    return _Split(modifier, head, mod_lemma, head_lemma)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -221,32 +278,48 @@ def split_compound(word: str) -> tuple[str, ...]:
     Returns
     -------
     tuple of str
-        The lemmatised leaf parts (``("Verteidigung", "Zusammenarbeit")``), or ``()`` when the
-        word is not split (score below :data:`COMPOUND_THRESHOLD`, a part unknown to the German
-        dictionary, or a word shorter than 8 letters). Intermediate compounds come before their
-        own parts (``Katastrophenhilfemaßnahmen`` -> Katastrophenhilfe, Katastrophe, Hilfe,
-        Maßnahme).
+        The lemmatised parts (``("Verteidigung", "Zusammenarbeit")``), or ``()`` when the word
+        is not split: best CharSplit score below :data:`COMPOUND_THRESHOLD`, a part that is no
+        German word, a particle or place-name part, or fewer than 8 letters. Parts of at least
+        10 letters are split again, each after its own lemma (``Katastrophenhilfemaßnahmen`` ->
+        Katastrophenhilfe, Katastrophe, Hilfe, Maßnahme); shorter parts are mostly lexicalised
+        ("Plattform" is not "Platt" + "Form").
     """
-    if len(word) < _MIN_SPLIT_LEN or "-" in word:
+    top = _split(word)
+    if top is None:
         return ()
-    score, modifier, head = _best_split(word)
-    if score < COMPOUND_THRESHOLD or min(len(modifier), len(head)) < _MIN_PART_LEN:
-        return ()
-    mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
-    if min(len(mod_lemma), len(head_lemma)) < _MIN_PART_LEN:
-        return ()  # "Res|source" -> "Re": a fragment, not a word
-    if not (_known(mod_lemma) and _known(head_lemma)):
-        return ()  # guards against splitting names ("Chansamone") and non-words
-    if mod_lemma.lower() in _base_stops() or head_lemma.lower() in _base_stops():
-        return ()  # particle derivations ("Zusammen|arbeit", "Über|gang") are not compounds
-    if head_lemma.lower() in _TOPONYM_HEADS:
-        return ()  # place names: "Salzburg" must not become "salz" + "burg"
     parts: list[str] = []
-    for lemma in (mod_lemma, head_lemma):
-        sub = split_compound(lemma)
+    for lemma in (top.modifier_lemma, top.head_lemma):
         parts.append(lemma)
-        parts.extend(sub)
+        if len(lemma) >= _MIN_RECURSE_LEN:
+            parts.extend(split_compound(lemma))
     return tuple(parts)
+
+
+def compound_lemma(word: str) -> str:
+    """Lemma of a word; compounds unknown to simplemma are lemmatised by their head.
+
+    German inflects only the head of a compound, so "Verteidigungsbeamte" ->
+    "Verteidigungsbeamter" (modifier as written + lemma of "Beamte"), where simplemma alone
+    would guess "Verteidigungsbeamt".
+
+    Parameters
+    ----------
+    word : str
+        One word.
+
+    Returns
+    -------
+    str
+        The lemma.
+    """
+    if _known(word):
+        return _lemma(word)
+    top = _split(word)
+    if top is None:
+        return _lemma(word)
+    head = compound_lemma(top.head)
+    return top.modifier + head.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,13 +403,14 @@ class _Engine:
             return self._hyphenated(token)
         if token.lower() in self.stops:
             return []
-        lemma = _lemma(token) if self.s.lemmatise else token
-        if not self.s.split_compounds or not token[0].isupper() or token.isupper():
-            return [lemma]
-        parts = list(split_compound(lemma if self.s.lemmatise else token))
+        noun_like = token[0].isupper() and not token.isupper()  # not acronyms (ASEAN)
+        lemma = token
+        if self.s.lemmatise:
+            lemma = compound_lemma(token) if noun_like else _lemma(token)
+        parts = split_compound(token) if self.s.split_compounds and noun_like else ()
         if not parts:
             return [lemma]
-        return [lemma, *parts] if self.s.keep_compounds else parts
+        return [lemma, *parts] if self.s.keep_compounds else list(parts)
 
     def _hyphenated(self, token: str) -> list[str]:
         # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
@@ -453,9 +527,8 @@ def clear_caches() -> None:
     The split-words model stays loaded. Used by benchmarks to measure a cold run.
     """
     _ENGINES.clear()
-    _lemma.cache_clear()
-    _known.cache_clear()
-    split_compound.cache_clear()
+    for cached in (_lemma, _plain_lemma, _known, _split, split_compound):
+        cached.cache_clear()
 
 
 # --------------------------------------------------------------------------------------------
