@@ -743,6 +743,8 @@ def compare_runs(
         except RunError as exc:
             if not skip_unfinished:
                 raise
+            if Path(item).is_file():  # a shell glob also matches sweep summaries, mlflow.db
+                continue
             skipped.append(str(exc))
     if not runs:
         why = f" (skipped: {'; '.join(skipped[:3])})" if skipped else ""
