@@ -1,0 +1,68 @@
+"""Choose the ArticleClassifier defaults by grouped cross-validation, and record the experiment.
+
+Every candidate differs from the default in one setting (one-factor-at-a-time around a standard
+configuration), so the table shows what each choice is worth; nothing is searched jointly.
+
+    uv run python benchmarks/classifier_selection.py            # both corpora
+    uv run python benchmarks/classifier_selection.py --corpus shipped --seeds 0 1 2
+
+Writes experiments/results/classifier_selection/<corpus>/ (table.md/csv, metrics.json, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import topics
+from topics.classifier import ArticleClassifier
+from topics.classifier_eval import evaluate_classifiers
+
+ROOT = Path(__file__).resolve().parents[1]
+GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))
+OUT = ROOT / "experiments/results/classifier_selection"
+
+
+def candidates(labels: list[str] | None) -> dict[str, ArticleClassifier]:
+    base = {"labels": labels}
+    return {
+        "default (char 2-5, +paragraphs, C=10)": ArticleClassifier(**base),
+        "tokens view": ArticleClassifier(features="tokens", **base),
+        "char+tokens views": ArticleClassifier(features="char+tokens", **base),
+        "no paragraph augmentation": ArticleClassifier(augment="none", **base),
+        "C=1": ArticleClassifier(C=1.0, **base),
+        "C=100": ArticleClassifier(C=100.0, **base),
+    }
+
+
+def run(name: str, seeds: list[int]) -> None:
+    if name == "shipped":
+        corpus, units = topics.load_corpus(), ("article", "lead", "paragraph")
+        models = candidates(list(corpus.label_set))
+    else:
+        corpus = topics.load_corpus(
+            GNAD, text_column=1, label_column=0, delimiter=";", quotechar="'", header=False
+        )
+        units = ("article",)
+        models = candidates(None)
+        del models["no paragraph augmentation"]  # 10kGNAD texts have no paragraphs
+    start = time.perf_counter()
+    report = evaluate_classifiers(corpus, models, unit=units, seeds=seeds, peers=False)
+    report.write(OUT / name)
+    print(report.to_markdown())
+    print(f"[{name}: {time.perf_counter() - start:.0f} s]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=["shipped", "10kgnad", "both"], default="both")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    args = parser.parse_args()
+    for name in ["shipped", "10kgnad"] if args.corpus == "both" else [args.corpus]:
+        run(name, args.seeds)
+
+
+if __name__ == "__main__":
+    main()
