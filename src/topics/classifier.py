@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import inspect
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -352,9 +352,16 @@ class ArticleClassifier:
         """Accuracy; in multi-label mode subset accuracy (every label of a text right)."""
         from sklearn.metrics import accuracy_score
 
+        from topics.labels import to_indicator
+
         predicted = self.predict(X)
         if self.multilabel_:
-            return float(accuracy_score(self._indicator(y), self._indicator(predicted)))
+            # labels the model never saw (e.g. absent from a CV training fold) count as misses
+            truth = [list(row) for row in y]
+            names = list(
+                dict.fromkeys([*map(str, self.classes_), *(str(v) for r in truth for v in r)])
+            )
+            return float(accuracy_score(to_indicator(truth, names), to_indicator(predicted, names)))
         return float(accuracy_score(list(y), predicted))
 
     def predict_paragraphs(self, text: str) -> list[dict[str, Any]]:
@@ -469,11 +476,6 @@ class ArticleClassifier:
 
     def _score_dict(self, row: np.ndarray) -> dict[str, float]:
         return {str(c): float(p) for c, p in zip(self.classes_, row, strict=True)}
-
-    def _indicator(self, label_lists: Iterable[Sequence[str]]) -> np.ndarray:
-        from topics.labels import to_indicator
-
-        return to_indicator(label_lists, [str(c) for c in self.classes_])
 
 
 def _differs(value: Any, default: Any) -> bool:
