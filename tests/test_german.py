@@ -238,3 +238,17 @@ def test_10kgnad_tokens_are_clean_words(gnad_corpus: topics.Corpus) -> None:
     assert not set(tokens) & german.stop_words()
     assert any("ä" in t or "ö" in t or "ü" in t or "ß" in t for t in tokens)
     assert sum("_" in t for t in tokens) > 50  # names joined
+
+
+def test_analyzer_round_trips_through_skops(tmp_path) -> None:
+    import skops.io
+
+    vectorizer = CountVectorizer(analyzer=topics.GermanAnalyzer(keep_compounds=False))
+    vectorizer.fit(["Grenzübergänge und Verträge"])
+    path = tmp_path / "vectorizer.skops"
+    skops.io.dump(vectorizer, path)
+    untrusted = skops.io.get_untrusted_types(file=path)
+    assert untrusted == ["topics.german.GermanAnalyzer"]
+    restored = skops.io.load(path, trusted=untrusted)
+    assert restored.analyzer == vectorizer.analyzer
+    assert sorted(restored.vocabulary_) == ["grenze", "vertrag", "übergang"]
