@@ -11,8 +11,15 @@ capitalises nouns and every sentence start, so without lower-casing "Zusammenarb
 part, title-cased by the splitter), "Die" at a sentence start and "die" inside a sentence would be
 different topic words. Lemmatisation reads the original case first, because simplemma uses it to
 tell nouns from verbs ("Essen" vs "essen"). Lemmas, not stems, so topic words stay readable real
-words ("vertrag", not "vertrag" / "verträg" / "vertr"). With ``lowercase=False`` tokens keep the
-case of their lemma (nouns capitalised: "Vertrag"), joined names keep their spelling.
+words ("vertrag", not the stem "vertrag"/"verträg"). With ``lowercase=False`` tokens keep the
+case of their lemma (nouns capitalised: "Vertrag"); joined names keep their spelling.
+
+Lemmas
+------
+simplemma's dictionary lemma; for words it does not know (mostly compounds and derived
+adjectives) the head of a compound is lemmatised ("Verteidigungsbeamte" -> "Verteidigungsbeamter")
+or, failing a split, simplemma's greedy mode ("laotischen" -> "laotisch"). Its pre-1996 spellings
+are undone when the text writes "ss" ("Prozesse" -> "prozess", not "prozeß").
 
 Name policy
 -----------
@@ -21,24 +28,30 @@ punctuation between them is joined into one token ("Phan Van Giang" -> ``phan_va
 every word of the run looks like a name piece and at least one of them is clearly not German:
 
 * *strong* piece: unknown to simplemma's German dictionary, not changed by lemmatisation, not a
-  stop word, at most 12 letters (long unknown capitalised words are German compounds, not names);
-* *weak* piece: a known word of at most 4 letters that is not a stop word. Vietnamese syllables
-  such as "Van", "Le", "Ho", "Nam", "Long" are in the German dictionary (as names or loan words),
-  so "known" alone cannot separate them; short length can. A weak piece at a sentence start is
-  not taken ("Laut Phan Van Giang" -> ``laut``, ``phan_van_giang``).
+  compound split-words can split, not a stop word, at most 12 letters (long unknown capitalised
+  words are German compounds, not names);
+* *weak* piece: a known word of at most 4 letters that is not a stop word or one of a few nouns
+  that stand before names ("Dorf", "Amt"). Vietnamese syllables such as "Van", "Le", "Ho", "Nam",
+  "Long" are in the German dictionary (as names or loan words), so "known" alone cannot separate
+  them; short length can. A weak piece at a sentence start is not taken ("Laut Phan Van Giang"
+  -> ``laut``, ``phan_van_giang``).
 
 Runs of known words only ("Angela Merkel") are not joined; each word stays one readable token.
-Hyphenated words stay whole ("Ho-Chi-Minh-Stadt" -> ``ho-chi-minh-stadt``) and are split at
-the last hyphen into modifier and head (``ho-chi-minh``, ``stadt``).
+Acronyms (USA, ASEAN) are never name pieces. Hyphenated words stay whole ("Ho-Chi-Minh-Stadt" ->
+``ho-chi-minh-stadt``) and are split at the last hyphen into modifier and head (``ho-chi-minh``,
+``stadt``).
 
 Compounds
 ---------
-Capitalised words of at least 8 letters are split with split-words when the best split scores
-at least ``COMPOUND_THRESHOLD`` (0.5; at the default 0 CharSplit splits "Regierung" into
-"Regie" + "Rung") and both parts are German dictionary words. Parts are split again recursively
-and lemmatised, which also strips the Fugen-s ("Verteidigungs" -> "Verteidigung") and restores
-truncated modifiers ("Grenz" -> "Grenze" by simplemma's lemma lookup). With
-``keep_compounds=True`` the compound lemma and its parts are both emitted, so
+Capitalised words of at least 8 letters are split with split-words (CharSplit) when the best
+split scores at least ``COMPOUND_THRESHOLD`` (0.5; at the default 0 CharSplit splits "Regierung"
+into "Regie" + "Rung") and both parts, after lemmatisation, are German dictionary words.
+Lemmatising the parts strips the Fugen-s ("Verteidigungs" -> "Verteidigung"), restores a lost -e
+("Hilfs" -> "Hilfe") and truncated modifiers ("Grenz" -> "Grenze" by simplemma's lemma lookup).
+Parts of at least 10 letters are split again ("Katastrophenhilfe"); shorter ones are mostly
+lexicalised ("Plattform" is not "Platt" + "Form"). Not split: particle derivations
+("Zusammenarbeit": "zusammen" is a stop word) and place names ending in -burg/-berg/-reich
+("Salzburg"). With ``keep_compounds=True`` the compound lemma and its parts are both emitted, so
 "Verteidigungszusammenarbeit" and "Zusammenarbeit" meet.
 
 Caching
