@@ -33,8 +33,8 @@ every word of the run looks like a name piece and at least one of them is clearl
 * *weak* piece: a known word of at most 4 letters that is not a stop word or one of a few nouns
   that stand before names ("Dorf", "Amt"). Vietnamese syllables such as "Van", "Le", "Ho", "Nam",
   "Long" are in the German dictionary (as names or loan words), so "known" alone cannot separate
-  them; short length can. A weak piece at a sentence start is not taken ("Laut Phan Van Giang"
-  -> ``laut``, ``phan_van_giang``).
+  them; short length can. A weak piece at a sentence start is not taken: in "Laut Phan Van Giang"
+  "Laut" stays a German word and the name is ``phan_van_giang``.
 
 Runs of known words only ("Angela Merkel") are not joined; each word stays one readable token.
 Acronyms (USA, ASEAN) are never name pieces. Hyphenated words stay whole ("Ho-Chi-Minh-Stadt" ->
