@@ -221,3 +221,22 @@ def test_mlflow_missing_gives_install_command(
     with pytest.raises(TopicsError, match=r"uv sync --extra mlflow.*topics\[mlflow\]"):
         run_experiment({**TINY, "tracking": "mlflow"}, runs_dir=tmp_path)
     assert not any(tmp_path.iterdir())  # checked before any work
+
+
+def test_classifier_evaluation_and_fit(tmp_path: Path) -> None:
+    config = {
+        "name": "clf",
+        "corpus": {"limit": 40},
+        "topic_models": {},
+        "classifier": {"cv": 2, "evaluation": {"n_splits": 2, "seeds": [0], "peers": True}},
+    }
+    run = run_experiment(config, runs_dir=tmp_path)
+    metrics = run.metrics
+    for name in ("article_classifier", "tfidf_linear_svc", "tfidf_log_reg"):
+        assert f"classifier.{name}.macro_f1_mean" in metrics
+    assert run.resolved["classifier"]["random_state"] == 0  # the run's seed, written back
+    predictions = run.table("documents/classifier_predictions.csv")
+    assert len(predictions) == 40 and "score_border_relations" in predictions.columns
+    assert (run.path / "tables/classifier_cv.csv").is_file()
+    assert (run.path / "models/classifier.safetensors").is_file()
+    assert "article_classifier" in run.summary()

@@ -68,9 +68,9 @@ DEFAULT_HEADLINE_METRICS: tuple[str, ...] = (
     "topics.*.nmi",
     "topics.*.outlier_share",
     "topics.*.n_topics",
-    "classifier.*.macro_f1",
-    "classifier.*.subset_accuracy",
-    "classifier.*.accuracy",
+    "classifier.*.macro_f1_mean",
+    "classifier.*.subset_accuracy_mean",
+    "classifier.*.accuracy_mean",
 )
 
 
@@ -716,7 +716,11 @@ def resolved_dict(config: Config) -> dict[str, Any]:
         entry.update(_with_defaults(spec.settings(), families.get(family)))
         data["topic_models"][name] = entry
     classifier = data["classifier"]
-    params = _with_defaults(config.classifier.params(), classifier_parameters())
+    defaults = classifier_parameters()
+    given = config.classifier.params()
+    if defaults and "random_state" in defaults and "random_state" not in given:
+        given["random_state"] = config.seed  # the one seed feeds the classifier too
+    params = _with_defaults(given, defaults)
     for key in params:
         classifier.pop(key, None)
     data["classifier"] = {

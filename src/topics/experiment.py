@@ -19,6 +19,8 @@ import inspect
 import itertools
 import logging
 import math
+import random
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -348,14 +350,16 @@ def _numeric(metrics: Mapping[str, Any]) -> dict[str, float]:
 
 
 def _aggregate(per_seed: list[dict[str, float]]) -> dict[str, float]:
-    """One seed: as is. Several: mean under the metric's key and ``<key>.std`` next to it."""
+    """One seed: as is. Several: the mean under the metric's own key (so runs with one and with
+    several seeds compare), the sample standard deviation as ``<key>_sd``."""
     if len(per_seed) == 1:
         return dict(per_seed[0])
     out: dict[str, float] = {}
     for key in sorted(set().union(*per_seed)):
         values = np.array([m.get(key, np.nan) for m in per_seed], dtype=float)
-        out[key] = float(np.nanmean(values)) if not np.all(np.isnan(values)) else math.nan
-        out[f"{key}.std"] = float(np.nanstd(values)) if not np.all(np.isnan(values)) else math.nan
+        values = values[~np.isnan(values)]
+        out[key] = float(values.mean()) if len(values) else math.nan
+        out[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
     out["n_seeds"] = len(per_seed)
     return out
 
@@ -488,53 +492,59 @@ def _classifier_labels(corpus: Any) -> list[Any]:
     return [list(labels) for labels in corpus.labels]
 
 
-def _make_classifier(config: Config) -> Any:
+def _make_classifier(config: Config, corpus: Any) -> Any:
     from topics.classifier import ArticleClassifier
 
     defaults = classifier_parameters()
-    params = _with_seed(
-        estimator_kwargs(config.classifier.params(), defaults), defaults, config.seed
-    )
-    return ArticleClassifier(**params)
+    params = _with_seed(config.classifier.params(), defaults, config.seed)
+    if defaults and "labels" in defaults and params.get("labels") is None:
+        params["labels"] = list(corpus.label_set)  # all labels, even one a small sample lacks
+    return ArticleClassifier(**estimator_kwargs(params, defaults))
 
 
-def _evaluate_classifier(
-    config: Config, corpus: Any, run: RunDirectory, n_jobs: int
-) -> dict[str, float]:
+def _metric_name(name: str) -> str:
+    """``"TF-IDF+LinearSVC"`` -> ``"tfidf_linear_svc"``: metric keys that MLflow accepts too."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.replace("-", ""))
+    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+
+
+def _classifier_metrics(report_metrics: Mapping[str, Any]) -> dict[str, float]:
+    """``"<estimator>/<metric>_mean"`` -> ``"classifier.<estimator>.<metric>_mean"``."""
+    out = {}
+    for key, value in _numeric(report_metrics).items():
+        parts = key.split("/")
+        head, rest = _metric_name(parts[0]), ".".join(parts[1:]) or "value"
+        out[f"classifier.{head}.{rest}"] = value
+    return out
+
+
+def _evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict[str, float]:
     from topics.classifier_eval import evaluate_classifiers
 
     evaluation = config.classifier.evaluation
-    estimators: dict[str, Any] = {"ArticleClassifier": _make_classifier(config)}
-    if evaluation.peers:
-        from topics import classifier_eval
-
-        peers = getattr(classifier_eval, "peer_estimators", None)
-        if callable(peers):
-            estimators.update(peers(corpus) if _accepts(peers, "corpus") else peers())
-    kwargs: dict[str, Any] = {
-        "unit": evaluation.unit,
-        "n_splits": evaluation.n_splits,
-        "seeds": tuple(evaluation.seeds),
-    }
-    if n_jobs != 1 and _accepts(evaluate_classifiers, "n_jobs"):
-        kwargs["n_jobs"] = n_jobs
-    report = evaluate_classifiers(corpus, estimators, **kwargs)
-    quality, _ = _split_timings(_numeric(report.metrics))
-    table = getattr(report, "table", None)
-    if table is not None:
-        run.write_text("tables/classifier_cv.csv", table.to_csv())
-    per_label = getattr(report, "per_label", None)
-    if per_label is not None and hasattr(per_label, "to_csv"):
-        run.write_text("tables/classifier_per_label.csv", per_label.to_csv())
-    if config.outputs.figures and callable(getattr(report, "figures", None)):
+    report = evaluate_classifiers(
+        corpus,
+        {"ArticleClassifier": _make_classifier(config, corpus)},
+        unit=evaluation.unit,
+        n_splits=evaluation.n_splits,
+        seeds=tuple(evaluation.seeds),
+        peers=evaluation.peers,
+    )
+    quality, _ = _split_timings(report.metrics)
+    run.write_text("tables/classifier_cv.md", report.to_markdown())
+    run.write_text("tables/classifier_cv.csv", report.table.to_csv())
+    run.write_text("tables/classifier_per_label.csv", report.per_label.to_csv(index=False))
+    run.write_text("tables/classifier_confusion.csv", report.confusion.to_csv(index=False))
+    run.write_text("tables/classifier_runs.csv", report.runs.to_csv(index=False))
+    if config.outputs.figures:
         report.figures(run.file("figures/.keep").parent)
-    return {f"classifier.{key}": value for key, value in quality.items()}
+    return _classifier_metrics(quality)
 
 
-def _fit_classifier(config: Config, corpus: Any, run: RunDirectory) -> None:
+def _fit_classifier(config: Config, corpus: Any, run: RunDirectory, digest: str) -> None:
     import pandas as pd
 
-    clf = _make_classifier(config)
+    clf = _make_classifier(config, corpus)
     texts = list(corpus.texts)
     clf.fit(texts, _classifier_labels(corpus))
     if config.outputs.documents:
@@ -550,7 +560,15 @@ def _fit_classifier(config: Config, corpus: Any, run: RunDirectory) -> None:
     if config.outputs.save_models:
         from topics.classifier import save_classifier
 
-        save_classifier(clf, run.file("models/classifier.skops"))
+        card = {
+            "training_corpus": {
+                "name": corpus.name,
+                "fingerprint": corpus.fingerprint,
+                "n": len(corpus),
+            },
+            "experiment": {"name": config.name, "config_hash": digest},
+        }
+        save_classifier(clf, run.file("models/classifier.safetensors"), card=card)
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -662,6 +680,9 @@ def _run_steps(
     count = len(steps)
     label = iter(f"[{i}/{count}] {s}" for i, s in enumerate(steps, start=1))
     metrics: dict[str, Any] = {}
+    # a safety net for libraries that fall back on the global generators when not given a seed
+    random.seed(config.seed)
+    np.random.seed(config.seed)
     with _step(next(label), timings):
         corpus = _load_corpus(config)
         record = _corpus_record(config, corpus)
@@ -669,17 +690,17 @@ def _run_steps(
         units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items())
         info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
         metrics["corpus.n_articles"] = record["n_articles"]
-        for unit, info in record["units"].items():
-            metrics[f"corpus.n_{unit}s"] = info["n"]
+        for unit, unit_record in record["units"].items():
+            metrics[f"corpus.n_{unit}s"] = unit_record["n"]
     for name in config.topic_models:
         with _step(next(label), timings):
             metrics.update(_run_topic_model(config, name, corpus, run_dir, timings))
     if config.classifier.enabled and config.classifier.evaluation.enabled:
         with _step(next(label), timings):
-            metrics.update(_evaluate_classifier(config, corpus, run_dir, n_jobs))
+            metrics.update(_evaluate_classifier(config, corpus, run_dir))
     if config.classifier.enabled and config.classifier.fit:
         with _step(next(label), timings):
-            _fit_classifier(config, corpus, run_dir)
+            _fit_classifier(config, corpus, run_dir, info["config_hash"])
     run_dir.write_metrics(metrics)
     return metrics
 
