@@ -1,0 +1,112 @@
+"""Speed of the shipped classifier: cold load + first prediction, batch throughput, peak memory.
+
+    uv run python benchmarks/bench_classifier.py [--repeat 5]
+
+Every figure comes from a fresh Python process (so nothing is warm but the OS file cache):
+
+* latency: ``load_classifier()`` + ``predict([one article])`` timed *after* ``import topics``;
+  the process start and ``import topics`` are reported separately;
+* throughput: ``predict`` over all 721 10kGNAD articles (unseen texts, first pass, one core), or
+  over the 137 shipped articles when 10kGNAD is absent;
+* peak memory: ``ru_maxrss`` of the throughput process.
+
+Both are measured twice: as the environment is configured, and with a bytecode cache
+(``PYTHONPYCACHEPREFIX``), which is what an installed package has (pip compiles ``.pyc``); this
+repository's environment sets ``PYTHONDONTWRITEBYTECODE=1``, which makes every import compile
+from source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))
+
+LATENCY = """
+import json, time
+t0 = time.perf_counter()
+import topics
+t1 = time.perf_counter()
+clf = topics.load_classifier()
+labels = clf.predict([open({seed!r}, encoding="utf-8").read()])
+t2 = time.perf_counter()
+print(json.dumps({{"import_topics": t1 - t0, "load_and_first_prediction": t2 - t1, "labels": labels}}))
+"""
+
+THROUGHPUT = """
+import json, resource, time, topics
+corpus = {loader}
+texts = corpus.texts
+clf = topics.load_classifier()
+clf.predict(texts[:1])
+t = time.perf_counter()
+clf.predict(texts)
+elapsed = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"n": len(texts), "seconds": elapsed, "articles_per_s": len(texts) / elapsed,
+                  "peak_mb": peak}}))
+"""
+
+
+def _run(code: str, env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tempfile.gettempdir(),
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _envs(cache: str) -> dict[str, dict[str, str]]:
+    base = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    cached = {k: v for k, v in base.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cached["PYTHONPYCACHEPREFIX"] = cache
+    return {"environment as configured": base, "with bytecode cache": cached}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="fresh processes per latency figure")
+    args = parser.parse_args()
+    seed = str(next((ROOT / "seeds").glob("001_*.txt")))
+    if GNAD.exists():
+        loader = (
+            f"topics.load_corpus({str(GNAD)!r}, text_column=1, label_column=0, delimiter=';', "
+            'quotechar="\'", header=False)'
+        )
+        corpus_name = "10kGNAD (721 articles)"
+    else:
+        loader, corpus_name = "topics.load_corpus()", "shipped corpus (137 articles)"
+    with tempfile.TemporaryDirectory() as cache:
+        for name, env in _envs(cache).items():
+            _run(LATENCY.format(seed=seed), env)  # warm the bytecode cache / OS file cache
+            runs = [_run(LATENCY.format(seed=seed), env) for _ in range(args.repeat)]
+            load = [r["load_and_first_prediction"] for r in runs]
+            imp = [r["import_topics"] for r in runs]
+            batch = _run(THROUGHPUT.format(loader=loader), env)
+            print(f"## {name}")
+            print(
+                f"load_classifier() + first prediction after `import topics`: median "
+                f"{statistics.median(load):.3f} s (min {min(load):.3f}, max {max(load):.3f}; "
+                f"{args.repeat} fresh processes); `import topics` itself {statistics.median(imp):.3f} s"
+            )
+            print(
+                f"batch throughput, {corpus_name}, one core: {batch['articles_per_s']:.0f} articles/s "
+                f"({batch['n']} in {batch['seconds']:.2f} s); peak memory {batch['peak_mb']:.0f} MB"
+            )
+            print(f"first prediction: {runs[0]['labels']}\n")
+
+
+if __name__ == "__main__":
+    main()
