@@ -34,10 +34,12 @@ def candidates(labels: list[str] | None) -> dict[str, ArticleClassifier]:
         "no paragraph augmentation": ArticleClassifier(augment="none", **base),
         "C=1": ArticleClassifier(C=1.0, **base),
         "C=100": ArticleClassifier(C=100.0, **base),
+        "class_weight=balanced": ArticleClassifier(class_weight="balanced", **base),
+        "C=100, class_weight=balanced": ArticleClassifier(C=100.0, class_weight="balanced", **base),
     }
 
 
-def run(name: str, seeds: list[int]) -> None:
+def run(name: str, seeds: list[int], only: list[str] | None = None) -> None:
     if name == "shipped":
         corpus, units = topics.load_corpus(), ("article", "lead", "paragraph")
         models = candidates(list(corpus.label_set))
@@ -48,9 +50,11 @@ def run(name: str, seeds: list[int]) -> None:
         units = ("article",)
         models = candidates(None)
         del models["no paragraph augmentation"]  # 10kGNAD texts have no paragraphs
+    if only:
+        models = {k: v for k, v in models.items() if k in only}
     start = time.perf_counter()
     report = evaluate_classifiers(corpus, models, unit=units, seeds=seeds, peers=False)
-    report.write(OUT / name)
+    report.write(OUT / (name if not only else f"{name}_extra"))
     print(report.to_markdown())
     print(f"[{name}: {time.perf_counter() - start:.0f} s]")
 
@@ -59,9 +63,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["shipped", "10kgnad", "both"], default="both")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument(
+        "--only", nargs="+", help="run these candidates only (written to <corpus>_extra)"
+    )
     args = parser.parse_args()
     for name in ["shipped", "10kgnad"] if args.corpus == "both" else [args.corpus]:
-        run(name, args.seeds)
+        run(name, args.seeds, args.only)
 
 
 if __name__ == "__main__":

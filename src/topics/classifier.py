@@ -190,6 +190,9 @@ class ArticleClassifier:
         Ignore terms found in fewer training rows (articles and paragraphs).
     C : float, default=10.0
         Inverse L2 regularisation strength of the logistic models.
+    class_weight : {None, "balanced"}, default=None
+        Weight texts inversely to their label's frequency in each binary model (scikit-learn's
+        ``class_weight``).
     augment : {"paragraphs", "none"}, default="paragraphs"
         ``"paragraphs"`` also trains on every paragraph of every training article (with the
         article's labels and ``paragraph_weight``), so short texts such as a lead or a single
@@ -235,6 +238,7 @@ class ArticleClassifier:
         ngram_range: tuple[int, int] = (2, 5),
         min_df: int = 2,
         C: float = 10.0,  # noqa: N803 - scikit-learn's name for the regularisation parameter
+        class_weight: str | None = None,
         augment: str = "paragraphs",
         paragraph_weight: float = 0.5,
         cv: int = 5,
@@ -246,6 +250,7 @@ class ArticleClassifier:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.C = C
+        self.class_weight = class_weight
         self.augment = augment
         self.paragraph_weight = paragraph_weight
         self.cv = cv
@@ -337,6 +342,8 @@ class ArticleClassifier:
             raise ConfigError(
                 f"threshold_bounds={self.threshold_bounds!r}; need 0 <= low <= high <= 1"
             )
+        if self.class_weight not in (None, "balanced"):
+            raise ConfigError(f"class_weight={self.class_weight!r}; use None or 'balanced'")
         if int(self.cv) < 2:
             raise ConfigError(f"cv={self.cv!r}; the inner cross-validation needs at least 2 folds")
 
@@ -727,6 +734,7 @@ def _fit_core(
         # deterministic for a fixed random_state.
         fitted = LogisticRegression(
             C=float(clf.C),
+            class_weight=clf.class_weight,
             solver="liblinear",
             dual=True,
             max_iter=5000,

@@ -1,0 +1,87 @@
+"""evaluate_classifiers: grouped folds, metrics from scikit-learn, report files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import topics
+from topics.classifier import ArticleClassifier
+from topics.classifier_eval import _Data, _folds, evaluate_classifiers
+from topics.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def small_corpus(shipped_corpus):
+    return shipped_corpus.subset(range(0, len(shipped_corpus), 3))  # 46 articles, some with none
+
+
+@pytest.fixture(scope="module")
+def report(small_corpus):
+    model = ArticleClassifier(labels=small_corpus.label_set, cv=2)
+    return evaluate_classifiers(
+        small_corpus, {"AC": model}, unit=("article", "paragraph"), n_splits=2, seeds=(0, 1)
+    )
+
+
+def test_folds_split_articles_so_paragraphs_never_leak(small_corpus):
+    data = _Data(small_corpus, list(small_corpus.label_set), True)
+    for train, test in _folds(data.key, 3, seed=0):
+        assert not set(train) & set(test)
+        train_paragraphs = {p for i in train for p in data.units["paragraph"][i]}
+        test_paragraphs = {p for i in test for p in data.units["paragraph"][i]}
+        assert not train_paragraphs & test_paragraphs
+    n_paragraphs = len(small_corpus.units("paragraph"))
+    assert sum(len(p) for p in data.units["paragraph"]) == n_paragraphs
+
+
+def test_report_metrics_and_tables(report, small_corpus):
+    assert report.settings["mode"] == "multi-label" and report.settings["seeds"] == [0, 1]
+    for name in ("AC", "TF-IDF+LinearSVC", "TF-IDF+LogReg"):
+        for metric in ("macro_f1", "micro_f1", "subset_accuracy", "none_some_accuracy"):
+            assert 0.0 <= report.metrics[f"{name}/article/{metric}_mean"] <= 1.0
+    assert np.isnan(report.metrics["TF-IDF+LinearSVC/article/brier_mean_mean"])  # no probabilities
+    assert report.metrics["AC/article/brier_mean_mean"] < 0.25
+    assert (
+        report.metrics["AC/article/macro_f1_mean"]
+        > report.metrics["TF-IDF+LogReg/article/macro_f1_mean"]
+    )
+    runs = report.runs
+    assert set(runs.seed) == {0, 1}
+    paragraphs = runs[(runs.unit == "paragraph") & (runs.estimator == "AC")]
+    assert set(paragraphs.n) == {len(small_corpus.units("paragraph"))}
+    assert set(report.per_label.label) == set(topics.LABELS)
+    confusion = report.confusion[
+        (report.confusion.estimator == "AC") & (report.confusion.unit == "article")
+    ]
+    assert (confusion[["tn", "fp", "fn", "tp"]].sum(axis=1) == 2 * len(small_corpus)).all()
+    assert "± " in report.table.loc[("AC", "article"), "macro_f1"]
+
+
+def test_report_writes_files(report, tmp_path):
+    paths = report.write(tmp_path)
+    names = {p.name for p in paths}
+    assert {"table.md", "table.csv", "metrics.json", "per_label.csv", "confusion.csv"} <= names
+    assert {"reliability_article.png", "reliability_paragraph.png"} <= names
+    assert json.loads((tmp_path / "metrics.json").read_text())["settings"]["n_splits"] == 2
+    assert "| AC | article |" in (tmp_path / "table.md").read_text()
+
+
+def test_single_unit_keys_and_errors(small_corpus):
+    with pytest.raises(ConfigError, match="unit='sentence'"):
+        evaluate_classifiers(small_corpus, unit="sentence")
+    with pytest.raises(ConfigError, match="n_splits >= 2"):
+        evaluate_classifiers(small_corpus, n_splits=1)
+
+
+@pytest.mark.slow
+def test_single_label_mode(gnad_corpus):
+    sub = gnad_corpus.subset(range(0, len(gnad_corpus), 6))
+    report = evaluate_classifiers(sub, n_splits=2, seeds=(0,))
+    assert report.settings["mode"] == "single-label"
+    assert {"ArticleClassifier/macro_f1_mean", "ArticleClassifier/accuracy_mean"} <= set(
+        report.metrics
+    )
+    assert report.metrics["ArticleClassifier/accuracy_mean"] > 0.4
