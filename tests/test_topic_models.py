@@ -1,0 +1,159 @@
+"""Topic models through the public API on the shipped corpus.
+
+The first BERTopic fit in a process pays numba's JIT (~10 s), so the fitted models are module-scoped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import numpy as np
+import pytest
+
+import topics
+from topics.errors import ConfigError, ModelFileError, TopicsError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus() -> topics.Corpus:
+    return topics.load_corpus()
+
+
+@pytest.fixture(scope="module")
+def bertopic_pair(corpus):
+    """Two separate fits with the same settings and seed."""
+    first = topics.fit_topic_model(corpus, "bertopic", "paragraph", seed=0)
+    second = topics.fit_topic_model(corpus, "bertopic", "paragraph", seed=0)
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def nmf(corpus):
+    return topics.fit_topic_model(corpus, "nmf", "paragraph", seed=0)
+
+
+@pytest.fixture(scope="module")
+def lda(corpus):
+    return topics.fit_topic_model(corpus, "lda", "paragraph", seed=0)
+
+
+def test_result_contract(bertopic_pair, corpus) -> None:
+    result = bertopic_pair[0]
+    units = corpus.units("paragraph")
+    assert [d.id for d in result.documents] == [u.id for u in units]
+    assert all(d.article_id and d.text for d in result.documents)
+    assert result.assignments.shape == (len(units),)
+    assert set(result.assignments.tolist()) <= set(result.topics) | {-1}
+    for words in result.topics.values():
+        weights = [w for _, w in words]
+        assert weights == sorted(weights, reverse=True)
+    assert sum(result.sizes.values()) == len(units)
+    assert result.outlier_share == result.metrics["outlier_share"]
+    assert "outlier_share_before_reduction" in result.metrics
+    for key in ("npmi", "c_v", "diversity", "nmi", "ari", "n_topics", "fit_seconds"):
+        assert np.isfinite(result.metrics[key]), key
+    assert result.settings["min_topic_size"] >= 5  # "auto" resolved
+    table = result.topic_label_table()
+    assert table.to_numpy().sum() == len(units)
+
+
+def test_bertopic_is_deterministic(bertopic_pair) -> None:
+    first, second = bertopic_pair
+    assert first.topics == second.topics
+    np.testing.assert_array_equal(first.assignments, second.assignments)
+
+
+@pytest.mark.parametrize("model", ["nmf", "lda"])
+def test_bag_of_words_models_are_deterministic(corpus, model, request) -> None:
+    again = topics.fit_topic_model(corpus, model, "paragraph", seed=0)
+    fitted = request.getfixturevalue(model)
+    assert again.topics == fitted.topics
+    np.testing.assert_array_equal(again.assignments, fitted.assignments)
+
+
+@pytest.mark.parametrize("name", ["bertopic", "nmf", "lda"])
+def test_umlauts_survive_in_topic_words(name, bertopic_pair, nmf, lda) -> None:
+    result = {"bertopic": bertopic_pair[0], "nmf": nmf, "lda": lda}[name]
+    words = {w for ws in result.topics.values() for w, _ in ws}
+    assert any(re.search("[äöüß]", w) for w in words), sorted(words)[:50]
+    tokens = {t for doc in result.tokens for t in doc}
+    assert words <= tokens  # the topic words are the tokens view's words
+
+
+def test_save_load_round_trip(bertopic_pair, nmf, lda, tmp_path) -> None:
+    for result in (bertopic_pair[0], nmf, lda):
+        path = result.save(tmp_path / result.model_name)
+        assert not list(path.rglob("*.pkl")) and not list(path.rglob("*.pickle"))
+        loaded = topics.load_topic_model(path)
+        assert loaded.topics == result.topics
+        np.testing.assert_array_equal(loaded.assignments, result.assignments)
+        assert [d.id for d in loaded.documents] == [d.id for d in result.documents]
+        assert loaded.metrics.keys() == result.metrics.keys()
+        assert loaded.settings["top_n_words"] == result.settings["top_n_words"]
+    reloaded = topics.load_topic_model(tmp_path / "bertopic")
+    assert (tmp_path / "bertopic" / "bertopic" / "topic_embeddings.safetensors").is_file()
+    # the reloaded BERTopic embeds new text with the saved offline pipeline
+    predicted, _ = reloaded.estimator.transform(["Der Verteidigungsminister traf seinen Amtskollegen."])
+    assert predicted[0] in reloaded.topics
+
+
+def test_load_rejects_foreign_directories(tmp_path) -> None:
+    with pytest.raises(ModelFileError, match="result.json"):
+        topics.load_topic_model(tmp_path)
+    (tmp_path / "result.json").write_text('{"format": "other"}', encoding="utf-8")
+    with pytest.raises(ModelFileError, match="not a topic-model result"):
+        topics.load_topic_model(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("model", "settings", "match"),
+    [
+        ("lda", {"k": 5000}, "k=5000 topics is impossible for 692 units"),
+        ("nmf", {"n_components": 693}, "n_components=693"),
+        ("bertopic", {"nr_topics": 1000}, "nr_topics=1000"),
+        ("bertopic", {"min_topic_size": 5000}, "min_topic_size=5000 is larger than the corpus"),
+        ("bertopic", {"reduce_outliers": "magic"}, "reduce_outliers='magic'"),
+        ("nmf", {"n_topics": 5}, "unknown setting.*'n_topics'.*allowed:.*n_components"),
+        ("lda_default", {"n_components": 0}, "n_components=0"),
+    ],
+)
+def test_impossible_settings_fail_clearly(corpus, model, settings, match) -> None:
+    with pytest.raises(ConfigError, match=match):
+        topics.fit_topic_model(corpus, model, "paragraph", **settings)
+
+
+def test_unknown_model_and_unit(corpus) -> None:
+    with pytest.raises(ConfigError, match="unknown topic model 'lsa'.*bertopic, lda, nmf"):
+        topics.fit_topic_model(corpus, "lsa")
+    with pytest.raises(TopicsError, match="unit='sentence'"):
+        topics.fit_topic_model(corpus, "nmf", unit="sentence")
+    assert issubclass(ConfigError, ValueError)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
+                    reason="sentence-transformers is installed; the missing-package message is moot")
+def test_sentence_transformers_missing_message(corpus) -> None:
+    with pytest.raises(ConfigError, match=r"sentence-transformers.*uv sync --extra embeddings"):
+        topics.fit_topic_model(corpus, "bertopic", "article",
+                               embedding_model="paraphrase-multilingual-MiniLM-L12-v2")
+
+
+@pytest.mark.parametrize("guided", ["seed_words", "zeroshot"])
+def test_guided_topics_run_on_articles(corpus, guided, bertopic_pair) -> None:
+    result = topics.fit_topic_model(corpus, "bertopic", "article", seed=0, guided=guided)
+    assert result.n_topics >= 2
+    assert len(result.assignments) == len(corpus)
+
+
+def test_compare_topic_models_table(corpus) -> None:
+    table = topics.compare_topic_models(corpus, models=("nmf", "lda_default"), unit="article",
+                                        seeds=(0, 1))
+    assert list(table["model"]) == ["nmf", "lda_default"]
+    assert (table["n_seeds"] == 2).all()
+    for column in ("npmi_mean", "npmi_sd", "diversity_mean", "nmi_mean", "outlier_share_mean",
+                   "fit_seconds_mean"):
+        assert column in table.columns
+    assert table["npmi_mean"].notna().all()
