@@ -35,9 +35,7 @@ DEFAULT_RUNS_DIR = "experiments/runs"
 def _cmd_run(args: argparse.Namespace) -> int:
     from topics.experiment import run_experiment
 
-    run = run_experiment(
-        args.config, overrides=args.set, runs_dir=args.runs_dir, n_jobs=args.n_jobs
-    )
+    run = run_experiment(args.config, overrides=args.set, runs_dir=args.runs_dir)
     print(run.summary())
     return EXIT_OK
 
@@ -121,7 +119,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a config key, e.g. --set topic_models.nmf.n_components=8 (repeatable)",
     )
     run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
-    run.add_argument("--n-jobs", type=int, default=None, help="workers inside the run")
     run.set_defaults(func=_cmd_run)
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")

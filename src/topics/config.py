@@ -234,7 +234,7 @@ class Config(_Section):
     tracking_uri: str | None = Field(
         None, description="MLflow tracking URI; null = sqlite:///<runs_dir>/mlflow.db"
     )
-    n_jobs: int = Field(1, ge=1, description="parallel workers (sweep points, CV folds)")
+    n_jobs: int = Field(1, ge=1, description="parallel sweep points (topics sweep)")
 
     # where the config came from: for error messages and for config.yaml "as given"
     _source: str | None = PrivateAttr(None)

@@ -15,7 +15,6 @@ described in :mod:`topics.runs`.
 from __future__ import annotations
 
 import fnmatch
-import inspect
 import itertools
 import logging
 import math
@@ -375,14 +374,6 @@ def _with_seed(
     return out
 
 
-def _accepts(func: Any, name: str) -> bool:
-    try:
-        parameters = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-
-
 # -- topic models ---------------------------------------------------------------------------------
 
 
@@ -588,7 +579,6 @@ def run_experiment(
     *,
     overrides: Iterable[str] = (),
     runs_dir: str | Path = DEFAULT_RUNS_DIR,
-    n_jobs: int | None = None,
 ) -> Run:
     """Run one experiment from a config and store it as a run directory.
 
@@ -600,8 +590,6 @@ def run_experiment(
         ``"key.path=value"`` overrides (YAML values), applied before validation.
     runs_dir : str or Path
         Where the run directory is created.
-    n_jobs : int, optional
-        Workers inside the run (CV); default the config's ``n_jobs``. Does not change results.
 
     Returns
     -------
@@ -628,7 +616,7 @@ def run_experiment(
     with _run_log(run_dir.path / "run.log"):
         log.info("run %s -> %s", config.name, run_dir.final_path)
         try:
-            metrics = _run_steps(config, resolved, run_dir, info, timings, n_jobs or config.n_jobs)
+            metrics = _run_steps(config, resolved, run_dir, info, timings)
             seconds = time.perf_counter() - start
             timings.update(
                 {
@@ -667,7 +655,6 @@ def _run_steps(
     run_dir: RunDirectory,
     info: dict[str, Any],
     timings: dict[str, Any],
-    n_jobs: int,
 ) -> dict[str, Any]:
     run_dir.write_text("config.yaml", config.given_text)
     run_dir.write_yaml("config.resolved.yaml", resolved)
@@ -1000,7 +987,7 @@ def _sweep_point(
             apply_overrides(base, overrides), source=source, overrides=overrides
         )
         config._given_text = yaml.safe_dump(apply_overrides(base, overrides), sort_keys=False)
-        run = run_experiment(config, runs_dir=runs_dir, n_jobs=1)
+        run = run_experiment(config, runs_dir=runs_dir)
         point.update(status="finished", run=str(run.path))
     except Exception as exc:  # recorded, so that the other points carry on
         point.update(status="failed", error=f"{type(exc).__name__}: {exc}")
