@@ -25,7 +25,7 @@ TINY = {
     "corpus": {"limit": 24, "unit": "article"},
     "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
     "classifier": {"enabled": False},
-    "outputs": {"figures": False},
+    "outputs": {"figures": True},
 }
 
 
@@ -56,6 +56,8 @@ def test_run_directory_layout(tiny_run) -> None:
         "documents/topics_nmf.csv",
         "tables/topics_nmf.csv",
         "models/topics_nmf/result.json",
+        "figures/topics_nmf/nmf_top_words.png",
+        "figures/topics_nmf/nmf_document_map.png",
     ]:
         assert (path / name).is_file(), name
     env = json.loads((path / "environment.json").read_text())

@@ -427,17 +427,11 @@ def _documents_table(result: Any) -> Any:
     return frame
 
 
-def _topic_figures(result: Any, name: str, figures: Path) -> list[str]:
-    """Draw what :mod:`topics.plots` offers for one topic model; return the files written."""
-    try:
-        from topics import plots
-    except ImportError:
-        return []
-    writer = getattr(plots, "save_topic_figures", None)
-    if callable(writer):
-        written = writer(result, figures, prefix=f"topics_{name}_")
-        return [str(p) for p in written or []]
-    return []
+def _topic_figures(result: Any, name: str, figures: Path) -> list[Path]:
+    """The standard figures of one topic model, in ``figures/topics_<name>/``."""
+    from topics.plots import topic_model_figures
+
+    return topic_model_figures(result, figures / f"topics_{name}")
 
 
 def _run_topic_model(
@@ -468,7 +462,7 @@ def _run_topic_model(
     if outputs.documents:
         run.write_text(f"documents/topics_{name}.csv", _documents_table(main).to_csv(index=False))
     if outputs.figures:
-        _topic_figures(main, name, run.file("figures/.keep").parent)
+        _topic_figures(main, name, run.path / "figures")
     if outputs.save_models:
         main.save(run.file(f"models/topics_{name}/.keep").parent)
     return {f"topics.{name}.{key}": value for key, value in _aggregate(per_seed).items()}
@@ -825,7 +819,9 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+
+    from topics.plots import new_figure, save_figure
 
     metrics = [m for m in frame.attrs.get("metrics", list(frame.columns)) if m in frame][
         :max_metrics
@@ -834,14 +830,13 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
         raise RunError("nothing to draw: the runs share no metric")
     ncols = min(3, len(metrics))
     nrows = math.ceil(len(metrics) / ncols)
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(4.2 * ncols, 0.5 + (0.35 * len(frame) + 1.2) * nrows), squeeze=False
-    )
+    fig = new_figure(4.2 * ncols, 0.5 + (0.35 * len(frame) + 1.2) * nrows)
+    axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
     labels = [str(i)[-40:] for i in frame.index]
     positions = np.arange(len(frame))
     for ax, metric in zip(axes.flat, metrics, strict=False):
         values = np.array([np.nan if v is None else float(v) for v in frame[metric]], dtype=float)
-        ax.barh(positions, np.nan_to_num(values), color=plt.cm.tab10(positions % 10))
+        ax.barh(positions, np.nan_to_num(values), color=colormaps["tab10"](positions % 10))
         ax.set_yticks(positions, labels if ax in axes[:, 0] else [""] * len(labels), fontsize=7)
         ax.invert_yaxis()
         ax.set_title(metric, fontsize=9)
@@ -850,10 +845,8 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
                 ax.text(v, y, f" {v:.3f}", va="center", fontsize=7)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.axis("off")
-    fig.tight_layout()
     if path is not None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+        save_figure(fig, path, dpi=110)
     return fig
 
 
