@@ -242,3 +242,16 @@ def test_classifier_evaluation_and_fit(tmp_path: Path) -> None:
     assert (run.path / "tables/classifier_cv.csv").is_file()
     assert (run.path / "models/classifier.safetensors").is_file()
     assert "article_classifier" in run.summary()
+
+
+def test_copy_run_makes_a_loadable_reference(tiny_run, tmp_path: Path) -> None:
+    from topics.runs import copy_run
+
+    reference = copy_run(tiny_run.path, tmp_path / "results" / "tiny")
+    assert not (reference / "models").exists()
+    assert load_run(reference).metrics == tiny_run.metrics
+    with pytest.raises(RunError, match="exists"):
+        copy_run(tiny_run.path, reference)
+    copy_run(tiny_run.path, reference, replace=True)
+    frame = compare_runs([reference, tiny_run.path], metrics=["topics.*.npmi"])
+    assert frame["topics.nmf.npmi"].nunique() == 1

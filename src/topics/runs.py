@@ -29,6 +29,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import traceback
@@ -51,6 +52,7 @@ __all__ = [
     "read_json",
     "dump_metrics",
     "check_run_dir",
+    "copy_run",
 ]
 
 PARTIAL_SUFFIX = ".partial"
@@ -312,3 +314,45 @@ class RunDirectory:
             self.write_text("error.txt", detail)
         except OSError:  # the disk may be the reason it failed; the .partial name still tells
             pass
+
+
+def copy_run(
+    source: str | Path, dest: str | Path, *, include_models: bool = False, replace: bool = False
+) -> Path:
+    """Copy a finished run, e.g. into ``experiments/results/<config>/`` as a reference result.
+
+    The copy is itself a loadable run (``topics.load_run``, ``topics compare``). Fitted models are
+    left out unless ``include_models`` (they are large and rebuilt by rerunning the config).
+
+    Parameters
+    ----------
+    source : str or Path
+        A finished run directory.
+    dest : str or Path
+        The new directory.
+    include_models : bool
+        Copy ``models/`` too.
+    replace : bool
+        Replace an existing ``dest`` (refreshing a reference result); otherwise it is an error.
+
+    Returns
+    -------
+    Path
+        ``dest``.
+
+    Raises
+    ------
+    RunError
+        If ``source`` is not a finished run, or ``dest`` exists and ``replace`` is false.
+    """
+    source, dest = check_run_dir(source), Path(dest)
+    if dest.exists() and not replace:
+        raise RunError(f"{dest}: exists; pass replace=True to refresh it")
+    staging = dest.with_name(dest.name + PARTIAL_SUFFIX)
+    shutil.rmtree(staging, ignore_errors=True)
+    ignore = None if include_models else shutil.ignore_patterns("models")
+    shutil.copytree(source, staging, ignore=ignore)
+    if dest.exists():
+        shutil.rmtree(dest)
+    os.rename(staging, dest)
+    return dest
