@@ -181,7 +181,11 @@ def select_metrics(
 def _fmt(value: Any, column: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    if column.startswith("n_") and isinstance(value, float) and value.is_integer():
+    if (
+        column.rsplit(".", 1)[-1].startswith("n_")
+        and isinstance(value, float)
+        and value.is_integer()
+    ):
         return str(int(value))  # counts (n_topics) stored as floats by the models
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 1000 else f"{value:.0f}"
@@ -701,6 +705,25 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: data}
 
 
+# keys that differ between runs without making them different experiments
+_NOT_COMPARED = ("description", "evaluation.metrics")
+
+
+def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Flattened configs; a topic model only some runs have shows as one ``topic_models`` key
+    (the list of names) instead of a column per setting."""
+    names = [set(r.get("topic_models", {}) or {}) for r in resolved]
+    shared = set.intersection(*names) if names else set()
+    flat = []
+    for config, own in zip(resolved, names, strict=True):
+        entry = _flatten({k: v for k, v in config.items() if k != "topic_models"})
+        for name in sorted(shared):
+            entry.update(_flatten(config["topic_models"][name], f"topic_models.{name}."))
+        entry["topic_models"] = ", ".join(sorted(own)) or "(none)"
+        flat.append({k: v for k, v in entry.items() if k not in _NOT_COMPARED})
+    return flat
+
+
 def compare_runs(
     paths: Sequence[str | Path | Run],
     metrics: Sequence[str] | None = None,
@@ -762,7 +785,7 @@ def compare_runs(
             )
         )
     chosen = list(dict.fromkeys(k for r in runs for k in select_metrics(r.metrics, metrics)))
-    flat = [_flatten(r.resolved) for r in runs]
+    flat = _comparable_configs([r.resolved for r in runs])
     keys = sorted(set().union(*flat))
     differing = [k for k in keys if len({repr(f.get(k)) for f in flat}) > 1]
     rows = []
@@ -790,6 +813,25 @@ def _markdown(frame: Any) -> str:
     return "\n".join(lines)
 
 
+def _terminal_table(frame: Any, max_config_keys: int = 8, width: int = 28) -> str:
+    """Runs as numbered columns (few runs) or rows (many), long cells cut, a legend of runs."""
+    if not len(frame):
+        return "(no runs)"
+    config_keys = frame.attrs.get("config_keys", [])
+    metrics = [c for c in frame.columns if c not in config_keys]
+    shown_keys = config_keys[:max_config_keys]
+    table = frame[shown_keys + metrics].copy()
+    table.columns = [c.removeprefix("config.") for c in table.columns]
+    table.index = [f"[{i}]" for i in range(1, len(frame) + 1)]
+    table = table.apply(lambda column: column.map(lambda v: _fmt(v, str(column.name))[:width]))
+    body = (table.T if len(frame) <= 6 else table).to_string()
+    legend = [f"[{i}] {path}" for i, path in enumerate(frame.attrs.get("paths", frame.index), 1)]
+    note = []
+    if len(config_keys) > len(shown_keys):
+        note = [f"({len(config_keys) - len(shown_keys)} more config keys differ: --format csv)"]
+    return "\n".join([*legend, "", body, *note])
+
+
 def format_comparison(frame: Any, format: str = "table") -> str:
     """Render a :func:`compare_runs` table as ``"table"`` (terminal), ``"markdown"`` or ``"csv"``."""
     if format == "csv":
@@ -797,9 +839,7 @@ def format_comparison(frame: Any, format: str = "table") -> str:
     if format == "markdown":
         return _markdown(frame)
     if format == "table":
-        shown = frame.copy()
-        shown.index = [str(i) for i in shown.index]
-        return shown.T.to_string(float_format=lambda v: f"{v:.4f}") if len(shown) else "(no runs)"
+        return _terminal_table(frame)
     raise RunError(f"format {format!r} is unknown; use table, markdown or csv")
 
 
