@@ -630,6 +630,7 @@ def run_experiment(
         except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
             run_dir.fail(info, exc)
             log.error("run failed: %s (kept as %s)", exc, run_dir.path)
+            exc.add_note(f"partial run kept as {run_dir.path}")
             raise
     run = load_run(path)
     if config.tracking == "mlflow":
@@ -672,7 +673,9 @@ def _run_steps(
         corpus = _load_corpus(config)
         record = _corpus_record(config, corpus)
         run_dir.write_json("corpus.json", record)
-        units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items())
+        units = ", ".join(
+            f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article"
+        )
         info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
         metrics["corpus.n_articles"] = record["n_articles"]
         for unit, unit_record in record["units"].items():
@@ -1023,7 +1026,10 @@ def _sweep_point(
         run = run_experiment(config, runs_dir=runs_dir)
         point.update(status="finished", run=str(run.path))
     except Exception as exc:  # recorded, so that the other points carry on
+        notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("partial run kept as")]
         point.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        if notes:
+            point["partial"] = notes[-1].removeprefix("partial run kept as ")
     return point
 
 
