@@ -145,7 +145,11 @@ def test_bad_overrides() -> None:
 def test_defaults_file_matches_schema() -> None:
     """experiments/configs/defaults.yaml is generated from the schema; regenerate with
     `topics init-config experiments/configs/defaults.yaml --force` when this fails."""
-    assert (CONFIGS / "defaults.yaml").read_text(encoding="utf-8") == render_defaults()
+    stored = (CONFIGS / "defaults.yaml").read_text(encoding="utf-8")
+    assert stored == render_defaults(), (
+        "experiments/configs/defaults.yaml is stale (a schema or estimator default changed); "
+        "regenerate: uv run topics init-config experiments/configs/defaults.yaml --force"
+    )
 
 
 def test_defaults_file_loads_to_the_default_config() -> None:
