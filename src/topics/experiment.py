@@ -154,6 +154,10 @@ class Run:
             patterns = self.resolved.get("evaluation", {}).get("metrics") or ["*"]
         return select_metrics(self.metrics, patterns)
 
+    def headline_markdown(self, patterns: Sequence[str] | None = None) -> str:
+        """The headline metrics as Markdown tables (one per group: topics, classifier)."""
+        return _headline_tables(self.headline(patterns), markdown=True, everything=self.metrics)
+
     def summary(self, patterns: Sequence[str] | None = None) -> str:
         """A short text table: where the run is, how long it took, its headline numbers."""
         seconds = self.info.get("seconds")
@@ -162,7 +166,7 @@ class Run:
         corpus = self.info.get("corpus")
         if corpus:
             lines.append(f"corpus {corpus}")
-        lines.append(_headline_tables(self.headline(patterns)))
+        lines.append(_headline_tables(self.headline(patterns), everything=self.metrics))
         return "\n".join(line for line in lines if line)
 
 
@@ -192,21 +196,45 @@ def _fmt(value: Any, column: str = "") -> str:
     return str(value)
 
 
-def _headline_tables(metrics: Mapping[str, float | None]) -> str:
-    """``group.row.column`` keys as one small table per group (rows = models / estimators)."""
-    groups: dict[str, dict[str, dict[str, float | None]]] = {}
+def _sd_key(key: str) -> str:
+    return key[: -len("_mean")] + "_sd" if key.endswith("_mean") else key + "_sd"
+
+
+def _cell(key: str, value: Any, everything: Mapping[str, Any]) -> str:
+    """``0.123`` or, when the run has its spread over seeds, ``0.123 ± 0.004``."""
+    column = key.rsplit(".", 1)[-1]
+    text = _fmt(value, column)
+    sd = everything.get(_sd_key(key))
+    if isinstance(sd, (int, float)) and not math.isnan(sd) and sd > 0:
+        text += f" ± {sd:.3f}"
+    return text
+
+
+def _headline_tables(
+    metrics: Mapping[str, float | None],
+    markdown: bool = False,
+    everything: Mapping[str, Any] | None = None,
+) -> str:
+    """``group.row.column`` keys as one small table per group (rows = models / estimators),
+    aligned text or Markdown; ``everything`` (all metrics) supplies the ``_sd`` spreads."""
+    everything = everything if everything is not None else metrics
+    groups: dict[str, dict[str, dict[str, str]]] = {}
     for key, value in metrics.items():
         parts = key.split(".")
         if len(parts) < 3:
             group, row, column = "", parts[0], ".".join(parts[1:]) or "value"
         else:
             group, row, column = parts[0], parts[1], ".".join(parts[2:])
-        groups.setdefault(group, {}).setdefault(row, {})[column] = value
+        groups.setdefault(group, {}).setdefault(row, {})[column] = _cell(key, value, everything)
     blocks = []
     for group, rows in groups.items():
         columns = list(dict.fromkeys(c for row in rows.values() for c in row))
         head = [group or "metric", *columns]
-        body = [[row, *(_fmt(values.get(c), c) for c in columns)] for row, values in rows.items()]
+        body = [[row, *(values.get(c, "-") for c in columns)] for row, values in rows.items()]
+        if markdown:
+            lines = [head, ["---"] * len(head), *body]
+            blocks.append("\n".join("| " + " | ".join(map(str, r)) + " |" for r in lines))
+            continue
         widths = [
             max(len(str(cell)) for cell in column) for column in zip(head, *body, strict=True)
         ]
