@@ -156,7 +156,13 @@ class Run:
 
     def headline_markdown(self, patterns: Sequence[str] | None = None) -> str:
         """The headline metrics as Markdown tables (one per group: topics, classifier)."""
-        return _headline_tables(self.headline(patterns), markdown=True, everything=self.metrics)
+        return _headline_tables(
+            self.headline(patterns), markdown=True, everything=self.metrics, order=self._order()
+        )
+
+    def _order(self) -> list[str]:
+        """Topic models in config order (the tables follow it, not the alphabet)."""
+        return list(self.resolved.get("topic_models") or {})
 
     def summary(self, patterns: Sequence[str] | None = None) -> str:
         """A short text table: where the run is, how long it took, its headline numbers."""
@@ -166,7 +172,9 @@ class Run:
         corpus = self.info.get("corpus")
         if corpus:
             lines.append(f"corpus {corpus}")
-        lines.append(_headline_tables(self.headline(patterns), everything=self.metrics))
+        lines.append(
+            _headline_tables(self.headline(patterns), everything=self.metrics, order=self._order())
+        )
         return "\n".join(line for line in lines if line)
 
 
@@ -214,6 +222,7 @@ def _headline_tables(
     metrics: Mapping[str, float | None],
     markdown: bool = False,
     everything: Mapping[str, Any] | None = None,
+    order: Sequence[str] = (),
 ) -> str:
     """``group.row.column`` keys as one small table per group (rows = models / estimators),
     aligned text or Markdown; ``everything`` (all metrics) supplies the ``_sd`` spreads."""
@@ -227,7 +236,9 @@ def _headline_tables(
             group, row, column = parts[0], parts[1], ".".join(parts[2:])
         groups.setdefault(group, {}).setdefault(row, {})[column] = _cell(key, value, everything)
     blocks = []
-    for group, rows in groups.items():
+    rank = {name: i for i, name in enumerate(order)}
+    for group, unordered in groups.items():
+        rows = dict(sorted(unordered.items(), key=lambda item: rank.get(item[0], len(rank))))
         columns = list(dict.fromkeys(c for row in rows.values() for c in row))
         head = [group or "metric", *columns]
         body = [[row, *(values.get(c, "-") for c in columns)] for row, values in rows.items()]
