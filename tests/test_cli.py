@@ -121,6 +121,14 @@ def test_summary_of_the_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> No
     assert "137 articles" in capsys.readouterr().out
 
 
+def test_summary_of_a_csv_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = tmp_path / "news.csv"
+    csv.write_text("Sport;'Ein Spiel, ein Tor.'\nKultur;'Ein Konzert in Wien.'\n", encoding="utf-8")
+    args = ["summary", str(csv), "--text-column", "1", "--label-column", "0"]
+    assert main([*args, "--delimiter", ";", "--quotechar", "'", "--no-header"]) == 0
+    assert "2 articles" in capsys.readouterr().out
+
+
 def test_sweep_exit_code_counts_failures(tmp_path: Path, capsys) -> None:
     grid = {**TINY, "grid": {"topic_models.nmf.n_components": [2, "many"]}}
     path = tmp_path / "grid.yaml"

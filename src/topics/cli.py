@@ -94,8 +94,21 @@ def _cmd_train_classifier(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from topics.corpus import load_corpus
 
-    print(load_corpus(args.corpus).summary())
+    options = {
+        "format": args.format,
+        "text_column": _column(args.text_column),
+        "label_column": _column(args.label_column),
+        "delimiter": args.delimiter,
+        "quotechar": args.quotechar,
+        "header": not args.no_header,
+    }
+    print(load_corpus(args.corpus, **options).summary())
     return EXIT_OK
+
+
+def _column(value: str) -> int | str:
+    """A CSV column by 0-based index ("1") or by name ("text")."""
+    return int(value) if value.isdigit() else value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="print a corpus summary")
     summary.add_argument("corpus", nargs="?", default=None, help="corpus path (default: shipped)")
+    summary.add_argument("--format", choices=("folder", "jsonl", "csv"), default=None)
+    summary.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
+    summary.add_argument("--label-column", default="labels", help="CSV: index or name")
+    summary.add_argument("--delimiter", default=",", help="CSV delimiter (%(default)s)")
+    summary.add_argument("--quotechar", default='"', help="CSV quote character")
+    summary.add_argument("--no-header", action="store_true", help="CSV without a header row")
     summary.set_defaults(func=_cmd_summary)
     return parser
 
