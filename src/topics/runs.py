@@ -194,6 +194,8 @@ def check_run_dir(path: str | Path) -> Path:
         if info_path.exists():
             info = read_json(info_path)
             status = info.get("status", status)
+            if status == "running":
+                status = "still running, or killed before it could record a failure"
             if status == "failed":
                 status = f"failed: {info.get('error', 'unknown error')}"
         raise RunError(
