@@ -2,6 +2,7 @@
 
     uv run python benchmarks/topic_peers.py                 # seeds 0 1 2, both corpora
     uv run python benchmarks/topic_peers.py --seeds 0 --models nmf lda_default
+    uv run python benchmarks/topic_peers.py --figures-only     # figures of the default models
 
 Writes one table (Markdown + CSV) to experiments/results/topic_peers/: NPMI, C_v, diversity, outlier
 share, NMI/ARI with primary labels, number of topics and fit time, as mean ± sd over the seeds.
@@ -31,7 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "experiments" / "results" / "topic_peers"
 GOALS = {"npmi": (">=", 0.10), "diversity": (">=", 0.80), "nmi": (">=", 0.60),
          "outlier_share": ("<=", 0.10)}
-COLUMNS = ["npmi", "c_v", "diversity", "outlier_share", "nmi", "ari", "n_topics", "fit_seconds"]
+COLUMNS = ["npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "ari", "n_topics",
+           "fit_seconds"]
 
 
 def gnad_path() -> Path:
@@ -84,7 +86,9 @@ def markdown(table: pd.DataFrame, notes: list[str], command: str, seconds: float
         "NMI ≥ 0.60, outliers ≤ 10 %). NPMI: gensim c_npmi, window 10, top 10 words, over the tokens "
         "the model's words come from (German tokens view for ours, the default CountVectorizer tokens "
         "for the peers); outlier topic -1 left out. NMI/ARI: sklearn, against primary labels, "
-        "unlabelled units as class '(none)', outliers as one cluster. Fit time excludes metrics.",
+        "unlabelled units as class '(none)', outliers as one cluster (nmi_placed: outliers left out, "
+        "comparable with the orientation figures). Fit time excludes metrics; the first BERTopic fit "
+        "of a process includes numba's JIT (hence its sd).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -97,14 +101,38 @@ def markdown(table: pd.DataFrame, notes: list[str], command: str, seconds: float
     return "\n".join(lines) + "\n"
 
 
+def figures(output: Path, seed: int = 0) -> list[Path]:
+    """Standard figures of the default models on the shipped paragraphs, and a topic-number sweep."""
+    from topics import plots
+    from topics.topic_models import sweep_n_topics
+
+    corpus = topics.load_corpus()
+    paths: list[Path] = []
+    for model in DEFAULT_MODELS:
+        result = topics.fit_topic_model(corpus, model, "paragraph", seed)
+        paths += plots.topic_model_figures(result, output)
+    sweeps = [sweep_n_topics(corpus, model, (4, 6, 8, 12, 16, 24), "paragraph", seed)
+              for model in DEFAULT_MODELS]
+    paths.append(plots.save_figure(plots.coherence_by_n_topics(sweeps),
+                                   output / "coherence_by_n_topics.png"))
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS + PEER_MODELS))
     parser.add_argument("--output", type=Path, default=OUT)
+    parser.add_argument("--figures", action="store_true", help="also write figures")
+    parser.add_argument("--figures-only", action="store_true", help="only write figures")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     logging.getLogger("BERTopic").setLevel(logging.ERROR)
+    if args.figures or args.figures_only:
+        for path in figures(args.output / "figures", args.seeds[0]):
+            print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+        if args.figures_only:
+            return 0
     start = time.perf_counter()
     frames, notes = [], []
     for name, corpus, unit, note in corpora():

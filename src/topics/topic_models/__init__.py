@@ -143,8 +143,8 @@ def evaluate_over_seeds(
     return summarise_seeds(runs)
 
 
-_TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "ari", "n_topics",
-                  "fit_seconds")
+_TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "ari",
+                  "ari_placed", "n_topics", "fit_seconds")
 
 
 def compare_topic_models(

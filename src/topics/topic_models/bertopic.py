@@ -78,16 +78,20 @@ GUIDED = (None, "seed_words", "zeroshot")
 MIN_TOPIC_SHARE = 0.02
 
 
+def _below_error(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.ERROR
+
+
 @contextmanager
 def _quiet_bertopic():
-    """Silence BERTopic's info/warning logging (e.g. the safetensors 'no embedding model' note)."""
+    """Drop BERTopic's info/warning records (e.g. its note on custom topic assignments after outlier
+    reduction). A filter, not a level: BERTopic resets its logger's level in every constructor."""
     logger = logging.getLogger("BERTopic")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.addFilter(_below_error)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.removeFilter(_below_error)
 
 
 def _min_topic_size(value: Any, n_units: int) -> int:

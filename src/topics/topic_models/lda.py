@@ -17,6 +17,7 @@ import numpy as np
 from topics.errors import ModelFileError
 from topics.topic_models._common import (
     auto_n_topics,
+    check_choice,
     check_n_topics,
     count_matrix,
     make_analyzer,
@@ -32,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "k": "auto",  # number of topics (tomotopy's name; n_components is accepted as an alias)
     "alpha": 0.1,
     "eta": 0.01,
+    "tw": "one",  # tomotopy term weighting: "one" (plain counts), "idf" or "pmi"
     "iterations": 1000,
     "optim_interval": 10,  # hyper-parameter (alpha) optimisation every 10 iterations
     "min_df": 2,
@@ -39,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "top_n_words": 10,
 }
 PEER_DEFAULTS: dict[str, Any] = {"n_components": 10}
+TERM_WEIGHTS = ("one", "idf", "pmi")
 
 
 def _resolve(given: Mapping[str, Any], n: int) -> dict[str, Any]:
@@ -49,6 +52,7 @@ def _resolve(given: Mapping[str, Any], n: int) -> dict[str, Any]:
     if settings["k"] == "auto":
         settings["k"] = auto_n_topics(n)
     settings["k"] = check_n_topics(NAME, "k", settings["k"], n)
+    check_choice(NAME, "tw", settings["tw"], TERM_WEIGHTS)
     return settings
 
 
@@ -62,7 +66,9 @@ def fit(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, 
                                  model=NAME)
     keep = set(vocabulary)
     kept = [[w for w in doc if w in keep] for doc in tokens]
-    model = tp.LDAModel(k=settings["k"], alpha=settings["alpha"], eta=settings["eta"], seed=seed)
+    weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
+    model = tp.LDAModel(tw=weighting[settings["tw"]], k=settings["k"], alpha=settings["alpha"],
+                        eta=settings["eta"], seed=seed)
     model.optim_interval = int(settings["optim_interval"])
     placed = [i for i, doc in enumerate(kept) if doc]  # tomotopy cannot hold an empty document
     for i in placed:

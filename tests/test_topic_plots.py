@@ -1,0 +1,42 @@
+"""Topic-model figures, and that the heavy imports stay out of ``import topics``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import topics
+from topics import plots
+
+
+@pytest.fixture(scope="module")
+def nmf_result():
+    return topics.fit_topic_model(topics.load_corpus(), "nmf", "article", seed=0)
+
+
+def test_figures_are_written(nmf_result, tmp_path) -> None:
+    paths = plots.topic_model_figures(nmf_result, tmp_path)
+    assert [p.name for p in paths] == [
+        "nmf_top_words.png", "nmf_topic_sizes.png", "nmf_topic_label_heatmap.png",
+        "nmf_document_map.png",
+    ]
+    assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_coherence_by_n_topics_figure(tmp_path) -> None:
+    sweep = pd.DataFrame({"model": ["nmf", "nmf", "lda", "lda"], "n_topics": [4, 8, 4, 8],
+                          "npmi": [0.1, 0.12, 0.0, 0.02], "diversity": [1.0, 0.9, 0.8, 0.7]})
+    figure = plots.coherence_by_n_topics(sweep)
+    assert isinstance(figure, Figure) and len(figure.axes) == 2
+    assert plots.save_figure(figure, tmp_path / "sweep.svg").is_file()
+
+
+def test_import_topics_stays_light() -> None:
+    code = ("import sys, topics; heavy = [m for m in ('matplotlib', 'bertopic', 'umap', 'numba', "
+            "'gensim', 'tomotopy') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
