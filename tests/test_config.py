@@ -211,3 +211,11 @@ def test_reference_configs_are_valid(path: Path) -> None:
             load_config(base, [f"{key}={json.dumps(values[0])}"])  # JSON is YAML
     else:
         load_config(path)
+
+
+def test_classifier_test_units() -> None:
+    config = load_config({"classifier": {"evaluation": {"unit": ["article", "lead"]}}})
+    assert config.classifier.evaluation.unit == ["article", "lead"]
+    assert "classifier.evaluation.unit" in error_of(
+        {"classifier": {"evaluation": {"unit": "leed"}}}
+    )

@@ -154,12 +154,17 @@ class TopicModelConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
+_TestUnit = Literal["article", "paragraph", "lead"]
+
+
 class ClassifierEvaluationConfig(_Section):
     """Grouped cross-validation of the classifier (evaluate_classifiers), on the same folds."""
 
     enabled: bool = Field(True, description="run the cross-validated evaluation")
-    unit: Literal["article", "paragraph"] = Field(
-        "article", description="evaluate on articles or on paragraphs (grouped by article)"
+    unit: _TestUnit | list[_TestUnit] = Field(
+        "article",
+        description="what the test side scores: article | paragraph | lead (first paragraph), or "
+        "a list of them; training always uses whole articles, folds grouped by article",
     )
     n_splits: int = Field(5, ge=2, description="CV folds (grouped by article)")
     seeds: list[int] = Field([0, 1, 2], min_length=1, description="CV repetitions, one per seed")

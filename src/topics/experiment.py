@@ -232,13 +232,15 @@ def _headline_tables(
         parts = key.split(".")
         if len(parts) < 3:
             group, row, column = "", parts[0], ".".join(parts[1:]) or "value"
-        else:
-            group, row, column = parts[0], parts[1], ".".join(parts[2:])
+        else:  # classifier.<estimator>[.<unit>].<metric>: a row per estimator (and unit)
+            group, row, column = parts[0], " ".join(parts[1:-1]), parts[-1]
         groups.setdefault(group, {}).setdefault(row, {})[column] = _cell(key, value, everything)
     blocks = []
     rank = {name: i for i, name in enumerate(order)}
     for group, unordered in groups.items():
-        rows = dict(sorted(unordered.items(), key=lambda item: rank.get(item[0], len(rank))))
+        rows = dict(
+            sorted(unordered.items(), key=lambda item: rank.get(item[0].split()[0], len(rank)))
+        )
         columns = list(dict.fromkeys(c for row in rows.values() for c in row))
         head = [group or "metric", *columns]
         body = [[row, *(values.get(c, "-") for c in columns)] for row, values in rows.items()]
@@ -553,7 +555,7 @@ def _evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict
     report = evaluate_classifiers(
         corpus,
         {"ArticleClassifier": _make_classifier(config, corpus)},
-        unit=evaluation.unit,
+        unit=evaluation.unit if isinstance(evaluation.unit, str) else tuple(evaluation.unit),
         n_splits=evaluation.n_splits,
         seeds=tuple(evaluation.seeds),
         peers=evaluation.peers,
