@@ -26,16 +26,28 @@ OUT = ROOT / "experiments/results/classifier_selection"
 
 
 def candidates(labels: list[str] | None) -> dict[str, ArticleClassifier]:
-    base = {"labels": labels}
+    """A standard baseline and one- or two-setting changes to it, all parameters explicit."""
+    base = {"features": "char", "C": 10.0, "class_weight": None, "labels": labels}
+
+    def variant(**changes: object) -> ArticleClassifier:
+        return ArticleClassifier(**{**base, **changes})
+
     return {
-        "default (char 2-5, +paragraphs, C=10)": ArticleClassifier(**base),
-        "tokens view": ArticleClassifier(features="tokens", **base),
-        "char+tokens views": ArticleClassifier(features="char+tokens", **base),
-        "no paragraph augmentation": ArticleClassifier(augment="none", **base),
-        "C=1": ArticleClassifier(C=1.0, **base),
-        "C=100": ArticleClassifier(C=100.0, **base),
-        "class_weight=balanced": ArticleClassifier(class_weight="balanced", **base),
-        "C=100, class_weight=balanced": ArticleClassifier(C=100.0, class_weight="balanced", **base),
+        "baseline: char 2-5, +paragraphs, C=10": variant(),
+        "tokens view": variant(features="tokens"),
+        "char+tokens views": variant(features="char+tokens"),
+        "char+words views": variant(features="char+words"),
+        "no paragraph augmentation": variant(augment="none"),
+        "C=1": variant(C=1.0),
+        "C=100": variant(C=100.0),
+        "class_weight=balanced": variant(class_weight="balanced"),
+        "C=100, balanced": variant(C=100.0, class_weight="balanced"),
+        "char+tokens, C=100, balanced": variant(
+            features="char+tokens", C=100.0, class_weight="balanced"
+        ),
+        "char+words, C=100, balanced (= new default)": variant(
+            features="char+words", C=100.0, class_weight="balanced"
+        ),
     }
 
 

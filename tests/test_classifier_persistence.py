@@ -48,7 +48,9 @@ def _plain(params: dict) -> dict:
 def test_card_records_what_matters(small_model, saved):
     card = json.loads((saved.parent / "model.card.json").read_text())
     assert card["labels"] == list(topics.LABELS)
-    assert card["thresholds"] == dict(zip(topics.LABELS, small_model.thresholds_.tolist(), strict=True))
+    assert card["thresholds"] == dict(
+        zip(topics.LABELS, small_model.thresholds_.tolist(), strict=True)
+    )
     assert card["seed"] == 0 and len(card["sha256"]) == 64
     assert {"topics", "scikit-learn", "numpy", "simplemma"} <= set(card["versions"])
 
