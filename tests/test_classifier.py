@@ -241,6 +241,12 @@ def test_pipeline_cross_validate_grid_search():
         cv=KFold(2, shuffle=True, random_state=0),
     )
     assert np.all(np.isfinite(scores["test_score"]))
+    indicator = np.array(
+        [[int(bool(m) and m[0] == c) for c in ("Sport", "Wirtschaft")] for m in multi]
+    )
+    clf = ArticleClassifier(cv=2, min_df=1, labels=["Sport", "Wirtschaft"])
+    scores = cross_validate(clf, SMALL_TEXTS, indicator, cv=2)  # scikit-learn picks the splitter
+    assert np.all(np.isfinite(scores["test_score"]))
 
 
 # ---- errors --------------------------------------------------------------------------------

@@ -424,7 +424,7 @@ class ArticleClassifier:
         predicted = self.predict(X)
         if self.multilabel_:
             # labels the model never saw (e.g. absent from a CV training fold) count as misses
-            truth = [list(row) for row in y]
+            truth = [list(row) for row in _label_lists(y, self.classes_)]
             names = list(
                 dict.fromkeys([*map(str, self.classes_), *(str(v) for r in truth for v in r)])
             )
@@ -613,11 +613,29 @@ _HEADING_MAX_WORDS = 8
 _CONSTANT_LOGIT = 8.0  # intercept of a label seen always/never in training: a sure 0 or 1
 
 
+def _label_lists(y: Any, labels: Sequence[str] | None) -> list:
+    """Targets as a list; a 2-D 0/1 indicator matrix becomes label lists.
+
+    The matrix form lets scikit-learn's own splitters see multi-label targets (``cross_validate(
+    clf, texts, indicator, cv=5)``); its columns are ``labels`` (or "0", "1", ... without them).
+    """
+    if isinstance(y, np.ndarray) and y.ndim == 2:
+        names = (
+            [str(c) for c in labels] if labels is not None else [str(j) for j in range(y.shape[1])]
+        )
+        if len(names) != y.shape[1]:
+            raise TopicsError(
+                f"fit: indicator matrix has {y.shape[1]} columns but {len(names)} labels"
+            )
+        return [[names[j] for j in np.flatnonzero(row)] for row in y]
+    return list(y)
+
+
 def _encode_targets(
     y: Any, labels: Sequence[str] | None, n_texts: int
 ) -> tuple[bool, list[str], np.ndarray]:
     """Return (multilabel, classes, targets); targets = indicator matrix or class codes."""
-    y = list(y)
+    y = _label_lists(y, labels)
     if len(y) != n_texts:
         raise TopicsError(
             f"fit: {n_texts} texts but {len(y)} labels; give one label entry per text"
