@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce = sub.add_parser("reproduce", help="rerun a stored run and diff its metrics")
     reproduce.add_argument("run", help="a finished run directory")
     reproduce.add_argument(
-        "--runs-dir", default=None, help="where the rerun goes (default: beside)"
+        "--runs-dir", default=DEFAULT_RUNS_DIR, help="where the rerun goes (%(default)s)"
     )
     reproduce.set_defaults(func=_cmd_reproduce)
 

@@ -971,24 +971,22 @@ class Reproduction:
         return "\n".join(lines)
 
 
-def reproduce_run(path: str | Path, *, runs_dir: str | Path | None = None) -> Reproduction:
+def reproduce_run(path: str | Path, *, runs_dir: str | Path = DEFAULT_RUNS_DIR) -> Reproduction:
     """Rerun a stored run from its ``config.resolved.yaml`` and diff the metrics.
 
     Parameters
     ----------
     path : str or Path
         A finished run directory.
-    runs_dir : str or Path, optional
-        Where the rerun goes; default: next to the original.
+    runs_dir : str or Path
+        Where the rerun goes (never into a reference-results folder by default).
 
     Returns
     -------
     Reproduction
     """
     original = load_run(path)
-    rerun = run_experiment(
-        original.path / "config.resolved.yaml", runs_dir=runs_dir or original.path.parent
-    )
+    rerun = run_experiment(original.path / "config.resolved.yaml", runs_dir=runs_dir)
     keys = sorted(set(original.metrics) | set(rerun.metrics))
     differences = {
         k: (original.metrics.get(k), rerun.metrics.get(k))
