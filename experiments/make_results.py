@@ -25,6 +25,9 @@ CONFIGS = HERE / "configs"
 RESULTS = HERE / "results"
 RUNS = HERE / "runs"
 REFERENCE = ["vietnam", "classifier_peers", "topic_peers", "10kgnad", "topic_peers_10kgnad"]
+# results/classifier_peers/ and results/topic_peers/ also hold the peer tables of the classifier and
+# topic-model benchmark scripts; the experiment runs go into a subfolder next to them
+DEST = {"classifier_peers": "classifier_peers/experiment", "topic_peers": "topic_peers/experiment"}
 NEEDS_10KGNAD = {"10kgnad", "topic_peers_10kgnad"}
 
 
@@ -38,7 +41,7 @@ def build(name: str) -> Path:
     start = time.perf_counter()
     run = run_experiment(CONFIGS / f"{name}.yaml", runs_dir=RUNS)
     print(f"{name}: {time.perf_counter() - start:.0f} s -> {run.path}", file=sys.stderr)
-    return copy_run(run.path, RESULTS / name, replace=True)
+    return copy_run(run.path, RESULTS / DEST.get(name, name), replace=True)
 
 
 def readme() -> str:
@@ -53,7 +56,7 @@ def readme() -> str:
         "",
     ]
     for name in REFERENCE:
-        path = RESULTS / name
+        path = RESULTS / DEST.get(name, name)
         if not (path / "run.json").is_file():
             lines += [f"## {name}", "", "(not built: its data was not available)", ""]
             continue
@@ -64,6 +67,7 @@ def readme() -> str:
         lines += [
             f"## {name}",
             "",
+            f"`experiments/results/{DEST.get(name, name)}/`: "
             f"{run.resolved.get('description') or ''}  ",
             f"`topics run experiments/configs/{name}.yaml` — {run.info.get('corpus', '')}; "
             f"{run.info.get('seconds', '?')} s on {env.get('cpu_count')} cores; "

@@ -254,5 +254,9 @@ def test_copy_run_makes_a_loadable_reference(tiny_run, tmp_path: Path) -> None:
     with pytest.raises(RunError, match="exists"):
         copy_run(tiny_run.path, reference)
     copy_run(tiny_run.path, reference, replace=True)
+    other = tmp_path / "results" / "tables"
+    other.mkdir()
+    with pytest.raises(RunError, match="not a run directory"):
+        copy_run(tiny_run.path, other, replace=True)
     frame = compare_runs([reference, tiny_run.path], metrics=["topics.*.npmi"])
     assert frame["topics.nmf.npmi"].nunique() == 1

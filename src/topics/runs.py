@@ -345,11 +345,15 @@ def copy_run(
     Raises
     ------
     RunError
-        If ``source`` is not a finished run, or ``dest`` exists and ``replace`` is false.
+        If ``source`` is not a finished run, or ``dest`` exists and ``replace`` is false or it
+        is not a run directory (it is never replaced then).
     """
     source, dest = check_run_dir(source), Path(dest)
     if dest.exists() and not replace:
         raise RunError(f"{dest}: exists; pass replace=True to refresh it")
+    if dest.exists() and not (dest / RUN_FILE).is_file():
+        # only ever replace a run: the folder may hold someone's tables
+        raise RunError(f"{dest}: exists and is not a run directory; not replacing it")
     staging = dest.with_name(dest.name + PARTIAL_SUFFIX)
     shutil.rmtree(staging, ignore_errors=True)
     ignore = None if include_models else shutil.ignore_patterns("models")
