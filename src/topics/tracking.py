@@ -113,7 +113,8 @@ def log_run(
         raise
     except Exception as exc:  # MLflow raises many types; the user needs one clear line
         raise TrackingError(
-            f"MLflow tracking at {uri} failed: {type(exc).__name__}: {exc}"
+            f"the run is saved in {run.path}, but logging it to MLflow at {uri} failed: "
+            f"{type(exc).__name__}: {exc}"
         ) from exc
     log.info("logged to MLflow %s (experiment %r, run %s)", uri, name, run_id)
     return run_id
