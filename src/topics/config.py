@@ -812,6 +812,13 @@ def _render_section(model: type[BaseModel], indent: int) -> list[str]:
     return lines
 
 
+# where the run fills in a parameter the estimator leaves open
+_FILLED_BY_RUN = {
+    "random_state": "the run's seed",
+    "labels": "null = the corpus label set",
+}
+
+
 def _render_estimator_params(
     params: Mapping[str, Any] | None, indent: int, owner: str
 ) -> list[str]:
@@ -819,11 +826,17 @@ def _render_estimator_params(
     if params is None:
         return [f"{pad}# ... plus {owner} parameters (not installed: cannot list them)"]
     lines = [f"{pad}# {owner} parameters (their defaults; set any of them here):"]
+    inherited = [key for key, default in params.items() if default is inspect.Parameter.empty]
     for key, default in params.items():
-        shown = _yaml_scalar(_plain(default)) if _jsonable(_plain(default)) else "<object>"
         if default is inspect.Parameter.empty:
-            shown = "<required>"
-        lines.append(f"{pad}# {key}: {shown}")
+            continue
+        shown = _yaml_scalar(_plain(default)) if _jsonable(_plain(default)) else "<object>"
+        note = f"  ({_FILLED_BY_RUN[key]})" if key in _FILLED_BY_RUN else ""
+        lines.append(f"{pad}# {key}: {shown}{note}")
+    if inherited:
+        lines.append(
+            f"{pad}# + the {len(inherited)} analysis settings (default: the analysis section)"
+        )
     return lines
 
 
