@@ -94,6 +94,30 @@ def char_wb_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str
     return grams
 
 
+def _known_grams(word: str, min_n: int, max_n: int, vocabulary: dict[str, int]) -> list[int]:
+    """Vocabulary ids of the char_wb n-grams of one word (the multiset ``_word_grams`` gives).
+
+    Enumerates the n-grams by start position and stops growing one at its first unknown
+    n-gram: a vocabulary pruned by document frequency is closed under prefixes (every text
+    containing "grenzü" contains "grenz"), so no longer n-gram from that position can be known.
+    Unseen words, the bulk of the work on new texts, so cost a fraction of the lookups.
+    """
+    padded = f" {word} "
+    length = len(padded)
+    if length <= min_n:
+        known = vocabulary.get(padded)
+        return [] if known is None else [known]
+    get = vocabulary.get
+    ids: list[int] = []
+    for start in range(length - min_n + 1):
+        for end in range(start + min_n, min(start + max_n, length) + 1):
+            known = get(padded[start:end])
+            if known is None:
+                break
+            ids.append(known)
+    return ids
+
+
 @lru_cache(maxsize=1 << 17)
 def _word_grams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
     # Cached per word: texts share most of their words, so this is most of the speed of
@@ -191,8 +215,7 @@ class _FittedView:
         for word in text.lower().split():
             known = cache.get(word)
             if known is None:
-                grams = _word_grams(word, min_n, max_n)
-                known = [i for i in map(vocabulary.get, grams) if i is not None]
+                known = _known_grams(word, min_n, max_n, vocabulary)
                 if len(cache) < _WORD_CACHE_SIZE:
                     cache[word] = known
             ids.extend(known)
