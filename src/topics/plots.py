@@ -45,6 +45,13 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     return path
 
 
+def _colour(topic: int) -> Any:
+    """A colour per topic: grey for outliers, tab20 so that up to 20 topics stay distinct."""
+    from matplotlib import colormaps
+
+    return "0.7" if topic == -1 else colormaps["tab20"](topic % 20)
+
+
 def _topic_ids(result: Any, max_topics: int | None = None) -> list[int]:
     ids = [t for t in sorted(result.topics) if t != -1]
     return ids[:max_topics] if max_topics else ids
@@ -59,7 +66,7 @@ def top_words(result: Any, *, n_words: int = 8, max_topics: int = 16, columns: i
     sizes = result.sizes
     for ax, topic in zip(axes.flat, ids, strict=False):
         words = result.topics[topic][:n_words][::-1]
-        ax.barh([w for w, _ in words], [s for _, s in words], color=f"C{topic % 10}")
+        ax.barh([w for w, _ in words], [s for _, s in words], color=_colour(topic))
         ax.set_title(f"topic {topic} ({sizes.get(topic, 0)} docs)", fontsize=9)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(ids):]:
@@ -75,7 +82,7 @@ def topic_sizes(result: Any) -> Figure:
     figure = new_figure(max(6.0, 0.4 * len(ids) + 2), 4)
     ax = figure.add_subplot()
     ax.bar([str(t) for t in ids], [sizes[t] for t in ids],
-           color=["0.6" if t == -1 else f"C{t % 10}" for t in ids])
+           color=[_colour(t) for t in ids])
     ax.set_xlabel("topic")
     ax.set_ylabel(f"{result.unit}s")
     ax.set_title(f"{result.model_name}: topic sizes (outliers {result.outlier_share:.0%})")
@@ -136,7 +143,7 @@ def document_map(result: Any, *, method: str = "pca", seed: int = 0) -> Figure:
     for topic in sorted(set(result.assignments.tolist())):
         mask = result.assignments == topic
         by_topic.scatter(xy[mask, 0], xy[mask, 1], s=8, alpha=0.7,
-                         color="0.75" if topic == -1 else f"C{topic % 10}",
+                         color=_colour(topic),
                          label="outlier" if topic == -1 else str(topic))
     for i, label in enumerate(sorted(set(labels))):
         mask = np.array([lab == label for lab in labels])
