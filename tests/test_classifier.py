@@ -283,3 +283,19 @@ def _copy(clf: ArticleClassifier) -> ArticleClassifier:
     import copy
 
     return copy.deepcopy(clf)
+
+
+def test_pruned_ngram_lookup_is_exact(fitted, split):
+    """Stopping at the first unknown n-gram finds every known n-gram (prefix-closed vocabulary)."""
+    from topics.classifier import _known_grams, _word_grams
+
+    vocabulary = fitted.views_[0].vocabulary
+    _, test = split
+    words = {w for t in test.clean_texts() for w in t.lower().split()} | {
+        "a",
+        "zz",
+        "grenzübergängen",
+    }
+    for word in words:
+        expected = sorted(i for i in map(vocabulary.get, _word_grams(word, 2, 5)) if i is not None)
+        assert sorted(_known_grams(word, 2, 5, vocabulary)) == expected, word

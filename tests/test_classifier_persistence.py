@@ -153,3 +153,14 @@ def test_classify_files(tmp_path, monkeypatch, seed_texts):
         classify_files([str(tmp_path / "empty.txt")])
     with pytest.raises(TopicsError, match="cannot read"):
         classify_files([str(tmp_path / "missing.txt")])
+
+
+@pytest.mark.slow
+def test_retraining_with_same_seed_gives_identical_predictions(tmp_path, shipped_corpus):
+    from topics.classifier import train_shipped_classifier
+
+    first = load_classifier(train_shipped_classifier(tmp_path / "a", seed=0, evaluate=False))
+    second = load_classifier(train_shipped_classifier(tmp_path / "b", seed=0, evaluate=False))
+    texts = [u.text for u in shipped_corpus.units("paragraph")[::7]]
+    np.testing.assert_array_equal(first.predict_proba(texts), second.predict_proba(texts))
+    assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()
