@@ -1110,14 +1110,24 @@ def run_sweep(
     log.info("sweep %s: %d points, %d in parallel", name, len(points), n_jobs)
     Path(runs_dir).mkdir(parents=True, exist_ok=True)
     started = utc_now()
-    results = Parallel(n_jobs=min(n_jobs, len(points)), backend="loky")(
-        delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
-        for index, overrides in enumerate(points)
+    parallel = Parallel(
+        n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
     )
-    for point in results:
+    results = []
+    # log each point as it finishes: a sweep can take a while
+    for done, point in enumerate(
+        parallel(
+            delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
+            for index, overrides in enumerate(points)
+        ),
+        start=1,
+    ):
+        results.append(point)
+        where = point["run"] or point["error"]
         log.info(
-            "  point %d %s %s", point["index"], point["status"], point["run"] or point["error"]
+            "[%d/%d] point %d %s: %s", done, len(points), point["index"], point["status"], where
         )
+    results.sort(key=lambda point: point["index"])
     summary_path = Path(runs_dir) / f"{started.strftime('%Y%m%dT%H%M%SZ')}_{name}.sweep.json"
     write_json(summary_path, {"grid_file": str(grid_file), "grid": grid, "points": results})
     import pandas as pd
