@@ -157,3 +157,11 @@ def test_compare_topic_models_table(corpus) -> None:
                    "fit_seconds_mean"):
         assert column in table.columns
     assert table["npmi_mean"].notna().all()
+
+
+def test_outlier_reduction_is_explicit(corpus, bertopic_pair) -> None:
+    kept = topics.fit_topic_model(corpus, "bertopic", "article", seed=0, reduce_outliers=None)
+    assert kept.outlier_share == kept.metrics["outlier_share_before_reduction"]
+    reduced = topics.fit_topic_model(corpus, "bertopic", "article", seed=0)
+    assert reduced.outlier_share <= kept.outlier_share
+    assert reduced.settings["reduce_outliers"] == "embeddings"
