@@ -259,3 +259,14 @@ def test_copy_run_makes_a_loadable_reference(tiny_run, tmp_path: Path) -> None:
         copy_run(tiny_run.path, other, replace=True)
     frame = compare_runs([reference, tiny_run.path], metrics=["topics.*.npmi"])
     assert frame["topics.nmf.npmi"].nunique() == 1
+
+
+def test_classifier_on_an_unlabelled_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "plain.jsonl"
+    lines = [
+        json.dumps({"id": f"a{i}", "labels": [], "text": f"Text Nummer {i}."}) for i in range(4)
+    ]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = {"corpus": {"path": str(corpus)}, "topic_models": {}}
+    with pytest.raises(ConfigError, match="has no labels"):
+        run_experiment(config, runs_dir=tmp_path / "runs")

@@ -43,6 +43,7 @@ from topics.config import (
     topic_model_families,
     validate_config,
 )
+from topics.errors import ConfigError
 from topics.runs import (
     METRICS_FILE,
     RUN_FILE,
@@ -718,6 +719,11 @@ def _run_steps(
             f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article"
         )
         info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
+        if config.classifier.enabled and not any(corpus.labels):
+            raise ConfigError(
+                f"classifier.enabled = true, but corpus {corpus.name!r} has no labels; "
+                "set classifier.enabled: false or give corpus.label_column"
+            )
         metrics["corpus.n_articles"] = record["n_articles"]
         for unit, unit_record in record["units"].items():
             metrics[f"corpus.n_{unit}s"] = unit_record["n"]
