@@ -142,3 +142,14 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit) as info:
         main([])
     assert info.value.code == 2
+
+
+def test_dry_run_validates_and_prints_the_resolved_config(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["run", str(config_file), "--dry-run", "--runs-dir", str(tmp_path), "--set", "seed=3"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# config valid: cli, hash ") and "seed: 3" in out
+    assert yaml.safe_load(out)["topic_models"]["nmf"]["n_components"] == 3
+    assert not any(tmp_path.iterdir())

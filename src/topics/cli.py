@@ -33,7 +33,11 @@ DEFAULT_RUNS_DIR = "experiments/runs"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from topics.experiment import run_experiment
+    from topics.experiment import plan_experiment, run_experiment
+
+    if args.dry_run:
+        print(plan_experiment(args.config, overrides=args.set), end="")
+        return EXIT_OK
 
     run = run_experiment(args.config, overrides=args.set, runs_dir=args.runs_dir)
     print(run.summary())
@@ -132,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a config key, e.g. --set topic_models.nmf.n_components=8 (repeatable)",
     )
     run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    run.add_argument(
+        "--dry-run", action="store_true", help="validate and print the resolved config, run nothing"
+    )
     run.set_defaults(func=_cmd_run)
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")

@@ -60,6 +60,7 @@ from topics.runs import (
 __all__ = [
     "Run",
     "run_experiment",
+    "plan_experiment",
     "load_run",
     "compare_runs",
     "plot_comparison",
@@ -612,6 +613,33 @@ def _prepare(config: Config) -> tuple[dict[str, Any], str]:
         require_mlflow()  # fail before any work, not after a long run
     resolved = resolved_dict(config)
     return resolved, config_hash(resolved)
+
+
+def plan_experiment(
+    config: Config | str | Path | Mapping[str, Any], *, overrides: Iterable[str] = ()
+) -> str:
+    """Validate a config (with overrides) and describe the run without doing it.
+
+    Returns
+    -------
+    str
+        The config hash, the steps, and the resolved config as YAML.
+
+    Raises
+    ------
+    ConfigError
+        If the config is invalid.
+    """
+    config = load_config(config, overrides)
+    resolved, digest = _prepare(config)
+    steps = ["load corpus", *[f"topic model {name}" for name in config.topic_models]]
+    if config.classifier.enabled and config.classifier.evaluation.enabled:
+        steps.append("classifier evaluation")
+    if config.classifier.enabled and config.classifier.fit:
+        steps.append("classifier fit")
+    head = [f"# config valid: {config.name}, hash {digest}", "# steps: " + ", ".join(steps)]
+    body = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
+    return "\n".join(head) + "\n" + body
 
 
 def run_experiment(
