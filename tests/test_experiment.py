@@ -174,6 +174,8 @@ def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
     assert markdown.startswith("| run |") and markdown.count("\n") == 4
     assert format_comparison(frame, "csv").splitlines()[0].startswith("run,")
     assert "topics.nmf.npmi" in format_comparison(frame, "table")
+    whole = compare_runs([runs_dir], metrics=["topics.*.npmi"])  # a folder of runs
+    assert len(whole) >= 3
     figure = tmp_path / "compare.png"
     plot_comparison(frame, figure)
     assert figure.stat().st_size > 1000

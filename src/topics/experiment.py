@@ -802,6 +802,22 @@ def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str,
     return flat
 
 
+def _expand_run_dirs(paths: Sequence[str | Path | Run]) -> list[str | Path | Run]:
+    """A folder of runs (``experiments/runs``, ``experiments/results/topic_peers``) stands for the
+    finished runs inside it (one level down), so globs and parent folders both work."""
+    out: list[str | Path | Run] = []
+    for item in paths:
+        path = Path(item) if not isinstance(item, Run) else None
+        if path is None or (path / RUN_FILE).exists() or not path.is_dir():
+            out.append(item)
+            continue
+        inside = sorted(
+            p.parent for p in path.glob(f"*/{RUN_FILE}") if p.parent.suffix != ".partial"
+        )
+        out.extend(inside or [item])
+    return out
+
+
 def compare_runs(
     paths: Sequence[str | Path | Run],
     metrics: Sequence[str] | None = None,
@@ -813,7 +829,8 @@ def compare_runs(
     Parameters
     ----------
     paths : sequence of str, Path or Run
-        Run directories (or loaded runs).
+        Run directories (or loaded runs); a folder that holds runs stands for the finished runs
+        one level down in it.
     metrics : sequence of str, optional
         Metric keys or fnmatch patterns (``"topics.*.npmi"``); default: the runs' headline
         metrics (``evaluation.metrics`` of each config).
@@ -837,7 +854,7 @@ def compare_runs(
 
     runs: list[Run] = []
     skipped: list[str] = []
-    for item in paths:
+    for item in _expand_run_dirs(paths):
         if isinstance(item, Run):
             runs.append(item)
             continue
