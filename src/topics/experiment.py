@@ -307,6 +307,23 @@ def _step(label: str, timings: dict[str, Any]) -> Iterator[None]:
 
 
 @contextmanager
+def _global_seeds(seed: int) -> Iterator[None]:
+    """Seed Python's and NumPy's global generators for the run, then restore them.
+
+    A safety net for library code that falls back on the global generators when not given a
+    seed; restoring keeps run_experiment free of side effects on its caller.
+    """
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+@contextmanager
 def _run_log(path: Path) -> Iterator[None]:
     """Copy the ``topics`` loggers' INFO messages into the run's ``run.log`` while it runs."""
     logger = logging.getLogger("topics")
@@ -681,7 +698,7 @@ def run_experiment(
     }
     timings: dict[str, Any] = {}
     start = time.perf_counter()
-    with _run_log(run_dir.path / "run.log"):
+    with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed):
         log.info("run %s -> %s", config.name, run_dir.final_path)
         try:
             metrics = _run_steps(config, resolved, run_dir, info, timings)
@@ -736,9 +753,6 @@ def _run_steps(
     count = len(steps)
     label = iter(f"[{i}/{count}] {s}" for i, s in enumerate(steps, start=1))
     metrics: dict[str, Any] = {}
-    # a safety net for libraries that fall back on the global generators when not given a seed
-    random.seed(config.seed)
-    np.random.seed(config.seed)
     with _step(next(label), timings):
         corpus = _load_corpus(config)
         record = _corpus_record(config, corpus)
