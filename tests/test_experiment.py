@@ -203,6 +203,7 @@ def test_sweep_with_a_failing_point(tmp_path: Path) -> None:
     assert "1 of 3" not in result.report() and "2 of 3 points finished" in result.report()
 
 
+@pytest.mark.slow
 def test_mlflow_tracking(tmp_path: Path) -> None:
     pytest.importorskip("mlflow")
     from mlflow.tracking import MlflowClient
@@ -227,6 +228,7 @@ def test_mlflow_missing_gives_install_command(
     assert not any(tmp_path.iterdir())  # checked before any work
 
 
+@pytest.mark.slow
 def test_classifier_evaluation_and_fit(tmp_path: Path) -> None:
     config = {
         "name": "clf",
