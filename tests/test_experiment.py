@@ -204,6 +204,7 @@ def test_sweep_with_a_failing_point(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # SQLAlchemy inside MLflow's store
 def test_mlflow_tracking(tmp_path: Path) -> None:
     pytest.importorskip("mlflow")
     from mlflow.tracking import MlflowClient
