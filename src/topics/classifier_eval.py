@@ -435,7 +435,9 @@ def _markdown(frame: Any) -> str:
     """A pipe table (pandas' own ``to_markdown`` needs the optional ``tabulate`` package)."""
     header = [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    lines += [
+        "| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)
+    ]
     return "\n".join(lines)
 
 
