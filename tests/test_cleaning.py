@@ -7,7 +7,7 @@ import re
 import pytest
 
 from topics import clean_article, clean_text, split_paragraphs
-from topics.cleaning import normalise
+from topics.cleaning import join_headings, normalise
 
 # Lines of the seeds that are page boilerplate, by the marker that identifies them.
 BOILERPLATE = re.compile(
@@ -108,3 +108,18 @@ def test_paragraphs_are_kept(seed_texts: dict[str, str]) -> None:
     article = clean_article(seed_texts["001_92dd99e734424ef3"])
     assert split_paragraphs(article.text) == list(article.paragraphs)
     assert len(article.paragraphs) == 16
+
+
+def test_headings_join_the_paragraph_they_introduce() -> None:
+    paragraphs = [
+        "Ein erster Absatz.",
+        "Unterstützung verbessern",
+        "Der Text danach.",
+        "Schluss ohne Punkt",
+    ]
+    assert join_headings(paragraphs) == [
+        "Ein erster Absatz.",
+        "Unterstützung verbessern Der Text danach. Schluss ohne Punkt",
+    ]
+    assert join_headings(["Nur eine Überschrift"]) == ["Nur eine Überschrift"]
+    assert join_headings(["Sagte er: 'ja'"]) == ["Sagte er: 'ja'"]  # closing quote: not a heading

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.cleaning import clean_article, clean_text
+from topics.cleaning import clean_article, clean_text, join_headings
 from topics.errors import ConfigError, ModelFileError, TopicsError
 
 __all__ = [
@@ -599,7 +599,7 @@ def _non_empty_clean(text: str) -> str:
 
 def _paragraphs(text: str) -> list[str]:
     _non_empty_clean(text)
-    paragraphs = _join_headings(clean_article(text).paragraphs)  # as in training and corpus units
+    paragraphs = join_headings(clean_article(text).paragraphs)  # as in training and corpus units
     return paragraphs or [clean_text(text)]
 
 
@@ -632,7 +632,6 @@ def _word_contributions(clf: ArticleClassifier, clean: str) -> dict[str, np.ndar
 # --------------------------------------------------------------------------------------------
 # fitting (scikit-learn and scipy are imported here only)
 # --------------------------------------------------------------------------------------------
-_HEADING_MAX_WORDS = 8
 _CONSTANT_LOGIT = 8.0  # intercept of a label seen always/never in training: a sure 0 or 1
 
 
@@ -697,21 +696,6 @@ def _encode_targets(
     return multilabel, classes, targets
 
 
-def _join_headings(paragraphs: Sequence[str]) -> list[str]:
-    """Join a short heading (no closing punctuation) to the paragraph after it."""
-    joined: list[str] = []
-    pending = ""
-    for p in paragraphs:
-        if len(p.split()) <= _HEADING_MAX_WORDS and not p.rstrip().endswith(tuple(".!?:;\"')")):
-            pending = f"{pending} {p}".strip()
-            continue
-        joined.append(f"{pending}\n{p}" if pending else p)
-        pending = ""
-    if pending:
-        joined.append(pending)
-    return joined
-
-
 def _training_rows(
     texts: Sequence[str], augment: str, paragraph_weight: float
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -730,7 +714,7 @@ def _training_rows(
         rows.append(clean.text)
         owner.append(i)
         weight.append(1.0)
-        paragraphs = _join_headings(clean.paragraphs) if augment == "paragraphs" else []
+        paragraphs = join_headings(clean.paragraphs) if augment == "paragraphs" else []
         if len(paragraphs) > 1:
             rows.extend(paragraphs)
             owner.extend([i] * len(paragraphs))

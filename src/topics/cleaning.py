@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["CleanArticle", "clean_article", "clean_text", "split_paragraphs"]
+__all__ = ["CleanArticle", "clean_article", "clean_text", "join_headings", "split_paragraphs"]
 
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
@@ -36,6 +36,7 @@ _CREDIT = re.compile(
 )
 _MAX_CAPTION_CHARS = 400
 _BYLINE_MAX_WORDS = 3
+_HEADING_MAX_WORDS = 8
 _CLOSING = tuple(".!?:;\"')")
 
 _CHAR_MAP = str.maketrans(
@@ -197,3 +198,38 @@ def clean_text(raw: str) -> str:
 def split_paragraphs(text: str) -> list[str]:
     """Split a (clean) text into its paragraphs: its non-empty lines, normalised."""
     return [p for p in (normalise(line) for line in text.splitlines()) if p]
+
+
+def join_headings(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
+    """Join each short heading to the paragraph after it.
+
+    A heading has at most eight words and no closing punctuation ("Unterstützung verbessern"). On
+    its own it is too short to model or classify, so it becomes part of the paragraph it introduces;
+    a heading at the very end joins the paragraph before it. Corpus paragraph units and the
+    classifier's training rows and paragraph predictions all split articles with this function.
+
+    Parameters
+    ----------
+    paragraphs : sequence of str
+        Clean paragraphs, in order (e.g. :attr:`CleanArticle.paragraphs`).
+
+    Returns
+    -------
+    list of str
+        The paragraphs with headings joined; no text is dropped.
+    """
+    joined: list[str] = []
+    pending = ""
+    for paragraph in paragraphs:
+        text = f"{pending} {paragraph}" if pending else paragraph
+        if len(paragraph.split()) <= _HEADING_MAX_WORDS and not paragraph.endswith(_CLOSING):
+            pending = text
+        else:
+            joined.append(text)
+            pending = ""
+    if pending:
+        if joined:
+            joined[-1] = f"{joined[-1]} {pending}"
+        else:
+            joined.append(pending)
+    return joined

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, overload
 
-from topics.cleaning import clean_article
+from topics.cleaning import clean_article, join_headings
 from topics.errors import CorpusError
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
 
 Unit = Literal["article", "paragraph"]
 LABELS_FILE = "labels.json"
-_HEADING_MAX_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -243,7 +242,7 @@ class Corpus(Sequence[Article]):
             raise CorpusError(f"unit={unit!r} is not a text unit; use 'article' or 'paragraph'")
         units = []
         for article, clean in zip(self._articles, self._cleaned, strict=True):
-            for index, text in enumerate(_join_headings(clean.paragraphs)):
+            for index, text in enumerate(join_headings(clean.paragraphs)):
                 units.append(
                     TextUnit(f"{article.id}#p{index}", article.id, text, article.labels, index)
                 )
@@ -272,28 +271,6 @@ class Corpus(Sequence[Article]):
             words_total=sum(words),
             fingerprint=self.fingerprint,
         )
-
-
-def _join_headings(paragraphs: Sequence[str]) -> list[str]:
-    """Join short headings to the paragraph that follows them."""
-    joined: list[str] = []
-    pending = ""
-    for paragraph in paragraphs:
-        text = f"{pending} {paragraph}".strip() if pending else paragraph
-        is_heading = len(paragraph.split()) <= _HEADING_MAX_WORDS and not paragraph.endswith(
-            (".", "!", "?", ":", ";", '"', ")")
-        )
-        if is_heading:
-            pending = text
-        else:
-            joined.append(text)
-            pending = ""
-    if pending:
-        if joined:
-            joined[-1] = f"{joined[-1]} {pending}"
-        else:
-            joined.append(pending)
-    return joined
 
 
 def _check_articles(
