@@ -5,7 +5,7 @@ Run: ``uv run python benchmarks/bench_analysis.py [--csv PATH] [--repeat N]``
 Prints, for one core (this script is single-threaded):
 
 * one-time model loading (simplemma's German dictionary, split-words' 40 MB n-gram table);
-* cleaning speed (``topics.cleaning.clean_text``);
+* cleaning speed (``topics.text.cleaning.clean_text``);
 * analysis *cold* (every cache empty, models loaded), *warm types* (word-type caches full, text
   cache empty: what a second setting-compatible pass over new texts of the same vocabulary costs)
   and *cached* (the text cache hit: a corpus analysed again with the same settings);
@@ -48,7 +48,7 @@ def load_texts(path: Path) -> list[str]:
 
 def count_words(texts: list[str]) -> int:
     """Input word tokens: alphanumeric words (the analyser's own tokeniser, separators out)."""
-    from topics.german import _TOKEN_RE
+    from topics.text.german import _TOKEN_RE
 
     return sum(1 for t in texts for tok in _TOKEN_RE.findall(t) if tok[0].isalnum())
 
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be >= 1")
 
-    from topics import german
-    from topics.cleaning import clean_text
+    from topics.text import german, lexicon
+    from topics.text.cleaning import clean_text
 
     raw = load_texts(args.csv)
     # Copy i of an article gets i trailing spaces after cleaning: a different text for the text
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     german.analyse("Grenzübergänge")  # loads simplemma's German data
-    german.split_compound("Verteidigungszusammenarbeit")  # loads split-words' n-gram table
+    lexicon.split_compound("Verteidigungszusammenarbeit")  # loads split-words' n-gram table
     print(f"{'model loading (once per process)':<40} wall {time.perf_counter() - start:7.3f} s")
 
     clean = [clean_text(t) for t in raw[:50]]  # warm up regexes

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import topics
 from topics.classifier import ArticleClassifier
-from topics.classifier_eval import evaluate_classifiers
+from topics.classifier.evaluate import evaluate_classifiers
 
 ROOT = Path(__file__).resolve().parents[1]
 GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import topics
-from topics.experiment import load_run, run_experiment
-from topics.runs import copy_run
+from topics.experiments.runner import run_experiment
+from topics.experiments.store import copy_run, load_run
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = HERE / "configs"

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import topics
-from topics.classifier import ArticleClassifier, char_wb_ngrams, word_ngrams
+from topics.classifier import ArticleClassifier
+from topics.classifier.features import char_wb_ngrams, word_ngrams
 from topics.errors import ConfigError, TopicsError
 
 SPORT = (
@@ -158,7 +159,7 @@ def test_prediction_features_equal_scikit_learn_tfidf(fitted, split):
     assert char_wb_ngrams("Ein Wort.") == TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 5)
     ).build_analyzer()("Ein Wort.")
-    from topics.classifier import _training_rows
+    from topics.classifier.training import _training_rows
 
     rows = _training_rows(train.texts, "paragraphs", 0.5)[0]
     reference = TfidfVectorizer(
@@ -287,7 +288,7 @@ def _copy(clf: ArticleClassifier) -> ArticleClassifier:
 
 def test_pruned_ngram_lookup_is_exact(fitted, split):
     """Stopping at the first unknown n-gram finds every known n-gram (prefix-closed vocabulary)."""
-    from topics.classifier import _known_grams, _word_grams
+    from topics.classifier.features import _known_grams, _word_grams
 
     vocabulary = fitted.views_[0].vocabulary
     _, test = split

@@ -9,8 +9,10 @@ import pytest
 
 import topics
 from topics.classifier import ArticleClassifier
-from topics.classifier_eval import _Data, _folds, evaluate_classifiers
+from topics.classifier.evaluate import evaluate_classifiers
 from topics.errors import ConfigError
+from topics.evaluation.cross_validation import _Data
+from topics.evaluation.folds import article_folds as _folds
 
 
 @pytest.fixture(scope="module")

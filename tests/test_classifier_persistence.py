@@ -11,12 +11,8 @@ import numpy as np
 import pytest
 
 import topics
-from topics.classifier import (
-    ArticleClassifier,
-    classify_files,
-    load_classifier,
-    save_classifier,
-)
+from topics.classifier import ArticleClassifier, load_classifier, save_classifier
+from topics.classifier.shipped import classify_files
 from topics.errors import ModelFileError, TopicsError
 
 
@@ -157,7 +153,7 @@ def test_classify_files(tmp_path, monkeypatch, seed_texts):
 
 @pytest.mark.slow
 def test_retraining_with_same_seed_gives_identical_predictions(tmp_path, shipped_corpus):
-    from topics.classifier import train_shipped_classifier
+    from topics.classifier.shipped import train_shipped_classifier
 
     first = load_classifier(train_shipped_classifier(tmp_path / "a", seed=0, evaluate=False))
     second = load_classifier(train_shipped_classifier(tmp_path / "b", seed=0, evaluate=False))

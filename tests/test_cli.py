@@ -40,7 +40,7 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
     return err
 
 
-def test_run_prints_where_and_headline(cli_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_stores_status_and_overrides(cli_run: Path) -> None:
     assert json.loads((cli_run / "run.json").read_text())["status"] == "finished"
     assert yaml.safe_load((cli_run / "config.resolved.yaml").read_text())["seed"] == 1
     assert "--set seed=1" in (cli_run / "config.yaml").read_text()

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from topics.config import (
-    Config,
-    apply_overrides,
-    config_hash,
-    load_config,
-    load_grid,
-    parse_override,
-    render_defaults,
-    resolved_dict,
-    write_starting_config,
-)
 from topics.errors import ConfigError, TopicsError
+from topics.experiments.config import Config
+from topics.experiments.loading import load_config, load_grid
+from topics.experiments.overrides import apply_overrides, parse_override
+from topics.experiments.render import render_defaults, write_starting_config
+from topics.experiments.resolve import config_hash, resolved_dict
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "experiments" / "configs"

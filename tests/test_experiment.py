@@ -11,14 +11,10 @@ import pytest
 import yaml
 
 from topics import compare_runs, load_run, run_experiment
-from topics.errors import ConfigError, TopicsError
-from topics.experiment import (
-    format_comparison,
-    plot_comparison,
-    reproduce_run,
-    run_sweep,
-)
-from topics.runs import RunError
+from topics.errors import ConfigError, RunError, TopicsError
+from topics.experiments.compare import format_comparison, plot_comparison
+from topics.experiments.reproduce import reproduce_run
+from topics.experiments.sweep import run_sweep
 
 TINY = {
     "name": "tiny",
@@ -112,12 +108,12 @@ def test_reproduce_reports_identical(tiny_run, tmp_path: Path) -> None:
 def test_interrupted_run_leaves_a_failed_partial_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import topics.experiment as experiment
+    import topics.experiments.runner as runner
 
     def crash(*args, **kwargs):
         raise RuntimeError("simulated crash in the middle of a run")
 
-    monkeypatch.setattr(experiment, "_run_topic_model", crash)
+    monkeypatch.setattr(runner, "run_topic_model", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_experiment(TINY, runs_dir=tmp_path)
     entries = list(tmp_path.iterdir())
@@ -134,12 +130,12 @@ def test_interrupted_run_leaves_a_failed_partial_dir(
 def test_keyboard_interrupt_marks_failed_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import topics.experiment as experiment
+    import topics.experiments.runner as runner
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(experiment, "_run_topic_model", interrupt)
+    monkeypatch.setattr(runner, "run_topic_model", interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_experiment(TINY, runs_dir=tmp_path)
     (partial,) = tmp_path.iterdir()
@@ -250,7 +246,7 @@ def test_classifier_evaluation_and_fit(tmp_path: Path) -> None:
 
 
 def test_copy_run_makes_a_loadable_reference(tiny_run, tmp_path: Path) -> None:
-    from topics.runs import copy_run
+    from topics.experiments.store import copy_run
 
     reference = copy_run(tiny_run.path, tmp_path / "results" / "tiny")
     assert not (reference / "models").exists()

@@ -10,8 +10,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import Pipeline
 
 import topics
-from topics import german
 from topics.errors import ConfigError, TopicsError
+from topics.text import german, lexicon
 
 # A real sentence of seed 001 and the photo caption of seed 000.
 SEED_SENTENCE = (
@@ -57,7 +57,7 @@ def test_compound_and_its_head_meet() -> None:
 
 def test_non_compounds_and_place_names_are_not_split() -> None:
     for word in ("Regierung", "Verantwortung", "Zusammenarbeit", "Salzburg", "Chansamone"):
-        assert german.split_compound(word) == (), word
+        assert lexicon.split_compound(word) == (), word
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_splitter_matches_split_words() -> None:
         "Öffentlichkeitsarbeit",
         "Wirtschaftsbeziehungen",
     ):
-        assert german._best_split(word) == tuple(splitter.split_compound(word)[0])
+        assert lexicon._best_split(word) == tuple(splitter.split_compound(word)[0])
 
 
 def test_lemmas_follow_the_case_policy() -> None:
@@ -105,7 +105,7 @@ def test_lemmas_follow_the_case_policy() -> None:
 def test_stop_words_removed_and_extra_stop_words_honoured() -> None:
     tokens = topics.analyse("Der Minister sagte, dass die Beziehungen in diesem Jahr wachsen.")
     assert tokens == ["minister", "beziehung", "wachsen"]
-    assert "sagen" in german.stop_words() and "und" in german.stop_words()
+    assert "sagen" in lexicon.stop_words() and "und" in lexicon.stop_words()
     # compared with the surface form and with the lemma, case-insensitively
     assert topics.analyse("Beziehungen wachsen", extra_stop_words=["Beziehung"]) == ["wachsen"]
     assert topics.analyse("Beziehungen wachsen", extra_stop_words=("wachsen",)) == ["beziehung"]
@@ -235,7 +235,7 @@ def test_10kgnad_tokens_are_clean_words(gnad_corpus: topics.Corpus) -> None:
     tokens = [t for doc in docs for t in doc]
     assert all(docs) and len(tokens) > 20_000
     assert all(t == t.lower() and t.strip() == t and " " not in t for t in tokens)
-    assert not set(tokens) & german.stop_words()
+    assert not set(tokens) & lexicon.stop_words()
     assert any("ä" in t or "ö" in t or "ü" in t or "ß" in t for t in tokens)
     assert sum("_" in t for t in tokens) > 50  # names joined
 
@@ -248,7 +248,7 @@ def test_analyzer_round_trips_through_skops(tmp_path) -> None:
     path = tmp_path / "vectorizer.skops"
     skops.io.dump(vectorizer, path)
     untrusted = skops.io.get_untrusted_types(file=path)
-    assert untrusted == ["topics.german.GermanAnalyzer"]
+    assert untrusted == ["topics.text.german.GermanAnalyzer"]
     restored = skops.io.load(path, trusted=untrusted)
     assert restored.analyzer == vectorizer.analyzer
     assert sorted(restored.vocabulary_) == ["grenze", "vertrag", "übergang"]

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from topics.topic_metrics import (
+from topics.evaluation.topic_metrics import (
     NONE_LABEL,
     coherence,
     evaluate_topics,

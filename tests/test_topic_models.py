@@ -130,7 +130,8 @@ def test_unknown_model_and_unit(corpus) -> None:
         topics.fit_topic_model(corpus, "lsa")
     with pytest.raises(TopicsError, match="unit='sentence'"):
         topics.fit_topic_model(corpus, "nmf", unit="sentence")
-    assert issubclass(ConfigError, ValueError)
+    with pytest.raises(ValueError, match="n_components='eight'"):  # as scikit-learn users expect
+        topics.fit_topic_model(corpus, "nmf", n_components="eight")
 
 
 @pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,

@@ -23,34 +23,46 @@ _EXPORTS: dict[str, str] = {
     "TopicsError": "topics.errors",
     "CorpusError": "topics.errors",
     "ConfigError": "topics.errors",
+    "InputError": "topics.errors",
     "ModelFileError": "topics.errors",
+    "RunError": "topics.errors",
     "LABELS": "topics.labels",
     "Article": "topics.corpus",
     "Corpus": "topics.corpus",
     "TextUnit": "topics.corpus",
     "load_corpus": "topics.corpus",
-    "clean_article": "topics.cleaning",
-    "clean_text": "topics.cleaning",
-    "split_paragraphs": "topics.cleaning",
-    "analyse": "topics.german",
-    "GermanAnalyzer": "topics.german",
-    "GermanTokens": "topics.german",
+    "clean_article": "topics.text.cleaning",
+    "clean_text": "topics.text.cleaning",
+    "split_paragraphs": "topics.text.cleaning",
+    "analyse": "topics.text.german",
+    "GermanAnalyzer": "topics.text.german",
+    "GermanTokens": "topics.text.tokens",
     "ArticleClassifier": "topics.classifier",
     "load_classifier": "topics.classifier",
-    "evaluate_classifiers": "topics.classifier_eval",
+    "save_classifier": "topics.classifier",
+    "evaluate_classifiers": "topics.classifier.evaluate",
     "fit_topic_model": "topics.topic_models",
     "load_topic_model": "topics.topic_models",
     "TopicModelResult": "topics.topic_models",
     "compare_topic_models": "topics.topic_models",
-    "run_experiment": "topics.experiment",
-    "load_run": "topics.experiment",
-    "compare_runs": "topics.experiment",
+    "run_experiment": "topics.experiments.runner",
+    "load_run": "topics.experiments.store",
+    "compare_runs": "topics.experiments.compare",
+}
+# submodules reachable as attributes: ``topics.plots.top_words(result)``, ``topics.registry``
+_MODULES: dict[str, str] = {
+    "plots": "topics.evaluation.plots",
+    "registry": "topics.registry",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", *_EXPORTS, *_MODULES]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value = import_module(_MODULES[name])
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'topics' has no attribute {name!r}")
@@ -64,14 +76,26 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # static type checkers and IDEs see the real names
-    from topics.classifier import ArticleClassifier, load_classifier
-    from topics.classifier_eval import evaluate_classifiers
-    from topics.cleaning import clean_article, clean_text, split_paragraphs
+    from topics import registry
+    from topics.classifier import ArticleClassifier, load_classifier, save_classifier
+    from topics.classifier.evaluate import evaluate_classifiers
     from topics.corpus import Article, Corpus, TextUnit, load_corpus
-    from topics.errors import ConfigError, CorpusError, ModelFileError, TopicsError
-    from topics.experiment import compare_runs, load_run, run_experiment
-    from topics.german import GermanAnalyzer, GermanTokens, analyse
+    from topics.errors import (
+        ConfigError,
+        CorpusError,
+        InputError,
+        ModelFileError,
+        RunError,
+        TopicsError,
+    )
+    from topics.evaluation import plots
+    from topics.experiments.compare import compare_runs
+    from topics.experiments.runner import run_experiment
+    from topics.experiments.store import load_run
     from topics.labels import LABELS
+    from topics.text.cleaning import clean_article, clean_text, split_paragraphs
+    from topics.text.german import GermanAnalyzer, analyse
+    from topics.text.tokens import GermanTokens
     from topics.topic_models import (
         TopicModelResult,
         compare_topic_models,

@@ -3,12 +3,13 @@
 Each subcommand parses its arguments and calls one library function::
 
     topics run CONFIG [--set key.path=value ...]     topics.run_experiment
-    topics sweep GRID [--n-jobs N]                    topics.experiment.run_sweep
+    topics sweep GRID [--n-jobs N]                    topics.experiments.sweep.run_sweep
     topics compare RUN ... [--metrics ...] [--format table|markdown|csv] [--figure PATH]
-    topics reproduce RUN                              topics.experiment.reproduce_run
-    topics init-config [PATH]                         topics.config.write_starting_config
-    topics classify FILE ... | -                      topics.classifier.classify_files
+    topics reproduce RUN                              topics.experiments.reproduce.reproduce_run
+    topics init-config [PATH]                         topics.experiments.render.write_starting_config
+    topics classify FILE ... | -                      topics.classifier.shipped.classify_files
     topics train-classifier [--output PATH] [--seed N]
+    topics models [NAME]                              topics.registry (settings and help)
     topics summary [CORPUS]                           Corpus.summary()
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
@@ -33,7 +34,7 @@ DEFAULT_RUNS_DIR = "experiments/runs"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from topics.experiment import plan_experiment, run_experiment
+    from topics.experiments.runner import plan_experiment, run_experiment
 
     if args.dry_run:
         print(plan_experiment(args.config, overrides=args.set), end="")
@@ -45,7 +46,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from topics.experiment import run_sweep
+    from topics.experiments.sweep import run_sweep
 
     result = run_sweep(args.grid, n_jobs=args.n_jobs, runs_dir=args.runs_dir)
     print(result.report())
@@ -53,7 +54,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from topics.experiment import compare_runs, format_comparison, plot_comparison
+    from topics.experiments.compare import compare_runs, format_comparison, plot_comparison
 
     frame = compare_runs(args.runs, metrics=args.metrics, skip_unfinished=True)
     print(format_comparison(frame, args.format))
@@ -64,7 +65,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from topics.experiment import reproduce_run
+    from topics.experiments.reproduce import reproduce_run
 
     outcome = reproduce_run(args.run, runs_dir=args.runs_dir)
     print(outcome.report())
@@ -72,7 +73,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_config(args: argparse.Namespace) -> int:
-    from topics.config import write_starting_config
+    from topics.experiments.render import write_starting_config
 
     path = write_starting_config(args.path, force=args.force)
     print(f"wrote {path}; edit it, then: topics run {path}")
@@ -80,7 +81,7 @@ def _cmd_init_config(args: argparse.Namespace) -> int:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from topics.classifier import classify_files
+    from topics.classifier.shipped import classify_files
 
     for record in classify_files(list(args.files)):
         print(json.dumps(record, ensure_ascii=False))
@@ -88,10 +89,34 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_classifier(args: argparse.Namespace) -> int:
-    from topics.classifier import train_shipped_classifier
+    from topics.classifier.shipped import train_shipped_classifier
 
     path = train_shipped_classifier(output=args.output, seed=args.seed)
     print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    import textwrap
+
+    from topics import registry
+    from topics.experiments.resolve import jsonable, plain
+
+    if args.name is None:
+        for name in registry.names():
+            spec = registry.get(name)
+            kind = f"{spec.kind.replace('_', ' ')}{' (peer)' if spec.peer else ''}"
+            print(f"{name:<19}{kind:<20}{spec.summary}")
+        print("\nsettings of one: topics models NAME")
+        return EXIT_OK
+    spec = registry.get(args.name)
+    print(f"{spec.name}: {spec.summary}")
+    for setting in spec.schema:
+        default = plain(setting.default)
+        shown = json.dumps(default, ensure_ascii=False) if jsonable(default) else "(none)"
+        print(f"\n  {setting.name} = {shown}    [{setting.type_text}]")
+        for line in textwrap.wrap(setting.help, 92):
+            print(f"      {line}")
     return EXIT_OK
 
 
@@ -176,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--output", default=None, help="where to write the model (default: package)")
     train.add_argument("--seed", type=int, default=0)
     train.set_defaults(func=_cmd_train_classifier)
+
+    models = sub.add_parser(
+        "models", help="list the topic models and the classifier, or one's settings"
+    )
+    models.add_argument("name", nargs="?", default=None, help="an estimator name, e.g. nmf")
+    models.set_defaults(func=_cmd_models)
 
     summary = sub.add_parser("summary", help="print a corpus summary")
     summary.add_argument("corpus", nargs="?", default=None, help="corpus path (default: shipped)")

@@ -1,11 +1,46 @@
-"""Exceptions for user errors.
+"""The catalogue of user errors, and the wording they share.
 
-Every error a user can cause (bad input file, bad config, bad model file) is a :class:`TopicsError`.
-Its message names the file, the record or key, the value, and what to do; the command line prints it
-on one line and exits with status 2 (tracebacks only with ``--debug``).
+Every error a user can cause is a :class:`TopicsError`. Input errors are also ``ValueError`` (or
+``OSError`` for files that cannot be read or written), as scikit-learn users expect. A message names
+the file, the record or key, the value, and what to do; the command line prints it on one line and
+exits with status 2 (tracebacks only with ``--debug``).
+
+========================  ===================  =====================================================
+class                     also a               raised when
+========================  ===================  =====================================================
+:class:`CorpusError`      ``ValueError``       a corpus file or record cannot be read as given
+:class:`ConfigError`      ``ValueError``       a config key, an estimator setting or a value is wrong
+:class:`InputError`       ``ValueError``       an argument of the API is wrong (texts, labels, units)
+:class:`ModelFileError`   ``ValueError``       a model file is not ours, damaged, or from a newer
+                                               format
+:class:`RunError`         ``ValueError``       a run directory is missing, unfinished or would be
+                                               overwritten
+:class:`FileAccessError`  ``OSError``          a file or folder cannot be read or written
+:class:`TrackingError`    ``RuntimeError``     MLflow is missing or its store cannot be used
+========================  ===================  =====================================================
+
+The helpers below give recurring messages one wording (closest valid key, shortened values).
 """
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "CorpusError",
+    "FileAccessError",
+    "InputError",
+    "ModelFileError",
+    "RunError",
+    "TopicsError",
+    "TrackingError",
+    "closest",
+    "short",
+    "unknown_key",
+]
 
 
 class TopicsError(Exception):
@@ -17,8 +52,47 @@ class CorpusError(TopicsError, ValueError):
 
 
 class ConfigError(TopicsError, ValueError):
-    """An experiment config or a model setting is invalid."""
+    """An experiment config or an estimator setting is invalid."""
+
+
+class InputError(TopicsError, ValueError):
+    """An argument given to the API is not usable (e.g. no texts, a bare string, a wrong type)."""
 
 
 class ModelFileError(TopicsError, ValueError):
     """A model file is not a model, was tampered with, or comes from an incompatible version."""
+
+
+class RunError(TopicsError, ValueError):
+    """A run directory is missing, unfinished, failed, or would be overwritten."""
+
+
+class FileAccessError(TopicsError, OSError):
+    """A file or folder cannot be read or written (missing, no permission, disk full)."""
+
+
+class TrackingError(TopicsError, RuntimeError):
+    """MLflow is missing or the tracking store cannot be used."""
+
+
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The option most like ``word`` (difflib ratio >= 0.6), or None."""
+    matches = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unknown_key(path: str, key: str, allowed: Iterable[str], value: Any) -> str:
+    """``"<path>: unknown key (value …); did you mean …? allowed: …"``."""
+    allowed = sorted(allowed)
+    hint = closest(key, allowed)
+    did_you_mean = f"did you mean {hint!r}? " if hint else ""
+    return (
+        f"{path}: unknown key (value {short(value)}); {did_you_mean}"
+        f"allowed: {', '.join(allowed) if allowed else '(none)'}"
+    )

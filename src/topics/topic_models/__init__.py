@@ -40,8 +40,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from topics.errors import ConfigError
-from topics.topic_models._families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
-from topics.topic_models._result import TopicModelResult, check_units, load_topic_model
+from topics.evaluation.topic_metrics import evaluate_topics, summarise_seeds
+from topics.topic_models.common import check_units
+from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
+from topics.topic_models.loading import load_topic_model
+from topics.topic_models.result import TopicModelResult
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -50,7 +53,6 @@ __all__ = [
     "TopicModelResult",
     "compare_topic_models",
     "default_settings",
-    "evaluate_over_seeds",
     "fit_topic_model",
     "load_topic_model",
     "n_topics_setting",
@@ -59,19 +61,14 @@ __all__ = [
 
 Unit = Literal["paragraph", "article"]
 UNITS: tuple[str, ...] = ("paragraph", "article")
-_N_TOPICS_SETTING = {"bertopic": "nr_topics", "bertopic_default": "nr_topics", "lda": "k",
-                     "nmf": "n_components", "lda_default": "n_components"}
-
-
 def default_settings(model: str) -> dict[str, Any]:
     """The default settings of ``model`` (before automatic values are resolved)."""
-    return family_of(model).defaults
+    return family_of(model).schema.defaults()
 
 
 def n_topics_setting(model: str) -> str:
     """The setting that fixes the number of topics for ``model`` (e.g. ``"k"`` for LDA)."""
-    family_of(model)  # validates the name
-    return _N_TOPICS_SETTING[model]
+    return str(family_of(model).n_topics_setting)
 
 
 def _units(corpus: Any, unit: str) -> list[Any]:
@@ -118,44 +115,32 @@ def fit_topic_model(
     topics.errors.ConfigError
         Unknown model name, unknown setting or an impossible value (e.g. more topics than units).
     """
-    from topics.topic_metrics import evaluate_topics
-
     family = family_of(model)
+    settings = family.schema.validate(settings, f"model {model!r}")
     units = _units(corpus, unit)
     start = time.perf_counter()
-    fitted = family.fit(units, int(seed), settings)
+    fitted = family.fit(units, int(seed), **settings)
     seconds = time.perf_counter() - start
-    metrics = evaluate_topics(fitted["topics"], fitted["tokens"], fitted["assignments"],
+    metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
                               [u.labels for u in units])
-    metrics.update(fitted["extra_metrics"])
+    metrics.update(fitted.extra_metrics)
     metrics["fit_seconds"] = seconds
     return TopicModelResult(
         model_name=model,
         unit=unit,
         seed=int(seed),
-        settings=fitted["settings"],
+        settings=fitted.settings,
         documents=list(units),
-        assignments=fitted["assignments"],
-        topics=fitted["topics"],
+        assignments=fitted.assignments,
+        topics=fitted.topics,
         metrics=metrics,
-        distributions=fitted["distributions"],
-        embeddings=fitted["embeddings"],
-        tokens=fitted["tokens"],
+        distributions=fitted.distributions,
+        embeddings=fitted.embeddings,
+        tokens=fitted.tokens,
         corpus_name=getattr(corpus, "name", ""),
         corpus_fingerprint=getattr(corpus, "fingerprint", ""),
-        estimator=fitted["estimator"],
+        estimator=fitted.estimator,
     )
-
-
-def evaluate_over_seeds(
-    corpus: Any, model: str = "bertopic", unit: Unit = "paragraph",
-    seeds: Iterable[int] = (0, 1, 2), **settings: Any,
-) -> dict[str, float]:
-    """Fit ``model`` once per seed; mean and sample sd of every metric (``npmi_mean``, ``npmi_sd``…)."""
-    from topics.topic_metrics import summarise_seeds
-
-    runs = [fit_topic_model(corpus, model, unit, seed, **settings).metrics for seed in seeds]
-    return summarise_seeds(runs)
 
 
 _TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "ari",
@@ -190,8 +175,6 @@ def compare_topic_models(
         n_topics, fit_seconds (label metrics are NaN when the corpus has no labels).
     """
     import pandas as pd
-
-    from topics.topic_metrics import summarise_seeds
 
     seeds = list(seeds)
     settings = dict(settings or {})

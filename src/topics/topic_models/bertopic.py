@@ -23,63 +23,26 @@ Design (measured; numbers in the ``topics.topic_models`` docstring):
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from annotated_types import Ge, Gt, Lt
 
 from topics.errors import ConfigError, ModelFileError
-from topics.topic_models import seeds as seed_data
-from topics.topic_models._common import (
-    check_choice,
-    check_n_topics,
-    count_matrix,
-    make_analyzer,
-    resolve_settings,
-    tokenize,
-)
+from topics.schema import EstimatorSpec, schema_of
+from topics.text.german import ANALYSIS_SCHEMA
+from topics.topic_models import seed_words as seed_data
+from topics.topic_models.common import check_n_topics, count_matrix, make_analyzer, tokenize
+from topics.topic_models.embeddings import embed, sentence_transformer
+from topics.topic_models.result import FittedTopics
 
 NAME = "bertopic"
 PEER_NAME = "bertopic_default"
 MIN_UNITS = 10  # UMAP's spectral layout and HDBSCAN need a handful of points
 
-DEFAULTS: dict[str, Any] = {
-    # embeddings (clean text)
-    "embedding_model": None,  # None: offline TF-IDF(tokens + char n-grams) + SVD; or a ST name/path
-    "svd_components": 100,  # capped at n_units - 1
-    "char_ngrams": None,  # e.g. (3, 5): add char_wb n-gram TF-IDF (measured: +1 pt kNN, 5x slower)
-    # UMAP (its own parameter names)
-    "n_neighbors": 15,  # capped at n_units - 1
-    "n_components": 5,
-    "min_dist": 0.0,
-    "metric": "cosine",
-    # HDBSCAN / BERTopic
-    "min_topic_size": "auto",  # auto: 2 % of the units, at least 5 (HDBSCAN min_cluster_size)
-    "min_samples": None,
-    "cluster_selection_method": "eom",
-    "cluster_selection_epsilon": 0.0,
-    "max_cluster_size": 0.25,  # a share in (0, 1) of the units, or a count; 0: no limit
-    "nr_topics": "auto",  # merge near-duplicate topics (BERTopic's HDBSCAN over topic vectors)
-    "top_n_words": 10,
-    # topic words (tokens view)
-    "min_df": 2,
-    "max_df": 0.5,
-    "reduce_frequent_words": False,  # measured: with KeyBERT re-ranking, off gives higher NPMI
-    "bm25_weighting": False,
-    "representation": "keybert",  # "c-tf-idf", "keybert" (KeyBERTInspired over c-TF-IDF candidates), "mmr"
-    "nr_candidate_words": 30,
-    # outliers and guidance
-    "reduce_outliers": "embeddings",  # None, "c-tf-idf", "embeddings" or "distributions"
-    "outlier_threshold": 0.0,
-    "guided": None,  # None, "seed_words" (codebook seed words) or "zeroshot" (label descriptions)
-    "zeroshot_min_similarity": 0.3,
-}
-REPRESENTATIONS = ("c-tf-idf", "keybert", "mmr")
-OUTLIER_STRATEGIES = (None, "c-tf-idf", "embeddings", "distributions")
-GUIDED = (None, "seed_words", "zeroshot")
 MIN_TOPIC_SHARE = 0.02
 
 
@@ -123,73 +86,9 @@ def _validate(settings: dict[str, Any], n_units: int) -> dict[str, Any]:
     nr = settings["nr_topics"]
     if nr is not None and nr != "auto":
         check_n_topics(NAME, "nr_topics", nr, n_units)
-    check_choice(NAME, "reduce_outliers", settings["reduce_outliers"], OUTLIER_STRATEGIES)
-    check_choice(NAME, "guided", settings["guided"], GUIDED)
-    check_choice(NAME, "representation", settings["representation"], REPRESENTATIONS)
     if settings["char_ngrams"] is not None:
         settings["char_ngrams"] = tuple(settings["char_ngrams"])
     return settings
-
-
-# ---------------------------------------------------------------------------------------------------
-# embeddings
-
-
-def offline_embedder(settings: Mapping[str, Any], n_units: int, seed: int) -> Any:
-    """The offline embedding pipeline: TF-IDF (tokens view [+ char n-grams]) → SVD → L2 norm."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import FeatureUnion, make_pipeline
-    from sklearn.preprocessing import Normalizer
-
-    words = TfidfVectorizer(analyzer=make_analyzer(settings), sublinear_tf=True,
-                            min_df=settings["min_df"], max_df=settings["max_df"])
-    parts = [("words", words)]
-    if settings["char_ngrams"] is not None:
-        parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=settings["char_ngrams"],
-                                               sublinear_tf=True, min_df=2)))
-    k = max(2, min(int(settings["svd_components"]), n_units - 1))
-    return make_pipeline(FeatureUnion(parts), TruncatedSVD(k, random_state=seed),
-                         Normalizer(copy=False))
-
-
-def sentence_transformer(name: str) -> Any:
-    """Load a sentence-transformers model by name or local path, offline.
-
-    Raises
-    ------
-    topics.errors.ConfigError
-        If sentence-transformers is not installed, or the model is not available offline.
-    """
-    # huggingface_hub reads HF_HUB_OFFLINE at import: set it before sentence_transformers is imported,
-    # so a missing model fails at once instead of trying the network.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ConfigError(
-            f"embedding_model={name!r} needs the optional package sentence-transformers, which is "
-            "not installed; install the extra with `uv sync --extra embeddings` "
-            "(or `pip install 'topics[embeddings]'`), or leave embedding_model unset for the "
-            "offline TF-IDF embeddings"
-        ) from exc
-    try:
-        return SentenceTransformer(name, device="cpu")
-    except Exception as exc:  # OSError, ValueError, HF errors: all mean "not available offline"
-        raise ConfigError(
-            f"embedding_model={name!r} is not available offline ({type(exc).__name__}: {exc}); "
-            "give a local model directory, or download the model once with network access "
-            "(it is then read from the Hugging Face cache)"
-        ) from exc
-
-
-def _embed(texts: list[str], settings: Mapping[str, Any], seed: int) -> tuple[Any, np.ndarray]:
-    if settings["embedding_model"]:
-        model = sentence_transformer(settings["embedding_model"])
-        vectors = model.encode(texts, show_progress_bar=False, normalize_embeddings=True)
-        return model, np.asarray(vectors)
-    pipeline = offline_embedder(settings, len(texts), seed)
-    return pipeline, np.asarray(pipeline.fit_transform(texts))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -266,18 +165,111 @@ def _topic_words(model: Any) -> dict[int, list[tuple[str, float]]]:
     }
 
 
-def fit(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Fit the German BERTopic on ``units``; returns the fields of a TopicModelResult."""
+def fit(
+    units: Sequence[Any],
+    seed: int = 0,
+    *,
+    embedding_model: str | None = None,
+    svd_components: Annotated[int, Ge(2)] = 100,
+    char_ngrams: tuple[Annotated[int, Ge(1)], Annotated[int, Ge(1)]] | None = None,
+    n_neighbors: Annotated[int, Ge(2)] = 15,
+    n_components: Annotated[int, Ge(2)] = 5,
+    min_dist: Annotated[float, Ge(0)] = 0.0,
+    metric: str = "cosine",
+    min_topic_size: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
+    min_samples: Annotated[int, Ge(1)] | None = None,
+    cluster_selection_method: Literal["eom", "leaf"] = "eom",
+    cluster_selection_epsilon: Annotated[float, Ge(0)] = 0.0,
+    max_cluster_size: Annotated[float, Ge(0)] = 0.25,
+    nr_topics: Annotated[int, Ge(2)] | Literal["auto"] | None = "auto",
+    top_n_words: Annotated[int, Ge(1)] = 10,
+    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 2,
+    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 0.5,
+    reduce_frequent_words: bool = False,
+    bm25_weighting: bool = False,
+    representation: Literal["c-tf-idf", "keybert", "mmr"] = "keybert",
+    nr_candidate_words: Annotated[int, Ge(1)] = 30,
+    reduce_outliers: Literal["c-tf-idf", "embeddings", "distributions"] | None = "embeddings",
+    outlier_threshold: Annotated[float, Ge(0)] = 0.0,
+    guided: Literal["seed_words", "zeroshot"] | None = None,
+    zeroshot_min_similarity: Annotated[float, Ge(0), Lt(1)] = 0.3,
+    **analysis: Any,
+) -> FittedTopics:
+    """Fit the German BERTopic on ``units`` (offline embeddings, tokens-view topic words).
+
+    Parameters
+    ----------
+    units : sequence of TextUnit
+        The documents.
+    seed : int
+        Seeds the SVD, UMAP and the representation model.
+    embedding_model : str or None
+        None: the offline TF-IDF (tokens view) + SVD embedding; else a sentence-transformers model
+        name or local path (needs the ``embeddings`` extra and the model on disk).
+    svd_components : int
+        Dimensions of the offline embedding (capped at the number of units - 1).
+    char_ngrams : [int, int] or None
+        Add character n-gram TF-IDF of these lengths to the offline embedding (e.g. [3, 5]:
+        measured +1 point of kNN accuracy at 5x the time).
+    n_neighbors, n_components, min_dist, metric
+        UMAP's own parameters (n_neighbors capped at the number of units - 1).
+    min_topic_size : int or "auto"
+        HDBSCAN's min_cluster_size; "auto" = 2 % of the units, at least 5.
+    min_samples : int or None
+        HDBSCAN's min_samples (None = min_topic_size).
+    cluster_selection_method : {"eom", "leaf"}
+        HDBSCAN's cluster selection.
+    cluster_selection_epsilon : float
+        HDBSCAN's cluster_selection_epsilon.
+    max_cluster_size : float
+        Largest cluster as a share of the units (0 < x < 1) or a count; 0 = no limit.
+    nr_topics : int, "auto" or None
+        Merge topics: "auto" merges near-duplicates, an int reduces to that many, None keeps all.
+    top_n_words : int
+        Words listed per topic.
+    min_df, max_df : int or float
+        Vocabulary of the topic words: words found in at least ``min_df`` and at most ``max_df``
+        units (a float is a share), counted over units, not topics.
+    reduce_frequent_words : bool
+        c-TF-IDF's square-root term frequency (measured: with KeyBERT re-ranking, off gives higher
+        NPMI).
+    bm25_weighting : bool
+        c-TF-IDF with BM25 weighting.
+    representation : {"c-tf-idf", "keybert", "mmr"}
+        Topic words: plain c-TF-IDF, re-ranked by closeness to the topic embedding (KeyBERT-style)
+        or by maximal marginal relevance.
+    nr_candidate_words : int
+        c-TF-IDF candidates the KeyBERT-style re-ranking chooses from.
+    reduce_outliers : {"c-tf-idf", "embeddings", "distributions"} or None
+        Re-assign HDBSCAN's outliers with this strategy; None keeps them as topic -1.
+    outlier_threshold : float
+        Minimum similarity for re-assigning an outlier.
+    guided : {"seed_words", "zeroshot"} or None
+        Guide the topics with the codebook's seed words or its label descriptions.
+    zeroshot_min_similarity : float
+        Minimum similarity of a unit to a label description in zero-shot mode.
+    **analysis
+        Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
+
+    Returns
+    -------
+    FittedTopics
+    """
+    settings = {name: value for name, value in locals().items() if name in _SETTING_NAMES}
+    settings.update(analysis)
+    return _fit(units, seed, _validate(settings, len(units)))
+
+
+def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTopics:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    settings = _validate(resolve_settings(NAME, DEFAULTS, given), len(units))
     texts = [u.text for u in units]
     analyzer = make_analyzer(settings)
     tokens = tokenize(texts, analyzer)
     _, vocabulary = count_matrix(tokens, min_df=settings["min_df"], max_df=settings["max_df"],
                                  model=NAME)
     vectorizer = CountVectorizer(analyzer=analyzer, vocabulary=vocabulary)
-    embedder, embeddings = _embed(texts, settings, seed)
+    embedder, embeddings = embed(texts, settings, seed)
     seed_topics = seed_data.seed_topic_list(analyzer, vocabulary)
     model = _bertopic(settings, embedder, vectorizer, seed, len(texts), seed_topics)
     with _quiet_bertopic():
@@ -295,31 +287,50 @@ def fit(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, 
                                 representation_model=model.representation_model,
                                 top_n_words=int(settings["top_n_words"]))
     probs = np.asarray(probs) if probs is not None else None
-    return {
-        "settings": settings,
-        "assignments": assignments,
-        "topics": _topic_words(model),
-        "distributions": probs if probs is not None and probs.ndim == 2 else None,
-        "embeddings": embeddings,
-        "tokens": tokens,
-        "estimator": model,
-        "extra_metrics": {"outlier_share_before_reduction": outliers_before},
-    }
+    return FittedTopics(
+        settings=settings,
+        assignments=assignments,
+        topics=_topic_words(model),
+        distributions=probs if probs is not None and probs.ndim == 2 else None,
+        embeddings=embeddings,
+        tokens=tokens,
+        estimator=BERTopicModel(model, NAME, settings),
+        extra_metrics={"outlier_share_before_reduction": outliers_before},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # peer: BERTopic's lightweight default
 
-PEER_DEFAULTS: dict[str, Any] = {"nr_topics": None, "min_topic_size": 10}
 
-
-def fit_default(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, Any]:
+def fit_default(
+    units: Sequence[Any],
+    seed: int = 0,
+    *,
+    nr_topics: Annotated[int, Ge(2)] | Literal["auto"] | None = None,
+    min_topic_size: Annotated[int, Ge(2)] = 10,
+) -> FittedTopics:
     """BERTopic's documented lightweight setup with its own defaults (the peer).
 
     ``embedding_model=make_pipeline(TfidfVectorizer(), TruncatedSVD(100))``, the default
     ``CountVectorizer()``, ``language="multilingual"``, default UMAP/HDBSCAN — only UMAP gets
     ``random_state=seed`` (and the SVD the seed) so that the peer is as reproducible as ours.
     Coherence reads the default vectorizer's tokens, the view its topic words come from.
+
+    Parameters
+    ----------
+    units : sequence of TextUnit
+        The documents.
+    seed : int
+        Seeds the SVD and UMAP.
+    nr_topics : int, "auto" or None
+        BERTopic's own default: None (no merging).
+    min_topic_size : int
+        BERTopic's own default: 10.
+
+    Returns
+    -------
+    FittedTopics
     """
     from bertopic import BERTopic
     from sklearn.decomposition import TruncatedSVD
@@ -327,7 +338,7 @@ def fit_default(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> di
     from sklearn.pipeline import make_pipeline
     from umap import UMAP
 
-    settings = resolve_settings(PEER_NAME, PEER_DEFAULTS, given, analyzer=False)
+    settings = {"nr_topics": nr_topics, "min_topic_size": min_topic_size}
     n = len(units)
     if n < MIN_UNITS:
         raise ConfigError(f"model {PEER_NAME!r} needs at least {MIN_UNITS} units, got {n}")
@@ -342,38 +353,82 @@ def fit_default(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> di
     with _quiet_bertopic():
         assignments, _ = model.fit_transform(texts)
     analyzer = CountVectorizer().build_analyzer()
-    return {
-        "settings": settings,
-        "assignments": np.asarray(assignments, dtype=int),
-        "topics": _topic_words(model),
-        "distributions": None,
-        "embeddings": np.asarray(embedder.transform(texts)),
-        "tokens": tokenize(texts, analyzer),
-        "estimator": model,
-        "extra_metrics": {},
-    }
+    return FittedTopics(
+        settings=settings,
+        assignments=np.asarray(assignments, dtype=int),
+        topics=_topic_words(model),
+        distributions=None,
+        embeddings=np.asarray(embedder.transform(texts)),
+        tokens=tokenize(texts, analyzer),
+        estimator=BERTopicModel(model, PEER_NAME, settings),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
-# save / load without pickle
+# the fitted model, saved and loaded without pickle
 
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "topics.german.", "builtins.")
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "topics.text.german.", "builtins.")
 
 
-def save_estimator(result: Any, directory: Path) -> dict[str, Any]:
-    """BERTopic in safetensors + JSON; the offline embedder with skops (no pickle)."""
-    model = result.estimator
-    name = result.settings.get("embedding_model") if result.model_name == NAME else None
-    with _quiet_bertopic():
-        model.save(directory / "bertopic", serialization="safetensors", save_ctfidf=True,
-                   save_embedding_model=name if name else False)
-    info: dict[str, Any] = {"bertopic": "bertopic"}
-    if result.model_name == NAME and not name:
-        import skops.io
+class BERTopicModel:
+    """A fitted BERTopic with what it takes to save and rebuild it (attributes pass through).
 
-        skops.io.dump(model.embedding_model.pipe, directory / "embedding.skops")
-        info["embedding"] = "embedding.skops"
-    return info
+    ``model.transform(texts)``, ``model.get_topics()`` and every other BERTopic attribute work on
+    this object as on the BERTopic model itself (:attr:`bertopic`).
+    """
+
+    def __init__(self, bertopic: Any, model_name: str, settings: Mapping[str, Any]) -> None:
+        self.bertopic = bertopic
+        self.model_name = model_name
+        self.settings = dict(settings)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["bertopic"], name)
+
+    def save(self, directory: Path) -> dict[str, Any]:
+        """BERTopic in safetensors + JSON; the offline embedder with skops (no pickle)."""
+        name = self.settings.get("embedding_model") if self.model_name == NAME else None
+        with _quiet_bertopic():
+            self.bertopic.save(directory / "bertopic", serialization="safetensors",
+                               save_ctfidf=True, save_embedding_model=name if name else False)
+        info: dict[str, Any] = {"bertopic": "bertopic"}
+        if self.model_name == NAME and not name:
+            import skops.io
+
+            skops.io.dump(self.bertopic.embedding_model.pipe, directory / "embedding.skops")
+            info["embedding"] = "embedding.skops"
+        return info
+
+    @classmethod
+    def loader(cls, model_name: str) -> Any:
+        """``load(directory, info, settings)`` for results of ``model_name``."""
+
+        def load(directory: Path, info: Mapping[str, Any], settings: Mapping[str, Any]) -> Any:
+            return cls._load(model_name, directory, info, settings)
+
+        return load
+
+    @classmethod
+    def _load(cls, model_name: str, directory: Path, info: Mapping[str, Any],
+              settings: Mapping[str, Any]) -> BERTopicModel:
+        from bertopic import BERTopic
+
+        embedder = None
+        if info.get("embedding"):
+            embedder = _load_embedder(directory / info["embedding"])
+        elif model_name == NAME and settings.get("embedding_model"):
+            embedder = sentence_transformer(settings["embedding_model"])
+        try:
+            with _quiet_bertopic():
+                model = BERTopic.load(str(directory / info["bertopic"]), embedding_model=embedder)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelFileError(
+                f"{directory / info['bertopic']}: cannot load BERTopic ({exc})"
+            ) from exc
+        if model_name == NAME and model.vectorizer_model is not None:
+            # the safetensors config drops a callable analyzer; put the tokens view back
+            model.vectorizer_model.set_params(analyzer=make_analyzer(settings))
+        return cls(model, model_name, settings)
 
 
 def _load_embedder(file: Path) -> Any:
@@ -390,22 +445,28 @@ def _load_embedder(file: Path) -> Any:
     return skops.io.load(file, trusted=untrusted)
 
 
-def load_estimator(result: Any, directory: Path, info: Mapping[str, Any]) -> Any:
-    """Rebuild the BERTopic model from its safetensors directory (topic words need no refit)."""
-    from bertopic import BERTopic
+_SCHEMA = schema_of(fit, f"model {NAME!r}", skip=("units", "seed"))
+_SETTING_NAMES = frozenset(_SCHEMA.names)
 
-    embedder = None
-    if info.get("embedding"):
-        embedder = _load_embedder(directory / info["embedding"])
-    elif result.model_name == NAME and result.settings.get("embedding_model"):
-        embedder = sentence_transformer(result.settings["embedding_model"])
-    try:
-        with _quiet_bertopic():
-            model = BERTopic.load(str(directory / info["bertopic"]), embedding_model=embedder)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(f"{directory / info['bertopic']}: cannot load BERTopic ({exc})") from exc
-    if result.model_name == NAME and model.vectorizer_model is not None:
-        # the safetensors config drops a callable analyzer; put the tokens view back
-        model.vectorizer_model.set_params(analyzer=make_analyzer(result.settings))
-    return model
-
+SPECS = (
+    EstimatorSpec(
+        name=NAME,
+        kind="topic_model",
+        summary="BERTopic for German news, offline (tokens-view TF-IDF + SVD embeddings)",
+        schema=_SCHEMA.extended(ANALYSIS_SCHEMA),
+        fit=fit,
+        reads_tokens=True,
+        n_topics_setting="nr_topics",
+        load=BERTopicModel.loader(NAME),
+    ),
+    EstimatorSpec(
+        name=PEER_NAME,
+        kind="topic_model",
+        summary="peer: BERTopic's lightweight default (TF-IDF + SVD, default vectorizer)",
+        schema=schema_of(fit_default, f"model {PEER_NAME!r}", skip=("units", "seed")),
+        fit=fit_default,
+        peer=True,
+        n_topics_setting="nr_topics",
+        load=BERTopicModel.loader(PEER_NAME),
+    ),
+)

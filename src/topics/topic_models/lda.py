@@ -7,108 +7,140 @@ similar or smaller time budget, and is exactly reproducible with ``seed`` and ``
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from annotated_types import Ge, Gt
 
-from topics.errors import ModelFileError
-from topics.topic_models._common import (
+from topics.schema import EstimatorSpec, schema_of
+from topics.text.german import ANALYSIS_SCHEMA
+from topics.topic_models.common import (
     auto_n_topics,
-    check_choice,
     check_n_topics,
     count_matrix,
     make_analyzer,
-    resolve_settings,
     tokenize,
     top_words,
 )
-from topics.topic_models.nmf import TopicMatrices
+from topics.topic_models.matrices import TopicMatrices
+from topics.topic_models.result import FittedTopics
+
+__all__ = ["SPECS", "fit", "fit_default"]
 
 NAME = "lda"
 PEER_NAME = "lda_default"
-DEFAULTS: dict[str, Any] = {
-    "k": "auto",  # number of topics (tomotopy's name; n_components is accepted as an alias)
-    "alpha": 0.1,
-    "eta": 0.01,
-    "tw": "one",  # tomotopy term weighting: "one" (plain counts), "idf" or "pmi"
-    "iterations": 1000,
-    "optim_interval": 10,  # hyper-parameter (alpha) optimisation every 10 iterations
-    "min_df": 2,
-    "max_df": 0.5,
-    "top_n_words": 10,
-}
-PEER_DEFAULTS: dict[str, Any] = {"n_components": 10}
-TERM_WEIGHTS = ("one", "idf", "pmi")
 
 
-def _resolve(given: Mapping[str, Any], n: int) -> dict[str, Any]:
-    given = dict(given)
-    if "n_components" in given:  # alias shared with NMF and the sklearn peer
-        given.setdefault("k", given.pop("n_components"))
-    settings = resolve_settings(NAME, DEFAULTS, given)
-    if settings["k"] == "auto":
-        settings["k"] = auto_n_topics(n)
-    settings["k"] = check_n_topics(NAME, "k", settings["k"], n)
-    check_choice(NAME, "tw", settings["tw"], TERM_WEIGHTS)
-    return settings
+def fit(
+    units: Sequence[Any],
+    seed: int = 0,
+    *,
+    k: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
+    alpha: Annotated[float, Gt(0)] = 0.1,
+    eta: Annotated[float, Gt(0)] = 0.01,
+    tw: Literal["one", "idf", "pmi"] = "one",
+    iterations: Annotated[int, Ge(1)] = 1000,
+    optim_interval: Annotated[int, Ge(0)] = 10,
+    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 2,
+    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 0.5,
+    top_n_words: Annotated[int, Ge(1)] = 10,
+    **analysis: Any,
+) -> FittedTopics:
+    """Fit tomotopy's LDA on the units' German tokens.
 
+    Parameters
+    ----------
+    units : sequence of TextUnit
+        The documents.
+    seed : int
+        tomotopy's seed (with one worker the sampler is exactly reproducible).
+    k : int or "auto"
+        Number of topics; "auto" = ~sqrt(number of units)/2, between 4 and 30.
+    alpha : float
+        Document-topic prior (optimised every ``optim_interval`` iterations).
+    eta : float
+        Topic-word prior.
+    tw : {"one", "idf", "pmi"}
+        tomotopy term weighting: plain counts, idf or pmi.
+    iterations : int
+        Gibbs sampling iterations.
+    optim_interval : int
+        Optimise the hyper-parameters every this many iterations (0 = never).
+    min_df, max_df : int or float
+        Keep words found in at least ``min_df`` and at most ``max_df`` units (a float is a share).
+    top_n_words : int
+        Words listed per topic.
+    **analysis
+        Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 
-def fit(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Fit tomotopy LDA on ``units``; returns the fields of a TopicModelResult."""
+    Returns
+    -------
+    FittedTopics
+    """
     import tomotopy as tp
 
-    settings = _resolve(given, len(units))
-    tokens = tokenize((u.text for u in units), make_analyzer(settings))
-    _, vocabulary = count_matrix(tokens, min_df=settings["min_df"], max_df=settings["max_df"],
-                                 model=NAME)
+    n = len(units)
+    settings = {name: value for name, value in locals().items() if name in _SETTING_NAMES}
+    settings.update(analysis)
+    settings["k"] = check_n_topics(NAME, "k", auto_n_topics(n) if k == "auto" else k, n)
+    tokens = tokenize((u.text for u in units), make_analyzer(analysis))
+    _, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
     keep = set(vocabulary)
     kept = [[w for w in doc if w in keep] for doc in tokens]
     weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
-    model = tp.LDAModel(tw=weighting[settings["tw"]], k=settings["k"], alpha=settings["alpha"],
-                        eta=settings["eta"], seed=seed)
-    model.optim_interval = int(settings["optim_interval"])
+    model = tp.LDAModel(tw=weighting[tw], k=settings["k"], alpha=alpha, eta=eta, seed=seed)
+    model.optim_interval = int(optim_interval)
     placed = [i for i, doc in enumerate(kept) if doc]  # tomotopy cannot hold an empty document
     for i in placed:
         model.add_doc(kept[i])
     # workers=1: tomotopy's multi-threaded sampler is not reproducible even with a fixed seed
-    model.train(int(settings["iterations"]), workers=1, parallel=tp.ParallelScheme.NONE)
-    k = settings["k"]
-    distributions = np.zeros((len(units), k))
+    model.train(int(iterations), workers=1, parallel=tp.ParallelScheme.NONE)
+    topics = settings["k"]
+    distributions = np.zeros((n, topics))
     for row, doc in zip(placed, model.docs, strict=True):
         distributions[row] = doc.get_topic_dist()
-    assignments = np.full(len(units), -1, dtype=int)
+    assignments = np.full(n, -1, dtype=int)
     assignments[placed] = distributions[placed].argmax(axis=1)
     words = list(model.used_vocabs)
-    components = np.vstack([model.get_topic_word_dist(t) for t in range(k)])
-    topn = int(settings["top_n_words"])
-    return {
-        "settings": settings,
-        "assignments": assignments,
-        "topics": {t: top_words(components[t], words, topn) for t in range(k)},
-        "distributions": distributions,
-        "embeddings": None,
-        "tokens": tokens,
-        "estimator": TopicMatrices(components, words),
-        "extra_metrics": {"log_likelihood_per_word": float(model.ll_per_word)},
-    }
+    components = np.vstack([model.get_topic_word_dist(t) for t in range(topics)])
+    return FittedTopics(
+        settings=settings,
+        assignments=assignments,
+        topics={t: top_words(components[t], words, top_n_words) for t in range(topics)},
+        distributions=distributions,
+        embeddings=None,
+        tokens=tokens,
+        estimator=TopicMatrices(components, words),
+        extra_metrics={"log_likelihood_per_word": float(model.ll_per_word)},
+    )
 
 
-def fit_default(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, Any]:
+def fit_default(
+    units: Sequence[Any], seed: int = 0, *, n_components: Annotated[int, Ge(2)] = 10
+) -> FittedTopics:
     """The peer: scikit-learn's LatentDirichletAllocation with its defaults on a plain CountVectorizer.
 
-    ``n_components`` is sklearn's default, 10 (the only setting; we do not tune the peer).
     Coherence reads the CountVectorizer's own tokens, the view the topic words come from.
+
+    Parameters
+    ----------
+    units : sequence of TextUnit
+        The documents.
+    seed : int
+        ``random_state`` of the LDA.
+    n_components : int
+        Number of topics: scikit-learn's default, 10 (we do not tune the peer).
+
+    Returns
+    -------
+    FittedTopics
     """
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.feature_extraction.text import CountVectorizer
 
-    settings = resolve_settings(PEER_NAME, PEER_DEFAULTS, given, analyzer=False)
     n = len(units)
-    settings["n_components"] = check_n_topics(PEER_NAME, "n_components",
-                                              settings["n_components"], n)
+    settings = {"n_components": check_n_topics(PEER_NAME, "n_components", n_components, n)}
     texts = [u.text for u in units]
     vectorizer = CountVectorizer()
     x = vectorizer.fit_transform(texts)
@@ -118,32 +150,40 @@ def fit_default(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> di
     assignments = np.where(empty, -1, theta.argmax(axis=1)).astype(int)
     words = list(vectorizer.get_feature_names_out())
     components = lda.components_ / lda.components_.sum(axis=1, keepdims=True)
-    return {
-        "settings": settings,
-        "assignments": assignments,
-        "topics": {t: top_words(components[t], words, 10) for t in range(len(components))},
-        "distributions": theta,
-        "embeddings": None,
-        "tokens": tokenize(texts, vectorizer.build_analyzer()),
-        "estimator": TopicMatrices(components, words),
-        "extra_metrics": {},
-    }
+    return FittedTopics(
+        settings=settings,
+        assignments=assignments,
+        topics={t: top_words(components[t], words, 10) for t in range(len(components))},
+        distributions=theta,
+        embeddings=None,
+        tokens=tokenize(texts, vectorizer.build_analyzer()),
+        estimator=TopicMatrices(components, words),
+        extra_metrics={},
+    )
 
 
-def save_estimator(result: Any, directory: Path) -> dict[str, Any]:
-    """Topic × word distribution (.npy) and vocabulary (JSON)."""
-    m: TopicMatrices = result.estimator
-    np.save(directory / "topic_word.npy", m.components, allow_pickle=False)
-    (directory / "vocabulary.json").write_text(json.dumps(m.vocabulary, ensure_ascii=False),
-                                               encoding="utf-8")
-    return {"components": "topic_word.npy", "vocabulary": "vocabulary.json"}
+_SCHEMA = schema_of(fit, f"model {NAME!r}", skip=("units", "seed"))
+_SETTING_NAMES = frozenset(_SCHEMA.names)
 
-
-def load_estimator(result: Any, directory: Path, info: Mapping[str, Any]) -> TopicMatrices:
-    """The saved topic × word distribution and vocabulary."""
-    try:
-        components = np.load(directory / info["components"], allow_pickle=False)
-        vocabulary = json.loads((directory / info["vocabulary"]).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(f"{directory}: damaged topic matrices ({exc})") from exc
-    return TopicMatrices(components, vocabulary)
+SPECS = (
+    EstimatorSpec(
+        name=NAME,
+        kind="topic_model",
+        summary="LDA (tomotopy, Gibbs sampling) on the German tokens view",
+        schema=_SCHEMA.extended(ANALYSIS_SCHEMA),
+        fit=fit,
+        reads_tokens=True,
+        n_topics_setting="k",
+        load=TopicMatrices.load,
+    ),
+    EstimatorSpec(
+        name=PEER_NAME,
+        kind="topic_model",
+        summary="peer: scikit-learn's LatentDirichletAllocation with its defaults",
+        schema=schema_of(fit_default, f"model {PEER_NAME!r}", skip=("units", "seed")),
+        fit=fit_default,
+        peer=True,
+        n_topics_setting="n_components",
+        load=TopicMatrices.load,
+    ),
+)

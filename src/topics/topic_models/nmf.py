@@ -2,115 +2,131 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from annotated_types import Ge, Gt
 
-from topics.errors import ModelFileError
-from topics.topic_models._common import (
+from topics.schema import EstimatorSpec, schema_of
+from topics.text.german import ANALYSIS_SCHEMA
+from topics.topic_models.common import (
     auto_n_topics,
     check_n_topics,
+    count_matrix,
     make_analyzer,
-    resolve_settings,
     tokenize,
     top_words,
 )
+from topics.topic_models.matrices import TopicMatrices
+from topics.topic_models.result import FittedTopics
+
+__all__ = ["SPECS", "fit"]
 
 NAME = "nmf"
-DEFAULTS: dict[str, Any] = {
-    "n_components": "auto",  # auto: ~sqrt(n_units)/2, 4 to 30 (see _common.auto_n_topics)
-    "init": "nndsvd",  # deterministic SVD-based start: no seed-dependent local optimum
-    "max_iter": 500,
-    "alpha_W": 0.0,
-    "alpha_H": "same",
-    "l1_ratio": 0.0,
-    "beta_loss": "frobenius",
-    "min_df": 2,
-    "max_df": 0.5,
-    "sublinear_tf": True,
-    "top_n_words": 10,
-}
-
-
-@dataclass
-class TopicMatrices:
-    """A loaded bag-of-words topic model: topic × word weights and the vocabulary (no pickle)."""
-
-    components: np.ndarray
-    vocabulary: list[str]
-    idf: np.ndarray | None = None
 
 
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def fit(units: Sequence[Any], seed: int, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Fit NMF on ``units``; returns the fields of a TopicModelResult."""
+def fit(
+    units: Sequence[Any],
+    seed: int = 0,
+    *,
+    n_components: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
+    init: Literal["nndsvd", "nndsvda", "nndsvdar", "random"] = "nndsvd",
+    max_iter: Annotated[int, Ge(1)] = 500,
+    alpha_W: Annotated[float, Ge(0)] = 0.0,  # noqa: N803 - scikit-learn's name
+    alpha_H: Annotated[float, Ge(0)] | Literal["same"] = "same",  # noqa: N803
+    l1_ratio: Annotated[float, Ge(0)] = 0.0,
+    beta_loss: Literal["frobenius", "kullback-leibler", "itakura-saito"] = "frobenius",
+    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 2,
+    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 0.5,
+    sublinear_tf: bool = True,
+    top_n_words: Annotated[int, Ge(1)] = 10,
+    **analysis: Any,
+) -> FittedTopics:
+    """Fit NMF on the TF-IDF of the units' German tokens.
+
+    Parameters
+    ----------
+    units : sequence of TextUnit
+        The documents.
+    seed : int
+        ``random_state`` of NMF.
+    n_components : int or "auto"
+        Number of topics; "auto" = ~sqrt(number of units)/2, between 4 and 30.
+    init : {"nndsvd", "nndsvda", "nndsvdar", "random"}
+        Start of the factorisation; "nndsvd" is deterministic (SVD-based), so no seed-dependent
+        local optimum.
+    max_iter : int
+        Iterations of the solver.
+    alpha_W, alpha_H : float
+        Regularisation of the unit × topic and topic × word matrices ("same" = as alpha_W).
+    l1_ratio : float
+        Share of L1 in the regularisation.
+    beta_loss : {"frobenius", "kullback-leibler", "itakura-saito"}
+        The divergence minimised (the non-Frobenius ones use the multiplicative solver).
+    min_df, max_df : int or float
+        Keep words found in at least ``min_df`` and at most ``max_df`` units (a float is a share).
+    sublinear_tf : bool
+        TF-IDF with 1 + log(tf).
+    top_n_words : int
+        Words listed per topic.
+    **analysis
+        Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
+
+    Returns
+    -------
+    FittedTopics
+    """
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from topics.topic_models._common import count_matrix
-
-    settings = resolve_settings(NAME, DEFAULTS, given)
     n = len(units)
-    if settings["n_components"] == "auto":
-        settings["n_components"] = auto_n_topics(n)
-    settings["n_components"] = check_n_topics(NAME, "n_components", settings["n_components"], n)
-    tokens = tokenize((u.text for u in units), make_analyzer(settings))
-    _, vocabulary = count_matrix(tokens, min_df=settings["min_df"], max_df=settings["max_df"],
-                                 model=NAME)  # validates min_df/max_df with a clear message
-    tfidf = TfidfVectorizer(analyzer=_identity, vocabulary=vocabulary,
-                            sublinear_tf=bool(settings["sublinear_tf"]))
+    settings = {k: v for k, v in locals().items() if k in _SETTING_NAMES}
+    settings.update(analysis)
+    if n_components == "auto":
+        n_components = auto_n_topics(n)
+    settings["n_components"] = check_n_topics(NAME, "n_components", n_components, n)
+    tokens = tokenize((u.text for u in units), make_analyzer(analysis))
+    _, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
+    tfidf = TfidfVectorizer(analyzer=_identity, vocabulary=vocabulary, sublinear_tf=sublinear_tf)
     x = tfidf.fit_transform(tokens)
-    nmf = NMF(n_components=settings["n_components"], init=settings["init"],
-              max_iter=int(settings["max_iter"]), alpha_W=settings["alpha_W"],
-              alpha_H=settings["alpha_H"], l1_ratio=settings["l1_ratio"],
-              beta_loss=settings["beta_loss"], random_state=seed,
-              solver="mu" if settings["beta_loss"] != "frobenius" else "cd")
+    nmf = NMF(n_components=settings["n_components"], init=init, max_iter=max_iter,
+              alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, beta_loss=beta_loss,
+              random_state=seed, solver="mu" if beta_loss != "frobenius" else "cd")
     w = nmf.fit_transform(x)
     totals = w.sum(axis=1)
     assignments = np.where(totals > 0, w.argmax(axis=1), -1)
     distributions = np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
-    topn = int(settings["top_n_words"])
-    topics = {t: top_words(nmf.components_[t], vocabulary, topn) for t in range(nmf.n_components_)}
-    return {
-        "settings": settings,
-        "assignments": assignments.astype(int),
-        "topics": topics,
-        "distributions": distributions,
-        "embeddings": None,
-        "tokens": tokens,
-        "estimator": TopicMatrices(nmf.components_, vocabulary, tfidf.idf_),
-        "extra_metrics": {"reconstruction_err": float(nmf.reconstruction_err_)},
-    }
+    topics = {t: top_words(nmf.components_[t], vocabulary, top_n_words)
+              for t in range(nmf.n_components_)}
+    return FittedTopics(
+        settings=settings,
+        assignments=assignments.astype(int),
+        topics=topics,
+        distributions=distributions,
+        embeddings=None,
+        tokens=tokens,
+        estimator=TopicMatrices(nmf.components_, vocabulary, tfidf.idf_),
+        extra_metrics={"reconstruction_err": float(nmf.reconstruction_err_)},
+    )
 
 
-def save_estimator(result: Any, directory: Path) -> dict[str, Any]:
-    """Topic × word matrix (.npy) and vocabulary (JSON)."""
-    m: TopicMatrices = result.estimator
-    np.save(directory / "components.npy", m.components, allow_pickle=False)
-    if m.idf is not None:
-        np.save(directory / "idf.npy", m.idf, allow_pickle=False)
-    (directory / "vocabulary.json").write_text(json.dumps(m.vocabulary, ensure_ascii=False),
-                                               encoding="utf-8")
-    return {"components": "components.npy", "vocabulary": "vocabulary.json",
-            "idf": "idf.npy" if m.idf is not None else None}
+_SCHEMA = schema_of(fit, f"model {NAME!r}", skip=("units", "seed"))
+_SETTING_NAMES = frozenset(_SCHEMA.names)
 
-
-def load_estimator(result: Any, directory: Path, info: Mapping[str, Any]) -> TopicMatrices:
-    """The saved matrices and vocabulary."""
-    try:
-        components = np.load(directory / info["components"], allow_pickle=False)
-        vocabulary = json.loads((directory / info["vocabulary"]).read_text(encoding="utf-8"))
-        idf = np.load(directory / info["idf"], allow_pickle=False) if info.get("idf") else None
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(f"{directory}: damaged topic matrices ({exc})") from exc
-    if components.shape[1] != len(vocabulary):
-        raise ModelFileError(f"{directory}: {components.shape[1]} matrix columns but "
-                             f"{len(vocabulary)} vocabulary words")
-    return TopicMatrices(components, vocabulary, idf)
+SPECS = (
+    EstimatorSpec(
+        name=NAME,
+        kind="topic_model",
+        summary="NMF (scikit-learn) on TF-IDF of the German tokens view",
+        schema=_SCHEMA.extended(ANALYSIS_SCHEMA),
+        fit=fit,
+        reads_tokens=True,
+        n_topics_setting="n_components",
+        load=TopicMatrices.load,
+    ),
+)

@@ -15,10 +15,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from topics.errors import TopicsError
+from topics.errors import TrackingError
 
 if TYPE_CHECKING:
-    from topics.experiment import Run
+    from topics.experiments.store import Run
 
 __all__ = ["TrackingError", "require_mlflow", "default_tracking_uri", "log_run"]
 
@@ -27,10 +27,6 @@ log = logging.getLogger("topics.tracking")
 INSTALL_HINT = "install it with `uv sync --extra mlflow` or `pip install 'topics[mlflow]'`"
 # MLflow caps a param value at 6000 characters
 _MAX_PARAM = 6000
-
-
-class TrackingError(TopicsError, RuntimeError):
-    """MLflow is missing or the tracking store cannot be used."""
 
 
 def require_mlflow() -> Any:

@@ -7,8 +7,10 @@ A saved result is a directory:
   reports exactly these, whatever the family.
 * ``distributions.npy`` / ``embeddings.npy`` — the document × topic matrix and the document embeddings
   where the family has them (``allow_pickle=False`` on load).
-* a family-specific part written by the family module (BERTopic's safetensors directory, NMF/LDA
-  matrices + JSON vocabulary). Nothing is pickled, so loading runs no code from the file.
+* a family-specific part written by the fitted estimator itself (``estimator.save(directory)``:
+  BERTopic's safetensors directory, NMF/LDA matrices + JSON vocabulary). Nothing is pickled.
+
+Reading a saved result back is :func:`topics.topic_models.loading.load_topic_model`.
 """
 
 from __future__ import annotations
@@ -16,18 +18,49 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from topics.errors import ModelFileError
+__all__ = ["FORMAT", "FORMAT_VERSION", "RESULT_FILE", "FittedTopics", "TopicModelResult"]
 
 FORMAT = "topics.topic_model"
 FORMAT_VERSION = 1
 RESULT_FILE = "result.json"
+
+
+@dataclass(eq=False)
+class FittedTopics:
+    """What a topic-model family's ``fit`` returns: the model's view of the units it was given.
+
+    Attributes
+    ----------
+    settings : dict
+        The resolved settings (defaults filled in, automatic values computed).
+    assignments : numpy.ndarray of int
+        Topic id per unit, ``-1`` for an outlier or a unit with no token left.
+    topics : dict of int to list of (str, float)
+        Topic id to its top words with weights, best first.
+    distributions, embeddings : numpy.ndarray or None
+        Document × topic matrix and document embeddings, where the family has them.
+    tokens : list of list of str
+        The tokens each unit was read as (what the topic words and coherence see).
+    estimator : object
+        The fitted model; it saves itself with ``estimator.save(directory) -> dict``.
+    extra_metrics : dict of str to float
+        Family-specific numbers (reconstruction error, log-likelihood, outliers before reduction).
+    """
+
+    settings: dict[str, Any]
+    assignments: np.ndarray
+    topics: dict[int, list[tuple[str, float]]]
+    distributions: np.ndarray | None
+    embeddings: np.ndarray | None
+    tokens: list[list[str]]
+    estimator: Any
+    extra_metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -101,7 +134,7 @@ class TopicModelResult:
 
     def topic_label_table(self) -> Any:
         """Topic × primary-label counts (pandas DataFrame)."""
-        from topics.topic_metrics import primary_labels, topic_label_table
+        from topics.evaluation.topic_metrics import primary_labels, topic_label_table
 
         return topic_label_table(self.assignments, primary_labels(d.labels for d in self.documents))
 
@@ -113,16 +146,13 @@ class TopicModelResult:
         pathlib.Path
             The directory.
         """
-        from topics.topic_models import _families
-
         directory = Path(path)
         directory.mkdir(parents=True, exist_ok=True)
         if self.distributions is not None:
             np.save(directory / "distributions.npy", np.asarray(self.distributions), allow_pickle=False)
         if self.embeddings is not None:
             np.save(directory / "embeddings.npy", np.asarray(self.embeddings), allow_pickle=False)
-        family = _families.family_of(self.model_name)
-        extra = family.save_estimator(self, directory) if self.estimator is not None else {}
+        extra = self.estimator.save(directory) if self.estimator is not None else {}
         payload = _to_json(self, extra)
         (directory / RESULT_FILE).write_text(
             json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -166,83 +196,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def load_topic_model(path: str | Path, *, load_estimator: bool = True) -> TopicModelResult:
-    """Load a result written by :meth:`TopicModelResult.save`.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The directory.
-    load_estimator : bool
-        Also rebuild the underlying model (BERTopic from safetensors, NMF/LDA matrices) so that it
-        can be inspected; the reported topics and assignments never depend on it.
-
-    Returns
-    -------
-    TopicModelResult
-
-    Raises
-    ------
-    topics.errors.ModelFileError
-        If the directory holds no result, the file is not ours, or its format version is newer.
-    """
-    from topics.corpus import TextUnit
-    from topics.topic_models import _families
-
-    directory = Path(path)
-    file = directory / RESULT_FILE
-    if not file.is_file():
-        raise ModelFileError(f"{directory}: no {RESULT_FILE}; expected a directory written by "
-                             "TopicModelResult.save()")
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"{file}: not a readable JSON file ({exc})") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelFileError(f"{file}: not a topic-model result (format {data.get('format')!r})"
-                             if isinstance(data, dict) else f"{file}: not a topic-model result")
-    if data.get("format_version", 0) > FORMAT_VERSION:
-        raise ModelFileError(f"{file}: format version {data['format_version']} is newer than this "
-                             f"package reads ({FORMAT_VERSION}); upgrade topics")
-    try:
-        result = TopicModelResult(
-            model_name=data["model_name"],
-            unit=data["unit"],
-            seed=int(data["seed"]),
-            settings=data["settings"],
-            documents=[TextUnit(d["id"], d["article_id"], d["text"], tuple(d["labels"]), d["index"])
-                       for d in data["documents"]],
-            assignments=np.asarray(data["assignments"], dtype=int),
-            topics={int(t): [(w, float(s)) for w, s in words] for t, words in data["topics"].items()},
-            metrics={k: (math.nan if v is None else float(v)) for k, v in data["metrics"].items()},
-            distributions=_load_npy(directory / "distributions.npy"),
-            embeddings=_load_npy(directory / "embeddings.npy"),
-            tokens=[list(t) for t in data.get("tokens", [])],
-            corpus_name=data.get("corpus_name", ""),
-            corpus_fingerprint=data.get("corpus_fingerprint", ""),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{file}: missing or malformed field ({exc!r})") from exc
-    if load_estimator and data.get("estimator"):
-        family = _families.family_of(result.model_name)
-        result.estimator = family.load_estimator(result, directory, data["estimator"])
-    return result
-
-
-def _load_npy(file: Path) -> np.ndarray | None:
-    if not file.is_file():
-        return None
-    try:
-        return np.load(file, allow_pickle=False)
-    except ValueError as exc:
-        raise ModelFileError(f"{file}: not a plain numpy array ({exc})") from exc
-
-
-def check_units(units: Sequence[Any]) -> None:
-    """Fail early on an empty unit list (the family would fail with a less clear message)."""
-    from topics.errors import ConfigError
-
-    if not units:
-        raise ConfigError("the corpus has no text units to model; load a corpus with articles")

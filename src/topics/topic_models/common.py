@@ -1,4 +1,4 @@
-"""Helpers shared by the topic-model families: settings, the tokens view, vocabularies, top words."""
+"""Helpers shared by the topic-model families: the tokens view, vocabularies, top words, topic counts."""
 
 from __future__ import annotations
 
@@ -9,49 +9,17 @@ from typing import Any
 import numpy as np
 
 from topics.errors import ConfigError
-
-# Settings of topics.german.GermanAnalyzer; every family that reads the tokens view accepts them flat.
-ANALYZER_KEYS: tuple[str, ...] = (
-    "lowercase",
-    "lemmatise",
-    "split_compounds",
-    "keep_compounds",
-    "min_token_length",
-    "keep_numbers",
-    "extra_stop_words",
-    "join_names",
-)
-
-
-def resolve_settings(
-    model: str, defaults: Mapping[str, Any], given: Mapping[str, Any], *, analyzer: bool = True
-) -> dict[str, Any]:
-    """Defaults overlaid with the given settings; unknown names fail, naming what is allowed."""
-    allowed = set(defaults) | (set(ANALYZER_KEYS) if analyzer else set())
-    unknown = sorted(set(given) - allowed)
-    if unknown:
-        raise ConfigError(
-            f"model {model!r}: unknown setting(s) {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(sorted(allowed))}"
-        )
-    settings = dict(defaults)
-    settings.update(given)
-    return settings
+from topics.text.german import ANALYSIS_SCHEMA, GermanAnalyzer
 
 
 def analyzer_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The GermanAnalyzer settings among ``settings`` (only those given explicitly)."""
-    return {k: settings[k] for k in ANALYZER_KEYS if k in settings}
+    """The analysis settings among ``settings`` (only those given explicitly)."""
+    return {k: v for k, v in settings.items() if k in ANALYSIS_SCHEMA}
 
 
-def make_analyzer(settings: Mapping[str, Any]) -> Any:
-    """The German tokens view (``topics.german.GermanAnalyzer``) with the given settings."""
-    from topics.german import GermanAnalyzer
-
-    try:
-        return GermanAnalyzer(**analyzer_settings(settings))
-    except TypeError as exc:  # a wrong value type for an analyzer setting
-        raise ConfigError(f"tokens-view setting: {exc}") from exc
+def make_analyzer(settings: Mapping[str, Any]) -> GermanAnalyzer:
+    """The German tokens view with the analysis settings among ``settings``."""
+    return GermanAnalyzer(**analyzer_settings(settings))
 
 
 def tokenize(texts: Iterable[str], analyzer: Any) -> list[list[str]]:
@@ -117,3 +85,9 @@ def check_choice(model: str, name: str, value: Any, allowed: Sequence[Any]) -> A
         raise ConfigError(f"model {model!r}: {name}={value!r} is not allowed; choose one of "
                           f"{', '.join(map(repr, allowed))}")
     return value
+
+
+def check_units(units: Sequence[Any]) -> None:
+    """Fail early on an empty unit list (the family would fail with a less clear message)."""
+    if not units:
+        raise ConfigError("the corpus has no text units to model; load a corpus with articles")

@@ -27,6 +27,7 @@ __all__ = [
     "document_map",
     "coherence_by_n_topics",
     "topic_model_figures",
+    "reliability_diagram",
 ]
 
 
@@ -134,7 +135,7 @@ def document_map(result: Any, *, method: str = "pca", seed: int = 0) -> Figure:
     ``method="pca"`` (fast) or ``"umap"`` reduces the model's document embeddings (BERTopic) or
     its document-topic matrix (LDA, NMF) to two dimensions.
     """
-    from topics.topic_metrics import primary_labels
+    from topics.evaluation.topic_metrics import primary_labels
 
     xy = _two_dimensions(result, method, seed)
     labels = primary_labels(d.labels for d in result.documents)
@@ -194,3 +195,29 @@ def topic_model_figures(result: Any, directory: str | Path, *, suffix: str = ".p
               "topic_label_heatmap": topic_label_heatmap, "document_map": document_map}
     return [save_figure(make(result), directory / f"{result.model_name}_{name}{suffix}")
             for name, make in makers.items()]
+
+
+def reliability_diagram(
+    curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str, *, n_bins: int = 10
+) -> Figure:
+    """Observed frequency against predicted probability, one line per estimator.
+
+    Parameters
+    ----------
+    curves : dict of str to (truth, probability) arrays
+        Per estimator: 0/1 outcomes and the probabilities it gave them.
+    title : str
+    n_bins : int
+        Equal-width probability bins.
+    """
+    from sklearn.calibration import calibration_curve
+
+    figure = new_figure(5, 5)
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1], ls="--", c="grey", lw=1, label="perfectly calibrated")
+    for name, (truth, proba) in curves.items():
+        frac, mean = calibration_curve(truth, proba, n_bins=n_bins, strategy="uniform")
+        ax.plot(mean, frac, marker="o", label=name)
+    ax.set(xlabel="predicted probability", ylabel="observed frequency", title=title)
+    ax.legend(loc="upper left", fontsize=8)
+    return figure

@@ -1,6 +1,6 @@
 """Honest evaluation of text classifiers: cross-validation grouped by article, repeated over seeds.
 
-:func:`evaluate_classifiers` splits the *articles* of a corpus into folds (stratified by primary
+:func:`cross_validate` splits the *articles* of a corpus into folds (stratified by primary
 label, or "none"), fits every estimator on the training articles and scores it on the test
 articles — as whole articles, as their paragraphs or as their leads (first paragraphs). A
 paragraph therefore never sits on the training side while its article is tested. All estimators
@@ -9,11 +9,11 @@ reported as mean and standard deviation over seeds. Every metric is scikit-learn
 
 Estimators
 ----------
-:class:`~topics.classifier.ArticleClassifier` instances get the raw article texts and label lists
-(or class strings). Any other scikit-learn estimator gets the *clean* texts and, in multi-label
+Estimators that read raw text (their class sets ``reads_raw_text = True``, as
+:class:`~topics.classifier.ArticleClassifier` does) get the raw article texts and label lists (or
+class strings). Any other scikit-learn estimator gets the *clean* texts and, in multi-label
 mode, an indicator matrix with the columns in ``corpus.label_set`` order; its ``predict`` must
-return the same form. The two peers added by default are exactly that: scikit-learn defaults
-``TfidfVectorizer()`` + one-vs-rest ``LinearSVC()`` / ``LogisticRegression()``.
+return the same form. :func:`topics.classifier.evaluate_classifiers` adds the default classifier and its peers.
 """
 
 from __future__ import annotations
@@ -27,52 +27,22 @@ from typing import Any
 
 import numpy as np
 
-from topics.classifier import ArticleClassifier
 from topics.errors import ConfigError
-
-__all__ = ["ClassifierReport", "evaluate_classifiers", "peer_estimators"]
-
-_UNITS = ("article", "paragraph", "lead")
-MULTI_METRICS = (
-    "macro_f1",
-    "micro_f1",
-    "subset_accuracy",
-    "none_some_accuracy",
-    "macro_precision",
-    "macro_recall",
-    "brier_mean",
+from topics.evaluation.classification import (
+    MULTI_METRICS,
+    SINGLE_METRICS,
+    confusion_rows,
+    onehot,
+    per_label_rows,
+    score,
 )
-SINGLE_METRICS = ("macro_f1", "accuracy", "brier_mean")
+from topics.evaluation.folds import article_folds
+from topics.evaluation.tables import markdown_table
+from topics.labels import from_indicator, to_indicator
 
+__all__ = ["UNITS", "ClassifierReport", "cross_validate"]
 
-def peer_estimators(multilabel: bool = True) -> dict[str, Any]:
-    """The two reference models with scikit-learn defaults, fitted on clean text.
-
-    Parameters
-    ----------
-    multilabel : bool
-        Wrap the linear models in ``OneVsRestClassifier`` (multi-label indicator targets). In
-        single-label mode the estimators are used as they are (both are one-vs-rest by default
-        for several classes).
-
-    Returns
-    -------
-    dict of str to estimator
-        ``"TF-IDF+LinearSVC"`` and ``"TF-IDF+LogReg"`` pipelines.
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.svm import LinearSVC
-
-    def wrap(model: Any) -> Any:
-        return OneVsRestClassifier(model) if multilabel else model
-
-    return {
-        "TF-IDF+LinearSVC": make_pipeline(TfidfVectorizer(), wrap(LinearSVC())),
-        "TF-IDF+LogReg": make_pipeline(TfidfVectorizer(), wrap(LogisticRegression())),
-    }
+UNITS = ("article", "paragraph", "lead")
 
 
 @dataclass
@@ -116,37 +86,20 @@ class ClassifierReport:
             f"{s['n_splits']}-fold CV grouped by article, seeds {list(s['seeds'])}; "
             "mean ± sd over seeds."
         )
-        return head + "\n\n" + _markdown(self.table.reset_index()) + "\n"
+        frame = self.table.reset_index()
+        body = markdown_table(list(frame.columns), frame.itertuples(index=False))
+        return head + "\n\n" + body + "\n"
 
     def figures(self, directory: str | Path) -> list[Path]:
         """Write one reliability plot (PNG) per unit; return the paths."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from sklearn.calibration import calibration_curve
+        from topics.evaluation.plots import reliability_diagram, save_figure
 
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         paths = []
         for unit in self.settings["units"]:
-            fig, ax = plt.subplots(figsize=(5, 5))
-            ax.plot([0, 1], [0, 1], ls="--", c="grey", lw=1, label="perfectly calibrated")
-            for (name, curve_unit), (truth, proba) in self._curves.items():
-                if curve_unit != unit:
-                    continue
-                frac, mean = calibration_curve(truth, proba, n_bins=10, strategy="uniform")
-                ax.plot(mean, frac, marker="o", label=name)
-            ax.set(
-                xlabel="predicted probability",
-                ylabel="observed frequency",
-                title=f"Reliability ({self.settings['corpus']}, {unit})",
-            )
-            ax.legend(loc="upper left", fontsize=8)
-            path = directory / f"reliability_{unit}.png"
-            fig.savefig(path, dpi=100, bbox_inches="tight")
-            plt.close(fig)
-            paths.append(path)
+            curves = {name: c for (name, u), c in self._curves.items() if u == unit}
+            figure = reliability_diagram(curves, f"Reliability ({self.settings['corpus']}, {unit})")
+            paths.append(save_figure(figure, directory / f"reliability_{unit}.png", dpi=100))
         return paths
 
     def write(self, directory: str | Path) -> list[Path]:
@@ -170,24 +123,22 @@ class ClassifierReport:
         return paths + self.figures(directory)
 
 
-def evaluate_classifiers(
+def cross_validate(
     corpus: Any,
-    estimators: Mapping[str, Any] | None = None,
+    estimators: Mapping[str, Any],
     *,
     unit: str | Sequence[str] = "article",
     n_splits: int = 5,
     seeds: Sequence[int] = (0, 1, 2),
-    peers: bool = True,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
 
     Parameters
     ----------
-    corpus : topics.corpus.Corpus
+    corpus : topics.Corpus
         Labelled articles; multi-label (label lists) or single-label (one class each).
-    estimators : mapping of str to estimator, optional
-        Named, unfitted estimators (cloned for every fold). ``None`` = the default
-        :class:`~topics.classifier.ArticleClassifier`.
+    estimators : mapping of str to estimator
+        Named, unfitted estimators (cloned for every fold).
     unit : {"article", "paragraph", "lead"} or sequence of them
         What the test side scores: whole articles, every paragraph, or the first paragraph of
         each test article (gold labels are the article's). Training always uses whole articles.
@@ -195,38 +146,35 @@ def evaluate_classifiers(
         Number of folds.
     seeds : sequence of int
         One shuffled split per seed.
-    peers : bool
-        Add the two scikit-learn default peers (:func:`peer_estimators`).
 
     Returns
     -------
     ClassifierReport
+
+    Raises
+    ------
+    ConfigError
+        An unknown unit, fewer than two folds, or no seed.
     """
     units = (unit,) if isinstance(unit, str) else tuple(unit)
     for u in units:
-        if u not in _UNITS:
-            raise ConfigError(f"unit={u!r} is not a test unit; use one of {', '.join(_UNITS)}")
+        if u not in UNITS:
+            raise ConfigError(f"unit={u!r} is not a test unit; use one of {', '.join(UNITS)}")
     if n_splits < 2 or not seeds:
         raise ConfigError(f"need n_splits >= 2 and at least one seed; got {n_splits}, {seeds!r}")
     labels = list(corpus.label_set)
     multilabel = not getattr(corpus, "is_single_label", False)
-    models = (
-        dict(estimators)
-        if estimators is not None
-        else {"ArticleClassifier": ArticleClassifier(labels=labels)}
-    )
-    if peers:
-        models.update(peer_estimators(multilabel))
+    models = dict(estimators)
     data = _Data(corpus, labels, multilabel)
     records, curves = [], {}
     for seed in seeds:
         predictions = _cross_predict(models, data, units, n_splits, int(seed))
         for (name, u), (truth, pred, proba) in predictions.items():
-            records.append(_score(name, u, int(seed), truth, pred, proba, labels, multilabel))
+            records.append(score(name, u, int(seed), truth, pred, proba, labels, multilabel))
             if proba is not None:
                 old = curves.get((name, u), (np.zeros(0), np.zeros(0)))
                 curves[(name, u)] = (
-                    np.concatenate([old[0], _onehot(truth, labels, multilabel).ravel()]),
+                    np.concatenate([old[0], onehot(truth, labels, multilabel).ravel()]),
                     np.concatenate([old[1], proba.ravel()]),
                 )
     settings = {
@@ -265,15 +213,6 @@ class _Data:
         ]
 
 
-def _folds(key: list[str], n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    from sklearn.model_selection import StratifiedKFold
-
-    with warnings.catch_warnings():  # rare label combinations have fewer members than folds
-        warnings.simplefilter("ignore", UserWarning)
-        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
-        return list(splitter.split(np.zeros(len(key)), key))
-
-
 def _cross_predict(
     models: dict, data: _Data, units: tuple[str, ...], n_splits: int, seed: int
 ) -> dict:
@@ -281,7 +220,7 @@ def _cross_predict(
     from sklearn.base import clone
 
     out: dict[tuple[str, str], list] = {}
-    for train, test in _folds(data.key, n_splits, seed):
+    for train, test in article_folds(data.key, n_splits, seed):
         for name, model in models.items():
             fitted = _fit(clone(model), data, train)
             for u in units:
@@ -299,23 +238,23 @@ def _cross_predict(
 
 
 def _fit(model: Any, data: _Data, train: np.ndarray) -> Any:
-    if isinstance(model, ArticleClassifier):
+    if _reads_raw_text(model):
         return model.fit([data.raw[i] for i in train], [data.y[i] for i in train])
     y = [data.y[i] for i in train]
     if data.multilabel:
-        from topics.labels import to_indicator
-
         y = to_indicator(y, data.labels)
     with warnings.catch_warnings():  # default LinearSVC/LogReg may warn about convergence
         warnings.simplefilter("ignore")
         return model.fit([data.clean[i] for i in train], y)
 
 
+def _reads_raw_text(model: Any) -> bool:
+    return bool(getattr(model, "reads_raw_text", False))
+
+
 def _predict(model: Any, texts: list[str], data: _Data) -> tuple[list, np.ndarray | None]:
     """Predictions as label lists / classes, probabilities in ``data.labels`` order."""
-    from topics.labels import from_indicator
-
-    if isinstance(model, ArticleClassifier):
+    if _reads_raw_text(model):
         order = [list(model.classes_).index(c) for c in data.labels]
         return model.predict(texts), model.predict_proba(texts)[:, order]
     pred = model.predict(texts)
@@ -329,67 +268,6 @@ def _predict(model: Any, texts: list[str], data: _Data) -> tuple[list, np.ndarra
     return pred, proba
 
 
-def _onehot(truth: list, labels: list[str], multilabel: bool) -> np.ndarray:
-    from topics.labels import to_indicator
-
-    return to_indicator(truth if multilabel else [[t] for t in truth], labels)
-
-
-def _score(
-    name: str,
-    unit: str,
-    seed: int,
-    truth: list,
-    pred: list,
-    proba: np.ndarray | None,
-    labels: list[str],
-    multilabel: bool,
-) -> dict[str, Any]:
-    """All metrics of one (estimator, unit, seed), from scikit-learn."""
-    from sklearn.metrics import (
-        accuracy_score,
-        brier_score_loss,
-        confusion_matrix,
-        f1_score,
-        multilabel_confusion_matrix,
-        precision_recall_fscore_support,
-        precision_score,
-        recall_score,
-    )
-
-    y_true, y_pred = _onehot(truth, labels, multilabel), _onehot(pred, labels, multilabel)
-    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0.0)
-    brier = (
-        [brier_score_loss(y_true[:, j], proba[:, j]) for j in range(len(labels))]
-        if proba is not None
-        else [np.nan] * len(labels)
-    )
-    rec: dict[str, Any] = {
-        "estimator": name,
-        "unit": unit,
-        "seed": seed,
-        "n": len(truth),
-        "macro_f1": f1_score(y_true, y_pred, average="macro", zero_division=0.0),
-        "brier_mean": float(np.mean(brier)),
-        "_per_label": {"precision": p, "recall": r, "f1": f, "brier": np.array(brier)},
-    }
-    if multilabel:
-        rec.update(
-            micro_f1=f1_score(y_true, y_pred, average="micro", zero_division=0.0),
-            subset_accuracy=accuracy_score(y_true, y_pred),
-            none_some_accuracy=accuracy_score(y_true.any(axis=1), y_pred.any(axis=1)),
-            macro_precision=precision_score(y_true, y_pred, average="macro", zero_division=0.0),
-            macro_recall=recall_score(y_true, y_pred, average="macro", zero_division=0.0),
-            _confusion=multilabel_confusion_matrix(y_true, y_pred),
-        )
-    else:
-        rec.update(
-            accuracy=accuracy_score(truth, pred),
-            _confusion=confusion_matrix(truth, pred, labels=labels),
-        )
-    return rec
-
-
 def _report(
     records: list[dict], curves: dict, settings: dict, multilabel: bool, several_units: bool
 ) -> ClassifierReport:
@@ -400,7 +278,7 @@ def _report(
     metric_names = MULTI_METRICS if multilabel else SINGLE_METRICS
     runs = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in records])
     metrics: dict[str, float] = {}
-    rows, label_rows, confusion_rows = [], [], []
+    rows, label_rows, confusion_rows_ = [], [], []
     for name in names:
         for unit in units:
             group = runs[(runs.estimator == name) & (runs.unit == unit)]
@@ -415,8 +293,8 @@ def _report(
                 row[m] = "n/a" if np.isnan(mean) else f"{mean:.3f} ± {sd:.3f}"
             rows.append(row)
             recs = [r for r in records if r["estimator"] == name and r["unit"] == unit]
-            label_rows += _per_label_rows(name, unit, recs, settings["label_set"])
-            confusion_rows += _confusion_rows(name, unit, recs, settings["label_set"], multilabel)
+            label_rows += per_label_rows(name, unit, recs, settings["label_set"])
+            confusion_rows_ += confusion_rows(name, unit, recs, settings["label_set"], multilabel)
     table = pd.DataFrame(rows).set_index(["estimator", "unit"] if several_units else ["estimator"])
     if not several_units:
         table = table.drop(columns="unit")
@@ -424,62 +302,10 @@ def _report(
         metrics=metrics,
         table=table,
         per_label=pd.DataFrame(label_rows),
-        confusion=pd.DataFrame(confusion_rows),
+        confusion=pd.DataFrame(confusion_rows_),
         runs=runs,
         settings=settings,
         _curves=curves,
     )
 
 
-def _markdown(frame: Any) -> str:
-    """A pipe table (pandas' own ``to_markdown`` needs the optional ``tabulate`` package)."""
-    header = [str(c) for c in frame.columns]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += [
-        "| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)
-    ]
-    return "\n".join(lines)
-
-
-def _per_label_rows(name: str, unit: str, recs: list[dict], labels: list[str]) -> list[dict]:
-    per = {
-        k: np.vstack([r["_per_label"][k] for r in recs])
-        for k in ("precision", "recall", "f1", "brier")
-    }
-    out = []
-    for j, label in enumerate(labels):
-        row: dict[str, Any] = {"estimator": name, "unit": unit, "label": label}
-        for k, values in per.items():
-            row[f"{k}_mean"] = float(values[:, j].mean())
-            row[f"{k}_sd"] = float(values[:, j].std(ddof=1)) if len(values) > 1 else 0.0
-        out.append(row)
-    return out
-
-
-def _confusion_rows(
-    name: str, unit: str, recs: list[dict], labels: list[str], multilabel: bool
-) -> list[dict]:
-    """Confusion counts summed over seeds: per label (multi-label) or true x predicted class."""
-    total = sum(r["_confusion"] for r in recs)
-    if multilabel:
-        return [
-            {
-                "estimator": name,
-                "unit": unit,
-                "label": label,
-                "tn": int(m[0, 0]),
-                "fp": int(m[0, 1]),
-                "fn": int(m[1, 0]),
-                "tp": int(m[1, 1]),
-            }
-            for label, m in zip(labels, total, strict=True)
-        ]
-    return [
-        {
-            "estimator": name,
-            "unit": unit,
-            "true": t,
-            **{p: int(total[i, j]) for j, p in enumerate(labels)},
-        }
-        for i, t in enumerate(labels)
-    ]

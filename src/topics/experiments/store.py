@@ -1,4 +1,4 @@
-"""The run directory: names, atomic writing, the recorded environment, reading back.
+"""The run directory: its format, writing it atomically, and reading it back as a :class:`Run`.
 
 A run lives in ``<runs_dir>/<UTC timestamp>_<name>_<config hash8>/``::
 
@@ -28,32 +28,40 @@ from __future__ import annotations
 import json
 import math
 import os
-import platform
 import shutil
-import subprocess
-import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from topics.errors import TopicsError
+from topics.errors import RunError
+from topics.experiments.headlines import headline_tables, select_metrics
+
+if TYPE_CHECKING:
+    from topics.experiments.config import Config
 
 __all__ = [
-    "RunError",
-    "RunDirectory",
+    "DEFAULT_RUNS_DIR",
+    "METRICS_FILE",
     "PARTIAL_SUFFIX",
-    "environment",
-    "write_json",
-    "read_json",
-    "dump_metrics",
+    "RUN_FILE",
+    "Run",
+    "RunDirectory",
+    "RunError",
     "check_run_dir",
     "copy_run",
+    "dump_metrics",
+    "load_run",
+    "read_json",
+    "utc_now",
+    "write_json",
 ]
+
+DEFAULT_RUNS_DIR = "experiments/runs"
 
 PARTIAL_SUFFIX = ".partial"
 RUN_FILE = "run.json"
@@ -61,10 +69,6 @@ METRICS_FILE = "metrics.json"
 #: Metrics are rounded to this many decimals so that float noise (BLAS threads, summation order)
 #: does not break byte-identical metrics.json files.
 METRIC_DECIMALS = 6
-
-
-class RunError(TopicsError, ValueError):
-    """A run directory is missing, unfinished, failed, or would be overwritten."""
 
 
 def utc_now() -> datetime:
@@ -104,81 +108,6 @@ def dump_metrics(metrics: Mapping[str, Any]) -> str:
     """Return the canonical ``metrics.json`` text: flat, sorted, rounded, NaN as null."""
     clean = {str(key): _metric_value(str(key), value) for key, value in metrics.items()}
     return json.dumps(clean, indent=2, sort_keys=True, allow_nan=False) + "\n"
-
-
-def _git(repo: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def git_state() -> dict[str, Any]:
-    """Git commit and dirty flag of the checkout that holds the ``topics`` source (or cwd)."""
-    import topics
-
-    for candidate in (Path(topics.__file__).resolve().parents[2], Path.cwd()):
-        commit = _git(candidate, "rev-parse", "HEAD")
-        if commit:
-            status = _git(candidate, "status", "--porcelain", "--untracked-files=no")
-            return {
-                "commit": commit,
-                "dirty": bool(status),
-                "root": _git(candidate, "rev-parse", "--show-toplevel"),
-            }
-    return {"commit": None, "dirty": None, "root": None}
-
-
-def installed_packages() -> dict[str, str]:
-    """Name -> version of every installed distribution, sorted by name."""
-    packages: dict[str, str] = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            packages[name.lower()] = dist.version
-    return dict(sorted(packages.items()))
-
-
-def environment(command: list[str] | None = None) -> dict[str, Any]:
-    """Describe where a run ran: versions, platform, git state, command line.
-
-    Parameters
-    ----------
-    command : list of str, optional
-        The command line; default ``sys.argv``.
-
-    Returns
-    -------
-    dict
-        JSON-ready.
-    """
-    import topics
-
-    return {
-        "topics_version": topics.__version__,
-        "python": sys.version.split()[0],
-        "python_implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "thread_env": {
-            key: os.environ[key]
-            for key in (
-                "OMP_NUM_THREADS",
-                "OPENBLAS_NUM_THREADS",
-                "MKL_NUM_THREADS",
-                "NUMBA_NUM_THREADS",
-            )
-            if key in os.environ
-        },
-        "git": git_state(),
-        "command": list(sys.argv if command is None else command),
-        "cwd": str(Path.cwd()),
-        "packages": installed_packages(),
-    }
 
 
 def check_run_dir(path: str | Path) -> Path:
@@ -362,3 +291,132 @@ def copy_run(
         shutil.rmtree(dest)
     os.rename(staging, dest)
     return dest
+
+
+# ------------------------------------------------------------------------------------------------
+# reading a run back
+
+
+@dataclass
+class Run:
+    """A finished run directory, read back.
+
+    Attributes
+    ----------
+    path : Path
+        The run directory.
+    info : dict
+        ``run.json``: name, config hash, status, start and end times.
+    resolved : dict
+        ``config.resolved.yaml``.
+    metrics : dict of str to float
+        ``metrics.json``.
+    """
+
+    path: Path
+    info: dict[str, Any]
+    resolved: dict[str, Any]
+    metrics: dict[str, float | None]
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The run directory's name (``<timestamp>_<name>_<hash>``)."""
+        return self.path.name
+
+    @property
+    def config_hash(self) -> str:
+        """8 hex digits of the resolved config."""
+        return str(self.info.get("config_hash", ""))
+
+    @property
+    def config(self) -> Config:
+        """The resolved config, validated (raises ConfigError if the estimators changed since)."""
+        if "config" not in self._cache:
+            from topics.experiments.loading import load_config  # pydantic only when asked for
+
+            self._cache["config"] = load_config(self.path / "config.resolved.yaml")
+        return self._cache["config"]
+
+    @property
+    def environment(self) -> dict[str, Any]:
+        """``environment.json``."""
+        return read_json(self.path / "environment.json")
+
+    @property
+    def timings(self) -> dict[str, Any]:
+        """``timings.json``: seconds per step, start and end."""
+        return read_json(self.path / "timings.json")
+
+    @property
+    def corpus_info(self) -> dict[str, Any]:
+        """``corpus.json``: corpus name, path, fingerprints and summary."""
+        return read_json(self.path / "corpus.json")
+
+    def table(self, relative: str) -> Any:
+        """Read a CSV output (e.g. ``"tables/topics_nmf.csv"``) as a pandas DataFrame."""
+        import pandas as pd
+
+        target = self.path / relative
+        if not target.is_file():
+            available = sorted(str(p.relative_to(self.path)) for p in self.path.rglob("*.csv"))
+            raise RunError(
+                f"{target}: no such output; available: {', '.join(available) or '(none)'}"
+            )
+        return pd.read_csv(target, keep_default_na=False)
+
+    def headline(self, patterns: Sequence[str] | None = None) -> dict[str, float | None]:
+        """The headline metrics (the config's ``evaluation.metrics`` patterns by default)."""
+        if patterns is None:
+            patterns = self.resolved.get("evaluation", {}).get("metrics") or ["*"]
+        return select_metrics(self.metrics, patterns)
+
+    def headline_markdown(self, patterns: Sequence[str] | None = None) -> str:
+        """The headline metrics as Markdown tables (one per group: topics, classifier)."""
+        return headline_tables(
+            self.headline(patterns), markdown=True, everything=self.metrics, order=self._order()
+        )
+
+    def _order(self) -> list[str]:
+        """Topic models in config order (the tables follow it, not the alphabet)."""
+        return list(self.resolved.get("topic_models") or {})
+
+    def summary(self, patterns: Sequence[str] | None = None) -> str:
+        """A short text table: where the run is, how long it took, its headline numbers."""
+        seconds = self.info.get("seconds")
+        took = f" in {seconds:.0f} s" if isinstance(seconds, (int, float)) else ""
+        lines = [f"run {self.info.get('status', '?')}{took}: {self.path}"]
+        corpus = self.info.get("corpus")
+        if corpus:
+            lines.append(f"corpus {corpus}")
+        lines.append(
+            headline_tables(self.headline(patterns), everything=self.metrics, order=self._order())
+        )
+        return "\n".join(line for line in lines if line)
+
+
+def load_run(path: str | Path) -> Run:
+    """Read a finished run directory (or a committed reference result in ``experiments/results``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The run directory.
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    RunError
+        If the directory is missing, unfinished (``.partial``) or failed, or a file is missing.
+    """
+    path = check_run_dir(path)
+    info = read_json(path / RUN_FILE)
+    try:
+        resolved = yaml.safe_load((path / "config.resolved.yaml").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path}: config.resolved.yaml missing; not a complete run") from None
+    metrics = read_json(path / METRICS_FILE)
+    return Run(path=path, info=info, resolved=resolved or {}, metrics=metrics)

@@ -1,0 +1,59 @@
+"""What the classifier accepts: lists of texts, one non-empty article, its paragraphs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from topics.errors import InputError
+from topics.text.cleaning import clean_article, clean_text, join_headings
+
+__all__ = ["check_texts", "label_lists", "non_empty_clean", "paragraphs_of"]
+
+
+def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
+    if isinstance(X, str):
+        raise InputError(
+            f"{action}: got one string; pass a list of texts (e.g. [text]), not a bare string"
+        )
+    texts = list(X)
+    if not texts:
+        raise InputError(f"{action}: no texts given (an empty list); pass at least one text")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"{action}: text {i} is a {type(text).__name__}, not a str")
+        if action == "predict" and not text.strip():
+            raise InputError(f"{action}: text {i} is empty; there is nothing to classify")
+    return texts
+
+
+def non_empty_clean(text: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("the text is empty (or not a str); there is nothing to classify")
+    return clean_text(text)
+
+
+def paragraphs_of(text: str) -> list[str]:
+    non_empty_clean(text)
+    paragraphs = join_headings(clean_article(text).paragraphs)  # as in training and corpus units
+    return paragraphs or [clean_text(text)]
+
+
+def label_lists(y: Any, labels: Sequence[str] | None) -> list:
+    """Targets as a list; a 2-D 0/1 indicator matrix becomes label lists.
+
+    The matrix form lets scikit-learn's own splitters see multi-label targets (``cross_validate(
+    clf, texts, indicator, cv=5)``); its columns are ``labels`` (or "0", "1", ... without them).
+    """
+    if isinstance(y, np.ndarray) and y.ndim == 2:
+        names = (
+            [str(c) for c in labels] if labels is not None else [str(j) for j in range(y.shape[1])]
+        )
+        if len(names) != y.shape[1]:
+            raise InputError(
+                f"fit: indicator matrix has {y.shape[1]} columns but {len(names)} labels"
+            )
+        return [[names[j] for j in np.flatnonzero(row)] for row in y]
+    return list(y)

@@ -1,0 +1,288 @@
+"""Articles and corpora: the record types every reader produces.
+
+A :class:`Corpus` is an immutable sequence of :class:`Article` records with a content fingerprint
+(sha256 over ids, texts and labels), a summary, and the modelling units the models read (whole
+articles or paragraphs, as clean text). :func:`load_corpus` with no argument returns the 137
+labelled articles shipped with the package.
+
+Every bad input raises one :class:`~topics.errors.CorpusError` that names the file, the line or
+record, and what to do. Nothing partial is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Literal, overload
+
+from topics.errors import CorpusError
+from topics.text.cleaning import clean_article, join_headings
+
+__all__ = ["Article", "Corpus", "CorpusSummary", "TextUnit", "Unit"]
+
+Unit = Literal["article", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as it was given.
+
+    Attributes
+    ----------
+    id : str
+        Unique within its corpus.
+    text : str
+        The raw text, boilerplate included (see :mod:`topics.cleaning` for the clean view).
+    labels : tuple of str
+        Its labels, the primary one first; empty when the article carries none.
+    source_url : str or None
+        Where the article comes from, when known.
+    meta : Mapping
+        Anything else the source file carried (read-only).
+    """
+
+    id: str
+    text: str
+    labels: tuple[str, ...] = ()
+    source_url: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", tuple(self.labels))
+        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+
+    @property
+    def primary_label(self) -> str | None:
+        """The first label, or ``None`` when the article carries no label."""
+        return self.labels[0] if self.labels else None
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """A modelling unit: a whole article or one paragraph of it, as clean text.
+
+    Paragraph ids are ``"<article_id>#p<index>"``; a whole article keeps its id and has index 0.
+    A unit carries the labels of its article.
+    """
+
+    id: str
+    article_id: str
+    text: str
+    labels: tuple[str, ...]
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """Counts that describe a corpus: articles per label, lengths, paragraphs."""
+
+    name: str
+    n_articles: int
+    n_paragraphs: int
+    label_counts: dict[str, int]
+    n_unlabelled: int
+    n_multi_label: int
+    words_min: int
+    words_median: float
+    words_max: int
+    words_total: int
+    fingerprint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary as a JSON-ready dict."""
+        return dict(self.__dict__)
+
+    def __str__(self) -> str:
+        width = max([len(label) for label in self.label_counts] + [len("(no label)")])
+        lines = [
+            f"corpus {self.name}: {self.n_articles} articles, {self.n_paragraphs} paragraphs, "
+            f"{self.words_total} words (per article min {self.words_min}, "
+            f"median {self.words_median:g}, max {self.words_max})",
+            f"fingerprint {self.fingerprint[:16]}",
+            f"{'label':<{width}}  articles",
+        ]
+        lines += [f"{label:<{width}}  {count:>8}" for label, count in self.label_counts.items()]
+        lines.append(f"{'(no label)':<{width}}  {self.n_unlabelled:>8}")
+        lines.append(f"{'(two or more)':<{width}}  {self.n_multi_label:>8}")
+        return "\n".join(lines)
+
+
+class Corpus(Sequence[Article]):
+    """An immutable, ordered collection of articles with a label set and a fingerprint.
+
+    Parameters
+    ----------
+    articles : iterable of Article
+        The articles; ids must be unique and texts non-empty.
+    label_set : sequence of str, optional
+        The allowed labels, in order. Default: the labels found, sorted.
+    name : str
+        A short name used in summaries and run records.
+    origins : sequence of str, optional
+        Where each article was read (file and line), for error messages.
+    """
+
+    def __init__(
+        self,
+        articles: Iterable[Article],
+        label_set: Sequence[str] | None = None,
+        name: str = "corpus",
+        *,
+        origins: Sequence[str] | None = None,
+    ) -> None:
+        self._articles = tuple(articles)
+        found = sorted({label for article in self._articles for label in article.labels})
+        self.label_set: tuple[str, ...] = (
+            tuple(label_set) if label_set is not None else tuple(found)
+        )
+        self.name = name
+        if origins is None:
+            origins = [
+                f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
+            ]
+        _check_articles(self._articles, self.label_set, origins)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> Corpus: ...
+    def __getitem__(self, index: int | slice) -> Article | Corpus:
+        if isinstance(index, slice):
+            return Corpus(self._articles[index], self.label_set, self.name)
+        return self._articles[index]
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self._articles)
+
+    def __repr__(self) -> str:
+        return f"Corpus(name={self.name!r}, articles={len(self)}, fingerprint={self.fingerprint[:12]!r})"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 (hex) over the ids, texts and labels, in order: equal content, equal fingerprint."""
+        digest = hashlib.sha256()
+        for article in self._articles:
+            record = [article.id, article.text, list(article.labels)]
+            digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            digest.update(b"\n")
+        return digest.hexdigest()
+
+    @property
+    def ids(self) -> list[str]:
+        """The article ids, in order."""
+        return [article.id for article in self._articles]
+
+    @property
+    def texts(self) -> list[str]:
+        """The raw article texts, in order."""
+        return [article.text for article in self._articles]
+
+    @property
+    def labels(self) -> list[list[str]]:
+        """The label lists, in order (an empty list means no label)."""
+        return [list(article.labels) for article in self._articles]
+
+    @property
+    def primary_labels(self) -> list[str | None]:
+        """The first label of each article, ``None`` where it has none."""
+        return [article.primary_label for article in self._articles]
+
+    @property
+    def is_single_label(self) -> bool:
+        """True when every article carries exactly one label (e.g. a news-category corpus)."""
+        return all(len(article.labels) == 1 for article in self._articles)
+
+    def clean_texts(self) -> list[str]:
+        """The clean body of each article (see :func:`topics.cleaning.clean_text`)."""
+        return [clean.text for clean in self._cleaned]
+
+    @cached_property
+    def _cleaned(self) -> tuple[Any, ...]:
+        return tuple(clean_article(article.text) for article in self._articles)
+
+    def units(self, unit: Unit = "article") -> list[TextUnit]:
+        """Return the modelling units as clean text.
+
+        Parameters
+        ----------
+        unit : {"article", "paragraph"}
+            Whole articles, or their paragraphs. A short heading (at most eight words, no closing
+            punctuation) is joined to the paragraph after it rather than left as a unit of its own.
+
+        Returns
+        -------
+        list of TextUnit
+        """
+        if unit == "article":
+            return [
+                TextUnit(a.id, a.id, clean.text, a.labels, 0)
+                for a, clean in zip(self._articles, self._cleaned, strict=True)
+            ]
+        if unit != "paragraph":
+            raise CorpusError(f"unit={unit!r} is not a text unit; use 'article' or 'paragraph'")
+        units = []
+        for article, clean in zip(self._articles, self._cleaned, strict=True):
+            for index, text in enumerate(join_headings(clean.paragraphs)):
+                units.append(
+                    TextUnit(f"{article.id}#p{index}", article.id, text, article.labels, index)
+                )
+        return units
+
+    def subset(self, indices: Iterable[int]) -> Corpus:
+        """Return the articles at ``indices`` as a new corpus with the same label set."""
+        return Corpus([self._articles[i] for i in indices], self.label_set, self.name)
+
+    def summary(self) -> CorpusSummary:
+        """Count articles per label, paragraphs and words."""
+        counts = Counter(label for article in self._articles for label in article.labels)
+        words = sorted(len(text.split()) for text in self.clean_texts())
+        n = len(words)
+        median = (words[(n - 1) // 2] + words[n // 2]) / 2 if n else 0.0
+        return CorpusSummary(
+            name=self.name,
+            n_articles=n,
+            n_paragraphs=len(self.units("paragraph")),
+            label_counts={label: counts.get(label, 0) for label in self.label_set},
+            n_unlabelled=sum(1 for a in self._articles if not a.labels),
+            n_multi_label=sum(1 for a in self._articles if len(a.labels) > 1),
+            words_min=words[0] if words else 0,
+            words_median=median,
+            words_max=words[-1] if words else 0,
+            words_total=sum(words),
+            fingerprint=self.fingerprint,
+        )
+
+
+def _check_articles(
+    articles: Sequence[Article], label_set: Sequence[str], origins: Sequence[str]
+) -> None:
+    allowed = set(label_set)
+    seen: dict[str, str] = {}
+    for article, where in zip(articles, origins, strict=True):
+        if not isinstance(article.id, str) or not article.id.strip():
+            raise CorpusError(
+                f"{where}: the id is empty; give every article a unique, non-empty id"
+            )
+        if article.id in seen:
+            raise CorpusError(
+                f"{where}: duplicate id {article.id!r} (first at {seen[article.id]}); ids must be unique"
+            )
+        seen[article.id] = where
+        if not isinstance(article.text, str) or not article.text.strip():
+            raise CorpusError(f"{where}: the text is empty; remove the article or add its text")
+        for label in article.labels:
+            if label not in allowed:
+                raise CorpusError(
+                    f"{where}: unknown label {label!r}; allowed labels are "
+                    f"{', '.join(label_set) or '(none declared)'}; fix the label or the label set"
+                )
+        if len(set(article.labels)) != len(article.labels):
+            raise CorpusError(f"{where}: a label is listed twice in {list(article.labels)}")

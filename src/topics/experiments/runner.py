@@ -1,0 +1,255 @@
+"""Run experiments from config files: each run stored as a directory with everything to redo it.
+
+::
+
+    run = topics.run_experiment("experiments/configs/vietnam.yaml", overrides=["seed=7"])
+    print(run.summary())
+
+A run goes: load the corpus -> fit each topic model (metrics, tables, figures) -> evaluate the
+classifier by grouped cross-validation against its peers and fit it -> write outputs. Every step is
+logged (logger ``topics.experiments``; the CLI prints it) and timed; the run directory layout is
+described in :mod:`topics.experiments.store`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from topics.errors import ConfigError
+from topics.experiments.config import Config
+from topics.experiments.environment import environment
+from topics.experiments.loading import load_config
+from topics.experiments.resolve import config_hash, resolved_dict
+from topics.experiments.steps import (
+    corpus_record,
+    evaluate_classifier,
+    fit_classifier,
+    load_configured_corpus,
+    run_topic_model,
+)
+from topics.experiments.store import (
+    DEFAULT_RUNS_DIR,
+    Run,
+    RunDirectory,
+    dump_metrics,
+    load_run,
+    utc_now,
+)
+
+__all__ = ["plan_experiment", "run_experiment"]
+
+log = logging.getLogger("topics.experiments")
+
+
+@contextmanager
+def _step(label: str, timings: dict[str, Any]) -> Iterator[None]:
+    """Log ``[i/n] label ...`` and its duration; store seconds under ``steps.<label>``."""
+    log.info("%s ...", label)
+    start = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - start
+    timings.setdefault("steps", {})[label.split("] ", 1)[-1]] = round(seconds, 3)
+    log.info("%s done in %.1f s", label, seconds)
+
+
+@contextmanager
+def _global_seeds(seed: int) -> Iterator[None]:
+    """Seed Python's and NumPy's global generators for the run, then restore them.
+
+    A safety net for library code that falls back on the global generators when not given a
+    seed; restoring keeps run_experiment free of side effects on its caller.
+    """
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+@contextmanager
+def _run_log(path: Path) -> Iterator[None]:
+    """Copy the ``topics`` loggers' INFO messages into the run's ``run.log`` while it runs."""
+    logger = logging.getLogger("topics")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    previous = logger.level
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+        logger.setLevel(previous)
+
+
+def _prepare(config: Config) -> tuple[dict[str, Any], str]:
+    if config.tracking == "mlflow":
+        from topics.experiments.tracking import require_mlflow
+
+        require_mlflow()  # fail before any work, not after a long run
+    resolved = resolved_dict(config)
+    return resolved, config_hash(resolved)
+
+
+def plan_experiment(
+    config: Config | str | Path | Mapping[str, Any], *, overrides: Iterable[str] = ()
+) -> str:
+    """Validate a config (with overrides) and describe the run without doing it.
+
+    Returns
+    -------
+    str
+        The config hash, the steps, and the resolved config as YAML.
+
+    Raises
+    ------
+    ConfigError
+        If the config is invalid.
+    """
+    config = load_config(config, overrides)
+    resolved, digest = _prepare(config)
+    steps = ["load corpus", *[f"topic model {name}" for name in config.topic_models]]
+    if config.classifier.enabled and config.classifier.evaluation.enabled:
+        steps.append("classifier evaluation")
+    if config.classifier.enabled and config.classifier.fit:
+        steps.append("classifier fit")
+    head = [f"# config valid: {config.name}, hash {digest}", "# steps: " + ", ".join(steps)]
+    body = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
+    return "\n".join(head) + "\n" + body
+
+
+def run_experiment(
+    config: Config | str | Path | Mapping[str, Any],
+    *,
+    overrides: Iterable[str] = (),
+    runs_dir: str | Path = DEFAULT_RUNS_DIR,
+) -> Run:
+    """Run one experiment from a config and store it as a run directory.
+
+    Parameters
+    ----------
+    config : Config, str, Path or mapping
+        A YAML config file, a mapping of the same shape, or a :class:`~topics.config.Config`.
+    overrides : iterable of str
+        ``"key.path=value"`` overrides (YAML values), applied before validation.
+    runs_dir : str or Path
+        Where the run directory is created.
+
+    Returns
+    -------
+    Run
+        The finished run (``run.path``, ``run.metrics``, ``run.summary()``).
+
+    Raises
+    ------
+    ConfigError
+        If the config is invalid (before any work).
+    TopicsError
+        From the steps (corpus, models); the run then stays as ``<dir>.partial`` marked failed.
+    """
+    config = load_config(config, overrides)
+    resolved, digest = _prepare(config)
+    run_dir = RunDirectory(runs_dir, config.name, digest)
+    info: dict[str, Any] = {
+        "name": config.name,
+        "config_hash": digest,
+        "started": run_dir.started.isoformat(timespec="seconds"),
+    }
+    timings: dict[str, Any] = {}
+    start = time.perf_counter()
+    with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed):
+        log.info("run %s -> %s", config.name, run_dir.final_path)
+        try:
+            metrics = _run_steps(config, resolved, run_dir, info, timings)
+            seconds = time.perf_counter() - start
+            timings.update(
+                {
+                    "total": round(seconds, 3),
+                    "started": info["started"],
+                    "finished": utc_now().isoformat(timespec="seconds"),
+                }
+            )
+            run_dir.write_json("timings.json", timings)
+            info.update(seconds=round(seconds, 1), finished=timings["finished"])
+            run_dir.write_text("summary.txt", _preview(run_dir, info, resolved, metrics))
+            path = run_dir.finish(info)
+        except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
+            run_dir.fail(info, exc)
+            log.error("run failed: %s (kept as %s)", exc, run_dir.path)
+            exc.add_note(f"partial run kept as {run_dir.path}")
+            raise
+    run = load_run(path)
+    if config.tracking == "mlflow":
+        from topics.experiments.tracking import log_run
+
+        log_run(run, tracking_uri=config.tracking_uri, runs_dir=Path(runs_dir))
+    return run
+
+
+def _preview(
+    run_dir: RunDirectory, info: dict[str, Any], resolved: dict[str, Any], metrics: dict[str, Any]
+) -> str:
+    stored = yaml.safe_load(dump_metrics(metrics))
+    preview = Run(run_dir.final_path, {**info, "status": "finished"}, resolved, stored)
+    return preview.summary() + "\n"
+
+
+def _run_steps(
+    config: Config,
+    resolved: dict[str, Any],
+    run_dir: RunDirectory,
+    info: dict[str, Any],
+    timings: dict[str, Any],
+) -> dict[str, Any]:
+    run_dir.write_text("config.yaml", config.given_text)
+    run_dir.write_yaml("config.resolved.yaml", resolved)
+    run_dir.write_json("environment.json", environment())
+    steps = ["load corpus", *[f"topic model {n}" for n in config.topic_models]]
+    if config.classifier.enabled and config.classifier.evaluation.enabled:
+        steps.append("classifier evaluation")
+    if config.classifier.enabled and config.classifier.fit:
+        steps.append("classifier fit")
+    count = len(steps)
+    label = iter(f"[{i}/{count}] {s}" for i, s in enumerate(steps, start=1))
+    metrics: dict[str, Any] = {}
+    with _step(next(label), timings):
+        corpus = load_configured_corpus(config)
+        record = corpus_record(config, corpus)
+        run_dir.write_json("corpus.json", record)
+        units = ", ".join(
+            f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article"
+        )
+        info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
+        if config.classifier.enabled and not any(corpus.labels):
+            raise ConfigError(
+                f"classifier.enabled = true, but corpus {corpus.name!r} has no labels; "
+                "set classifier.enabled: false or give corpus.label_column"
+            )
+        metrics["corpus.n_articles"] = record["n_articles"]
+        for unit, unit_record in record["units"].items():
+            metrics[f"corpus.n_{unit}s"] = unit_record["n"]
+    for name in config.topic_models:
+        with _step(next(label), timings):
+            metrics.update(run_topic_model(config, name, corpus, run_dir, timings))
+    if config.classifier.enabled and config.classifier.evaluation.enabled:
+        with _step(next(label), timings):
+            metrics.update(evaluate_classifier(config, corpus, run_dir))
+    if config.classifier.enabled and config.classifier.fit:
+        with _step(next(label), timings):
+            fit_classifier(config, corpus, run_dir, info["config_hash"])
+    run_dir.write_metrics(metrics)
+    return metrics

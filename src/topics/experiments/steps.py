@@ -1,0 +1,315 @@
+"""The steps of a run: load the corpus, fit each topic model, evaluate and fit the classifier.
+
+Each step reads the validated config, writes its tables, figures and models into the run directory
+and returns its metrics (quality only; timings go to ``timings.json``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from topics import registry
+from topics.classifier import ArticleClassifier, save_classifier
+from topics.classifier.evaluate import evaluate_classifiers
+from topics.corpus import load_corpus
+from topics.evaluation.plots import topic_model_figures
+from topics.experiments.config import Config
+from topics.experiments.resolve import (
+    analysis_defaults,
+    classifier_defaults,
+    estimator_kwargs,
+    topic_model_defaults,
+)
+from topics.experiments.store import RunDirectory
+from topics.topic_models import fit_topic_model
+
+__all__ = [
+    "corpus_record",
+    "evaluate_classifier",
+    "fit_classifier",
+    "load_configured_corpus",
+    "run_topic_model",
+    "split_timings",
+]
+
+log = logging.getLogger("topics.experiments")
+
+# metric names that measure time, not quality: they go to timings.json, never to metrics.json
+_TIMING_PATTERNS = ("*seconds*", "*_time", "*time_*", "*duration*")
+
+
+def load_configured_corpus(config: Config) -> Any:
+    c = config.corpus
+    corpus = load_corpus(
+        c.path,
+        format=c.format,
+        label_set=c.label_set,
+        labels_file=c.labels_file,
+        text_column=c.text_column,
+        label_column=c.label_column,
+        id_column=c.id_column,
+        label_separator=c.label_separator,
+        delimiter=c.delimiter,
+        quotechar=c.quotechar,
+        header=c.header,
+        encoding=c.encoding,
+        name=c.name,
+    )
+    if c.limit is not None and c.limit < len(corpus):
+        # evenly spaced, so a small trial still sees every label of a corpus sorted by label
+        picks = np.unique(np.linspace(0, len(corpus) - 1, c.limit).round().astype(int))
+        corpus = corpus.subset(picks.tolist())
+    return corpus
+
+
+def _units_fingerprint(units: Sequence[Any]) -> str:
+    digest = hashlib.sha256()
+    for unit in units:
+        digest.update(f"{unit.id}\0{unit.text}\0{'|'.join(unit.labels)}\n".encode())
+    return digest.hexdigest()
+
+
+def corpus_record(config: Config, corpus: Any) -> dict[str, Any]:
+    units = sorted({config.topic_model_unit(name) for name in config.topic_models})
+    record: dict[str, Any] = {
+        "name": corpus.name,
+        "path": str(Path(config.corpus.path).resolve()) if config.corpus.path else None,
+        "n_articles": len(corpus),
+        "fingerprint": corpus.fingerprint,
+        "units": {},
+        "summary": corpus.summary().to_dict(),
+    }
+    for unit in units:
+        modelled = corpus.units(unit)
+        record["units"][unit] = {"n": len(modelled), "fingerprint": _units_fingerprint(modelled)}
+    return record
+
+
+def _is_timing(key: str) -> bool:
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in _TIMING_PATTERNS)
+
+
+def split_timings(metrics: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    quality = {k: v for k, v in metrics.items() if not _is_timing(k)}
+    timing = {k: v for k, v in metrics.items() if _is_timing(k)}
+    return quality, timing
+
+
+def _numeric(metrics: Mapping[str, Any]) -> dict[str, float]:
+    out = {}
+    for key, value in metrics.items():
+        if isinstance(value, (bool, int, float, np.integer, np.floating)):
+            out[key] = (
+                float(value) if not isinstance(value, (bool, int, np.integer)) else int(value)
+            )
+    return out
+
+
+def _aggregate(per_seed: list[dict[str, float]]) -> dict[str, float]:
+    """One seed: as is. Several: the mean under the metric's own key (so runs with one and with
+    several seeds compare), the sample standard deviation as ``<key>_sd``."""
+    if len(per_seed) == 1:
+        return dict(per_seed[0])
+    out: dict[str, float] = {}
+    for key in sorted(set().union(*per_seed)):
+        values = np.array([m.get(key, np.nan) for m in per_seed], dtype=float)
+        values = values[~np.isnan(values)]
+        out[key] = float(values.mean()) if len(values) else math.nan
+        out[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+    out["n_seeds"] = len(per_seed)
+    return out
+
+
+def _with_seed(
+    params: dict[str, Any], defaults: Mapping[str, Any] | None, seed: int
+) -> dict[str, Any]:
+    """Feed the run's seed to an estimator's ``random_state`` unless the config sets it."""
+    out = dict(params)
+    for key in ("random_state", "seed"):
+        if defaults and key in defaults and key not in out:
+            out[key] = seed
+    return out
+
+
+# -- topic models ---------------------------------------------------------------------------------
+
+
+def _topic_settings(config: Config, name: str) -> dict[str, Any]:
+    family = config.topic_model_family(name)
+    defaults = topic_model_defaults(family)
+    given = config.topic_models[name].settings()
+    if registry.get(family).reads_tokens:
+        analysis = estimator_kwargs(config.analysis.settings(), analysis_defaults())
+        given = {**analysis, **given}
+    return estimator_kwargs(given, defaults)
+
+
+def _topics_table(result: Any) -> Any:
+    import pandas as pd
+
+    sizes = result.sizes
+    total = max(len(result.assignments), 1)
+    rows = []
+    for topic_id in sorted(set(sizes) | set(result.topics)):
+        words = result.topics.get(topic_id, [])
+        rows.append(
+            {
+                "topic": topic_id,
+                "size": sizes.get(topic_id, 0),
+                "share": round(sizes.get(topic_id, 0) / total, 4),
+                "words": " ".join(w for w, _ in words[:10]),
+                "weights": " ".join(f"{float(w):.4f}" for _, w in words[:10]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _documents_table(result: Any) -> Any:
+    import pandas as pd
+
+    docs = result.documents
+    frame = pd.DataFrame(
+        {
+            "unit_id": [d.id for d in docs],
+            "article_id": [d.article_id for d in docs],
+            "index": [d.index for d in docs],
+            "labels": ["|".join(d.labels) for d in docs],
+            "topic": np.asarray(result.assignments, dtype=int),
+        }
+    )
+    distributions = getattr(result, "distributions", None)
+    if distributions is not None and len(distributions) == len(docs):
+        matrix = np.asarray(distributions, dtype=float)
+        frame["topic_probability"] = np.round(matrix.max(axis=1), 6) if matrix.size else np.nan
+    return frame
+
+
+def _topic_figures(result: Any, name: str, figures: Path) -> list[Path]:
+    """The standard figures of one topic model, in ``figures/topics_<name>/``."""
+    return topic_model_figures(result, figures / f"topics_{name}")
+
+
+def run_topic_model(
+    config: Config, name: str, corpus: Any, run: RunDirectory, timings: dict[str, Any]
+) -> dict[str, float]:
+    family, unit = config.topic_model_family(name), config.topic_model_unit(name)
+    settings = _topic_settings(config, name)
+    per_seed, results = [], []
+    for seed in config.topic_model_seeds():
+        log.info("  %s (%s, %s units, seed %d)", name, family, unit, seed)
+        result = fit_topic_model(corpus, model=family, unit=unit, seed=seed, **settings)
+        quality, timing = split_timings(_numeric(result.metrics))
+        quality.setdefault("n_topics", result.n_topics)
+        quality.setdefault("outlier_share", result.outlier_share)
+        per_seed.append(quality)
+        timings.setdefault("topic_models", {}).setdefault(name, []).append(timing)
+        results.append(result)
+    main = results[0]
+    outputs = config.outputs
+    run.write_text(f"tables/topics_{name}.csv", _topics_table(main).to_csv(index=False))
+    try:
+        table = main.topic_label_table()
+        run.write_text(f"tables/topic_labels_{name}.csv", table.to_csv())
+    except Exception as exc:  # a corpus without labels has no topic x label table
+        log.info("  no topic x label table for %s (%s)", name, exc)
+    if outputs.documents:
+        run.write_text(f"documents/topics_{name}.csv", _documents_table(main).to_csv(index=False))
+    if outputs.figures:
+        _topic_figures(main, name, run.path / "figures")
+    if outputs.save_models:
+        main.save(run.file(f"models/topics_{name}/.keep").parent)
+    return {f"topics.{name}.{key}": value for key, value in _aggregate(per_seed).items()}
+
+
+# -- classifier ----------------------------------------------------------------------------------
+
+
+def _classifier_labels(corpus: Any) -> list[Any]:
+    if getattr(corpus, "is_single_label", False):
+        return list(corpus.primary_labels)
+    return [list(labels) for labels in corpus.labels]
+
+
+def _make_classifier(config: Config, corpus: Any) -> Any:
+    defaults = classifier_defaults()
+    params = _with_seed(config.classifier.params(), defaults, config.seed)
+    if defaults and "labels" in defaults and params.get("labels") is None:
+        params["labels"] = list(corpus.label_set)  # all labels, even one a small sample lacks
+    return ArticleClassifier(**estimator_kwargs(params, defaults))
+
+
+def _metric_name(name: str) -> str:
+    """``"TF-IDF+LinearSVC"`` -> ``"tfidf_linear_svc"``: metric keys that MLflow accepts too."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.replace("-", ""))
+    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+
+
+def _classifier_metrics(report_metrics: Mapping[str, Any]) -> dict[str, float]:
+    """``"<estimator>/<metric>_mean"`` -> ``"classifier.<estimator>.<metric>_mean"``."""
+    out = {}
+    for key, value in _numeric(report_metrics).items():
+        parts = key.split("/")
+        head, rest = _metric_name(parts[0]), ".".join(parts[1:]) or "value"
+        out[f"classifier.{head}.{rest}"] = value
+    return out
+
+
+def evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict[str, float]:
+    evaluation = config.classifier.evaluation
+    report = evaluate_classifiers(
+        corpus,
+        {"ArticleClassifier": _make_classifier(config, corpus)},
+        unit=evaluation.unit if isinstance(evaluation.unit, str) else tuple(evaluation.unit),
+        n_splits=evaluation.n_splits,
+        seeds=tuple(evaluation.seeds),
+        peers=evaluation.peers,
+    )
+    quality, _ = split_timings(report.metrics)
+    run.write_text("tables/classifier_cv.md", report.to_markdown())
+    run.write_text("tables/classifier_cv.csv", report.table.to_csv())
+    run.write_text("tables/classifier_per_label.csv", report.per_label.to_csv(index=False))
+    run.write_text("tables/classifier_confusion.csv", report.confusion.to_csv(index=False))
+    run.write_text("tables/classifier_runs.csv", report.runs.to_csv(index=False))
+    if config.outputs.figures:
+        report.figures(run.file("figures/.keep").parent)
+    return _classifier_metrics(quality)
+
+
+def fit_classifier(config: Config, corpus: Any, run: RunDirectory, digest: str) -> None:
+    import pandas as pd
+
+    clf = _make_classifier(config, corpus)
+    texts = list(corpus.texts)
+    clf.fit(texts, _classifier_labels(corpus))
+    if config.outputs.documents:
+        predictions = clf.predict(texts)
+        scores = np.asarray(clf.predict_proba(texts), dtype=float)
+        frame = pd.DataFrame({"article_id": list(corpus.ids)})
+        frame["labels"] = ["|".join(labels) for labels in corpus.labels]
+        frame["predicted"] = [p if isinstance(p, str) else "|".join(p) for p in predictions]
+        for j, label in enumerate(clf.classes_):
+            frame[f"score_{label}"] = np.round(scores[:, j], 6)
+        # in-sample: the fitted model's view of its own training data (CV numbers are in metrics)
+        run.write_text("documents/classifier_predictions.csv", frame.to_csv(index=False))
+    if config.outputs.save_models:
+        card = {
+            "training_corpus": {
+                "name": corpus.name,
+                "fingerprint": corpus.fingerprint,
+                "n": len(corpus),
+            },
+            "experiment": {"name": config.name, "config_hash": digest},
+        }
+        save_classifier(clf, run.file("models/classifier.safetensors"), card=card)
+
+
+# -- the run ---------------------------------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""Sweeps: every point of a grid of config values run as its own run, in parallel with joblib."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from topics.experiments.loading import load_grid, validate_config
+from topics.experiments.overrides import apply_overrides
+from topics.experiments.runner import run_experiment
+from topics.experiments.store import DEFAULT_RUNS_DIR, utc_now, write_json
+
+__all__ = ["SweepResult", "run_sweep"]
+
+log = logging.getLogger("topics.experiments")
+
+
+@dataclass
+class SweepResult:
+    """The outcome of :func:`run_sweep`.
+
+    Attributes
+    ----------
+    points : list of dict
+        Per grid point: ``index``, ``overrides``, ``status`` (finished | failed), ``run`` (path or
+        None), ``error`` (message or None).
+    summary_path : Path
+        The sweep summary (JSON; a CSV next to it).
+    """
+
+    points: list[dict[str, Any]]
+    summary_path: Path
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        """The points that failed."""
+        return [p for p in self.points if p["status"] != "finished"]
+
+    @property
+    def runs(self) -> list[Path]:
+        """The finished run directories."""
+        return [Path(p["run"]) for p in self.points if p["status"] == "finished"]
+
+    def report(self) -> str:
+        """A text table of the points."""
+        lines = [
+            f"sweep: {len(self.points) - len(self.failed)} of {len(self.points)} points finished;"
+            f" summary {self.summary_path}"
+        ]
+        for p in self.points:
+            where = p["run"] if p["status"] == "finished" else p["error"]
+            lines.append(f"  [{p['index']}] {p['status']:<8} {' '.join(p['overrides'])}  {where}")
+        return "\n".join(lines)
+
+
+def _grid_points(grid: Mapping[str, list[Any]]) -> list[list[str]]:
+    keys = list(grid)
+    points = []
+    for values in itertools.product(*(grid[k] for k in keys)):
+        points.append(
+            [
+                f"{k}={yaml.safe_dump(v, default_flow_style=True, width=10_000).strip().removesuffix('...').strip()}"
+                for k, v in zip(keys, values, strict=True)
+            ]
+        )
+    return points
+
+
+def _sweep_point(
+    base: dict[str, Any], overrides: list[str], source: str, runs_dir: str, index: int
+) -> dict[str, Any]:
+    """One grid point (in a worker process): never raises, returns its status."""
+    point: dict[str, Any] = {"index": index, "overrides": overrides, "run": None, "error": None}
+    try:
+        config = validate_config(
+            apply_overrides(base, overrides), source=source, overrides=overrides
+        )
+        config._given_text = yaml.safe_dump(apply_overrides(base, overrides), sort_keys=False)
+        run = run_experiment(config, runs_dir=runs_dir)
+        point.update(status="finished", run=str(run.path))
+    except Exception as exc:  # recorded, so that the other points carry on
+        notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("partial run kept as")]
+        point.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        if notes:
+            point["partial"] = notes[-1].removeprefix("partial run kept as ")
+    return point
+
+
+def run_sweep(
+    grid_file: str | Path,
+    *,
+    n_jobs: int | None = None,
+    runs_dir: str | Path = DEFAULT_RUNS_DIR,
+) -> SweepResult:
+    """Run every point of a grid, each as its own run, in parallel with joblib.
+
+    Parameters
+    ----------
+    grid_file : str or Path
+        A base config plus ``grid: {key.path: [values, ...]}``; the points are the product.
+    n_jobs : int, optional
+        Parallel points; default the base config's ``n_jobs``.
+    runs_dir : str or Path
+        Where the runs and the sweep summary (``<timestamp>_<name>.sweep.json``) go.
+
+    Returns
+    -------
+    SweepResult
+        A failing point is recorded as failed (with its error); the others still run.
+
+    Raises
+    ------
+    ConfigError
+        If the grid file itself is malformed.
+    """
+    from joblib import Parallel, delayed
+
+    base, grid = load_grid(grid_file)
+    points = _grid_points(grid)
+    name = str(base.get("name", "sweep"))
+    if n_jobs is None:
+        jobs = base.get("n_jobs", 1)
+        n_jobs = jobs if isinstance(jobs, int) and jobs >= 1 else 1
+    log.info("sweep %s: %d points, %d in parallel", name, len(points), n_jobs)
+    Path(runs_dir).mkdir(parents=True, exist_ok=True)
+    started = utc_now()
+    parallel = Parallel(
+        n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
+    )
+    results = []
+    # log each point as it finishes: a sweep can take a while
+    for done, point in enumerate(
+        parallel(
+            delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
+            for index, overrides in enumerate(points)
+        ),
+        start=1,
+    ):
+        results.append(point)
+        where = point["run"] or point["error"]
+        log.info(
+            "[%d/%d] point %d %s: %s", done, len(points), point["index"], point["status"], where
+        )
+    results.sort(key=lambda point: point["index"])
+    summary_path = Path(runs_dir) / f"{started.strftime('%Y%m%dT%H%M%SZ')}_{name}.sweep.json"
+    write_json(summary_path, {"grid_file": str(grid_file), "grid": grid, "points": results})
+    import pandas as pd
+
+    pd.DataFrame([{**p, "overrides": " ".join(p["overrides"])} for p in results]).to_csv(
+        summary_path.with_suffix(".csv"), index=False
+    )
+    return SweepResult(results, summary_path)

@@ -1,0 +1,393 @@
+"""German tokens: the view of a text that bag-of-words models read.
+
+``analyse(text)`` turns (clean) German text into a list of tokens: lemmas (simplemma), compound
+parts (split-words, the CharSplit algorithm), German stop words removed, umlauts and ß kept,
+names of people and places joined into one token.
+
+Case policy
+-----------
+By default every token is **lower-cased** (``lowercase=True``), *after* lemmatisation. German
+capitalises nouns and every sentence start, so without lower-casing "Zusammenarbeit" (a compound
+part, title-cased by the splitter), "Die" at a sentence start and "die" inside a sentence would be
+different topic words. Lemmatisation reads the original case first, because simplemma uses it to
+tell nouns from verbs ("Essen" vs "essen"). Lemmas, not stems, so topic words stay readable real
+words ("vertrag", not the stem "vertrag"/"verträg"). With ``lowercase=False`` tokens keep the
+case of their lemma (nouns capitalised: "Vertrag"); joined names keep their spelling.
+
+Lemmas
+------
+simplemma's dictionary lemma; for words it does not know (mostly compounds and derived
+adjectives) the head of a compound is lemmatised ("Verteidigungsbeamte" -> "Verteidigungsbeamter")
+or, failing a split, simplemma's greedy mode ("laotischen" -> "laotisch"). Its pre-1996 spellings
+are undone when the text writes "ss" ("Prozesse" -> "prozess", not "prozeß").
+
+Name policy
+-----------
+With ``join_names=True`` (default) a run of at least two adjacent capitalised words with no
+punctuation between them is joined into one token ("Phan Van Giang" -> ``phan_van_giang``) when
+every word of the run looks like a name piece and at least one of them is clearly not German:
+
+* *strong* piece: unknown to simplemma's German dictionary, not changed by lemmatisation, not a
+  compound split-words can split, not a stop word, at most 12 letters (long unknown capitalised
+  words are German compounds, not names);
+* *weak* piece: a known word of at most 4 letters that is not a stop word or one of a few nouns
+  that stand before names ("Dorf", "Amt"). Vietnamese syllables such as "Van", "Le", "Ho", "Nam",
+  "Long" are in the German dictionary (as names or loan words), so "known" alone cannot separate
+  them; short length can. A weak piece at a sentence start is not taken: in "Laut Phan Van Giang"
+  "Laut" stays a German word and the name is ``phan_van_giang``.
+
+Runs of known words only ("Angela Merkel") are not joined; each word stays one readable token.
+Acronyms (USA, ASEAN) are never name pieces. Hyphenated words stay whole ("Ho-Chi-Minh-Stadt" ->
+``ho-chi-minh-stadt``) and are split at the last hyphen into modifier and head (``ho-chi-minh``,
+``stadt``).
+
+Compounds
+---------
+Capitalised words of at least 8 letters are split with split-words (CharSplit) when the best
+split scores at least ``COMPOUND_THRESHOLD`` (0.5; at the default 0 CharSplit splits "Regierung"
+into "Regie" + "Rung") and both parts, after lemmatisation, are German dictionary words.
+Lemmatising the parts strips the Fugen-s ("Verteidigungs" -> "Verteidigung"), restores a lost -e
+("Hilfs" -> "Hilfe") and truncated modifiers ("Grenz" -> "Grenze" by simplemma's lemma lookup).
+Parts of at least 10 letters are split again ("Katastrophenhilfe"); shorter ones are mostly
+lexicalised ("Plattform" is not "Platt" + "Form"). Not split: particle derivations
+("Zusammenarbeit": "zusammen" is a stop word) and place names ending in -burg/-berg/-reich
+("Salzburg"). With ``keep_compounds=True`` the compound lemma and its parts are both emitted, so
+"Verteidigungszusammenarbeit" and "Zusammenarbeit" meet.
+
+Caching
+-------
+Work is cached per word type (a corpus has far fewer types than tokens) and per text and
+settings, so a corpus is analysed once per settings within a process. Caches live in the module,
+not in :class:`GermanAnalyzer` objects, which only hold their settings and pickle small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from annotated_types import Ge
+
+from topics.schema import schema_of
+from topics.text import lexicon
+
+__all__ = ["ANALYSIS_SCHEMA", "AnalysisSettings", "GermanAnalyzer", "analyse", "clear_caches"]
+
+_MAX_NAME_PIECE = 12
+_MAX_WEAK_PIECE = 4
+# Short German nouns that stand before names ("Dorf Lo Lo Chai", "Land Laos"): never name pieces.
+_NAME_TITLES = frozenset({"dorf", "amt", "land", "see", "berg", "tal", "gott", "kap"})
+_TEXT_CACHE_SIZE = 20_000
+
+# URLs and e-mail addresses carry no topic words; remove them before tokenising.
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# A word: letters/digits joined by inner hyphens, optional trailing hyphen for truncated
+# coordinations ("Austausch-, Kooperations- und Öffentlichkeitsarbeit"). Any other non-space
+# character, and a line break, is a separator: names never join across them.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
+_SENTENCE_END = frozenset('.!?:;\n"»«“”„')
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+class GermanAnalyzer:
+    """Callable German analyzer: text -> list of tokens.
+
+    Usable as ``CountVectorizer(analyzer=GermanAnalyzer())``. Picklable: it holds only its
+    settings; the caches are shared per settings in the process. Its parameters are the analysis
+    settings everywhere (the ``analysis`` config section, the topic models, :func:`analyse`).
+
+    Parameters
+    ----------
+    lowercase : bool, default True
+        Lower-case every token after lemmatisation (see the module docstring).
+    lemmatise : bool, default True
+        Replace words by their simplemma lemma ("Verträge" -> "vertrag").
+    split_compounds : bool, default True
+        Add the parts of German compounds ("verteidigung", "zusammenarbeit"). Parts are always
+        lemmatised: that is how the Fugen-s goes ("Verteidigungs" -> "verteidigung").
+    keep_compounds : bool, default True
+        Keep the compound itself next to its parts.
+    min_token_length : int, default 2
+        Drop tokens shorter than this (>= 1).
+    keep_numbers : bool, default False
+        Keep tokens made only of digits.
+    extra_stop_words : sequence of str, default ()
+        Words to drop in addition to the built-in lists (compared in lower case, with both the
+        surface form and the lemma).
+    join_names : bool, default True
+        Join names such as "Phan Van Giang" into one token ``phan_van_giang`` (see the module
+        docstring for the rule).
+
+    Raises
+    ------
+    topics.errors.ConfigError
+        A setting has a wrong type or value; the message names it.
+    """
+
+    def __init__(
+        self,
+        lowercase: bool = True,
+        lemmatise: bool = True,
+        split_compounds: bool = True,
+        keep_compounds: bool = True,
+        min_token_length: Annotated[int, Ge(1)] = 2,
+        keep_numbers: bool = False,
+        extra_stop_words: Sequence[str] = (),
+        join_names: bool = True,
+    ) -> None:
+        # Plain attributes of simple types (bool, int, tuple of str): pickle, joblib and skops
+        # store them as they are; the caches stay in the module.
+        given = {name: value for name, value in locals().items() if name in ANALYSIS_SCHEMA}
+        for name, value in _resolve(given).items():
+            setattr(self, name, value)
+
+    def _key(self) -> AnalysisSettings:
+        return AnalysisSettings(*(getattr(self, name) for name in AnalysisSettings._fields))
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The resolved settings as a plain dict (``extra_stop_words`` sorted, lower case)."""
+        return self._key()._asdict()
+
+    def __call__(self, text: str) -> list[str]:
+        if not isinstance(text, str):
+            raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
+        return list(_engine(self._key()).text(text))
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.settings.items() if v != _DEFAULTS[k]}
+        return "GermanAnalyzer(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GermanAnalyzer) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+#: The analysis settings: GermanAnalyzer's parameters, types and help (the one place they are listed).
+ANALYSIS_SCHEMA = schema_of(GermanAnalyzer, "the German analysis")
+#: One analysis configuration, hashable: the key of the per-settings caches.
+AnalysisSettings = namedtuple("AnalysisSettings", ANALYSIS_SCHEMA.names)  # type: ignore[misc]
+_DEFAULTS = ANALYSIS_SCHEMA.defaults()
+
+
+def _resolve(settings: dict[str, Any]) -> dict[str, Any]:
+    """Checked settings; ``extra_stop_words`` as a sorted tuple of lower-case words."""
+    if any(value != _DEFAULTS[name] for name, value in settings.items() if name in _DEFAULTS):
+        ANALYSIS_SCHEMA.validate(settings)  # pydantic is only paid for non-default settings
+    elif set(settings) - set(_DEFAULTS):
+        ANALYSIS_SCHEMA.validate(settings)  # unknown names
+    merged = {**_DEFAULTS, **settings}
+    extra = merged["extra_stop_words"] or ()
+    merged["extra_stop_words"] = tuple(sorted({w.strip().lower() for w in extra if w.strip()}))
+    return merged
+
+
+# --------------------------------------------------------------------------------------------
+# the engine: per-settings type and text caches
+
+
+class _Engine:
+    """Analysis for one settings tuple, with its word-type and text caches."""
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.s = settings
+        self.stops = lexicon.stop_words() | frozenset(settings.extra_stop_words)
+        self.types: dict[str, tuple[str, ...]] = {}
+        self.name_kind: dict[str, int] = {}
+        self.texts: dict[str, tuple[str, ...]] = {}
+
+    # -- one word type -> output tokens
+
+    def word(self, token: str) -> tuple[str, ...]:
+        out = self.types.get(token)
+        if out is None:
+            out = self.types[token] = self._finish(self._expand(token))
+        return out
+
+    def _expand(self, token: str) -> list[str]:
+        """Lemma and compound parts of one surface token (before stop words and case)."""
+        token = token.rstrip("-")
+        if not token:
+            return []
+        if not any(ch.isalpha() for ch in token):  # "2025", "1995-2025", "²"
+            return [token] if self.s.keep_numbers else []
+        if "-" in token:
+            return self._hyphenated(token)
+        if token.lower() in self.stops:
+            return []
+        noun_like = token[0].isupper() and not token.isupper()  # not acronyms (ASEAN)
+        lemma = token
+        if self.s.lemmatise:
+            lemma = lexicon.compound_lemma(token) if noun_like else lexicon.lemma(token)
+        parts: tuple[str, ...] = ()
+        if self.s.split_compounds and noun_like:
+            # Known words are split after their lemma: one split per lemma, not per inflected
+            # form (a third fewer splits on 10kGNAD); unknown ones as written (see compound_lemma).
+            parts = lexicon.split_compound(
+                lemma if self.s.lemmatise and lexicon.is_known(token) else token
+            )
+        if not parts:
+            return [lemma]
+        return [lemma, *parts] if self.s.keep_compounds else list(parts)
+
+    def _hyphenated(self, token: str) -> list[str]:
+        # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
+        modifier, head = token.rsplit("-", 1)
+        head_lemma = lexicon.lemma(head) if self.s.lemmatise and head[0].isalpha() else head
+        whole = f"{modifier}-{head_lemma}"
+        mod_out = self._expand(modifier) if "-" not in modifier else [modifier]
+        parts = mod_out + self._expand(head)
+        return [whole, *parts] if self.s.keep_compounds else parts
+
+    def _finish(self, tokens: list[str]) -> tuple[str, ...]:
+        """Drop stop words and short tokens, apply the case policy, de-duplicate."""
+        out: list[str] = []
+        for tok in tokens:
+            low = tok.lower()
+            if low in self.stops or len(tok) < self.s.min_token_length:
+                continue
+            tok = low if self.s.lowercase else tok
+            if tok not in out:
+                out.append(tok)
+        return tuple(out)
+
+    # -- names
+
+    def kind(self, token: str) -> int:
+        """2 = strong name piece, 1 = weak name piece, 0 = not a name piece (cached)."""
+        k = self.name_kind.get(token)
+        if k is None:
+            k = self.name_kind[token] = _name_kind(token, self.stops)
+        return k
+
+    # -- a whole text
+
+    def text(self, text: str) -> tuple[str, ...]:
+        out = self.texts.get(text)
+        if out is None:
+            out = self._analyse(text)
+            if len(self.texts) >= _TEXT_CACHE_SIZE:
+                del self.texts[next(iter(self.texts))]  # drop the oldest entry
+            self.texts[text] = out
+        return out
+
+    def _analyse(self, text: str) -> tuple[str, ...]:
+        if "@" in text or "://" in text or "www." in text:
+            text = _URL_RE.sub(" ", text)
+        raw = _TOKEN_RE.findall(text)
+        if not self.s.join_names:
+            word = self.word
+            return tuple(t for tok in raw if tok[0].isalnum() for t in word(tok))
+        return tuple(self._with_names(raw))
+
+    def _with_names(self, raw: list[str]) -> list[str]:
+        out: list[str] = []
+        run: list[str] = []
+        run_start = True  # does the current run begin a sentence?
+        at_start = True
+        kinds, words = self.name_kind, self.types  # the hot loop: plain dict lookups
+        for tok in raw:
+            if not tok[0].isalnum():
+                if run:
+                    self._flush(run, run_start, out)
+                at_start = tok in _SENTENCE_END
+                continue
+            kind = kinds.get(tok)
+            if kind is None:
+                kind = self.kind(tok)
+            if kind:
+                if not run:
+                    run_start = at_start
+                run.append(tok)
+            else:
+                if run:
+                    self._flush(run, run_start, out)
+                analysed = words.get(tok)
+                out.extend(self.word(tok) if analysed is None else analysed)
+            at_start = False
+        self._flush(run, run_start, out)
+        return out
+
+    def _flush(self, run: list[str], sentence_start: bool, out: list[str]) -> None:
+        if not run:
+            return
+        if sentence_start and self.name_kind[run[0]] == 1:
+            out.extend(self.word(run.pop(0)))  # "Laut Phan Van Giang": "Laut" is German
+        if len(run) >= 2 and any(self.name_kind[t] == 2 for t in run):
+            name = "_".join(run)
+            if name.lower() not in self.stops:  # extra_stop_words may name a person
+                out.append(name.lower() if self.s.lowercase else name)
+        else:
+            for tok in run:
+                out.extend(self.word(tok))
+        run.clear()
+
+
+def _name_kind(token: str, stops: frozenset[str]) -> int:
+    if not token[0].isupper() or (len(token) > 1 and token.isupper()):
+        return 0  # lower-case words and acronyms (USA, EU, ASEAN) are not name pieces
+    low = token.lower()
+    if not token.isalpha() or low in stops or low in _NAME_TITLES or len(token) > _MAX_NAME_PIECE:
+        return 0
+    if lexicon.is_known(token) or lexicon.is_known(token.lower()):
+        return 1 if len(token) <= _MAX_WEAK_PIECE else 0
+    if lexicon.lemma(token) != token or lexicon.split_compound(token):
+        return 0  # an inflected or compound German word ("Kriegsdrama"), not a name
+    return 2
+
+
+_ENGINES: dict[AnalysisSettings, _Engine] = {}
+
+
+def _engine(settings: AnalysisSettings) -> _Engine:
+    engine = _ENGINES.get(settings)
+    if engine is None:
+        engine = _ENGINES[settings] = _Engine(settings)
+    return engine
+
+
+def clear_caches() -> None:
+    """Forget every cached analysis (texts, word types, lemmas, compound splits).
+
+    The word tables stay loaded. Used by benchmarks to measure a cold run.
+    """
+    _ENGINES.clear()
+    lexicon.clear_caches()
+
+
+_ANALYZERS: dict[AnalysisSettings, GermanAnalyzer] = {}
+_DEFAULT_KEY = AnalysisSettings(**_resolve({}))
+
+
+def analyse(text: str, **settings: Any) -> list[str]:
+    """Analyse German text into tokens: lemmas + compound parts, stop words out.
+
+    Parameters
+    ----------
+    text : str
+        Clean text (see :func:`topics.text.cleaning.clean_text`); raw text works too.
+    **settings
+        The :class:`GermanAnalyzer` settings.
+
+    Returns
+    -------
+    list of str
+        Tokens in text order.
+
+    Examples
+    --------
+    >>> analyse("Die Verteidigungszusammenarbeit mit Phan Van Giang")
+    ['verteidigungszusammenarbeit', 'verteidigung', 'zusammenarbeit', 'phan_van_giang']
+    """
+    key = AnalysisSettings(**_resolve(settings)) if settings else _DEFAULT_KEY
+    analyzer = _ANALYZERS.get(key)
+    if analyzer is None:
+        analyzer = _ANALYZERS[key] = GermanAnalyzer(**key._asdict())
+    return analyzer(text)

@@ -1,0 +1,257 @@
+"""The German word data the analyser reads: stop words, lemmas, compound splits.
+
+Process-wide and independent of the analysis settings, so it is cached per word: simplemma's
+dictionary for lemmas and known words, split-words' CharSplit n-gram table for compounds, spaCy's
+German stop-word list (``data/stopwords_de.txt``, MIT) plus a news domain list. The rules are
+described in :mod:`topics.text.german`. Tables load lazily, on the first word that needs them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+__all__ = [
+    "COMPOUND_THRESHOLD",
+    "clear_caches",
+    "compound_lemma",
+    "is_known",
+    "lemma",
+    "split_compound",
+    "stop_words",
+]
+
+#: Minimum CharSplit score for a split (see notes/dependencies.md: 0 false splits on the sample).
+COMPOUND_THRESHOLD = 0.5
+# Shorter words are rarely compounds the splitter gets right (its parts need >= 3 letters each).
+_MIN_SPLIT_LEN = 8
+_MIN_PART_LEN = 3
+_MIN_RECURSE_LEN = 10
+# Heads that almost only occur in place names (Salzburg, Frankreich, Vorarlberg); such words are
+# not split. "-land" is split (Nachbarland, Partnerland), so "Deutschland" gives "deutsch" + "land".
+_TOPONYM_HEADS = frozenset({"burg", "burger", "reich", "berg"})
+_UMLAUT_FOLD = str.maketrans("äöü", "aou")
+_LANG = "de"
+
+# --------------------------------------------------------------------------------------------
+# data: stop words, lemmas, compounds (process-wide, settings-independent caches)
+
+
+def _read_word_list(name: str) -> frozenset[str]:
+    text = resources.files("topics").joinpath("data", name).read_text(encoding="utf-8")
+    words = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Return the built-in German stop words (lower case).
+
+    Returns
+    -------
+    frozenset of str
+        spaCy's German list (``data/stopwords_de.txt``, MIT) plus the news domain list
+        (``data/stopwords_domain_de.txt``).
+    """
+    return _read_word_list("stopwords_de.txt") | _read_word_list("stopwords_domain_de.txt")
+
+
+@lru_cache(maxsize=1)
+def _base_stops() -> frozenset[str]:
+    return _read_word_list("stopwords_de.txt")
+
+
+def _modern_spelling(word: str, lemma: str) -> str:
+    # simplemma's dictionary holds pre-1996 spellings: "Prozesse" -> "Prozeß". Keep the "ss"
+    # the text uses, so "Prozess" and "Prozesse" meet.
+    if "ß" in lemma and "ß" not in word and "ss" in word.lower():
+        return lemma.replace("ß", "ss")
+    return lemma
+
+
+@lru_cache(maxsize=1 << 18)
+def _plain_lemma(word: str) -> str:
+    import simplemma  # imported lazily: `import topics` must stay fast
+
+    return _modern_spelling(word, simplemma.lemmatize(word, lang=_LANG))
+
+
+@lru_cache(maxsize=1 << 18)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    lemma = _plain_lemma(word)
+    if lemma == word and not _known(word):
+        # Unknown words are mostly compounds and derived adjectives the dictionary lacks
+        # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
+        # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:
+        # on known ones greedy mode can over-reduce.
+        lemma = _modern_spelling(word, simplemma.lemmatize(word, lang=_LANG, greedy=True))
+    return lemma
+
+
+@lru_cache(maxsize=1 << 18)
+def _known(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang=_LANG)
+
+
+@lru_cache(maxsize=1)
+def _ngram_probs() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    # split-words reads a 40 MB JSON on first use (~2-3 s): do it once per process, lazily.
+    from split_words.splitter import get_ngram_probs
+
+    probs = get_ngram_probs()
+    return probs["prefix"], probs["infix"], probs["suffix"]
+
+
+_FUGEN_ENDINGS = ("ts", "gs", "ks", "hls", "ns")
+_ONES = itertools.repeat(1)  # default of infix.get: n-grams never seen inside words favour a split
+
+
+def _best_split(word: str) -> tuple[float, str, str]:
+    """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
+
+    Same result as split-words 0.1.3 (a test checks it), 2-3 times faster: the library looks
+    up the same n-grams many times per split position and title-cases every candidate; here each
+    distinct n-gram is looked up once and only the winner is title-cased.
+    """
+    prefix, infix, suffix = _ngram_probs()
+    word = word.lower()
+    best_score, best_n = None, 0
+    for n in range(3, len(word) - 2):
+        pre, rest = word[:n], word[n:]
+        if pre.endswith(_FUGEN_ENDINGS) and n - 1 > 2:
+            pre = word[: n - 1]  # the Fugen-s belongs to neither part
+        start = rest[:-1] if rest.endswith(_FUGEN_ENDINGS) and len(rest) - 1 > 2 else rest
+        inner = min(map(infix.get, [rest[:k] for k in range(3, len(rest) + 1)], _ONES))
+        score = prefix.get(start, -1) - inner + suffix.get(pre, -1)
+        # ">=": on equal scores the library's sort puts the longer modifier first
+        if best_score is None or score >= best_score:
+            best_score, best_n = score, n
+    if best_score is None:
+        return (0.0, word.title(), word.title())
+    return (best_score, word[:best_n].title(), word[best_n:].title())
+
+
+def _part_lemma(part: str) -> str | None:
+    """Lemma of a compound part, Fugen removed; None when no form of it is a German word.
+
+    Modifiers carry a Fugen-s or -es ("Verteidigungs", "Tages") or lose an -e ("Hilfs" ->
+    "Hilfe"); heads carry inflection ("Übergänge"). The non-greedy lemma is used: simplemma's
+    greedy mode turns short parts into odd words ("Gesamt" -> "samen").
+    """
+    candidates = [part]
+    if part.endswith("s"):
+        candidates += [part[:-1] + "e", part[:-1]]  # "Hilfs" -> "Hilfe" before "Hilf"
+    if part.endswith("es"):
+        candidates.append(part[:-2])
+    for candidate in candidates:
+        if len(candidate) >= _MIN_PART_LEN and _known(candidate):
+            lemma = _plain_lemma(candidate)
+            # A noun part keeps its first letters (umlauts aside: "Völker" -> "Volk"); a lemma
+            # that does not is a participle reading ("Gesamt" -> "samen"): keep the part.
+            same_start = _fold(lemma[:3]) == _fold(candidate[:3])
+            return lemma if same_start else candidate
+    return None
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(_UMLAUT_FOLD)
+
+
+class _Split(NamedTuple):
+    modifier: str  # surface, Fugen included: "Verteidigungs"
+    head: str  # surface: "Zusammenarbeit"
+    modifier_lemma: str
+    head_lemma: str
+
+
+@lru_cache(maxsize=1 << 18)
+def _split(word: str) -> _Split | None:
+    """The top split of ``word`` if it passes every check, else None."""
+    if len(word) < _MIN_SPLIT_LEN or "-" in word:
+        return None
+    score, modifier, head = _best_split(word)
+    if score < COMPOUND_THRESHOLD:
+        return None  # at the default 0, "Regierung" -> "Regie" + "Rung"
+    mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
+    if mod_lemma is None or head_lemma is None:
+        return None  # guards against splitting names ("Chansamone") and fragments ("Res")
+    if min(len(mod_lemma), len(head_lemma)) < _MIN_PART_LEN:
+        return None
+    if mod_lemma.lower() in _base_stops() or head_lemma.lower() in _base_stops():
+        return None  # particle derivations ("Zusammen|arbeit", "Über|gang") are not compounds
+    if head_lemma.lower() in _TOPONYM_HEADS:
+        return None  # place names: "Salzburg" must not become "salz" + "burg"
+    return _Split(modifier, head, mod_lemma, head_lemma)
+
+
+@lru_cache(maxsize=1 << 18)
+def split_compound(word: str) -> tuple[str, ...]:
+    """Split a German compound into lemmatised parts, recursively.
+
+    Parameters
+    ----------
+    word : str
+        One word, e.g. ``"Verteidigungszusammenarbeit"``.
+
+    Returns
+    -------
+    tuple of str
+        The lemmatised parts (``("Verteidigung", "Zusammenarbeit")``), or ``()`` when the word
+        is not split: best CharSplit score below :data:`COMPOUND_THRESHOLD`, a part that is no
+        German word, a particle or place-name part, or fewer than 8 letters. Parts of at least
+        10 letters are split again, each after its own lemma (``Katastrophenhilfemaßnahmen`` ->
+        Katastrophenhilfe, Katastrophe, Hilfe, Maßnahme); shorter parts are mostly lexicalised
+        ("Plattform" is not "Platt" + "Form").
+    """
+    top = _split(word)
+    if top is None:
+        return ()
+    parts: list[str] = []
+    for lemma in (top.modifier_lemma, top.head_lemma):
+        parts.append(lemma)
+        if len(lemma) >= _MIN_RECURSE_LEN:
+            parts.extend(split_compound(lemma))
+    return tuple(parts)
+
+
+def compound_lemma(word: str) -> str:
+    """Lemma of a word; compounds unknown to simplemma are lemmatised by their head.
+
+    German inflects only the head of a compound, so "Verteidigungsbeamte" ->
+    "Verteidigungsbeamter" (modifier as written + lemma of "Beamte"), where simplemma alone
+    would guess "Verteidigungsbeamt".
+
+    Parameters
+    ----------
+    word : str
+        One word.
+
+    Returns
+    -------
+    str
+        The lemma.
+    """
+    if _known(word):
+        return _lemma(word)
+    top = _split(word)
+    if top is None:
+        return _lemma(word)
+    head = compound_lemma(top.head)
+    return top.modifier + head.lower()
+
+
+# public names for the analyser (the cached functions themselves)
+lemma = _lemma
+is_known = _known
+
+
+def clear_caches() -> None:
+    """Forget every cached lemma and compound split (the tables stay loaded)."""
+    for cached in (_lemma, _plain_lemma, _known, _split, split_compound):
+        cached.cache_clear()
