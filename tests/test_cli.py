@@ -85,10 +85,10 @@ def test_compare_formats_and_figure(
     partial = tmp_path / "x.partial"
     partial.mkdir()
     figure = tmp_path / "cmp.png"
-    args = ["compare", str(cli_run), str(partial), "--metrics", "topics.*.npmi"]
+    args = ["compare", str(cli_run), str(partial), "--metrics", "topics.*.npmi_mean"]
     assert main([*args, "--format", "markdown", "--figure", str(figure)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("| run |") and "topics.nmf.npmi" in out
+    assert out.startswith("| run |") and "topics.nmf.npmi_mean" in out
     assert figure.is_file()
     assert main([*args, "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("run,")
@@ -102,7 +102,7 @@ def test_reproduce_exit_codes(cli_run: Path, tmp_path: Path, capsys) -> None:
     for name in ("run.json", "config.resolved.yaml", "metrics.json"):
         (tampered / name).write_bytes((cli_run / name).read_bytes())
     metrics = json.loads((cli_run / "metrics.json").read_text())
-    metrics["topics.nmf.npmi"] = 1.0
+    metrics["topics.nmf.npmi_mean"] = 1.0
     (tampered / "metrics.json").write_text(json.dumps(metrics))
     assert main(["-q", "reproduce", str(tampered), "--runs-dir", str(tmp_path)]) == 1
     assert "differ" in capsys.readouterr().out

@@ -68,7 +68,7 @@ def test_metrics_are_flat_sorted_numbers_without_timings(tiny_run) -> None:
     metrics = json.loads(text)
     assert list(metrics) == sorted(metrics)
     assert all(isinstance(v, (int, float)) or v is None for v in metrics.values())
-    assert "topics.nmf.npmi" in metrics and metrics["corpus.n_articles"] == 24
+    assert "topics.nmf.npmi_mean" in metrics and metrics["corpus.n_articles"] == 24
     assert not any("seconds" in key or "time" in key for key in metrics)
     timings = json.loads((tiny_run.path / "timings.json").read_text())
     assert "total" in timings and "fit_seconds" in json.dumps(timings)
@@ -100,9 +100,9 @@ def test_reproduce_reports_identical(tiny_run, tmp_path: Path) -> None:
     fake.mkdir()
     for name in ("run.json", "config.resolved.yaml"):
         (fake / name).write_bytes((tiny_run.path / name).read_bytes())
-    (fake / "metrics.json").write_text(json.dumps({**stored, "topics.nmf.npmi": 9.0}))
+    (fake / "metrics.json").write_text(json.dumps({**stored, "topics.nmf.npmi_mean": 9.0}))
     changed = reproduce_run(fake, runs_dir=tmp_path)
-    assert not changed.identical and "topics.nmf.npmi" in changed.differences
+    assert not changed.identical and "topics.nmf.npmi_mean" in changed.differences
 
 
 def test_interrupted_run_leaves_a_failed_partial_dir(
@@ -161,16 +161,16 @@ def test_load_run_refuses_non_runs(tmp_path: Path) -> None:
 
 def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
     seeds = [run_experiment(TINY, overrides=[f"seed={s}"], runs_dir=runs_dir) for s in (1, 2)]
-    frame = compare_runs([tiny_run.path, *(r.path for r in seeds)], metrics=["topics.*.npmi"])
+    frame = compare_runs([tiny_run.path, *(r.path for r in seeds)], metrics=["topics.*.npmi_mean"])
     assert len(frame) == 3
     assert "config.seed" in frame.columns and list(frame["config.seed"]) == [0, 1, 2]
-    assert "topics.nmf.npmi" in frame.columns
-    assert frame.attrs["metrics"] == ["topics.nmf.npmi"]
+    assert "topics.nmf.npmi_mean" in frame.columns
+    assert frame.attrs["metrics"] == ["topics.nmf.npmi_mean"]
     markdown = format_comparison(frame, "markdown")
     assert markdown.startswith("| run |") and markdown.count("\n") == 4
     assert format_comparison(frame, "csv").splitlines()[0].startswith("run,")
-    assert "topics.nmf.npmi" in format_comparison(frame, "table")
-    whole = compare_runs([runs_dir], metrics=["topics.*.npmi"])  # a folder of runs
+    assert "topics.nmf.npmi_mean" in format_comparison(frame, "table")
+    whole = compare_runs([runs_dir], metrics=["topics.*.npmi_mean"])  # a folder of runs
     assert len(whole) >= 3
     figure = tmp_path / "compare.png"
     plot_comparison(frame, figure)
@@ -210,7 +210,7 @@ def test_mlflow_tracking(tmp_path: Path) -> None:
     experiment = client.get_experiment_by_name("tiny")
     (logged,) = client.search_runs([experiment.experiment_id])
     assert logged.data.params["topic_models.nmf.n_components"] == "3"
-    assert logged.data.metrics["topics.nmf.npmi"] == pytest.approx(run.metrics["topics.nmf.npmi"])
+    assert logged.data.metrics["topics.nmf.npmi_mean"] == pytest.approx(run.metrics["topics.nmf.npmi_mean"])
     artifacts = {a.path for a in client.list_artifacts(logged.info.run_id)}
     assert "metrics.json" in artifacts
     assert (tmp_path / "mlartifacts").is_dir()
@@ -258,8 +258,8 @@ def test_copy_run_makes_a_loadable_reference(tiny_run, tmp_path: Path) -> None:
     other.mkdir()
     with pytest.raises(RunError, match="not a run directory"):
         copy_run(tiny_run.path, other, replace=True)
-    frame = compare_runs([reference, tiny_run.path], metrics=["topics.*.npmi"])
-    assert frame["topics.nmf.npmi"].nunique() == 1
+    frame = compare_runs([reference, tiny_run.path], metrics=["topics.*.npmi_mean"])
+    assert frame["topics.nmf.npmi_mean"].nunique() == 1
 
 
 def test_classifier_on_an_unlabelled_corpus_is_a_clear_error(tmp_path: Path) -> None:

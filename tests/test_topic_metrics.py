@@ -12,10 +12,10 @@ from topics.evaluation.topic_metrics import (
     evaluate_topics,
     label_alignment,
     primary_labels,
-    summarise_seeds,
     topic_diversity,
     topic_label_table,
 )
+from topics.evaluation.seeds import summarise_seeds
 
 EPS = 1e-12  # gensim's EPSILON in the log-ratio measure
 

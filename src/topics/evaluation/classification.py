@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from topics.evaluation.seeds import summarise_seeds
 from topics.labels import to_indicator
 
 __all__ = ["MULTI_METRICS", "SINGLE_METRICS", "confusion_rows", "onehot", "per_label_rows", "score"]
@@ -22,9 +23,9 @@ MULTI_METRICS = (
     "none_some_accuracy",
     "macro_precision",
     "macro_recall",
-    "brier_mean",
+    "brier",
 )
-SINGLE_METRICS = ("macro_f1", "accuracy", "brier_mean")
+SINGLE_METRICS = ("macro_f1", "accuracy", "brier")
 
 
 def onehot(truth: list, labels: list[str], multilabel: bool) -> np.ndarray:
@@ -66,7 +67,7 @@ def score(
         "seed": seed,
         "n": len(truth),
         "macro_f1": f1_score(y_true, y_pred, average="macro", zero_division=0.0),
-        "brier_mean": float(np.mean(brier)),
+        "brier": float(np.mean(brier)),  # mean over labels of the Brier score
         "_per_label": {"precision": p, "recall": r, "f1": f, "brier": np.array(brier)},
     }
     if multilabel:
@@ -93,11 +94,10 @@ def per_label_rows(name: str, unit: str, recs: list[dict], labels: list[str]) ->
     }
     out = []
     for j, label in enumerate(labels):
-        row: dict[str, Any] = {"estimator": name, "unit": unit, "label": label}
-        for k, values in per.items():
-            row[f"{k}_mean"] = float(values[:, j].mean())
-            row[f"{k}_sd"] = float(values[:, j].std(ddof=1)) if len(values) > 1 else 0.0
-        out.append(row)
+        per_seed = [{k: values[i, j] for k, values in per.items()} for i in range(len(recs))]
+        summary = summarise_seeds(per_seed)
+        summary.pop("n_seeds")
+        out.append({"estimator": name, "unit": unit, "label": label, **summary})
     return out
 
 

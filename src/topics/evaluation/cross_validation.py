@@ -37,6 +37,7 @@ from topics.evaluation.classification import (
     score,
 )
 from topics.evaluation.folds import article_folds
+from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.tables import markdown_table
 from topics.labels import from_indicator, to_indicator
 
@@ -284,13 +285,12 @@ def _report(
             group = runs[(runs.estimator == name) & (runs.unit == unit)]
             prefix = f"{name}/{unit}" if several_units else name
             row: dict[str, Any] = {"estimator": name, "unit": unit}
+            summary = summarise_seeds(group[list(metric_names)].to_dict("records"))
             for m in metric_names:
-                mean, sd = (
-                    float(group[m].mean()),
-                    float(group[m].std(ddof=1)) if len(group) > 1 else 0.0,
-                )
+                mean, sd = summary[f"{m}_mean"], summary[f"{m}_sd"]
                 metrics[f"{prefix}/{m}_mean"], metrics[f"{prefix}/{m}_sd"] = mean, sd
-                row[m] = "n/a" if np.isnan(mean) else f"{mean:.3f} ± {sd:.3f}"
+                spread = f" ± {sd:.3f}" if summary["n_seeds"] > 1 else ""
+                row[m] = "n/a" if np.isnan(mean) else f"{mean:.3f}{spread}"
             rows.append(row)
             recs = [r for r in records if r["estimator"] == name and r["unit"] == unit]
             label_rows += per_label_rows(name, unit, recs, settings["label_set"])

@@ -34,7 +34,6 @@ __all__ = [
     "topic_label_table",
     "primary_labels",
     "evaluate_topics",
-    "summarise_seeds",
 ]
 
 NONE_LABEL = "(none)"
@@ -219,20 +218,3 @@ def evaluate_topics(
     if labels is not None and any(len(ls) for ls in labels):
         metrics.update(label_alignment(a, primary_labels(labels)))
     return metrics
-
-
-def summarise_seeds(runs: Sequence[Mapping[str, float]]) -> dict[str, float]:
-    """Mean and standard deviation of every metric over runs with different seeds.
-
-    Returns ``{name}_mean`` and ``{name}_sd`` (sample standard deviation, ddof=1; 0 for one run) for
-    every numeric key present in all runs, plus ``n_seeds``.
-    """
-    if not runs:
-        raise ValueError("summarise_seeds needs at least one run")
-    keys = [k for k in runs[0] if all(k in r for r in runs)]
-    out: dict[str, float] = {"n_seeds": float(len(runs))}
-    for key in keys:
-        values = np.array([float(r[key]) for r in runs], dtype=float)
-        out[f"{key}_mean"] = float(np.nanmean(values)) if not np.isnan(values).all() else math.nan
-        out[f"{key}_sd"] = float(np.nanstd(values, ddof=1)) if len(values) > 1 else 0.0
-    return out

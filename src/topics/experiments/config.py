@@ -45,11 +45,11 @@ _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 #: The metrics shown in the end-of-run summary and compared by default (fnmatch patterns).
 DEFAULT_HEADLINE_METRICS: tuple[str, ...] = (
-    "topics.*.npmi",
-    "topics.*.diversity",
-    "topics.*.nmi",
-    "topics.*.outlier_share",
-    "topics.*.n_topics",
+    "topics.*.npmi_mean",
+    "topics.*.diversity_mean",
+    "topics.*.nmi_mean",
+    "topics.*.outlier_share_mean",
+    "topics.*.n_topics_mean",
     "classifier.*.macro_f1_mean",
     "classifier.*.subset_accuracy_mean",
     "classifier.*.accuracy_mean",

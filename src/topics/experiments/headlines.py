@@ -28,12 +28,23 @@ def _sd_key(key: str) -> str:
     return key[: -len("_mean")] + "_sd" if key.endswith("_mean") else key + "_sd"
 
 
+def n_seeds(key: str, everything: Mapping[str, Any]) -> int | None:
+    """How many seeds the metric ``key`` summarises (``<group>.<row>.n_seeds`` or
+    ``<group>.n_seeds``), or None when the run does not say."""
+    parts = key.split(".")
+    for depth in range(len(parts) - 1, 0, -1):
+        value = everything.get(".".join([*parts[:depth], "n_seeds"]))
+        if isinstance(value, (int, float)) and not math.isnan(value):
+            return int(value)
+    return None
+
+
 def _cell(key: str, value: Any, everything: Mapping[str, Any]) -> str:
-    """``0.123`` or, when the run has its spread over seeds, ``0.123 ± 0.004``."""
-    column = key.rsplit(".", 1)[-1]
+    """``0.123 ± 0.004`` over several seeds; ``0.123`` for one seed (the table says n = 1)."""
+    column = key.rsplit(".", 1)[-1].removesuffix("_mean")
     text = format_value(value, column)
     sd = everything.get(_sd_key(key))
-    if isinstance(sd, (int, float)) and not math.isnan(sd) and sd > 0:
+    if (n_seeds(key, everything) or 0) > 1 and isinstance(sd, (int, float)) and not math.isnan(sd):
         text += f" ± {sd:.3f}"
     return text
 
@@ -48,13 +59,16 @@ def headline_tables(
     aligned text or Markdown; ``everything`` (all metrics) supplies the ``_sd`` spreads."""
     everything = everything if everything is not None else metrics
     groups: dict[str, dict[str, dict[str, str]]] = {}
+    seeds: dict[str, set[int | None]] = {}
     for key, value in metrics.items():
         parts = key.split(".")
         if len(parts) < 3:
             group, row, column = "", parts[0], ".".join(parts[1:]) or "value"
         else:  # classifier.<estimator>[.<unit>].<metric>: a row per estimator (and unit)
             group, row, column = parts[0], " ".join(parts[1:-1]), parts[-1]
+        column = column.removesuffix("_mean")
         groups.setdefault(group, {}).setdefault(row, {})[column] = _cell(key, value, everything)
+        seeds.setdefault(group, set()).add(n_seeds(key, everything))
     blocks = []
     rank = {name: i for i, name in enumerate(order)}
     for group, unordered in groups.items():
@@ -64,5 +78,18 @@ def headline_tables(
         columns = list(dict.fromkeys(c for row in rows.values() for c in row))
         head = [group or "metric", *columns]
         body = [[row, *(values.get(c, "-") for c in columns)] for row, values in rows.items()]
-        blocks.append(markdown_table(head, body) if markdown else text_table(head, body))
+        table = markdown_table(head, body) if markdown else text_table(head, body)
+        blocks.append(table + _seeds_note(seeds.get(group, set()), markdown))
     return "\n\n".join(blocks)
+
+
+def _seeds_note(counts: set[int | None], markdown: bool) -> str:
+    """``n = 1 seed`` (no spread measured) or ``mean ± sd over n seeds`` under a table."""
+    counts.discard(None)
+    if not counts:
+        return ""
+    if counts == {1}:
+        note = "n = 1 seed (no spread measured)"
+    else:
+        note = f"mean ± sd over {' / '.join(map(str, sorted(counts)))} seeds"
+    return ("\n\n" if markdown else "\n") + note

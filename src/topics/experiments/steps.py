@@ -22,6 +22,7 @@ from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
 from topics.evaluation.plots import topic_model_figures
+from topics.evaluation.seeds import summarise_seeds
 from topics.experiments.config import Config
 from topics.experiments.resolve import (
     analysis_defaults,
@@ -111,21 +112,6 @@ def _numeric(metrics: Mapping[str, Any]) -> dict[str, float]:
             out[key] = (
                 float(value) if not isinstance(value, (bool, int, np.integer)) else int(value)
             )
-    return out
-
-
-def _aggregate(per_seed: list[dict[str, float]]) -> dict[str, float]:
-    """One seed: as is. Several: the mean under the metric's own key (so runs with one and with
-    several seeds compare), the sample standard deviation as ``<key>_sd``."""
-    if len(per_seed) == 1:
-        return dict(per_seed[0])
-    out: dict[str, float] = {}
-    for key in sorted(set().union(*per_seed)):
-        values = np.array([m.get(key, np.nan) for m in per_seed], dtype=float)
-        values = values[~np.isnan(values)]
-        out[key] = float(values.mean()) if len(values) else math.nan
-        out[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
-    out["n_seeds"] = len(per_seed)
     return out
 
 
@@ -227,7 +213,7 @@ def run_topic_model(
         _topic_figures(main, name, run.path / "figures")
     if outputs.save_models:
         main.save(run.file(f"models/topics_{name}/.keep").parent)
-    return {f"topics.{name}.{key}": value for key, value in _aggregate(per_seed).items()}
+    return {f"topics.{name}.{key}": value for key, value in summarise_seeds(per_seed).items()}
 
 
 # -- classifier ----------------------------------------------------------------------------------
@@ -281,7 +267,7 @@ def evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict[
     run.write_text("tables/classifier_runs.csv", report.runs.to_csv(index=False))
     if config.outputs.figures:
         report.figures(run.file("figures/.keep").parent)
-    return _classifier_metrics(quality)
+    return {**_classifier_metrics(quality), "classifier.n_seeds": len(evaluation.seeds)}
 
 
 def fit_classifier(config: Config, corpus: Any, run: RunDirectory, digest: str) -> None:

@@ -40,7 +40,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from topics.errors import ConfigError
-from topics.evaluation.topic_metrics import evaluate_topics, summarise_seeds
+from topics.evaluation.seeds import summarise_seeds
+from topics.evaluation.topic_metrics import evaluate_topics
 from topics.topic_models.common import check_units
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
 from topics.topic_models.loading import load_topic_model
