@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.topic_metrics import (
     NONE_LABEL,
     coherence,
@@ -15,7 +16,6 @@ from topics.evaluation.topic_metrics import (
     topic_diversity,
     topic_label_table,
 )
-from topics.evaluation.seeds import summarise_seeds
 
 EPS = 1e-12  # gensim's EPSILON in the log-ratio measure
 

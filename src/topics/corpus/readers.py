@@ -1,27 +1,25 @@
-"""Reading corpora: folders of ``.txt`` files with a labels file, JSON Lines and CSV.
+"""Reading corpora: folders of ``.txt`` files with a labels file, JSON Lines, CSV and Parquet.
 
-:func:`load_corpus` with no argument returns the labelled articles shipped with the package. Every
-bad input raises one :class:`~topics.errors.CorpusError` that names the file, the line or record,
-and what to do. Nothing partial is returned.
+:func:`load_corpus` reads a whole corpus into a :class:`~topics.corpus.Corpus`; with no argument it
+returns the labelled articles shipped with the package. :func:`iter_articles` reads the same
+formats lazily, one article at a time. Every bad input raises one
+:class:`~topics.errors.CorpusError` that names the file, the line or record, and what to do;
+nothing partial is returned.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+import codecs
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from topics.corpus.records import Article, Corpus
+from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl, read_parquet
+from topics.corpus.records import Article, Corpus, RecordChecker
 from topics.errors import CorpusError
 
-__all__ = ["load_corpus", "shipped_corpus_path"]
-
-LABELS_FILE = "labels.json"
+__all__ = ["iter_articles", "load_corpus", "shipped_corpus_path"]
 
 
 def shipped_corpus_path() -> Path:
@@ -45,7 +43,7 @@ def shipped_corpus_path() -> Path:
 def load_corpus(
     path: str | Path | None = None,
     *,
-    format: Literal["folder", "jsonl", "csv"] | None = None,
+    format: Literal["folder", "jsonl", "csv", "parquet"] | None = None,
     label_set: Sequence[str] | None = None,
     labels_file: str | Path | None = None,
     text_column: int | str = "text",
@@ -63,24 +61,26 @@ def load_corpus(
     Parameters
     ----------
     path : str or Path, optional
-        What to read; ``None`` reads the 137 labelled articles shipped with the package.
+        What to read; ``None`` reads the labelled articles shipped with the package.
         A folder holds ``*.txt`` articles (id = file name without ``.txt``) with their labels in
         ``labels.json`` (``{"label_set": [...], "articles": {id: [labels]}}``), and may hold
         ``*.jsonl`` files too.
-    format : {"folder", "jsonl", "csv"}, optional
-        Default: guessed from the path (folder, ``.jsonl``/``.ndjson``, ``.csv``/``.tsv``).
+    format : {"folder", "jsonl", "csv", "parquet"}, optional
+        Default: guessed from the path (folder, ``.jsonl``/``.ndjson``, ``.csv``/``.tsv``,
+        ``.parquet``). Parquet needs pyarrow and ``id``/``text`` columns like JSON Lines.
     label_set : sequence of str, optional
         The allowed labels; any other label is an error. Default: the folder's ``labels.json``
         ``label_set``, else the labels found.
     labels_file : str or Path, optional
         For a folder: the labels file, if not ``<folder>/labels.json``.
     text_column, label_column, id_column : int or str
-        CSV only: columns by 0-based index or by header name. ``label_column=None`` reads no
+        CSV only: columns by 0-based index (>= 0) or by header name. ``label_column=None`` reads no
         labels; without ``id_column`` ids are ``<file stem>-<row number>``.
     label_separator : str, optional
         CSV only: split the label cell on this string for multi-label data (e.g. ``"|"``).
     delimiter, quotechar : str
-        CSV only: as in :func:`csv.reader`.
+        CSV only: one character each, as in :func:`csv.reader`. A row with more fields than the
+        header (an unquoted delimiter in a text) is an error, not a silent shift of columns.
     header : bool
         CSV only: whether the first row names the columns.
     encoding : str
@@ -95,40 +95,118 @@ def load_corpus(
     Raises
     ------
     CorpusError
-        On an unknown label, a duplicate id, an empty text, an unreadable or non-UTF-8 file, a
-        missing column or a malformed record; the message names the file and the line or record.
+        On an unknown label, a duplicate id, an empty text, an HTML page instead of text, an
+        unreadable or wrongly encoded file, an unknown encoding, a missing column, a malformed
+        record, or no article at all; the message names the file and the line or record. An
+        article whose text is only page boilerplate is kept, with a warning naming it.
 
     Examples
     --------
     >>> corpus = load_corpus()
-    >>> len(corpus)
-    137
+    >>> corpus.name
+    'shipped'
     """
+    label_set, located = _records(
+        path, format, label_set, labels_file, encoding,
+        CsvOptions(text_column, label_column, id_column, label_separator, delimiter, quotechar,
+                   header),
+    )
+    corpus_name = name or ("shipped" if path is None else Path(path).stem)
+    records = list(located)
+    if not records:
+        raise CorpusError(f"{path}: no articles in it; check the file (an empty file or only blank lines)")
+    articles = [article for article, _ in records]
+    return Corpus(articles, label_set, corpus_name, origins=[where for _, where in records])
+
+
+def iter_articles(
+    path: str | Path,
+    *,
+    format: Literal["folder", "jsonl", "csv", "parquet"] | None = None,
+    label_set: Sequence[str] | None = None,
+    labels_file: str | Path | None = None,
+    text_column: int | str = "text",
+    label_column: int | str | None = "labels",
+    id_column: int | str | None = None,
+    label_separator: str | None = None,
+    delimiter: str = ",",
+    quotechar: str = '"',
+    header: bool = True,
+    encoding: str = "utf-8",
+) -> Iterator[Article]:
+    """Read a corpus lazily, one checked article at a time (for corpora that do not fit in memory).
+
+    Takes the options of :func:`load_corpus`. Each article is checked as it is read (non-empty
+    unique id, text, no HTML page, labels in ``label_set`` when one is given); memory holds one
+    record at a time plus the set of ids seen.
+
+    Yields
+    ------
+    Article
+
+    Raises
+    ------
+    CorpusError
+        As :func:`load_corpus`, at the record where the problem is.
+    """
+    declared, located = _records(
+        path, format, label_set, labels_file, encoding,
+        CsvOptions(text_column, label_column, id_column, label_separator, delimiter, quotechar,
+                   header),
+    )
+    checker = RecordChecker(declared)
+    count = 0
+    for article, where in located:
+        checker.check(article, where)
+        count += 1
+        yield article
+    if not count:
+        raise CorpusError(f"{path}: no articles in it; check the file (an empty file or only blank lines)")
+
+
+def _records(
+    path: str | Path | None,
+    format: str | None,
+    label_set: Sequence[str] | None,
+    labels_file: str | Path | None,
+    encoding: str,
+    csv_options: CsvOptions,
+) -> tuple[Sequence[str] | None, Iterator[tuple[Article, str]]]:
+    """The label set to check against and the records of ``path``, lazily."""
+    _check_encoding(encoding)
     if path is None:
-        folder = shipped_corpus_path()
-        return _load_folder(folder, labels_file, label_set, encoding, name or "shipped")
+        declared, located = read_folder(shipped_corpus_path(), labels_file, encoding)
+        return (label_set if label_set is not None else declared), located
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder; check the path")
     kind = format or _guess_format(path)
-    corpus_name = name or path.stem
     if kind == "folder":
-        return _load_folder(path, labels_file, label_set, encoding, corpus_name)
-    if kind == "jsonl":
-        return _make_corpus(_read_jsonl(path, encoding), label_set, corpus_name)
-    if kind == "csv":
-        options = _CsvOptions(
-            text_column, label_column, id_column, label_separator, delimiter, quotechar, header
+        if not path.is_dir():
+            raise CorpusError(f"{path}: format='folder' but this is a file")
+        declared, located = read_folder(path, labels_file, encoding)
+        return (label_set if label_set is not None else declared), located
+    if path.is_dir():
+        raise CorpusError(
+            f"{path}: cannot read a folder as format={kind!r}; give a file, or format='folder'"
         )
-        return _make_corpus(_read_csv(path, options, encoding), label_set, corpus_name)
-    raise CorpusError(f"{path}: format={kind!r} is unknown; use 'folder', 'jsonl' or 'csv'")
+    if kind == "jsonl":
+        return label_set, read_jsonl(path, encoding)
+    if kind == "csv":
+        csv_options.check()
+        return label_set, read_csv(path, csv_options, encoding)
+    if kind == "parquet":
+        return label_set, read_parquet(path)
+    raise CorpusError(f"{path}: format={kind!r} is unknown; use 'folder', 'jsonl', 'csv' or 'parquet'")
 
 
-def _make_corpus(
-    located: list[tuple[Article, str]], label_set: Sequence[str] | None, name: str
-) -> Corpus:
-    articles = [article for article, _ in located]
-    return Corpus(articles, label_set, name, origins=[where for _, where in located])
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise CorpusError(
+            f"encoding={encoding!r} is not a known text encoding; use e.g. 'utf-8' or 'latin-1'"
+        ) from None
 
 
 def _guess_format(path: Path) -> str:
@@ -139,209 +217,9 @@ def _guess_format(path: Path) -> str:
         return "jsonl"
     if suffix in {".csv", ".tsv"}:
         return "csv"
+    if suffix == ".parquet":
+        return "parquet"
     raise CorpusError(
         f"{path}: cannot tell the format from the suffix {suffix!r}; "
-        "pass format='folder', 'jsonl' or 'csv'"
+        "pass format='folder', 'jsonl', 'csv' or 'parquet'"
     )
-
-
-def _read_text(path: Path, encoding: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CorpusError(
-            f"{path}: cannot read the file ({error.strerror}); check its permissions"
-        ) from None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise CorpusError(
-            f"{path}: line {line}: not valid {encoding} (byte {error.start}); "
-            f"re-save the file as {encoding} or pass encoding=..."
-        ) from None
-
-
-def _load_folder(
-    folder: Path,
-    labels_file: str | Path | None,
-    label_set: Sequence[str] | None,
-    encoding: str,
-    name: str,
-) -> Corpus:
-    txt_files = sorted(folder.glob("*.txt"))
-    jsonl_files = sorted(folder.glob("*.jsonl"))
-    if not txt_files and not jsonl_files:
-        raise CorpusError(f"{folder}: no .txt or .jsonl articles in this folder; check the path")
-    declared, labels_by_id, labels_path = _read_labels_file(folder, labels_file, encoding)
-    located = _folder_articles(txt_files, labels_by_id, labels_path, encoding)
-    for jsonl in jsonl_files:
-        located.extend(_read_jsonl(jsonl, encoding))
-    return _make_corpus(located, label_set if label_set is not None else declared, name)
-
-
-def _read_labels_file(
-    folder: Path, labels_file: str | Path | None, encoding: str
-) -> tuple[list[str] | None, dict[str, list[str]] | None, Path]:
-    path = Path(labels_file) if labels_file is not None else folder / LABELS_FILE
-    if not path.exists():
-        if labels_file is not None:
-            raise CorpusError(f"{path}: labels file not found; check the path")
-        return None, None, path
-    try:
-        data = json.loads(_read_text(path, encoding))
-    except json.JSONDecodeError as error:
-        raise CorpusError(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
-    if not isinstance(data, dict):
-        raise CorpusError(f"{path}: expected a JSON object {{id: [labels]}}")
-    declared = data.get("label_set")
-    mapping = data.get("articles", data if declared is None else None)
-    if not isinstance(mapping, dict):
-        raise CorpusError(f"{path}: expected an 'articles' object mapping ids to label lists")
-    for article_id, labels in mapping.items():
-        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-            raise CorpusError(f"{path}: article {article_id!r}: labels must be a list of strings")
-    return declared, mapping, path
-
-
-def _folder_articles(
-    txt_files: list[Path],
-    labels_by_id: dict[str, list[str]] | None,
-    labels_path: Path,
-    encoding: str,
-) -> list[tuple[Article, str]]:
-    if txt_files and labels_by_id is None:
-        warnings.warn(
-            f"{labels_path} not found: the .txt articles are read without labels", stacklevel=3
-        )
-    articles = []
-    for txt in txt_files:
-        labels: list[str] = []
-        if labels_by_id is not None:
-            if txt.stem not in labels_by_id:
-                raise CorpusError(
-                    f'{labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
-                    "(an empty list for an article with no label)"
-                )
-            labels = labels_by_id[txt.stem]
-        article = Article(
-            txt.stem, _read_text(txt, encoding), tuple(labels), meta={"file": txt.name}
-        )
-        articles.append((article, f"{txt} (labels in {labels_path.name})"))
-    if labels_by_id is not None:
-        missing = sorted(set(labels_by_id) - {txt.stem for txt in txt_files})
-        if missing:
-            raise CorpusError(
-                f"{labels_path}: labels given for {', '.join(missing)} but no such .txt file; "
-                "add the article or remove the entry"
-            )
-    return articles
-
-
-def _read_jsonl(path: Path, encoding: str) -> list[tuple[Article, str]]:
-    articles = []
-    for number, line in enumerate(_read_text(path, encoding).splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}: line {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise CorpusError(
-                f"{where}: not valid JSON ({error.msg}); fix or remove the line"
-            ) from None
-        articles.append((_article_from_record(record, where), where))
-    return articles
-
-
-def _article_from_record(record: Any, where: str) -> Article:
-    if not isinstance(record, dict):
-        raise CorpusError(f"{where}: expected a JSON object with 'id' and 'text'")
-    for key in ("id", "text"):
-        if key not in record:
-            raise CorpusError(
-                f"{where}: the field {key!r} is missing; every record needs 'id' and 'text'"
-            )
-    labels = record.get("labels", [])
-    if isinstance(labels, str):
-        labels = [labels]
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        raise CorpusError(f"{where}: 'labels' must be a list of strings, got {labels!r}")
-    if not isinstance(record["text"], str):
-        raise CorpusError(f"{where}: 'text' must be a string")
-    meta = {k: v for k, v in record.items() if k not in {"id", "text", "labels", "source_url"}}
-    return Article(str(record["id"]), record["text"], tuple(labels), record.get("source_url"), meta)
-
-
-@dataclass(frozen=True)
-class _CsvOptions:
-    text_column: int | str
-    label_column: int | str | None
-    id_column: int | str | None
-    label_separator: str | None
-    delimiter: str
-    quotechar: str
-    header: bool
-
-
-def _read_csv(path: Path, options: _CsvOptions, encoding: str) -> list[tuple[Article, str]]:
-    text = _read_text(path, encoding)
-    try:
-        rows = list(
-            csv.reader(text.splitlines(), delimiter=options.delimiter, quotechar=options.quotechar)
-        )
-    except csv.Error as error:
-        raise CorpusError(
-            f"{path}: not readable as CSV ({error}); check delimiter and quotechar"
-        ) from None
-    header = rows.pop(0) if options.header and rows else None
-    columns = {
-        role: _column_index(path, header, column, role)
-        for role, column in (
-            ("text_column", options.text_column),
-            ("label_column", options.label_column),
-            ("id_column", options.id_column),
-        )
-        if column is not None
-    }
-    first_line = 2 if header is not None else 1
-    articles = []
-    for number, row in enumerate(rows, start=first_line):
-        if not any(cell.strip() for cell in row):
-            continue
-        article = _article_from_row(path, number, row, columns, options.label_separator)
-        articles.append((article, f"{path}: line {number}"))
-    return articles
-
-
-def _column_index(path: Path, header: list[str] | None, column: int | str, role: str) -> int:
-    if isinstance(column, int):
-        return column
-    if header is None:
-        raise CorpusError(
-            f"{path}: {role}={column!r} names a column but the file has no header; "
-            "pass the column index or header=True"
-        )
-    if column not in header:
-        raise CorpusError(f"{path}: {role}={column!r} is not a column; columns are {header}")
-    return header.index(column)
-
-
-def _article_from_row(
-    path: Path, number: int, row: list[str], columns: dict[str, int], separator: str | None
-) -> Article:
-    needed = max(columns.values()) + 1
-    if len(row) < needed:
-        raise CorpusError(
-            f"{path}: line {number}: {len(row)} columns, needs {needed} "
-            f"({', '.join(f'{k}={v}' for k, v in columns.items())}); check the delimiter and quoting"
-        )
-    raw_labels = row[columns["label_column"]].strip() if "label_column" in columns else ""
-    if separator:
-        labels = tuple(x.strip() for x in raw_labels.split(separator) if x.strip())
-    else:
-        labels = (raw_labels,) if raw_labels else ()
-    article_id = (
-        row[columns["id_column"]].strip() if "id_column" in columns else f"{path.stem}-{number:04d}"
-    )
-    return Article(article_id, row[columns["text_column"]], labels, meta={"line": number})

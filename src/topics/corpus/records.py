@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from types import MappingProxyType
 from typing import Any, Literal, overload
 
 from topics.errors import CorpusError
-from topics.text.cleaning import clean_article, join_headings
+from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
 
-__all__ = ["Article", "Corpus", "CorpusSummary", "TextUnit", "Unit"]
+__all__ = ["Article", "Corpus", "CorpusSummary", "RecordChecker", "TextUnit", "Unit"]
 
 Unit = Literal["article", "paragraph"]
 
@@ -261,28 +262,63 @@ class Corpus(Sequence[Article]):
         )
 
 
-def _check_articles(
-    articles: Sequence[Article], label_set: Sequence[str], origins: Sequence[str]
-) -> None:
-    allowed = set(label_set)
-    seen: dict[str, str] = {}
-    for article, where in zip(articles, origins, strict=True):
+class RecordChecker:
+    """Checks article records one at a time, as they are read: ids, texts, labels.
+
+    Parameters
+    ----------
+    label_set : sequence of str, optional
+        The allowed labels; None accepts any.
+    """
+
+    def __init__(self, label_set: Sequence[str] | None) -> None:
+        self.label_set = tuple(label_set) if label_set is not None else None
+        self._allowed = set(label_set) if label_set is not None else None
+        self._seen: dict[str, str] = {}
+
+    def check(self, article: Article, where: str) -> None:
+        """Raise a :class:`CorpusError` naming ``where`` if the record is not usable; warn when
+        its text is only page boilerplate (kept, but it has no words to model)."""
         if not isinstance(article.id, str) or not article.id.strip():
             raise CorpusError(
                 f"{where}: the id is empty; give every article a unique, non-empty id"
             )
-        if article.id in seen:
+        if article.id in self._seen:
             raise CorpusError(
-                f"{where}: duplicate id {article.id!r} (first at {seen[article.id]}); ids must be unique"
+                f"{where}: duplicate id {article.id!r} (first at {self._seen[article.id]}); "
+                "ids must be unique"
             )
-        seen[article.id] = where
+        self._seen[article.id] = where
         if not isinstance(article.text, str) or not article.text.strip():
             raise CorpusError(f"{where}: the text is empty; remove the article or add its text")
+        if looks_like_markup(article.text):
+            raise CorpusError(
+                f"{where}: article {article.id!r} is an HTML page, not article text; extract "
+                "the text first (e.g. with trafilatura), then load it"
+            )
+        self._check_labels(article, where)
+        if not clean_text(article.text):
+            warnings.warn(
+                f"{where}: article {article.id!r} is only page boilerplate (captions, markers, "
+                "a source line); it is kept but has no words to model",
+                stacklevel=4,
+            )
+
+    def _check_labels(self, article: Article, where: str) -> None:
         for label in article.labels:
-            if label not in allowed:
+            if self._allowed is not None and label not in self._allowed:
                 raise CorpusError(
                     f"{where}: unknown label {label!r}; allowed labels are "
-                    f"{', '.join(label_set) or '(none declared)'}; fix the label or the label set"
+                    f"{', '.join(self.label_set or ()) or '(none declared)'}; fix the label or "
+                    "the label set"
                 )
         if len(set(article.labels)) != len(article.labels):
             raise CorpusError(f"{where}: a label is listed twice in {list(article.labels)}")
+
+
+def _check_articles(
+    articles: Sequence[Article], label_set: Sequence[str], origins: Sequence[str]
+) -> None:
+    checker = RecordChecker(label_set)
+    for article, where in zip(articles, origins, strict=True):
+        checker.check(article, where)

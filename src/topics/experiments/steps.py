@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import logging
-import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path

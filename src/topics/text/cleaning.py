@@ -23,7 +23,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["CleanArticle", "clean_article", "clean_text", "join_headings", "split_paragraphs"]
+__all__ = [
+    "CleanArticle",
+    "clean_article",
+    "clean_text",
+    "join_headings",
+    "looks_like_markup",
+    "split_paragraphs",
+]
 
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
@@ -233,3 +240,23 @@ def join_headings(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
         else:
             joined.append(pending)
     return joined
+
+
+_PAGE_START = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]", re.IGNORECASE)
+_TAG = re.compile(
+    r"</?(?:div|p|span|a|script|style|meta|link|br|img|table|tr|td|li|ul|ol|h[1-6]|section|"
+    r"article|header|footer|nav)\b[^<>]{0,400}>",
+    re.IGNORECASE,
+)
+_MANY_TAGS = 5
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether ``text`` is an HTML page (or HTML fragment) rather than article text.
+
+    True for a document start (``<!DOCTYPE html``, ``<html>``, ``<body>``) or at least five HTML
+    tags; plain news text, even with a stray ``<`` or a pipe-table caption, is not markup.
+    """
+    if "<" not in text:
+        return False
+    return bool(_PAGE_START.search(text)) or len(_TAG.findall(text, 0, 200_000)) >= _MANY_TAGS

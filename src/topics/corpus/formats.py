@@ -1,0 +1,349 @@
+"""The file formats a corpus comes in, read as streams of ``(Article, where)`` records.
+
+Each reader yields one record at a time, so a corpus of any size can be read lazily (see
+:func:`topics.corpus.iter_articles`); ``where`` names the file and line for error messages. Files
+are decoded line by line with the given encoding; only ``\\n``, ``\\r`` and ``\\r\\n`` end a line
+(U+2028 or U+0085 inside a record are text, not line breaks).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from topics.corpus.records import Article
+from topics.errors import CorpusError
+
+__all__ = ["CsvOptions", "LABELS_FILE", "read_csv", "read_folder", "read_jsonl", "read_parquet"]
+
+LABELS_FILE = "labels.json"
+Located = tuple[Article, str]
+
+
+def text_lines(path: Path, encoding: str) -> Iterator[str]:
+    """The lines of a text file, each decoded on its own, so an encoding error names its line.
+
+    A line ends at ``\n`` (a ``\r`` before it is kept); other Unicode line separators are text.
+    Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first.
+    """
+    try:
+        file = path.open("rb")
+    except OSError as error:
+        raise CorpusError(
+            f"{path}: cannot read the file ({error.strerror}); check its permissions"
+        ) from None
+    with file:
+        if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+            text = read_text(path, encoding)
+            yield from io.StringIO(text, newline="")
+            return
+        for number, raw in enumerate(file, start=1):
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise _decode_error(path, number, encoding, error) from None
+
+
+def _decode_error(path: Path, line: int, encoding: str, error: UnicodeDecodeError) -> CorpusError:
+    return CorpusError(
+        f"{path}: line {line}: not valid {encoding} ({error.reason}); re-save the file as "
+        f"{encoding} or pass encoding=..."
+    )
+
+
+def read_text(path: Path, encoding: str) -> str:
+    """The whole file as text (one article of a folder, a labels file)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CorpusError(
+            f"{path}: cannot read the file ({error.strerror}); check its permissions"
+        ) from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise _decode_error(path, line, encoding, error) from None
+
+
+# ------------------------------------------------------------------------------------------------
+# JSON Lines
+
+
+def read_jsonl(path: Path, encoding: str) -> Iterator[Located]:
+    """One article per line: ``{"id", "text", "labels"?, "source_url"?, ...metadata}``."""
+    for number, line in enumerate(text_lines(path, encoding), start=1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a byte-order mark is not JSON
+        if not line.strip():
+            continue
+        where = f"{path}: line {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(
+                f"{where}: not valid JSON ({error.msg}); fix or remove the line"
+            ) from None
+        yield article_from_record(record, where), where
+
+
+def article_from_record(record: Any, where: str) -> Article:
+    """An :class:`Article` from one JSON object (or Parquet row) with ``id`` and ``text``."""
+    if not isinstance(record, dict):
+        raise CorpusError(f"{where}: expected a JSON object with 'id' and 'text'")
+    for key in ("id", "text"):
+        if key not in record:
+            raise CorpusError(
+                f"{where}: the field {key!r} is missing; every record needs 'id' and 'text'"
+            )
+    labels = record.get("labels", [])
+    if labels is None:
+        labels = []
+    if isinstance(labels, str):
+        labels = [labels]
+    if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels):
+        raise CorpusError(f"{where}: 'labels' must be a list of strings, got {labels!r}")
+    if not isinstance(record["text"], str):
+        raise CorpusError(f"{where}: 'text' must be a string")
+    source = record.get("source_url")
+    if source is not None and not isinstance(source, str):
+        raise CorpusError(f"{where}: 'source_url' must be a string, got {source!r}")
+    meta = {k: v for k, v in record.items() if k not in {"id", "text", "labels", "source_url"}}
+    return Article(str(record["id"]), record["text"], tuple(labels), source, meta)
+
+
+# ------------------------------------------------------------------------------------------------
+# CSV
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How to read a CSV file (see :func:`topics.load_corpus`)."""
+
+    text_column: int | str = "text"
+    label_column: int | str | None = "labels"
+    id_column: int | str | None = None
+    label_separator: str | None = None
+    delimiter: str = ","
+    quotechar: str = '"'
+    header: bool = True
+
+    def check(self) -> None:
+        """Refuse options :mod:`csv` cannot use, before the file is opened."""
+        for name in ("delimiter", "quotechar"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or len(value) != 1:
+                raise CorpusError(
+                    f"{name}={value!r}: must be exactly one character (e.g. ',' or ';')"
+                )
+        if self.delimiter == self.quotechar or self.delimiter in "\r\n":
+            raise CorpusError(
+                f"delimiter={self.delimiter!r} and quotechar={self.quotechar!r}: the delimiter "
+                "must be one character other than the quote character and a line break"
+            )
+        for name in ("text_column", "label_column", "id_column"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or (isinstance(value, int) and value < 0):
+                raise CorpusError(
+                    f"{name}={value!r}: a column is a 0-based index (>= 0) or a header name"
+                )
+        if self.label_separator == "":
+            raise CorpusError("label_separator='': give a separator such as '|', or None")
+
+
+def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located]:
+    """One article per row; the columns as ``options`` say."""
+    options.check()
+    reader = csv.reader(
+        text_lines(path, encoding), delimiter=options.delimiter, quotechar=options.quotechar
+    )
+    try:
+        yield from _csv_rows(path, reader, options)
+    except csv.Error as error:
+        raise CorpusError(
+            f"{path}: line {reader.line_num}: not readable as CSV ({error}); check "
+            "delimiter and quotechar"
+        ) from None
+
+
+def _csv_rows(path: Path, reader: Any, options: CsvOptions) -> Iterator[Located]:
+    header = next(reader, None) if options.header else None
+    if options.header and header is None:
+        raise CorpusError(f"{path}: the file is empty; there is no header and no article")
+    if header:
+        header[0] = header[0].removeprefix("\ufeff")
+    columns = {
+        role: _column_index(path, header, column, role)
+        for role, column in (
+            ("text_column", options.text_column),
+            ("label_column", options.label_column),
+            ("id_column", options.id_column),
+        )
+        if column is not None
+    }
+    width = len(header) if header is not None else None
+    number = 1 if header is not None else 0
+    for row in reader:
+        number += 1
+        if not any(cell.strip() for cell in row):
+            continue
+        width = len(row) if width is None else width
+        if len(row) > width:
+            raise CorpusError(
+                f"{path}: line {reader.line_num}: {len(row)} fields where "
+                f"{'the header has' if header is not None else 'the first row has'} {width}; "
+                f"a {options.delimiter!r} inside a text that is not quoted? Quote the field "
+                f"with {options.quotechar!r} (or pass the right delimiter)"
+            )
+        where = f"{path}: line {reader.line_num}"
+        yield _article_from_row(path, number, row, columns, options.label_separator, where), where
+
+
+def _column_index(path: Path, header: list[str] | None, column: int | str, role: str) -> int:
+    if isinstance(column, int):
+        return column
+    if header is None:
+        raise CorpusError(
+            f"{path}: {role}={column!r} names a column but the file has no header; "
+            "pass the column index or header=True"
+        )
+    if column not in header:
+        raise CorpusError(f"{path}: {role}={column!r} is not a column; columns are {header}")
+    return header.index(column)
+
+
+def _article_from_row(
+    path: Path,
+    number: int,
+    row: list[str],
+    columns: dict[str, int],
+    separator: str | None,
+    where: str,
+) -> Article:
+    needed = max(columns.values()) + 1
+    if len(row) < needed:
+        raise CorpusError(
+            f"{where}: {len(row)} columns, needs {needed} "
+            f"({', '.join(f'{k}={v}' for k, v in columns.items())}); check the delimiter and quoting"
+        )
+    raw_labels = row[columns["label_column"]].strip() if "label_column" in columns else ""
+    if separator:
+        labels = tuple(x.strip() for x in raw_labels.split(separator) if x.strip())
+    else:
+        labels = (raw_labels,) if raw_labels else ()
+    article_id = (
+        row[columns["id_column"]].strip() if "id_column" in columns else f"{path.stem}-{number:04d}"
+    )
+    return Article(article_id, row[columns["text_column"]], labels, meta={"line": number})
+
+
+# ------------------------------------------------------------------------------------------------
+# Parquet
+
+
+def read_parquet(path: Path, batch_size: int = 1024) -> Iterator[Located]:
+    """One article per row of a Parquet file with ``id`` and ``text`` columns (pyarrow)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CorpusError(
+            f"{path}: reading Parquet needs pyarrow, which is not installed; "
+            "`uv sync --extra parquet` (or `pip install pyarrow`)"
+        ) from None
+    try:
+        file = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid & co. on a file that is not Parquet
+        raise CorpusError(f"{path}: not a readable Parquet file ({error})") from None
+    row = 0
+    for batch in file.iter_batches(batch_size=batch_size):
+        for record in batch.to_pylist():
+            row += 1
+            where = f"{path}: row {row}"
+            yield article_from_record(record, where), where
+
+
+# ------------------------------------------------------------------------------------------------
+# a folder of .txt files with a labels file (and JSON Lines files)
+
+
+def read_folder(
+    folder: Path, labels_file: str | Path | None, encoding: str
+) -> tuple[list[str] | None, Iterator[Located]]:
+    """The label set the labels file declares, and the folder's articles."""
+    txt_files = sorted(folder.glob("*.txt"))
+    jsonl_files = sorted(folder.glob("*.jsonl"))
+    if not txt_files and not jsonl_files:
+        raise CorpusError(f"{folder}: no .txt or .jsonl articles in this folder; check the path")
+    declared, labels_by_id, labels_path = _read_labels_file(folder, labels_file, encoding)
+
+    def records() -> Iterator[Located]:
+        yield from _folder_articles(txt_files, labels_by_id, labels_path, encoding)
+        for jsonl in jsonl_files:
+            yield from read_jsonl(jsonl, encoding)
+
+    return declared, records()
+
+
+def _read_labels_file(
+    folder: Path, labels_file: str | Path | None, encoding: str
+) -> tuple[list[str] | None, dict[str, list[str]] | None, Path]:
+    path = Path(labels_file) if labels_file is not None else folder / LABELS_FILE
+    if not path.exists():
+        if labels_file is not None:
+            raise CorpusError(f"{path}: labels file not found; check the path")
+        return None, None, path
+    try:
+        data = json.loads(read_text(path, encoding))
+    except json.JSONDecodeError as error:
+        raise CorpusError(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a JSON object {{id: [labels]}}")
+    declared = data.get("label_set")
+    if declared is not None and (
+        not isinstance(declared, list) or not all(isinstance(x, str) for x in declared)
+    ):
+        raise CorpusError(f"{path}: 'label_set' must be a list of strings, got {declared!r}")
+    mapping = data.get("articles", data if declared is None else None)
+    if not isinstance(mapping, dict):
+        raise CorpusError(f"{path}: expected an 'articles' object mapping ids to label lists")
+    for article_id, labels in mapping.items():
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise CorpusError(f"{path}: article {article_id!r}: labels must be a list of strings")
+    return declared, mapping, path
+
+
+def _folder_articles(
+    txt_files: list[Path],
+    labels_by_id: dict[str, list[str]] | None,
+    labels_path: Path,
+    encoding: str,
+) -> Iterator[Located]:
+    if txt_files and labels_by_id is None:
+        warnings.warn(
+            f"{labels_path} not found: the .txt articles are read without labels", stacklevel=4
+        )
+    if labels_by_id is not None:
+        missing = sorted(set(labels_by_id) - {txt.stem for txt in txt_files})
+        if missing:
+            raise CorpusError(
+                f"{labels_path}: labels given for {', '.join(missing)} but no such .txt file; "
+                "add the article or remove the entry"
+            )
+    for txt in txt_files:
+        labels: list[str] = []
+        if labels_by_id is not None:
+            if txt.stem not in labels_by_id:
+                raise CorpusError(
+                    f'{labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
+                    "(an empty list for an article with no label)"
+                )
+            labels = labels_by_id[txt.stem]
+        article = Article(txt.stem, read_text(txt, encoding), tuple(labels), meta={"file": txt.name})
+        yield article, f"{txt} (labels in {labels_path.name})"

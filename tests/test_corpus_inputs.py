@@ -1,0 +1,192 @@
+"""Bad corpus input gets one clear error (or a warning naming the record); nothing is lost.
+
+Plus round trips with hypothesis: whatever articles a JSON Lines or CSV file holds come back
+exactly, and reading lazily gives the same articles as reading at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import topics
+from topics.corpus import iter_articles
+from topics.errors import CorpusError
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_file_without_articles_is_refused(tmp_path: Path, content: str, suffix: str) -> None:
+    path = write(tmp_path / f"empty{suffix}", content)
+    with pytest.raises(CorpusError, match="empty|no articles"):
+        topics.load_corpus(path)
+
+
+def test_an_empty_csv_says_empty_not_header(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="empty") as error:
+        topics.load_corpus(write(tmp_path / "e.csv", ""))
+    assert "header=True" not in str(error.value)
+
+
+def test_a_boilerplate_only_article_is_kept_with_a_warning(tmp_path: Path) -> None:
+    records = [{"id": "a", "text": "Ein Satz über die Grenze."},
+               {"id": "b", "text": "![]() |\nQuelle: https://example.vn/x\nKommentar (0)"}]
+    path = write(tmp_path / "c.jsonl", "\n".join(json.dumps(r) for r in records))
+    with pytest.warns(UserWarning, match=r"line 2: article 'b' is only page boilerplate"):
+        corpus = topics.load_corpus(path)
+    assert corpus.ids == ["a", "b"]  # nothing dropped silently
+
+
+def test_an_html_page_is_refused(tmp_path: Path) -> None:
+    page = "<!DOCTYPE html><html><body><div><p>Der Minister besuchte Laos.</p></div></body></html>"
+    path = write(tmp_path / "p.jsonl", json.dumps({"id": "p", "text": page}))
+    with pytest.raises(CorpusError, match="line 1: article 'p' is an HTML page"):
+        topics.load_corpus(path)
+
+
+def test_a_text_with_a_stray_angle_bracket_is_not_html(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.jsonl", json.dumps({"id": "t", "text": "Wachstum <5 % im Jahr."}))
+    assert topics.load_corpus(path).texts == ["Wachstum <5 % im Jahr."]
+
+
+def test_an_unquoted_delimiter_is_an_error_not_a_shifted_label(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", "labels;text\nSport;Ein Text\nWeb;Zwei; Teile\n")
+    with pytest.raises(CorpusError, match=r"c.csv: line 3: 3 fields where the header has 2.*Quote"):
+        topics.load_corpus(path, delimiter=";")
+
+
+def test_an_unquoted_delimiter_without_header(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", "Sport;Ein Text\nWeb;Zwei; Teile\n")
+    with pytest.raises(CorpusError, match=r"line 2: 3 fields where the first row has 2"):
+        topics.load_corpus(path, delimiter=";", header=False, text_column=1, label_column=0)
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"text_column": -1, "label_column": 0, "header": False}, "text_column=-1"),
+        ({"delimiter": ""}, "delimiter=''.*one character"),
+        ({"delimiter": ";;"}, "delimiter=';;'.*one character"),
+        ({"quotechar": ""}, "quotechar=''.*one character"),
+        ({"delimiter": '"'}, "delimiter"),
+        ({"encoding": "utf-99"}, "encoding='utf-99' is not a known text encoding"),
+        ({"label_separator": ""}, "label_separator"),
+    ],
+)
+def test_impossible_csv_options_are_one_clear_error(tmp_path: Path, options, match) -> None:
+    path = write(tmp_path / "c.csv", "labels,text\nSport,Ein Text\n")
+    with pytest.raises(CorpusError, match=match):
+        topics.load_corpus(path, **options)
+
+
+def test_unicode_line_separators_are_text_not_line_breaks(tmp_path: Path) -> None:
+    record = {"id": "u", "text": "Erster Teil\u2028zweiter Teil\u0085dritter."}
+    jsonl = tmp_path / "u.jsonl"
+    jsonl.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert topics.load_corpus(jsonl).texts == [record["text"]]
+    table = tmp_path / "u.csv"
+    table.write_text('labels,text\nSport,"Ein\x85Text"\n', encoding="utf-8")
+    assert topics.load_corpus(table).texts == ["Ein\x85Text"]
+
+
+def test_a_folder_and_a_file_are_not_mixed_up(tmp_path: Path) -> None:
+    (tmp_path / "dir.csv").mkdir()
+    with pytest.raises(CorpusError, match="cannot read a folder"):
+        topics.load_corpus(tmp_path / "dir.csv", format="csv")
+    with pytest.raises(CorpusError, match="format='folder' but this is a file"):
+        topics.load_corpus(write(tmp_path / "a.jsonl", "{}"), format="folder")
+
+
+def test_a_utf16_file_reads_with_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "w.jsonl"
+    path.write_text(json.dumps({"id": "w", "text": "Grüße aus Hanoi."}, ensure_ascii=False),
+                    encoding="utf-16")
+    assert topics.load_corpus(path, encoding="utf-16").texts == ["Grüße aus Hanoi."]
+    with pytest.raises(CorpusError, match="line 1: not valid utf-8"):
+        topics.load_corpus(path)
+
+
+def test_iter_articles_checks_each_record_as_it_reads(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": str(i), "text": f"Text {i}."}) for i in range(3)]
+    lines.append(json.dumps({"id": "1", "text": "Doppelt."}))
+    path = write(tmp_path / "s.jsonl", "\n".join(lines))
+    stream = iter_articles(path)
+    assert [next(stream).id for _ in range(3)] == ["0", "1", "2"]
+    with pytest.raises(CorpusError, match="line 4: duplicate id '1'"):
+        next(stream)
+
+
+# ------------------------------------------------------------------------------------------------
+# round trips
+
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=80
+).filter(lambda t: t.strip() and "<" not in t)
+LABEL = st.sampled_from(list(topics.LABELS))
+RECORDS = st.lists(
+    st.fixed_dictionaries(
+        {"text": TEXT, "labels": st.lists(LABEL, max_size=2, unique=True)}
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _with_ids(records: list[dict]) -> list[dict]:
+    return [{"id": f"r{i}", **r} for i, r in enumerate(records)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(RECORDS)
+def test_jsonl_round_trip(tmp_path: Path, records: list[dict]) -> None:
+    records = _with_ids(records)
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    with _no_fail():
+        corpus = topics.load_corpus(path)
+    assert corpus.ids == [r["id"] for r in records]
+    assert corpus.texts == [r["text"] for r in records]
+    assert corpus.labels == [r["labels"] for r in records]
+    assert [a.text for a in iter_articles(path)] == corpus.texts
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(RECORDS, st.sampled_from([",", ";", "\t"]))
+def test_csv_round_trip(tmp_path: Path, records: list[dict], delimiter: str) -> None:
+    records = _with_ids(records)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(["id", "labels", "text"])
+    for r in records:
+        writer.writerow([r["id"], "|".join(r["labels"]), r["text"]])
+    path = tmp_path / "r.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    with _no_fail():
+        corpus = topics.load_corpus(path, id_column="id", delimiter=delimiter, label_separator="|")
+    assert corpus.texts == [r["text"] for r in records]
+    assert corpus.labels == [r["labels"] for r in records]
+
+
+class _no_fail:
+    """Boilerplate-only texts warn; the round trip is about what is read, so allow the warning."""
+
+    def __enter__(self) -> None:
+        import warnings
+
+        self._catch = warnings.catch_warnings()
+        self._catch.__enter__()
+        warnings.simplefilter("ignore", UserWarning)
+
+    def __exit__(self, *exc: object) -> None:
+        self._catch.__exit__(*exc)
