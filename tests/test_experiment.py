@@ -190,7 +190,9 @@ def test_sweep_with_a_failing_point(tmp_path: Path) -> None:
     statuses = [p["status"] for p in result.points]
     assert statuses == ["finished", "failed", "finished"]
     assert "ConfigError" in result.failed[0]["error"] and "500" in result.failed[0]["error"]
-    assert result.failed[0]["partial"].endswith(".partial")  # kept, marked failed
+    # caught before the run starts (issue 10): no half-made run directory for that point
+    assert "partial" not in result.failed[0]
+    assert not list((tmp_path / "runs").glob("*.partial"))
     summary = json.loads(result.summary_path.read_text())
     assert [p["status"] for p in summary["points"]] == statuses
     assert result.summary_path.with_suffix(".csv").is_file()

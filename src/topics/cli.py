@@ -23,6 +23,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -135,6 +136,17 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
 def _column(value: str) -> int | str:
     """A CSV column by 0-based index ("1") or by name ("text")."""
     return int(value) if value.isdigit() else value
@@ -168,7 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")
     sweep.add_argument("grid", help="YAML: a base config plus grid: {key.path: [values]}")
-    sweep.add_argument("--n-jobs", type=int, default=None, help="parallel points (default: config)")
+    sweep.add_argument(
+        "--n-jobs", type=_positive_int, default=None, help="parallel points (default: config)"
+    )
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
     sweep.set_defaults(func=_cmd_sweep)
 
@@ -242,11 +256,20 @@ def _log_to_stderr() -> None:
     logger.setLevel(logging.INFO)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so a run in progress records that it failed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated("terminated by SIGTERM")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``topics`` command line; return the exit status."""
     args = build_parser().parse_args(argv)
     if not args.quiet:
         _log_to_stderr()
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args))
     except TopicsError as exc:
@@ -261,6 +284,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"topics {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"topics {args.command}: terminated (SIGTERM)", file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -87,10 +87,12 @@ def short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def unknown_key(path: str, key: str, allowed: Iterable[str], value: Any) -> str:
+def unknown_key(
+    path: str, key: str, allowed: Iterable[str], value: Any, hint: str | None = None
+) -> str:
     """``"<path>: unknown key (value …); did you mean …? allowed: …"``."""
     allowed = sorted(allowed)
-    hint = closest(key, allowed)
+    hint = hint or closest(key, allowed)
     did_you_mean = f"did you mean {hint!r}? " if hint else ""
     return (
         f"{path}: unknown key (value {short(value)}); {did_you_mean}"

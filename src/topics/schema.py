@@ -81,6 +81,7 @@ class Schema:
 
     owner: str
     settings: tuple[Setting, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def __iter__(self) -> Iterator[Setting]:
         return iter(self.settings)
@@ -109,7 +110,15 @@ class Schema:
     def extended(self, other: Schema) -> Schema:
         """This schema followed by the settings of ``other`` it does not have."""
         extra = tuple(s for s in other.settings if s.name not in self)
-        return Schema(self.owner, self.settings + extra)
+        return Schema(self.owner, self.settings + extra, self.aliases)
+
+    def with_aliases(self, aliases: Mapping[str, str]) -> Schema:
+        """The same schema, hinting ``aliases`` (a name people use -> the setting it means)."""
+        return Schema(self.owner, self.settings, tuple(aliases.items()))
+
+    def hint(self, key: str) -> str | None:
+        """The setting a wrong ``key`` most likely means: an alias, else the closest name."""
+        return dict(self.aliases).get(key) or closest(key, self.names)
 
     def problems(self, values: Mapping[str, Any], path: str = "") -> list[str]:
         """Every unknown key and disallowed value of ``values``, as messages (empty if fine).
@@ -125,9 +134,9 @@ class Schema:
                 if problem:
                     out.append(f"{prefix}{key}={short(value)}: {problem}")
             elif path:
-                out.append(unknown_key(f"{path}.{key}", key, self.names, value))
+                out.append(unknown_key(f"{path}.{key}", key, self.names, value, self.hint(key)))
             else:
-                hint = closest(key, self.names)
+                hint = self.hint(key)
                 did_you_mean = f"did you mean {hint!r}? " if hint else ""
                 out.append(
                     f"unknown setting {key!r} of {self.owner} (value {short(value)}); "
@@ -335,6 +344,9 @@ class EstimatorSpec:
         The setting that fixes the number of topics.
     load : callable or None
         Rebuilds the saved estimator part: ``load(directory, info, settings)``.
+    check : callable or None
+        ``check(settings, n_units) -> list of problems``: what can be checked against the
+        corpus before fitting (numbers of topics, minimum sizes), so a run fails before it starts.
     """
 
     name: str
@@ -346,3 +358,4 @@ class EstimatorSpec:
     reads_tokens: bool = False
     n_topics_setting: str | None = None
     load: Callable[..., Any] | None = None
+    check: Callable[[Mapping[str, Any], int], list[str]] | None = None

@@ -63,6 +63,10 @@ def _raise(problems: list[str], where: str, overrides: Sequence[str] = ()) -> No
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
+    if path.is_dir():
+        raise ConfigError(
+            f"config {path} is a folder; give a YAML config file (e.g. {path}/experiment.yaml)"
+        )
     if not path.is_file():
         raise ConfigError(f"config file {path} not found; check the path (or `topics init-config`)")
     try:
@@ -120,7 +124,11 @@ def _setting_problems(
     problems = []
     for key, value in values.items():
         if key not in schema:
-            problems.append(unknown_key(f"{path}.{key}", key, [*schema.names, *section_keys], value))
+            problems.append(
+                unknown_key(
+                    f"{path}.{key}", key, [*schema.names, *section_keys], value, schema.hint(key)
+                )
+            )
     known = {k: v for k, v in values.items() if k in schema}
     return problems + schema.problems(known, path)
 

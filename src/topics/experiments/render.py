@@ -18,6 +18,7 @@ from topics import registry
 from topics.errors import ConfigError
 from topics.experiments.config import ClassifierConfig, Config
 from topics.experiments.resolve import classifier_defaults, jsonable, plain, topic_model_defaults
+from topics.fileio import atomic_write
 from topics.schema import EMPTY, Schema
 
 __all__ = ["render_defaults", "write_starting_config"]
@@ -145,11 +146,13 @@ def write_starting_config(path: str | Path = "experiment.yaml", *, force: bool =
     Raises
     ------
     ConfigError
-        If ``path`` exists and ``force`` is false.
+        If ``path`` exists and ``force`` is false, or is a folder.
+    FileAccessError
+        If it cannot be written (read-only folder, disk full); nothing half-written is left.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give a file name such as {path}/experiment.yaml")
     if path.exists() and not force:
         raise ConfigError(f"{path} exists; choose another path or pass --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_defaults(), encoding="utf-8")
-    return path
+    return atomic_write(path, render_defaults())

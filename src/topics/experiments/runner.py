@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import yaml
 
-from topics.errors import ConfigError
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
 from topics.experiments.loading import load_config
@@ -34,6 +33,7 @@ from topics.experiments.steps import (
     evaluate_classifier,
     fit_classifier,
     load_configured_corpus,
+    preflight,
     run_topic_model,
 )
 from topics.experiments.store import (
@@ -122,12 +122,13 @@ def plan_experiment(
     """
     config = load_config(config, overrides)
     resolved, digest = _prepare(config)
-    steps = ["load corpus", *[f"topic model {name}" for name in config.topic_models]]
-    if config.classifier.enabled and config.classifier.evaluation.enabled:
-        steps.append("classifier evaluation")
-    if config.classifier.enabled and config.classifier.fit:
-        steps.append("classifier fit")
-    head = [f"# config valid: {config.name}, hash {digest}", "# steps: " + ", ".join(steps)]
+    corpus = load_configured_corpus(config)
+    preflight(config, corpus)
+    head = [
+        f"# config valid: {config.name}, hash {digest}",
+        f"# corpus {corpus.name}: {len(corpus)} articles, fingerprint {corpus.fingerprint[:12]}",
+        "# steps: " + ", ".join(_steps(config)),
+    ]
     body = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
     return "\n".join(head) + "\n" + body
 
@@ -163,18 +164,23 @@ def run_experiment(
     """
     config = load_config(config, overrides)
     resolved, digest = _prepare(config)
+    steps = _steps(config)
+    log.info("[1/%d] %s ...", len(steps), steps[0])
+    start = time.perf_counter()
+    corpus = load_configured_corpus(config)
+    loaded = time.perf_counter() - start
+    preflight(config, corpus)  # everything checkable fails here, before a run directory exists
     run_dir = RunDirectory(runs_dir, config.name, digest)
     info: dict[str, Any] = {
         "name": config.name,
         "config_hash": digest,
         "started": run_dir.started.isoformat(timespec="seconds"),
     }
-    timings: dict[str, Any] = {}
-    start = time.perf_counter()
+    timings: dict[str, Any] = {"steps": {steps[0]: round(loaded, 3)}}
     with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed):
         log.info("run %s -> %s", config.name, run_dir.final_path)
         try:
-            metrics = _run_steps(config, resolved, run_dir, info, timings)
+            metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
             seconds = time.perf_counter() - start
             timings.update(
                 {
@@ -208,40 +214,37 @@ def _preview(
     return preview.summary() + "\n"
 
 
-def _run_steps(
-    config: Config,
-    resolved: dict[str, Any],
-    run_dir: RunDirectory,
-    info: dict[str, Any],
-    timings: dict[str, Any],
-) -> dict[str, Any]:
-    run_dir.write_text("config.yaml", config.given_text)
-    run_dir.write_yaml("config.resolved.yaml", resolved)
-    run_dir.write_json("environment.json", environment())
+def _steps(config: Config) -> list[str]:
     steps = ["load corpus", *[f"topic model {n}" for n in config.topic_models]]
     if config.classifier.enabled and config.classifier.evaluation.enabled:
         steps.append("classifier evaluation")
     if config.classifier.enabled and config.classifier.fit:
         steps.append("classifier fit")
-    count = len(steps)
-    label = iter(f"[{i}/{count}] {s}" for i, s in enumerate(steps, start=1))
-    metrics: dict[str, Any] = {}
-    with _step(next(label), timings):
-        corpus = load_configured_corpus(config)
-        record = corpus_record(config, corpus)
-        run_dir.write_json("corpus.json", record)
-        units = ", ".join(
-            f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article"
-        )
-        info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
-        if config.classifier.enabled and not any(corpus.labels):
-            raise ConfigError(
-                f"classifier.enabled = true, but corpus {corpus.name!r} has no labels; "
-                "set classifier.enabled: false or give corpus.label_column"
-            )
-        metrics["corpus.n_articles"] = record["n_articles"]
-        for unit, unit_record in record["units"].items():
-            metrics[f"corpus.n_{unit}s"] = unit_record["n"]
+    return steps
+
+
+def _run_steps(
+    config: Config,
+    corpus: Any,
+    resolved: dict[str, Any],
+    run_dir: RunDirectory,
+    info: dict[str, Any],
+    timings: dict[str, Any],
+    loaded: float,
+) -> dict[str, Any]:
+    run_dir.write_text("config.yaml", config.given_text)
+    run_dir.write_yaml("config.resolved.yaml", resolved)
+    run_dir.write_json("environment.json", environment())
+    steps = _steps(config)
+    label = iter(f"[{i}/{len(steps)}] {s}" for i, s in enumerate(steps, start=1))
+    log.info("%s done in %.1f s", next(label), loaded)
+    record = corpus_record(config, corpus)
+    run_dir.write_json("corpus.json", record)
+    units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article")
+    info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
+    metrics: dict[str, Any] = {"corpus.n_articles": record["n_articles"]}
+    for unit, unit_record in record["units"].items():
+        metrics[f"corpus.n_{unit}s"] = unit_record["n"]
     for name in config.topic_models:
         with _step(next(label), timings):
             metrics.update(run_topic_model(config, name, corpus, run_dir, timings))

@@ -20,6 +20,7 @@ from topics import registry
 from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
+from topics.errors import ConfigError
 from topics.evaluation.plots import topic_model_figures
 from topics.evaluation.seeds import summarise_seeds
 from topics.experiments.config import Config
@@ -33,6 +34,7 @@ from topics.experiments.store import RunDirectory
 from topics.topic_models import fit_topic_model
 
 __all__ = [
+    "preflight",
     "corpus_record",
     "evaluate_classifier",
     "fit_classifier",
@@ -69,6 +71,41 @@ def load_configured_corpus(config: Config) -> Any:
         picks = np.unique(np.linspace(0, len(corpus) - 1, c.limit).round().astype(int))
         corpus = corpus.subset(picks.tolist())
     return corpus
+
+
+def preflight(config: Config, corpus: Any) -> None:
+    """Everything the corpus decides, checked before a run directory exists.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem: a classifier on a corpus without labels, more folds than articles,
+        numbers of topics or topic sizes the corpus cannot hold.
+    """
+    problems = []
+    if config.classifier.enabled and not any(corpus.labels):
+        problems.append(
+            f"classifier.enabled = true, but corpus {corpus.name!r} has no labels; "
+            "set classifier.enabled: false or give corpus.label_column"
+        )
+    evaluation = config.classifier.evaluation
+    if config.classifier.enabled and evaluation.enabled and evaluation.n_splits > len(corpus):
+        problems.append(
+            f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
+            f"{corpus.name!r} has {len(corpus)} articles; use at most {len(corpus)} folds"
+        )
+    units: dict[str, int] = {}
+    for name in config.topic_models:
+        spec = registry.get(config.topic_model_family(name))
+        unit = config.topic_model_unit(name)
+        if unit not in units:
+            units[unit] = len(corpus.units(unit))
+        if spec.check is not None:
+            settings = config.topic_models[name].settings()
+            problems += [f"topic_models.{name}: {p}" for p in spec.check(settings, units[unit])]
+    if problems:
+        where = f" {config.source}" if config.source else ""
+        raise ConfigError(f"config{where} does not fit corpus {corpus.name!r}: " + "; ".join(problems))
 
 
 def _units_fingerprint(units: Sequence[Any]) -> str:

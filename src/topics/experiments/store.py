@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from topics.errors import RunError
+from topics.errors import FileAccessError, RunError
 from topics.experiments.headlines import headline_tables, select_metrics
+from topics.fileio import atomic_write, check_writable, describe_os_error, guarded
 
 if TYPE_CHECKING:
     from topics.experiments.config import Config
@@ -77,9 +78,9 @@ def utc_now() -> datetime:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as indented, key-sorted UTF-8 JSON with a final newline."""
+    """Write ``data`` as indented, key-sorted UTF-8 JSON with a final newline (atomically)."""
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    atomic_write(path, text + "\n")
 
 
 def read_json(path: Path) -> Any:
@@ -158,11 +159,7 @@ class RunDirectory:
     """
 
     def __init__(self, runs_dir: str | Path, name: str, config_hash: str) -> None:
-        self.runs_dir = Path(runs_dir)
-        try:
-            self.runs_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise RunError(f"{self.runs_dir}: cannot create the runs directory ({exc})") from None
+        self.runs_dir = check_writable(runs_dir, "create a run directory in this folder")
         self.started = utc_now()
         stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
         base = f"{stamp}_{name}_{config_hash}"
@@ -177,6 +174,8 @@ class RunDirectory:
                 partial.mkdir()
             except FileExistsError:
                 continue
+            except OSError as error:
+                raise describe_os_error(error, self.runs_dir, "create a run directory") from None
             break
         else:  # pragma: no cover - a thousand runs of one config in one second
             raise RunError(f"{self.runs_dir}: cannot find a free run directory name for {base}")
@@ -189,14 +188,13 @@ class RunDirectory:
     def file(self, relative: str) -> Path:
         """Path of ``relative`` inside the run (parent directories created)."""
         target = self.path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        guarded(lambda: target.parent.mkdir(parents=True, exist_ok=True), target.parent,
+                "create the folder")
         return target
 
     def write_text(self, relative: str, text: str) -> Path:
         """Write a UTF-8 text file into the run."""
-        target = self.file(relative)
-        target.write_text(text, encoding="utf-8")
-        return target
+        return atomic_write(self.file(relative), text)
 
     def write_json(self, relative: str, data: Any) -> Path:
         """Write a JSON file into the run (sorted keys)."""
@@ -226,7 +224,7 @@ class RunDirectory:
         self.write_json(RUN_FILE, {**info, "status": "finished"})
         if self.final_path.exists():
             raise RunError(f"{self.final_path}: exists; a run is never overwritten")
-        os.rename(self.path, self.final_path)
+        guarded(lambda: os.rename(self.path, self.final_path), self.final_path, "finish the run")
         self.path = self.final_path
         return self.final_path
 
@@ -243,7 +241,7 @@ class RunDirectory:
         try:
             self.write_json(RUN_FILE, data)
             self.write_text("error.txt", detail)
-        except OSError:  # the disk may be the reason it failed; the .partial name still tells
+        except (OSError, FileAccessError):  # the disk may be why it failed: .partial still tells
             pass
 
 
@@ -286,10 +284,14 @@ def copy_run(
     staging = dest.with_name(dest.name + PARTIAL_SUFFIX)
     shutil.rmtree(staging, ignore_errors=True)
     ignore = None if include_models else shutil.ignore_patterns("models")
-    shutil.copytree(source, staging, ignore=ignore)
-    if dest.exists():
-        shutil.rmtree(dest)
-    os.rename(staging, dest)
+    try:
+        shutil.copytree(source, staging, ignore=ignore)
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.rename(staging, dest)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise describe_os_error(error, dest, "copy the run") from None
     return dest
 
 

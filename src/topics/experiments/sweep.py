@@ -11,10 +11,12 @@ from typing import Any
 
 import yaml
 
+from topics.errors import ConfigError
 from topics.experiments.loading import load_grid, validate_config
 from topics.experiments.overrides import apply_overrides
 from topics.experiments.runner import run_experiment
 from topics.experiments.store import DEFAULT_RUNS_DIR, utc_now, write_json
+from topics.fileio import atomic_write, check_writable, describe_os_error
 
 __all__ = ["SweepResult", "run_sweep"]
 
@@ -123,12 +125,14 @@ def run_sweep(
 
     base, grid = load_grid(grid_file)
     points = _grid_points(grid)
-    name = str(base.get("name", "sweep"))
+    shared = validate_config(base, source=str(grid_file))  # what every point starts from
+    name = shared.name  # validated: letters, digits, _ . - (never a path)
     if n_jobs is None:
-        jobs = base.get("n_jobs", 1)
-        n_jobs = jobs if isinstance(jobs, int) and jobs >= 1 else 1
+        n_jobs = shared.n_jobs
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ConfigError(f"n_jobs={n_jobs!r}: the number of parallel points must be 1 or more")
     log.info("sweep %s: %d points, %d in parallel", name, len(points), n_jobs)
-    Path(runs_dir).mkdir(parents=True, exist_ok=True)
+    check_writable(runs_dir, "write the sweep's runs here")
     started = utc_now()
     parallel = Parallel(
         n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
@@ -148,11 +152,25 @@ def run_sweep(
             "[%d/%d] point %d %s: %s", done, len(points), point["index"], point["status"], where
         )
     results.sort(key=lambda point: point["index"])
-    summary_path = Path(runs_dir) / f"{started.strftime('%Y%m%dT%H%M%SZ')}_{name}.sweep.json"
+    summary_path = _summary_path(Path(runs_dir), f"{started.strftime('%Y%m%dT%H%M%SZ')}_{name}")
     write_json(summary_path, {"grid_file": str(grid_file), "grid": grid, "points": results})
     import pandas as pd
 
-    pd.DataFrame([{**p, "overrides": " ".join(p["overrides"])} for p in results]).to_csv(
-        summary_path.with_suffix(".csv"), index=False
-    )
+    frame = pd.DataFrame([{**p, "overrides": " ".join(p["overrides"])} for p in results])
+    atomic_write(summary_path.with_suffix(".csv"), frame.to_csv(index=False))
     return SweepResult(results, summary_path)
+
+
+def _summary_path(runs_dir: Path, base: str) -> Path:
+    """A new ``<base>.sweep.json`` (``-2``, ``-3``, … when sweeps of one name end in one second);
+    the name is claimed with an exclusive create, so two sweeps never share a summary."""
+    for attempt in range(1, 1000):
+        path = runs_dir / f"{base if attempt == 1 else f'{base}-{attempt}'}.sweep.json"
+        try:
+            path.open("x").close()
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise describe_os_error(error, path, "write the sweep summary") from None
+        return path
+    raise ConfigError(f"{runs_dir}: no free sweep summary name for {base}")  # pragma: no cover

@@ -35,7 +35,14 @@ from topics.errors import ConfigError, ModelFileError
 from topics.schema import EstimatorSpec, schema_of
 from topics.text.german import ANALYSIS_SCHEMA
 from topics.topic_models import seed_words as seed_data
-from topics.topic_models.common import check_n_topics, count_matrix, make_analyzer, tokenize
+from topics.topic_models.common import (
+    check_n_topics,
+    count_matrix,
+    make_analyzer,
+    n_topics_aliases,
+    n_topics_problems,
+    tokenize,
+)
 from topics.topic_models.embeddings import embed, sentence_transformer
 from topics.topic_models.result import FittedTopics
 
@@ -445,6 +452,18 @@ def _load_embedder(file: Path) -> Any:
     return skops.io.load(file, trusted=untrusted)
 
 
+def _check(settings: Mapping[str, Any], n_units: int) -> list[str]:
+    """What the corpus size decides: enough units, topic sizes and counts that fit in it."""
+    if n_units < MIN_UNITS:
+        return [f"needs at least {MIN_UNITS} units, the corpus gives {n_units}; use "
+                "unit: paragraph or a larger corpus"]
+    problems = n_topics_problems(settings, "nr_topics", n_units)
+    size = settings.get("min_topic_size")
+    if isinstance(size, int) and not isinstance(size, bool) and size > n_units:
+        problems.append(f"min_topic_size={size} is larger than the corpus ({n_units} units)")
+    return problems
+
+
 _SCHEMA = schema_of(fit, f"model {NAME!r}", skip=("units", "seed"))
 _SETTING_NAMES = frozenset(_SCHEMA.names)
 
@@ -453,20 +472,24 @@ SPECS = (
         name=NAME,
         kind="topic_model",
         summary="BERTopic for German news, offline (tokens-view TF-IDF + SVD embeddings)",
-        schema=_SCHEMA.extended(ANALYSIS_SCHEMA),
+        schema=_SCHEMA.extended(ANALYSIS_SCHEMA).with_aliases(n_topics_aliases("nr_topics")),
         fit=fit,
         reads_tokens=True,
         n_topics_setting="nr_topics",
         load=BERTopicModel.loader(NAME),
+        check=_check,
     ),
     EstimatorSpec(
         name=PEER_NAME,
         kind="topic_model",
         summary="peer: BERTopic's lightweight default (TF-IDF + SVD, default vectorizer)",
-        schema=schema_of(fit_default, f"model {PEER_NAME!r}", skip=("units", "seed")),
+        schema=schema_of(fit_default, f"model {PEER_NAME!r}", skip=("units", "seed")).with_aliases(
+            n_topics_aliases("nr_topics")
+        ),
         fit=fit_default,
         peer=True,
         n_topics_setting="nr_topics",
         load=BERTopicModel.loader(PEER_NAME),
+        check=_check,
     ),
 )

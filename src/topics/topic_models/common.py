@@ -66,6 +66,23 @@ def auto_n_topics(n_units: int) -> int:
     return int(min(30, max(4, round(math.sqrt(n_units) / 2))))
 
 
+#: Names people use for "the number of topics"; each family hints its own.
+N_TOPICS_NAMES = ("n_components", "k", "nr_topics", "n_topics", "num_topics", "topics")
+
+
+def n_topics_aliases(key: str) -> dict[str, str]:
+    """``{other name: key}`` for the number-of-topics setting ``key`` of a family."""
+    return {name: key for name in N_TOPICS_NAMES if name != key}
+
+
+def n_topics_problems(settings: Mapping[str, Any], key: str, n_units: int) -> list[str]:
+    """Problems of the number-of-topics setting ``key`` for ``n_units`` units (none for "auto")."""
+    value = settings.get(key)
+    if isinstance(value, int) and not isinstance(value, bool) and value > n_units:
+        return [f"{key}={value} topics is impossible for {n_units} units; allowed: 2 to {n_units}"]
+    return []
+
+
 def check_n_topics(model: str, name: str, value: Any, n_units: int) -> int:
     """A number of topics that must be an int between 2 and the number of units."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

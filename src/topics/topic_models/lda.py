@@ -20,6 +20,8 @@ from topics.topic_models.common import (
     check_n_topics,
     count_matrix,
     make_analyzer,
+    n_topics_aliases,
+    n_topics_problems,
     tokenize,
     top_words,
 )
@@ -170,20 +172,24 @@ SPECS = (
         name=NAME,
         kind="topic_model",
         summary="LDA (tomotopy, Gibbs sampling) on the German tokens view",
-        schema=_SCHEMA.extended(ANALYSIS_SCHEMA),
+        schema=_SCHEMA.extended(ANALYSIS_SCHEMA).with_aliases(n_topics_aliases("k")),
         fit=fit,
         reads_tokens=True,
         n_topics_setting="k",
         load=TopicMatrices.load,
+        check=lambda settings, n_units: n_topics_problems(settings, "k", n_units),
     ),
     EstimatorSpec(
         name=PEER_NAME,
         kind="topic_model",
         summary="peer: scikit-learn's LatentDirichletAllocation with its defaults",
-        schema=schema_of(fit_default, f"model {PEER_NAME!r}", skip=("units", "seed")),
+        schema=schema_of(fit_default, f"model {PEER_NAME!r}", skip=("units", "seed")).with_aliases(
+            n_topics_aliases("n_components")
+        ),
         fit=fit_default,
         peer=True,
         n_topics_setting="n_components",
         load=TopicMatrices.load,
+        check=lambda settings, n_units: n_topics_problems(settings, "n_components", n_units),
     ),
 )

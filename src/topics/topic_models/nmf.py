@@ -15,6 +15,8 @@ from topics.topic_models.common import (
     check_n_topics,
     count_matrix,
     make_analyzer,
+    n_topics_aliases,
+    n_topics_problems,
     tokenize,
     top_words,
 )
@@ -123,10 +125,11 @@ SPECS = (
         name=NAME,
         kind="topic_model",
         summary="NMF (scikit-learn) on TF-IDF of the German tokens view",
-        schema=_SCHEMA.extended(ANALYSIS_SCHEMA),
+        schema=_SCHEMA.extended(ANALYSIS_SCHEMA).with_aliases(n_topics_aliases("n_components")),
         fit=fit,
         reads_tokens=True,
         n_topics_setting="n_components",
         load=TopicMatrices.load,
+        check=lambda settings, n_units: n_topics_problems(settings, "n_components", n_units),
     ),
 )

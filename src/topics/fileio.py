@@ -1,0 +1,112 @@
+"""Writing files so that a fault loses nothing: atomic replacement, writability checked first.
+
+Every file the package writes (run directories, models, sweep summaries, configs, figures) goes
+through :func:`atomic_write`: the bytes go to a temporary file beside the target, which replaces
+the target only when complete, so a full disk or a kill never leaves a truncated file that looks
+complete, and the temporary file is removed on failure. :func:`check_writable` creates and removes
+a probe file before long work, so a read-only folder fails at once, not after the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from topics.errors import FileAccessError
+
+__all__ = ["atomic_write", "check_writable", "describe_os_error"]
+
+
+def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAccessError:
+    """One clear :class:`FileAccessError` for an ``OSError`` while ``doing`` something at ``path``."""
+    if error.errno == errno.ENOSPC:
+        why = "the disk is full; free some space and try again"
+    elif error.errno == errno.EDQUOT:
+        why = "the disk quota is exceeded; free some space and try again"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "no permission to write there (read-only?); choose another place"
+    elif error.errno == errno.ENOTDIR:
+        why = "a part of the path is a file, not a folder"
+    elif error.errno == errno.EISDIR:
+        why = "it is a folder, not a file"
+    else:
+        why = error.strerror or str(error)
+    return FileAccessError(f"{path}: cannot {doing}: {why}")
+
+
+def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then replace ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The target; its folder is created if needed.
+    data : bytes or str
+        The content (text is encoded with ``encoding``).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    FileAccessError
+        The folder or file cannot be written (disk full, read-only, ...); no partial file and no
+        temporary file is left.
+    """
+    path = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise describe_os_error(error, path.parent, "create a file in this folder") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        raise describe_os_error(error, path, "write the file") from None
+    except BaseException:
+        _remove(temporary)
+        raise
+    return path
+
+
+def check_writable(folder: str | Path, what: str = "write here") -> Path:
+    """Make sure files can be created in ``folder`` (created if missing) before long work.
+
+    Raises
+    ------
+    FileAccessError
+        Naming the folder and why (read-only, a file in the way, disk full).
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".write-probe-")
+        os.close(handle)
+        os.remove(probe)
+    except OSError as error:
+        raise describe_os_error(error, folder, what) from None
+    return folder
+
+
+def guarded(action: Callable[[], object], path: str | Path, doing: str) -> object:
+    """Run ``action``; an ``OSError`` becomes one clear :class:`FileAccessError`."""
+    try:
+        return action()
+    except OSError as error:
+        raise describe_os_error(error, path, doing) from None
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)

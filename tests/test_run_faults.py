@@ -1,0 +1,192 @@
+"""Runs and sweeps under bad configs and faults: one clear message, exit 2, nothing half-made.
+
+Through the CLI, as a user meets them: ``--dry-run`` catches everything a run would fail on,
+SIGTERM is handled like Ctrl-C, a full disk or an unwritable folder is said in words and leaves
+no file that looks complete, sweeps never share a summary or write outside their folder.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from topics.cli import main
+from topics.errors import FileAccessError
+from topics.fileio import atomic_write
+
+TINY = {
+    "name": "tiny",
+    "corpus": {"limit": 24, "unit": "article"},
+    "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
+    "classifier": {"enabled": False},
+    "outputs": {"figures": False, "save_models": False},
+}
+
+
+def config_file(tmp_path: Path, data: dict, name: str = "c.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err and "Traceback" not in "\n".join(err)
+    return err[-1]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"classifier": {"enabled": True, "C": "high"}}, "classifier.C='high': must be float > 0"),
+        ({"classifier": {"enabled": True, "evaluation": {"n_splits": 30}}},
+         "n_splits = 30, but corpus 'shipped' has 24 articles"),
+        ({"corpus": {"limit": 24, "unit": "article", "encoding": "utf-99"}},
+         "encoding='utf-99' is not a known text encoding"),
+        ({"corpus": {"path": "no/such/corpus.jsonl"}}, "no/such/corpus.jsonl: no such file"),
+        ({"topic_models": {"b": {"model": "bertopic", "min_topic_size": -5}}},
+         "topic_models.b.min_topic_size=-5: must be int >= 2 | 'auto'"),
+        ({"topic_models": {"nmf": {"model": "nmf", "n_components": "eight"}}},
+         "topic_models.nmf.n_components='eight'"),
+        ({"topic_models": {"nmf": {"model": "nmf", "n_components": 300}}},
+         "n_components=300 topics is impossible for 24 units"),
+        ({"topic_models": {"lda": {"model": "lda", "n_components": 5}}}, "did you mean 'k'?"),
+    ],
+)
+def test_dry_run_catches_what_the_run_would_fail_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: dict, expected: str
+) -> None:
+    path = config_file(tmp_path, {**TINY, **change})
+    runs = tmp_path / "runs"
+    assert main(["run", str(path), "--dry-run"]) == 2
+    assert expected in error_line(capsys)
+    assert main(["run", str(path), "--runs-dir", str(runs)]) == 2  # the run fails the same way
+    assert expected in error_line(capsys)
+    assert not runs.exists() or not any(runs.iterdir())  # before any run directory
+
+
+def test_a_folder_given_as_config_says_so(tmp_path: Path, capsys) -> None:
+    assert main(["run", str(tmp_path), "--dry-run"]) == 2
+    assert "is a folder; give a YAML config file" in error_line(capsys)
+    assert main(["init-config", str(tmp_path)]) == 2
+    assert "is a folder" in error_line(capsys)
+
+
+def test_sigterm_marks_the_run_failed_and_exits_143(tmp_path: Path) -> None:
+    slow = {**TINY, "corpus": {"unit": "paragraph"},
+            "topic_models": {"lda": {"model": "lda", "iterations": 100000}}}
+    path = config_file(tmp_path, slow)
+    runs = tmp_path / "runs"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "topics.cli", "run", str(path), "--runs-dir", str(runs)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not list(runs.glob("*.partial/run.log")):
+        time.sleep(0.5)
+    time.sleep(2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert "terminated (SIGTERM)" in err
+    (partial,) = runs.glob("*.partial")
+    info = json.loads((partial / "run.json").read_text())
+    assert info["status"] == "failed" and "Terminated" in info["error"]
+
+
+def test_a_full_disk_is_said_and_leaves_no_file_that_looks_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import topics.fileio as fileio
+
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, *args, **kwargs) -> None:
+            self.file = real_fdopen(*args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.file.close()
+
+        def write(self, data: bytes) -> int:
+            if len(data) > 200:  # small files fit, metrics.json and the like do not
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.file.write(data)
+
+        def flush(self) -> None:
+            self.file.flush()
+
+        def fileno(self) -> int:
+            return self.file.fileno()
+
+    monkeypatch.setattr(fileio.os, "fdopen", FullDisk)
+    with pytest.raises(FileAccessError, match="the disk is full"):
+        atomic_write(tmp_path / "big.json", "x" * 1000)
+    assert list(tmp_path.iterdir()) == []  # no target, no temporary file
+    runs = tmp_path / "runs"
+    assert main(["run", str(config_file(tmp_path, TINY)), "--runs-dir", str(runs)]) == 2
+    assert "the disk is full" in error_line(capsys)
+    (partial,) = runs.glob("*.partial")
+    assert not (partial / "metrics.json").exists()
+    assert not [p for p in partial.rglob("*") if p.name.endswith(".tmp")]
+    for path in partial.rglob("*.json"):
+        json.loads(path.read_text())  # every file there is whole
+
+
+def test_an_unwritable_runs_folder_fails_before_the_work(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = main(["run", str(config_file(tmp_path, TINY)), "--runs-dir", str(blocker / "runs")])
+    assert code == 2
+    assert "a part of the path is a file" in error_line(capsys)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_a_read_only_runs_folder_fails_before_the_work(tmp_path: Path, capsys) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    runs.chmod(0o500)
+    try:
+        code = main(["run", str(config_file(tmp_path, TINY)), "--runs-dir", str(runs)])
+    finally:
+        runs.chmod(0o700)
+    assert code == 2 and "no permission" in error_line(capsys)
+
+
+def test_sweep_options_and_names_are_checked(tmp_path: Path, capsys) -> None:
+    grid = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1]}}, "g.yaml")
+    with pytest.raises(SystemExit) as stop:
+        main(["sweep", str(grid), "--n-jobs", "0"])
+    assert stop.value.code == 2 and "must be 1 or more" in capsys.readouterr().err
+    escape = config_file(tmp_path, {**TINY, "name": "../../..", "grid": {"seed": [0]}}, "e.yaml")
+    assert main(["sweep", str(escape), "--runs-dir", str(tmp_path / "runs")]) == 2
+    assert "name" in error_line(capsys)
+    assert not (tmp_path.parent.parent / ".sweep.json").exists()
+
+
+def test_two_sweeps_of_one_name_in_one_second_keep_both_summaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    import topics.experiments.sweep as sweep
+
+    monkeypatch.setattr(sweep, "utc_now", lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    grid = config_file(tmp_path, {**TINY, "grid": {"topic_models.nmf.n_components": [2]}}, "g.yaml")
+    first = sweep.run_sweep(grid, n_jobs=1, runs_dir=tmp_path / "runs")
+    second = sweep.run_sweep(grid, n_jobs=1, runs_dir=tmp_path / "runs")
+    assert first.summary_path != second.summary_path
+    assert json.loads(first.summary_path.read_text())["points"]
+    assert json.loads(second.summary_path.read_text())["points"]
