@@ -68,7 +68,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from topics.experiments.reproduce import reproduce_run
 
-    outcome = reproduce_run(args.run, runs_dir=args.runs_dir)
+    outcome = reproduce_run(args.run, runs_dir=args.runs_dir, tolerance=args.tolerance)
     print(outcome.report())
     return EXIT_OK if outcome.identical else EXIT_DIFFERENT
 
@@ -199,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.add_argument("run", help="a finished run directory")
     reproduce.add_argument(
         "--runs-dir", default=DEFAULT_RUNS_DIR, help="where the rerun goes (%(default)s)"
+    )
+    reproduce.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="accept metrics that differ by at most X (default 0: metrics.json byte for byte)",
     )
     reproduce.set_defaults(func=_cmd_reproduce)
 

@@ -1,16 +1,27 @@
-"""Reproducing a run: rerun its resolved config and compare the metrics byte for byte."""
+"""Reproducing a run: rerun its resolved config and compare the metrics byte for byte.
+
+When numbers differ, the report also lists the recorded environment fields that differ between
+the two runs (processor, instruction sets, BLAS kernel, tomotopy's instruction set, package
+versions, thread settings), which is where a difference on another machine comes from.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from topics.errors import ConfigError
 from topics.evaluation.tables import format_value
 from topics.experiments.runner import run_experiment
-from topics.experiments.store import DEFAULT_RUNS_DIR, METRICS_FILE, Run, load_run
+from topics.experiments.store import DEFAULT_RUNS_DIR, METRICS_FILE, Run, RunError, load_run
 
-__all__ = ["Reproduction", "reproduce_run"]
+__all__ = ["Reproduction", "environment_differences", "reproduce_run"]
+
+# where a run ran, not what it computed: never a reason for different numbers
+_NOT_NUMERIC = ("command", "cwd", "git.root", "git.dirty")
 
 
 @dataclass
@@ -21,32 +32,55 @@ class Reproduction:
     ----------
     original, rerun : Run
     differences : dict of str to (old, new)
-        Every metric whose value differs, or that exists in only one run (``None`` there).
+        Every metric that differs by more than ``tolerance`` or exists in only one run (``None``
+        there).
+    tolerance : float
+        0 for the exact comparison (the default), else the largest absolute difference accepted.
+    environment : dict of str to (old, new)
+        The recorded environment fields that differ between the two runs.
     """
 
     original: Run
     rerun: Run
     differences: dict[str, tuple[Any, Any]]
+    tolerance: float = 0.0
+    environment: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def identical(self) -> bool:
-        """Whether metrics.json is the same (byte for byte) in both runs."""
-        return not self.differences and (
-            (self.original.path / METRICS_FILE).read_bytes()
-            == (self.rerun.path / METRICS_FILE).read_bytes()
-        )
+        """Exact: metrics.json is the same byte for byte; with a tolerance: no metric differs
+        by more than it."""
+        if self.differences:
+            return False
+        if self.tolerance:
+            return True
+        return (self.original.path / METRICS_FILE).read_bytes() == (
+            self.rerun.path / METRICS_FILE
+        ).read_bytes()
 
     def report(self) -> str:
-        """A short text: identical, or the metrics that differ."""
+        """A short text: identical, or the metrics and environment fields that differ."""
         head = f"original {self.original.path}\nrerun    {self.rerun.path}"
         if self.identical:
-            return f"{head}\nmetrics.json identical ({len(self.original.metrics)} metrics)"
-        lines = [f"{head}\n{len(self.differences)} metric(s) differ:"]
-        lines += [f"  {k}: {format_value(a)} -> {format_value(b)}" for k, (a, b) in self.differences.items()]
+            how = "identical" if not self.tolerance else f"equal within {self.tolerance:g}"
+            return f"{head}\nmetrics.json {how} ({len(self.original.metrics)} metrics)"
+        within = f" by more than {self.tolerance:g}" if self.tolerance else ""
+        lines = [f"{head}\n{len(self.differences)} metric(s) differ{within}:"]
+        lines += [
+            f"  {k}: {format_value(a)} -> {format_value(b)}"
+            for k, (a, b) in self.differences.items()
+        ]
+        if self.environment:
+            lines.append("environment fields that differ (a likely cause):")
+            lines += [f"  {k}: {a!r} -> {b!r}" for k, (a, b) in self.environment.items()]
+        else:
+            lines.append("the recorded environment is the same: the code or the data changed")
         return "\n".join(lines)
 
 
-def reproduce_run(path: str | Path, *, runs_dir: str | Path = DEFAULT_RUNS_DIR) -> Reproduction:
+def reproduce_run(
+    path: str | Path, *, runs_dir: str | Path = DEFAULT_RUNS_DIR, tolerance: float = 0.0
+) -> Reproduction:
     """Rerun a stored run from its ``config.resolved.yaml`` and diff the metrics.
 
     Parameters
@@ -55,18 +89,70 @@ def reproduce_run(path: str | Path, *, runs_dir: str | Path = DEFAULT_RUNS_DIR) 
         A finished run directory.
     runs_dir : str or Path
         Where the rerun goes (never into a reference-results folder by default).
+    tolerance : float
+        0 (default): exact, ``metrics.json`` byte for byte. Else the largest absolute difference
+        of a metric that still counts as reproduced.
 
     Returns
     -------
     Reproduction
+
+    Raises
+    ------
+    ConfigError
+        A negative or non-finite tolerance.
     """
+    if not math.isfinite(tolerance) or tolerance < 0:
+        raise ConfigError(f"tolerance={tolerance!r}: must be a finite number >= 0")
     original = load_run(path)
     rerun = run_experiment(original.path / "config.resolved.yaml", runs_dir=runs_dir)
-    keys = sorted(set(original.metrics) | set(rerun.metrics))
     differences = {
         k: (original.metrics.get(k), rerun.metrics.get(k))
-        for k in keys
-        if original.metrics.get(k) != rerun.metrics.get(k)
+        for k in sorted(set(original.metrics) | set(rerun.metrics))
+        if not _same(original.metrics.get(k), rerun.metrics.get(k), tolerance)
         or (k in original.metrics) != (k in rerun.metrics)
     }
-    return Reproduction(original, rerun, differences)
+    environment = environment_differences(_environment(original), _environment(rerun))
+    return Reproduction(original, rerun, differences, tolerance, environment)
+
+
+def _same(a: Any, b: Any, tolerance: float) -> bool:
+    if a == b:
+        return True
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) <= tolerance
+    return False
+
+
+def _environment(run: Run) -> dict[str, Any]:
+    try:
+        return run.environment
+    except RunError:  # a run copied without environment.json: nothing to compare
+        return {}
+
+
+def environment_differences(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """The fields of two ``environment.json`` records that differ, flattened (``cpu.model``,
+    ``packages.numpy``, ``numerics.tomotopy_isa``…), leaving out where and how it was started."""
+    a, b = _flatten(old), _flatten(new)
+    return {
+        key: (a.get(key), b.get(key))
+        for key in sorted(set(a) | set(b))
+        if a.get(key) != b.get(key) and not key.startswith(_NOT_NUMERIC)
+    }
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, Mapping):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+        return out
+    if isinstance(data, list) and data and all(isinstance(x, Mapping) for x in data):
+        out = {}
+        for i, item in enumerate(data):
+            out.update(_flatten(item, f"{prefix}{i}."))
+        return out
+    return {prefix[:-1]: data}

@@ -1,0 +1,73 @@
+"""Reproducing a run: exact by default, tolerant on request, and it says what differs around it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from topics import run_experiment
+from topics.errors import ConfigError
+from topics.experiments.environment import environment
+from topics.experiments.reproduce import environment_differences, reproduce_run
+
+TINY = {
+    "name": "tiny",
+    "corpus": {"limit": 24, "unit": "article"},
+    "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
+    "classifier": {"enabled": False},
+    "outputs": {"figures": False, "save_models": False},
+}
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_experiment(TINY, runs_dir=tmp_path_factory.mktemp("runs")).path
+
+
+def _moved(original: Path, tmp_path: Path, shift: float, cpu: str | None = None) -> Path:
+    """A copy of the run whose npmi moved by ``shift`` and whose machine was ``cpu``."""
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    metrics = json.loads((copy / "metrics.json").read_text())
+    metrics["topics.nmf.npmi_mean"] += shift
+    (copy / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    if cpu is not None:
+        env = json.loads((copy / "environment.json").read_text())
+        env["cpu"]["model"] = cpu
+        (copy / "environment.json").write_text(json.dumps(env))
+    return copy
+
+
+def test_environment_records_what_decides_the_numbers() -> None:
+    env = environment()
+    assert env["cpu"]["model"] and isinstance(env["cpu"]["isa_flags"], list)
+    numerics = env["numerics"]
+    assert numerics["tomotopy_isa"] and numerics["llvm_host_cpu"]
+    assert any(pool["user_api"] == "blas" for pool in numerics["threadpools"])
+
+
+def test_exact_by_default_and_names_the_environment_fields_that_differ(original, tmp_path) -> None:
+    outcome = reproduce_run(_moved(original, tmp_path, 1e-7, cpu="Other CPU"), runs_dir=tmp_path)
+    assert not outcome.identical
+    report = outcome.report()
+    assert "topics.nmf.npmi_mean" in report and "cpu.model: 'Other CPU'" in report
+
+
+def test_a_tolerance_accepts_small_differences_only(original, tmp_path) -> None:
+    assert reproduce_run(_moved(original, tmp_path, 1e-7), runs_dir=tmp_path, tolerance=1e-6).identical
+    far = reproduce_run(_moved(original, tmp_path / "b", 1e-3), runs_dir=tmp_path, tolerance=1e-6)
+    assert not far.identical and "by more than 1e-06" in far.report()
+    with pytest.raises(ConfigError, match="tolerance"):
+        reproduce_run(original, tolerance=-1)
+
+
+def test_where_a_run_was_started_is_not_a_difference_but_the_code_is() -> None:
+    old = {"cwd": "/a", "command": ["x"], "git": {"commit": "1", "dirty": True}, "python": "3.11.7"}
+    new = {"cwd": "/b", "command": ["y"], "git": {"commit": "2", "dirty": False}, "python": "3.11.9"}
+    assert environment_differences(old, new) == {
+        "git.commit": ("1", "2"),
+        "python": ("3.11.7", "3.11.9"),
+    }
