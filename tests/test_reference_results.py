@@ -1,0 +1,67 @@
+"""The committed reference results cannot go stale.
+
+The tables in README.md and experiments/results/README.md are what make_results.py writes from the
+committed results; and (slow tier) every reference config whose corpus is present, rerun with
+today's code, gives its committed metrics.json byte for byte.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _make_results():
+    spec = importlib.util.spec_from_file_location("make_results", REPO / "experiments" / "make_results.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_results = _make_results()
+
+
+def test_readme_headline_tables_are_the_committed_results() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert make_results.readme_with_headlines(text) == text, (
+        "README.md's headline tables differ from experiments/results/vietnam; "
+        "run `uv run python experiments/make_results.py --tables`"
+    )
+
+
+def test_results_readme_is_the_committed_results() -> None:
+    stored = (REPO / "experiments" / "results" / "README.md").read_text(encoding="utf-8")
+    assert stored == make_results.results_readme(), (
+        "experiments/results/README.md is stale; run `uv run python experiments/make_results.py --tables`"
+    )
+
+
+def test_reference_results_come_from_a_clean_tree() -> None:
+    import json
+
+    for name in make_results.REFERENCE:
+        env_file = make_results.result_path(name) / "environment.json"
+        if env_file.is_file():
+            git = json.loads(env_file.read_text()).get("git") or {}
+            assert git.get("dirty") is False, f"{name}: made from a tree with uncommitted changes"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", make_results.REFERENCE)
+def test_reference_config_reproduces_its_committed_metrics(name: str, tmp_path: Path) -> None:
+    from topics.experiments.runner import run_experiment
+
+    committed = make_results.result_path(name)
+    if not (committed / "metrics.json").is_file():
+        pytest.skip(f"{name}: no committed result")
+    if name in make_results.NEEDS_10KGNAD and not make_results.gnad_available():
+        pytest.skip(f"{name}: the 10kGNAD sample is not available (set TOPICS_10KGNAD)")
+    rerun = run_experiment(make_results.CONFIGS / f"{name}.yaml", runs_dir=tmp_path)
+    assert (rerun.path / "metrics.json").read_text() == (committed / "metrics.json").read_text(), (
+        f"{name}: the committed result is stale or not reproduced; `topics reproduce {committed}` "
+        "says which metrics and environment fields differ"
+    )
