@@ -64,8 +64,9 @@ not in :class:`GermanAnalyzer` objects, which only hold their settings and pickl
 from __future__ import annotations
 
 import re
-from collections import namedtuple
-from collections.abc import Sequence
+from collections import OrderedDict, namedtuple
+from collections.abc import Iterable, Sequence
+from itertools import chain, compress, count
 from typing import Annotated, Any
 
 from annotated_types import Ge
@@ -199,24 +200,25 @@ class _Engine:
     def __init__(self, settings: AnalysisSettings) -> None:
         self.s = settings
         self.stops = lexicon.stop_words() | frozenset(settings.extra_stop_words)
+        # every token seen (words and separators) -> its output tokens
         self.types: dict[str, tuple[str, ...]] = {}
+        # name pieces only: token -> 1 (weak) or 2 (strong); words absent here are no pieces
         self.name_kind: dict[str, int] = {}
-        self.texts: dict[str, tuple[str, ...]] = {}
+        self.texts: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 
     # -- one word type -> output tokens
 
     def word(self, token: str) -> tuple[str, ...]:
-        out = self.types.get(token)
-        if out is None:
-            out = self.types[token] = self._finish(self._expand(token))
-        return out
+        if token not in self.types:
+            self._learn((token,))
+        return self.types[token]
 
     def _expand(self, token: str) -> list[str]:
         """Lemma and compound parts of one surface token (before stop words and case)."""
         token = token.rstrip("-")
         if not token:
             return []
-        if not any(ch.isalpha() for ch in token):  # "2025", "1995-2025", "²"
+        if not token[0].isalpha() and not any(ch.isalpha() for ch in token):  # "2025", "²"
             return [token] if self.s.keep_numbers else []
         if "-" in token:
             return self._hyphenated(token)
@@ -261,73 +263,83 @@ class _Engine:
     # -- names
 
     def kind(self, token: str) -> int:
-        """2 = strong name piece, 1 = weak name piece, 0 = not a name piece (cached)."""
-        k = self.name_kind.get(token)
-        if k is None:
-            k = self.name_kind[token] = _name_kind(token, self.stops)
-        return k
+        """2 = strong name piece, 1 = weak name piece, 0 = not a name piece."""
+        if token not in self.types:
+            self._learn((token,))
+        return self.name_kind.get(token, 0)
 
     # -- a whole text
 
     def text(self, text: str) -> tuple[str, ...]:
-        out = self.texts.get(text)
+        texts = self.texts
+        out = texts.get(text)
         if out is None:
             out = self._analyse(text)
-            if len(self.texts) >= _TEXT_CACHE_SIZE:
-                del self.texts[next(iter(self.texts))]  # drop the oldest entry
-            self.texts[text] = out
+            if len(texts) >= _TEXT_CACHE_SIZE:
+                texts.popitem(last=False)  # drop the oldest entry
+            texts[text] = out
         return out
 
+    def _learn(self, tokens: Iterable[str]) -> None:
+        """Analyse new token types: their output tokens and, for names, their piece kind."""
+        types, kinds, stops = self.types, self.name_kind, self.stops
+        join = self.s.join_names
+        for tok in tokens:
+            if not tok[0].isalnum():
+                types[tok] = ()  # a separator: no output, ends a name
+                continue
+            types[tok] = self._finish(self._expand(tok))
+            if join:
+                kind = _name_kind(tok, stops)
+                if kind:
+                    kinds[tok] = kind
+
     def _analyse(self, text: str) -> tuple[str, ...]:
+        # The per-token work runs in C (findall, map, compress, chain); Python code runs once per
+        # new word type (_learn) and once per run of name pieces (_join).
         if "@" in text or "://" in text or "www." in text:
             text = _URL_RE.sub(" ", text)
         raw = _TOKEN_RE.findall(text)
-        if not self.s.join_names:
-            word = self.word
-            return tuple(t for tok in raw if tok[0].isalnum() for t in word(tok))
-        return tuple(self._with_names(raw))
+        types = self.types
+        try:
+            outs = list(map(types.__getitem__, raw))
+        except KeyError:
+            self._learn(set(raw).difference(types))
+            outs = list(map(types.__getitem__, raw))
+        if self.s.join_names:
+            pieces = list(compress(count(), map(self.name_kind.get, raw)))
+            if pieces:
+                self._join(raw, outs, pieces)
+        return tuple(chain.from_iterable(outs))
 
-    def _with_names(self, raw: list[str]) -> list[str]:
-        out: list[str] = []
-        run: list[str] = []
-        run_start = True  # does the current run begin a sentence?
-        at_start = True
-        kinds, words = self.name_kind, self.types  # the hot loop: plain dict lookups
-        for tok in raw:
-            if not tok[0].isalnum():
-                if run:
-                    self._flush(run, run_start, out)
-                at_start = tok in _SENTENCE_END
-                continue
-            kind = kinds.get(tok)
-            if kind is None:
-                kind = self.kind(tok)
-            if kind:
-                if not run:
-                    run_start = at_start
-                run.append(tok)
-            else:
-                if run:
-                    self._flush(run, run_start, out)
-                analysed = words.get(tok)
-                out.extend(self.word(tok) if analysed is None else analysed)
-            at_start = False
-        self._flush(run, run_start, out)
-        return out
+    def _join(self, raw: list[str], outs: list[tuple[str, ...]], pieces: list[int]) -> None:
+        """Replace the outputs of each run of adjacent name pieces by the joined name.
 
-    def _flush(self, run: list[str], sentence_start: bool, out: list[str]) -> None:
-        if not run:
-            return
-        if sentence_start and self.name_kind[run[0]] == 1:
-            out.extend(self.word(run.pop(0)))  # "Laut Phan Van Giang": "Laut" is German
-        if len(run) >= 2 and any(self.name_kind[t] == 2 for t in run):
-            name = "_".join(run)
-            if name.lower() not in self.stops:  # extra_stop_words may name a person
-                out.append(name.lower() if self.s.lowercase else name)
-        else:
-            for tok in run:
-                out.extend(self.word(tok))
-        run.clear()
+        ``pieces`` are the positions in ``raw`` of name pieces, in order. A run is a maximal
+        stretch of adjacent positions (no separator or other word between). A weak piece that
+        starts a sentence stays a German word ("Laut Phan Van Giang"); the rest of the run is
+        joined when it has at least two pieces and a strong one.
+        """
+        kinds = self.name_kind
+        n_pieces = len(pieces)
+        i = 0
+        while i < n_pieces:
+            first = last = pieces[i]
+            i += 1
+            while i < n_pieces and pieces[i] == last + 1:
+                last = pieces[i]
+                i += 1
+            if (first == 0 or raw[first - 1] in _SENTENCE_END) and kinds[raw[first]] == 1:
+                first += 1  # its output stays its own word
+            if last > first and any(kinds[raw[k]] == 2 for k in range(first, last + 1)):
+                name = "_".join(raw[first : last + 1])
+                low = name.lower()
+                if low in self.stops:  # extra_stop_words may name a person
+                    outs[first] = ()
+                else:
+                    outs[first] = (low if self.s.lowercase else name,)
+                for k in range(first + 1, last + 1):
+                    outs[k] = ()
 
 
 def _name_kind(token: str, stops: frozenset[str]) -> int:

@@ -1,20 +1,25 @@
 """The German word data the analyser reads: stop words, lemmas, compound splits.
 
 Process-wide and independent of the analysis settings, so it is cached per word: simplemma's
-dictionary for lemmas and known words, split-words' CharSplit n-gram table for compounds, spaCy's
-German stop-word list (``data/stopwords_de.txt``, MIT) plus a news domain list. The rules are
-described in :mod:`topics.text.german`. Tables load lazily, on the first word that needs them.
+German dictionary for lemmas and known words (:mod:`topics.text.lemmatizer`), split-words'
+CharSplit n-gram table for compounds (:mod:`topics.text.splitter`), both on compact tables
+(:mod:`topics.text.tables`), and spaCy's German stop-word list (``data/stopwords_de.txt``, MIT)
+plus a news domain list. The rules are described in :mod:`topics.text.german`. Words longer than
+:data:`MAX_WORD_LEN` are kept as written: not lemmatised, split or taken as name pieces, so one
+long run of letters cannot make analysis super-linear.
 """
 
 from __future__ import annotations
 
-import itertools
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from topics.text import lemmatizer, splitter, tables
+
 __all__ = [
     "COMPOUND_THRESHOLD",
+    "MAX_WORD_LEN",
     "clear_caches",
     "compound_lemma",
     "is_known",
@@ -33,7 +38,10 @@ _MIN_RECURSE_LEN = 10
 # not split. "-land" is split (Nachbarland, Partnerland), so "Deutschland" gives "deutsch" + "land".
 _TOPONYM_HEADS = frozenset({"burg", "burger", "reich", "berg"})
 _UMLAUT_FOLD = str.maketrans("äöü", "aou")
-_LANG = "de"
+#: Longer words are kept as written: not lemmatised, split or taken as name pieces. Real German
+#: words stay far below (the longest in 10kGNAD: 47 letters); without a cap one long run of
+#: letters (a 1 MB "word") makes compound splitting and the lemmatiser's rules super-linear.
+MAX_WORD_LEN = 64
 
 # --------------------------------------------------------------------------------------------
 # data: stop words, lemmas, compounds (process-wide, settings-independent caches)
@@ -73,68 +81,35 @@ def _modern_spelling(word: str, lemma: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def _plain_lemma(word: str) -> str:
-    import simplemma  # imported lazily: `import topics` must stay fast
-
-    return _modern_spelling(word, simplemma.lemmatize(word, lang=_LANG))
+    if len(word) > MAX_WORD_LEN:
+        return word
+    return _modern_spelling(word, lemmatizer.lemmatize(word))
 
 
 @lru_cache(maxsize=1 << 18)
 def _lemma(word: str) -> str:
-    import simplemma
-
     lemma = _plain_lemma(word)
-    if lemma == word and not _known(word):
+    if lemma == word and not _known(word) and len(word) <= MAX_WORD_LEN:
         # Unknown words are mostly compounds and derived adjectives the dictionary lacks
         # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
         # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:
         # on known ones greedy mode can over-reduce.
-        lemma = _modern_spelling(word, simplemma.lemmatize(word, lang=_LANG, greedy=True))
+        lemma = _modern_spelling(word, lemmatizer.lemmatize(word, greedy=True))
     return lemma
 
 
 @lru_cache(maxsize=1 << 18)
 def _known(word: str) -> bool:
-    import simplemma
-
-    return simplemma.is_known(word, lang=_LANG)
-
-
-@lru_cache(maxsize=1)
-def _ngram_probs() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-    # split-words reads a 40 MB JSON on first use (~2-3 s): do it once per process, lazily.
-    from split_words.splitter import get_ngram_probs
-
-    probs = get_ngram_probs()
-    return probs["prefix"], probs["infix"], probs["suffix"]
-
-
-_FUGEN_ENDINGS = ("ts", "gs", "ks", "hls", "ns")
-_ONES = itertools.repeat(1)  # default of infix.get: n-grams never seen inside words favour a split
+    return len(word) <= MAX_WORD_LEN and lemmatizer.is_known(word)
 
 
 def _best_split(word: str) -> tuple[float, str, str]:
     """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
 
-    Same result as split-words 0.1.3 (a test checks it), 2-3 times faster: the library looks
-    up the same n-grams many times per split position and title-cases every candidate; here each
-    distinct n-gram is looked up once and only the winner is title-cased.
+    Same result as split-words 0.1.3 (tests check it), on the compact n-gram trie of
+    :mod:`topics.text.splitter`: one walk per split position instead of O(len^2) lookups.
     """
-    prefix, infix, suffix = _ngram_probs()
-    word = word.lower()
-    best_score, best_n = None, 0
-    for n in range(3, len(word) - 2):
-        pre, rest = word[:n], word[n:]
-        if pre.endswith(_FUGEN_ENDINGS) and n - 1 > 2:
-            pre = word[: n - 1]  # the Fugen-s belongs to neither part
-        start = rest[:-1] if rest.endswith(_FUGEN_ENDINGS) and len(rest) - 1 > 2 else rest
-        inner = min(map(infix.get, [rest[:k] for k in range(3, len(rest) + 1)], _ONES))
-        score = prefix.get(start, -1) - inner + suffix.get(pre, -1)
-        # ">=": on equal scores the library's sort puts the longer modifier first
-        if best_score is None or score >= best_score:
-            best_score, best_n = score, n
-    if best_score is None:
-        return (0.0, word.title(), word.title())
-    return (best_score, word[:best_n].title(), word[best_n:].title())
+    return splitter.best_split(word)
 
 
 def _part_lemma(part: str) -> str | None:
@@ -173,11 +148,19 @@ class _Split(NamedTuple):
 @lru_cache(maxsize=1 << 18)
 def _split(word: str) -> _Split | None:
     """The top split of ``word`` if it passes every check, else None."""
-    if len(word) < _MIN_SPLIT_LEN or "-" in word:
+    if len(word) < _MIN_SPLIT_LEN or len(word) > MAX_WORD_LEN or "-" in word:
         return None
-    score, modifier, head = _best_split(word)
-    if score < COMPOUND_THRESHOLD:
-        return None  # at the default 0, "Regierung" -> "Regie" + "Rung"
+    # dictionary words carry CharSplit's decision in the table; others are scored here
+    n = tables.split_decision(word, COMPOUND_THRESHOLD)
+    if n is None:
+        score, modifier, head = _best_split(word)
+        if score < COMPOUND_THRESHOLD:
+            return None  # at the default 0, "Regierung" -> "Regie" + "Rung"
+    elif n == 0:
+        return None
+    else:
+        low = word.lower()
+        modifier, head = low[:n].title(), low[n:].title()
     mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
     if mod_lemma is None or head_lemma is None:
         return None  # guards against splitting names ("Chansamone") and fragments ("Res")
@@ -252,6 +235,8 @@ is_known = _known
 
 
 def clear_caches() -> None:
-    """Forget every cached lemma and compound split (the tables stay loaded)."""
+    """Forget every cached lemma and compound split (the tables stay mapped)."""
     for cached in (_lemma, _plain_lemma, _known, _split, split_compound):
         cached.cache_clear()
+    lemmatizer.clear_caches()
+    tables.clear_caches()

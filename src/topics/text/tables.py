@@ -1,0 +1,165 @@
+"""The compact German tables: simplemma's German dictionary and split-words' n-gram table.
+
+Built by ``scripts/build_german_tables.py`` from the libraries' own data (see there for the
+formats), shipped as package data and memory-mapped on first use: opening them costs
+milliseconds, and only the pages a run touches become resident (loaded the libraries' way they
+cost ~5.6 CPU-s and ~600 MB per process). :mod:`topics.text.lemmatizer` and
+:mod:`topics.text.splitter` answer exactly as the libraries do from these tables;
+``tests/test_lexicon.py`` compares them with the libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import struct
+import sys
+from bisect import bisect_right
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["clear_caches", "lemmas", "load", "ngrams", "split_decision"]
+
+_MAGIC = b"TOPICSDE"
+
+
+class _Table:
+    """One table file: the JSON header and zero-copy views of its arrays."""
+
+    def __init__(self, name: str) -> None:
+        ref = resources.files("topics").joinpath("data", "german", name)
+        try:
+            with resources.as_file(ref) as path, open(path, "rb") as fh:
+                self.buf: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # not a plain file (zip import) or mmap unavailable
+            self.buf = ref.read_bytes()
+        if self.buf[: len(_MAGIC)] != _MAGIC:
+            raise RuntimeError(f"topics/data/german/{name} is not a topics German table")
+        (n,) = struct.unpack_from("<I", self.buf, len(_MAGIC))
+        start = len(_MAGIC) + 4
+        self.header: dict[str, Any] = json.loads(bytes(self.buf[start : start + n]))
+        self.view = memoryview(self.buf)
+
+    def span(self, name: str) -> tuple[int, int]:
+        offset, nbytes = self.header["arrays"][name]
+        return offset, offset + nbytes
+
+    def array(self, name: str, fmt: str) -> memoryview:
+        start, end = self.span(name)
+        view = self.view[start:end]
+        if fmt == "B":
+            return view
+        if sys.byteorder != "little":  # pragma: no cover - the files are little-endian
+            from array import array
+
+            arr = array(fmt, bytes(view))
+            arr.byteswap()
+            return memoryview(arr)
+        return view.cast(fmt)
+
+
+class Lemmas:
+    """simplemma's German dictionary: sorted records, a block index, one ``find`` per lookup."""
+
+    def __init__(self) -> None:
+        table = _Table("lemmas.bin")
+        self.table = table
+        self.start, self.end = table.span("records")
+        self.blocks = table.array("blocks", "I").tolist()
+        self.heads = bytes(table.array("heads", "B")).decode().split("\n")
+        buf = table.buf
+        self.find = buf.find
+        self.buf = buf
+
+    def get(self, key: str) -> str | None:
+        """The lemma of ``key`` exactly as stored, or None (simplemma's ``dictionary.get``)."""
+        i = bisect_right(self.heads, key) - 1
+        if i < 0:
+            return None
+        try:
+            pattern = b"\n" + key.encode() + b"\t"
+        except UnicodeEncodeError:  # lone surrogates: no dictionary key
+            return None
+        blocks = self.blocks
+        pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
+        if pos < 0:
+            return None
+        pos += len(pattern) + 1  # the split hint
+        buf = self.buf
+        end = self.find(b"\n", pos)
+        if end == pos:
+            return key
+        trim = buf[pos] - 32
+        tail = buf[pos + 1 : end].decode()
+        return key[: len(key) - trim] + tail if trim else key + tail
+
+    def split_hint(self, key: str) -> int | None:
+        """The precomputed CharSplit decision for ``key`` (see the build script), or None."""
+        i = bisect_right(self.heads, key) - 1
+        if i < 0:
+            return None
+        try:
+            pattern = b"\n" + key.encode() + b"\t"
+        except UnicodeEncodeError:
+            return None
+        blocks = self.blocks
+        pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
+        if pos < 0:
+            return None
+        hint = self.buf[pos + len(pattern)] - 32
+        return None if hint == ord("~") - 32 else hint
+
+
+class Ngrams:
+    """split-words' n-gram probabilities in one double-array trie (see the build script)."""
+
+    def __init__(self) -> None:
+        table = _Table("ngrams.bin")
+        self.table = table
+        self.base = table.array("base", "I")
+        self.label = table.array("label", "B")
+        self.prefix = table.array("prefix", "H")
+        self.suffix = table.array("suffix", "H")
+        self.infix_min = table.array("infix_min", "H")
+        self.values = table.array("values", "d").tolist()
+        alphabet = table.header["alphabet"]
+        self.codes = {ch: i + 1 for i, ch in enumerate(alphabet)}
+        self.other = len(alphabet) + 1  # no node carries this label
+
+
+@lru_cache(maxsize=1)
+def lemmas() -> Lemmas:
+    """The lemma table (opened once per process)."""
+    return Lemmas()
+
+
+@lru_cache(maxsize=1)
+def ngrams() -> Ngrams:
+    """The n-gram trie (opened once per process)."""
+    return Ngrams()
+
+
+def load() -> None:
+    """Open both tables now (they are otherwise opened on first use)."""
+    lemmas()
+    ngrams()
+
+
+@lru_cache(maxsize=1 << 18)
+def split_decision(word: str, threshold: float) -> int | None:
+    """Where CharSplit splits ``word`` if its best score reaches ``threshold``, from the table.
+
+    Returns the length of the first part, 0 when the best score is below ``threshold``, or
+    None when the table holds no decision for ``word`` (not a dictionary word of 8-64 letters
+    without a hyphen, or another threshold): then compute :func:`best_split`.
+    """
+    table = lemmas()
+    if threshold != table.table.header.get("split_threshold"):
+        return None
+    return table.split_hint(word)
+
+
+def clear_caches() -> None:
+    """Forget cached split decisions (the tables stay open)."""
+    split_decision.cache_clear()
