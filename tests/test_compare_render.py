@@ -106,7 +106,10 @@ def test_formats(runs: list[Path]) -> None:
         format_comparison(frame, "html")
 
 
-@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+@pytest.mark.parametrize(
+    "suffix", [".png", pytest.param(".svg", marks=pytest.mark.slow),
+               pytest.param(".pdf", marks=pytest.mark.slow)]
+)
 def test_figure_formats_and_labels(runs: list[Path], tmp_path: Path, suffix: str) -> None:
     frame = compare_runs(runs, metrics=["topics.*.npmi_mean", "topics.*.n_topics_mean"])
     figure = plot_comparison(frame, tmp_path / f"cmp{suffix}")
