@@ -1,13 +1,21 @@
 # Two commands on a fresh machine with only Python 3.11 and pip:
 #   make run    the main job: the reference experiment on the shipped corpus
 #   make test   the whole test suite (the same command .ci/run runs)
-# Both bootstrap uv into .tools/ (unless uv is on PATH) and install the locked environment into .venv/.
+# Both bootstrap uv into .tools/bin/uv (a link to your uv if one is on PATH) and install the locked
+# environment into .venv/.
+#   make lab    JupyterLab on notebooks/, from the same locked environment (nothing downloaded)
 
 UV_VERSION := 0.13.9
-UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV := .tools/bin/uv
 CONFIG ?= experiments/configs/vietnam.yaml
+# offline: no announcements feed, no update check, no PyPI extension manager (JupyterLab would ask
+# the network for each); --allow-root where make runs as root (containers, CI)
+LAB_FLAGS := --notebook-dir=notebooks --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
 
-.PHONY: run test sync bench clean-env
+.PHONY: run test sync bench lab clean-env
 
 run: sync
 	$(UV) run --frozen topics run $(CONFIG)
@@ -18,14 +26,22 @@ test: sync
 sync: $(UV)
 	$(UV) sync --frozen
 
+lab: sync
+	$(UV) run --frozen jupyter lab $(LAB_FLAGS) $(LAB_ARGS)
+
 bench: sync
 	$(UV) run --frozen python benchmarks/bench_analysis.py
 	$(UV) run --frozen python benchmarks/bench_classifier.py
 	$(UV) run --frozen python benchmarks/bench_topic_models.py
 
+# the README's commands call .tools/bin/uv: link the uv on PATH there, or install one
 .tools/bin/uv:
-	python3 -m venv .tools
-	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@if command -v uv >/dev/null 2>&1; then \
+		mkdir -p .tools/bin && ln -sf "$$(command -v uv)" .tools/bin/uv; \
+	else \
+		python3 -m venv .tools && \
+		.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); \
+	fi
 
 clean-env:
 	rm -rf .venv .tools

@@ -37,3 +37,25 @@ def gnad_corpus() -> topics.Corpus:
             f"10kGNAD sample not found at {GNAD_CSV}; set TOPICS_10KGNAD to its articles.csv"
         )
     return topics.load_corpus(GNAD_CSV, **GNAD_OPTIONS)
+
+
+REPORT_CONFIG = {
+    "name": "report",
+    "corpus": {"limit": 40, "unit": "paragraph"},
+    "topic_models": {"nmf": {"model": "nmf", "n_components": 4}, "lda": {"model": "lda", "k": 4}},
+    "classifier": {"evaluation": {"n_splits": 3, "seeds": [0], "peers": False}},
+    "outputs": {"figures": False, "report": False},
+}
+
+
+@pytest.fixture(scope="session")
+def report_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small finished run with two saved topic models and the classifier, for report tests."""
+    run = topics.run_experiment(REPORT_CONFIG, runs_dir=tmp_path_factory.mktemp("report_runs"))
+    return run.path
+
+
+@pytest.fixture(scope="session")
+def report_html(report_run_dir: Path) -> Path:
+    """``report.html`` of :func:`report_run_dir`."""
+    return topics.write_report(report_run_dir)

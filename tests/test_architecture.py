@@ -25,9 +25,19 @@ def _run_python(code: str) -> dict:
 
 
 def test_import_contracts_are_kept() -> None:
+    import logging
+
     from importlinter.cli import lint_imports
 
-    assert lint_imports(no_cache=True) == 0, "run `lint-imports` to see the broken contract"
+    # lint_imports configures logging with dictConfig, which disables every logger that exists
+    # (the `topics` loggers too, silencing later tests' step logs): put them back afterwards
+    loggers = [x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger)]
+    disabled = {logger: logger.disabled for logger in loggers}
+    try:
+        assert lint_imports(no_cache=True) == 0, "run `lint-imports` to see the broken contract"
+    finally:
+        for logger, state in disabled.items():
+            logger.disabled = state
 
 
 def test_no_module_is_over_500_lines() -> None:

@@ -9,6 +9,7 @@ dependency (no BERTopic, numba, matplotlib or MLflow) until a name that needs it
     clf = topics.load_classifier()                    # the shipped four-label classifier
     result = topics.fit_topic_model(corpus, model="bertopic", unit="paragraph")
     run = topics.run_experiment("experiments/configs/vietnam.yaml")
+    topics.write_report(run.path)                     # report.html (run_experiment writes it too)
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "run_experiment": "topics.experiments.runner",
     "load_run": "topics.experiments.store",
     "compare_runs": "topics.experiments.compare",
+    "write_report": "topics.experiments.report",
 }
 # submodules reachable as attributes: ``topics.plots.top_words(result)``, ``topics.registry``
 _MODULES: dict[str, str] = {
@@ -90,6 +92,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     )
     from topics.evaluation import plots
     from topics.experiments.compare import compare_runs
+    from topics.experiments.report import write_report
     from topics.experiments.runner import run_experiment
     from topics.experiments.store import load_run
     from topics.labels import LABELS

@@ -4,7 +4,8 @@ Each subcommand parses its arguments and calls one library function::
 
     topics run CONFIG [--set key.path=value ...]     topics.run_experiment
     topics sweep GRID [--n-jobs N]                    topics.experiments.sweep.run_sweep
-    topics compare RUN ... [--metrics ...] [--format table|markdown|csv] [--figure PATH]
+    topics compare RUN ... [--metrics ...] [--format table|markdown|csv|latex] [--figure PATH]
+    topics report RUN [--output PATH]                 topics.experiments.report.write_report
     topics reproduce RUN                              topics.experiments.reproduce.reproduce_run
     topics init-config [PATH]                         topics.experiments.render.write_starting_config
     topics classify FILE ... | -                      topics.classifier.shipped.classify_files
@@ -13,8 +14,9 @@ Each subcommand parses its arguments and calls one library function::
     topics summary [CORPUS]                           Corpus.summary()
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
-``--debug`` shows the traceback. ``reproduce`` exits 1 when the numbers differ, ``sweep`` when a
-point failed.
+``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
+``--quiet`` silences both. ``reproduce`` exits 1 when the numbers differ, ``sweep`` when a point
+failed.
 """
 
 from __future__ import annotations
@@ -41,8 +43,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(plan_experiment(args.config, overrides=args.set), end="")
         return EXIT_OK
 
-    run = run_experiment(args.config, overrides=args.set, runs_dir=args.runs_dir)
+    from topics.experiments.report import REPORT_FILE
+
+    report = False if args.no_report else None  # None: the config's outputs.report
+    run = run_experiment(args.config, overrides=args.set, runs_dir=args.runs_dir, report=report)
     print(run.summary())
+    if (run.path / REPORT_FILE).is_file():
+        print(f"report: {run.path / REPORT_FILE}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from topics.experiments.report import write_report
+
+    print(write_report(args.run, args.output, max_points=args.max_points))
     return EXIT_OK
 
 
@@ -160,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"topics {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no step log on stderr")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no step log and no progress bars on stderr"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run one experiment from a YAML config")
@@ -175,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
     run.add_argument(
         "--dry-run", action="store_true", help="validate and print the resolved config, run nothing"
+    )
+    run.add_argument(
+        "--no-report", action="store_true", help="do not write report.html into the run"
     )
     run.set_defaults(func=_cmd_run)
 
@@ -191,9 +210,29 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--metrics", nargs="+", default=None, help="metric keys or patterns, e.g. 'topics.*.npmi'"
     )
-    compare.add_argument("--format", choices=("table", "markdown", "csv"), default="table")
-    compare.add_argument("--figure", default=None, metavar="PATH", help="also draw a PNG figure")
+    compare.add_argument(
+        "--format",
+        choices=("table", "markdown", "csv", "latex"),
+        default="table",
+        help="table (terminal, 100 columns), markdown, csv or latex (%(default)s)",
+    )
+    compare.add_argument(
+        "--figure",
+        default=None,
+        metavar="PATH",
+        help="also draw a figure; the suffix picks the format (.png, .svg, .pdf)",
+    )
     compare.set_defaults(func=_cmd_compare)
+
+    report = sub.add_parser("report", help="(re)build report.html, the topic browser of a run")
+    report.add_argument("run", help="a finished run directory")
+    report.add_argument(
+        "--output", default=None, metavar="PATH", help="where to write (default: RUN/report.html)"
+    )
+    report.add_argument(
+        "--max-points", type=_positive_int, default=5000, help="units per document map (%(default)s)"
+    )
+    report.set_defaults(func=_cmd_report)
 
     reproduce = sub.add_parser("reproduce", help="rerun a stored run and diff its metrics")
     reproduce.add_argument("run", help="a finished run directory")
@@ -242,7 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is now (it may be replaced, e.g. under pytest)."""
+    """Writes to whatever ``sys.stderr`` is now (it may be replaced, e.g. under pytest), around
+    any progress bar on screen (:func:`topics.progress.write`)."""
 
     @property  # type: ignore[override]
     def stream(self):  # noqa: D102
@@ -252,11 +292,32 @@ class _StderrHandler(logging.StreamHandler):
     def stream(self, value) -> None:  # the base class assigns it; ignore
         pass
 
+    def emit(self, record: logging.LogRecord) -> None:  # noqa: D102
+        from topics.progress import write
 
-def _log_to_stderr() -> None:
-    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr."""
+        try:
+            write(self.format(record), file=sys.stderr)
+        except Exception:  # as logging does: never let a log line break the program
+            self.handleError(record)
+
+
+def _log_to_stderr(quiet: bool) -> None:
+    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr, or not.
+
+    ``logging.config.dictConfig``/``fileConfig`` called by other code in the process (import-linter
+    does) disable every existing logger: the ``topics`` loggers are switched back on here.
+    """
     logger = logging.getLogger("topics")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+    for name, other in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("topics.") and isinstance(other, logging.Logger):
+            other.disabled = False
+    logger.disabled = False
+    handlers = [h for h in logger.handlers if isinstance(h, _StderrHandler)]
+    if quiet:  # a handler left by an earlier main() in this process (tests, notebooks)
+        for handler in handlers:
+            logger.removeHandler(handler)
+        return
+    if not handlers:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
@@ -273,12 +334,14 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``topics`` command line; return the exit status."""
+    from topics.progress import verbosity
+
     args = build_parser().parse_args(argv)
-    if not args.quiet:
-        _log_to_stderr()
+    _log_to_stderr(args.quiet)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.func(args))
+        with verbosity(False if args.quiet else None):  # --quiet: no progress bars either
+            return int(args.func(args))
     except TopicsError as exc:
         if args.debug:
             raise

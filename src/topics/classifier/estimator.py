@@ -41,6 +41,7 @@ from annotated_types import Ge, Gt, Le
 from topics.classifier.inputs import check_texts, label_lists, paragraphs_of
 from topics.errors import ConfigError
 from topics.labels import to_indicator
+from topics.progress import progress
 from topics.schema import Schema, schema_of
 from topics.text.cleaning import clean_text
 
@@ -209,7 +210,9 @@ class ArticleClassifier:
 
         texts = check_texts(X, "fit")
         self._check_params()
-        state = fit_state(self, texts, y)
+        with progress(total=1, desc="classifier fit", unit="fit") as bar:  # elapsed time
+            state = fit_state(self, texts, y)
+            bar.update()
         for name, value in state.items():
             setattr(self, name, value)
         return self

@@ -20,6 +20,7 @@ def evaluate_classifiers(
     n_splits: int = 5,
     seeds: Sequence[int] = (0, 1, 2),
     peers: bool = True,
+    verbose: bool | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
 
@@ -42,6 +43,9 @@ def evaluate_classifiers(
         One shuffled split per seed.
     peers : bool
         Add the two scikit-learn default peers (:func:`~topics.classifier.peers.peer_estimators`).
+    verbose : bool, optional
+        A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
+        :func:`topics.progress.enabled`.
 
     Returns
     -------
@@ -56,4 +60,5 @@ def evaluate_classifiers(
     )
     if peers:
         models.update(peer_estimators(multilabel))
-    return cross_validate(corpus, models, unit=unit, n_splits=n_splits, seeds=seeds)
+    return cross_validate(corpus, models, unit=unit, n_splits=n_splits, seeds=seeds,
+                          verbose=verbose)

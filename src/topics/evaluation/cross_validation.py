@@ -19,6 +19,7 @@ return the same form. :func:`topics.classifier.evaluate_classifiers` adds the de
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,8 +41,11 @@ from topics.evaluation.folds import article_folds
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.tables import markdown_table
 from topics.labels import from_indicator, to_indicator
+from topics.progress import progress, verbosity
 
 __all__ = ["UNITS", "ClassifierReport", "cross_validate"]
+
+log = logging.getLogger("topics.evaluation")
 
 UNITS = ("article", "paragraph", "lead")
 
@@ -85,7 +89,7 @@ class ClassifierReport:
             f"Corpus {s['corpus']} ({s['n_articles']} articles, fingerprint "
             f"{s['fingerprint'][:12]}), {s['mode']}, unit(s) {', '.join(s['units'])}, "
             f"{s['n_splits']}-fold CV grouped by article, seeds {list(s['seeds'])}; "
-            "mean ± sd over seeds."
+            + ("mean ± sd over seeds." if len(s["seeds"]) > 1 else "n = 1 seed (no spread).")
         )
         frame = self.table.reset_index()
         body = markdown_table(list(frame.columns), frame.itertuples(index=False))
@@ -131,6 +135,7 @@ def cross_validate(
     unit: str | Sequence[str] = "article",
     n_splits: int = 5,
     seeds: Sequence[int] = (0, 1, 2),
+    verbose: bool | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
 
@@ -147,6 +152,9 @@ def cross_validate(
         Number of folds.
     seeds : sequence of int
         One shuffled split per seed.
+    verbose : bool, optional
+        A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
+        :func:`topics.progress.enabled`. Logged under ``topics.evaluation`` either way.
 
     Returns
     -------
@@ -168,8 +176,13 @@ def cross_validate(
     models = dict(estimators)
     data = _Data(corpus, labels, multilabel)
     records, curves = [], {}
-    for seed in seeds:
-        predictions = _cross_predict(models, data, units, n_splits, int(seed))
+    log.info("cross-validating %s on %d articles: %d folds x %d seed(s)",
+             ", ".join(models), len(corpus), n_splits, len(seeds))
+    with verbosity(verbose), progress(total=len(seeds) * n_splits * len(models),
+                                      desc="cross-validation", unit="fit") as bar:
+        by_seed = [(seed, _cross_predict(models, data, units, n_splits, int(seed), bar))
+                   for seed in seeds]
+    for seed, predictions in by_seed:
         for (name, u), (truth, pred, proba) in predictions.items():
             records.append(score(name, u, int(seed), truth, pred, proba, labels, multilabel))
             if proba is not None:
@@ -215,14 +228,16 @@ class _Data:
 
 
 def _cross_predict(
-    models: dict, data: _Data, units: tuple[str, ...], n_splits: int, seed: int
+    models: dict, data: _Data, units: tuple[str, ...], n_splits: int, seed: int, bar: Any
 ) -> dict:
-    """Out-of-fold predictions of every model on every unit: (truth, predicted, proba)."""
+    """Out-of-fold predictions of every model on every unit: (truth, predicted, proba); ``bar``
+    (a progress bar) advances after each fit."""
     from sklearn.base import clone
 
     out: dict[tuple[str, str], list] = {}
     for train, test in article_folds(data.key, n_splits, seed):
         for name, model in models.items():
+            bar.set_postfix_str(f"seed {seed}, {name}", refresh=False)
             fitted = _fit(clone(model), data, train)
             for u in units:
                 texts = [t for i in test for t in data.units[u][i]]
@@ -232,6 +247,7 @@ def _cross_predict(
                 parts[0].extend(truth)
                 parts[1].extend(pred)
                 parts[2].append(proba)
+            bar.update()
     return {
         k: (t, p, None if any(x is None for x in q) else np.vstack(q))
         for k, (t, p, q) in out.items()

@@ -1,14 +1,19 @@
 """matplotlib figures as free functions; each returns a ``matplotlib.figure.Figure``.
 
 Figures are built on the Agg canvas directly (``Figure`` + ``FigureCanvasAgg``), never through
-``pyplot``: no global state, no GUI backend, safe in scripts, tests and servers. In a notebook, a
-returned figure displays as usual. matplotlib is imported only here, so ``import topics`` stays light.
+``pyplot``: no global state, no GUI backend, safe in scripts, tests and servers. Such a figure is
+unknown to Jupyter's inline backend, so every figure made here is a :class:`NotebookFigure`, a
+``matplotlib.figure.Figure`` with ``_repr_png_``: the last expression of a cell (or ``display(fig)``)
+shows the picture, not ``<Figure size ... with 8 Axes>``. matplotlib is imported only here, so
+``import topics`` stays light. Topic colours, markers and names come from
+:mod:`topics.evaluation.palette` (20 distinct colours, then other marker shapes).
 
 Topic-model figures take a :class:`topics.TopicModelResult` (or, for the sweep, a DataFrame).
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,7 +23,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from topics.evaluation.palette import topic_colour, topic_marker, topic_names
+
 __all__ = [
+    "NotebookFigure",
     "new_figure",
     "save_figure",
     "top_words",
@@ -31,9 +39,29 @@ __all__ = [
 ]
 
 
+class NotebookFigure(Figure):
+    """A matplotlib figure that Jupyter/IPython displays as a PNG (``_repr_png_``)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
 def new_figure(width: float = 8.0, height: float = 5.0) -> Figure:
-    """An empty figure on the Agg canvas."""
-    figure = Figure(figsize=(width, height), layout="constrained")
+    """An empty figure on the Agg canvas.
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches.
+
+    Returns
+    -------
+    NotebookFigure
+        A ``matplotlib.figure.Figure`` that shows inline in notebooks.
+    """
+    figure = NotebookFigure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
@@ -47,10 +75,9 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
 
 
 def _colour(topic: int) -> Any:
-    """A colour per topic: grey for outliers, tab20 so that up to 20 topics stay distinct."""
-    from matplotlib import colormaps
-
-    return "0.7" if topic == -1 else colormaps["tab20"](topic % 20)
+    """A colour per topic: grey for outliers, else the palette's 20 colours chosen to stay apart
+    (tab20's light/dark pairs were hard to tell apart on the document map)."""
+    return topic_colour(topic)
 
 
 def _topic_ids(result: Any, max_topics: int | None = None) -> list[int]:
@@ -96,12 +123,14 @@ def topic_label_heatmap(result: Any, *, normalise: bool = True) -> Figure:
     values = table.to_numpy(dtype=float)
     if normalise:
         values = values / np.maximum(values.sum(axis=1, keepdims=True), 1)
-    figure = new_figure(1.2 * table.shape[1] + 3, 0.35 * table.shape[0] + 2)
+    figure = new_figure(1.2 * table.shape[1] + 5, 0.35 * table.shape[0] + 2)
     ax = figure.add_subplot()
     image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0)
     ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=30, ha="right",
                   fontsize=8)
-    ax.set_yticks(range(table.shape[0]), [str(i) for i in table.index], fontsize=8)
+    names = topic_names(result.topics, n_words=3)  # rows read "3: grenze · china · provinz"
+    ax.set_yticks(range(table.shape[0]), [names.get(int(i), str(i)) for i in table.index],
+                  fontsize=8)
     for (i, j), count in np.ndenumerate(table.to_numpy()):
         if count:
             ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
@@ -144,7 +173,7 @@ def document_map(result: Any, *, method: str = "pca", seed: int = 0) -> Figure:
     for topic in sorted(set(result.assignments.tolist())):
         mask = result.assignments == topic
         by_topic.scatter(xy[mask, 0], xy[mask, 1], s=8, alpha=0.7,
-                         color=_colour(topic),
+                         color=_colour(topic), marker=topic_marker(topic, matplotlib=True),
                          label="outlier" if topic == -1 else str(topic))
     for i, label in enumerate(sorted(set(labels))):
         mask = np.array([lab == label for lab in labels])

@@ -1,4 +1,4 @@
-"""One table renderer: rows of cells as Markdown or as aligned plain text.
+"""One table renderer: rows of cells as Markdown, as aligned plain text or as LaTeX.
 
 Every table the package prints or writes (classifier CV, run headlines, comparisons) goes through
 here, so that a cell is escaped (``|`` in Markdown) and numbers are formatted one way.
@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["format_value", "markdown_table", "text_table"]
+__all__ = ["format_value", "latex_table", "markdown_table", "text_table"]
 
 
 def format_value(value: Any, column: str = "") -> str:
@@ -45,3 +45,47 @@ def text_table(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> str:
         "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
         for row in table
     )
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "±": r"$\pm$", "…": r"\ldots{}",
+}
+
+
+def _tex(text: Any) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def latex_table(
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    *,
+    align: str | None = None,
+    comments: Sequence[str] = (),
+) -> str:
+    """A booktabs ``tabular`` (needs ``\\usepackage{booktabs}``); cells are escaped.
+
+    Parameters
+    ----------
+    header : sequence
+        Column titles.
+    rows : sequence of sequences
+        The cells, already formatted (e.g. with :func:`format_value`).
+    align : str, optional
+        Column alignment (``"llrr"``); default: the first column left, the others right.
+    comments : sequence of str
+        Lines written above the table as LaTeX comments (``% ...``).
+
+    Returns
+    -------
+    str
+    """
+    align = align or "l" + "r" * (len(header) - 1)
+    lines = [f"% {line}" for line in comments]
+    lines += [f"\\begin{{tabular}}{{{align}}}", "\\toprule",
+              " & ".join(_tex(h) for h in header) + r" \\", "\\midrule"]
+    lines += [" & ".join(_tex(c) for c in row) + r" \\" for row in rows]
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    return "\n".join(lines)

@@ -1,18 +1,29 @@
-"""Comparing runs: chosen metrics side by side with the config keys that differ; table and figure."""
+"""Comparing runs: chosen metrics side by side with the config keys that differ.
+
+::
+
+    frame = topics.compare_runs(paths)              # a DataFrame, one row per run
+    print(format_comparison(frame))                 # terminal: fits 100 columns
+    format_comparison(frame, "markdown" | "csv" | "latex")
+    plot_comparison(frame, "compare.svg")           # .png, .svg or .pdf by suffix
+
+The config keys come first: the keys swept by ``--set`` or a sweep grid (always shown), then the
+other keys that differ; bookkeeping keys (``name``, ``n_jobs``, ``tracking``, ``tracking_uri``,
+``outputs.*``) are left out. The renderings are in :mod:`topics.experiments.compare_render`.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
-from topics.evaluation.tables import format_value, markdown_table
-from topics.experiments.headlines import select_metrics
+from topics.experiments.compare_render import format_comparison, plot_comparison
+from topics.experiments.headlines import n_seeds, sd_key, select_metrics
 from topics.experiments.store import RUN_FILE, Run, RunError, load_run
 
 __all__ = ["compare_runs", "format_comparison", "plot_comparison"]
@@ -33,6 +44,25 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 # keys that differ between runs without making them different experiments
 _NOT_COMPARED = ("description", "evaluation.metrics")
+# bookkeeping: compare_runs leaves these out of the table unless they were swept (fnmatch patterns)
+_BOOKKEEPING = ("name", "n_jobs", "tracking", "tracking_uri", "outputs.*")
+
+
+def _swept_keys(run: Run) -> list[str]:
+    """The keys a run was given with ``--set`` (or as a sweep point): the ``# overrides:`` line
+    that ``config.yaml`` starts with."""
+    try:
+        with open(run.path / "config.yaml", encoding="utf-8") as handle:
+            first = handle.readline()
+    except OSError:
+        return []
+    if not first.startswith("# overrides:"):
+        return []
+    return [
+        item.split("=", 1)[0].strip()
+        for item in first.removeprefix("# overrides:").split("--set ")
+        if "=" in item
+    ]
 
 
 def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -90,8 +120,11 @@ def compare_runs(
     -------
     pandas.DataFrame
         One row per run (index: run directory name); first the config keys that differ
-        (``config.<key.path>``), then the metrics. ``frame.attrs`` holds ``metrics``,
-        ``config_keys`` and ``paths``.
+        (``config.<key.path>``: the keys swept with ``--set`` or by a sweep grid first, always
+        shown; bookkeeping keys such as ``name``, ``n_jobs``, ``tracking_uri``, ``outputs.*``
+        left out), then the metrics. ``frame.attrs`` holds ``metrics``, ``config_keys``,
+        ``swept_keys``, ``hidden_keys``, ``paths``, ``spread`` (metric -> its ``_sd`` per run)
+        and ``n_seeds`` (metric -> seeds per run, ``None`` where the run does not say).
 
     Raises
     ------
@@ -130,7 +163,16 @@ def compare_runs(
     chosen = list(dict.fromkeys(k for r in runs for k in select_metrics(r.metrics, metrics)))
     flat = _comparable_configs([r.resolved for r in runs])
     keys = sorted(set().union(*flat))
-    differing = [k for k in keys if len({repr(f.get(k)) for f in flat}) > 1]
+    swept = list(dict.fromkeys(k for r in runs for k in _swept_keys(r) if k in keys))
+    all_differing = [k for k in keys if len({repr(f.get(k)) for f in flat}) > 1]
+    hidden = [
+        k
+        for k in all_differing
+        if k not in swept and any(fnmatch.fnmatchcase(k, p) for p in _BOOKKEEPING)
+    ]
+    # swept keys first (always shown, even where their values happen to agree), then the rest
+    differing = [k for k in swept if k in all_differing or len(runs) > 1]
+    differing += [k for k in all_differing if k not in differing and k not in hidden]
     rows = []
     for run, config in zip(runs, flat, strict=True):
         row = {f"config.{k}": config.get(k) for k in differing}
@@ -140,92 +182,13 @@ def compare_runs(
     frame.attrs.update(
         metrics=chosen,
         config_keys=[f"config.{k}" for k in differing],
+        swept_keys=[f"config.{k}" for k in swept if k in differing],
+        hidden_keys=hidden,
         paths=[str(r.path) for r in runs],
+        spread={k: [r.metrics.get(sd_key(k)) for r in runs] for k in chosen},
+        n_seeds={
+            k: [n_seeds(k, r.metrics) if r.metrics.get(k) is not None else None for r in runs]
+            for k in chosen
+        },
     )
     return frame
-
-
-def _markdown(frame: Any) -> str:
-    header = ["run", *map(str, frame.columns)]
-    rows = [
-        [str(index), *(format_value(v) for v in row)]
-        for index, row in zip(frame.index, frame.values, strict=True)
-    ]
-    return markdown_table(header, rows)
-
-
-def _terminal_table(frame: Any, max_config_keys: int = 8, width: int = 28) -> str:
-    """Runs as numbered columns (few runs) or rows (many), long cells cut, a legend of runs."""
-    if not len(frame):
-        return "(no runs)"
-    config_keys = frame.attrs.get("config_keys", [])
-    metrics = [c for c in frame.columns if c not in config_keys]
-    shown_keys = config_keys[:max_config_keys]
-    table = frame[shown_keys + metrics].copy()
-    table.columns = [c.removeprefix("config.") for c in table.columns]
-    table.index = [f"[{i}]" for i in range(1, len(frame) + 1)]
-    table = table.apply(lambda column: column.map(lambda v: format_value(v, str(column.name))[:width]))
-    body = (table.T if len(frame) <= 6 else table).to_string()
-    legend = [f"[{i}] {path}" for i, path in enumerate(frame.attrs.get("paths", frame.index), 1)]
-    note = []
-    if len(config_keys) > len(shown_keys):
-        note = [f"({len(config_keys) - len(shown_keys)} more config keys differ: --format csv)"]
-    return "\n".join([*legend, "", body, *note])
-
-
-def format_comparison(frame: Any, format: str = "table") -> str:
-    """Render a :func:`compare_runs` table as ``"table"`` (terminal), ``"markdown"`` or ``"csv"``."""
-    if format == "csv":
-        return frame.to_csv().rstrip("\n")
-    if format == "markdown":
-        return _markdown(frame)
-    if format == "table":
-        return _terminal_table(frame)
-    raise RunError(f"format {format!r} is unknown; use table, markdown or csv")
-
-
-def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: int = 12) -> Any:
-    """Draw a :func:`compare_runs` table: one panel per metric, one bar per run.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        From :func:`compare_runs`.
-    path : str or Path, optional
-        Save the figure there (PNG) as well.
-    max_metrics : int
-        Draw at most this many metrics (the first ones).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    from matplotlib import colormaps
-
-    from topics.evaluation.plots import new_figure, save_figure
-
-    metrics = [m for m in frame.attrs.get("metrics", list(frame.columns)) if m in frame][
-        :max_metrics
-    ]
-    if not metrics:
-        raise RunError("nothing to draw: the runs share no metric")
-    ncols = min(3, len(metrics))
-    nrows = math.ceil(len(metrics) / ncols)
-    fig = new_figure(4.2 * ncols, 0.5 + (0.35 * len(frame) + 1.2) * nrows)
-    axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
-    labels = [str(i)[-40:] for i in frame.index]
-    positions = np.arange(len(frame))
-    for ax, metric in zip(axes.flat, metrics, strict=False):
-        values = np.array([np.nan if v is None else float(v) for v in frame[metric]], dtype=float)
-        ax.barh(positions, np.nan_to_num(values), color=colormaps["tab10"](positions % 10))
-        ax.set_yticks(positions, labels if ax in axes[:, 0] else [""] * len(labels), fontsize=7)
-        ax.invert_yaxis()
-        ax.set_title(metric, fontsize=9)
-        for y, v in zip(positions, values, strict=True):
-            if not np.isnan(v):
-                ax.text(v, y, f" {v:.3f}", va="center", fontsize=7)
-    for ax in list(axes.flat)[len(metrics) :]:
-        ax.axis("off")
-    if path is not None:
-        save_figure(fig, path, dpi=110)
-    return fig

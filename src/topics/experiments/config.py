@@ -187,6 +187,7 @@ class OutputsConfig(_Section):
     figures: bool = Field(True, description="write PNG figures to figures/")
     save_models: bool = Field(True, description="save fitted models to models/")
     documents: bool = Field(True, description="write per-document outputs to documents/")
+    report: bool = Field(True, description="write report.html, the topic browser")
 
 
 def _default_topic_models() -> dict[str, TopicModelConfig]:

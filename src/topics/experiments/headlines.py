@@ -9,7 +9,7 @@ from typing import Any
 
 from topics.evaluation.tables import format_value, markdown_table, text_table
 
-__all__ = ["headline_tables", "select_metrics"]
+__all__ = ["headline_tables", "n_seeds", "sd_key", "select_metrics"]
 
 
 def select_metrics(
@@ -24,7 +24,8 @@ def select_metrics(
     return chosen
 
 
-def _sd_key(key: str) -> str:
+def sd_key(key: str) -> str:
+    """The key of a metric's spread over seeds: ``x_mean`` -> ``x_sd``, ``x`` -> ``x_sd``."""
     return key[: -len("_mean")] + "_sd" if key.endswith("_mean") else key + "_sd"
 
 
@@ -43,7 +44,7 @@ def _cell(key: str, value: Any, everything: Mapping[str, Any]) -> str:
     """``0.123 ± 0.004`` over several seeds; ``0.123`` for one seed (the table says n = 1)."""
     column = key.rsplit(".", 1)[-1].removesuffix("_mean")
     text = format_value(value, column)
-    sd = everything.get(_sd_key(key))
+    sd = everything.get(sd_key(key))
     if (n_seeds(key, everything) or 0) > 1 and isinstance(sd, (int, float)) and not math.isnan(sd):
         text += f" ± {sd:.3f}"
     return text

@@ -6,8 +6,10 @@
     print(run.summary())
 
 A run goes: load the corpus -> fit each topic model (metrics, tables, figures) -> evaluate the
-classifier by grouped cross-validation against its peers and fit it -> write outputs. Every step is
-logged (logger ``topics.experiments``; the CLI prints it) and timed; the run directory layout is
+classifier by grouped cross-validation against its peers and fit it -> write outputs -> write
+``report.html`` (:mod:`topics.experiments.report`). Every step is logged (logger
+``topics.experiments``; the CLI prints it) and timed, and a progress bar (:mod:`topics.progress`)
+runs over the steps, with the fits and folds of a step nested below it; the run directory layout is
 described in :mod:`topics.experiments.store`.
 """
 
@@ -44,6 +46,7 @@ from topics.experiments.store import (
     load_run,
     utc_now,
 )
+from topics.progress import progress, verbosity
 
 __all__ = ["plan_experiment", "run_experiment"]
 
@@ -51,14 +54,17 @@ log = logging.getLogger("topics.experiments")
 
 
 @contextmanager
-def _step(label: str, timings: dict[str, Any]) -> Iterator[None]:
-    """Log ``[i/n] label ...`` and its duration; store seconds under ``steps.<label>``."""
+def _step(label: str, timings: dict[str, Any], bar: Any) -> Iterator[None]:
+    """Log ``[i/n] label ...`` and its duration; store seconds under ``steps.<label>``; advance
+    the run's progress ``bar``."""
     log.info("%s ...", label)
+    bar.set_postfix_str(label.split("] ", 1)[-1], refresh=False)
     start = time.perf_counter()
     yield
     seconds = time.perf_counter() - start
     timings.setdefault("steps", {})[label.split("] ", 1)[-1]] = round(seconds, 3)
     log.info("%s done in %.1f s", label, seconds)
+    bar.update()
 
 
 @contextmanager
@@ -138,6 +144,8 @@ def run_experiment(
     *,
     overrides: Iterable[str] = (),
     runs_dir: str | Path = DEFAULT_RUNS_DIR,
+    report: bool | None = None,
+    verbose: bool | None = None,
 ) -> Run:
     """Run one experiment from a config and store it as a run directory.
 
@@ -149,6 +157,15 @@ def run_experiment(
         ``"key.path=value"`` overrides (YAML values), applied before validation.
     runs_dir : str or Path
         Where the run directory is created.
+    report : bool, optional
+        Write ``report.html`` into the finished run (:func:`topics.experiments.report.write_report`);
+        ``None`` follows the config's ``outputs.report`` (default true). A report that cannot be
+        written is logged as an error; the run stays finished.
+    verbose : bool, optional
+        Progress bars with ETA on stderr (the steps; nested: topic-model fits, CV folds);
+        ``None`` follows :func:`topics.progress.enabled` (on, except under ``TOPICS_PROGRESS=0``,
+        ``topics --quiet`` and pytest). The step log goes to the ``topics`` logger (and
+        ``run.log``) either way.
 
     Returns
     -------
@@ -177,7 +194,7 @@ def run_experiment(
         "started": run_dir.started.isoformat(timespec="seconds"),
     }
     timings: dict[str, Any] = {"steps": {steps[0]: round(loaded, 3)}}
-    with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed):
+    with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
         log.info("run %s -> %s", config.name, run_dir.final_path)
         try:
             metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
@@ -199,11 +216,24 @@ def run_experiment(
             exc.add_note(f"partial run kept as {run_dir.path}")
             raise
     run = load_run(path)
+    if config.outputs.report if report is None else report:
+        _write_report(run)
     if config.tracking == "mlflow":
         from topics.experiments.tracking import log_run
 
         log_run(run, tracking_uri=config.tracking_uri, runs_dir=Path(runs_dir))
     return run
+
+
+def _write_report(run: Run) -> None:
+    """``report.html`` into the finished run; a failure is logged, the run stays as it is."""
+    from topics.experiments.report import write_report
+
+    try:
+        write_report(run.path)
+    except Exception as exc:  # the run is finished and valid; the report can be rebuilt
+        log.error("report.html not written (%s: %s); `topics report %s` retries",
+                  type(exc).__name__, exc, run.path)
 
 
 def _preview(
@@ -238,6 +268,22 @@ def _run_steps(
     steps = _steps(config)
     label = iter(f"[{i}/{len(steps)}] {s}" for i, s in enumerate(steps, start=1))
     log.info("%s done in %.1f s", next(label), loaded)
+    with progress(total=len(steps), initial=1, desc=f"run {config.name}", unit="step") as bar:
+        metrics = _run_step_list(config, corpus, run_dir, info, timings, label, bar)
+    run_dir.write_metrics(metrics)
+    return metrics
+
+
+def _run_step_list(
+    config: Config,
+    corpus: Any,
+    run_dir: RunDirectory,
+    info: dict[str, Any],
+    timings: dict[str, Any],
+    label: Iterator[str],
+    bar: Any,
+) -> dict[str, Any]:
+    """The steps after loading the corpus, advancing ``bar`` after each; their metrics."""
     record = corpus_record(config, corpus)
     run_dir.write_json("corpus.json", record)
     units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article")
@@ -246,13 +292,12 @@ def _run_steps(
     for unit, unit_record in record["units"].items():
         metrics[f"corpus.n_{unit}s"] = unit_record["n"]
     for name in config.topic_models:
-        with _step(next(label), timings):
+        with _step(next(label), timings, bar):
             metrics.update(run_topic_model(config, name, corpus, run_dir, timings))
     if config.classifier.enabled and config.classifier.evaluation.enabled:
-        with _step(next(label), timings):
+        with _step(next(label), timings, bar):
             metrics.update(evaluate_classifier(config, corpus, run_dir))
     if config.classifier.enabled and config.classifier.fit:
-        with _step(next(label), timings):
+        with _step(next(label), timings, bar):
             fit_classifier(config, corpus, run_dir, info["config_hash"])
-    run_dir.write_metrics(metrics)
     return metrics

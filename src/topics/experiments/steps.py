@@ -31,6 +31,7 @@ from topics.experiments.resolve import (
     topic_model_defaults,
 )
 from topics.experiments.store import RunDirectory
+from topics.progress import track
 from topics.topic_models import fit_topic_model
 
 __all__ = [
@@ -226,7 +227,9 @@ def run_topic_model(
     family, unit = config.topic_model_family(name), config.topic_model_unit(name)
     settings = _topic_settings(config, name)
     per_seed, results = [], []
-    for seed in config.topic_model_seeds():
+    seeds = list(config.topic_model_seeds())
+    # several seeds: a bar over them (each fit's own bar nests below); one seed: the fit's bar
+    for seed in track(seeds, desc=f"{name} seeds", unit="seed") if len(seeds) > 1 else seeds:
         log.info("  %s (%s, %s units, seed %d)", name, family, unit, seed)
         result = fit_topic_model(corpus, model=family, unit=unit, seed=seed, **settings)
         quality, timing = split_timings(_numeric(result.metrics))

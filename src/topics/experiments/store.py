@@ -250,8 +250,9 @@ def copy_run(
 ) -> Path:
     """Copy a finished run, e.g. into ``experiments/results/<config>/`` as a reference result.
 
-    The copy is itself a loadable run (``topics.load_run``, ``topics compare``). Fitted models are
-    left out unless ``include_models`` (they are large and rebuilt by rerunning the config).
+    The copy is itself a loadable run (``topics.load_run``, ``topics compare``). Fitted models and
+    ``report.html`` are left out unless ``include_models`` (they are large; rerunning the config
+    rebuilds the models, ``topics report`` the report).
 
     Parameters
     ----------
@@ -260,7 +261,7 @@ def copy_run(
     dest : str or Path
         The new directory.
     include_models : bool
-        Copy ``models/`` too.
+        Copy ``models/`` and ``report.html`` too.
     replace : bool
         Replace an existing ``dest`` (refreshing a reference result); otherwise it is an error.
 
@@ -283,7 +284,7 @@ def copy_run(
         raise RunError(f"{dest}: exists and is not a run directory; not replacing it")
     staging = dest.with_name(dest.name + PARTIAL_SUFFIX)
     shutil.rmtree(staging, ignore_errors=True)
-    ignore = None if include_models else shutil.ignore_patterns("models")
+    ignore = None if include_models else shutil.ignore_patterns("models", "report.html")
     try:
         shutil.copytree(source, staging, ignore=ignore)
         if dest.exists():

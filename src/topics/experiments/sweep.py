@@ -17,6 +17,7 @@ from topics.experiments.overrides import apply_overrides
 from topics.experiments.runner import run_experiment
 from topics.experiments.store import DEFAULT_RUNS_DIR, utc_now, write_json
 from topics.fileio import atomic_write, check_writable, describe_os_error
+from topics.progress import track
 
 __all__ = ["SweepResult", "run_sweep"]
 
@@ -84,7 +85,7 @@ def _sweep_point(
             apply_overrides(base, overrides), source=source, overrides=overrides
         )
         config._given_text = yaml.safe_dump(apply_overrides(base, overrides), sort_keys=False)
-        run = run_experiment(config, runs_dir=runs_dir)
+        run = run_experiment(config, runs_dir=runs_dir, verbose=False)  # the sweep has one bar
         point.update(status="finished", run=str(run.path))
     except Exception as exc:  # recorded, so that the other points carry on
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("partial run kept as")]
@@ -99,6 +100,7 @@ def run_sweep(
     *,
     n_jobs: int | None = None,
     runs_dir: str | Path = DEFAULT_RUNS_DIR,
+    verbose: bool | None = None,
 ) -> SweepResult:
     """Run every point of a grid, each as its own run, in parallel with joblib.
 
@@ -110,6 +112,9 @@ def run_sweep(
         Parallel points; default the base config's ``n_jobs``.
     runs_dir : str or Path
         Where the runs and the sweep summary (``<timestamp>_<name>.sweep.json``) go.
+    verbose : bool, optional
+        A progress bar over the points (the points' own bars are off); ``None`` follows
+        :func:`topics.progress.enabled`.
 
     Returns
     -------
@@ -138,14 +143,13 @@ def run_sweep(
         n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
     )
     results = []
+    finished = parallel(
+        delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
+        for index, overrides in enumerate(points)
+    )
+    bar = track(finished, total=len(points), desc=f"sweep {name}", unit="run", verbose=verbose)
     # log each point as it finishes: a sweep can take a while
-    for done, point in enumerate(
-        parallel(
-            delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
-            for index, overrides in enumerate(points)
-        ),
-        start=1,
-    ):
+    for done, point in enumerate(bar, start=1):
         results.append(point)
         where = point["run"] or point["error"]
         log.info(

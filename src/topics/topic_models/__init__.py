@@ -35,6 +35,7 @@ Choices and the measurements behind them (shipped corpus as paragraphs / 10kGNAD
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -42,6 +43,7 @@ from typing import Any, Literal
 from topics.errors import ConfigError
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.topic_metrics import evaluate_topics
+from topics.progress import progress, track, verbosity
 from topics.topic_models.common import check_units
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
 from topics.topic_models.loading import load_topic_model
@@ -62,6 +64,9 @@ __all__ = [
 
 Unit = Literal["paragraph", "article"]
 UNITS: tuple[str, ...] = ("paragraph", "article")
+log = logging.getLogger("topics.topic_models")
+
+
 def default_settings(model: str) -> dict[str, Any]:
     """The default settings of ``model`` (before automatic values are resolved)."""
     return family_of(model).schema.defaults()
@@ -85,6 +90,8 @@ def fit_topic_model(
     model: str = "bertopic",
     unit: Unit = "paragraph",
     seed: int = 0,
+    *,
+    verbose: bool | None = None,
     **settings: Any,
 ) -> TopicModelResult:
     """Fit one topic model on a corpus and evaluate it.
@@ -103,6 +110,11 @@ def fit_topic_model(
         Model settings, named like the underlying estimators' parameters (``nr_topics``,
         ``min_topic_size``, ``n_neighbors``, ``min_samples``, ``reduce_outliers`` for BERTopic;
         ``k``/``n_components``, ``alpha``, ``min_df`` … for LDA/NMF) and the tokens-view settings.
+    verbose : bool, optional
+        Show a progress bar (fit, then evaluation) on stderr; ``None`` follows
+        :func:`topics.progress.enabled` (on, except under ``TOPICS_PROGRESS=0``, ``topics --quiet``
+        and pytest). What the step does is logged under the ``topics.topic_models`` logger
+        either way.
 
     Returns
     -------
@@ -119,14 +131,21 @@ def fit_topic_model(
     family = family_of(model)
     settings = family.schema.validate(settings, f"model {model!r}")
     units = _units(corpus, unit)
-    start = time.perf_counter()
-    fitted = family.fit(units, int(seed), **settings)
-    seconds = time.perf_counter() - start
-    metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
-                              [u.labels for u in units])
+    log.info("fitting %s on %d %ss (seed %d)", model, len(units), unit, int(seed))
+    with verbosity(verbose), progress(total=2, desc=f"{model} seed {int(seed)}",
+                                      unit="stage") as bar:
+        bar.set_postfix_str("fit", refresh=False)
+        start = time.perf_counter()
+        fitted = family.fit(units, int(seed), **settings)
+        seconds = time.perf_counter() - start
+        bar.update()
+        bar.set_postfix_str("evaluate", refresh=False)
+        metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
+                                  [u.labels for u in units])
+        bar.update()
     metrics.update(fitted.extra_metrics)
     metrics["fit_seconds"] = seconds
-    return TopicModelResult(
+    result = TopicModelResult(
         model_name=model,
         unit=unit,
         seed=int(seed),
@@ -142,6 +161,9 @@ def fit_topic_model(
         corpus_fingerprint=getattr(corpus, "fingerprint", ""),
         estimator=fitted.estimator,
     )
+    log.info("%s: %d topics, outliers %.0f %%, fit %.1f s", model, result.n_topics,
+             100 * result.outlier_share, seconds)
+    return result
 
 
 _TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "ari",
@@ -183,7 +205,7 @@ def compare_topic_models(
         family_of(name)  # fail on a bad name before any fitting
     units = _units(corpus, unit)
     rows = []
-    for name in models:
+    for name in track(list(models), desc="topic models", unit="model"):
         runs = [fit_topic_model(units, name, unit, seed, **settings.get(name, {})).metrics
                 for seed in seeds]
         summary = summarise_seeds(runs)
@@ -210,7 +232,7 @@ def sweep_n_topics(
     key = n_topics_setting(model)
     units = _units(corpus, unit)
     rows = []
-    for value in values:
+    for value in track(list(values), desc=f"{model} {key}", unit="fit"):
         metrics = fit_topic_model(units, model, unit, seed, **{**settings, key: value}).metrics
         rows.append({"model": model, "requested_topics": value, **metrics})
     return pd.DataFrame(rows)
