@@ -30,7 +30,7 @@ def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAcces
         why = "the disk quota is exceeded; free some space and try again"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "no permission to write there (read-only?); choose another place"
-    elif error.errno == errno.ENOTDIR:
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "a part of the path is a file, not a folder"
     elif error.errno == errno.EISDIR:
         why = "it is a folder, not a file"
