@@ -170,7 +170,7 @@ class FittedView:
         self,
         view: str,
         ngram_range: Sequence[int],
-        terms: Sequence[str] | str,
+        terms: Sequence[str] | np.ndarray,
         idf: np.ndarray,
         word_ngram_range: Sequence[int] = (1, 1),
         hashes: np.ndarray | None = None,
@@ -178,7 +178,7 @@ class FittedView:
         self.view = view
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.word_ngram_range = (int(word_ngram_range[0]), int(word_ngram_range[1]))
-        self._terms = terms  # a list, or "\n".join(terms) as stored (split on first use)
+        self._terms = terms  # a list, or the stored UTF-8 bytes of "\n".join(terms) (decoded on use)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.token_local = is_token_local(view, self.word_ngram_range)
         if self.token_local and hashes is None:
@@ -194,9 +194,10 @@ class FittedView:
     @property
     def terms(self) -> list[str]:
         """The vocabulary, in column order."""
-        if isinstance(self._terms, str):
-            self._terms = self._terms.split("\n") if self._terms else []
-        return self._terms
+        if isinstance(self._terms, np.ndarray):
+            text = self._terms.tobytes().decode("utf-8", "surrogatepass")
+            self._terms = text.split("\n") if text else []
+        return list(self._terms) if not isinstance(self._terms, list) else self._terms
 
     @property
     def vocabulary(self) -> dict[str, int]:

@@ -216,24 +216,34 @@ def words(batch: Scan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return hashes, row, start, length
 
 
+_MAX_PROBES = 64  # uniform hashes place in a few rounds; more means a crafted array
+
+
 class HashIndex:
     """Vectorised lookup of 64-bit hashes among a vocabulary's: open addressing, linear probing.
 
     Built at load from the model's sorted hash array (a hit's column is its position there); the
-    table has at least twice as many slots as hashes, so a lookup reads one or two slots.
+    table has two to four times as many slots as hashes, so a lookup reads one or two slots. An
+    empty slot holds a key whose top bits point at the *next* slot, which no query probing it
+    can equal: a hit is one comparison, and a miss is told by the key alone.
     """
 
     def __init__(self, hashes: np.ndarray):
         self.hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
         n = len(self.hashes)
         bits = max(4, int(np.ceil(np.log2(max(n, 1)))) + (2 if n <= 1 << 18 else 1))
+        size = 1 << bits
         self.shift = _U64(64 - bits)
-        self.mask = (1 << bits) - 1
-        self.keys = np.zeros(1 << bits, dtype=np.uint64)
-        self.values = np.full(1 << bits, -1, dtype=np.int64)
+        self.mask = size - 1
+        slots = np.arange(size, dtype=np.uint64)
+        self.keys = ((slots + _U64(1)) & _U64(self.mask)) << self.shift  # empty: "next slot"
+        self.values = np.full(size, -1, dtype=np.int32)
         pending = np.arange(n, dtype=np.int64)
         slot = (self.hashes >> self.shift).astype(np.int64)
-        while len(pending):
+        self.sorted_only = False
+        for _ in range(_MAX_PROBES):
+            if not len(pending):
+                break
             free = self.values[slot] < 0
             claim, taker = np.unique(slot[free], return_index=True)
             won = pending[free][taker]
@@ -241,23 +251,34 @@ class HashIndex:
             placed = np.zeros(len(pending), dtype=bool)
             placed[np.flatnonzero(free)[taker]] = True
             pending, slot = pending[~placed], (slot[~placed] + 1) & self.mask
+        else:  # hashes that are not uniform (a crafted file): binary search instead
+            self.sorted_only = bool(len(pending))
 
     def lookup(self, queries: np.ndarray) -> np.ndarray:
         """The position of each query among the hashes, or -1 where it is absent."""
         out = np.full(len(queries), -1, dtype=np.int64)
         if not len(self.hashes) or not len(queries):
             return out
-        slot = (queries >> self.shift).astype(np.int64)
-        value = self.values[slot]  # first probe, for every query at once
-        hit = (self.keys[slot] == queries) & (value >= 0)
-        out[hit] = value[hit]
-        pending = np.flatnonzero(~hit & (value >= 0))
+        if self.sorted_only:
+            position = np.minimum(np.searchsorted(self.hashes, queries), len(self.hashes) - 1)
+            found = self.hashes[position] == queries
+            out[found] = position[found]
+            return out
+        slot = (queries >> self.shift).astype(np.intp)
+        key = self.keys[slot]
+        hit = key == queries
+        out[hit] = self.values[slot[hit]]
+        # not found yet: go on where the slot is occupied (an empty slot's key points onwards)
+        onwards = ~hit
+        onwards[onwards] = (key[onwards] >> self.shift).astype(np.intp) != (
+            (slot[onwards] + 1) & self.mask
+        )
+        pending = np.flatnonzero(onwards)
         slot = (slot[pending] + 1) & self.mask
         while len(pending):
-            value = self.values[slot]
-            hit = self.keys[slot] == queries[pending]
-            hit &= value >= 0
-            out[pending[hit]] = value[hit]
-            more = ~hit & (value >= 0)
+            key = self.keys[slot]
+            hit = key == queries[pending]
+            out[pending[hit]] = self.values[slot[hit]]
+            more = ~hit & ((key >> self.shift).astype(np.intp) != ((slot + 1) & self.mask))
             pending, slot = pending[more], (slot[more] + 1) & self.mask
         return out

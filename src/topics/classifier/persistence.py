@@ -38,7 +38,7 @@ FORMAT_VERSION = 2  # 2: hashed views, ridge scorer + focus model (1: logistic +
 SHIPPED_MODEL = "article_classifier.safetensors"
 SUFFIX, CARD_SUFFIX = ".safetensors", ".card.json"
 _MAX_HEADER = 256 * 1024 * 1024
-_DTYPES = {"F64": np.float64, "F32": np.float32, "U64": np.uint64, "I64": np.int64}
+_DTYPES = {"F64": np.float64, "F32": np.float32, "U64": np.uint64, "I64": np.int64, "U8": np.uint8}
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 # card fields this version reads, and their JSON types
 _CARD_FIELDS: dict[str, tuple[type, ...]] = {
@@ -98,12 +98,15 @@ def _serialise(clf: ArticleClassifier) -> tuple[dict[str, np.ndarray], dict[str,
         tensors[f"idf_{k}"] = np.ascontiguousarray(view.idf, dtype=np.float64)
         if view.hashes is not None:
             tensors[f"hashes_{k}"] = np.ascontiguousarray(view.hashes, dtype=np.uint64)
+        # the terms as UTF-8, one per line (no term holds a newline: tokens are split on it);
+        # an array, not JSON, so loading does not parse them (prediction does not need them)
+        joined = "\n".join(view.terms).encode("utf-8", "surrogatepass")
+        tensors[f"terms_{k}"] = np.frombuffer(joined, dtype=np.uint8)
         views.append(
             {
                 "view": view.view,
                 "ngram_range": list(view.ngram_range),
                 "word_ngram_range": list(view.word_ngram_range),
-                "terms": "\n".join(view.terms),  # no term holds a newline (tokens split on it)
             }
         )
     params = clf.get_params()
@@ -308,13 +311,12 @@ def _check_card(card: dict[str, Any], data: bytes, where: str) -> None:
 def _from_bytes(data: bytes, where: str) -> ArticleClassifier:
     structure, tensors = _parse(data, where)
     try:
-        clf = ArticleClassifier(**_params(structure["params"]))
-        clf._check_params()
+        clf = ArticleClassifier(**_params(structure["params"]))  # recorded; checked by fit()
         views = [
             FittedView(
                 str(v["view"]),
                 tuple(v["ngram_range"]),
-                str(v["terms"]),
+                tensors[f"terms_{k}"],
                 tensors[f"idf_{k}"],
                 tuple(v["word_ngram_range"]),
                 tensors.get(f"hashes_{k}"),
@@ -386,6 +388,10 @@ def _params(params: Any) -> dict[str, Any]:
     if unknown:
         raise ModelFileError(f"unknown parameters in model file: {', '.join(sorted(unknown))}")
     out = dict(params)
+    for key, value in out.items():  # plain JSON values (pydantic would cost 0.4 s to load)
+        items = value if isinstance(value, list) else [value]
+        if not all(v is None or isinstance(v, (str, int, float)) for v in items):
+            raise ModelFileError(f"parameter {key!r} in the model file is not a plain value")
     for key in ("ngram_range", "word_ngram_range"):
         if key in out:
             out[key] = tuple(out[key])
@@ -398,6 +404,10 @@ def _check_shapes(state: dict[str, Any]) -> None:
     if state["coef_"].shape != (n_features, n_out) or state["intercept_"].shape != (n_out,):
         raise ValueError("array shapes do not match the vocabulary and labels")
     for view in state["views_"]:
+        if view.view not in ("char", "words", "tokens"):
+            raise ValueError(f"unknown text view {view.view!r}")
+        if not view.token_local and len(view.terms) != len(view.idf):
+            raise ValueError("terms do not match the idf weights")
         if view.token_local and (view.hashes is None or len(view.hashes) != len(view.idf)):
             raise ValueError("term hashes do not match the vocabulary")
         if view.hashes is not None and np.any(view.hashes[1:] <= view.hashes[:-1]):
