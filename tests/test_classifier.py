@@ -1,4 +1,5 @@
-"""ArticleClassifier: fitting in both modes, abstention, short texts, the estimator contract, errors."""
+"""ArticleClassifier: fitting in both modes, abstention, short texts, the estimator contract, errors,
+the hashed features against strings and scikit-learn, the dual and the primal solver."""
 
 from __future__ import annotations
 
@@ -72,10 +73,10 @@ def test_multilabel_fit_predict(fitted, split):
         assert gold[0] in labels
 
 
-def test_thresholds_from_inner_cv_within_bounds(fitted):
-    low, high = fitted.threshold_bounds
-    assert fitted.thresholds_.shape == (4,)
-    assert np.all((fitted.thresholds_ >= low) & (fitted.thresholds_ <= high))
+def test_thresholds_and_out_of_fold_scores(fitted):
+    assert fitted.thresholds_.tolist() == [fitted.threshold] * 4
+    assert fitted.solver_ == "dual" and fitted.focus_.shape == (4, 3)
+    assert np.all(fitted.focus_[:, :2] > 0)  # whole text and best paragraph both count
     assert set(fitted.oof_scores_) == set(topics.LABELS)
     assert all(0.5 < f1 <= 1.0 for f1 in fitted.oof_scores_.values())
 
@@ -110,15 +111,48 @@ def test_short_texts_lead_and_paragraph(fitted, split):
 
 
 def test_explain_names_terms_and_paragraphs(fitted, split):
+    from topics.classifier.explain import render_explanation
+    from topics.text.lexicon import stop_words
+
     _, test = split
     text = test.texts[list(test.ids).index("001_92dd99e734424ef3")]
     explanation = fitted.explain(text)
     assert explanation["labels"][0] == "defence_cooperation"
     defence = explanation["per_label"]["defence_cooperation"]
-    assert defence["predicted"] and defence["score"] >= defence["threshold"]
-    terms = [t for t, _ in defence["terms"]]
-    assert any(t.startswith(("verteidigung", "armee", "militär")) for t in terms), terms
-    assert defence["paragraphs"] and defence["paragraphs"][0][1] >= defence["paragraphs"][-1][1]
+    assert defence["predicted"] and defence["probability"] >= defence["threshold"]
+    up = [t["term"].lower() for t in defence["up"]]
+    assert any(t.startswith(("verteidigung", "armee", "militär")) for t in up), up
+    assert all(t["weight"] > 0 for t in defence["up"]) and all(t["weight"] < 0 for t in defence["down"])
+    for label in explanation["per_label"].values():  # no stop words, numbers or fragments
+        for term in label["up"] + label["down"]:
+            word = term["term"].lower()
+            assert word not in stop_words() and sum(c.isalpha() for c in word) >= 3, term
+    # surface forms are merged under their lemma
+    assert any(len(t["forms"]) > 1 for label in explanation["per_label"].values() for t in label["up"])
+    paragraphs = defence["paragraphs"]
+    assert paragraphs[0]["deciding"] and paragraphs[0]["score"] == defence["best_paragraph_score"]
+    assert [p["score"] for p in paragraphs] == sorted((p["score"] for p in paragraphs), reverse=True)
+    logit = defence["weights"]["article"] * defence["article_score"]
+    logit += defence["weights"]["best_paragraph"] * defence["best_paragraph_score"]
+    assert logit + defence["weights"]["bias"] == pytest.approx(defence["logit"])
+    markdown = render_explanation(explanation)
+    assert markdown.startswith("**Labels:** defence_cooperation") and "### defence_cooperation" in markdown
+    assert "deciding paragraph" in markdown and "pushed down" in markdown
+    assert "###" not in render_explanation(explanation, style="text")
+    assert fitted.explain_markdown(text) == markdown
+
+
+def test_explained_terms_add_up_to_the_score(fitted, split):
+    """The split over words is exact: the terms' weights sum to the score minus the intercept."""
+    from topics.classifier.explain import _token_contributions
+    from topics.classifier.inputs import documents_of
+
+    _, test = split
+    [(clean, paragraphs)] = documents_of([test.texts[2]])
+    parts = _token_contributions(fitted, clean, paragraphs)
+    total = np.sum(list(parts.values()), axis=0)
+    article, _, _ = fitted._ridge_scores([(clean, paragraphs)])
+    np.testing.assert_allclose(total + fitted.intercept_, article[0], atol=1e-10)
 
 
 def test_single_label_mode():
@@ -152,36 +186,48 @@ def test_same_seed_same_model(split):
     np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
 
 
-def test_prediction_features_equal_scikit_learn_tfidf(fitted, split):
+def _training_rows(texts):
+    """The training rows as the classifier sees them: articles, then their paragraphs."""
+    from topics.classifier.training import clean_document
+
+    docs = [clean_document(t) for t in texts]
+    return [text for text, _ in docs] + [p for _, ps in docs if len(ps) > 1 for p in ps]
+
+
+@pytest.mark.parametrize("view_index", [0, 1])
+def test_features_equal_scikit_learn_tfidf(fitted, split, view_index):
+    """Vocabulary (min_df over articles and paragraphs) and tf-idf as scikit-learn's, for the
+    char view and the words view; idf and log-tf are rounded to 2**-32 (reproducibility)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     train, test = split
     assert char_wb_ngrams("Ein Wort.") == TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 5)
     ).build_analyzer()("Ein Wort.")
-    from topics.classifier.training import _training_rows
-
-    rows = _training_rows(train.texts, "paragraphs", 0.5)[0]
-    reference = TfidfVectorizer(
-        analyzer=partial(char_wb_ngrams, ngram_range=(2, 5)), sublinear_tf=True, min_df=2
-    ).fit(rows)
-    view = fitted.views_[0]
+    analyzer = (
+        partial(char_wb_ngrams, ngram_range=(2, 5)) if view_index == 0 else partial(word_ngrams)
+    )
+    reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2)
+    reference.fit(_training_rows(train.texts))
+    view = fitted.views_[view_index]
     assert sorted(reference.vocabulary_) == sorted(view.terms)
     clean = topics.clean_text(test.texts[0])
-    index, values = view.vectorise(clean)
+    index, values = view.reference_vectorise(clean)
     ours = dict(zip((view.terms[i] for i in index), values, strict=True))
     row = reference.transform([clean]).tocoo()
     names = reference.get_feature_names_out()
     theirs = {names[j]: v for j, v in zip(row.col, row.data, strict=True)}
     assert ours.keys() == theirs.keys()
-    assert max(abs(ours[k] - theirs[k]) for k in ours) < 1e-12
+    assert max(abs(ours[k] - theirs[k]) for k in ours) < 1e-9
 
 
 def test_word_view_equals_scikit_learn_analyzer():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     text = "Die Grenz-Zusammenarbeit 2024: Übung, Ärzte und ß."
-    assert word_ngrams(text) == TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()(text)
+    assert word_ngrams(text) == TfidfVectorizer().build_analyzer()(text)
+    bigrams = TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()(text)
+    assert word_ngrams(text, (1, 2)) == bigrams
 
 
 # ---- the scikit-learn estimator contract ------------------------------------------------------
@@ -267,7 +313,7 @@ def test_empty_and_malformed_input():
         ArticleClassifier().fit(["a", "b"], ["x"])
     with pytest.raises(TopicsError, match="got a mix"):
         ArticleClassifier().fit(["a", "b"], ["x", ["y"]])
-    with pytest.raises(ConfigError, match="features='bigrams'"):
+    with pytest.raises(ConfigError, match="features"):
         ArticleClassifier(features="bigrams").fit(SMALL_TEXTS, SMALL_LABELS)
     clf = ArticleClassifier(cv=2, min_df=1).fit(SMALL_TEXTS, SMALL_LABELS)
     with pytest.raises(TopicsError, match="no texts"):
@@ -286,17 +332,97 @@ def _copy(clf: ArticleClassifier) -> ArticleClassifier:
     return copy.deepcopy(clf)
 
 
-def test_pruned_ngram_lookup_is_exact(fitted, split):
-    """Stopping at the first unknown n-gram finds every known n-gram (prefix-closed vocabulary)."""
-    from topics.classifier.features import _known_grams, _word_grams
+def _reference_scores(clf, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Whole-text and best-paragraph ridge scores the obvious way: each view's strings looked up
+    in its term dictionary, one text at a time (what the hashed batch path must reproduce)."""
+    from topics.classifier.inputs import documents_of
 
-    vocabulary = fitted.views_[0].vocabulary
-    _, test = split
-    words = {w for t in test.clean_texts() for w in t.lower().split()} | {
-        "a",
-        "zz",
-        "grenzübergängen",
-    }
-    for word in words:
-        expected = sorted(i for i in map(vocabulary.get, _word_grams(word, 2, 5)) if i is not None)
-        assert sorted(_known_grams(word, 2, 5, vocabulary)) == expected, word
+    [(clean, paragraphs)] = documents_of([text])
+
+    def score(piece: str) -> np.ndarray:
+        out = clf.intercept_.astype(np.float64).copy()
+        offset = 0
+        for view in clf.views_:
+            index, values = view.reference_vectorise(piece)
+            out += values @ np.asarray(clf.coef_, dtype=np.float64)[offset + index]
+            offset += len(view)
+        return out
+
+    return score(clean), np.max([score(p) for p in paragraphs], axis=0)
+
+
+def _hashed_equals_strings(clf, texts, tolerance=1e-12) -> None:
+    article, best, _ = clf._ridge_scores(
+        __import__("topics.classifier.inputs", fromlist=["x"]).documents_of(texts)
+    )
+    for i, text in enumerate(texts):
+        ref_article, ref_best = _reference_scores(clf, text)
+        np.testing.assert_allclose(article[i], ref_article, rtol=0, atol=tolerance)
+        np.testing.assert_allclose(best[i], ref_best, rtol=0, atol=tolerance)
+
+
+def test_speed_work_changes_no_prediction_on_the_shipped_corpus(shipped_corpus):
+    """The shipped model's hashed, batched scores equal the string-by-string ones (1e-12)."""
+    clf = topics.load_classifier()
+    _hashed_equals_strings(clf, shipped_corpus.texts)
+    batch = clf.predict_proba(shipped_corpus.texts)  # and a batch scores as texts one by one
+    single = np.vstack([clf.predict_proba([t]) for t in shipped_corpus.texts[:40]])
+    np.testing.assert_allclose(batch[:40], single, rtol=0, atol=1e-12)
+
+
+@pytest.mark.slow
+def test_speed_work_changes_no_prediction_on_10kgnad(gnad_corpus):
+    clf = topics.load_classifier()
+    _hashed_equals_strings(clf, gnad_corpus.texts[::3])
+
+
+def test_hashed_tokens_words_and_ngrams_are_the_strings():
+    """Whitespace, word characters and n-grams exactly as Python and scikit-learn see them."""
+    from topics.classifier.hashing import HashIndex, char_grams, scan, string_hashes, words
+
+    paragraphs = [
+        "Die GRENZE\u00a0zu Laos, İstanbul (VOV)!",
+        "",
+        "x\udcffy  a  e-government_x 𝔘𝔫𝔦 a1 Ünïcode\u2003ö\u2028z",
+        "die die die",
+    ]
+    batch = scan(paragraphs)
+    tokens = [t for p in paragraphs for t in p.lower().split()]
+    assert [batch.text[s : s + n] for s, n in zip(batch.start, batch.length, strict=True)] == tokens
+    distinct = [tokens[i] for i in batch.first]
+    assert sorted(set(distinct)) == sorted(set(tokens)) and len(distinct) == len(set(tokens))
+    for ngram_range in [(2, 5), (1, 3), (4, 6)]:
+        hashes, owner = char_grams(batch, ngram_range)
+        expected = sorted(
+            (h, t)
+            for t, token in enumerate(distinct)
+            for h in string_hashes(char_wb_ngrams(token, ngram_range)).tolist()
+        )
+        assert sorted(zip(hashes.tolist(), owner.tolist(), strict=True)) == expected
+    found, rows, starts, lengths = words(batch)
+    expected_words = [w for p in paragraphs for w in word_ngrams(p)]
+    assert [batch.text[s : s + n] for s, n in zip(starts, lengths, strict=True)] == expected_words
+    assert found.tolist() == string_hashes(expected_words).tolist()
+    index = HashIndex(np.unique(found))
+    assert (index.hashes[index.lookup(found)] == found).all()
+    assert index.lookup(np.array([1, 2], dtype=np.uint64)).tolist() == [-1, -1]
+
+
+def test_primal_solver_agrees_with_the_dual(split):
+    """Above max_dual_rows the scorer is solved by conjugate gradients: the same ridge solution
+    (to the solver's tolerance), out-of-fold scores from grouped folds instead of exact LOO."""
+    train, test = split
+    sub = train.subset(range(0, len(train), 2))
+    dual = ArticleClassifier(labels=sub.label_set).fit(sub.texts, sub.labels)
+    primal = ArticleClassifier(labels=sub.label_set, max_dual_rows=100).fit(sub.texts, sub.labels)
+    assert dual.solver_ == "dual" and primal.solver_ == "primal"
+    np.testing.assert_allclose(primal.coef_, dual.coef_, atol=2e-4)
+    np.testing.assert_allclose(primal.intercept_, dual.intercept_, atol=2e-4)
+    assert np.all(primal.focus_[:, :2] > 0)
+    proba_dual, proba_primal = dual.predict_proba(test.texts), primal.predict_proba(test.texts)
+    # the focus models differ (K-fold instead of leave-one-out scores): close, not equal
+    assert np.abs(proba_dual - proba_primal).mean() < 0.05
+    for labels, gold in zip(primal.predict(test.texts), test.labels, strict=True):
+        assert gold[0] in labels
+    single = ArticleClassifier(solver="primal", cv=2, min_df=1).fit(SMALL_TEXTS, SMALL_LABELS)
+    assert single.predict(["Der Verein verlor das Spiel im Stadion."]) == ["Sport"]

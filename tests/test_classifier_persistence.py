@@ -1,4 +1,5 @@
-"""Saving and loading classifiers: round trip, model card, refusals that execute nothing."""
+"""Saving and loading classifiers: round trip, model card, refusals that execute nothing, and the
+shipped model retrained byte for byte on simulated machines."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 
 import topics
 from topics.classifier import ArticleClassifier, load_classifier, save_classifier
+from topics.classifier.persistence import FORMAT_VERSION, card_path
 from topics.classifier.shipped import classify_files
-from topics.errors import ModelFileError, TopicsError
+from topics.errors import FileAccessError, ModelFileError, TopicsError
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,88 @@ def test_card_records_what_matters(small_model, saved):
         zip(topics.LABELS, small_model.thresholds_.tolist(), strict=True)
     )
     assert card["seed"] == 0 and len(card["sha256"]) == 64
-    assert {"topics", "scikit-learn", "numpy", "simplemma"} <= set(card["versions"])
+    assert {"topics", "scikit-learn", "numpy", "scipy"} <= set(card["versions"])
+
+
+def test_the_file_is_standard_safetensors(saved, small_model):
+    from safetensors.numpy import load
+
+    arrays = load(saved.read_bytes())
+    np.testing.assert_array_equal(arrays["coef"], small_model.coef_)
+    assert arrays["hashes_0"].dtype == np.uint64 and np.all(np.diff(arrays["hashes_0"]) > 0)
+
+
+def test_versions_of_a_model_have_their_own_cards(small_model, tmp_path):
+    first = save_classifier(small_model, tmp_path / "m.v1.safetensors", card={"seed": 1})
+    second = save_classifier(small_model, tmp_path / "m.v2", card={"seed": 2})
+    assert (first.name, second.name) == ("m.v1.safetensors", "m.v2.safetensors")
+    assert card_path(first).name == "m.v1.card.json" and card_path(second).name == "m.v2.card.json"
+    assert json.loads(card_path(first).read_text())["seed"] == 1
+    assert load_classifier(first).predict(["Grenze"]) == load_classifier(second).predict(["Grenze"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "m.v1.card.json", "m.v1.safetensors", "m.v2.card.json", "m.v2.safetensors"
+    ]
+
+
+def test_the_card_given_as_the_model_says_so(saved):
+    with pytest.raises(ModelFileError, match=r"is the model card; pass the model file next to it"):
+        load_classifier(card_path(saved))
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("versions", ["topics", "0.1.0"]), ("format_version", "2"), ("sha256", 5),
+     ("labels", "a,b"), ("multilabel", "yes"), ("training_corpus", "shipped"),
+     ("seed", True), ("versions", {"topics": 1})],
+)
+def test_card_fields_of_the_wrong_type_are_refused(saved, field, value):
+    card_file = card_path(saved)
+    card = json.loads(card_file.read_text())
+    card[field] = value
+    card_file.write_text(json.dumps(card))
+    with pytest.raises(ModelFileError):
+        load_classifier(saved)
+
+
+def test_truncated_files_are_refused(saved):
+    data = saved.read_bytes()
+    for size in (0, 5, 100, len(data) // 2, len(data) - 1):
+        saved.write_bytes(data[:size])
+        with pytest.raises(ModelFileError):
+            load_classifier(saved)
+    # even with a card forged to match the truncated bytes
+    saved.write_bytes(data[: len(data) - 8])
+    _forge_card(saved, data[: len(data) - 8])
+    with pytest.raises(ModelFileError, match="damaged or truncated|not a valid"):
+        load_classifier(saved)
+
+
+def test_a_full_disk_leaves_no_partial_file(small_model, tmp_path, monkeypatch):
+    monkeypatch.setattr("os.fdopen", lambda fd, mode: _Failing(fd))
+    with pytest.raises(FileAccessError, match="disk is full"):
+        save_classifier(small_model, tmp_path / "m.safetensors")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []  # no model, no card, no .tmp
+
+
+class _Failing:
+    """A file whose writes fail as on a full disk."""
+
+    def __init__(self, fd):
+        import os
+
+        os.close(fd)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, data):
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_tampered_file_is_refused(saved):
@@ -97,11 +180,11 @@ def _forge_card(model_path, data: bytes) -> None:
 
     card = {
         "format": "topics.ArticleClassifier",
-        "format_version": 1,
+        "format_version": FORMAT_VERSION,
         "sha256": hashlib.sha256(data).hexdigest(),
         "versions": {"topics": topics.__version__},
     }
-    model_path.with_name(model_path.name.split(".")[0] + ".card.json").write_text(json.dumps(card))
+    card_path(model_path).write_text(json.dumps(card))
 
 
 @pytest.mark.parametrize("wrapper", ["pickle", "skops-zip", "safetensors-header"])
@@ -140,23 +223,48 @@ def test_classify_files(tmp_path, monkeypatch, seed_texts):
     path.write_text(seed_texts["004_efacae29e14d37a0"], encoding="utf-8")
     monkeypatch.setattr("sys.stdin", io.StringIO(seed_texts["001_92dd99e734424ef3"]))
     results = classify_files([str(path), "-"])
-    assert [r["file"] for r in results] == [str(path), "-"]
+    assert [r["id"] for r in results] == [str(path), "-"]
     assert results[0]["labels"] == ["digital_government"]
     assert results[1]["labels"][0] == "defence_cooperation"
     assert set(results[0]["scores"]) == set(topics.LABELS)
     (tmp_path / "empty.txt").write_text("")
-    with pytest.raises(TopicsError, match="empty.txt is empty"):
+    with pytest.raises(TopicsError, match="empty.txt: is empty"):
         classify_files([str(tmp_path / "empty.txt")])
-    with pytest.raises(TopicsError, match="cannot read"):
+    with pytest.raises(TopicsError, match="no such file"):
         classify_files([str(tmp_path / "missing.txt")])
 
 
-@pytest.mark.slow
-def test_retraining_with_same_seed_gives_identical_predictions(tmp_path, shipped_corpus):
-    from topics.classifier.shipped import train_shipped_classifier
+# Simulated machines: other OpenBLAS kernels (no FMA, no AVX), numpy without AVX2/FMA, other
+# thread counts and hash seeds. The fit differs by ~1e-14 between them; the file may not.
+MACHINES = {
+    "as configured": {},
+    "Prescott kernels, 2 threads": {"OPENBLAS_CORETYPE": "Prescott", "OMP_NUM_THREADS": "2",
+                                    "OPENBLAS_NUM_THREADS": "2", "PYTHONHASHSEED": "123"},
+    "Sandybridge, numpy without AVX2": {"OPENBLAS_CORETYPE": "Sandybridge",
+                                        "NPY_DISABLE_CPU_FEATURES": "AVX2,FMA3,F16C,AVX"},
+}
 
-    first = load_classifier(train_shipped_classifier(tmp_path / "a", seed=0, evaluate=False))
-    second = load_classifier(train_shipped_classifier(tmp_path / "b", seed=0, evaluate=False))
-    texts = [u.text for u in shipped_corpus.units("paragraph")[::7]]
-    np.testing.assert_array_equal(first.predict_proba(texts), second.predict_proba(texts))
-    assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()
+
+@pytest.mark.slow
+@pytest.mark.parametrize("machine", MACHINES)
+def test_retraining_the_shipped_model_is_byte_identical(tmp_path, machine):
+    """`topics train-classifier` gives the committed model file byte for byte, whatever the
+    CPU kernels, SIMD features, threads and hash seed (issue 9)."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from topics.classifier.persistence import read_card
+    from topics.classifier.shipped import SHIPPED_PATH
+
+    committed = hashlib.sha256(SHIPPED_PATH.read_bytes()).hexdigest()
+    assert read_card(card_path(SHIPPED_PATH), "shipped")["sha256"] == committed
+    target = tmp_path / "retrained.safetensors"
+    code = (
+        "import sys; from topics.classifier.shipped import train_classifier; "
+        "train_classifier(None, sys.argv[1], evaluate=False)"
+    )
+    env = {**os.environ, **MACHINES[machine]}
+    subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=900)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == committed

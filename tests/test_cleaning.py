@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -123,3 +124,44 @@ def test_headings_join_the_paragraph_they_introduce() -> None:
     ]
     assert join_headings(["Nur eine Überschrift"]) == ["Nur eine Überschrift"]
     assert join_headings(["Sagte er: 'ja'"]) == ["Sagte er: 'ja'"]  # closing quote: not a heading
+
+
+# ---- the fast normalise is the plain one ---------------------------------------------------------
+
+
+def _plain_normalise(text: str) -> str:
+    """normalise() before the speed work: every step on every text (its definition)."""
+    import unicodedata
+
+    from topics.text import cleaning
+
+    text = text.translate({ord(char): None for char in cleaning._INVISIBLE})
+    text = unicodedata.normalize("NFC", text)
+    text = cleaning._OPENING_QUOTE_SPACE.sub(r"\1", text)
+    text = cleaning._CLOSING_QUOTE_SPACE.sub(r"\1", text)
+    text = text.translate({ord(char): plain for char, plain in cleaning._REPLACEMENTS})
+    text = cleaning._SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return cleaning._SPACES.sub(" ", text).strip()
+
+
+def test_fast_normalise_equals_the_plain_one_on_the_corpora(shipped_corpus, request) -> None:
+    texts = list(shipped_corpus.texts)
+    with contextlib.suppress(pytest.skip.Exception):
+        texts += request.getfixturevalue("gnad_corpus").texts
+    lines = [line for text in texts for line in text.splitlines()]
+    assert [normalise(line) for line in lines] == [_plain_normalise(line) for line in lines]
+
+
+_SPECIALS = "„“”«»‟‚‘’‹›‛–—‒−‐‑\u00a0\u202f\u2009\u2007\t\u00ad\u200b\u200c\u200d\ufeff(),.;:!? o\u0302e\u0301"
+
+
+def test_fast_normalise_equals_the_plain_one_on_any_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(_SPECIALS) | st.characters(), max_size=60))
+    def check(text: str) -> None:
+        assert normalise(text) == _plain_normalise(text)
+
+    check()

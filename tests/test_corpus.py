@@ -27,13 +27,23 @@ def jsonl(path: Path, *records: dict) -> Path:
 # ---------------------------------------------------------------- the shipped corpus
 
 
-def test_shipped_corpus_has_137_labelled_articles(shipped_corpus: Corpus) -> None:
-    assert len(shipped_corpus) == 137
+def test_shipped_corpus_has_217_labelled_articles(shipped_corpus: Corpus) -> None:
+    assert len(shipped_corpus) == 217
     assert shipped_corpus.label_set == topics.LABELS
     summary = shipped_corpus.summary()
-    assert summary.n_unlabelled == 30
-    assert sum(summary.label_counts.values()) == 137 - 30 + summary.n_multi_label
+    assert summary.n_unlabelled == 70
+    assert sum(summary.label_counts.values()) == 217 - 70 + summary.n_multi_label
     assert all(count >= 25 for count in summary.label_counts.values())
+    assert summary.n_multi_label == 32 and summary.n_paragraphs == 1057
+
+
+def test_hard_negatives_and_two_label_articles_carry_their_kind(shipped_corpus: Corpus) -> None:
+    hard = [a for a in shipped_corpus if a.id.startswith("hneg-")]
+    assert len(hard) == 40 and all(not a.labels for a in hard)
+    assert sorted({a.meta["kind"] for a in hard}) == [str(k) for k in range(1, 9)]
+    multi = [a for a in shipped_corpus if a.id.startswith("multi-")]
+    assert len(multi) == 40 and {a.meta["kind"] for a in multi} == {"A", "B"}
+    assert all(len(a.labels) == 2 for a in multi if a.meta["kind"] == "A")
 
 
 def test_seed_labels_follow_the_codebook(shipped_corpus: Corpus) -> None:
@@ -63,12 +73,12 @@ def test_load_corpus_works_from_any_directory(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     count, fingerprint = out.stdout.split()
-    assert count == "137" and fingerprint == load_corpus().fingerprint
+    assert count == "217" and fingerprint == load_corpus().fingerprint
 
 
 def test_paragraph_units_carry_their_article(shipped_corpus: Corpus) -> None:
     units = shipped_corpus.units("paragraph")
-    assert 600 < len(units) < 800
+    assert 1000 < len(units) < 1100
     assert {u.article_id for u in units} == set(shipped_corpus.ids)
     first = [u for u in units if u.article_id == "001_92dd99e734424ef3"]
     assert first[0].id == "001_92dd99e734424ef3#p0"
@@ -86,7 +96,7 @@ def test_article_units_are_clean_text(shipped_corpus: Corpus) -> None:
 
 def test_summary_prints_a_table(shipped_corpus: Corpus) -> None:
     text = str(shipped_corpus.summary())
-    assert "137 articles" in text and "border_relations" in text and "(no label)" in text
+    assert "217 articles" in text and "border_relations" in text and "(no label)" in text
 
 
 # ---------------------------------------------------------------- JSONL, CSV, folders

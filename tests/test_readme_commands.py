@@ -48,6 +48,9 @@ NOT_RUN: dict[str, tuple[str | None, str]] = {
     r"^\.venv/bin/topics run experiments/configs/vietnam\.yaml(?! --dry-run)": (
         "{command} --dry-run", "the main job (minutes): make run in CI runs it in full; here the "
         "config and its overrides are validated against the corpus"),
+    r"^\.venv/bin/topics classify .*--model models/mine\.safetensors": (
+        "{command} --help", "classifies with the model the labelling loop trains (not trained "
+        "here: minutes); tests/test_classify_batch.py walks the loop with a small model"),
     r"^\.venv/bin/topics train-classifier": (
         "{command} --help", "retrains the shipped model (minutes); "
         "test_classifier_persistence.py retrains it and checks the predictions"),
@@ -89,6 +92,10 @@ def _plan(command: str) -> tuple[str | None, str]:
 
 def _topics_arguments(command: str) -> list[list[str]]:
     """The argument lists of the ``topics`` calls in a command line (pipes and ``&&`` split)."""
+    # a quoted operator ("--label-separator '|'") is an argument: hidden from the lexer's split
+    quoted = {f"QUOTED{i}": m for i, m in enumerate(re.findall(r"'([|;&]+)'", command))}
+    for name, operator in quoted.items():
+        command = command.replace(f"'{operator}'", name, 1)
     lexer = shlex.shlex(command.replace("<run>", "RUN"), posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     parts: list[list[str]] = [[]]
@@ -96,7 +103,7 @@ def _topics_arguments(command: str) -> list[list[str]]:
         if token in ("|", "||", "&&", ";", "&"):
             parts.append([])
         else:
-            parts[-1].append(token)
+            parts[-1].append(quoted.get(token, token))
     calls = []
     for words in parts:
         if words and words[0] in (TOPICS, "topics"):

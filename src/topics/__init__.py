@@ -4,7 +4,7 @@ The public API is imported lazily, so ``import topics`` stays fast and pulls in 
 dependency (no BERTopic, numba, matplotlib or MLflow) until a name that needs it is used::
 
     import topics
-    corpus = topics.load_corpus()                     # the 137 shipped labelled articles
+    corpus = topics.load_corpus()                     # the 217 shipped labelled articles
     topics.analyse("Die Verteidigungszusammenarbeit") # German tokens view
     clf = topics.load_classifier()                    # the shipped four-label classifier
     result = topics.fit_topic_model(corpus, model="bertopic", unit="paragraph")

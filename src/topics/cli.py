@@ -8,15 +8,19 @@ Each subcommand parses its arguments and calls one library function::
     topics report RUN [--output PATH]                 topics.experiments.report.write_report
     topics reproduce RUN                              topics.experiments.reproduce.reproduce_run
     topics init-config [PATH]                         topics.experiments.render.write_starting_config
-    topics classify FILE ... | -                      topics.classifier.shipped.classify_files
-    topics train-classifier [--output PATH] [--seed N]
+    topics classify INPUT ... [--output F.jsonl|.csv|.parquet] [--model M] [--threshold L=V]
+                                                      topics.classifier.batch.classify_inputs
+    topics suggest-labels INPUT ... --output F.csv|.jsonl [-n N]
+                                                      topics.classifier.batch.suggest_labels
+    topics train-classifier [--corpus PATH --output PATH] [--seed N]
+                                                      topics.classifier.shipped.train_classifier
     topics models [NAME]                              topics.registry (settings and help)
     topics summary [CORPUS]                           Corpus.summary()
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
 ``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
 ``--quiet`` silences both. ``reproduce`` exits 1 when the numbers differ, ``sweep`` when a point
-failed.
+failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when all were).
 """
 
 from __future__ import annotations
@@ -92,22 +96,6 @@ def _cmd_init_config(args: argparse.Namespace) -> int:
 
     path = write_starting_config(args.path, force=args.force)
     print(f"wrote {path}; edit it, then: topics run {path}")
-    return EXIT_OK
-
-
-def _cmd_classify(args: argparse.Namespace) -> int:
-    from topics.classifier.shipped import classify_files
-
-    for record in classify_files(list(args.files)):
-        print(json.dumps(record, ensure_ascii=False))
-    return EXIT_OK
-
-
-def _cmd_train_classifier(args: argparse.Namespace) -> int:
-    from topics.classifier.shipped import train_shipped_classifier
-
-    path = train_shipped_classifier(output=args.output, seed=args.seed)
-    print(f"wrote {path}")
     return EXIT_OK
 
 
@@ -253,14 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_init_config)
 
-    classify = sub.add_parser("classify", help="label articles with the shipped classifier")
-    classify.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
-    classify.set_defaults(func=_cmd_classify)
+    from topics.classifier.commands import add_commands  # classify, suggest-labels, train
 
-    train = sub.add_parser("train-classifier", help="rebuild the shipped classifier")
-    train.add_argument("--output", default=None, help="where to write the model (default: package)")
-    train.add_argument("--seed", type=int, default=0)
-    train.set_defaults(func=_cmd_train_classifier)
+    add_commands(sub)
 
     models = sub.add_parser(
         "models", help="list the topic models and the classifier, or one's settings"

@@ -1,31 +1,23 @@
 """The labelled classifier: which of the labels an article (or a paragraph) is about, or none.
 
 :class:`ArticleClassifier` is a scikit-learn estimator over RAW article texts. It cleans every text
-with :func:`topics.cleaning.clean_text`, turns it into TF-IDF features of one or both text views
-(character n-grams of the clean text; lemmas and compound parts of :mod:`topics.german`) and fits a
-regularised logistic model:
-
-* multi-label (``fit(texts, [["a", "b"], [], ...])``): one binary model per label. Out-of-fold
-  decision values from an inner cross-validation grouped by article give a Platt (sigmoid)
-  calibration per label and a per-label threshold that maximises F1 on those out-of-fold
-  probabilities. A label is predicted when its calibrated probability clears its threshold; no
-  label clearing its threshold means "none"; labels come ordered by probability, so the first one
-  is the primary label.
-* single-label (``fit(texts, ["Sport", "Web", ...])``): one multinomial model; ``predict`` gives the
-  most probable class.
+with :func:`topics.text.cleaning.clean_article` (paragraphs kept), turns the whole text and each
+paragraph into TF-IDF features of one or two text views (:mod:`.features`), and decides in two
+stages (:mod:`.training`, :mod:`.ridge`): a ridge scorer per label whose leave-one-article-out
+scores come in closed form, and a focus model per label over the article's whole-text score and
+its best paragraph's score.
 
 Why the fitted state is plain arrays and not scikit-learn objects
 -----------------------------------------------------------------
-``load_classifier()`` plus a first prediction must take under a second in a fresh process. On the
-reference machine ``import sklearn`` alone takes 1.0-1.6 s (it imports scipy.stats and pandas) and
-``import skops.io`` 2.1 s. So the fitted model keeps only what prediction needs — the vocabulary
-and idf weights of each view, the coefficient matrix, the calibration and the thresholds — and
-predicts with numpy alone; scikit-learn is imported only to *fit*. The same reason makes this class
-a duck-typed estimator (``get_params``/``set_params``/``__sklearn_tags__``/``score``, tested with
-``clone``, ``Pipeline``, ``cross_validate`` and ``GridSearchCV``) instead of a subclass of
-``sklearn.base.BaseEstimator``, whose import would cost the whole budget. Persistence (see
-:func:`save_classifier`) writes the arrays as safetensors plus JSON, a format whose loading runs no
-code from the file, so no pickle and no skops is needed.
+``load_classifier()`` plus a first prediction must take under 0.3 s in a fresh process, and
+``import sklearn`` alone takes 1-1.6 s (it imports scipy.stats and pandas). So the fitted model
+keeps only what prediction needs — the term hashes and idf weights of each view, the coefficient
+matrix, the focus model and the thresholds — and predicts with numpy alone (:mod:`.scoring`);
+scikit-learn and scipy are imported only to *fit*. The same reason makes this class a duck-typed
+estimator (``get_params``/``set_params``/``__sklearn_tags__``/``score``, tested with ``clone``,
+``Pipeline``, ``cross_validate`` and ``GridSearchCV``) instead of a subclass of
+``sklearn.base.BaseEstimator``. Persistence (:mod:`.persistence`) writes the arrays as
+safetensors plus JSON, a format whose loading runs no code from the file.
 """
 
 from __future__ import annotations
@@ -38,14 +30,16 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt, Le
 
-from topics.classifier.inputs import check_texts, label_lists, paragraphs_of
+from topics.classifier.inputs import check_texts, documents_of, label_lists
+from topics.classifier.scoring import batch_counts, max_rows, score_counts
 from topics.errors import ConfigError
 from topics.labels import to_indicator
 from topics.progress import progress
 from topics.schema import Schema, schema_of
-from topics.text.cleaning import clean_text
 
 __all__ = ["ArticleClassifier", "schema"]
+
+_CHUNK_CHARS = 1_000_000  # texts are scored in chunks of about this many characters
 
 
 class ArticleClassifier:
@@ -55,48 +49,69 @@ class ArticleClassifier:
     duck-typed). ``fit`` accepts label lists (multi-label, ``[]`` = none of the labels) or single
     strings (single-label, e.g. the nine classes of 10kGNAD).
 
-    The defaults were chosen by cross-validation grouped by article on both the shipped corpus
-    (multi-label, 3 seeds, scored on articles, leads and paragraphs) and 10kGNAD (single-label),
-    one setting at a time around a standard configuration; see
-    ``experiments/results/classifier_selection/README.md``. In short: a second view, weaker
-    regularisation and balanced class weights gain ~0.05 macro-F1 on 10kGNAD and are even on
-    the shipped corpus; the words view is as good as the tokens view there and, unlike it, needs
-    no German dictionaries (~3 s to load) at prediction time; paragraph augmentation helps
-    leads (+0.01 macro-F1) and paragraphs (+0.04).
+    Two stages, chosen by grouped cross-validation on the shipped corpus and 10kGNAD (see
+    ``experiments/results/classifier_selection/README.md``):
+
+    1. **Ridge scorer.** One least-squares model per label over the TF-IDF of each article *and
+       of each of its paragraphs* (paragraph rows carry the article's labels with
+       ``paragraph_weight``). Up to ``max_dual_rows`` training rows it is solved in the dual,
+       which gives every training article's exact leave-one-article-out scores (of its whole
+       text and of each paragraph) in closed form; above, by conjugate gradients in the primal,
+       with out-of-fold scores from a ``cv``-fold split grouped by article.
+    2. **Focus model** (multi-label). Per label a logistic regression over two scores of an
+       article, its whole-text score and its best paragraph's score, fitted on those
+       out-of-article scores. The subject of the whole article decides, and so does a paragraph
+       squarely about a label (a late or short on-topic part, a second label); a keyword in one
+       sentence of an off-topic article does not. Its output is a calibrated probability; a label
+       is predicted at ``threshold``, "none" when no label reaches it.
+
+    Single-label: the classes' ridge scores, argmax; probabilities are a softmax whose
+    temperature is fitted on the out-of-article scores.
 
     Parameters
     ----------
     features : {"char", "tokens", "words", "char+tokens", "char+words"}, default="char+words"
         Text views: ``"char"`` = character n-grams inside word boundaries of the clean text;
-        ``"tokens"`` = lemmas and compound parts from :class:`topics.german.GermanAnalyzer`;
-        ``"words"`` = lower-cased word unigrams and bigrams of the clean text. Several views are
-        concatenated, each row-normalised.
+        ``"tokens"`` = lemmas and compound parts from :class:`topics.text.german.GermanAnalyzer`;
+        ``"words"`` = lower-cased words (``word_ngram_range``). Several views are concatenated,
+        each row-normalised.
     ngram_range : tuple of int, default=(2, 5)
         Character n-gram lengths of the ``"char"`` view.
+    word_ngram_range : tuple of int, default=(1, 1)
+        Word n-gram lengths of the ``"words"`` view (unigrams are hashed and fast; longer
+        n-grams go through a dictionary).
     min_df : int, default=2
         Ignore terms found in fewer training rows (articles and paragraphs).
-    C : float, default=100.0
-        Inverse L2 regularisation strength of the logistic models.
-    class_weight : {None, "balanced"}, default="balanced"
-        Weight texts inversely to their label's frequency in each binary model (scikit-learn's
-        ``class_weight``).
+    C : float, default=1.0
+        Inverse strength of the ridge penalty (the penalty is ``1 / C``).
+    class_weight : {None, "balanced"}, default=None
+        ``"balanced"`` weights rows inversely to the frequency of their label, per output.
     augment : {"paragraphs", "none"}, default="paragraphs"
-        ``"paragraphs"`` also trains on every paragraph of every training article (with the
-        article's labels and ``paragraph_weight``), so short texts such as a lead or a single
-        paragraph are in the training distribution. Has no effect on one-paragraph texts.
+        ``"paragraphs"`` also trains on every paragraph of every multi-paragraph article (with
+        the article's labels and ``paragraph_weight``), and gives the focus model its
+        best-paragraph score; ``"none"`` trains on whole articles and decides on them alone.
     paragraph_weight : float, default=0.5
         Sample weight of an augmented paragraph (an article has weight 1).
+    threshold : float, default=0.5
+        Multi-label: the probability at which a label is predicted (the focus model is
+        calibrated, so 0.5 is the even-odds point).
+    solver : {"auto", "dual", "primal"}, default="auto"
+        How the ridge scorer is solved. ``"dual"``: exact leave-one-article-out scores, memory
+        and time growing with the square and cube of the training rows; ``"primal"``: conjugate
+        gradients, memory linear in the data, out-of-fold scores from ``cv`` folds; ``"auto"``:
+        dual up to ``max_dual_rows`` training rows, primal above.
+    max_dual_rows : int, default=4000
+        The largest number of training rows (articles plus augmented paragraphs) ``"auto"``
+        solves in the dual (4,000 rows: about 0.4 GB and a few seconds).
     cv : int, default=5
-        Folds of the inner cross-validation (grouped by article) that gives the out-of-fold
-        probabilities for calibration and thresholds (multi-label only).
-    threshold_bounds : tuple of float, default=(0.1, 0.9)
-        Per-label thresholds are clipped to this range, so one unlucky fold cannot make a label
-        fire always or never.
+        Folds (grouped by article, stratified by primary label) of the inner cross-validation
+        that reports the out-of-fold F1 per label (``oof_scores_``), and of the primal solver's
+        out-of-fold scores.
     labels : sequence of str or None, default=None
         The allowed labels, in ``classes_`` order. ``None`` = the sorted set of labels in ``y``.
         With an explicit list, a label in ``y`` outside it is an error.
     random_state : int, default=0
-        Seed of the inner cross-validation split.
+        Seed of the inner folds (the dual fit itself has no randomness).
 
     Attributes
     ----------
@@ -104,16 +119,21 @@ class ArticleClassifier:
         The labels (multi-label) or classes (single-label), the columns of ``predict_proba``.
     multilabel_ : bool
         Whether ``fit`` saw label lists.
-    thresholds_ : numpy.ndarray of float
-        Per-label probability thresholds (multi-label; 0.5 in single-label mode, unused).
-    calibration_ : numpy.ndarray, shape (n_labels, 2)
-        Slope and offset of the sigmoid that maps a decision value to a probability.
     coef_, intercept_ : numpy.ndarray
-        The linear model over the concatenated views.
-    views_ : list
-        The fitted TF-IDF views (vocabulary and idf weights).
+        The ridge scorer over the concatenated views, shapes (n_features, n_out), (n_out,).
+    focus_ : numpy.ndarray, shape (n_out, 3)
+        Per output: the weights of the whole-text score and of the best paragraph's score, and
+        the bias (multi-label); single-label: the softmax temperature, 0, 0.
+    thresholds_ : numpy.ndarray of float
+        Per-label probability thresholds (``threshold``; change one to move a label's decision).
+    views_ : list of FittedView
+        The fitted TF-IDF views (term hashes, terms and idf weights).
     oof_scores_ : dict of str to float
-        Out-of-fold F1 per label from the inner cross-validation (multi-label).
+        Out-of-fold F1 per label of the whole model (multi-label).
+    n_training_rows_ : int
+        Articles plus augmented paragraphs the scorer was fitted on.
+    solver_ : str
+        ``"dual"`` or ``"primal"``: how the scorer was solved.
     """
 
     _estimator_type = "classifier"  # read by older scikit-learn versions
@@ -124,25 +144,31 @@ class ArticleClassifier:
         *,
         features: Literal["char", "tokens", "words", "char+tokens", "char+words"] = "char+words",
         ngram_range: tuple[Annotated[int, Ge(1)], Annotated[int, Ge(1)]] = (2, 5),
+        word_ngram_range: tuple[Annotated[int, Ge(1)], Annotated[int, Ge(1)]] = (1, 1),
         min_df: Annotated[int, Ge(1)] = 2,
-        C: Annotated[float, Gt(0)] = 100.0,  # noqa: N803 - scikit-learn's name for the regularisation parameter
-        class_weight: Literal["balanced"] | None = "balanced",
+        C: Annotated[float, Gt(0)] = 1.0,  # noqa: N803 - scikit-learn's name for the regularisation parameter
+        class_weight: Literal["balanced"] | None = None,
         augment: Literal["paragraphs", "none"] = "paragraphs",
-        paragraph_weight: Annotated[float, Ge(0)] = 0.5,
+        paragraph_weight: Annotated[float, Gt(0)] = 0.5,
+        threshold: Annotated[float, Ge(0), Le(1)] = 0.5,
+        solver: Literal["auto", "dual", "primal"] = "auto",
+        max_dual_rows: Annotated[int, Ge(1)] = 4000,
         cv: Annotated[int, Ge(2)] = 5,
-        threshold_bounds: tuple[Annotated[float, Ge(0)], Annotated[float, Le(1)]] = (0.1, 0.9),
         labels: Sequence[str] | None = None,
         random_state: Annotated[int, Ge(0)] = 0,
     ) -> None:
         self.features = features
         self.ngram_range = ngram_range
+        self.word_ngram_range = word_ngram_range
         self.min_df = min_df
         self.C = C
         self.class_weight = class_weight
         self.augment = augment
         self.paragraph_weight = paragraph_weight
+        self.threshold = threshold
+        self.solver = solver
+        self.max_dual_rows = max_dual_rows
         self.cv = cv
-        self.threshold_bounds = threshold_bounds
         self.labels = labels
         self.random_state = random_state
 
@@ -190,6 +216,11 @@ class ArticleClassifier:
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "coef_")
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_arrays", None)  # derived, rebuilt on first use
+        return state
+
     # ---- fitting ---------------------------------------------------------------------------
     def fit(self, X: Sequence[str], y: Sequence[Any]) -> ArticleClassifier:  # noqa: N803
         """Fit the classifier.
@@ -206,31 +237,34 @@ class ArticleClassifier:
         ArticleClassifier
             ``self``, fitted.
         """
-        from topics.classifier.training import fit_state  # scikit-learn: imported to fit only
+        from topics.classifier.training import fit_state  # scipy/scikit-learn: to fit only
 
         texts = check_texts(X, "fit")
         self._check_params()
         with progress(total=1, desc="classifier fit", unit="fit") as bar:  # elapsed time
             state = fit_state(self, texts, y)
             bar.update()
+        self.__dict__.pop("_arrays", None)
         for name, value in state.items():
             setattr(self, name, value)
         return self
 
     def _check_params(self) -> None:
         schema().validate(self.get_params(), "ArticleClassifier")
-        low, high = self.threshold_bounds
-        if not low <= high:
-            raise ConfigError(
-                f"threshold_bounds={self.threshold_bounds!r}; need 0 <= low <= high <= 1"
-            )
+        for name in ("ngram_range", "word_ngram_range"):
+            low, high = getattr(self, name)
+            if low > high:
+                raise ConfigError(f"{name}={getattr(self, name)!r}; need low <= high")
 
     # ---- prediction ------------------------------------------------------------------------
     def decision_function(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
-        """Return the linear scores, shape (n_texts, n_outputs), before calibration."""
+        """Return scores, shape (n_texts, n_outputs), monotone with ``predict_proba``.
+
+        Multi-label: the focus model's logit per label; single-label: the scaled ridge scores.
+        """
         self._check_fitted()
-        texts = check_texts(X, "predict")
-        return np.vstack([self._score_clean(clean_text(t)) for t in texts])
+        article, best, _ = self._ridge_scores(documents_of(check_texts(X, "predict")))
+        return self._logits(article, best)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
         """Return probabilities, shape (n_texts, n_classes), columns in ``classes_`` order.
@@ -281,8 +315,9 @@ class ArticleClassifier:
             :meth:`predict` gives them) and ``scores`` (label -> probability).
         """
         self._check_fitted()
-        paragraphs = paragraphs_of(text)
-        proba = self._proba_from_scores(np.vstack([self._score_clean(p) for p in paragraphs]))
+        _, paragraphs = documents_of([text], what="the text")[0]
+        scores, _, _ = self._ridge_scores([(p, (p,)) for p in paragraphs])
+        proba = self._proba_from_scores(self._logits(scores, scores))
         labels = self._labels_from_proba(proba)
         return [
             {"index": i, "text": p, "labels": labels[i], "scores": self._score_dict(proba[i])}
@@ -297,17 +332,24 @@ class ArticleClassifier:
         text : str
             One raw article (or paragraph).
         n_terms, n_paragraphs : int
-            How many top words and paragraphs to list per label.
+            How many terms (each direction) and paragraphs to list per label.
 
         Returns
         -------
         dict
-            ``labels`` (the prediction) and ``per_label``: per label its ``score``,
-            ``threshold``, ``predicted`` flag, top ``terms`` and deciding ``paragraphs``.
+            ``labels`` (the prediction) and ``per_label``: per label its probability and
+            threshold, the whole-text and best-paragraph scores with the focus weights, the terms
+            that pushed it ``up`` and ``down`` (merged by lemma) and the deciding ``paragraphs``.
         """
         from topics.classifier.explain import explain
 
         return explain(self, text, n_terms=n_terms, n_paragraphs=n_paragraphs)
+
+    def explain_markdown(self, text: str, **kwargs: Any) -> str:
+        """:meth:`explain` rendered as Markdown (predicted labels first)."""
+        from topics.classifier.explain import explain, render_explanation
+
+        return render_explanation(explain(self, text, **kwargs))
 
     # ---- internals -------------------------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -320,35 +362,71 @@ class ArticleClassifier:
                 "or use topics.load_classifier()."
             )
 
-    def _score_clean(self, clean: str) -> np.ndarray:
-        """Linear scores of one clean text (a row of the decision function)."""
-        score = self.intercept_.copy()
-        offset = 0
-        for view in self.views_:
-            index, values = view.vectorise(clean)
-            if len(index):
-                score += values @ self.coef_[offset + index]
-            offset += len(view.terms)
-        return score
+    def _model_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(idf, view of each column, coefficients x idf in float64), built once."""
+        arrays = self.__dict__.get("_arrays")
+        if arrays is None:
+            idf = np.concatenate([v.idf for v in self.views_]) if self.views_ else np.zeros(0)
+            view_of = np.repeat(np.arange(len(self.views_)), [len(v) for v in self.views_])
+            weights = np.asarray(self.coef_, dtype=np.float64).T * idf
+            arrays = self.__dict__["_arrays"] = (idf, view_of, np.ascontiguousarray(weights))
+        return arrays
+
+    def _ridge_scores(
+        self, docs: Sequence[tuple[str, Sequence[str]]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ridge scores of documents ((clean text, paragraphs)): whole text, best paragraph,
+        and every paragraph (in order). Scored in chunks: memory stays bounded."""
+        idf, view_of, weights = self._model_arrays()
+        n_views = len(self.views_)
+        row_limit = max_rows(len(idf))
+        article, best, paragraph = [], [], []
+        start = 0
+        while start < len(docs):
+            stop, chars, rows = start, 0, 0
+            while stop < len(docs) and (
+                stop == start or (chars < _CHUNK_CHARS and rows + len(docs[stop][1]) <= row_limit)
+            ):
+                chars += len(docs[stop][0])
+                rows += len(docs[stop][1])
+                stop += 1
+            chunk = docs[start:stop]
+            per_par, per_doc = batch_counts(
+                self.views_, [t for t, _ in chunk], [ps for _, ps in chunk]
+            )
+            par = score_counts(per_par, idf, view_of, n_views, weights, self.intercept_)
+            if per_doc.rows is per_par.rows:  # one paragraph each: the documents are the rows
+                doc = par
+            else:
+                doc = score_counts(per_doc, idf, view_of, n_views, weights, self.intercept_)
+            sizes = np.array([len(ps) for _, ps in chunk])
+            article.append(doc)
+            best.append(np.maximum.reduceat(par, np.cumsum(sizes) - sizes, axis=0))
+            paragraph.append(par)
+            start = stop
+        return np.vstack(article), np.vstack(best), np.vstack(paragraph)
+
+    def _logits(self, article: np.ndarray, best: np.ndarray) -> np.ndarray:
+        focus = self.focus_
+        if self.multilabel_:
+            return article * focus[:, 0] + best * focus[:, 1] + focus[:, 2]
+        return article * focus[:, 0] + focus[:, 2]
 
     def _proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         if self.multilabel_:
-            slope, offset = self.calibration_[:, 0], self.calibration_[:, 1]
-            return 1.0 / (1.0 + np.exp(-(scores * slope + offset)))
-        # one-vs-rest logistic models: normalised sigmoids, as scikit-learn's OneVsRestClassifier
-        proba = 1.0 / (1.0 + np.exp(-scores))
-        total = proba.sum(axis=1, keepdims=True)
-        return np.divide(
-            proba, total, out=np.full_like(proba, 1.0 / proba.shape[1]), where=total > 0
-        )
+            return 1.0 / (1.0 + np.exp(-scores))
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        proba = np.exp(shifted)
+        return proba / proba.sum(axis=1, keepdims=True)
 
-    def _labels_from_proba(self, proba: np.ndarray) -> list:
+    def _labels_from_proba(self, proba: np.ndarray, thresholds: np.ndarray | None = None) -> list:
         classes = [str(c) for c in self.classes_]
         if not self.multilabel_:
             return [classes[j] for j in proba.argmax(axis=1)]
+        limits = self.thresholds_ if thresholds is None else thresholds
         result = []
         for row in proba:
-            chosen = np.flatnonzero(row >= self.thresholds_)
+            chosen = np.flatnonzero(row >= limits)
             result.append([classes[j] for j in chosen[np.argsort(-row[chosen], kind="stable")]])
         return result
 

@@ -1,20 +1,46 @@
-"""Text views of the classifier and their TF-IDF transform as plain arrays.
+"""Text views of the classifier, hashed for speed, as plain arrays.
 
 Three views of the clean text: character n-grams inside word boundaries (``char``), lower-cased
-word unigrams and bigrams (``words``), and the German tokens view (``tokens``, lemmas and compound
-parts). :class:`FittedView` is a fitted ``TfidfVectorizer(sublinear_tf=True, norm="l2")`` reduced
-to its vocabulary and idf weights, so that prediction needs numpy alone.
+words (``words``, unigrams by default) and the German tokens view (``tokens``, lemmas and compound
+parts). A fitted view (:class:`FittedView`) is a ``TfidfVectorizer(sublinear_tf=True, norm="l2")``
+reduced to plain data — its terms and idf weights — so that prediction needs numpy alone.
+
+Why hashes
+----------
+The ``char`` view and the unigram ``words`` view are *token-local*: every feature lies inside one
+whitespace token of the lower-cased text. A character view has ~38 n-grams per token, which as
+Python string slices and dict lookups made the classifier 16 times slower than a word-level
+TF-IDF model on unseen text. So these views work on hashes (:mod:`.hashing`): a batch is encoded
+once as code points, tokens, words and the n-grams of its *distinct* tokens are hashed in numpy,
+and each hash is looked up among the vocabulary's hashes, which the model file stores. Their
+columns are in hash order. A collision between two of the few million n-grams of a corpus has a
+probability of about 1e-7; tests check the hashed features against the string ones
+(:meth:`FittedView.reference_vectorise`) and against scikit-learn's.
+
+Every float a view produces is rounded to a grid (:func:`quantise`), so that the model and its
+file come out the same on any machine (``numpy.log`` differs in the last bit between CPUs).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache, partial
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
-__all__ = ["FEATURES", "FittedView", "char_wb_ngrams", "view_analyzer", "word_ngrams"]
+from topics.classifier.hashing import HashIndex, Scan, char_grams, string_hashes, words
+
+__all__ = [
+    "FEATURES",
+    "FittedView",
+    "char_wb_ngrams",
+    "is_token_local",
+    "quantise",
+    "sublinear_tf",
+    "view_analyzer",
+    "word_ngrams",
+]
 
 #: Feature set name -> the views it concatenates.
 FEATURES = {
@@ -24,16 +50,37 @@ FEATURES = {
     "char+tokens": ("char", "tokens"),
     "char+words": ("char", "words"),
 }
-_WORD_NGRAMS = (1, 2)  # the words view: unigrams and bigrams of surface words
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
-_WORD_CACHE_SIZE = 1 << 18
+TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+
+_GRID_BITS = 32  # idf and log-tf values are multiples of 2**-32
+
+
+def quantise(values: np.ndarray | float, bits: int = _GRID_BITS) -> np.ndarray:
+    """Round to a multiple of ``2**-bits``: the same result on every machine, to ~1e-10."""
+    scale = float(2**bits)
+    return np.round(np.asarray(values, dtype=np.float64) * scale) / scale
+
+
+_LOG_TABLE = quantise(np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0)))
+
+
+def sublinear_tf(counts: np.ndarray) -> np.ndarray:
+    """``1 + log(count)``, quantised (a table for the usual small counts)."""
+    counts = np.asarray(counts)
+    if not len(counts) or counts.max() < len(_LOG_TABLE):
+        return 1.0 + _LOG_TABLE[counts.astype(np.int64)]
+    return 1.0 + quantise(np.log(counts.astype(np.float64)))
+
+
+# ------------------------------------------------------------------------------------------------
+# reference analysers: exactly scikit-learn's (tested); training and prediction use the hashes
 
 
 def char_wb_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
     """Character n-grams inside word boundaries, exactly as scikit-learn's ``analyzer="char_wb"``.
 
-    Each lower-cased word is padded with one space on each side; n-grams never cross words.
-    A module-level function (not a lambda), so vectorizers using it pickle and clone.
+    Each lower-cased word is padded with one space on each side; n-grams never cross words; a word
+    shorter than ``n`` counts once, whole. A module-level function, so it pickles.
 
     Parameters
     ----------
@@ -50,50 +97,17 @@ def char_wb_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str
     min_n, max_n = ngram_range
     grams: list[str] = []
     for word in text.lower().split():
-        grams.extend(_word_grams(word, min_n, max_n))
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(min_n, max_n + 1):
+            if length <= n:
+                grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(length - n + 1))
     return grams
 
 
-def _known_grams(word: str, min_n: int, max_n: int, vocabulary: dict[str, int]) -> list[int]:
-    """Vocabulary ids of the char_wb n-grams of one word (the multiset ``_word_grams`` gives).
-
-    Enumerates the n-grams by start position and stops growing one at its first unknown
-    n-gram: a vocabulary pruned by document frequency is closed under prefixes (every text
-    containing "grenzü" contains "grenz"), so no longer n-gram from that position can be known.
-    Unseen words, the bulk of the work on new texts, so cost a fraction of the lookups.
-    """
-    padded = f" {word} "
-    length = len(padded)
-    if length <= min_n:
-        known = vocabulary.get(padded)
-        return [] if known is None else [known]
-    get = vocabulary.get
-    ids: list[int] = []
-    for start in range(length - min_n + 1):
-        for end in range(start + min_n, min(start + max_n, length) + 1):
-            known = get(padded[start:end])
-            if known is None:
-                break
-            ids.append(known)
-    return ids
-
-
-@lru_cache(maxsize=1 << 17)
-def _word_grams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
-    # Cached per word: texts share most of their words, so this is most of the speed of
-    # prediction and of the repeated fits of a cross-validation.
-    padded = f" {word} "
-    length = len(padded)
-    grams: list[str] = []
-    for n in range(min_n, max_n + 1):
-        if length <= n:  # a short word counts once, as a whole
-            grams.append(padded)
-            break
-        grams.extend(padded[start : start + n] for start in range(length - n + 1))
-    return tuple(grams)
-
-
-def word_ngrams(text: str, ngram_range: tuple[int, int] = _WORD_NGRAMS) -> list[str]:
+def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 1)) -> list[str]:
     """Lower-cased word n-grams, exactly as scikit-learn's default ``analyzer="word"``.
 
     Parameters
@@ -108,7 +122,7 @@ def word_ngrams(text: str, ngram_range: tuple[int, int] = _WORD_NGRAMS) -> list[
     list of str
         The n-grams (words joined by a space), with repetitions.
     """
-    words = _TOKEN.findall(text.lower())
+    words = TOKEN_PATTERN.findall(text.lower())
     min_n, max_n = ngram_range
     grams = list(words) if min_n == 1 else []
     for n in range(max(min_n, 2), max_n + 1):
@@ -117,66 +131,126 @@ def word_ngrams(text: str, ngram_range: tuple[int, int] = _WORD_NGRAMS) -> list[
 
 
 def _tokens_analyzer() -> Callable[[str], list[str]]:
-    # Imported lazily: the German analyser loads simplemma's dictionary and split-words' 40 MB
-    # n-gram table (about 3 s), which only models using the tokens view should pay for.
+    # Imported lazily: the German analyser loads simplemma's dictionary and split-words' n-gram
+    # table (seconds), which only models using the tokens view should pay for.
     from topics.text.german import GermanAnalyzer
 
     return GermanAnalyzer()
 
 
-def view_analyzer(view: str, ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
+def view_analyzer(
+    view: str, ngram_range: Sequence[int], word_ngram_range: Sequence[int] = (1, 1)
+) -> Callable[[str], list[str]]:
+    """The string analyser of a view (as a scikit-learn ``analyzer``)."""
     if view == "char":
         return partial(char_wb_ngrams, ngram_range=tuple(ngram_range))
     if view == "words":
-        return partial(word_ngrams, ngram_range=_WORD_NGRAMS)
+        return partial(word_ngrams, ngram_range=tuple(word_ngram_range))
     return _tokens_analyzer()
 
 
-class FittedView:
-    """The TF-IDF transform of one text view, as plain data: vocabulary and idf weights.
+def is_token_local(view: str, word_ngram_range: Sequence[int] = (1, 1)) -> bool:
+    """Whether every feature of the view lies inside one whitespace token (char, unigram words)."""
+    return view == "char" or (view == "words" and tuple(word_ngram_range) == (1, 1))
 
-    Equivalent to a fitted ``TfidfVectorizer(analyzer=..., sublinear_tf=True, norm="l2")``
-    (tested), but needs only numpy to transform.
+
+# ------------------------------------------------------------------------------------------------
+# a fitted view
+
+
+class FittedView:
+    """The TF-IDF transform of one text view, as plain data: terms, idf weights, term hashes.
+
+    Equivalent to a fitted ``TfidfVectorizer(analyzer=..., sublinear_tf=True, norm="l2")`` whose
+    idf weights and log-tf values are :func:`quantise`\\ d (tested). Token-local views keep their
+    columns in hash order (``hashes`` sorted); the others keep a term -> column dictionary.
     """
 
-    def __init__(self, view: str, ngram_range: tuple[int, int], terms: list[str], idf: np.ndarray):
+    def __init__(
+        self,
+        view: str,
+        ngram_range: Sequence[int],
+        terms: Sequence[str] | np.ndarray,
+        idf: np.ndarray,
+        word_ngram_range: Sequence[int] = (1, 1),
+        hashes: np.ndarray | None = None,
+    ):
         self.view = view
-        self.ngram_range = tuple(ngram_range)
-        self.terms = terms
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
+        self.word_ngram_range = (int(word_ngram_range[0]), int(word_ngram_range[1]))
+        self._terms = terms  # a list, or the stored UTF-8 bytes of "\n".join(terms) (decoded on use)
         self.idf = np.asarray(idf, dtype=np.float64)
-        self.vocabulary = {term: i for i, term in enumerate(terms)}
+        self.token_local = is_token_local(view, self.word_ngram_range)
+        if self.token_local and hashes is None:
+            hashes = self._term_hashes(self.terms)
+        self.hashes = None if hashes is None else np.asarray(hashes, dtype=np.uint64)
+        self._index: HashIndex | None = None
+        self._vocabulary: dict[str, int] | None = None
         self._analyzer: Callable[[str], list[str]] | None = None
-        self._word_ids: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.idf)
+
+    @property
+    def terms(self) -> list[str]:
+        """The vocabulary, in column order."""
+        if isinstance(self._terms, np.ndarray):
+            text = self._terms.tobytes().decode("utf-8", "surrogatepass")
+            self._terms = text.split("\n") if text else []
+        return list(self._terms) if not isinstance(self._terms, list) else self._terms
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term -> column (built on first use)."""
+        if self._vocabulary is None:
+            self._vocabulary = {term: i for i, term in enumerate(self.terms)}
+        return self._vocabulary
+
+    @property
+    def index(self) -> HashIndex:
+        if self._index is None:
+            self._index = HashIndex(self.hashes if self.hashes is not None else np.zeros(0))
+        return self._index
 
     def analyzer(self) -> Callable[[str], list[str]]:
         if self._analyzer is None:
-            self._analyzer = view_analyzer(self.view, self.ngram_range)
+            self._analyzer = view_analyzer(self.view, self.ngram_range, self.word_ngram_range)
         return self._analyzer
 
-    def vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (column indices, l2-normalised sublinear tf-idf values) of one clean text."""
-        ids = np.fromiter(self._feature_ids(text), dtype=np.int64)
-        if not len(ids):
-            return ids, np.zeros(0)
-        index, tf = np.unique(ids, return_counts=True)
-        values = (np.log(tf) + 1.0) * self.idf[index]
-        return index, values / np.sqrt(values @ values)
+    def _term_hashes(self, terms: Sequence[str]) -> np.ndarray:
+        return string_hashes(list(terms))
 
-    def _feature_ids(self, text: str) -> list[int]:
-        """Vocabulary ids of every known term occurrence in a clean text."""
+    def batch_features(self, batch: Scan) -> tuple[bool, np.ndarray, np.ndarray]:
+        """Known features of a scanned batch: ``(per_token, owner, column)``.
+
+        ``char``: ``owner`` is a distinct token of the batch (its n-grams, in runs sorted by
+        token); unigram ``words``: ``owner`` is the paragraph row of each word occurrence.
+        """
+        if self.view == "char":
+            hashes, owner = char_grams(batch, self.ngram_range)
+            per_token = True
+        else:
+            hashes, owner, _, _ = words(batch)
+            per_token = False
+        columns = self.index.lookup(hashes)
+        known = columns >= 0
+        return per_token, owner[known], columns[known]
+
+    def text_features(self, text: str) -> list[int]:
+        """Columns of every known term occurrence in a clean text (views that are not local)."""
         vocabulary = self.vocabulary
-        if self.view != "char":
-            return [vocabulary[t] for t in self.analyzer()(text) if t in vocabulary]
-        # Per word, cache the ids of its n-grams: words repeat across texts, so most words cost
-        # one dict lookup instead of ~30 n-gram slices and lookups (3x the batch throughput).
-        cache = self._word_ids
-        min_n, max_n = self.ngram_range
-        ids: list[int] = []
-        for word in text.lower().split():
-            known = cache.get(word)
-            if known is None:
-                known = _known_grams(word, min_n, max_n, vocabulary)
-                if len(cache) < _WORD_CACHE_SIZE:
-                    cache[word] = known
-            ids.extend(known)
-        return ids
+        return [vocabulary[t] for t in self.analyzer()(text) if t in vocabulary]
+
+    def reference_vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, l2-normalised tf-idf) of one clean text from the *strings* of its terms.
+
+        The slow, obvious path: the analyser's strings looked up in the term dictionary. Tests
+        compare it with the hashed batch path and with scikit-learn.
+        """
+        vocabulary = self.vocabulary
+        ids = [vocabulary[t] for t in self.analyzer()(text) if t in vocabulary]
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        index, tf = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+        values = sublinear_tf(tf) * self.idf[index]
+        return index, values / np.sqrt(values @ values)

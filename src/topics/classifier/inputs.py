@@ -10,7 +10,7 @@ import numpy as np
 from topics.errors import InputError
 from topics.text.cleaning import clean_article, clean_text, join_headings
 
-__all__ = ["check_texts", "label_lists", "non_empty_clean", "paragraphs_of"]
+__all__ = ["check_texts", "documents_of", "label_lists", "non_empty_clean", "paragraphs_of"]
 
 
 def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
@@ -27,6 +27,21 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
         if action == "predict" and not text.strip():
             raise InputError(f"{action}: text {i} is empty; there is nothing to classify")
     return texts
+
+
+def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """Each raw text as (clean text, clean paragraphs with headings joined): what is scored.
+
+    Paragraphs are split as in training and in corpus paragraph units; a text that is only page
+    boilerplate scores as an empty text (its intercepts), as it did in training.
+    """
+    documents = []
+    for text in texts:
+        if what and (not isinstance(text, str) or not text.strip()):
+            raise InputError(f"{what} is empty (or not a str); there is nothing to classify")
+        clean = clean_article(text)
+        documents.append((clean.text, tuple(join_headings(clean.paragraphs) or [clean.text])))
+    return documents
 
 
 def non_empty_clean(text: str) -> str:

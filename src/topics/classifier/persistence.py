@@ -1,11 +1,19 @@
-"""Saving and loading the classifier: safetensors (arrays) + JSON (structure, model card).
+"""Saving and loading the classifier: safetensors (arrays) + JSON (structure), and a model card.
 
-Loading executes nothing from the files: the safetensors header is parsed as JSON by hand, the
-arrays are read by safetensors, and the model card's SHA-256 must match the model file.
+``m.safetensors`` holds only numeric arrays and a JSON header (parameters, classes, views); its
+card ``m.card.json`` (the file name up to ``.safetensors``, so ``m.v1`` and ``m.v2`` have their own
+cards) records labels, thresholds, versions, the training corpus and the file's SHA-256.
+
+Loading executes nothing from the files: the card is plain JSON whose fields are checked by type;
+the model file's SHA-256 must match the card; the safetensors header is parsed as JSON by hand and
+every array is read with ``numpy.frombuffer`` after its dtype, shape and byte range are checked.
+Anything else is a :class:`~topics.errors.ModelFileError`. Writing is atomic
+(:func:`topics.fileio.atomic_write`): a full disk leaves no partial model and no temporary file.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +23,54 @@ from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.features import FittedView
 from topics.errors import ModelFileError
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "SHIPPED_MODEL", "load_classifier", "save_classifier"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "SHIPPED_MODEL",
+    "card_path",
+    "load_classifier",
+    "read_card",
+    "save_classifier",
+]
 
 FORMAT = "topics.ArticleClassifier"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: hashed views, ridge scorer + focus model (1: logistic + Platt)
 SHIPPED_MODEL = "article_classifier.safetensors"
+SUFFIX, CARD_SUFFIX = ".safetensors", ".card.json"
 _MAX_HEADER = 256 * 1024 * 1024
+_DTYPES = {"F64": np.float64, "F32": np.float32, "U64": np.uint64, "I64": np.int64, "U8": np.uint8}
+_CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
+# card fields this version reads, and their JSON types
+_CARD_FIELDS: dict[str, tuple[type, ...]] = {
+    "format": (str,),
+    "format_version": (int,),
+    "model_file": (str,),
+    "sha256": (str,),
+    "labels": (list,),
+    "multilabel": (bool,),
+    "thresholds": (dict,),
+    "out_of_fold_f1": (dict,),
+    "params": (dict,),
+    "n_features": (int,),
+    "versions": (dict,),
+    "training_corpus": (dict,),
+    "seed": (int,),
+    "cv": (dict,),
+}
 
 
-def _card_path(path: Path) -> Path:
-    return path.with_name(f"{path.name.split('.')[0]}.card.json")
+def card_path(path: str | Path) -> Path:
+    """The model card of a model file: ``m.v1.safetensors`` -> ``m.v1.card.json``."""
+    path = Path(path)
+    stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.name
+    return path.with_name(stem + CARD_SUFFIX)
 
 
 def _versions() -> dict[str, str | None]:
     from importlib.metadata import PackageNotFoundError, version
 
     out: dict[str, str | None] = {}
-    for dist in ("topics", "scikit-learn", "numpy", "safetensors", "simplemma", "skops"):
+    for dist in ("topics", "numpy", "scipy", "scikit-learn"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -39,22 +78,36 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
-def _major_minor(version: str | None) -> tuple[str, ...] | None:
-    return tuple(version.split(".")[:2]) if version else None
+def _major_minor(version: Any) -> tuple[str, ...] | None:
+    return tuple(version.split(".")[:2]) if isinstance(version, str) else None
+
+
+# ------------------------------------------------------------------------------------------------
+# writing
 
 
 def _serialise(clf: ArticleClassifier) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     tensors = {
-        "coef": np.ascontiguousarray(clf.coef_, dtype=np.float64),
+        "coef": np.ascontiguousarray(clf.coef_, dtype=np.float32),
         "intercept": np.ascontiguousarray(clf.intercept_, dtype=np.float64),
-        "calibration": np.ascontiguousarray(clf.calibration_, dtype=np.float64),
+        "focus": np.ascontiguousarray(clf.focus_, dtype=np.float64),
         "thresholds": np.ascontiguousarray(clf.thresholds_, dtype=np.float64),
     }
     views = []
     for k, view in enumerate(clf.views_):
         tensors[f"idf_{k}"] = np.ascontiguousarray(view.idf, dtype=np.float64)
+        if view.hashes is not None:
+            tensors[f"hashes_{k}"] = np.ascontiguousarray(view.hashes, dtype=np.uint64)
+        # the terms as UTF-8, one per line (no term holds a newline: tokens are split on it);
+        # an array, not JSON, so loading does not parse them (prediction does not need them)
+        joined = "\n".join(view.terms).encode("utf-8", "surrogatepass")
+        tensors[f"terms_{k}"] = np.frombuffer(joined, dtype=np.uint8)
         views.append(
-            {"view": view.view, "ngram_range": list(view.ngram_range), "terms": view.terms}
+            {
+                "view": view.view,
+                "ngram_range": list(view.ngram_range),
+                "word_ngram_range": list(view.word_ngram_range),
+            }
         )
     params = clf.get_params()
     params["labels"] = list(params["labels"]) if params["labels"] is not None else None
@@ -66,18 +119,40 @@ def _serialise(clf: ArticleClassifier) -> tuple[dict[str, np.ndarray], dict[str,
         "multilabel": bool(clf.multilabel_),
         "oof_scores": clf.oof_scores_,
         "n_training_rows": int(clf.n_training_rows_),
+        "solver": str(getattr(clf, "solver_", "dual")),
         "views": views,
     }
     return tensors, structure
 
 
-def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | None = None) -> Path:
-    """Save a fitted classifier: ``<name>.safetensors`` plus a model card ``<name>.card.json``.
+def to_safetensors(tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> bytes:
+    """The safetensors encoding (readable by the ``safetensors`` library), byte for byte stable:
+    tensors in name order, a JSON header with sorted keys, padded to 8 bytes."""
+    header: dict[str, Any] = {"__metadata__": metadata}
+    offset, blobs = 0, []
+    for name in sorted(tensors):
+        array = np.ascontiguousarray(tensors[name])
+        data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+        header[name] = {
+            "dtype": _CODES[array.dtype],
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    raw = text.encode("utf-8")
+    raw += b" " * (-len(raw) % 8)
+    return len(raw).to_bytes(8, "little") + raw + b"".join(blobs)
 
-    The model file holds only numeric arrays (safetensors) and a JSON header with the vocabulary
-    and parameters, so loading it executes nothing. The card records labels, thresholds, package
-    versions, the file's SHA-256 and whatever ``card`` adds (training-corpus fingerprint, CV
-    scores, seed).
+
+def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | None = None) -> Path:
+    """Save a fitted classifier: ``<name>.safetensors`` plus its model card ``<name>.card.json``.
+
+    The model file holds only numeric arrays and a JSON header with the vocabulary and
+    parameters, so loading it executes nothing; it is byte-identical for an identical model. The
+    card records labels, thresholds, package versions, the file's SHA-256 and whatever ``card``
+    adds (training-corpus fingerprint, CV scores, seed). Both are written atomically.
 
     Parameters
     ----------
@@ -92,18 +167,22 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
     -------
     Path
         The model file written.
+
+    Raises
+    ------
+    topics.errors.FileAccessError
+        The folder cannot be written (read-only, disk full); nothing partial is left.
     """
     import hashlib
-    import json
 
-    from safetensors.numpy import save
+    from topics.fileio import atomic_write
 
     clf._check_fitted()
     path = Path(path)
-    if path.suffix != ".safetensors":
-        path = path.with_name(path.name + ".safetensors")
+    if not path.name.endswith(SUFFIX):
+        path = path.with_name(path.name + SUFFIX)
     tensors, structure = _serialise(clf)
-    data = save(tensors, metadata={"topics_model": json.dumps(structure, ensure_ascii=False)})
+    data = to_safetensors(tensors, {"topics_model": json.dumps(structure, ensure_ascii=False)})
     full_card = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -118,31 +197,28 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
         "versions": _versions(),
         **(card or {}),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, data)
-    _write_atomic(_card_path(path), json.dumps(full_card, indent=2, ensure_ascii=False).encode())
+    atomic_write(path, data)
+    atomic_write(card_path(path), json.dumps(full_card, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+# ------------------------------------------------------------------------------------------------
+# reading
 
 
 def _shipped_files() -> tuple[Any, Any]:
     from importlib.resources import files
 
     models = files("topics").joinpath("models")
-    return models.joinpath(SHIPPED_MODEL), models.joinpath(_card_path(Path(SHIPPED_MODEL)).name)
+    return models.joinpath(SHIPPED_MODEL), models.joinpath(card_path(SHIPPED_MODEL).name)
 
 
 def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
     """Load a classifier saved by :func:`save_classifier`; ``None`` = the shipped model.
 
-    The card beside the file is checked first (format, topics version, SHA-256 of the model
-    file); then the safetensors header is parsed as JSON and the arrays are read. No code from
-    either file is executed (no pickle).
+    The card beside the file is checked first (its fields' types, format, topics version,
+    SHA-256 of the model file); then the safetensors header is parsed as JSON and the arrays are
+    read. No code from either file is executed (no pickle).
 
     Parameters
     ----------
@@ -157,27 +233,30 @@ def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
     Raises
     ------
     topics.errors.ModelFileError
-        If the file or its card is missing, is not a topics model, was changed after saving, or
-        comes from an incompatible topics version.
+        If the file or its card is missing, is not a topics model, was changed after saving, is
+        truncated, or comes from an incompatible topics version; also when given the card.
     """
     if path is None:
         model_file, card_file = _shipped_files()
         where = f"the shipped model {SHIPPED_MODEL}"
     else:
-        model_file, card_file = Path(path), _card_path(Path(path))
-        where = str(path)
+        model_file, card_file, where = Path(path), card_path(path), str(path)
+        if model_file.name.endswith(CARD_SUFFIX):
+            model = model_file.name[: -len(CARD_SUFFIX)] + SUFFIX
+            raise ModelFileError(
+                f"{where} is the model card; pass the model file next to it ({model})"
+            )
     try:
         data = model_file.read_bytes()
     except OSError as error:
         raise ModelFileError(f"cannot read model file {where}: {error.strerror or error}") from None
-    card = _read_card(card_file, where)
+    card = read_card(card_file, where)
     _check_card(card, data, where)
     return _from_bytes(data, where)
 
 
-def _read_card(card_file: Any, where: str) -> dict[str, Any]:
-    import json
-
+def read_card(card_file: Any, where: str) -> dict[str, Any]:
+    """The model card as a dict, its fields checked by type (:class:`ModelFileError` if not)."""
     try:
         card = json.loads(card_file.read_text(encoding="utf-8"))
     except OSError:
@@ -191,6 +270,18 @@ def _read_card(card_file: Any, where: str) -> dict[str, Any]:
         ) from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         raise ModelFileError(f"{where}: {card_file.name} is not a {FORMAT} model card")
+    for field, types in _CARD_FIELDS.items():
+        value = card.get(field)
+        wrong = isinstance(value, bool) and bool not in types  # bool is an int in Python
+        if field in card and (wrong or not isinstance(value, types)):
+            expected = " or ".join(t.__name__ for t in types)
+            raise ModelFileError(
+                f"{where}: model card field {field!r} is a {type(value).__name__}, not a "
+                f"{expected}; the card is damaged (save or train the model again)"
+            )
+    versions = card.get("versions", {})
+    if not all(isinstance(v, str) or v is None for v in versions.values()):
+        raise ModelFileError(f"{where}: model card field 'versions' must map names to strings")
     return card
 
 
@@ -204,7 +295,7 @@ def _check_card(card: dict[str, Any], data: bytes, where: str) -> None:
             f"{where}: model format version {card.get('format_version')!r}, this topics reads "
             f"version {FORMAT_VERSION}; retrain it with `topics train-classifier`"
         )
-    saved = (card.get("versions") or {}).get("topics")
+    saved = card.get("versions", {}).get("topics")
     if _major_minor(saved) != _major_minor(__version__):
         raise ModelFileError(
             f"{where}: saved by topics {saved}, incompatible with topics {__version__} "
@@ -213,46 +304,49 @@ def _check_card(card: dict[str, Any], data: bytes, where: str) -> None:
     if hashlib.sha256(data).hexdigest() != card.get("sha256"):
         raise ModelFileError(
             f"{where}: the file's SHA-256 does not match its model card; it was changed after "
-            "saving (tampered or corrupted). Refusing to load it; save or train it again"
+            "saving (tampered, truncated or corrupted). Refusing to load it; save or train it again"
         )
 
 
 def _from_bytes(data: bytes, where: str) -> ArticleClassifier:
-    structure = _header(data, where)
+    structure, tensors = _parse(data, where)
     try:
-        from safetensors.numpy import load
-
-        tensors = load(data)
-        clf = ArticleClassifier(**_params(structure["params"]))
+        clf = ArticleClassifier(**_params(structure["params"]))  # recorded; checked by fit()
         views = [
-            FittedView(v["view"], tuple(v["ngram_range"]), list(v["terms"]), tensors[f"idf_{k}"])
+            FittedView(
+                str(v["view"]),
+                tuple(v["ngram_range"]),
+                tensors[f"terms_{k}"],
+                tensors[f"idf_{k}"],
+                tuple(v["word_ngram_range"]),
+                tensors.get(f"hashes_{k}"),
+            )
             for k, v in enumerate(structure["views"])
         ]
         state = {
-            "classes_": np.array(structure["classes"], dtype=object),
+            "classes_": np.array([str(c) for c in structure["classes"]], dtype=object),
             "multilabel_": bool(structure["multilabel"]),
             "views_": views,
             "coef_": tensors["coef"],
             "intercept_": tensors["intercept"],
-            "calibration_": tensors["calibration"],
-            "thresholds_": tensors["thresholds"],
-            "oof_scores_": dict(structure.get("oof_scores") or {}),
-            "n_training_rows_": int(structure.get("n_training_rows", 0)),
+            "focus_": tensors["focus"],
+            "thresholds_": tensors["thresholds"].copy(),
+            "oof_scores_": {str(k): float(v) for k, v in dict(structure["oof_scores"]).items()},
+            "n_training_rows_": int(structure["n_training_rows"]),
+            "solver_": str(structure.get("solver", "dual")),
         }
         _check_shapes(state)
+    except ModelFileError:
+        raise
     except Exception as error:  # any failure to rebuild the model means: not a valid model
-        if isinstance(error, ModelFileError):
-            raise
         raise ModelFileError(f"{where}: not a valid {FORMAT} model ({error})") from None
     for name, value in state.items():
         setattr(clf, name, value)
     return clf
 
 
-def _header(data: bytes, where: str) -> dict[str, Any]:
-    """Parse the safetensors JSON header ourselves: plain JSON, nothing executed."""
-    import json
-
+def _parse(data: bytes, where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The safetensors header (as plain JSON) and its arrays, every range and dtype checked."""
     not_model = (
         f"{where}: not a {FORMAT} model file (expected safetensors written by save_classifier)"
     )
@@ -268,27 +362,55 @@ def _header(data: bytes, where: str) -> dict[str, Any]:
         raise ModelFileError(not_model) from None
     if not isinstance(structure, dict) or structure.get("format") != FORMAT:
         raise ModelFileError(not_model)
-    return structure
+    body = memoryview(data)[8 + size :]
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        try:
+            dtype = np.dtype(_DTYPES[info["dtype"]]).newbyteorder("<")
+            shape = tuple(int(n) for n in info["shape"])
+            begin, end = (int(n) for n in info["data_offsets"])
+            count = int(np.prod(shape, dtype=np.int64))
+            if not 0 <= begin <= end <= len(body) or end - begin != count * dtype.itemsize:
+                raise ValueError("byte range")
+            tensors[name] = np.frombuffer(body[begin:end], dtype=dtype).reshape(shape)
+        except (KeyError, TypeError, ValueError):
+            raise ModelFileError(f"{where}: array {name!r} is damaged or truncated") from None
+    return structure, tensors
 
 
-def _params(params: dict[str, Any]) -> dict[str, Any]:
+def _params(params: Any) -> dict[str, Any]:
+    if not isinstance(params, dict):
+        raise ModelFileError("the model's parameters are not a JSON object")
     valid = set(ArticleClassifier._get_param_names())
     unknown = set(params) - valid
     if unknown:
         raise ModelFileError(f"unknown parameters in model file: {', '.join(sorted(unknown))}")
     out = dict(params)
-    for key in ("ngram_range", "threshold_bounds"):
+    for key, value in out.items():  # plain JSON values (pydantic would cost 0.4 s to load)
+        items = value if isinstance(value, list) else [value]
+        if not all(v is None or isinstance(v, (str, int, float)) for v in items):
+            raise ModelFileError(f"parameter {key!r} in the model file is not a plain value")
+    for key in ("ngram_range", "word_ngram_range"):
         if key in out:
             out[key] = tuple(out[key])
     return out
 
 
 def _check_shapes(state: dict[str, Any]) -> None:
-    n_features = sum(len(v.terms) for v in state["views_"])
+    n_features = sum(len(v) for v in state["views_"])
     n_out = len(state["classes_"])
     if state["coef_"].shape != (n_features, n_out) or state["intercept_"].shape != (n_out,):
         raise ValueError("array shapes do not match the vocabulary and labels")
-    if any(len(v.idf) != len(v.terms) for v in state["views_"]):
-        raise ValueError("idf weights do not match the vocabulary")
-    if state["thresholds_"].shape != (n_out,) or state["calibration_"].shape != (n_out, 2):
-        raise ValueError("thresholds or calibration do not match the labels")
+    for view in state["views_"]:
+        if view.view not in ("char", "words", "tokens"):
+            raise ValueError(f"unknown text view {view.view!r}")
+        if not view.token_local and len(view.terms) != len(view.idf):
+            raise ValueError("terms do not match the idf weights")
+        if view.token_local and (view.hashes is None or len(view.hashes) != len(view.idf)):
+            raise ValueError("term hashes do not match the vocabulary")
+        if view.hashes is not None and np.any(view.hashes[1:] <= view.hashes[:-1]):
+            raise ValueError("term hashes are not sorted")
+    if state["thresholds_"].shape != (n_out,) or state["focus_"].shape != (n_out, 3):
+        raise ValueError("thresholds or focus model do not match the labels")

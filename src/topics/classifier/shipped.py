@@ -1,118 +1,180 @@
-"""The shipped model: retrain it on the shipped corpus, and classify files with it."""
+"""Training a model for users: the shipped one, or one on a researcher's own labelled corpus.
+
+:func:`train_classifier` writes the model and its card; the card records the training corpus
+(name, fingerprint, size, where it was read), the seed, and grouped cross-validation scores. The
+output folder is checked writable *before* the corpus is read and the model trained, so a
+read-only target fails at once. Retraining the shipped model gives a byte-identical file on any
+machine (stored parameters are rounded far above floating-point noise, see
+:data:`topics.classifier.training.GRID_BITS`; one BLAS thread during the fit).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
-from topics.classifier.persistence import SHIPPED_MODEL, load_classifier, save_classifier
-from topics.corpus import load_corpus
-from topics.errors import FileAccessError, InputError
+from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
+from topics.errors import InputError
 
-__all__ = ["classify_files", "train_shipped_classifier"]
+__all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
+
+SHIPPED_PATH = Path(__file__).parents[1] / "models" / SHIPPED_MODEL
 
 
-def train_shipped_classifier(
-    output: str | Path | None = None, seed: int = 0, *, evaluate: bool = True
+def model_target(output: str | Path | None) -> Path:
+    """Where a model goes: a ``.safetensors`` file; a folder gets ``article_classifier``."""
+    if output is None:
+        return SHIPPED_PATH
+    path = Path(output)
+    if path.is_dir() or str(output).endswith(("/", "\\")):
+        return path / SHIPPED_MODEL
+    return path if path.name.endswith(SUFFIX) else path.with_name(path.name + SUFFIX)
+
+
+def fit_labels(corpus: Any) -> list:
+    """What ``fit`` takes for a corpus: one class per article when every article has exactly one
+    label (single-label, e.g. 10kGNAD), else label lists (several or none per article)."""
+    if corpus.is_single_label:
+        return list(corpus.primary_labels)
+    return [list(labels) for labels in corpus.labels]
+
+
+def train_classifier(
+    corpus: str | Path | None = None,
+    output: str | Path | None = None,
+    *,
+    seed: int = 0,
+    evaluate: bool = True,
+    corpus_options: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Retrain the shipped model on the shipped corpus and write it with its card.
-
-    The card records the corpus fingerprint, the seed, package versions and the grouped 5-fold
-    cross-validation scores of the same configuration on the same corpus (seed ``seed``).
-    Retraining with the same corpus and seed gives identical predictions.
+    """Train the classifier on a labelled corpus and write it with its model card.
 
     Parameters
     ----------
+    corpus : str or Path, optional
+        A labelled corpus (anything :func:`topics.load_corpus` reads); ``None`` = the shipped
+        corpus.
     output : str or Path, optional
-        The model file; ``None`` = ``src/topics/models/article_classifier.safetensors`` inside
-        the package (the shipped model).
+        The model file (``.safetensors`` added if missing) or a folder for
+        ``article_classifier.safetensors``; ``None`` = the shipped model inside the package
+        (allowed only with the shipped corpus).
     seed : int
         ``random_state`` of the classifier and seed of the cross-validation split.
     evaluate : bool
-        Run the cross-validation for the card (about a minute); ``False`` records no CV scores.
+        Run a 5-fold cross-validation grouped by article for the card (articles and leads).
+    corpus_options : mapping, optional
+        Options of :func:`topics.load_corpus` (columns, delimiter, encoding, ...).
+    params : mapping, optional
+        :class:`ArticleClassifier` parameters other than the defaults.
 
     Returns
     -------
     Path
         The model file written.
+
+    Raises
+    ------
+    topics.errors.FileAccessError
+        The output folder cannot be written (checked before anything is trained).
+    topics.errors.CorpusError
+        The corpus cannot be read, or has no labels.
     """
-    corpus = load_corpus()
-    clf = ArticleClassifier(labels=corpus.label_set, random_state=seed)
+    from topics.corpus import load_corpus
+    from topics.fileio import check_writable
+
+    if corpus is not None and output is None:
+        raise InputError(
+            "--output is needed with --corpus: say where to write the model (the shipped model "
+            "is rebuilt only from the shipped corpus)"
+        )
+    target = model_target(output)
+    check_writable(target.parent, "write the model here")
+    data = load_corpus(corpus, **dict(corpus_options or {}))
+    if not any(data.labels):
+        raise InputError(
+            f"corpus {data.name!r} has no labels; training needs labelled articles (a labels "
+            "column or field; an empty label list means none of the labels)"
+        )
+    labels = fit_labels(data)
+    clf = ArticleClassifier(**{"labels": data.label_set, "random_state": seed, **dict(params or {})})
     scores = {}
     if evaluate:
+        units = ("article", "lead") if not data.is_single_label else ("article",)
         report = evaluate_classifiers(
-            corpus, {"ArticleClassifier": clf}, unit=("article", "lead"), seeds=(seed,), peers=False
+            data, {"ArticleClassifier": clf}, unit=units, seeds=(seed,), peers=False
         )
         scores = {
-            k.split("/", 1)[1]: round(v, 4)
-            for k, v in report.metrics.items()
-            if k.endswith("_mean")
+            k.split("/", 1)[1]: round(v, 4) for k, v in report.metrics.items() if k.endswith("_mean")
         }
-    clf.fit(corpus.texts, corpus.labels)
-    target = (
-        Path(output) if output is not None else Path(__file__).parents[1] / "models" / SHIPPED_MODEL
-    )
+    clf.fit(data.texts, labels)
     card = {
         "training_corpus": {
-            "name": corpus.name,
-            "fingerprint": corpus.fingerprint,
-            "n": len(corpus),
+            "name": data.name,
+            "fingerprint": data.fingerprint,
+            "n": len(data),
+            "source": "shipped corpus" if corpus is None else str(corpus),
         },
         "seed": seed,
         "cv": {
-            "method": "5-fold stratified by primary label, grouped by article; scored on whole "
-            "articles and on leads (first paragraph)",
+            "method": "5-fold, stratified by primary label, grouped by article; scored on whole "
+            "articles (and leads, the first paragraph, for multi-label corpora)",
             "scores": scores,
         },
     }
     return save_classifier(clf, target, card=card)
 
 
-def classify_files(paths: list[str]) -> list[dict[str, Any]]:
-    """Classify files with the shipped model (``"-"`` reads stdin); one dict per input.
+def train_shipped_classifier(
+    output: str | Path | None = None, seed: int = 0, *, evaluate: bool = True
+) -> Path:
+    """Retrain the shipped model on the shipped corpus (see :func:`train_classifier`)."""
+    return train_classifier(None, output, seed=seed, evaluate=evaluate)
+
+
+def classify_files(
+    paths: Sequence[str], *, model: str | Path | None = None, encoding: str = "utf-8"
+) -> list[dict[str, Any]]:
+    """Classify text files (``"-"`` reads stdin); one dict per input.
 
     Parameters
     ----------
     paths : list of str
-        Text files, each one raw article; ``"-"`` for standard input.
+        Text files, each one raw article; ``"-"`` for standard input; folders and corpus files
+        as :func:`topics.classifier.batch.iter_inputs` reads them.
+    model : path, optional
+        A saved model; default: the shipped one.
 
     Returns
     -------
     list of dict
-        ``{"file": path, "labels": [...], "scores": {label: probability}}`` per input, labels
+        ``{"id", "source", "labels": [...], "scores": {label: probability}}`` per text, labels
         ordered by probability (the first is the primary label; ``[]`` = none).
 
     Raises
     ------
-    topics.errors.TopicsError
-        If a file cannot be read or is empty.
+    topics.errors.InputError
+        If an input cannot be classified (unreadable, empty, not text, an HTML page).
     """
-    import sys
+    from topics.classifier.batch import Item, ReadOptions, iter_inputs, load_model
 
-    texts = []
-    for name in paths:
-        if name == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = Path(name).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                raise FileAccessError(f"cannot read {name}: {error}") from None
-        if not text.strip():
-            raise InputError(f"{name} is empty; there is nothing to classify")
-        texts.append(text)
-    if not texts:
-        raise InputError("no files given; pass one or more text files, or - for stdin")
-    clf = load_classifier()
-    proba = clf.predict_proba(texts)
+    items = []
+    for item in iter_inputs(list(paths), ReadOptions(encoding=encoding)):
+        if not isinstance(item, Item):
+            raise InputError(str(item))
+        items.append(item)
+    clf = load_model(model)
+    proba = clf.predict_proba([item.text for item in items])
     labels = clf._labels_from_proba(proba)
     return [
         {
-            "file": name,
+            "id": item.id,
+            "source": item.source,
             "labels": labels[i],
-            "scores": {k: round(v, 4) for k, v in clf._score_dict(proba[i]).items()},
+            "scores": {k: round(v, 6) for k, v in clf._score_dict(proba[i]).items()},
         }
-        for i, name in enumerate(paths)
+        for i, item in enumerate(items)
     ]

@@ -1,17 +1,39 @@
-"""Fitting the classifier: TF-IDF views, logistic models, inner-CV calibration and thresholds.
+"""Fitting the classifier: vocabularies, the TF-IDF design matrix, the two stages.
 
-scikit-learn and scipy are imported here only, so prediction never loads them.
+scikit-learn and scipy are imported by fitting only (here and in :mod:`.ridge`), so prediction
+never loads them. Texts are counted in chunks of about three million characters: the vocabulary
+(terms with ``min_df`` training rows or more, in hash order) is built from every chunk's term
+hashes and document frequencies, then each chunk becomes TF-IDF rows of the design matrix. A small
+corpus is one chunk, counted once; a large one is counted twice rather than held in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from topics.classifier.features import FEATURES, FittedView, view_analyzer
+from topics.classifier import ridge
+from topics.classifier.features import (
+    FEATURES,
+    FittedView,
+    is_token_local,
+    quantise,
+    sublinear_tf,
+    view_analyzer,
+)
+from topics.classifier.hashing import char_grams, scan, string_hashes, words
 from topics.classifier.inputs import label_lists
+from topics.classifier.scoring import (
+    Counts,
+    Packing,
+    aggregate,
+    expand,
+    merge_rows,
+    token_pairs,
+)
 from topics.errors import ConfigError, InputError
 from topics.evaluation.folds import article_folds
 from topics.text.cleaning import clean_article, join_headings
@@ -19,20 +41,36 @@ from topics.text.cleaning import clean_article, join_headings
 if TYPE_CHECKING:
     from topics.classifier.estimator import ArticleClassifier
 
-__all__ = ["fit_state"]
+__all__ = ["GRID_BITS", "clean_document", "encode_targets", "fit_state"]
 
-_CONSTANT_LOGIT = 8.0  # intercept of a label seen always/never in training: a sure 0 or 1
+#: Stored parameters (coefficients, intercepts, focus model) are multiples of ``2**-GRID_BITS``.
+#: Fits on simulated machines (OpenBLAS kernels Haswell/Sandybridge/Prescott, numpy without
+#: AVX2/FMA, thread counts, hash seeds) differ by at most 1e-13 before rounding; on a grid of
+#: 1e-6 a value flips only if it lies within that noise of a rounding boundary, so the model file
+#: is byte-identical with a probability of about 0.9998 per machine, and predictions move by
+#: ~1e-7 at most.
+GRID_BITS = 20
+CHUNK_CHARS = 3_000_000
+_KEEP_NNZ = 20_000_000  # keep counted chunks for the second pass while they hold fewer entries
 
 
-def _encode_targets(
+@lru_cache(maxsize=1 << 12)
+def clean_document(raw: str) -> tuple[str, tuple[str, ...]]:
+    """(clean text, paragraphs with headings joined) of one raw article.
+
+    Cached: a cross-validation fits on the same articles again and again.
+    """
+    clean = clean_article(raw)
+    return clean.text, tuple(join_headings(clean.paragraphs) or [clean.text])
+
+
+def encode_targets(
     y: Any, labels: Sequence[str] | None, n_texts: int
 ) -> tuple[bool, list[str], np.ndarray]:
     """Return (multilabel, classes, targets); targets = indicator matrix or class codes."""
     y = label_lists(y, labels)
     if len(y) != n_texts:
-        raise InputError(
-            f"fit: {n_texts} texts but {len(y)} labels; give one label entry per text"
-        )
+        raise InputError(f"fit: {n_texts} texts but {len(y)} labels; give one label entry per text")
     is_str = [isinstance(v, str) for v in y]
     if all(is_str):
         multilabel = False
@@ -55,11 +93,11 @@ def _encode_targets(
                 )
     index = {c: j for j, c in enumerate(classes)}
     if multilabel:
+        if not classes:
+            raise InputError("fit: no labels at all; multi-label fitting needs at least one label")
         targets = np.zeros((n_texts, len(classes)), dtype=int)
         for i, row in enumerate(y):
             targets[i, [index[str(v)] for v in row]] = 1
-        if not classes:
-            raise InputError("fit: no labels at all; multi-label fitting needs at least one label")
     else:
         targets = np.array([index[str(v)] for v in y])
         if len(set(targets.tolist())) < 2:
@@ -67,210 +105,325 @@ def _encode_targets(
     return multilabel, classes, targets
 
 
-def _training_rows(
-    texts: Sequence[str], augment: str, paragraph_weight: float
-) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Rows to train on: each clean article, then (if augmenting) its paragraphs.
-
-    Returns rows, the article index of each row, the sample weights and the row index of each
-    article's whole-text row.
-    """
-    rows: list[str] = []
-    owner: list[int] = []
-    weight: list[float] = []
-    article_row: list[int] = []
-    for i, raw in enumerate(texts):
-        clean = clean_article(raw)
-        article_row.append(len(rows))
-        rows.append(clean.text)
-        owner.append(i)
-        weight.append(1.0)
-        paragraphs = join_headings(clean.paragraphs) if augment == "paragraphs" else []
-        if len(paragraphs) > 1:
-            rows.extend(paragraphs)
-            owner.extend([i] * len(paragraphs))
-            weight.extend([paragraph_weight] * len(paragraphs))
-    if not any(r.strip() for r in rows):
-        raise InputError("fit: every text is empty after cleaning; there is nothing to learn from")
-    return rows, np.array(owner), np.array(weight), np.array(article_row)
+# ------------------------------------------------------------------------------------------------
+# counting in chunks
 
 
-def _count_views(clf: ArticleClassifier, rows: list[str]) -> list[tuple[str, Any, list[str]]]:
-    """Raw term counts of every row for every view: (view, csr matrix, terms)."""
-    from sklearn.feature_extraction.text import CountVectorizer
+class _Chunk(NamedTuple):
+    """Training rows of some articles, with columns local to the chunk (hash order per view)."""
 
-    result = []
+    hashes: list[np.ndarray]  # per view: the chunk's distinct term hashes, sorted
+    counts: Counts  # training rows: the articles, then paragraphs of multi-paragraph articles
+    owner: np.ndarray  # article number of each row
+    is_article: np.ndarray
+    names: list[Any]  # per view: local index array -> the terms' strings
+
+
+def _pairs(term_lists: list[list[str]], position: dict[str, int], base: int):
+    rows = np.repeat(np.arange(len(term_lists)), [len(ts) for ts in term_lists])
+    cols = np.fromiter((position[t] for ts in term_lists for t in ts), dtype=np.int64)
+    return rows.astype(np.int64), cols + base
+
+
+def _count_chunk(clf: ArticleClassifier, docs: list, first: int, augment: bool) -> _Chunk:
+    texts = [text for text, _ in docs]
+    paragraphs = [ps for _, ps in docs]
+    flat = [p for ps in paragraphs for p in ps]
+    n_par = np.array([len(ps) for ps in paragraphs], dtype=np.int64)
+    batch = scan(flat)
+    hashes, names, found, doc_parts = [], [], [], []
+    base = 0
     for view in FEATURES[clf.features]:
-        vectorizer = CountVectorizer(
-            analyzer=view_analyzer(view, clf.ngram_range), dtype=np.float64
-        )
-        counts = vectorizer.fit_transform(rows).tocsr()
-        result.append((view, counts, list(vectorizer.get_feature_names_out())))
-    return result
-
-
-class _Core:
-    """A linear model fitted on some training rows: kept columns and idf per view, weights."""
-
-    def __init__(
-        self, keep: list[np.ndarray], idf: list[np.ndarray], coef: np.ndarray, intercept: np.ndarray
-    ):
-        self.keep, self.idf, self.coef, self.intercept = keep, idf, coef, intercept
-
-
-def _tfidf(counts: Any, keep: np.ndarray, idf: np.ndarray) -> Any:
-    """Sublinear tf x idf, l2-normalised rows: what ``FittedView.vectorise`` computes."""
-    from sklearn.preprocessing import normalize
-
-    x = counts[:, keep].tocsr(copy=True)
-    x.data = (np.log(x.data) + 1.0) * idf[x.indices]
-    return normalize(x, norm="l2", copy=False)
-
-
-def _design(views: list, rows: np.ndarray, core: _Core) -> Any:
-    from scipy.sparse import hstack
-
-    blocks = [
-        _tfidf(counts[rows], k, f)
-        for (_, counts, _), k, f in zip(views, core.keep, core.idf, strict=True)
+        if view == "char":
+            grams, owner, padded, start, length = char_grams(batch, clf.ngram_range, spans=True)
+            unique, first_at, inverse = _unique(grams)
+            found.append(("tokens", owner, inverse.ravel() + base))
+            names.append(_namer(padded, start[first_at], length[first_at]))
+        elif is_token_local(view, clf.word_ngram_range):
+            occurrences, rows, start, length = words(batch)
+            unique, first_at, inverse = _unique(occurrences)
+            found.append(("rows", rows, inverse.ravel() + base))
+            names.append(_namer(batch.text, start[first_at], length[first_at]))
+        else:  # analysed per paragraph and per document
+            analyzer = view_analyzer(view, clf.ngram_range, clf.word_ngram_range)
+            par_terms = [analyzer(p) for p in flat]
+            doc_terms = [analyzer(t) for t in texts]
+            terms = sorted({t for ts in (*par_terms, *doc_terms) for t in ts})
+            term_hashes = string_hashes(terms)
+            order = np.argsort(term_hashes, kind="stable")
+            unique = term_hashes[order]
+            position = {terms[i]: rank for rank, i in enumerate(order.tolist())}
+            rows, cols = _pairs(par_terms, position, base)
+            found.append(("rows", rows, cols))
+            doc_parts.append((*_pairs(doc_terms, position, base), None))
+            ordered = [terms[i] for i in order.tolist()]
+            names.append(lambda at, ordered=ordered: [ordered[i] for i in at])
+        hashes.append(unique)
+        base += len(unique)
+    packing = Packing.of(len(flat), base)
+    pairs = token_pairs(batch)
+    keys = [
+        expand(pairs, owner, cols, len(batch.first), packing)
+        if kind == "tokens"
+        else packing.keys(owner, cols, 1)
+        for kind, owner, cols in found
     ]
-    return hstack(blocks, format="csr")
+    per_par = aggregate(
+        np.concatenate(keys) if keys else np.zeros(0, dtype=packing.dtype), packing, len(flat)
+    )
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), n_par)
+    local = ~_in_views(per_par.cols, hashes, list(FEATURES[clf.features]), clf)
+    per_doc = merge_rows(
+        Counts(*(a[local] for a in per_par[:3]), len(flat)),
+        doc_of,
+        len(docs),
+        [(r, c, np.ones(len(r), dtype=np.int64)) for r, c, _ in doc_parts],
+    )
+    # training rows: every article, then the paragraphs of multi-paragraph articles
+    empty = np.zeros(0, dtype=np.int64)
+    keep_par = np.flatnonzero(n_par[doc_of] > 1) if augment else empty
+    rank = np.full(len(flat), -1, dtype=np.int64)
+    rank[keep_par] = len(docs) + np.arange(len(keep_par))
+    take = rank[per_par.rows] >= 0
+    train = Counts(
+        np.concatenate([per_doc.rows, rank[per_par.rows[take]]]),
+        np.concatenate([per_doc.cols, per_par.cols[take]]),
+        np.concatenate([per_doc.counts, per_par.counts[take]]),
+        len(docs) + len(keep_par),
+    )
+    owner_of_row = first + np.concatenate([np.arange(len(docs)), doc_of[keep_par]])
+    is_article = np.arange(train.n_rows) < len(docs)
+    return _Chunk(hashes, train, owner_of_row, is_article, names)
 
 
-def _fit_core(
-    clf: ArticleClassifier,
-    views: list,
-    rows: np.ndarray,
-    targets: np.ndarray,
-    weight: np.ndarray,
-    multilabel: bool,
-) -> _Core:
-    """Fit idf weights and the logistic model(s) on the given training rows."""
-    from sklearn.linear_model import LogisticRegression
-
-    keep, idf = [], []
-    n = len(rows)
-    for _, counts, _ in views:
-        df = np.bincount(counts[rows].indices, minlength=counts.shape[1])
-        mask = np.flatnonzero(df >= max(1, int(clf.min_df)))
-        keep.append(mask)
-        idf.append(np.log((1.0 + n) / (1.0 + df[mask])) + 1.0)  # smooth idf, as scikit-learn
-    core = _Core(keep, idf, np.zeros(0), np.zeros(0))
-    x = _design(views, rows, core)
-
-    if not multilabel:  # one-vs-rest over the classes
-        targets = np.eye(int(targets.max()) + 1, dtype=int)[targets]
-    core.coef = np.zeros((x.shape[1], targets.shape[1]))
-    core.intercept = np.zeros(targets.shape[1])
-    for j in range(targets.shape[1]):
-        column = targets[:, j]
-        if column.min() == column.max():  # never (or always) seen: a constant answer
-            core.intercept[j] = _CONSTANT_LOGIT if column[0] else -_CONSTANT_LOGIT
-            continue
-        # liblinear's dual solver: fast when features far outnumber texts (5-20x lbfgs here),
-        # deterministic for a fixed random_state.
-        fitted = LogisticRegression(
-            C=float(clf.C),
-            class_weight=clf.class_weight,
-            solver="liblinear",
-            dual=True,
-            max_iter=5000,
-            random_state=int(clf.random_state),
-        ).fit(x, column, sample_weight=weight)
-        core.coef[:, j], core.intercept[j] = fitted.coef_[0], fitted.intercept_[0]
-    return core
+def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted distinct values, the first occurrence of each, and each value's rank."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    inverse = inverse.ravel()
+    first = np.full(len(unique), len(values), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(values), dtype=np.int64))
+    return unique, first, inverse
 
 
-def _inner_folds(
-    targets: np.ndarray, n_splits: int, seed: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Article folds, stratified by the first label in label-set order (or none)."""
-    key = np.where(targets.any(axis=1), targets.argmax(axis=1), -1)
-    return article_folds(key, n_splits, seed)
+def _namer(text: str, start: np.ndarray, length: np.ndarray):
+    """Local term index array -> the terms' strings (slices of ``text``)."""
+
+    def names(at: np.ndarray) -> list[str]:
+        begin = start[at].tolist()
+        end = (start[at] + length[at]).tolist()
+        return [text[i:j] for i, j in zip(begin, end, strict=True)]
+
+    return names
 
 
-def _oof_scores(
-    clf: ArticleClassifier,
-    views: list,
-    owner: np.ndarray,
-    article_row: np.ndarray,
-    targets: np.ndarray,
-    weight: np.ndarray,
-) -> np.ndarray:
-    """Out-of-fold decision values of every article; its paragraphs never train its own fold."""
-    scores = np.zeros(targets.shape, dtype=float)
-    for train_articles, test_articles in _inner_folds(targets, int(clf.cv), int(clf.random_state)):
-        train_rows = np.flatnonzero(np.isin(owner, train_articles))
-        core = _fit_core(
-            clf, views, train_rows, targets[owner[train_rows]], weight[train_rows], True
+def _in_views(cols: np.ndarray, hashes: list[np.ndarray], views: list[str], clf) -> np.ndarray:
+    """Whether each chunk column belongs to a view that is not token-local."""
+    mask = np.zeros(len(cols), dtype=bool)
+    base = 0
+    for view, unique in zip(views, hashes, strict=True):
+        if not is_token_local(view, clf.word_ngram_range):
+            mask |= (cols >= base) & (cols < base + len(unique))
+        base += len(unique)
+    return mask
+
+
+def _chunks(docs: list, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    bounds, start, chars = [], 0, 0
+    for i, (text, _) in enumerate(docs):
+        chars += len(text)
+        if chars >= size:
+            bounds.append((start, i + 1))
+            start, chars = i + 1, 0
+    if start < len(docs):
+        bounds.append((start, len(docs)))
+    return bounds
+
+
+def _merge(h1: np.ndarray, d1: np.ndarray, h2: np.ndarray, d2: np.ndarray):
+    unique, inverse = np.unique(np.concatenate([h1, h2]), return_inverse=True)
+    return unique, np.bincount(inverse.ravel(), weights=np.concatenate([d1, d2]))
+
+
+class Design(NamedTuple):
+    """The training rows as TF-IDF: matrix, fitted views and what each row is."""
+
+    x: Any
+    views: list[FittedView]
+    owner: np.ndarray
+    is_article: np.ndarray
+
+
+def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
+    """Vocabulary (df >= min_df over training rows), idf, and the l2-normalised TF-IDF rows."""
+    from scipy.sparse import csr_matrix, vstack
+
+    views = FEATURES[clf.features]
+    bounds = _chunks(docs)
+    kept_chunks: list[_Chunk] | None = []
+    seen = [np.zeros(0, dtype=np.uint64) for _ in views]
+    df = [np.zeros(0) for _ in views]
+    n_rows, nnz = 0, 0
+    for start, stop in bounds:
+        chunk = _count_chunk(clf, docs[start:stop], start, augment)
+        n_rows += chunk.counts.n_rows
+        per_col = np.bincount(chunk.counts.cols, minlength=sum(map(len, chunk.hashes)))
+        base = 0
+        for k, unique in enumerate(chunk.hashes):
+            seen[k], df[k] = _merge(seen[k], df[k], unique, per_col[base : base + len(unique)])
+            base += len(unique)
+        nnz += len(chunk.counts.rows)
+        if kept_chunks is not None:
+            kept_chunks = kept_chunks + [chunk] if nnz <= _KEEP_NNZ else None
+    min_df = max(1, int(clf.min_df))
+    kept = [h[d >= min_df] for h, d in zip(seen, df, strict=True)]
+    idf = [
+        quantise(np.log((1.0 + n_rows) / (1.0 + d[d >= min_df])) + 1.0) for d in df
+    ]  # smooth idf, as scikit-learn
+    offsets = np.concatenate([[0], np.cumsum([len(h) for h in kept])]).astype(np.int64)
+    idf_all = np.concatenate(idf) if idf else np.zeros(0)
+    view_of = np.repeat(np.arange(len(views)), [len(h) for h in kept])
+    names: list[list[str | None]] = [[None] * len(h) for h in kept]
+    named = [np.zeros(len(h), dtype=bool) for h in kept]
+    blocks, owners, is_article = [], [], []
+    for number, (start, stop) in enumerate(bounds):
+        chunk = (
+            kept_chunks[number]
+            if kept_chunks is not None
+            else _count_chunk(clf, docs[start:stop], start, augment)
         )
-        x = _design(views, article_row[test_articles], core)
-        scores[test_articles] = x @ core.coef + core.intercept
-    return scores
+        column = np.full(sum(map(len, chunk.hashes)), -1, dtype=np.int64)
+        base = 0
+        for k, unique in enumerate(chunk.hashes):
+            position = np.searchsorted(kept[k], unique)
+            hit = position < len(kept[k])
+            hit[hit] = kept[k][position[hit]] == unique[hit]
+            column[base : base + len(unique)][hit] = position[hit] + offsets[k]
+            unnamed = np.flatnonzero(hit)
+            unnamed = unnamed[~named[k][position[unnamed]]]
+            for where, term in zip(position[unnamed].tolist(), chunk.names[k](unnamed), strict=True):
+                names[k][where] = term
+            named[k][position[unnamed]] = True
+            base += len(unique)
+        counts = chunk.counts
+        cols = column[counts.cols]
+        good = cols >= 0
+        rows, cols, tf = counts.rows[good], cols[good], counts.counts[good]
+        values = sublinear_tf(tf) * idf_all[cols]
+        block = rows * len(views) + view_of[cols]
+        norms = np.sqrt(np.bincount(block, weights=values**2, minlength=counts.n_rows * len(views)))
+        values = values / norms[block]
+        indptr = np.searchsorted(rows, np.arange(counts.n_rows + 1))
+        blocks.append(csr_matrix((values, cols, indptr), shape=(counts.n_rows, int(offsets[-1]))))
+        owners.append(chunk.owner)
+        is_article.append(chunk.is_article)
+    if not any(len(h) for h in kept):
+        raise InputError(
+            f"fit: no term occurs in min_df={min_df} training texts; give more (or longer) texts "
+            "or lower min_df"
+        )
+    fitted = [
+        FittedView(view, clf.ngram_range, names[k], idf[k], clf.word_ngram_range, kept[k])
+        for k, view in enumerate(views)
+    ]
+    x = blocks[0] if len(blocks) == 1 else vstack(blocks, format="csr")
+    return Design(x, fitted, np.concatenate(owners), np.concatenate(is_article))
 
 
-def _calibrate(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
-    """Platt scaling: a sigmoid of the decision value fitted on out-of-fold scores."""
-    from sklearn.linear_model import LogisticRegression
-
-    if truth.min() == truth.max():
-        return 1.0, 0.0
-    platt = LogisticRegression(C=1e4, max_iter=1000).fit(scores[:, None], truth)
-    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+# ------------------------------------------------------------------------------------------------
+# the two stages
 
 
-def _best_threshold(
-    proba: np.ndarray, truth: np.ndarray, bounds: tuple[float, float]
-) -> tuple[float, float]:
-    """The probability threshold that maximises out-of-fold F1, placed between two scores."""
-    from sklearn.metrics import f1_score
-
-    if truth.min() == truth.max():
-        return 0.5, float("nan")
-    candidates = np.unique(proba)
-    f1 = np.array([f1_score(truth, proba >= c, zero_division=0.0) for c in candidates])
-    best = int(
-        np.flatnonzero(f1 == f1.max())[-1]
-    )  # ties: the highest threshold (fewer false alarms)
-    below = candidates[best - 1] if best > 0 else 0.0
-    threshold = (candidates[best] + below) / 2.0  # margin on both sides, not on a training score
-    return float(np.clip(threshold, *bounds)), float(f1[best])
+def _stratification(targets: np.ndarray, multilabel: bool) -> np.ndarray:
+    if not multilabel:
+        return targets
+    return np.where(targets.any(axis=1), targets.argmax(axis=1), -1)
 
 
 def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any]:
     """Fit everything and return the learned attributes (names ending in ``_``)."""
-    multilabel, classes, targets = _encode_targets(y, clf.labels, len(texts))
-    rows, owner, weight, article_row = _training_rows(
-        texts, clf.augment, float(clf.paragraph_weight)
-    )
-    views = _count_views(clf, rows)
-    n_out = len(classes)
-    calibration = np.tile([1.0, 0.0], (n_out, 1))
-    thresholds = np.full(n_out, 0.5)
-    oof = {}
-    if multilabel:
-        scores = _oof_scores(clf, views, owner, article_row, targets, weight)
-        for j, label in enumerate(classes):
-            calibration[j] = _calibrate(scores[:, j], targets[:, j])
-            proba = 1.0 / (1.0 + np.exp(-(scores[:, j] * calibration[j, 0] + calibration[j, 1])))
-            thresholds[j], oof[label] = _best_threshold(
-                proba, targets[:, j], tuple(clf.threshold_bounds)
+    from threadpoolctl import threadpool_limits
+
+    multilabel, classes, targets = encode_targets(y, clf.labels, len(texts))
+    docs = [clean_document(raw) for raw in texts]
+    if not any(text.strip() for text, _ in docs):
+        raise InputError("fit: every text is empty after cleaning; there is nothing to learn from")
+    design = build_design(clf, docs, clf.augment == "paragraphs")
+    n_out, n_rows = len(classes), design.x.shape[0]
+    onehot = targets if multilabel else np.eye(n_out, dtype=int)[targets]
+    signs = 2.0 * onehot[design.owner] - 1.0
+    weight = np.where(design.is_article, 1.0, float(clf.paragraph_weight))
+    if clf.class_weight == "balanced":
+        share = onehot[design.owner].mean(axis=0)
+        balance = np.where(
+            onehot[design.owner] == 1, 0.5 / np.maximum(share, 1e-9), 0.5 / np.maximum(1 - share, 1e-9)
+        )
+        weight = weight[:, None] * balance
+    penalty = 1.0 / float(clf.C)
+    dual = clf.solver == "dual" or (clf.solver == "auto" and n_rows <= int(clf.max_dual_rows))
+    key = _stratification(targets, multilabel)
+    with threadpool_limits(limits=1):  # one BLAS thread: the same arithmetic on every machine
+        if dual:
+            alpha, scores = ridge.dual_ridge(ridge.gram(design.x), signs, weight, design.owner, penalty)
+            coef, intercept = np.asarray(design.x.T @ alpha), alpha.sum(axis=0)
+        else:
+            folds = article_folds(key, int(clf.cv), int(clf.random_state))
+            coef, intercept, scores = ridge.primal_ridge(
+                design.x, signs, weight, design.owner, penalty, folds
             )
-    row_targets = targets[owner]
-    core = _fit_core(clf, views, np.arange(len(rows)), row_targets, weight, multilabel)
-    fitted_views = [
-        FittedView(view, tuple(clf.ngram_range), [terms[i] for i in keep], idf)
-        for (view, _, terms), keep, idf in zip(views, core.keep, core.idf, strict=True)
-    ]
+    article, best = _article_and_best(scores, design, len(docs))
+    focus = np.zeros((n_out, 3))
+    oof: dict[str, float] = {}
+    if multilabel:
+        for j in range(n_out):
+            focus[j] = ridge.focus_fit(article[:, j], best[:, j], targets[:, j])
+        oof = _oof_f1(clf, article, best, targets, key, classes)
+    else:
+        focus[:, 0] = ridge.temperature(article, targets)
     return {
         "classes_": np.array(classes, dtype=object),
         "multilabel_": multilabel,
-        "views_": fitted_views,
-        "coef_": core.coef,
-        "intercept_": core.intercept,
-        "calibration_": calibration,
-        "thresholds_": thresholds,
+        "views_": design.views,
+        "coef_": _stored(quantise(coef, GRID_BITS)),
+        "intercept_": quantise(intercept, GRID_BITS),
+        "focus_": quantise(focus, GRID_BITS),
+        "thresholds_": np.full(n_out, float(clf.threshold)),
         "oof_scores_": oof,
-        "n_training_rows_": len(rows),
+        "n_training_rows_": int(n_rows),
+        "solver_": "dual" if dual else "primal",
     }
 
+
+def _stored(coef: np.ndarray) -> np.ndarray:
+    """Coefficients as stored: float32 when rounding left them exact in float32."""
+    small = coef.astype(np.float32)
+    return small if np.array_equal(small.astype(np.float64), coef) else coef
+
+
+def _article_and_best(scores: np.ndarray, design: Design, n_docs: int):
+    """Each article's out-of-group whole-text score and its best paragraph's (or the same)."""
+    article = np.zeros((n_docs, scores.shape[1]))
+    article[design.owner[design.is_article]] = scores[design.is_article]
+    best = article.copy()
+    paragraph = ~design.is_article
+    if paragraph.any():
+        owner = design.owner[paragraph]
+        top = np.full_like(article, -np.inf)
+        np.maximum.at(top, owner, scores[paragraph])
+        has = np.unique(owner)
+        best[has] = top[has]
+    return article, best
+
+
+def _oof_f1(clf, article, best, targets, key, classes) -> dict[str, float]:
+    """Out-of-fold F1 per label of the whole model (out-of-group ridge scores, inner-CV focus)."""
+    proba = np.zeros(targets.shape)
+    for train, test in article_folds(key, int(clf.cv), int(clf.random_state)):
+        for j in range(targets.shape[1]):
+            w = ridge.focus_fit(article[train, j], best[train, j], targets[train, j])
+            logit = article[test, j] * w[0] + best[test, j] * w[1] + w[2]
+            proba[test, j] = 1.0 / (1.0 + np.exp(-logit))
+    predicted = proba >= float(clf.threshold)
+    tp = (predicted & (targets == 1)).sum(axis=0)
+    denominator = predicted.sum(axis=0) + targets.sum(axis=0)
+    f1 = np.divide(2.0 * tp, denominator, out=np.zeros(len(classes)), where=denominator > 0)
+    return {label: round(float(f1[j]), 6) for j, label in enumerate(classes)}

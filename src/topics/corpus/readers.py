@@ -10,7 +10,7 @@ nothing partial is returned.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -133,12 +133,15 @@ def iter_articles(
     quotechar: str = '"',
     header: bool = True,
     encoding: str = "utf-8",
+    on_error: Callable[[CorpusError], None] | None = None,
 ) -> Iterator[Article]:
     """Read a corpus lazily, one checked article at a time (for corpora that do not fit in memory).
 
     Takes the options of :func:`load_corpus`. Each article is checked as it is read (non-empty
     unique id, text, no HTML page, labels in ``label_set`` when one is given); memory holds one
-    record at a time plus the set of ids seen.
+    record at a time plus the set of ids seen. With ``on_error``, a record that fails these
+    checks is handed to it and skipped, and reading goes on (a file that cannot be parsed any
+    further still raises).
 
     Yields
     ------
@@ -157,7 +160,14 @@ def iter_articles(
     checker = RecordChecker(declared)
     count = 0
     for article, where in located:
-        checker.check(article, where)
+        try:
+            checker.check(article, where)
+        except CorpusError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            count += 1
+            continue
         count += 1
         yield article
     if not count:

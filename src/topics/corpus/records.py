@@ -2,7 +2,7 @@
 
 A :class:`Corpus` is an immutable sequence of :class:`Article` records with a content fingerprint
 (sha256 over ids, texts and labels), a summary, and the modelling units the models read (whole
-articles or paragraphs, as clean text). :func:`load_corpus` with no argument returns the 137
+articles or paragraphs, as clean text). :func:`load_corpus` with no argument returns the 217
 labelled articles shipped with the package.
 
 Every bad input raises one :class:`~topics.errors.CorpusError` that names the file, the line or

@@ -5,7 +5,7 @@ this schema by :func:`render_defaults`, for every key and its default)::
 
     name: vietnam
     seed: 0
-    corpus: {path: null, unit: paragraph}     # null = the 137 shipped articles
+    corpus: {path: null, unit: paragraph}     # null = the 217 shipped articles
     topic_models:
       bertopic: {model: bertopic, min_topic_size: 8}
       nmf: {model: nmf, n_components: 8}
@@ -67,7 +67,7 @@ class CorpusConfig(_Section):
 
     path: str | None = Field(
         None,
-        description="file or folder to read; null = the 137 shipped labelled articles. "
+        description="file or folder to read; null = the 217 shipped labelled articles. "
         "${VAR} and ${VAR:-default} are expanded; relative paths are relative to the working directory",
     )
     format: Literal["folder", "jsonl", "csv"] | None = Field(

@@ -1,0 +1,276 @@
+"""Stress tests and candidate selection for the classifier (issue 11), rerunnable.
+
+    uv run python benchmarks/classifier_stress.py                  # everything (~30 min, 2 cores)
+    uv run python benchmarks/classifier_stress.py --only shipped loko
+    uv run python benchmarks/classifier_stress.py --candidates     # + the candidate screen
+
+Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json``:
+
+* **shipped**: 5-fold cross-validation grouped by article x seeds 0, 1, 2 on the shipped corpus
+  (217 articles), the default ArticleClassifier against TF-IDF + LinearSVC / LogisticRegression
+  (scikit-learn defaults, clean text). Folds are those of every evaluation here
+  (:func:`topics.evaluation.folds.article_folds`, stratified by primary label). From the same
+  out-of-fold predictions: the hard negatives alone (``hneg-*``, 40 articles: share predicted
+  "none"), the two-label articles alone (32: subset accuracy, label recall, macro-F1) and the
+  articles whose on-topic part is short or late (kind B, 14: subset accuracy);
+* **loko**: leave-one-kind-out on the hard negatives: train on the 212 other articles (the other
+  seven kinds included), predict the five of the held-out kind; share predicted "none";
+* **10kgnad**: 5 x 3 grouped CV on the 721-article 10kGNAD sample (single-label, 9 classes);
+* **candidates** (``--candidates``): settings around the default, 5 x 3 on both corpora.
+
+Mean +- sd over seeds. Nothing here looks at single articles to choose anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+import topics
+from topics.classifier import ArticleClassifier
+from topics.classifier.peers import peer_estimators
+from topics.evaluation.folds import article_folds
+from topics.labels import from_indicator, to_indicator
+
+ROOT = Path(__file__).resolve().parents[1]
+GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))
+OUT = ROOT / "experiments/results/classifier_selection"
+SEEDS = (0, 1, 2)
+
+CANDIDATES = {
+    "C=0.5": {"C": 0.5},
+    "C=2": {"C": 2.0},
+    "paragraph_weight=1": {"paragraph_weight": 1.0},
+    "threshold=0.4": {"threshold": 0.4},
+    "words (1,2)": {"word_ngram_range": (1, 2)},
+    "class_weight=balanced": {"class_weight": "balanced"},
+    "primal solver (5-fold OOF scores)": {"solver": "primal"},
+}
+
+
+def _models(corpus, multilabel: bool, extra: dict | None = None) -> dict:
+    labels = list(corpus.label_set)
+    models = {"ArticleClassifier": ArticleClassifier(labels=labels, **(extra or {}))}
+    if extra is None:
+        models.update(peer_estimators(multilabel))
+    return models
+
+
+def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True) -> dict:
+    """Out-of-fold predicted label lists (or classes) of every article, per model."""
+    from sklearn.base import clone
+
+    key = [labels[0] if labels else "" for labels in corpus.labels]
+    clean = corpus.clean_texts()
+    y = [list(v) for v in corpus.labels] if multilabel else list(corpus.primary_labels)
+    out = {name: [None] * len(corpus) for name in models}
+    for train, test in article_folds(key, 5, seed):
+        for name, model in models.items():
+            model = clone(model)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if getattr(model, "reads_raw_text", False):
+                    model.fit([corpus.texts[i] for i in train], [y[i] for i in train])
+                    predicted = model.predict([corpus.texts[i] for i in test])
+                else:
+                    target = [y[i] for i in train]
+                    if multilabel:
+                        target = to_indicator(target, corpus.label_set)
+                    model.fit([clean[i] for i in train], target)
+                    predicted = model.predict([clean[i] for i in test])
+                    predicted = (
+                        from_indicator(predicted, corpus.label_set)
+                        if multilabel else [str(p) for p in predicted]
+                    )
+            for i, p in zip(test, predicted, strict=True):
+                out[name][i] = p
+    return out
+
+
+def multilabel_scores(corpus, predicted: list) -> dict:
+    from sklearn.metrics import f1_score
+
+    labels = list(corpus.label_set)
+    truth = [set(v) for v in corpus.labels]
+    guess = [set(p) for p in predicted]
+    t, g = to_indicator([list(v) for v in truth], labels), to_indicator([list(v) for v in guess], labels)
+    ids = corpus.ids
+    hneg = [i for i, a in enumerate(ids) if a.startswith("hneg-")]
+    two = [i for i, v in enumerate(truth) if len(v) == 2]
+    kind_b = [i for i, a in enumerate(corpus) if a.meta.get("kind") == "B"]
+    recall = sum(len(truth[i] & guess[i]) for i in two) / max(1, sum(len(truth[i]) for i in two))
+    return {
+        "macro_f1": float(f1_score(t, g, average="macro", zero_division=0.0)),
+        "none_some": float(np.mean([bool(a) == bool(b) for a, b in zip(truth, guess, strict=True)])),
+        "subset": float(np.mean([a == b for a, b in zip(truth, guess, strict=True)])),
+        "hneg_none": float(np.mean([not guess[i] for i in hneg])),
+        "two_label_subset": float(np.mean([truth[i] == guess[i] for i in two])),
+        "two_label_recall": float(recall),
+        "two_label_macro_f1": float(f1_score(t[two], g[two], average="macro", zero_division=0.0)),
+        "kind_b_subset": float(np.mean([truth[i] == guess[i] for i in kind_b])),
+    }
+
+
+def single_scores(corpus, predicted: list) -> dict:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    truth = list(corpus.primary_labels)
+    return {
+        "macro_f1": float(f1_score(truth, predicted, average="macro")),
+        "accuracy": float(accuracy_score(truth, predicted)),
+    }
+
+
+def summarise(per_seed: list[dict]) -> dict:
+    keys = per_seed[0].keys()
+    return {
+        k: {"mean": float(np.mean([r[k] for r in per_seed])),
+            "sd": float(np.std([r[k] for r in per_seed], ddof=1)) if len(per_seed) > 1 else 0.0}
+        for k in keys
+    }
+
+
+def cv(corpus, models: dict, multilabel: bool) -> dict:
+    runs: dict[str, list] = {name: [] for name in models}
+    seconds = {name: 0.0 for name in models}
+    for seed in SEEDS:
+        start = time.process_time()
+        predicted = oof_predictions(corpus, models, seed, multilabel)
+        for name, p in predicted.items():
+            runs[name].append(multilabel_scores(corpus, p) if multilabel else single_scores(corpus, p))
+        seconds["all"] = seconds.get("all", 0.0) + time.process_time() - start
+    return {name: summarise(r) for name, r in runs.items()} | {"cpu_seconds": seconds.get("all")}
+
+
+def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
+    """Train without one kind of hard negative, predict it: share predicted "none" per kind."""
+    hard = [i for i, a in enumerate(corpus) if a.id.startswith("hneg-")]
+    kinds = sorted({corpus[i].meta["kind"] for i in hard})
+    out = {}
+    for kind in kinds:
+        test = [i for i in hard if corpus[i].meta["kind"] == kind]
+        train = [i for i in range(len(corpus)) if i not in set(test)]
+        sub = corpus.subset(train)
+        models = {"ArticleClassifier": ArticleClassifier(labels=list(corpus.label_set), **(extra or {}))}
+        if extra is None:
+            models.update(peer_estimators(True))
+        row = {}
+        for name, model in models.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if getattr(model, "reads_raw_text", False):
+                    model.fit(sub.texts, sub.labels)
+                    predicted = model.predict([corpus.texts[i] for i in test])
+                else:
+                    model.fit(sub.clean_texts(), to_indicator(sub.labels, corpus.label_set))
+                    clean = corpus.clean_texts()
+                    predicted = from_indicator(model.predict([clean[i] for i in test]), corpus.label_set)
+            row[name] = {
+                "none": float(np.mean([not p for p in predicted])),
+                "fired": sorted({label for p in predicted for label in p}),
+            }
+        out[kind] = row
+    return out
+
+
+def _fmt(cell: dict) -> str:
+    return f"{cell['mean']:.3f} ± {cell['sd']:.3f}"
+
+
+def markdown(results: dict) -> str:
+    lines = []
+    if "shipped" in results:
+        lines += [
+            "## Shipped corpus (217 articles), 5-fold grouped CV x seeds 0, 1, 2",
+            "",
+            "| model | macro-F1 | none/some | subset acc | hard negatives 'none' (40) | "
+            "two-label subset (32) | two-label recall | two-label macro-F1 | kind B subset (14) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, s in results["shipped"].items():
+            if name == "cpu_seconds":
+                continue
+            keys = ("macro_f1", "none_some", "subset", "hneg_none", "two_label_subset",
+                    "two_label_recall", "two_label_macro_f1", "kind_b_subset")
+            lines.append(f"| {name} | " + " | ".join(_fmt(s[k]) for k in keys) + " |")
+        lines.append("")
+    if "loko" in results:
+        names = list(next(iter(results["loko"].values())))
+        lines += [
+            "## Leave-one-kind-out on the hard negatives (share of the held-out kind predicted 'none')",
+            "",
+            "| kind | " + " | ".join(names) + " |",
+            "|---|" + "---|" * len(names),
+        ]
+        for kind, row in results["loko"].items():
+            cells = [
+                f"{row[n]['none']:.1f}" + (f" ({', '.join(row[n]['fired'])})" if row[n]["fired"] else "")
+                for n in names
+            ]
+            lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+        means = [np.mean([row[n]["none"] for row in results["loko"].values()]) for n in names]
+        lines.append("| **mean** | " + " | ".join(f"**{m:.3f}**" for m in means) + " |")
+        lines.append("")
+    if "10kgnad" in results:
+        lines += ["## 10kGNAD (721 articles, 9 classes), 5-fold grouped CV x seeds 0, 1, 2", "",
+                  "| model | macro-F1 | accuracy |", "|---|---|---|"]
+        for name, s in results["10kgnad"].items():
+            if name != "cpu_seconds":
+                lines.append(f"| {name} | {_fmt(s['macro_f1'])} | {_fmt(s['accuracy'])} |")
+        lines.append("")
+    if "candidates" in results:
+        lines += ["## Candidates (one setting changed from the default), 5 x 3 grouped CV", "",
+                  "| candidate | shipped macro-F1 | none/some | hard negatives 'none' | "
+                  "two-label recall | 10kGNAD macro-F1 |", "|---|---|---|---|---|---|"]
+        for name, row in results["candidates"].items():
+            s, g = row["shipped"], row.get("10kgnad")
+            gnad = _fmt(g["macro_f1"]) if g else "–"
+            lines.append(f"| {name} | {_fmt(s['macro_f1'])} | {_fmt(s['none_some'])} | "
+                         f"{_fmt(s['hneg_none'])} | {_fmt(s['two_label_recall'])} | {gnad} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=("shipped", "loko", "10kgnad"), default=None)
+    parser.add_argument("--candidates", action="store_true", help="also screen the candidates")
+    parser.add_argument("--out", default=str(OUT), help="where stress.md/.json go")
+    args = parser.parse_args()
+    parts = args.only or ["shipped", "loko", "10kgnad"]
+    out = Path(args.out)
+    path = out / "stress.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    shipped = topics.load_corpus()
+    gnad = None
+    if GNAD.exists():
+        gnad = topics.load_corpus(GNAD, text_column=1, label_column=0, delimiter=";",
+                                  quotechar="'", header=False)
+    if "shipped" in parts:
+        results["shipped"] = cv(shipped, _models(shipped, True), True)
+    if "loko" in parts:
+        results["loko"] = leave_one_kind_out(shipped)
+    if "10kgnad" in parts and gnad is not None:
+        results["10kgnad"] = cv(gnad, _models(gnad, False), False)
+    if args.candidates:
+        results["candidates"] = {}
+        for name, extra in CANDIDATES.items():
+            row = {"shipped": cv(shipped, _models(shipped, True, extra), True)["ArticleClassifier"]}
+            if gnad is not None:
+                row["10kgnad"] = cv(gnad, _models(gnad, False, extra), False)["ArticleClassifier"]
+            results["candidates"][name] = row
+            print(name, json.dumps({k: round(v["mean"], 3) for k, v in row["shipped"].items()}))
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (out / "stress.md").write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,376 @@
+"""Classifying many texts in bounded memory, and suggesting which to label next.
+
+:func:`classify_inputs` classifies what :func:`~topics.classifier.sources.iter_inputs` reads
+(files, stdin, folders, corpus files) chunk by chunk and writes each chunk as it comes (JSON Lines,
+CSV or Parquet, chosen by the output's suffix); an input that cannot be classified is reported and
+the batch goes on. :func:`suggest_labels` keeps only the ``n`` articles the model is least sure
+of, for a researcher to label next, in a file :func:`topics.load_corpus` reads back.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.classifier.sources import (
+    DEFAULT_MAX_BYTES,
+    Item,
+    Problem,
+    ReadOptions,
+    chunks,
+    iter_inputs,
+)
+from topics.errors import ConfigError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "OUTPUT_SUFFIXES",
+    "Item",
+    "Problem",
+    "ReadOptions",
+    "Summary",
+    "classify_inputs",
+    "iter_inputs",
+    "load_model",
+    "parse_thresholds",
+    "suggest_labels",
+]
+
+OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+@dataclass
+class Summary:
+    """What a batch did: texts classified (or suggested), problems met, the output written."""
+
+    classified: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    output: Path | None = None
+    written: int = 0
+
+
+# ------------------------------------------------------------------------------------------------
+# the model and its thresholds
+
+
+def parse_thresholds(values: Sequence[str]) -> dict[str, float]:
+    """``["label=0.7", ...]`` -> ``{"label": 0.7}`` (checked against a model later)."""
+    out = {}
+    for value in values:
+        label, sep, number = value.partition("=")
+        try:
+            threshold = float(number)
+        except ValueError:
+            threshold = float("nan")
+        if not sep or not label.strip() or not 0.0 <= threshold <= 1.0:
+            raise ConfigError(
+                f"--threshold {value!r}: expected LABEL=VALUE with a value from 0 to 1, "
+                "e.g. --threshold border_relations=0.7"
+            )
+        out[label.strip()] = threshold
+    return out
+
+
+def load_model(model: str | Path | None, thresholds: Mapping[str, float] | None = None):
+    """The classifier to use (``None`` = the shipped one) with the given per-label thresholds."""
+    import numpy as np
+
+    from topics.classifier.persistence import load_classifier
+
+    clf = load_classifier(model)
+    if thresholds:
+        classes = [str(c) for c in clf.classes_]
+        if not clf.multilabel_:
+            raise ConfigError("--threshold: this is a single-label model; it has no thresholds")
+        limits = np.array(clf.thresholds_, dtype=np.float64)
+        for label, value in thresholds.items():
+            if label not in classes:
+                raise ConfigError(
+                    f"--threshold: unknown label {label!r}; the model's labels are "
+                    f"{', '.join(classes)}"
+                )
+            limits[classes.index(label)] = value
+        clf.thresholds_ = limits
+    return clf
+
+
+# ------------------------------------------------------------------------------------------------
+# writing
+
+
+class _Output:
+    """Rows written as they come to JSON Lines, CSV or Parquet (by suffix), or stdout (None)."""
+
+    def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
+        self.path = None if path is None else Path(path)
+        self.columns, self.label_columns = columns, label_columns
+        self.kind = "jsonl" if self.path is None else output_kind(self.path)
+        self._writer: Any = None
+
+    def __enter__(self) -> _Output:
+        import io
+
+        from topics.fileio import atomic_stream
+
+        if self.path is None:
+            self._file = sys.stdout
+            return self
+        self._target = atomic_stream(self.path)
+        binary = self._target.__enter__()
+        if self.kind == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            fields = [pa.field(c, pa.list_(pa.string()) if c in self.label_columns else
+                               pa.float64() if c.startswith("p_") or c == "margin" else pa.string())
+                      for c in self.columns]
+            self._schema = pa.schema(fields)
+            self._writer = pq.ParquetWriter(_Unclosed(binary), self._schema)
+        else:
+            self._file = io.TextIOWrapper(_Unclosed(binary), encoding="utf-8", newline="")
+            if self.kind == "csv":
+                import csv
+
+                self._writer = csv.writer(self._file)
+                self._writer.writerow(self.columns)
+        return self
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if self.kind == "parquet":
+            import pyarrow as pa
+
+            table = {c: [r[c] for r in rows] for c in self.columns}
+            self._writer.write_table(pa.table(table, schema=self._schema))
+        elif self.kind == "csv":
+            for row in rows:
+                self._writer.writerow(
+                    "|".join(row[c]) if c in self.label_columns else row[c] for c in self.columns
+                )
+        else:
+            for row in rows:
+                self._file.write(json.dumps(_nested(row), ensure_ascii=False) + "\n")
+            if self.path is None:
+                self._file.flush()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.path is None:
+            return
+        try:
+            if exc[0] is None:
+                if self.kind == "parquet":
+                    self._writer.close()
+                else:
+                    self._file.flush()
+        finally:
+            self._target.__exit__(*exc)
+
+
+class _Unclosed:
+    """A binary file whose ``close`` only flushes: the atomic writer closes the real one."""
+
+    def __init__(self, file: Any):
+        self._file = file
+        self.closed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._file.flush()
+        self.closed = True
+
+
+def _nested(row: dict[str, Any]) -> dict[str, Any]:
+    """A JSON row: the p_<label> columns as one ``scores`` object."""
+    out = {k: v for k, v in row.items() if not k.startswith("p_")}
+    out["scores"] = {k[2:]: v for k, v in row.items() if k.startswith("p_")}
+    return out
+
+
+def output_kind(path: Path) -> str:
+    """The output format of a path, by suffix; Parquet needs pyarrow (checked here, before work)."""
+    kind = OUTPUT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"--output {path}: unknown format {path.suffix!r}; use .jsonl, .csv or .parquet"
+        )
+    if kind == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                "writing Parquet needs pyarrow, which is not installed: `uv sync --extra parquet` "
+                "(or `pip install 'topics[parquet]'`), or write .csv / .jsonl"
+            ) from None
+    return kind
+
+
+def _prepare_output(output: str | Path | None) -> None:
+    from topics.fileio import check_writable
+
+    if output is not None:
+        path = Path(output)
+        output_kind(path)
+        if path.is_dir():
+            raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, .parquet)")
+        check_writable(path.parent if str(path.parent) else ".", "write the output here")
+
+
+# ------------------------------------------------------------------------------------------------
+# the two batch jobs
+
+
+def _scores(clf, items: list[Item]) -> tuple[np.ndarray, list]:
+    proba = clf.predict_proba([item.text for item in items])
+    return proba, clf._labels_from_proba(proba)
+
+
+def classify_inputs(
+    paths: Sequence[str],
+    *,
+    model: str | Path | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    output: str | Path | None = None,
+    options: ReadOptions | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> Summary:
+    """Classify every text ``paths`` name, chunk by chunk, writing each chunk as it comes.
+
+    Rows are ``id``, ``source``, ``labels`` (predicted, most probable first) and one
+    probability per label (``p_<label>`` columns in CSV/Parquet, a ``scores`` object in JSON
+    Lines). Memory holds one chunk (at most 512 texts or 2 million characters) at a time.
+
+    Parameters
+    ----------
+    paths : sequence of str
+        Text files, folders, corpus files, ``-`` for standard input.
+    model : path, optional
+        A model saved by :func:`~topics.classifier.save_classifier`; default: the shipped one.
+    thresholds : mapping of str to float, optional
+        Per-label probability thresholds replacing the model's.
+    output : path, optional
+        ``.jsonl``, ``.csv`` or ``.parquet``; default: JSON Lines on standard output. Written
+        atomically: an interrupted batch leaves no partial file.
+    options : ReadOptions, optional
+        Encoding, size limit of one article, corpus options.
+    on_problem : callable, optional
+        Called with each input that could not be classified (the batch goes on).
+
+    Returns
+    -------
+    Summary
+    """
+    options = options or ReadOptions()
+    _prepare_output(output)
+    clf = load_model(model, thresholds)
+    labels = [str(c) for c in clf.classes_]
+    summary = Summary(output=None if output is None else Path(output))
+
+    def problem(p: Problem) -> None:
+        summary.problems.append(p)
+        if on_problem is not None:
+            on_problem(p)
+
+    columns = ["id", "source", "labels", *(f"p_{label}" for label in labels)]
+    with _Output(output, columns, ["labels"]) as out:
+        for chunk in chunks(iter_inputs(paths, options), problem):
+            proba, predicted = _scores(clf, chunk)
+            rows = []
+            for item, row, chosen in zip(chunk, proba, predicted, strict=True):
+                chosen = chosen if isinstance(chosen, list) else [chosen]
+                rows.append({"id": item.id, "source": item.source, "labels": chosen,
+                             **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
+            out.write(rows)
+            summary.classified += len(chunk)
+    summary.written = summary.classified
+    return summary
+
+
+def _margin(clf, proba: np.ndarray) -> np.ndarray:
+    """How far each text is from a different decision: small = the model is unsure."""
+    import numpy as np
+
+    if clf.multilabel_:
+        return np.abs(proba - clf.thresholds_).min(axis=1)
+    top = np.sort(proba, axis=1)
+    return top[:, -1] - top[:, -2] if proba.shape[1] > 1 else top[:, -1]
+
+
+def suggest_labels(
+    paths: Sequence[str],
+    output: str | Path,
+    *,
+    n: int = 50,
+    model: str | Path | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    options: ReadOptions | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> Summary:
+    """Write the ``n`` texts the model is least sure of, for a researcher to label next.
+
+    Sureness is the distance of the closest label's probability from its threshold (two-class
+    margin for single-label models). The file (``.csv`` or ``.jsonl``) has an empty ``labels``
+    column to fill in, ``id``, ``text``, ``source``, the current ``predicted`` labels, the
+    ``margin`` and one probability per label, least sure first; it reads back with
+    :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
+    are held in memory, whatever the size of the input.
+    """
+    options = options or ReadOptions()
+    if n < 1:
+        raise ConfigError(f"-n {n}: suggest at least one article")
+    if output_kind(Path(output)) == "parquet":
+        raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
+    _prepare_output(output)
+    clf = load_model(model, thresholds)
+    labels = [str(c) for c in clf.classes_]
+    summary = Summary(output=Path(output))
+    heap: list[tuple[float, int, dict[str, Any]]] = []
+    seen = 0
+
+    def problem(p: Problem) -> None:
+        summary.problems.append(p)
+        if on_problem is not None:
+            on_problem(p)
+
+    for chunk in chunks(iter_inputs(paths, options), problem):
+        proba, predicted = _scores(clf, chunk)
+        for item, row, chosen, margin in zip(chunk, proba, predicted, _margin(clf, proba),
+                                             strict=True):
+            record = {
+                "id": item.id, "labels": [], "text": item.text, "source": item.source,
+                "predicted": chosen if isinstance(chosen, list) else [chosen],
+                "margin": round(float(margin), 6),
+                **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)},
+            }
+            entry = (-float(margin), -seen, record)  # keep the n smallest margins (first seen)
+            if len(heap) < n:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:
+                heapq.heapreplace(heap, entry)
+            seen += 1
+        summary.classified += len(chunk)
+    rows = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
+    columns = ["id", "labels", "text", "source", "predicted", "margin",
+               *(f"p_{label}" for label in labels)]
+    with _Output(output, columns, ["labels", "predicted"]) as out:
+        out.write(rows)
+    summary.written = len(rows)
+    return summary
+

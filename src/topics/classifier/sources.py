@@ -1,0 +1,227 @@
+"""What ``topics classify`` reads: files, stdin, folders and corpus files, one text at a time.
+
+:func:`iter_inputs` turns what a user names into texts: a text file is one article; ``-`` is
+standard input, read as bytes and decoded like a file; a folder is its ``.txt`` files (and
+``.jsonl`` corpora); a ``.csv``/``.tsv``/``.jsonl``/``.ndjson``/``.parquet`` file is a corpus,
+streamed with :func:`topics.corpus.iter_articles` (the options of :func:`topics.load_corpus`). An
+input that cannot be classified — unreadable, not text in the given encoding (Latin-1, UTF-16,
+binary), empty, an HTML page, larger than the size limit — becomes a :class:`Problem` that says
+why, and reading goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from topics.errors import ConfigError, CorpusError, InputError
+
+__all__ = [
+    "CORPUS_SUFFIXES",
+    "DEFAULT_MAX_BYTES",
+    "Item",
+    "Problem",
+    "ReadOptions",
+    "chunks",
+    "iter_inputs",
+]
+
+DEFAULT_MAX_BYTES = 5_000_000  # one article: a news article is 5-50 kB
+CORPUS_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                   ".parquet": "parquet"}
+_CHUNK_TEXTS, _CHUNK_CHARS = 512, 2_000_000
+_CONTROL = set(range(0, 32)) - {9, 10, 11, 12, 13}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read: text encoding, the size limit of one article, corpus options."""
+
+    encoding: str = "utf-8"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    corpus: Mapping[str, Any] = field(default_factory=dict)  # iter_articles options
+
+
+@dataclass(frozen=True)
+class Item:
+    """One text to classify: its id (file name or record id), where it came from, the text."""
+
+    id: str
+    source: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input (or record) that could not be classified, and why."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+# ------------------------------------------------------------------------------------------------
+# reading
+
+
+def decode(data: bytes, source: str, encoding: str) -> str | Problem:
+    """Bytes -> text, or a :class:`Problem` that says what the bytes look like instead."""
+    hint = f"pass --encoding (e.g. --encoding latin-1) if {source} is text in another encoding"
+    wide = encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32"))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and not wide:
+        return Problem(source, "is UTF-16 text (byte-order mark); pass --encoding utf-16")
+    sample = data[:4096]
+    if b"\x00" in sample and not wide:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = max(len(sample) // 2, 1)
+        if max(even, odd) > 0.3 * half and min(even, odd) < 0.02 * half:
+            return Problem(source, "looks like UTF-16 text (every other byte is zero); "
+                           "pass --encoding utf-16")
+        return Problem(source, "is binary data (NUL bytes), not text")
+    if data.startswith(b"\xef\xbb\xbf") and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        data = data[3:]
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        return Problem(
+            source,
+            f"is not valid {encoding} (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            f"{hint}",
+        )
+    except LookupError:
+        raise ConfigError(f"--encoding {encoding!r} is not a known text encoding") from None
+    sample = text[:8192]
+    if sample and sum(ord(c) in _CONTROL for c in sample) * 100 > len(sample):
+        return Problem(source, "is binary data (control characters), not text")
+    return text
+
+
+def check_text(text: str, source: str) -> str | Problem:
+    """The text if it can be classified; else why not (empty, HTML, only boilerplate)."""
+    from topics.text.cleaning import clean_text, looks_like_markup
+
+    if not text.strip():
+        return Problem(source, "is empty; there is nothing to classify")
+    if looks_like_markup(text):
+        return Problem(source, "is an HTML page, not article text; extract the text first "
+                       "(e.g. with trafilatura)")
+    if not clean_text(text):
+        return Problem(source, "holds only page boilerplate (captions, markers); no article text")
+    return text
+
+
+def _too_big(size: int, source: str, limit: int) -> Problem:
+    return Problem(
+        source,
+        f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit for one article (news "
+        "articles are 5-50 kB; one huge text takes gigabytes to classify). A corpus belongs in a "
+        "CSV or JSON Lines file, which is streamed; if this really is one text, raise the limit "
+        "with --max-size",
+    )
+
+
+def read_stdin(options: ReadOptions) -> Item | Problem:
+    """Standard input as one article: read as bytes, decoded like a file."""
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read(options.max_bytes + 1) if stream is not None else None
+    if data is None:  # a text stream without a buffer (tests, embedding): already decoded
+        text = sys.stdin.read(options.max_bytes + 1)
+        data = text.encode(options.encoding, "surrogateescape")
+    if len(data) > options.max_bytes:
+        return _too_big(len(data), "standard input", options.max_bytes)
+    text = decode(data, "standard input", options.encoding)
+    if isinstance(text, Problem):
+        return text
+    checked = check_text(text, "standard input")
+    return checked if isinstance(checked, Problem) else Item("-", "-", checked)
+
+
+def read_file(path: Path, options: ReadOptions, source: str | None = None) -> Item | Problem:
+    """One text file as one article."""
+    source = source or str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            return _too_big(size, source, options.max_bytes)
+        data = path.read_bytes()
+    except OSError as error:
+        return Problem(source, f"cannot be read ({error.strerror or error})")
+    text = decode(data, source, options.encoding)
+    if isinstance(text, Problem):
+        return text
+    checked = check_text(text, source)
+    return checked if isinstance(checked, Problem) else Item(source, source, checked)
+
+
+def _read_corpus(path: Path, kind: str, options: ReadOptions) -> Iterator[Item | Problem]:
+    from topics.corpus import iter_articles
+
+    skipped: list[Problem] = []
+
+    def on_error(error: CorpusError) -> None:
+        skipped.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
+
+    corpus_options = {k: v for k, v in options.corpus.items() if k != "format"}
+    try:
+        for article in iter_articles(
+            path, format=kind, encoding=options.encoding, on_error=on_error, **corpus_options
+        ):
+            yield from skipped
+            skipped.clear()
+            size = len(article.text.encode("utf-8", "surrogatepass"))
+            if size > options.max_bytes:
+                yield _too_big(size, f"{path}: record {article.id!r}", options.max_bytes)
+                continue
+            yield Item(article.id, str(path), article.text)
+        yield from skipped
+    except CorpusError as error:
+        yield from skipped
+        yield Problem(str(path), f"reading stopped: {str(error).removeprefix(f'{path}: ')}")
+
+
+def iter_inputs(paths: Sequence[str], options: ReadOptions) -> Iterator[Item | Problem]:
+    """Every text named by ``paths`` (files, ``-``, folders, corpus files), one at a time."""
+    if not paths:
+        raise InputError("no inputs given; pass text files, a folder, a corpus file, or - for stdin")
+    forced = options.corpus.get("format")
+    for name in paths:
+        path = Path(name)
+        if name == "-":
+            yield read_stdin(options)
+        elif path.is_dir():
+            files = sorted(path.glob("*.txt"))
+            corpora = sorted(path.glob("*.jsonl"))
+            if not files and not corpora:
+                yield Problem(name, "is a folder without .txt or .jsonl files")
+            for file in files:
+                yield read_file(file, options)
+            for corpus in corpora:
+                yield from _read_corpus(corpus, "jsonl", options)
+        elif not path.exists():
+            yield Problem(name, "no such file or folder")
+        elif forced or path.suffix.lower() in CORPUS_SUFFIXES:
+            yield from _read_corpus(path, forced or CORPUS_SUFFIXES[path.suffix.lower()], options)
+        else:
+            yield read_file(path, options)
+
+
+def chunks(items: Iterator[Item | Problem], on_problem: Callable[[Problem], None]):
+    """Lists of items of bounded size; problems are handed on as they come."""
+    chunk: list[Item] = []
+    chars = 0
+    for item in items:
+        if isinstance(item, Problem):
+            on_problem(item)
+            continue
+        chunk.append(item)
+        chars += len(item.text)
+        if len(chunk) >= _CHUNK_TEXTS or chars >= _CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk

@@ -1,0 +1,320 @@
+"""`topics classify`, `suggest-labels` and `train-classifier --corpus` through the command line:
+inputs of every kind, bad inputs reported while the batch goes on, outputs in three formats,
+thresholds, a saved model, bounded memory, and the labelling loop end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import topics
+from topics.cli import main
+
+HTML = "<!DOCTYPE html><html><body><div>Menü</div><p>Text</p></body></html>"
+
+
+class _Stdin:
+    """A stdin whose bytes are given (as a terminal or a pipe gives them)."""
+
+    def __init__(self, data: bytes):
+        self.buffer = io.BytesIO(data)
+
+
+@pytest.fixture()
+def seed(seed_texts) -> str:
+    return seed_texts["001_92dd99e734424ef3"]  # defence_cooperation
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(["--quiet", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _corpus_csv(path: Path, articles, *, labels: bool = True) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "text", "labels"] if labels else ["id", "text"])
+        for article in articles:
+            row = [article.id, article.text]
+            writer.writerow(row + ["|".join(article.labels)] if labels else row)
+    return path
+
+
+# ---- stdin: bytes decoded like files ---------------------------------------------------------
+
+
+def test_stdin_in_utf8(monkeypatch, capsys, seed):
+    monkeypatch.setattr("sys.stdin", _Stdin(seed.encode("utf-8")))
+    status, out, _ = _run(capsys, "classify", "-")
+    assert status == 0
+    assert json.loads(out)["labels"][0] == "defence_cooperation"
+
+
+@pytest.mark.parametrize(
+    "encoding, data, message",
+    [
+        ("latin-1", None, r"is not valid utf-8 \(byte 0x[0-9a-f]{2} at offset \d+\); pass --encoding"),
+        ("utf-16", None, "UTF-16 text .byte-order mark.; pass --encoding utf-16"),
+        ("utf-16-le", None, "looks like UTF-16 text"),
+        ("binary", bytes(range(256)) * 20, "is binary data"),
+    ],
+)
+def test_stdin_that_is_not_utf8_is_one_clear_error(monkeypatch, capsys, seed, encoding, data, message):
+    data = data if data is not None else seed.encode(encoding, "replace")
+    monkeypatch.setattr("sys.stdin", _Stdin(data))
+    status, out, err = _run(capsys, "classify", "-")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("topics classify: error: standard input")
+    assert __import__("re").search(message, err), err
+
+
+def test_stdin_in_latin1_with_its_encoding(monkeypatch, capsys, seed):
+    monkeypatch.setattr("sys.stdin", _Stdin(seed.encode("latin-1", "replace")))
+    status, out, _ = _run(capsys, "classify", "-", "--encoding", "latin-1")
+    assert status == 0 and json.loads(out)["labels"][0] == "defence_cooperation"
+
+
+# ---- files and folders: one bad input is reported, the batch goes on --------------------------
+
+
+def test_a_bad_input_is_reported_and_the_batch_goes_on(tmp_path, capsys, seed):
+    good = tmp_path / "good.txt"
+    good.write_text(seed, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "page.txt").write_text(HTML, encoding="utf-8")
+    (tmp_path / "latin.txt").write_bytes(seed.encode("latin-1", "replace"))
+    status, out, err = _run(capsys, "classify", str(tmp_path), str(tmp_path / "missing.txt"))
+    assert status == 1  # some inputs skipped
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [Path(r["id"]).name for r in rows] == ["good.txt"]
+    assert "empty.txt: is empty" in err and "page.txt: is an HTML page" in err
+    assert "latin.txt: is not valid utf-8" in err and "missing.txt: no such file" in err
+    assert "4 of 5 inputs skipped" in err
+
+
+def test_a_file_over_the_size_limit_is_refused_with_the_reason(tmp_path, capsys, seed):
+    big = tmp_path / "big.txt"
+    big.write_text(seed * 20, encoding="utf-8")
+    status, _, err = _run(capsys, "classify", str(big), "--max-size", "50kB")
+    assert status == 2
+    assert "over the 0.1 MB limit" in err or "over the 0.05 MB limit" in err
+    assert "--max-size" in err and "streamed" in err
+    status, out, _ = _run(capsys, "classify", str(big), "--max-size", "1MB")
+    assert status == 0 and json.loads(out)["labels"]
+
+
+# ---- corpus files, outputs, thresholds, a saved model -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_csv(tmp_path_factory, shipped_corpus) -> Path:
+    articles = [shipped_corpus[i] for i in range(0, len(shipped_corpus), 9)]
+    path = _corpus_csv(tmp_path_factory.mktemp("corpus") / "small.csv", articles)
+    with path.open("a", newline="", encoding="utf-8") as file:  # two bad records at the end
+        csv.writer(file).writerows([["bad-empty", "", ""], ["bad-html", HTML, ""]])
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_a_csv_corpus_to_every_output_format(tmp_path, capsys, small_csv, suffix):
+    output = tmp_path / f"labels{suffix}"
+    status, _, err = _run(capsys, "classify", str(small_csv), "--id-column", "id", "--output", str(output))
+    assert status == 1 and "bad-empty" not in err and "line" in err and "2 of 27 inputs" in err
+    if suffix == ".csv":
+        with output.open(encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+        labels = [r["labels"].split("|") if r["labels"] else [] for r in rows]
+    elif suffix == ".jsonl":
+        rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+        assert set(rows[0]["scores"]) == set(topics.LABELS)
+        labels = [r["labels"] for r in rows]
+    else:
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(output).to_pylist()
+        labels = [r["labels"] for r in rows]
+    assert len(rows) == 25 and rows[0]["id"] == "000_4d7639e505ab9caa"
+    if suffix != ".jsonl":
+        assert {f"p_{label}" for label in topics.LABELS} <= set(rows[0])
+    assert labels[0] == ["people_to_people_diplomacy"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_thresholds_change_the_decision_and_unknown_labels_are_named(tmp_path, capsys, seed):
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    status, out, _ = _run(capsys, "classify", str(path), "--threshold", "border_relations=0")
+    assert status == 0 and "border_relations" in json.loads(out)["labels"]
+    status, _, err = _run(capsys, "classify", str(path), "--threshold", "borders=0.3")
+    assert status == 2 and "unknown label 'borders'" in err and "border_relations" in err
+    status, _, err = _run(capsys, "classify", str(path), "--threshold", "border_relations")
+    assert status == 2 and "LABEL=VALUE" in err
+
+
+def test_unknown_output_format_and_a_folder_as_output(tmp_path, capsys, seed):
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path / "x.xlsx"))
+    assert status == 2 and "use .jsonl, .csv or .parquet" in err
+    status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path))
+    assert status == 2 and "unknown format" in err or "is a folder" in err
+
+
+def test_a_model_file_and_its_card_as_the_model(tmp_path, capsys, seed, shipped_corpus):
+    from topics.classifier import ArticleClassifier, save_classifier
+
+    sub = shipped_corpus.subset(range(0, len(shipped_corpus), 4))
+    model = save_classifier(
+        ArticleClassifier(labels=sub.label_set).fit(sub.texts, sub.labels), tmp_path / "m.v1"
+    )
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    status, out, _ = _run(capsys, "classify", str(path), "--model", str(model))
+    assert status == 0 and json.loads(out)["labels"][0] == "defence_cooperation"
+    status, _, err = _run(capsys, "classify", str(path), "--model", str(tmp_path / "m.v1.card.json"))
+    assert status == 2 and "is the model card; pass the model file next to it" in err
+
+
+def test_classification_runs_in_chunks(monkeypatch, tmp_path, shipped_corpus):
+    """Bounded memory: texts are classified and written a chunk at a time, never all at once."""
+    from topics.classifier import batch, sources
+    from topics.classifier.estimator import ArticleClassifier
+
+    monkeypatch.setattr(sources, "_CHUNK_TEXTS", 7)
+    sizes = []
+    original = ArticleClassifier.predict_proba
+
+    def spy(self, texts):
+        sizes.append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(ArticleClassifier, "predict_proba", spy)
+    path = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:30])
+    summary = batch.classify_inputs([str(path)], output=tmp_path / "out.jsonl",
+                                    options=batch.ReadOptions(corpus={"id_column": "id"}))
+    assert summary.classified == 30 and max(sizes) <= 7 and sum(sizes) == 30
+
+
+def test_a_failing_batch_leaves_no_output(monkeypatch, tmp_path, shipped_corpus):
+    from topics.classifier import batch, sources
+    from topics.classifier.estimator import ArticleClassifier
+
+    monkeypatch.setattr(sources, "_CHUNK_TEXTS", 5)
+    calls = []
+
+    def broken(self, texts):
+        calls.append(1)
+        if len(calls) > 1:
+            raise MemoryError("simulated")
+        return ArticleClassifier.__dict__["decision_function"](self, texts) * 0
+
+    monkeypatch.setattr(ArticleClassifier, "predict_proba", broken)
+    path = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:12])
+    with pytest.raises(MemoryError):
+        batch.classify_inputs([str(path)], output=tmp_path / "out.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]
+
+
+# ---- training on a corpus -----------------------------------------------------------------------
+
+
+def test_train_classifier_checks_the_output_before_training(tmp_path, capsys, monkeypatch, small_csv):
+    from topics.classifier.estimator import ArticleClassifier
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained although the output cannot be written")
+
+    monkeypatch.setattr(ArticleClassifier, "fit", never)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    if os.access(locked, os.W_OK):  # root writes into read-only folders: try sysfs instead
+        locked.chmod(0o700)
+        locked = Path("/sys/kernel")
+        try:
+            (locked / "probe.safetensors").write_bytes(b"")
+        except OSError:
+            pass
+        else:
+            pytest.skip("no folder this user cannot write to")
+    try:
+        status, _, err = _run(
+            capsys, "train-classifier", "--corpus", str(small_csv), "--output", str(locked / "m")
+        )
+    finally:
+        if locked.is_relative_to(tmp_path):
+            locked.chmod(0o700)
+    assert status == 2 and "no permission to write there" in err
+
+
+def test_train_classifier_output_checked_first_even_as_root(tmp_path, capsys, monkeypatch, small_csv):
+    from topics.classifier.estimator import ArticleClassifier
+
+    monkeypatch.setattr(ArticleClassifier, "fit", lambda *a, **k: pytest.fail("trained"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    status, _, err = _run(
+        capsys, "train-classifier", "--corpus", str(small_csv), "--output", str(blocker / "m")
+    )
+    assert status == 2 and "a part of the path is a file" in err
+    status, _, err = _run(capsys, "train-classifier", "--corpus", str(small_csv))
+    assert status == 2 and "--output is needed with --corpus" in err
+
+
+# ---- the labelling loop -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
+    """classify a CSV -> suggest labels -> fill them in -> load_corpus -> train -> classify with
+    the new model: a researcher's day with their own data."""
+    gold = {a.id: list(a.labels) for a in shipped_corpus}
+    articles = [shipped_corpus[i] for i in range(0, len(shipped_corpus), 3)]
+    unlabelled = _corpus_csv(tmp_path / "pages.csv", articles, labels=False)
+
+    status, _, _ = _run(capsys, "classify", str(unlabelled), "--id-column", "id",
+                        "--output", str(tmp_path / "first.csv"))
+    assert status == 0
+
+    suggestions = tmp_path / "to_label.csv"
+    status, _, err = _run(capsys, "suggest-labels", str(unlabelled), "--id-column", "id",
+                          "-n", "40", "--output", str(suggestions))
+    assert status == 0 and "least sure" in err and "--label-separator '|'" in err
+    with suggestions.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 40 and all(r["labels"] == "" for r in rows)
+    margins = [float(r["margin"]) for r in rows]
+    assert margins == sorted(margins)  # least sure first
+    assert {"id", "text", "predicted", *(f"p_{label}" for label in topics.LABELS)} <= set(rows[0])
+
+    for row in rows:  # the researcher fills in the labels
+        row["labels"] = "|".join(gold[row["id"]])
+    with suggestions.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    corpus = topics.load_corpus(suggestions, id_column="id", label_separator="|")
+    assert len(corpus) == 40 and corpus.labels == [gold[i] for i in corpus.ids]
+
+    model = tmp_path / "models" / "mine.safetensors"
+    status, out, _ = _run(capsys, "train-classifier", "--corpus", str(suggestions), "--id-column",
+                          "id", "--label-separator", "|", "--output", str(model), "--no-evaluate")
+    assert status == 0 and "mine.card.json" in out
+    card = json.loads((model.parent / "mine.card.json").read_text())
+    assert card["training_corpus"]["fingerprint"] == corpus.fingerprint
+    assert card["training_corpus"]["n"] == 40
+
+    status, _, _ = _run(capsys, "classify", str(unlabelled), "--id-column", "id", "--model",
+                        str(model), "--output", str(tmp_path / "second.jsonl"))
+    assert status == 0
+    second = [json.loads(line) for line in (tmp_path / "second.jsonl").read_text().splitlines()]
+    assert len(second) == len(articles)
+    hits = sum(set(r["labels"]) == set(gold[r["id"]]) for r in second)
+    assert hits / len(second) > 0.6
