@@ -13,12 +13,13 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from topics.errors import FileAccessError
 
-__all__ = ["atomic_write", "check_writable", "describe_os_error"]
+__all__ = ["atomic_stream", "atomic_write", "check_writable", "describe_os_error"]
 
 
 def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAccessError:
@@ -29,13 +30,21 @@ def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAcces
         why = "the disk quota is exceeded; free some space and try again"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "no permission to write there (read-only?); choose another place"
-    elif error.errno == errno.ENOTDIR:
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "a part of the path is a file, not a folder"
     elif error.errno == errno.EISDIR:
         why = "it is a folder, not a file"
     else:
         why = error.strerror or str(error)
     return FileAccessError(f"{path}: cannot {doing}: {why}")
+
+
+def _usual_mode(handle: int) -> None:
+    """Give a temporary file the mode a new file gets (mkstemp makes it private, 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    with contextlib.suppress(OSError):
+        os.fchmod(handle, 0o666 & ~mask)
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
@@ -65,6 +74,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
         raise describe_os_error(error, path.parent, "create a file in this folder") from None
+    _usual_mode(handle)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(payload)
@@ -78,6 +88,39 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
         _remove(temporary)
         raise
     return path
+
+
+@contextlib.contextmanager
+def atomic_stream(path: str | Path) -> Iterator[BinaryIO]:
+    """:func:`atomic_write` for output written piece by piece (bounded memory).
+
+    Yields a binary file on a temporary file beside ``path``; on a normal exit it replaces
+    ``path``, on any exception it is removed and ``path`` is left as it was.
+
+    Raises
+    ------
+    FileAccessError
+        The folder or file cannot be written; no partial file and no temporary file is left.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise describe_os_error(error, path.parent, "create a file in this folder") from None
+    _usual_mode(handle)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        raise describe_os_error(error, path, "write the file") from None
+    except BaseException:
+        _remove(temporary)
+        raise
 
 
 def check_writable(folder: str | Path, what: str = "write here") -> Path:
