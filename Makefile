@@ -22,10 +22,9 @@ test: sync
 sync: $(UV)
 	$(UV) sync --frozen
 
+# every benchmark, peers in the same run; results in benchmarks/results/ (BENCH_QUICK=1: ~5 min)
 bench: sync
-	$(UV) run --frozen python benchmarks/bench_analysis.py
-	$(UV) run --frozen python benchmarks/bench_classifier.py
-	$(UV) run --frozen python benchmarks/bench_topic_models.py
+	$(UV) run --frozen python benchmarks/run.py $(if $(BENCH_QUICK),--quick)
 
 .tools/bin/uv:
 	python3 -m venv .tools
