@@ -15,7 +15,8 @@ written to a JSON Lines file first.
    word caches reach their bounds and are recycled; the same figures.
 3. **Dask**: the same 8,000 articles (2,000 with ``--quick``) analysed here in one process, and on
    a LocalCluster of 1 and of 2 worker processes (cluster started and warmed before the clock):
-   wall seconds, medians of the runs, interleaved. The speed-up 1 -> 2 workers is wall time, so it
+   wall seconds, medians of the runs, interleaved; and the CPU seconds of client + workers, whose
+   ratio to one process is the cost of distributing (serialising chunks and tokens), load or not. The speed-up 1 -> 2 workers is wall time, so it
    depends on the cores left free by other jobs: the load average is recorded next to it.
 """
 
@@ -96,13 +97,22 @@ def bench_stream(corpus: Path, out: Path, checkpoints: list[int], label: str) ->
     return row
 
 
+def _process_cpu() -> float:
+    """Runs on each Dask worker: its process's CPU seconds so far."""
+    return time.process_time()
+
+
+def _cluster_cpu(client) -> float:
+    return sum(client.run(_process_cpu).values())
+
+
 def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
     import topics
     from topics.corpus.stream import analyse_corpus, iter_tokens
     from topics.distributed import dask_client
 
     walls: dict[str, list[float]] = {"here": [], "1 worker": [], "2 workers": []}
-    cpu_here: list[float] = []
+    cpu: dict[str, list[float]] = {"here": [], "1 worker": [], "2 workers": []}
     with dask_client("local", n_workers=1) as one, dask_client("local", n_workers=2) as two:
         warm = list(topics.load_corpus())[:8]
         for client in (one, two):  # workers import topics and open the tables before the clock
@@ -110,16 +120,22 @@ def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
         load_start = os.getloadavg()
         for _ in range(runs):
             for name, where in (("here", None), ("1 worker", one), ("2 workers", two)):
-                start, cpu = time.perf_counter(), time.process_time()
+                workers = _cluster_cpu(where) if where is not None else 0.0
+                start, mine = time.perf_counter(), time.process_time()
                 analyse_corpus(corpus, out, chunk_size=500, scheduler=where)
                 walls[name].append(time.perf_counter() - start)
-                if where is None:
-                    cpu_here.append(time.process_time() - cpu)
+                used = time.process_time() - mine
+                if where is not None:
+                    used += _cluster_cpu(where) - workers
+                cpu[name].append(used)
     out.unlink(missing_ok=True)
     row = {name: median(values) for name, values in walls.items()}
+    cpu_s = {name: median(values) for name, values in cpu.items()}
     result = {
         "wall_s": row,
-        "here_cpu_s": median(cpu_here),
+        "cpu_s": cpu_s,  # client + workers: what distributing costs, whatever the load
+        "here_cpu_s": cpu_s["here"],
+        "cpu_2_workers_to_here": cpu_s["2 workers"] / cpu_s["here"],
         "speedup_2_vs_1": row["1 worker"] / row["2 workers"],
         "load_average_at_start": load_start,
         "load_average_at_end": os.getloadavg(),
@@ -127,6 +143,8 @@ def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
     print(f"Dask, wall seconds (median of {runs}): here {row['here']:.1f} (CPU {result['here_cpu_s']:.1f})"
           f" | 1 worker {row['1 worker']:.1f} | 2 workers {row['2 workers']:.1f} | speed-up 1 -> 2"
           f" workers {result['speedup_2_vs_1']:.2f}x; load average {load_start[0]:.1f}")
+    print(f"Dask, CPU seconds of client + workers: 1 worker {cpu_s['1 worker']:.1f}, 2 workers"
+          f" {cpu_s['2 workers']:.1f} ({result['cpu_2_workers_to_here']:.2f}x one process)")
     return result
 
 

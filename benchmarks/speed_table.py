@@ -205,7 +205,9 @@ def _scale(s: dict) -> list[Row]:
         rows.append((
             f"Dask LocalCluster, {_n(d['articles'])} articles: 1 -> 2 workers",
             f"{w['1 worker']:.1f} s -> {w['2 workers']:.1f} s wall: {d['speedup_2_vs_1']:.2f}x",
-            f"one process, no Dask: {w['here']:.1f} s",
+            f"one process, no Dask: {w['here']:.1f} s"
+            + (f"; CPU of client + 2 workers {d['cpu_2_workers_to_here']:.2f}x one process"
+               if "cpu_2_workers_to_here" in d else ""),
             "same output as one process (tested); scaling measured",
             f"load average {d['load_average_at_start'][0]:.1f} on {{cores}} cores",
         ))

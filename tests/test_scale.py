@@ -171,6 +171,10 @@ def test_map_chunks_here_and_on_a_local_cluster(local_cluster) -> None:
     assert sorted(unordered) == sorted(here)
     with pytest.raises(ValueError, match="bad chunk"):
         list(map_chunks(_fail, iter(chunks), scheduler=local_cluster))
+    # a scheduler address, as for a real cluster: connects, checks the workers' topics version
+    address = local_cluster.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    assert list(map_chunks(_double, iter(chunks), scheduler=address, plus=1)) == here
 
 
 def test_analysis_on_a_local_cluster_is_the_local_analysis(local_cluster, tmp_path: Path) -> None:
