@@ -21,6 +21,7 @@ from topics.corpus.synthetic import perturb, synthetic_articles, write_jsonl
 from topics.distributed import check_scheduler, dask_client, map_chunks
 from topics.errors import ConfigError, CorpusError
 from topics.text import german
+from topics.text.cleaning import clean_text
 
 from .conftest import GNAD_CSV, GNAD_OPTIONS
 
@@ -137,6 +138,7 @@ def test_synthetic_articles_are_new_texts_and_reproducible(shipped_corpus) -> No
     originals = set(shipped_corpus.texts)
     assert not any(a.text in originals for a in first)
     assert first[137].labels == shipped_corpus[0].labels
+    assert all(clean_text(a.text) for a in synthetic_articles(shipped_corpus, 1000, seed=5))
     text = shipped_corpus[0].text
     copy = perturb(text, random.Random(1))
     assert copy.count("\n") == text.count("\n") and len(copy) < len(text)

@@ -2,7 +2,7 @@
 
 A copy keeps its article's paragraphs and labels; in each paragraph the sentences are shuffled
 and about 10 % of them dropped (never all), so every copy is a new text (no cache answers it) in
-real German. With ``new_words`` each copy also gets invented names (made of syllables), so the
+real German (a copy that cleaning would leave empty keeps its original text). With ``new_words`` each copy also gets invented names (made of syllables), so the
 vocabulary keeps growing with the corpus, as in a real archive, and caches keyed by word meet new
 words all the time. Copies are generated lazily: a corpus of any size takes no memory.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 from topics.corpus.records import Article
 from topics.errors import InputError
 from topics.fileio import atomic_stream
+from topics.text.cleaning import clean_text
 
 __all__ = ["perturb", "synthetic_articles", "write_jsonl"]
 
@@ -75,6 +76,8 @@ def synthetic_articles(
     for i in range(n):
         article = source[i % len(source)]
         text = perturb(article.text, rng, drop)
+        if not clean_text(text):  # a shuffled caption-like sentence first: cleaning drops the line
+            text = article.text
         if new_words:
             names = " und ".join(_invented_name(rng) for _ in range(new_words))
             text = f"{text}\nBeteiligt waren {names}."
