@@ -39,6 +39,8 @@ NOT_RUN: dict[str, tuple[str | None, str]] = {
     r"^\.tools/bin/uv (sync|run|pip)": (
         None, "would sync .venv (linked to this checkout's) to the scratch copy; make does the same "
         "(make sync, make run, make test)"),
+    r"^(BENCH_QUICK=1 )?make bench$": (
+        None, "minutes of CPU: the benchmarks (benchmarks/run.py); test_benchmarks_exist checks them"),
     r"^\.venv/bin/mlflow ui ": (
         None, "serves until stopped: test_mlflow_ui_serves starts it on a free port and asks it for "
         "its page"),

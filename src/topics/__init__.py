@@ -32,6 +32,8 @@ _EXPORTS: dict[str, str] = {
     "Corpus": "topics.corpus",
     "TextUnit": "topics.corpus",
     "load_corpus": "topics.corpus",
+    "iter_articles": "topics.corpus",
+    "analyse_corpus": "topics.corpus.stream",
     "clean_article": "topics.text.cleaning",
     "clean_text": "topics.text.cleaning",
     "split_paragraphs": "topics.text.cleaning",
@@ -81,7 +83,8 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     from topics import registry
     from topics.classifier import ArticleClassifier, load_classifier, save_classifier
     from topics.classifier.evaluate import evaluate_classifiers
-    from topics.corpus import Article, Corpus, TextUnit, load_corpus
+    from topics.corpus import Article, Corpus, TextUnit, iter_articles, load_corpus
+    from topics.corpus.stream import analyse_corpus
     from topics.errors import (
         ConfigError,
         CorpusError,

@@ -16,6 +16,8 @@ Each subcommand parses its arguments and calls one library function::
                                                       topics.classifier.shipped.train_classifier
     topics models [NAME]                              topics.registry (settings and help)
     topics summary [CORPUS]                           Corpus.summary()
+    topics analyse CORPUS --output F.jsonl|.parquet [--scheduler local|ADDRESS]
+                                                      topics.corpus.stream.analyse_corpus
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
 ``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
@@ -34,7 +36,7 @@ import sys
 from collections.abc import Sequence
 
 from topics import __version__
-from topics.errors import TopicsError
+from topics.errors import ConfigError, TopicsError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
 DEFAULT_RUNS_DIR = "experiments/runs"
@@ -67,7 +69,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from topics.experiments.sweep import run_sweep
 
-    result = run_sweep(args.grid, n_jobs=args.n_jobs, runs_dir=args.runs_dir)
+    result = run_sweep(
+        args.grid,
+        n_jobs=args.n_jobs,
+        runs_dir=args.runs_dir,
+        scheduler=args.scheduler,
+        n_workers=args.n_workers,
+    )
     print(result.report())
     return EXIT_DIFFERENT if result.failed else EXIT_OK
 
@@ -138,6 +146,61 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    import yaml
+
+    from topics.corpus.stream import analyse_corpus
+
+    analysis = {}
+    for item in args.analysis:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--analysis {item!r}: expected KEY=VALUE, e.g. lowercase=false")
+        analysis[key.strip()] = yaml.safe_load(value)
+    options = {
+        "format": args.format,
+        "text_column": _column(args.text_column),
+        "label_column": _column(args.label_column),
+        "delimiter": args.delimiter,
+        "quotechar": args.quotechar,
+        "header": not args.no_header,
+    }
+    summary = analyse_corpus(
+        args.corpus,
+        args.output,
+        unit=args.unit,
+        analysis=analysis,
+        chunk_size=args.chunk_size,
+        scheduler=args.scheduler,
+        n_workers=args.n_workers,
+        **options,
+    )
+    print(summary)
+    return EXIT_OK
+
+
+def _add_corpus_options(command: argparse.ArgumentParser) -> None:
+    """How to read a corpus file (CSV columns and dialect): summary and analyse."""
+    command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
+    command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
+    command.add_argument("--label-column", default="labels", help="CSV: index or name")
+    command.add_argument("--delimiter", default=",", help="CSV delimiter (%(default)s)")
+    command.add_argument("--quotechar", default='"', help="CSV quote character")
+    command.add_argument("--no-header", action="store_true", help="CSV without a header row")
+
+
+def _add_dask_options(command: argparse.ArgumentParser, default: str) -> None:
+    command.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="local|ADDRESS",
+        help=f"run on Dask: local = a LocalCluster here, or tcp://host:8786 ({default})",
+    )
+    command.add_argument(
+        "--n-workers", type=_positive_int, default=None, help="LocalCluster worker processes"
+    )
+
+
 def _positive_int(text: str) -> int:
     """An argparse type: a whole number >= 1."""
     try:
@@ -191,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--n-jobs", type=_positive_int, default=None, help="parallel points (default: config)"
     )
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    _add_dask_options(sweep, "default: the config's dask.scheduler")
     sweep.set_defaults(func=_cmd_sweep)
 
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
@@ -253,13 +317,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="print a corpus summary")
     summary.add_argument("corpus", nargs="?", default=None, help="corpus path (default: shipped)")
-    summary.add_argument("--format", choices=("folder", "jsonl", "csv"), default=None)
-    summary.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
-    summary.add_argument("--label-column", default="labels", help="CSV: index or name")
-    summary.add_argument("--delimiter", default=",", help="CSV delimiter (%(default)s)")
-    summary.add_argument("--quotechar", default='"', help="CSV quote character")
-    summary.add_argument("--no-header", action="store_true", help="CSV without a header row")
+    _add_corpus_options(summary)
     summary.set_defaults(func=_cmd_summary)
+
+    analyse = sub.add_parser(
+        "analyse", help="German tokens of a corpus of any size, chunk by chunk, to a file"
+    )
+    analyse.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
+    analyse.add_argument(
+        "--output", "-o", required=True, help="tokens per article: .jsonl, .ndjson or .parquet"
+    )
+    analyse.add_argument("--unit", choices=("article", "paragraph"), default="article")
+    analyse.add_argument(
+        "--chunk-size", type=_positive_int, default=1000, help="articles per chunk (%(default)s)"
+    )
+    analyse.add_argument(
+        "--analysis",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an analysis setting, e.g. --analysis lowercase=false (repeatable; see topics models)",
+    )
+    _add_dask_options(analyse, "default: here, one process")
+    _add_corpus_options(analyse)
+    analyse.set_defaults(func=_cmd_analyse)
     return parser
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "ClassifierEvaluationConfig",
     "Config",
     "CorpusConfig",
+    "DaskConfig",
     "EvaluationConfig",
     "OutputsConfig",
     "TopicModelConfig",
@@ -190,6 +191,28 @@ class OutputsConfig(_Section):
     report: bool = Field(True, description="write report.html, the topic browser")
 
 
+class DaskConfig(_Section):
+    """Where `topics sweep` runs its points: local processes, or Dask (see topics.distributed)."""
+
+    scheduler: str | None = Field(
+        None,
+        description="null = local processes (n_jobs of them); local = a Dask LocalCluster on this "
+        "machine; tcp://host:8786 = a running Dask scheduler (every worker with this version of "
+        "topics and the same paths). Where work runs does not change a number, nor the config hash",
+    )
+    n_workers: int | None = Field(
+        None, ge=1, description="LocalCluster worker processes; null = n_jobs"
+    )
+    threads_per_worker: int = Field(1, ge=1, description="LocalCluster threads per worker")
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        from topics.distributed import check_scheduler
+
+        return check_scheduler(value)
+
+
 def _default_topic_models() -> dict[str, TopicModelConfig]:
     return {name: TopicModelConfig(model=name) for name in ("bertopic", "lda", "nmf")}
 
@@ -222,6 +245,7 @@ class Config(_Section):
         None, description="MLflow tracking URI; null = sqlite:///<runs_dir>/mlflow.db"
     )
     n_jobs: int = Field(1, ge=1, description="parallel sweep points (topics sweep)")
+    dask: DaskConfig = Field(default_factory=DaskConfig)
 
     # where the config came from: for error messages and for config.yaml "as given"
     _source: str | None = PrivateAttr(None)

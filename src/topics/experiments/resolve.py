@@ -113,6 +113,8 @@ def resolved_dict(config: Config) -> dict[str, Any]:
 def config_hash(config: Config | Mapping[str, Any]) -> str:
     """Return the first 8 hex digits of sha256 over the resolved config (canonical JSON)."""
     data = resolved_dict(config) if isinstance(config, Config) else config
+    # where the work runs (the dask section) changes no number: runs on a cluster hash as local ones
+    data = {key: value for key, value in data.items() if key != "dask"}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
 

@@ -1,4 +1,10 @@
-"""Sweeps: every point of a grid of config values run as its own run, in parallel with joblib."""
+"""Sweeps: every point of a grid of config values run as its own run, in parallel.
+
+The points run in local processes (joblib, ``n_jobs`` of them), or on Dask, one task per point,
+when a scheduler is given (``dask.scheduler`` in the config or ``--scheduler``: ``local`` for a
+LocalCluster, or a scheduler address; see :mod:`topics.distributed`). Each point's ``metrics.json``
+is the same wherever it ran.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
 from topics.experiments.loading import load_grid, validate_config
 from topics.experiments.overrides import apply_overrides
@@ -95,14 +102,24 @@ def _sweep_point(
     return point
 
 
+def _sweep_task(
+    point: tuple[int, list[str]], *, base: dict[str, Any], source: str, runs_dir: str
+) -> dict[str, Any]:
+    """One grid point as a Dask task (:func:`topics.distributed.map_chunks`)."""
+    index, overrides = point
+    return _sweep_point(base, overrides, source, runs_dir, index)
+
+
 def run_sweep(
     grid_file: str | Path,
     *,
     n_jobs: int | None = None,
     runs_dir: str | Path = DEFAULT_RUNS_DIR,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
     verbose: bool | None = None,
 ) -> SweepResult:
-    """Run every point of a grid, each as its own run, in parallel with joblib.
+    """Run every point of a grid, each as its own run, in parallel processes or on Dask.
 
     Parameters
     ----------
@@ -110,6 +127,11 @@ def run_sweep(
         A base config plus ``grid: {key.path: [values, ...]}``; the points are the product.
     n_jobs : int, optional
         Parallel points; default the base config's ``n_jobs``.
+    scheduler : str, optional
+        Run the points on Dask: ``"local"`` (a LocalCluster) or a scheduler address; default the
+        base config's ``dask.scheduler`` (null: ``n_jobs`` local processes, no Dask).
+    n_workers : int, optional
+        LocalCluster workers; default ``dask.n_workers``, else ``n_jobs``.
     runs_dir : str or Path
         Where the runs and the sweep summary (``<timestamp>_<name>.sweep.json``) go.
     verbose : bool, optional
@@ -139,16 +161,31 @@ def run_sweep(
     log.info("sweep %s: %d points, %d in parallel", name, len(points), n_jobs)
     check_writable(runs_dir, "write the sweep's runs here")
     started = utc_now()
-    parallel = Parallel(
-        n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
-    )
+    scheduler = check_scheduler(scheduler or shared.dask.scheduler)
+    if scheduler is None:
+        parallel = Parallel(
+            n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
+        )
+        finished = parallel(
+            delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
+            for index, overrides in enumerate(points)
+        )
+    else:
+        log.info("sweep %s: on Dask (%s)", name, scheduler)
+        finished = map_chunks(
+            _sweep_task,
+            list(enumerate(points)),
+            scheduler=scheduler,
+            n_workers=min(n_workers or shared.dask.n_workers or n_jobs, len(points)),
+            threads_per_worker=shared.dask.threads_per_worker,
+            ordered=False,
+            base=base,
+            source=str(grid_file),
+            runs_dir=str(runs_dir),
+        )
     results = []
-    finished = parallel(
-        delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index)
-        for index, overrides in enumerate(points)
-    )
-    bar = track(finished, total=len(points), desc=f"sweep {name}", unit="run", verbose=verbose)
     # log each point as it finishes: a sweep can take a while
+    bar = track(finished, total=len(points), desc=f"sweep {name}", unit="run", verbose=verbose)
     for done, point in enumerate(bar, start=1):
         results.append(point)
         where = point["run"] or point["error"]

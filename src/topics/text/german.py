@@ -58,14 +58,19 @@ Caching
 -------
 Work is cached per word type (a corpus has far fewer types than tokens) and per text and
 settings, so a corpus is analysed once per settings within a process. Caches live in the module,
-not in :class:`GermanAnalyzer` objects, which only hold their settings and pickle small.
+not in :class:`GermanAnalyzer` objects, which only hold their settings and pickle small. Every
+cache is bounded, so memory does not grow with the amount of text analysed: the word-type cache
+is emptied when it holds :data:`TYPE_CACHE_SIZE` types (the lemma and compound caches of
+:mod:`~topics.text.lexicon` keep the work cheap to redo), the text cache forgets its oldest texts
+beyond 20,000 texts or :data:`TEXT_CACHE_CHARS` characters. A streamed corpus, each text seen
+once, bypasses the text cache (:meth:`GermanAnalyzer.stream`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict, namedtuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, compress, count
 from typing import Annotated, Any
 
@@ -74,13 +79,27 @@ from annotated_types import Ge
 from topics.schema import schema_of
 from topics.text import lexicon
 
-__all__ = ["ANALYSIS_SCHEMA", "AnalysisSettings", "GermanAnalyzer", "analyse", "clear_caches"]
+__all__ = [
+    "ANALYSIS_SCHEMA",
+    "TEXT_CACHE_CHARS",
+    "TYPE_CACHE_SIZE",
+    "AnalysisSettings",
+    "GermanAnalyzer",
+    "analyse",
+    "clear_caches",
+]
 
 _MAX_NAME_PIECE = 12
 _MAX_WEAK_PIECE = 4
 # Short German nouns that stand before names ("Dorf Lo Lo Chai", "Land Laos"): never name pieces.
 _NAME_TITLES = frozenset({"dorf", "amt", "land", "see", "berg", "tal", "gott", "kap"})
 _TEXT_CACHE_SIZE = 20_000
+#: The text cache forgets its oldest texts beyond this many characters (keys; ~100 MB with tokens).
+TEXT_CACHE_CHARS = 1 << 25
+#: The word-type cache of one analysis setting is emptied when it holds this many types (~15 MB):
+#: 10kGNAD's 721 articles have 41,000. The word caches of the lexicon, LRU, keep the frequent
+#: words, so learning them again after emptying is cheap.
+TYPE_CACHE_SIZE = 1 << 16
 
 # URLs and e-mail addresses carry no topic words; remove them before tokenising.
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -160,6 +179,28 @@ class GermanAnalyzer:
             raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
         return list(_engine(self._key()).text(text))
 
+    def stream(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """Analyse texts one after another, without keeping them in the text cache.
+
+        For a corpus read as a stream (every text seen once): the tokens are those of
+        ``self(text)``, the word-type caches work as usual and stay bounded, and no text is
+        held after its tokens are returned.
+
+        Parameters
+        ----------
+        texts : iterable of str
+
+        Yields
+        ------
+        list of str
+            The tokens of each text, in order.
+        """
+        engine = _engine(self._key())
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
+            yield list(engine.uncached(text))
+
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.settings.items() if v != _DEFAULTS[k]}
         return "GermanAnalyzer(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
@@ -205,12 +246,13 @@ class _Engine:
         # name pieces only: token -> 1 (weak) or 2 (strong); words absent here are no pieces
         self.name_kind: dict[str, int] = {}
         self.texts: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self.text_chars = 0  # characters of the texts in self.texts
 
     # -- one word type -> output tokens
 
     def word(self, token: str) -> tuple[str, ...]:
         if token not in self.types:
-            self._learn((token,))
+            self._learn_new((token,))
         return self.types[token]
 
     def _expand(self, token: str) -> list[str]:
@@ -265,7 +307,7 @@ class _Engine:
     def kind(self, token: str) -> int:
         """2 = strong name piece, 1 = weak name piece, 0 = not a name piece."""
         if token not in self.types:
-            self._learn((token,))
+            self._learn_new((token,))
         return self.name_kind.get(token, 0)
 
     # -- a whole text
@@ -275,10 +317,27 @@ class _Engine:
         out = texts.get(text)
         if out is None:
             out = self._analyse(text)
-            if len(texts) >= _TEXT_CACHE_SIZE:
-                texts.popitem(last=False)  # drop the oldest entry
+            self.text_chars += len(text)
             texts[text] = out
+            while len(texts) > _TEXT_CACHE_SIZE or self.text_chars > TEXT_CACHE_CHARS:
+                oldest, _ = texts.popitem(last=False)
+                self.text_chars -= len(oldest)
         return out
+
+    def uncached(self, text: str) -> tuple[str, ...]:
+        """The tokens of ``text``, from the text cache if it is there, else not stored in it."""
+        out = self.texts.get(text)
+        return self._analyse(text) if out is None else out
+
+    def _learn_new(self, tokens: Iterable[str]) -> None:
+        """Learn the types not yet known; when the type cache is full it is emptied first (the
+        words a text needs are all learnt after that, so a text never misses one)."""
+        new = set(tokens).difference(self.types)
+        if len(self.types) + len(new) > TYPE_CACHE_SIZE:
+            self.types.clear()
+            self.name_kind.clear()
+            new = set(tokens)
+        self._learn(new)
 
     def _learn(self, tokens: Iterable[str]) -> None:
         """Analyse new token types: their output tokens and, for names, their piece kind."""
@@ -304,7 +363,7 @@ class _Engine:
         try:
             outs = list(map(types.__getitem__, raw))
         except KeyError:
-            self._learn(set(raw).difference(types))
+            self._learn_new(raw)
             outs = list(map(types.__getitem__, raw))
         if self.s.join_names:
             pieces = list(compress(count(), map(self.name_kind.get, raw)))

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from topics.text.tables import WORD_CACHE_SIZE
 from topics.text.tables import lemmas as _lemmas
 
 __all__ = ["clear_caches", "is_known", "lemmatize"]
@@ -114,7 +115,7 @@ def _apostrophe_variants(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((token, straight, *folded)))
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _lookup(token: str) -> str | None:
     """simplemma's ``DictionaryLookupStrategy.get_lemma``: as written, then in reverse case.
 

@@ -1,0 +1,185 @@
+"""Scale: the streamed analysis from 1,000 to 100,000 articles, and Dask with 1 against 2 workers.
+
+Run: ``uv run python benchmarks/bench_scale.py [--quick] [--json FILE]``
+
+The corpus is synthetic (:mod:`topics.corpus.synthetic`): perturbed copies of the 10kGNAD sample
+(the shipped corpus when it is absent), sentences shuffled and 10 % dropped in each paragraph,
+written to a JSON Lines file first.
+
+1. **Stream** (one fresh process): ``topics.analyse_corpus`` over 100,000 articles (10,000 with
+   ``--quick``), chunks of 1,000: reading, checking, cleaning, analysis and writing the tokens.
+   Per chunk: CPU seconds; reported at 1k, 10k and 100k articles: output tokens per CPU-second of
+   that chunk, of everything so far, and the peak resident memory so far. Flat means the 100k-th
+   chunk is as fast as the 1k-th; bounded means the peak stops growing.
+2. **Growing vocabulary** (full run only): 50,000 articles with two invented names each, so the
+   word caches reach their bounds and are recycled; the same figures.
+3. **Dask**: the same 8,000 articles (2,000 with ``--quick``) analysed here in one process, and on
+   a LocalCluster of 1 and of 2 worker processes (cluster started and warmed before the clock):
+   wall seconds, medians of the runs, interleaved; and the CPU seconds of client + workers, whose
+   ratio to one process is the cost of distributing (serialising chunks and tokens), load or not. The speed-up 1 -> 2 workers is wall time, so it
+   depends on the cores left free by other jobs: the load average is recorded next to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, child_cpu, last_json, median, write_json  # noqa: E402
+
+_STREAM_CHILD = PEAK_MB + r"""
+import json, sys, time
+from topics.corpus.stream import analyse_corpus
+checkpoints = sorted(int(n) for n in sys.argv[3].split(","))
+chunk_cpu, chunk_tokens, marks = [], [], {}
+state = {"cpu": time.process_time(), "tokens": 0}
+start = state["cpu"]
+def on_chunk(done):
+    now = time.process_time()
+    chunk_cpu.append(now - state["cpu"]); chunk_tokens.append(done.tokens - state["tokens"])
+    state["cpu"], state["tokens"] = now, done.tokens
+    if done.articles in checkpoints:
+        marks[done.articles] = {
+            "chunk_tok_per_cpu_s": chunk_tokens[-1] / chunk_cpu[-1],
+            "tok_per_cpu_s": done.tokens / (now - start),
+            "articles_per_cpu_s": done.articles / (now - start),
+            "peak_rss_mb": peak_mb(),
+        }
+summary = analyse_corpus(sys.argv[1], sys.argv[2], chunk_size=1000, on_chunk=on_chunk)
+print(json.dumps({"articles": summary.articles, "tokens": summary.tokens, "marks": marks,
+                  "chunk_tok_per_cpu_s": [t / c for t, c in zip(chunk_tokens, chunk_cpu)]}))
+"""
+
+
+def source_articles() -> tuple[str, list]:
+    import topics
+
+    if GNAD.is_file():
+        return "10kGNAD", list(topics.load_corpus(GNAD, **GNAD_OPTIONS))
+    print(f"10kGNAD not found at {GNAD}: copies of the shipped corpus instead (set TOPICS_10KGNAD)")
+    return "shipped", list(topics.load_corpus())
+
+
+def make_corpus(source: list, n: int, path: Path, new_words: int = 0) -> Path:
+    from topics.corpus.synthetic import synthetic_articles, write_jsonl
+
+    start = time.perf_counter()
+    write_jsonl(synthetic_articles(source, n, seed=0, new_words=new_words), path)
+    print(f"  ({n:,} synthetic articles written in {time.perf_counter() - start:.0f} s)", flush=True)
+    return path
+
+
+def bench_stream(corpus: Path, out: Path, checkpoints: list[int], label: str) -> dict:
+    cpu, wall, stdout = child_cpu(
+        [sys.executable, "-c", _STREAM_CHILD, str(corpus), str(out),
+         ",".join(map(str, checkpoints))]
+    )
+    out.unlink(missing_ok=True)
+    row = last_json(stdout)
+    rates = row.pop("chunk_tok_per_cpu_s")
+    row["process_cpu_s"] = cpu
+    tail = sorted(rates[-max(1, len(rates) // 10):])
+    head = sorted(rates[1: 1 + max(1, len(rates) // 10)] or rates[:1])
+    row["last_to_early_chunks"] = median(tail) / median(head)  # flat = 1
+    for mark, figures in row["marks"].items():
+        print(f"{label} {int(mark):>7,} articles: chunk {figures['chunk_tok_per_cpu_s']:>9,.0f}"
+              f" tokens/CPU-s; so far {figures['tok_per_cpu_s']:>9,.0f} tokens/CPU-s,"
+              f" {figures['articles_per_cpu_s']:6.0f} articles/CPU-s; peak RSS"
+              f" {figures['peak_rss_mb']:5.0f} MB", flush=True)
+    print(f"{label} last 10 % of chunks / chunks 2..10 %: {row['last_to_early_chunks']:.2f}"
+          f" (1 = flat); whole process {cpu:.0f} CPU-s")
+    return row
+
+
+def _process_cpu() -> float:
+    """Runs on each Dask worker: its process's CPU seconds so far."""
+    return time.process_time()
+
+
+def _cluster_cpu(client) -> float:
+    return sum(client.run(_process_cpu).values())
+
+
+def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
+    import topics
+    from topics.corpus.stream import analyse_corpus, iter_tokens
+    from topics.distributed import dask_client
+
+    walls: dict[str, list[float]] = {"here": [], "1 worker": [], "2 workers": []}
+    cpu: dict[str, list[float]] = {"here": [], "1 worker": [], "2 workers": []}
+    with dask_client("local", n_workers=1) as one, dask_client("local", n_workers=2) as two:
+        warm = list(topics.load_corpus())[:8]
+        for client in (one, two):  # workers import topics and open the tables before the clock
+            list(iter_tokens(warm, chunk_size=1, scheduler=client))
+        load_start = os.getloadavg()
+        for _ in range(runs):
+            for name, where in (("here", None), ("1 worker", one), ("2 workers", two)):
+                workers = _cluster_cpu(where) if where is not None else 0.0
+                start, mine = time.perf_counter(), time.process_time()
+                analyse_corpus(corpus, out, chunk_size=500, scheduler=where)
+                walls[name].append(time.perf_counter() - start)
+                used = time.process_time() - mine
+                if where is not None:
+                    used += _cluster_cpu(where) - workers
+                cpu[name].append(used)
+    out.unlink(missing_ok=True)
+    row = {name: median(values) for name, values in walls.items()}
+    cpu_s = {name: median(values) for name, values in cpu.items()}
+    result = {
+        "wall_s": row,
+        "cpu_s": cpu_s,  # client + workers: what distributing costs, whatever the load
+        "here_cpu_s": cpu_s["here"],
+        "cpu_2_workers_to_here": cpu_s["2 workers"] / cpu_s["here"],
+        "speedup_2_vs_1": row["1 worker"] / row["2 workers"],
+        "load_average_at_start": load_start,
+        "load_average_at_end": os.getloadavg(),
+    }
+    print(f"Dask, wall seconds (median of {runs}): here {row['here']:.1f} (CPU {result['here_cpu_s']:.1f})"
+          f" | 1 worker {row['1 worker']:.1f} | 2 workers {row['2 workers']:.1f} | speed-up 1 -> 2"
+          f" workers {result['speedup_2_vs_1']:.2f}x; load average {load_start[0]:.1f}")
+    print(f"Dask, CPU seconds of client + workers: 1 worker {cpu_s['1 worker']:.1f}, 2 workers"
+          f" {cpu_s['2 workers']:.1f} ({result['cpu_2_workers_to_here']:.2f}x one process)")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k stream, 2k Dask, 1 run")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--skip", default="", help="comma list of parts: stream,vocabulary,dask")
+    args = parser.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    name, source = source_articles()
+    size = 10_000 if args.quick else 100_000
+    figures: dict = {"corpus": name, "quick": args.quick}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if "stream" not in skip:
+            corpus = make_corpus(source, size, folder / "stream.jsonl")
+            marks = [m for m in (1_000, 10_000, 100_000) if m <= size]
+            figures["stream"] = bench_stream(corpus, folder / "tokens.jsonl", marks, "stream")
+            corpus.unlink()
+        if "vocabulary" not in skip and not args.quick:
+            corpus = make_corpus(source, 50_000, folder / "vocabulary.jsonl", new_words=2)
+            figures["vocabulary"] = bench_stream(
+                corpus, folder / "tokens.jsonl", [1_000, 10_000, 50_000], "growing vocabulary"
+            )
+            corpus.unlink()
+        if "dask" not in skip:
+            n = 2_000 if args.quick else 8_000
+            corpus = make_corpus(source, n, folder / "dask.jsonl")
+            figures["dask"] = bench_dask(corpus, folder / "tokens.jsonl", 1 if args.quick else 2)
+            figures["dask"]["articles"] = n
+    write_json(args.json, figures)
+    print(json.dumps({"done": True}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

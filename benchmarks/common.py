@@ -1,0 +1,134 @@
+"""What every benchmark shares: the machine description, CPU seconds of child processes, medians.
+
+On a shared machine wall-clock time says more about the neighbours than about the code: the
+benchmarks report CPU seconds (of this process, or of a child process from ``getrusage``) and the
+peer measured in the same run, so that a ratio does not depend on the load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+GNAD = Path(
+    os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
+)
+GNAD_OPTIONS = dict(text_column=1, label_column=0, delimiter=";", quotechar="'", header=False)
+GNAD_MISSING = (
+    f"10kGNAD sample not found at {GNAD}: its parts are skipped. Get articles.csv of the 10k German "
+    "News Articles Dataset (tblock/10kGNAD) and set TOPICS_10KGNAD to it."
+)
+PACKAGES = (
+    "topics", "numpy", "scipy", "scikit-learn", "bertopic", "umap-learn", "hdbscan", "tomotopy",
+    "gensim", "numba", "dask", "distributed", "pyarrow", "simplemma", "split-words",
+)
+
+# Peak memory of a (child) process: VmHWM, its own high-water mark (ru_maxrss of a child would
+# also count the parent's pages copied at fork, on Linux).
+PEAK_MB = r"""
+def peak_mb():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def git_state() -> dict[str, object]:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
+def machine() -> dict[str, object]:
+    """The machine and the moment: what decides the numbers."""
+    try:
+        memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        memory_gib = None
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_gib, 1) if memory_gib else None,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "packages": versions(),
+        "git": git_state(),
+    }
+
+
+def child_cpu(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
+              timeout: float = 3600) -> tuple[float, float, str]:
+    """Run a child process; return (its CPU seconds, wall seconds, stdout). Raises on failure."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise RuntimeError(f"{argv[:3]} failed:\n{done.stderr[-3000:]}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return cpu, wall, done.stdout
+
+
+def last_json(stdout: str) -> dict:
+    """The JSON object a child printed on its last line."""
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def python_child(code: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, dict]:
+    """Run ``python -c code args``; return (its CPU seconds, the JSON of its last line)."""
+    cpu, _, out = child_cpu([sys.executable, "-c", code, *args], env=env)
+    return cpu, last_json(out)
+
+
+def write_json(path: Path | None, figures: dict) -> None:
+    if path is not None:
+        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,97 @@
+"""Every benchmark in one run: ``make bench`` (``BENCH_QUICK=1 make bench`` for the quick mode).
+
+    uv run python benchmarks/run.py [--quick] [--only startup,analysis,...] [--skip scale]
+
+Runs each benchmark script in turn (its figures print as they come), then writes
+``benchmarks/results/<date>[-quick].json`` (every figure, the machine, the date, the load average at
+the start and the end) and a Markdown table next to it. ``benchmarks/speed_table.py`` turns the
+committed results into the README's speed table. A benchmark that fails is recorded as failed and
+the others still run. Parts that need the 10kGNAD sample skip it, or fall back to the shipped
+corpus, with a note, when it is absent.
+
+A full run takes about 20 minutes on a quiet 2-core machine; ``--quick`` about 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import GNAD, GNAD_MISSING, RESULTS, machine  # noqa: E402
+from speed_table import render_markdown  # noqa: E402
+
+# section -> (script, extra arguments): the order they run in
+SECTIONS = {
+    "startup": ("bench_startup.py", []),
+    "analysis": ("bench_analysis.py", ["--skip", "scale"]),
+    "classifier": ("bench_classifier.py", []),
+    "topic_models": ("bench_topic_models.py", []),
+    "scale": ("bench_scale.py", []),
+}
+
+
+def run_section(name: str, quick: bool) -> dict:
+    script, extra = SECTIONS[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / f"{name}.json"
+        argv = [sys.executable, str(HERE / script), *extra, "--json", str(target)]
+        if quick:
+            argv.append("--quick")
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=HERE.parent)
+        seconds = round(time.perf_counter() - start, 1)
+        if done.returncode or not target.is_file():
+            return {"error": f"{script} exited with status {done.returncode}", "seconds": seconds}
+        figures = json.loads(target.read_text(encoding="utf-8"))
+    figures["seconds"] = seconds
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, smaller sizes (~5 min)")
+    parser.add_argument("--only", default="", help=f"comma list of {', '.join(SECTIONS)}")
+    parser.add_argument("--skip", default="", help="comma list of sections to leave out")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (%(default)s)")
+    args = parser.parse_args(argv)
+    only = [s for s in args.only.split(",") if s] or list(SECTIONS)
+    skip = {s for s in args.skip.split(",") if s}
+    unknown = (set(only) | skip) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    results: dict = {"machine": machine(), "quick": args.quick, "sections": {}}
+    info = results["machine"]
+    print(f"# benchmarks {info['date']}: {info['cpu']}, {info['cores']} cores, load average "
+          f"{info['load_average']}, Python {info['python']}, topics {info['packages'].get('topics')}"
+          f"{' (quick)' if args.quick else ''}")
+    if not GNAD.is_file():
+        print(GNAD_MISSING)
+    start = time.perf_counter()
+    for name in only:
+        if name in skip:
+            continue
+        print(f"\n## {name}", flush=True)
+        results["sections"][name] = run_section(name, args.quick)
+    results["load_average_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
+    results["seconds"] = round(time.perf_counter() - start, 1)
+    stamp = info["date"].replace(":", "")
+    args.out.mkdir(parents=True, exist_ok=True)
+    base = args.out / f"{stamp}{'-quick' if args.quick else ''}"
+    base.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    markdown = render_markdown(results)
+    base.with_suffix(".md").write_text(markdown, encoding="utf-8")
+    print(f"\n{markdown}\nwrote {base}.json and .md in {results['seconds'] / 60:.1f} min; "
+          "README table: uv run python benchmarks/speed_table.py")
+    failed = [n for n, f in results["sections"].items() if "error" in f]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

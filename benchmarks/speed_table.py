@@ -1,0 +1,290 @@
+"""The README's speed table, from the committed benchmark results (``benchmarks/results/*.json``).
+
+    uv run python benchmarks/speed_table.py          # rewrite the table in README.md
+    uv run python benchmarks/speed_table.py --check  # exit 1 if README.md differs from the results
+
+Each row comes from the newest full (not ``--quick``) run that has its section, so a run of some
+benchmarks only (``benchmarks/run.py --only scale``) updates those rows and keeps the others. The
+issue-12 targets are stated next to the figures, with whether they are met and by how much a
+figure misses. Numbers come only from the result files; a section never measured says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+README = HERE.parent / "README.md"
+BEGIN, END = "<!-- speed table: begin -->", "<!-- speed table: end -->"
+SECTION_NAMES = ("startup", "analysis", "classifier", "topic_models", "scale")
+
+Row = tuple[str, str, str, str, str]  # what, figure, peer (same run), target, status
+
+
+def load_results(folder: Path = RESULTS) -> list[dict]:
+    """Every result file, oldest first."""
+    runs = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["file"] = path.name
+        runs.append(data)
+    return sorted(runs, key=lambda r: r["machine"]["date"])
+
+
+def latest_sections(runs: list[dict]) -> dict[str, tuple[dict, dict]]:
+    """section -> (its figures, the run they come from): the newest full run that has it."""
+    found: dict[str, tuple[dict, dict]] = {}
+    for run in runs:
+        if run.get("quick"):
+            continue
+        for name, figures in run.get("sections", {}).items():
+            if "error" not in figures and "skipped" not in figures:
+                found[name] = (figures, run)
+    return found
+
+
+def _n(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _at_least(value: float, target: float) -> str:
+    if value >= target:
+        return f"**met** ({value / target:.2f}x the target)"
+    return f"**missed**: {value / target:.0%} of the target ({target / value:.1f}x short)"
+
+
+def _at_most(value: float, target: float, unit: str = "") -> str:
+    if value <= target:
+        return f"**met** ({value:.2f}{unit} <= {target:g}{unit})"
+    return f"**missed**: {value:.2f}{unit}, {value / target:.1f}x the limit"
+
+
+def _startup(s: dict) -> list[Row]:
+    rows = []
+    for case, f in s.get("cases", {}).items():
+        rows.append((
+            f"{case}, fresh process",
+            f"{f['cpu_s']:.2f} CPU-s",
+            f"without bytecode {f['no_bytecode_cpu_s']:.2f} CPU-s ({f['ratio_to_no_bytecode']:.2f}x)",
+            "no compile cost in a fresh process",
+            "**met** (bytecode written at install)" if f["ratio_to_no_bytecode"] < 0.9 else "—",
+        ))
+    return rows
+
+
+def _analysis(s: dict) -> list[Row]:
+    rows: list[Row] = []
+    corpus = f"{s.get('articles', '?')} {s.get('corpus', '10kGNAD')} articles"
+    t = s.get("throughput")
+    if t:
+        speed = t["clean+cold_tok_per_cpu_s"]
+        peer = t.get("simplemma_tok_per_cpu_s")
+        rows.append((
+            f"cleaning + analysis of unseen text, {corpus}, tables loaded",
+            f"{_n(speed)} tokens/CPU-s",
+            f"simplemma tokenize+lemmatize {_n(peer)} tokens/CPU-s ({speed / peer:.2f}x)"
+            if peer else "—",
+            ">= 300,000 tokens/CPU-s",
+            _at_least(speed, 300_000),
+        ))
+        rows.append((
+            "analysis, word types cached / cleaning alone",
+            f"{_n(t['warm types_tok_per_cpu_s'])} / {_n(t['clean_tok_per_cpu_s'])} tokens/CPU-s",
+            "—", "—", "—",
+        ))
+    p = s.get("process")
+    if p:
+        rows.append((
+            f"cold whole process, {corpus} (import, tables, cleaning, analysis)",
+            f"{p['cold_process_cpu_s']:.2f} CPU-s, {_n(p['cold_process_rss_mb'])} MB",
+            f"simplemma {p['simplemma_process_cpu_s']:.2f} CPU-s, "
+            f"{_n(p['simplemma_process_rss_mb'])} MB",
+            "<= 1.5x simplemma",
+            _at_most(p["cold_process_ratio"], 1.5, "x"),
+        ))
+    tb = s.get("tables")
+    if tb:
+        rows.append((
+            "German tables opened in a fresh process",
+            f"{tb['tables_cpu_s']:.2f} CPU-s, {_n(tb['tables_rss_mb'])} MB",
+            f"simplemma + split-words data {tb['libraries_cpu_s']:.2f} CPU-s, "
+            f"{_n(tb['libraries_rss_mb'])} MB",
+            "well under 1 s, a fraction of the memory",
+            _at_most(tb["tables_cpu_s"], 1.0, " s"),
+        ))
+    return rows
+
+
+def _classifier(s: dict) -> list[Row]:
+    rows: list[Row] = []
+    warm = s.get("with bytecode cache") or {}
+    if "articles_per_cpu_s" in warm and "peer_articles_per_cpu_s" in s:
+        ours, peer = warm["articles_per_cpu_s"], s["peer_articles_per_cpu_s"]
+        status = _at_least(ours, 1000)
+        if ours < peer:
+            status += f"; slower than the peer ({ours / peer:.2f}x)"
+        rows.append((
+            f"classifier batch prediction, {s.get('corpus', '')}",
+            f"{_n(ours)} articles/CPU-s",
+            f"TF-IDF + LinearSVC {_n(peer)} articles/CPU-s ({ours / peer:.2f}x)",
+            ">= 1,000 articles/CPU-s and >= the peer",
+            status,
+        ))
+    if "fit_cpu_s" in s:
+        rows.append((
+            "classifier fit, shipped corpus",
+            f"{s['fit_cpu_s']:.2f} CPU-s",
+            f"TF-IDF + LinearSVC {s['peer_fit_cpu_s']:.2f} CPU-s ({s['fit_ratio_to_peer']:.1f}x)",
+            "<= 5x the peer",
+            _at_most(s["fit_ratio_to_peer"], 5, "x"),
+        ))
+    if "load_and_first_prediction_s" in warm:
+        rows.append((
+            "load_classifier() + first prediction after import topics",
+            f"{warm['load_and_first_prediction_s']:.2f} s",
+            "—", "< 1 s",
+            _at_most(warm["load_and_first_prediction_s"], 1.0, " s"),
+        ))
+    return rows
+
+
+def _topic_models(s: dict) -> list[Row]:
+    rows: list[Row] = []
+    for row in s.get("rows", []):
+        if "error" in row or row.get("model", "").endswith("_default"):
+            continue
+        peer = (f"{row['peer']} ({row['warm_fit_ratio_to_peer']:.2f}x)"
+                if "peer" in row else "—")
+        rows.append((
+            f"topic model {row['model']}, {row['units']} {row['corpus']} {row['unit']}s: "
+            "first fit / warm fit",
+            f"{row['first_fit_cpu_s']:.1f} / {row['warm_fit_cpu_s']:.1f} CPU-s, "
+            f"{_n(row['peak_mb'])} MB, {row['topics']} topics",
+            peer, "— (the scale targets: research/topicmodels)", "—",
+        ))
+    return rows
+
+
+def _scale(s: dict) -> list[Row]:
+    rows: list[Row] = []
+    for key, label in (("stream", "perturbed copies"), ("vocabulary", "growing vocabulary")):
+        st = s.get(key)
+        if not st:
+            continue
+        marks = {int(k): v for k, v in st["marks"].items()}
+        sizes = sorted(marks)
+        rows.append((
+            f"streamed analysis ({label}): chunk throughput at "
+            + " / ".join(f"{n // 1000}k" for n in sizes) + " articles",
+            " / ".join(_n(marks[n]["chunk_tok_per_cpu_s"]) for n in sizes) + " tokens/CPU-s",
+            "—",
+            "flat from 1k to 100k",
+            f"{'**met**' if st['last_to_early_chunks'] >= 0.9 else '**missed**'}: last 10 % of "
+            f"chunks at {st['last_to_early_chunks']:.2f}x the early ones",
+        ))
+        first, last = marks[sizes[0]]["peak_rss_mb"], marks[sizes[-1]]["peak_rss_mb"]
+        mid = marks[sizes[-2]]["peak_rss_mb"] if len(sizes) > 1 else first
+        rows.append((
+            f"streamed analysis ({label}): peak memory at "
+            + " / ".join(f"{n // 1000}k" for n in sizes) + " articles",
+            " / ".join(_n(marks[n]["peak_rss_mb"]) for n in sizes) + " MB",
+            "—",
+            "bounded, independent of the corpus size",
+            f"{'**met**' if last - mid < 0.25 * mid else '**missed**'}: "
+            f"+{last - mid:.0f} MB over the last {(sizes[-1] - sizes[-2]) // 1000 if len(sizes) > 1 else 0}k articles",
+        ))
+    d = s.get("dask")
+    if d:
+        w = d["wall_s"]
+        rows.append((
+            f"Dask LocalCluster, {_n(d['articles'])} articles: 1 -> 2 workers",
+            f"{w['1 worker']:.1f} s -> {w['2 workers']:.1f} s wall: {d['speedup_2_vs_1']:.2f}x",
+            f"one process, no Dask: {w['here']:.1f} s"
+            + (f"; CPU of client + 2 workers {d['cpu_2_workers_to_here']:.2f}x one process"
+               if "cpu_2_workers_to_here" in d else ""),
+            "same output as one process (tested); scaling measured",
+            f"load average {d['load_average_at_start'][0]:.1f} on {{cores}} cores",
+        ))
+    return rows
+
+
+BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
+    "startup": _startup,
+    "analysis": _analysis,
+    "classifier": _classifier,
+    "topic_models": _topic_models,
+    "scale": _scale,
+}
+
+
+def _run_note(run: dict) -> str:
+    m = run["machine"]
+    return (f"{m['date']}, {m['cpu']}, {m['cores']} cores, load average {m['load_average'][0]:.1f}"
+            f" at the start, Python {m['python']}, commit {m.get('git', {}).get('commit', '?')}")
+
+
+def render_table(runs: list[dict]) -> str:
+    """The Markdown table (with a note per source run) for the README."""
+    sections = latest_sections(runs)
+    lines = ["| what | figure | peer, same run (ours/peer) | target (issue 12) | status |",
+             "| --- | --- | --- | --- | --- |"]
+    notes: dict[str, str] = {}
+    for name in SECTION_NAMES:
+        if name not in sections:
+            lines.append(f"| {name.replace('_', ' ')} | not measured yet: `make bench` | — | — | — |")
+            continue
+        figures, run = sections[name]
+        notes.setdefault(run["file"], _run_note(run))
+        for row in BUILDERS[name](figures):
+            cells = [c.replace("{cores}", str(run["machine"]["cores"])) for c in row]
+            lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    for file, note in notes.items():
+        lines.append(f"From [`benchmarks/results/{file}`](benchmarks/results/{file}): {note}.")
+    return "\n".join(lines)
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """The Markdown file written next to one run's JSON: machine, versions, the table."""
+    run = {**results, "quick": False, "file": "this run"}
+    m = results["machine"]
+    versions = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    return (
+        f"# Benchmarks {m['date']}{' (quick)' if results.get('quick') else ''}\n\n"
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m.get('memory_gib')} GiB, {m['platform']}; "
+        f"load average {m['load_average']} at the start, {results.get('load_average_end')} at the "
+        f"end; Python {m['python']}; {versions}; git {m.get('git')}.\n\n"
+        + render_table([run]).rsplit("\n\n", 1)[0] + "\n"
+    )
+
+
+def readme_with_table(text: str, runs: list[dict]) -> str:
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return text[:start] + "\n" + render_table(runs) + "\n" + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
+    args = parser.parse_args(argv)
+    text = README.read_text(encoding="utf-8")
+    new = readme_with_table(text, load_results())
+    if args.check:
+        if new != text:
+            print("README.md's speed table differs from benchmarks/results; run "
+                  "`uv run python benchmarks/speed_table.py`", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(new, encoding="utf-8")
+    print(f"wrote the speed table of {README}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,311 @@
+"""Analysing a corpus of any size chunk by chunk: German tokens per article, in bounded memory.
+
+:func:`analyse_corpus` reads a corpus lazily (:func:`~topics.corpus.iter_articles`), cleans and
+analyses it ``chunk_size`` articles at a time, and writes the tokens of each article (or
+paragraph) to JSON Lines or Parquet as each chunk is done. Memory holds a few chunks, the
+analyser's bounded caches (:mod:`topics.text.german`) and the set of ids read (to refuse
+duplicates, ~100 bytes per article); it does not grow with the texts. :func:`iter_tokens` is the
+same as a generator. Both run here, in one process, or on Dask (``scheduler="local"`` or an
+address; :mod:`topics.distributed`), one task per chunk, with the same output either way.
+
+The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units of
+:meth:`topics.Corpus.units`: the clean article, or its paragraphs (ids ``<article id>#p<i>``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from topics.corpus.readers import iter_articles
+from topics.corpus.records import Article, Unit
+from topics.errors import ConfigError, InputError
+from topics.fileio import atomic_stream, check_writable
+from topics.text.cleaning import clean_article, join_headings
+from topics.text.german import GermanAnalyzer
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "AnalysisSummary",
+    "TokenRecord",
+    "analyse_chunk",
+    "analyse_corpus",
+    "iter_chunks",
+    "iter_tokens",
+]
+
+log = logging.getLogger("topics.corpus")
+
+#: Output suffix -> format of :func:`analyse_corpus`.
+OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+DEFAULT_CHUNK_SIZE = 1000
+_LOG_EVERY_S = 30.0
+
+
+class TokenRecord(NamedTuple):
+    """The tokens of one unit: an article, or one of its paragraphs."""
+
+    id: str
+    article_id: str
+    labels: tuple[str, ...]
+    tokens: list[str]
+
+
+@dataclass
+class AnalysisSummary:
+    """What :func:`analyse_corpus` did."""
+
+    output: Path
+    articles: int
+    units: int
+    tokens: int
+    chunks: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.articles:,} articles, {self.units:,} units, {self.tokens:,} tokens in "
+            f"{self.chunks:,} chunks -> {self.output} ({self.seconds:.1f} s)"
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# the work of one chunk (a Dask task; module level, so workers import it by name)
+
+Chunk = list[tuple[str, str, tuple[str, ...]]]  # (id, raw text, labels) per article
+
+
+def analyse_chunk(
+    chunk: Chunk, *, unit: Unit = "article", analysis: Mapping[str, Any] | None = None
+) -> list[TokenRecord]:
+    """Clean and analyse one chunk of articles: the token records of its units, in order.
+
+    Parameters
+    ----------
+    chunk : list of (id, text, labels)
+        Raw articles.
+    unit : {"article", "paragraph"}
+        One record per article, or per paragraph (as :meth:`topics.Corpus.units`).
+    analysis : mapping, optional
+        :class:`~topics.text.german.GermanAnalyzer` settings.
+    """
+    analyzer = GermanAnalyzer(**(analysis or {}))
+    units: list[tuple[str, str, tuple[str, ...]]] = []  # (unit id, article id, labels)
+    texts: list[str] = []
+    for article_id, raw, labels in chunk:
+        clean = clean_article(raw)
+        if unit == "article":
+            units.append((article_id, article_id, labels))
+            texts.append(clean.text)
+        else:
+            for index, text in enumerate(join_headings(clean.paragraphs)):
+                units.append((f"{article_id}#p{index}", article_id, labels))
+                texts.append(text)
+    return [
+        TokenRecord(uid, aid, labels, tokens)
+        for (uid, aid, labels), tokens in zip(units, analyzer.stream(texts), strict=True)
+    ]
+
+
+def iter_chunks(articles: Iterable[Article], chunk_size: int) -> Iterator[Chunk]:
+    """Group articles into chunks of ``chunk_size`` (the last may be smaller), lazily."""
+    chunk: Chunk = []
+    for article in articles:
+        chunk.append((article.id, article.text, tuple(article.labels)))
+        if len(chunk) >= chunk_size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ------------------------------------------------------------------------------------------------
+# the stream
+
+
+def iter_tokens(
+    source: str | Path | Iterable[Article],
+    *,
+    unit: Unit = "article",
+    analysis: Mapping[str, Any] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    scheduler: Any = None,
+    n_workers: int | None = None,
+    **load_options: Any,
+) -> Iterator[TokenRecord]:
+    """The token records of a corpus, in corpus order, computed chunk by chunk.
+
+    Takes the arguments of :func:`analyse_corpus` but ``output``; the records are yielded as each
+    chunk is done (memory: a few chunks, whatever the size of the corpus).
+    """
+    for records in _chunk_results(
+        source, unit, analysis, chunk_size, scheduler, n_workers, load_options
+    ):
+        yield from records
+
+
+def _chunk_results(
+    source: str | Path | Iterable[Article],
+    unit: Unit,
+    analysis: Mapping[str, Any] | None,
+    chunk_size: int,
+    scheduler: Any,
+    n_workers: int | None,
+    load_options: dict[str, Any],
+) -> Iterator[list[TokenRecord]]:
+    from topics.distributed import check_scheduler, map_chunks
+
+    if unit not in ("article", "paragraph"):
+        raise ConfigError(f"unit={unit!r}: use 'article' or 'paragraph'")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ConfigError(f"chunk_size={chunk_size!r}: the articles per chunk must be 1 or more")
+    check_scheduler(scheduler)
+    settings = dict(analysis or {})
+    GermanAnalyzer(**settings)  # wrong settings fail here, before any work
+    if isinstance(source, (str, Path)):
+        articles: Iterable[Article] = iter_articles(source, **load_options)
+    elif load_options:
+        raise InputError(f"{', '.join(load_options)}: reading options apply to a path, not to articles")
+    else:
+        articles = source
+    yield from map_chunks(
+        analyse_chunk,
+        iter_chunks(articles, chunk_size),
+        scheduler=scheduler,
+        n_workers=n_workers,
+        unit=unit,
+        analysis=settings,
+    )
+
+
+def analyse_corpus(
+    source: str | Path | Iterable[Article],
+    output: str | Path,
+    *,
+    unit: Unit = "article",
+    analysis: Mapping[str, Any] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    scheduler: Any = None,
+    n_workers: int | None = None,
+    on_chunk: Callable[[AnalysisSummary], None] | None = None,
+    **load_options: Any,
+) -> AnalysisSummary:
+    """Analyse a corpus of any size into German tokens per article, written as they come.
+
+    Parameters
+    ----------
+    source : str, Path or iterable of Article
+        A corpus file or folder (JSON Lines, CSV, Parquet, a folder: read lazily with
+        :func:`~topics.corpus.iter_articles` and ``load_options``), or articles.
+    output : str or Path
+        ``.jsonl``/``.ndjson``: one ``{"id", "article_id", "labels", "tokens"}`` object per line;
+        ``.parquet``: those columns, one row group per chunk (needs pyarrow). Written to a
+        temporary file that replaces ``output`` when complete.
+    unit : {"article", "paragraph"}
+        One record per article, or per paragraph (ids ``<article id>#p<i>``).
+    analysis : mapping, optional
+        :class:`~topics.GermanAnalyzer` settings (default: its defaults).
+    chunk_size : int
+        Articles per chunk (and per task on Dask).
+    scheduler : None, "local", str or dask.distributed.Client
+        ``None``: here, in this process; ``"local"``: a Dask LocalCluster of ``n_workers``
+        processes; a Dask scheduler address, or an open Client (see :mod:`topics.distributed`).
+        The output is the same in every case.
+    n_workers : int, optional
+        LocalCluster processes (default: one per core).
+    on_chunk : callable, optional
+        Called after each chunk is written with the running totals (progress).
+    **load_options
+        Options of :func:`topics.load_corpus` for reading ``source`` (``format``,
+        ``text_column``, ``delimiter``, ...).
+
+    Returns
+    -------
+    AnalysisSummary
+
+    Raises
+    ------
+    CorpusError, ConfigError, FileAccessError
+        A bad record of the corpus (nothing is written then), a wrong setting, an output that
+        cannot be written.
+    """
+    output = Path(output)
+    kind = OUTPUT_FORMATS.get(output.suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"{output}: unknown output suffix {output.suffix!r}; use .jsonl, .ndjson or .parquet"
+        )
+    check_writable(output.parent, "write the tokens here")
+    start = time.perf_counter()
+    done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0
+    results = _chunk_results(source, unit, analysis, chunk_size, scheduler, n_workers, load_options)
+    with atomic_stream(output) as file, _writer(kind, file) as write:
+        for records in results:
+            write(records)
+            done.chunks += 1
+            done.units += len(records)
+            done.articles += len({r.article_id for r in records})
+            done.tokens += sum(len(r.tokens) for r in records)
+            done.seconds = time.perf_counter() - start
+            if on_chunk is not None:
+                on_chunk(done)
+            if done.seconds - logged >= _LOG_EVERY_S:
+                logged = done.seconds
+                log.info("analysed %s", done)
+    done.seconds = time.perf_counter() - start
+    return done
+
+
+class _writer:
+    """A context manager giving ``write(records)`` for JSON Lines or Parquet on a binary file."""
+
+    def __init__(self, kind: str, file: Any) -> None:
+        self.kind, self.file, self.parquet = kind, file, None
+
+    def __enter__(self) -> Callable[[list[TokenRecord]], None]:
+        if self.kind == "parquet":
+            try:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+            except ImportError:
+                raise ConfigError(
+                    "writing Parquet needs pyarrow, which is not installed; "
+                    "`uv sync --extra parquet` (or `pip install pyarrow`), or write .jsonl"
+                ) from None
+            words = pa.list_(pa.string())
+            schema = pa.schema(
+                [("id", pa.string()), ("article_id", pa.string()), ("labels", words),
+                 ("tokens", words)]
+            )
+            self.parquet = pq.ParquetWriter(self.file, schema)
+
+            def write_parquet(records: list[TokenRecord]) -> None:
+                columns = list(zip(*records, strict=True)) if records else [[], [], [], []]
+                self.parquet.write_table(  # type: ignore[union-attr]
+                    pa.table([list(c) for c in columns], schema=schema)
+                )
+
+            return write_parquet
+
+        def write_jsonl(records: list[TokenRecord]) -> None:
+            lines = [
+                json.dumps(
+                    {"id": r.id, "article_id": r.article_id, "labels": list(r.labels),
+                     "tokens": r.tokens},
+                    ensure_ascii=False,
+                )
+                for r in records
+            ]
+            if lines:
+                self.file.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+        return write_jsonl
+
+    def __exit__(self, *exc: object) -> None:
+        if self.parquet is not None:
+            self.parquet.close()

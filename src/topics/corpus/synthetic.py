@@ -1,0 +1,93 @@
+"""Corpora of any size for scale tests and benchmarks: perturbed copies of real articles.
+
+A copy keeps its article's paragraphs and labels; in each paragraph the sentences are shuffled
+and about 10 % of them dropped (never all), so every copy is a new text (no cache answers it) in
+real German (a copy that cleaning would leave empty keeps its original text). With ``new_words`` each copy also gets invented names (made of syllables), so the
+vocabulary keeps growing with the corpus, as in a real archive, and caches keyed by word meet new
+words all the time. Copies are generated lazily: a corpus of any size takes no memory.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from topics.corpus.records import Article
+from topics.errors import InputError
+from topics.fileio import atomic_stream
+from topics.text.cleaning import clean_text
+
+__all__ = ["perturb", "synthetic_articles", "write_jsonl"]
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_ONSETS = ("b", "ch", "d", "g", "h", "k", "l", "m", "n", "ph", "qu", "s", "t", "th", "tr", "v", "x")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ao", "ie", "uy", "oa")
+
+
+def perturb(text: str, rng: random.Random, drop: float = 0.1) -> str:
+    """A perturbed copy of ``text``: in each paragraph sentences shuffled, ~``drop`` dropped."""
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        sentences = _SENTENCE.split(paragraph)
+        kept = [s for s in sentences if rng.random() >= drop] or sentences[:1]
+        rng.shuffle(kept)
+        paragraphs.append(" ".join(kept))
+    return "\n".join(paragraphs)
+
+
+def _invented_name(rng: random.Random) -> str:
+    syllables = [rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(rng.randint(2, 3))]
+    return "".join(syllables).title()
+
+
+def synthetic_articles(
+    source: Sequence[Article],
+    n: int,
+    *,
+    seed: int = 0,
+    drop: float = 0.1,
+    new_words: int = 0,
+) -> Iterator[Article]:
+    """``n`` perturbed copies of the ``source`` articles, in turn, generated lazily.
+
+    Parameters
+    ----------
+    source : sequence of Article
+        The articles to copy (e.g. ``topics.load_corpus()``).
+    n : int
+        How many articles to yield; copy ``k`` of article ``a`` has the id ``"<a.id>~<k>"``.
+    seed : int
+        The same seed gives the same corpus.
+    drop : float
+        The share of sentences dropped from each paragraph.
+    new_words : int
+        Invented names added to each copy (a closing sentence), so the vocabulary grows.
+
+    Yields
+    ------
+    Article
+    """
+    if not source:
+        raise InputError("synthetic_articles: the source has no articles")
+    rng = random.Random(seed)
+    for i in range(n):
+        article = source[i % len(source)]
+        text = perturb(article.text, rng, drop)
+        if not clean_text(text):  # a shuffled caption-like sentence first: cleaning drops the line
+            text = article.text
+        if new_words:
+            names = " und ".join(_invented_name(rng) for _ in range(new_words))
+            text = f"{text}\nBeteiligt waren {names}."
+        yield Article(f"{article.id}~{i // len(source)}", text, article.labels)
+
+
+def write_jsonl(articles: Iterable[Article], path: str | Path) -> Path:
+    """Write articles as JSON Lines that :func:`topics.load_corpus` reads back; one at a time."""
+    with atomic_stream(path) as file:
+        for article in articles:
+            record = {"id": article.id, "labels": list(article.labels), "text": article.text}
+            file.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    return Path(path)

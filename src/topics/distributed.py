@@ -1,0 +1,240 @@
+"""Fanning work out over chunks: in this process, on a Dask LocalCluster, or on a Dask cluster.
+
+Everything in the package that spreads work over processes or machines goes through one helper,
+:func:`map_chunks`: corpus analysis (:func:`topics.corpus.stream.analyse_corpus`, one task per
+chunk of articles) and sweeps (:func:`topics.experiments.sweep.run_sweep`, one task per grid
+point). Batch classification can use it the same way: a module-level function that classifies one
+chunk of texts, mapped over the chunks of a corpus::
+
+    from topics.distributed import map_chunks
+
+    for rows in map_chunks(classify_chunk, chunks, scheduler="local", n_workers=2, model=path):
+        writer.write(rows)            # in input order: the output is the same wherever it ran
+
+Where the work runs is the ``scheduler``:
+
+* ``None`` (default): here, in this process, one chunk after the other; Dask is not imported.
+* ``"local"``: a ``dask.distributed.LocalCluster`` of ``n_workers`` processes on this machine,
+  started for the call and closed after it.
+* ``"tcp://host:8786"`` (any address ``dask.distributed.Client`` takes): a running Dask scheduler
+  (``dask scheduler`` on one machine, ``dask worker tcp://host:8786`` on each of the others). Every
+  worker needs this version of ``topics`` (checked) and the same files at the same paths.
+* an open ``dask.distributed.Client``: its cluster, left open (several maps on one cluster).
+
+Rules for the mapped function: defined at module level (workers import it by name), its chunk,
+keyword arguments and result picklable, and deterministic, so that a result does not depend on
+where it was computed. Memory stays bounded for a stream of any length: at most ``max_in_flight``
+chunks are submitted and not yet collected, and chunks are read from the iterable only as room
+frees up.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from topics.errors import ConfigError
+
+__all__ = ["LOCAL", "check_scheduler", "dask_client", "map_chunks"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: The scheduler value that starts a LocalCluster on this machine.
+LOCAL = "local"
+_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?[\w.\-\[\]:]+:\d+$", re.IGNORECASE)
+_CONNECT_TIMEOUT_S = 10
+
+
+def check_scheduler(scheduler: Any) -> Any:
+    """Return ``scheduler`` if it is ``None``, ``"local"``, an address or a Client, else raise.
+
+    Raises
+    ------
+    ConfigError
+        The value is neither ``"local"`` nor an address such as ``tcp://10.0.0.5:8786``.
+    """
+    if scheduler is None or scheduler == LOCAL or _is_client(scheduler):
+        return scheduler
+    if not isinstance(scheduler, str) or not _ADDRESS.match(scheduler.strip()):
+        raise ConfigError(
+            f"scheduler={scheduler!r}: expected 'local' (a Dask LocalCluster on this machine) or a "
+            "Dask scheduler address such as tcp://10.0.0.5:8786"
+        )
+    return scheduler.strip()
+
+
+def _is_client(value: Any) -> bool:
+    return type(value).__name__ == "Client" and hasattr(value, "submit")
+
+
+def _worker_version() -> str:
+    """Runs on each worker: the version of ``topics`` installed there."""
+    import topics
+
+    return topics.__version__
+
+
+@contextmanager
+def dask_client(
+    scheduler: str = LOCAL, *, n_workers: int | None = None, threads_per_worker: int = 1
+) -> Iterator[Any]:
+    """A ``dask.distributed.Client`` for ``scheduler``, closed (with its LocalCluster) at exit.
+
+    Parameters
+    ----------
+    scheduler : str
+        ``"local"``: a LocalCluster of ``n_workers`` processes with ``threads_per_worker`` threads
+        each (default: one process per core, one thread each: the analysis is pure Python); else
+        the address of a running scheduler, whose workers must run this version of ``topics``.
+
+    Raises
+    ------
+    ConfigError
+        Dask is not installed, the address is malformed, the scheduler cannot be reached, or its
+        workers run another version of ``topics``.
+    """
+    check_scheduler(scheduler)
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - dask[distributed] is a dependency
+        raise ConfigError(
+            "running on Dask needs dask[distributed]; `uv sync` installs it"
+        ) from None
+    import topics
+
+    if scheduler == LOCAL:
+        workers = n_workers or os.cpu_count() or 1
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads_per_worker,
+            processes=True,
+            scheduler_port=0,
+            dashboard_address=":0",  # a free port: several clusters may run
+            silence_logs=logging.ERROR,
+        )
+        try:
+            with Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+        return
+    try:
+        client = Client(scheduler, timeout=f"{_CONNECT_TIMEOUT_S}s")
+    except (OSError, TimeoutError) as error:
+        raise ConfigError(
+            f"scheduler {scheduler}: cannot connect ({error}); check the address and that "
+            "`dask scheduler` runs there"
+        ) from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=_CONNECT_TIMEOUT_S)
+        except TimeoutError:
+            raise ConfigError(
+                f"scheduler {scheduler}: no worker joined within {_CONNECT_TIMEOUT_S} s; start "
+                f"`dask worker {scheduler}` on the machines that should work"
+            ) from None
+        versions = client.run(_worker_version)
+        other = {where: v for where, v in versions.items() if v != topics.__version__}
+        if other:
+            raise ConfigError(
+                f"scheduler {scheduler}: workers run another version of topics ({other}; here "
+                f"{topics.__version__}); install the same version on every worker"
+            )
+        yield client
+
+
+def map_chunks(
+    func: Callable[..., R],
+    chunks: Iterable[T],
+    *,
+    scheduler: Any = None,
+    n_workers: int | None = None,
+    threads_per_worker: int = 1,
+    max_in_flight: int | None = None,
+    ordered: bool = True,
+    **kwargs: Any,
+) -> Iterator[R]:
+    """Yield ``func(chunk, **kwargs)`` for every chunk: here, or as Dask tasks, one per chunk.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function ``func(chunk, **kwargs) -> result``.
+    chunks : iterable
+        Read lazily, as room for more tasks frees up (a generator over a file of any size works).
+    scheduler : None, "local", str or dask.distributed.Client
+        ``None``: run here, in this process; ``"local"``: a LocalCluster of ``n_workers``
+        processes; an address: a running Dask scheduler; a Client: its cluster (see the module
+        docstring).
+    n_workers, threads_per_worker : int
+        The LocalCluster's size (default: one process per core, one thread each).
+    max_in_flight : int, optional
+        Chunks submitted and not yet yielded, at most; default two per worker thread. Memory
+        holds about this many chunks and results.
+    ordered : bool
+        Yield results in the order of ``chunks`` (default); ``False``: as they finish.
+    **kwargs
+        Passed to every call of ``func``.
+
+    Yields
+    ------
+    The results. An exception raised by ``func`` is raised here (the remaining tasks are
+    cancelled).
+    """
+    check_scheduler(scheduler)
+    if scheduler is None:
+        for chunk in chunks:
+            yield func(chunk, **kwargs)
+        return
+    if _is_client(scheduler):
+        yield from _map_on(scheduler, func, chunks, max_in_flight, ordered, kwargs)
+        return
+    with dask_client(
+        scheduler, n_workers=n_workers, threads_per_worker=threads_per_worker
+    ) as opened:
+        yield from _map_on(opened, func, chunks, max_in_flight, ordered, kwargs)
+
+
+def _map_on(
+    client: Any,
+    func: Callable[..., R],
+    chunks: Iterable[T],
+    max_in_flight: int | None,
+    ordered: bool,
+    kwargs: dict[str, Any],
+) -> Iterator[R]:
+    if max_in_flight is None:
+        threads = sum(client.nthreads().values()) or 1
+        max_in_flight = 2 * threads
+    pending: deque[Any] = deque()
+    try:
+        for chunk in chunks:
+            # pure=False: equal chunks are still separate tasks (no result sharing by hash)
+            pending.append(client.submit(func, chunk, pure=False, **kwargs))
+            if len(pending) >= max_in_flight:
+                yield _collect(pending, ordered)
+        while pending:
+            yield _collect(pending, ordered)
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _collect(pending: deque[Any], ordered: bool) -> Any:
+    """The next result: the oldest task's (ordered) or the first to finish; it leaves memory."""
+    if ordered:
+        future = pending[0]
+    else:
+        from dask.distributed import wait
+
+        done = wait(list(pending), return_when="FIRST_COMPLETED").done
+        future = next(f for f in pending if f in done)
+    result = future.result()
+    pending.remove(future)
+    return result

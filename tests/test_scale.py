@@ -1,0 +1,281 @@
+"""Scale: streamed analysis in bounded memory, bounded caches, Dask with the same results.
+
+No timing is asserted here (the machine is shared); speed is measured by ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import topics
+from topics.corpus import shipped_corpus_path
+from topics.corpus.stream import analyse_chunk, analyse_corpus, iter_tokens
+from topics.corpus.synthetic import perturb, synthetic_articles, write_jsonl
+from topics.distributed import check_scheduler, dask_client, map_chunks
+from topics.errors import ConfigError, CorpusError
+from topics.text import german
+from topics.text.cleaning import clean_text
+
+from .conftest import GNAD_CSV, GNAD_OPTIONS
+
+# ------------------------------------------------------------------------------------------------
+# streamed analysis = in-memory analysis
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_streamed_tokens_are_those_of_the_units(shipped_corpus, unit, tmp_path: Path) -> None:
+    output = tmp_path / "tokens.jsonl"
+    summary = analyse_corpus(shipped_corpus_path(), output, unit=unit, chunk_size=30)
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    units = shipped_corpus.units(unit)
+    assert [r["id"] for r in rows] == [u.id for u in units]
+    assert [r["tokens"] for r in rows] == [topics.analyse(u.text) for u in units]
+    assert [r["labels"] for r in rows] == [list(u.labels) for u in units]
+    assert [r["article_id"] for r in rows] == [u.article_id for u in units]
+    assert (summary.articles, summary.units, summary.chunks) == (137, len(units), 5)
+    assert summary.tokens == sum(len(r["tokens"]) for r in rows)
+
+
+def test_parquet_output_and_settings(shipped_corpus, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    settings = {"lowercase": False, "join_names": False}
+    output = tmp_path / "tokens.parquet"
+    analyse_corpus(shipped_corpus_path(), output, analysis=settings, chunk_size=64)
+    table = pq.read_table(output)
+    assert table.column_names == ["id", "article_id", "labels", "tokens"]
+    assert table.column("tokens").to_pylist() == [
+        topics.analyse(u.text, **settings) for u in shipped_corpus.units("article")
+    ]
+
+
+def test_articles_in_memory_and_a_generator(shipped_corpus) -> None:
+    records = list(iter_tokens(iter(shipped_corpus), chunk_size=7))
+    assert [r.tokens for r in records] == [topics.analyse(t) for t in shipped_corpus.clean_texts()]
+
+
+def test_bad_options_fail_before_any_output(tmp_path: Path) -> None:
+    seeds = shipped_corpus_path()
+    with pytest.raises(ConfigError, match="suffix"):
+        analyse_corpus(seeds, tmp_path / "tokens.txt")
+    with pytest.raises(ConfigError, match="chunk_size"):
+        analyse_corpus(seeds, tmp_path / "t.jsonl", chunk_size=0)
+    with pytest.raises(ConfigError, match="scheduler"):
+        analyse_corpus(seeds, tmp_path / "t.jsonl", scheduler="somewhere")
+    with pytest.raises(ConfigError, match="lowercase"):
+        analyse_corpus(seeds, tmp_path / "t.jsonl", analysis={"lowercase": "maybe"})
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "Hanoi und Laos."}\n{"id": "a", "text": "Noch einmal."}\n')
+    with pytest.raises(CorpusError, match="a"):
+        analyse_corpus(bad, tmp_path / "t.jsonl", chunk_size=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]  # nothing half-written
+
+
+def test_cli_analyse(tmp_path: Path, capsys) -> None:
+    from topics.cli import main
+
+    output = tmp_path / "tokens.jsonl"
+    argv = ["-q", "analyse", str(shipped_corpus_path()), "-o", str(output), "--chunk-size", "50",
+            "--analysis", "keep_compounds=false", "--unit", "paragraph"]
+    assert main(argv) == 0
+    assert "137 articles, 692 units" in capsys.readouterr().out
+    first = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
+    assert first["id"].endswith("#p0")
+    assert main(["-q", "analyse", str(shipped_corpus_path()), "-o", str(output),
+                 "--analysis", "nonsense"]) == 2
+    assert "KEY=VALUE" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------
+# bounded caches
+
+
+def test_type_cache_is_bounded_and_answers_stay_the_same(monkeypatch) -> None:
+    rng = random.Random(0)
+    texts = [
+        " ".join(f"Wort{rng.randrange(5000)}x Grenzübergänge Verteidigungszusammenarbeit Laos"
+                 for _ in range(40))
+        for _ in range(60)
+    ]
+    german.clear_caches()
+    unbounded = [topics.analyse(t) for t in texts]
+    german.clear_caches()
+    monkeypatch.setattr(german, "TYPE_CACHE_SIZE", 500)
+    analyzer = topics.GermanAnalyzer()
+    assert list(analyzer.stream(texts)) == unbounded
+    engine = german._engine(analyzer._key())
+    assert len(engine.types) <= 500
+    assert len(engine.texts) == 0  # a stream leaves no text in the text cache
+    german.clear_caches()
+
+
+def test_text_cache_is_bounded_by_characters(monkeypatch) -> None:
+    german.clear_caches()
+    monkeypatch.setattr(german, "TEXT_CACHE_CHARS", 1000)
+    analyzer = topics.GermanAnalyzer()
+    for i in range(50):
+        analyzer(f"Die Delegation aus Laos besuchte Hanoi zum {i}. Mal. " * 3)
+    engine = german._engine(analyzer._key())
+    assert engine.text_chars == sum(map(len, engine.texts)) <= 1000
+    german.clear_caches()
+
+
+# ------------------------------------------------------------------------------------------------
+# synthetic corpora
+
+
+def test_synthetic_articles_are_new_texts_and_reproducible(shipped_corpus) -> None:
+    first = list(synthetic_articles(shipped_corpus, 300, seed=3, new_words=2))
+    again = list(synthetic_articles(shipped_corpus, 300, seed=3, new_words=2))
+    assert first == again
+    assert len({a.id for a in first}) == 300
+    originals = set(shipped_corpus.texts)
+    assert not any(a.text in originals for a in first)
+    assert first[137].labels == shipped_corpus[0].labels
+    assert all(clean_text(a.text) for a in synthetic_articles(shipped_corpus, 1000, seed=5))
+    text = shipped_corpus[0].text
+    copy = perturb(text, random.Random(1))
+    assert copy.count("\n") == text.count("\n") and len(copy) < len(text)
+
+
+# ------------------------------------------------------------------------------------------------
+# Dask: a LocalCluster gives the local results
+
+
+def _double(chunk: list[int], *, plus: int = 0) -> list[int]:
+    return [2 * x + plus for x in chunk]
+
+
+def _fail(chunk: list[int]) -> list[int]:
+    raise ValueError(f"bad chunk {chunk}")
+
+
+@pytest.fixture(scope="module")
+def local_cluster():
+    with dask_client("local", n_workers=2) as client:
+        yield client
+
+
+def test_map_chunks_here_and_on_a_local_cluster(local_cluster) -> None:
+    chunks = [[i, i + 1] for i in range(0, 40, 2)]
+    here = list(map_chunks(_double, iter(chunks), plus=1))
+    assert here == [[2 * x + 1 for x in c] for c in chunks]
+    assert list(map_chunks(_double, iter(chunks), scheduler=local_cluster, plus=1)) == here
+    unordered = map_chunks(
+        _double, iter(chunks), scheduler=local_cluster, ordered=False, max_in_flight=3, plus=1
+    )
+    assert sorted(unordered) == sorted(here)
+    with pytest.raises(ValueError, match="bad chunk"):
+        list(map_chunks(_fail, iter(chunks), scheduler=local_cluster))
+    # a scheduler address, as for a real cluster: connects, checks the workers' topics version
+    address = local_cluster.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    assert list(map_chunks(_double, iter(chunks), scheduler=address, plus=1)) == here
+
+
+def test_analysis_on_a_local_cluster_is_the_local_analysis(local_cluster, tmp_path: Path) -> None:
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    analyse_corpus(shipped_corpus_path(), here, unit="paragraph", chunk_size=20)
+    analyse_corpus(
+        shipped_corpus_path(), there, unit="paragraph", chunk_size=20, scheduler=local_cluster
+    )
+    assert there.read_bytes() == here.read_bytes()
+
+
+def test_analysis_starts_its_own_local_cluster(shipped_corpus) -> None:
+    chunk = [(a.id, a.text, a.labels) for a in shipped_corpus[:40]]
+    records = list(iter_tokens(iter(shipped_corpus[:40]), chunk_size=10, scheduler="local",
+                               n_workers=2))
+    assert records == analyse_chunk(chunk)
+
+
+def test_scheduler_values_are_checked() -> None:
+    assert check_scheduler(None) is None
+    assert check_scheduler("local") == "local"
+    assert check_scheduler(" tcp://10.0.0.5:8786 ") == "tcp://10.0.0.5:8786"
+    for wrong in ("here", "tcp://nohost", "10.0.0.5"):
+        with pytest.raises(ConfigError, match="scheduler"):
+            check_scheduler(wrong)
+    from topics.experiments.loading import validate_config
+
+    with pytest.raises(ConfigError, match="dask.scheduler"):
+        validate_config({"dask": {"scheduler": "here"}})
+
+
+@pytest.mark.slow
+def test_sweep_on_a_local_cluster_gives_the_local_metrics(tmp_path: Path) -> None:
+    from topics.experiments.sweep import run_sweep
+
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(textwrap.dedent("""
+        name: tiny_grid
+        corpus: {unit: paragraph, limit: 30}
+        topic_models: {nmf: {model: nmf}}
+        classifier: {enabled: false}
+        outputs: {figures: false, save_models: false, documents: false}
+        grid:
+          topic_models.nmf.n_components: [4, 6]
+    """))
+    local = run_sweep(grid, n_jobs=1, runs_dir=tmp_path / "local")
+    dask = run_sweep(grid, runs_dir=tmp_path / "dask", scheduler="local", n_workers=2)
+    assert not local.failed and not dask.failed
+    for here, there in zip(local.runs, dask.runs, strict=True):
+        assert here.name.rsplit("_", 1)[1] == there.name.rsplit("_", 1)[1]  # same config hash
+        assert (here / "metrics.json").read_bytes() == (there / "metrics.json").read_bytes()
+
+
+# ------------------------------------------------------------------------------------------------
+# bounded memory: 100,000 articles streamed through the analysis
+
+_STREAM_CHILD = r"""
+import json, sys
+from topics.corpus.stream import analyse_corpus
+
+def status(field):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+checkpoints = {int(n) for n in sys.argv[3].split(",")}
+peaks = {}
+def on_chunk(done):
+    if done.articles in checkpoints:
+        peaks[done.articles] = status("VmHWM")
+summary = analyse_corpus(sys.argv[1], sys.argv[2], chunk_size=1000, on_chunk=on_chunk)
+print(json.dumps({"peaks": peaks, "articles": summary.articles, "tokens": summary.tokens}))
+"""
+
+
+def _source_articles() -> list[topics.Article]:
+    if GNAD_CSV.is_file():
+        return list(topics.load_corpus(GNAD_CSV, **GNAD_OPTIONS))
+    return list(topics.load_corpus())  # the shipped corpus when 10kGNAD is absent
+
+
+@pytest.mark.slow
+def test_100k_articles_stream_in_memory_that_does_not_grow(tmp_path: Path) -> None:
+    """Peak resident memory after 10,000 articles and after 100,000 is about the same (the ids
+    kept to refuse duplicates take ~100 bytes per article), although the corpus is ~250 MB of
+    text and the tokens ~400 MB; two invented names per article keep the vocabulary growing."""
+    corpus = write_jsonl(
+        synthetic_articles(_source_articles(), 100_000, seed=0, new_words=2),
+        tmp_path / "corpus.jsonl",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _STREAM_CHILD, str(corpus), str(tmp_path / "tokens.jsonl"),
+         "10000,50000,100000"],
+        capture_output=True, text=True, check=True, timeout=3600,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    peaks = {int(k): v for k, v in result["peaks"].items()}
+    assert result["articles"] == 100_000
+    # the caches fill up to their bounds in the first ~20,000 articles, then stay there
+    assert peaks[100_000] - peaks[10_000] < 96, peaks
+    assert peaks[100_000] - peaks[50_000] < 32, peaks
+    assert peaks[100_000] < 512, peaks
