@@ -16,6 +16,8 @@ import pytest
 
 import topics
 from topics.corpus import shipped_corpus_path
+
+REPO = Path(__file__).resolve().parents[1]
 from topics.corpus.stream import analyse_chunk, analyse_corpus, iter_tokens
 from topics.corpus.synthetic import perturb, synthetic_articles, write_jsonl
 from topics.distributed import check_scheduler, dask_client, map_chunks
@@ -279,3 +281,18 @@ def test_100k_articles_stream_in_memory_that_does_not_grow(tmp_path: Path) -> No
     assert peaks[100_000] - peaks[10_000] < 96, peaks
     assert peaks[100_000] - peaks[50_000] < 32, peaks
     assert peaks[100_000] < 512, peaks
+
+
+def test_batch_classification_on_a_local_cluster_is_the_local_one(local_cluster, tmp_path) -> None:
+    from topics import classify_inputs
+    from topics.cli import main
+
+    corpora = [str(REPO / "seeds" / "hneg_dev.jsonl"), str(REPO / "seeds" / "multi_dev.jsonl")]
+    here, there, cli = tmp_path / "here.csv", tmp_path / "there.csv", tmp_path / "cli.csv"
+    summary = classify_inputs(corpora, output=here)
+    assert summary.classified > 50
+    assert classify_inputs(corpora, output=there, scheduler=local_cluster).classified == summary.classified
+    assert there.read_bytes() == here.read_bytes()
+    address = local_cluster.scheduler.address  # the CLI, on a scheduler address
+    assert main(["--quiet", "classify", *corpora, "--output", str(cli), "--scheduler", address]) == 0
+    assert cli.read_bytes() == here.read_bytes()

@@ -8,7 +8,7 @@ Each subcommand parses its arguments and calls one library function::
     topics report RUN [--output PATH]                 topics.experiments.report.write_report
     topics reproduce RUN                              topics.experiments.reproduce.reproduce_run
     topics init-config [PATH]                         topics.experiments.render.write_starting_config
-    topics classify INPUT ... [--output F.jsonl|.csv|.parquet] [--model M] [--threshold L=V]
+    topics classify INPUT ... [--output F.jsonl|.csv|.parquet] [--model M] [--scheduler local|ADDR]
                                                       topics.classifier.batch.classify_inputs
     topics suggest-labels INPUT ... --output F.csv|.jsonl [-n N]
                                                       topics.classifier.batch.suggest_labels

@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from topics.classifier.sources import (
     chunks,
     iter_inputs,
 )
+from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -250,6 +252,8 @@ def classify_inputs(
     output: str | Path | None = None,
     options: ReadOptions | None = None,
     on_problem: Callable[[Problem], None] | None = None,
+    scheduler: Any = None,
+    n_workers: int | None = None,
 ) -> Summary:
     """Classify every text ``paths`` name, chunk by chunk, writing each chunk as it comes.
 
@@ -272,12 +276,20 @@ def classify_inputs(
         Encoding, size limit of one article, corpus options.
     on_problem : callable, optional
         Called with each input that could not be classified (the batch goes on).
+    scheduler : None, "local", str or dask.distributed.Client, optional
+        Classify the chunks as Dask tasks (:func:`topics.distributed.map_chunks`): ``"local"``
+        starts a LocalCluster of ``n_workers`` processes, an address uses a running scheduler
+        whose workers read ``model`` at the same path. Reading and writing stay here, in input
+        order: the output is the same file as without Dask.
+    n_workers : int, optional
+        LocalCluster worker processes (default: one per core).
 
     Returns
     -------
     Summary
     """
     options = options or ReadOptions()
+    check_scheduler(scheduler)
     _prepare_output(output)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
@@ -289,18 +301,42 @@ def classify_inputs(
             on_problem(p)
 
     columns = ["id", "source", "labels", *(f"p_{label}" for label in labels)]
+    stream = chunks(iter_inputs(paths, options), problem)
+    if scheduler is None:
+        results = (_rows(clf, chunk) for chunk in stream)
+    else:  # the workers load the model themselves (once each): only its path travels
+        results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
+                             model=None if model is None else str(Path(model).resolve()),
+                             thresholds=dict(thresholds or {}))
     with _Output(output, columns, ["labels"]) as out:
-        for chunk in chunks(iter_inputs(paths, options), problem):
-            proba, predicted = _scores(clf, chunk)
-            rows = []
-            for item, row, chosen in zip(chunk, proba, predicted, strict=True):
-                chosen = chosen if isinstance(chosen, list) else [chosen]
-                rows.append({"id": item.id, "source": item.source, "labels": chosen,
-                             **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
+        for rows in results:
             out.write(rows)
-            summary.classified += len(chunk)
+            summary.classified += len(rows)
     summary.written = summary.classified
     return summary
+
+
+def _rows(clf, chunk: list[Item]) -> list[dict[str, Any]]:
+    """The output rows of one chunk: id, source, predicted labels, one probability per label."""
+    labels = [str(c) for c in clf.classes_]
+    proba, predicted = _scores(clf, chunk)
+    rows = []
+    for item, row, chosen in zip(chunk, proba, predicted, strict=True):
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        rows.append({"id": item.id, "source": item.source, "labels": chosen,
+                     **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
+    return rows
+
+
+@lru_cache(maxsize=2)
+def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
+    return load_model(model, dict(thresholds) or None)
+
+
+def _classify_chunk(chunk: list[Item], *, model: str | None,
+                    thresholds: dict[str, float]) -> list[dict[str, Any]]:
+    """One Dask task: a chunk's rows, the model loaded once per worker process."""
+    return _rows(_worker_model(model, tuple(sorted(thresholds.items()))), chunk)
 
 
 def _margin(clf, proba: np.ndarray) -> np.ndarray:

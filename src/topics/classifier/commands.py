@@ -30,6 +30,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         output=args.output,
         options=_read_options(args),
         on_problem=_problem_printer("classify", args),
+        scheduler=args.scheduler,
+        n_workers=args.n_workers,
     )
     status = _batch_status("classify", summary, args)
     if args.output and summary.classified:
@@ -171,6 +173,14 @@ def add_commands(sub: Any) -> None:
     )
     _add_model_options(classify, DEFAULT_MAX_BYTES)
     _add_corpus_options(classify, None)
+    classify.add_argument(
+        "--scheduler", default=None, metavar="local|ADDRESS",
+        help="classify the chunks on Dask: local = a LocalCluster here, or tcp://host:8786 "
+        "(default: here, one process)",
+    )
+    classify.add_argument(
+        "--n-workers", type=_positive_int, default=None, help="LocalCluster worker processes"
+    )
     classify.set_defaults(func=_cmd_classify)
 
     suggest = sub.add_parser(
