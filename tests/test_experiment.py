@@ -273,3 +273,15 @@ def test_classifier_on_an_unlabelled_corpus_is_a_clear_error(tmp_path: Path) -> 
     config = {"corpus": {"path": str(corpus)}, "topic_models": {}}
     with pytest.raises(ConfigError, match="has no labels"):
         run_experiment(config, runs_dir=tmp_path / "runs")
+
+
+def test_the_step_log_survives_a_logging_config_that_disables_loggers(tmp_path: Path) -> None:
+    """Libraries call logging.config.dictConfig (dask, import-linter), which disables every logger
+    that exists: the run's run.log must still get its step log."""
+    import logging.config
+
+    logging.getLogger("topics.experiments.runner").info("exists before the config")
+    logging.config.dictConfig({"version": 1})  # disable_existing_loggers defaults to True
+    assert logging.getLogger("topics.experiments.runner").disabled
+    run = run_experiment(TINY, runs_dir=tmp_path)
+    assert "[2/2] topic model nmf" in (run.path / "run.log").read_text(encoding="utf-8")

@@ -371,11 +371,9 @@ def _log_to_stderr(quiet: bool) -> None:
     ``logging.config.dictConfig``/``fileConfig`` called by other code in the process (import-linter
     does) disable every existing logger: the ``topics`` loggers are switched back on here.
     """
-    logger = logging.getLogger("topics")
-    for name, other in list(logging.root.manager.loggerDict.items()):
-        if name.startswith("topics.") and isinstance(other, logging.Logger):
-            other.disabled = False
-    logger.disabled = False
+    from topics.progress import enable_step_log
+
+    logger = enable_step_log()
     handlers = [h for h in logger.handlers if isinstance(h, _StderrHandler)]
     if quiet:  # a handler left by an earlier main() in this process (tests, notebooks)
         for handler in handlers:

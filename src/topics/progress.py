@@ -32,6 +32,7 @@ costs nothing.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -40,7 +41,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-__all__ = ["MAX_DEPTH", "enabled", "progress", "set_verbose", "track", "verbosity", "write"]
+__all__ = [
+    "MAX_DEPTH", "enable_step_log", "enabled", "progress", "set_verbose", "track", "verbosity",
+    "write",
+]
 
 T = TypeVar("T")
 
@@ -211,3 +215,20 @@ def write(message: str, file: Any = None) -> None:
     else:
         stream.write(message + "\n")
         stream.flush()
+
+
+def enable_step_log() -> logging.Logger:
+    """The ``topics`` logger, switched back on with its children, at INFO at least.
+
+    ``logging.config.dictConfig``/``fileConfig`` called by other code in the process (import-linter
+    and dask's logging setup do) disable every logger that exists at that moment: the step log
+    would then vanish from stderr and from a run's ``run.log`` without a word.
+    """
+    logger = logging.getLogger("topics")
+    for name, other in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("topics.") and isinstance(other, logging.Logger):
+            other.disabled = False
+    logger.disabled = False
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    return logger

@@ -46,7 +46,7 @@ from topics.experiments.store import (
     load_run,
     utc_now,
 )
-from topics.progress import progress, verbosity
+from topics.progress import enable_step_log, progress, verbosity
 
 __all__ = ["plan_experiment", "run_experiment"]
 
@@ -87,12 +87,10 @@ def _global_seeds(seed: int) -> Iterator[None]:
 @contextmanager
 def _run_log(path: Path) -> Iterator[None]:
     """Copy the ``topics`` loggers' INFO messages into the run's ``run.log`` while it runs."""
-    logger = logging.getLogger("topics")
+    previous = logging.getLogger("topics").level
+    logger = enable_step_log()
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    previous = logger.level
-    if logger.getEffectiveLevel() > logging.INFO:
-        logger.setLevel(logging.INFO)
     logger.addHandler(handler)
     try:
         yield
