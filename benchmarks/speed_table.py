@@ -203,7 +203,8 @@ def _topic_models(s: dict) -> list[Row]:
                 f"({row['warm_fit_ratio_to_peer']:.2f}x)" if "peer" in row else "no peer")
         rows.append((
             f"topic model {row['model']} fit, {_corpus_label(row)}",
-            f"{row['warm_fit_cpu_s']:.1f} CPU-s (first fit {row['first_fit_cpu_s']:.1f}), "
+            f"{row['warm_fit_cpu_s']:.1f} CPU-s (first fit {row['first_fit_cpu_s']:.1f}"
+            f"{' in a fresh process' if row.get('fresh_process') else ''}), "
             f"{_n(row['peak_mb'])} MB, {row['topics']} topics",
             peer, "— (the scale targets: research/topicmodels)", "—",
         ))
