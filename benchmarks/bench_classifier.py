@@ -17,9 +17,9 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   ``import topics``, in a fresh process with a bytecode cache (as installed) and without;
 * **main job's cross-validation**: ``evaluate_classifiers(shipped corpus, 5 folds, seed 0,
   peers=True)``, as ``topics run experiments/configs/vietnam.yaml`` runs it, imports done;
-* ``--large N`` (default 10,000; none with ``--quick``): training on N synthetic articles
-  (10kGNAD sentences shuffled into new articles, labelled by their class) with the primal solver:
-  CPU seconds and peak memory.
+* ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
+  synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
+  the primal solver: CPU seconds and peak memory.
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
@@ -268,10 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 repetitions, no large run")
     parser.add_argument("--json", type=Path, help="write the figures here (a dict)")
     parser.add_argument("--large", type=int, default=None,
-                        help="also train on N synthetic articles (10,000; 0 with --quick)")
+                        help="also train on N synthetic articles (5,000; 0 with --quick)")
     args = parser.parse_args(argv)
     repeat = args.repeat or (2 if args.quick else 5)
-    large = args.large if args.large is not None else (0 if args.quick else 10_000)
+    large = args.large if args.large is not None else (0 if args.quick else 5_000)
     if GNAD.is_file():
         corpus, loader = "10kGNAD", GNAD_LOADER
     else:
