@@ -1,6 +1,6 @@
 """Speed of the classifier against TF-IDF + LinearSVC, measured in the same run (issue 12).
 
-    uv run python benchmarks/bench_classifier.py [--repeat 5] [--json PATH] [--large 20000]
+    uv run python benchmarks/bench_classifier.py [--repeat 5] [--quick] [--json PATH] [--large N]
 
 Figures are CPU seconds of the measuring process (user + system: on a loaded, shared machine the
 fair figure for "one core"; wall-clock seconds are printed too), medians over ``--repeat`` fresh
@@ -9,34 +9,47 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
 
 * **batch prediction**: ``predict_proba`` of the 721 10kGNAD articles (unseen text, first pass,
   raw text as the pages give it, cleaning included), models trained on the shipped corpus;
-  the peer reads the same raw texts (and, for reference, the clean ones);
+  the peer reads the same raw texts (and, for reference, the clean ones). Without 10kGNAD the
+  batch is the shipped corpus (its own training texts: a throughput figure only), and it says so;
 * **fit**: one training fold of the shipped corpus (4/5 of the articles, 5-fold split seed 0);
   the peer on the same articles' clean text;
 * **load + first prediction**: ``load_classifier()`` + ``predict([one article])`` after
-  ``import topics``, in a fresh process (no bytecode cache unless the environment has one);
+  ``import topics``, in a fresh process with a bytecode cache (as installed) and without;
 * **main job's cross-validation**: ``evaluate_classifiers(shipped corpus, 5 folds, seed 0,
   peers=True)``, as ``topics run experiments/configs/vietnam.yaml`` runs it, imports done;
-* ``--large N``: training on N synthetic articles (10kGNAD sentences shuffled into new articles,
-  labelled by their class) with the primal solver: time and peak memory.
+* ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
+  synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
+  the primal solver: CPU seconds and peak memory.
 
-Targets: prediction >= 1,000 articles per CPU second and >= the peer; fit <= 5x the peer; load +
-first prediction <= 0.3 s; main-job CV <= 15 s.
+``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
+"classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
+``benchmarks/speed_table.py``).
+
+Targets (``TARGETS``): prediction >= 1,000 articles per CPU second and >= the peer; fit <= 5x the
+peer; load + first prediction <= 0.3 CPU-s; main-job CV <= 15 CPU-s.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, last_json, median, write_json  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))
-GNAD_OPTIONS = "text_column=1, label_column=0, delimiter=';', quotechar=\"'\", header=False"
+GNAD_LOADER = f"topics.load_corpus({str(GNAD)!r}, **{GNAD_OPTIONS!r})"
+TARGETS = {
+    "predict_articles_per_cpu_s": 1000,  # at least
+    "predict_ratio_to_peer": 1.0,  # at least
+    "fit_ratio_to_peer": 5.0,  # at most
+    "load_cpu_s": 0.3,  # at most
+    "main_job_cv_cpu_s": 15.0,  # at most
+}
 
 PRELUDE = """
 import json, resource, sys, time, warnings
@@ -44,16 +57,14 @@ warnings.simplefilter("ignore")
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-"""
+""" + PEAK_MB
 
 PREDICT = PRELUDE + """
 import topics
 from topics.classifier.peers import peer_estimators
 from topics.labels import to_indicator
 shipped = topics.load_corpus()
-unseen = topics.load_corpus({gnad!r}, {options})
+unseen = {loader}
 raw = unseen.texts
 clean = unseen.clean_texts()
 peer = peer_estimators()["TF-IDF+LinearSVC"].fit(
@@ -122,7 +133,7 @@ print(json.dumps({{"cpu": cpu() - c, "wall": time.perf_counter() - w,
 LARGE = PRELUDE + """
 import random, re, topics
 from topics.classifier import ArticleClassifier
-gnad = topics.load_corpus({gnad!r}, {options})
+gnad = {loader}
 rng = random.Random(0)
 pool = {{}}
 for article in gnad:
@@ -143,6 +154,7 @@ print(json.dumps({{"cpu": cpu() - c, "wall": time.perf_counter() - w, "peak_mb":
 
 
 def _run(code: str, **extra: str) -> dict:
+    """Run ``code`` in a fresh interpreter (one BLAS thread); the JSON of its last line."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **extra}
     if "PYTHONPYCACHEPREFIX" in extra:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -152,77 +164,132 @@ def _run(code: str, **extra: str) -> dict:
     )
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return last_json(out.stdout)
 
 
-def _line(name: str, value: float, unit: str, target: str, ok: bool | None = None) -> dict:
+def _line(name: str, value: float, unit: str, target: str = "", ok: bool | None = None) -> None:
+    """Print one figure, with its target and whether it is met."""
     verdict = "" if ok is None else ("  met" if ok else "  MISSED")
-    print(f"{name:<58} {value:>10.3f} {unit:<14} target {target}{verdict}")
-    return {"figure": name, "value": round(value, 4), "unit": unit, "target": target, "met": ok}
+    line = f"{name:<62} {value:>10.3f} {unit:<14} {'target ' + target if target else ''}{verdict}"
+    print(line.rstrip(), flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="fresh processes per figure")
-    parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
-    parser.add_argument("--large", type=int, default=0, help="also train on N synthetic articles")
-    args = parser.parse_args()
-    if not GNAD.exists():
-        raise SystemExit(f"10kGNAD not found at {GNAD}; set TOPICS_10KGNAD to its articles.csv")
-    seed = str(next((ROOT / "seeds").glob("001_*.txt")))
-    rows = []
-    print(f"# classifier speed, {args.repeat} repetitions, medians, CPU seconds (load avg "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
-
-    runs = [_run(PREDICT.format(gnad=str(GNAD), options=GNAD_OPTIONS)) for _ in range(args.repeat)]
+def predict_figures(repeat: int, loader: str) -> dict:
+    """Batch prediction, ours and the peer's, articles per CPU second (medians of fresh processes)."""
+    runs = [_run(PREDICT.format(loader=loader)) for _ in range(repeat)]
     n = runs[0]["n"]
-    rate = {k: statistics.median(n / r[k]["cpu"] for r in runs) for k in ("ours", "peer_raw", "peer_clean")}
-    wall = statistics.median(n / r["ours"]["wall"] for r in runs)
-    rows.append(_line("batch prediction, 721 unseen articles: ours (articles/CPU-s)",
-                      rate["ours"], "articles/s", ">= 1000", rate["ours"] >= 1000))
-    rows.append(_line("  peer TF-IDF+LinearSVC on the same raw texts", rate["peer_raw"], "articles/s", ""))
-    rows.append(_line("  peer on clean texts (cleaning not counted)", rate["peer_clean"], "articles/s", ""))
-    rows.append(_line("  ours / peer (raw texts)", rate["ours"] / rate["peer_raw"], "x",
-                      ">= 1", rate["ours"] >= rate["peer_raw"]))
-    rows.append(_line("  ours / peer (peer given clean texts)", rate["ours"] / rate["peer_clean"], "x", ""))
-    rows.append(_line("  ours, wall clock", wall, "articles/s", ""))
-    rows.append(_line("  peak memory of that process", statistics.median(r["peak_mb"] for r in runs), "MB", ""))
+    rate = {k: median([n / r[k]["cpu"] for r in runs]) for k in ("ours", "peer_raw", "peer_clean")}
+    f = {
+        "articles": n,
+        "articles_per_cpu_s": rate["ours"],
+        "articles_per_wall_s": median([n / r["ours"]["wall"] for r in runs]),
+        "peer_articles_per_cpu_s": rate["peer_raw"],
+        "peer_clean_articles_per_cpu_s": rate["peer_clean"],
+        "ratio_to_peer": rate["ours"] / rate["peer_raw"],
+        "ratio_to_peer_clean": rate["ours"] / rate["peer_clean"],
+        "peak_mb": median([r["peak_mb"] for r in runs]),
+    }
+    _line(f"batch prediction, {n} articles: ours", f["articles_per_cpu_s"], "articles/CPU-s",
+          f">= {TARGETS['predict_articles_per_cpu_s']:,}",
+          f["articles_per_cpu_s"] >= TARGETS["predict_articles_per_cpu_s"])
+    _line("  peer TF-IDF+LinearSVC on the same raw texts", rate["peer_raw"], "articles/CPU-s")
+    _line("  peer on clean texts (cleaning not counted)", rate["peer_clean"], "articles/CPU-s")
+    _line("  ours / peer (raw texts)", f["ratio_to_peer"], "x", ">= 1",
+          f["ratio_to_peer"] >= TARGETS["predict_ratio_to_peer"])
+    _line("  ours / peer (peer given clean texts)", f["ratio_to_peer_clean"], "x")
+    _line("  ours, wall clock", f["articles_per_wall_s"], "articles/s")
+    _line("  peak memory of that process", f["peak_mb"], "MB")
+    return f
 
-    fits = _run(FIT.format(repeat=max(args.repeat, 5)))
-    ours, peer = statistics.median(fits["ours"]), statistics.median(fits["peer"])
-    rows.append(_line(f"fit, one training fold ({fits['n']} articles): ours", ours, "CPU-s", ""))
-    rows.append(_line("  peer", peer, "CPU-s", ""))
-    rows.append(_line("  ours / peer", ours / peer, "x", "<= 5", ours / peer <= 5))
 
+def fit_figures(repeat: int) -> dict:
+    """Fit on one training fold of the shipped corpus, ours and the peer's (medians, CPU-s)."""
+    fits = _run(FIT.format(repeat=repeat))
+    ours, peer = median(fits["ours"]), median(fits["peer"])
+    f = {"articles": fits["n"], "cpu_s": ours, "peer_cpu_s": peer, "ratio_to_peer": ours / peer}
+    _line(f"fit, one training fold ({fits['n']} articles): ours", ours, "CPU-s")
+    _line("  peer", peer, "CPU-s")
+    _line("  ours / peer", f["ratio_to_peer"], "x", f"<= {TARGETS['fit_ratio_to_peer']:g}",
+          f["ratio_to_peer"] <= TARGETS["fit_ratio_to_peer"])
+    return f
+
+
+def load_figures(repeat: int) -> dict:
+    """``load_classifier()`` + first prediction in fresh processes, with and without bytecode."""
+    seed = str(next((ROOT / "seeds").glob("001_*.txt")))
+    code = LATENCY.format(seed=seed)
     with tempfile.TemporaryDirectory() as cache:  # as installed: pip compiles bytecode
-        _run(LATENCY.format(seed=seed), PYTHONPYCACHEPREFIX=cache)
-        latency = [
-            _run(LATENCY.format(seed=seed), PYTHONPYCACHEPREFIX=cache) for _ in range(args.repeat)
-        ]
-    cold = [_run(LATENCY.format(seed=seed)) for _ in range(max(1, args.repeat // 2))]
-    value = statistics.median(r["cpu"] for r in latency)
-    rows.append(_line("load + first prediction after `import topics` (bytecode cached)",
-                      value, "CPU-s", "<= 0.3", value <= 0.3))
-    rows.append(_line("  wall clock", statistics.median(r["wall"] for r in latency), "s", ""))
-    rows.append(_line("  environment as configured (no bytecode: compiles numpy)",
-                      statistics.median(r["cpu"] for r in cold), "CPU-s", ""))
-    print(f"  scikit-learn/scipy/pandas imported by it: {latency[0]['heavy'] or 'none'}")
+        _run(code, PYTHONPYCACHEPREFIX=cache)
+        cached = [_run(code, PYTHONPYCACHEPREFIX=cache) for _ in range(repeat)]
+    cold = [_run(code) for _ in range(max(1, repeat // 2))]
+    f = {
+        "cpu_s": median([r["cpu"] for r in cached]),
+        "wall_s": median([r["wall"] for r in cached]),
+        "environment_cpu_s": median([r["cpu"] for r in cold]),
+        "heavy_imports": cached[0]["heavy"],
+    }
+    _line("load + first prediction after `import topics` (bytecode cached)", f["cpu_s"], "CPU-s",
+          f"<= {TARGETS['load_cpu_s']:g}", f["cpu_s"] <= TARGETS["load_cpu_s"])
+    _line("  wall clock", f["wall_s"], "s")
+    _line("  environment as configured", f["environment_cpu_s"], "CPU-s")
+    print(f"  scikit-learn/scipy/pandas imported by it: {f['heavy_imports'] or 'none'}")
+    return f
 
-    cv = [_run(MAIN_JOB_CV.format()) for _ in range(max(1, args.repeat // 2))]
-    rows.append(_line("main job's grouped CV (5 folds x 1 seed, both peers)",
-                      statistics.median(r["cpu"] for r in cv), "CPU-s", "<= 15",
-                      statistics.median(r["cpu"] for r in cv) <= 15))
-    rows.append(_line("  wall clock", statistics.median(r["wall"] for r in cv), "s", ""))
-    rows.append(_line("  its macro-F1 (seed 0)", cv[0]["macro_f1"], "", ""))
 
-    if args.large:
-        large = _run(LARGE.format(gnad=str(GNAD), options=GNAD_OPTIONS, n=args.large))
-        rows.append(_line(f"fit on {large['n']} synthetic articles ({large['rows']} rows, "
-                          f"{large['solver']})", large["cpu"], "CPU-s", ""))
-        rows.append(_line("  peak memory", large["peak_mb"], "MB", ""))
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+def main_job_cv_figures(repeat: int) -> dict:
+    """The main job's grouped cross-validation (both peers), imports done, CPU-s."""
+    runs = [_run(MAIN_JOB_CV.format()) for _ in range(max(1, repeat // 2))]
+    f = {
+        "cpu_s": median([r["cpu"] for r in runs]),
+        "wall_s": median([r["wall"] for r in runs]),
+        "macro_f1": runs[0]["macro_f1"],
+    }
+    _line("main job's grouped CV (5 folds x 1 seed, both peers)", f["cpu_s"], "CPU-s",
+          f"<= {TARGETS['main_job_cv_cpu_s']:g}", f["cpu_s"] <= TARGETS["main_job_cv_cpu_s"])
+    _line("  wall clock", f["wall_s"], "s")
+    _line("  its macro-F1 (seed 0)", f["macro_f1"], "")
+    return f
+
+
+def large_figures(n: int) -> dict:
+    """Fit on ``n`` synthetic 10kGNAD-derived articles: CPU-s and peak memory."""
+    large = _run(LARGE.format(loader=GNAD_LOADER, n=n))
+    f = {"articles": large["n"], "rows": large["rows"], "solver": large["solver"],
+         "cpu_s": large["cpu"], "wall_s": large["wall"], "peak_mb": large["peak_mb"]}
+    _line(f"fit on {f['articles']} synthetic articles ({f['rows']} rows, {f['solver']})",
+          f["cpu_s"], "CPU-s")
+    _line("  peak memory", f["peak_mb"], "MB")
+    return f
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=None, help="fresh processes per figure (5)")
+    parser.add_argument("--quick", action="store_true", help="2 repetitions, no large run")
+    parser.add_argument("--json", type=Path, help="write the figures here (a dict)")
+    parser.add_argument("--large", type=int, default=None,
+                        help="also train on N synthetic articles (5,000; 0 with --quick)")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (2 if args.quick else 5)
+    large = args.large if args.large is not None else (0 if args.quick else 5_000)
+    if GNAD.is_file():
+        corpus, loader = "10kGNAD", GNAD_LOADER
+    else:
+        corpus, loader, large = "shipped corpus", "topics.load_corpus()", 0
+        print(f"10kGNAD not found at {GNAD}: the batch is the shipped corpus, no large run "
+              "(set TOPICS_10KGNAD)")
+    print(f"# classifier speed, {repeat} repetitions, medians, CPU seconds (load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
+    figures: dict = {"corpus": corpus, "repeat": repeat, "targets": TARGETS}
+    figures["predict"] = predict_figures(repeat, loader)
+    figures["fit"] = fit_figures(repeat)
+    figures["load"] = load_figures(repeat)
+    figures["main_job_cv"] = main_job_cv_figures(repeat)
+    if large:
+        figures["large"] = large_figures(large)
+    write_json(args.json, figures)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

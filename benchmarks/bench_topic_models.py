@@ -1,128 +1,172 @@
-"""Fit time and peak memory per topic-model family, on the shipped corpus and on 10kGNAD.
+"""Fit CPU seconds and peak memory per topic-model family, next to the peers, at growing sizes.
 
-    uv run python benchmarks/bench_topic_models.py                  # ours and the peers; both corpora
-    uv run python benchmarks/bench_topic_models.py --quick --json F # shipped corpus, one warm fit
-    uv run python benchmarks/bench_topic_models.py --repeat 4       # corpus repeated 4x (scale)
+    uv run python benchmarks/bench_topic_models.py                  # every corpus, ours and peers
+    uv run python benchmarks/bench_topic_models.py --quick --json F # shipped corpus, 1 warm fit
+    uv run python benchmarks/bench_topic_models.py --corpus shipped synthetic --sizes 2000 5000
     uv run python benchmarks/bench_topic_models.py --models lda nmf --corpus shipped
 
-Each family runs in a fresh subprocess, so its numbers include the import and (for BERTopic) the
-numba JIT of the first fit — reported separately as ``first fit`` and ``warm fit`` (a second fit in the
-same process). Peak memory is the subprocess's max RSS (``resource.getrusage``). ``--repeat N``
-models every unit N times (ids made unique), a crude but honest scale test.
+Corpora: the shipped corpus (its paragraphs), the 10kGNAD sample (721 articles) and synthetic
+articles derived from 10kGNAD (``topics.corpus.synthetic``: perturbed copies, sentences shuffled
+and some dropped; ``--sizes``, 2,000 and 5,000 by default). ``--quick`` fits the shipped corpus
+only: at 2,000 articles a family takes a minute or more of CPU. Without 10kGNAD the 10kGNAD and
+synthetic rows are skipped, with a note.
 
-CPU seconds (``time.process_time``: every thread of the process) are the figures that survive a
-loaded machine; the peers ``bertopic_default`` and ``lda_default`` run in the same run, so the
-ratio ours/peer is the comparable figure. The warm fit is the median of ``--warm`` fits.
+Each family runs in one fresh subprocess that fits every corpus in turn, smallest first, so the
+imports and (for BERTopic) numba's JIT are paid once, by the first fit on the first corpus; the
+figure is the **warm fit**: the median of ``--warm`` further fits on the same units (1 at the
+synthetic sizes, 2 elsewhere; 1 with ``--quick``). Fit CPU seconds (``time.process_time``: every
+thread of the process) exclude the evaluation that ``fit_topic_model`` runs after the fit
+(reported separately). Peak memory is the subprocess's VmHWM so far: with the sizes in increasing
+order, that of the largest corpus fitted. The peers ``bertopic_default`` (BERTopic's own
+lightweight default, the peer of ``bertopic``) and ``lda_default`` (scikit-learn LDA, the peer of
+``lda``) run in the same run on the same units, so the ratio ours/peer survives the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import GNAD, PEAK_MB, write_json  # noqa: E402
 
-_CHILD = r"""
-import json, logging, resource, sys, time, warnings
+REPO = Path(__file__).resolve().parents[1]
+MODELS = ["bertopic", "lda", "nmf", "bertopic_default", "lda_default"]
+PEERS = {"bertopic": "bertopic_default", "lda": "lda_default"}
+
+_CHILD = PEAK_MB + r"""
+import json, logging, statistics, sys, time, warnings
 warnings.filterwarnings("ignore"); logging.getLogger("BERTopic").setLevel(logging.ERROR)
-t0, c0 = time.perf_counter(), time.process_time()
+c0 = time.process_time()
 import topics
-from dataclasses import replace
-model, corpus_name, unit, repeat, gnad = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-n_warm = int(sys.argv[6])
-if corpus_name == "shipped":
-    corpus = topics.load_corpus()
-else:
-    corpus = topics.load_corpus(gnad, text_column=1, label_column=0, delimiter=";", quotechar="'",
-                                header=False)
-units = [replace(u, id=f"{u.id}~{r}") for r in range(repeat) for u in corpus.units(unit)]
-t1, c1 = time.perf_counter(), time.process_time()
-first = topics.fit_topic_model(units, model, unit, seed=0)
-t2, c2 = time.perf_counter(), time.process_time()
-warm_cpu = []
-for _ in range(n_warm):
+import topics.topic_models as tm
+model, gnad, plan = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+evaluation = []  # CPU seconds of each evaluation fit_topic_model runs after the fit
+_evaluate = tm.evaluate_topics
+def timed_evaluate(*args, **kwargs):
     c = time.process_time()
-    warm = topics.fit_topic_model(units, model, unit, seed=0)
-    warm_cpu.append(time.process_time() - c)
-t3 = time.perf_counter()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-import statistics
-print(json.dumps({"model": model, "corpus": corpus_name, "unit": unit, "units": len(units),
-                  "import_load_s": t1 - t0, "first_fit_s": t2 - t1, "warm_fit_s": (t3 - t2) / n_warm,
-                  "import_load_cpu_s": c1 - c0, "first_fit_cpu_s": c2 - c1,
-                  "warm_fit_cpu_s": statistics.median(warm_cpu),
-                  "fit_only_s": warm.metrics["fit_seconds"], "peak_mb": peak,
-                  "topics": warm.n_topics}))
+    out = _evaluate(*args, **kwargs)
+    evaluation.append(time.process_time() - c)
+    return out
+tm.evaluate_topics = timed_evaluate
+def load(name):
+    if name == "shipped":
+        return topics.load_corpus()
+    corpus = topics.load_corpus(gnad, text_column=1, label_column=0, delimiter=";",
+                                quotechar="'", header=False)
+    if name.startswith("synthetic"):
+        from topics.corpus.synthetic import synthetic_articles
+        corpus = topics.Corpus(synthetic_articles(list(corpus), int(name[9:]), seed=0))
+    return corpus
+def fit(units, unit):
+    c = time.process_time()
+    result = topics.fit_topic_model(units, model, unit, seed=0, verbose=False)
+    return result, time.process_time() - c - evaluation[-1]
+for i, (name, unit, n_warm) in enumerate(plan):
+    c1 = time.process_time()
+    units = load(name).units(unit)
+    c2 = time.process_time()
+    first, first_cpu = fit(units, unit)
+    warm = [fit(units, unit) for _ in range(n_warm)]
+    print(json.dumps({"model": model, "corpus": name, "unit": unit, "units": len(units),
+                      "fresh_process": i == 0, "import_cpu_s": c1 - c0 if i == 0 else 0.0,
+                      "load_cpu_s": c2 - c1, "first_fit_cpu_s": first_cpu,
+                      "warm_fit_cpu_s": statistics.median(cpu for _, cpu in warm),
+                      "evaluate_cpu_s": statistics.median(evaluation[-n_warm:]),
+                      "warm_fit_wall_s": statistics.median(r.metrics["fit_seconds"] for r, _ in warm),
+                      "warm_fits": n_warm, "peak_mb": peak_mb(), "topics": warm[-1][0].n_topics}),
+          flush=True)
 """
 
 
-def gnad_path() -> Path:
-    default = REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv"
-    return Path(os.environ.get("TOPICS_10KGNAD", default))
+def run(model: str, plan: list[tuple]) -> list[dict]:
+    """One family on every corpus of ``plan``, in one fresh interpreter: a row per corpus.
 
-
-def run(model: str, corpus: str, unit: str, repeat: int, warm: int = 2) -> dict:
-    """One family on one corpus in a fresh interpreter."""
+    A failure gives an error row for each corpus it did not reach.
+    """
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, model, corpus, unit, str(repeat), str(gnad_path()),
-         str(warm)],
+        [sys.executable, "-c", _CHILD, model, str(GNAD), json.dumps(plan)],
         capture_output=True, text=True, cwd=REPO, check=False,
     )
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode:
-        return {"model": model, "corpus": corpus, "error": proc.stderr.strip().splitlines()[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        error = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        rows += [{"model": model, "corpus": name, "error": error} for name, _, _ in plan[len(rows):]]
+    return rows
+
+
+def plan(corpora: list[str], sizes: list[int], warm: int | None, quick: bool) -> list[tuple]:
+    """(corpus name, unit, warm fits) to run, smallest first; 10kGNAD-based ones only if present."""
+    out: list[tuple] = []
+    for corpus in corpora:
+        if corpus != "shipped" and not GNAD.is_file():
+            print(f"{corpus} skipped: {GNAD} not found (set TOPICS_10KGNAD)")
+            continue
+        if corpus == "shipped":
+            out.append(("shipped", "paragraph", warm or (1 if quick else 2)))
+        elif corpus == "10kgnad":
+            out.append(("10kgnad", "article", warm or (1 if quick else 2)))
+        else:
+            out.extend((f"synthetic{n}", "article", warm or 1) for n in sorted(sizes))
+    return out
+
+
+def print_row(rows: list[dict], seconds: float) -> None:
+    """The lines of one family (one process), as they come."""
+    for row in rows:
+        if "error" in row:
+            print(f"{row['model']:18} {row['corpus']:14} error: {row['error']}", flush=True)
+            continue
+        print(f"{row['model']:18} {row['corpus']:14} {row['units']:6d} {row['import_cpu_s']:7.1f} "
+              f"{row['load_cpu_s']:6.1f} {row['first_fit_cpu_s']:8.1f} {row['warm_fit_cpu_s']:9.1f} "
+              f"{row['evaluate_cpu_s']:8.1f} {row['warm_fit_wall_s']:7.1f} {row['peak_mb']:8.0f} "
+              f"{row['topics']:6d}", flush=True)
+    print(f"  ({seconds:.0f} s wall for the process)", flush=True)
+
+
+def add_peer_ratios(rows: list[dict]) -> None:
+    """Give each of our rows its peer (same corpus, same run) and the warm-fit ratio ours/peer."""
+    for row in rows:
+        peer = next((r for r in rows if r.get("model") == PEERS.get(row.get("model"))
+                     and r.get("corpus") == row.get("corpus") and "error" not in r), None)
+        if peer and "error" not in row:
+            row["peer"] = peer["model"]
+            row["peer_warm_fit_cpu_s"] = peer["warm_fit_cpu_s"]
+            row["warm_fit_ratio_to_peer"] = row["warm_fit_cpu_s"] / peer["warm_fit_cpu_s"]
+            print(f"{row['model']:18} {row['corpus']:14} warm fit {row['warm_fit_cpu_s']:.1f} "
+                  f"CPU-s, {peer['model']} {peer['warm_fit_cpu_s']:.1f}: ratio "
+                  f"{row['warm_fit_ratio_to_peer']:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--models", nargs="+", default=["bertopic", "lda", "nmf", "bertopic_default", "lda_default"]
-    )
-    parser.add_argument("--corpus", nargs="+", default=None, choices=["shipped", "10kgnad"])
-    parser.add_argument("--repeat", type=int, default=1, help="repeat every unit N times")
-    parser.add_argument("--warm", type=int, default=None, help="warm fits per process (median; 2)")
-    parser.add_argument("--quick", action="store_true", help="shipped corpus only, one warm fit")
+    parser.add_argument("--models", nargs="+", default=MODELS)
+    parser.add_argument("--corpus", nargs="+", default=None,
+                        choices=["shipped", "10kgnad", "synthetic"])
+    parser.add_argument("--sizes", nargs="+", type=int, default=None,
+                        help="synthetic articles (2000 5000)")
+    parser.add_argument("--warm", type=int, default=None, help="warm fits per process (median)")
+    parser.add_argument("--quick", action="store_true", help="shipped corpus only, 1 warm fit")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
-    args.corpus = args.corpus or (["shipped"] if args.quick else ["shipped", "10kgnad"])
-    args.warm = args.warm or (1 if args.quick else 2)
+    corpora = args.corpus or (["shipped"] if args.quick
+                              else ["shipped", "10kgnad", "synthetic"])
+    sizes = args.sizes or [2000, 5000]
+    print("CPU seconds of the process (all threads); fit excludes the evaluation; wall s of the fit")
+    print(f"{'model':18} {'corpus':14} {'units':>6} {'import':>7} {'load':>6} {'1st fit':>8} "
+          f"{'warm fit':>9} {'evaluate':>8} {'wall s':>7} {'peak MB':>8} {'topics':>6}")
     rows: list[dict] = []
-    plan = {"shipped": "paragraph", "10kgnad": "article"}
-    print("seconds wall clock; CPU-s = CPU seconds of the process (all threads)")
-    print(f"{'model':18} {'corpus':8} {'units':>6} {'import':>7} {'1st fit':>8} {'warm fit':>8} "
-          f"{'fit only':>8} {'1st CPU-s':>9} {'warm CPU-s':>10} {'peak MB':>8} {'topics':>6}")
-    for corpus in args.corpus:
-        if corpus == "10kgnad" and not gnad_path().is_file():
-            print(f"10kgnad skipped: {gnad_path()} not found (set TOPICS_10KGNAD)")
-            continue
-        for model in args.models:
-            start = time.perf_counter()
-            row = run(model, corpus, plan[corpus], args.repeat, args.warm)
-            rows.append(row)
-            if "error" in row:
-                print(f"{model:18} {corpus:8} error: {row['error']}")
-                continue
-            print(f"{row['model']:18} {row['corpus']:8} {row['units']:6d} {row['import_load_s']:7.1f} "
-                  f"{row['first_fit_s']:8.1f} {row['warm_fit_s']:8.1f} {row['fit_only_s']:8.1f} "
-                  f"{row['first_fit_cpu_s']:9.1f} {row['warm_fit_cpu_s']:10.1f} {row['peak_mb']:8.0f} {row['topics']:6d}   ({time.perf_counter() - start:.0f} s)",
-                  flush=True)
-    peers = {"bertopic": "bertopic_default", "lda": "lda_default"}
-    for row in rows:
-        peer = next((r for r in rows if r.get("model") == peers.get(row.get("model"))
-                     and r.get("corpus") == row.get("corpus") and "error" not in r), None)
-        if peer and "error" not in row:
-            row["peer"] = peer["model"]
-            row["warm_fit_ratio_to_peer"] = row["warm_fit_cpu_s"] / peer["warm_fit_cpu_s"]
-            print(f"{row['model']:18} {row['corpus']:8} warm fit {row['warm_fit_cpu_s']:.1f} CPU-s,"
-                  f" {peer['model']} {peer['warm_fit_cpu_s']:.1f}: ratio "
-                  f"{row['warm_fit_ratio_to_peer']:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps({"warm_fits": args.warm, "rows": rows}, indent=2) + "\n")
+    todo = plan(corpora, sizes, args.warm, args.quick)
+    for model in args.models:
+        start = time.perf_counter()
+        rows.extend(run(model, todo))
+        print_row(rows[-len(todo):], time.perf_counter() - start)
+    add_peer_ratios(rows)
+    write_json(args.json, {"rows": rows})
     return 0
 
 

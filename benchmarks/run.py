@@ -9,7 +9,10 @@ committed results into the README's speed table. A benchmark that fails is recor
 the others still run. Parts that need the 10kGNAD sample skip it, or fall back to the shipped
 corpus, with a note, when it is absent.
 
-A full run takes about 20 minutes on a quiet 2-core machine; ``--quick`` about 5.
+A full run is dominated by the topic models on 2,000 and 5,000 synthetic articles (each family
+takes minutes of CPU at 2,000; ``bench_topic_models.py --corpus shipped`` leaves them out);
+``--quick`` (shipped corpus for the topic models, no large classifier fit) about 5 minutes on a
+quiet 2-core machine.
 """
 
 from __future__ import annotations

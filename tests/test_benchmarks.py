@@ -67,3 +67,50 @@ def test_targets_say_met_or_by_how_much_they_miss() -> None:
     assert speed_table._at_least(450_000, 300_000).startswith("**met**")
     assert speed_table._at_most(1.2, 1.5, "x").startswith("**met**")
     assert "2.0x the limit" in speed_table._at_most(3.0, 1.5, "x")
+
+
+def _classifier_section() -> dict:
+    """The "classifier" section as benchmarks/bench_classifier.py writes it."""
+    return {
+        "corpus": "10kGNAD",
+        "predict": {"articles": 721, "articles_per_cpu_s": 1200.0, "peer_articles_per_cpu_s": 2400.0,
+                    "ratio_to_peer": 0.5},
+        "fit": {"articles": 110, "cpu_s": 0.4, "peer_cpu_s": 0.1, "ratio_to_peer": 4.0},
+        "load": {"cpu_s": 0.5},
+        "main_job_cv": {"cpu_s": 6.0},
+        "large": {"articles": 10000, "solver": "primal", "cpu_s": 30.0, "peak_mb": 900.0},
+    }
+
+
+def test_classifier_rows_give_the_peer_of_the_same_run_and_the_targets(tmp_path: Path) -> None:
+    run = _run("2026-02-01T00:00Z", {"classifier": _classifier_section()})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path))
+    predict = next(line for line in table.splitlines() if "batch prediction" in line)
+    assert "1,200 articles/CPU-s" in predict and "2,400 articles/CPU-s (0.50x)" in predict
+    assert "**met** (1.20x the target)" in predict and ">= the peer: **missed** (0.50x)" in predict
+    fit = next(line for line in table.splitlines() if "one training fold" in line)
+    assert "(4.0x)" in fit and "**met**" in fit
+    load = next(line for line in table.splitlines() if "load_classifier()" in line)
+    assert "<= 0.3 CPU-s" in load and "**missed**" in load
+    assert "6.0 CPU-s" in table and "10,000 synthetic" in table
+
+
+def test_topic_model_rows_show_each_size_with_the_peer(tmp_path: Path) -> None:
+    def row(model: str, corpus: str, units: int, cpu: float, **peer: object) -> dict:
+        return {"model": model, "corpus": corpus, "unit": "article", "units": units,
+                "first_fit_cpu_s": cpu + 5, "warm_fit_cpu_s": cpu, "peak_mb": 500.0,
+                "topics": 12, **peer}
+
+    rows = [row("bertopic", "synthetic2000", 2000, 20.0, peer="bertopic_default",
+                peer_warm_fit_cpu_s=10.0, warm_fit_ratio_to_peer=2.0),
+            row("nmf", "synthetic2000", 2000, 3.0),
+            row("bertopic_default", "synthetic2000", 2000, 10.0)]
+    run = _run("2026-02-01T00:00Z", {"topic_models": {"rows": rows}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
+    ours = [line for line in table if line.startswith("| topic model")]
+    assert len(ours) == 2  # the peer is a column, not a row
+    assert "2,000 synthetic 10kGNAD-derived articles" in ours[0]
+    assert "20.0 CPU-s (first fit 25.0)" in ours[0]
+    assert "bertopic_default 10.0 CPU-s (2.00x)" in ours[0] and "no peer" in ours[1]
