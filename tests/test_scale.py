@@ -16,8 +16,6 @@ import pytest
 
 import topics
 from topics.corpus import shipped_corpus_path
-
-REPO = Path(__file__).resolve().parents[1]
 from topics.corpus.stream import analyse_chunk, analyse_corpus, iter_tokens
 from topics.corpus.synthetic import perturb, synthetic_articles, write_jsonl
 from topics.distributed import check_scheduler, dask_client, map_chunks
@@ -26,6 +24,8 @@ from topics.text import german
 from topics.text.cleaning import clean_text
 
 from .conftest import GNAD_CSV, GNAD_OPTIONS
+
+REPO = Path(__file__).resolve().parents[1]
 
 # ------------------------------------------------------------------------------------------------
 # streamed analysis = in-memory analysis
