@@ -118,7 +118,7 @@ def test_init_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_summary_of_the_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summary"]) == 0
-    assert "137 articles" in capsys.readouterr().out
+    assert "217 articles" in capsys.readouterr().out
 
 
 def test_summary_of_a_csv_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,12 +27,12 @@ def jsonl(path: Path, *records: dict) -> Path:
 # ---------------------------------------------------------------- the shipped corpus
 
 
-def test_shipped_corpus_has_137_labelled_articles(shipped_corpus: Corpus) -> None:
-    assert len(shipped_corpus) == 137
+def test_shipped_corpus_has_217_articles(shipped_corpus: Corpus) -> None:
+    assert len(shipped_corpus) == 217  # 137 seed articles + hneg_dev and multi_dev (40 each)
     assert shipped_corpus.label_set == topics.LABELS
     summary = shipped_corpus.summary()
-    assert summary.n_unlabelled == 30
-    assert sum(summary.label_counts.values()) == 137 - 30 + summary.n_multi_label
+    assert summary.n_unlabelled == 70
+    assert sum(summary.label_counts.values()) == 217 - 70 + summary.n_multi_label
     assert all(count >= 25 for count in summary.label_counts.values())
 
 
@@ -63,12 +63,12 @@ def test_load_corpus_works_from_any_directory(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     count, fingerprint = out.stdout.split()
-    assert count == "137" and fingerprint == load_corpus().fingerprint
+    assert count == "217" and fingerprint == load_corpus().fingerprint
 
 
 def test_paragraph_units_carry_their_article(shipped_corpus: Corpus) -> None:
     units = shipped_corpus.units("paragraph")
-    assert 600 < len(units) < 800
+    assert 1000 < len(units) < 1100
     assert {u.article_id for u in units} == set(shipped_corpus.ids)
     first = [u for u in units if u.article_id == "001_92dd99e734424ef3"]
     assert first[0].id == "001_92dd99e734424ef3#p0"
@@ -86,7 +86,7 @@ def test_article_units_are_clean_text(shipped_corpus: Corpus) -> None:
 
 def test_summary_prints_a_table(shipped_corpus: Corpus) -> None:
     text = str(shipped_corpus.summary())
-    assert "137 articles" in text and "border_relations" in text and "(no label)" in text
+    assert "217 articles" in text and "border_relations" in text and "(no label)" in text
 
 
 # ---------------------------------------------------------------- JSONL, CSV, folders

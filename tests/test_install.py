@@ -75,7 +75,7 @@ def test_installed_wheel_works_from_any_directory(installed_python: Path, tmp_pa
         check=True,
     )
     result = json.loads(out.stdout)
-    assert result["n"] == 137 and result["fingerprint"] == load_corpus().fingerprint
+    assert result["n"] == 217 and result["fingerprint"] == load_corpus().fingerprint
     assert "defence_cooperation" in result["labels"][0]
     assert result["labels"][1] == []
     assert result["torch"] is False

@@ -2,8 +2,8 @@
 
 A :class:`Corpus` is an immutable sequence of :class:`Article` records with a content fingerprint
 (sha256 over ids, texts and labels), a summary, and the modelling units the models read (whole
-articles or paragraphs, as clean text). :func:`load_corpus` with no argument returns the 137
-labelled articles shipped with the package.
+articles or paragraphs, as clean text). :func:`load_corpus` with no argument returns the 217
+articles shipped with the package (137 seed articles, 80 development articles).
 
 Every bad input raises one :class:`~topics.errors.CorpusError` that names the file, the line or
 record, and what to do. Nothing partial is returned.
