@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import ModelFileError
+from topics.topic_models.storage import RESAVE
 
 __all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts"]
 
@@ -254,7 +255,7 @@ class TopicAssigner:
         try:
             tensors = load(arrays)
         except Exception as exc:  # safetensors raises its own errors on damaged bytes
-            raise ModelFileError(f"{where}: {ARRAYS_FILE} is not a safetensors file ({exc})") from None
+            raise ModelFileError(f"{where}: {ARRAYS_FILE} is not a safetensors file ({exc})" + RESAVE) from None
         try:
             data = json.loads(structure.decode("utf-8"))
             assigner = cls._from_structure(data, tensors)
@@ -263,7 +264,7 @@ class TopicAssigner:
             raise
         except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             raise ModelFileError(f"{where}: {STRUCTURE_FILE} does not describe a stored topic "
-                                 f"model ({type(exc).__name__}: {exc})") from None
+                                 f"model ({type(exc).__name__}: {exc})" + RESAVE) from None
         return assigner
 
     @classmethod

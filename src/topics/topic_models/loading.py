@@ -17,6 +17,8 @@ from topics.topic_models.families import family_of
 from topics.topic_models.result import FORMAT, FORMAT_VERSION, RESULT_FILE, TopicModelResult
 from topics.topic_models.storage import (
     MANIFEST_FILE,
+    RESAVE,
+    SUFFIXES,
     check_card,
     check_name,
     read_file,
@@ -25,7 +27,6 @@ from topics.topic_models.storage import (
 
 __all__ = ["load_topic_model"]
 
-_ARRAYS = ("distributions.npy", "embeddings.npy")
 _UNSAFE = ("pickle", "joblib", "bertopic")  # estimator entries that only trust=True loads
 _MAX_CARD = 1 << 30
 
@@ -77,13 +78,15 @@ def load_topic_model(
                 "topics), without checksums and possibly with pickled parts; fit and save it "
                 "again, or load_topic_model(path, trust=True) if you made it yourself (trust=True "
                 "can run code from the folder)")
+        # trusted: every data file present is read, without checksums to hold it to
         files = {RESULT_FILE: read_file(directory, RESULT_FILE, limit=_MAX_CARD)}
-        files.update({name: read_file(directory, name) for name in _ARRAYS
-                      if (directory / name).is_file()})
+        files.update({p.name: read_file(directory, p.name) for p in sorted(directory.iterdir())
+                      if p.suffix in SUFFIXES and p.name != RESULT_FILE
+                      and not p.name.startswith(".") and p.is_file()})
     else:
         files = read_folder(directory)
         if RESULT_FILE not in files:
-            raise ModelFileError(f"{directory}: {MANIFEST_FILE} does not list {RESULT_FILE}")
+            raise ModelFileError(f"{directory}: {MANIFEST_FILE} does not list {RESULT_FILE}" + RESAVE)
     card = _card(files[RESULT_FILE], directory)
     result = _result(card, files, directory)
     estimator = card.get("estimator") or {}
@@ -98,10 +101,10 @@ def _card(data: bytes, directory: Path) -> dict[str, Any]:
     try:
         card = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(f"{where}: not a readable JSON file ({exc})") from None
+        raise ModelFileError(f"{where}: not a readable JSON file ({exc})" + RESAVE) from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         found = card.get("format") if isinstance(card, dict) else type(card).__name__
-        raise ModelFileError(f"{where}: not a topic-model result (format {found!r})")
+        raise ModelFileError(f"{where}: not a topic-model result (format {found!r}); load_topic_model reads folders written by TopicModelResult.save()")
     version = card.get("format_version")
     if type(version) is int and version > FORMAT_VERSION:
         raise ModelFileError(f"{where}: format version {version} is newer than this package "
@@ -110,7 +113,7 @@ def _card(data: bytes, directory: Path) -> dict[str, Any]:
     try:
         family_of(card["model_name"])
     except ValueError as exc:
-        raise ModelFileError(f"{where}: {exc}") from None
+        raise ModelFileError(f"{where}: {exc}" + RESAVE) from None
     return card
 
 
@@ -140,7 +143,7 @@ def _array(files: dict[str, bytes], name: str, directory: Path) -> np.ndarray | 
     try:
         return np.load(io.BytesIO(files[name]), allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
-        raise ModelFileError(f"{directory / name}: not a plain numpy array ({exc})") from None
+        raise ModelFileError(f"{directory / name}: not a plain numpy array ({exc}); refused" + RESAVE) from None
 
 
 def _estimator(
@@ -161,7 +164,7 @@ def _estimator(
         check_name(directory, name)
         if name not in files:
             raise ModelFileError(f"{directory}: {name} is named by {RESULT_FILE} but not listed "
-                                 f"with a checksum in {MANIFEST_FILE}")
+                                 f"with a checksum in {MANIFEST_FILE}" + RESAVE)
     return TopicAssigner.from_files(files[names[0]], files[names[1]], str(directory))
 
 

@@ -30,6 +30,7 @@ from topics.fileio import atomic_write
 
 __all__ = [
     "MANIFEST_FILE",
+    "RESAVE",
     "SUFFIXES",
     "check_card",
     "check_name",
@@ -44,6 +45,9 @@ MANIFEST_FORMAT = "topics.topic_model.manifest"
 SUFFIXES = (".json", ".npy", ".safetensors")
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _MAX_MANIFEST = 1 << 20
+#: What to do about a folder that is not as it was saved (ends every such message).
+RESAVE = ("; the folder is not as TopicModelResult.save() wrote it: restore it, or fit and save "
+          "the model again")
 
 
 def check_name(directory: Path, name: Any, *, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
@@ -57,7 +61,7 @@ def check_name(directory: Path, name: Any, *, suffixes: tuple[str, ...] = SUFFIX
     """
     if not isinstance(name, str) or not _NAME.match(name) or ".." in name:
         raise ModelFileError(f"{directory}: refuses the file name {name!r}: a stored model names "
-                             "plain files inside its own folder only")
+                             "plain files inside its own folder only" + RESAVE)
     if not name.endswith(suffixes):
         raise ModelFileError(f"{directory}: refuses {name!r}: only {', '.join(suffixes)} files are "
                              "read (pickle or joblib only with load_topic_model(..., trust=True))")
@@ -66,9 +70,9 @@ def check_name(directory: Path, name: Any, *, suffixes: tuple[str, ...] = SUFFIX
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError) as exc:  # a link loop
-        raise ModelFileError(f"{directory}: cannot resolve {name!r} ({exc})") from None
+        raise ModelFileError(f"{directory}: cannot resolve {name!r} ({exc})" + RESAVE) from None
     if resolved.parent != root:
-        raise ModelFileError(f"{directory}: {name!r} leads out of the folder; refused")
+        raise ModelFileError(f"{directory}: {name!r} leads out of the folder; refused" + RESAVE)
     return path
 
 
@@ -77,14 +81,14 @@ def read_file(directory: Path, name: Any, *, suffixes: tuple[str, ...] = SUFFIXE
     """The bytes of file ``name`` of ``directory`` (checked by :func:`check_name`)."""
     path = check_name(directory, name, suffixes=suffixes)
     if not path.is_file():
-        raise ModelFileError(f"{directory}: {name} is missing or not a regular file")
+        raise ModelFileError(f"{directory}: {name} is missing or not a regular file" + RESAVE)
     try:
         size = path.stat().st_size
         if limit is not None and size > limit:
-            raise ModelFileError(f"{directory}: {name} is {size} bytes, more than {limit}")
+            raise ModelFileError(f"{directory}: {name} is {size} bytes, more than {limit}" + RESAVE)
         return path.read_bytes()
     except OSError as exc:
-        raise ModelFileError(f"{directory}: cannot read {name} ({exc.strerror or exc})") from None
+        raise ModelFileError(f"{directory}: cannot read {name} ({exc.strerror or exc}); check its permissions") from None
 
 
 def write_folder(directory: str | Path, files: Mapping[str, bytes]) -> Path:
@@ -113,16 +117,16 @@ def read_folder(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(f"{directory}: {MANIFEST_FILE} is not JSON ({exc})") from None
+        raise ModelFileError(f"{directory}: {MANIFEST_FILE} is not JSON ({exc})" + RESAVE) from None
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        raise ModelFileError(f"{directory}: {MANIFEST_FILE} is not a topic-model manifest")
+        raise ModelFileError(f"{directory}: {MANIFEST_FILE} is not a topic-model manifest" + RESAVE)
     entries = manifest.get("files")
     if not isinstance(entries, dict) or not all(
         isinstance(e, dict) and type(e.get("bytes")) is int and isinstance(e.get("sha256"), str)
         for e in entries.values()
     ):
         raise ModelFileError(f"{directory}: {MANIFEST_FILE}: 'files' must map names to "
-                             "{bytes: int, sha256: str}")
+                             "{bytes: int, sha256: str}" + RESAVE)
     out = {}
     for name, entry in entries.items():
         if name in skip:
@@ -201,7 +205,7 @@ _OPTIONAL = ("topic_names", "versions", "corpus_name", "corpus_fingerprint", "to
 def check_card(card: Any, where: str) -> dict[str, Any]:
     """``card`` if every field has its type; else ModelFileError naming each wrong field."""
     if not isinstance(card, dict):
-        raise ModelFileError(f"{where}: the card is not a JSON object")
+        raise ModelFileError(f"{where}: the card is not a JSON object" + RESAVE)
     problems = []
     for name, (wanted, ok) in _FIELDS.items():
         if name not in card:
@@ -214,5 +218,5 @@ def check_card(card: Any, where: str) -> dict[str, Any]:
         if len(card["documents"]) != n or ("tokens" in card and len(card["tokens"]) not in (0, n)):
             problems.append(f"documents/tokens do not match the {n} assignments")
     if problems:
-        raise ModelFileError(f"{where}: malformed model card: " + "; ".join(problems))
+        raise ModelFileError(f"{where}: malformed model card: " + "; ".join(problems) + RESAVE)
     return card
