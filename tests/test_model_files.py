@@ -220,3 +220,50 @@ def test_trust_loads_a_legitimate_pickle(saved, folder, tmp_path) -> None:
     texts = ["Die Grenze zu Kambodscha wurde für den Handel geöffnet.",
              "Das Ministerium digitalisiert die Verwaltung der Provinzen."]
     assert trusted.assign(texts) == topics.load_topic_model(saved).assign(texts)
+
+
+# ------------------------------------------------------------------ topics assign MODEL_DIR FILES
+
+
+def _lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_assign_cli_places_new_and_training_texts(saved, tmp_path, capsys) -> None:
+    from topics.cli import main
+
+    card = _card(saved)
+    k = next(i for i, d in enumerate(card["documents"]) if len(d["text"].split()) > 30)
+    known = tmp_path / "known.txt"
+    known.write_text(card["documents"][k]["text"], encoding="utf-8")
+    new = tmp_path / "new.txt"
+    new.write_text("Vietnam und Kambodscha öffnen einen neuen Grenzübergang für den Handel.\n\n"
+                   "Das Ministerium digitalisiert die Verwaltung der Provinzen.", encoding="utf-8")
+    assert main(["--quiet", "assign", str(saved), str(known), str(new)]) == 0
+    records = _lines(capsys.readouterr().out)
+    assert [(r["file"], r["paragraph"]) for r in records] == [
+        (str(known), 0), (str(new), 0), (str(new), 1)]  # a paragraph model: one line per paragraph
+    assert records[0]["training"] and records[0]["topic"] == card["assignments"][k]
+    for record in records:
+        assert record["name"] == card["topic_names"].get(str(record["topic"]), "outliers")
+    assert not records[1]["training"] and str(records[1]["topic"]) in card["topics"]
+    assert main(["--quiet", "assign", "--unit", "article", str(saved), str(new)]) == 0
+    assert len(_lines(capsys.readouterr().out)) == 1
+
+
+def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsys) -> None:
+    from topics.cli import main
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    assert main(["assign", str(saved), str(empty)]) == 2
+    assert "empty.txt is empty" in capsys.readouterr().err
+    text = tmp_path / "text.txt"
+    text.write_text("Der Handel an der Grenze wächst.", encoding="utf-8")
+    assert main(["assign", str(saved), str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    _put(folder, "bertopic", _payload(tmp_path))
+    assert main(["assign", str(folder), str(text)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "topics assign: error:" in err and "'bertopic'" in err
+    assert not (tmp_path / MARKER).exists()

@@ -8,6 +8,7 @@ Each subcommand parses its arguments and calls one library function::
     topics reproduce RUN                              topics.experiments.reproduce.reproduce_run
     topics init-config [PATH]                         topics.experiments.render.write_starting_config
     topics classify FILE ... | -                      topics.classifier.shipped.classify_files
+    topics assign MODEL_DIR FILE ... | -              topics.topic_models.assign_files
     topics train-classifier [--output PATH] [--seed N]
     topics models [NAME]                              topics.registry (settings and help)
     topics summary [CORPUS]                           Corpus.summary()
@@ -85,6 +86,15 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from topics.classifier.shipped import classify_files
 
     for record in classify_files(list(args.files)):
+        print(json.dumps(record, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from topics.topic_models import assign_files
+
+    for record in assign_files(args.model_dir, list(args.files), unit=args.unit,
+                               trust=args.trust):
         print(json.dumps(record, ensure_ascii=False))
     return EXIT_OK
 
@@ -217,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     classify = sub.add_parser("classify", help="label articles with the shipped classifier")
     classify.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
     classify.set_defaults(func=_cmd_classify)
+
+    assign = sub.add_parser("assign", help="assign topics of a saved topic model to new texts")
+    assign.add_argument("model_dir", help="a folder written by TopicModelResult.save (a run's "
+                        "models/topics_NAME)")
+    assign.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
+    assign.add_argument("--unit", choices=("article", "paragraph"), default=None,
+                        help="one line per article or per paragraph (default: the model's unit)")
+    assign.add_argument("--trust", action="store_true",
+                        help="also load pickled parts (runs code from the folder; only your own)")
+    assign.set_defaults(func=_cmd_assign)
 
     train = sub.add_parser("train-classifier", help="rebuild the shipped classifier")
     train.add_argument("--output", default=None, help="where to write the model (default: package)")

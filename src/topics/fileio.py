@@ -16,9 +16,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from topics.errors import FileAccessError
+from topics.errors import FileAccessError, InputError
 
-__all__ = ["atomic_write", "check_writable", "describe_os_error"]
+__all__ = ["atomic_write", "check_writable", "describe_os_error", "read_text_inputs"]
 
 
 def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAccessError:
@@ -36,6 +36,42 @@ def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAcces
     else:
         why = error.strerror or str(error)
     return FileAccessError(f"{path}: cannot {doing}: {why}")
+
+
+def read_text_inputs(paths: list[str], what: str) -> list[str]:
+    """The text of each file in ``paths`` (``"-"`` reads standard input), UTF-8.
+
+    Parameters
+    ----------
+    paths : list of str
+        Text files, or ``"-"``.
+    what : str
+        What the texts are for, for the messages (e.g. ``"classify"``).
+
+    Raises
+    ------
+    topics.errors.FileAccessError
+        A file cannot be read or is not UTF-8.
+    topics.errors.InputError
+        No file is given, or one is empty.
+    """
+    import sys
+
+    texts = []
+    for name in paths:
+        if name == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = Path(name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise FileAccessError(f"cannot read {name}: {error}") from None
+        if not text.strip():
+            raise InputError(f"{name} is empty; there is nothing to {what}")
+        texts.append(text)
+    if not texts:
+        raise InputError("no files given; pass one or more text files, or - for stdin")
+    return texts
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:

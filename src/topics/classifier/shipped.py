@@ -9,7 +9,7 @@ from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, load_classifier, save_classifier
 from topics.corpus import load_corpus
-from topics.errors import FileAccessError, InputError
+from topics.fileio import read_text_inputs
 
 __all__ = ["classify_files", "train_shipped_classifier"]
 
@@ -89,22 +89,7 @@ def classify_files(paths: list[str]) -> list[dict[str, Any]]:
     topics.errors.TopicsError
         If a file cannot be read or is empty.
     """
-    import sys
-
-    texts = []
-    for name in paths:
-        if name == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = Path(name).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                raise FileAccessError(f"cannot read {name}: {error}") from None
-        if not text.strip():
-            raise InputError(f"{name} is empty; there is nothing to classify")
-        texts.append(text)
-    if not texts:
-        raise InputError("no files given; pass one or more text files, or - for stdin")
+    texts = read_text_inputs(paths, "classify")
     clf = load_classifier()
     proba = clf.predict_proba(texts)
     labels = clf._labels_from_proba(proba)

@@ -53,7 +53,7 @@ from topics.evaluation.topic_metrics import evaluate_topics
 from topics.numerics import stable_metrics
 from topics.topic_models.common import article_ids, check_units
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
-from topics.topic_models.loading import load_topic_model
+from topics.topic_models.loading import assign_files, load_topic_model
 from topics.topic_models.result import TopicModelResult
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "MODEL_NAMES",
     "PEER_MODELS",
     "TopicModelResult",
+    "assign_files",
     "compare_topic_models",
     "default_settings",
     "fit_topic_model",
@@ -71,6 +72,8 @@ __all__ = [
 
 Unit = Literal["paragraph", "article"]
 UNITS: tuple[str, ...] = ("paragraph", "article")
+
+
 def default_settings(model: str) -> dict[str, Any]:
     """The default settings of ``model`` (before automatic values are resolved)."""
     return family_of(model).schema.defaults()

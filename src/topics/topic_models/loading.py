@@ -25,7 +25,7 @@ from topics.topic_models.storage import (
     read_folder,
 )
 
-__all__ = ["load_topic_model"]
+__all__ = ["assign_files", "load_topic_model"]
 
 _UNSAFE = ("pickle", "joblib", "bertopic")  # estimator entries that only trust=True loads
 _MAX_CARD = 1 << 30
@@ -94,6 +94,50 @@ def load_topic_model(
         result.estimator = _estimator(estimator, files, directory, trust,
                                       legacy=card["format_version"] < 2)
     return result
+
+
+def assign_files(
+    model_dir: str | Path, paths: list[str], *, unit: str | None = None, trust: bool = False
+) -> list[dict[str, Any]]:
+    """Topics of the saved model ``model_dir`` for text files (``"-"`` reads stdin).
+
+    Each file is one article, read like a corpus article (cleaned; split into paragraphs when
+    ``unit`` is ``"paragraph"``, the paragraphs of one file forming one article as at fit time),
+    and placed by :meth:`TopicModelResult.assign`.
+
+    Parameters
+    ----------
+    model_dir : str or pathlib.Path
+        A folder written by :meth:`TopicModelResult.save`.
+    paths : list of str
+        Text files, one article each, or ``"-"``.
+    unit : {"article", "paragraph"}, optional
+        What one assigned text is (default: the unit the model was fitted on).
+    trust : bool
+        Passed to :func:`load_topic_model` (dangerous; see there).
+
+    Returns
+    -------
+    list of dict
+        Per unit: ``file``, ``paragraph`` (its index; 0 for a whole article), ``topic``, ``name``,
+        ``score``, ``training``.
+
+    Raises
+    ------
+    topics.errors.TopicsError
+        ModelFileError for the folder, FileAccessError/InputError for the files, CorpusError for
+        a unit other than "article" or "paragraph".
+    """
+    from topics.corpus import Article, Corpus
+    from topics.fileio import read_text_inputs
+
+    texts = read_text_inputs(list(paths), "assign")
+    result = load_topic_model(model_dir, trust=trust)
+    corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
+    units = corpus.units(unit or result.unit)  # type: ignore[arg-type]
+    records = result.assign([u.text for u in units], [u.article_id for u in units])
+    return [{"file": paths[int(u.article_id)], "paragraph": u.index, **record}
+            for u, record in zip(units, records, strict=True)]
 
 
 def _card(data: bytes, directory: Path) -> dict[str, Any]:
