@@ -113,9 +113,9 @@ def test_load_rejects_foreign_directories(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("model", "settings", "match"),
     [
-        ("lda", {"k": 5000}, "k=5000 topics is impossible for 692 units"),
-        ("nmf", {"n_components": 693}, "n_components=693"),
-        ("bertopic", {"nr_topics": 1000}, "nr_topics=1000"),
+        ("lda", {"k": 5000}, "k=5000 topics is impossible for 1057 units"),
+        ("nmf", {"n_components": 1058}, "n_components=1058"),
+        ("bertopic", {"nr_topics": 2000}, "nr_topics=2000"),
         ("bertopic", {"min_topic_size": 5000}, "min_topic_size=5000 is larger than the corpus"),
         ("bertopic", {"reduce_outliers": "magic"}, "reduce_outliers='magic'"),
         ("nmf", {"n_topics": 5}, "unknown setting.*'n_topics'.*allowed:.*n_components"),
