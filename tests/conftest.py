@@ -19,7 +19,7 @@ GNAD_OPTIONS = dict(text_column=1, label_column=0, delimiter=";", quotechar="'",
 
 @pytest.fixture(scope="session")
 def shipped_corpus() -> topics.Corpus:
-    """The 217 labelled articles shipped with the package."""
+    """The 217 articles shipped with the package (70 without a label)."""
     return topics.load_corpus()
 
 

@@ -53,6 +53,9 @@ NOT_RUN: dict[str, tuple[str | None, str]] = {
     r"^\.venv/bin/topics classify .*--model models/mine\.safetensors": (
         "{command} --help", "classifies with the model the labelling loop trains (not trained "
         "here: minutes); tests/test_classify_batch.py walks the loop with a small model"),
+    r"^\.venv/bin/topics assign ": (
+        "{command} --help", "needs a run with saved models (the sweep's runs save none); "
+        "tests/test_model_files.py runs topics assign on a saved model"),
     r"^\.venv/bin/topics train-classifier": (
         "{command} --help", "retrains the shipped model (minutes); "
         "test_classifier_persistence.py retrains it and checks the predictions"),

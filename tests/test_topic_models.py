@@ -94,8 +94,8 @@ def test_save_load_round_trip(bertopic_pair, nmf, lda, tmp_path) -> None:
         assert loaded.metrics.keys() == result.metrics.keys()
         assert loaded.settings["top_n_words"] == result.settings["top_n_words"]
     reloaded = topics.load_topic_model(tmp_path / "bertopic")
-    assert (tmp_path / "bertopic" / "bertopic" / "topic_embeddings.safetensors").is_file()
-    # the reloaded BERTopic embeds new text with the saved offline pipeline
+    assert (tmp_path / "bertopic" / "estimator.safetensors").is_file()
+    # the reloaded BERTopic embeds new text with the saved arrays (no BERTopic.save, no pickle)
     predicted, _ = reloaded.estimator.transform(["Der Verteidigungsminister traf seinen Amtskollegen."])
     assert predicted[0] in reloaded.topics
 
@@ -104,16 +104,18 @@ def test_load_rejects_foreign_directories(tmp_path) -> None:
     with pytest.raises(ModelFileError, match="result.json"):
         topics.load_topic_model(tmp_path)
     (tmp_path / "result.json").write_text('{"format": "other"}', encoding="utf-8")
-    with pytest.raises(ModelFileError, match="not a topic-model result"):
+    with pytest.raises(ModelFileError, match="no manifest.json"):  # no checksums: not read at all
         topics.load_topic_model(tmp_path)
+    with pytest.raises(ModelFileError, match="not a topic-model result"):
+        topics.load_topic_model(tmp_path, trust=True)
 
 
 @pytest.mark.parametrize(
     ("model", "settings", "match"),
     [
-        ("lda", {"k": 5000}, "k=5000 topics is impossible for 692 units"),
-        ("nmf", {"n_components": 693}, "n_components=693"),
-        ("bertopic", {"nr_topics": 1000}, "nr_topics=1000"),
+        ("lda", {"k": 5000}, "k=5000 topics is impossible for 1057 units"),
+        ("nmf", {"n_components": 1058}, "n_components=1058"),
+        ("bertopic", {"nr_topics": 2000}, "nr_topics=2000"),
         ("bertopic", {"min_topic_size": 5000}, "min_topic_size=5000 is larger than the corpus"),
         ("bertopic", {"reduce_outliers": "magic"}, "reduce_outliers='magic'"),
         ("nmf", {"n_topics": 5}, "unknown setting.*'n_topics'.*allowed:.*n_components"),

@@ -14,6 +14,7 @@ Each subcommand parses its arguments and calls one library function::
                                                       topics.classifier.batch.suggest_labels
     topics train-classifier [--corpus PATH --output PATH] [--seed N]
                                                       topics.classifier.shipped.train_classifier
+    topics assign MODEL_DIR FILE ... | -              topics.topic_models.assign_files
     topics models [NAME]                              topics.registry (settings and help)
     topics summary [CORPUS]                           Corpus.summary()
     topics analyse CORPUS --output F.jsonl|.parquet [--scheduler local|ADDRESS]
@@ -104,6 +105,15 @@ def _cmd_init_config(args: argparse.Namespace) -> int:
 
     path = write_starting_config(args.path, force=args.force)
     print(f"wrote {path}; edit it, then: topics run {path}")
+    return EXIT_OK
+
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from topics.topic_models import assign_files
+
+    for record in assign_files(args.model_dir, list(args.files), unit=args.unit,
+                               trust=args.trust):
+        print(json.dumps(record, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -308,6 +318,16 @@ def build_parser() -> argparse.ArgumentParser:
     from topics.classifier.commands import add_commands  # classify, suggest-labels, train
 
     add_commands(sub)
+
+    assign = sub.add_parser("assign", help="assign topics of a saved topic model to new texts")
+    assign.add_argument("model_dir", help="a folder written by TopicModelResult.save (a run's "
+                        "models/topics_NAME)")
+    assign.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
+    assign.add_argument("--unit", choices=("article", "paragraph"), default=None,
+                        help="one line per article or per paragraph (default: the model's unit)")
+    assign.add_argument("--trust", action="store_true",
+                        help="also load pickled parts (runs code from the folder; only your own)")
+    assign.set_defaults(func=_cmd_assign)
 
     models = sub.add_parser(
         "models", help="list the topic models and the classifier, or one's settings"

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from topics.errors import FileAccessError
+from topics.errors import FileAccessError, InputError
 
-__all__ = ["atomic_stream", "atomic_write", "check_writable", "describe_os_error"]
+__all__ = [
+    "atomic_stream", "atomic_write", "check_writable", "describe_os_error", "read_text_inputs",
+]
 
 
 def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAccessError:
@@ -45,6 +47,46 @@ def _usual_mode(handle: int) -> None:
     os.umask(mask)
     with contextlib.suppress(OSError):
         os.fchmod(handle, 0o666 & ~mask)
+
+
+def read_text_inputs(paths: list[str], what: str) -> list[str]:
+    """The text of each file in ``paths`` (``"-"`` reads standard input), UTF-8.
+
+    Parameters
+    ----------
+    paths : list of str
+        Text files, or ``"-"``.
+    what : str
+        What the texts are for, for the messages (e.g. ``"classify"``).
+
+    Raises
+    ------
+    topics.errors.FileAccessError
+        A file cannot be read or is not UTF-8.
+    topics.errors.InputError
+        No file is given, or one is empty.
+    """
+    import sys
+
+    texts = []
+    for name in paths:
+        try:  # bytes, decoded here: stdin is read like a file, whatever the locale
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as error:
+            raise describe_os_error(error, name, "read it") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise FileAccessError(
+                f"{'standard input' if name == '-' else name}: not UTF-8 text (byte "
+                f"{error.start}); convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8)"
+            ) from None
+        if not text.strip():
+            raise InputError(f"{name} is empty; there is nothing to {what}")
+        texts.append(text)
+    if not texts:
+        raise InputError("no files given; pass one or more text files, or - for stdin")
+    return texts
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:

@@ -342,8 +342,6 @@ class EstimatorSpec:
         Reads the German tokens view, so the ``analysis`` settings apply to it.
     n_topics_setting : str or None
         The setting that fixes the number of topics.
-    load : callable or None
-        Rebuilds the saved estimator part: ``load(directory, info, settings)``.
     check : callable or None
         ``check(settings, n_units) -> list of problems``: what can be checked against the
         corpus before fitting (numbers of topics, minimum sizes), so a run fails before it starts.
@@ -357,5 +355,4 @@ class EstimatorSpec:
     peer: bool = False
     reads_tokens: bool = False
     n_topics_setting: str | None = None
-    load: Callable[..., Any] | None = None
     check: Callable[[Mapping[str, Any], int], list[str]] | None = None

@@ -51,6 +51,8 @@ DEFAULT_HEADLINE_METRICS: tuple[str, ...] = (
     "topics.*.nmi_mean",
     "topics.*.outlier_share_mean",
     "topics.*.n_topics_mean",
+    "topics.*.stability_ari",
+    "topics.*.stability_words",
     "classifier.*.macro_f1_mean",
     "classifier.*.subset_accuracy_mean",
     "classifier.*.accuracy_mean",

@@ -1,4 +1,9 @@
-"""Where a run ran: versions, platform, git state, command line (``environment.json``)."""
+"""Where a run ran: versions, platform, git state, command line (``environment.json``).
+
+What decides the numbers (CPU and its instruction sets, BLAS kernels and threads, tomotopy's
+instruction set, numba's target, the variables in ``NUMERIC_ENV``) is recorded by
+:mod:`topics.numerics`, the module that also pins it for every fit.
+"""
 
 from __future__ import annotations
 
@@ -10,71 +15,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from topics.numerics import NUMERIC_ENV, cpu, numerics
+
 __all__ = ["NUMERIC_ENV", "cpu", "environment", "git_state", "installed_packages", "numerics"]
-
-#: Environment variables that can change numbers: threads, instruction sets, hashing.
-NUMERIC_ENV = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "NUMBA_CPU_NAME",
-    "NUMBA_CPU_FEATURES",
-    "OPENBLAS_CORETYPE",
-    "TOMOTOPY_ISA",
-    "PYTHONHASHSEED",
-)
-# instruction-set extensions that decide which kernels numerical libraries pick
-_ISA_FLAGS = ("sse2", "sse4_1", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw",
-              "avx512vl", "avx512_vnni", "avx512_bf16", "amx_tile", "neon", "asimd", "sve")
-
-
-def cpu() -> dict[str, Any]:
-    """The processor: model name and the instruction-set flags that numerical code dispatches on."""
-    model, flags = platform.processor() or None, set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            key, _, value = line.partition(":")
-            key = key.strip()
-            if key in ("model name", "Model") and model in (None, "", platform.machine()):
-                model = value.strip()
-            elif key in ("flags", "Features") and not flags:
-                flags = set(value.split())
-    except OSError:  # not Linux: the platform module's answer stands
-        pass
-    return {"model": model, "isa_flags": sorted(f for f in _ISA_FLAGS if f in flags)}
-
-
-def numerics() -> dict[str, Any]:
-    """What decides floating-point results besides the code: BLAS build and kernel, threads,
-    tomotopy's instruction set, the CPU numba compiles for."""
-    import numpy  # noqa: F401 - loads the BLAS whose kernel is reported below
-
-    out: dict[str, Any] = {}
-    try:
-        from threadpoolctl import threadpool_info
-
-        out["threadpools"] = [
-            {k: pool.get(k) for k in ("user_api", "internal_api", "version", "architecture",
-                                      "threading_layer", "num_threads")}
-            for pool in threadpool_info()
-        ]
-    except ImportError:  # pragma: no cover - a dependency of scikit-learn
-        out["threadpools"] = None
-    try:
-        import tomotopy
-
-        out["tomotopy_isa"] = tomotopy.isa
-    except ImportError:  # pragma: no cover
-        out["tomotopy_isa"] = None
-    try:
-        import llvmlite.binding as llvm
-
-        out["llvm_host_cpu"] = llvm.get_host_cpu_name()
-    except ImportError:  # pragma: no cover
-        out["llvm_host_cpu"] = None
-    out["numba_cpu_name"] = os.environ.get("NUMBA_CPU_NAME") or "host"
-    return out
 
 
 def _git(repo: Path, *args: str) -> str | None:

@@ -23,6 +23,7 @@ from topics.corpus import load_corpus
 from topics.errors import ConfigError
 from topics.evaluation.plots import topic_model_figures
 from topics.evaluation.seeds import summarise_seeds
+from topics.evaluation.stability import stability
 from topics.experiments.config import Config
 from topics.experiments.resolve import (
     analysis_defaults,
@@ -31,6 +32,7 @@ from topics.experiments.resolve import (
     topic_model_defaults,
 )
 from topics.experiments.store import RunDirectory
+from topics.numerics import stable_metrics
 from topics.progress import track
 from topics.topic_models import fit_topic_model
 
@@ -42,6 +44,7 @@ __all__ = [
     "load_configured_corpus",
     "run_topic_model",
     "split_timings",
+    "stability_metrics",
 ]
 
 log = logging.getLogger("topics.experiments")
@@ -189,6 +192,7 @@ def _topics_table(result: Any) -> Any:
                 "topic": topic_id,
                 "size": sizes.get(topic_id, 0),
                 "share": round(sizes.get(topic_id, 0) / total, 4),
+                "name": result.topic_names.get(topic_id, ""),
                 "words": " ".join(w for w, _ in words[:10]),
                 "weights": " ".join(f"{float(w):.4f}" for _, w in words[:10]),
             }
@@ -252,7 +256,18 @@ def run_topic_model(
         _topic_figures(main, name, run.path / "figures")
     if outputs.save_models:
         main.save(run.file(f"models/topics_{name}/.keep").parent)
-    return {f"topics.{name}.{key}": value for key, value in summarise_seeds(per_seed).items()}
+    summary = stable_metrics(summarise_seeds(per_seed))
+    if len(results) > 1:  # how much the seed moves the model: ARI and matched top words
+        summary.update(stability_metrics(results))
+    return {f"topics.{name}.{key}": value for key, value in summary.items()}
+
+
+def stability_metrics(results: Sequence[Any]) -> dict[str, float]:
+    """``stability_ari``, ``stability_ari_min``, ``stability_words``, ``n_topics_range`` of fits
+    of one model with different seeds (:func:`topics.evaluation.stability.stability`), rounded to
+    10 significant digits like every stored metric."""
+    scores = stability([r.assignments for r in results], [r.topics for r in results])
+    return stable_metrics(scores)
 
 
 # -- classifier ----------------------------------------------------------------------------------

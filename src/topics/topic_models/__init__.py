@@ -28,9 +28,16 @@ Choices and the measurements behind them (shipped corpus as paragraphs / 10kGNAD
   1.4 s / 15 s; scikit-learn (batch VB, 50 iterations) 0.022 / 0.007, NMI 0.13 / 0.22, 4 s / 21 s;
   gensim LdaModel (20 passes) -0.022 / -0.025, NMI 0.11 / 0.14, 11 s / 66 s. All three reproducible
   with a seed (tomotopy only with one worker). Default: tomotopy.
-* NMF: scikit-learn, TF-IDF (sublinear) of the tokens view, ``init="nndsvd"`` (deterministic start).
-* Numbers of topics default to ~sqrt(n units)/2 (LDA, NMF) and to what HDBSCAN finds with clusters of
-  at least 2 % of the units, merged by ``nr_topics="auto"`` (BERTopic): relative, not tuned per corpus.
+* NMF: scikit-learn, TF-IDF (sublinear, max_df 0.2) of the tokens view, NNDSVD from the exact SVD.
+* BERTopic: exact-SVD embedding of the tokens view, paragraphs mixed with their article, Ward-started
+  k-means, NMF words of the partition (:mod:`topics.topic_models.bertopic`).
+* Numbers of topics default to ~sqrt(n)/2 (4-30) of the number of articles (LDA, NMF) and of the
+  geometric mean of units and articles (BERTopic): relative, not tuned per corpus.
+* Every fit runs in a fixed numerical environment (:mod:`topics.numerics`: one BLAS/OpenMP thread,
+  tomotopy on sse2, numba for a generic CPU) and metrics are rounded to 10 significant digits: the
+  same numbers on every x86-64 machine (tests/test_machines.py). Measurements:
+  research/topicmodels/REPORT.md (branch research/topicmodels) and
+  experiments/results/topic_peers/topic_peers.md.
 """
 
 from __future__ import annotations
@@ -42,11 +49,13 @@ from typing import Any, Literal
 
 from topics.errors import ConfigError
 from topics.evaluation.seeds import summarise_seeds
+from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
+from topics.numerics import stable_metrics
 from topics.progress import progress, track, verbosity
-from topics.topic_models.common import check_units
+from topics.topic_models.common import article_ids, check_units
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
-from topics.topic_models.loading import load_topic_model
+from topics.topic_models.loading import assign_files, load_topic_model
 from topics.topic_models.result import TopicModelResult
 
 __all__ = [
@@ -54,6 +63,7 @@ __all__ = [
     "MODEL_NAMES",
     "PEER_MODELS",
     "TopicModelResult",
+    "assign_files",
     "compare_topic_models",
     "default_settings",
     "fit_topic_model",
@@ -141,9 +151,10 @@ def fit_topic_model(
         bar.update()
         bar.set_postfix_str("evaluate", refresh=False)
         metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
-                                  [u.labels for u in units])
+                                  [u.labels for u in units], article_ids=article_ids(units))
         bar.update()
     metrics.update(fitted.extra_metrics)
+    metrics = stable_metrics(metrics)  # last-bit noise of another machine stays out
     metrics["fit_seconds"] = seconds
     result = TopicModelResult(
         model_name=model,
@@ -166,8 +177,8 @@ def fit_topic_model(
     return result
 
 
-_TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "ari",
-                  "ari_placed", "n_topics", "fit_seconds")
+_TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "nmi_article",
+                  "ari", "ari_placed", "largest_topic_share", "n_topics", "fit_seconds")
 
 
 def compare_topic_models(
@@ -194,8 +205,11 @@ def compare_topic_models(
     -------
     pandas.DataFrame
         One row per model: ``corpus``, ``unit``, ``n_units``, ``model``, ``n_seeds`` and
-        ``<metric>_mean`` / ``<metric>_sd`` for npmi, c_v, diversity, outlier_share, nmi, ari,
-        n_topics, fit_seconds (label metrics are NaN when the corpus has no labels).
+        ``<metric>_mean`` / ``<metric>_sd`` for npmi, c_v, diversity, outlier_share, nmi,
+        nmi_placed, nmi_article, ari, ari_placed, largest_topic_share, n_topics, fit_seconds
+        (label metrics are NaN when the corpus has no labels), and the stability over the seeds:
+        ``stability_ari``, ``stability_words``, ``n_topics_range`` (NaN for one seed; see
+        :func:`topics.evaluation.stability.stability`).
     """
     import pandas as pd
 
@@ -206,14 +220,17 @@ def compare_topic_models(
     units = _units(corpus, unit)
     rows = []
     for name in track(list(models), desc="topic models", unit="model"):
-        runs = [fit_topic_model(units, name, unit, seed, **settings.get(name, {})).metrics
-                for seed in seeds]
-        summary = summarise_seeds(runs)
+        results = [fit_topic_model(units, name, unit, seed, **settings.get(name, {}))
+                   for seed in seeds]
+        summary = summarise_seeds([r.metrics for r in results])
+        summary.update(stability([r.assignments for r in results], [r.topics for r in results]))
         row: dict[str, Any] = {"corpus": getattr(corpus, "name", ""), "unit": unit,
                                "n_units": len(units), "model": name, "n_seeds": len(seeds)}
         for metric in _TABLE_METRICS:
             row[f"{metric}_mean"] = summary.get(f"{metric}_mean", float("nan"))
             row[f"{metric}_sd"] = summary.get(f"{metric}_sd", float("nan"))
+        for metric in ("stability_ari", "stability_words", "n_topics_range"):
+            row[metric] = summary.get(metric, float("nan"))
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -17,6 +17,12 @@ def analyzer_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in settings.items() if k in ANALYSIS_SCHEMA}
 
 
+def analysis_record(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Every resolved analysis setting of ``settings`` as JSON (what a stored model re-creates)."""
+    return {k: list(v) if isinstance(v, tuple) else v
+            for k, v in make_analyzer(settings).settings.items()}
+
+
 def make_analyzer(settings: Mapping[str, Any]) -> GermanAnalyzer:
     """The German tokens view with the analysis settings among ``settings``."""
     return GermanAnalyzer(**analyzer_settings(settings))
@@ -52,7 +58,12 @@ def count_matrix(
 
 
 def top_words(weights: np.ndarray, vocabulary: Sequence[str], topn: int) -> list[tuple[str, float]]:
-    """The ``topn`` words with the highest weight, best first (ties broken by word for stability)."""
+    """The ``topn`` words with the highest weight, best first (ties broken by word for stability).
+
+    Weights are rounded to 12 decimals first: last-bit differences of another machine's BLAS or
+    libm cannot reorder near-tied words or change a stored weight.
+    """
+    weights = np.round(np.asarray(weights, dtype=np.float64), 12)
     order = sorted(range(len(vocabulary)), key=lambda j: (-float(weights[j]), vocabulary[j]))[:topn]
     return [(vocabulary[j], float(weights[j])) for j in order if weights[j] > 0]
 
@@ -64,6 +75,16 @@ def auto_n_topics(n_units: int) -> int:
     the corpus, as the number of themes a reader can tell apart does.
     """
     return int(min(30, max(4, round(math.sqrt(n_units) / 2))))
+
+
+def n_articles(units: Sequence[Any]) -> int:
+    """The number of distinct articles among ``units`` (a unit without ``article_id`` is its own)."""
+    return len(set(article_ids(units)))
+
+
+def article_ids(units: Sequence[Any]) -> list[str]:
+    """The article of every unit (a unit without ``article_id`` is its own article)."""
+    return [str(getattr(u, "article_id", None) or getattr(u, "id", i)) for i, u in enumerate(units)]
 
 
 #: Names people use for "the number of topics"; each family hints its own.

@@ -1,72 +1,87 @@
-"""Document embeddings for BERTopic: the offline TF-IDF pipeline, or a local sentence-transformers model."""
+"""Document embeddings for BERTopic: the offline TF-IDF + SVD pipeline, or a local sentence-transformers
+model. The offline embedding is kept as plain arrays (views + SVD components) for new texts."""
 
 from __future__ import annotations
 
-import os
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from topics.errors import ConfigError
-from topics.topic_models.common import make_analyzer
+from topics.topic_models.assigner import TextView
+from topics.topic_models.common import analysis_record
+from topics.topic_models.sentence_models import sentence_transformer
 
-__all__ = ["embed", "offline_embedder", "sentence_transformer"]
+__all__ = ["embed", "offline_embedding", "sentence_transformer"]
 
 
+def _tokens_of(pair: tuple[str, list[str]]) -> list[str]:
+    return pair[1]
 
-def offline_embedder(settings: Mapping[str, Any], n_units: int, seed: int) -> Any:
-    """The offline embedding pipeline: TF-IDF (tokens view [+ char n-grams]) → SVD → L2 norm."""
+
+def offline_embedding(
+    texts: list[str], tokens: list[list[str]], settings: Mapping[str, Any], seed: int
+) -> tuple[list[TextView], np.ndarray, np.ndarray]:
+    """Fit the offline embedding: TF-IDF of the tokens view [+ char n-grams] -> SVD -> L2 norm.
+
+    The words view is the units' tokens (sublinear TF-IDF, ``min_df``, ``embedding_max_df``); with
+    ``char_ngrams`` a ``char_wb`` TF-IDF of the text is stacked beside it. ``svd_algorithm="arpack"``
+    computes the exact top singular vectors, so the embedding does not depend on the seed
+    (randomized SVD moved every later step with the seed).
+
+    Returns
+    -------
+    views : list of TextView
+        What a new text needs to be embedded the same way.
+    components : numpy.ndarray
+        SVD components, dimensions x terms of all views.
+    vectors : numpy.ndarray
+        The units' embeddings, unit length.
+    """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, make_pipeline
     from sklearn.preprocessing import Normalizer
 
-    words = TfidfVectorizer(analyzer=make_analyzer(settings), sublinear_tf=True,
-                            min_df=settings["min_df"], max_df=settings["max_df"])
-    parts = [("words", words)]
-    if settings["char_ngrams"] is not None:
-        parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=settings["char_ngrams"],
-                                               sublinear_tf=True, min_df=2)))
-    k = max(2, min(int(settings["svd_components"]), n_units - 1))
-    return make_pipeline(FeatureUnion(parts), TruncatedSVD(k, random_state=seed),
-                         Normalizer(copy=False))
+    words = TfidfVectorizer(analyzer=_tokens_of, sublinear_tf=True, min_df=settings["min_df"],
+                            max_df=settings["embedding_max_df"])
+    parts: list[tuple[str, Any]] = [("words", words)]
+    ngrams = settings["char_ngrams"]
+    if ngrams is not None:
+        low, high = int(ngrams[0]), int(ngrams[1])
+        chars = TfidfVectorizer(analyzer=functools.partial(_chars_of, low=low, high=high),
+                                sublinear_tf=True, min_df=2)
+        parts.append(("chars", chars))
+    k = max(2, min(int(settings["svd_components"]), len(texts) - 1))
+    svd = TruncatedSVD(k, algorithm=settings["svd_algorithm"], random_state=seed)
+    pipeline = make_pipeline(FeatureUnion(parts), svd, Normalizer(copy=False))
+    vectors = np.asarray(pipeline.fit_transform(list(zip(texts, tokens, strict=True))))
+    views = [TextView("tokens", _vocabulary(words), words.idf_, sublinear=True, normalise=True,
+                      analysis=analysis_record(settings))]
+    if ngrams is not None:
+        views.append(TextView("chars", _vocabulary(chars), chars.idf_, sublinear=True,
+                              normalise=True, ngram_range=(low, high)))
+    return views, np.asarray(svd.components_), vectors
 
 
-def sentence_transformer(name: str) -> Any:
-    """Load a sentence-transformers model by name or local path, offline.
+def _chars_of(pair: tuple[str, list[str]], low: int, high: int) -> list[str]:
+    from topics.topic_models.assigner import _char_wb
 
-    Raises
-    ------
-    topics.errors.ConfigError
-        If sentence-transformers is not installed, or the model is not available offline.
-    """
-    # huggingface_hub reads HF_HUB_OFFLINE at import: set it before sentence_transformers is imported,
-    # so a missing model fails at once instead of trying the network.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ConfigError(
-            f"embedding_model={name!r} needs the optional package sentence-transformers, which is "
-            "not installed; install the extra with `uv sync --extra embeddings` "
-            "(or `pip install 'topics[embeddings]'`), or leave embedding_model unset for the "
-            "offline TF-IDF embeddings"
-        ) from exc
-    try:
-        return SentenceTransformer(name, device="cpu")
-    except Exception as exc:  # OSError, ValueError, HF errors: all mean "not available offline"
-        raise ConfigError(
-            f"embedding_model={name!r} is not available offline ({type(exc).__name__}: {exc}); "
-            "give a local model directory, or download the model once with network access "
-            "(it is then read from the Hugging Face cache)"
-        ) from exc
+    return _char_wb(pair[0], low, high)
 
 
-def embed(texts: list[str], settings: Mapping[str, Any], seed: int) -> tuple[Any, np.ndarray]:
+def _vocabulary(vectorizer: Any) -> list[str]:
+    return [str(w) for w in vectorizer.get_feature_names_out()]
+
+
+def embed(
+    texts: list[str], tokens: list[list[str]], settings: Mapping[str, Any], seed: int
+) -> tuple[list[TextView], np.ndarray | None, np.ndarray]:
+    """The units' embeddings: a sentence-transformers model (``embedding_model``) or the offline
+    pipeline (:func:`offline_embedding`); views and components are empty/None for the former."""
     if settings["embedding_model"]:
         model = sentence_transformer(settings["embedding_model"])
         vectors = model.encode(texts, show_progress_bar=False, normalize_embeddings=True)
-        return model, np.asarray(vectors)
-    pipeline = offline_embedder(settings, len(texts), seed)
-    return pipeline, np.asarray(pipeline.fit_transform(texts))
+        return [], None, np.asarray(vectors, dtype=np.float64)
+    return offline_embedding(texts, tokens, settings, seed)

@@ -1,31 +1,57 @@
-"""Reading a saved topic-model result back (see :mod:`topics.topic_models.result` for the format)."""
+"""Reading a saved topic-model result back (the format: :mod:`topics.topic_models.result`)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from topics.corpus import TextUnit
 from topics.errors import ModelFileError
+from topics.topic_models.assigner import TopicAssigner
 from topics.topic_models.families import family_of
 from topics.topic_models.result import FORMAT, FORMAT_VERSION, RESULT_FILE, TopicModelResult
+from topics.topic_models.storage import (
+    MANIFEST_FILE,
+    RESAVE,
+    SUFFIXES,
+    check_card,
+    check_name,
+    read_file,
+    read_folder,
+)
 
-__all__ = ["load_topic_model"]
+__all__ = ["assign_files", "load_topic_model"]
+
+_UNSAFE = ("pickle", "joblib", "bertopic")  # estimator entries that only trust=True loads
+_MAX_CARD = 1 << 30
 
 
-def load_topic_model(path: str | Path, *, load_estimator: bool = True) -> TopicModelResult:
-    """Load a result written by :meth:`TopicModelResult.save`.
+def load_topic_model(
+    path: str | Path, *, load_estimator: bool = True, trust: bool = False
+) -> TopicModelResult:
+    """Load a result written by :meth:`TopicModelResult.save`; nothing in the folder runs.
+
+    The folder's manifest must list every file with its SHA-256, file names must be plain names
+    inside the folder, the card is checked field by field, and only JSON, npy (no pickle) and
+    safetensors files are read (:mod:`topics.topic_models.storage`).
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The directory.
+        The folder.
     load_estimator : bool
-        Also rebuild the underlying model (BERTopic from safetensors, NMF/LDA matrices) so that it
-        can be inspected; the reported topics and assignments never depend on it.
+        Also rebuild the fitted state that places new texts (:meth:`TopicModelResult.assign`);
+        the reported topics and assignments never depend on it.
+    trust : bool
+        **Dangerous.** Also load pickle and joblib files: a folder saved by topics before format 2
+        (its BERTopic part went through ``BERTopic.load``, which falls back to joblib) or an
+        estimator stored as ``pickle``/``joblib``. Unpickling runs whatever code the file holds:
+        use ``trust=True`` only for a folder you made yourself and nobody could change since.
 
     Returns
     -------
@@ -34,52 +60,168 @@ def load_topic_model(path: str | Path, *, load_estimator: bool = True) -> TopicM
     Raises
     ------
     topics.errors.ModelFileError
-        If the directory holds no result, the file is not ours, or its format version is newer.
+        The folder holds no result, a file is missing, changed (checksum), named outside the
+        folder, of a kind that could run code, or the card is malformed or from a newer format.
     """
     directory = Path(path)
-    file = directory / RESULT_FILE
-    if not file.is_file():
-        raise ModelFileError(f"{directory}: no {RESULT_FILE}; expected a directory written by "
+    if not directory.is_dir():
+        raise ModelFileError(f"{directory}: not a folder; expected a folder written by "
                              "TopicModelResult.save()")
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"{file}: not a readable JSON file ({exc})") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelFileError(f"{file}: not a topic-model result (format {data.get('format')!r})"
-                             if isinstance(data, dict) else f"{file}: not a topic-model result")
-    if data.get("format_version", 0) > FORMAT_VERSION:
-        raise ModelFileError(f"{file}: format version {data['format_version']} is newer than this "
-                             f"package reads ({FORMAT_VERSION}); upgrade topics")
-    try:
-        result = TopicModelResult(
-            model_name=data["model_name"],
-            unit=data["unit"],
-            seed=int(data["seed"]),
-            settings=data["settings"],
-            documents=[TextUnit(d["id"], d["article_id"], d["text"], tuple(d["labels"]), d["index"])
-                       for d in data["documents"]],
-            assignments=np.asarray(data["assignments"], dtype=int),
-            topics={int(t): [(w, float(s)) for w, s in words] for t, words in data["topics"].items()},
-            metrics={k: (math.nan if v is None else float(v)) for k, v in data["metrics"].items()},
-            distributions=_load_npy(directory / "distributions.npy"),
-            embeddings=_load_npy(directory / "embeddings.npy"),
-            tokens=[list(t) for t in data.get("tokens", [])],
-            corpus_name=data.get("corpus_name", ""),
-            corpus_fingerprint=data.get("corpus_fingerprint", ""),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{file}: missing or malformed field ({exc!r})") from exc
-    if load_estimator and data.get("estimator"):
-        family = family_of(result.model_name)
-        result.estimator = family.load(directory, data["estimator"], result.settings)
+    has_manifest = (directory / MANIFEST_FILE).is_file()
+    if not has_manifest and not (directory / RESULT_FILE).is_file():
+        raise ModelFileError(f"{directory}: no {RESULT_FILE}; expected a folder written by "
+                             "TopicModelResult.save()")
+    if not has_manifest:
+        if not trust:
+            raise ModelFileError(
+                f"{directory}: no {MANIFEST_FILE}: saved by topics before format 2 (or not by "
+                "topics), without checksums and possibly with pickled parts; fit and save it "
+                "again, or load_topic_model(path, trust=True) if you made it yourself (trust=True "
+                "can run code from the folder)")
+        # trusted: every data file present is read, without checksums to hold it to
+        files = {RESULT_FILE: read_file(directory, RESULT_FILE, limit=_MAX_CARD)}
+        files.update({p.name: read_file(directory, p.name) for p in sorted(directory.iterdir())
+                      if p.suffix in SUFFIXES and p.name != RESULT_FILE
+                      and not p.name.startswith(".") and p.is_file()})
+    else:
+        files = read_folder(directory)
+        if RESULT_FILE not in files:
+            raise ModelFileError(f"{directory}: {MANIFEST_FILE} does not list {RESULT_FILE}" + RESAVE)
+    card = _card(files[RESULT_FILE], directory)
+    result = _result(card, files, directory)
+    estimator = card.get("estimator") or {}
+    if load_estimator and estimator:
+        result.estimator = _estimator(estimator, files, directory, trust,
+                                      legacy=card["format_version"] < 2)
     return result
 
 
-def _load_npy(file: Path) -> np.ndarray | None:
-    if not file.is_file():
+def assign_files(
+    model_dir: str | Path, paths: list[str], *, unit: str | None = None, trust: bool = False
+) -> list[dict[str, Any]]:
+    """Topics of the saved model ``model_dir`` for text files (``"-"`` reads stdin).
+
+    Each file is one article, read like a corpus article (cleaned; split into paragraphs when
+    ``unit`` is ``"paragraph"``, the paragraphs of one file forming one article as at fit time),
+    and placed by :meth:`TopicModelResult.assign`.
+
+    Parameters
+    ----------
+    model_dir : str or pathlib.Path
+        A folder written by :meth:`TopicModelResult.save`.
+    paths : list of str
+        Text files, one article each, or ``"-"``.
+    unit : {"article", "paragraph"}, optional
+        What one assigned text is (default: the unit the model was fitted on).
+    trust : bool
+        Passed to :func:`load_topic_model` (dangerous; see there).
+
+    Returns
+    -------
+    list of dict
+        Per unit: ``file``, ``paragraph`` (its index; 0 for a whole article), ``topic``, ``name``,
+        ``score``, ``training``.
+
+    Raises
+    ------
+    topics.errors.TopicsError
+        ModelFileError for the folder, FileAccessError/InputError for the files, CorpusError for
+        a unit other than "article" or "paragraph".
+    """
+    from topics.corpus import Article, Corpus
+    from topics.fileio import read_text_inputs
+
+    texts = read_text_inputs(list(paths), "assign")
+    result = load_topic_model(model_dir, trust=trust)
+    corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
+    units = corpus.units(unit or result.unit)  # type: ignore[arg-type]
+    records = result.assign([u.text for u in units], [u.article_id for u in units])
+    return [{"file": paths[int(u.article_id)], "paragraph": u.index, **record}
+            for u, record in zip(units, records, strict=True)]
+
+
+def _card(data: bytes, directory: Path) -> dict[str, Any]:
+    where = str(directory / RESULT_FILE)
+    try:
+        card = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelFileError(f"{where}: not a readable JSON file ({exc})" + RESAVE) from None
+    if not isinstance(card, dict) or card.get("format") != FORMAT:
+        found = card.get("format") if isinstance(card, dict) else type(card).__name__
+        raise ModelFileError(f"{where}: not a topic-model result (format {found!r}); load_topic_model reads folders written by TopicModelResult.save()")
+    version = card.get("format_version")
+    if type(version) is int and version > FORMAT_VERSION:
+        raise ModelFileError(f"{where}: format version {version} is newer than this package "
+                             f"reads ({FORMAT_VERSION}); upgrade topics")
+    check_card(card, where)
+    try:
+        family_of(card["model_name"])
+    except ValueError as exc:
+        raise ModelFileError(f"{where}: {exc}" + RESAVE) from None
+    return card
+
+
+def _result(card: dict[str, Any], files: dict[str, bytes], directory: Path) -> TopicModelResult:
+    return TopicModelResult(
+        model_name=card["model_name"],
+        unit=card["unit"],
+        seed=card["seed"],
+        settings=card["settings"],
+        documents=[TextUnit(d["id"], d["article_id"], d["text"], tuple(d["labels"]), d["index"])
+                   for d in card["documents"]],
+        assignments=np.asarray(card["assignments"], dtype=int),
+        topics={int(t): [(w, float(s)) for w, s in words] for t, words in card["topics"].items()},
+        metrics={k: (math.nan if v is None else float(v)) for k, v in card["metrics"].items()},
+        distributions=_array(files, "distributions.npy", directory),
+        embeddings=_array(files, "embeddings.npy", directory),
+        tokens=[list(t) for t in card.get("tokens", [])],
+        corpus_name=card.get("corpus_name", ""),
+        corpus_fingerprint=card.get("corpus_fingerprint", ""),
+        topic_names={int(t): n for t, n in (card.get("topic_names") or {}).items()},
+    )
+
+
+def _array(files: dict[str, bytes], name: str, directory: Path) -> np.ndarray | None:
+    if name not in files:
         return None
     try:
-        return np.load(file, allow_pickle=False)
-    except ValueError as exc:
-        raise ModelFileError(f"{file}: not a plain numpy array ({exc})") from exc
+        return np.load(io.BytesIO(files[name]), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ModelFileError(f"{directory / name}: not a plain numpy array ({exc}); refused" + RESAVE) from None
+
+
+def _estimator(
+    info: dict[str, Any], files: dict[str, bytes], directory: Path, trust: bool, legacy: bool
+) -> Any:
+    unsafe = [key for key in _UNSAFE if info.get(key)]
+    if unsafe:
+        if not trust:
+            raise ModelFileError(
+                f"{directory}: the estimator is stored as {unsafe[0]} ({info[unsafe[0]]!r}), which "
+                "can run code when loaded; refused. Load it with trust=True only if you made the "
+                "folder yourself")
+        return _trusted(info, unsafe[0], directory)
+    if legacy:  # format 1 kept LDA/NMF matrices without what places new texts
+        return None
+    names = (info.get("arrays"), info.get("structure"))
+    for name in names:
+        check_name(directory, name)
+        if name not in files:
+            raise ModelFileError(f"{directory}: {name} is named by {RESULT_FILE} but not listed "
+                                 f"with a checksum in {MANIFEST_FILE}" + RESAVE)
+    return TopicAssigner.from_files(files[names[0]], files[names[1]], str(directory))
+
+
+def _trusted(info: dict[str, Any], key: str, directory: Path) -> Any:
+    """pickle/joblib/BERTopic.load, for ``trust=True`` only: this runs code from the folder."""
+    path = check_name(directory, info[key], suffixes=("",))
+    try:
+        if key == "bertopic":
+            from bertopic import BERTopic
+
+            return BERTopic.load(str(path))
+        import joblib
+
+        return joblib.load(path)
+    except Exception as exc:  # whatever the unpickler raises: the folder is damaged
+        raise ModelFileError(f"{path}: cannot load the trusted estimator ({exc})") from None

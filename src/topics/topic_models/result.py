@@ -1,34 +1,69 @@
-"""One small result type for every topic-model family, and its safe on-disk format.
+"""One small result type for every topic-model family, its topic names, and its safe on-disk format.
 
-A saved result is a directory:
+A saved result is a folder (:mod:`topics.topic_models.storage`):
 
-* ``result.json`` — model name, unit, seed, resolved settings, corpus name and fingerprint, the modelled
-  units, their tokens, the training assignments, topics (word, weight) and metrics. A reloaded result
-  reports exactly these, whatever the family.
+* ``result.json`` — the card: model name, unit, seed, resolved settings, corpus name and fingerprint,
+  the modelled units, their tokens, the training assignments, topics (word, weight), topic names,
+  metrics, package versions, and the names of the estimator's files. A reloaded result reports
+  exactly these, whatever the family.
 * ``distributions.npy`` / ``embeddings.npy`` — the document × topic matrix and the document embeddings
-  where the family has them (``allow_pickle=False`` on load).
-* a family-specific part written by the fitted estimator itself (``estimator.save(directory)``:
-  BERTopic's safetensors directory, NMF/LDA matrices + JSON vocabulary). Nothing is pickled.
+  where the family has them.
+* ``estimator.safetensors`` + ``estimator.json`` — the fitted state that places new texts
+  (:class:`~topics.topic_models.assigner.TopicAssigner`): vocabularies, idf, SVD components,
+  centroids, topic × word matrices.
+* ``manifest.json`` — size and SHA-256 of every other file.
 
-Reading a saved result back is :func:`topics.topic_models.loading.load_topic_model`.
+Nothing is pickled and nothing in the folder is code: loading it
+(:func:`topics.topic_models.loading.load_topic_model`) parses JSON, npy and safetensors only.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "RESULT_FILE", "FittedTopics", "TopicModelResult"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "RESULT_FILE", "FittedTopics", "TopicModelResult",
+           "name_topics", "topic_name"]
 
 FORMAT = "topics.topic_model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 RESULT_FILE = "result.json"
+NAME_WORDS = 3
+OUTLIER_NAME = "outliers"
+
+
+def topic_name(words: Sequence[Any], n_words: int = NAME_WORDS) -> str:
+    """A topic's name: its best ``n_words`` words joined, e.g. ``"grenze · grenzübergang · handel"``."""
+    plain = [w if isinstance(w, str) else w[0] for w in words]
+    plain = [w for w in plain if w][:n_words]
+    return " · ".join(plain) if plain else "(no words)"
+
+
+def name_topics(topics: Mapping[int, Sequence[Any]], n_words: int = NAME_WORDS) -> dict[int, str]:
+    """A distinct name per topic (``-1``: "outliers"): its top words, more of them where two
+    topics would share a name, and the topic id as a last resort."""
+    names: dict[int, str] = {}
+    for topic in sorted(topics):
+        if topic == -1:
+            names[-1] = OUTLIER_NAME
+            continue
+        words = topics[topic]
+        taken = set(names.values())
+        n = n_words
+        name = topic_name(words, n)
+        while name in taken and n < len(words):
+            n += 1
+            name = topic_name(words, n)
+        names[int(topic)] = name if name not in taken else f"{name} ({topic})"
+    return names
 
 
 @dataclass(eq=False)
@@ -47,8 +82,8 @@ class FittedTopics:
         Document × topic matrix and document embeddings, where the family has them.
     tokens : list of list of str
         The tokens each unit was read as (what the topic words and coherence see).
-    estimator : object
-        The fitted model; it saves itself with ``estimator.save(directory) -> dict``.
+    estimator : TopicAssigner
+        The fitted state that places new texts (stored as arrays + JSON).
     extra_metrics : dict of str to float
         Family-specific numbers (reconstruction error, log-likelihood, outliers before reduction).
     """
@@ -93,8 +128,13 @@ class TopicModelResult:
         The tokens view of every unit, as the topic words and coherence saw it.
     corpus_name, corpus_fingerprint : str
         Where the units came from.
-    estimator : object or None
-        The fitted underlying model (BERTopic, tomotopy/sklearn LDA, sklearn NMF), when available.
+    estimator : TopicAssigner or None
+        The fitted state that places new texts (:meth:`transform`); after a fit through the
+        BERTopic library its ``bertopic`` attribute holds the live BERTopic model (not stored).
+    topic_names : dict of int to str
+        A name per topic: its top three words joined (``"grenze · grenzübergang · handel"``), more
+        words where two topics would share a name; ``-1`` is "outliers". Figures and tables use
+        them.
     """
 
     model_name: str
@@ -111,6 +151,11 @@ class TopicModelResult:
     corpus_name: str = ""
     corpus_fingerprint: str = ""
     estimator: Any = field(default=None, repr=False)
+    topic_names: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.topic_names:
+            self.topic_names = name_topics(self.topics)
 
     @property
     def sizes(self) -> dict[int, int]:
@@ -138,26 +183,107 @@ class TopicModelResult:
 
         return topic_label_table(self.assignments, primary_labels(d.labels for d in self.documents))
 
+    def transform(
+        self, texts: Sequence[str], article_ids: Sequence[str] | None = None
+    ) -> Any:
+        """The topic id of each text, as :meth:`assign` gives it (a numpy array of int)."""
+        return np.array([a["topic"] for a in self.assign(texts, article_ids)], dtype=int)
+
+    def assign(
+        self, texts: Sequence[str], article_ids: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Topics for texts, with the ids and names the fit gave; works on a loaded model.
+
+        How it relates to the training assignments:
+
+        * a text that is one of the training units (its text, or its text after
+          :func:`topics.clean_text`) gets the topic the fit gave that unit;
+        * any other text is cleaned, read with the model's own view of text (the stored vocabulary,
+          idf, tokens-view settings) and placed by the stored estimator
+          (:class:`~topics.topic_models.assigner.TopicAssigner`): BERTopic -> the nearest topic
+          centroid of its embedding, NMF -> the largest share of its non-negative least-squares
+          fit, LDA -> the largest share of its topic mixture (EM with the topics fixed). A new text
+          is one unit that is its own article: the article context of paragraph models leaves it
+          unchanged, unless ``article_ids`` group several texts into articles as at fit time;
+        * a text without a single word of the model's vocabulary gets ``-1`` (no topic).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Articles or paragraphs.
+        article_ids : sequence of str, optional
+            The article of each text (BERTopic mixes a paragraph with its article's mean).
+
+        Returns
+        -------
+        list of dict
+            Per text: ``topic`` (int), ``name`` (str), ``score`` (the similarity to the topic's
+            centroid for BERTopic, the topic's share for NMF and LDA; 0 without a topic) and
+            ``training`` (True when the text is a training unit).
+
+        Raises
+        ------
+        topics.errors.InputError
+            ``texts`` is a string, or the result has no estimator (loaded with
+            ``load_estimator=False``) and a text is not a training unit.
+        """
+        from topics.errors import InputError
+        from topics.text.cleaning import clean_text
+
+        if isinstance(texts, str):
+            raise InputError("texts must be a list of texts, not one string; wrap it: [text]")
+        texts = [str(t) for t in texts]
+        seen: dict[str, int] = {}
+        for i, document in enumerate(self.documents):
+            seen.setdefault(document.text, i)
+        cleaned = [t if t in seen else clean_text(t) for t in texts]
+        known = [seen.get(t) for t in cleaned]
+        has_estimator = self.estimator is not None and hasattr(self.estimator, "transform")
+        if not has_estimator and any(k is None for k in known):
+            raise InputError(f"{self.model_name}: this result has no stored estimator (loaded "
+                             "with load_estimator=False?); load it with its estimator to assign "
+                             "new texts")
+        ids, matrix, column = np.full(len(texts), -1), None, {}
+        if has_estimator and texts:
+            ids, matrix = self.estimator.transform(cleaned, article_ids)
+            column = {t: j for j, t in enumerate(self.estimator.topic_ids)}
+        out = []
+        for i, k in enumerate(known):
+            topic = int(self.assignments[k]) if k is not None else int(ids[i])
+            j = column.get(topic)
+            score = float(matrix[i, j]) if matrix is not None and j is not None else None
+            out.append({"topic": topic, "name": self.topic_names.get(topic, OUTLIER_NAME),
+                        "score": None if score is None else round(score, 6),
+                        "training": k is not None})
+        return out
+
     def save(self, path: str | Path) -> Path:
-        """Write the result to directory ``path`` (created; existing files are overwritten).
+        """Write the result to folder ``path`` (created; files of an earlier save are replaced).
+
+        Only JSON, npy and safetensors files, and a manifest with their SHA-256
+        (:mod:`topics.topic_models.storage`).
 
         Returns
         -------
         pathlib.Path
-            The directory.
+            The folder.
         """
-        directory = Path(path)
-        directory.mkdir(parents=True, exist_ok=True)
-        if self.distributions is not None:
-            np.save(directory / "distributions.npy", np.asarray(self.distributions), allow_pickle=False)
-        if self.embeddings is not None:
-            np.save(directory / "embeddings.npy", np.asarray(self.embeddings), allow_pickle=False)
-        extra = self.estimator.save(directory) if self.estimator is not None else {}
-        payload = _to_json(self, extra)
-        (directory / RESULT_FILE).write_text(
-            json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-        return directory
+        from topics.topic_models.storage import write_folder
+
+        files: dict[str, bytes] = {}
+        for name, array in (("distributions.npy", self.distributions),
+                            ("embeddings.npy", self.embeddings)):
+            if array is not None:
+                buffer = io.BytesIO()
+                np.save(buffer, np.asarray(array, dtype=np.float64), allow_pickle=False)
+                files[name] = buffer.getvalue()
+        info: dict[str, Any] = {}
+        if self.estimator is not None and hasattr(self.estimator, "to_files"):
+            info, estimator_files = self.estimator.to_files()
+            files.update(estimator_files)
+        files[RESULT_FILE] = json.dumps(_to_json(self, info), ensure_ascii=False,
+                                        indent=1).encode("utf-8")
+        return write_folder(path, files)
 
 
 def _to_json(result: TopicModelResult, extra: dict[str, Any]) -> dict[str, Any]:
@@ -170,8 +296,10 @@ def _to_json(result: TopicModelResult, extra: dict[str, Any]) -> dict[str, Any]:
         "settings": _jsonable(result.settings),
         "corpus_name": result.corpus_name,
         "corpus_fingerprint": result.corpus_fingerprint,
-        "metrics": {k: (None if _isnan(v) else float(v)) for k, v in result.metrics.items()},
+        "metrics": {k: (None if _isnan(v) or v is None else float(v))
+                    for k, v in result.metrics.items()},
         "topics": {str(t): [[w, float(s)] for w, s in words] for t, words in result.topics.items()},
+        "topic_names": {str(t): name for t, name in result.topic_names.items()},
         "assignments": [int(t) for t in result.assignments],
         "documents": [
             {"id": d.id, "article_id": d.article_id, "text": d.text, "labels": list(d.labels),
@@ -180,7 +308,20 @@ def _to_json(result: TopicModelResult, extra: dict[str, Any]) -> dict[str, Any]:
         ],
         "tokens": result.tokens,
         "estimator": extra,
+        "versions": _versions(),
     }
+
+
+def _versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str | None] = {}
+    for dist in ("topics", "numpy", "scikit-learn", "scipy", "bertopic", "tomotopy"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out
 
 
 def _isnan(value: Any) -> bool:

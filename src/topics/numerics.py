@@ -1,0 +1,197 @@
+"""The numerical environment: fixed for every fit, recorded for every run.
+
+What leaks the machine into topic-model numbers, and what this module does about it (measured on
+simulated machines: research/topicmodels/REPORT.md, tests/test_machines.py):
+
+* numba compiles UMAP's and pynndescent's code for the host CPU (AVX2, FMA, ``fastmath``): the same
+  BERTopic fit gave 5 or 13 topics by CPU. :func:`pin_environment` sets ``NUMBA_CPU_NAME=generic``
+  before numba is imported (code every x86-64 runs the same way). The default BERTopic route runs no
+  numba code at all; the pin protects the UMAP/HDBSCAN options.
+* tomotopy picks an instruction set when it is imported (``TOMOTOPY_ISA``: avx512/avx2/sse2/none),
+  and its LDA numbers depend on it: pinned to ``sse2``, which every x86-64 CPU has.
+* BLAS and OpenMP thread counts change the order of float sums (scikit-learn's k-means reduces
+  per-thread partial sums; OpenBLAS splits products by thread): :func:`fixed_threads` runs a fit
+  with one thread (threadpoolctl), whatever the machine has.
+* Last-bit differences that remain (BLAS kernels chosen for the CPU, libm's FMA and non-FMA
+  variants) must not reach a result through a discrete decision: topic-word weights are rounded
+  before words are ranked (ties by word), similarities before neighbours are ranked (ties by
+  index), and stored metrics are rounded to 10 significant digits (:func:`stable_float`).
+
+:func:`numerics` and :func:`cpu` record what decides the numbers (``environment.json``), so that a
+stored run can tell why it differs: CPU model and instruction-set flags, BLAS/OpenMP libraries with
+their kernels and threads, tomotopy's instruction set, the CPU numba compiles for, and the
+variables in :data:`NUMERIC_ENV`. ``TOPICS_PIN_NUMERICS=0`` switches the pin off (to see what the
+machine does; never for results).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import platform
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = [
+    "FIT_THREADS",
+    "NUMERIC_ENV",
+    "PINNED_ENV",
+    "cpu",
+    "fixed_threads",
+    "numerics",
+    "pin_environment",
+    "pinned",
+    "stable_float",
+    "stable_metrics",
+]
+
+#: Set before the library that reads it is imported; every x86-64 CPU runs these identically.
+PINNED_ENV: dict[str, str] = {"NUMBA_CPU_NAME": "generic", "TOMOTOPY_ISA": "sse2"}
+_READ_BY = {"NUMBA_CPU_NAME": "numba", "TOMOTOPY_ISA": "tomotopy"}
+
+#: BLAS/OpenMP threads of every fit.
+FIT_THREADS = 1
+
+#: Environment variables that can change numbers: threads, instruction sets, kernels, hashing.
+NUMERIC_ENV = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "NUMBA_CPU_NAME",
+    "NUMBA_CPU_FEATURES",
+    "OPENBLAS_CORETYPE",
+    "NPY_DISABLE_CPU_FEATURES",
+    "GLIBC_TUNABLES",
+    "TOMOTOPY_ISA",
+    "PYTHONHASHSEED",
+    "TOPICS_PIN_NUMERICS",
+)
+# instruction-set extensions that decide which kernels numerical libraries pick
+_ISA_FLAGS = ("sse2", "sse4_1", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw",
+              "avx512vl", "avx512_vnni", "avx512_bf16", "amx_tile", "neon", "asimd", "sve")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def pin_environment() -> dict[str, str]:
+    """Pin numba's target CPU and tomotopy's instruction set for libraries not imported yet.
+
+    Returns
+    -------
+    dict of str to str
+        The values in force (a library imported before this call keeps what it chose;
+        :func:`numerics` records what it chose).
+    """
+    if os.environ.get("TOPICS_PIN_NUMERICS", "1") != "0":
+        for key, value in PINNED_ENV.items():
+            if _READ_BY[key] not in sys.modules:
+                os.environ[key] = value
+                if key == "NUMBA_CPU_NAME":
+                    os.environ.pop("NUMBA_CPU_FEATURES", None)  # "generic" means no extra features
+    return {key: os.environ.get(key, "") for key in PINNED_ENV}
+
+
+@contextmanager
+def fixed_threads(n: int = FIT_THREADS) -> Iterator[None]:
+    """BLAS and OpenMP limited to ``n`` threads for the duration (threadpoolctl)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n):
+        yield
+
+
+def pinned(fit: F) -> F:
+    """Run ``fit`` in the fixed environment: pinned libraries, one BLAS/OpenMP thread.
+
+    The wrapper keeps the signature, annotations and docstring, so settings schemas read from it
+    are those of ``fit``.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        pin_environment()
+        with fixed_threads(FIT_THREADS):
+            return fit(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def stable_float(value: Any, digits: int = 10) -> Any:
+    """``value`` rounded to ``digits`` significant digits (other values unchanged).
+
+    Last-bit noise of a float computed on another machine (libm variant, BLAS kernel) does not
+    reach a stored metric.
+    """
+    if isinstance(value, bool) or not isinstance(value, float):
+        return value
+    if not math.isfinite(value) or value == 0.0:
+        return value
+    return float(f"{value:.{digits}g}")
+
+
+def stable_metrics(metrics: Mapping[str, Any], digits: int = 10) -> dict[str, Any]:
+    """Every float of ``metrics`` through :func:`stable_float`."""
+    return {key: stable_float(value, digits) for key, value in metrics.items()}
+
+
+def cpu() -> dict[str, Any]:
+    """The processor: model name and the instruction-set flags that numerical code dispatches on."""
+    model, flags = platform.processor() or None, set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip()
+            if key in ("model name", "Model") and model in (None, "", platform.machine()):
+                model = value.strip()
+            elif key in ("flags", "Features") and not flags:
+                flags = set(value.split())
+    except OSError:  # not Linux: the platform module's answer stands
+        pass
+    return {"model": model, "isa_flags": sorted(f for f in _ISA_FLAGS if f in flags)}
+
+
+def numerics() -> dict[str, Any]:
+    """What decides floating-point results besides the code: BLAS build and kernel, threads,
+    tomotopy's instruction set, the CPU numba compiles for, and what the pin set.
+
+    Pins first (:func:`pin_environment`), so that recording imports tomotopy with the instruction
+    set the fits use.
+    """
+    pins = pin_environment()
+    import numpy  # noqa: F401 - loads the BLAS whose kernel is reported below
+
+    out: dict[str, Any] = {"pinned": pins, "fit_threads": FIT_THREADS}
+    try:
+        from threadpoolctl import threadpool_info
+
+        out["threadpools"] = [
+            {k: pool.get(k) for k in ("user_api", "internal_api", "version", "architecture",
+                                      "threading_layer", "num_threads")}
+            for pool in threadpool_info()
+        ]
+    except ImportError:  # pragma: no cover - a dependency of scikit-learn
+        out["threadpools"] = None
+    try:
+        import tomotopy
+
+        out["tomotopy_isa"] = tomotopy.isa
+    except ImportError:  # pragma: no cover
+        out["tomotopy_isa"] = None
+    try:
+        import llvmlite.binding as llvm
+
+        out["llvm_host_cpu"] = llvm.get_host_cpu_name()
+    except ImportError:  # pragma: no cover
+        out["llvm_host_cpu"] = None
+    if "numba" in sys.modules:  # imported before the pin: its own choice
+        import numba
+
+        out["numba_cpu_name"] = numba.config.CPU_NAME or "host"
+    else:
+        out["numba_cpu_name"] = os.environ.get("NUMBA_CPU_NAME") or "host"
+    return out

@@ -1,0 +1,125 @@
+"""Machine-independent building blocks of the BERTopic default: article context, exact neighbours,
+Ward-initialised k-means. numpy/scipy/scikit-learn only (no numba), deterministic, bounded memory.
+
+Measured on the enlarged shipped paragraphs (research/topicmodels/REPORT.md): the article context
+raises NMI against the labels from 0.39 to 0.61; Ward-initialised k-means gives one partition for
+every seed (mean pairwise ARI 1.0; k-means++ with 10 restarts: 0.6-0.75).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["WardKMeans", "exact_knn", "normalise_rows", "with_article_context"]
+
+
+def normalise_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (a zero row stays zero)."""
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def with_article_context(embeddings: np.ndarray, article_ids: Sequence[str], weight: float) -> np.ndarray:
+    """Each unit's embedding mixed with the mean embedding of its article's units.
+
+    ``weight`` x own + (1 - ``weight``) x article mean (both unit length), renormalised. A paragraph is
+    a unit of an article, not a stranger: its article says what it is about (measured: NMI of
+    paragraphs against article labels 0.39 -> 0.58 at weight 0.5 on the shipped corpus). Units that
+    are whole articles are unchanged (their mean is themselves).
+    """
+    if weight >= 1:
+        return embeddings
+    _, inverse = np.unique(np.asarray(article_ids, dtype=object).astype(str), return_inverse=True)
+    if inverse.max() + 1 == len(embeddings):  # every unit is its own article
+        return embeddings
+    sums = np.zeros((inverse.max() + 1, embeddings.shape[1]))
+    np.add.at(sums, inverse, embeddings)  # unbuffered, in unit order: deterministic
+    means = normalise_rows(sums)[inverse]
+    return normalise_rows(weight * embeddings + (1 - weight) * means)
+
+
+def exact_knn(x: np.ndarray, k: int, block: int = 1024, decimals: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cosine k nearest neighbours of unit-length rows, blockwise (memory ``block`` x n).
+
+    Similarities are rounded to ``decimals`` before ranking, so last-bit differences of BLAS kernels
+    cannot reorder neighbours, and equal similarities are ordered by index. The unit itself is the
+    first neighbour (distance 0), as UMAP's ``precomputed_knn`` expects. O(n^2 d) time: 20k units of 100
+    dimensions take ~10 CPU-s.
+    """
+    n = x.shape[0]
+    k = min(k, n)
+    indices = np.empty((n, k), dtype=np.int64)
+    distances = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        sims = np.round(x[start:start + block] @ x.T, decimals)
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = np.inf  # self first
+        if k < n:
+            candidates = np.sort(np.argpartition(-sims, k - 1, axis=1)[:, :k], axis=1)
+        else:
+            candidates = np.tile(np.arange(n), (sims.shape[0], 1))
+        order = np.argsort(-np.take_along_axis(sims, candidates, axis=1), axis=1, kind="stable")
+        chosen = np.take_along_axis(candidates, order, axis=1)
+        d = 1.0 - np.take_along_axis(sims, chosen, axis=1)
+        d[:, 0] = 0.0
+        indices[start:start + block] = chosen
+        distances[start:start + block] = np.clip(d, 0.0, 2.0)
+    return indices, distances
+
+
+class WardKMeans:
+    """k-means (Lloyd) started from Ward's clustering: no random start, so no seed and no local optimum
+    that depends on one. Ward runs on at most ``ward_sample`` evenly spaced units (O(m^2) memory and
+    time), Lloyd on all. A BERTopic ``hdbscan_model`` (fit / predict / ``labels_``).
+
+    Measured on the shipped paragraphs (k = 7): k-means++ with 10 restarts, seeds 0-4, mean pairwise
+    ARI 0.63-0.75; Ward-initialised 1.0 (the embedding is seed-free with ARPACK SVD).
+    """
+
+    def __init__(self, n_clusters: int = 8, ward_sample: int = 4000, max_iter: int = 300) -> None:
+        self.n_clusters = n_clusters
+        self.ward_sample = ward_sample
+        self.max_iter = max_iter
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {"n_clusters": self.n_clusters, "ward_sample": self.ward_sample,
+                "max_iter": self.max_iter}
+
+    def set_params(self, **params: Any) -> WardKMeans:
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def fit(self, x: Any, y: Any = None) -> WardKMeans:
+        from scipy.cluster.hierarchy import fcluster, ward
+        from sklearn.cluster import KMeans
+
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        n = len(x)
+        k = int(min(self.n_clusters, n))
+        m = min(n, int(self.ward_sample))
+        sample = np.unique(np.linspace(0, n - 1, m).round().astype(np.int64))
+        tree = ward(x[sample])  # scipy: pdist + nearest-neighbour chain, no BLAS, ties by index
+        groups = fcluster(tree, t=k, criterion="maxclust")
+        centers = np.vstack([x[sample][groups == g].mean(axis=0) for g in np.unique(groups)])
+        km = KMeans(len(centers), init=centers, n_init=1, max_iter=self.max_iter, tol=0.0,
+                    algorithm="lloyd").fit(x)
+        # number topics by size (largest first), ties by the smallest member index: machine-free ids
+        sizes = np.bincount(km.labels_, minlength=len(centers))
+        first = np.array([np.flatnonzero(km.labels_ == c)[0] if sizes[c] else n for c in range(len(centers))])
+        order = sorted(range(len(centers)), key=lambda c: (-sizes[c], first[c]))
+        remap = np.empty(len(centers), dtype=np.int64)
+        remap[order] = np.arange(len(centers))
+        self.labels_ = remap[km.labels_]
+        self.cluster_centers_ = km.cluster_centers_[order]
+        return self
+
+    def predict(self, x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        d = (x * x).sum(1)[:, None] - 2 * x @ self.cluster_centers_.T + (self.cluster_centers_ ** 2).sum(1)
+        return d.argmin(axis=1)
+
+    def fit_predict(self, x: Any, y: Any = None) -> np.ndarray:
+        return self.fit(x).labels_

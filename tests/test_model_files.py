@@ -1,0 +1,269 @@
+"""Stored topic models are data, never code: crafted folders are refused before anything runs.
+
+Every crafted folder carries a payload that would create ``MARKER`` in ``tmp_path`` if any code in
+it ran (a pickle whose unpickling writes the file). Each must raise ModelFileError that names the
+file and says what to do, and the marker must not exist afterwards. The manifest is rewritten with
+correct checksums where the attack is elsewhere: an attacker can recompute SHA-256 sums, so the
+checks behind the manifest must hold on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import topics
+from topics.errors import ModelFileError
+from topics.topic_models.assigner import TopicAssigner
+
+MARKER = "ran.txt"
+# what to do: every refusal points to saving again, trust=True, or upgrading
+HINT = r"(save it again|fit and save|trust=True|upgrade topics|refused)"
+
+
+class _Payload:
+    """Unpickling this writes ``path``: proof that code from the folder ran."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+
+    def __reduce__(self):  # noqa: ANN204 - the pickle protocol
+        return (exec, (f"open({self.path!r}, 'w').write('ran')",))
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> Path:
+    """A small real BERTopic result (200 paragraphs), saved once."""
+    units = topics.load_corpus().units("paragraph")[:200]
+    result = topics.fit_topic_model(units, "bertopic", "paragraph", seed=0)
+    return result.save(tmp_path_factory.mktemp("saved") / "model")
+
+
+@pytest.fixture
+def folder(saved: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(saved, tmp_path / "model"))
+
+
+def _put(folder: Path, name: str, data: bytes, *, listed: bool = True) -> None:
+    """Write ``name`` and record it in the manifest with a correct checksum (as an attacker can)."""
+    (folder / name).write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if listed:
+        manifest["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _card(folder: Path) -> dict:
+    return json.loads((folder / "result.json").read_text(encoding="utf-8"))
+
+
+def _put_card(folder: Path, card: dict) -> None:
+    _put(folder, "result.json", json.dumps(card).encode("utf-8"))
+
+
+def _payload(tmp_path: Path) -> bytes:
+    return pickle.dumps(_Payload(tmp_path / MARKER))
+
+
+def _refused(folder: Path, tmp_path: Path, match: str) -> ModelFileError:
+    with pytest.raises(ModelFileError, match=match) as info:
+        topics.load_topic_model(folder)
+    message = str(info.value)
+    assert str(folder) in message, message
+    assert re.search(HINT, message), f"no advice in: {message}"
+    assert not (tmp_path / MARKER).exists(), "code from the folder ran"
+    return info.value
+
+
+def test_the_payload_would_be_noticed(tmp_path: Path) -> None:
+    """The marker really appears when the payload is unpickled: the checks below can fail."""
+    pickle.loads(_payload(tmp_path))
+    assert (tmp_path / MARKER).read_text() == "ran"
+
+
+def test_a_clean_folder_loads_and_assigns(folder: Path, tmp_path: Path) -> None:
+    loaded = topics.load_topic_model(folder)
+    assert isinstance(loaded.estimator, TopicAssigner)
+    assert len(loaded.assign(["Die Grenze zu Kambodscha wurde für den Handel geöffnet."])) == 1
+
+
+@pytest.mark.parametrize("key", ["bertopic", "pickle", "joblib"])
+def test_a_pickled_estimator_named_in_the_card_is_refused(folder, tmp_path, key) -> None:
+    name = {"bertopic": "bertopic", "pickle": "model.pkl", "joblib": "model.joblib"}[key]
+    (folder / name).write_bytes(_payload(tmp_path))
+    card = _card(folder)
+    card["estimator"] = {key: name}
+    _put_card(folder, card)
+    _refused(folder, tmp_path, f"stored as {key}")
+
+
+@pytest.mark.parametrize("name", ["bertopic", "model.pkl", "estimator.joblib"])
+def test_a_pickle_listed_in_the_manifest_is_refused(folder, tmp_path, name) -> None:
+    _put(folder, name, _payload(tmp_path))
+    _refused(folder, tmp_path, "refuses")
+
+
+def test_a_pickle_disguised_as_the_estimator_file_is_refused(folder, tmp_path) -> None:
+    card = _card(folder)
+    card["estimator"] = {"kind": "centroids", "arrays": "model.pkl",
+                         "structure": card["estimator"]["structure"]}
+    (folder / "model.pkl").write_bytes(_payload(tmp_path))
+    _put_card(folder, card)
+    _refused(folder, tmp_path, "model.pkl")
+
+
+def test_a_pickled_object_array_in_an_npy_is_refused(folder, tmp_path) -> None:
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([_Payload(tmp_path / MARKER)], dtype=object), allow_pickle=True)
+    _put(folder, "embeddings.npy", buffer.getvalue())
+    _refused(folder, tmp_path, "embeddings.npy")
+
+
+@pytest.mark.parametrize("where", ["card", "manifest"])
+@pytest.mark.parametrize("kind", ["absolute", "parent"])
+def test_paths_outside_the_folder_are_refused(folder, tmp_path, where, kind) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(folder / "estimator.safetensors", outside / "estimator.safetensors")
+    name = str(outside / "estimator.safetensors") if kind == "absolute" \
+        else "../outside/estimator.safetensors"
+    if where == "card":
+        card = _card(folder)
+        card["estimator"]["arrays"] = name
+        _put_card(folder, card)
+    else:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"][name] = manifest["files"]["estimator.safetensors"]
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    error = _refused(folder, tmp_path, "refuses the file name")
+    assert "estimator.safetensors" in str(error)
+
+
+def test_a_link_out_of_the_folder_is_refused(folder, tmp_path) -> None:
+    target = tmp_path / "elsewhere.npy"
+    shutil.move(folder / "embeddings.npy", target)
+    (folder / "embeddings.npy").symlink_to(target)
+    _refused(folder, tmp_path, "embeddings.npy.*leads out of the folder")
+
+
+@pytest.mark.parametrize("name", ["embeddings.npy", "estimator.safetensors", "result.json"])
+def test_a_flipped_byte_fails_the_checksum(folder, tmp_path, name) -> None:
+    data = bytearray((folder / name).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (folder / name).write_bytes(bytes(data))
+    _refused(folder, tmp_path, f"{name} does not match its checksum")
+
+
+def test_a_file_missing_from_the_folder(folder, tmp_path) -> None:
+    (folder / "distributions.npy").unlink(missing_ok=True)
+    (folder / "embeddings.npy").unlink()
+    _refused(folder, tmp_path, "embeddings.npy is missing")
+
+
+@pytest.mark.parametrize(("field", "value", "wanted"), [
+    ("versions", ["numpy", "2.0"], "versions must be an object of strings"),
+    ("format_version", "2", "format_version must be an integer"),
+    ("estimator", "model.pkl", "estimator must be an object of file names"),
+    ("assignments", [0, "1"], "assignments must be a list of integers"),
+    ("topics", {"0": [["wort", "schwer"]]}, "topics must be an object"),
+])
+def test_malformed_card_fields_are_named(folder, tmp_path, field, value, wanted) -> None:
+    card = _card(folder)
+    card[field] = value
+    _put_card(folder, card)
+    error = _refused(folder, tmp_path, wanted)
+    assert "result.json" in str(error)
+
+
+def test_a_newer_format_asks_for_an_upgrade(folder, tmp_path) -> None:
+    card = _card(folder)
+    card["format_version"] = 99
+    _put_card(folder, card)
+    _refused(folder, tmp_path, "upgrade topics")
+
+
+@pytest.mark.parametrize("name", ["estimator.safetensors", "estimator.json"])
+def test_truncated_estimator_files_are_refused(folder, tmp_path, name) -> None:
+    data = (folder / name).read_bytes()
+    _put(folder, name, data[: len(data) // 3])
+    _refused(folder, tmp_path, name)
+
+
+def test_a_folder_without_manifest_needs_trust(folder, tmp_path) -> None:
+    (folder / "manifest.json").unlink()
+    _refused(folder, tmp_path, "no manifest.json.*trust=True")
+    assert topics.load_topic_model(folder, trust=True).topics == _saved_topics(folder)
+
+
+def _saved_topics(folder: Path) -> dict:
+    return {int(t): [(w, float(s)) for w, s in words] for t, words in _card(folder)["topics"].items()}
+
+
+def test_trust_loads_a_legitimate_pickle(saved, folder, tmp_path) -> None:
+    estimator = topics.load_topic_model(folder).estimator
+    (folder / "model.pkl").write_bytes(pickle.dumps(estimator))
+    card = _card(folder)
+    card["estimator"] = {"pickle": "model.pkl"}
+    _put_card(folder, card)
+    with pytest.raises(ModelFileError, match="trust=True"):
+        topics.load_topic_model(folder)
+    trusted = topics.load_topic_model(folder, trust=True)
+    assert isinstance(trusted.estimator, TopicAssigner)
+    texts = ["Die Grenze zu Kambodscha wurde für den Handel geöffnet.",
+             "Das Ministerium digitalisiert die Verwaltung der Provinzen."]
+    assert trusted.assign(texts) == topics.load_topic_model(saved).assign(texts)
+
+
+# ------------------------------------------------------------------ topics assign MODEL_DIR FILES
+
+
+def _lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_assign_cli_places_new_and_training_texts(saved, tmp_path, capsys) -> None:
+    from topics.cli import main
+
+    card = _card(saved)
+    k = next(i for i, d in enumerate(card["documents"]) if len(d["text"].split()) > 30)
+    known = tmp_path / "known.txt"
+    known.write_text(card["documents"][k]["text"], encoding="utf-8")
+    new = tmp_path / "new.txt"
+    new.write_text("Vietnam und Kambodscha öffnen einen neuen Grenzübergang für den Handel.\n\n"
+                   "Das Ministerium digitalisiert die Verwaltung der Provinzen.", encoding="utf-8")
+    assert main(["--quiet", "assign", str(saved), str(known), str(new)]) == 0
+    records = _lines(capsys.readouterr().out)
+    assert [(r["file"], r["paragraph"]) for r in records] == [
+        (str(known), 0), (str(new), 0), (str(new), 1)]  # a paragraph model: one line per paragraph
+    assert records[0]["training"] and records[0]["topic"] == card["assignments"][k]
+    for record in records:
+        assert record["name"] == card["topic_names"].get(str(record["topic"]), "outliers")
+    assert not records[1]["training"] and str(records[1]["topic"]) in card["topics"]
+    assert main(["--quiet", "assign", "--unit", "article", str(saved), str(new)]) == 0
+    assert len(_lines(capsys.readouterr().out)) == 1
+
+
+def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsys) -> None:
+    from topics.cli import main
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    assert main(["assign", str(saved), str(empty)]) == 2
+    assert "empty.txt is empty" in capsys.readouterr().err
+    text = tmp_path / "text.txt"
+    text.write_text("Der Handel an der Grenze wächst.", encoding="utf-8")
+    assert main(["assign", str(saved), str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    _put(folder, "bertopic", _payload(tmp_path))
+    assert main(["assign", str(folder), str(text)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "topics assign: error:" in err and "'bertopic'" in err
+    assert not (tmp_path / MARKER).exists()
