@@ -34,7 +34,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from topics import __version__
 from topics.errors import ConfigError, TopicsError
@@ -385,25 +386,27 @@ class _StderrHandler(logging.StreamHandler):
             self.handleError(record)
 
 
-def _log_to_stderr(quiet: bool) -> None:
-    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr, or not.
-
-    ``logging.config.dictConfig``/``fileConfig`` called by other code in the process (import-linter
-    does) disable every existing logger: the ``topics`` loggers are switched back on here.
-    """
+@contextmanager
+def _log_to_stderr(quiet: bool) -> Iterator[None]:
+    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr while a command
+    runs, or not; the logger is left as it was found (main() may run many times in one process:
+    tests, notebooks)."""
     from topics.progress import enable_step_log
 
-    logger = enable_step_log()
-    handlers = [h for h in logger.handlers if isinstance(h, _StderrHandler)]
-    if quiet:  # a handler left by an earlier main() in this process (tests, notebooks)
-        for handler in handlers:
-            logger.removeHandler(handler)
-        return
-    if not handlers:
+    logger = logging.getLogger("topics")
+    level = logger.level
+    enable_step_log()
+    handler = None
+    if not quiet:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 class Terminated(BaseException):
@@ -419,10 +422,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from topics.progress import verbosity
 
     args = build_parser().parse_args(argv)
-    _log_to_stderr(args.quiet)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        with verbosity(False if args.quiet else None):  # --quiet: no progress bars either
+        # --quiet: no step log and no progress bars either
+        with _log_to_stderr(args.quiet), verbosity(False if args.quiet else None):
             return int(args.func(args))
     except TopicsError as exc:
         if args.debug:
