@@ -160,3 +160,13 @@ def test_memory_follows_the_chunk_not_the_stream() -> None:
     chunked, whole = peak(50), peak(1000)
     assert chunked < 10 * 2**20
     assert chunked < 0.7 * whole
+
+
+def test_an_unwritable_assignments_path_fails_before_reading(shipped: list[Article],
+                                                              tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    source = Counted(shipped)
+    with pytest.raises(topics.errors.FileAccessError):
+        fit_streaming_nmf(source, K, assignments=blocker / "assignments.jsonl")
+    assert source.reads == 0
