@@ -70,7 +70,9 @@ def test_tfidf_rows_match_the_in_memory_vectoriser(shipped: list[Article],
 
     units = topics.load_corpus().units("article")
     tokens = tokenize((u.text for u in units), make_analyzer({}))
-    _, vocabulary = count_matrix(tokens, min_df=2, max_df=0.5, model="nmf")
+    limits = {n: topics.topic_models.default_settings("nmf")[n] for n in ("min_df", "max_df")}
+    assert {n: fitted.settings[n] for n in limits} == limits
+    _, vocabulary = count_matrix(tokens, **limits, model="nmf")
     assert fitted.vocabulary == vocabulary  # the in-memory NMF's vocabulary, from the stream
     expected = TfidfVectorizer(analyzer=lambda t: t, vocabulary=vocabulary,
                                sublinear_tf=True).fit_transform(tokens)

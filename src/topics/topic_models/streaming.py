@@ -4,7 +4,7 @@
 :func:`topics.corpus.stream.iter_tokens` (the German tokens view, as the in-memory families):
 
 1. **Vocabulary.** Document frequencies of every word; the vocabulary is then fixed with the
-   in-memory NMF's limits (``min_df=2``, ``max_df=0.5``, scikit-learn's ``CountVectorizer``
+   in-memory NMF's limits (its default ``min_df``, ``max_df``; scikit-learn's ``CountVectorizer``
    rules) and the IDF computed as ``TfidfVectorizer`` does (smooth, sublinear tf, L2 rows), so a
    chunk's TF-IDF rows are exactly those of the in-memory NMF on the same corpus.
 2. **Topics.** scikit-learn's :class:`~sklearn.decomposition.MiniBatchNMF` learns the topic × word
@@ -130,8 +130,8 @@ def fit_streaming_nmf(
     batch_size: int = 256,
     chunk_passes: int = 2,
     forget_factor: float = 0.7,
-    min_df: int | float = 2,
-    max_df: int | float = 0.5,
+    min_df: int | float | None = None,
+    max_df: int | float | None = None,
     sublinear_tf: bool = True,
     top_n_words: int = 10,
     sample_size: int = 2000,
@@ -157,8 +157,8 @@ def fit_streaming_nmf(
     batch_size, chunk_passes, forget_factor
         Mini-batch size of ``partial_fit``, passes over each chunk while it is in memory, and
         how fast old mini-batches are forgotten (scikit-learn's ``forget_factor``).
-    min_df, max_df : int or float
-        Vocabulary limits, as the in-memory NMF (a float is a share of the units).
+    min_df, max_df : int or float, optional
+        Vocabulary limits (a float is a share of the units); default: the in-memory NMF's.
     sublinear_tf : bool
         TF-IDF with 1 + log(tf).
     top_n_words : int
@@ -195,7 +195,7 @@ def fit_streaming_nmf(
     if k > n_units:
         raise ConfigError(f"streaming NMF: k={k} topics is impossible for {n_units} units; "
                           f"allowed: 2 to {n_units}")
-    vocabulary, idf = _vocabulary(df, n_units, min_df, max_df)
+    vocabulary, idf = _vocabulary(df, n_units, settings["min_df"], settings["max_df"])
     del df  # every word seen: the largest object of pass 1
     log.info("streaming NMF: %d %ss, %d words, k=%d", n_units, unit, len(vocabulary), k)
     model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
@@ -208,14 +208,14 @@ def fit_streaming_nmf(
     return result
 
 
-# ------------------------------------------------------------------------------------------------
-# checks
-
-
 def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     """The fit's settings, checked before any reading (a bad value fails at once)."""
+    from topics.topic_models import default_settings  # lazily: the package imports every family
+
     settings = {k: v for k, v in given.items() if k not in ("source", "assignments", "load_options")}
     settings["analysis"] = dict(given["analysis"] or {})
+    nmf = default_settings("nmf")  # the in-memory NMF's limits, whatever they are now
+    settings.update({n: nmf[n] for n in ("min_df", "max_df") if given[n] is None})
     for name in ("k", "chunk_size", "batch_size", "chunk_passes", "top_n_words", "sample_size"):
         value = settings[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < (2 if name == "k" else 1):
@@ -364,10 +364,6 @@ def _warm_start(model: Any, x: Any) -> None:
     h = start.components_ + 0.01 * start.components_.mean()
     model.set_params(init="custom")
     model.partial_fit(x, W=np.maximum(w, 1e-6), H=h)  # W is checked by scikit-learn, not used
-
-
-# ------------------------------------------------------------------------------------------------
-# results
 
 
 def _weights(model: Any, x: Any) -> np.ndarray:
