@@ -51,6 +51,8 @@ _EXPORTS: dict[str, str] = {
     "load_topic_model": "topics.topic_models",
     "TopicModelResult": "topics.topic_models",
     "compare_topic_models": "topics.topic_models",
+    "fit_streaming_nmf": "topics.topic_models.streaming",
+    "StreamingTopics": "topics.topic_models.streaming",
     "run_experiment": "topics.experiments.runner",
     "load_run": "topics.experiments.store",
     "compare_runs": "topics.experiments.compare",
@@ -113,3 +115,4 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         fit_topic_model,
         load_topic_model,
     )
+    from topics.topic_models.streaming import StreamingTopics, fit_streaming_nmf

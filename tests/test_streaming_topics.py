@@ -1,0 +1,174 @@
+"""The streaming NMF (topics.topic_models.streaming): deterministic, two reads, bounded memory."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+import topics
+from topics.corpus.records import Article
+from topics.corpus.synthetic import synthetic_articles, write_jsonl
+from topics.errors import ConfigError, CorpusError, InputError
+from topics.topic_models.streaming import StreamingTopics, fit_streaming_nmf, tfidf_rows
+
+K = 4
+
+
+class Counted:
+    """Articles that can be iterated again and again; counts how often they are read."""
+
+    def __init__(self, articles: list[Article] | None = None, *, synthetic: int = 0) -> None:
+        self.articles, self.synthetic, self.reads = articles or [], synthetic, 0
+
+    def __iter__(self) -> Iterator[Article]:
+        self.reads += 1
+        if self.synthetic:  # generated lazily on every read: the test itself holds no corpus
+            return iter(synthetic_articles(_short_articles(), self.synthetic))
+        return iter(self.articles)
+
+
+def _short_articles() -> list[Article]:
+    """The shipped articles cut to their first 300 characters (fast to analyse)."""
+    return [Article(a.id, a.text[:300], a.labels) for a in topics.load_corpus()]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> list[Article]:
+    return list(topics.load_corpus())
+
+
+@pytest.fixture(scope="module")
+def fitted(shipped: list[Article]) -> StreamingTopics:
+    return fit_streaming_nmf(shipped, K, chunk_size=40, seed=0)
+
+
+def test_k_topics_with_words_and_metrics(fitted: StreamingTopics) -> None:
+    assert fitted.n_topics == K and sorted(fitted.topics) == list(range(K))
+    assert all(len(words) == 10 for words in fitted.topics.values())
+    assert all(w in fitted.vocabulary for words in fitted.topics.values() for w, _ in words)
+    m = fitted.metrics
+    assert m["n_units"] == 217 and m["n_chunks"] == 6 and m["sample_units"] == 217
+    assert -1 <= m["npmi"] <= 1 and 0 < m["diversity"] <= 1 and 0 <= m["nmi"] <= 1
+
+
+def test_same_result_twice(shipped: list[Article], fitted: StreamingTopics) -> None:
+    again = fit_streaming_nmf(shipped, K, chunk_size=40, seed=0)
+    assert again.topics == fitted.topics
+    np.testing.assert_array_equal(again.components, fitted.components)
+    assert again.metrics == fitted.metrics
+
+
+def test_tfidf_rows_match_the_in_memory_vectoriser(shipped: list[Article],
+                                                   fitted: StreamingTopics) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from topics.topic_models.common import count_matrix, make_analyzer, tokenize
+
+    units = topics.load_corpus().units("article")
+    tokens = tokenize((u.text for u in units), make_analyzer({}))
+    limits = {n: topics.topic_models.default_settings("nmf")[n] for n in ("min_df", "max_df")}
+    assert {n: fitted.settings[n] for n in limits} == limits
+    _, vocabulary = count_matrix(tokens, **limits, model="nmf")
+    assert fitted.vocabulary == vocabulary  # the in-memory NMF's vocabulary, from the stream
+    expected = TfidfVectorizer(analyzer=lambda t: t, vocabulary=vocabulary,
+                               sublinear_tf=True).fit_transform(tokens)
+    index = {w: j for j, w in enumerate(vocabulary)}
+    got = tfidf_rows(tokens[:40], index, fitted.idf)
+    np.testing.assert_allclose(got.toarray(), expected[:40].toarray(), rtol=1e-12, atol=1e-12)
+
+
+def test_reads_the_source_twice_and_three_times_with_assignments(shipped: list[Article],
+                                                                 tmp_path) -> None:
+    source = Counted(shipped)
+    result = fit_streaming_nmf(source, K, chunk_size=50)
+    assert source.reads == 2
+    out = tmp_path / "assignments.jsonl"
+    source.reads = 0
+    fit_streaming_nmf(source, K, chunk_size=50, assignments=out)
+    assert source.reads == 3
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in lines] == [a.id for a in shipped]
+    assert {r["topic"] for r in lines} <= set(range(K)) | {-1}
+    assert [r["topic"] for r in lines[:20]] == list(result.assign(a.text for a in shipped[:20]))
+
+
+def test_reads_a_file(shipped: list[Article], fitted: StreamingTopics, tmp_path) -> None:
+    path = write_jsonl(shipped, tmp_path / "corpus.jsonl")
+    assert fit_streaming_nmf(path, K, chunk_size=40).topics == fitted.topics
+
+
+def test_transform_gives_topic_shares(fitted: StreamingTopics, shipped: list[Article]) -> None:
+    shares = fitted.transform([a.text for a in shipped[:5]] + ["xyz qqq"])
+    assert shares.shape == (6, K)
+    np.testing.assert_allclose(shares[:5].sum(axis=1), 1.0)
+    assert fitted.assign(["xyz qqq"]).tolist() == [-1]  # no vocabulary word: no topic
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "words"),
+    [
+        ({"k": 1}, ConfigError, "k=1"),
+        ({"k": 500}, ConfigError, "impossible for 217 units"),
+        ({"chunk_size": 0}, ConfigError, "chunk_size=0"),
+        ({"unit": "sentence"}, ConfigError, "unit='sentence'"),
+        ({"min_df": 300}, ConfigError, "leave no words"),
+    ],
+)
+def test_bad_settings_fail_clearly(shipped: list[Article], settings: dict, error: type,
+                                   words: str) -> None:
+    arguments = {"k": K, **settings}
+    with pytest.raises(error, match=words):
+        fit_streaming_nmf(shipped, **arguments)
+
+
+def test_bad_sources_fail_clearly(shipped: list[Article], tmp_path) -> None:
+    with pytest.raises(CorpusError, match="no articles"):
+        fit_streaming_nmf([], K)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="no articles"):
+        fit_streaming_nmf(empty, K)
+    with pytest.raises(InputError, match="one-shot iterator"):
+        fit_streaming_nmf((a for a in shipped), K)
+
+
+def test_a_source_that_changes_between_reads_is_refused(shipped: list[Article]) -> None:
+    class Shrinking(Counted):
+        def __iter__(self) -> Iterator[Article]:
+            self.reads += 1
+            return iter(self.articles if self.reads == 1 else self.articles[:-1])
+
+    with pytest.raises(InputError, match="changed between the reads"):
+        fit_streaming_nmf(Shrinking(shipped), K)
+
+
+def test_memory_follows_the_chunk_not_the_stream() -> None:
+    # 1,000 short synthetic articles read in chunks of 50 or all at once: the peak (tracemalloc,
+    # after a first fit has loaded the analyser's dictionaries and filled its bounded caches)
+    # is what one chunk, the vocabulary and the matrices take, so the small chunks need less.
+    def peak(chunk_size: int) -> int:
+        tracemalloc.start()
+        fit_streaming_nmf(Counted(synthetic=1000), K, chunk_size=chunk_size, sample_size=50,
+                          chunk_passes=1)
+        peak_bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak_bytes
+
+    fit_streaming_nmf(Counted(synthetic=1000), K, chunk_size=1000, sample_size=50, chunk_passes=1)
+    chunked, whole = peak(50), peak(1000)
+    assert chunked < 10 * 2**20
+    assert chunked < 0.7 * whole
+
+
+def test_an_unwritable_assignments_path_fails_before_reading(shipped: list[Article],
+                                                              tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    source = Counted(shipped)
+    with pytest.raises(topics.errors.FileAccessError):
+        fit_streaming_nmf(source, K, assignments=blocker / "assignments.jsonl")
+    assert source.reads == 0
