@@ -190,3 +190,11 @@ class _no_fail:
 
     def __exit__(self, *exc: object) -> None:
         self._catch.__exit__(*exc)
+
+
+@pytest.mark.parametrize("path", [42, 3.5, ["a.jsonl"], b"a.jsonl"])
+def test_a_path_that_is_not_a_path_is_refused_in_words(path: object) -> None:
+    with pytest.raises(topics.InputError, match="expected a file or folder path"):
+        topics.load_corpus(path)  # type: ignore[arg-type]
+    with pytest.raises(topics.InputError, match="expected a file or folder path"):
+        next(iter_articles(path))  # type: ignore[arg-type]
