@@ -165,14 +165,21 @@ class _Output:
     def __exit__(self, *exc: Any) -> None:
         if self.path is None:
             return
-        try:
-            if exc[0] is None:
-                if self.kind == "parquet":
-                    self._writer.close()
-                else:
-                    self._file.flush()
-        finally:
-            self._target.__exit__(*exc)
+        if exc[0] is None:
+            try:
+                self._finish()
+            except BaseException as error:
+                # a full disk at the last flush: the atomic writer removes the temporary file
+                # and says why (FileAccessError), instead of installing a cut-off output
+                self._target.__exit__(type(error), error, error.__traceback__)
+                raise
+        self._target.__exit__(*exc)
+
+    def _finish(self) -> None:
+        if self.kind == "parquet":
+            self._writer.close()
+        else:
+            self._file.flush()
 
 
 class _Unclosed:
