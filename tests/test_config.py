@@ -213,3 +213,24 @@ def test_classifier_test_units() -> None:
     assert "classifier.evaluation.unit" in error_of(
         {"classifier": {"evaluation": {"unit": "leed"}}}
     )
+
+
+def test_a_key_given_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("seed: 1\ncorpus:\n  limit: 3\nseed: 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"c.yaml: line 4, column 1 .*'seed' is given twice"):
+        load_config(path)
+    path.write_text("corpus:\n  limit: 3\n  limit: 4\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'limit' is given twice"):
+        load_config(path)
+    grid = tmp_path / "g.yaml"
+    grid.write_text("grid:\n  seed: [0, 1]\n  seed: [2]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'seed' is given twice"):
+        load_grid(grid)
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("description: &d x\nname: merged\ncorpus: {<<: {limit: 3}, limit: 4}\n",
+                    encoding="utf-8")
+    assert load_config(path).corpus.limit == 4
