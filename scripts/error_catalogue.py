@@ -1120,6 +1120,15 @@ def run_cases() -> list[Case]:
         cli("compare-broken-config", "compare a good run and one with a broken config",
             "compare", "runs/good", "runs/bad", setup=runs_with("config.resolved.yaml"),
             expect=REFUSE_OR_WARN, names=("bad",), timeout=400),
+        cli("compare-run-json-list", "compare a good run and one whose run.json is a list",
+            "compare", "runs/good", "runs/bad", setup=runs_with("run.json", b"[]"),
+            expect=REFUSE_OR_WARN, names=("bad",), timeout=400),
+        cli("compare-metrics-binary", "compare a good run and one whose metrics.json is binary",
+            "compare", "runs/good", "runs/bad", setup=runs_with("metrics.json", b"\xff\xfe\x00"),
+            expect=REFUSE_OR_WARN, names=("bad",), timeout=400),
+        cli("compare-config-list", "compare a good run and one whose config is a YAML list",
+            "compare", "runs/good", "runs/bad", setup=runs_with("config.resolved.yaml", b"- a\n"),
+            expect=REFUSE_OR_WARN, names=("bad",), timeout=400),
         cli("compare-figure-suffix", "compare --figure x.doc", "compare", "runs/good",
             "--figure", "x.doc", setup=runs_with(None), names=("x.doc",), timeout=400),
         cli("compare-figure-read-only", "compare --figure into a read-only folder", "compare",
@@ -1197,14 +1206,14 @@ def finished_run(root: Path) -> Path:
         return _RUN_CACHE["run"]
 
 
-def runs_with(broken: str | None) -> Setup:
-    """runs/good (a finished run) and, if ``broken`` names a file, runs/bad with it garbled."""
+def runs_with(broken: str | None, content: bytes = b"{[ not: what it was") -> Setup:
+    """runs/good (a finished run) and, if ``broken`` names a file, runs/bad with it replaced."""
     def setup(scratch: Path) -> None:
         run = finished_run(scratch.parent)
         shutil.copytree(run, scratch / "runs/good", symlinks=True)
         if broken:
             shutil.copytree(run, scratch / "runs/bad", symlinks=True)
-            (scratch / "runs/bad" / broken).write_text("{[ not: what it was", encoding="utf-8")
+            (scratch / "runs/bad" / broken).write_bytes(content)
     return setup
 
 
