@@ -349,3 +349,15 @@ def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     assert len(second) == len(articles)
     hits = sum(set(r["labels"]) == set(gold[r["id"]]) for r in second)
     assert hits / len(second) > 0.6
+
+
+@pytest.mark.parametrize("command", ["classify", "suggest-labels"])
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, capsys, small_csv, command):
+    corpus = tmp_path / "c.csv"
+    corpus.write_bytes(small_csv.read_bytes())
+    link = tmp_path / "same.csv"
+    link.symlink_to(corpus)
+    for output in (corpus, link):
+        status, _, err = _run(capsys, command, str(corpus), "--output", str(output))
+        assert status == 2 and "the output file is the input" in err and "Traceback" not in err
+    assert corpus.read_bytes() == small_csv.read_bytes()

@@ -77,6 +77,8 @@ def test_bad_options_fail_before_any_output(tmp_path: Path) -> None:
         analyse_corpus(seeds, tmp_path / "t.jsonl", analysis={"lowercas": False})
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "Hanoi und Laos."}\n{"id": "a", "text": "Noch einmal."}\n')
+    with pytest.raises(ConfigError, match="the output file is the input"):
+        analyse_corpus(bad, bad)
     with pytest.raises(CorpusError, match="a"):
         analyse_corpus(bad, tmp_path / "t.jsonl", chunk_size=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]  # nothing half-written

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from topics.corpus.readers import iter_articles
 from topics.corpus.records import Article, Unit
 from topics.errors import ConfigError, InputError, unknown_key
-from topics.fileio import atomic_stream, check_writable
+from topics.fileio import atomic_stream, check_not_an_input, check_writable
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
@@ -251,6 +251,8 @@ def analyse_corpus(
         raise ConfigError(
             f"{output}: unknown output suffix {output.suffix!r}; use .jsonl, .ndjson or .parquet"
         )
+    if isinstance(source, str | Path):
+        check_not_an_input(output, [source])
     check_writable(output.parent, "write the tokens here")
     start = time.perf_counter()
     done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0
