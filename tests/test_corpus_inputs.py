@@ -211,3 +211,9 @@ def test_texts_without_letters_are_kept_with_a_warning_naming_them(tmp_path: Pat
     assert "n.csv: line 2: article '1' has no letters (text '1111')" in messages[0]
     assert "is the text column the right one?" in messages[0]
     assert len(messages) == 6 and "more articles without letters follow" in messages[-1]
+
+
+def test_a_long_article_in_a_csv_field_is_read(tmp_path: Path) -> None:
+    text = "Vietnam und Deutschland vereinbaren eine Zusammenarbeit. " * 6000  # 340 kB
+    path = write(tmp_path / "long.csv", f'id,text,labels\n1,"{text}",\n')
+    assert topics.load_corpus(path).texts == [text]
