@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import gzip
 import hashlib
 import json
 import os
@@ -574,6 +575,23 @@ def corpus_cases() -> list[Case]:
         cli("jsonl-long-line", "a 3 MB JSONL line (one article, no spaces at all)", "summary",
             "c.jsonl", expect=EITHER, timeout=120,
             files={"c.jsonl": json.dumps({"id": "a", "text": "x" * 3_000_000}) + "\n"}),
+        cli("jsonl-bom-crlf", "a JSONL corpus with a BOM, CRLF line ends, no final newline",
+            "summary", "c.jsonl", expect=SUCCEED,
+            files={"c.jsonl": "\ufeff" + GOOD_JSONL.strip().replace("\n", "\r\n")}),
+        cli("jsonl-gzip", "a gzip-compressed corpus named .jsonl.gz", "summary", "c.jsonl.gz",
+            files={"c.jsonl.gz": gzip.compress(GOOD_JSONL.encode())}, names=("c.jsonl.gz",)),
+        cli("csv-huge-field", "a CSV text field of 300 000 characters", "summary", "c.csv",
+            expect=SUCCEED, files={"c.csv": f'id,text,labels\n1,"{TEXT * 2000}",\n'}),
+        cli("csv-nul-bytes", "a CSV with NUL bytes in a text", "summary", "c.csv", expect=EITHER,
+            files={"c.csv": f'id,text,labels\n1,"{TEXT}\x00{TEXT2}",\n'}, names=("c.csv",)),
+        cli("folder-latin1-txt", "a folder corpus with a latin-1 .txt", "summary", "d",
+            files={"d/a.txt": TEXT, "d/b.txt": TEXT3.encode("latin-1")}, names=("b.txt",)),
+        cli("folder-labels-json-broken", "a folder whose labels.json is not JSON", "summary", "d",
+            files={"d/a.txt": TEXT, "d/labels.json": "{a: 1"}, names=("labels.json",)),
+        cli("folder-labels-json-list", "a folder whose labels.json is a list", "summary", "d",
+            files={"d/a.txt": TEXT, "d/labels.json": "[1, 2]"}, names=("labels.json",)),
+        cli("parquet-garbage", "a .parquet file that is not Parquet", "summary", "c.parquet",
+            files={"c.parquet": b"PAR1 not really"}, names=("c.parquet",)),
         cli("csv-empty", "a 0-byte CSV corpus", "summary", "c.csv", files={"c.csv": b""},
             names=("c.csv",), forbid=("header=True",), quick=True),
         cli("csv-header-only", "a CSV with a header and no rows", "summary", "c.csv",
@@ -682,6 +700,8 @@ def classify_cases() -> list[Case]:
             names=("big.txt", "--max-size"), quick=True),
         cli("classify-long-word", "a 1 MB word without spaces", "classify", "w.txt",
             expect=EITHER, files={"w.txt": "a" * 1_000_000}, names=("w.txt",), timeout=120),
+        cli("classify-max-size-zero", "--max-size 0", "classify", "a.txt", "--max-size", "0",
+            files={"a.txt": TEXT}, names=("--max-size",)),
         cli("classify-max-size-bad", "--max-size 5lightyears", "classify", "a.txt", "--max-size",
             "5lightyears", files={"a.txt": TEXT}, names=("--max-size",)),
         cli("stdin-latin1", "latin-1 on stdin", "classify", "-",
@@ -1025,6 +1045,8 @@ def config_cases() -> list[Case]:
             config(analysis={"min_token_length": 0}), ("min_token_length",)),
         dry("config-analysis-stopwords-str", "analysis.extra_stop_words: a string",
             config(analysis={"extra_stop_words": 5}), ("extra_stop_words",)),
+        dry("config-stop-words-ints", "analysis.extra_stop_words: [1, 2]",
+            config(analysis={"extra_stop_words": [1, 2]}), ("extra_stop_words",)),
         dry("config-topic-models-int", "topic_models: 5", config(topic_models=5), ("topic_models",)),
         dry("config-topic-model-family", "topic_models.x.model: nosuch",
             config(topic_models={"x": {"model": "nosuch"}}), ("nosuch",)),
@@ -1154,6 +1176,12 @@ def run_cases() -> list[Case]:
         cli("reproduce-broken-config", "reproduce a run whose config is broken", "reproduce",
             "runs/bad", "--runs-dir", "again", setup=runs_with("config.resolved.yaml"),
             names=("bad",), timeout=400),
+        cli("reproduce-tolerance-negative", "reproduce --tolerance -1", "reproduce", "runs/good",
+            "--tolerance", "-1", "--runs-dir", "again", setup=runs_with(None),
+            names=("--tolerance",), timeout=400),
+        cli("reproduce-tolerance-nan", "reproduce --tolerance nan", "reproduce", "runs/good",
+            "--tolerance", "nan", "--runs-dir", "again", setup=runs_with(None),
+            names=("--tolerance",), timeout=400),
         cli("reproduce-not-a-run", "reproduce a folder that is no run", "reproduce", "d",
             setup=mkdirs("d"), names=("d",)),
         cli("report-not-a-run", "report a folder that is no run", "report", "d",
