@@ -292,10 +292,15 @@ def command(case: Case) -> list[str]:
 
 
 def execute(case: Case, scratch: Path) -> Observation:
-    """Run the case's command in ``scratch``; a timeout is an observation too."""
+    """Run the case's command in ``scratch``."""
+    return run_command(command(case), case, scratch)
+
+
+def run_command(argv: list[str], case: Case, scratch: Path) -> Observation:
+    """Run ``argv`` in ``scratch`` with the case's stdin and time limit; a timeout is observed."""
     start = time.monotonic()
     try:
-        done = subprocess.run(command(case), cwd=scratch, env=environment(), input=case.stdin or b"",
+        done = subprocess.run(argv, cwd=scratch, env=environment(), input=case.stdin or b"",
                               capture_output=True, timeout=case.timeout)
     except subprocess.TimeoutExpired as exc:
         return Observation(None, decode(exc.stdout), decode(exc.stderr), time.monotonic() - start)
@@ -314,20 +319,10 @@ def full_disk_runner(limit: int) -> Callable[[Case, Path], Observation]:
     """Run the case's CLI arguments with every file write failing (ENOSPC) beyond ``limit`` bytes."""
 
     def run(case: Case, scratch: Path) -> Observation:
-        return _run_code(FULL_DISK.format(limit=limit, argv=list(case.argv)), case, scratch)
+        code = FULL_DISK.format(limit=limit, argv=list(case.argv))
+        return run_command([sys.executable, "-c", code], case, scratch)
 
     return run
-
-
-def _run_code(code: str, case: Case, scratch: Path) -> Observation:
-    start = time.monotonic()
-    try:
-        done = subprocess.run([sys.executable, "-c", code], cwd=scratch, env=environment(),
-                              input=case.stdin or b"", capture_output=True, timeout=case.timeout)
-    except subprocess.TimeoutExpired as exc:
-        return Observation(None, decode(exc.stdout), decode(exc.stderr), time.monotonic() - start)
-    return Observation(done.returncode, decode(done.stdout), decode(done.stderr),
-                       time.monotonic() - start)
 
 
 def sigterm_runner(case: Case, scratch: Path) -> Observation:
@@ -370,6 +365,7 @@ def snapshot(scratch: Path) -> dict[str, str]:
 
 
 def _digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, or why it cannot be read."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
@@ -409,7 +405,7 @@ def first_line(observation: Observation) -> str:
     """The first line of the message: an error or warning line, else the first line of output."""
     lines = [line.strip() for line in observation.stderr.splitlines() if line.strip()]
     for line in lines:
-        if "error" in line.lower() or "warning" in line.lower() or line.startswith("Traceback"):
+        if any(word in line.lower() for word in ("error", "warning", "terminated", "traceback")):
             return line[:160]
     if lines:
         return lines[0][:160]
@@ -439,6 +435,7 @@ def judge(case: Case, seen: Observation, lost: str | None, scratch: Path) -> str
 
 
 def _accepted(case: Case, seen: Observation) -> str:
+    """The outcome of exit 0 for a case that expects a refusal (or a warning)."""
     if case.expect == EITHER:
         return "handled"
     if case.expect == REFUSE_OR_WARN and _clear(case, seen.stderr):
@@ -447,6 +444,7 @@ def _accepted(case: Case, seen: Observation) -> str:
 
 
 def _clear(case: Case, message: str) -> bool:
+    """Whether ``message`` names everything the case asks for and gives no misleading hint."""
     return all(n in message for n in case.names) and not any(f in message for f in case.forbid)
 
 
@@ -467,6 +465,7 @@ def run_case(case: Case, root: Path) -> Verdict:
 
 
 def _observe(case: Case, scratch: Path) -> tuple[Observation, str | None]:
+    """Set the scratch folder up, run the case, and compare the folder before and after."""
     for name, content in case.files.items():
         path = scratch / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -485,6 +484,7 @@ def _observe(case: Case, scratch: Path) -> tuple[Observation, str | None]:
 
 
 def _writable(scratch: Path) -> None:
+    """Give every folder back its write permission (read-only cases), links left alone."""
     for folder, dirs, _ in os.walk(scratch, followlinks=False):
         for name in dirs:
             path = Path(folder) / name
@@ -493,6 +493,7 @@ def _writable(scratch: Path) -> None:
 
 
 def _remove(scratch: Path) -> None:
+    """Remove a scratch folder, read-only parts included."""
     _writable(scratch)
     shutil.rmtree(scratch, ignore_errors=True)
 
@@ -517,6 +518,7 @@ def table(verdicts: Sequence[Verdict]) -> str:
 def markdown(verdicts: Sequence[Verdict]) -> str:
     """The table and the totals as Markdown."""
     def cell(text: str) -> str:
+        """Text safe inside a Markdown table cell."""
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = ["| id | what | expected | outcome | message |", "|---|---|---|---|---|"]
