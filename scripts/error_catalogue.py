@@ -1127,6 +1127,9 @@ def run_cases() -> list[Case]:
         cli("run-sigterm", "SIGTERM during topics run", "run", "c.yaml", "--runs-dir", "runs",
             files={"c.yaml": slow}, runner=sigterm_runner, status=143, names=("SIGTERM",),
             leaves=("runs/*",), check=partial_marked_failed, timeout=300),
+        cli("sweep-twice-at-once", "two sweeps of one name started in the same second", "sweep",
+            "g.yaml", "--runs-dir", "runs", expect=SUCCEED, runner=twice_at_once,
+            files={"g.yaml": config(grid={"seed": [0]})}, check=summaries(2), timeout=400),
         cli("sweep-n-jobs-zero", "sweep --n-jobs 0", "sweep", "g.yaml", "--n-jobs", "0",
             files={"g.yaml": config(grid={"seed": [0, 1]})}, names=("--n-jobs",)),
         cli("sweep-name-escape", "a sweep named ../../..", "sweep", "g.yaml", "--runs-dir", "runs",
@@ -1214,10 +1217,49 @@ def run_cases() -> list[Case]:
             "train-classifier", "--corpus", "c.csv", "--output", "f/m.safetensors",
             "--no-evaluate", files={"c.csv": GOOD_CSV, "f": "x"},
             names=("a part of the path is a file",)),
+        cli("train-output-read-only", "train-classifier --output into a read-only folder",
+            "train-classifier", "--corpus", "c.csv", "--output", "ro/m.safetensors",
+            "--no-evaluate", files={"c.csv": GOOD_CSV}, setup=lambda s: read_only(s / "ro"),
+            names=("ro",)),
+        cli("train-disk-full", "train-classifier on a full disk", "train-classifier", "--output",
+            "m.safetensors", "--no-evaluate", runner=full_disk_runner(100_000),
+            names=("disk is full",), timeout=400),
+        api("train-two-versions", "train m.v1 then m.v2: each keeps its own card",
+            "topics.train_classifier(None, 'm.v1.safetensors', evaluate=False)\n"
+            "topics.train_classifier(None, 'm.v2.safetensors', evaluate=False, seed=1)\n"
+            "topics.load_classifier('m.v1.safetensors')\n"
+            "topics.load_classifier('m.v2.safetensors')", expect=SUCCEED, timeout=400),
         cli("train-unknown-label", "a CSV label outside labels.json", "train-classifier",
             "--corpus", "c.csv", "--output", "m.safetensors", "--no-evaluate",
             files={"c.csv": GOOD_CSV + f'a4,"{TEXT}",sports\n'}, expect=EITHER, names=("sports",)),
     ]
+
+
+def twice_at_once(case: Case, scratch: Path) -> Observation:
+    """Start the case's command twice at once; the observation of the one that ends last."""
+    start = time.monotonic()
+    processes = [subprocess.Popen(command(case), cwd=scratch, env=environment(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(2)]
+    try:
+        outputs = [p.communicate(timeout=case.timeout) for p in processes]
+    except subprocess.TimeoutExpired:
+        for p in processes:
+            p.kill()
+        return Observation(None, "", "", time.monotonic() - start)
+    statuses = [p.returncode for p in processes]
+    status = next((s for s in statuses if s != 0), 0)
+    out = "".join(decode(o) for o, _ in outputs)
+    err = "".join(decode(e) for _, e in outputs)
+    return Observation(status, out, err, time.monotonic() - start)
+
+
+def summaries(n: int) -> Check:
+    """A check that ``n`` sweep summaries were written (none overwrote another)."""
+    def check(scratch: Path, seen: Observation) -> str | None:
+        found = list(scratch.glob("runs/*.sweep.json"))
+        return None if len(found) == n else f"{len(found)} sweep summaries for {n} sweeps"
+    return check
 
 
 def no_complete_run(scratch: Path, seen: Observation) -> str | None:
