@@ -10,9 +10,9 @@ nothing partial is returned.
 from __future__ import annotations
 
 import codecs
-from os import PathLike
 from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
+from os import PathLike
 from pathlib import Path
 from typing import Literal
 
