@@ -19,7 +19,7 @@ LAB_ARGS ?=
 # (importing the topic-model stack: 17 CPU-s without .pyc files, 7 with them).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test sync bench lab clean-env
+.PHONY: run test sync bench catalogue lab clean-env
 
 run: sync
 	$(UV) run --frozen topics run $(CONFIG)
@@ -36,6 +36,10 @@ lab: sync
 # every benchmark, peers in the same run; results in benchmarks/results/ (BENCH_QUICK=1: ~5 min)
 bench: sync
 	$(UV) run --frozen python benchmarks/run.py $(if $(BENCH_QUICK),--quick)
+
+# the error catalogue (issue 10): bad inputs and faults, a table and totals (CATALOGUE_QUICK=1: < 1 min)
+catalogue: sync
+	$(UV) run --frozen python scripts/error_catalogue.py $(if $(CATALOGUE_QUICK),--quick)
 
 # the README's commands call .tools/bin/uv: link the uv on PATH there, or install one
 .tools/bin/uv:

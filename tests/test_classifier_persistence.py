@@ -268,3 +268,21 @@ def test_retraining_the_shipped_model_is_byte_identical(tmp_path, machine):
     env = {**os.environ, **MACHINES[machine]}
     subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=900)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == committed
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"thresholds": {"border_relations": 7}}, "the model card's thresholds"),
+        ({"thresholds": {}}, "the model card's thresholds"),
+        ({"labels": ["sports", "weather"]}, "the model card lists labels"),
+    ],
+)
+def test_a_card_that_disagrees_with_its_model_is_refused(saved, change, expected):
+    card_file = card_path(saved)
+    card = json.loads(card_file.read_text())
+    if "thresholds" in change and change["thresholds"]:
+        change = {"thresholds": {**card["thresholds"], **change["thresholds"]}}
+    card_file.write_text(json.dumps({**card, **change}))
+    with pytest.raises(ModelFileError, match=expected):
+        load_classifier(saved)

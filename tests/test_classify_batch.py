@@ -221,6 +221,37 @@ def test_a_failing_batch_leaves_no_output(monkeypatch, tmp_path, shipped_corpus)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_full_disk_at_the_last_flush_leaves_no_output(monkeypatch, tmp_path, capsys, seed, suffix):
+    """The rows fit in the text buffer, so the disk fills up only when the output is closed."""
+    import errno
+
+    import topics.fileio as fileio
+
+    real_fdopen = os.fdopen
+
+    class FullDisk(io.RawIOBase):
+        def __init__(self, *args, **kwargs) -> None:
+            self.file = real_fdopen(*args, **kwargs)
+
+        def write(self, data) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+        def close(self) -> None:
+            self.file.close()
+
+    monkeypatch.setattr(fileio.os, "fdopen", FullDisk)
+    (tmp_path / "a.txt").write_text(seed, encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    status, _, err = _run(capsys, "classify", str(tmp_path / "a.txt"), "--output", str(out))
+    assert status == 2 and "Traceback" not in err
+    assert f"out{suffix}: cannot write the file: the disk is full" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # no output, no temporary
+
+
 # ---- training on a corpus -----------------------------------------------------------------------
 
 
@@ -318,3 +349,15 @@ def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     assert len(second) == len(articles)
     hits = sum(set(r["labels"]) == set(gold[r["id"]]) for r in second)
     assert hits / len(second) > 0.6
+
+
+@pytest.mark.parametrize("command", ["classify", "suggest-labels"])
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, capsys, small_csv, command):
+    corpus = tmp_path / "c.csv"
+    corpus.write_bytes(small_csv.read_bytes())
+    link = tmp_path / "same.csv"
+    link.symlink_to(corpus)
+    for output in (corpus, link):
+        status, _, err = _run(capsys, command, str(corpus), "--output", str(output))
+        assert status == 2 and "the output file is the input" in err and "Traceback" not in err
+    assert corpus.read_bytes() == small_csv.read_bytes()

@@ -165,3 +165,13 @@ def test_fast_normalise_equals_the_plain_one_on_any_text() -> None:
         assert normalise(text) == _plain_normalise(text)
 
     check()
+
+
+@pytest.mark.parametrize("raw", [None, 42, b"Ein Text", ["Ein Text"]])
+def test_text_that_is_not_a_str_is_refused_in_words(raw: object) -> None:
+    from topics.errors import InputError
+
+    with pytest.raises(InputError, match="expected the article text as a str"):
+        clean_text(raw)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="expected the article text as a str"):
+        clean_article(raw)  # type: ignore[arg-type]

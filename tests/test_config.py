@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,44 @@ def test_classifier_test_units() -> None:
     assert "classifier.evaluation.unit" in error_of(
         {"classifier": {"evaluation": {"unit": "leed"}}}
     )
+
+
+def test_a_key_given_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("seed: 1\ncorpus:\n  limit: 3\nseed: 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"c.yaml: line 4, column 1 .*'seed' is given twice"):
+        load_config(path)
+    path.write_text("corpus:\n  limit: 3\n  limit: 4\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'limit' is given twice"):
+        load_config(path)
+    grid = tmp_path / "g.yaml"
+    grid.write_text("grid:\n  seed: [0, 1]\n  seed: [2]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'seed' is given twice"):
+        load_grid(grid)
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("description: &d x\nname: merged\ncorpus: {<<: {limit: 3}, limit: 4}\n",
+                    encoding="utf-8")
+    assert load_config(path).corpus.limit == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"seed": True}, "seed = True: Input should be a valid integer"),
+        ({"n_jobs": True}, "n_jobs = True"),
+        ({"outputs": {"figures": 1}}, "outputs.figures = 1: Input should be a valid boolean"),
+        ({"corpus": {"header": "yes"}}, "corpus.header = 'yes'"),
+        ({"classifier": {"enabled": "no"}}, "classifier.enabled = 'no'"),
+        ({"classifier": {"evaluation": {"n_splits": True}}}, "classifier.evaluation.n_splits"),
+    ],
+)
+def test_booleans_and_numbers_are_not_converted_into_each_other(
+    tmp_path: Path, data: dict, expected: str
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load_config(path)

@@ -71,3 +71,32 @@ def test_where_a_run_was_started_is_not_a_difference_but_the_code_is() -> None:
         "git.commit": ("1", "2"),
         "python": ("3.11.7", "3.11.9"),
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("config.resolved.yaml", b"{[ not: yaml", "damaged, not a readable YAML config"),
+        ("config.resolved.yaml", b"- a\n- b\n", "damaged, holds a list instead of a config"),
+        ("run.json", b"[]", "damaged, holds a JSON list instead of an object"),
+        ("metrics.json", b"\xff\xfe\x00", "cannot be read as JSON"),
+    ],
+)
+def test_a_damaged_run_is_skipped_by_compare_and_refused_by_reproduce(
+    original: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, name: str, content: bytes,
+    expected: str,
+) -> None:
+    from topics import compare_runs, load_run
+    from topics.errors import RunError
+
+    bad = tmp_path / "bad"
+    shutil.copytree(original, bad)
+    (bad / name).write_bytes(content)
+    with pytest.raises(RunError, match=expected):
+        load_run(bad)
+    frame = compare_runs([original, bad], skip_unfinished=True)
+    assert list(frame.index) == [original.name]
+    assert expected in caplog.text and "bad" in caplog.text
+    with pytest.raises(RunError, match=expected):
+        reproduce_run(bad, runs_dir=tmp_path / "again")
+    assert not (tmp_path / "again").exists() or not any((tmp_path / "again").iterdir())

@@ -190,3 +190,19 @@ def test_two_sweeps_of_one_name_in_one_second_keep_both_summaries(
     assert first.summary_path != second.summary_path
     assert json.loads(first.summary_path.read_text())["points"]
     assert json.loads(second.summary_path.read_text())["points"]
+
+
+def test_a_grid_point_with_an_invalid_config_stops_the_sweep_before_any_run(
+    tmp_path: Path, capsys
+) -> None:
+    grid = config_file(tmp_path, {**TINY, "grid": {"sed": [0, 1]}}, "g.yaml")
+    runs = tmp_path / "runs"
+    assert main(["sweep", str(grid), "--runs-dir", str(runs)]) == 2
+    line = error_line(capsys)
+    assert "grid point 1 of 2" in line and "sed: unknown key" in line and "did you mean 'seed'" in line
+    assert not runs.exists() or not any(runs.iterdir())  # no runs, no summary
+    bad_value = config_file(tmp_path, {**TINY, "grid": {"topic_models.nmf.n_components": [3, "x"]}},
+                            "v.yaml")
+    assert main(["sweep", str(bad_value), "--runs-dir", str(runs)]) == 2
+    assert "grid point 2 of 2" in error_line(capsys)
+    assert not runs.exists() or not any(runs.iterdir())

@@ -73,8 +73,12 @@ def test_bad_options_fail_before_any_output(tmp_path: Path) -> None:
         analyse_corpus(seeds, tmp_path / "t.jsonl", scheduler="somewhere")
     with pytest.raises(ConfigError, match="lowercase"):
         analyse_corpus(seeds, tmp_path / "t.jsonl", analysis={"lowercase": "maybe"})
+    with pytest.raises(ConfigError, match="analysis.lowercas: unknown key .*did you mean 'lowercase'"):
+        analyse_corpus(seeds, tmp_path / "t.jsonl", analysis={"lowercas": False})
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "Hanoi und Laos."}\n{"id": "a", "text": "Noch einmal."}\n')
+    with pytest.raises(ConfigError, match="the output file is the input"):
+        analyse_corpus(bad, bad)
     with pytest.raises(CorpusError, match="a"):
         analyse_corpus(bad, tmp_path / "t.jsonl", chunk_size=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]  # nothing half-written

@@ -13,14 +13,19 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from topics.errors import FileAccessError, InputError
+from topics.errors import ConfigError, FileAccessError, InputError
 
 __all__ = [
-    "atomic_stream", "atomic_write", "check_writable", "describe_os_error", "read_text_inputs",
+    "atomic_stream",
+    "atomic_write",
+    "check_not_an_input",
+    "check_writable",
+    "describe_os_error",
+    "read_text_inputs",
 ]
 
 
@@ -195,3 +200,23 @@ def guarded(action: Callable[[], object], path: str | Path, doing: str) -> objec
 def _remove(path: str) -> None:
     with contextlib.suppress(OSError):
         os.remove(path)
+
+
+def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output file that is one of the inputs (replacing it would lose what is read).
+
+    Raises
+    ------
+    ConfigError
+        Naming the output and the input it would replace.
+    """
+    for source in inputs:
+        if str(source) == "-":
+            continue
+        try:
+            same = os.path.samefile(output, source)
+        except (OSError, ValueError):  # one of them does not exist (yet), or a bad name
+            continue
+        if same:
+            raise ConfigError(f"{output}: the output file is the input {source}; writing it would "
+                              "replace what is being read; choose another output file")

@@ -165,14 +165,21 @@ class _Output:
     def __exit__(self, *exc: Any) -> None:
         if self.path is None:
             return
-        try:
-            if exc[0] is None:
-                if self.kind == "parquet":
-                    self._writer.close()
-                else:
-                    self._file.flush()
-        finally:
-            self._target.__exit__(*exc)
+        if exc[0] is None:
+            try:
+                self._finish()
+            except BaseException as error:
+                # a full disk at the last flush: the atomic writer removes the temporary file
+                # and says why (FileAccessError), instead of installing a cut-off output
+                self._target.__exit__(type(error), error, error.__traceback__)
+                raise
+        self._target.__exit__(*exc)
+
+    def _finish(self) -> None:
+        if self.kind == "parquet":
+            self._writer.close()
+        else:
+            self._file.flush()
 
 
 class _Unclosed:
@@ -224,14 +231,15 @@ def output_kind(path: Path) -> str:
     return kind
 
 
-def _prepare_output(output: str | Path | None) -> None:
-    from topics.fileio import check_writable
+def _prepare_output(output: str | Path | None, paths: Sequence[str]) -> None:
+    from topics.fileio import check_not_an_input, check_writable
 
     if output is not None:
         path = Path(output)
         output_kind(path)
         if path.is_dir():
             raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, .parquet)")
+        check_not_an_input(path, paths)
         check_writable(path.parent if str(path.parent) else ".", "write the output here")
 
 
@@ -290,7 +298,7 @@ def classify_inputs(
     """
     options = options or ReadOptions()
     check_scheduler(scheduler)
-    _prepare_output(output)
+    _prepare_output(output, paths)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
     summary = Summary(output=None if output is None else Path(output))
@@ -373,7 +381,7 @@ def suggest_labels(
         raise ConfigError(f"-n {n}: suggest at least one article")
     if output_kind(Path(output)) == "parquet":
         raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
-    _prepare_output(output)
+    _prepare_output(output, paths)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
     summary = Summary(output=Path(output))

@@ -252,7 +252,28 @@ def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
         raise ModelFileError(f"cannot read model file {where}: {error.strerror or error}") from None
     card = read_card(card_file, where)
     _check_card(card, data, where)
-    return _from_bytes(data, where)
+    clf = _from_bytes(data, where)
+    _check_card_agrees(card, clf, where)
+    return clf
+
+
+def _check_card_agrees(card: dict[str, Any], clf: ArticleClassifier, where: str) -> None:
+    """The card's labels and thresholds are a copy of the model's: an edited card would mislead
+    its reader (and editing it changes no decision), so it is refused."""
+    labels = [str(c) for c in clf.classes_]
+    if "labels" in card and card["labels"] != labels:
+        raise ModelFileError(f"{where}: the model card lists labels {card['labels']}, the model "
+                             f"has {labels}; the card was edited or belongs to another model")
+    thresholds = dict(zip(labels, (float(t) for t in clf.thresholds_), strict=True))
+    stated = card.get("thresholds", thresholds)
+    if set(stated) != set(thresholds) or any(
+        not isinstance(stated[k], int | float) or abs(stated[k] - v) > 1e-9
+        for k, v in thresholds.items()
+    ):
+        raise ModelFileError(
+            f"{where}: the model card's thresholds {stated} differ from the model's {thresholds}; "
+            "the card only records them: set thresholds with --threshold LABEL=VALUE or "
+            "clf.thresholds_, then save the model again")
 
 
 def read_card(card_file: Any, where: str) -> dict[str, Any]:

@@ -158,9 +158,16 @@ class CsvOptions:
             raise CorpusError("label_separator='': give a separator such as '|', or None")
 
 
+# Python's csv module refuses fields over 128 kB by default, yet a long article is bigger; raise the
+# (process-wide) limit to this, never lower it: past it, a quote is surely unclosed.
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
 def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located]:
     """One article per row; the columns as ``options`` say."""
     options.check()
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(
         text_lines(path, encoding), delimiter=options.delimiter, quotechar=options.quotechar
     )

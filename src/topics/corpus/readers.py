@@ -12,12 +12,13 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
+from os import PathLike
 from pathlib import Path
 from typing import Literal
 
 from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl, read_parquet
 from topics.corpus.records import Article, Corpus, RecordChecker
-from topics.errors import CorpusError
+from topics.errors import CorpusError, InputError
 
 __all__ = ["iter_articles", "load_corpus", "shipped_corpus_path"]
 
@@ -187,6 +188,9 @@ def _records(
     if path is None:
         declared, located = read_folder(shipped_corpus_path(), labels_file, encoding)
         return (label_set if label_set is not None else declared), located
+    if not isinstance(path, str | PathLike):
+        raise InputError(f"path={path!r}: expected a file or folder path (str or Path), got "
+                          f"{type(path).__name__}; pass e.g. 'articles.jsonl'")
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder; check the path")

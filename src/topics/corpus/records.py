@@ -21,8 +21,10 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal, overload
 
-from topics.errors import CorpusError
+from topics.errors import CorpusError, short
 from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
+
+_LETTERLESS_NAMED = 5  # articles without letters named one by one in warnings, then one summary
 
 __all__ = ["Article", "Corpus", "CorpusSummary", "RecordChecker", "TextUnit", "Unit"]
 
@@ -275,6 +277,7 @@ class RecordChecker:
         self.label_set = tuple(label_set) if label_set is not None else None
         self._allowed = set(label_set) if label_set is not None else None
         self._seen: dict[str, str] = {}
+        self._letterless = 0
 
     def check(self, article: Article, where: str) -> None:
         """Raise a :class:`CorpusError` naming ``where`` if the record is not usable; warn when
@@ -303,6 +306,22 @@ class RecordChecker:
                 "a source line); it is kept but has no words to model",
                 stacklevel=4,
             )
+        elif not any(c.isalpha() for c in article.text):
+            self._warn_letterless(article, where)
+
+    def _warn_letterless(self, article: Article, where: str) -> None:
+        """Warn about a text without a single letter (a number, an id: the wrong column?), for the
+        first few articles, then once that there are more."""
+        self._letterless += 1
+        if self._letterless <= _LETTERLESS_NAMED:
+            warnings.warn(
+                f"{where}: article {article.id!r} has no letters (text {short(article.text, 40)}); "
+                "it is kept but has no words to model; is the text column the right one?",
+                stacklevel=5,
+            )
+        elif self._letterless == _LETTERLESS_NAMED + 1:
+            warnings.warn(f"{where}: more articles without letters follow; not listed one by one",
+                          stacklevel=5)
 
     def _check_labels(self, article: Article, where: str) -> None:
         for label in article.labels:

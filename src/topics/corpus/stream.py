@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 
 from topics.corpus.readers import iter_articles
 from topics.corpus.records import Article, Unit
-from topics.errors import ConfigError, InputError
-from topics.fileio import atomic_stream, check_writable
+from topics.errors import ConfigError, InputError, unknown_key
+from topics.fileio import atomic_stream, check_not_an_input, check_writable
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
@@ -149,6 +149,17 @@ def iter_tokens(
         yield from records
 
 
+def _check_analysis(settings: Mapping[str, Any]) -> None:
+    """Unknown analysis settings and wrong values as a ConfigError naming them."""
+    import inspect
+
+    allowed = [p for p in inspect.signature(GermanAnalyzer).parameters if p != "self"]
+    for key, value in settings.items():
+        if key not in allowed:
+            raise ConfigError(unknown_key(f"analysis.{key}", key, allowed, value))
+    GermanAnalyzer(**settings)
+
+
 def _chunk_results(
     source: str | Path | Iterable[Article],
     unit: Unit,
@@ -166,7 +177,7 @@ def _chunk_results(
         raise ConfigError(f"chunk_size={chunk_size!r}: the articles per chunk must be 1 or more")
     check_scheduler(scheduler)
     settings = dict(analysis or {})
-    GermanAnalyzer(**settings)  # wrong settings fail here, before any work
+    _check_analysis(settings)  # wrong settings fail here, before any work
     if isinstance(source, (str, Path)):
         articles: Iterable[Article] = iter_articles(source, **load_options)
     elif load_options:
@@ -240,6 +251,8 @@ def analyse_corpus(
         raise ConfigError(
             f"{output}: unknown output suffix {output.suffix!r}; use .jsonl, .ndjson or .parquet"
         )
+    if isinstance(source, str | Path):
+        check_not_an_input(output, [source])
     check_writable(output.parent, "write the tokens here")
     start = time.perf_counter()
     done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0

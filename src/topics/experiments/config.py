@@ -62,7 +62,8 @@ DEFAULT_HEADLINE_METRICS: tuple[str, ...] = (
 class _Section(BaseModel):
     """A config section: unknown keys are errors, defaults are validated too."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_default=True, validate_assignment=True,
+                              strict=True)  # no `seed: true` -> 1, no `figures: "no"` -> False
 
 
 class CorpusConfig(_Section):
@@ -106,7 +107,7 @@ class CorpusConfig(_Section):
 class AnalysisConfig(BaseModel):
     """German token settings (topics.GermanAnalyzer); null or left out = the analyzer's default."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, strict=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -124,7 +125,7 @@ class AnalysisConfig(BaseModel):
 class TopicModelConfig(BaseModel):
     """One topic model: ``model`` (the family) and that family's own settings as further keys."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, strict=True)
 
     model: str | None = Field(
         None, description="bertopic | lda | nmf | a peer name; null = the entry's name"
@@ -158,7 +159,7 @@ class ClassifierEvaluationConfig(_Section):
 class ClassifierConfig(BaseModel):
     """The classifier: enabled, fit, evaluation, and ArticleClassifier parameters as further keys."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, strict=True)
 
     enabled: bool = Field(True, description="evaluate and/or fit the classifier at all")
     fit: bool = Field(True, description="fit on the whole corpus, save it and its predictions")

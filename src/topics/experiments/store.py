@@ -83,14 +83,17 @@ def write_json(path: Path, data: Any) -> None:
     atomic_write(path, text + "\n")
 
 
-def read_json(path: Path) -> Any:
-    """Read a JSON file; a missing or broken file is a :class:`RunError`."""
+def read_json(path: Path) -> dict[str, Any]:
+    """Read a JSON object of a run; a missing or broken file is a :class:`RunError`."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RunError(f"{path}: missing; the run directory is incomplete") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RunError(f"{path}: cannot be read as JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise RunError(f"{path}: damaged, holds a JSON {type(data).__name__} instead of an object")
+    return data
 
 
 def _metric_value(key: str, value: Any) -> float | int | None:
@@ -417,9 +420,24 @@ def load_run(path: str | Path) -> Run:
     """
     path = check_run_dir(path)
     info = read_json(path / RUN_FILE)
-    try:
-        resolved = yaml.safe_load((path / "config.resolved.yaml").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RunError(f"{path}: config.resolved.yaml missing; not a complete run") from None
+    resolved = _read_resolved(path / "config.resolved.yaml")
     metrics = read_json(path / METRICS_FILE)
-    return Run(path=path, info=info, resolved=resolved or {}, metrics=metrics)
+    return Run(path=path, info=info, resolved=resolved, metrics=metrics)
+
+
+def _read_resolved(file: Path) -> dict[str, Any]:
+    """The resolved config of a run; a RunError naming the file if it is missing or damaged."""
+    try:
+        resolved = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{file.parent}: config.resolved.yaml missing; not a complete run") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        why = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
+        raise RunError(f"{file}: damaged, not a readable YAML config ({why}); this run cannot be "
+                       "compared or reproduced") from None
+    if resolved is None:
+        return {}
+    if not isinstance(resolved, dict):
+        raise RunError(f"{file}: damaged, holds a {type(resolved).__name__} instead of a config "
+                       "mapping; this run cannot be compared or reproduced")
+    return resolved

@@ -110,6 +110,17 @@ def _sweep_task(
     return _sweep_point(base, overrides, source, runs_dir, index)
 
 
+def _check_points(base: dict[str, Any], points: list[list[str]], source: str) -> None:
+    """Validate every point's config before any point runs: a grid over an unknown key or a value
+    that no config takes is a mistake in the grid file, not a sweep of failed runs."""
+    for index, overrides in enumerate(points):
+        try:
+            validate_config(apply_overrides(base, overrides), source=source, overrides=overrides)
+        except ConfigError as exc:
+            raise ConfigError(f"grid point {index + 1} of {len(points)}: {exc}; nothing was run, "
+                              "fix the grid") from None
+
+
 def run_sweep(
     grid_file: str | Path,
     *,
@@ -153,6 +164,7 @@ def run_sweep(
     base, grid = load_grid(grid_file)
     points = _grid_points(grid)
     shared = validate_config(base, source=str(grid_file))  # what every point starts from
+    _check_points(base, points, str(grid_file))
     name = shared.name  # validated: letters, digits, _ . - (never a path)
     if n_jobs is None:
         n_jobs = shared.n_jobs

@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from topics.errors import InputError, short
+
 __all__ = [
     "CleanArticle",
     "clean_article",
@@ -171,6 +173,9 @@ def clean_article(raw: str) -> CleanArticle:
     >>> art.text, art.captions, art.source_url
     ('Ein Satz.', ('Bild. (Foto: VOV)',), 'https://x.vn/a')
     """
+    if not isinstance(raw, str):
+        raise InputError(f"expected the article text as a str, got {type(raw).__name__} "
+                         f"({short(raw)}); decode bytes first, e.g. data.decode('utf-8')")
     body: list[str] = []
     captions: list[str] = []
     removed: list[str] = []
