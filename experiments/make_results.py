@@ -60,11 +60,11 @@ def uncommitted_changes() -> str:
 
 
 def build(name: str) -> Path:
-    """Run one reference config and copy it to its results folder."""
+    """Run one reference config (into ``experiments/runs/``, which git ignores); its run folder."""
     start = time.perf_counter()
     run = run_experiment(CONFIGS / f"{name}.yaml", runs_dir=RUNS)
     print(f"{name}: {time.perf_counter() - start:.0f} s -> {run.path}", file=sys.stderr)
-    return copy_run(run.path, result_path(name), replace=True)
+    return run.path
 
 
 def results_readme() -> str:
@@ -143,11 +143,16 @@ def main(args: list[str]) -> int:
         )
         return 2
     RESULTS.mkdir(exist_ok=True)
+    made = {}
     for name in args or REFERENCE:
         if name in NEEDS_10KGNAD and not gnad_available():
             print(f"{name}: skipped, the 10kGNAD sample is not available", file=sys.stderr)
             continue
-        build(name)
+        made[name] = build(name)
+    # copied only once every run is done: a copy changes tracked files, and every later run would
+    # record the tree as dirty (environment.json)
+    for name, path in made.items():
+        copy_run(path, result_path(name), replace=True)
     write_tables()
     print(f"topics {topics.__version__}: commit the results and the README", file=sys.stderr)
     return 0
