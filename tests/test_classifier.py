@@ -408,6 +408,7 @@ def test_hashed_tokens_words_and_ngrams_are_the_strings():
     assert index.lookup(np.array([1, 2], dtype=np.uint64)).tolist() == [-1, -1]
 
 
+@pytest.mark.slow
 def test_primal_solver_agrees_with_the_dual(split):
     """Above max_dual_rows the scorer is solved by conjugate gradients: the same ridge solution
     (to the solver's tolerance), out-of-fold scores from grouped folds instead of exact LOO."""

@@ -90,6 +90,7 @@ def test_same_config_twice_gives_identical_metrics(tiny_run, runs_dir: Path) -> 
     assert (again.path / "metrics.json").read_bytes() == first
 
 
+@pytest.mark.slow
 def test_reproduce_reports_identical(tiny_run, tmp_path: Path) -> None:
     outcome = reproduce_run(tiny_run.path, runs_dir=tmp_path)
     assert outcome.identical, outcome.report()
@@ -159,6 +160,7 @@ def test_load_run_refuses_non_runs(tmp_path: Path) -> None:
         load_run(tmp_path / "x.partial")
 
 
+@pytest.mark.slow
 def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
     seeds = [run_experiment(TINY, overrides=[f"seed={s}"], runs_dir=runs_dir) for s in (1, 2)]
     frame = compare_runs([tiny_run.path, *(r.path for r in seeds)], metrics=["topics.*.npmi_mean"])
@@ -177,6 +179,7 @@ def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
     assert figure.stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_sweep_with_a_failing_point(tmp_path: Path) -> None:
     grid = {
         **TINY,

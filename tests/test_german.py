@@ -76,6 +76,7 @@ def test_lemmas_of_words_unknown_to_the_dictionary(word: str, expected: list[str
     assert topics.analyse(word) == expected
 
 
+@pytest.mark.slow
 def test_splitter_matches_split_words() -> None:
     from split_words import Splitter
 

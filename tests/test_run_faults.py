@@ -81,6 +81,7 @@ def test_a_folder_given_as_config_says_so(tmp_path: Path, capsys) -> None:
     assert "is a folder" in error_line(capsys)
 
 
+@pytest.mark.slow
 def test_sigterm_marks_the_run_failed_and_exits_143(tmp_path: Path) -> None:
     slow = {**TINY, "corpus": {"unit": "paragraph"},
             "topic_models": {"lda": {"model": "lda", "iterations": 100000}}}

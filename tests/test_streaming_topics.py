@@ -146,6 +146,7 @@ def test_a_source_that_changes_between_reads_is_refused(shipped: list[Article]) 
         fit_streaming_nmf(Shrinking(shipped), K)
 
 
+@pytest.mark.slow
 def test_memory_follows_the_chunk_not_the_stream() -> None:
     # 1,000 short synthetic articles read in chunks of 50 or all at once: the peak (tracemalloc,
     # after a first fit has loaded the analyser's dictionaries and filled its bounded caches)

@@ -18,6 +18,7 @@ def nmf_result():
     return topics.fit_topic_model(topics.load_corpus(), "nmf", "article", seed=0)
 
 
+@pytest.mark.slow
 def test_figures_are_written(nmf_result, tmp_path) -> None:
     paths = plots.topic_model_figures(nmf_result, tmp_path)
     assert [p.name for p in paths] == [
