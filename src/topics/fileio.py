@@ -116,24 +116,8 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
     """
     path = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise describe_os_error(error, path.parent, "create a file in this folder") from None
-    _usual_mode(handle)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        _remove(temporary)
-        raise describe_os_error(error, path, "write the file") from None
-    except BaseException:
-        _remove(temporary)
-        raise
+    with atomic_stream(path) as file:
+        file.write(payload)
     return path
 
 
