@@ -38,6 +38,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from topics import __version__
+from topics.classifier.commands import column, positive_int  # shared argparse types
 from topics.errors import ConfigError, TopicsError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
@@ -147,8 +148,8 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
     options = {
         "format": args.format,
-        "text_column": _column(args.text_column),
-        "label_column": _column(args.label_column),
+        "text_column": column(args.text_column),
+        "label_column": column(args.label_column),
         "delimiter": args.delimiter,
         "quotechar": args.quotechar,
         "header": not args.no_header,
@@ -170,8 +171,8 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         analysis[key.strip()] = yaml.safe_load(value)
     options = {
         "format": args.format,
-        "text_column": _column(args.text_column),
-        "label_column": _column(args.label_column),
+        "text_column": column(args.text_column),
+        "label_column": column(args.label_column),
         "delimiter": args.delimiter,
         "quotechar": args.quotechar,
         "header": not args.no_header,
@@ -208,24 +209,8 @@ def _add_dask_options(command: argparse.ArgumentParser, default: str) -> None:
         help=f"run on Dask: local = a LocalCluster here, or tcp://host:8786 ({default})",
     )
     command.add_argument(
-        "--n-workers", type=_positive_int, default=None, help="LocalCluster worker processes"
+        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
     )
-
-
-def _positive_int(text: str) -> int:
-    """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
-
-
-def _column(value: str) -> int | str:
-    """A CSV column by 0-based index ("1") or by name ("text")."""
-    return int(value) if value.isdigit() else value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")
     sweep.add_argument("grid", help="YAML: a base config plus grid: {key.path: [values]}")
     sweep.add_argument(
-        "--n-jobs", type=_positive_int, default=None, help="parallel points (default: config)"
+        "--n-jobs", type=positive_int, default=None, help="parallel points (default: config)"
     )
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
     _add_dask_options(sweep, "default: the config's dask.scheduler")
@@ -293,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", default=None, metavar="PATH", help="where to write (default: RUN/report.html)"
     )
     report.add_argument(
-        "--max-points", type=_positive_int, default=5000, help="units per document map (%(default)s)"
+        "--max-points", type=positive_int, default=5000, help="units per document map (%(default)s)"
     )
     report.set_defaults(func=_cmd_report)
 
@@ -350,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyse.add_argument("--unit", choices=("article", "paragraph"), default="article")
     analyse.add_argument(
-        "--chunk-size", type=_positive_int, default=1000, help="articles per chunk (%(default)s)"
+        "--chunk-size", type=positive_int, default=1000, help="articles per chunk (%(default)s)"
     )
     analyse.add_argument(
         "--analysis",

@@ -15,7 +15,7 @@ from typing import Any
 
 from topics.classifier.sources import DEFAULT_MAX_BYTES
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "column", "positive_int"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 
@@ -111,9 +111,9 @@ def _corpus_options(args: argparse.Namespace) -> dict:
     """The load_corpus options of a command (see _add_corpus_options)."""
     options = {
         "format": args.format,
-        "text_column": _column(args.text_column),
-        "label_column": _column(args.label_column) if args.label_column else None,
-        "id_column": _column(args.id_column) if args.id_column else None,
+        "text_column": column(args.text_column),
+        "label_column": column(args.label_column) if args.label_column else None,
+        "id_column": column(args.id_column) if args.id_column else None,
         "label_separator": args.label_separator,
         "delimiter": args.delimiter,
         "quotechar": args.quotechar,
@@ -179,7 +179,7 @@ def add_commands(sub: Any) -> None:
         "(default: here, one process)",
     )
     classify.add_argument(
-        "--n-workers", type=_positive_int, default=None, help="LocalCluster worker processes"
+        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
     )
     classify.set_defaults(func=_cmd_classify)
 
@@ -188,7 +188,7 @@ def add_commands(sub: Any) -> None:
     )
     suggest.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
     suggest.add_argument("--output", required=True, metavar="PATH", help=".csv or .jsonl to fill in")
-    suggest.add_argument("-n", type=_positive_int, default=50, help="how many (%(default)s)")
+    suggest.add_argument("-n", type=positive_int, default=50, help="how many (%(default)s)")
     _add_model_options(suggest, DEFAULT_MAX_BYTES)
     _add_corpus_options(suggest, None)
     suggest.set_defaults(func=_cmd_suggest_labels)
@@ -224,7 +224,7 @@ def _add_model_options(parser: argparse.ArgumentParser, max_bytes: int) -> None:
     )
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     """An argparse type: a whole number >= 1."""
     try:
         value = int(text)
@@ -235,6 +235,6 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _column(value: str) -> int | str:
+def column(value: str) -> int | str:
     """A CSV column by 0-based index ("1") or by name ("text")."""
     return int(value) if value.isdigit() else value
