@@ -1,7 +1,7 @@
 """The numerical environment: fixed for every fit, recorded for every run.
 
 What leaks the machine into topic-model numbers, and what this module does about it (measured on
-simulated machines: research/topicmodels/REPORT.md, tests/test_machines.py):
+simulated machines: experiments/results/topic_model_selection/README.md, tests/test_machines.py):
 
 * numba compiles UMAP's and pynndescent's code for the host CPU (AVX2, FMA, ``fastmath``): the same
   BERTopic fit gave 5 or 13 topics by CPU. :func:`pin_environment` sets ``NUMBA_CPU_NAME=generic``

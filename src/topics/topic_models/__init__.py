@@ -36,7 +36,7 @@ Choices and the measurements behind them (shipped corpus as paragraphs / 10kGNAD
 * Every fit runs in a fixed numerical environment (:mod:`topics.numerics`: one BLAS/OpenMP thread,
   tomotopy on sse2, numba for a generic CPU) and metrics are rounded to 10 significant digits: the
   same numbers on every x86-64 machine (tests/test_machines.py). Measurements:
-  research/topicmodels/REPORT.md (branch research/topicmodels) and
+  experiments/results/topic_model_selection/README.md and
   experiments/results/topic_peers/topic_peers.md.
 """
 

@@ -1,8 +1,9 @@
 """BERTopic configured for German news: offline, seed-free, the same numbers on every machine.
 
 BERTopic is a pipeline: embed the units, reduce the embedding, cluster it, describe each cluster by
-its words. The project's default chooses each step by measurement (research/topicmodels/REPORT.md;
-the enlarged shipped corpus as paragraphs and 10kGNAD as articles, seeds 0-4):
+its words. The project's default chooses each step by measurement
+(experiments/results/topic_model_selection/README.md; the enlarged shipped corpus as paragraphs and
+10kGNAD as articles, seeds 0-4):
 
 * **Embedding**: TF-IDF of the German tokens view (lemmas + compound parts; sublinear, min_df 2,
   ``embedding_max_df`` 0.5) -> TruncatedSVD(100) with ARPACK -> unit length. ARPACK computes the

@@ -4,12 +4,12 @@ Engine choice (measured, see benchmarks/bench_topic_models.py and the topic_mode
 tomotopy gives higher NPMI than scikit-learn's variational LDA and gensim's LdaModel at a
 similar or smaller time budget, and is exactly reproducible with ``seed`` and ``workers=1``.
 
-Machine independence: tomotopy picks an instruction set when it is imported, and its numbers
-depend on it; :func:`topics.numerics.pinned` sets ``TOMOTOPY_ISA=sse2`` (every x86-64 CPU has it)
-before the import. Defaults (research/topicmodels/REPORT.md, seeds 0-4): ``max_df`` 0.2 and the
-number of topics from the number of articles raise diversity (0.80 -> 0.88 on the shipped
-paragraphs); NPMI stays near 0 (0.02-0.05) for every setting tried, and Gibbs sampling keeps the
-result seed-dependent (ARI between seeds ~0.43).
+Machine independence: tomotopy picks an instruction set when it is imported, and its numbers depend
+on it; :func:`topics.numerics.pinned` sets ``TOMOTOPY_ISA=sse2`` (every x86-64 CPU has it) before
+the import. Defaults (experiments/results/topic_model_selection/README.md, seeds 0-4): ``max_df``
+0.2 and the number of topics from the number of articles raise diversity (0.80 -> 0.88 on the
+shipped paragraphs); NPMI stays near 0 (0.02-0.05) for every setting tried, and Gibbs sampling keeps
+the result seed-dependent (ARI between seeds ~0.43).
 """
 
 from __future__ import annotations

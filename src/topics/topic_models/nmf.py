@@ -1,11 +1,12 @@
 """NMF (scikit-learn) on TF-IDF of the German tokens view; NMF words for a given partition.
 
 Defaults measured on the enlarged shipped paragraphs and 10kGNAD articles, seeds 0-4
-(research/topicmodels/REPORT.md): ``max_df`` 0.2 raises diversity (0.86 -> 0.96 shipped, 0.95 ->
-0.97 10kGNAD) at equal or higher NPMI; the number of topics from the number of articles (7 on the
-shipped corpus instead of 16 from the paragraphs) raises it further; NNDSVD from the exact (ARPACK)
-SVD instead of scikit-learn's randomized one removes the remaining seed dependence (ARI between
-seeds 0.63-0.92 -> 1.000). Fitted with one thread (:func:`topics.numerics.pinned`).
+(experiments/results/topic_model_selection/README.md): ``max_df`` 0.2 raises diversity (0.86 -> 0.96
+shipped, 0.95 -> 0.97 10kGNAD) at equal or higher NPMI; the number of topics from the number of
+articles (7 on the shipped corpus instead of 16 from the paragraphs) raises it further; NNDSVD from
+the exact (ARPACK) SVD instead of scikit-learn's randomized one removes the remaining seed
+dependence (ARI between seeds 0.63-0.92 -> 1.000). Fitted with one thread
+(:func:`topics.numerics.pinned`).
 """
 
 from __future__ import annotations
