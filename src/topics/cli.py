@@ -38,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from topics import __version__
-from topics.classifier.commands import column, positive_int  # shared argparse types
+from topics.classifier.commands import add_dask_options, column, positive_int  # shared options
 from topics.errors import ConfigError, TopicsError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
@@ -201,18 +201,6 @@ def _add_corpus_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--no-header", action="store_true", help="CSV without a header row")
 
 
-def _add_dask_options(command: argparse.ArgumentParser, default: str) -> None:
-    command.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="local|ADDRESS",
-        help=f"run on Dask: local = a LocalCluster here, or tcp://host:8786 ({default})",
-    )
-    command.add_argument(
-        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``topics`` (one subparser per command)."""
     parser = argparse.ArgumentParser(
@@ -250,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--n-jobs", type=positive_int, default=None, help="parallel points (default: config)"
     )
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
-    _add_dask_options(sweep, "default: the config's dask.scheduler")
+    add_dask_options(sweep, "default: the config's dask.scheduler")
     sweep.set_defaults(func=_cmd_sweep)
 
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
@@ -344,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="an analysis setting, e.g. --analysis lowercase=false (repeatable; see topics models)",
     )
-    _add_dask_options(analyse, "default: here, one process")
+    add_dask_options(analyse, "default: here, one process")
     _add_corpus_options(analyse)
     analyse.set_defaults(func=_cmd_analyse)
     return parser

@@ -15,7 +15,7 @@ from typing import Any
 
 from topics.classifier.sources import DEFAULT_MAX_BYTES
 
-__all__ = ["add_commands", "column", "positive_int"]
+__all__ = ["add_commands", "add_dask_options", "column", "positive_int"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 
@@ -158,6 +158,20 @@ def _size(text: str) -> int:
     return value
 
 
+def add_dask_options(command: argparse.ArgumentParser, default: str) -> None:
+    """``--scheduler`` and ``--n-workers`` (the commands that fan out over Dask); ``default`` says
+    where the work runs without them."""
+    command.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="local|ADDRESS",
+        help=f"run on Dask: local = a LocalCluster here, or tcp://host:8786 ({default})",
+    )
+    command.add_argument(
+        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
+    )
+
+
 def add_commands(sub: Any) -> None:
     """Add ``classify``, ``suggest-labels`` and ``train-classifier`` to the ``topics`` parser."""
     inputs_help = (
@@ -173,14 +187,7 @@ def add_commands(sub: Any) -> None:
     )
     _add_model_options(classify, DEFAULT_MAX_BYTES)
     _add_corpus_options(classify, None)
-    classify.add_argument(
-        "--scheduler", default=None, metavar="local|ADDRESS",
-        help="classify the chunks on Dask: local = a LocalCluster here, or tcp://host:8786 "
-        "(default: here, one process)",
-    )
-    classify.add_argument(
-        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
-    )
+    add_dask_options(classify, "default: here, one process")
     classify.set_defaults(func=_cmd_classify)
 
     suggest = sub.add_parser(
