@@ -172,9 +172,12 @@ def _count_chunk(clf: ArticleClassifier, docs: list, first: int, augment: bool) 
         np.concatenate(keys) if keys else np.zeros(0, dtype=packing.dtype), packing, len(flat)
     )
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), n_par)
-    local = ~_in_views(per_par.cols, hashes, list(FEATURES[clf.features]), clf)
+    local = per_par
+    if doc_parts:  # a document's counts of analysed views come from its whole text, not here
+        token_local = ~_in_views(per_par.cols, hashes, list(FEATURES[clf.features]), clf)
+        local = Counts(*(a[token_local] for a in per_par[:3]), len(flat))
     per_doc = merge_rows(
-        Counts(*(a[local] for a in per_par[:3]), len(flat)),
+        local,
         doc_of,
         len(docs),
         [(r, c, np.ones(len(r), dtype=np.int64)) for r, c, _ in doc_parts],
