@@ -1,6 +1,7 @@
 """Speed of the classifier against TF-IDF + LinearSVC, measured in the same run (issue 12).
 
     uv run python benchmarks/bench_classifier.py [--repeat 5] [--quick] [--json PATH] [--large N]
+                                                 [--only PART ...]
 
 Figures are CPU seconds of the measuring process (user + system: on a loaded, shared machine the
 fair figure for "one core"; wall-clock seconds are printed too), medians over ``--repeat`` fresh
@@ -23,7 +24,8 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
-``benchmarks/speed_table.py``).
+``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``load``, ``cv``, ``large``, several
+allowed) measures those parts alone, for work on one of them; the results file wants them all.
 
 Targets (``TARGETS``): prediction >= 1,000 articles per CPU second and >= the peer; fit <= 5x the
 peer; load + first prediction <= 0.3 CPU-s; main-job CV <= 15 CPU-s.
@@ -262,6 +264,9 @@ def large_figures(n: int) -> dict:
     return f
 
 
+PARTS = ("predict", "fit", "load", "cv", "large")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=None, help="fresh processes per figure (5)")
@@ -269,9 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here (a dict)")
     parser.add_argument("--large", type=int, default=None,
                         help="also train on N synthetic articles (5,000; 0 with --quick)")
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="measure these parts only (default: all)")
     args = parser.parse_args(argv)
     repeat = args.repeat or (2 if args.quick else 5)
     large = args.large if args.large is not None else (0 if args.quick else 5_000)
+    if args.json and args.only != list(PARTS):
+        parser.error("--json writes the results file, which needs every part: drop --only")
+    if "large" not in args.only:
+        large = 0
     if GNAD.is_file():
         corpus, loader = "10kGNAD", GNAD_LOADER
     else:
@@ -281,10 +292,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# classifier speed, {repeat} repetitions, medians, CPU seconds (load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
     figures: dict = {"corpus": corpus, "repeat": repeat, "targets": TARGETS}
-    figures["predict"] = predict_figures(repeat, loader)
-    figures["fit"] = fit_figures(repeat)
-    figures["load"] = load_figures(repeat)
-    figures["main_job_cv"] = main_job_cv_figures(repeat)
+    if "predict" in args.only:
+        figures["predict"] = predict_figures(repeat, loader)
+    if "fit" in args.only:
+        figures["fit"] = fit_figures(repeat)
+    if "load" in args.only:
+        figures["load"] = load_figures(repeat)
+    if "cv" in args.only:
+        figures["main_job_cv"] = main_job_cv_figures(repeat)
     if large:
         figures["large"] = large_figures(large)
     write_json(args.json, figures)

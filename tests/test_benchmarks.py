@@ -10,18 +10,20 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _speed_table():
+def _bench_module(name: str):
     sys.path.insert(0, str(REPO / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("speed_table", REPO / "benchmarks" / "speed_table.py")
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-speed_table = _speed_table()
+speed_table = _bench_module("speed_table")
 
 
 def test_readme_speed_table_is_the_committed_results() -> None:
@@ -114,3 +116,10 @@ def test_topic_model_rows_show_each_size_with_the_peer(tmp_path: Path) -> None:
     assert "2,000 synthetic 10kGNAD-derived articles" in ours[0]
     assert "20.0 CPU-s (first fit 25.0)" in ours[0]
     assert "bertopic_default 10.0 CPU-s (2.00x)" in ours[0] and "no peer" in ours[1]
+
+
+def test_classifier_bench_writes_no_results_file_of_some_parts(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "classifier.json"
+    with pytest.raises(SystemExit):  # refused before anything is measured
+        _bench_module("bench_classifier").main(["--only", "fit", "--json", str(target)])
+    assert "needs every part" in capsys.readouterr().err and not target.exists()

@@ -49,8 +49,15 @@ def gram(x) -> np.ndarray:
     dense_mask = df > max(_DENSE_MIN_DF, n // 12)
     dense = x[:, np.flatnonzero(dense_mask)].toarray()
     result = dense @ dense.T
+    del dense
     tail = x[:, np.flatnonzero(~dense_mask)]
-    result += (tail @ tail.T).toarray()
+    # The sparse part in two row blocks, the upper right block mirrored from the lower left:
+    # entry (i, j) is the same sum over the shared columns, in column order, from either row.
+    half = n // 2
+    for lo, hi in ((0, half), (half, n)):
+        part = (tail[lo:hi] @ tail[:hi].T).toarray()
+        result[lo:hi, :hi] += part
+        result[:lo, lo:hi] += part[:, :lo].T
     return result
 
 
@@ -76,16 +83,24 @@ def dual_ridge(
         inverse, info = lapack.dpotri(factor, lower=True, overwrite_c=True)
     if info != 0:
         raise InputError(f"fit: the ridge system is not positive definite (LAPACK info {info})")
-    inverse = np.tril(inverse) + np.tril(inverse, -1).T  # dpotri fills one triangle
+    upper = np.triu(np.ones(inverse.shape, dtype=bool), 1)
+    np.copyto(inverse, inverse.T, where=upper)  # dpotri fills the lower triangle
+    del upper
     alpha = inverse @ targets
     loo = np.empty_like(targets)
     order = np.argsort(groups, kind="stable")
     cuts = np.flatnonzero(np.diff(groups[order])) + 1
-    for g in np.split(order, cuts):
-        if len(g) == 1:
-            loo[g] = targets[g] - alpha[g] / inverse[g[0], g[0]]
+    starts = np.r_[0, cuts]
+    sizes = np.diff(np.r_[starts, len(order)])
+    for size in np.unique(sizes).tolist():  # the groups of each size at once (one solve each)
+        at = starts[sizes == size]
+        g = order[at[:, None] + np.arange(size)]  # (groups, size)
+        if size == 1:
+            rows = g[:, 0]
+            loo[rows] = targets[rows] - alpha[rows] / inverse[rows, rows][:, None]
         else:
-            loo[g] = targets[g] - np.linalg.solve(inverse[np.ix_(g, g)], alpha[g])
+            blocks = inverse[g[:, :, None], g[:, None, :]]
+            loo[g] = targets[g] - np.linalg.solve(blocks, alpha[g])
     return alpha, loo
 
 
@@ -204,11 +219,12 @@ def logistic(z: np.ndarray, truth: np.ndarray, c: float = 1.0, steps: int = 50) 
     ridge = np.full(design.shape[1], 1.0 / c)
     ridge[-1] = 0.0
     beta = np.zeros(design.shape[1])
+    transposed, penalty, jitter = design.T, np.diag(ridge), 1e-10 * np.eye(len(beta))
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(design @ beta)))
-        grad = design.T @ (p - truth) + ridge * beta
-        hess = (design * (p * (1.0 - p))[:, None]).T @ design + np.diag(ridge)
-        step = np.linalg.solve(hess + 1e-10 * np.eye(len(beta)), grad)
+        grad = transposed @ (p - truth) + ridge * beta
+        hess = (design * (p * (1.0 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hess + jitter, grad)
         beta -= step
         if np.abs(step).max() < 1e-12:
             break

@@ -172,9 +172,12 @@ def _count_chunk(clf: ArticleClassifier, docs: list, first: int, augment: bool) 
         np.concatenate(keys) if keys else np.zeros(0, dtype=packing.dtype), packing, len(flat)
     )
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), n_par)
-    local = ~_in_views(per_par.cols, hashes, list(FEATURES[clf.features]), clf)
+    local = per_par
+    if doc_parts:  # a document's counts of analysed views come from its whole text, not here
+        token_local = ~_in_views(per_par.cols, hashes, list(FEATURES[clf.features]), clf)
+        local = Counts(*(a[token_local] for a in per_par[:3]), len(flat))
     per_doc = merge_rows(
-        Counts(*(a[local] for a in per_par[:3]), len(flat)),
+        local,
         doc_of,
         len(docs),
         [(r, c, np.ones(len(r), dtype=np.int64)) for r, c, _ in doc_parts],
@@ -206,14 +209,32 @@ def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _namer(text: str, start: np.ndarray, length: np.ndarray):
-    """Local term index array -> the terms' strings (slices of ``text``)."""
+    """Local term index array -> the terms' strings (slices of ``text``).
+
+    The slices are gathered as code points, joined by newlines and decoded at once (a term never
+    holds whitespace), not sliced one by one: a vocabulary has tens of thousands of terms.
+    """
 
     def names(at: np.ndarray) -> list[str]:
-        begin = start[at].tolist()
-        end = (start[at] + length[at]).tolist()
-        return [text[i:j] for i, j in zip(begin, end, strict=True)]
+        if not len(at):
+            return []
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        begin, size = start[at], length[at]
+        spaced = size + 1  # each term and its newline
+        target = np.cumsum(spaced) - spaced
+        total = int(spaced.sum())
+        out = np.full(total, ord("\n"), dtype=np.uint32)
+        source = _ragged(begin, size)
+        out[source + np.repeat(target - begin, size)] = codes[source]
+        return out[:-1].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
     return names
+
+
+def _ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorised."""
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return shift + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 def _in_views(cols: np.ndarray, hashes: list[np.ndarray], views: list[str], clf) -> np.ndarray:
@@ -300,8 +321,12 @@ def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
             column[base : base + len(unique)][hit] = position[hit] + offsets[k]
             unnamed = np.flatnonzero(hit)
             unnamed = unnamed[~named[k][position[unnamed]]]
-            for where, term in zip(position[unnamed].tolist(), chunk.names[k](unnamed), strict=True):
-                names[k][where] = term
+            terms = chunk.names[k](unnamed)
+            if len(unnamed) == len(kept[k]):  # every term at once, in column order
+                names[k] = terms
+            else:
+                for where, term in zip(position[unnamed].tolist(), terms, strict=True):
+                    names[k][where] = term
             named[k][position[unnamed]] = True
             base += len(unique)
         counts = chunk.counts
