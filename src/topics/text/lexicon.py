@@ -108,7 +108,7 @@ def _best_split(word: str) -> tuple[float, str, str]:
     """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
 
     Same result as split-words 0.1.3 (tests check it), on the compact n-gram trie of
-    :mod:`topics.text.splitter`: one walk per split position instead of O(len^2) lookups.
+    :mod:`topics.text.splitter`: at most one walk per split position instead of O(len^2) lookups.
     """
     return splitter.best_split(word)
 

@@ -1,7 +1,7 @@
 """split-words 0.1.3's CharSplit best split, on the compact n-gram trie.
 
 :func:`best_split` gives exactly ``split_words.Splitter().split_compound(word)[0]`` for a word
-without a hyphen (``tests/test_lexicon.py`` compares them), with one trie walk per split position
+without a hyphen (``tests/test_lexicon.py`` compares them), with at most one trie walk per split position
 instead of the library's repeated dictionary lookups.
 """
 
