@@ -1,8 +1,8 @@
 """split-words 0.1.3's CharSplit best split, on the compact n-gram trie.
 
 :func:`best_split` gives exactly ``split_words.Splitter().split_compound(word)[0]`` for a word
-without a hyphen (``tests/test_lexicon.py`` compares them), with at most one trie walk per split position
-instead of the library's repeated dictionary lookups.
+without a hyphen (``tests/test_lexicon.py`` compares them), with at most one trie walk per split
+position instead of the library's repeated dictionary lookups.
 """
 
 from __future__ import annotations
