@@ -225,7 +225,7 @@ class HashIndex:
     Built at load from the model's sorted hash array (a hit's column is its position there); the
     table has two to four times as many slots as hashes, so a lookup reads one or two slots. An
     empty slot holds a key whose top bits point at the *next* slot, which no query probing it
-    can equal: a hit is one comparison, and a miss is told by the key alone.
+    can equal, and the value -1: a hit is one comparison, and probing stops at a -1.
     """
 
     def __init__(self, hashes: np.ndarray):
@@ -256,29 +256,29 @@ class HashIndex:
 
     def lookup(self, queries: np.ndarray) -> np.ndarray:
         """The position of each query among the hashes, or -1 where it is absent."""
+        if not len(self.hashes) or not len(queries) or self.sorted_only:
+            return self._search(queries)
+        # first probe for every query: gathers and a select, no boolean indexing (~3x faster)
+        slot = (queries >> self.shift).astype(np.intp)
+        value = self.values[slot]
+        hit = self.keys[slot] == queries
+        out = np.where(hit, value, -1).astype(np.int64, copy=False)
+        # not found yet: go on where the slot is occupied (an empty one holds -1)
+        pending = np.flatnonzero(~hit & (value >= 0))
+        slot = (slot[pending] + 1) & self.mask
+        while len(pending):
+            value = self.values[slot]
+            hit = self.keys[slot] == queries[pending]
+            out[pending[hit]] = value[hit]
+            more = ~hit & (value >= 0)
+            pending, slot = pending[more], (slot[more] + 1) & self.mask
+        return out
+
+    def _search(self, queries: np.ndarray) -> np.ndarray:
+        """``lookup`` by binary search in the sorted hashes (crafted hashes, or nothing to do)."""
         out = np.full(len(queries), -1, dtype=np.int64)
-        if not len(self.hashes) or not len(queries):
-            return out
-        if self.sorted_only:
+        if len(self.hashes) and len(queries):
             position = np.minimum(np.searchsorted(self.hashes, queries), len(self.hashes) - 1)
             found = self.hashes[position] == queries
             out[found] = position[found]
-            return out
-        slot = (queries >> self.shift).astype(np.intp)
-        key = self.keys[slot]
-        hit = key == queries
-        out[hit] = self.values[slot[hit]]
-        # not found yet: go on where the slot is occupied (an empty slot's key points onwards)
-        onwards = ~hit
-        onwards[onwards] = (key[onwards] >> self.shift).astype(np.intp) != (
-            (slot[onwards] + 1) & self.mask
-        )
-        pending = np.flatnonzero(onwards)
-        slot = (slot[pending] + 1) & self.mask
-        while len(pending):
-            key = self.keys[slot]
-            hit = key == queries[pending]
-            out[pending[hit]] = self.values[slot[hit]]
-            more = ~hit & ((key >> self.shift).astype(np.intp) != ((slot + 1) & self.mask))
-            pending, slot = pending[more], (slot[more] + 1) & self.mask
         return out

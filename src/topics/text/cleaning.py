@@ -108,6 +108,17 @@ class CleanArticle:
     source_url: str | None
     removed: tuple[str, ...]
 
+# (character, the pair with a space that a rule removes), for _has_pair
+_AFTER_OPENING = tuple((char, char + " ") for char in "„«(")
+_BEFORE_CLOSING = tuple((char, " " + char) for char in "“»")
+_BEFORE_PUNCT = tuple((char, " " + char) for char in ",.;:!?)")
+
+
+def _has_pair(text: str, pairs: tuple[tuple[str, str], ...]) -> bool:
+    """Whether one of the pairs occurs in ``text``. Its character is looked for first: a search
+    for a pair with a space stops at every space of the text, about ten times slower."""
+    return any(char in text and pair in text for char, pair in pairs)
+
 
 def normalise(text: str) -> str:
     """Normalise one piece of text: NFC, straight quotes, ASCII hyphens, tidy spaces.
@@ -121,26 +132,18 @@ def normalise(text: str) -> str:
         if char in text:
             text = text.replace(char, "")
     text = unicodedata.normalize("NFC", text)
-    if "„ " in text or "« " in text or "( " in text:
+    if _has_pair(text, _AFTER_OPENING):
         text = _OPENING_QUOTE_SPACE.sub(r"\1", text)
-    if " “" in text or " »" in text:
+    if _has_pair(text, _BEFORE_CLOSING):
         text = _CLOSING_QUOTE_SPACE.sub(r"\1", text)
     for char, plain in _REPLACEMENTS:
         if char in text:
             text = text.replace(char, plain)
     if " " in text:
-        if (
-            " ," in text
-            or " ." in text
-            or " ;" in text
-            or " :" in text
-            or " !" in text
-            or " ?" in text
-            or " )" in text
-        ):
+        if _has_pair(text, _BEFORE_PUNCT):
             text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-        if "  " in text:
-            text = _SPACES.sub(" ", text)
+        while "  " in text:  # _SPACES.sub(" ", text), a few times faster: runs halve per pass
+            text = text.replace("  ", " ")
     return text.strip()
 
 
@@ -150,8 +153,13 @@ def _is_caption(line: str) -> bool:
     return len(line) <= _MAX_CAPTION_CHARS and _CREDIT.search(line) is not None
 
 
+def _at_most_words(text: str, n: int) -> bool:
+    # split(maxsplit=n) stops after n + 1 pieces: a long paragraph is not split into all its words
+    return len(text.split(maxsplit=n)) <= n
+
+
 def _is_byline(line: str) -> bool:
-    return len(line.split()) <= _BYLINE_MAX_WORDS and not line.endswith(_CLOSING)
+    return not line.endswith(_CLOSING) and _at_most_words(line, _BYLINE_MAX_WORDS)
 
 
 def clean_article(raw: str) -> CleanArticle:
@@ -263,7 +271,7 @@ def join_headings(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
     pending = ""
     for paragraph in paragraphs:
         text = f"{pending} {paragraph}" if pending else paragraph
-        if len(paragraph.split()) <= _HEADING_MAX_WORDS and not paragraph.endswith(_CLOSING):
+        if not paragraph.endswith(_CLOSING) and _at_most_words(paragraph, _HEADING_MAX_WORDS):
             pending = text
         else:
             joined.append(text)

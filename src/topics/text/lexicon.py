@@ -108,7 +108,7 @@ def _best_split(word: str) -> tuple[float, str, str]:
     """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
 
     Same result as split-words 0.1.3 (tests check it), on the compact n-gram trie of
-    :mod:`topics.text.splitter`: one walk per split position instead of O(len^2) lookups.
+    :mod:`topics.text.splitter`: at most one walk per split position instead of O(len^2) lookups.
     """
     return splitter.best_split(word)
 
@@ -130,13 +130,12 @@ def _part_lemma(part: str) -> str | None:
             lemma = _plain_lemma(candidate)
             # A noun part keeps its first letters (umlauts aside: "Völker" -> "Volk"); a lemma
             # that does not is a participle reading ("Gesamt" -> "samen"): keep the part.
-            same_start = _fold(lemma[:3]) == _fold(candidate[:3])
+            start, part_start = lemma[:3].lower(), candidate[:3].lower()
+            same_start = start == part_start or (
+                start.translate(_UMLAUT_FOLD) == part_start.translate(_UMLAUT_FOLD)
+            )
             return lemma if same_start else candidate
     return None
-
-
-def _fold(text: str) -> str:
-    return text.lower().translate(_UMLAUT_FOLD)
 
 
 class _Split(NamedTuple):

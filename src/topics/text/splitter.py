@@ -1,12 +1,14 @@
 """split-words 0.1.3's CharSplit best split, on the compact n-gram trie.
 
 :func:`best_split` gives exactly ``split_words.Splitter().split_compound(word)[0]`` for a word
-without a hyphen (``tests/test_lexicon.py`` compares them), with one trie walk per split position
-instead of the library's repeated dictionary lookups.
+without a hyphen (``tests/test_lexicon.py`` compares them), with at most one trie walk per split
+position instead of the library's repeated dictionary lookups.
 """
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Any
 
 from topics.text.tables import ngrams as _ngrams
@@ -63,14 +65,25 @@ def _best_split_n(word: str) -> tuple[Any, int]:
         if v != none:
             ends[depth] = values[v]
 
-    # for each split position one walk along the rest word[n:] (at most 20 letters deep):
+    # For each split position one walk along the rest word[n:] (at most 20 letters deep):
     # its end gives the prefix probability of the rest (of rest[:-1] after a Fugen-s) and the
-    # minimum infix probability of the n-grams that start the rest
+    # minimum infix probability of the n-grams that start the rest. start - inner is at most
+    # _max_gain(), so a position scores at most that + ends[pre_len] (rounding is monotone):
+    # positions are walked best bound first, and the walks stop once no bound reaches the best
+    # score (about half the walks on 10kGNAD).
     cut = word.endswith(_FUGEN_ENDINGS)
     final = codes[-1]
+    gain = _max_gain()
+    bounds = []
+    for n in range(3, last + 1):
+        pre_len = n - 1 if word.endswith(_FUGEN_ENDINGS, 0, n) and n - 1 > 2 else n
+        bounds.append((gain + ends[pre_len], n, pre_len))
+    bounds.sort(reverse=True)
     best_score: Any = None
     best_n = 0
-    for n in range(3, last + 1):
+    for bound, n, pre_len in bounds:
+        if best_score is not None and bound < best_score:
+            break
         start: Any = -1
         node = 0
         if cut and n_chars - n - 1 > 2:
@@ -98,8 +111,18 @@ def _best_split_n(word: str) -> tuple[Any, int]:
                     start = values[v]
         v = inf_v[node]
         inner: Any = values[v] if v != none else 1
-        pre_len = n - 1 if word.endswith(_FUGEN_ENDINGS, 0, n) and n - 1 > 2 else n
         score = start - inner + ends[pre_len]
-        if best_score is None or score >= best_score:
+        # the library's order: the best score, on equal scores the longer first part
+        if best_score is None or score > best_score or (score == best_score and n > best_n):
             best_score, best_n = score, n
     return (best_score, best_n)
+
+
+@lru_cache(maxsize=1)
+def _max_gain() -> float:
+    """The largest ``start - inner`` of a split position: start is a probability or -1, inner
+    a probability or 1 (infinite if the table holds a NaN: then nothing is skipped)."""
+    values = _ngrams().values
+    if any(v != v for v in values):
+        return math.inf
+    return max([*values, -1]) - min([*values, 1])
