@@ -184,3 +184,12 @@ def test_topic_scale_rows_give_each_size_the_targets_and_the_streamed_fit(tmp_pa
     assert "100k: skipped: projected 5,000 CPU-s" in lda and "growth: fewer than 2" in lda
     streamed = next(line for line in table if "streamed" in line)
     assert "100,000 perturbed 10kGNAD articles" in streamed and "sample of 2,000" in streamed
+
+
+def test_a_failed_fit_is_one_short_line() -> None:
+    import subprocess
+
+    assert topic_scale.error_text(subprocess.TimeoutExpired(["x"], 900)) == "timed out after 900 s wall"
+    failed = RuntimeError("['python', '-c', 'long code'] failed:\nTraceback\nMemoryError: boom\n")
+    assert topic_scale.error_text(failed) == "MemoryError: boom"
+    assert "killed" in topic_scale.error_text(RuntimeError("['python', '-c', 'code'] failed:\n"))
