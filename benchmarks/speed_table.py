@@ -224,7 +224,7 @@ def _quality(r: dict) -> str:
 def _scale_size(r: dict) -> str:
     """One size of one family: cost and quality, or why it was not fitted."""
     if "fit_cpu_s" not in r:
-        return f"{_size(r['units'])}: {r.get('skipped') or 'failed: ' + r.get('error', '?')}"
+        return f"{_size(r['units'])}: {r.get('skipped') or 'not fitted: ' + r.get('error', '?')}"
     return (f"{_size(r['units'])}: {r['fit_cpu_s']:,.1f} CPU-s, {_n(r['peak_mb'])} MB, "
             f"{_quality(r)}")
 
@@ -288,7 +288,10 @@ def _topic_scale(s: dict) -> list[Row]:
                                                       f"{_n(r['sample_units'])})"
                                                       if r.get("sample_units") else ""),
                 "—", "a fit at 100k on 2 cores",
-                "measured instead of the in-memory fits not run at this size",
+                "measured for " + ", ".join(
+                    m["model"] for m in rows if m["unit"] == kind and m["units"] == r["units"]
+                    and m["route"] == "in memory" and "fit_cpu_s" not in m
+                    and not m["model"].endswith("_default")) + " (not fitted in memory)",
             ))
     return out
 
