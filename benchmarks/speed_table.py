@@ -288,7 +288,7 @@ def _topic_scale(s: dict) -> list[Row]:
                                                       f"{_n(r['sample_units'])})"
                                                       if r.get("sample_units") else ""),
                 "—", "a fit at 100k on 2 cores",
-                "measured for " + ", ".join(
+                ("**not measured**" if "fit_cpu_s" not in r else "measured") + " for " + ", ".join(
                     m["model"] for m in rows if m["unit"] == kind and m["units"] == r["units"]
                     and m["route"] == "in memory" and "fit_cpu_s" not in m
                     and not m["model"].endswith("_default")) + " (not fitted in memory)",
