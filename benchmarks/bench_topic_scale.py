@@ -1,6 +1,6 @@
 """Topic models at scale (issue 12): our BERTopic, LDA and NMF from 1k to 100k units, cost and quality.
 
-    uv run python benchmarks/bench_topic_scale.py                 # the full section (~40 min, 2 cores)
+    uv run python benchmarks/bench_topic_scale.py                 # the full section (~70 min, 2 cores)
     uv run python benchmarks/bench_topic_scale.py --quick         # 1k and 2k units, no peers (~3 min)
     uv run python benchmarks/bench_topic_scale.py --models nmf --kinds paragraph --sizes 1000 5000
 

@@ -13,7 +13,7 @@ A full run is dominated by the topic models on 2,000 and 5,000 synthetic article
 takes minutes of CPU at 2,000; ``bench_topic_models.py --corpus shipped`` leaves them out);
 ``--quick`` (shipped corpus for the topic models, no large classifier fit) about 5 minutes on a
 quiet 2-core machine. ``topic_scale`` (our topic models from 1k to 100k units, issue 12) takes
-about 40-50 minutes more; ``--skip topic_scale`` leaves it out, ``--only topic_scale`` runs it alone
+about 70 minutes more (70.6 min on 2026-12-02, load average ~2); ``--skip topic_scale`` leaves it out, ``--only topic_scale`` runs it alone
 (its rows in the README table then come from that run, the others from the newest full run of each).
 """
 
