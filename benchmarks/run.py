@@ -12,7 +12,9 @@ corpus, with a note, when it is absent.
 A full run is dominated by the topic models on 2,000 and 5,000 synthetic articles (each family
 takes minutes of CPU at 2,000; ``bench_topic_models.py --corpus shipped`` leaves them out);
 ``--quick`` (shipped corpus for the topic models, no large classifier fit) about 5 minutes on a
-quiet 2-core machine.
+quiet 2-core machine. ``topic_scale`` (our topic models from 1k to 100k units, issue 12) takes
+about 70 minutes more (70.6 min on 2026-12-02, load average ~2); ``--skip topic_scale`` leaves it out, ``--only topic_scale`` runs it alone
+(its rows in the README table then come from that run, the others from the newest full run of each).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ SECTIONS = {
     "classifier": ("bench_classifier.py", []),
     "topic_models": ("bench_topic_models.py", []),
     "scale": ("bench_scale.py", []),
+    "topic_scale": ("bench_topic_scale.py", []),
 }
 
 

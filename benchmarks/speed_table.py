@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 README = HERE.parent / "README.md"
 BEGIN, END = "<!-- speed table: begin -->", "<!-- speed table: end -->"
-SECTION_NAMES = ("startup", "analysis", "classifier", "topic_models", "scale")
+SECTION_NAMES = ("startup", "analysis", "classifier", "topic_models", "topic_scale", "scale")
 
 Row = tuple[str, str, str, str, str]  # what, figure, peer (same run), target, status
 
@@ -206,9 +206,94 @@ def _topic_models(s: dict) -> list[Row]:
             f"{row['warm_fit_cpu_s']:.1f} CPU-s (first fit {row['first_fit_cpu_s']:.1f}"
             f"{' in a fresh process' if row.get('fresh_process') else ''}), "
             f"{_n(row['peak_mb'])} MB, {row['topics']} topics",
-            peer, "— (the scale targets: research/topicmodels)", "—",
+            peer, "— (targets at scale: the topic-model scale rows)", "—",
         ))
     return rows
+
+
+def _size(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else _n(n)
+
+
+def _quality(r: dict) -> str:
+    nmi = f", NMI {r['nmi']:.2f}" if r.get("nmi") is not None else ""
+    return (f"{r['topics']} topics, NPMI {r['npmi']:.3f}, diversity {r['diversity']:.2f}{nmi}, "
+            f"largest {r['largest_topic_share']:.0%}, outliers {r['outlier_share']:.0%}")
+
+
+def _scale_size(r: dict) -> str:
+    """One size of one family: cost and quality, or why it was not fitted."""
+    if "fit_cpu_s" not in r:
+        return f"{_size(r['units'])}: {r.get('skipped') or 'not fitted: ' + r.get('error', '?')}"
+    return (f"{_size(r['units'])}: {r['fit_cpu_s']:,.1f} CPU-s, {_n(r['peak_mb'])} MB, "
+            f"{_quality(r)}")
+
+
+def _growth_status(g: dict | None) -> str:
+    if not g:
+        return "growth: fewer than 2 sizes fitted"
+    span = f"{_size(g['sizes'][0])}-{_size(g['sizes'][-1])}"
+    if g["exponent"] <= g["nlogn_exponent"]:
+        return f"growth **met**: n^{g['exponent']:.2f} over {span} (n log n: n^{g['nlogn_exponent']:.2f})"
+    return (f"growth **missed**: n^{g['exponent']:.2f} over {span}, n log n gives "
+            f"n^{g['nlogn_exponent']:.2f}")
+
+
+def _bertopic_target(rows: list[dict]) -> str:
+    """BERTopic on 20k paragraphs: fit_topic_model (fit + evaluation) < 5 min, peak < 4 GiB."""
+    r = next((r for r in rows if r["units"] == 20000 and "fit_cpu_s" in r), None)
+    if r is None:
+        return "20k paragraphs: **missed** (not fitted)"
+    cpu = r["fit_cpu_s"] + (r.get("evaluate_cpu_s") or 0)
+    return (f"20k paragraphs, fit + evaluation {cpu:.0f} CPU-s: "
+            f"{_at_most(cpu / 60, 5, ' min')}; peak: {_at_most(r['peak_mb'] / 1024, 4, ' GiB')}")
+
+
+def _scale_peer(rows: list[dict]) -> str:
+    with_peer = [r for r in rows if "peer" in r]
+    if not with_peer:
+        return "no peer"
+    return "; ".join(f"{_size(r['units'])}: {r['peer']} {r['peer_fit_cpu_s']:.1f} CPU-s, "
+                     f"{_n(r['peer_peak_mb'])} MB, {r['peer_topics']} topics, NMI "
+                     f"{r['peer_nmi']:.2f} ({r['ratio_to_peer']:.2f}x)" for r in with_peer)
+
+
+def _topic_scale(s: dict) -> list[Row]:
+    """Our families from 1k to 100k units of each kind; the streamed NMF where a fit is too big."""
+    out: list[Row] = []
+    rows = s.get("rows", [])
+    for kind in ("paragraph", "article"):
+        for model in ("bertopic", "lda", "nmf"):
+            mine = [r for r in rows if r["model"] == model and r["unit"] == kind
+                    and r["route"] == "in memory"]
+            if not mine:
+                continue
+            growth = next((g for g in s.get("growth", []) if g["model"] == model
+                           and g["unit"] == kind), None)
+            target, status = "growth <= n log n", _growth_status(growth)
+            if model == "bertopic" and kind == "paragraph":
+                target = "20k paragraphs < 5 min and < 4 GiB; growth <= n log n"
+                status = _bertopic_target(mine) + "; " + status
+            out.append((
+                f"topic model {model} at scale, perturbed 10kGNAD {kind}s "
+                f"({' / '.join(_size(r['units']) for r in mine)})",
+                "<br>".join(_scale_size(r) for r in mine),
+                _scale_peer(mine), target, status,
+            ))
+        for r in (r for r in rows if r["unit"] == kind and r["route"] == "streamed"):
+            out.append((
+                f"topic model nmf streamed (`fit_streaming_nmf`, k={r.get('k', '?')}), "
+                f"{_n(r['units'])} perturbed 10kGNAD {kind}s",
+                _scale_size(r).split(": ", 1)[1] + (f" (metrics on a sample of "
+                                                      f"{_n(r['sample_units'])})"
+                                                      if r.get("sample_units") else ""),
+                "—", "a fit at 100k on 2 cores",
+                ("**not measured**" if "fit_cpu_s" not in r else "measured") + " for " + ", ".join(
+                    m["model"] for m in rows if m["unit"] == kind and m["units"] == r["units"]
+                    and m["route"] == "in memory" and "fit_cpu_s" not in m
+                    and not m["model"].endswith("_default")) + " (not fitted in memory)",
+            ))
+    return out
 
 
 def _scale(s: dict) -> list[Row]:
@@ -259,6 +344,7 @@ BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
     "analysis": _analysis,
     "classifier": _classifier,
     "topic_models": _topic_models,
+    "topic_scale": _topic_scale,
     "scale": _scale,
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def _bench_module(name: str):
 
 
 speed_table = _bench_module("speed_table")
+
+
+topic_scale = _bench_module("bench_topic_scale")
 
 
 def test_readme_speed_table_is_the_committed_results() -> None:
@@ -123,3 +127,68 @@ def test_classifier_bench_writes_no_results_file_of_some_parts(tmp_path: Path, c
     with pytest.raises(SystemExit):  # refused before anything is measured
         _bench_module("bench_classifier").main(["--only", "fit", "--json", str(target)])
     assert "needs every part" in capsys.readouterr().err and not target.exists()
+
+
+def test_growth_exponent_against_n_log_n() -> None:
+    assert topic_scale.growth_exponent(1000, 2.0, 4000, 32.0) == pytest.approx(2.0)
+    assert topic_scale.growth_exponent(1000, 5.0, 10000, 50.0) == pytest.approx(1.0)
+    nlogn = topic_scale.nlogn_exponent(10000, 20000)
+    assert 1.0 < nlogn < 1.2  # n log n is a little steeper than n
+    sizes = [5000, 10000, 20000]
+    assert topic_scale.slope(sizes, [n ** 1.5 / 100 for n in sizes]) == pytest.approx(1.5)
+    projected = topic_scale.projected_cpu(10000, 100.0, 20000)
+    assert projected == pytest.approx(200 * math.log(20000) / math.log(10000))
+
+
+def test_a_size_projected_past_the_budget_is_skipped_with_the_reason() -> None:
+    done = [{"units": 10000, "fit_cpu_s": 100.0}]
+    assert topic_scale.skip_reason(done, 20000, 1000) is None
+    assert "projected 215 CPU-s" in topic_scale.skip_reason(done, 20000, 200)
+    assert "did not finish" in topic_scale.skip_reason([{"units": 10000, "error": "x"}], 20000, 1e9)
+    rows = [{"model": "lda", "unit": "article", "units": 100000, "skipped": "projected"},
+            {"model": "lda_default", "unit": "paragraph", "units": 100000, "skipped": "projected"}]
+    assert topic_scale.streamed_sizes(rows, "article", [100000]) == [100000]
+    assert topic_scale.streamed_sizes(rows, "paragraph", [100000]) == []
+
+
+def _scale_row(model: str, unit: str, units: int, cpu: float, **extra: object) -> dict:
+    return {"model": model, "unit": unit, "units": units, "route": "in memory",
+            "fit_cpu_s": cpu, "evaluate_cpu_s": 10.0, "peak_mb": 900.0, "topics": 25,
+            "npmi": 0.08, "diversity": 0.95, "nmi": 0.41, "largest_topic_share": 0.1,
+            "outlier_share": 0.0, **extra}
+
+
+def test_topic_scale_rows_give_each_size_the_targets_and_the_streamed_fit(tmp_path: Path) -> None:
+    rows = [_scale_row("bertopic", "paragraph", 10000, 50.0, peer="bertopic_default",
+                       peer_fit_cpu_s=25.0, peer_peak_mb=600.0, peer_topics=3, peer_nmi=0.05,
+                       ratio_to_peer=2.0),
+            _scale_row("bertopic", "paragraph", 20000, 110.0),
+            {"model": "lda", "unit": "article", "units": 100000, "route": "in memory",
+             "skipped": "skipped: projected 5,000 CPU-s"},
+            _scale_row("lda", "article", 20000, 400.0),
+            {**_scale_row("nmf", "article", 100000, 300.0), "route": "streamed", "k": 30,
+             "sample_units": 2000.0}]
+    growth = [{"model": "bertopic", "unit": "paragraph", "sizes": [10000, 20000],
+               "exponent": 1.14, "nlogn_exponent": 1.07}]
+    run = _run("2026-02-01T00:00Z", {"topic_scale": {"rows": rows, "growth": growth}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
+    bertopic = next(line for line in table if "bertopic at scale" in line)
+    assert "10k: 50.0 CPU-s, 900 MB, 25 topics, NPMI 0.080" in bertopic
+    assert "bertopic_default 25.0 CPU-s" in bertopic and "(2.00x)" in bertopic
+    assert "20k paragraphs < 5 min and < 4 GiB" in bertopic
+    assert "fit + evaluation 120 CPU-s: **met** (2.00 min <= 5 min)" in bertopic
+    assert "growth **missed**: n^1.14 over 10k-20k, n log n gives n^1.07" in bertopic
+    lda = next(line for line in table if "lda at scale" in line)
+    assert "100k: skipped: projected 5,000 CPU-s" in lda and "growth: fewer than 2" in lda
+    streamed = next(line for line in table if "streamed" in line)
+    assert "100,000 perturbed 10kGNAD articles" in streamed and "sample of 2,000" in streamed
+
+
+def test_a_failed_fit_is_one_short_line() -> None:
+    import subprocess
+
+    assert topic_scale.error_text(subprocess.TimeoutExpired(["x"], 900)) == "timed out after 900 s wall"
+    failed = RuntimeError("['python', '-c', 'long code'] failed:\nTraceback\nMemoryError: boom\n")
+    assert topic_scale.error_text(failed) == "MemoryError: boom"
+    assert "killed" in topic_scale.error_text(RuntimeError("['python', '-c', 'code'] failed:\n"))

@@ -16,8 +16,15 @@ import pytest
 
 import topics
 from topics.corpus import shipped_corpus_path
+from topics.corpus.records import Article
 from topics.corpus.stream import analyse_chunk, analyse_corpus, iter_tokens
-from topics.corpus.synthetic import perturb, synthetic_articles, write_jsonl
+from topics.corpus.synthetic import (
+    perturb,
+    synthetic_articles,
+    synthetic_units,
+    with_paragraphs,
+    write_jsonl,
+)
 from topics.distributed import check_scheduler, dask_client, map_chunks
 from topics.errors import ConfigError, CorpusError
 from topics.text import german
@@ -150,6 +157,29 @@ def test_synthetic_articles_are_new_texts_and_reproducible(shipped_corpus) -> No
     text = shipped_corpus[0].text
     copy = perturb(text, random.Random(1))
     assert copy.count("\n") == text.count("\n") and len(copy) < len(text)
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_synthetic_units_have_the_asked_size_and_their_sources_classes(unit: str) -> None:
+    source = [Article(f"a{i}", " ".join(f"Satz {j} über Thema {i} hier." for j in range(10)),
+                      (f"class{i % 3}",)) for i in range(7)]
+    units = synthetic_units(source, 53, unit=unit, seed=1, batch=4)
+    assert len(units) == 53 and len({u.id for u in units}) == 53
+    for u in units:
+        origin = u.article_id.split("~")[0]
+        assert u.labels == (f"class{int(origin[1:]) % 3}",)
+    articles = {u.article_id for u in units}
+    assert len(articles) == (53 if unit == "article" else len(articles))
+    if unit == "paragraph":  # 10 sentences, ~10 % dropped: up to 4 paragraphs of <= 3 sentences
+        assert len(articles) < 53 and all(u.text.count(".") <= 3 for u in units)
+    assert units == synthetic_units(source, 53, unit=unit, seed=1, batch=4)
+
+
+def test_with_paragraphs_cuts_only_texts_without_paragraph_breaks() -> None:
+    flat = Article("a", "Eins. Zwei! Drei? Vier. Fünf.", ("x",))
+    assert with_paragraphs(flat, 2).text == "Eins. Zwei!\nDrei? Vier.\nFünf."
+    broken = Article("b", "Eins. Zwei.\nDrei.", ("x",))
+    assert with_paragraphs(broken, 1) is broken
 
 
 # ------------------------------------------------------------------------------------------------

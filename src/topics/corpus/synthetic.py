@@ -5,6 +5,8 @@ and about 10 % of them dropped (never all), so every copy is a new text (no cach
 real German (a copy that cleaning would leave empty keeps its original text). With ``new_words`` each copy also gets invented names (made of syllables), so the
 vocabulary keeps growing with the corpus, as in a real archive, and caches keyed by word meet new
 words all the time. Copies are generated lazily: a corpus of any size takes no memory.
+:func:`synthetic_units` gives exactly ``n`` modelling units (articles or paragraphs) of such copies;
+a source without paragraph breaks (10kGNAD) is first cut into paragraphs of a few sentences.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from topics.corpus.records import Article
+from topics.corpus.records import Article, Corpus, TextUnit, Unit
 from topics.errors import InputError
 from topics.fileio import atomic_stream
 from topics.text.cleaning import clean_text
 
-__all__ = ["perturb", "synthetic_articles", "write_jsonl"]
+__all__ = ["perturb", "synthetic_articles", "synthetic_units", "with_paragraphs", "write_jsonl"]
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ONSETS = ("b", "ch", "d", "g", "h", "k", "l", "m", "n", "ph", "qu", "s", "t", "th", "tr", "v", "x")
@@ -82,6 +84,44 @@ def synthetic_articles(
             names = " und ".join(_invented_name(rng) for _ in range(new_words))
             text = f"{text}\nBeteiligt waren {names}."
         yield Article(f"{article.id}~{i // len(source)}", text, article.labels)
+
+
+def with_paragraphs(article: Article, sentences: int = 3) -> Article:
+    """``article`` cut into paragraphs of ``sentences`` sentences when its text has no paragraph break.
+
+    10kGNAD articles are one line each; the shipped corpus' paragraphs have a median of 2 sentences.
+    """
+    if "\n" in article.text.strip():
+        return article
+    parts = _SENTENCE.split(article.text.strip())
+    paragraphs = [" ".join(parts[i:i + sentences]) for i in range(0, len(parts), sentences)]
+    return Article(article.id, "\n".join(paragraphs), article.labels, article.source_url, article.meta)
+
+
+def synthetic_units(
+    source: Sequence[Article],
+    n: int,
+    *,
+    unit: Unit = "article",
+    seed: int = 0,
+    drop: float = 0.1,
+    paragraph_sentences: int = 3,
+    batch: int = 500,
+) -> list[TextUnit]:
+    """Exactly ``n`` modelling units of perturbed copies of ``source`` (see :func:`synthetic_articles`).
+
+    Every source article is copied once before any is copied twice; a unit carries its source's
+    labels. For ``unit="paragraph"`` a source article without paragraph breaks is first cut by
+    :func:`with_paragraphs`; the last copy may be cut short to give exactly ``n`` units.
+    """
+    if unit == "paragraph":
+        source = [with_paragraphs(a, paragraph_sentences) for a in source]
+    copies = synthetic_articles(source, 2**62, seed=seed, drop=drop)
+    units: list[TextUnit] = []
+    while len(units) < n:
+        chunk = [next(copies) for _ in range(batch)]
+        units.extend(Corpus(chunk, name="synthetic").units(unit))
+    return units[:n]
 
 
 def write_jsonl(articles: Iterable[Article], path: str | Path) -> Path:
