@@ -56,7 +56,7 @@ def _n(value: float, digits: int = 0) -> str:
 def _at_least(value: float, target: float) -> str:
     if value >= target:
         return f"**met** ({value / target:.2f}x the target)"
-    return f"**missed**: {value / target:.0%} of the target ({target / value:.1f}x short)"
+    return f"**missed**: {value / target:.0%} of the target ({target / value:.2f}x short)"
 
 
 def _at_most(value: float, target: float, unit: str = "") -> str:
