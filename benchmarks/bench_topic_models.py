@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, PEAK_MB, write_json  # noqa: E402
+from common import GNAD, PEAK_MB, TIMED_EVALUATE, write_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = ["bertopic", "lda", "nmf", "bertopic_default", "lda_default"]
@@ -43,16 +43,9 @@ import json, logging, statistics, sys, time, warnings
 warnings.filterwarnings("ignore"); logging.getLogger("BERTopic").setLevel(logging.ERROR)
 c0 = time.process_time()
 import topics
-import topics.topic_models as tm
+""" + TIMED_EVALUATE + r"""
 model, gnad, plan = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-evaluation = []  # CPU seconds of each evaluation fit_topic_model runs after the fit
-_evaluate = tm.evaluate_topics
-def timed_evaluate(*args, **kwargs):
-    c = time.process_time()
-    out = _evaluate(*args, **kwargs)
-    evaluation.append(time.process_time() - c)
-    return out
-tm.evaluate_topics = timed_evaluate
+tm.evaluate_topics = timed(tm.evaluate_topics)
 def load(name):
     if name == "shipped":
         return topics.load_corpus()

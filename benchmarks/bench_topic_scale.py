@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_MISSING, PEAK_MB, child_cpu, last_json, write_json  # noqa: E402
+from common import GNAD, GNAD_MISSING, PEAK_MB, TIMED_EVALUATE, child_cpu, last_json, write_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = ["bertopic", "lda", "nmf"]
@@ -64,19 +64,11 @@ def make_units(gnad, n, unit):
     return synthetic_units(source, n, unit=unit, seed=0)
 """
 
-_FIT = PEAK_MB + _UNITS + r"""
+_FIT = PEAK_MB + _UNITS + TIMED_EVALUATE + r"""
 import functools, json, logging, sys, time, warnings
 warnings.filterwarnings("ignore"); logging.getLogger("BERTopic").setLevel(logging.ERROR)
-import topics.topic_models as tm
 model, unit, n, gnad = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-evaluation = []
-_evaluate = functools.partial(tm.evaluate_topics, c_v=False)
-def timed_evaluate(*args, **kwargs):
-    c = time.process_time()
-    out = _evaluate(*args, **kwargs)
-    evaluation.append(time.process_time() - c)
-    return out
-tm.evaluate_topics = timed_evaluate
+tm.evaluate_topics = timed(functools.partial(tm.evaluate_topics, c_v=False))
 c0 = time.process_time()
 units = make_units(gnad, n, unit)
 c1 = time.process_time()

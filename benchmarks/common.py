@@ -49,6 +49,22 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
+# Child-process code: fit_topic_model evaluates after each fit; this wraps topics.topic_models'
+# evaluate_topics so a child can subtract the evaluation's CPU seconds from the fit's.
+# ``timed(evaluate)`` returns the wrapper; ``evaluation`` collects CPU seconds per call.
+TIMED_EVALUATE = r"""
+import time
+import topics.topic_models as tm
+evaluation = []
+def timed(evaluate):
+    def timed_evaluate(*args, **kwargs):
+        c = time.process_time()
+        out = evaluate(*args, **kwargs)
+        evaluation.append(time.process_time() - c)
+        return out
+    return timed_evaluate
+"""
+
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
