@@ -35,19 +35,16 @@ import json
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CSV = Path(
-    os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import GNAD, PEAK_MB, median  # noqa: E402
+
 _WORDS = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def load_texts(path: Path) -> list[str]:
@@ -67,48 +64,17 @@ def count_words(texts: list[str]) -> int:
     return sum(len(_WORDS.findall(t)) for t in texts)
 
 
-def perturb(text: str, rng: random.Random) -> str:
-    """A perturbed copy: sentences of each paragraph shuffled, ~10 % dropped (never all)."""
-    paragraphs = []
-    for para in text.split("\n"):
-        sentences = _SENTENCE.split(para)
-        kept = [s for s in sentences if rng.random() >= 0.1] or sentences[:1]
-        rng.shuffle(kept)
-        paragraphs.append(" ".join(kept))
-    return "\n".join(paragraphs)
-
-
 def cpu(func) -> tuple[float, object]:
     start = time.process_time()
     result = func()
     return time.process_time() - start, result
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 # --------------------------------------------------------------------------------------------
 # child processes: each prints one JSON line with its own CPU time and peak memory
 
-
-# Peak memory of a child process: VmHWM (its own high-water mark). ru_maxrss would also count the
-# parent's memory, copied at fork before exec, on Linux.
-_PEAK = r"""
-def peak_mb():
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-"""
-
 _CHILD_TABLES = (
-    _PEAK
+    PEAK_MB
     + r"""
 import json, resource, sys, time
 start = time.process_time()
@@ -137,7 +103,7 @@ print(json.dumps({"cpu": time.process_time() - start, "tokens_out": n}))
 """
 
 _CHILD_OURS = (
-    _PEAK
+    PEAK_MB
     + r"""
 import json, resource, sys, time
 start = time.process_time()
@@ -152,7 +118,7 @@ print(json.dumps({"cpu": time.process_time() - start, "tokens_out": n,
 )
 
 _CHILD_PEER = (
-    _PEAK
+    PEAK_MB
     + r"""
 import json, resource, sys, time
 start = time.process_time()
@@ -290,6 +256,7 @@ def bench_scale(raw: list[str], sizes: list[int], chunk: int = 1000) -> dict:
 
 
 def scale_child(size: int, raw: list[str], chunk: int = 1000) -> None:
+    from topics.corpus.synthetic import perturb
     from topics.text.cleaning import clean_text
     from topics.text.german import GermanAnalyzer
 
@@ -328,7 +295,7 @@ def scale_child(size: int, raw: list[str], chunk: int = 1000) -> None:
 def _peak_mb() -> float:
     """This process's peak resident memory in MB (as ``peak_mb`` in the child code)."""
     namespace: dict = {}
-    exec(_PEAK, namespace)  # one definition for this process and the child processes
+    exec(PEAK_MB, namespace)  # one definition for this process and the child processes
     return namespace["peak_mb"]()
 
 
@@ -338,7 +305,7 @@ ARGS: argparse.Namespace
 def main(argv: list[str] | None = None) -> int:
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="10kGNAD articles.csv")
+    parser.add_argument("--csv", type=Path, default=GNAD, help="10kGNAD articles.csv")
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (median; 3)")
     parser.add_argument("--quick", action="store_true", help="2 runs per figure, no scale part")
     parser.add_argument(

@@ -16,7 +16,6 @@ import gzip
 import json
 import os
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -37,22 +36,11 @@ SETTINGS: dict[str, dict] = {
     "numbers": {"keep_numbers": True, "min_token_length": 1},
     "stops": {"extra_stop_words": ["Vietnam", "Regierung", "Phan_Van_Giang"]},
 }
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
-def perturb(text: str, rng: random.Random) -> str:
-    """A perturbed copy: sentences of each paragraph shuffled, ~10 % dropped (never all)."""
-    paragraphs = []
-    for para in text.split("\n"):
-        sentences = _SENTENCE.split(para)
-        kept = [s for s in sentences if rng.random() >= 0.1] or sentences[:1]
-        rng.shuffle(kept)
-        paragraphs.append(" ".join(kept))
-    return "\n".join(paragraphs)
 
 
 def corpora() -> dict[str, list[str]]:
     import topics
+    from topics.corpus.synthetic import perturb
 
     out: dict[str, list[str]] = {}
     if GNAD.exists():
