@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["HashIndex", "Scan", "char_grams", "scan", "string_hashes", "words"]
+__all__ = ["HashIndex", "Scan", "char_grams", "ragged_range", "scan", "string_hashes", "words"]
 
 _BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
 _BASE_INVERSE = pow(_BASE, -1, 1 << 64)
@@ -163,7 +163,7 @@ def char_grams(
     starts = np.cumsum(sizes) - sizes
     total = int(sizes.sum())
     codes = np.full(total, _U64(0x20), dtype=np.uint64)  # padding spaces
-    source = _ragged(src_start, src_len)
+    source = ragged_range(src_start, src_len)
     codes[source + np.repeat(starts + 1 - src_start, src_len)] = batch.codes[source]
     owner_at = np.repeat(np.arange(n_tokens, dtype=np.int64), sizes)
     room = np.repeat(starts + sizes, sizes) - np.arange(total)
@@ -186,7 +186,7 @@ def char_grams(
     return (*out, padded, np.concatenate(offsets), np.concatenate(lengths))
 
 
-def _ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def ragged_range(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorised."""
     total = int(lengths.sum())
     if not total:

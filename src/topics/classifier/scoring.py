@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from topics.classifier.features import FittedView, sublinear_tf
-from topics.classifier.hashing import Scan, scan
+from topics.classifier.hashing import Scan, ragged_range, scan
 
 __all__ = [
     "Counts",
@@ -121,8 +121,7 @@ def expand(
         take = width > 0
         width, token = width[take], pair_token[take]
         first = (np.cumsum(per_token) - per_token)[token]
-        index = np.repeat(first - (np.cumsum(width) - width), width)
-        index += np.arange(len(index), dtype=np.int64)
+        index = ragged_range(first, width)
         keys = np.repeat(pair_keys[take], width)
         keys |= run_cols.astype(packing.dtype)[index] << _COUNT_BITS
         out.append(keys)

@@ -24,7 +24,7 @@ from topics.classifier.features import (
     sublinear_tf,
     view_analyzer,
 )
-from topics.classifier.hashing import char_grams, scan, string_hashes, words
+from topics.classifier.hashing import char_grams, ragged_range, scan, string_hashes, words
 from topics.classifier.inputs import label_lists
 from topics.classifier.scoring import (
     Counts,
@@ -224,17 +224,11 @@ def _namer(text: str, start: np.ndarray, length: np.ndarray):
         target = np.cumsum(spaced) - spaced
         total = int(spaced.sum())
         out = np.full(total, ord("\n"), dtype=np.uint32)
-        source = _ragged(begin, size)
+        source = ragged_range(begin, size)
         out[source + np.repeat(target - begin, size)] = codes[source]
         return out[:-1].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
     return names
-
-
-def _ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorised."""
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return shift + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 def _in_views(cols: np.ndarray, hashes: list[np.ndarray], views: list[str], clf) -> np.ndarray:
