@@ -280,20 +280,27 @@ def _topic_scale(s: dict) -> list[Row]:
                 "<br>".join(_scale_size(r) for r in mine),
                 _scale_peer(mine), target, status,
             ))
-        for r in (r for r in rows if r["unit"] == kind and r["route"] == "streamed"):
-            out.append((
-                f"topic model nmf streamed (`fit_streaming_nmf`, k={r.get('k', '?')}), "
-                f"{_n(r['units'])} perturbed 10kGNAD {kind}s",
-                _scale_size(r).split(": ", 1)[1] + (f" (metrics on a sample of "
-                                                      f"{_n(r['sample_units'])})"
-                                                      if r.get("sample_units") else ""),
-                "—", "a fit at 100k on 2 cores",
-                ("**not measured**" if "fit_cpu_s" not in r else "measured") + " for " + ", ".join(
-                    m["model"] for m in rows if m["unit"] == kind and m["units"] == r["units"]
-                    and m["route"] == "in memory" and "fit_cpu_s" not in m
-                    and not m["model"].endswith("_default")) + " (not fitted in memory)",
-            ))
+        out.extend(_streamed_row(r, rows) for r in rows
+                   if r["unit"] == kind and r["route"] == "streamed")
     return out
+
+
+def _streamed_row(r: dict, rows: list[dict]) -> Row:
+    """The streamed NMF at one size, standing in for our families not fitted in memory there."""
+    sample = f" (metrics on a sample of {_n(r['sample_units'])})" if r.get("sample_units") else ""
+    unfitted = ", ".join(
+        m["model"] for m in rows
+        if m["unit"] == r["unit"] and m["units"] == r["units"] and m["route"] == "in memory"
+        and "fit_cpu_s" not in m and not m["model"].endswith("_default")
+    )
+    measured = "measured" if "fit_cpu_s" in r else "**not measured**"
+    return (
+        f"topic model nmf streamed (`fit_streaming_nmf`, k={r.get('k', '?')}), "
+        f"{_n(r['units'])} perturbed 10kGNAD {r['unit']}s",
+        _scale_size(r).split(": ", 1)[1] + sample,
+        "—", "a fit at 100k on 2 cores",
+        f"{measured} for {unfitted} (not fitted in memory)",
+    )
 
 
 def _scale(s: dict) -> list[Row]:
