@@ -24,10 +24,12 @@ A size is skipped, and says so, when the family's previous size projects (n log 
 ``--budget`` CPU seconds: a full fit that cannot finish in ``make bench`` on 2 cores. At 100k units
 the streamed NMF (``topics.fit_streaming_nmf``, k = 30 = the in-memory default at that size; the
 units written to JSON Lines first, untimed) is measured instead, for a unit kind where one of
-our families could not be fitted in memory at that size; its metrics come from its own
-evenly spread sample of 2,000 units. By default only on paragraphs (``--stream-kinds``): 100k
-paragraphs (~13k articles' text) took 900 CPU-s streamed on 2026-12-02, so 100k articles (~7.7x
-the text) would take about two hours, past any ``make bench``. The peers ``bertopic_default`` and ``lda_default`` run at the
+our families could not be fitted in memory at that size; its metrics are computed on every unit
+in its third read (before 2026-12-02T10Z: on an evenly spread sample of 2,000 units, which
+underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``. By
+default only on paragraphs (``--stream-kinds``): 100k paragraphs (~13k articles' text) took 900
+CPU-s streamed on 2026-12-02 with the BLAS default of threads (the fit is pinned to one thread
+since), so 100k articles (~7.7x the text) were left out of ``make bench``. The peers ``bertopic_default`` and ``lda_default`` run at the
 sizes in ``--peer-sizes`` (1k and 5k) on the same units, as ratios ours/peer.
 """
 
@@ -101,7 +103,8 @@ result = topics.fit_streaming_nmf(path, k, unit=unit, seed=0)
 m = result.metrics
 print(json.dumps({"fit_cpu_s": time.process_time() - c, "fit_wall_s": time.perf_counter() - w,
                   "evaluate_cpu_s": None, "peak_mb": peak_mb(), "topics": int(m["n_topics"]),
-                  "sample_units": m.get("sample_units"),
+                  "sample_units": m.get("sample_units"), "scored_units": m.get("n_units"),
+                  "scored_all": result.settings["score_all"],
                   **{k: m.get(k) for k in """ + repr(METRICS) + r"""}}))
 """
 
@@ -266,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=600.0,
                         help="CPU seconds a fit may be projected to take (%(default)s)")
     parser.add_argument("--timeout", type=float, default=1500.0, help="wall seconds per process")
+    parser.add_argument("--stream-only", action="store_true",
+                        help="only the streamed NMF, at --stream-sizes (no in-memory fits)")
     parser.add_argument("--quick", action="store_true",
                         help="1k and 2k units, no peers (bertopic_default's JIT alone: ~1 CPU-min)")
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -285,13 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     rows: list[dict] = []
     for kind in args.kinds:
-        for model in args.models:
+        for model in [] if args.stream_only else args.models:
             rows += run_family(model, kind, sizes, args.budget, args.timeout)
             peer = PEERS.get(model)
             if peer and peer_sizes:
                 rows += run_family(peer, kind, sorted(peer_sizes), args.budget, args.timeout)
         with tempfile.TemporaryDirectory() as folder:
-            for n in streamed_sizes(rows, kind, stream_sizes if kind in args.stream_kinds else []):
+            wanted = stream_sizes if kind in args.stream_kinds else []
+            for n in wanted if args.stream_only else streamed_sizes(rows, kind, wanted):
                 row = stream_row(kind, n, Path(folder), args.timeout)
                 print_row(row)
                 rows.append(row)

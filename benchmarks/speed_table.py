@@ -287,7 +287,9 @@ def _topic_scale(s: dict) -> list[Row]:
 
 def _streamed_row(r: dict, rows: list[dict]) -> Row:
     """The streamed NMF at one size, standing in for our families not fitted in memory there."""
-    sample = f" (metrics on a sample of {_n(r['sample_units'])})" if r.get("sample_units") else ""
+    sample = (" (metrics on every unit)" if r.get("scored_all")
+              else f" (metrics on a sample of {_n(r['sample_units'])})" if r.get("sample_units")
+              else "")
     unfitted = ", ".join(
         m["model"] for m in rows
         if m["unit"] == r["unit"] and m["units"] == r["units"] and m["route"] == "in memory"

@@ -81,19 +81,40 @@ def test_tfidf_rows_match_the_in_memory_vectoriser(shipped: list[Article],
     np.testing.assert_allclose(got.toarray(), expected[:40].toarray(), rtol=1e-12, atol=1e-12)
 
 
-def test_reads_the_source_twice_and_three_times_with_assignments(shipped: list[Article],
-                                                                 tmp_path) -> None:
+def test_reads_the_source_three_times_and_writes_assignments_in_the_third(
+        shipped: list[Article], tmp_path) -> None:
     source = Counted(shipped)
     result = fit_streaming_nmf(source, K, chunk_size=50)
-    assert source.reads == 2
+    assert source.reads == 3  # vocabulary, topics, scores
     out = tmp_path / "assignments.jsonl"
     source.reads = 0
-    fit_streaming_nmf(source, K, chunk_size=50, assignments=out)
-    assert source.reads == 3
+    again = fit_streaming_nmf(source, K, chunk_size=50, assignments=out)
+    assert source.reads == 3 and again.metrics == result.metrics
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in lines] == [a.id for a in shipped]
     assert {r["topic"] for r in lines} <= set(range(K)) | {-1}
     assert [r["topic"] for r in lines[:20]] == list(result.assign(a.text for a in shipped[:20]))
+    source.reads = 0
+    fit_streaming_nmf(source, K, chunk_size=50, score_all=False)
+    assert source.reads == 2
+
+
+def test_scores_equal_the_in_memory_metrics_of_every_unit(fitted: StreamingTopics,
+                                                          shipped: list[Article]) -> None:
+    """The streamed scores are those of evaluate_topics on all units at once, not a sample's."""
+    from topics.corpus.stream import iter_tokens
+    from topics.evaluation.topic_metrics import evaluate_topics
+
+    records = list(iter_tokens(shipped, unit="article"))
+    tokens = [r.tokens for r in records]
+    whole = evaluate_topics(fitted.topics, tokens, fitted.assign(a.text for a in shipped),
+                            [r.labels for r in records], c_v=False)
+    for name in ("npmi", "diversity", "nmi", "ari", "largest_topic_share", "outlier_share",
+                 "n_topics", "empty_topics"):
+        assert fitted.metrics[name] == whole[name], name
+    sampled = fit_streaming_nmf(shipped, K, chunk_size=40, seed=0, sample_size=50,
+                                score_all=False).metrics
+    assert sampled["sample_units"] < 217 and sampled["npmi"] != whole["npmi"]
 
 
 def test_reads_a_file(shipped: list[Article], fitted: StreamingTopics, tmp_path) -> None:

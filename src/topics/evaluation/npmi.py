@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["npmi_per_topic", "window_counts"]
+__all__ = ["npmi_from_counts", "npmi_per_topic", "window_counts"]
 
 _EPSILON = 1e-12  # gensim's EPSILON in its log-ratio measure
 
@@ -92,7 +92,19 @@ def npmi_per_topic(
     vocabulary = sorted({w for words in word_lists for w in words})
     index = {w: i for i, w in enumerate(vocabulary)}
     occurrences, co, n = window_counts(texts, index, window_size)
-    num_docs = float(n)
+    return npmi_from_counts(word_lists, index, occurrences, co, n)
+
+
+def npmi_from_counts(
+    word_lists: Sequence[Sequence[str]], index: Mapping[str, int], occurrences: np.ndarray,
+    co: np.ndarray, n_windows: int,
+) -> list[float]:
+    """gensim's ``c_npmi`` of every topic from the counts of :func:`window_counts`.
+
+    The counts are sums over texts, so those of a corpus read in chunks (added up chunk by chunk)
+    give the same scores as the whole corpus at once.
+    """
+    num_docs = float(n_windows)
     out = []
     for words in word_lists:
         ids = [index[w] for w in words]
