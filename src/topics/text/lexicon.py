@@ -239,4 +239,3 @@ def clear_caches() -> None:
     for cached in (_lemma, _plain_lemma, _known, _split, split_compound):
         cached.cache_clear()
     lemmatizer.clear_caches()
-    tables.clear_caches()

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["WORD_CACHE_SIZE", "clear_caches", "lemmas", "load", "ngrams", "split_decision"]
+__all__ = ["WORD_CACHE_SIZE", "lemmas", "load", "ngrams", "split_decision"]
 
 #: Entries of each per-word cache of the analysis (lemmas, known words, compound splits, table
 #: look-ups). Bounded, so that analysing an archive does not grow memory with its vocabulary:
@@ -151,7 +151,7 @@ def load() -> None:
     ngrams()
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+# Not cached: its only caller, lexicon._split, is (a cache here had no hits, only memory).
 def split_decision(word: str, threshold: float) -> int | None:
     """Where CharSplit splits ``word`` if its best score reaches ``threshold``, from the table.
 
@@ -163,8 +163,3 @@ def split_decision(word: str, threshold: float) -> int | None:
     if threshold != table.table.header.get("split_threshold"):
         return None
     return table.split_hint(word)
-
-
-def clear_caches() -> None:
-    """Forget cached split decisions (the tables stay open)."""
-    split_decision.cache_clear()
