@@ -39,7 +39,11 @@ from topics.schema import Schema, schema_of
 
 __all__ = ["ArticleClassifier", "schema"]
 
-_CHUNK_CHARS = 1_000_000  # texts are scored in chunks of about this many characters
+# Texts are scored in chunks of about this many characters. Scores do not depend on the chunks;
+# half a million characters keeps a chunk's arrays small enough to be reused from the heap
+# instead of mapped and faulted in afresh (1M: peak 197 MB and ~0.12 s of system time on a first
+# batch of 721 10kGNAD articles; 500k: 133 MB and ~0.06 s, the same user time).
+_CHUNK_CHARS = 500_000
 
 
 class ArticleClassifier:

@@ -62,13 +62,14 @@ def quantise(values: np.ndarray | float, bits: int = _GRID_BITS) -> np.ndarray:
 
 
 _LOG_TABLE = quantise(np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0)))
+_TF_TABLE = 1.0 + _LOG_TABLE  # the same sums, added once instead of per count
 
 
 def sublinear_tf(counts: np.ndarray) -> np.ndarray:
     """``1 + log(count)``, quantised (a table for the usual small counts)."""
     counts = np.asarray(counts)
-    if not len(counts) or counts.max() < len(_LOG_TABLE):
-        return 1.0 + _LOG_TABLE[counts.astype(np.int64)]
+    if not len(counts) or counts.max() < len(_TF_TABLE):
+        return _TF_TABLE[counts.astype(np.intp, copy=False)]
     return 1.0 + quantise(np.log(counts.astype(np.float64)))
 
 

@@ -20,7 +20,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["HashIndex", "Scan", "char_grams", "ragged_range", "scan", "string_hashes", "words"]
+__all__ = [
+    "HashIndex",
+    "Scan",
+    "char_grams",
+    "ragged_range",
+    "scan",
+    "string_hashes",
+    "unique_inverse",
+    "words",
+]
 
 _BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
 _BASE_INVERSE = pow(_BASE, -1, 1 << 64)
@@ -127,12 +136,25 @@ def scan(paragraphs: Sequence[str]) -> Scan:
     prefix = powers[:n] * np.cumsum(codes * _powers(_BASE_INVERSE, n), dtype=np.uint64)
     hashes = _substring_hashes(prefix, powers, start, length)
     token_hash = _finish(hashes, length)
-    _, token = np.unique(token_hash, return_inverse=True)
-    token = token.ravel()
+    _, token = unique_inverse(token_hash)
     first = np.full(int(token.max(initial=-1)) + 1, len(token), dtype=np.int64)
     np.minimum.at(first, token, np.arange(len(token), dtype=np.int64))
     row = np.searchsorted(row_start, start, side="right") - 1
     return Scan(text, codes, row_start, start, length, row, token, first, prefix, powers)
+
+
+def unique_inverse(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(hashes, return_inverse=True)``, the inverse by a :class:`HashIndex` lookup.
+
+    Sorting the values and looking them up costs about 60% of the argsort that ``np.unique``
+    does for the inverse.
+    """
+    ordered = np.sort(hashes)
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    unique = ordered[new]
+    return unique, HashIndex(unique).lookup(hashes)
 
 
 def _substring_hashes(prefix, powers, start, length) -> np.ndarray:

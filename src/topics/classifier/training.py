@@ -24,7 +24,14 @@ from topics.classifier.features import (
     sublinear_tf,
     view_analyzer,
 )
-from topics.classifier.hashing import char_grams, ragged_range, scan, string_hashes, words
+from topics.classifier.hashing import (
+    char_grams,
+    ragged_range,
+    scan,
+    string_hashes,
+    unique_inverse,
+    words,
+)
 from topics.classifier.inputs import label_lists
 from topics.classifier.scoring import (
     Counts,
@@ -137,12 +144,12 @@ def _count_chunk(clf: ArticleClassifier, docs: list, first: int, augment: bool) 
         if view == "char":
             grams, owner, padded, start, length = char_grams(batch, clf.ngram_range, spans=True)
             unique, first_at, inverse = _unique(grams)
-            found.append(("tokens", owner, inverse.ravel() + base))
+            found.append(("tokens", owner, inverse + base))
             names.append(_namer(padded, start[first_at], length[first_at]))
         elif is_token_local(view, clf.word_ngram_range):
             occurrences, rows, start, length = words(batch)
             unique, first_at, inverse = _unique(occurrences)
-            found.append(("rows", rows, inverse.ravel() + base))
+            found.append(("rows", rows, inverse + base))
             names.append(_namer(batch.text, start[first_at], length[first_at]))
         else:  # analysed per paragraph and per document
             analyzer = view_analyzer(view, clf.ngram_range, clf.word_ngram_range)
@@ -201,8 +208,7 @@ def _count_chunk(clf: ArticleClassifier, docs: list, first: int, augment: bool) 
 
 def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted distinct values, the first occurrence of each, and each value's rank."""
-    unique, inverse = np.unique(values, return_inverse=True)
-    inverse = inverse.ravel()
+    unique, inverse = unique_inverse(values)
     first = np.full(len(unique), len(values), dtype=np.int64)
     np.minimum.at(first, inverse, np.arange(len(values), dtype=np.int64))
     return unique, first, inverse
