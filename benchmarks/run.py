@@ -13,8 +13,10 @@ A full run is dominated by the topic models on 2,000 and 5,000 synthetic article
 takes minutes of CPU at 2,000; ``bench_topic_models.py --corpus shipped`` leaves them out);
 ``--quick`` (shipped corpus for the topic models, no large classifier fit) about 5 minutes on a
 quiet 2-core machine. ``topic_scale`` (our topic models from 1k to 100k units, issue 12) takes
-about 70 minutes more (70.6 min on 2026-12-02, load average ~2); ``--skip topic_scale`` leaves it out, ``--only topic_scale`` runs it alone
-(its rows in the README table then come from that run, the others from the newest full run of each).
+about 70 minutes more (70.6 min on 2026-12-02, load average ~2) and ``topic_stream`` (the streamed
+NMF on 100k paragraphs and 100k articles) about 15 minutes of CPU; ``--skip topic_scale`` leaves it
+out, ``--only topic_scale`` runs it alone (its rows in the README table then come from that run, the
+others from the newest full run of each).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ SECTIONS = {
     "classifier": ("bench_classifier.py", []),
     "topic_models": ("bench_topic_models.py", []),
     "scale": ("bench_scale.py", []),
-    "topic_scale": ("bench_topic_scale.py", []),
+    "topic_scale": ("bench_topic_scale.py", ["--stream-sizes"]),  # in memory only
+    # the streamed NMF at the largest size (100k; quick: 2k) of both unit kinds
+    "topic_stream": ("bench_topic_scale.py", ["--stream-only", "--kinds", "paragraph", "article",
+                                              "--stream-kinds", "paragraph", "article"]),
 }
 
 
