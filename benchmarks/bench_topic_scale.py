@@ -3,6 +3,8 @@
     uv run python benchmarks/bench_topic_scale.py                 # the full section (~70 min, 2 cores)
     uv run python benchmarks/bench_topic_scale.py --quick         # 1k and 2k units, no peers (~3 min)
     uv run python benchmarks/bench_topic_scale.py --models nmf --kinds paragraph --sizes 1000 5000
+    uv run python benchmarks/bench_topic_scale.py --models lda --kinds paragraph \
+        --sizes 5000 10000 20000 --peer-sizes --stream-sizes --k 13   # growth at fixed k
 
 Units: perturbed copies of the 10kGNAD sample (721 articles, 9 classes; a copy keeps its source's
 class): sentence order shuffled, 10 % of the sentences dropped (``topics.corpus.synthetic``). Each
@@ -18,7 +20,11 @@ evaluation excluded), fit wall seconds, CPU seconds of the whole subprocess (get
 (the subprocess's VmHWM: units, warm-up, fit and evaluation), number of topics, NPMI, diversity, NMI
 against the 9 classes (outliers as one cluster), largest-topic share, outlier share. Growth: the
 exponent log(CPU ratio) / log(n ratio) between successive sizes and the log-log slope from 5k up,
-next to the exponent n log n would give over the same sizes.
+next to the exponent n log n would give over the same sizes, and the numbers of topics over them.
+Each family's auto number of topics grows as sqrt(articles) up to 30, and LDA's Gibbs sampling
+(O(tokens x k) a sweep) and NMF's coordinate descent (O(nnz k + (units + words) k^2) an iteration)
+grow with it: ``--k 13`` measures the growth at a fixed k (LDA on 5k-20k paragraphs, 2026-12-02:
+exponent 1.07 at k = 13, against 1.52 with the auto k 13 -> 26).
 
 A size is skipped, and says so, when the family's previous size projects (n log n from there) past
 ``--budget`` CPU seconds: a full fit that cannot finish in ``make bench`` on 2 cores. At 100k units
@@ -70,13 +76,14 @@ _FIT = PEAK_MB + _UNITS + TIMED_EVALUATE + r"""
 import functools, json, logging, sys, time, warnings
 warnings.filterwarnings("ignore"); logging.getLogger("BERTopic").setLevel(logging.ERROR)
 model, unit, n, gnad = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+fixed = {"k": int(sys.argv[5])} if len(sys.argv) > 5 else {}
 tm.evaluate_topics = timed(functools.partial(tm.evaluate_topics, c_v=False))
 c0 = time.process_time()
 units = make_units(gnad, n, unit)
 c1 = time.process_time()
 topics.fit_topic_model(units[:300], model, unit, seed=0, verbose=False)
 c2 = time.process_time()
-result = topics.fit_topic_model(units, model, unit, seed=0, verbose=False)
+result = topics.fit_topic_model(units, model, unit, seed=0, verbose=False, **fixed)
 fit_cpu = time.process_time() - c2 - evaluation[-1]
 m = result.metrics
 print(json.dumps({"units_cpu_s": c1 - c0, "warmup_cpu_s": c2 - c1, "fit_cpu_s": fit_cpu,
@@ -132,11 +139,15 @@ def projected_cpu(n1: float, cpu1: float, n2: float) -> float:
     return cpu1 * (n2 * math.log(n2)) / (n1 * math.log(n1))
 
 
-def fit_row(model: str, kind: str, n: int, timeout: float) -> dict:
-    """One in-memory fit in a fresh subprocess: its figures, or an error."""
+def fit_row(model: str, kind: str, n: int, timeout: float, k: int | None = None) -> dict:
+    """One in-memory fit in a fresh subprocess (``k`` topics, or the family's auto): its figures,
+    or an error."""
     row: dict = {"model": model, "unit": kind, "units": n, "route": "in memory"}
+    if k is not None:
+        row["k_fixed"] = k
     try:
-        cpu, wall, out = child_cpu([sys.executable, "-c", _FIT, model, kind, str(n), str(GNAD)],
+        cpu, wall, out = child_cpu([sys.executable, "-c", _FIT, model, kind, str(n), str(GNAD),
+                                    *([str(k)] if k is not None else [])],
                                    cwd=REPO, timeout=timeout)
     except Exception as error:  # noqa: BLE001 - a failed or timed-out fit is a figure too
         return {**row, "error": error_text(error)}
@@ -204,14 +215,15 @@ def _f(value: float | None) -> str:
     return f"{value:6.3f}" if isinstance(value, int | float) else f"{'—':>6}"
 
 
-def run_family(model: str, kind: str, sizes: list[int], budget: float, timeout: float) -> list[dict]:
+def run_family(model: str, kind: str, sizes: list[int], budget: float, timeout: float,
+               k: int | None = None) -> list[dict]:
     """One family on one unit kind, smallest size first; skipped sizes as rows with the reason."""
     rows: list[dict] = []
     done: list[dict] = []
     for n in sizes:
         reason = skip_reason(done, n, budget)
         row = ({"model": model, "unit": kind, "units": n, "route": "in memory", "skipped": reason}
-               if reason else fit_row(model, kind, n, timeout))
+               if reason else fit_row(model, kind, n, timeout, k))
         print_row(row)
         rows.append(row)
         if not reason:
@@ -237,7 +249,8 @@ def add_growth(rows: list[dict]) -> list[dict]:
             top = top if len(top) >= 2 else fitted[-2:]
             sizes, cpus = [r["units"] for r in top], [r["fit_cpu_s"] for r in top]
             out.append({"model": model, "unit": kind, "steps": steps,
-                        "sizes": sizes, "exponent": slope(sizes, cpus),
+                        "sizes": sizes, "topics": [r["topics"] for r in top],
+                        "exponent": slope(sizes, cpus),
                         "nlogn_exponent": slope(sizes, [n * math.log(n) for n in sizes])})
     return out
 
@@ -273,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the streamed NMF, at --stream-sizes (no in-memory fits)")
     parser.add_argument("--quick", action="store_true",
                         help="1k and 2k units, no peers (bertopic_default's JIT alone: ~1 CPU-min)")
+    parser.add_argument("--k", type=int, default=None,
+                        help="fit every family with this many topics instead of its auto number "
+                             "(which grows as sqrt(articles) up to 30): the growth at fixed k")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     if not GNAD.is_file():
@@ -291,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     for kind in args.kinds:
         for model in [] if args.stream_only else args.models:
-            rows += run_family(model, kind, sizes, args.budget, args.timeout)
+            rows += run_family(model, kind, sizes, args.budget, args.timeout, args.k)
             peer = PEERS.get(model)
             if peer and peer_sizes:
                 rows += run_family(peer, kind, sorted(peer_sizes), args.budget, args.timeout)
@@ -305,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     growth = add_growth(rows)
     for g in growth:
         print(f"growth {g['model']:17} {g['unit']:9} {g['sizes'][0]:,}..{g['sizes'][-1]:,}: "
-              f"exponent {g['exponent']:.2f} (n log n: {g['nlogn_exponent']:.2f})")
-    write_json(args.json, {"rows": rows, "growth": growth, "budget_cpu_s": args.budget,
+              f"exponent {g['exponent']:.2f} (n log n: {g['nlogn_exponent']:.2f}), "
+              f"topics {g['topics'][0]}..{g['topics'][-1]}")
+    write_json(args.json, {"rows": rows, "growth": growth, "budget_cpu_s": args.budget, "k": args.k,
                            "stream_k": STREAM_K, "minutes": (time.perf_counter() - start) / 60})
     return 0
 

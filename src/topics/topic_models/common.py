@@ -64,8 +64,15 @@ def top_words(weights: np.ndarray, vocabulary: Sequence[str], topn: int) -> list
     libm cannot reorder near-tied words or change a stored weight.
     """
     weights = np.round(np.asarray(weights, dtype=np.float64), 12)
-    order = sorted(range(len(vocabulary)), key=lambda j: (-float(weights[j]), vocabulary[j]))[:topn]
-    return [(vocabulary[j], float(weights[j])) for j in order if weights[j] > 0]
+    # Only words at least as heavy as the topn-th heaviest can be listed, and only positive ones
+    # are: a linear selection keeps the Python sort (ties by word) off the whole vocabulary
+    # (30 topics x 32k words took 1.5 CPU-s a fit). Same words, same order as sorting them all.
+    candidates = np.flatnonzero(weights > 0)
+    if topn < len(candidates):
+        cut = np.partition(weights[candidates], len(candidates) - topn)[len(candidates) - topn]
+        candidates = candidates[weights[candidates] >= cut]
+    order = sorted(candidates.tolist(), key=lambda j: (-float(weights[j]), vocabulary[j]))[:topn]
+    return [(vocabulary[j], float(weights[j])) for j in order]
 
 
 def auto_n_topics(n_units: int) -> int:
