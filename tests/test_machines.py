@@ -64,3 +64,25 @@ def test_bertopic_default_is_identical_on_simulated_machines() -> None:
     for name, result in results.items():
         for part in ("assignments", "topics", "metrics", "new"):
             assert result[part] == host[part], f"{name}: {part} differ from the host's"
+
+
+_POOLS = """
+import json
+from threadpoolctl import threadpool_info
+from topics.numerics import fixed_threads
+with fixed_threads(1):  # numpy, scipy's BLAS and scikit-learn's OpenMP not loaded before
+    import scipy.linalg, sklearn.decomposition
+    inside = [(pool["filepath"], pool["num_threads"]) for pool in threadpool_info()]
+print("RESULT " + json.dumps(inside))
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: every pool has one thread anyway")
+def test_the_thread_limit_reaches_libraries_first_loaded_inside_a_fit() -> None:
+    """A fresh process's first fit runs on one thread too (threadpoolctl limits only loaded pools)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_VARIABLES)}
+    done = subprocess.run([sys.executable, "-c", _POOLS], capture_output=True, text=True, env=env,
+                          check=True, timeout=300)
+    inside = json.loads(done.stdout.split("RESULT ", 1)[1])
+    assert len(inside) >= 3  # numpy's and scipy's OpenBLAS, scikit-learn's OpenMP
+    assert all(threads == 1 for _, threads in inside), inside

@@ -27,11 +27,12 @@ machine does; never for results).
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 import os
 import platform
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +41,7 @@ __all__ = [
     "FIT_THREADS",
     "NUMERIC_ENV",
     "PINNED_ENV",
+    "POOL_MODULES",
     "cpu",
     "fixed_threads",
     "numerics",
@@ -96,11 +98,24 @@ def pin_environment() -> dict[str, str]:
     return {key: os.environ.get(key, "") for key in PINNED_ENV}
 
 
+#: Modules that load the native thread pools fits use: numpy's and scipy's OpenBLAS (two libraries)
+#: and scikit-learn's OpenMP runtime.
+POOL_MODULES = ("numpy", "scipy.linalg", "sklearn.utils._openmp_helpers")
+
+
 @contextmanager
-def fixed_threads(n: int = FIT_THREADS) -> Iterator[None]:
-    """BLAS and OpenMP limited to ``n`` threads for the duration (threadpoolctl)."""
+def fixed_threads(n: int = FIT_THREADS, modules: Sequence[str] = POOL_MODULES) -> Iterator[None]:
+    """BLAS and OpenMP limited to ``n`` threads for the duration (threadpoolctl).
+
+    threadpoolctl limits only the libraries loaded when the block starts; one loaded inside keeps
+    its default (every core). So ``modules`` are imported first: without it, the first fit of a
+    fresh process ran scipy's BLAS and scikit-learn's OpenMP on every core (last-bit differences
+    from the next fit, and threads spinning on a busy machine).
+    """
     from threadpoolctl import threadpool_limits
 
+    for name in modules:
+        importlib.import_module(name)
     with threadpool_limits(limits=n):
         yield
 

@@ -43,6 +43,7 @@ from topics.classifier.scoring import (
 )
 from topics.errors import ConfigError, InputError
 from topics.evaluation.folds import article_folds
+from topics.numerics import fixed_threads
 from topics.text.cleaning import clean_article, join_headings
 
 if TYPE_CHECKING:
@@ -366,8 +367,6 @@ def _stratification(targets: np.ndarray, multilabel: bool) -> np.ndarray:
 
 def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any]:
     """Fit everything and return the learned attributes (names ending in ``_``)."""
-    from threadpoolctl import threadpool_limits
-
     multilabel, classes, targets = encode_targets(y, clf.labels, len(texts))
     docs = [clean_document(raw) for raw in texts]
     if not any(text.strip() for text, _ in docs):
@@ -386,7 +385,9 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
     penalty = 1.0 / float(clf.C)
     dual = clf.solver == "dual" or (clf.solver == "auto" and n_rows <= int(clf.max_dual_rows))
     key = _stratification(targets, multilabel)
-    with threadpool_limits(limits=1):  # one BLAS thread: the same arithmetic on every machine
+    # one BLAS thread: the same arithmetic on every machine (scipy's BLAS loaded first, so that
+    # the limit reaches it; no scikit-learn here)
+    with fixed_threads(1, modules=("numpy", "scipy.linalg")):
         if dual:
             alpha, scores = ridge.dual_ridge(ridge.gram(design.x), signs, weight, design.owner, penalty)
             coef, intercept = np.asarray(design.x.T @ alpha), alpha.sum(axis=0)
