@@ -9,9 +9,8 @@ written to JSON Lines first. For each size, three fresh processes:
 1. **In memory**: ``topics.load_corpus`` + ``topics.fit_topic_model(corpus, "nmf",
    unit="article", n_components=k)`` (NMF, coordinate descent to convergence, metrics on all
    units).
-2. **Streamed**: ``topics.fit_streaming_nmf(path, k)`` (two reads of the file in chunks, metrics
-   on an evenly spread sample of at most 2,000 units) and ``assignments=`` (a third read writing
-   every article's topic).
+2. **Streamed**: ``topics.fit_streaming_nmf(path, k)`` (reads of the file in chunks: vocabulary,
+   topics, then every article's topic written with ``assignments=`` and scored in the same read).
 3. **Scoring** (not timed): both models' topic words and assignments scored on the same tokens of
    all articles: NPMI (gensim, window 10, top 10 words), OCTIS diversity, NMI and ARI against the
    primary labels (:mod:`topics.evaluation.topic_metrics`).

@@ -287,12 +287,12 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _reusable(source: Source) -> Source:
-    """``source`` if it can be read twice; a generator or other one-shot iterator cannot."""
+    """``source`` if it can be read again; a generator or other one-shot iterator cannot."""
     if isinstance(source, (str, Path)):
         return source
     if not isinstance(source, Iterable) or isinstance(source, Iterator):
         raise InputError(
-            "streaming NMF reads the source twice: give a path, a list or a topics.Corpus, "
+            "streaming NMF reads the source more than once: give a path, a list or a topics.Corpus, "
             f"not a one-shot iterator ({type(source).__name__})"
         )
     return source
