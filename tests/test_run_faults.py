@@ -104,6 +104,28 @@ def test_sigterm_marks_the_run_failed_and_exits_143(tmp_path: Path) -> None:
     assert info["status"] == "failed" and "Terminated" in info["error"]
 
 
+def test_a_sigterm_turned_into_another_error_still_exits_143(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A SIGTERM landing in an extension module's import reaches ``main`` as ImportError."""
+    import topics.cli as cli
+
+    def command(args: object) -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises at the next bytecode
+        except cli.Terminated:  # what pybind11 makes of an exception in a module's init
+            raise ImportError("initialization failed") from None
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_reproduce", command)
+    assert main(["reproduce", "runs/x"]) == 143
+    assert "terminated (SIGTERM)" in capsys.readouterr().err
+    monkeypatch.setattr(cli, "_cmd_reproduce", lambda args: 1 // 0)  # no SIGTERM: a real bug
+    with pytest.raises(ZeroDivisionError):
+        main(["reproduce", "runs/x"])
+
+
 def test_a_full_disk_is_said_and_leaves_no_file_that_looks_complete(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

@@ -385,9 +385,19 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
 class Terminated(BaseException):
     """SIGTERM arrived: unwinds like Ctrl-C, so a run in progress records that it failed."""
 
+    #: Set by the handler: the exception can reach ``main`` as another one. An extension module
+    #: being imported when the signal lands turns it into ``ImportError: initialization failed``.
+    requested = False
+
 
 def _terminate(signum: int, frame: object) -> None:
+    Terminated.requested = True
     raise Terminated("terminated by SIGTERM")
+
+
+def _report_terminated(command: str) -> int:
+    print(f"topics {command}: terminated (SIGTERM)", file=sys.stderr)
+    return 143
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -396,16 +406,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate)
+    Terminated.requested = False
     try:
         # --quiet: no step log and no progress bars either
         with _log_to_stderr(args.quiet), verbosity(False if args.quiet else None):
             return int(args.func(args))
-    except TopicsError as exc:
-        if args.debug:
-            raise
-        message = " ".join(str(exc).split())  # one line, whatever the message holds
-        print(f"topics {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USER_ERROR
     except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return EXIT_OK
@@ -413,8 +418,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"topics {args.command}: interrupted", file=sys.stderr)
         return 130
     except Terminated:
-        print(f"topics {args.command}: terminated (SIGTERM)", file=sys.stderr)
-        return 143
+        return _report_terminated(args.command)
+    except Exception as exc:
+        if Terminated.requested and not args.debug:  # the SIGTERM, turned into another error
+            return _report_terminated(args.command)
+        if not isinstance(exc, TopicsError) or args.debug:
+            raise
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+        print(f"topics {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
     finally:
         signal.signal(signal.SIGTERM, previous)
 
