@@ -15,11 +15,12 @@ Measured (experiments/results/topic_model_selection/README.md, "Coherence cost")
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["npmi_from_counts", "npmi_per_topic", "window_counts"]
+__all__ = ["npmi_from_counts", "npmi_per_topic", "npmi_scores", "window_counts"]
 
 _EPSILON = 1e-12  # gensim's EPSILON in its log-ratio measure
 
@@ -93,6 +94,24 @@ def npmi_per_topic(
     index = {w: i for i, w in enumerate(vocabulary)}
     occurrences, co, n = window_counts(texts, index, window_size)
     return npmi_from_counts(word_lists, index, occurrences, co, n)
+
+
+def npmi_scores(
+    word_lists: Sequence[Sequence[str]], index: Mapping[str, int], occurrences: np.ndarray,
+    co: np.ndarray, n_windows: int,
+) -> list[float]:
+    """Every topic's ``c_npmi`` from window counts, as ``coherence`` reports it.
+
+    A word that never occurs is dropped from its topic (gensim would refuse it); a topic left with
+    fewer than two words scores ``nan``.
+    """
+    known = [[w for w in words if occurrences[index[w]] > 0] for words in word_lists]
+    scorable = [i for i, words in enumerate(known) if len(words) >= 2]
+    values = [math.nan] * len(known)
+    scores = npmi_from_counts([known[i] for i in scorable], index, occurrences, co, n_windows)
+    for i, value in zip(scorable, scores, strict=True):
+        values[i] = value
+    return values
 
 
 def npmi_from_counts(

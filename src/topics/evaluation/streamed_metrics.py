@@ -24,20 +24,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from topics.evaluation.npmi import npmi_from_counts, window_counts
+from topics.evaluation.npmi import npmi_scores, window_counts
 from topics.evaluation.stability import topic_health
 from topics.evaluation.topic_metrics import (
     NONE_LABEL,
+    NPMI_WINDOW,
     TopicWords,
     _word_lists,
+    mean_of_finite,
     primary_labels,
     topic_diversity,
 )
 
 __all__ = ["StreamedTopicMetrics", "nmi_ari_from_table"]
-
-WINDOW = 10  # the package's NPMI window (topic_metrics: boolean sliding window of 10 tokens)
-
 
 class StreamedTopicMetrics:
     """Topic metrics accumulated over chunks of units.
@@ -74,7 +73,7 @@ class StreamedTopicMetrics:
         """Count one chunk: its units' tokens, topics (``-1`` = outlier) and labels (optional)."""
         if len(tokens) != len(assignments) or (labels is not None and len(labels) != len(tokens)):
             raise ValueError(f"a chunk of {len(tokens)} units needs as many assignments and labels")
-        occurrences, co, windows = window_counts(tokens, self._index, WINDOW)
+        occurrences, co, windows = window_counts(tokens, self._index, NPMI_WINDOW)
         self._occurrences += occurrences
         self._co += co
         self._windows += windows
@@ -96,7 +95,8 @@ class StreamedTopicMetrics:
         n_units = sum(sizes.values())
         placed = [n for topic, n in sizes.items() if topic != -1]
         out = {
-            "npmi": self._npmi(),
+            "npmi": mean_of_finite(npmi_scores(self._word_lists, self._index, self._occurrences,
+                                               self._co, self._windows)),
             "diversity": topic_diversity(self.topics, self.topn),
             "n_topics": float(sum(1 for t in self.topics if t != -1)),
             "outlier_share": sizes[-1] / n_units if n_units else math.nan,
@@ -108,17 +108,6 @@ class StreamedTopicMetrics:
             out.update(nmi_ari_from_table(self._table))
         return out
 
-    def _npmi(self) -> float:
-        """Mean NPMI of the topics with two words seen (``nan`` when none), as ``coherence``."""
-        known = [[w for w in words if self._occurrences[self._index[w]] > 0]
-                 for words in self._word_lists]
-        scorable = [words for words in known if len(words) >= 2]
-        if not scorable:
-            return math.nan
-        scores = npmi_from_counts(scorable, self._index, self._occurrences, self._co, self._windows)
-        finite = [s for s in scores if not math.isnan(s)]
-        return float(np.mean(finite)) if finite else math.nan
-
 
 def nmi_ari_from_table(table: Counter[tuple[str, int]]) -> dict[str, float]:
     """NMI (arithmetic mean) and ARI from (label, topic) counts, as scikit-learn from the arrays.
@@ -126,9 +115,6 @@ def nmi_ari_from_table(table: Counter[tuple[str, int]]) -> dict[str, float]:
     scikit-learn's own formulas applied to the contingency table it would build (labels and
     topics in sorted order, NMI through its sparse table; ARI from its pair counts in integers).
     """
-    from scipy.sparse import csr_matrix
-    from sklearn.metrics import mutual_info_score
-
     classes = sorted({label for label, _ in table})
     clusters = sorted({topic for _, topic in table})
     counts = np.zeros((len(classes), len(clusters)), dtype=np.int64)
@@ -136,8 +122,7 @@ def nmi_ari_from_table(table: Counter[tuple[str, int]]) -> dict[str, float]:
     col = {t: j for j, t in enumerate(clusters)}
     for (label, topic), n in table.items():
         counts[row[label], col[topic]] = n
-    return {"nmi": _nmi(counts, csr_matrix(counts.astype(np.float64)), mutual_info_score),
-            "ari": _ari(counts)}
+    return {"nmi": _nmi(counts), "ari": _ari(counts)}
 
 
 def _entropy(marginal: np.ndarray) -> float:
@@ -147,10 +132,14 @@ def _entropy(marginal: np.ndarray) -> float:
     return float(-np.sum((pi / total) * (np.log(pi) - math.log(total))))
 
 
-def _nmi(counts: np.ndarray, sparse: object, mutual_info_score: object) -> float:
+def _nmi(counts: np.ndarray) -> float:
+    """scikit-learn's ``normalized_mutual_info_score`` from its (sparse, float) contingency table."""
+    from scipy.sparse import csr_matrix
+    from sklearn.metrics import mutual_info_score
+
     if counts.shape[0] == counts.shape[1] == 1:
         return 1.0  # one class and one cluster: scikit-learn's convention
-    mi = mutual_info_score(None, None, contingency=sparse)  # type: ignore[operator]
+    mi = mutual_info_score(None, None, contingency=csr_matrix(counts.astype(np.float64)))
     if mi == 0:
         return 0.0
     normaliser = np.mean([_entropy(counts.sum(axis=1)), _entropy(counts.sum(axis=0))])

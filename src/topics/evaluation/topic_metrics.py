@@ -35,6 +35,8 @@ import numpy as np
 
 __all__ = [
     "NONE_LABEL",
+    "NPMI_WINDOW",
+    "mean_of_finite",
     "coherence",
     "topic_diversity",
     "label_alignment",
@@ -43,6 +45,9 @@ __all__ = [
     "evaluate_topics",
     "article_majority",
 ]
+
+NPMI_WINDOW = 10
+"""Tokens per sliding window of NPMI, the primary score."""
 
 NONE_LABEL = "(none)"
 """Class name used for units without a label in label alignment."""
@@ -108,24 +113,33 @@ def coherence(
     if direct:
         if measure != "c_npmi":
             raise ValueError(f"engine='direct' computes c_npmi only, not {measure!r}")
-        seen = {w for text in texts for w in text}
-        known = [[w for w in words if w in seen] for words in word_lists]
-    else:
-        from gensim.corpora import Dictionary
+        from topics.evaluation.npmi import npmi_scores, window_counts
 
-        dictionary = Dictionary(texts)
-        known = [[w for w in words if w in dictionary.token2id] for words in word_lists]
+        index = {w: i for i, w in enumerate(sorted({w for words in word_lists for w in words}))}
+        counts = window_counts(texts, index, int(window_size or NPMI_WINDOW))
+        values = npmi_scores(word_lists, index, *counts)
+    else:
+        values = _gensim_coherence(word_lists, texts, measure, topn, window_size)
+    return values if per_topic else mean_of_finite(values)
+
+
+def mean_of_finite(values: Sequence[float]) -> float:
+    """Mean of the values that are not ``nan`` (``nan`` when none is): a topic model's coherence."""
+    finite = [v for v in values if not math.isnan(v)]
+    return float(np.mean(finite)) if finite else math.nan
+
+
+def _gensim_coherence(word_lists: list[list[str]], texts: Sequence[Sequence[str]], measure: str,
+                      topn: int, window_size: int | None) -> list[float]:
+    """Per-topic coherence from gensim's ``CoherenceModel`` (``nan`` for unscorable topics)."""
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    dictionary = Dictionary(texts)
+    known = [[w for w in words if w in dictionary.token2id] for words in word_lists]
     scorable = [i for i, words in enumerate(known) if len(words) >= 2]
     values = [math.nan] * len(known)
-    if scorable and direct:
-        from topics.evaluation.npmi import npmi_per_topic
-
-        scores = npmi_per_topic([known[i] for i in scorable], texts, int(window_size or 10))
-        for i, value in zip(scorable, scores, strict=True):
-            values[i] = value
-    elif scorable:
-        from gensim.models.coherencemodel import CoherenceModel
-
+    if scorable:
         model = CoherenceModel(
             topics=[known[i] for i in scorable],
             texts=[list(t) for t in texts],
@@ -137,10 +151,7 @@ def coherence(
         )
         for i, value in zip(scorable, model.get_coherence_per_topic(), strict=True):
             values[i] = float(value)
-    if per_topic:
-        return values
-    finite = [v for v in values if not math.isnan(v)]
-    return float(np.mean(finite)) if finite else math.nan
+    return values
 
 
 def topic_diversity(topics: TopicWords, topk: int = 10) -> float:
@@ -249,7 +260,7 @@ def evaluate_topics(
     a = np.asarray(assignments)
     placed = a[a != -1]
     metrics: dict[str, float] = {
-        "npmi": coherence(topics, texts, measure="c_npmi", topn=topn, window_size=10),
+        "npmi": coherence(topics, texts, measure="c_npmi", topn=topn, window_size=NPMI_WINDOW),
         "diversity": topic_diversity(topics, topn),
         "n_topics": float(sum(1 for t in topics if t != -1)),
         "outlier_share": float(np.mean(a == -1)) if len(a) else math.nan,
