@@ -5,12 +5,14 @@ Defaults measured on the enlarged shipped paragraphs and 10kGNAD articles, seeds
 shipped, 0.95 -> 0.97 10kGNAD) at equal or higher NPMI; the number of topics from the number of
 articles (7 on the shipped corpus instead of 16 from the paragraphs) raises it further; NNDSVD from
 the exact (ARPACK) SVD instead of scikit-learn's randomized one removes the remaining seed
-dependence (ARI between seeds 0.63-0.92 -> 1.000). Fitted with one thread
-(:func:`topics.numerics.pinned`).
+dependence (ARI between seeds 0.63-0.92 -> 1.000). At most 150 solver iterations: the count to
+tolerance grows unevenly with the data while the topics stop improving long before
+(``benchmarks/nmf_iterations.py``). Fitted with one thread (:func:`topics.numerics.pinned`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -125,7 +127,7 @@ def fit(
     *,
     n_components: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
     init: Literal["nndsvd", "nndsvda", "nndsvdar", "random"] = "nndsvd",
-    max_iter: Annotated[int, Ge(1)] = 500,
+    max_iter: Annotated[int, Ge(1)] = 150,
     alpha_W: Annotated[float, Ge(0)] = 0.0,  # noqa: N803 - scikit-learn's name
     alpha_H: Annotated[float, Ge(0)] | Literal["same"] = "same",  # noqa: N803
     l1_ratio: Annotated[float, Ge(0)] = 0.0,
@@ -152,10 +154,14 @@ def fit(
         does not depend on the seed; the others are scikit-learn's.
     max_iter : int
         Iterations of the solver at most; coordinate descent stops earlier once its projected
-        gradient falls below 1e-4 of the first iteration's. That count, not the cost of an
-        iteration (linear in the units at fixed k), is what grows unevenly at scale: 70 on the
-        shipped paragraphs, 272 on the 721 10kGNAD articles, 175 / 158 / 411 on 5k / 10k / 20k
-        perturbed articles at k = 30 (0.13 / 0.24 / 0.38 CPU-s an iteration; issue 12).
+        gradient falls below 1e-4 of the first iteration's. The iterations to that tolerance grow
+        unevenly with the data (70 on the shipped paragraphs, 272 on the 721 10kGNAD articles,
+        175 / 158 / 411 on 5k / 10k / 20k perturbed articles at k = 30) while an iteration costs
+        linear time in the units at fixed k, and NPMI stops improving after ~100 of them: the cap
+        of 150 keeps the cost linear (20k perturbed articles 98 instead of 187 CPU-s) with topics as
+        good (10kGNAD NPMI 0.171 -> 0.174, NMI 0.458 -> 0.462; the shipped corpus stops before
+        it). Measured by ``benchmarks/nmf_iterations.py``; the metric ``iterations`` of a fit
+        says how many it took.
     alpha_W, alpha_H : float
         Regularisation of the unit × topic and topic × word matrices ("same" = as alpha_W).
     l1_ratio : float
@@ -177,6 +183,7 @@ def fit(
     FittedTopics
     """
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfTransformer
 
     n = len(units)
@@ -195,12 +202,14 @@ def fit(
               alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, beta_loss=beta_loss,
               random_state=seed, solver="mu" if beta_loss != "frobenius" else "cd")
     start = nndsvd_exact(x, settings["n_components"]) if init == "nndsvd" else None
-    if start is not None:
-        nmf.set_params(init="custom")
-        w = nmf.fit_transform(x, W=start[0], H=start[1])
-        nmf.set_params(init=init)
-    else:
-        w = nmf.fit_transform(x)
+    with warnings.catch_warnings():  # max_iter is a cap by design; the metric says if it was hit
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if start is not None:
+            nmf.set_params(init="custom")
+            w = nmf.fit_transform(x, W=start[0], H=start[1])
+            nmf.set_params(init=init)
+        else:
+            w = nmf.fit_transform(x)
     totals = w.sum(axis=1)
     assignments = np.where(totals > 0, w.argmax(axis=1), -1)
     distributions = np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
@@ -218,7 +227,8 @@ def fit(
             [TextView("tokens", list(vocabulary), tfidf.idf_, sublinear=bool(sublinear_tf),
                       normalise=True, analysis=analysis_record(analysis))],
             {"components": nmf.components_}, {"beta_loss": beta_loss}),
-        extra_metrics={"reconstruction_err": float(nmf.reconstruction_err_)},
+        extra_metrics={"reconstruction_err": float(nmf.reconstruction_err_),
+                       "iterations": float(nmf.n_iter_)},
     )
 
 
