@@ -50,6 +50,40 @@ def latest_sections(runs: list[dict]) -> dict[str, tuple[dict, dict]]:
     return found
 
 
+def topic_scale_by_family(runs: list[dict]) -> tuple[dict, list[dict]]:
+    """``topic_scale`` with each family x unit kind from the newest full run that measured it.
+
+    A rerun of one family (``bench_topic_scale.py --models nmf``, after a change to NMF) replaces
+    that family's rows and growth only. Returns the merged figures (each row and growth entry
+    names its run in ``"run"``) and the runs they come from, oldest first.
+    """
+    newest: dict[tuple[str, str], dict] = {}
+    for run in runs:
+        figures = run.get("sections", {}).get("topic_scale")
+        if run.get("quick") or not figures or "error" in figures or "skipped" in figures:
+            continue
+        for row in figures.get("rows", []):
+            if row["route"] == "in memory":
+                newest[row["model"], row["unit"]] = run
+    latest = max(newest.values(), key=runs.index, default=None)
+    rows: list[dict] = []
+    growth: list[dict] = []
+    used: list[dict] = []
+    for run in runs:
+        families = {key for key, source in newest.items() if source is run}
+        if not families:
+            continue
+        used.append(run)
+        figures = run["sections"]["topic_scale"]
+        for r in figures.get("rows", []):
+            mine = (r["model"], r["unit"]) in families if r["route"] == "in memory" else run is latest
+            if mine:
+                rows.append({**r, "run": run["file"]})
+        growth += [{**g, "run": run["file"]} for g in figures.get("growth", [])
+                   if (g["model"], g["unit"]) in families]
+    return {"rows": rows, "growth": growth}, used
+
+
 def _n(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
@@ -275,9 +309,10 @@ def _topic_scale(s: dict) -> list[Row]:
             if model == "bertopic" and kind == "paragraph":
                 target = "20k paragraphs < 5 min and < 4 GiB; growth <= n log n"
                 status = _bertopic_target(mine) + "; " + status
+            source = f", `{mine[0]['run']}`" if len({r.get("run") for r in rows}) > 1 else ""
             out.append((
                 f"topic model {model} at scale, perturbed 10kGNAD {kind}s "
-                f"({' / '.join(_size(r['units']) for r in mine)})",
+                f"({' / '.join(_size(r['units']) for r in mine)}{source})",
                 "<br>".join(_scale_size(r) for r in mine),
                 _scale_peer(mine), target, status,
             ))
@@ -383,9 +418,15 @@ def render_table(runs: list[dict]) -> str:
             lines.append(f"| {name.replace('_', ' ')} | not measured yet: `make bench` | — | — | — |")
             continue
         figures, run = sections[name]
-        if name == "topic_scale" and "topic_stream" in sections:  # its streamed rows are older
-            figures = {**figures, "rows": [r for r in figures.get("rows", [])
-                                           if r["route"] != "streamed"]}
+        if name == "topic_scale":  # each family from the newest run that measured it
+            merged, used = topic_scale_by_family(runs)
+            if used:
+                figures, run = merged, used[-1]
+            for source in used[:-1]:
+                notes.setdefault(source["file"], _run_note(source))
+            if "topic_stream" in sections:  # its streamed rows are older
+                figures = {**figures, "rows": [r for r in figures.get("rows", [])
+                                               if r["route"] != "streamed"]}
         notes.setdefault(run["file"], _run_note(run))
         for row in BUILDERS[name](figures):
             cells = [c.replace("{cores}", str(run["machine"]["cores"])) for c in row]
