@@ -158,8 +158,8 @@ def fit(
         unevenly with the data (70 on the shipped paragraphs, 272 on the 721 10kGNAD articles,
         175 / 158 / 411 on 5k / 10k / 20k perturbed articles at k = 30) while an iteration costs
         linear time in the units at fixed k, and NPMI stops improving after ~100 of them: the cap
-        of 150 keeps the cost linear (20k perturbed articles 98 instead of 187 CPU-s) with topics as
-        good (10kGNAD NPMI 0.171 -> 0.174, NMI 0.458 -> 0.462; the shipped corpus stops before
+        of 150 keeps the cost linear (20k perturbed articles 36 instead of 116 CPU-s) with topics as
+        good (10kGNAD NPMI 0.171 -> 0.174, NMI 0.457 -> 0.462; the shipped corpus stops before
         it). Measured by ``benchmarks/nmf_iterations.py``; the metric ``iterations`` of a fit
         says how many it took.
     alpha_W, alpha_H : float
