@@ -17,7 +17,8 @@ about 70 minutes more (70.6 min on 2026-12-02, load average ~2) and ``topic_stre
 NMF on 100k paragraphs and 100k articles) about 15 minutes of CPU; ``--skip topic_scale`` leaves it
 out, ``--only topic_scale`` runs it alone (its rows in the README table then come from that run, the
 others from the newest full run of each); ``--only topic_scale --models nmf`` reruns one family
-(about 15 minutes for NMF), whose rows then replace that family's only.
+(about 15 minutes for NMF), whose rows then replace that family's only; ``--budget 1200`` lets
+sizes projected up to 1,200 CPU-s run (BERTopic on 100k articles, LDA on 100k paragraphs).
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ SECTIONS = {
 }
 
 
-def run_section(name: str, quick: bool, models: list[str] | None = None) -> dict:
+def run_section(name: str, quick: bool, models: list[str] | None = None,
+                budget: float | None = None) -> dict:
     script, extra = SECTIONS[name]
     if models and name == "topic_scale":
         extra = [*extra, "--models", *models]
+    if budget is not None and name == "topic_scale":
+        extra = [*extra, "--budget", str(budget)]
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / f"{name}.json"
         argv = [sys.executable, str(HERE / script), *extra, "--json", str(target)]
@@ -75,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma list of sections to leave out")
     parser.add_argument("--models", nargs="+", choices=("bertopic", "lda", "nmf"),
                         help="topic_scale: only these families (all)")
+    parser.add_argument("--budget", type=float,
+                        help="topic_scale: CPU seconds a fit may be projected to take (600)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (%(default)s)")
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s] or list(SECTIONS)
@@ -94,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in skip:
             continue
         print(f"\n## {name}", flush=True)
-        results["sections"][name] = run_section(name, args.quick, args.models)
+        results["sections"][name] = run_section(name, args.quick, args.models, args.budget)
     results["load_average_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
     results["seconds"] = round(time.perf_counter() - start, 1)
     stamp = info["date"].replace(":", "")

@@ -7,7 +7,7 @@ articles (7 on the shipped corpus instead of 16 from the paragraphs) raises it f
 the exact (ARPACK) SVD instead of scikit-learn's randomized one removes the remaining seed
 dependence (ARI between seeds 0.63-0.92 -> 1.000). At most 150 solver iterations: the count to
 tolerance grows unevenly with the data while the topics stop improving long before
-(``benchmarks/nmf_iterations.py``). Fitted with one thread (:func:`topics.numerics.pinned`).
+(``benchmarks/topic_iterations.py``). Fitted with one thread (:func:`topics.numerics.pinned`).
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def fit(
         linear time in the units at fixed k, and NPMI stops improving after ~100 of them: the cap
         of 150 keeps the cost linear (20k perturbed articles 36 instead of 116 CPU-s) with topics as
         good (10kGNAD NPMI 0.171 -> 0.174, NMI 0.457 -> 0.462; the shipped corpus stops before
-        it). Measured by ``benchmarks/nmf_iterations.py``; the metric ``iterations`` of a fit
+        it). Measured by ``benchmarks/topic_iterations.py``; the metric ``iterations`` of a fit
         says how many it took.
     alpha_W, alpha_H : float
         Regularisation of the unit × topic and topic × word matrices ("same" = as alpha_W).
