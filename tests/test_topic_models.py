@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -168,3 +169,16 @@ def test_outlier_reduction_is_explicit(corpus, bertopic_pair) -> None:
     reduced = topics.fit_topic_model(corpus, "bertopic", "article", seed=0)
     assert reduced.outlier_share <= kept.outlier_share
     assert reduced.settings["reduce_outliers"] == "embeddings"
+
+
+def test_an_iteration_cap_is_reported_not_warned(corpus, nmf) -> None:
+    from sklearn.exceptions import ConvergenceWarning
+
+    assert nmf.metrics["iterations"] < 150  # the shipped paragraphs stop at the tolerance
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        capped = topics.fit_topic_model(corpus, "nmf", "paragraph", seed=0, max_iter=5)
+        words = topics.fit_topic_model(corpus, "bertopic", "article", seed=0, nmf_iterations=5)
+    assert capped.metrics["iterations"] == 5
+    assert capped.metrics["reconstruction_err"] > nmf.metrics["reconstruction_err"]  # stopped early
+    assert words.n_topics >= 2

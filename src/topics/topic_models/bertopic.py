@@ -206,7 +206,8 @@ def fit(
         BERTopic's "c-tf-idf", re-ranked by closeness to the topic embedding ("keybert") or by
         maximal marginal relevance ("mmr").
     nmf_iterations : int
-        Coordinate-descent iterations of the "nmf" words.
+        Coordinate-descent iterations of the "nmf" words, at most (the tolerance may stop it
+        earlier; reaching the number is expected and not warned about).
     relevance_lambda : float
         lambda of the LDAvis relevance (1 = the topic's own word probabilities).
     reduce_frequent_words : bool

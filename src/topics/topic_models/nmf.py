@@ -100,6 +100,7 @@ def words_from_partition(
     above c-TF-IDF (0.10 / 0.13). The assignments stay the partition's.
     """
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df,
@@ -116,7 +117,9 @@ def words_from_partition(
         h0[column[t]] = np.asarray(x[members].mean(axis=0)).ravel()
     h0 += 1e-6
     nmf = NMF(len(ids), init="custom", solver="cd", max_iter=int(iterations))
-    nmf.fit_transform(x, W=w0, H=h0)
+    with warnings.catch_warnings():  # a fixed number of iterations, chosen by measurement
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        nmf.fit_transform(x, W=w0, H=h0)
     return {t: top_words(nmf.components_[column[t]], words, int(top_n_words)) for t in ids}
 
 
