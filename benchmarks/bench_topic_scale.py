@@ -1,6 +1,6 @@
 """Topic models at scale (issue 12): our BERTopic, LDA and NMF from 1k to 100k units, cost and quality.
 
-    uv run python benchmarks/bench_topic_scale.py                 # the full section (~70 min, 2 cores)
+    uv run python benchmarks/bench_topic_scale.py                 # the full section (~40 min, 2 cores)
     uv run python benchmarks/bench_topic_scale.py --quick         # 1k and 2k units, no peers (~3 min)
     uv run python benchmarks/bench_topic_scale.py --models nmf --kinds paragraph --sizes 1000 5000
     uv run python benchmarks/bench_topic_scale.py --models lda --kinds paragraph \
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                              "failed (the largest size)")
     parser.add_argument("--stream-kinds", nargs="*", default=STREAM_KINDS, choices=KINDS,
                         help="unit kinds the streamed NMF runs on (%(default)s)")
-    parser.add_argument("--budget", type=float, default=600.0,
+    parser.add_argument("--budget", type=float, default=1200.0,
                         help="CPU seconds a fit may be projected to take (%(default)s)")
     parser.add_argument("--timeout", type=float, default=1500.0, help="wall seconds per process")
     parser.add_argument("--stream-only", action="store_true",

@@ -13,12 +13,13 @@ A full run is dominated by the topic models on 2,000 and 5,000 synthetic article
 takes minutes of CPU at 2,000; ``bench_topic_models.py --corpus shipped`` leaves them out);
 ``--quick`` (shipped corpus for the topic models, no large classifier fit) about 5 minutes on a
 quiet 2-core machine. ``topic_scale`` (our topic models from 1k to 100k units, issue 12) takes
-about 70 minutes more (70.6 min on 2026-12-02, load average ~2) and ``topic_stream`` (the streamed
-NMF on 100k paragraphs and 100k articles) about 15 minutes of CPU; ``--skip topic_scale`` leaves it
+about 40 minutes more (NMF 8, BERTopic 13, LDA 17 minutes on 2026-12-02, load average ~1.5) and
+``topic_stream`` (the streamed NMF on 100k paragraphs and 100k articles) about 15 minutes of CPU; ``--skip topic_scale`` leaves it
 out, ``--only topic_scale`` runs it alone (its rows in the README table then come from that run, the
 others from the newest full run of each); ``--only topic_scale --models nmf`` reruns one family
-(about 15 minutes for NMF), whose rows then replace that family's only; ``--budget 1200`` lets
-sizes projected up to 1,200 CPU-s run (BERTopic on 100k articles, LDA on 100k paragraphs).
+(about 8 minutes for NMF), whose rows then replace that family's only. A size is fitted when it
+projects to at most ``--budget`` CPU-s (1,200: BERTopic on 100k articles and LDA on 100k paragraphs
+run, LDA on 100k articles, projected ~1,500, does not).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", choices=("bertopic", "lda", "nmf"),
                         help="topic_scale: only these families (all)")
     parser.add_argument("--budget", type=float,
-                        help="topic_scale: CPU seconds a fit may be projected to take (600)")
+                        help="topic_scale: CPU seconds a fit may be projected to take (1200)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (%(default)s)")
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s] or list(SECTIONS)
