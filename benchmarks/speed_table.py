@@ -54,8 +54,9 @@ def topic_scale_by_family(runs: list[dict]) -> tuple[dict, list[dict]]:
     """``topic_scale`` with each family x unit kind from the newest full run that measured it.
 
     A rerun of one family (``bench_topic_scale.py --models nmf``, after a change to NMF) replaces
-    that family's rows and growth only. Returns the merged figures (each row and growth entry
-    names its run in ``"run"``) and the runs they come from, oldest first.
+    that family's rows and growth only; streamed rows come from the newest of these runs. Returns
+    the merged figures (each row and growth entry names its run in ``"run"``) and the runs they
+    come from, oldest first.
     """
     newest: dict[tuple[str, str], dict] = {}
     for run in runs:
@@ -76,8 +77,8 @@ def topic_scale_by_family(runs: list[dict]) -> tuple[dict, list[dict]]:
         used.append(run)
         figures = run["sections"]["topic_scale"]
         for r in figures.get("rows", []):
-            mine = (r["model"], r["unit"]) in families if r["route"] == "in memory" else run is latest
-            if mine:
+            in_memory = r["route"] == "in memory"
+            if (r["model"], r["unit"]) in families if in_memory else run is latest:
                 rows.append({**r, "run": run["file"]})
         growth += [{**g, "run": run["file"]} for g in figures.get("growth", [])
                    if (g["model"], g["unit"]) in families]

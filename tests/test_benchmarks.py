@@ -186,15 +186,18 @@ def test_topic_scale_rows_give_each_size_the_targets_and_the_streamed_fit(tmp_pa
 
 
 def test_a_rerun_of_one_topic_model_family_replaces_only_its_rows(tmp_path: Path) -> None:
-    old_rows = [_scale_row("bertopic", "article", 1000, 9.0), _scale_row("bertopic", "article", 5000, 60.0),
+    old_rows = [_scale_row("bertopic", "article", 1000, 9.0),
+                _scale_row("bertopic", "article", 5000, 60.0),
                 _scale_row("nmf", "article", 1000, 6.0), _scale_row("nmf", "article", 5000, 32.0)]
     old_growth = [{"model": m, "unit": "article", "sizes": [1000, 5000], "exponent": e,
                    "nlogn_exponent": 1.1} for m, e in (("bertopic", 1.0), ("nmf", 1.4))]
     new_rows = [_scale_row("nmf", "article", 1000, 5.0), _scale_row("nmf", "article", 5000, 20.0)]
     new_growth = [{"model": "nmf", "unit": "article", "sizes": [1000, 5000], "exponent": 0.9,
                    "nlogn_exponent": 1.1}]
-    runs = {"a": _run("2026-01-01T00:00Z", {"topic_scale": {"rows": old_rows, "growth": old_growth}}),
-            "b": _run("2026-02-01T00:00Z", {"topic_scale": {"rows": new_rows, "growth": new_growth}})}
+    runs = {
+        "a": _run("2026-01-01T00:00Z", {"topic_scale": {"rows": old_rows, "growth": old_growth}}),
+        "b": _run("2026-02-01T00:00Z", {"topic_scale": {"rows": new_rows, "growth": new_growth}}),
+    }
     for name, run in runs.items():
         (tmp_path / f"{name}.json").write_text(json.dumps(run))
     table = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
