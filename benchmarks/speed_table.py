@@ -38,14 +38,21 @@ def load_results(folder: Path = RESULTS) -> list[dict]:
     return sorted(runs, key=lambda r: r["machine"]["date"])
 
 
+def _measured(run: dict, name: str) -> dict | None:
+    """Figures of section ``name`` in a full run that measured it (not quick, failed, skipped)."""
+    figures = run.get("sections", {}).get(name)
+    if run.get("quick") or not figures or "error" in figures or "skipped" in figures:
+        return None
+    return figures
+
+
 def latest_sections(runs: list[dict]) -> dict[str, tuple[dict, dict]]:
     """section -> (its figures, the run they come from): the newest full run that has it."""
     found: dict[str, tuple[dict, dict]] = {}
     for run in runs:
-        if run.get("quick"):
-            continue
-        for name, figures in run.get("sections", {}).items():
-            if "error" not in figures and "skipped" not in figures:
+        for name in run.get("sections", {}):
+            figures = _measured(run, name)
+            if figures is not None:
                 found[name] = (figures, run)
     return found
 
@@ -60,9 +67,7 @@ def topic_scale_by_family(runs: list[dict]) -> tuple[dict, list[dict]]:
     """
     newest: dict[tuple[str, str], dict] = {}
     for run in runs:
-        figures = run.get("sections", {}).get("topic_scale")
-        if run.get("quick") or not figures or "error" in figures or "skipped" in figures:
-            continue
+        figures = _measured(run, "topic_scale") or {}
         for row in figures.get("rows", []):
             if row["route"] == "in memory":
                 newest[row["model"], row["unit"]] = run

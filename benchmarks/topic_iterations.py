@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_MISSING, write_json  # noqa: E402
+from common import GNAD, GNAD_MISSING, GNAD_OPTIONS, write_json  # noqa: E402
 
 METRICS = ("npmi", "diversity", "nmi", "nmi_article", "largest_topic_share")
 # family -> (its iteration parameter, its parameter for the number of topics, values, seeds)
@@ -41,13 +41,13 @@ def corpora(sizes: list[int]):
     import topics
     from topics.corpus.synthetic import synthetic_units
 
-    yield "shipped", topics.load_corpus(), "paragraph", "auto"
-    yield "shipped", topics.load_corpus(), "article", "auto"
+    shipped = topics.load_corpus()
+    yield "shipped", shipped, "paragraph", "auto"
+    yield "shipped", shipped, "article", "auto"
     if not GNAD.is_file():
         print(GNAD_MISSING)
         return
-    gnad = topics.load_corpus(GNAD, text_column=1, label_column=0, delimiter=";",
-                              quotechar="'", header=False)
+    gnad = topics.load_corpus(GNAD, **GNAD_OPTIONS)
     yield "10kgnad", gnad, "article", "auto"
     for n in sizes:
         yield f"perturbed 10kgnad {n}", synthetic_units(list(gnad), n, unit="article", seed=0), \
