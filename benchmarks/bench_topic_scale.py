@@ -281,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="unit kinds the streamed NMF runs on (%(default)s)")
     parser.add_argument("--budget", type=float, default=1200.0,
                         help="CPU seconds a fit may be projected to take (%(default)s)")
-    parser.add_argument("--timeout", type=float, default=1500.0, help="wall seconds per process")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="wall seconds per process (default: the budget x 1.5 + 300, so a fit "
+                             "the budget admits is not cut off by its own evaluation)")
     parser.add_argument("--stream-only", action="store_true",
                         help="only the streamed NMF, at --stream-sizes (no in-memory fits)")
     parser.add_argument("--quick", action="store_true",
@@ -295,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         print(GNAD_MISSING)
         write_json(args.json, {"skipped": GNAD_MISSING})
         return 0
+    timeout = args.timeout if args.timeout is not None else args.budget * 1.5 + 300
     sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else SIZES))
     peer_sizes = args.peer_sizes if args.peer_sizes is not None else (
         [] if args.quick else PEER_SIZES)
@@ -307,14 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     for kind in args.kinds:
         for model in [] if args.stream_only else args.models:
-            rows += run_family(model, kind, sizes, args.budget, args.timeout, args.k)
+            rows += run_family(model, kind, sizes, args.budget, timeout, args.k)
             peer = PEERS.get(model)
             if peer and peer_sizes:
-                rows += run_family(peer, kind, sorted(peer_sizes), args.budget, args.timeout)
+                rows += run_family(peer, kind, sorted(peer_sizes), args.budget, timeout)
         with tempfile.TemporaryDirectory() as folder:
             wanted = stream_sizes if kind in args.stream_kinds else []
             for n in wanted if args.stream_only else streamed_sizes(rows, kind, wanted):
-                row = stream_row(kind, n, Path(folder), args.timeout)
+                row = stream_row(kind, n, Path(folder), timeout)
                 print_row(row)
                 rows.append(row)
     add_peer_ratios(rows)
