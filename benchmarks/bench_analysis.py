@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, PEAK_MB, median  # noqa: E402
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, median  # noqa: E402
 
 _WORDS = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?")
 
@@ -53,9 +53,7 @@ def load_texts(path: Path) -> list[str]:
 
     if not path.exists():
         return list(topics.load_corpus().texts)
-    corpus = topics.load_corpus(
-        path, text_column=1, label_column=0, delimiter=";", quotechar="'", header=False
-    )
+    corpus = topics.load_corpus(path, **GNAD_OPTIONS)
     return list(corpus.texts)
 
 

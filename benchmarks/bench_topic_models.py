@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, PEAK_MB, TIMED_EVALUATE, write_json  # noqa: E402
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, TIMED_EVALUATE, write_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = ["bertopic", "lda", "nmf", "bertopic_default", "lda_default"]
@@ -43,14 +43,13 @@ import json, logging, statistics, sys, time, warnings
 warnings.filterwarnings("ignore"); logging.getLogger("BERTopic").setLevel(logging.ERROR)
 c0 = time.process_time()
 import topics
-""" + TIMED_EVALUATE + r"""
+""" + TIMED_EVALUATE + f"GNAD_OPTIONS = {GNAD_OPTIONS!r}\n" + r"""
 model, gnad, plan = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 tm.evaluate_topics = timed(tm.evaluate_topics)
 def load(name):
     if name == "shipped":
         return topics.load_corpus()
-    corpus = topics.load_corpus(gnad, text_column=1, label_column=0, delimiter=";",
-                                quotechar="'", header=False)
+    corpus = topics.load_corpus(gnad, **GNAD_OPTIONS)
     if name.startswith("synthetic"):
         from topics.corpus.synthetic import synthetic_articles
         corpus = topics.Corpus(synthetic_articles(list(corpus), int(name[9:]), seed=0))

@@ -12,7 +12,7 @@ Writes experiments/results/classifier_selection/<corpus>/ (table.md/csv, metrics
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +21,9 @@ from topics.classifier import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 
 ROOT = Path(__file__).resolve().parents[1]
-GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import GNAD, GNAD_OPTIONS  # noqa: E402
+
 OUT = ROOT / "experiments/results/classifier_selection"
 
 
@@ -56,9 +58,7 @@ def run(name: str, seeds: list[int], only: list[str] | None = None) -> None:
         corpus, units = topics.load_corpus(), ("article", "lead", "paragraph")
         models = candidates(list(corpus.label_set))
     else:
-        corpus = topics.load_corpus(
-            GNAD, text_column=1, label_column=0, delimiter=";", quotechar="'", header=False
-        )
+        corpus = topics.load_corpus(GNAD, **GNAD_OPTIONS)
         units = ("article",)
         models = candidates(None)
         del models["no paragraph augmentation"]  # 10kGNAD texts have no paragraphs

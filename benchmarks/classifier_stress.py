@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -39,7 +39,9 @@ from topics.evaluation.folds import article_folds
 from topics.labels import from_indicator, to_indicator
 
 ROOT = Path(__file__).resolve().parents[1]
-GNAD = Path(os.environ.get("TOPICS_10KGNAD", ROOT.parent / "shared/data/10kgnad/articles.csv"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import GNAD, GNAD_OPTIONS  # noqa: E402
+
 OUT = ROOT / "experiments/results/classifier_selection"
 SEEDS = (0, 1, 2)
 
@@ -250,8 +252,7 @@ def main() -> None:
     shipped = topics.load_corpus()
     gnad = None
     if GNAD.exists():
-        gnad = topics.load_corpus(GNAD, text_column=1, label_column=0, delimiter=";",
-                                  quotechar="'", header=False)
+        gnad = topics.load_corpus(GNAD, **GNAD_OPTIONS)
     if "shipped" in parts:
         results["shipped"] = cv(shipped, _models(shipped, True), True)
     if "loko" in parts:
