@@ -1,19 +1,26 @@
-"""The BERTopic default gives the same numbers on any machine (simulated in subprocesses).
+"""The same config gives the same numbers on any machine (machines simulated in subprocesses).
 
 Each "machine" is a fresh interpreter whose environment changes what the numerical libraries do:
 OpenBLAS kernels for another CPU (``OPENBLAS_CORETYPE``), numpy without its AVX2/FMA code paths
 (``NPY_DISABLE_CPU_FEATURES``), glibc's libm without FMA variants (``GLIBC_TUNABLES``), numba
-compiling for another CPU, more BLAS/OpenMP threads, another hash seed. The fitted topics,
-assignments, metrics (fit time aside) and the topics of new texts must be byte-identical.
+compiling for another CPU, tomotopy asked for another instruction set (``TOMOTOPY_ISA``), more
+BLAS/OpenMP threads, another hash seed. The BERTopic default's topics, assignments, metrics (fit
+time aside) and the topics of new texts must be byte-identical; so must a reduced reference config
+run end to end by ``topics run`` (all three topic-model families, the classifier and its peers):
+its ``metrics.json``, every per-document table and the trained classifier's file, byte for byte; the
+fitted topic models' arrays to 1e-10 (BLAS kernels of another CPU move their last bits).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -40,16 +47,22 @@ MACHINES: dict[str, dict[str, str]] = {
     "host": {"PYTHONHASHSEED": "0"},
     "older-cpu": {"OPENBLAS_CORETYPE": "Nehalem", "NPY_DISABLE_CPU_FEATURES": "X86_V3",
                   "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX", "NUMBA_CPU_NAME": "nehalem",
-                  "PYTHONHASHSEED": "1"},
+                  "TOMOTOPY_ISA": "avx2", "PYTHONHASHSEED": "1"},
     "more-threads": {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2",
                      "NUMBA_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Sandybridge",
-                     "PYTHONHASHSEED": "7"},
+                     "TOMOTOPY_ISA": "avx512", "PYTHONHASHSEED": "7"},
 }
 
 
-def _fit(extra: dict[str, str]) -> dict:
+def _machine(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without the variables a machine sets, then that machine's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_VARIABLES)}
     env.update(extra)
+    return env
+
+
+def _fit(extra: dict[str, str]) -> dict:
+    env = _machine(extra)
     done = subprocess.run([sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True,
                           timeout=900)
     lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
@@ -86,3 +99,53 @@ def test_the_thread_limit_reaches_libraries_first_loaded_inside_a_fit() -> None:
     inside = json.loads(done.stdout.split("RESULT ", 1)[1])
     assert len(inside) >= 3  # numpy's and scipy's OpenBLAS, scikit-learn's OpenMP
     assert all(threads == 1 for _, threads in inside), inside
+
+
+REPO = Path(__file__).resolve().parents[1]
+# The main job's config, one seed and three folds: every family, the classifier and its peers.
+_REDUCED = ["--set", "evaluation.seeds=[0]", "--set", "classifier.evaluation.n_splits=3"]
+# The fitted topic models' arrays (SVD embedding, NMF factors) come from BLAS kernels that sum in
+# another order on another CPU: they agree to ~1e-13, not bit for bit. What they decide (topics,
+# assignments, words, metrics) is compared exactly.
+_ARRAY_TOLERANCE = 1e-10
+
+
+def _run_reference(extra: dict[str, str], runs: Path) -> tuple[dict[str, str], dict]:
+    """sha256 of the run's metrics.json, per-document tables and classifier file; model arrays."""
+    from safetensors.numpy import load_file
+
+    done = subprocess.run(
+        [sys.executable, "-m", "topics.cli", "-q", "run",
+         str(REPO / "experiments/configs/vietnam.yaml"), *_REDUCED, "--no-report",
+         "--runs-dir", str(runs)],
+        env=_machine(extra), capture_output=True, text=True, timeout=900, cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (run,) = runs.iterdir()
+    exact = [run / "metrics.json", run / "models" / "classifier.safetensors",
+             *sorted((run / "documents").glob("*.csv"))]
+    hashes = {str(f.relative_to(run)): hashlib.sha256(f.read_bytes()).hexdigest() for f in exact}
+    arrays = {}
+    for path in sorted((run / "models").glob("topics_*/*")):
+        name = str(path.relative_to(run))
+        if path.suffix == ".npy":
+            arrays[name] = np.load(path)
+        elif path.suffix == ".safetensors":
+            arrays.update({f"{name}:{k}": v for k, v in load_file(path).items()})
+    return hashes, arrays
+
+
+def test_a_reduced_reference_config_is_identical_on_simulated_machines(tmp_path: Path) -> None:
+    results = {name: _run_reference(extra, tmp_path / name) for name, extra in MACHINES.items()}
+    host_hashes, host_arrays = results.pop("host")
+    assert {"metrics.json", "documents/topics_lda.csv", "documents/topics_nmf.csv",
+            "documents/topics_bertopic.csv"} <= set(host_hashes)
+    assert any("topics_lda" in name for name in host_arrays)
+    for name, (hashes, arrays) in results.items():
+        differ = sorted(path for path in host_hashes if hashes.get(path) != host_hashes[path])
+        assert not differ, f"{name}: {differ} differ from the host's"
+        assert arrays.keys() == host_arrays.keys()
+        for key, array in arrays.items():
+            assert array.shape == host_arrays[key].shape, key
+            assert np.allclose(array, host_arrays[key], rtol=0, atol=_ARRAY_TOLERANCE), (
+                f"{name}: {key} differs from the host's by more than {_ARRAY_TOLERANCE}")
