@@ -33,9 +33,6 @@ RESULTS = HERE / "results"
 RUNS = HERE / "runs"
 README = REPO / "README.md"
 REFERENCE = ["vietnam", "classifier_peers", "topic_peers", "10kgnad", "topic_peers_10kgnad"]
-# results/classifier_peers/ and results/topic_peers/ also hold the peer tables of the classifier and
-# topic-model benchmark scripts; the experiment runs go into a subfolder next to them
-DEST = {"classifier_peers": "classifier_peers/experiment", "topic_peers": "topic_peers/experiment"}
 NEEDS_10KGNAD = {"10kgnad", "topic_peers_10kgnad"}
 BEGIN, END = "<!-- headline results: begin -->", "<!-- headline results: end -->"
 
@@ -47,7 +44,7 @@ def gnad_available() -> bool:
 
 def result_path(name: str) -> Path:
     """Where the committed reference result of config ``name`` lives."""
-    return RESULTS / DEST.get(name, name)
+    return RESULTS / name
 
 
 def uncommitted_changes() -> str:
@@ -92,7 +89,7 @@ def results_readme() -> str:
         lines += [
             f"## {name}",
             "",
-            f"`experiments/results/{DEST.get(name, name)}/`: "
+            f"`experiments/results/{name}/`: "
             f"{run.resolved.get('description') or ''}  ",
             f"`topics run experiments/configs/{name}.yaml` — {run.info.get('corpus', '')}; "
             f"{run.info.get('seconds', '?')} s on {env.get('cpu_count')} cores ({cpu}); "

@@ -17,8 +17,9 @@ vectorizer, ``language="multilingual"``) and ``"lda_default"`` (scikit-learn LDA
 ``DEFAULTS``. Every family reads the tokens view (``topics.analyse``) for its topic words, and
 accepts the tokens-view settings (``split_compounds``, ``extra_stop_words``, …) too.
 
-Choices and the measurements behind them (shipped corpus as paragraphs / 10kGNAD as articles, seed 0,
-2 shared CPUs; full table: experiments/results/topic_peers/topic_peers.md):
+Choices and the measurements behind them (the 137-article shipped corpus of v0.1 as paragraphs /
+10kGNAD as articles, seed 0, 2 shared CPUs; the defaults against the peers today: the reference runs
+experiments/results/topic_peers and topic_peers_10kgnad):
 
 * Offline embedding for BERTopic — KMeans(k = number of labels) NMI / 10-NN accuracy (grouped 5-fold):
   plain TF-IDF + SVD (BERTopic's lightweight default) 0.18 / 0.66 and 0.36 / 0.65; tokens-view TF-IDF
@@ -36,8 +37,7 @@ Choices and the measurements behind them (shipped corpus as paragraphs / 10kGNAD
 * Every fit runs in a fixed numerical environment (:mod:`topics.numerics`: one BLAS/OpenMP thread,
   tomotopy on sse2, numba for a generic CPU) and metrics are rounded to 10 significant digits: the
   same numbers on every x86-64 machine (tests/test_machines.py). Measurements:
-  experiments/results/topic_model_selection/README.md and
-  experiments/results/topic_peers/topic_peers.md.
+  experiments/results/topic_model_selection/README.md.
 """
 
 from __future__ import annotations
