@@ -12,6 +12,7 @@ from topics import run_experiment
 from topics.errors import ConfigError
 from topics.experiments.environment import environment
 from topics.experiments.reproduce import environment_differences, reproduce_run
+from topics.numerics import PINNED_ENV
 
 TINY = {
     "name": "tiny",
@@ -47,6 +48,30 @@ def test_environment_records_what_decides_the_numbers() -> None:
     numerics = env["numerics"]
     assert numerics["tomotopy_isa"] and numerics["llvm_host_cpu"]
     assert any(pool["user_api"] == "blas" for pool in numerics["threadpools"])
+    assert isinstance(numerics["numpy_simd"], list)
+
+
+_SIMD = "import topics, numpy; from topics.numerics import numpy_simd; print(numpy_simd())"
+
+
+def _simd_of_fresh_process(**extra: str) -> list[str]:
+    import ast
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NPY_")} | extra
+    done = subprocess.run([sys.executable, "-c", _SIMD], env=env, capture_output=True, text=True,
+                          check=True, timeout=120)
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not PINNED_ENV.get("NPY_ENABLE_CPU_FEATURES"), reason="numpy's kernels are pinned on x86-64 only")
+def test_import_topics_pins_numpys_kernels_to_avx2_on_every_x86_64_machine() -> None:
+    # AVX-512 kernels gave other UMAP + HDBSCAN topics than AVX2 ones (10kGNAD, Xeon vs EPYC)
+    simd = _simd_of_fresh_process()
+    assert simd in (["X86_V3"], []), simd  # [] on a CPU without AVX2: numpy's baseline
+    assert _simd_of_fresh_process(NPY_DISABLE_CPU_FEATURES="X86_V3") != ["X86_V3"]  # kept
 
 
 def test_exact_by_default_and_names_the_environment_fields_that_differ(original, tmp_path) -> None:

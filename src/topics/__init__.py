@@ -17,7 +17,12 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from topics._version import __version__
+from topics.numerics import pin_environment as _pin_environment
+
+# Before numpy, numba or tomotopy load: the SIMD kernels and instruction sets every fit uses, so that
+# the same config gives the same numbers on any x86-64 machine (topics.numerics).
+_pin_environment()
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

@@ -75,9 +75,9 @@ def _is_client(value: Any) -> bool:
 
 def _worker_version() -> str:
     """Runs on each worker: the version of ``topics`` installed there."""
-    import topics
+    from topics._version import __version__
 
-    return topics.__version__
+    return __version__
 
 
 @contextmanager
@@ -106,7 +106,7 @@ def dask_client(
         raise ConfigError(
             "running on Dask needs dask[distributed]; `uv sync` installs it"
         ) from None
-    import topics
+    from topics._version import __version__
 
     if scheduler == LOCAL:
         workers = n_workers or os.cpu_count() or 1
@@ -140,11 +140,11 @@ def dask_client(
                 f"`dask worker {scheduler}` on the machines that should work"
             ) from None
         versions = client.run(_worker_version)
-        other = {where: v for where, v in versions.items() if v != topics.__version__}
+        other = {where: v for where, v in versions.items() if v != __version__}
         if other:
             raise ConfigError(
                 f"scheduler {scheduler}: workers run another version of topics ({other}; here "
-                f"{topics.__version__}); install the same version on every worker"
+                f"{__version__}); install the same version on every worker"
             )
         yield client
 

@@ -9,6 +9,16 @@ simulated machines: experiments/results/topic_model_selection/README.md, tests/t
   numba code at all; the pin protects the UMAP/HDBSCAN options.
 * tomotopy picks an instruction set when it is imported (``TOMOTOPY_ISA``: avx512/avx2/sse2/none),
   and its LDA numbers depend on it: pinned to ``sse2``, which every x86-64 CPU has.
+* numpy picks SIMD kernels when it is imported (AVX2 or AVX-512 code paths of its ufuncs and
+  sorts). UMAP + HDBSCAN (the peer ``bertopic_default``, the ``reduction="umap"`` option) gave
+  other topics on an AVX-512 Intel Xeon than on an AVX2 AMD EPYC (10kGNAD, mean NMI 0.362 against
+  0.359). On x86-64, :func:`pin_environment` sets ``NPY_ENABLE_CPU_FEATURES=X86_V3`` (AVX2/FMA,
+  and nothing above) before numpy is imported: the same kernels on every AVX2 machine, at no
+  measured cost (classifier fit and prediction: no slower than with AVX-512). ``import topics`` pins, so it must come
+  before ``import numpy`` for the pin to hold; an explicit ``NPY_DISABLE_CPU_FEATURES`` or
+  ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy refuses both at once). A CPU without AVX2 runs
+  numpy's baseline kernels: the project's defaults give the same numbers there (simulated in
+  tests/test_machines.py), the UMAP route is not guaranteed to.
 * BLAS and OpenMP thread counts change the order of float sums (scikit-learn's k-means reduces
   per-thread partial sums; OpenBLAS splits products by thread): :func:`fixed_threads` runs a fit
   with one thread (threadpoolctl), whatever the machine has.
@@ -45,15 +55,24 @@ __all__ = [
     "cpu",
     "fixed_threads",
     "numerics",
+    "numpy_simd",
     "pin_environment",
     "pinned",
     "stable_float",
     "stable_metrics",
 ]
 
-#: Set before the library that reads it is imported; every x86-64 CPU runs these identically.
-PINNED_ENV: dict[str, str] = {"NUMBA_CPU_NAME": "generic", "TOMOTOPY_ISA": "sse2"}
-_READ_BY = {"NUMBA_CPU_NAME": "numba", "TOMOTOPY_ISA": "tomotopy"}
+_X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+#: Set before the library that reads it is imported; every x86-64 CPU runs these identically
+#: (numpy's: every x86-64 CPU with AVX2).
+PINNED_ENV: dict[str, str] = {
+    "NUMBA_CPU_NAME": "generic",
+    "TOMOTOPY_ISA": "sse2",
+    **({"NPY_ENABLE_CPU_FEATURES": "X86_V3"} if _X86_64 else {}),
+}
+_READ_BY = {"NUMBA_CPU_NAME": "numba", "TOMOTOPY_ISA": "tomotopy", "NPY_ENABLE_CPU_FEATURES": "numpy"}
+# numpy's own choice, set by the user, is kept: numpy refuses the two variables together
+_NUMPY_CHOICE = ("NPY_ENABLE_CPU_FEATURES", "NPY_DISABLE_CPU_FEATURES")
 
 #: BLAS/OpenMP threads of every fit.
 FIT_THREADS = 1
@@ -68,6 +87,7 @@ NUMERIC_ENV = (
     "NUMBA_CPU_FEATURES",
     "OPENBLAS_CORETYPE",
     "NPY_DISABLE_CPU_FEATURES",
+    "NPY_ENABLE_CPU_FEATURES",
     "GLIBC_TUNABLES",
     "TOMOTOPY_ISA",
     "PYTHONHASHSEED",
@@ -81,7 +101,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def pin_environment() -> dict[str, str]:
-    """Pin numba's target CPU and tomotopy's instruction set for libraries not imported yet.
+    """Pin numba's target CPU, tomotopy's instruction set and numpy's SIMD kernels for libraries
+    not imported yet.
 
     Returns
     -------
@@ -91,9 +112,12 @@ def pin_environment() -> dict[str, str]:
     """
     if os.environ.get("TOPICS_PIN_NUMERICS", "1") != "0":
         for key, value in PINNED_ENV.items():
-            if _READ_BY[key] not in sys.modules:
-                os.environ[key] = value
-                if key == "NUMBA_CPU_NAME":
+            if _READ_BY[key] in sys.modules:  # imported before: it keeps its choice
+                continue
+            if key == "NPY_ENABLE_CPU_FEATURES" and any(os.environ.get(k) for k in _NUMPY_CHOICE):
+                continue  # numpy's kernels chosen explicitly (or pinned already)
+            os.environ[key] = value
+            if key == "NUMBA_CPU_NAME":
                     os.environ.pop("NUMBA_CPU_FEATURES", None)  # "generic" means no extra features
     return {key: os.environ.get(key, "") for key in PINNED_ENV}
 
@@ -170,6 +194,15 @@ def cpu() -> dict[str, Any]:
     return {"model": model, "isa_flags": sorted(f for f in _ISA_FLAGS if f in flags)}
 
 
+def numpy_simd() -> list[str] | None:
+    """The SIMD kernel groups numpy dispatches to in this process (e.g. ``["X86_V3"]``)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # pragma: no cover - numpy < 2 names its core module differently
+        return None
+    return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+
+
 def numerics() -> dict[str, Any]:
     """What decides floating-point results besides the code: BLAS build and kernel, threads,
     tomotopy's instruction set, the CPU numba compiles for, and what the pin set.
@@ -180,7 +213,8 @@ def numerics() -> dict[str, Any]:
     pins = pin_environment()
     import numpy  # noqa: F401 - loads the BLAS whose kernel is reported below
 
-    out: dict[str, Any] = {"pinned": pins, "fit_threads": FIT_THREADS}
+    out: dict[str, Any] = {"pinned": pins, "fit_threads": FIT_THREADS,
+                           "numpy_simd": numpy_simd()}
     try:
         from threadpoolctl import threadpool_info
 
