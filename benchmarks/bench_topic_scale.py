@@ -50,7 +50,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_MISSING, PEAK_MB, TIMED_EVALUATE, child_cpu, last_json, write_json  # noqa: E402
+from common import (  # noqa: E402
+    GNAD,
+    GNAD_MISSING,
+    GNAD_OPTIONS,
+    PEAK_MB,
+    TIMED_EVALUATE,
+    child_cpu,
+    last_json,
+    write_json,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = ["bertopic", "lda", "nmf"]
@@ -63,12 +72,11 @@ STREAM_K = 30
 STREAM_KINDS = ["paragraph"]
 METRICS = ("npmi", "diversity", "nmi", "nmi_article", "largest_topic_share", "outlier_share")
 
-_UNITS = r"""
+_UNITS = f"GNAD_OPTIONS = {GNAD_OPTIONS!r}\n" + r"""
 import topics
 from topics.corpus.synthetic import synthetic_units
 def make_units(gnad, n, unit):
-    source = list(topics.load_corpus(gnad, text_column=1, label_column=0, delimiter=";",
-                                     quotechar="'", header=False))
+    source = list(topics.load_corpus(gnad, **GNAD_OPTIONS))
     return synthetic_units(source, n, unit=unit, seed=0)
 """
 
