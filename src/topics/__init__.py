@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from topics._version import __version__
 from topics.numerics import pin_environment as _pin_environment
 
-# Before numpy, numba or tomotopy load: the SIMD kernels and instruction sets every fit uses, so that
-# the same config gives the same numbers on any x86-64 machine (topics.numerics).
-_pin_environment()
+# numpy's SIMD kernels, chosen when numpy loads, hence here (numba's and tomotopy's targets are
+# pinned when a fit starts): the same config gives the same numbers on any x86-64 machine.
+_pin_environment(("numpy",))
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

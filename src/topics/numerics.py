@@ -15,11 +15,10 @@ simulated machines: experiments/results/topic_model_selection/README.md, tests/t
   0.359). On x86-64, :func:`pin_environment` sets ``NPY_ENABLE_CPU_FEATURES=X86_V3`` (AVX2/FMA,
   and nothing above) before numpy is imported: the same kernels on every AVX2 machine, at no
   measured cost (classifier fit and prediction: no slower than with AVX-512). ``import topics``
-  pins, so it must come before ``import numpy`` for the pin to hold; child processes inherit it.
-  An explicit ``NPY_DISABLE_CPU_FEATURES`` or
-  ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy refuses both at once). A CPU without AVX2 runs
-  numpy's baseline kernels: the project's defaults give the same numbers there (simulated in
-  tests/test_machines.py), the UMAP route is not guaranteed to.
+  pins it, so it must come before ``import numpy`` for the pin to hold; child processes inherit
+  it. An explicit ``NPY_DISABLE_CPU_FEATURES`` or ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy
+  refuses both at once). A CPU without AVX2 runs numpy's baseline kernels: the project's defaults
+  give the same numbers there (simulated in tests/test_machines.py), the UMAP route may not.
 * BLAS and OpenMP thread counts change the order of float sums (scikit-learn's k-means reduces
   per-thread partial sums; OpenBLAS splits products by thread): :func:`fixed_threads` runs a fit
   with one thread (threadpoolctl), whatever the machine has.
@@ -43,7 +42,7 @@ import math
 import os
 import platform
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,9 +100,15 @@ _ISA_FLAGS = ("sse2", "sse4_1", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx5
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def pin_environment() -> dict[str, str]:
+def pin_environment(libraries: Collection[str] | None = None) -> dict[str, str]:
     """Pin numba's target CPU, tomotopy's instruction set and numpy's SIMD kernels for libraries
     not imported yet.
+
+    Parameters
+    ----------
+    libraries : collection of str, optional
+        Only these (``"numba"``, ``"tomotopy"``, ``"numpy"``); default all. ``import topics`` pins
+        numpy alone, the one loaded before any fit; the others are pinned when a fit starts.
 
     Returns
     -------
@@ -113,6 +118,8 @@ def pin_environment() -> dict[str, str]:
     """
     if os.environ.get("TOPICS_PIN_NUMERICS", "1") != "0":
         for key, value in PINNED_ENV.items():
+            if libraries is not None and _READ_BY[key] not in libraries:
+                continue
             if _READ_BY[key] in sys.modules:  # imported before: it keeps its choice
                 continue
             if key == "NPY_ENABLE_CPU_FEATURES" and any(os.environ.get(k) for k in _NUMPY_CHOICE):
