@@ -13,14 +13,17 @@ A full run is dominated by the topic models on 2,000 and 5,000 synthetic article
 takes minutes of CPU at 2,000; ``bench_topic_models.py --corpus shipped`` leaves them out);
 ``--quick`` (shipped corpus for the topic models, no large classifier fit) about 5 minutes on a
 quiet 2-core machine. ``topic_scale`` (our topic models from 1k to 100k units, issue 12) takes
-about 40 minutes more (NMF 8, BERTopic 13, LDA 17 minutes on 2026-12-02, load average ~1.5) and
+about 40 minutes more (NMF 8, BERTopic 13, LDA 17 minutes on 2026-12-02, load average ~1.5; LDA
+35 minutes when it also fits 100k articles) and
 ``topic_stream`` (the streamed NMF on 100k paragraphs and 100k articles) about 15 minutes of CPU;
 ``--skip topic_scale`` leaves it out, ``--only topic_scale`` runs it alone (its rows in the README
 table then come from that run, the others from the newest full run of each);
 ``--only topic_scale --models nmf`` reruns one family
 (about 8 minutes for NMF), whose rows then replace that family's only. A size is fitted when it
 projects to at most ``--budget`` CPU-s (1,200: BERTopic on 100k articles and LDA on 100k paragraphs
-run, LDA on 100k articles, projected ~1,500, does not).
+run; LDA on 100k articles is projected from its 20k fit at ~1,050 CPU-s on an Intel Xeon and ~1,460
+on an AMD EPYC, so it runs on the one and not the other: ``--budget 2000`` runs it everywhere, 1,089
+CPU-s measured on the Xeon).
 """
 
 from __future__ import annotations
