@@ -70,7 +70,11 @@ PINNED_ENV: dict[str, str] = {
     "TOMOTOPY_ISA": "sse2",
     **({"NPY_ENABLE_CPU_FEATURES": "X86_V3"} if _X86_64 else {}),
 }
-_READ_BY = {"NUMBA_CPU_NAME": "numba", "TOMOTOPY_ISA": "tomotopy", "NPY_ENABLE_CPU_FEATURES": "numpy"}
+_READ_BY = {
+    "NUMBA_CPU_NAME": "numba",
+    "TOMOTOPY_ISA": "tomotopy",
+    "NPY_ENABLE_CPU_FEATURES": "numpy",
+}
 # numpy's own choice, set by the user, is kept: numpy refuses the two variables together
 _NUMPY_CHOICE = ("NPY_ENABLE_CPU_FEATURES", "NPY_DISABLE_CPU_FEATURES")
 
