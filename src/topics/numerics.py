@@ -13,8 +13,8 @@ simulated machines: experiments/results/topic_model_selection/README.md, tests/t
   sorts). UMAP + HDBSCAN (the peer ``bertopic_default``, the ``reduction="umap"`` option) gave
   other topics on an AVX-512 Intel Xeon than on an AVX2 AMD EPYC (10kGNAD, mean NMI 0.362 against
   0.359). On x86-64, :func:`pin_environment` sets ``NPY_ENABLE_CPU_FEATURES=X86_V3`` (AVX2/FMA,
-  and nothing above) before numpy is imported: the same kernels on every AVX2 machine, at no
-  measured cost (classifier fit and prediction: no slower than with AVX-512). ``import topics``
+  and nothing above) before numpy is imported: the same kernels on every AVX2 machine, at a cost
+  within the noise (classifier fit and prediction within 3 % of AVX-512's). ``import topics``
   pins it, so it must come before ``import numpy`` for the pin to hold; child processes inherit
   it. An explicit ``NPY_DISABLE_CPU_FEATURES`` or ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy
   refuses both at once). A CPU without AVX2 runs numpy's baseline kernels: the project's defaults
