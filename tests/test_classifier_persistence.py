@@ -268,7 +268,7 @@ def test_retraining_the_shipped_model_is_byte_identical(tmp_path, machine):
         "import sys; from topics.classifier.shipped import train_classifier; "
         "train_classifier(None, sys.argv[1], evaluate=False)"
     )
-    # without this process's numpy pin: numpy refuses NPY_ENABLE_ and NPY_DISABLE_ together
+    # the machine's numpy setting replaces this process's pin
     env = {k: v for k, v in os.environ.items() if not k.startswith("NPY_")} | MACHINES[machine]
     subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, timeout=900)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == committed

@@ -66,7 +66,7 @@ def _simd_of_fresh_process(**extra: str) -> list[str]:
     return ast.literal_eval(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.skipif(not PINNED_ENV.get("NPY_ENABLE_CPU_FEATURES"),
+@pytest.mark.skipif(not PINNED_ENV.get("NPY_DISABLE_CPU_FEATURES"),
                     reason="numpy's kernels are pinned on x86-64 only")
 def test_import_topics_pins_numpys_kernels_to_avx2_on_every_x86_64_machine() -> None:
     # AVX-512 kernels gave other UMAP + HDBSCAN topics than AVX2 ones (10kGNAD, Xeon vs EPYC)

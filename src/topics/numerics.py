@@ -12,13 +12,15 @@ simulated machines: experiments/results/topic_model_selection/README.md, tests/t
 * numpy picks SIMD kernels when it is imported (AVX2 or AVX-512 code paths of its ufuncs and
   sorts). UMAP + HDBSCAN (the peer ``bertopic_default``, the ``reduction="umap"`` option) gave
   other topics on an AVX-512 Intel Xeon than on an AVX2 AMD EPYC (10kGNAD, mean NMI 0.362 against
-  0.359). On x86-64, :func:`pin_environment` sets ``NPY_ENABLE_CPU_FEATURES=X86_V3`` (AVX2/FMA,
-  and nothing above) before numpy is imported: the same kernels on every AVX2 machine, at a cost
-  within the noise (classifier fit and prediction within 3 % of AVX-512's). ``import topics``
-  pins it, so it must come before ``import numpy`` for the pin to hold; child processes inherit
-  it. An explicit ``NPY_DISABLE_CPU_FEATURES`` or ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy
-  refuses both at once). A CPU without AVX2 runs numpy's baseline kernels: the project's defaults
-  give the same numbers there (simulated in tests/test_machines.py), the UMAP route may not.
+  0.359). On x86-64, :func:`pin_environment` switches numpy's AVX-512 groups off
+  (``NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"``) before numpy is imported: AVX2
+  kernels on every AVX2 machine, at a cost within the noise (classifier fit and prediction within
+  3 % of AVX-512's). Disabling, not ``NPY_ENABLE_CPU_FEATURES=X86_V3``: numpy ignores a disabled
+  group the CPU lacks but refuses to import when asked to enable one. ``import topics`` pins it,
+  so it must come before ``import numpy`` for the pin to hold; child processes inherit it. An
+  explicit ``NPY_DISABLE_CPU_FEATURES`` or ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy refuses
+  both at once). A CPU without AVX2 runs numpy's baseline kernels: the project's defaults give
+  the same numbers there (simulated in tests/test_machines.py), the UMAP route may not.
 * BLAS and OpenMP thread counts change the order of float sums (scikit-learn's k-means reduces
   per-thread partial sums; OpenBLAS splits products by thread): :func:`fixed_threads` runs a fit
   with one thread (threadpoolctl), whatever the machine has.
@@ -68,12 +70,12 @@ _X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 PINNED_ENV: dict[str, str] = {
     "NUMBA_CPU_NAME": "generic",
     "TOMOTOPY_ISA": "sse2",
-    **({"NPY_ENABLE_CPU_FEATURES": "X86_V3"} if _X86_64 else {}),
+    **({"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"} if _X86_64 else {}),
 }
 _READ_BY = {
     "NUMBA_CPU_NAME": "numba",
     "TOMOTOPY_ISA": "tomotopy",
-    "NPY_ENABLE_CPU_FEATURES": "numpy",
+    "NPY_DISABLE_CPU_FEATURES": "numpy",
 }
 # numpy's own choice, set by the user, is kept: numpy refuses the two variables together
 _NUMPY_CHOICE = ("NPY_ENABLE_CPU_FEATURES", "NPY_DISABLE_CPU_FEATURES")
@@ -126,7 +128,7 @@ def pin_environment(libraries: Collection[str] | None = None) -> dict[str, str]:
                 continue
             if _READ_BY[key] in sys.modules:  # imported before: it keeps its choice
                 continue
-            if key == "NPY_ENABLE_CPU_FEATURES" and any(os.environ.get(k) for k in _NUMPY_CHOICE):
+            if _READ_BY[key] == "numpy" and any(os.environ.get(k) for k in _NUMPY_CHOICE):
                 continue  # numpy's kernels chosen explicitly (or pinned already)
             os.environ[key] = value
             if key == "NUMBA_CPU_NAME":
