@@ -2,7 +2,8 @@
 
 The tables in README.md and experiments/results/README.md are what make_results.py writes from the
 committed results; and (slow tier) every reference config whose corpus is present, rerun with
-today's code, gives its committed metrics.json byte for byte.
+today's code, gives its committed metrics.json byte for byte, and the classifier's stress tests
+(benchmarks/classifier_stress.py) give the committed stress.md.
 """
 
 from __future__ import annotations
@@ -64,4 +65,24 @@ def test_reference_config_reproduces_its_committed_metrics(name: str, tmp_path: 
     assert (rerun.path / "metrics.json").read_text() == (committed / "metrics.json").read_text(), (
         f"{name}: the committed result is stale or not reproduced; `topics reproduce {committed}` "
         "says which metrics and environment fields differ"
+    )
+
+
+@pytest.mark.slow
+def test_the_classifier_stress_tables_are_reproduced(tmp_path: Path) -> None:
+    """experiments/results/classifier_selection/stress.md (the issue-11 stress tests) comes back from
+    today's code; its 10kGNAD section only where the sample is present."""
+    import subprocess
+    import sys
+
+    committed = (REPO / "experiments" / "results" / "classifier_selection" / "stress.md").read_text()
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "classifier_stress.py"), "--out",
+                    str(tmp_path)], check=True, capture_output=True, timeout=1800, cwd=REPO)
+    rerun = (tmp_path / "stress.md").read_text()
+    if not make_results.gnad_available():
+        committed = committed.split("\n## 10kGNAD")[0].rstrip() + "\n"
+        rerun = rerun.split("\n## 10kGNAD")[0].rstrip() + "\n"
+    assert rerun == committed, (
+        "classifier_selection/stress.md is stale; rerun `uv run python benchmarks/classifier_stress.py` "
+        "from a clean tree and commit it"
     )
