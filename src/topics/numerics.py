@@ -16,11 +16,12 @@ simulated machines: experiments/results/topic_model_selection/README.md, tests/t
   (``NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"``) before numpy is imported: AVX2
   kernels on every AVX2 machine, at a cost within the noise (classifier fit and prediction within
   3 % of AVX-512's). Disabling, not ``NPY_ENABLE_CPU_FEATURES=X86_V3``: numpy ignores a disabled
-  group the CPU lacks but refuses to import when asked to enable one. ``import topics`` pins it,
-  so it must come before ``import numpy`` for the pin to hold; child processes inherit it. An
-  explicit ``NPY_DISABLE_CPU_FEATURES`` or ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy refuses
-  both at once). A CPU without AVX2 runs numpy's baseline kernels: the project's defaults give
-  the same numbers there (simulated in tests/test_machines.py), the UMAP route may not.
+  group the CPU lacks but refuses to import when asked to enable one. The group names are numpy
+  2.4's, the locked version; :func:`numpy_simd` records what another numpy did. ``import topics``
+  pins it, so it must come before ``import numpy`` for the pin to hold; child processes inherit
+  it. An explicit ``NPY_DISABLE_CPU_FEATURES`` or ``NPY_ENABLE_CPU_FEATURES`` is kept (numpy
+  refuses both at once). A CPU without AVX2 runs numpy's baseline kernels: the project's defaults
+  give the same numbers there (simulated in tests/test_machines.py), the UMAP route may not.
 * BLAS and OpenMP thread counts change the order of float sums (scikit-learn's k-means reduces
   per-thread partial sums; OpenBLAS splits products by thread): :func:`fixed_threads` runs a fit
   with one thread (threadpoolctl), whatever the machine has.
