@@ -7,8 +7,9 @@ compiling for another CPU, tomotopy asked for another instruction set (``TOMOTOP
 BLAS/OpenMP threads, another hash seed. The BERTopic default's topics, assignments, metrics (fit
 time aside) and the topics of new texts must be byte-identical; so must a reduced reference config
 run end to end by ``topics run`` (all three topic-model families, the classifier and its peers):
-its ``metrics.json``, every per-document table and the trained classifier's file, byte for byte; the
-fitted topic models' arrays to 1e-10 (BLAS kernels of another CPU move their last bits).
+its ``metrics.json``, every per-document table, the classifier's tables and the trained classifier's
+file, byte for byte; the fitted topic models' arrays to 1e-10 (BLAS kernels of another CPU move
+their last bits).
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ _ARRAY_TOLERANCE = 1e-10
 
 
 def _run_reference(extra: dict[str, str], runs: Path) -> tuple[dict[str, str], dict]:
-    """sha256 of the run's metrics.json, per-document tables and classifier file; model arrays."""
+    """sha256 of the run's metrics.json, per-document and classifier tables, classifier file; the
+    topic models' arrays."""
     from safetensors.numpy import load_file
 
     done = subprocess.run(
@@ -126,7 +128,8 @@ def _run_reference(extra: dict[str, str], runs: Path) -> tuple[dict[str, str], d
     assert done.returncode == 0, done.stderr[-3000:]
     (run,) = runs.iterdir()
     exact = [run / "metrics.json", run / "models" / "classifier.safetensors",
-             *sorted((run / "documents").glob("*.csv"))]
+             *sorted((run / "documents").glob("*.csv")),
+             *sorted((run / "tables").glob("classifier_*.csv"))]
     hashes = {str(f.relative_to(run)): hashlib.sha256(f.read_bytes()).hexdigest() for f in exact}
     arrays = {}
     for path in sorted((run / "models").glob("topics_*/*")):

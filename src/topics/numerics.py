@@ -52,6 +52,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "FIT_THREADS",
+    "STABLE_FLOAT_FORMAT",
     "NUMERIC_ENV",
     "PINNED_ENV",
     "POOL_MODULES",
@@ -173,6 +174,10 @@ def pinned(fit: F) -> F:
             return fit(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: ``printf`` format of a float in stored tables: :func:`stable_float`'s 10 significant digits.
+STABLE_FLOAT_FORMAT = "%.10g"
 
 
 def stable_float(value: Any, digits: int = 10) -> Any:

@@ -32,7 +32,7 @@ from topics.experiments.resolve import (
     topic_model_defaults,
 )
 from topics.experiments.store import RunDirectory
-from topics.numerics import stable_metrics
+from topics.numerics import STABLE_FLOAT_FORMAT, stable_metrics
 from topics.progress import track
 from topics.topic_models import fit_topic_model
 
@@ -316,9 +316,11 @@ def evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict[
     quality, _ = split_timings(report.metrics)
     run.write_text("tables/classifier_cv.md", report.to_markdown())
     run.write_text("tables/classifier_cv.csv", report.table.to_csv())
-    run.write_text("tables/classifier_per_label.csv", report.per_label.to_csv(index=False))
-    run.write_text("tables/classifier_confusion.csv", report.confusion.to_csv(index=False))
-    run.write_text("tables/classifier_runs.csv", report.runs.to_csv(index=False))
+    # 10 significant digits, as metrics.json: a peer's last bits move with the CPU's kernels
+    for name, table in (("per_label", report.per_label), ("confusion", report.confusion),
+                        ("runs", report.runs)):
+        run.write_text(f"tables/classifier_{name}.csv",
+                       table.to_csv(index=False, float_format=STABLE_FLOAT_FORMAT))
     if config.outputs.figures:
         report.figures(run.file("figures/.keep").parent)
     return {**_classifier_metrics(quality), "classifier.n_seeds": len(evaluation.seeds)}
