@@ -52,6 +52,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "FIT_THREADS",
+    "STABLE_DIGITS",
     "STABLE_FLOAT_FORMAT",
     "NUMERIC_ENV",
     "PINNED_ENV",
@@ -176,11 +177,13 @@ def pinned(fit: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: ``printf`` format of a float in stored tables: :func:`stable_float`'s 10 significant digits.
-STABLE_FLOAT_FORMAT = "%.10g"
+#: Significant digits of a stored float: last-bit noise of another machine stays below them.
+STABLE_DIGITS = 10
+#: ``printf`` format of a float in stored tables, the same rounding as :func:`stable_float`.
+STABLE_FLOAT_FORMAT = f"%.{STABLE_DIGITS}g"
 
 
-def stable_float(value: Any, digits: int = 10) -> Any:
+def stable_float(value: Any, digits: int = STABLE_DIGITS) -> Any:
     """``value`` rounded to ``digits`` significant digits (other values unchanged).
 
     Last-bit noise of a float computed on another machine (libm variant, BLAS kernel) does not
@@ -193,7 +196,7 @@ def stable_float(value: Any, digits: int = 10) -> Any:
     return float(f"{value:.{digits}g}")
 
 
-def stable_metrics(metrics: Mapping[str, Any], digits: int = 10) -> dict[str, Any]:
+def stable_metrics(metrics: Mapping[str, Any], digits: int = STABLE_DIGITS) -> dict[str, Any]:
     """Every float of ``metrics`` through :func:`stable_float`."""
     return {key: stable_float(value, digits) for key, value in metrics.items()}
 
