@@ -427,3 +427,26 @@ def test_primal_solver_agrees_with_the_dual(split):
         assert gold[0] in labels
     single = ArticleClassifier(solver="primal", cv=2, min_df=1).fit(SMALL_TEXTS, SMALL_LABELS)
     assert single.predict(["Der Verein verlor das Spiel im Stadion."]) == ["Sport"]
+
+
+def test_headlines_of_other_articles_on_the_page_label_nothing(shipped_corpus):
+    """A page's related-news list, tags and footer are not its subject (issue 11: real pages).
+
+    Unlabelled articles with headlines of labelled ones after them, with a marker and without:
+    the shipped model predicts what it predicts for the article alone (before the page's tail
+    was cleaned away, 22 and 9 of these 70 pages got a label).
+    """
+    import random
+
+    pairs = list(zip(shipped_corpus.texts, shipped_corpus.labels, strict=True))
+    none = [text for text, labels in pairs if not labels]
+    firsts = [text.split("\n", 1)[0].strip() for text, labels in pairs if labels]
+    headlines = [h for h in firsts if len(h.split()) <= 20 and not h.endswith(tuple(".!?:;\"')“”"))]
+    assert len(none) == 70 and len(headlines) >= 30
+    rng = random.Random(0)
+    marked = [f"{t}\nVerwandte Nachrichten\n" + "\n".join(rng.sample(headlines, 4)) for t in none]
+    bare = [t + "\n" + "\n".join(rng.sample(headlines, 2)) + "\n© 2025 VOV" for t in none]
+    clf = topics.load_classifier()
+    alone = clf.predict(none)
+    assert clf.predict(marked) == alone and clf.predict(bare) == alone
+    assert not any(alone)

@@ -90,6 +90,46 @@ def test_vovworld_layout() -> None:
     assert "Vietnam kommt beim Aufbau der E-Regierung voran" in article.removed
 
 
+@pytest.mark.parametrize(
+    "marker", ["Verwandte Nachrichten", "Lesen Sie auch:", "ÄHNLICHE ARTIKEL", "Schlagwörter", "Weiteres"]
+)
+def test_a_related_news_list_is_not_the_article(marker: str) -> None:
+    article = "Grenzsteine\nDie Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi."
+    page = f"{article}\n{marker}\nVietnam und China stärken die Grenzkooperation\n12.03.2025\nEin Satz."
+    cleaned = clean_article(page)
+    assert cleaned.paragraphs == clean_article(article).paragraphs
+    assert cleaned.removed == (marker, "Vietnam und China stärken die Grenzkooperation",
+                               "12.03.2025", "Ein Satz.")
+
+
+def test_a_lesen_sie_auch_line_inside_the_body_goes_alone() -> None:
+    page = ("Die Provinz meldet Touristen.\nLesen Sie auch: Grenzschutz von Laos und Vietnam\n"
+            "Sie kamen aus Hanoi.")
+    cleaned = clean_article(page)
+    assert cleaned.paragraphs == ("Die Provinz meldet Touristen.", "Sie kamen aus Hanoi.")
+    assert cleaned.removed == ("Lesen Sie auch: Grenzschutz von Laos und Vietnam",)
+
+
+def test_the_page_tail_after_the_last_sentence_goes() -> None:
+    body = ("Grenzsteine", "Die Provinz meldet Touristen am Grenzstein.", "Sie kamen aus Hanoi.")
+    tail = ("Vietnam und China stärken die Grenzkooperation", "Verteidigungsminister empfängt "
+            "Delegation aus Laos", "Tags Vietnam Grenze Tourismus", "© 2025 VOV. Alle Rechte vorbehalten.")
+    cleaned = clean_article("\n".join(body + tail))
+    assert cleaned.paragraphs == body and cleaned.removed == tail
+
+
+def test_a_long_last_line_without_a_full_stop_stays() -> None:
+    last = " ".join(["Die Delegation besuchte danach"] * 6) + " die Grenzstation"  # 26 words
+    cleaned = clean_article(f"Erster Satz.\n{last}")
+    assert cleaned.paragraphs == ("Erster Satz.", last)
+
+
+def test_a_body_without_sentences_loses_only_bylines() -> None:
+    cleaned = clean_article("Grenzsteine am Fluss\nTouristen aus Hanoi am Grenzstein\nVan Hien")
+    assert cleaned.paragraphs == ("Grenzsteine am Fluss", "Touristen aus Hanoi am Grenzstein")
+    assert cleaned.removed == ("Van Hien",)
+
+
 def test_normalisation() -> None:
     text = clean_text(
         "„ Ich hoffe “ , sagte er – im Zeitraum 2020–2024.\u00a0Gut\u00ad.\n\n\n\nZweiter  Absatz."

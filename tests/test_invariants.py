@@ -96,6 +96,29 @@ def test_cleaning_loses_no_word(raw: str) -> None:
         assert _words(normalise(line)) - markers <= kept, line
 
 
+# The tail of a news page: headlines of other articles, dates, tags (no closing punctuation, at
+# most 25 words), copyright lines, after a related-news marker or none.
+_HEADLINE = st.lists(
+    st.sampled_from(["Vietnam", "und", "China", "stärken", "Grenzkooperation", "Laos", "12.03.2025",
+                     "Verteidigungsminister", "Delegation", "digitale", "Regierung", "-", "#1"]),
+    min_size=1, max_size=25,
+).map(" ".join)
+_TAIL = st.tuples(
+    st.sampled_from(["", "Verwandte Nachrichten", "Lesen Sie auch:", "Mehr zum Thema", "Tags"]),
+    st.lists(st.one_of(_HEADLINE, st.just("© 2025 VOV. Alle Rechte vorbehalten.")), max_size=6),
+).map(lambda t: "\n".join(line for line in (t[0], *t[1]) if line))
+
+
+@_SETTINGS
+@given(st.sampled_from(range(217)), _TAIL)
+def test_a_page_tail_changes_no_paragraph(shipped_corpus, index: int, tail: str) -> None:
+    text = shipped_corpus.texts[index]
+    article = clean_article(text)
+    page = clean_article(f"{text}\n{tail}")
+    assert page.paragraphs == article.paragraphs
+    assert page.removed[len(article.removed):] == tuple(normalise(x) for x in tail.splitlines())
+
+
 @_SETTINGS
 @given(st.one_of(_ANY_TEXT, _PAGE))
 def test_analysis_never_fails_and_is_deterministic(text: str) -> None:

@@ -8,10 +8,16 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
   ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
 * ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url`;
-* ``Kommentar (0)`` is dropped; ``Mehr zum Thema`` / ``Weiteres`` and the related headlines after them
-  are dropped;
+* ``Kommentar (0)`` is dropped; a line that opens a list of links to other articles (``Mehr zum
+  Thema``, ``Weiteres``, ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter`` and the
+  like, :data:`RELATED_MARKERS`) and every line after it are dropped; such a marker followed by a
+  colon and a headline on the same line (``Lesen Sie auch: …``) drops that line only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
-* trailing bylines and stray words (at most three words, no closing punctuation) are dropped.
+* the page's tail after the last sentence of the body is dropped: lines without closing
+  punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
+  words) and short copyright lines. A body ends with a sentence; headlines of other articles at
+  its end would otherwise make an article look like their subject. Without any closing
+  punctuation in the body only bylines and stray words (at most three words) go.
 
 Every dropped line is kept in :attr:`CleanArticle.removed`, so nothing is lost silently. Cleaning is
 idempotent: cleaning clean text changes nothing.
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from topics.errors import InputError, short
 
 __all__ = [
+    "RELATED_MARKERS",
     "CleanArticle",
     "clean_article",
     "clean_text",
@@ -37,7 +44,46 @@ __all__ = [
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
 _COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
-_RELATED = re.compile(r"^(?:Mehr zum Thema|Weiteres)\s*:?$")
+#: Lines that open a list of links to other articles (lower case; the whole line, or the line's
+#: start before a colon): what follows them is not the article.
+RELATED_MARKERS = (
+    "mehr zum thema",
+    "weiteres",
+    "verwandte nachrichten",
+    "verwandte artikel",
+    "verwandte beiträge",
+    "verwandte themen",
+    "ähnliche nachrichten",
+    "ähnliche artikel",
+    "ähnliche beiträge",
+    "weitere nachrichten",
+    "weitere artikel",
+    "weitere beiträge",
+    "weitere meldungen",
+    "andere nachrichten",
+    "neueste nachrichten",
+    "aktuelle nachrichten",
+    "top-nachrichten",
+    "meistgelesen",
+    "meistgelesene artikel",
+    "empfohlene artikel",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "auch interessant",
+    "das könnte sie auch interessieren",
+    "das könnte sie interessieren",
+    "siehe auch",
+    "mehr dazu",
+    "schlagwörter",
+    "schlagworte",
+    "stichwörter",
+    "tags",
+)
+_MARKER = "|".join(re.escape(m) for m in RELATED_MARKERS)
+_RELATED = re.compile(rf"^(?:{_MARKER})\s*[:.]?$", re.IGNORECASE)
+_RELATED_INLINE = re.compile(rf"^(?:{_MARKER})\s*:\s*\S", re.IGNORECASE)
+_FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bCopyright\b|\bAlle Rechte vorbehalten\b", re.IGNORECASE)
+_TAIL_MAX_WORDS = 25
 _LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
 # A caption ends in a photo credit: "… (Foto: Anh Huyen)", "… (Quelle: VUFO)", "… Foto: Le Tinh".
 _CREDIT = re.compile(
@@ -99,7 +145,8 @@ class CleanArticle:
     source_url : str or None
         The URL of a ``Quelle: <url>`` line, if any.
     removed : tuple of str
-        Every other line that was dropped (markers, related headlines, bylines), as found.
+        Every other line that was dropped (markers, related headlines, the page's tail), in page
+        order.
     """
 
     text: str
@@ -162,6 +209,42 @@ def _is_byline(line: str) -> bool:
     return not line.endswith(_CLOSING) and _at_most_words(line, _BYLINE_MAX_WORDS)
 
 
+def _is_tail_line(line: str) -> bool:
+    """A line of the page after the body: no sentence (a headline, tag list, date) or a footer."""
+    if not _at_most_words(line, _TAIL_MAX_WORDS):
+        return False
+    return not line.endswith(_CLOSING) or _FOOTER.search(line) is not None
+
+
+def _page_tail(body: list[str]) -> int:
+    """How many lines at the end of ``body`` are the page's tail, not the article.
+
+    The lines after the body's last sentence, when they are all headline-sized or footers; a
+    body without any sentence loses only its trailing bylines and stray words.
+    """
+    n = len(body)
+    end = n
+    while end > 1 and _is_tail_line(body[end - 1]):
+        end -= 1
+    if end < n and not _is_tail_line(body[end - 1]):  # a sentence (or a long line) ends the body
+        return n - end
+    end = n
+    while end > 1 and _is_byline(body[end - 1]):
+        end -= 1
+    return n - end
+
+
+def _in_page_order(removed: list[str], lines: list[str], at: list[int]) -> list[str]:
+    """``removed`` with ``lines`` put back where they were found (``at``: removed lines before each)."""
+    merged: list[str] = []
+    done = 0
+    for line, before in zip(lines, at, strict=True):
+        merged += removed[done:before]
+        merged.append(line)
+        done = before
+    return merged + removed[done:]
+
+
 def clean_article(raw: str) -> CleanArticle:
     """Clean one article and keep what the boilerplate says as metadata.
 
@@ -187,6 +270,7 @@ def clean_article(raw: str) -> CleanArticle:
     body: list[str] = []
     captions: list[str] = []
     removed: list[str] = []
+    body_at: list[int] = []  # for each body line, how many removed lines were found before it
     source_url: str | None = None
     in_related = False
     for raw_line in raw.splitlines():
@@ -203,7 +287,12 @@ def clean_article(raw: str) -> CleanArticle:
                     True  # the lines after "Mehr zum Thema" are headlines of other articles
                 )
                 removed.append(line)
-            elif in_related or _IMAGE.match(line) or _COMMENTS.match(line):
+            elif (
+                in_related
+                or _IMAGE.match(line)
+                or _COMMENTS.match(line)
+                or _RELATED_INLINE.match(line)
+            ):
                 removed.append(line)
             elif _is_caption(line):
                 captions.append(line.strip("| ").strip())
@@ -215,9 +304,13 @@ def clean_article(raw: str) -> CleanArticle:
                     line = stripped
                     continue
                 body.append(line)
+                body_at.append(len(removed))
             break
-    while len(body) > 1 and _is_byline(body[-1]):
-        removed.insert(0, body.pop())
+    tail = _page_tail(body)
+    if tail:
+        cut = len(body) - tail
+        removed = _in_page_order(removed, body[cut:], body_at[cut:])
+        del body[cut:]
     paragraphs = tuple(body)
     return CleanArticle(
         text="\n\n".join(paragraphs),
