@@ -16,6 +16,11 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
 * **loko**: leave-one-kind-out on the hard negatives: train on the 212 other articles (the other
   seven kinds included), predict the five of the held-out kind; share predicted "none";
 * **10kgnad**: 5 x 3 grouped CV on the 721-article 10kGNAD sample (single-label, 9 classes);
+* **pages**: the 721 10kGNAD articles (none of them about the four subjects) laid out as news pages
+  are: with headlines of the shipped corpus's labelled articles around them (a related-news block
+  after a marker, bare headlines and a copyright line after the body, a ``Lesen Sie auch:`` line
+  inside it, a teaser headline before it). Models trained on the whole shipped corpus, as shipped;
+  share of pages predicted "none" (the peers read the page's clean text, as in the CV);
 * **candidates** (``--candidates``): settings around the default, 5 x 3 on both corpora.
 
 Mean +- sd over seeds. Nothing here looks at single articles to choose anything.
@@ -28,6 +33,7 @@ import json
 import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -181,6 +187,58 @@ def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
     return out
 
 
+# Page layouts: the article's raw text around headlines of other articles (pick(k): k of them).
+PAGE_LAYOUTS = {
+    "the article alone": lambda text, pick: text,
+    "+ 'Verwandte Nachrichten' and 3 headlines after it": lambda text, pick: "\n".join(
+        [text, "Verwandte Nachrichten", *pick(3)]),
+    "+ 2 headlines and a copyright line after it, no marker": lambda text, pick: "\n".join(
+        [text, *pick(2), "© 2025 Alle Rechte vorbehalten."]),
+    "+ 'Lesen Sie auch: <headline>' after its first paragraph": lambda text, pick: "\n".join(
+        [text.split("\n", 1)[0], "Lesen Sie auch: " + pick(1)[0], *text.split("\n", 1)[1:]]),
+    "+ a headline before it (a teaser above the article)": lambda text, pick: "\n".join(
+        [*pick(1), text]),
+}
+
+
+def page_layouts(shipped, gnad) -> dict:
+    """Share of unrelated articles predicted "none" in each page layout, per model.
+
+    The headlines are the first lines of the shipped corpus's labelled articles that are
+    headlines (at most 20 words, no closing punctuation), drawn with a fixed seed; the models are fitted on the
+    whole shipped corpus.
+    """
+    import random
+
+    from topics.text.cleaning import clean_text, normalise
+
+    pairs = zip(shipped.texts, shipped.labels, strict=True)
+    firsts = [normalise(text.split("\n", 1)[0]) for text, labels in pairs if labels]
+    heads = [h for h in firsts if 0 < len(h.split()) <= 20 and not h.endswith(tuple(".!?:;\"')"))]
+    models = _models(shipped, True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for model in models.values():
+            if getattr(model, "reads_raw_text", False):
+                model.fit(shipped.texts, shipped.labels)
+            else:
+                model.fit(shipped.clean_texts(), to_indicator(shipped.labels, shipped.label_set))
+    out = {"headlines": len(heads), "pages": len(gnad), "layouts": {}}
+    for layout, make in PAGE_LAYOUTS.items():
+        pick = partial(random.Random(0).sample, heads)
+        pages = [make(text, pick) for text in gnad.texts]
+        row = {}
+        for name, model in models.items():
+            if getattr(model, "reads_raw_text", False):
+                predicted = model.predict(pages)
+            else:
+                scores = model.predict([clean_text(page) for page in pages])
+                predicted = from_indicator(scores, shipped.label_set)
+            row[name] = float(np.mean([not p for p in predicted]))
+        out["layouts"][layout] = row
+    return out
+
+
 def _fmt(cell: dict) -> str:
     return f"{cell['mean']:.3f} ± {cell['sd']:.3f}"
 
@@ -226,6 +284,15 @@ def markdown(results: dict) -> str:
             if name != "cpu_seconds":
                 lines.append(f"| {name} | {_fmt(s['macro_f1'])} | {_fmt(s['accuracy'])} |")
         lines.append("")
+    if "pages" in results:
+        pages = results["pages"]
+        names = list(next(iter(pages["layouts"].values())))
+        lines += [f"## Pages: {pages['pages']} unrelated 10kGNAD articles among headlines of "
+                  f"on-topic articles (share predicted 'none'; {pages['headlines']} headlines)", "",
+                  "| layout | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for layout, row in pages["layouts"].items():
+            lines.append(f"| {layout} | " + " | ".join(f"{row[n]:.3f}" for n in names) + " |")
+        lines.append("")
     if "candidates" in results:
         lines += ["## Candidates (one setting changed from the default), 5 x 3 grouped CV", "",
                   "| candidate | shipped macro-F1 | none/some | hard negatives 'none' | "
@@ -241,11 +308,12 @@ def markdown(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=("shipped", "loko", "10kgnad"), default=None)
+    parser.add_argument("--only", nargs="+", choices=("shipped", "loko", "10kgnad", "pages"),
+                        default=None)
     parser.add_argument("--candidates", action="store_true", help="also screen the candidates")
     parser.add_argument("--out", default=str(OUT), help="where stress.md/.json go")
     args = parser.parse_args()
-    parts = args.only or ["shipped", "loko", "10kgnad"]
+    parts = args.only or ["shipped", "loko", "10kgnad", "pages"]
     out = Path(args.out)
     path = out / "stress.json"
     results = json.loads(path.read_text()) if path.exists() else {}
@@ -259,6 +327,8 @@ def main() -> None:
         results["loko"] = leave_one_kind_out(shipped)
     if "10kgnad" in parts and gnad is not None:
         results["10kgnad"] = cv(gnad, _models(gnad, False), False)
+    if "pages" in parts and gnad is not None:
+        results["pages"] = page_layouts(shipped, gnad)
     if args.candidates:
         results["candidates"] = {}
         for name, extra in CANDIDATES.items():
