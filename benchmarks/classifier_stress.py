@@ -19,8 +19,9 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
 * **pages**: the 721 10kGNAD articles (none of them about the four subjects) laid out as news pages
   are: with headlines of the shipped corpus's labelled articles around them (a related-news block
   after a marker, bare headlines and a copyright line after the body, a ``Lesen Sie auch:`` line
-  inside it, a teaser headline before it). Models trained on the whole shipped corpus, as shipped;
-  share of pages predicted "none" (the peers read the page's clean text, as in the CV);
+  inside it, a related-news block or a teaser headline before it). Models trained on the whole
+  shipped corpus, as shipped; share of pages predicted "none" (the peers read the page's clean
+  text, as in the CV);
 * **candidates** (``--candidates``): settings around the default, 5 x 3 on both corpora.
 
 Mean +- sd over seeds. Nothing here looks at single articles to choose anything.
@@ -196,6 +197,8 @@ PAGE_LAYOUTS = {
         [text, *pick(2), "© 2025 Alle Rechte vorbehalten."]),
     "+ 'Lesen Sie auch: <headline>' after its first paragraph": lambda text, pick: "\n".join(
         [text.split("\n", 1)[0], "Lesen Sie auch: " + pick(1)[0], *text.split("\n", 1)[1:]]),
+    "+ 'Neueste Nachrichten' and 2 headlines before it": lambda text, pick: "\n".join(
+        ["Neueste Nachrichten", *pick(2), text]),
     "+ a headline before it (a teaser above the article)": lambda text, pick: "\n".join(
         [*pick(1), text]),
 }

@@ -102,6 +102,15 @@ def test_a_related_news_list_is_not_the_article(marker: str) -> None:
                                "12.03.2025", "Ein Satz.")
 
 
+def test_a_related_news_list_above_the_article_does_not_swallow_it() -> None:
+    page = ("Neueste Nachrichten\nVietnam und China stärken die Grenzkooperation\nTouristen am Fluss\n"
+            "Die Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi.\nMehr zum Thema\nEin Satz.")
+    cleaned = clean_article(page)
+    assert cleaned.paragraphs == ("Die Provinz meldet Touristen am Grenzstein.", "Sie kamen aus Hanoi.")
+    assert cleaned.removed == ("Neueste Nachrichten", "Vietnam und China stärken die Grenzkooperation",
+                               "Touristen am Fluss", "Mehr zum Thema", "Ein Satz.")
+
+
 def test_a_lesen_sie_auch_line_inside_the_body_goes_alone() -> None:
     page = ("Die Provinz meldet Touristen.\nLesen Sie auch: Grenzschutz von Laos und Vietnam\n"
             "Sie kamen aus Hanoi.")

@@ -10,8 +10,9 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url`;
 * ``Kommentar (0)`` is dropped; a line that opens a list of links to other articles (``Mehr zum
   Thema``, ``Weiteres``, ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter`` and the
-  like, :data:`RELATED_MARKERS`) and every line after it are dropped; such a marker followed by a
-  colon and a headline on the same line (``Lesen Sie auch: …``) drops that line only;
+  like, :data:`RELATED_MARKERS`) and every line after it are dropped (above the article's first
+  sentence, only the headlines up to it); such a marker followed by a colon and a headline on the
+  same line (``Lesen Sie auch: …``) drops that line only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -209,6 +210,11 @@ def _is_byline(line: str) -> bool:
     return not line.endswith(_CLOSING) and _at_most_words(line, _BYLINE_MAX_WORDS)
 
 
+def _is_sentence(line: str) -> bool:
+    """Body text: closing punctuation at the end, or too long for a headline."""
+    return line.endswith(_CLOSING) or not _at_most_words(line, _TAIL_MAX_WORDS)
+
+
 def _is_tail_line(line: str) -> bool:
     """A line of the page after the body: no sentence (a headline, tag list, date) or a footer."""
     if not _at_most_words(line, _TAIL_MAX_WORDS):
@@ -273,6 +279,7 @@ def clean_article(raw: str) -> CleanArticle:
     body_at: list[int] = []  # for each body line, how many removed lines were found before it
     source_url: str | None = None
     in_related = False
+    seen_sentence = False  # a body line that is a sentence has been found
     for raw_line in raw.splitlines():
         line = normalise(raw_line)
         while line:
@@ -287,6 +294,9 @@ def clean_article(raw: str) -> CleanArticle:
                     True  # the lines after "Mehr zum Thema" are headlines of other articles
                 )
                 removed.append(line)
+            elif in_related and not seen_sentence and _is_sentence(line):
+                in_related = False  # a list above the article ends where the article starts
+                continue
             elif (
                 in_related
                 or _IMAGE.match(line)
@@ -305,6 +315,7 @@ def clean_article(raw: str) -> CleanArticle:
                     continue
                 body.append(line)
                 body_at.append(len(removed))
+                seen_sentence = seen_sentence or _is_sentence(line)
             break
     tail = _page_tail(body)
     if tail:
