@@ -1,7 +1,9 @@
 """The labelled classifier: which of the labels an article (or a paragraph) is about, or none.
 
 :class:`ArticleClassifier` is a scikit-learn estimator over RAW article texts. It cleans every text
-with :func:`topics.text.cleaning.clean_article` (paragraphs kept), turns the whole text and each
+with :func:`topics.text.cleaning.clean_article` (paragraphs kept) and reads its prose
+(:func:`topics.text.cleaning.prose_paragraphs`: headlines, menu lines and teasers of other
+articles, lines without a sentence, are not what a page is about), turns the whole text and each
 paragraph into TF-IDF features of one or two text views (:mod:`.features`), and decides in two
 stages (:mod:`.training`, :mod:`.ridge`): a ridge scorer per label whose leave-one-article-out
 scores come in closed form, and a focus model per label over the article's whole-text score and
@@ -315,7 +317,8 @@ class ArticleClassifier:
         Returns
         -------
         list of dict
-            One dict per paragraph of the clean article: ``index``, ``text``, ``labels`` (as
+            One dict per prose paragraph of the clean article (headings joined to it; see
+            :func:`topics.text.cleaning.prose_paragraphs`): ``index``, ``text``, ``labels`` (as
             :meth:`predict` gives them) and ``scores`` (label -> probability).
         """
         self._check_fitted()

@@ -8,9 +8,16 @@ from typing import Any
 import numpy as np
 
 from topics.errors import InputError
-from topics.text.cleaning import clean_article, clean_text, join_headings
+from topics.text.cleaning import clean_article, clean_text, join_headings, prose_paragraphs
 
-__all__ = ["check_texts", "documents_of", "label_lists", "non_empty_clean", "paragraphs_of"]
+__all__ = [
+    "check_texts",
+    "classified_document",
+    "documents_of",
+    "label_lists",
+    "non_empty_clean",
+    "paragraphs_of",
+]
 
 
 def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
@@ -30,18 +37,29 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
 
 
 def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str, ...]]]:
-    """Each raw text as (clean text, clean paragraphs with headings joined): what is scored.
+    """Each raw text as :func:`classified_document` gives it: what is scored.
 
-    Paragraphs are split as in training and in corpus paragraph units; a text that is only page
-    boilerplate scores as an empty text (its intercepts), as it did in training.
+    A text that is only page boilerplate scores as an empty text (its intercepts), as it did in
+    training.
     """
     documents = []
     for text in texts:
         if what and (not isinstance(text, str) or not text.strip()):
             raise InputError(f"{what} is empty (or not a str); there is nothing to classify")
-        clean = clean_article(text)
-        documents.append((clean.text, tuple(join_headings(clean.paragraphs) or [clean.text])))
+        documents.append(classified_document(text))
     return documents
+
+
+def classified_document(raw: str) -> tuple[str, tuple[str, ...]]:
+    """(text, paragraphs) of one raw article as the classifier reads it, in training and after.
+
+    The clean article's prose paragraphs (:func:`~topics.text.cleaning.prose_paragraphs`: no
+    headlines, menu lines or teasers of other articles), headings joined; the text is those
+    paragraphs. Boilerplate only gives an empty text.
+    """
+    prose = prose_paragraphs(clean_article(raw).paragraphs)
+    text = "\n\n".join(prose)  # the clean text when every paragraph is prose
+    return text, tuple(join_headings(prose)) or (text,)
 
 
 def non_empty_clean(text: str) -> str:
@@ -52,8 +70,7 @@ def non_empty_clean(text: str) -> str:
 
 def paragraphs_of(text: str) -> list[str]:
     non_empty_clean(text)
-    paragraphs = join_headings(clean_article(text).paragraphs)  # as in training and corpus units
-    return paragraphs or [clean_text(text)]
+    return list(classified_document(text)[1])  # as in training
 
 
 def label_lists(y: Any, labels: Sequence[str] | None) -> list:

@@ -32,7 +32,7 @@ from topics.classifier.hashing import (
     unique_inverse,
     words,
 )
-from topics.classifier.inputs import label_lists
+from topics.classifier.inputs import classified_document, label_lists
 from topics.classifier.scoring import (
     Counts,
     Packing,
@@ -44,7 +44,6 @@ from topics.classifier.scoring import (
 from topics.errors import ConfigError, InputError
 from topics.evaluation.folds import article_folds
 from topics.numerics import fixed_threads
-from topics.text.cleaning import clean_article, join_headings
 
 if TYPE_CHECKING:
     from topics.classifier.estimator import ArticleClassifier
@@ -64,12 +63,11 @@ _KEEP_NNZ = 20_000_000  # keep counted chunks for the second pass while they hol
 
 @lru_cache(maxsize=1 << 12)
 def clean_document(raw: str) -> tuple[str, tuple[str, ...]]:
-    """(clean text, paragraphs with headings joined) of one raw article.
+    """(text, paragraphs) of one raw article as the classifier reads it (``classified_document``).
 
     Cached: a cross-validation fits on the same articles again and again.
     """
-    clean = clean_article(raw)
-    return clean.text, tuple(join_headings(clean.paragraphs) or [clean.text])
+    return classified_document(raw)
 
 
 def encode_targets(

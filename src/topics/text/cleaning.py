@@ -39,6 +39,7 @@ __all__ = [
     "clean_text",
     "join_headings",
     "looks_like_markup",
+    "prose_paragraphs",
     "split_paragraphs",
 ]
 
@@ -351,6 +352,28 @@ def clean_text(raw: str) -> str:
 def split_paragraphs(text: str) -> list[str]:
     """Split a (clean) text into its paragraphs: its non-empty lines, normalised."""
     return [p for p in (normalise(line) for line in text.splitlines()) if p]
+
+
+def prose_paragraphs(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
+    """The paragraphs that are prose: headline-sized lines without closing punctuation left out.
+
+    A line of at most 25 words that does not end a sentence is a headline, a heading, a menu
+    item or a teaser of another article; what a page is about is said in its sentences. A text
+    with no sentence at all keeps every paragraph. The classifier reads these paragraphs (an
+    article's own headline is repeated by its lead; another article's teaser above it is not).
+
+    Parameters
+    ----------
+    paragraphs : sequence of str
+        Clean paragraphs, in order (e.g. :attr:`CleanArticle.paragraphs`).
+
+    Returns
+    -------
+    list of str
+        The prose paragraphs in order, or all of them when none is prose.
+    """
+    prose = [p for p in paragraphs if _is_sentence(p)]
+    return prose or list(paragraphs)
 
 
 def join_headings(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
