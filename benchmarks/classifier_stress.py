@@ -22,6 +22,12 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
   inside it, a related-news block or a teaser headline before it). Models trained on the whole
   shipped corpus, as shipped; share of pages predicted "none" (the peers read the page's clean
   text, as in the CV);
+* **leads**: the news in its first sentence (or first paragraph), the rest of the page about
+  something else (the issue's "dilution"). In each fold of the shipped corpus's 5 x 3 grouped CV,
+  the first sentence (paragraph) of every labelled test article is put before the text of a
+  10kGNAD article; share of these pages that get the article's primary label, and that get no
+  label. (The ArticleClassifier reads a page as a bag of paragraphs: the same lines in another
+  order score the same);
 * **candidates** (``--candidates``): settings around the default, 5 x 3 on both corpora.
 
 Mean +- sd over seeds. Nothing here looks at single articles to choose anything.
@@ -242,6 +248,65 @@ def page_layouts(shipped, gnad) -> dict:
     return out
 
 
+def lead(raw: str, unit: str) -> str:
+    """An article's first prose paragraph, or its first sentence, as the classifier reads it."""
+    import re
+
+    from topics.classifier.inputs import classified_document
+
+    paragraph = classified_document(raw)[1][0]
+    if unit == "paragraph":
+        return paragraph
+    return re.split(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])", paragraph, maxsplit=1)[0]
+
+
+def lead_sentences(shipped, gnad) -> dict:
+    """Out-of-fold: an on-topic first sentence (paragraph) before an unrelated article, per model."""
+    import random
+
+    from sklearn.base import clone
+
+    from topics.text.cleaning import clean_text
+
+    key = [labels[0] if labels else "" for labels in shipped.labels]
+    bodies = list(gnad.texts)
+    models = _models(shipped, True)
+    places = ("sentence", "paragraph")
+    hits = {name: {p: [] for p in places} for name in models}
+    empty = {name: {p: [] for p in places} for name in models}
+    for seed in SEEDS:
+        pick = random.Random(seed).choice
+        for train, test in article_folds(key, 5, seed):
+            test = [i for i in test if shipped.labels[i]]
+            pages = {}
+            for i in test:
+                body = pick(bodies)
+                for place in places:
+                    pages.setdefault(place, []).append(f"{lead(shipped.texts[i], place)}\n{body}")
+            for name, model in models.items():
+                model = clone(model)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    if getattr(model, "reads_raw_text", False):
+                        model.fit([shipped.texts[i] for i in train], [shipped.labels[i] for i in train])
+                    else:
+                        target = to_indicator([shipped.labels[i] for i in train], shipped.label_set)
+                        model.fit([shipped.clean_texts()[i] for i in train], target)
+                    for place in places:
+                        if getattr(model, "reads_raw_text", False):
+                            predicted = model.predict(pages[place])
+                        else:
+                            scores = model.predict([clean_text(page) for page in pages[place]])
+                            predicted = from_indicator(scores, shipped.label_set)
+                        hits[name][place] += [key[i] in p for i, p in zip(test, predicted, strict=True)]
+                        empty[name][place] += [not p for p in predicted]
+    return {
+        name: {place: {"label": float(np.mean(hits[name][place])),
+                       "none": float(np.mean(empty[name][place]))} for place in places}
+        for name in models
+    } | {"pages": len(hits[next(iter(models))]["sentence"])}
+
+
 def _fmt(cell: dict) -> str:
     return f"{cell['mean']:.3f} ± {cell['sd']:.3f}"
 
@@ -296,6 +361,18 @@ def markdown(results: dict) -> str:
         for layout, row in pages["layouts"].items():
             lines.append(f"| {layout} | " + " | ".join(f"{row[n]:.3f}" for n in names) + " |")
         lines.append("")
+    if "leads" in results:
+        leads = results["leads"]
+        names = [n for n in leads if n != "pages"]
+        lines += ["## Leads: an on-topic first sentence (paragraph) before an unrelated 10kGNAD "
+                  f"article (out of fold, 5 x 3; {leads['pages']} pages each)", "",
+                  "| model | first sentence: its label | no label | first paragraph: its label | "
+                  "no label |", "|---|---|---|---|---|"]
+        for name in names:
+            b, a = leads[name]["sentence"], leads[name]["paragraph"]
+            lines.append(f"| {name} | {b['label']:.3f} | {b['none']:.3f} | {a['label']:.3f} | "
+                         f"{a['none']:.3f} |")
+        lines.append("")
     if "candidates" in results:
         lines += ["## Candidates (one setting changed from the default), 5 x 3 grouped CV", "",
                   "| candidate | shipped macro-F1 | none/some | hard negatives 'none' | "
@@ -311,12 +388,12 @@ def markdown(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=("shipped", "loko", "10kgnad", "pages"),
+    parser.add_argument("--only", nargs="+", choices=("shipped", "loko", "10kgnad", "pages", "leads"),
                         default=None)
     parser.add_argument("--candidates", action="store_true", help="also screen the candidates")
     parser.add_argument("--out", default=str(OUT), help="where stress.md/.json go")
     args = parser.parse_args()
-    parts = args.only or ["shipped", "loko", "10kgnad", "pages"]
+    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads"]
     out = Path(args.out)
     path = out / "stress.json"
     results = json.loads(path.read_text()) if path.exists() else {}
@@ -332,6 +409,8 @@ def main() -> None:
         results["10kgnad"] = cv(gnad, _models(gnad, False), False)
     if "pages" in parts and gnad is not None:
         results["pages"] = page_layouts(shipped, gnad)
+    if "leads" in parts and gnad is not None:
+        results["leads"] = lead_sentences(shipped, gnad)
     if args.candidates:
         results["candidates"] = {}
         for name, extra in CANDIDATES.items():
