@@ -75,7 +75,7 @@ def test_multilabel_fit_predict(fitted, split):
 
 def test_thresholds_and_out_of_fold_scores(fitted):
     assert fitted.thresholds_.tolist() == [fitted.threshold] * 4
-    assert fitted.solver_ == "dual" and fitted.focus_.shape == (4, 3)
+    assert fitted.solver_ == "dual" and fitted.focus_.shape == (4, 4)
     assert np.all(fitted.focus_[:, :2] > 0)  # whole text and best paragraph both count
     assert set(fitted.oof_scores_) == set(topics.LABELS)
     assert all(0.5 < f1 <= 1.0 for f1 in fitted.oof_scores_.values())
@@ -134,6 +134,7 @@ def test_explain_names_terms_and_paragraphs(fitted, split):
     assert [p["score"] for p in paragraphs] == sorted((p["score"] for p in paragraphs), reverse=True)
     logit = defence["weights"]["article"] * defence["article_score"]
     logit += defence["weights"]["best_paragraph"] * defence["best_paragraph_score"]
+    logit += defence["weights"]["lead"] * defence["lead_score"]
     assert logit + defence["weights"]["bias"] == pytest.approx(defence["logit"])
     markdown = render_explanation(explanation)
     assert markdown.startswith("**Labels:** defence_cooperation") and "### defence_cooperation" in markdown
@@ -151,7 +152,7 @@ def test_explained_terms_add_up_to_the_score(fitted, split):
     [(clean, paragraphs)] = documents_of([test.texts[2]])
     parts = _token_contributions(fitted, clean, paragraphs)
     total = np.sum(list(parts.values()), axis=0)
-    article, _, _ = fitted._ridge_scores([(clean, paragraphs)])
+    article = fitted._ridge_scores([(clean, paragraphs)]).article
     np.testing.assert_allclose(total + fitted.intercept_, article[0], atol=1e-10)
 
 
@@ -352,7 +353,7 @@ def _reference_scores(clf, text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hashed_equals_strings(clf, texts, tolerance=1e-12) -> None:
-    article, best, _ = clf._ridge_scores(
+    article, best, _, _ = clf._ridge_scores(
         __import__("topics.classifier.inputs", fromlist=["x"]).documents_of(texts)
     )
     for i, text in enumerate(texts):

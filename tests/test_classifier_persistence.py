@@ -290,3 +290,27 @@ def test_a_card_that_disagrees_with_its_model_is_refused(saved, change, expected
     card_file.write_text(json.dumps({**card, **change}))
     with pytest.raises(ModelFileError, match=expected):
         load_classifier(saved)
+
+
+def test_a_format_2_model_without_a_lead_weight_still_loads_and_predicts(small_model, tmp_path,
+                                                                         monkeypatch, shipped_corpus):
+    """Models saved before the focus model read the lead (format 2, focus of 3 columns) load and
+    predict as a format-3 model whose lead weight is 0."""
+    import copy
+
+    from topics.classifier import persistence
+
+    old = copy.deepcopy(small_model)
+    old.focus_ = small_model.focus_[:, [0, 1, 3]]
+    with monkeypatch.context() as patch:
+        patch.setattr(persistence, "FORMAT_VERSION", 2)
+        path = save_classifier(old, tmp_path / "v2")
+    assert json.loads(card_path(path).read_text())["format_version"] == 2
+    loaded = load_classifier(path)
+    assert loaded.focus_.shape == (len(loaded.classes_), 3)
+    no_lead = copy.deepcopy(small_model)
+    no_lead.focus_ = small_model.focus_.copy()
+    no_lead.focus_[:, 2] = 0.0
+    texts = shipped_corpus.texts[:30]
+    np.testing.assert_array_equal(loaded.predict_proba(texts), no_lead.predict_proba(texts))
+    assert loaded.explain(texts[0])["per_label"][loaded.classes_[0]]["weights"]["lead"] == 0.0

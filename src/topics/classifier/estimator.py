@@ -27,7 +27,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import numpy as np
 from annotated_types import Ge, Gt, Le
@@ -48,6 +48,15 @@ __all__ = ["ArticleClassifier", "schema"]
 _CHUNK_CHARS = 500_000
 
 
+class RidgeScores(NamedTuple):
+    """Stage-1 scores of documents, each (n_documents, n_outputs) except ``paragraph``."""
+
+    article: np.ndarray  # the whole text
+    best: np.ndarray  # the best paragraph
+    lead: np.ndarray  # the first paragraph
+    paragraph: np.ndarray  # every paragraph, (n_paragraphs, n_outputs), documents in order
+
+
 class ArticleClassifier:
     """Classify German news articles (or paragraphs) into labels, several or none.
 
@@ -64,12 +73,13 @@ class ArticleClassifier:
        which gives every training article's exact leave-one-article-out scores (of its whole
        text and of each paragraph) in closed form; above, by conjugate gradients in the primal,
        with out-of-fold scores from a ``cv``-fold split grouped by article.
-    2. **Focus model** (multi-label). Per label a logistic regression over two scores of an
-       article, its whole-text score and its best paragraph's score, fitted on those
-       out-of-article scores. The subject of the whole article decides, and so does a paragraph
-       squarely about a label (a late or short on-topic part, a second label); a keyword in one
-       sentence of an off-topic article does not. Its output is a calibrated probability; a label
-       is predicted at ``threshold``, "none" when no label reaches it.
+    2. **Focus model** (multi-label). Per label a logistic regression over three scores of an
+       article, its whole-text score, its best paragraph's score and its lead (first)
+       paragraph's score, fitted on those out-of-article scores. The subject of the whole
+       article decides, and so does a paragraph squarely about a label (a late or short on-topic
+       part, a second label) and a lead that gives the news; a keyword in one sentence of an
+       off-topic article does not. Its output is a calibrated probability; a label is predicted
+       at ``threshold``, "none" when no label reaches it.
 
     Single-label: the classes' ridge scores, argmax; probabilities are a softmax whose
     temperature is fitted on the out-of-article scores.
@@ -127,9 +137,10 @@ class ArticleClassifier:
         Whether ``fit`` saw label lists.
     coef_, intercept_ : numpy.ndarray
         The ridge scorer over the concatenated views, shapes (n_features, n_out), (n_out,).
-    focus_ : numpy.ndarray, shape (n_out, 3)
-        Per output: the weights of the whole-text score and of the best paragraph's score, and
-        the bias (multi-label); single-label: the softmax temperature, 0, 0.
+    focus_ : numpy.ndarray, shape (n_out, 4)
+        Per output: the weights of the whole-text score, the best paragraph's score and the lead
+        paragraph's score, and the bias (multi-label); single-label: the softmax temperature,
+        then zeros. A model saved in format 2 has no lead weight (shape (n_out, 3)).
     thresholds_ : numpy.ndarray of float
         Per-label probability thresholds (``threshold``; change one to move a label's decision).
     views_ : list of FittedView
@@ -269,8 +280,8 @@ class ArticleClassifier:
         Multi-label: the focus model's logit per label; single-label: the scaled ridge scores.
         """
         self._check_fitted()
-        article, best, _ = self._ridge_scores(documents_of(check_texts(X, "predict")))
-        return self._logits(article, best)
+        scores = self._ridge_scores(documents_of(check_texts(X, "predict")))
+        return self._logits(scores.article, scores.best, scores.lead)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
         """Return probabilities, shape (n_texts, n_classes), columns in ``classes_`` order.
@@ -323,8 +334,8 @@ class ArticleClassifier:
         """
         self._check_fitted()
         _, paragraphs = documents_of([text], what="the text")[0]
-        scores, _, _ = self._ridge_scores([(p, (p,)) for p in paragraphs])
-        proba = self._proba_from_scores(self._logits(scores, scores))
+        scores = self._ridge_scores([(p, (p,)) for p in paragraphs]).article
+        proba = self._proba_from_scores(self._logits(scores, scores, scores))
         labels = self._labels_from_proba(proba)
         return [
             {"index": i, "text": p, "labels": labels[i], "scores": self._score_dict(proba[i])}
@@ -379,15 +390,13 @@ class ArticleClassifier:
             arrays = self.__dict__["_arrays"] = (idf, view_of, np.ascontiguousarray(weights))
         return arrays
 
-    def _ridge_scores(
-        self, docs: Sequence[tuple[str, Sequence[str]]]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _ridge_scores(self, docs: Sequence[tuple[str, Sequence[str]]]) -> RidgeScores:
         """Ridge scores of documents ((clean text, paragraphs)): whole text, best paragraph,
-        and every paragraph (in order). Scored in chunks: memory stays bounded."""
+        lead paragraph and every paragraph (in order). Scored in chunks: memory stays bounded."""
         idf, view_of, weights = self._model_arrays()
         n_views = len(self.views_)
         row_limit = max_rows(len(idf))
-        article, best, paragraph = [], [], []
+        article, best, lead, paragraph = [], [], [], []
         start = 0
         while start < len(docs):
             stop, chars, rows = start, 0, 0
@@ -407,17 +416,22 @@ class ArticleClassifier:
             else:
                 doc = score_counts(per_doc, idf, view_of, n_views, weights, self.intercept_)
             sizes = np.array([len(ps) for _, ps in chunk])
+            firsts = np.cumsum(sizes) - sizes
             article.append(doc)
-            best.append(np.maximum.reduceat(par, np.cumsum(sizes) - sizes, axis=0))
+            best.append(np.maximum.reduceat(par, firsts, axis=0))
+            lead.append(par[firsts])
             paragraph.append(par)
             start = stop
-        return np.vstack(article), np.vstack(best), np.vstack(paragraph)
+        return RidgeScores(*(np.vstack(part) for part in (article, best, lead, paragraph)))
 
-    def _logits(self, article: np.ndarray, best: np.ndarray) -> np.ndarray:
+    def _logits(self, article: np.ndarray, best: np.ndarray, lead: np.ndarray) -> np.ndarray:
         focus = self.focus_
-        if self.multilabel_:
-            return article * focus[:, 0] + best * focus[:, 1] + focus[:, 2]
-        return article * focus[:, 0] + focus[:, 2]
+        if not self.multilabel_:
+            return article * focus[:, 0] + focus[:, -1]
+        logits = article * focus[:, 0] + best * focus[:, 1]
+        if focus.shape[1] == 4:  # format 2 models have no lead weight
+            logits += lead * focus[:, 2]
+        return logits + focus[:, -1]
 
     def _proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         if self.multilabel_:

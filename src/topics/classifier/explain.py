@@ -1,8 +1,8 @@
 """Why a text gets its labels: the words behind each label's score, and the deciding paragraphs.
 
-A label's probability is the focus model's ``sigmoid(w_a * article + w_b * best + bias)`` of two
-ridge scores: the whole text's and its best paragraph's. Each ridge score is split *exactly* over
-the words of the text: a feature's contribution (coefficient x tf-idf value) is shared among the
+A label's probability is the focus model's ``sigmoid(w_a * article + w_b * best + w_l * lead +
+bias)`` of three ridge scores: the whole text's, its best paragraph's and its lead (first)
+paragraph's. Each ridge score is split *exactly* over the words of the text: a feature's contribution (coefficient x tf-idf value) is shared among the
 token occurrences it comes from (a character n-gram among every word it occurs in). Words are
 merged by lemma (simplemma, loaded here only, so prediction stays dictionary-free), and stop
 words, numbers and fragments are left out of the top lists.
@@ -46,8 +46,9 @@ def explain(
     dict
         ``labels`` (the prediction), ``words`` (of the clean text) and ``per_label``: for every
         label (class) its ``probability``, ``threshold``, ``predicted``; ``article_score`` and
-        ``best_paragraph_score`` (ridge scores), ``weights`` (``article``, ``best_paragraph``,
-        ``bias`` of the focus model; single-label: the softmax temperature) and ``logit``;
+        ``best_paragraph_score`` and ``lead_score`` (ridge scores), ``weights`` (``article``,
+        ``best_paragraph``, ``lead``, ``bias`` of the focus model; single-label: the softmax
+        temperature) and ``logit``;
         ``up`` and ``down``: the terms that pushed the whole-text score up or down, as dicts
         ``{"term", "weight", "forms"}`` (weight on the ridge-score scale, forms = the surface
         forms merged under the lemma); ``paragraphs``: the paragraphs with the highest score for
@@ -57,10 +58,10 @@ def explain(
     """
     clf._check_fitted()
     [(clean, paragraphs)] = documents_of([text], what="the text")
-    article, best, per_paragraph = clf._ridge_scores([(clean, paragraphs)])
-    logits = clf._logits(article, best)[0]
+    article, best, lead, per_paragraph = clf._ridge_scores([(clean, paragraphs)])
+    logits = clf._logits(article, best, lead)[0]
     proba = clf._proba_from_scores(logits[None, :])[0]
-    alone = clf._proba_from_scores(clf._logits(per_paragraph, per_paragraph))
+    alone = clf._proba_from_scores(clf._logits(per_paragraph, per_paragraph, per_paragraph))
     whole = _term_weights(clf, clean, paragraphs)
     focus = clf.focus_
     per_label = {}
@@ -76,10 +77,12 @@ def explain(
             else bool(j == int(np.argmax(proba))),
             "article_score": float(article[0, j]),
             "best_paragraph_score": float(best[0, j]),
+            "lead_score": float(lead[0, j]),
             "weights": {
                 "article": float(focus[j, 0]),
                 "best_paragraph": float(focus[j, 1]) if clf.multilabel_ else 0.0,
-                "bias": float(focus[j, 2]),
+                "lead": float(focus[j, 2]) if clf.multilabel_ and focus.shape[1] == 4 else 0.0,
+                "bias": float(focus[j, -1]),
             },
             "logit": float(logits[j]),
             "up": up,
@@ -217,7 +220,8 @@ def render_explanation(explanation: dict[str, Any], style: str = "markdown") -> 
         weights = info["weights"]
         lines.append(
             f"whole text {info['article_score']:+.2f} x {weights['article']:.2f}, best paragraph "
-            f"{info['best_paragraph_score']:+.2f} x {weights['best_paragraph']:.2f}, bias "
+            f"{info['best_paragraph_score']:+.2f} x {weights['best_paragraph']:.2f}, lead "
+            f"{info['lead_score']:+.2f} x {weights['lead']:.2f}, bias "
             f"{weights['bias']:+.2f} -> logit {info['logit']:+.2f}"
         )
         bullet = "- " if md else "  "

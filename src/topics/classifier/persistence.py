@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 FORMAT = "topics.ArticleClassifier"
-FORMAT_VERSION = 2  # 2: hashed views, ridge scorer + focus model (1: logistic + Platt)
+FORMAT_VERSION = 3  # 3: the focus model reads the lead too; 2: hashed views, ridge + focus model
+#: Format versions this topics loads: a format-2 model (no lead weight) predicts as it did.
+READABLE_FORMATS = (2, 3)
 SHIPPED_MODEL = "article_classifier.safetensors"
 SUFFIX, CARD_SUFFIX = ".safetensors", ".card.json"
 _MAX_HEADER = 256 * 1024 * 1024
@@ -311,10 +313,11 @@ def _check_card(card: dict[str, Any], data: bytes, where: str) -> None:
 
     from topics import __version__
 
-    if card.get("format_version") != FORMAT_VERSION:
+    if card.get("format_version") not in READABLE_FORMATS:
         raise ModelFileError(
             f"{where}: model format version {card.get('format_version')!r}, this topics reads "
-            f"version {FORMAT_VERSION}; retrain it with `topics train-classifier`"
+            f"versions {', '.join(map(str, READABLE_FORMATS))}; retrain it with "
+            "`topics train-classifier`"
         )
     saved = card.get("versions", {}).get("topics")
     if _major_minor(saved) != _major_minor(__version__):
@@ -433,5 +436,5 @@ def _check_shapes(state: dict[str, Any]) -> None:
             raise ValueError("term hashes do not match the vocabulary")
         if view.hashes is not None and np.any(view.hashes[1:] <= view.hashes[:-1]):
             raise ValueError("term hashes are not sorted")
-    if state["thresholds_"].shape != (n_out,) or state["focus_"].shape != (n_out, 3):
+    if state["thresholds_"].shape != (n_out,) or state["focus_"].shape not in ((n_out, 3), (n_out, 4)):
         raise ValueError("thresholds or focus model do not match the labels")

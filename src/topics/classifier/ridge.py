@@ -12,8 +12,8 @@ article), returning the coefficients and *out-of-group* scores of every training
   all outputs at once, memory linear in the data; out-of-group scores come from a grouped K-fold
   (each fold a warm-started solve).
 
-Stage 2 (:func:`focus_fit`) is a small logistic regression per label on two scores, by Newton
-steps in numpy. scipy is used here (LAPACK, sparse products); prediction never imports this module.
+Stage 2 (:func:`focus_fit`) is a small logistic regression per label on three scores (whole text,
+best paragraph, lead paragraph), by Newton steps in numpy. scipy is used here (LAPACK, sparse products); prediction never imports this module.
 """
 
 from __future__ import annotations
@@ -231,18 +231,20 @@ def logistic(z: np.ndarray, truth: np.ndarray, c: float = 1.0, steps: int = 50) 
     return beta
 
 
-def focus_fit(article: np.ndarray, best: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    """Logistic regression of one label on (article score, best paragraph score): w_a, w_b, bias.
+def focus_fit(*scores: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Logistic regression of one label on k scores of each article: k weights, then the bias.
 
-    Fitted on standardised scores (C = 1), returned on the raw score scale.
+    The focus model reads (whole text, best paragraph, lead paragraph). Fitted on standardised
+    scores (C = 1), returned on the raw score scale.
     """
+    k = len(scores)
     if truth.min() == truth.max():
-        return np.array([0.0, 0.0, CONSTANT_LOGIT if truth[0] else -CONSTANT_LOGIT])
-    z = np.column_stack([article, best])
+        return np.array([0.0] * k + [CONSTANT_LOGIT if truth[0] else -CONSTANT_LOGIT])
+    z = np.column_stack(scores)
     mean, sd = z.mean(axis=0), z.std(axis=0) + 1e-9
     beta = logistic((z - mean) / sd, truth.astype(float))
-    weights = beta[:2] / sd
-    return np.array([weights[0], weights[1], beta[2] - weights @ mean])
+    weights = beta[:k] / sd
+    return np.array([*weights, beta[k] - weights @ mean])
 
 
 def temperature(scores: np.ndarray, codes: np.ndarray) -> float:

@@ -394,15 +394,15 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
             coef, intercept, scores = ridge.primal_ridge(
                 design.x, signs, weight, design.owner, penalty, folds
             )
-    article, best = _article_and_best(scores, design, len(docs))
-    focus = np.zeros((n_out, 3))
+    focus_scores = _focus_scores(scores, design, len(docs))
+    focus = np.zeros((n_out, len(focus_scores) + 1))
     oof: dict[str, float] = {}
     if multilabel:
         for j in range(n_out):
-            focus[j] = ridge.focus_fit(article[:, j], best[:, j], targets[:, j])
-        oof = _oof_f1(clf, article, best, targets, key, classes)
+            focus[j] = ridge.focus_fit(*(s[:, j] for s in focus_scores), truth=targets[:, j])
+        oof = _oof_f1(clf, focus_scores, targets, key, classes)
     else:
-        focus[:, 0] = ridge.temperature(article, targets)
+        focus[:, 0] = ridge.temperature(focus_scores[0], targets)
     return {
         "classes_": np.array(classes, dtype=object),
         "multilabel_": multilabel,
@@ -423,28 +423,30 @@ def _stored(coef: np.ndarray) -> np.ndarray:
     return small if np.array_equal(small.astype(np.float64), coef) else coef
 
 
-def _article_and_best(scores: np.ndarray, design: Design, n_docs: int):
-    """Each article's out-of-group whole-text score and its best paragraph's (or the same)."""
+def _focus_scores(scores: np.ndarray, design: Design, n_docs: int):
+    """Each article's out-of-group scores that the focus model reads: whole text, best paragraph,
+    lead (first) paragraph; an article of one paragraph has its whole-text score for all three."""
     article = np.zeros((n_docs, scores.shape[1]))
     article[design.owner[design.is_article]] = scores[design.is_article]
-    best = article.copy()
+    best, lead = article.copy(), article.copy()
     paragraph = ~design.is_article
     if paragraph.any():
-        owner = design.owner[paragraph]
+        owner = design.owner[paragraph]  # an article's paragraph rows are in text order
         top = np.full_like(article, -np.inf)
         np.maximum.at(top, owner, scores[paragraph])
-        has = np.unique(owner)
+        has, first = np.unique(owner, return_index=True)
         best[has] = top[has]
-    return article, best
+        lead[has] = scores[paragraph][first]
+    return article, best, lead
 
 
-def _oof_f1(clf, article, best, targets, key, classes) -> dict[str, float]:
+def _oof_f1(clf, focus_scores, targets, key, classes) -> dict[str, float]:
     """Out-of-fold F1 per label of the whole model (out-of-group ridge scores, inner-CV focus)."""
     proba = np.zeros(targets.shape)
     for train, test in article_folds(key, int(clf.cv), int(clf.random_state)):
         for j in range(targets.shape[1]):
-            w = ridge.focus_fit(article[train, j], best[train, j], targets[train, j])
-            logit = article[test, j] * w[0] + best[test, j] * w[1] + w[2]
+            w = ridge.focus_fit(*(s[train, j] for s in focus_scores), truth=targets[train, j])
+            logit = sum(s[test, j] * w[i] for i, s in enumerate(focus_scores)) + w[-1]
             proba[test, j] = 1.0 / (1.0 + np.exp(-logit))
     predicted = proba >= float(clf.threshold)
     tp = (predicted & (targets == 1)).sum(axis=0)
