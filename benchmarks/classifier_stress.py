@@ -26,8 +26,7 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
   something else (the issue's "dilution"). In each fold of the shipped corpus's 5 x 3 grouped CV,
   the first sentence (paragraph) of every labelled test article is put before the text of a
   10kGNAD article; share of these pages that get the article's primary label, and that get no
-  label. (The ArticleClassifier reads a page as a bag of paragraphs: the same lines in another
-  order score the same);
+  label;
 * **candidates** (``--candidates``): settings around the default, 5 x 3 on both corpora.
 
 Mean +- sd over seeds. Nothing here looks at single articles to choose anything.
@@ -37,6 +36,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import sys
 import time
 import warnings
@@ -47,9 +48,11 @@ import numpy as np
 
 import topics
 from topics.classifier import ArticleClassifier
+from topics.classifier.inputs import classified_document
 from topics.classifier.peers import peer_estimators
 from topics.evaluation.folds import article_folds
 from topics.labels import from_indicator, to_indicator
+from topics.text.cleaning import clean_text, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -163,6 +166,23 @@ def cv(corpus, models: dict, multilabel: bool) -> dict:
     return {name: summarise(r) for name, r in runs.items()} | {"cpu_seconds": seconds.get("all")}
 
 
+def _fit(model, texts: list[str], labels: list, label_set) -> None:
+    """Fit a multi-label model: ours on the raw texts, a peer on their clean text (as in the CV)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if getattr(model, "reads_raw_text", False):
+            model.fit(texts, labels)
+        else:
+            model.fit([clean_text(t) for t in texts], to_indicator(labels, label_set))
+
+
+def _predict(model, texts: list[str], label_set) -> list:
+    """Label lists of raw texts (a peer reads their clean text)."""
+    if getattr(model, "reads_raw_text", False):
+        return model.predict(texts)
+    return from_indicator(model.predict([clean_text(t) for t in texts]), label_set)
+
+
 def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
     """Train without one kind of hard negative, predict it: share predicted "none" per kind."""
     hard = [i for i, a in enumerate(corpus) if a.id.startswith("hneg-")]
@@ -177,15 +197,8 @@ def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
             models.update(peer_estimators(True))
         row = {}
         for name, model in models.items():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if getattr(model, "reads_raw_text", False):
-                    model.fit(sub.texts, sub.labels)
-                    predicted = model.predict([corpus.texts[i] for i in test])
-                else:
-                    model.fit(sub.clean_texts(), to_indicator(sub.labels, corpus.label_set))
-                    clean = corpus.clean_texts()
-                    predicted = from_indicator(model.predict([clean[i] for i in test]), corpus.label_set)
+            _fit(model, sub.texts, sub.labels, corpus.label_set)
+            predicted = _predict(model, [corpus.texts[i] for i in test], corpus.label_set)
             row[name] = {
                 "none": float(np.mean([not p for p in predicted])),
                 "fired": sorted({label for p in predicted for label in p}),
@@ -214,35 +227,22 @@ def page_layouts(shipped, gnad) -> dict:
     """Share of unrelated articles predicted "none" in each page layout, per model.
 
     The headlines are the first lines of the shipped corpus's labelled articles that are
-    headlines (at most 20 words, no closing punctuation), drawn with a fixed seed; the models are fitted on the
-    whole shipped corpus.
+    headlines (at most 20 words, no closing punctuation), drawn with a fixed seed; the models are
+    fitted on the whole shipped corpus.
     """
-    import random
-
-    from topics.text.cleaning import clean_text, normalise
-
     pairs = zip(shipped.texts, shipped.labels, strict=True)
     firsts = [normalise(text.split("\n", 1)[0]) for text, labels in pairs if labels]
     heads = [h for h in firsts if 0 < len(h.split()) <= 20 and not h.endswith(tuple(".!?:;\"')"))]
     models = _models(shipped, True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for model in models.values():
-            if getattr(model, "reads_raw_text", False):
-                model.fit(shipped.texts, shipped.labels)
-            else:
-                model.fit(shipped.clean_texts(), to_indicator(shipped.labels, shipped.label_set))
+    for model in models.values():
+        _fit(model, shipped.texts, shipped.labels, shipped.label_set)
     out = {"headlines": len(heads), "pages": len(gnad), "layouts": {}}
     for layout, make in PAGE_LAYOUTS.items():
         pick = partial(random.Random(0).sample, heads)
         pages = [make(text, pick) for text in gnad.texts]
         row = {}
         for name, model in models.items():
-            if getattr(model, "reads_raw_text", False):
-                predicted = model.predict(pages)
-            else:
-                scores = model.predict([clean_text(page) for page in pages])
-                predicted = from_indicator(scores, shipped.label_set)
+            predicted = _predict(model, pages, shipped.label_set)
             row[name] = float(np.mean([not p for p in predicted]))
         out["layouts"][layout] = row
     return out
@@ -250,10 +250,6 @@ def page_layouts(shipped, gnad) -> dict:
 
 def lead(raw: str, unit: str) -> str:
     """An article's first prose paragraph, or its first sentence, as the classifier reads it."""
-    import re
-
-    from topics.classifier.inputs import classified_document
-
     paragraph = classified_document(raw)[1][0]
     if unit == "paragraph":
         return paragraph
@@ -262,11 +258,7 @@ def lead(raw: str, unit: str) -> str:
 
 def lead_sentences(shipped, gnad) -> dict:
     """Out-of-fold: an on-topic first sentence (paragraph) before an unrelated article, per model."""
-    import random
-
     from sklearn.base import clone
-
-    from topics.text.cleaning import clean_text
 
     key = [labels[0] if labels else "" for labels in shipped.labels]
     bodies = list(gnad.texts)
@@ -285,21 +277,12 @@ def lead_sentences(shipped, gnad) -> dict:
                     pages.setdefault(place, []).append(f"{lead(shipped.texts[i], place)}\n{body}")
             for name, model in models.items():
                 model = clone(model)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    if getattr(model, "reads_raw_text", False):
-                        model.fit([shipped.texts[i] for i in train], [shipped.labels[i] for i in train])
-                    else:
-                        target = to_indicator([shipped.labels[i] for i in train], shipped.label_set)
-                        model.fit([shipped.clean_texts()[i] for i in train], target)
-                    for place in places:
-                        if getattr(model, "reads_raw_text", False):
-                            predicted = model.predict(pages[place])
-                        else:
-                            scores = model.predict([clean_text(page) for page in pages[place]])
-                            predicted = from_indicator(scores, shipped.label_set)
-                        hits[name][place] += [key[i] in p for i, p in zip(test, predicted, strict=True)]
-                        empty[name][place] += [not p for p in predicted]
+                _fit(model, [shipped.texts[i] for i in train], [shipped.labels[i] for i in train],
+                     shipped.label_set)
+                for place in places:
+                    predicted = _predict(model, pages[place], shipped.label_set)
+                    hits[name][place] += [key[i] in p for i, p in zip(test, predicted, strict=True)]
+                    empty[name][place] += [not p for p in predicted]
     return {
         name: {place: {"label": float(np.mean(hits[name][place])),
                        "none": float(np.mean(empty[name][place]))} for place in places}

@@ -6,8 +6,8 @@ with :func:`topics.text.cleaning.clean_article` (paragraphs kept) and reads its 
 articles, lines without a sentence, are not what a page is about), turns the whole text and each
 paragraph into TF-IDF features of one or two text views (:mod:`.features`), and decides in two
 stages (:mod:`.training`, :mod:`.ridge`): a ridge scorer per label whose leave-one-article-out
-scores come in closed form, and a focus model per label over the article's whole-text score and
-its best paragraph's score.
+scores come in closed form, and a focus model per label over the article's whole-text score,
+its best paragraph's score and its lead paragraph's score.
 
 Why the fitted state is plain arrays and not scikit-learn objects
 -----------------------------------------------------------------

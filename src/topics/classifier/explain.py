@@ -2,10 +2,11 @@
 
 A label's probability is the focus model's ``sigmoid(w_a * article + w_b * best + w_l * lead +
 bias)`` of three ridge scores: the whole text's, its best paragraph's and its lead (first)
-paragraph's. Each ridge score is split *exactly* over the words of the text: a feature's contribution (coefficient x tf-idf value) is shared among the
-token occurrences it comes from (a character n-gram among every word it occurs in). Words are
-merged by lemma (simplemma, loaded here only, so prediction stays dictionary-free), and stop
-words, numbers and fragments are left out of the top lists.
+paragraph's. Each ridge score is split *exactly* over the words of the text: a feature's
+contribution (coefficient x tf-idf value) is shared among the token occurrences it comes from (a
+character n-gram among every word it occurs in). Words are merged by lemma (simplemma, loaded
+here only, so prediction stays dictionary-free), and stop words, numbers and fragments are left
+out of the top lists.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the classifier accepts: lists of texts, one non-empty article, its paragraphs."""
+"""What the classifier accepts (lists of texts, label lists) and what it reads of each text."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from typing import Any
 import numpy as np
 
 from topics.errors import InputError
-from topics.text.cleaning import clean_article, clean_text, join_headings, prose_paragraphs
+from topics.text.cleaning import clean_article, join_headings, prose_paragraphs
 
 __all__ = [
     "check_texts",
     "classified_document",
     "documents_of",
     "label_lists",
-    "non_empty_clean",
-    "paragraphs_of",
 ]
 
 
@@ -60,17 +58,6 @@ def classified_document(raw: str) -> tuple[str, tuple[str, ...]]:
     prose = prose_paragraphs(clean_article(raw).paragraphs)
     text = "\n\n".join(prose)  # the clean text when every paragraph is prose
     return text, tuple(join_headings(prose)) or (text,)
-
-
-def non_empty_clean(text: str) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("the text is empty (or not a str); there is nothing to classify")
-    return clean_text(text)
-
-
-def paragraphs_of(text: str) -> list[str]:
-    non_empty_clean(text)
-    return list(classified_document(text)[1])  # as in training
 
 
 def label_lists(y: Any, labels: Sequence[str] | None) -> list:

@@ -218,9 +218,9 @@ def _is_sentence(line: str) -> bool:
 
 def _is_tail_line(line: str) -> bool:
     """A line of the page after the body: no sentence (a headline, tag list, date) or a footer."""
-    if not _at_most_words(line, _TAIL_MAX_WORDS):
-        return False
-    return not line.endswith(_CLOSING) or _FOOTER.search(line) is not None
+    if not _is_sentence(line):
+        return True
+    return _FOOTER.search(line) is not None and _at_most_words(line, _TAIL_MAX_WORDS)
 
 
 def _page_tail(body: list[str]) -> int:
