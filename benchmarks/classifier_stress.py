@@ -248,12 +248,11 @@ def page_layouts(shipped, gnad) -> dict:
     return out
 
 
-def lead(raw: str, unit: str) -> str:
-    """An article's first prose paragraph, or its first sentence, as the classifier reads it."""
+def leads(raw: str) -> dict[str, str]:
+    """An article's first prose paragraph and its first sentence, as the classifier reads them."""
     paragraph = classified_document(raw)[1][0]
-    if unit == "paragraph":
-        return paragraph
-    return re.split(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])", paragraph, maxsplit=1)[0]
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])", paragraph, maxsplit=1)[0]
+    return {"sentence": sentence, "paragraph": paragraph}
 
 
 def lead_sentences(shipped, gnad) -> dict:
@@ -272,9 +271,9 @@ def lead_sentences(shipped, gnad) -> dict:
             test = [i for i in test if shipped.labels[i]]
             pages = {}
             for i in test:
-                body = pick(bodies)
+                body, first = pick(bodies), leads(shipped.texts[i])
                 for place in places:
-                    pages.setdefault(place, []).append(f"{lead(shipped.texts[i], place)}\n{body}")
+                    pages.setdefault(place, []).append(f"{first[place]}\n{body}")
             for name, model in models.items():
                 model = clone(model)
                 _fit(model, [shipped.texts[i] for i in train], [shipped.labels[i] for i in train],

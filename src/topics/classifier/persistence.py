@@ -436,5 +436,6 @@ def _check_shapes(state: dict[str, Any]) -> None:
             raise ValueError("term hashes do not match the vocabulary")
         if view.hashes is not None and np.any(view.hashes[1:] <= view.hashes[:-1]):
             raise ValueError("term hashes are not sorted")
-    if state["thresholds_"].shape != (n_out,) or state["focus_"].shape not in ((n_out, 3), (n_out, 4)):
+    focus_shapes = ((n_out, 3), (n_out, 4))  # format 2 has no lead weight
+    if state["thresholds_"].shape != (n_out,) or state["focus_"].shape not in focus_shapes:
         raise ValueError("thresholds or focus model do not match the labels")

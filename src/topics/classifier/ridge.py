@@ -13,7 +13,8 @@ article), returning the coefficients and *out-of-group* scores of every training
   (each fold a warm-started solve).
 
 Stage 2 (:func:`focus_fit`) is a small logistic regression per label on three scores (whole text,
-best paragraph, lead paragraph), by Newton steps in numpy. scipy is used here (LAPACK, sparse products); prediction never imports this module.
+best paragraph, lead paragraph), by Newton steps in numpy. scipy is used here (LAPACK, sparse
+products); prediction never imports this module.
 """
 
 from __future__ import annotations
