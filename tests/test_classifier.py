@@ -327,6 +327,20 @@ def test_empty_and_malformed_input():
         clf.predict_paragraphs("")
 
 
+def test_an_html_page_is_refused_with_what_to_do():
+    # as load_corpus and `topics classify` refuse it: tags read as words give confident nonsense
+    page = "<!DOCTYPE html><html><body><p>Vietnam und Laos an der Grenze.</p></body></html>"
+    with pytest.raises(TopicsError, match=r"fit: text 2 is an HTML page.*extract the text first"):
+        ArticleClassifier().fit([*SMALL_TEXTS[:2], page], SMALL_LABELS[:3])
+    clf = ArticleClassifier(cv=2, min_df=1).fit(SMALL_TEXTS, SMALL_LABELS)
+    with pytest.raises(TopicsError, match=r"predict: text 1 is an HTML page"):
+        clf.predict(["Tor im Stadion", page])
+    for call in (clf.predict_paragraphs, clf.explain):
+        with pytest.raises(TopicsError, match="the text is an HTML page"):
+            call(page)
+    assert len(clf.predict(["Ein Satz mit <b>fett</b> und a < b bleibt Text."])) == 1  # not a page
+
+
 def _copy(clf: ArticleClassifier) -> ArticleClassifier:
     import copy
 

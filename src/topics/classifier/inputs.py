@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import InputError
-from topics.text.cleaning import clean_article, join_headings, prose_paragraphs
+from topics.text.cleaning import clean_article, join_headings, looks_like_markup, prose_paragraphs
 
 __all__ = [
     "check_texts",
@@ -31,7 +31,18 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
             raise InputError(f"{action}: text {i} is a {type(text).__name__}, not a str")
         if action == "predict" and not text.strip():
             raise InputError(f"{action}: text {i} is empty; there is nothing to classify")
+        _refuse_markup(text, f"{action}: text {i}")
     return texts
+
+
+def _refuse_markup(text: str, where: str) -> None:
+    # Tags and scripts would be read as words: an HTML page gets confident, meaningless labels
+    # (load_corpus and `topics classify` refuse it in the same words).
+    if looks_like_markup(text):
+        raise InputError(
+            f"{where} is an HTML page, not article text; extract the text first "
+            "(e.g. with trafilatura)"
+        )
 
 
 def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str, ...]]]:
@@ -44,6 +55,8 @@ def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str,
     for text in texts:
         if what and (not isinstance(text, str) or not text.strip()):
             raise InputError(f"{what} is empty (or not a str); there is nothing to classify")
+        if what:
+            _refuse_markup(text, what)
         documents.append(classified_document(text))
     return documents
 
