@@ -37,7 +37,7 @@ _SPECS: dict[str, EstimatorSpec] = {
         name=CLASSIFIER,
         kind="classifier",
         summary="ArticleClassifier: several labels or none per article (char + word TF-IDF, "
-        "ridge scorer + focus model on whole text and best paragraph)",
+        "ridge scorer + focus model on whole text, best paragraph and lead)",
         schema=classifier_schema(),
         fit=_fit_classifier,
     ),
