@@ -1,6 +1,6 @@
 """Stress tests and candidate selection for the classifier (issue 11), rerunnable.
 
-    uv run python benchmarks/classifier_stress.py                  # everything (~1 min)
+    uv run python benchmarks/classifier_stress.py                  # everything (~1.5 min)
     uv run python benchmarks/classifier_stress.py --only shipped loko
     uv run python benchmarks/classifier_stress.py --candidates     # the candidate screen alone
 
@@ -27,6 +27,9 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
   the first sentence (paragraph) of every labelled test article is put before the text of a
   10kGNAD article; share of these pages that get the article's primary label, and that get no
   label;
+* **one_line**: the shipped corpus's CV again, each test article's raw text with its line breaks
+  removed (as some extraction tools and copies give a page): no paragraphs, captions, source lines
+  or related-news lists to tell apart; training texts as they are;
 * **candidates** (``--candidates``, ~15 min): the default and settings around it, one changed at
   a time, 5 x 3 on both corpora and leave-one-kind-out (its mean); written to ``candidates.md``/``.json`` beside ``stress.md``,
   stamped with the commit they were made at (a selection record, not rerun by the tests).
@@ -87,12 +90,17 @@ def _models(corpus, multilabel: bool, extra: dict | None = None) -> dict:
     return models
 
 
-def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True) -> dict:
-    """Out-of-fold predicted label lists (or classes) of every article, per model."""
+def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True, page=None) -> dict:
+    """Out-of-fold predicted label lists (or classes) of every article, per model; ``page`` turns
+    a test article's raw text into the page that is predicted (training texts stay as they are)."""
     from sklearn.base import clone
 
     key = [labels[0] if labels else "" for labels in corpus.labels]
     clean = corpus.clean_texts()
+    raw = list(corpus.texts)
+    if page is not None:
+        raw = [page(t) for t in raw]
+        clean_pages = [clean_text(t) for t in raw]
     y = [list(v) for v in corpus.labels] if multilabel else list(corpus.primary_labels)
     out = {name: [None] * len(corpus) for name in models}
     for train, test in article_folds(key, 5, seed):
@@ -102,13 +110,14 @@ def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True) ->
                 warnings.simplefilter("ignore")
                 if getattr(model, "reads_raw_text", False):
                     model.fit([corpus.texts[i] for i in train], [y[i] for i in train])
-                    predicted = model.predict([corpus.texts[i] for i in test])
+                    predicted = model.predict([raw[i] for i in test])
                 else:
                     target = [y[i] for i in train]
                     if multilabel:
                         target = to_indicator(target, corpus.label_set)
                     model.fit([clean[i] for i in train], target)
-                    predicted = model.predict([clean[i] for i in test])
+                    tests = clean if page is None else clean_pages
+                    predicted = model.predict([tests[i] for i in test])
                     predicted = (
                         from_indicator(predicted, corpus.label_set)
                         if multilabel else [str(p) for p in predicted]
@@ -161,12 +170,12 @@ def summarise(per_seed: list[dict]) -> dict:
     }
 
 
-def cv(corpus, models: dict, multilabel: bool) -> dict:
+def cv(corpus, models: dict, multilabel: bool, page=None) -> dict:
     runs: dict[str, list] = {name: [] for name in models}
     seconds = {name: 0.0 for name in models}
     for seed in SEEDS:
         start = time.process_time()
-        predicted = oof_predictions(corpus, models, seed, multilabel)
+        predicted = oof_predictions(corpus, models, seed, multilabel, page)
         for name, p in predicted.items():
             runs[name].append(multilabel_scores(corpus, p) if multilabel else single_scores(corpus, p))
         seconds["all"] = seconds.get("all", 0.0) + time.process_time() - start
@@ -300,23 +309,32 @@ def _fmt(cell: dict) -> str:
     return f"{cell['mean']:.3f} ± {cell['sd']:.3f}"
 
 
+def one_line(raw: str) -> str:
+    """The page's text with its line breaks gone (as some extraction tools and copies give it)."""
+    return re.sub(r"\s*\n\s*", " ", raw).strip()
+
+
+def _multilabel_table(title: str, rows: dict) -> list[str]:
+    lines = [
+        title,
+        "",
+        "| model | macro-F1 | none/some | subset acc | hard negatives 'none' (40) | "
+        "two-label subset (32) | two-label recall | two-label macro-F1 | kind B subset (14) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    keys = ("macro_f1", "none_some", "subset", "hneg_none", "two_label_subset",
+            "two_label_recall", "two_label_macro_f1", "kind_b_subset")
+    for name, s in rows.items():
+        if name != "cpu_seconds":
+            lines.append(f"| {name} | " + " | ".join(_fmt(s[k]) for k in keys) + " |")
+    return [*lines, ""]
+
+
 def markdown(results: dict) -> str:
     lines = []
     if "shipped" in results:
-        lines += [
-            "## Shipped corpus (217 articles), 5-fold grouped CV x seeds 0, 1, 2",
-            "",
-            "| model | macro-F1 | none/some | subset acc | hard negatives 'none' (40) | "
-            "two-label subset (32) | two-label recall | two-label macro-F1 | kind B subset (14) |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for name, s in results["shipped"].items():
-            if name == "cpu_seconds":
-                continue
-            keys = ("macro_f1", "none_some", "subset", "hneg_none", "two_label_subset",
-                    "two_label_recall", "two_label_macro_f1", "kind_b_subset")
-            lines.append(f"| {name} | " + " | ".join(_fmt(s[k]) for k in keys) + " |")
-        lines.append("")
+        lines += _multilabel_table(
+            "## Shipped corpus (217 articles), 5-fold grouped CV x seeds 0, 1, 2", results["shipped"])
     if "loko" in results:
         names = list(next(iter(results["loko"].values())))
         lines += [
@@ -362,6 +380,10 @@ def markdown(results: dict) -> str:
             lines.append(f"| {name} | {b['label']:.3f} | {b['none']:.3f} | {a['label']:.3f} | "
                          f"{a['none']:.3f} |")
         lines.append("")
+    if "one_line" in results:
+        lines += _multilabel_table(
+            "## Pages without line breaks: the same CV, each test article's text as one line",
+            results["one_line"])
     if "candidates" in results:
         lines += ["## Candidates: the default, and one setting changed at a time (5 x 3 grouped CV)", "",
                   "| candidate | shipped macro-F1 | none/some | hard negatives 'none' | "
@@ -402,7 +424,8 @@ def screen_candidates(shipped, gnad, out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=("shipped", "loko", "10kgnad", "pages", "leads"),
+    parser.add_argument("--only", nargs="+",
+                        choices=("shipped", "loko", "10kgnad", "pages", "leads", "one_line"),
                         default=None)
     parser.add_argument("--candidates", action="store_true",
                         help="screen the candidates alone (candidates.md/.json)")
@@ -416,7 +439,7 @@ def main() -> None:
     if args.candidates:
         screen_candidates(shipped, gnad, out)
         return
-    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads"]
+    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads", "one_line"]
     path = out / "stress.json"
     results = json.loads(path.read_text()) if path.exists() else {}
     if "shipped" in parts:
@@ -429,6 +452,8 @@ def main() -> None:
         results["pages"] = page_layouts(shipped, gnad)
     if "leads" in parts and gnad is not None:
         results["leads"] = lead_sentences(shipped, gnad)
+    if "one_line" in parts:
+        results["one_line"] = cv(shipped, _models(shipped, True), True, page=one_line)
     out.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     (out / "stress.md").write_text(markdown(results), encoding="utf-8")

@@ -3,6 +3,7 @@ the hashed features against strings and scikit-learn, the dual and the primal so
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import numpy as np
@@ -108,6 +109,19 @@ def test_short_texts_lead_and_paragraph(fitted, split):
     paragraphs = fitted.predict_paragraphs(test.texts[0])
     assert paragraphs and {"index", "text", "labels", "scores"} <= set(paragraphs[0])
     assert any(test.labels[0][0] in p["labels"] for p in paragraphs)
+
+
+def test_a_page_without_line_breaks_is_read_in_paragraph_size_pieces(fitted, split):
+    # a copied page loses its line breaks: the best and lead paragraphs must still exist
+    _, test = split
+    article = next(t for t in test.texts if len(re.findall(r"[.!?]\s", t)) > 8)
+    flat = " ".join(article.split())
+    pieces = fitted.predict_paragraphs(flat)
+    assert len(pieces) > 2
+    assert all(len(re.findall(r"[.!?](?=\s|$)", p["text"])) <= 2 for p in pieces)
+    assert " ".join(p["text"] for p in pieces).split() == topics.clean_text(flat).split()
+    short = "Die Delegation traf in Hanoi ein. Sie sprach mit dem Minister. Beide lobten die Arbeit."
+    assert [p["text"] for p in fitted.predict_paragraphs(short)] == [short]  # a real paragraph
 
 
 def test_explain_names_terms_and_paragraphs(fitted, split):

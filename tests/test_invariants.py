@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import topics
 from topics.text import german, lemmatizer, lexicon, splitter
-from topics.text.cleaning import clean_article, clean_text, normalise
+from topics.text.cleaning import clean_article, clean_text, normalise, sentence_pieces
 
 # Any code point, lone surrogates included, plus the characters cleaning acts on.
 _ANY_CHAR = st.one_of(
@@ -117,6 +117,16 @@ def test_a_page_tail_changes_no_paragraph(shipped_corpus, index: int, tail: str)
     page = clean_article(f"{text}\n{tail}")
     assert page.paragraphs == article.paragraphs
     assert page.removed[len(article.removed):] == tuple(normalise(x) for x in tail.splitlines())
+
+
+@_SETTINGS
+@given(st.one_of(_ANY_TEXT, _PAGE), st.integers(1, 4))
+def test_sentence_pieces_keep_every_word_in_order(text: str, size: int) -> None:
+    pieces = sentence_pieces(text, size)
+    assert " ".join(pieces).split() == text.split()
+    assert all(piece and piece == piece.strip() for piece in pieces)
+    # every piece but the last holds `size` sentence ends
+    assert all(len(re.findall(r"[.!?](?=\s)", f"{p} ")) >= size for p in pieces[:-1])
 
 
 @_SETTINGS

@@ -329,8 +329,9 @@ class ArticleClassifier:
         -------
         list of dict
             One dict per prose paragraph of the clean article (headings joined to it; see
-            :func:`topics.text.cleaning.prose_paragraphs`): ``index``, ``text``, ``labels`` (as
-            :meth:`predict` gives them) and ``scores`` (label -> probability).
+            :func:`topics.text.cleaning.prose_paragraphs`; a text that comes as one paragraph of
+            more than six sentences, in pieces of two sentences): ``index``, ``text``, ``labels``
+            (as :meth:`predict` gives them) and ``scores`` (label -> probability).
         """
         self._check_fitted()
         _, paragraphs = documents_of([text], what="the text")[0]

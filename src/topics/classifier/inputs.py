@@ -8,7 +8,13 @@ from typing import Any
 import numpy as np
 
 from topics.errors import InputError
-from topics.text.cleaning import clean_article, join_headings, looks_like_markup, prose_paragraphs
+from topics.text.cleaning import (
+    clean_article,
+    join_headings,
+    looks_like_markup,
+    prose_paragraphs,
+    sentence_pieces,
+)
 
 __all__ = [
     "check_texts",
@@ -61,16 +67,28 @@ def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str,
     return documents
 
 
+# Paragraphs of the shipped corpus have a median of 2 sentences and at most 6 in 99 %: one
+# "paragraph" of more is a page whose line breaks were lost, read in pieces of paragraph size.
+_LONGEST_PARAGRAPH = 6
+_PIECE_SENTENCES = 2
+
+
 def classified_document(raw: str) -> tuple[str, tuple[str, ...]]:
     """(text, paragraphs) of one raw article as the classifier reads it, in training and after.
 
     The clean article's prose paragraphs (:func:`~topics.text.cleaning.prose_paragraphs`: no
     headlines, menu lines or teasers of other articles), headings joined; the text is those
-    paragraphs. Boilerplate only gives an empty text.
+    paragraphs. Boilerplate only gives an empty text. A text that comes as one paragraph of more
+    than six sentences (a page copied without its line breaks, a 10kGNAD article) is read in
+    pieces of two sentences (:func:`~topics.text.cleaning.sentence_pieces`): the focus model's
+    best and lead paragraphs need paragraphs, and the whole text's words are the same.
     """
     prose = prose_paragraphs(clean_article(raw).paragraphs)
     text = "\n\n".join(prose)  # the clean text when every paragraph is prose
-    return text, tuple(join_headings(prose)) or (text,)
+    paragraphs = tuple(join_headings(prose)) or (text,)
+    if len(paragraphs) == 1 and len(sentence_pieces(paragraphs[0], 1)) > _LONGEST_PARAGRAPH:
+        paragraphs = tuple(sentence_pieces(paragraphs[0], _PIECE_SENTENCES))
+    return text, paragraphs
 
 
 def label_lists(y: Any, labels: Sequence[str] | None) -> list:

@@ -20,7 +20,7 @@ from pathlib import Path
 from topics.corpus.records import Article, Corpus, TextUnit, Unit
 from topics.errors import InputError
 from topics.fileio import atomic_stream
-from topics.text.cleaning import clean_text
+from topics.text.cleaning import clean_text, sentence_pieces
 
 __all__ = ["perturb", "synthetic_articles", "synthetic_units", "with_paragraphs", "write_jsonl"]
 
@@ -93,8 +93,7 @@ def with_paragraphs(article: Article, sentences: int = 3) -> Article:
     """
     if "\n" in article.text.strip():
         return article
-    parts = _SENTENCE.split(article.text.strip())
-    paragraphs = [" ".join(parts[i:i + sentences]) for i in range(0, len(parts), sentences)]
+    paragraphs = sentence_pieces(article.text, sentences)
     return Article(article.id, "\n".join(paragraphs), article.labels, article.source_url, article.meta)
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "join_headings",
     "looks_like_markup",
     "prose_paragraphs",
+    "sentence_pieces",
     "split_paragraphs",
 ]
 
@@ -374,6 +375,35 @@ def prose_paragraphs(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
     """
     prose = [p for p in paragraphs if _is_sentence(p)]
     return prose or list(paragraphs)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentence_pieces(text: str, sentences: int) -> list[str]:
+    """``text`` cut into pieces of ``sentences`` sentences (the last may be shorter).
+
+    For text that comes without paragraph breaks (10kGNAD's articles, a page copied as one line):
+    pieces the size of paragraphs. A sentence ends at ``.``, ``!`` or ``?`` before whitespace, so
+    "am 2. September" cuts too: the pieces are about the size of paragraphs, not exact sentences.
+    They hold every word of the text in order; the whitespace at each cut becomes one space.
+
+    Parameters
+    ----------
+    text : str
+        One paragraph of text.
+    sentences : int
+        Sentences per piece (>= 1).
+
+    Returns
+    -------
+    list of str
+        The pieces in order; ``[]`` for a blank text.
+    """
+    parts = _SENTENCE_END.split(text.strip())
+    if not parts[0]:
+        return []
+    return [" ".join(parts[i : i + sentences]) for i in range(0, len(parts), sentences)]
 
 
 def join_headings(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
