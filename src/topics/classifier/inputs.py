@@ -73,20 +73,26 @@ _LONGEST_PARAGRAPH = 6
 _PIECE_SENTENCES = 2
 
 
-def classified_document(raw: str) -> tuple[str, tuple[str, ...]]:
+def classified_document(raw: str, pieces: bool = True) -> tuple[str, tuple[str, ...]]:
     """(text, paragraphs) of one raw article as the classifier reads it, in training and after.
 
     The clean article's prose paragraphs (:func:`~topics.text.cleaning.prose_paragraphs`: no
     headlines, menu lines or teasers of other articles), headings joined; the text is those
-    paragraphs. Boilerplate only gives an empty text. A text that comes as one paragraph of more
-    than six sentences (a page copied without its line breaks, a 10kGNAD article) is read in
+    paragraphs. Boilerplate only gives an empty text. With ``pieces``, a text that comes as one
+    paragraph of more than six sentences (a page copied without its line breaks) is read in
     pieces of two sentences (:func:`~topics.text.cleaning.sentence_pieces`): the focus model's
-    best and lead paragraphs need paragraphs, and the whole text's words are the same.
+    best and lead paragraphs need paragraphs. The whole text's words are the same either way, so
+    a single-label model, which reads only the whole text, trains without pieces (on a corpus of
+    one-line articles such as 10kGNAD they would multiply its training rows for nothing).
     """
     prose = prose_paragraphs(clean_article(raw).paragraphs)
     text = "\n\n".join(prose)  # the clean text when every paragraph is prose
     paragraphs = tuple(join_headings(prose)) or (text,)
-    if len(paragraphs) == 1 and len(sentence_pieces(paragraphs[0], 1)) > _LONGEST_PARAGRAPH:
+    if (
+        pieces
+        and len(paragraphs) == 1
+        and len(sentence_pieces(paragraphs[0], 1)) > _LONGEST_PARAGRAPH
+    ):
         paragraphs = tuple(sentence_pieces(paragraphs[0], _PIECE_SENTENCES))
     return text, paragraphs
 

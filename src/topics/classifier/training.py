@@ -62,12 +62,12 @@ _KEEP_NNZ = 20_000_000  # keep counted chunks for the second pass while they hol
 
 
 @lru_cache(maxsize=1 << 12)
-def clean_document(raw: str) -> tuple[str, tuple[str, ...]]:
+def clean_document(raw: str, pieces: bool = True) -> tuple[str, tuple[str, ...]]:
     """(text, paragraphs) of one raw article as the classifier reads it (``classified_document``).
 
     Cached: a cross-validation fits on the same articles again and again.
     """
-    return classified_document(raw)
+    return classified_document(raw, pieces)
 
 
 def encode_targets(
@@ -366,7 +366,7 @@ def _stratification(targets: np.ndarray, multilabel: bool) -> np.ndarray:
 def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any]:
     """Fit everything and return the learned attributes (names ending in ``_``)."""
     multilabel, classes, targets = encode_targets(y, clf.labels, len(texts))
-    docs = [clean_document(raw) for raw in texts]
+    docs = [clean_document(raw, pieces=multilabel) for raw in texts]  # pieces feed the focus model
     if not any(text.strip() for text, _ in docs):
         raise InputError("fit: every text is empty after cleaning; there is nothing to learn from")
     design = build_design(clf, docs, clf.augment == "paragraphs")
