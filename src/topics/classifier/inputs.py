@@ -88,12 +88,10 @@ def classified_document(raw: str, pieces: bool = True) -> tuple[str, tuple[str, 
     prose = prose_paragraphs(clean_article(raw).paragraphs)
     text = "\n\n".join(prose)  # the clean text when every paragraph is prose
     paragraphs = tuple(join_headings(prose)) or (text,)
-    if (
-        pieces
-        and len(paragraphs) == 1
-        and len(sentence_pieces(paragraphs[0], 1)) > _LONGEST_PARAGRAPH
-    ):
-        paragraphs = tuple(sentence_pieces(paragraphs[0], _PIECE_SENTENCES))
+    if pieces and len(paragraphs) == 1:
+        cut = sentence_pieces(paragraphs[0], _PIECE_SENTENCES)
+        if len(cut) > _LONGEST_PARAGRAPH // _PIECE_SENTENCES:  # more than 3 pieces: > 6 sentences
+            paragraphs = tuple(cut)
     return text, paragraphs
 
 

@@ -176,9 +176,10 @@ def merge_rows(counts: Counts, row_of: np.ndarray, n_rows: int, extra=()) -> Cou
     col_bits, count_bits = _bits(int(cols.max()) + 1), 20
     if _bits(n_rows) + col_bits + count_bits <= 63 and values.max() < (1 << count_bits):
         keys = (rows << (col_bits + count_bits)) | (cols << count_bits) | values
-        # Rows come sorted by column within each merged row: the stable sort (timsort) merges
-        # those runs, twice as fast as a quicksort of the packed keys.
-        keys.sort(kind="stable")
+        # numpy's SIMD quicksort: 1.3-1.9x faster here than timsort merging the sorted runs of
+        # each merged row (790k keys of the shipped corpus, 2M of one-line 10kGNAD pages in
+        # pieces); equal integers are interchangeable, so the kind of sort changes no result.
+        keys.sort()
         unit = keys >> count_bits
         starts = run_starts(unit)
         summed = run_sums(keys & ((1 << count_bits) - 1), starts)
