@@ -42,10 +42,12 @@ from topics.schema import Schema, schema_of
 __all__ = ["ArticleClassifier", "schema"]
 
 # Texts are scored in chunks of about this many characters. Scores do not depend on the chunks;
-# half a million characters keeps a chunk's arrays small enough to be reused from the heap
-# instead of mapped and faulted in afresh (1M: peak 197 MB and ~0.12 s of system time on a first
-# batch of 721 10kGNAD articles; 500k: 133 MB and ~0.06 s, the same user time).
-_CHUNK_CHARS = 500_000
+# a small chunk keeps its arrays small enough to be reused from the heap instead of mapped and
+# faulted in afresh. 721 one-line 10kGNAD articles read in pieces, first batch of a fresh process
+# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon): 500k characters
+# 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and 327 MB; 125k 1,303 and 275 MB; 62.5k
+# 1,347 and 244 MB.
+_CHUNK_CHARS = 125_000
 
 
 class RidgeScores(NamedTuple):
