@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from topics.corpus.records import Article, Corpus, TextUnit, Unit
 from topics.errors import InputError
 from topics.fileio import atomic_stream
-from topics.text.cleaning import clean_text, sentence_pieces
+from topics.text.cleaning import SENTENCE_END, clean_text, sentence_pieces
 
 __all__ = ["perturb", "synthetic_articles", "synthetic_units", "with_paragraphs", "write_jsonl"]
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ONSETS = ("b", "ch", "d", "g", "h", "k", "l", "m", "n", "ph", "qu", "s", "t", "th", "tr", "v", "x")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ao", "ie", "uy", "oa")
 
@@ -33,7 +31,7 @@ def perturb(text: str, rng: random.Random, drop: float = 0.1) -> str:
     """A perturbed copy of ``text``: in each paragraph sentences shuffled, ~``drop`` dropped."""
     paragraphs = []
     for paragraph in text.split("\n"):
-        sentences = _SENTENCE.split(paragraph)
+        sentences = SENTENCE_END.split(paragraph)
         kept = [s for s in sentences if rng.random() >= drop] or sentences[:1]
         rng.shuffle(kept)
         paragraphs.append(" ".join(kept))

@@ -34,6 +34,7 @@ from topics.errors import InputError, short
 
 __all__ = [
     "RELATED_MARKERS",
+    "SENTENCE_END",
     "CleanArticle",
     "clean_article",
     "clean_text",
@@ -377,7 +378,9 @@ def prose_paragraphs(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
     return prose or list(paragraphs)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+#: The whitespace after a sentence's closing ``.``, ``!`` or ``?``: where a text is cut into
+#: sentences (``SENTENCE_END.split(text)``) for pieces and perturbed copies.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def sentence_pieces(text: str, sentences: int) -> list[str]:
@@ -400,7 +403,7 @@ def sentence_pieces(text: str, sentences: int) -> list[str]:
     list of str
         The pieces in order; ``[]`` for a blank text.
     """
-    parts = _SENTENCE_END.split(text.strip())
+    parts = SENTENCE_END.split(text.strip())
     if not parts[0]:
         return []
     return [" ".join(parts[i : i + sentences]) for i in range(0, len(parts), sentences)]
