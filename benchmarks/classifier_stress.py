@@ -31,8 +31,9 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
   removed (as some extraction tools and copies give a page): no paragraphs, captions, source lines
   or related-news lists to tell apart; training texts as they are;
 * **candidates** (``--candidates``, ~15 min): the default and settings around it, one changed at
-  a time, 5 x 3 on both corpora and leave-one-kind-out (its mean); written to ``candidates.md``/``.json`` beside ``stress.md``,
-  stamped with the commit they were made at (a selection record, not rerun by the tests).
+  a time, 5 x 3 on both corpora and leave-one-kind-out (its mean); written to
+  ``candidates.md``/``.json`` beside ``stress.md``, stamped with the commit they were made at (a
+  selection record, not rerun by the tests).
 
 Mean +- sd over seeds. Nothing here looks at single articles to choose anything.
 """
@@ -97,10 +98,10 @@ def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True, pa
 
     key = [labels[0] if labels else "" for labels in corpus.labels]
     clean = corpus.clean_texts()
-    raw = list(corpus.texts)
+    raw, test_clean = list(corpus.texts), clean  # what is predicted: ours reads raw, a peer clean
     if page is not None:
         raw = [page(t) for t in raw]
-        clean_pages = [clean_text(t) for t in raw]
+        test_clean = [clean_text(t) for t in raw]
     y = [list(v) for v in corpus.labels] if multilabel else list(corpus.primary_labels)
     out = {name: [None] * len(corpus) for name in models}
     for train, test in article_folds(key, 5, seed):
@@ -116,8 +117,7 @@ def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True, pa
                     if multilabel:
                         target = to_indicator(target, corpus.label_set)
                     model.fit([clean[i] for i in train], target)
-                    tests = clean if page is None else clean_pages
-                    predicted = model.predict([tests[i] for i in test])
+                    predicted = model.predict([test_clean[i] for i in test])
                     predicted = (
                         from_indicator(predicted, corpus.label_set)
                         if multilabel else [str(p) for p in predicted]
