@@ -223,6 +223,11 @@ def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
     return out
 
 
+def loko_mean(loko: dict, model: str) -> float:
+    """A model's share of held-out hard negatives predicted "none", averaged over the kinds."""
+    return float(np.mean([row[model]["none"] for row in loko.values()]))
+
+
 # Page layouts: the article's raw text around headlines of other articles (pick(k): k of them).
 PAGE_LAYOUTS = {
     "the article alone": lambda text, pick: text,
@@ -349,7 +354,7 @@ def markdown(results: dict) -> str:
                 for n in names
             ]
             lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-        means = [np.mean([row[n]["none"] for row in results["loko"].values()]) for n in names]
+        means = [loko_mean(results["loko"], n) for n in names]
         lines.append("| **mean** | " + " | ".join(f"**{m:.3f}**" for m in means) + " |")
         lines.append("")
     if "10kgnad" in results:
@@ -406,8 +411,7 @@ def screen_candidates(shipped, gnad, out: Path) -> None:
     results = {"git": git_state(), "candidates": {}}
     for name, extra in CANDIDATES.items():
         row = {"shipped": cv(shipped, _models(shipped, True, extra), True)["ArticleClassifier"]}
-        loko = leave_one_kind_out(shipped, extra)
-        row["loko"] = float(np.mean([kind["ArticleClassifier"]["none"] for kind in loko.values()]))
+        row["loko"] = loko_mean(leave_one_kind_out(shipped, extra), "ArticleClassifier")
         if gnad is not None:
             row["10kgnad"] = cv(gnad, _models(gnad, False, extra), False)["ArticleClassifier"]
         results["candidates"][name] = row
