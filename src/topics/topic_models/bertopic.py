@@ -14,8 +14,9 @@ its words. The project's default chooses each step by measurement
   article unit is unchanged. NMI against the labels 0.39 -> 0.61 on the shipped paragraphs.
 * **No reduction** (``reduction=None``): UMAP's layout is numba code compiled per CPU, and it
   changed the topics across machines even on exact neighbours.
-* **Clustering**: k-means started from Ward's clustering (:class:`~topics.topic_models.clustering.
-  WardKMeans`): no seed, no outliers, one partition for every seed (ARI 1.0; k-means++ 0.6-0.75).
+* **Clustering**: spherical k-means started from Ward's clustering (:class:`~topics.topic_models.
+  clustering.WardKMeans`): no seed, no outliers, one partition for every seed (ARI 1.0; k-means++
+  0.6-0.75); cosine, not euclidean, so that no short centre gathers a generic topic.
   The number of topics is ~sqrt(n)/2 (4-30) of the geometric mean of units and articles: 11 for
   1,057 paragraphs of 217 articles, 13 for 721 articles. Label-free.
 * **Topic words**: an NMF of the units' TF-IDF started at the topics
@@ -124,6 +125,7 @@ def fit(
     clustering: Literal["kmeans", "hdbscan"] = "kmeans",
     nr_topics: Annotated[int, Ge(2)] | Literal["auto"] | None = "auto",
     ward_sample: Annotated[int, Ge(2)] = 4000,
+    kmeans_metric: Literal["cosine", "euclidean"] = "cosine",
     min_topic_size: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
     min_samples: Annotated[int, Ge(1)] | None = None,
     cluster_selection_method: Literal["eom", "leaf"] = "eom",
@@ -185,6 +187,11 @@ def fit(
     ward_sample : int
         kmeans: Ward's clustering runs on at most this many evenly spaced units (memory grows with
         its square), Lloyd's iterations on all.
+    kmeans_metric : {"cosine", "euclidean"}
+        kmeans without reduction: "cosine" is spherical k-means (a unit joins the centre it points
+        most nearly to); "euclidean" is plain k-means, whose short centres gather a generic topic
+        (28-52 % of the units measured; cosine 13-35 %, NMI higher on six of seven corpora). With
+        ``reduction="umap"`` k-means runs on the UMAP layout, always euclidean.
     min_topic_size : int or "auto"
         hdbscan: min_cluster_size; "auto" = 2 % of the units, at least 5.
     min_samples : int or None
@@ -246,7 +253,8 @@ def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTop
     cluster_input = with_article_context(embeddings, articles, float(settings["context_weight"]))
     k = n_clusters(settings["nr_topics"], len(units), len(set(articles)))
     if _direct(settings):
-        clusters = WardKMeans(k, ward_sample=int(settings["ward_sample"])).fit(cluster_input)
+        clusters = WardKMeans(k, ward_sample=int(settings["ward_sample"]),
+                              metric=settings["kmeans_metric"]).fit(cluster_input)
         live, assignments, probs, outliers_before = None, clusters.labels_, None, 0.0
         topics: dict[int, list[tuple[str, float]]] = {}
         centroids = clusters.cluster_centers_

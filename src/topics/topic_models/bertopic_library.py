@@ -129,7 +129,8 @@ def _reducer(settings: Mapping[str, Any], cluster_input: np.ndarray, seed: int) 
 
 def _clusterer(settings: Mapping[str, Any], n_units: int, n_clusters: int) -> Any:
     if settings["clustering"] == "kmeans":
-        return WardKMeans(n_clusters, ward_sample=int(settings["ward_sample"]))
+        # the UMAP layout is not a set of directions: plain (euclidean) k-means
+        return WardKMeans(n_clusters, ward_sample=int(settings["ward_sample"]), metric="euclidean")
     from hdbscan import HDBSCAN
 
     share = float(settings["max_cluster_size"])
