@@ -82,11 +82,10 @@ class WardKMeans:
     points most nearly to, and each centre is its members' mean direction, of unit length.
     ``"euclidean"`` is Lloyd's k-means. On unit-length embeddings they differ in one thing: the
     squared distance ``1 - 2 x.c + |c|^2`` favours a short centre, and the mean of members that point
-    in many directions is short. Measured on the shipped paragraphs, 10kGNAD and perturbed 10kGNAD
-    samples (experiments/results/topic_model_selection/README.md): euclidean's largest topic was
-    always the one with the shortest centre (norm 0.26-0.33 against a median of 0.54-0.65), a
-    generic topic of 28-52 % of the units; cosine gave 13-35 % and higher NMI on six of seven
-    corpora.
+    in many directions is short. Measured on nine corpora (the shipped paragraphs and articles,
+    10kGNAD, perturbed 10kGNAD samples; ``benchmarks/topic_clustering.py``): euclidean's largest
+    topic (10-52 % of the units) always had a short centre (length 0.26-0.48 against a median of
+    0.49-0.66); cosine's largest held 8-35 %, and NMI was higher on eight of the nine.
 
     Measured on the shipped paragraphs (k = 7): k-means++ with 10 restarts, seeds 0-4, mean pairwise
     ARI 0.63-0.75; Ward-initialised 1.0 (the embedding is seed-free with ARPACK SVD).
