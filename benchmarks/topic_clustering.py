@@ -1,7 +1,9 @@
 """Cosine against euclidean k-means in the BERTopic default, on corpora of several kinds (issue 9).
 
-Run: ``uv run python benchmarks/topic_clustering.py [--sizes 1000 2000 5000] [--json FILE]``
-(``TOPICS_10KGNAD`` names the 10kGNAD sample).
+Run: ``uv run python benchmarks/topic_clustering.py [--sizes 1000 2000 5000] [--out DIR]
+[--json FILE]`` (``TOPICS_10KGNAD`` names the 10kGNAD sample). It writes the table to
+``DIR/clustering.md`` (default: ``experiments/results/topic_model_selection``; a slow test reruns it
+and compares); the fit CPU seconds go to ``--json`` only, so the table is the same on every run.
 
 The default clusters unit-length embeddings with k-means started from Ward's clustering. Plain
 (euclidean) k-means puts a unit at the centre of smallest ``1 - 2 x.c + |c|^2``, so a short centre
@@ -26,6 +28,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import GNAD, GNAD_MISSING, GNAD_OPTIONS, write_json  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "experiments" / "results" / "topic_model_selection"
 
 METRICS = ("npmi", "diversity", "nmi", "nmi_article", "largest_topic_share")
 METRIC_VALUES = ("euclidean", "cosine")
@@ -67,17 +72,25 @@ def measure(units, metric: str) -> dict:
             "other_centres_median_length": float(statistics.median(lengths[1:]))}
 
 
+def _header(sizes: list[int]) -> str:
+    return ("# Cosine against euclidean k-means in the BERTopic default\n\n"
+            f"`uv run python benchmarks/topic_clustering.py --sizes {' '.join(map(str, sizes))}`; "
+            "one fit per cell (the route has no random step). Read with "
+            "`topic_model_selection/README.md`, section \"Cosine k-means\".\n\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     import topics
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000, 5000],
                         help="perturbed 10kGNAD units (paragraphs and articles)")
-    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--out", type=Path, default=OUT, help="write clustering.md here")
+    parser.add_argument("--json", type=Path, help="write the figures (with fit CPU-s) here")
     args = parser.parse_args(argv)
-    print("| corpus | k-means | topics | NPMI | diversity | NMI | NMI article | largest topic "
-          "| its centre's length (others' median) | fit CPU-s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    lines = ["| corpus | k-means | topics | NPMI | diversity | NMI | NMI article | largest topic "
+             "| its centre's length (others' median) |", "|---|---|---|---|---|---|---|---|---|"]
+    print("\n".join(lines))
     rows = []
     for name, units in corpora(args.sizes):
         analyzer = topics.GermanAnalyzer()
@@ -86,11 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         for metric in METRIC_VALUES:
             row = {"corpus": name, "units": len(units), **measure(units, metric)}
             rows.append(row)
-            print(f"| {name} | {metric} | {row['n_topics']} | {row['npmi']:.3f} | "
-                  f"{row['diversity']:.3f} | {row['nmi']:.3f} | {row['nmi_article']:.3f} | "
-                  f"{row['largest_topic_share']:.1%} | {row['largest_centre_length']:.2f} "
-                  f"({row['other_centres_median_length']:.2f}) | {row['fit_cpu_s']:.1f} |",
-                  flush=True)
+            lines.append(f"| {name} | {metric} | {row['n_topics']} | {row['npmi']:.3f} | "
+                         f"{row['diversity']:.3f} | {row['nmi']:.3f} | {row['nmi_article']:.3f} | "
+                         f"{row['largest_topic_share']:.1%} | {row['largest_centre_length']:.2f} "
+                         f"({row['other_centres_median_length']:.2f}) |")
+            print(lines[-1], flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "clustering.md").write_text(_header(args.sizes) + "\n".join(lines) + "\n",
+                                            encoding="utf-8")
     write_json(args.json, {"rows": rows})
     return 0
 
