@@ -31,7 +31,7 @@ experiments/results/topic_peers and topic_peers_10kgnad):
   with a seed (tomotopy only with one worker). Default: tomotopy.
 * NMF: scikit-learn, TF-IDF (sublinear, max_df 0.2) of the tokens view, NNDSVD from the exact SVD.
 * BERTopic: exact-SVD embedding of the tokens view, paragraphs mixed with their article, Ward-started
-  k-means, NMF words of the partition (:mod:`topics.topic_models.bertopic`).
+  cosine k-means, NMF words of the partition (:mod:`topics.topic_models.bertopic`).
 * Numbers of topics default to ~sqrt(n)/2 (4-30) of the number of articles (LDA, NMF) and of the
   geometric mean of units and articles (BERTopic): relative, not tuned per corpus.
 * Every fit runs in a fixed numerical environment (:mod:`topics.numerics`: one BLAS/OpenMP thread,

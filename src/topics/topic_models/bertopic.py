@@ -178,7 +178,8 @@ def fit(
     n_neighbors, n_components, min_dist, metric
         UMAP's own parameters (n_neighbors capped at the number of units - 1).
     clustering : {"kmeans", "hdbscan"}
-        "kmeans": k-means started from Ward's clustering (deterministic, no outliers); "hdbscan":
+        "kmeans": k-means started from Ward's clustering (deterministic, no outliers; its metric:
+        ``kmeans_metric``); "hdbscan":
         HDBSCAN with BERTopic's merging (``nr_topics``) and outlier reduction.
     nr_topics : int, "auto" or None
         kmeans: the number of topics; "auto" = ~sqrt(sqrt(units x articles))/2, 4 to 30.
@@ -354,7 +355,7 @@ SPECS = (
     EstimatorSpec(
         name=NAME,
         kind="topic_model",
-        summary="BERTopic for German news: TF-IDF + exact SVD, article context, Ward k-means, "
+        summary="BERTopic for German news: TF-IDF + exact SVD, article context, Ward-started cosine k-means, "
         "NMF words (offline, seed-free)",
         schema=_SCHEMA.extended(ANALYSIS_SCHEMA).with_aliases(n_topics_aliases("nr_topics")),
         fit=fit,
