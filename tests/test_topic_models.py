@@ -193,3 +193,12 @@ def test_no_generic_topic_gathers_the_paragraphs(corpus, bertopic_pair) -> None:
     plain = topics.fit_topic_model(corpus, "bertopic", "paragraph", kmeans_metric="euclidean")
     assert plain.metrics["largest_topic_share"] > default.metrics["largest_topic_share"]
     assert plain.n_topics == default.n_topics
+
+
+def test_the_stored_centres_place_the_training_paragraphs_where_the_fit_did(bertopic_pair) -> None:
+    """Cosine k-means ends where every unit sits with its most similar centre, and the stored
+    estimator (no training-unit shortcut) reproduces that from the texts alone."""
+    result = bertopic_pair[0]
+    texts = [d.text for d in result.documents]
+    placed, _ = result.estimator.transform(texts, [d.article_id for d in result.documents])
+    assert np.array_equal(placed, result.assignments)
