@@ -19,7 +19,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any, Literal, Union
 
@@ -345,6 +345,10 @@ class EstimatorSpec:
     check : callable or None
         ``check(settings, n_units) -> list of problems``: what can be checked against the
         corpus before fitting (numbers of topics, minimum sizes), so a run fails before it starts.
+    earlier : mapping of str to value
+        Settings added after runs were stored, each with the value that does what the estimator
+        did before the setting existed (a stored config that lacks one is rerun with it:
+        :func:`topics.experiments.reproduce.reproduce_run`).
     """
 
     name: str
@@ -356,3 +360,4 @@ class EstimatorSpec:
     reads_tokens: bool = False
     n_topics_setting: str | None = None
     check: Callable[[Mapping[str, Any], int], list[str]] | None = None
+    earlier: Mapping[str, Any] = field(default_factory=dict)

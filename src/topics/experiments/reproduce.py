@@ -38,6 +38,10 @@ class Reproduction:
         0 for the exact comparison (the default), else the largest absolute difference accepted.
     environment : dict of str to (old, new)
         The recorded environment fields that differ between the two runs.
+    earlier : dict of str to value
+        Settings the stored config predates (added to an estimator since), rerun with the value
+        that does what the estimator did before them (``topic_models.bertopic.kmeans_metric``:
+        ``euclidean``).
     """
 
     original: Run
@@ -45,6 +49,7 @@ class Reproduction:
     differences: dict[str, tuple[Any, Any]]
     tolerance: float = 0.0
     environment: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    earlier: dict[str, Any] = field(default_factory=dict)
 
     @property
     def identical(self) -> bool:
@@ -61,6 +66,9 @@ class Reproduction:
     def report(self) -> str:
         """A short text: identical, or the metrics and environment fields that differ."""
         head = f"original {self.original.path}\nrerun    {self.rerun.path}"
+        if self.earlier:
+            head += "\nsettings added since the run, rerun as before them: " + ", ".join(
+                f"{key}={value}" for key, value in self.earlier.items())
         if self.identical:
             how = "identical" if not self.tolerance else f"equal within {self.tolerance:g}"
             return f"{head}\nmetrics.json {how} ({len(self.original.metrics)} metrics)"
@@ -105,7 +113,10 @@ def reproduce_run(
     if not math.isfinite(tolerance) or tolerance < 0:
         raise ConfigError(f"tolerance={tolerance!r}: must be a finite number >= 0")
     original = load_run(path)
-    rerun = run_experiment(original.path / "config.resolved.yaml", runs_dir=runs_dir)
+    config = original.path / "config.resolved.yaml"
+    earlier = settings_predated(config)
+    rerun = run_experiment(config, runs_dir=runs_dir,
+                           overrides=[f"{key}={value}" for key, value in earlier.items()])
     differences = {
         k: (original.metrics.get(k), rerun.metrics.get(k))
         for k in sorted(set(original.metrics) | set(rerun.metrics))
@@ -113,7 +124,34 @@ def reproduce_run(
         or (k in original.metrics) != (k in rerun.metrics)
     }
     environment = environment_differences(_environment(original), _environment(rerun))
-    return Reproduction(original, rerun, differences, tolerance, environment)
+    return Reproduction(original, rerun, differences, tolerance, environment, earlier)
+
+
+def settings_predated(config: Path) -> dict[str, Any]:
+    """``{key path: value}`` for every setting a resolved config lacks because it was added to
+    its estimator later (:attr:`topics.schema.EstimatorSpec.earlier`): the value that does what
+    the estimator did when the run was made. Empty for a config written by today's code."""
+    import yaml
+
+    from topics.registry import get
+
+    try:
+        stored = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}  # the rerun reads the file again and says what is wrong with it
+    models = stored.get("topic_models") if isinstance(stored, Mapping) else None
+    found: dict[str, Any] = {}
+    for name, entry in (models if isinstance(models, Mapping) else {}).items():
+        if not isinstance(entry, Mapping):
+            continue
+        try:
+            spec = get(str(entry.get("model", name)), "topic_model")
+        except ConfigError:
+            continue  # the rerun names the unknown model in its config error
+        for key, value in spec.earlier.items():
+            if key not in entry:
+                found[f"topic_models.{name}.{key}"] = value
+    return found
 
 
 def _same(a: Any, b: Any, tolerance: float) -> bool:

@@ -362,6 +362,8 @@ SPECS = (
         reads_tokens=True,
         n_topics_setting="nr_topics",
         check=_check,
+        # runs stored before kmeans_metric existed clustered with plain k-means
+        earlier={"kmeans_metric": "euclidean"},
     ),
     EstimatorSpec(
         name=PEER_NAME,
