@@ -7,6 +7,7 @@ versions, thread settings), which is where a difference on another machine comes
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -115,8 +116,8 @@ def reproduce_run(
     original = load_run(path)
     config = original.path / "config.resolved.yaml"
     earlier = settings_predated(config)
-    rerun = run_experiment(config, runs_dir=runs_dir,
-                           overrides=[f"{key}={value}" for key, value in earlier.items()])
+    rerun = run_experiment(config, runs_dir=runs_dir,  # JSON is YAML: any value, typed
+                           overrides=[f"{key}={json.dumps(value)}" for key, value in earlier.items()])
     differences = {
         k: (original.metrics.get(k), rerun.metrics.get(k))
         for k in sorted(set(original.metrics) | set(rerun.metrics))
