@@ -128,8 +128,7 @@ class WardKMeans:
     def predict(self, x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         if self.metric == "cosine":
-            similarity = normalise_rows(x) @ self.cluster_centers_.T
-            return np.round(similarity, SIMILARITY_DECIMALS).argmax(axis=1)
+            return _most_similar(normalise_rows(x), self.cluster_centers_)
         d = (x * x).sum(1)[:, None] - 2 * x @ self.cluster_centers_.T + (self.cluster_centers_ ** 2).sum(1)
         return d.argmin(axis=1)
 
@@ -151,8 +150,7 @@ def _ward_centers(x: np.ndarray, k: int, ward_sample: int) -> np.ndarray:
 def _spherical_lloyd(x: np.ndarray, centers: np.ndarray, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
     """Spherical k-means from unit-length ``centers`` until no unit moves (or ``max_iter``).
 
-    Similarities are rounded before the choice, so a last-bit difference of another machine's BLAS
-    cannot move a unit, and ties go to the lower centre. Centres are summed with a sparse product
+    Units choose with :func:`_most_similar` (rounded similarities). Centres are summed with a sparse product
     (a fixed order); a centre that loses every unit keeps its place and is dropped at the end.
     """
     from scipy.sparse import csr_matrix
@@ -160,7 +158,7 @@ def _spherical_lloyd(x: np.ndarray, centers: np.ndarray, max_iter: int) -> tuple
     n, k = len(x), len(centers)
     labels = np.full(n, -1)
     for _ in range(max(1, max_iter)):
-        new = np.round(x @ centers.T, SIMILARITY_DECIMALS).argmax(axis=1)
+        new = _most_similar(x, centers)
         if np.array_equal(new, labels):
             break
         labels = new
@@ -172,6 +170,13 @@ def _spherical_lloyd(x: np.ndarray, centers: np.ndarray, max_iter: int) -> tuple
     remap = np.full(k, -1)
     remap[used] = np.arange(len(used))
     return remap[labels], centers[used]
+
+
+def _most_similar(x: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Each unit-length row's centre of highest cosine, similarities rounded to
+    ``SIMILARITY_DECIMALS`` first (ties to the lower centre): another machine's last bits cannot
+    change the choice."""
+    return np.round(x @ centers.T, SIMILARITY_DECIMALS).argmax(axis=1)
 
 
 def _ordered_by_size(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
