@@ -82,7 +82,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
+def read_yaml(path: Path) -> tuple[dict[str, Any], str]:
+    """A config file's top-level mapping and its text; a ConfigError names the file and what is wrong."""
     if path.is_dir():
         raise ConfigError(
             f"config {path} is a folder; give a YAML config file (e.g. {path}/experiment.yaml)"
@@ -214,7 +215,7 @@ def load_config(
         given_text = source._given_text
     elif isinstance(source, (str, Path)):
         path = Path(source)
-        data, given_text = _read_yaml(path)
+        data, given_text = read_yaml(path)
         where = str(path)
     elif isinstance(source, Mapping):
         data, where = dict(source), None
@@ -242,7 +243,7 @@ def load_grid(path: str | Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     ConfigError
         If ``grid`` is missing, empty, or a value list is not a non-empty list.
     """
-    data, _ = _read_yaml(Path(path))
+    data, _ = read_yaml(Path(path))
     grid = data.pop("grid", None)
     if not isinstance(grid, dict) or not grid:
         raise ConfigError(

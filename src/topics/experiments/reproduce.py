@@ -132,15 +132,10 @@ def settings_predated(config: Path) -> dict[str, Any]:
     """``{key path: value}`` for every setting a resolved config lacks because it was added to
     its estimator later (:attr:`topics.schema.EstimatorSpec.earlier`): the value that does what
     the estimator did when the run was made. Empty for a config written by today's code."""
-    import yaml
-
+    from topics.experiments.loading import read_yaml
     from topics.registry import get
 
-    try:
-        stored = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}  # the rerun reads the file again and says what is wrong with it
-    models = stored.get("topic_models") if isinstance(stored, Mapping) else None
+    models = read_yaml(config)[0].get("topic_models")
     found: dict[str, Any] = {}
     for name, entry in (models if isinstance(models, Mapping) else {}).items():
         if not isinstance(entry, Mapping):
