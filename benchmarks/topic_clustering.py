@@ -14,6 +14,12 @@ perturbed 10kGNAD paragraphs and articles (sentences shuffled, 10 % dropped) at 
 prints a Markdown table: NPMI, diversity, NMI per unit and per article against the labels, the
 largest topic's share, and the length of its centre against the median of the others (for the
 cosine route every centre has length 1). The route has no random step: one fit per cell.
+
+A second table (``--samples``, default 25 50 100 articles) fits the default (cosine) on small
+samples of *real* articles, as paragraphs and as articles: three samples per size (numpy's PCG64,
+seeds 0-2, machine-free), of the shipped corpus and of 10kGNAD (its one-line articles cut into
+three-sentence paragraphs, as the perturbed copies are). It records how the default behaves on a
+corpus of a few dozen articles: the largest topic and NMI, mean and range over the samples.
 """
 
 from __future__ import annotations
@@ -54,6 +60,65 @@ def corpora(sizes: list[int]):
             yield f"perturbed 10kGNAD, {n} {unit}s", synthetic_units(gnad, n, unit=unit, seed=0)
 
 
+def samples(sizes: list[int], seeds: tuple[int, ...] = (0, 1, 2)):
+    """(corpus, articles, seed, articles) for small samples of the real corpora."""
+    import topics
+    from topics.corpus.synthetic import with_paragraphs
+
+    sources = {"shipped": list(topics.load_corpus())}
+    if GNAD.is_file():
+        gnad = topics.load_corpus(GNAD, **GNAD_OPTIONS)
+        sources["10kGNAD"] = [with_paragraphs(a, 3) for a in gnad]
+    for name, source in sources.items():
+        for n in sizes:
+            for seed in seeds:
+                chosen = np.sort(np.random.default_rng(seed).choice(len(source), n, replace=False))
+                yield name, n, seed, [source[i] for i in chosen.tolist()]
+
+
+def sample_table(sizes: list[int]) -> tuple[list[str], list[dict]]:
+    """Markdown rows (mean and range over the samples of a size) and the per-sample figures."""
+    import topics
+
+    lines = ["| corpus | articles | unit | units (mean) | topics | largest topic, mean (range) "
+             "| NMI | NMI article | NMF default: largest topic | NMF: NMI |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    rows: list[dict] = []
+    for name, n, seed, articles in samples(sizes):
+        for unit in ("paragraph", "article"):
+            units = topics.Corpus(articles, name=f"{name}-{n}-{seed}").units(unit)
+            rows.append({"corpus": name, "articles": n, "seed": seed, "unit": unit,
+                         "units": len(units), **measure(units, "cosine"),
+                         "nmf": _nmf_figures(units)})
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["corpus"], row["articles"], row["unit"]), []).append(row)
+    for (name, n, unit), group in groups.items():
+        share = [g["largest_topic_share"] for g in group]
+        lines.append(
+            f"| {name} | {n} | {unit} | {statistics.mean(g['units'] for g in group):.0f} | "
+            f"{'/'.join(str(g['n_topics']) for g in group)} | {statistics.mean(share):.1%} "
+            f"({min(share):.1%}-{max(share):.1%}) | "
+            f"{statistics.mean(g['nmi'] for g in group):.3f} | "
+            f"{statistics.mean(g['nmi_article'] for g in group):.3f} | "
+            f"{statistics.mean(g['nmf']['largest_topic_share'] for g in group):.1%} | "
+            f"{statistics.mean(g['nmf']['nmi'] for g in group):.3f} |")
+        print(lines[-1], flush=True)
+    return lines, rows
+
+
+def _nmf_figures(units) -> dict:
+    """The NMF default on the same units, as the peer of the sample table."""
+    from topics.evaluation.topic_metrics import evaluate_topics
+    from topics.topic_models import nmf
+    from topics.topic_models.common import article_ids
+
+    fitted = nmf.fit(units, 0)
+    metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
+                              [u.labels for u in units], article_ids=article_ids(units), c_v=False)
+    return {m: float(metrics[m]) for m in ("largest_topic_share", "nmi")}
+
+
 def measure(units, metric: str) -> dict:
     """One fit of the default with this k-means metric: its metrics and its centres' lengths."""
     from topics.evaluation.topic_metrics import evaluate_topics
@@ -72,9 +137,10 @@ def measure(units, metric: str) -> dict:
             "other_centres_median_length": float(statistics.median(lengths[1:]))}
 
 
-def _header(sizes: list[int]) -> str:
+def _header(sizes: list[int], sample_sizes: list[int]) -> str:
     return ("# Cosine against euclidean k-means in the BERTopic default\n\n"
-            f"`uv run python benchmarks/topic_clustering.py --sizes {' '.join(map(str, sizes))}`; "
+            f"`uv run python benchmarks/topic_clustering.py --sizes {' '.join(map(str, sizes))} "
+            f"--samples {' '.join(map(str, sample_sizes))}`; "
             "one fit per cell (the route has no random step). Read with "
             "`topic_model_selection/README.md`, section \"Cosine k-means\".\n\n")
 
@@ -85,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000, 5000],
                         help="perturbed 10kGNAD units (paragraphs and articles)")
+    parser.add_argument("--samples", type=int, nargs="*", default=[25, 50, 100],
+                        help="small samples of real articles (three per size), default route")
     parser.add_argument("--out", type=Path, default=OUT, help="write clustering.md here")
     parser.add_argument("--json", type=Path, help="write the figures (with fit CPU-s) here")
     args = parser.parse_args(argv)
@@ -104,10 +172,15 @@ def main(argv: list[str] | None = None) -> int:
                          f"{row['largest_topic_share']:.1%} | {row['largest_centre_length']:.2f} "
                          f"({row['other_centres_median_length']:.2f}) |")
             print(lines[-1], flush=True)
+    small, sample_rows = sample_table(args.samples) if args.samples else ([], [])
+    text = _header(args.sizes, args.samples) + "\n".join(lines) + "\n"
+    if small:
+        text += ("\n## The default (cosine) on small samples of real articles\n\n"
+                 "Three samples per size (seeds 0-2); topics per sample, the rest mean over "
+                 "the samples.\n\n" + "\n".join(small) + "\n")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "clustering.md").write_text(_header(args.sizes) + "\n".join(lines) + "\n",
-                                            encoding="utf-8")
-    write_json(args.json, {"rows": rows})
+    (args.out / "clustering.md").write_text(text, encoding="utf-8")
+    write_json(args.json, {"rows": rows, "samples": sample_rows})
     return 0
 
 
