@@ -142,7 +142,7 @@ def _header(sizes: list[int], sample_sizes: list[int]) -> str:
             f"`uv run python benchmarks/topic_clustering.py --sizes {' '.join(map(str, sizes))} "
             f"--samples {' '.join(map(str, sample_sizes))}`; "
             "one fit per cell (the route has no random step). Read with "
-            "`topic_model_selection/README.md`, section \"Cosine k-means\".\n\n")
+            "`topic_model_selection/README.md`, sections \"Cosine k-means\" and \"Small corpora\".\n\n")
 
 
 def main(argv: list[str] | None = None) -> int:
