@@ -130,6 +130,7 @@ GOOD_CSV = ("id,text,labels\n"
             f'a1,"{TEXT}",defence_cooperation\n'
             f'a2,"{TEXT2}",border_relations\n'
             f'a3,"{TEXT3}",digital_government\n')
+ONE_ARTICLE_CSV = GOOD_CSV.split("a2,", 1)[0]
 GOOD_JSONL = "\n".join(json.dumps({"id": f"a{i}", "text": t}, ensure_ascii=False)
                        for i, t in enumerate((TEXT, TEXT2, TEXT3))) + "\n"
 TINY = {
@@ -1039,6 +1040,9 @@ def config_cases() -> list[Case]:
 
     return [
         dry("config-ok", "the tiny config, --dry-run", config(), (), expect=SUCCEED),
+        dry("config-folds-leave-one", "n_splits 2 over 3 labelled articles: a fold trains on 1",
+            config(corpus={"limit": 3, "unit": "article"}, classifier={"evaluation": {"n_splits": 2}}),
+            ("n_splits", "2 folds over 3 articles", "use 3 folds")),
         dry("config-list", "a config that is a YAML list", "- a\n- b\n", ("c.yaml",), quick=True),
         dry("config-scalar", "a config that is a YAML string", "hello\n", ("c.yaml",)),
         dry("config-empty", "an empty config file", "", ("c.yaml",), expect=EITHER),
@@ -1247,6 +1251,18 @@ def run_cases() -> list[Case]:
         cli("train-unknown-label", "a CSV label outside labels.json", "train-classifier",
             "--corpus", "c.csv", "--output", "m.safetensors", "--no-evaluate",
             files={"c.csv": GOOD_CSV + f'a4,"{TEXT}",sports\n'}, expect=EITHER, names=("sports",)),
+        cli("train-one-article", "train-classifier on one labelled article, card's CV on",
+            "train-classifier", "--corpus", "c.csv", "--output", "m.safetensors",
+            files={"c.csv": ONE_ARTICLE_CSV}, names=("3 articles", "--no-evaluate")),
+        cli("train-one-article-no-evaluate", "train-classifier --no-evaluate on one article",
+            "train-classifier", "--corpus", "c.csv", "--output", "m.safetensors", "--no-evaluate",
+            files={"c.csv": ONE_ARTICLE_CSV}, names=("at least 2",)),
+        cli("train-two-articles", "train-classifier on two labelled articles, card's CV on",
+            "train-classifier", "--corpus", "c.csv", "--output", "m.safetensors",
+            files={"c.csv": GOOD_CSV.rsplit("a3,", 1)[0]}, names=("3 articles", "--no-evaluate")),
+        api("fit-one-text", "ArticleClassifier().fit on one text",
+            f"topics.ArticleClassifier().fit([{TEXT!r}], [['defence_cooperation']])",
+            names=("at least 2",)),
     ]
 
 

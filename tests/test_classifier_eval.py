@@ -6,12 +6,15 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topics
 from topics.classifier import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
-from topics.errors import ConfigError
+from topics.errors import ConfigError, InputError
 from topics.evaluation.cross_validation import _Data
+from topics.evaluation.folds import MIN_TRAINING_ARTICLES, fold_size_problem
 from topics.evaluation.folds import article_folds as _folds
 
 
@@ -38,6 +41,23 @@ def test_folds_split_articles_so_paragraphs_never_leak(small_corpus):
         assert not train_paragraphs & test_paragraphs
     n_paragraphs = len(small_corpus.units("paragraph"))
     assert sum(len(p) for p in data.units["paragraph"]) == n_paragraphs
+
+
+@given(st.integers(1, 40), st.integers(2, 10), st.integers(0, 3))
+@settings(max_examples=150, deadline=None)
+def test_the_fold_rule_says_no_exactly_when_a_fold_would_train_on_too_few(n, k, seed):
+    """fold_size_problem agrees with the folds article_folds actually makes (any key counts)."""
+    key = [str(i % 3) for i in range(n)]
+    smallest = min(len(train) for train, _ in _folds(key, k, seed)) if n >= 2 else 0
+    assert (fold_size_problem(n, k) is None) == (smallest >= MIN_TRAINING_ARTICLES)
+
+
+def test_too_few_articles_for_the_folds_are_refused_by_name(small_corpus):
+    three = small_corpus.subset(range(3))
+    with pytest.raises(ConfigError, match="2 folds over 3 articles leave 1"):
+        evaluate_classifiers(three, n_splits=2, seeds=(0,), peers=False)
+    with pytest.raises(InputError, match="at least 2 labelled articles"):
+        ArticleClassifier().fit(three.texts[:1], [["defence_cooperation"]])
 
 
 def test_report_metrics_and_tables(report, small_corpus):

@@ -18,6 +18,7 @@ from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
 from topics.errors import InputError
+from topics.evaluation.folds import fold_size_problem
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
 
@@ -82,6 +83,8 @@ def train_classifier(
         The output folder cannot be written (checked before anything is trained).
     topics.errors.CorpusError
         The corpus cannot be read, or has no labels.
+    topics.errors.InputError
+        Too few articles for the card's cross-validation (``evaluate``) or for a fit.
     """
     from topics.corpus import load_corpus
     from topics.fileio import check_writable
@@ -102,6 +105,11 @@ def train_classifier(
     labels = fit_labels(data)
     clf = ArticleClassifier(**{"labels": data.label_set, "random_state": seed, **dict(params or {})})
     scores = {}
+    if evaluate and (problem := fold_size_problem(len(data), 5)):
+        raise InputError(
+            f"corpus {data.name!r}: the card's {problem}; label more articles, or train without "
+            "it (--no-evaluate, or evaluate=False)"
+        )
     if evaluate:
         units = ("article", "lead") if not data.is_single_label else ("article",)
         report = evaluate_classifiers(

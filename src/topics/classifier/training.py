@@ -42,7 +42,7 @@ from topics.classifier.scoring import (
     token_pairs,
 )
 from topics.errors import ConfigError, InputError
-from topics.evaluation.folds import article_folds
+from topics.evaluation.folds import MIN_TRAINING_ARTICLES, article_folds
 from topics.numerics import fixed_threads
 
 if TYPE_CHECKING:
@@ -77,6 +77,11 @@ def encode_targets(
     y = label_lists(y, labels)
     if len(y) != n_texts:
         raise InputError(f"fit: {n_texts} texts but {len(y)} labels; give one label entry per text")
+    if n_texts < MIN_TRAINING_ARTICLES:
+        raise InputError(
+            f"fit: {n_texts} text(s); the classifier needs at least {MIN_TRAINING_ARTICLES} labelled "
+            "articles (its decision is fitted on out-of-fold scores over articles)"
+        )
     is_str = [isinstance(v, str) for v in y]
     if all(is_str):
         multilabel = False

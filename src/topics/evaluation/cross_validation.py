@@ -37,7 +37,7 @@ from topics.evaluation.classification import (
     per_label_rows,
     score,
 )
-from topics.evaluation.folds import article_folds
+from topics.evaluation.folds import article_folds, fold_size_problem
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.tables import markdown_table
 from topics.labels import from_indicator, to_indicator
@@ -163,7 +163,8 @@ def cross_validate(
     Raises
     ------
     ConfigError
-        An unknown unit, fewer than two folds, or no seed.
+        An unknown unit, fewer than two folds, no seed, or folds that leave fewer than two
+        articles to train on.
     """
     units = (unit,) if isinstance(unit, str) else tuple(unit)
     for u in units:
@@ -171,6 +172,9 @@ def cross_validate(
             raise ConfigError(f"unit={u!r} is not a test unit; use one of {', '.join(UNITS)}")
     if n_splits < 2 or not seeds:
         raise ConfigError(f"need n_splits >= 2 and at least one seed; got {n_splits}, {seeds!r}")
+    problem = fold_size_problem(len(corpus), n_splits)
+    if problem:
+        raise ConfigError(f"corpus {corpus.name!r}: {problem}")
     labels = list(corpus.label_set)
     multilabel = not getattr(corpus, "is_single_label", False)
     models = dict(estimators)

@@ -8,7 +8,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["article_folds"]
+__all__ = ["MIN_TRAINING_ARTICLES", "article_folds", "fold_size_problem"]
+
+#: The classifier fits its decision on out-of-fold scores over articles: it needs two at least.
+MIN_TRAINING_ARTICLES = 2
 
 
 def article_folds(
@@ -44,3 +47,20 @@ def article_folds(
     with warnings.catch_warnings():  # a rare label combination has fewer members than folds
         warnings.simplefilter("ignore", UserWarning)
         return list(splitter.split(np.zeros(len(key)), key))
+
+
+def fold_size_problem(n_articles: int, n_splits: int) -> str | None:
+    """Why ``n_splits`` folds over ``n_articles`` articles cannot cross-validate the classifier, or None.
+
+    Each fold trains on the articles outside its test part (the largest test part holds
+    ``ceil(n / k)``), and a fit needs :data:`MIN_TRAINING_ARTICLES` of them.
+    """
+    k = min(int(n_splits), int(n_articles))
+    smallest = n_articles - -(-n_articles // k) if k >= 2 else 0
+    if smallest >= MIN_TRAINING_ARTICLES:
+        return None
+    if n_articles <= MIN_TRAINING_ARTICLES:
+        return (f"cross-validation needs at least {MIN_TRAINING_ARTICLES + 1} articles (each fold "
+                f"trains on {MIN_TRAINING_ARTICLES} or more); the corpus has {n_articles}")
+    return (f"{n_splits} folds over {n_articles} articles leave {smallest} article(s) to train on "
+            f"in a fold, and a fit needs {MIN_TRAINING_ARTICLES}: use {n_articles} folds")

@@ -21,6 +21,7 @@ from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
 from topics.errors import ConfigError
+from topics.evaluation.folds import fold_size_problem
 from topics.evaluation.plots import topic_model_figures
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.stability import stability
@@ -93,11 +94,14 @@ def preflight(config: Config, corpus: Any) -> None:
             "set classifier.enabled: false or give corpus.label_column"
         )
     evaluation = config.classifier.evaluation
-    if config.classifier.enabled and evaluation.enabled and evaluation.n_splits > len(corpus):
-        problems.append(
-            f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
-            f"{corpus.name!r} has {len(corpus)} articles; use at most {len(corpus)} folds"
-        )
+    if config.classifier.enabled and evaluation.enabled:
+        if evaluation.n_splits > len(corpus):
+            problems.append(
+                f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
+                f"{corpus.name!r} has {len(corpus)} articles; use at most {len(corpus)} folds"
+            )
+        elif problem := fold_size_problem(len(corpus), evaluation.n_splits):
+            problems.append(f"classifier.evaluation.n_splits = {evaluation.n_splits}: {problem}")
     units: dict[str, int] = {}
     for name in config.topic_models:
         spec = registry.get(config.topic_model_family(name))
