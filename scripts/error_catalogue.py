@@ -1263,6 +1263,15 @@ def run_cases() -> list[Case]:
         api("fit-one-text", "ArticleClassifier().fit on one text",
             f"topics.ArticleClassifier().fit([{TEXT!r}], [['defence_cooperation']])",
             names=("at least 2",)),
+        api("predict-none", "predict(None)", "topics.load_classifier().predict(None)",
+            names=("list of texts", "NoneType")),
+        api("predict-bytes", "predict(b'...') instead of a list of str",
+            f"topics.load_classifier().predict({TEXT.encode()!r})", names=("bytes", "decode")),
+        api("explain-list", "explain([text]) instead of one text",
+            f"topics.load_classifier().explain([{TEXT!r}])", names=("list", "one text")),
+        api("fit-labels-none", "fit(texts, None)",
+            f"topics.ArticleClassifier().fit([{TEXT!r}, {TEXT2!r}], None)",
+            names=("labels", "NoneType")),
     ]
 
 

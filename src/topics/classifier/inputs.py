@@ -29,7 +29,16 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
         raise InputError(
             f"{action}: got one string; pass a list of texts (e.g. [text]), not a bare string"
         )
-    texts = list(X)
+    if isinstance(X, (bytes, bytearray)):
+        raise InputError(
+            f"{action}: got bytes; decode them first (e.g. data.decode('utf-8')) and pass [text]"
+        )
+    try:
+        texts = list(X)
+    except TypeError:
+        raise InputError(
+            f"{action}: expected a list of texts, got {type(X).__name__}; pass e.g. [text]"
+        ) from None
     if not texts:
         raise InputError(f"{action}: no texts given (an empty list); pass at least one text")
     for i, text in enumerate(texts):
@@ -59,8 +68,10 @@ def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str,
     """
     documents = []
     for text in texts:
-        if what and (not isinstance(text, str) or not text.strip()):
-            raise InputError(f"{what} is empty (or not a str); there is nothing to classify")
+        if what and not isinstance(text, str):
+            raise InputError(f"{what} is a {type(text).__name__}, not a str; pass one text")
+        if what and not text.strip():
+            raise InputError(f"{what} is empty; there is nothing to classify")
         if what:
             _refuse_markup(text, what)
         documents.append(classified_document(text))
@@ -110,4 +121,9 @@ def label_lists(y: Any, labels: Sequence[str] | None) -> list:
                 f"fit: indicator matrix has {y.shape[1]} columns but {len(names)} labels"
             )
         return [[names[j] for j in np.flatnonzero(row)] for row in y]
+    if isinstance(y, (str, bytes)) or not hasattr(y, "__iter__"):
+        raise InputError(
+            f"fit: labels must be a list with one entry per text (a label list, [] for none, or "
+            f"a class name), got {type(y).__name__}"
+        )
     return list(y)
