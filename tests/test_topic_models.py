@@ -137,6 +137,19 @@ def test_unknown_model_and_unit(corpus) -> None:
         topics.fit_topic_model(corpus, "nmf", n_components="eight")
 
 
+def test_plain_texts_are_modelled_as_a_corpus_of_them_would_be(corpus) -> None:
+    """A notebook passes a list of strings: each is one article, cleaned and cut as in a corpus."""
+    texts = list(corpus.texts[:40])
+    plain = topics.fit_topic_model(texts, "nmf", "paragraph", seed=0)
+    articles = [topics.Article(f"text{i}", t) for i, t in enumerate(texts)]
+    as_corpus = topics.fit_topic_model(topics.Corpus(articles, name="texts"), "nmf", seed=0)
+    assert plain.topics == as_corpus.topics
+    assert np.array_equal(plain.assignments, as_corpus.assignments)
+    assert len(plain.assignments) == len(corpus.subset(range(40)).units("paragraph"))
+    with pytest.raises(TopicsError, match="got str; pass \\[text, ...\\]"):
+        topics.fit_topic_model(texts[0], "nmf")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
                     reason="sentence-transformers is installed; the missing-package message is moot")
 def test_sentence_transformers_missing_message(corpus) -> None:

@@ -353,6 +353,8 @@ def clean_text(raw: str) -> str:
 
 def split_paragraphs(text: str) -> list[str]:
     """Split a (clean) text into its paragraphs: its non-empty lines, normalised."""
+    if not isinstance(text, str):
+        raise InputError(f"expected the text as a str, got {type(text).__name__}")
     return [p for p in (normalise(line) for line in text.splitlines()) if p]
 
 

@@ -47,7 +47,8 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from topics.errors import ConfigError
+from topics.corpus import Article, Corpus
+from topics.errors import ConfigError, InputError
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
@@ -88,9 +89,33 @@ def n_topics_setting(model: str) -> str:
 
 
 def _units(corpus: Any, unit: str) -> list[Any]:
+    """The units to model: a corpus's, ready-made units, or plain texts (each one article)."""
     if unit not in UNITS:
         raise ConfigError(f"unit={unit!r} is not allowed; choose one of {', '.join(UNITS)}")
-    units = corpus.units(unit) if hasattr(corpus, "units") else list(corpus)
+    if hasattr(corpus, "units"):
+        units = corpus.units(unit)
+    else:
+        if isinstance(corpus, (str, bytes)) or not isinstance(corpus, Iterable):
+            raise InputError(
+                f"expected a topics.Corpus, a list of TextUnit or a list of texts, got "
+                f"{type(corpus).__name__}" + ("; pass [text, ...]" if isinstance(corpus, str) else "")
+            )
+        units = list(corpus)
+        texts = [isinstance(u, str) for u in units]
+        if units and all(texts):  # plain texts: one article each
+            articles = [Article(f"text{i}", text) for i, text in enumerate(units)]
+            units = Corpus(articles, name="texts").units(unit)
+        elif any(texts):
+            raise InputError(
+                f"the list mixes texts (str, e.g. item {texts.index(True)}) with other items "
+                f"(item {texts.index(False)}: {type(units[texts.index(False)]).__name__}); give "
+                "all texts or all TextUnit"
+            )
+        for i, u in enumerate(units):
+            if not (hasattr(u, "text") and hasattr(u, "labels")):  # a TextUnit, or duck-typed
+                raise InputError(
+                    f"item {i} is a {type(u).__name__}; give all texts (str) or all TextUnit"
+                )
     check_units(units)
     return units
 
@@ -108,8 +133,9 @@ def fit_topic_model(
 
     Parameters
     ----------
-    corpus : topics.Corpus or sequence of topics.TextUnit
-        The corpus (its units are taken with ``corpus.units(unit)``), or ready-made units.
+    corpus : topics.Corpus, sequence of topics.TextUnit or sequence of str
+        The corpus (its units are taken with ``corpus.units(unit)``), ready-made units, or plain
+        texts (each one article without labels, cleaned and cut into units as a corpus is).
     model : str
         One of :data:`MODEL_NAMES`.
     unit : {"paragraph", "article"}
@@ -137,6 +163,8 @@ def fit_topic_model(
     ------
     topics.errors.ConfigError
         Unknown model name, unknown setting or an impossible value (e.g. more topics than units).
+    topics.errors.InputError
+        ``corpus`` is none of the above (e.g. one string, or texts mixed with units).
     """
     family = family_of(model)
     settings = family.schema.validate(settings, f"model {model!r}")
