@@ -112,7 +112,11 @@ def encode_targets(
     else:
         targets = np.array([index[str(v)] for v in y])
         if len(set(targets.tolist())) < 2:
-            raise InputError("fit: single-label fitting needs at least two different classes")
+            raise InputError(
+                f"fit: every text has the class {str(y[0])!r}; single-label fitting needs at least "
+                "two different classes (label articles of another class, or mark those about none "
+                "of the labels with an empty label list)"
+            )
     return multilabel, classes, targets
 
 
