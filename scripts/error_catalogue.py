@@ -1278,6 +1278,17 @@ def run_cases() -> list[Case]:
             names=("mixes", "item 1", "TextUnit")),
         api("split-paragraphs-none", "split_paragraphs(None)", "topics.split_paragraphs(None)",
             names=("str", "NoneType")),
+        api("assign-none-text", "TopicModelResult.assign([None])",
+            "r = topics.fit_topic_model(topics.load_corpus().subset(range(40)), 'nmf')\n"
+            "r.assign([None])", names=("text 0", "NoneType")),
+        api("assign-article-ids-short", "assign(texts, article_ids) of another length",
+            "r = topics.fit_topic_model(topics.load_corpus().subset(range(40)), 'nmf')\n"
+            f"r.assign([{TEXT!r}, {TEXT2!r}], ['a'])", names=("2 texts", "1 article_ids")),
+        api("corpus-subset-out-of-range", "Corpus.subset with an index past the end",
+            "topics.load_corpus().subset([9999])", names=("9999", "217 articles")),
+        api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
+            "a = topics.Article('a', 'x', labels='border_relations')\n"
+            "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),
         api("fit-labels-none", "fit(texts, None)",
             f"topics.ArticleClassifier().fit([{TEXT!r}, {TEXT2!r}], None)",
             names=("labels", "NoneType")),

@@ -42,7 +42,8 @@ class Article:
     text : str
         The raw text, boilerplate included (see :mod:`topics.cleaning` for the clean view).
     labels : tuple of str
-        Its labels, the primary one first; empty when the article carries none.
+        Its labels, the primary one first; empty when the article carries none (one string is
+        one label).
     source_url : str or None
         Where the article comes from, when known.
     meta : Mapping
@@ -56,7 +57,8 @@ class Article:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "labels", tuple(self.labels))
+        labels = (self.labels,) if isinstance(self.labels, str) else self.labels  # one label
+        object.__setattr__(self, "labels", tuple(labels))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
     @property
@@ -241,6 +243,11 @@ class Corpus(Sequence[Article]):
 
     def subset(self, indices: Iterable[int]) -> Corpus:
         """Return the articles at ``indices`` as a new corpus with the same label set."""
+        indices = [int(i) for i in indices]
+        wrong = [i for i in indices if not -len(self._articles) <= i < len(self._articles)]
+        if wrong:
+            raise CorpusError(f"subset: index {wrong[0]} is out of range; corpus {self.name!r} has "
+                              f"{len(self._articles)} articles (0-{len(self._articles) - 1})")
         return Corpus([self._articles[i] for i in indices], self.label_set, self.name)
 
     def summary(self) -> CorpusSummary:

@@ -245,6 +245,9 @@ def analyse_corpus(
         A bad record of the corpus (nothing is written then), a wrong setting, an output that
         cannot be written.
     """
+    if not isinstance(source, str | Path) and not isinstance(source, Iterable):
+        raise ConfigError(f"source must be a corpus file or folder, or articles; got "
+                          f"{type(source).__name__}")
     output = Path(output)
     kind = OUTPUT_FORMATS.get(output.suffix.lower())
     if kind is None:

@@ -23,7 +23,7 @@ import io
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,16 @@ class TopicModelResult:
 
         if isinstance(texts, str):
             raise InputError("texts must be a list of texts, not one string; wrap it: [text]")
-        texts = [str(t) for t in texts]
+        if isinstance(texts, (bytes, bytearray)) or not isinstance(texts, Iterable):
+            raise InputError(f"texts must be a list of texts, got {type(texts).__name__}")
+        texts = list(texts)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(f"text {i} is a {type(text).__name__}, not a str")
+        article_ids = None if article_ids is None else [str(a) for a in article_ids]
+        if article_ids is not None and len(article_ids) != len(texts):
+            raise InputError(f"{len(texts)} texts but {len(article_ids)} article_ids; give one "
+                             "article id per text")
         seen: dict[str, int] = {}
         for i, document in enumerate(self.documents):
             seen.setdefault(document.text, i)
