@@ -1286,6 +1286,12 @@ def run_cases() -> list[Case]:
             f"r.assign([{TEXT!r}, {TEXT2!r}], ['a'])", names=("2 texts", "1 article_ids")),
         api("corpus-subset-out-of-range", "Corpus.subset with an index past the end",
             "topics.load_corpus().subset([9999])", names=("9999", "217 articles")),
+        api("plot-map-unknown-method", "plots.document_map(method='tsne')",
+            "r = topics.fit_topic_model(topics.load_corpus().subset(range(40)), 'nmf')\n"
+            "topics.plots.document_map(r, method='tsne')", names=("method", "pca", "umap")),
+        api("plot-top-words-zero", "plots.top_words(n_words=0)",
+            "r = topics.fit_topic_model(topics.load_corpus().subset(range(40)), 'nmf')\n"
+            "topics.plots.top_words(r, n_words=0)", names=("n_words", "at least 1")),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

@@ -23,6 +23,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from topics.errors import ConfigError
 from topics.evaluation.palette import topic_colour, topic_marker, topic_names
 
 __all__ = [
@@ -87,6 +88,9 @@ def _topic_ids(result: Any, max_topics: int | None = None) -> list[int]:
 
 def top_words(result: Any, *, n_words: int = 8, max_topics: int = 16, columns: int = 4) -> Figure:
     """Bar grid: the best words of every topic with their weights."""
+    for name, value in (("n_words", n_words), ("max_topics", max_topics), ("columns", columns)):
+        if not isinstance(value, int) or value < 1:
+            raise ConfigError(f"top_words: {name}={value!r}; give an int of at least 1")
     ids = _topic_ids(result, max_topics)
     rows = max(1, math.ceil(len(ids) / columns))
     figure = new_figure(3.2 * columns, 2.4 * rows)
@@ -144,6 +148,8 @@ def topic_label_heatmap(result: Any, *, normalise: bool = True) -> Figure:
 
 def _two_dimensions(result: Any, method: str, seed: int) -> np.ndarray:
     """2-D coordinates of the documents from the embeddings, else the doc-topic matrix."""
+    if method not in ("pca", "umap"):
+        raise ConfigError(f"document_map: method={method!r}; use 'pca' or 'umap'")
     data = result.embeddings if result.embeddings is not None else result.distributions
     if data is None:
         raise ValueError(f"{result.model_name}: no embeddings or document-topic matrix to map")
