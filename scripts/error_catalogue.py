@@ -1292,6 +1292,11 @@ def run_cases() -> list[Case]:
         api("plot-top-words-zero", "plots.top_words(n_words=0)",
             "r = topics.fit_topic_model(topics.load_corpus().subset(range(40)), 'nmf')\n"
             "topics.plots.top_words(r, n_words=0)", names=("n_words", "at least 1")),
+        api("compare-runs-one-string", "compare_runs('experiments/results/vietnam'): one path",
+            f"t = topics.compare_runs({str(ROOT / 'experiments' / 'results' / 'vietnam')!r})\n"
+            "assert len(t) == 1, t", expect=SUCCEED),
+        api("evaluate-classifiers-none", "evaluate_classifiers(None)",
+            "topics.evaluate_classifiers(None)", names=("Corpus", "NoneType")),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

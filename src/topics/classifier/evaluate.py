@@ -7,6 +7,7 @@ from typing import Any
 
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.peers import peer_estimators
+from topics.errors import InputError
 from topics.evaluation.cross_validation import ClassifierReport, cross_validate
 
 __all__ = ["evaluate_classifiers"]
@@ -51,6 +52,11 @@ def evaluate_classifiers(
     -------
     topics.evaluation.cross_validation.ClassifierReport
     """
+    if not hasattr(corpus, "label_set"):
+        raise InputError(
+            f"expected a labelled topics.Corpus (e.g. topics.load_corpus()), got "
+            f"{type(corpus).__name__}"
+        )
     labels = list(corpus.label_set)
     multilabel = not getattr(corpus, "is_single_label", False)
     models = (

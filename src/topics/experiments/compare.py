@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +80,13 @@ def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str,
     return flat
 
 
-def _expand_run_dirs(paths: Sequence[str | Path | Run]) -> list[str | Path | Run]:
+def _expand_run_dirs(paths: Any) -> list[str | Path | Run]:
     """A folder of runs (``experiments/runs``, ``experiments/results/topic_peers``) stands for the
     finished runs inside it (one level down), so globs and parent folders both work."""
+    if isinstance(paths, str | Path | Run):  # one run, or one folder of runs
+        paths = [paths]
+    if not isinstance(paths, Iterable):
+        raise RunError(f"expected run directories (a list of paths), got {type(paths).__name__}")
     out: list[str | Path | Run] = []
     for item in paths:
         path = Path(item) if not isinstance(item, Run) else None
@@ -97,7 +101,7 @@ def _expand_run_dirs(paths: Sequence[str | Path | Run]) -> list[str | Path | Run
 
 
 def compare_runs(
-    paths: Sequence[str | Path | Run],
+    paths: str | Path | Run | Sequence[str | Path | Run],
     metrics: Sequence[str] | None = None,
     *,
     skip_unfinished: bool = False,
@@ -106,9 +110,9 @@ def compare_runs(
 
     Parameters
     ----------
-    paths : sequence of str, Path or Run
+    paths : str, Path, Run or a sequence of them
         Run directories (or loaded runs); a folder that holds runs stands for the finished runs
-        one level down in it.
+        one level down in it. One path alone is one run (or one folder of runs).
     metrics : sequence of str, optional
         Metric keys or fnmatch patterns (``"topics.*.npmi"``); default: the runs' headline
         metrics (``evaluation.metrics`` of each config).
