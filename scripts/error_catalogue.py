@@ -1297,6 +1297,14 @@ def run_cases() -> list[Case]:
             "assert len(t) == 1, t", expect=SUCCEED),
         api("evaluate-classifiers-none", "evaluate_classifiers(None)",
             "topics.evaluate_classifiers(None)", names=("Corpus", "NoneType")),
+        api("classify-inputs-one-path", "classify_inputs('c.jsonl'): one path, not its letters",
+            "s = topics.classify_inputs('c.jsonl', output='o.jsonl')\n"
+            "assert s.classified == 3 and not s.problems, s", files={"c.jsonl": GOOD_JSONL},
+            expect=SUCCEED),
+        api("suggest-labels-one-path", "suggest_labels('c.jsonl', ...): one path",
+            "s = topics.suggest_labels('c.jsonl', 's.csv', n=2)\n"
+            "assert s.classified == 3 and s.written == 2 and not s.problems, s",
+            files={"c.jsonl": GOOD_JSONL}, expect=SUCCEED),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

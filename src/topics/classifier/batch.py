@@ -24,6 +24,7 @@ from topics.classifier.sources import (
     Problem,
     ReadOptions,
     chunks,
+    input_paths,
     iter_inputs,
 )
 from topics.distributed import check_scheduler, map_chunks
@@ -253,7 +254,7 @@ def _scores(clf, items: list[Item]) -> tuple[np.ndarray, list]:
 
 
 def classify_inputs(
-    paths: Sequence[str],
+    paths: str | Path | Sequence[str],
     *,
     model: str | Path | None = None,
     thresholds: Mapping[str, float] | None = None,
@@ -271,8 +272,9 @@ def classify_inputs(
 
     Parameters
     ----------
-    paths : sequence of str
-        Text files, folders, corpus files, ``-`` for standard input.
+    paths : str, Path or a sequence of them
+        Text files, folders, corpus files, ``-`` for standard input (one path alone is one
+        input).
     model : path, optional
         A model saved by :func:`~topics.classifier.save_classifier`; default: the shipped one.
     thresholds : mapping of str to float, optional
@@ -298,6 +300,7 @@ def classify_inputs(
     """
     options = options or ReadOptions()
     check_scheduler(scheduler)
+    paths = input_paths(paths)
     _prepare_output(output, paths)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
@@ -358,7 +361,7 @@ def _margin(clf, proba: np.ndarray) -> np.ndarray:
 
 
 def suggest_labels(
-    paths: Sequence[str],
+    paths: str | Path | Sequence[str],
     output: str | Path,
     *,
     n: int = 50,
@@ -381,6 +384,7 @@ def suggest_labels(
         raise ConfigError(f"-n {n}: suggest at least one article")
     if output_kind(Path(output)) == "parquet":
         raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
+    paths = input_paths(paths)
     _prepare_output(output, paths)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]

@@ -12,7 +12,7 @@ why, and reading goes on.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ __all__ = [
     "Problem",
     "ReadOptions",
     "chunks",
+    "input_paths",
     "iter_inputs",
 ]
 
@@ -184,8 +185,21 @@ def _read_corpus(path: Path, kind: str, options: ReadOptions) -> Iterator[Item |
         yield Problem(str(path), f"reading stopped: {str(error).removeprefix(f'{path}: ')}")
 
 
+def input_paths(paths: Any) -> list[str]:
+    """``paths`` as a list of names: one path (str or Path) is one input, not its letters."""
+    if isinstance(paths, str | Path):
+        return [str(paths)]
+    if paths is None or isinstance(paths, bytes) or not isinstance(paths, Iterable):
+        raise InputError(
+            f"expected input paths (a list of files, folders, corpus files or '-'), got "
+            f"{type(paths).__name__}"
+        )
+    return [str(p) for p in paths]
+
+
 def iter_inputs(paths: Sequence[str], options: ReadOptions) -> Iterator[Item | Problem]:
     """Every text named by ``paths`` (files, ``-``, folders, corpus files), one at a time."""
+    paths = input_paths(paths)
     if not paths:
         raise InputError("no inputs given; pass text files, a folder, a corpus file, or - for stdin")
     forced = options.corpus.get("format")
