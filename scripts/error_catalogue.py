@@ -1305,6 +1305,14 @@ def run_cases() -> list[Case]:
             "s = topics.suggest_labels('c.jsonl', 's.csv', n=2)\n"
             "assert s.classified == 3 and s.written == 2 and not s.problems, s",
             files={"c.jsonl": GOOD_JSONL}, expect=SUCCEED),
+        api("one-name-for-a-list", "one model name, one seed, one file where a list is expected",
+            "from topics.topic_models import assign_files, compare_topic_models\n"
+            "c = topics.load_corpus().subset(range(40))\n"
+            "assert len(compare_topic_models(c, 'nmf', seeds=0)) == 1\n"
+            "assert topics.evaluate_classifiers(c, seeds=0, peers=False).settings['seeds'] == [0]\n"
+            "topics.fit_topic_model(c, 'nmf').save('tm')\n"
+            "assert [r['file'] for r in assign_files('tm', 'a.txt')] == ['a.txt']",
+            files={"a.txt": TEXT}, expect=SUCCEED),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

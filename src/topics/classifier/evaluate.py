@@ -19,7 +19,7 @@ def evaluate_classifiers(
     *,
     unit: str | Sequence[str] = "article",
     n_splits: int = 5,
-    seeds: Sequence[int] = (0, 1, 2),
+    seeds: int | Sequence[int] = (0, 1, 2),
     peers: bool = True,
     verbose: bool | None = None,
 ) -> ClassifierReport:
@@ -40,7 +40,7 @@ def evaluate_classifiers(
         each test article (gold labels are the article's). Training always uses whole articles.
     n_splits : int
         Number of folds.
-    seeds : sequence of int
+    seeds : int or sequence of int
         One shuffled split per seed.
     peers : bool
         Add the two scikit-learn default peers (:func:`~topics.classifier.peers.peer_estimators`).

@@ -134,7 +134,7 @@ def cross_validate(
     *,
     unit: str | Sequence[str] = "article",
     n_splits: int = 5,
-    seeds: Sequence[int] = (0, 1, 2),
+    seeds: int | Sequence[int] = (0, 1, 2),
     verbose: bool | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
@@ -150,7 +150,7 @@ def cross_validate(
         each test article (gold labels are the article's). Training always uses whole articles.
     n_splits : int
         Number of folds.
-    seeds : sequence of int
+    seeds : int or sequence of int
         One shuffled split per seed.
     verbose : bool, optional
         A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
@@ -167,6 +167,7 @@ def cross_validate(
         articles to train on.
     """
     units = (unit,) if isinstance(unit, str) else tuple(unit)
+    seeds = (seeds,) if isinstance(seeds, int) else tuple(seeds)  # one seed
     for u in units:
         if u not in UNITS:
             raise ConfigError(f"unit={u!r} is not a test unit; use one of {', '.join(UNITS)}")

@@ -211,9 +211,9 @@ _TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_place
 
 def compare_topic_models(
     corpus: Any,
-    models: Sequence[str] = DEFAULT_MODELS + PEER_MODELS,
+    models: str | Sequence[str] = DEFAULT_MODELS + PEER_MODELS,
     unit: Unit = "paragraph",
-    seeds: Iterable[int] = (0,),
+    seeds: int | Iterable[int] = (0,),
     settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Any:
     """Fit several models on one corpus, each over ``seeds``, and tabulate their metrics.
@@ -221,10 +221,10 @@ def compare_topic_models(
     Parameters
     ----------
     corpus : topics.Corpus
-    models : sequence of str
+    models : str or sequence of str
         Model names (default: the three project defaults and the two peers).
     unit : {"paragraph", "article"}
-    seeds : iterable of int
+    seeds : int or iterable of int
         One fit per seed; the table reports mean and sd (sd is 0 for a single seed).
     settings : mapping of model name to settings, optional
         Settings per model (models not named use their defaults).
@@ -241,13 +241,14 @@ def compare_topic_models(
     """
     import pandas as pd
 
-    seeds = list(seeds)
+    models = [models] if isinstance(models, str) else list(models)  # one model name
+    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
     settings = dict(settings or {})
-    for name in list(models) + list(settings):
+    for name in models + list(settings):
         family_of(name)  # fail on a bad name before any fitting
     units = _units(corpus, unit)
     rows = []
-    for name in track(list(models), desc="topic models", unit="model"):
+    for name in track(models, desc="topic models", unit="model"):
         results = [fit_topic_model(units, name, unit, seed, **settings.get(name, {}))
                    for seed in seeds]
         summary = summarise_seeds([r.metrics for r in results])

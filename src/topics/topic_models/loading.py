@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,8 @@ def load_topic_model(
 
 
 def assign_files(
-    model_dir: str | Path, paths: list[str], *, unit: str | None = None, trust: bool = False
+    model_dir: str | Path, paths: str | Path | Sequence[str], *, unit: str | None = None,
+    trust: bool = False
 ) -> list[dict[str, Any]]:
     """Topics of the saved model ``model_dir`` for text files (``"-"`` reads stdin).
 
@@ -109,8 +111,8 @@ def assign_files(
     ----------
     model_dir : str or pathlib.Path
         A folder written by :meth:`TopicModelResult.save`.
-    paths : list of str
-        Text files, one article each, or ``"-"``.
+    paths : str, Path or a list of them
+        Text files, one article each, or ``"-"`` (one path alone is one file).
     unit : {"article", "paragraph"}, optional
         What one assigned text is (default: the unit the model was fitted on).
     trust : bool
@@ -131,7 +133,8 @@ def assign_files(
     from topics.corpus import Article, Corpus
     from topics.fileio import read_text_inputs
 
-    texts = read_text_inputs(list(paths), "assign")
+    paths = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
+    texts = read_text_inputs(paths, "assign")
     result = load_topic_model(model_dir, trust=trust)
     corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
     units = corpus.units(unit or result.unit)  # type: ignore[arg-type]
