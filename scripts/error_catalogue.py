@@ -1313,6 +1313,16 @@ def run_cases() -> list[Case]:
             "topics.fit_topic_model(c, 'nmf').save('tm')\n"
             "assert [r['file'] for r in assign_files('tm', 'a.txt')] == ['a.txt']",
             files={"a.txt": TEXT}, expect=SUCCEED),
+        api("model-folder-round-trip", "save_classifier into a folder, load_classifier(folder)",
+            "import os\nos.mkdir('models')\n"
+            "topics.save_classifier(topics.load_classifier(), 'models')\n"
+            f"assert topics.load_classifier('models').predict([{TEXT2!r}]) == [['border_relations']]",
+            expect=SUCCEED),
+        api("save-classifier-none", "save_classifier(None, path)",
+            "topics.save_classifier(None, 'm.safetensors')", names=("ArticleClassifier", "NoneType")),
+        api("corpus-label-set-string", "Corpus(articles, 'border_relations'): one label",
+            "c = topics.Corpus([topics.Article('a', 'x', ('border_relations',))], 'border_relations')\n"
+            "assert c.label_set == ('border_relations',), c.label_set", expect=SUCCEED),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

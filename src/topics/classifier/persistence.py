@@ -21,7 +21,7 @@ import numpy as np
 
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.features import FittedView
-from topics.errors import ModelFileError
+from topics.errors import InputError, ModelFileError
 
 __all__ = [
     "FORMAT",
@@ -161,7 +161,8 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
     clf : ArticleClassifier
         A fitted classifier.
     path : str or Path
-        The model file; a missing ``.safetensors`` suffix is added.
+        The model file (a missing ``.safetensors`` suffix is added), or an existing folder, which
+        gets ``article_classifier.safetensors`` as train_classifier gives it.
     card : dict, optional
         Extra card fields.
 
@@ -179,8 +180,13 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
 
     from topics.fileio import atomic_write
 
+    if not isinstance(clf, ArticleClassifier):
+        raise InputError(f"save_classifier: expected a fitted ArticleClassifier, got "
+                         f"{type(clf).__name__}")
     clf._check_fitted()
     path = Path(path)
+    if path.is_dir():  # as train_classifier writes into a folder
+        path = path / SHIPPED_MODEL
     if not path.name.endswith(SUFFIX):
         path = path.with_name(path.name + SUFFIX)
     tensors, structure = _serialise(clf)
@@ -225,7 +231,9 @@ def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
     Parameters
     ----------
     path : str or Path, optional
-        The ``.safetensors`` model file. ``None`` loads the model shipped inside the package.
+        The ``.safetensors`` model file, or a folder holding ``article_classifier.safetensors``
+        (as :func:`topics.train_classifier` writes into a folder). ``None`` loads the model
+        shipped inside the package.
 
     Returns
     -------
@@ -242,6 +250,8 @@ def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
         model_file, card_file = _shipped_files()
         where = f"the shipped model {SHIPPED_MODEL}"
     else:
+        if Path(path).is_dir():  # a folder train_classifier wrote into
+            path = Path(path) / SHIPPED_MODEL
         model_file, card_file, where = Path(path), card_path(path), str(path)
         if model_file.name.endswith(CARD_SUFFIX):
             model = model_file.name[: -len(CARD_SUFFIX)] + SUFFIX

@@ -140,8 +140,13 @@ class Corpus(Sequence[Article]):
         *,
         origins: Sequence[str] | None = None,
     ) -> None:
+        if isinstance(articles, str | bytes) or not isinstance(articles, Iterable):
+            raise CorpusError(f"{name}: expected articles (topics.Article), got "
+                              f"{type(articles).__name__}")
         self._articles = tuple(articles)
         found = sorted({label for article in self._articles for label in article.labels})
+        if isinstance(label_set, str):  # one label
+            label_set = (label_set,)
         self.label_set: tuple[str, ...] = (
             tuple(label_set) if label_set is not None else tuple(found)
         )

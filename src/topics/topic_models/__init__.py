@@ -265,7 +265,7 @@ def compare_topic_models(
 
 
 def sweep_n_topics(
-    corpus: Any, model: str, values: Iterable[int], unit: Unit = "paragraph", seed: int = 0,
+    corpus: Any, model: str, values: int | Iterable[int], unit: Unit = "paragraph", seed: int = 0,
     **settings: Any,
 ) -> Any:
     """Fit ``model`` for several numbers of topics; a DataFrame of metrics per value.
@@ -276,6 +276,7 @@ def sweep_n_topics(
     import pandas as pd
 
     key = n_topics_setting(model)
+    values = [values] if isinstance(values, int) else list(values)  # one value
     units = _units(corpus, unit)
     rows = []
     for value in track(list(values), desc=f"{model} {key}", unit="fit"):
