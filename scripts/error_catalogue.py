@@ -1323,6 +1323,12 @@ def run_cases() -> list[Case]:
         api("corpus-label-set-string", "Corpus(articles, 'border_relations'): one label",
             "c = topics.Corpus([topics.Article('a', 'x', ('border_relations',))], 'border_relations')\n"
             "assert c.label_set == ('border_relations',), c.label_set", expect=SUCCEED),
+        api("bertopic-tiny-vocabulary", "BERTopic on 30 one-word texts of 2 distinct words",
+            "topics.fit_topic_model(['Grenze', 'Laos'] * 15, 'bertopic', unit='article')",
+            names=("vocabulary has 2 word", "at least 3")),
+        api("bertopic-small-vocabulary", "BERTopic on 30 one-word texts of 3 distinct words",
+            "r = topics.fit_topic_model(['Grenze', 'Laos', 'Hanoi'] * 10, 'bertopic', "
+            "unit='article')\nassert r.metrics['n_topics'] == 3, r.metrics", expect=SUCCEED),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

@@ -159,7 +159,8 @@ def fit(
         None: the offline TF-IDF (tokens view) + SVD embedding; else a sentence-transformers model
         name or local path (needs the ``embeddings`` extra and the model on disk).
     svd_components : int
-        Dimensions of the offline embedding (capped at the number of units - 1).
+        Dimensions of the offline embedding (capped at the number of units - 1 and of its
+        vocabulary - 1).
     svd_algorithm : {"arpack", "randomized"}
         "arpack": the exact top singular vectors (no seed); "randomized": scikit-learn's default,
         which moves the embedding, and so the topics, with the seed.

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from topics.errors import ConfigError
 from topics.topic_models.assigner import TextView
 from topics.topic_models.common import analysis_record
 from topics.topic_models.sentence_models import sentence_transformer
@@ -41,7 +42,7 @@ def offline_embedding(
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import Normalizer
 
     words = TfidfVectorizer(analyzer=_tokens_of, sublinear_tf=True, min_df=settings["min_df"],
@@ -53,10 +54,16 @@ def offline_embedding(
         chars = TfidfVectorizer(analyzer=functools.partial(_chars_of, low=low, high=high),
                                 sublinear_tf=True, min_df=2)
         parts.append(("chars", chars))
-    k = max(2, min(int(settings["svd_components"]), len(texts) - 1))
+    union = FeatureUnion(parts)
+    x = union.fit_transform(list(zip(texts, tokens, strict=True)))
+    if min(x.shape) < 3:  # ARPACK needs 2 <= k < min(shape)
+        raise ConfigError(
+            f"the embedding's vocabulary has {x.shape[1]} word(s) over {x.shape[0]} units; the "
+            "SVD needs at least 3 of each: give longer or more varied texts, or lower min_df"
+        )
+    k = max(2, min(int(settings["svd_components"]), x.shape[0] - 1, x.shape[1] - 1))
     svd = TruncatedSVD(k, algorithm=settings["svd_algorithm"], random_state=seed)
-    pipeline = make_pipeline(FeatureUnion(parts), svd, Normalizer(copy=False))
-    vectors = np.asarray(pipeline.fit_transform(list(zip(texts, tokens, strict=True))))
+    vectors = np.asarray(Normalizer(copy=False).fit_transform(svd.fit_transform(x)))
     views = [TextView("tokens", _vocabulary(words), words.idf_, sublinear=True, normalise=True,
                       analysis=analysis_record(settings))]
     if ngrams is not None:
