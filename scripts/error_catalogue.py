@@ -1329,6 +1329,14 @@ def run_cases() -> list[Case]:
         api("bertopic-small-vocabulary", "BERTopic on 30 one-word texts of 3 distinct words",
             "r = topics.fit_topic_model(['Grenze', 'Laos', 'Hanoi'] * 10, 'bertopic', "
             "unit='article')\nassert r.metrics['n_topics'] == 3, r.metrics", expect=SUCCEED),
+        api("hdbscan-no-cluster", "BERTopic with HDBSCAN on 12 articles: no cluster found",
+            "topics.fit_topic_model(topics.load_corpus().subset(range(12)), 'bertopic', "
+            "unit='article', clustering='hdbscan')", names=("HDBSCAN", "no topic", "kmeans"),
+            timeout=400),
+        api("nmf-more-topics-than-words", "NMF asked for 10 topics over a 4-word vocabulary",
+            "topics.fit_topic_model(['Grenze Laos', 'Laos Hanoi', 'Hanoi Grenze', "
+            "'Kambodscha Grenze'] * 8, 'nmf', unit='article', n_components=10, min_df=1, "
+            "max_df=1.0)", names=("n_components=10", "4-word", "init='random'")),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from topics.errors import ConfigError
 from topics.topic_models import seed_words as seed_data
 from topics.topic_models.assigner import TextView, TopicAssigner, embed_texts
 from topics.topic_models.clustering import WardKMeans, exact_knn
@@ -202,7 +203,15 @@ def fit_with_library(
         verbose=False,
     )
     with quiet_bertopic():
-        assignments, probs = model.fit_transform(documents, embeddings=cluster_input)
+        try:
+            assignments, probs = model.fit_transform(documents, embeddings=cluster_input)
+        except ValueError as error:  # BERTopic's automatic reduction fails on an empty cluster set
+            if not hdbscan or "0 sample(s)" not in str(error):
+                raise
+            raise ConfigError(
+                f"HDBSCAN found no topic among {len(documents)} units (every unit is an outlier); "
+                "lower min_topic_size / min_samples, use more units, or clustering='kmeans'"
+            ) from None
         assignments = np.asarray(assignments, dtype=int)
         outliers_before = float(np.mean(assignments == -1))
         strategy = settings["reduce_outliers"]

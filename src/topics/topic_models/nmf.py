@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt
 
+from topics.errors import ConfigError
 from topics.numerics import pinned
 from topics.schema import EstimatorSpec, schema_of
 from topics.text.german import ANALYSIS_SCHEMA
@@ -197,6 +198,12 @@ def fit(
     settings["n_components"] = check_n_topics(NAME, "n_components", n_components, n)
     tokens = tokenize((u.text for u in units), make_analyzer(analysis))
     counts, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
+    if init.startswith("nndsvd") and settings["n_components"] > len(vocabulary):
+        raise ConfigError(
+            f"model {NAME!r}: n_components={settings['n_components']} topics cannot start from an "
+            f"SVD of a {len(vocabulary)}-word vocabulary; use at most {len(vocabulary)} topics, "
+            "widen the vocabulary (min_df, max_df) or init='random'"
+        )
     # TF-IDF from the counts already made (a second vectoriser pass over the tokens gave the same
     # bytes for 0.7 CPU-s at 5k articles)
     tfidf = TfidfTransformer(sublinear_tf=sublinear_tf)
