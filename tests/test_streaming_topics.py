@@ -137,6 +137,8 @@ def test_transform_gives_topic_shares(fitted: StreamingTopics, shipped: list[Art
         ({"chunk_size": 0}, ConfigError, "chunk_size=0"),
         ({"unit": "sentence"}, ConfigError, "unit='sentence'"),
         ({"min_df": 300}, ConfigError, "leave no words"),
+        ({"chunk_size": 3}, ConfigError, "chunk_size=3 is below k="),
+        ({"k": 200, "min_df": 150, "max_df": 1.0}, ConfigError, "topics over a .*-word vocabulary"),
     ],
 )
 def test_bad_settings_fail_clearly(shipped: list[Article], settings: dict, error: type,

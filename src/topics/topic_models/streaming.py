@@ -239,6 +239,9 @@ def fit_streaming_nmf(
                           f"allowed: 2 to {n_units}")
     vocabulary, idf = _vocabulary(df, n_units, settings["min_df"], settings["max_df"])
     del df  # every word seen: the largest object of pass 1
+    if k > len(vocabulary):
+        raise ConfigError(f"streaming NMF: k={k} topics over a {len(vocabulary)}-word vocabulary; "
+                          f"use at most {len(vocabulary)} topics or widen min_df / max_df")
     log.info("streaming NMF: %d %ss, %d words, k=%d", n_units, unit, len(vocabulary), k)
     model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
     topics = {t: top_words(model.components_[t], vocabulary, top_n_words) for t in range(k)}
@@ -278,6 +281,9 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, int) or value < (2 if name == "k" else 1):
             least = "2 (topics)" if name == "k" else "1"
             raise ConfigError(f"streaming NMF: {name}={value!r} must be an integer of at least {least}")
+    if settings["chunk_size"] < settings["k"]:  # the start is an NMF of the first chunk
+        raise ConfigError(f"streaming NMF: chunk_size={settings['chunk_size']} is below "
+                          f"k={settings['k']}; a chunk must hold at least k units")
     if not 0 < settings["forget_factor"] <= 1:
         raise ConfigError(f"streaming NMF: forget_factor={settings['forget_factor']!r} must be in (0, 1]")
     if settings["unit"] not in ("article", "paragraph"):
