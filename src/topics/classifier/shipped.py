@@ -22,6 +22,8 @@ from topics.evaluation.folds import fold_size_problem
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
 
+CARD_FOLDS = 5  # the card's cross-validation
+
 SHIPPED_PATH = Path(__file__).parents[1] / "models" / SHIPPED_MODEL
 
 
@@ -105,7 +107,7 @@ def train_classifier(
     labels = fit_labels(data)
     clf = ArticleClassifier(**{"labels": data.label_set, "random_state": seed, **dict(params or {})})
     scores = {}
-    if evaluate and (problem := fold_size_problem(len(data), 5)):
+    if evaluate and (problem := fold_size_problem(len(data), CARD_FOLDS)):
         raise InputError(
             f"corpus {data.name!r}: the card's {problem}; label more articles, or train without "
             "it (--no-evaluate, or evaluate=False)"
@@ -113,7 +115,8 @@ def train_classifier(
     if evaluate:
         units = ("article", "lead") if not data.is_single_label else ("article",)
         report = evaluate_classifiers(
-            data, {"ArticleClassifier": clf}, unit=units, seeds=(seed,), peers=False
+            data, {"ArticleClassifier": clf}, unit=units, n_splits=CARD_FOLDS, seeds=(seed,),
+            peers=False,
         )
         scores = {
             k.split("/", 1)[1]: round(v, 4) for k, v in report.metrics.items() if k.endswith("_mean")
