@@ -61,7 +61,7 @@ def corpora(sizes: list[int]):
 
 
 def samples(sizes: list[int], seeds: tuple[int, ...] = (0, 1, 2)):
-    """(corpus, articles, seed, articles) for small samples of the real corpora."""
+    """(corpus name, number of articles, seed, the articles) for small samples of the real corpora."""
     import topics
     from topics.corpus.synthetic import with_paragraphs
 
