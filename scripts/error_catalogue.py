@@ -1337,6 +1337,9 @@ def run_cases() -> list[Case]:
             "topics.fit_topic_model(['Grenze Laos', 'Laos Hanoi', 'Hanoi Grenze', "
             "'Kambodscha Grenze'] * 8, 'nmf', unit='article', n_components=10, min_df=1, "
             "max_df=1.0)", names=("n_components=10", "4-word", "init='random'")),
+        cli("csv-is-json-lines", "a JSON Lines corpus read as CSV (--format csv)", "summary",
+            "c.jsonl", "--format", "csv", files={"c.jsonl": GOOD_JSONL},
+            names=("c.jsonl", "text_column", "JSON Lines", "format='jsonl'")),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

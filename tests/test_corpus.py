@@ -201,7 +201,7 @@ def test_missing_csv_columns(tmp_path: Path) -> None:
         load_corpus(path, text_column=1, label_column=0, delimiter=";", header=False)
     named = write(tmp_path / "n.csv", "label,body\nSport,Text\n")
     with pytest.raises(
-        CorpusError, match=r"text_column='text' is not a column; columns are \['label', 'body'\]"
+        CorpusError, match=r"text_column='text' is not a column; the header has 2 column\(s\): 'label', 'body'"
     ):
         load_corpus(named)
 

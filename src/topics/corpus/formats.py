@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from topics.corpus.records import Article
-from topics.errors import CorpusError
+from topics.errors import CorpusError, short
 
 __all__ = ["CsvOptions", "LABELS_FILE", "read_csv", "read_folder", "read_jsonl", "read_parquet"]
 
@@ -222,7 +222,12 @@ def _column_index(path: Path, header: list[str] | None, column: int | str, role:
             "pass the column index or header=True"
         )
     if column not in header:
-        raise CorpusError(f"{path}: {role}={column!r} is not a column; columns are {header}")
+        json_lines = bool(header) and header[0].lstrip().startswith("{")
+        most = 3 if json_lines else 12  # a long header is a wrong format or delimiter: a glimpse
+        shown = ", ".join(short(h, 40) for h in header[:most]) + (", ..." if len(header) > most else "")
+        hint = "; it looks like JSON Lines: read it with format='jsonl'" if json_lines else ""
+        raise CorpusError(f"{path}: {role}={column!r} is not a column; the header has "
+                          f"{len(header)} column(s): {shown}{hint}")
     return header.index(column)
 
 
