@@ -1340,6 +1340,9 @@ def run_cases() -> list[Case]:
         cli("csv-is-json-lines", "a JSON Lines corpus read as CSV (--format csv)", "summary",
             "c.jsonl", "--format", "csv", files={"c.jsonl": GOOD_JSONL},
             names=("c.jsonl", "text_column", "JSON Lines", "format='jsonl'")),
+        cli("csv-semicolon-export", "a spreadsheet's ';'-separated CSV read with the default ','",
+            "summary", "c.csv", files={"c.csv": GOOD_CSV.replace(",", ";")},
+            names=("c.csv", "text_column", "';'-separated", "--delimiter")),
         api("article-one-label-string", "Article(labels='border_relations'): one label, not letters",
             "a = topics.Article('a', 'x', labels='border_relations')\n"
             "assert a.labels == ('border_relations',), a.labels", expect=SUCCEED),

@@ -226,6 +226,9 @@ def _column_index(path: Path, header: list[str] | None, column: int | str, role:
         most = 3 if json_lines else 12  # a long header is a wrong format or delimiter: a glimpse
         shown = ", ".join(short(h, 40) for h in header[:most]) + (", ..." if len(header) > most else "")
         hint = "; it looks like JSON Lines: read it with format='jsonl'" if json_lines else ""
+        other = [d for d in (";", "\t", "|") if len(header) == 1 and d in header[0]]
+        if other:  # e.g. a spreadsheet's ';'-separated export
+            hint = f"; it looks {other[0]!r}-separated: pass delimiter={other[0]!r} (--delimiter)"
         raise CorpusError(f"{path}: {role}={column!r} is not a column; the header has "
                           f"{len(header)} column(s): {shown}{hint}")
     return header.index(column)
