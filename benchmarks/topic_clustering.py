@@ -107,29 +107,31 @@ def sample_table(sizes: list[int]) -> tuple[list[str], list[dict]]:
     return lines, rows
 
 
-def _nmf_figures(units) -> dict:
-    """The NMF default on the same units, as the peer of the sample table."""
+def _evaluated(fitted, units) -> dict:
+    """The metrics of a fit against the units' labels (no C_v)."""
     from topics.evaluation.topic_metrics import evaluate_topics
-    from topics.topic_models import nmf
     from topics.topic_models.common import article_ids
 
-    fitted = nmf.fit(units, 0)
-    metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
-                              [u.labels for u in units], article_ids=article_ids(units), c_v=False)
+    return evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
+                           [u.labels for u in units], article_ids=article_ids(units), c_v=False)
+
+
+def _nmf_figures(units) -> dict:
+    """The NMF default on the same units, as the peer of the sample table."""
+    from topics.topic_models import nmf
+
+    metrics = _evaluated(nmf.fit(units, 0), units)
     return {m: float(metrics[m]) for m in ("largest_topic_share", "nmi")}
 
 
 def measure(units, metric: str) -> dict:
     """One fit of the default with this k-means metric: its metrics and its centres' lengths."""
-    from topics.evaluation.topic_metrics import evaluate_topics
     from topics.topic_models import bertopic
-    from topics.topic_models.common import article_ids
 
     start = time.process_time()
     fitted = bertopic.fit(units, 0, kmeans_metric=metric)
     cpu = time.process_time() - start
-    metrics = evaluate_topics(fitted.topics, fitted.tokens, fitted.assignments,
-                              [u.labels for u in units], article_ids=article_ids(units), c_v=False)
+    metrics = _evaluated(fitted, units)
     lengths = np.linalg.norm(fitted.estimator.arrays["centroids"], axis=1)  # topic 0 = largest
     return {"kmeans_metric": metric, "fit_cpu_s": round(cpu, 2), "n_topics": len(fitted.topics),
             **{m: float(metrics[m]) for m in METRICS},
