@@ -1333,6 +1333,11 @@ def run_cases() -> list[Case]:
             "topics.fit_topic_model(topics.load_corpus().subset(range(12)), 'bertopic', "
             "unit='article', clustering='hdbscan')", names=("HDBSCAN", "no topic", "kmeans"),
             timeout=400),
+        api("peer-no-topic-assign", "BERTopic's default (HDBSCAN) finds no topic; assign after it",
+            "r = topics.fit_topic_model(topics.load_corpus().subset(range(1)), 'bertopic_default')\n"
+            "assert r.n_topics == 0, r.sizes\n"
+            "assert [a['topic'] for a in r.assign(['Grenze Laos', ''])] == [-1, -1]",
+            expect=SUCCEED, timeout=400),
         api("nmf-more-topics-than-words", "NMF asked for 10 topics over a 4-word vocabulary",
             "topics.fit_topic_model(['Grenze Laos', 'Laos Hanoi', 'Hanoi Grenze', "
             "'Kambodscha Grenze'] * 8, 'nmf', unit='article', n_components=10, min_df=1, "

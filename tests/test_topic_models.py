@@ -215,3 +215,12 @@ def test_the_stored_centres_place_the_training_paragraphs_where_the_fit_did(bert
     texts = [d.text for d in result.documents]
     placed, _ = result.estimator.transform(texts, [d.article_id for d in result.documents])
     assert np.array_equal(placed, result.assignments)
+
+
+def test_a_fit_without_topics_places_every_text_as_an_outlier(corpus) -> None:
+    # BERTopic's default (HDBSCAN) finds no cluster among one article's paragraphs: an honest
+    # result of the peer, which assign and transform must report, not fail on
+    result = topics.fit_topic_model(corpus.subset(range(1)), "bertopic_default", "paragraph")
+    assert result.n_topics == 0 and result.outlier_share == 1.0
+    assert [a["topic"] for a in result.assign(["Die Grenze zu Laos.", ""])] == [-1, -1]
+    assert result.transform(["Hanoi"]).tolist() == [-1]

@@ -40,7 +40,7 @@ class Article:
     id : str
         Unique within its corpus.
     text : str
-        The raw text, boilerplate included (see :mod:`topics.cleaning` for the clean view).
+        The raw text, boilerplate included (see :mod:`topics.text.cleaning` for the clean view).
     labels : tuple of str
         Its labels, the primary one first; empty when the article carries none (one string is
         one label).
@@ -211,7 +211,7 @@ class Corpus(Sequence[Article]):
         return all(len(article.labels) == 1 for article in self._articles)
 
     def clean_texts(self) -> list[str]:
-        """The clean body of each article (see :func:`topics.cleaning.clean_text`)."""
+        """The clean body of each article (see :func:`topics.clean_text`)."""
         return [clean.text for clean in self._cleaned]
 
     @cached_property

@@ -150,7 +150,7 @@ def run_experiment(
     Parameters
     ----------
     config : Config, str, Path or mapping
-        A YAML config file, a mapping of the same shape, or a :class:`~topics.config.Config`.
+        A YAML config file, a mapping of the same shape, or a :class:`~topics.experiments.config.Config`.
     overrides : iterable of str
         ``"key.path=value"`` overrides (YAML values), applied before validation.
     runs_dir : str or Path

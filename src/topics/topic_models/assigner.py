@@ -191,12 +191,13 @@ class TopicAssigner:
         texts = list(texts)
         if self.kind == "centroids":
             distances, scores = self._centroid_scores(texts, article_ids)
-            choice = distances.argmin(axis=1) if len(texts) else np.zeros(0, dtype=int)
         else:
             scores = self.scores(texts)
-            choice = scores.argmax(axis=1) if len(texts) else np.zeros(0, dtype=int)
-        ids = np.asarray(self.topic_ids, dtype=int)[choice] if len(texts) else choice
-        known = np.abs(scores).sum(axis=1) > 0 if len(texts) else np.zeros(0, dtype=bool)
+            distances = -scores  # the largest share is the nearest topic
+        if not len(texts) or not self.topic_ids:  # a fit that found no topic places nothing
+            return np.full(len(texts), -1, dtype=int), scores
+        ids = np.asarray(self.topic_ids, dtype=int)[distances.argmin(axis=1)]
+        known = np.abs(scores).sum(axis=1) > 0
         return np.where(known, ids, -1).astype(int), scores
 
     def _embed(self, texts: list[str]) -> np.ndarray:

@@ -119,7 +119,7 @@ class TopicModelResult:
     topics : dict of int to list of (str, float)
         Topic id to its top words with weights, best first (``-1`` included when the model has it).
     metrics : dict of str to float
-        Flat metrics (see :func:`topics.topic_metrics.evaluate_topics`) plus ``fit_seconds``.
+        Flat metrics (see :func:`topics.evaluation.topic_metrics.evaluate_topics`) plus ``fit_seconds``.
     distributions : numpy.ndarray or None
         Document × topic matrix (columns in topic-id order, -1 excluded) where the family has one.
     embeddings : numpy.ndarray or None

@@ -56,7 +56,7 @@ def seed_topic_list(
     Parameters
     ----------
     analyzer : callable
-        The tokens view (``topics.german.GermanAnalyzer``).
+        The tokens view (``topics.GermanAnalyzer``).
     vocabulary : sequence of str, optional
         Keep only words in this vocabulary (seed words outside it cannot be boosted).
     """
