@@ -30,6 +30,11 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
 * **one_line**: the shipped corpus's CV again, each test article's raw text with its line breaks
   removed (as some extraction tools and copies give a page): no paragraphs, captions, source lines
   or related-news lists to tell apart; training texts as they are;
+* **reprints**: an archive holds one story under two URLs. 30 % of the shipped articles (drawn
+  with seed 0) are added again, their lead kept and each later paragraph dropped at 15 %; the CV
+  once with folds that ignore the copies (a reprint can sit in training while its original is
+  tested) and once with the package's folds, which keep near-duplicates together
+  (:meth:`topics.Corpus.near_duplicate_groups`);
 * **candidates** (``--candidates``, ~15 min): the default and settings around it, one changed at
   a time, 5 x 3 on both corpora and leave-one-kind-out (its mean); written to
   ``candidates.md``/``.json`` beside ``stress.md``, stamped with the commit they were made at (a
@@ -91,9 +96,11 @@ def _models(corpus, multilabel: bool, extra: dict | None = None) -> dict:
     return models
 
 
-def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True, page=None) -> dict:
+def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True, page=None,
+                    groups=None) -> dict:
     """Out-of-fold predicted label lists (or classes) of every article, per model; ``page`` turns
-    a test article's raw text into the page that is predicted (training texts stay as they are)."""
+    a test article's raw text into the page that is predicted (training texts stay as they are);
+    ``groups`` keeps near-duplicates in one fold (:func:`article_folds`)."""
     from sklearn.base import clone
 
     key = [labels[0] if labels else "" for labels in corpus.labels]
@@ -104,7 +111,7 @@ def oof_predictions(corpus, models: dict, seed: int, multilabel: bool = True, pa
         test_clean = [clean_text(t) for t in raw]
     y = [list(v) for v in corpus.labels] if multilabel else list(corpus.primary_labels)
     out = {name: [None] * len(corpus) for name in models}
-    for train, test in article_folds(key, 5, seed):
+    for train, test in article_folds(key, 5, seed, groups):
         for name, model in models.items():
             model = clone(model)
             with warnings.catch_warnings():
@@ -170,12 +177,12 @@ def summarise(per_seed: list[dict]) -> dict:
     }
 
 
-def cv(corpus, models: dict, multilabel: bool, page=None) -> dict:
+def cv(corpus, models: dict, multilabel: bool, page=None, groups=None) -> dict:
     runs: dict[str, list] = {name: [] for name in models}
     seconds = {name: 0.0 for name in models}
     for seed in SEEDS:
         start = time.process_time()
-        predicted = oof_predictions(corpus, models, seed, multilabel, page)
+        predicted = oof_predictions(corpus, models, seed, multilabel, page, groups)
         for name, p in predicted.items():
             runs[name].append(multilabel_scores(corpus, p) if multilabel else single_scores(corpus, p))
         seconds["all"] = seconds.get("all", 0.0) + time.process_time() - start
@@ -310,6 +317,35 @@ def lead_sentences(shipped, gnad) -> dict:
     } | {"pages": len(hits[next(iter(models))]["sentence"])}
 
 
+def with_reprints(shipped, share: float = 0.3, drop: float = 0.15):
+    """The shipped corpus and a reprint of ``share`` of its articles (drawn with seed 0), as an
+    archive holds one story under two URLs: the same lead, each later paragraph dropped with
+    probability ``drop``, the same labels."""
+    rng = random.Random(0)
+    articles = list(shipped)
+    reprints = []
+    for i in sorted(rng.sample(range(len(articles)), round(share * len(articles)))):
+        paragraphs = articles[i].text.split("\n\n")
+        kept = paragraphs[:1] + [p for p in paragraphs[1:] if rng.random() >= drop]
+        reprints.append(topics.Article(f"{articles[i].id}-reprint", "\n\n".join(kept),
+                                       articles[i].labels))
+    return topics.Corpus(articles + reprints, shipped.label_set, "shipped+reprints")
+
+
+def reprints(shipped) -> dict:
+    """CV on the corpus with reprints: folds that ignore the copies, and the package's folds that
+    keep each copy with its original (its near-duplicate group)."""
+    corpus = with_reprints(shipped)
+    models = _models(corpus, True)
+    return {
+        "n_articles": len(corpus),
+        "n_reprints": len(corpus) - len(shipped),
+        "found": int(len(corpus) - len(corpus.drop_duplicates())),
+        "ungrouped": cv(corpus, models, True),
+        "grouped": cv(corpus, models, True, groups=corpus.near_duplicate_groups()),
+    }
+
+
 def _fmt(cell: dict) -> str:
     return f"{cell['mean']:.3f} ± {cell['sd']:.3f}"
 
@@ -389,6 +425,24 @@ def markdown(results: dict) -> str:
         lines += _multilabel_table(
             "## Pages without line breaks: the same CV, each test article's text as one line",
             results["one_line"])
+    if "reprints" in results:
+        r, shipped = results["reprints"], results.get("shipped", {})
+        lines += [f"## Reprints: {r['n_reprints']} articles twice ({r['n_articles']} in all; "
+                  "a later paragraph dropped at 15 %), 5 x 3 CV", "",
+                  f"Near-duplicates found (word 5-gram Jaccard >= 0.5): {r['found']} of "
+                  f"{r['n_reprints']} reprints.", "",
+                  "| model | folds | macro-F1 | none/some |", "|---|---|---|---|"]
+        for name in r["grouped"]:
+            if name == "cpu_seconds":
+                continue
+            rows = [("shipped corpus alone", shipped.get(name)),
+                    ("copies ignored: a reprint can train its test article", r["ungrouped"][name]),
+                    ("copies kept with their original (the package's CV)", r["grouped"][name])]
+            for label, cell in rows:
+                if cell:
+                    lines.append(f"| {name} | {label} | {_fmt(cell['macro_f1'])} | "
+                                 f"{_fmt(cell['none_some'])} |")
+        lines.append("")
     if "candidates" in results:
         lines += ["## Candidates: the default, and one setting changed at a time (5 x 3 grouped CV)", "",
                   "| candidate | shipped macro-F1 | none/some | hard negatives 'none' | "
@@ -429,7 +483,8 @@ def screen_candidates(shipped, gnad, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+",
-                        choices=("shipped", "loko", "10kgnad", "pages", "leads", "one_line"),
+                        choices=("shipped", "loko", "10kgnad", "pages", "leads", "one_line",
+                                 "reprints"),
                         default=None)
     parser.add_argument("--candidates", action="store_true",
                         help="screen the candidates alone (candidates.md/.json)")
@@ -443,7 +498,7 @@ def main() -> None:
     if args.candidates:
         screen_candidates(shipped, gnad, out)
         return
-    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads", "one_line"]
+    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads", "one_line", "reprints"]
     path = out / "stress.json"
     results = json.loads(path.read_text()) if path.exists() else {}
     if "shipped" in parts:
@@ -458,6 +513,8 @@ def main() -> None:
         results["leads"] = lead_sentences(shipped, gnad)
     if "one_line" in parts:
         results["one_line"] = cv(shipped, _models(shipped, True), True, page=one_line)
+    if "reprints" in parts:
+        results["reprints"] = reprints(shipped)
     out.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     (out / "stress.md").write_text(markdown(results), encoding="utf-8")

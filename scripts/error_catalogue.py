@@ -1257,6 +1257,13 @@ def run_cases() -> list[Case]:
         cli("train-one-article-no-evaluate", "train-classifier --no-evaluate on one article",
             "train-classifier", "--corpus", "c.csv", "--output", "m.safetensors", "--no-evaluate",
             files={"c.csv": ONE_ARTICLE_CSV}, names=("at least 2",)),
+        cli("train-copies-only", "train-classifier on 4 copies of one article, card's CV on",
+            "train-classifier", "--corpus", "c.csv", "--output", "m.safetensors",
+            files={"c.csv": "id,text,labels\n" + "".join(
+                f'c{i},"{TEXT}",defence_cooperation\n' for i in range(4))},
+            names=("near-duplicates", "distinct articles")),
+        api("duplicates-bad-threshold", "Corpus.duplicates(threshold=50): a percentage",
+            "topics.load_corpus().duplicates(threshold=50)", names=("threshold=50", "(0, 1]")),
         cli("train-two-articles", "train-classifier on two labelled articles, card's CV on",
             "train-classifier", "--corpus", "c.csv", "--output", "m.safetensors",
             files={"c.csv": GOOD_CSV.rsplit("a3,", 1)[0]}, names=("3 articles", "--no-evaluate")),

@@ -33,7 +33,8 @@ def report(small_corpus):
 
 
 def test_folds_split_articles_so_paragraphs_never_leak(small_corpus):
-    data = _Data(small_corpus, list(small_corpus.label_set), True)
+    data = _Data(small_corpus, list(small_corpus.label_set), True,
+                 small_corpus.near_duplicate_groups())
     for train, test in _folds(data.key, 3, seed=0):
         assert not set(train) & set(test)
         train_paragraphs = {p for i in train for p in data.units["paragraph"][i]}

@@ -7,6 +7,7 @@ from typing import Any
 
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.peers import peer_estimators
+from topics.corpus.duplicates import DEFAULT_THRESHOLD
 from topics.errors import InputError
 from topics.evaluation.cross_validation import ClassifierReport, cross_validate
 
@@ -21,12 +22,15 @@ def evaluate_classifiers(
     n_splits: int = 5,
     seeds: int | Sequence[int] = (0, 1, 2),
     peers: bool = True,
+    duplicate_threshold: float | None = DEFAULT_THRESHOLD,
     verbose: bool | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
 
-    Folds split the articles (stratified by primary label, or "none"); every estimator sees the
-    same folds; the split is repeated per seed (see :mod:`topics.evaluation.cross_validation`).
+    Folds split the articles (stratified by primary label, or "none"); near-duplicate articles
+    (a reprint of the same story) always share a fold, so no test article is seen in training
+    under another id; every estimator sees the same folds; the split is repeated per seed (see
+    :mod:`topics.evaluation.cross_validation`).
 
     Parameters
     ----------
@@ -44,6 +48,10 @@ def evaluate_classifiers(
         One shuffled split per seed.
     peers : bool
         Add the two scikit-learn default peers (:func:`~topics.classifier.peers.peer_estimators`).
+    duplicate_threshold : float or None
+        Articles whose word 5-gram sets overlap at least this much (Jaccard) are near-duplicates
+        and share a fold (:meth:`topics.Corpus.near_duplicate_groups`); ``None`` treats every
+        article as distinct.
     verbose : bool, optional
         A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
         :func:`topics.progress.enabled`.
@@ -67,4 +75,4 @@ def evaluate_classifiers(
     if peers:
         models.update(peer_estimators(multilabel))
     return cross_validate(corpus, models, unit=unit, n_splits=n_splits, seeds=seeds,
-                          verbose=verbose)
+                          duplicate_threshold=duplicate_threshold, verbose=verbose)

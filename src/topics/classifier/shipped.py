@@ -18,7 +18,7 @@ from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
 from topics.errors import InputError
-from topics.evaluation.folds import fold_size_problem
+from topics.evaluation.folds import fold_size_problem, group_count
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
 
@@ -107,7 +107,9 @@ def train_classifier(
     labels = fit_labels(data)
     clf = ArticleClassifier(**{"labels": data.label_set, "random_state": seed, **dict(params or {})})
     scores = {}
-    if evaluate and (problem := fold_size_problem(len(data), CARD_FOLDS)):
+    if evaluate and (problem := fold_size_problem(
+        len(data), CARD_FOLDS, group_count(data.near_duplicate_groups())
+    )):
         raise InputError(
             f"corpus {data.name!r}: the card's {problem}; label more articles, or train without "
             "it (--no-evaluate, or evaluate=False)"

@@ -21,6 +21,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal, overload
 
+from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
 from topics.errors import CorpusError, short
 from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
 
@@ -97,6 +98,9 @@ class CorpusSummary:
     words_max: int
     words_total: int
     fingerprint: str
+    n_near_duplicates: int = 0
+    near_duplicate_groups: tuple[tuple[str, ...], ...] = ()
+    n_groups_labelled_differently: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as a JSON-ready dict."""
@@ -114,7 +118,21 @@ class CorpusSummary:
         lines += [f"{label:<{width}}  {count:>8}" for label, count in self.label_counts.items()]
         lines.append(f"{'(no label)':<{width}}  {self.n_unlabelled:>8}")
         lines.append(f"{'(two or more)':<{width}}  {self.n_multi_label:>8}")
+        lines.append(self._duplicates_line())
         return "\n".join(lines)
+
+    def _duplicates_line(self) -> str:
+        rule = f"word 5-gram Jaccard >= {DEFAULT_THRESHOLD:g}"
+        if not self.n_near_duplicates:
+            return f"near-duplicates ({rule}): none"
+        groups = self.near_duplicate_groups
+        shown = "; ".join(" = ".join(group) for group in groups[:3])
+        more = f"; {len(groups) - 3} more group(s)" if len(groups) > 3 else ""
+        differ = (f"; {self.n_groups_labelled_differently} group(s) labelled differently"
+                  if self.n_groups_labelled_differently else "")
+        return (f"near-duplicates ({rule}): {self.n_near_duplicates} article(s) repeat an earlier "
+                f"one, {len(groups)} group(s): {shown}{more}{differ} "
+                "(Corpus.drop_duplicates() keeps the first of each)")
 
 
 class Corpus(Sequence[Article]):
@@ -255,6 +273,45 @@ class Corpus(Sequence[Article]):
                               f"{len(self._articles)} articles (0-{len(self._articles) - 1})")
         return Corpus([self._articles[i] for i in indices], self.label_set, self.name)
 
+    def duplicates(self, threshold: float = DEFAULT_THRESHOLD) -> list[list[str]]:
+        """Groups of near-duplicate articles (two or more ids each), in corpus order.
+
+        Two articles are near-duplicates when at least ``threshold`` (Jaccard) of the distinct
+        word 5-grams of their clean texts are shared: a reprint under another URL, with a new lead
+        or a paragraph less, is one; two reports of one event in their own words are not. See
+        :mod:`topics.corpus.duplicates`.
+        """
+        groups: dict[int, list[str]] = {}
+        firsts = self.near_duplicate_groups(threshold).tolist()
+        for article, group in zip(self._articles, firsts, strict=True):
+            groups.setdefault(group, []).append(article.id)
+        return [ids for ids in groups.values() if len(ids) > 1]
+
+    def drop_duplicates(self, threshold: float = DEFAULT_THRESHOLD) -> Corpus:
+        """The corpus without later near-duplicates: the first article of each group stays.
+
+        Labels are not merged; :meth:`summary` counts the groups whose copies are labelled
+        differently, which is worth a look before training.
+        """
+        groups = self.near_duplicate_groups(threshold)
+        return self.subset(i for i, group in enumerate(groups.tolist()) if group == i)
+
+    def near_duplicate_groups(self, threshold: float = DEFAULT_THRESHOLD) -> Any:
+        """Per article, the index of the first article of its near-duplicate group (numpy array).
+
+        An article that repeats none has its own index. Cross-validation keeps each group in one
+        fold (:func:`topics.evaluate_classifiers`).
+        """
+        if threshold not in self._group_cache:
+            groups = near_duplicate_groups(self.clean_texts(), threshold)
+            groups.flags.writeable = False  # cached: the corpus is immutable, so are its groups
+            self._group_cache[threshold] = groups
+        return self._group_cache[threshold]
+
+    @cached_property
+    def _group_cache(self) -> dict[float, Any]:
+        return {}
+
     def summary(self) -> CorpusSummary:
         """Count articles per label, paragraphs and words."""
         counts = Counter(label for article in self._articles for label in article.labels)
@@ -273,7 +330,19 @@ class Corpus(Sequence[Article]):
             words_max=words[-1] if words else 0,
             words_total=sum(words),
             fingerprint=self.fingerprint,
+            **self._duplicate_counts(),
         )
+
+    def _duplicate_counts(self) -> dict[str, Any]:
+        groups = self.duplicates()
+        labels = {article.id: set(article.labels) for article in self._articles}
+        return {
+            "n_near_duplicates": sum(len(group) - 1 for group in groups),
+            "near_duplicate_groups": tuple(tuple(group) for group in groups),
+            "n_groups_labelled_differently": sum(
+                1 for group in groups if any(labels[i] != labels[group[0]] for i in group)
+            ),
+        }
 
 
 class RecordChecker:

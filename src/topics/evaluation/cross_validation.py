@@ -3,7 +3,9 @@
 :func:`cross_validate` splits the *articles* of a corpus into folds (stratified by primary
 label, or "none"), fits every estimator on the training articles and scores it on the test
 articles — as whole articles, as their paragraphs or as their leads (first paragraphs). A
-paragraph therefore never sits on the training side while its article is tested. All estimators
+paragraph therefore never sits on the training side while its article is tested, nor does a
+near-duplicate of the article (a reprint under another id: the copies share a fold, see
+:mod:`topics.corpus.duplicates`). All estimators
 see the same folds in the same run; the split is repeated for every seed and the metrics are
 reported as mean and standard deviation over seeds. Every metric is scikit-learn's.
 
@@ -28,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from topics.corpus.duplicates import DEFAULT_THRESHOLD
 from topics.errors import ConfigError
 from topics.evaluation.classification import (
     MULTI_METRICS,
@@ -37,7 +40,7 @@ from topics.evaluation.classification import (
     per_label_rows,
     score,
 )
-from topics.evaluation.folds import article_folds, fold_size_problem
+from topics.evaluation.folds import article_folds, fold_size_problem, group_count
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.tables import markdown_table
 from topics.labels import from_indicator, to_indicator
@@ -135,6 +138,7 @@ def cross_validate(
     unit: str | Sequence[str] = "article",
     n_splits: int = 5,
     seeds: int | Sequence[int] = (0, 1, 2),
+    duplicate_threshold: float | None = DEFAULT_THRESHOLD,
     verbose: bool | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
@@ -152,6 +156,9 @@ def cross_validate(
         Number of folds.
     seeds : int or sequence of int
         One shuffled split per seed.
+    duplicate_threshold : float or None
+        Near-duplicate articles (word 5-gram Jaccard at least this) share a fold; ``None``:
+        every article is distinct.
     verbose : bool, optional
         A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
         :func:`topics.progress.enabled`. Logged under ``topics.evaluation`` either way.
@@ -173,13 +180,16 @@ def cross_validate(
             raise ConfigError(f"unit={u!r} is not a test unit; use one of {', '.join(UNITS)}")
     if n_splits < 2 or not seeds:
         raise ConfigError(f"need n_splits >= 2 and at least one seed; got {n_splits}, {seeds!r}")
-    problem = fold_size_problem(len(corpus), n_splits)
+    groups = (np.arange(len(corpus)) if duplicate_threshold is None
+              else corpus.near_duplicate_groups(duplicate_threshold))
+    n_groups = group_count(groups)
+    problem = fold_size_problem(len(corpus), n_splits, n_groups)
     if problem:
         raise ConfigError(f"corpus {corpus.name!r}: {problem}")
     labels = list(corpus.label_set)
     multilabel = not getattr(corpus, "is_single_label", False)
     models = dict(estimators)
-    data = _Data(corpus, labels, multilabel)
+    data = _Data(corpus, labels, multilabel, groups)
     records, curves = [], {}
     log.info("cross-validating %s on %d articles: %d folds x %d seed(s)",
              ", ".join(models), len(corpus), n_splits, len(seeds))
@@ -200,6 +210,7 @@ def cross_validate(
         "corpus": corpus.name,
         "fingerprint": corpus.fingerprint,
         "n_articles": len(corpus),
+        "n_near_duplicates": len(corpus) - n_groups,  # copies kept in their original's fold
         "mode": "multi-label" if multilabel else "single-label",
         "label_set": labels,
         "units": list(units),
@@ -214,8 +225,8 @@ def cross_validate(
 class _Data:
     """The corpus as arrays: raw and clean texts, targets and the test units of each article."""
 
-    def __init__(self, corpus: Any, labels: list[str], multilabel: bool):
-        self.labels, self.multilabel = labels, multilabel
+    def __init__(self, corpus: Any, labels: list[str], multilabel: bool, groups: np.ndarray):
+        self.labels, self.multilabel, self.groups = labels, multilabel, groups
         self.raw = list(corpus.texts)
         self.clean = corpus.clean_texts()
         self.y = [list(v) for v in corpus.labels] if multilabel else list(corpus.primary_labels)
@@ -240,7 +251,7 @@ def _cross_predict(
     from sklearn.base import clone
 
     out: dict[tuple[str, str], list] = {}
-    for train, test in article_folds(data.key, n_splits, seed):
+    for train, test in article_folds(data.key, n_splits, seed, data.groups):
         for name, model in models.items():
             bar.set_postfix_str(f"seed {seed}, {name}", refresh=False)
             fitted = _fit(clone(model), data, train)

@@ -21,7 +21,7 @@ from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
 from topics.errors import ConfigError
-from topics.evaluation.folds import fold_size_problem
+from topics.evaluation.folds import fold_size_problem, group_count
 from topics.evaluation.plots import topic_model_figures
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.stability import stability
@@ -100,7 +100,9 @@ def preflight(config: Config, corpus: Any) -> None:
                 f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
                 f"{corpus.name!r} has {len(corpus)} articles; use at most {len(corpus)} folds"
             )
-        elif problem := fold_size_problem(len(corpus), evaluation.n_splits):
+        elif problem := fold_size_problem(
+            len(corpus), evaluation.n_splits, group_count(corpus.near_duplicate_groups())
+        ):
             problems.append(f"classifier.evaluation.n_splits = {evaluation.n_splits}: {problem}")
     units: dict[str, int] = {}
     for name in config.topic_models:
