@@ -288,3 +288,23 @@ def test_the_step_log_survives_a_logging_config_that_disables_loggers(tmp_path: 
     assert logging.getLogger("topics.experiments.runner").disabled
     run = run_experiment(TINY, runs_dir=tmp_path)
     assert "[2/2] topic model nmf" in (run.path / "run.log").read_text(encoding="utf-8")
+
+
+def test_a_run_can_drop_near_duplicates_first(tmp_path: Path) -> None:
+    import topics
+
+    shipped = topics.load_corpus()
+    records = [{"id": a.id, "text": a.text, "labels": list(a.labels)} for a in shipped[:24]]
+    records += [{**r, "id": r["id"] + "-reprint", "text": r["text"] + "\n\nQuelle: VOV"}
+                for r in records[:6]]
+    corpus = tmp_path / "archive.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                      encoding="utf-8")
+    config = {**TINY, "corpus": {"path": str(corpus), "unit": "article", "drop_duplicates": True}}
+    run = run_experiment(config, runs_dir=tmp_path / "runs")
+    summary = json.loads((run.path / "corpus.json").read_text())["summary"]
+    assert summary["n_articles"] == 24 and summary["n_near_duplicates"] == 0
+    kept = run_experiment({**config, "corpus": {**config["corpus"], "drop_duplicates": False}},
+                          runs_dir=tmp_path / "runs")
+    summary = json.loads((kept.path / "corpus.json").read_text())["summary"]
+    assert summary["n_articles"] == 30 and summary["n_near_duplicates"] == 6

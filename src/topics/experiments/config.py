@@ -99,6 +99,9 @@ class CorpusConfig(_Section):
     unit: Literal["article", "paragraph"] = Field(
         "paragraph", description="text unit of the topic models: article | paragraph"
     )
+    drop_duplicates: bool = Field(
+        False, description="keep the first of near-duplicate articles (reprints); before limit"
+    )
     limit: int | None = Field(
         None, ge=2, description="use N evenly spaced articles (quick trials); null = all"
     )

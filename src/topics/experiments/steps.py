@@ -71,6 +71,12 @@ def load_configured_corpus(config: Config) -> Any:
         encoding=c.encoding,
         name=c.name,
     )
+    if c.drop_duplicates:
+        kept = corpus.drop_duplicates()
+        if len(kept) < len(corpus):
+            log.info("corpus %s: %d near-duplicate article(s) dropped, %d kept", corpus.name,
+                     len(corpus) - len(kept), len(kept))
+        corpus = kept
     if c.limit is not None and c.limit < len(corpus):
         # evenly spaced, so a small trial still sees every label of a corpus sorted by label
         picks = np.unique(np.linspace(0, len(corpus) - 1, c.limit).round().astype(int))
