@@ -301,6 +301,20 @@ def test_train_classifier_output_checked_first_even_as_root(tmp_path, capsys, mo
 # ---- the labelling loop -----------------------------------------------------------------------
 
 
+def test_suggest_labels_leaves_out_reprints_of_a_suggested_story(tmp_path, capsys, shipped_corpus):
+    articles = list(shipped_corpus[:40])
+    reprints = [topics.Article(f"{a.id}-reprint", a.text + "\n\nQuelle: VOV", a.labels)
+                for a in articles]
+    pages = _corpus_csv(tmp_path / "archive.csv", articles + reprints, labels=False)
+    status, _, _ = _run(capsys, "suggest-labels", str(pages), "--id-column", "id", "-n", "12",
+                        "--output", str(tmp_path / "to_label.csv"))
+    with (tmp_path / "to_label.csv").open(encoding="utf-8") as file:
+        ids = [row["id"] for row in csv.DictReader(file)]
+    assert status == 0 and len(ids) == 12
+    stories = {i.removesuffix("-reprint") for i in ids}
+    assert len(stories) == 12  # each story once, whichever copy was less sure
+
+
 @pytest.mark.slow
 def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     """classify a CSV -> suggest labels -> fill them in -> load_corpus -> train -> classify with

@@ -27,8 +27,10 @@ from topics.classifier.sources import (
     input_paths,
     iter_inputs,
 )
+from topics.corpus.duplicates import near_duplicate_groups
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
+from topics.text.cleaning import clean_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,6 +50,7 @@ __all__ = [
 ]
 
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+_SUGGEST_POOL = 3  # suggest_labels keeps 3 n candidates, so that n remain once reprints are out
 
 
 @dataclass
@@ -377,7 +380,8 @@ def suggest_labels(
     column to fill in, ``id``, ``text``, ``source``, the current ``predicted`` labels, the
     ``margin`` and one probability per label, least sure first; it reads back with
     :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
-    are held in memory, whatever the size of the input.
+    are held in memory, whatever the size of the input (``3 n``: a near-duplicate of a less sure
+    text, a reprint of the same story, is left out, so no story has to be labelled twice).
     """
     options = options or ReadOptions()
     if n < 1:
@@ -407,14 +411,16 @@ def suggest_labels(
                 "margin": round(float(margin), 6),
                 **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)},
             }
-            entry = (-float(margin), -seen, record)  # keep the n smallest margins (first seen)
-            if len(heap) < n:
+            entry = (-float(margin), -seen, record)  # keep the smallest margins (first seen)
+            if len(heap) < _SUGGEST_POOL * n:
                 heapq.heappush(heap, entry)
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
             seen += 1
         summary.classified += len(chunk)
-    rows = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
+    pool = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
+    groups = near_duplicate_groups([clean_text(record["text"]) for record in pool])
+    rows = [record for i, record in enumerate(pool) if groups[i] == i][:n]
     columns = ["id", "labels", "text", "source", "predicted", "margin",
                *(f"p_{label}" for label in labels)]
     with _Output(output, columns, ["labels", "predicted"]) as out:
