@@ -575,6 +575,13 @@ def corpus_cases() -> list[Case]:
             expect=REFUSE_OR_WARN, names=("b",),
             files={"c.jsonl": GOOD_JSONL + json.dumps(
                 {"id": "b", "text": "![](bild.jpg) |\nKommentar (0)\nMehr zum Thema\n"}) + "\n"}),
+        cli("jsonl-english-page", "a crawl's English page among German articles", "summary",
+            "c.jsonl", expect=REFUSE_OR_WARN, names=("en", "does not look German"),
+            files={"c.jsonl": GOOD_JSONL + json.dumps({"id": "en", "text": (
+                "Vietnam and Laos opened a new international border gate on Monday. The two "
+                "sides agreed to maintain the border markers together and to facilitate trade in "
+                "goods. It is the third gate this year, and more are planned as trade grows.")})
+                + "\n"}),
         cli("jsonl-long-line", "a 3 MB JSONL line (one article, no spaces at all)", "summary",
             "c.jsonl", expect=EITHER, timeout=120,
             files={"c.jsonl": json.dumps({"id": "a", "text": "x" * 3_000_000}) + "\n"}),

@@ -24,8 +24,9 @@ from typing import Any, Literal, overload
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
 from topics.errors import CorpusError, short
 from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
+from topics.text.language import GERMAN_BELOW, MIN_WORDS, looks_german
 
-_LETTERLESS_NAMED = 5  # articles without letters named one by one in warnings, then one summary
+_NAMED = 5  # articles of one kind (no letters, not German) named one by one in warnings, then one
 
 __all__ = ["Article", "Corpus", "CorpusSummary", "RecordChecker", "TextUnit", "Unit"]
 
@@ -101,13 +102,14 @@ class CorpusSummary:
     n_near_duplicates: int = 0
     near_duplicate_groups: tuple[tuple[str, ...], ...] = ()
     n_groups_labelled_differently: int = 0
+    not_german: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as a JSON-ready dict."""
         return dict(self.__dict__)
 
     def __str__(self) -> str:
-        width = max([len(label) for label in self.label_counts] + [len("(no label)")])
+        width = max([len(label) for label in self.label_counts] + [len("(two or more)")])
         lines = [
             f"corpus {self.name}: {self.n_articles} articles, {self.n_paragraphs} paragraphs, "
             f"{self.words_total} words (per article min {self.words_min}, "
@@ -119,6 +121,10 @@ class CorpusSummary:
         lines.append(f"{'(no label)':<{width}}  {self.n_unlabelled:>8}")
         lines.append(f"{'(two or more)':<{width}}  {self.n_multi_label:>8}")
         lines.append(self._duplicates_line())
+        if self.not_german:
+            shown = ", ".join(self.not_german[:5]) + (", ..." if len(self.not_german) > 5 else "")
+            lines.append(f"not German ({MIN_WORDS}+ words, under {GERMAN_BELOW:.0%} German function "
+                         f"words): {len(self.not_german)} article(s): {shown}")
         return "\n".join(lines)
 
     def _duplicates_line(self) -> str:
@@ -331,6 +337,9 @@ class Corpus(Sequence[Article]):
             words_total=sum(words),
             fingerprint=self.fingerprint,
             **self._duplicate_counts(),
+            not_german=tuple(article.id for article, clean in
+                             zip(self._articles, self.clean_texts(), strict=True)
+                             if not looks_german(clean)),
         )
 
     def _duplicate_counts(self) -> dict[str, Any]:
@@ -358,11 +367,11 @@ class RecordChecker:
         self.label_set = tuple(label_set) if label_set is not None else None
         self._allowed = set(label_set) if label_set is not None else None
         self._seen: dict[str, str] = {}
-        self._letterless = 0
+        self._warned: dict[str, int] = {}
 
     def check(self, article: Article, where: str) -> None:
         """Raise a :class:`CorpusError` naming ``where`` if the record is not usable; warn when
-        its text is only page boilerplate (kept, but it has no words to model)."""
+        its text is only page boilerplate, has no letters or is not German (kept either way)."""
         if not isinstance(article.id, str) or not article.id.strip():
             raise CorpusError(
                 f"{where}: the id is empty; give every article a unique, non-empty id"
@@ -381,28 +390,30 @@ class RecordChecker:
                 "the text first (e.g. with trafilatura), then load it"
             )
         self._check_labels(article, where)
-        if not clean_text(article.text):
+        clean = clean_text(article.text)
+        if not clean:
             warnings.warn(
                 f"{where}: article {article.id!r} is only page boilerplate (captions, markers, "
                 "a source line); it is kept but has no words to model",
                 stacklevel=4,
             )
         elif not any(c.isalpha() for c in article.text):
-            self._warn_letterless(article, where)
+            self._warn("articles without letters", where,
+                       f"article {article.id!r} has no letters (text {short(article.text, 40)}); "
+                       "it is kept but has no words to model; is the text column the right one?")
+        elif not looks_german(clean):
+            self._warn("articles that are not German", where,
+                       f"article {article.id!r} does not look German (under {GERMAN_BELOW:.0%} "
+                       f"German function words: {short(clean, 40)}); it is kept, but the analysis "
+                       "and the classifier are for German text")
 
-    def _warn_letterless(self, article: Article, where: str) -> None:
-        """Warn about a text without a single letter (a number, an id: the wrong column?), for the
-        first few articles, then once that there are more."""
-        self._letterless += 1
-        if self._letterless <= _LETTERLESS_NAMED:
-            warnings.warn(
-                f"{where}: article {article.id!r} has no letters (text {short(article.text, 40)}); "
-                "it is kept but has no words to model; is the text column the right one?",
-                stacklevel=5,
-            )
-        elif self._letterless == _LETTERLESS_NAMED + 1:
-            warnings.warn(f"{where}: more articles without letters follow; not listed one by one",
-                          stacklevel=5)
+    def _warn(self, kind: str, where: str, message: str) -> None:
+        """Warn about the first few articles of a kind by name, then once that more follow."""
+        self._warned[kind] = count = self._warned.get(kind, 0) + 1
+        if count <= _NAMED:
+            warnings.warn(f"{where}: {message}", stacklevel=5)
+        elif count == _NAMED + 1:
+            warnings.warn(f"{where}: more {kind} follow; not listed one by one", stacklevel=5)
 
     def _check_labels(self, article: Article, where: str) -> None:
         for label in article.labels:

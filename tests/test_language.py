@@ -1,0 +1,86 @@
+"""Text that is not German (a crawl's English page) is reported at load and in the summary."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+import topics
+from topics.text.language import looks_german
+
+# one news item in seven other languages, as a site's language switch gives it
+OTHER_LANGUAGES = {
+    "en": "Vietnam and Laos opened a new international border gate on Monday. The two sides agreed "
+          "to maintain the border markers together and to facilitate trade in goods. It is the third "
+          "gate this year, and more are planned as trade between the neighbours grows.",
+    "fr": "Le Vietnam et le Laos ont ouvert lundi un nouveau poste frontière international. Les deux "
+          "parties ont convenu d'entretenir ensemble les bornes frontalières et de faciliter le "
+          "commerce des marchandises, qui progresse chaque année entre les deux pays voisins.",
+    "nl": "Vietnam en Laos hebben maandag een nieuwe internationale grensovergang geopend. De twee "
+          "partijen kwamen overeen de grensmarkeringen samen te onderhouden en de handel in goederen "
+          "te vergemakkelijken, die tussen de buurlanden elk jaar groeit als de wegen beter worden.",
+    "es": "Vietnam y Laos abrieron el lunes un nuevo paso fronterizo internacional. Ambas partes "
+          "acordaron mantener juntos los hitos fronterizos y facilitar el comercio de mercancías, "
+          "que crece cada año entre los dos países vecinos gracias a las nuevas carreteras.",
+    "it": "Il Vietnam e il Laos hanno aperto lunedì un nuovo valico di frontiera internazionale. Le "
+          "due parti hanno concordato di mantenere insieme i cippi di confine e di facilitare il "
+          "commercio di merci, che cresce ogni anno tra i due paesi vicini con le nuove strade.",
+    "da": "Vietnam og Laos åbnede mandag en ny international grænseovergang. De to parter blev enige "
+          "om sammen at vedligeholde grænsemarkeringerne og lette handelen med varer, som vokser "
+          "hvert år mellem de to nabolande, efterhånden som vejene bliver bedre og flere.",
+    "vi": "Việt Nam và Lào đã khai trương cửa khẩu quốc tế mới vào thứ Hai. Hai bên nhất trí cùng "
+          "nhau duy trì các cột mốc biên giới và tạo thuận lợi cho thương mại hàng hóa, vốn tăng "
+          "trưởng hằng năm giữa hai nước láng giềng nhờ những con đường mới tốt hơn.",
+}
+
+
+def test_every_shipped_article_looks_german(shipped_corpus: topics.Corpus) -> None:
+    assert all(looks_german(text) for text in shipped_corpus.clean_texts())
+    assert shipped_corpus.summary().not_german == ()
+
+
+def test_every_10kgnad_article_looks_german(gnad_corpus: topics.Corpus) -> None:
+    assert all(looks_german(text) for text in gnad_corpus.clean_texts())
+
+
+@pytest.mark.parametrize("language", sorted(OTHER_LANGUAGES))
+def test_the_same_news_in_another_language_is_not_german(language: str) -> None:
+    assert not looks_german(OTHER_LANGUAGES[language])
+
+
+def test_a_short_text_is_not_judged() -> None:
+    assert looks_german("Vietnam and Laos opened a border gate.")
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_load_warns_by_name_keeps_the_article_and_the_summary_lists_it(
+    tmp_path: Path, shipped_corpus: topics.Corpus
+) -> None:
+    records = [{"id": a.id, "text": a.text} for a in shipped_corpus[:3]]
+    records.append({"id": "page-en", "text": OTHER_LANGUAGES["en"]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = topics.load_corpus(_jsonl(tmp_path / "crawl.jsonl", records))
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1 and "crawl.jsonl: line 4" in messages[0]
+    assert "'page-en' does not look German" in messages[0]
+    assert len(corpus) == 4 and corpus.summary().not_german == ("page-en",)
+    assert "not German (30+ words, under 8% German function words): 1 article(s): page-en" in str(
+        corpus.summary())
+
+
+def test_many_foreign_pages_are_named_five_times_then_summed_up(tmp_path: Path) -> None:
+    records = [{"id": f"p{i}", "text": OTHER_LANGUAGES["fr"]} for i in range(8)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        topics.load_corpus(_jsonl(tmp_path / "crawl.jsonl", records))
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 6 and "more articles that are not German follow" in messages[-1]
