@@ -52,6 +52,7 @@ SECTIONS = {
     # the streamed NMF at the largest size (100k; quick: 2k) of both unit kinds
     "topic_stream": ("bench_topic_scale.py", ["--stream-only", "--kinds", "paragraph", "article",
                                               "--stream-kinds", "paragraph", "article"]),
+    "duplicates": ("bench_duplicates.py", []),  # near-duplicate groups up to 100k texts
 }
 
 

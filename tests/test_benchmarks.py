@@ -122,6 +122,19 @@ def test_topic_model_rows_show_each_size_with_the_peer(tmp_path: Path) -> None:
     assert "bertopic_default 10.0 CPU-s (2.00x)" in ours[0] and "no peer" in ours[1]
 
 
+def test_the_near_duplicate_row_gives_the_exact_peer_and_the_agreement(tmp_path: Path) -> None:
+    sizes = [{"n": 1000, "cpu_s": 0.3, "added_mb": 47, "groups": 807, "peer_cpu_s": 0.2,
+              "peer_added_mb": 47, "peer_groups": 807, "same_groups": 1.0},
+             {"n": 100000, "cpu_s": 38.0, "added_mb": 370, "groups": 3183}]
+    run = _run("2026-02-01T00:00Z", {"duplicates": {"corpus": "10kGNAD", "sizes": sizes}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path))
+    row = next(line for line in table.splitlines() if line.startswith("| near-duplicate"))
+    assert "perturbed 10kGNAD copies (1k / 100k texts)" in row
+    assert "100k: 38.0 CPU-s, +370 MB, 3,183 groups" in row
+    assert "exact all pairs 0.2 CPU-s, +47 MB (1.50x); the same group for 100.0% of the texts" in row
+
+
 def test_classifier_bench_writes_no_results_file_of_some_parts(tmp_path: Path, capsys) -> None:
     target = tmp_path / "classifier.json"
     with pytest.raises(SystemExit):  # refused before anything is measured

@@ -33,6 +33,8 @@ DEFAULT_THRESHOLD = 0.5
 SHINGLE_WORDS = 5
 _BANDS, _ROWS = 42, 3
 _CHUNK = 8_192  # shingles hashed at a time: the 126 hashes of a chunk stay in the cache
+_ALL_PAIRS = 32  # a band's bucket up to this size gives all its pairs, a larger one a star
+_PAIRS_AT_ONCE = 8_192  # candidate pairs compared at a time (two 8 MB slices of the signatures)
 _U64 = np.uint64
 _MIX = _U64(0xBF58476D1CE4E5B9)
 _WORD = re.compile(r"\w+")
@@ -98,9 +100,8 @@ def _signatures(sets: list[np.ndarray]) -> np.ndarray:
 def _candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> np.ndarray:
     """Pairs (i < j) that share all three values of a band, as an (n, 2) array.
 
-    Each bucket links its members to its first (not all pairs: a heap of copies would give
-    quadratically many); two near-duplicates that share a bucket with a stranger still meet
-    alone in some of their other bands (a pair at Jaccard 0.5 shares five of 42 on average).
+    A bucket of up to 32 texts gives all its pairs; a larger one (a heap of copies, which would
+    give quadratically many) links its members to its first.
     """
     rows = np.flatnonzero(usable)
     n = np.int64(len(signatures))
@@ -112,11 +113,15 @@ def _candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> np.ndarray:
             order = np.argsort(key, kind="stable")
             key, members = key[order], rows[order]
             starts = np.r_[0, np.flatnonzero(np.diff(key)) + 1]
-            first = np.repeat(members[starts], np.diff(np.r_[starts, len(key)]))
-            linked = first != members
-            low = np.minimum(first[linked], members[linked])
-            high = np.maximum(first[linked], members[linked])
-            codes.append(low * n + high)
+            sizes = np.diff(np.r_[starts, len(key)])
+            for size in np.unique(sizes[sizes > 1]).tolist():
+                buckets = members[starts[sizes == size][:, None] + np.arange(size)]
+                if size <= _ALL_PAIRS:
+                    i, j = np.triu_indices(size, 1)
+                    low, high = buckets[:, i].ravel(), buckets[:, j].ravel()
+                else:
+                    low, high = np.repeat(buckets[:, 0], size - 1), buckets[:, 1:].ravel()
+                codes.append(np.minimum(low, high) * n + np.maximum(low, high))
     code = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
     return np.column_stack([code // n, code % n])
 
@@ -156,12 +161,15 @@ def near_duplicate_groups(
     if not len(pairs):
         return groups
     # the signatures estimate the similarity (sd <= 0.045): only plausible pairs get the exact check
-    estimate = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+    estimate = np.concatenate([
+        (signatures[part[:, 0]] == signatures[part[:, 1]]).mean(axis=1)
+        for part in np.array_split(pairs, -(-len(pairs) // _PAIRS_AT_ONCE))
+    ])
     plausible = estimate >= threshold - 0.25
     # likeliest first, so that a heap of copies is joined by its first links and the pairs
     # inside a joined group need no check
     order = np.lexsort((pairs[plausible, 1], pairs[plausible, 0], -estimate[plausible]))
-    return _components(n, pairs[plausible][order].tolist(), sets, threshold)
+    return _components(n, pairs[plausible][order], sets, threshold)
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -169,7 +177,7 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def _components(n: int, pairs: list[list[int]], sets: list[np.ndarray], threshold: float
+def _components(n: int, pairs: np.ndarray, sets: list[np.ndarray], threshold: float
                 ) -> np.ndarray:
     """Union-find over the pairs whose exact Jaccard reaches ``threshold``, checked only when the
     two are not joined yet; each text's group is the smallest index in its component."""
@@ -181,8 +189,9 @@ def _components(n: int, pairs: list[list[int]], sets: list[np.ndarray], threshol
             i = parent[i]
         return i
 
-    for i, j in pairs:
-        a, b = root(i), root(j)
-        if a != b and _jaccard(sets[i], sets[j]) >= threshold:
-            parent[max(a, b)] = min(a, b)
+    for start in range(0, len(pairs), _PAIRS_AT_ONCE):  # as Python ints, a slice at a time
+        for i, j in pairs[start:start + _PAIRS_AT_ONCE].tolist():
+            a, b = root(i), root(j)
+            if a != b and _jaccard(sets[i], sets[j]) >= threshold:
+                parent[max(a, b)] = min(a, b)
     return np.array([root(i) for i in range(n)], dtype=np.int64)
