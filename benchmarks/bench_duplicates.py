@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import GNAD, GNAD_OPTIONS, PEAK_MB, last_json, write_json  # noqa: E402
 
-SIZES, QUICK_SIZES, PEER_SIZES = (1_000, 10_000, 100_000), (1_000, 10_000), SIZES
+SIZES = PEER_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (1_000, 10_000)
 
 _CHILD = PEAK_MB + r"""
 import json, resource, sys, time
