@@ -6,15 +6,15 @@ Two texts are near-duplicates when the Jaccard similarity of their sets of word 
 reports on the same event in different words fall far below). Groups are the connected components
 of that relation.
 
-Candidates come from MinHash signatures with locality-sensitive hashing (42 bands of 3 of 126
-hash functions: a pair at Jaccard 0.5 becomes a candidate with probability 0.996, at 0.1 with
-0.04), so the cost grows with the number of texts, not with its square; every candidate is then
+Candidates come from MinHash signatures with locality-sensitive hashing (63 bands of 3 of 189
+hash functions: a pair at Jaccard 0.5 becomes a candidate with probability 0.9998, at 0.1 with
+0.06), so the cost grows with the number of texts, not with its square; every candidate is then
 checked on its exact shingle sets. Everything is integer arithmetic with fixed constants and
 blake2b word hashes: the same groups on every machine, in every process.
 
 Written here rather than taken from a MinHash library: the signatures are a few numpy products
-over all texts at once, where a library hashes every shingle in a Python loop, and the exact
-check after the candidates is what decides.
+over all texts at once, where datasketch (the usual one) hashes each shingle in a Python loop, and
+the exact check after the candidates, which decides, is not part of such a library.
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ __all__ = ["DEFAULT_THRESHOLD", "SHINGLE_WORDS", "near_duplicate_groups", "shing
 
 DEFAULT_THRESHOLD = 0.5
 SHINGLE_WORDS = 5
-_BANDS, _ROWS = 42, 3
-_CHUNK = 8_192  # shingles hashed at a time: the 126 hashes of a chunk stay in the cache
+_BANDS, _ROWS = 63, 3
+_CHUNK = 8_192  # shingles hashed at a time: the 189 hashes of a chunk stay in the cache
 _ALL_PAIRS = 32  # a band's bucket up to this size gives all its pairs, a larger one a star
 _PAIRS_AT_ONCE = 8_192  # candidate pairs compared at a time (two 8 MB slices of the signatures)
 _U64 = np.uint64
 _MIX = _U64(0xBF58476D1CE4E5B9)
 _WORD = re.compile(r"\w+")
-# fixed odd multipliers and offsets of the 126 hash functions (PCG64 seed 20261203)
+# fixed odd multipliers and offsets of the 189 hash functions (PCG64 seed 20261203)
 _RNG = np.random.default_rng(20261203)
 _A = _RNG.integers(1, 2**63, size=_BANDS * _ROWS, dtype=np.uint64) * _U64(2) + _U64(1)
 _B = _RNG.integers(0, 2**63, size=_BANDS * _ROWS, dtype=np.uint64)
@@ -78,7 +78,7 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
 
 
 def _signatures(sets: list[np.ndarray]) -> np.ndarray:
-    """MinHash signature of every non-empty set: texts x 126 minima of ``a * x + b`` mod 2**64."""
+    """MinHash signature of every non-empty set: texts x 189 minima of ``a * x + b`` mod 2**64."""
     signatures = np.zeros((len(sets), len(_A)), dtype=np.uint64)
     chunk: list[int] = []
     size = 0
@@ -160,7 +160,7 @@ def near_duplicate_groups(
     pairs = _candidate_pairs(signatures, usable)
     if not len(pairs):
         return groups
-    # the signatures estimate the similarity (sd <= 0.045): only plausible pairs get the exact check
+    # the signatures estimate the similarity (sd <= 0.037): only plausible pairs get the exact check
     estimate = np.concatenate([
         (signatures[part[:, 0]] == signatures[part[:, 1]]).mean(axis=1)
         for part in np.array_split(pairs, -(-len(pairs) // _PAIRS_AT_ONCE))
