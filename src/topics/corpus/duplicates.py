@@ -78,22 +78,28 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
 
 
 def _signatures(sets: list[np.ndarray]) -> np.ndarray:
-    """MinHash signature of every non-empty set: texts x 189 minima of ``a * x + b`` mod 2**64."""
-    signatures = np.zeros((len(sets), len(_A)), dtype=np.uint64)
+    """MinHash signature of every non-empty set: texts x 189 minima of ``a * x + b`` mod 2**64.
+
+    The hashes are made for about :data:`_CHUNK` shingles at a time, several texts together or
+    one long text in slices, so the memory they take does not depend on the texts.
+    """
+    signatures = np.full((len(sets), len(_A)), np.iinfo(np.uint64).max, dtype=np.uint64)
     chunk: list[int] = []
     size = 0
-    for i, values in enumerate(sets):
-        chunk.append(i)
-        size += len(values)
-        if size >= _CHUNK or i == len(sets) - 1:
-            members = [j for j in chunk if len(sets[j])]
-            if members:
-                flat = np.concatenate([sets[j] for j in members])
-                starts = np.cumsum([0] + [len(sets[j]) for j in members[:-1]])
-                with np.errstate(over="ignore"):
-                    hashed = flat[:, None] * _A[None, :] + _B[None, :]
-                signatures[members] = np.minimum.reduceat(hashed, starts, axis=0)
-            chunk, size = [], 0
+    with np.errstate(over="ignore"):
+        for i, values in enumerate(sets):
+            if len(values) > _CHUNK:  # one long text: its minima a slice at a time
+                for start in range(0, len(values), _CHUNK):
+                    part = values[start:start + _CHUNK, None] * _A + _B
+                    np.minimum(signatures[i], part.min(axis=0), out=signatures[i])
+            elif len(values):
+                chunk.append(i)
+                size += len(values)
+            if chunk and (size >= _CHUNK or i == len(sets) - 1):
+                flat = np.concatenate([sets[j] for j in chunk])
+                starts = np.cumsum([0] + [len(sets[j]) for j in chunk[:-1]])
+                signatures[chunk] = np.minimum.reduceat(flat[:, None] * _A + _B, starts, axis=0)
+                chunk, size = [], 0
     return signatures
 
 
