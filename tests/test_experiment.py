@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from topics import compare_runs, load_run, run_experiment
+from topics import compare_runs, load_corpus, load_run, run_experiment
 from topics.errors import ConfigError, RunError, TopicsError
 from topics.experiments.compare import format_comparison, plot_comparison
 from topics.experiments.reproduce import reproduce_run
@@ -291,9 +291,7 @@ def test_the_step_log_survives_a_logging_config_that_disables_loggers(tmp_path: 
 
 
 def test_a_run_can_drop_near_duplicates_first(tmp_path: Path) -> None:
-    import topics
-
-    shipped = topics.load_corpus()
+    shipped = load_corpus()
     records = [{"id": a.id, "text": a.text, "labels": list(a.labels)} for a in shipped[:24]]
     records += [{**r, "id": r["id"] + "-reprint", "text": r["text"] + "\n\nQuelle: VOV"}
                 for r in records[:6]]
