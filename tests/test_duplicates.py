@@ -60,6 +60,9 @@ def test_reprints_are_found_and_nothing_else(shipped_corpus: Corpus, with_copies
     assert summary.n_near_duplicates == 5 and summary.n_groups_labelled_differently == 0
     assert f"{ids[3]} = copy-3 = copy-3b" in str(summary)
     assert with_copies.drop_duplicates().ids == ids  # the first of each group stays
+    kept = with_copies.drop_duplicates()
+    assert kept.duplicates() == []  # and a fresh search agrees with what it says of itself
+    assert near_duplicate_groups(kept.clean_texts()).tolist() == list(range(len(kept)))
 
 
 def test_copies_labelled_differently_are_counted(shipped_corpus: Corpus) -> None:

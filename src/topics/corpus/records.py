@@ -21,12 +21,14 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal, overload
 
+import numpy as np
+
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
 from topics.errors import CorpusError, short
 from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
 from topics.text.language import GERMAN_BELOW, MIN_WORDS, looks_german
 
-_NAMED = 5  # articles of one kind (no letters, not German) named one by one in warnings, then one
+_NAMED = 5  # articles of one kind (no letters, not German) named in warnings before one summary line
 
 __all__ = ["Article", "Corpus", "CorpusSummary", "RecordChecker", "TextUnit", "Unit"]
 
@@ -300,7 +302,12 @@ class Corpus(Sequence[Article]):
         differently, which is worth a look before training.
         """
         groups = self.near_duplicate_groups(threshold)
-        return self.subset(i for i, group in enumerate(groups.tolist()) if group == i)
+        kept = self.subset(i for i, group in enumerate(groups.tolist()) if group == i)
+        # the groups' first articles are distinct by construction: no second search on them
+        distinct = np.arange(len(kept))
+        distinct.flags.writeable = False
+        kept._group_cache[threshold] = distinct
+        return kept
 
     def near_duplicate_groups(self, threshold: float = DEFAULT_THRESHOLD) -> Any:
         """Per article, the index of the first article of its near-duplicate group (numpy array).

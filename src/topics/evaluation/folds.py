@@ -45,8 +45,8 @@ def article_folds(
         groups = np.asarray(groups, dtype=np.int64)
         if len(groups) != len(key):
             raise ValueError(f"article_folds: {len(groups)} groups for {len(key)} articles")
-        if group_count(groups) < len(groups):
-            firsts = np.flatnonzero(groups == np.arange(len(groups)))
+        firsts = np.flatnonzero(groups == np.arange(len(groups)))
+        if len(firsts) < len(groups):
             return _expanded(article_folds([key[i] for i in firsts], n_splits, seed), firsts,
                              groups)
     from sklearn.model_selection import KFold, StratifiedKFold

@@ -279,7 +279,7 @@ def sweep_n_topics(
     values = [values] if isinstance(values, int) else list(values)  # one value
     units = _units(corpus, unit)
     rows = []
-    for value in track(list(values), desc=f"{model} {key}", unit="fit"):
+    for value in track(values, desc=f"{model} {key}", unit="fit"):
         metrics = fit_topic_model(units, model, unit, seed, **{**settings, key: value}).metrics
         rows.append({"model": model, "requested_topics": value, **metrics})
     return pd.DataFrame(rows)
