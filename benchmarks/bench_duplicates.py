@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_OPTIONS, PEAK_MB, last_json, write_json  # noqa: E402
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, python_child, write_json  # noqa: E402
 
 SIZES = PEER_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 
 _CHILD = PEAK_MB + r"""
-import json, resource, sys, time
+import json, sys, time
 import numpy as np
 import topics
 from topics.corpus.synthetic import synthetic_articles
@@ -68,15 +69,9 @@ print(json.dumps({"cpu_s": cpu, "added_mb": peak_mb() - before, "groups": groups
 
 
 def _run(path: str, n: int, method: str) -> dict:
-    import os
-    import subprocess
-
+    """One size, one method, in a fresh process with one BLAS thread: the child's figures."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", _CHILD, path, str(n), method,
-                           json.dumps(GNAD_OPTIONS)], capture_output=True, text=True, env=env)
-    if done.returncode:
-        raise SystemExit(f"{method} at {n}: {done.stderr.strip().splitlines()[-1]}")
-    return last_json(done.stdout)
+    return python_child(_CHILD, path, str(n), method, json.dumps(GNAD_OPTIONS), env=env)[1]
 
 
 def _same_groups(a: list[int], b: list[int]) -> float:
