@@ -186,6 +186,7 @@ def _plain_normalise(text: str) -> str:
 
     text = text.translate({ord(char): None for char in cleaning._INVISIBLE})
     text = unicodedata.normalize("NFC", text)
+    text = text.translate({ord(char): " " for char in cleaning._SPACE_LIKE})
     text = cleaning._OPENING_QUOTE_SPACE.sub(r"\1", text)
     text = cleaning._CLOSING_QUOTE_SPACE.sub(r"\1", text)
     text = text.translate({ord(char): plain for char, plain in cleaning._REPLACEMENTS})

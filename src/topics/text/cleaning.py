@@ -119,12 +119,9 @@ _REPLACEMENTS = (
     ("−", "-"),
     ("‐", "-"),
     ("‑", "-"),
-    ("\u00a0", " "),
-    ("\u202f", " "),
-    ("\u2009", " "),
-    ("\u2007", " "),
-    ("\t", " "),
 )
+# Space-like characters become a space before the quote and punctuation rules look for spaces.
+_SPACE_LIKE = ("\u00a0", "\u202f", "\u2009", "\u2007", "\t")
 # Invisible characters removed before Unicode normalisation: a soft hyphen or zero-width space
 # between a letter and a combining mark ("Gru\u00ad\u0308n") must not stop them composing.
 _INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff")
@@ -183,6 +180,9 @@ def normalise(text: str) -> str:
         if char in text:
             text = text.replace(char, "")
     text = unicodedata.normalize("NFC", text)
+    for char in _SPACE_LIKE:
+        if char in text:
+            text = text.replace(char, " ")
     if _has_pair(text, _AFTER_OPENING):
         text = _OPENING_QUOTE_SPACE.sub(r"\1", text)
     if _has_pair(text, _BEFORE_CLOSING):
