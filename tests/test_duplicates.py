@@ -148,3 +148,32 @@ def test_fewer_groups_than_folds_are_refused_with_the_count(shipped_corpus: Corp
     with pytest.raises(ConfigError, match="are 2 groups of near-duplicates.*use at most 2 folds"):
         topics.evaluate_classifiers(Corpus(copies), n_splits=3, seeds=0, peers=False,
                                     verbose=False)
+
+
+def test_the_classifier_fit_leaves_a_copy_out_with_its_twin(shipped_corpus: Corpus) -> None:
+    """Trained on every article twice, the fit's out-of-article scores would score each copy from
+    a model that saw its twin: inner out-of-fold F1 1.0 for every label, and a focus model that
+    trusts the scores accordingly. Left out together (the default), they stay honest."""
+    from topics.classifier import ArticleClassifier
+
+    articles = list(shipped_corpus)[::3]
+    texts, labels = [a.text for a in articles], [list(a.labels) for a in articles]
+    alone = ArticleClassifier(labels=shipped_corpus.label_set).fit(texts, labels)
+    grouped = ArticleClassifier(labels=shipped_corpus.label_set).fit(texts * 2, labels * 2)
+    distinct = ArticleClassifier(labels=shipped_corpus.label_set, duplicate_threshold=None).fit(
+        texts * 2, labels * 2)
+    assert set(distinct.oof_scores_.values()) == {1.0}
+    for label, f1 in alone.oof_scores_.items():
+        assert f1 < 0.97 and abs(grouped.oof_scores_[label] - f1) <= 0.1
+    # without copies the grouping changes nothing: the model is the same, bit for bit
+    plain = ArticleClassifier(labels=shipped_corpus.label_set, duplicate_threshold=None).fit(
+        texts, labels)
+    assert np.array_equal(plain.coef_, alone.coef_) and np.array_equal(plain.focus_, alone.focus_)
+
+
+def test_a_classifier_cannot_be_fitted_on_copies_of_one_article(shipped_corpus: Corpus) -> None:
+    article = next(a for a in shipped_corpus if a.labels)
+    from topics.classifier import ArticleClassifier
+
+    with pytest.raises(InputError, match="near-duplicates of one another.*duplicate_threshold=None"):
+        ArticleClassifier().fit([article.text] * 4, [list(article.labels)] * 4)

@@ -42,7 +42,8 @@ from topics.classifier.scoring import (
     token_pairs,
 )
 from topics.errors import ConfigError, InputError
-from topics.evaluation.folds import MIN_TRAINING_ARTICLES, article_folds
+from topics.corpus.duplicates import near_duplicate_groups
+from topics.evaluation.folds import MIN_TRAINING_ARTICLES, article_folds, group_count
 from topics.numerics import fixed_threads
 
 if TYPE_CHECKING:
@@ -378,6 +379,7 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
     docs = [clean_document(raw, pieces=multilabel) for raw in texts]  # pieces feed the focus model
     if not any(text.strip() for text, _ in docs):
         raise InputError("fit: every text is empty after cleaning; there is nothing to learn from")
+    groups = training_groups(clf, docs)
     design = build_design(clf, docs, clf.augment == "paragraphs")
     n_out, n_rows = len(classes), design.x.shape[0]
     onehot = targets if multilabel else np.eye(n_out, dtype=int)[targets]
@@ -396,10 +398,12 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
     # the limit reaches it; no scikit-learn here)
     with fixed_threads(1, modules=("numpy", "scipy.linalg")):
         if dual:
-            alpha, scores = ridge.dual_ridge(ridge.gram(design.x), signs, weight, design.owner, penalty)
+            alpha, scores = ridge.dual_ridge(
+                ridge.gram(design.x), signs, weight, groups[design.owner], penalty
+            )
             coef, intercept = np.asarray(design.x.T @ alpha), alpha.sum(axis=0)
         else:
-            folds = article_folds(key, int(clf.cv), int(clf.random_state))
+            folds = article_folds(key, int(clf.cv), int(clf.random_state), groups)
             coef, intercept, scores = ridge.primal_ridge(
                 design.x, signs, weight, design.owner, penalty, folds
             )
@@ -409,7 +413,7 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
     if multilabel:
         for j in range(n_out):
             focus[j] = ridge.focus_fit(*(s[:, j] for s in focus_scores), truth=targets[:, j])
-        oof = _oof_f1(clf, focus_scores, targets, key, classes)
+        oof = _oof_f1(clf, focus_scores, targets, key, classes, groups)
     else:
         focus[:, 0] = ridge.temperature(focus_scores[0], targets)
     return {
@@ -424,6 +428,23 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
         "n_training_rows_": int(n_rows),
         "solver_": "dual" if dual else "primal",
     }
+
+
+def training_groups(clf: ArticleClassifier, docs: list) -> np.ndarray:
+    """Per training article, the first article of its near-duplicate group (``arange`` when
+    ``duplicate_threshold`` is None): the unit that is left out together."""
+    if clf.duplicate_threshold is None:
+        return np.arange(len(docs), dtype=np.int64)
+    groups = near_duplicate_groups([text for text, _ in docs], float(clf.duplicate_threshold))
+    n_groups = group_count(groups)
+    if n_groups < MIN_TRAINING_ARTICLES:
+        raise InputError(
+            f"fit: the {len(docs)} training texts are near-duplicates of one another (one story "
+            "under several ids); the classifier fits its decision on scores of articles left out, "
+            "and needs two distinct articles at least: label more distinct articles, or pass "
+            "duplicate_threshold=None to treat the copies as distinct"
+        )
+    return groups
 
 
 def _stored(coef: np.ndarray) -> np.ndarray:
@@ -449,10 +470,10 @@ def _focus_scores(scores: np.ndarray, design: Design, n_docs: int):
     return article, best, lead
 
 
-def _oof_f1(clf, focus_scores, targets, key, classes) -> dict[str, float]:
+def _oof_f1(clf, focus_scores, targets, key, classes, groups) -> dict[str, float]:
     """Out-of-fold F1 per label of the whole model (out-of-group ridge scores, inner-CV focus)."""
     proba = np.zeros(targets.shape)
-    for train, test in article_folds(key, int(clf.cv), int(clf.random_state)):
+    for train, test in article_folds(key, int(clf.cv), int(clf.random_state), groups):
         for j in range(targets.shape[1]):
             w = ridge.focus_fit(*(s[train, j] for s in focus_scores), truth=targets[train, j])
             logit = sum(s[test, j] * w[i] for i, s in enumerate(focus_scores)) + w[-1]
