@@ -105,6 +105,24 @@ def test_group_invariants(shipped_corpus: Corpus, picks: list[int], threshold: f
     assert len(set(distinct.values())) == len(distinct)  # the 30 shipped texts are all distinct
 
 
+def test_the_hashed_route_finds_the_exact_routes_groups(with_copies: Corpus, monkeypatch) -> None:
+    """Up to 2,000 texts every pair is compared; above, MinHash candidates are checked. On the same
+    texts (reprints, an exact copy, trimmed and merged variants) both give the same groups."""
+    from topics.corpus import duplicates
+
+    texts = with_copies.clean_texts()
+    trimmed = [" ".join(t.split()[: max(5, len(t.split()) * 2 // 3)]) for t in texts[:40]]
+    merged = [texts[i] + " " + texts[i + 1] for i in range(50, 60, 2)]
+    everything = texts + trimmed + merged
+    for threshold in (0.3, 0.5, 0.9):
+        exact = near_duplicate_groups(everything, threshold)
+        monkeypatch.setattr(duplicates, "_EXACT_MAX", 0)
+        hashed = near_duplicate_groups(everything, threshold)
+        monkeypatch.undo()
+        assert hashed.tolist() == exact.tolist()
+        assert len(set(exact.tolist())) < len(everything)
+
+
 def test_groups_are_the_same_in_every_process(with_copies: Corpus) -> None:
     code = ("import topics\nfrom tests.test_duplicates import corpus_with_copies\n"
             "print(corpus_with_copies(topics.load_corpus()).near_duplicate_groups().tolist())")

@@ -41,8 +41,8 @@ from topics.classifier.scoring import (
     merge_rows,
     token_pairs,
 )
-from topics.errors import ConfigError, InputError
 from topics.corpus.duplicates import near_duplicate_groups
+from topics.errors import ConfigError, InputError
 from topics.evaluation.folds import MIN_TRAINING_ARTICLES, article_folds, group_count
 from topics.numerics import fixed_threads
 

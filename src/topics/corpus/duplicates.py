@@ -6,10 +6,12 @@ Two texts are near-duplicates when the Jaccard similarity of their sets of word 
 reports on the same event in different words fall far below). Groups are the connected components
 of that relation.
 
-Candidates come from MinHash signatures with locality-sensitive hashing (63 bands of 3 of 189
-hash functions: a pair at Jaccard 0.5 becomes a candidate with probability 0.9998, at 0.1 with
-0.06), so the cost grows with the number of texts, not with its square; every candidate is then
-checked on its exact shingle sets. Everything is integer arithmetic with fixed constants and
+Up to 2,000 texts every pair is compared exactly, by one sparse product of the texts' shingle
+incidence matrix (faster there than hashing: 0.02 CPU-s for 200 articles). Above, candidates come
+from MinHash signatures with locality-sensitive hashing (63 bands of 3 of 189 hash functions: a
+pair at Jaccard 0.5 becomes a candidate with probability 0.9998, at 0.1 with 0.06), so the cost
+grows with the number of texts, not with its square; every candidate is then checked on its exact
+shingle sets. Everything is integer arithmetic with fixed constants and
 blake2b word hashes: the same groups on every machine, in every process.
 
 Written here rather than taken from a MinHash library: the signatures are a few numpy products
@@ -33,6 +35,7 @@ DEFAULT_THRESHOLD = 0.5
 SHINGLE_WORDS = 5
 _BANDS, _ROWS = 63, 3
 _CHUNK = 8_192  # shingles hashed at a time: the 189 hashes of a chunk stay in the cache
+_EXACT_MAX = 2_000  # up to this many texts every pair is compared exactly (one sparse product)
 _ALL_PAIRS = 32  # a band's bucket up to this size gives all its pairs, a larger one a star
 _PAIRS_AT_ONCE = 8_192  # candidate pairs compared at a time (two 8 MB slices of the signatures)
 _U64 = np.uint64
@@ -162,6 +165,8 @@ def near_duplicate_groups(
     usable = np.array([len(s) > 0 for s in sets], dtype=bool)
     if usable.sum() < 2:
         return groups
+    if n <= _EXACT_MAX:
+        return _components(n, _exact_pairs(sets, threshold), sets, threshold)
     signatures = _signatures(sets)
     pairs = _candidate_pairs(signatures, usable)
     if not len(pairs):
@@ -176,6 +181,23 @@ def near_duplicate_groups(
     # inside a joined group need no check
     order = np.lexsort((pairs[plausible, 1], pairs[plausible, 0], -estimate[plausible]))
     return _components(n, pairs[plausible][order], sets, threshold)
+
+
+def _exact_pairs(sets: list[np.ndarray], threshold: float) -> np.ndarray:
+    """Every pair (i < j) whose Jaccard reaches ``threshold``, from one sparse product of the
+    texts' shingle incidence matrix (exact, for up to :data:`_EXACT_MAX` texts)."""
+    from scipy.sparse import csr_matrix, triu
+
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    _, columns = np.unique(np.concatenate(sets), return_inverse=True)
+    rows = np.repeat(np.arange(len(sets)), sizes)
+    incidence = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns.ravel())),
+                           shape=(len(sets), int(columns.max()) + 1))
+    shared = triu(incidence @ incidence.T, k=1).tocoo()
+    i, j = shared.row.astype(np.int64), shared.col.astype(np.int64)
+    keep = shared.data / (sizes[i] + sizes[j] - shared.data) >= threshold  # as _jaccard divides
+    order = np.lexsort((j[keep], i[keep]))
+    return np.column_stack([i[keep][order], j[keep][order]])
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
