@@ -85,3 +85,25 @@ def test_many_foreign_pages_are_named_five_times_then_summed_up(tmp_path: Path) 
         topics.load_corpus(_jsonl(tmp_path / "crawl.jsonl", records))
     messages = [str(w.message) for w in caught]
     assert len(messages) == 6 and "more articles that are not German follow" in messages[-1]
+
+
+def test_classify_marks_and_names_the_texts_that_are_not_german(tmp_path, capsys, seed_texts):
+    """A crawl's English and French pages are classified like the rest, flagged ``german: false``
+    in every output and named once on stderr; German pages are not."""
+    from topics.cli import main
+
+    corpus = tmp_path / "crawl.jsonl"
+    records = [{"id": name, "text": text} for name, text in sorted(seed_texts.items())[:3]]
+    records += [{"id": f"page-{code}", "text": OTHER_LANGUAGES[code]} for code in ("en", "fr")]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                      encoding="utf-8")
+    output = tmp_path / "labels.jsonl"
+    assert main(["--quiet", "classify", str(corpus), "--output", str(output)]) == 0
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert {r["id"]: r["german"] for r in rows} == {**{r["id"]: True for r in records[:3]},
+                                                   "page-en": False, "page-fr": False}
+    err = capsys.readouterr().err
+    assert "2 of 5 texts do not look German" in err and "page-en, page-fr" in err
+    from topics.classifier.shipped import classify_files
+
+    assert [r["german"] for r in classify_files([str(corpus)])] == [True] * 3 + [False] * 2

@@ -31,6 +31,7 @@ from topics.corpus.duplicates import near_duplicate_groups
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
 from topics.text.cleaning import clean_text
+from topics.text.language import looks_german
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+NAMED_NOT_GERMAN = 5  # texts named in the note about texts that do not look German
 _SUGGEST_POOL = 3  # suggest_labels keeps 3 n candidates, so that n remain once reprints are out
 
 
@@ -61,6 +63,16 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     output: Path | None = None
     written: int = 0
+    not_german: int = 0  # classified texts that do not look German (column ``german`` false)
+    not_german_ids: list[str] = field(default_factory=list)  # the first few of them
+
+    def count_language(self, rows: list[dict[str, Any]]) -> None:
+        """Count the rows whose text does not look German, keep the first ids."""
+        for row in rows:
+            if not row["german"]:
+                self.not_german += 1
+                if len(self.not_german_ids) < NAMED_NOT_GERMAN:
+                    self.not_german_ids.append(str(row["id"]))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -136,7 +148,8 @@ class _Output:
             import pyarrow.parquet as pq
 
             fields = [pa.field(c, pa.list_(pa.string()) if c in self.label_columns else
-                               pa.float64() if c.startswith("p_") or c == "margin" else pa.string())
+                               pa.float64() if c.startswith("p_") or c == "margin" else
+                               pa.bool_() if c == "german" else pa.string())
                       for c in self.columns]
             self._schema = pa.schema(fields)
             self._writer = pq.ParquetWriter(_Unclosed(binary), self._schema)
@@ -269,9 +282,10 @@ def classify_inputs(
 ) -> Summary:
     """Classify every text ``paths`` name, chunk by chunk, writing each chunk as it comes.
 
-    Rows are ``id``, ``source``, ``labels`` (predicted, most probable first) and one
-    probability per label (``p_<label>`` columns in CSV/Parquet, a ``scores`` object in JSON
-    Lines). Memory holds one chunk (at most 512 texts or 2 million characters) at a time.
+    Rows are ``id``, ``source``, ``labels`` (predicted, most probable first), ``german``
+    (False for a text of 30+ words with under 8 % German function words, see
+    :func:`topics.text.language.looks_german`: its labels mean little) and one probability per
+    label (``p_<label>`` columns in CSV/Parquet, a ``scores`` object in JSON Lines). Memory holds one chunk (at most 512 texts or 2 million characters) at a time.
 
     Parameters
     ----------
@@ -314,7 +328,7 @@ def classify_inputs(
         if on_problem is not None:
             on_problem(p)
 
-    columns = ["id", "source", "labels", *(f"p_{label}" for label in labels)]
+    columns = ["id", "source", "labels", "german", *(f"p_{label}" for label in labels)]
     stream = chunks(iter_inputs(paths, options), problem)
     if scheduler is None:
         results = (_rows(clf, chunk) for chunk in stream)
@@ -326,18 +340,21 @@ def classify_inputs(
         for rows in results:
             out.write(rows)
             summary.classified += len(rows)
+            summary.count_language(rows)
     summary.written = summary.classified
     return summary
 
 
 def _rows(clf, chunk: list[Item]) -> list[dict[str, Any]]:
-    """The output rows of one chunk: id, source, predicted labels, one probability per label."""
+    """The output rows of one chunk: id, source, predicted labels, whether the text looks German,
+    one probability per label."""
     labels = [str(c) for c in clf.classes_]
     proba, predicted = _scores(clf, chunk)
     rows = []
     for item, row, chosen in zip(chunk, proba, predicted, strict=True):
         chosen = chosen if isinstance(chosen, list) else [chosen]
         rows.append({"id": item.id, "source": item.source, "labels": chosen,
+                     "german": looks_german(item.text),
                      **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
     return rows
 

@@ -34,6 +34,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         n_workers=args.n_workers,
     )
     status = _batch_status("classify", summary, args)
+    if summary.not_german:
+        shown = ", ".join(summary.not_german_ids)
+        more = ", ..." if summary.not_german > len(summary.not_german_ids) else ""
+        print(f"topics classify: {summary.not_german} of {summary.classified} texts do not look "
+              f"German (30+ words, under 8 % German function words; column 'german' false): "
+              f"{shown}{more}; their labels mean little", file=sys.stderr)
     if args.output and summary.classified:
         print(f"wrote {summary.classified} rows to {args.output}", file=sys.stderr)
     return status

@@ -164,8 +164,10 @@ def classify_files(
     Returns
     -------
     list of dict
-        ``{"id", "source", "labels": [...], "scores": {label: probability}}`` per text, labels
-        ordered by probability (the first is the primary label; ``[]`` = none).
+        ``{"id", "source", "labels": [...], "german": bool, "scores": {label: probability}}``
+        per text, labels ordered by probability (the first is the primary label; ``[]`` = none);
+        ``german`` is False for a text of 30+ words with under 8 % German function words
+        (:func:`topics.text.language.looks_german`), whose labels mean little.
 
     Raises
     ------
@@ -173,6 +175,7 @@ def classify_files(
         If an input cannot be classified (unreadable, empty, not text, an HTML page).
     """
     from topics.classifier.batch import Item, ReadOptions, iter_inputs, load_model
+    from topics.text.language import looks_german
 
     items = []
     for item in iter_inputs(list(paths), ReadOptions(encoding=encoding)):
@@ -187,6 +190,7 @@ def classify_files(
             "id": item.id,
             "source": item.source,
             "labels": labels[i],
+            "german": looks_german(item.text),
             "scores": {k: round(v, 6) for k, v in clf._score_dict(proba[i]).items()},
         }
         for i, item in enumerate(items)
