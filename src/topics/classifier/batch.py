@@ -285,7 +285,8 @@ def classify_inputs(
     Rows are ``id``, ``source``, ``labels`` (predicted, most probable first), ``german``
     (False for a text of 30+ words with under 8 % German function words, see
     :func:`topics.text.language.looks_german`: its labels mean little) and one probability per
-    label (``p_<label>`` columns in CSV/Parquet, a ``scores`` object in JSON Lines). Memory holds one chunk (at most 512 texts or 2 million characters) at a time.
+    label (``p_<label>`` columns in CSV/Parquet, a ``scores`` object in JSON Lines). Memory holds
+    one chunk (at most 512 texts or 2 million characters) at a time.
 
     Parameters
     ----------

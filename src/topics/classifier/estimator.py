@@ -136,8 +136,8 @@ class ArticleClassifier:
         :func:`topics.corpus.duplicates.near_duplicate_groups`) and are left out *together* when
         the focus model's out-of-article scores are made, and share a fold of the inner
         cross-validation: a copy left in would score its twin as if it had been seen, and the
-        focus model would learn to trust scores more than new articles deserve. ``None`` treats
-        every article as distinct (the cost of the search, ~0.05 CPU-s per 200 articles, saved).
+        focus model would learn to trust scores more than new articles deserve. ``None`` skips
+        the search (~0.02 CPU-s per 200 training articles) and treats every article as distinct.
 
     Attributes
     ----------

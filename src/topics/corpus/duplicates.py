@@ -11,8 +11,8 @@ incidence matrix (faster there than hashing: 0.02 CPU-s for 200 articles). Above
 from MinHash signatures with locality-sensitive hashing (63 bands of 3 of 189 hash functions: a
 pair at Jaccard 0.5 becomes a candidate with probability 0.9998, at 0.1 with 0.06), so the cost
 grows with the number of texts, not with its square; every candidate is then checked on its exact
-shingle sets. Everything is integer arithmetic with fixed constants and
-blake2b word hashes: the same groups on every machine, in every process.
+shingle sets. The hashing is integer arithmetic with fixed constants and blake2b word hashes: the
+same groups on every machine, in every process.
 
 Written here rather than taken from a MinHash library: the signatures are a few numpy products
 over all texts at once, where datasketch (the usual one) hashes each shingle in a Python loop, and
