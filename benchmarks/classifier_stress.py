@@ -19,7 +19,8 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
 * **pages**: the 721 10kGNAD articles (none of them about the four subjects) laid out as news pages
   are: with headlines of the shipped corpus's labelled articles around them (a related-news block
   after a marker, bare headlines and a copyright line after the body, a ``Lesen Sie auch:`` line
-  inside it, a related-news block or a teaser headline before it). Models trained on the whole
+  inside it, a related-news block or a teaser headline before it, vietnam.vn's comment counter
+  and "Gleiches Thema" block of teasers, a headline and a first sentence each). Models trained on the whole
   shipped corpus, as shipped; share of pages predicted "none" (the peers read the page's clean
   text, as in the CV);
 * **leads**: the news in its first sentence (or first paragraph), the rest of the page about
@@ -238,19 +239,31 @@ def loko_mean(loko: dict, model: str) -> float:
     return float(np.mean([row[model]["none"] for row in loko.values()]))
 
 
-# Page layouts: the article's raw text around headlines of other articles (pick(k): k of them).
+# Page layouts: the article's raw text around headlines of other articles (pick(k): k of them,
+# each a (headline, the article's first sentence) pair; the first sentence makes a teaser).
+def _heads(pairs: list[tuple[str, str]]) -> list[str]:
+    return [head for head, _ in pairs]
+
+
+def _teasers(pairs: list[tuple[str, str]]) -> list[str]:
+    return [line for pair in pairs for line in pair]
+
+
 PAGE_LAYOUTS = {
     "the article alone": lambda text, pick: text,
     "+ 'Verwandte Nachrichten' and 3 headlines after it": lambda text, pick: "\n".join(
-        [text, "Verwandte Nachrichten", *pick(3)]),
+        [text, "Verwandte Nachrichten", *_heads(pick(3))]),
     "+ 2 headlines and a copyright line after it, no marker": lambda text, pick: "\n".join(
-        [text, *pick(2), "© 2025 Alle Rechte vorbehalten."]),
+        [text, *_heads(pick(2)), "© 2025 Alle Rechte vorbehalten."]),
     "+ 'Lesen Sie auch: <headline>' after its first paragraph": lambda text, pick: "\n".join(
-        [text.split("\n", 1)[0], "Lesen Sie auch: " + pick(1)[0], *text.split("\n", 1)[1:]]),
+        [text.split("\n", 1)[0], "Lesen Sie auch: " + _heads(pick(1))[0],
+         *text.split("\n", 1)[1:]]),
     "+ 'Neueste Nachrichten' and 2 headlines before it": lambda text, pick: "\n".join(
-        ["Neueste Nachrichten", *pick(2), text]),
+        ["Neueste Nachrichten", *_heads(pick(2)), text]),
     "+ a headline before it (a teaser above the article)": lambda text, pick: "\n".join(
-        [*pick(1), text]),
+        [*_heads(pick(1)), text]),
+    "+ 'Kommentar (0)', 'Gleiches Thema' and 2 teasers (headline + first sentence) after it":
+        lambda text, pick: "\n".join([text, "Kommentar (0)", "Gleiches Thema", *_teasers(pick(2))]),
 }
 
 
@@ -258,12 +271,13 @@ def page_layouts(shipped, gnad) -> dict:
     """Share of unrelated articles predicted "none" in each page layout, per model.
 
     The headlines are the first lines of the shipped corpus's labelled articles that are
-    headlines (at most 20 words, no closing punctuation), drawn with a fixed seed; the models are
-    fitted on the whole shipped corpus.
+    headlines (at most 20 words, no closing punctuation), drawn with a fixed seed, each with its
+    article's first sentence for a teaser; the models are fitted on the whole shipped corpus.
     """
-    pairs = zip(shipped.texts, shipped.labels, strict=True)
-    firsts = [normalise(text.split("\n", 1)[0]) for text, labels in pairs if labels]
-    heads = [h for h in firsts if 0 < len(h.split()) <= 20 and not h.endswith(tuple(".!?:;\"')"))]
+    labelled = [text for text, labels in zip(shipped.texts, shipped.labels, strict=True) if labels]
+    firsts = [(normalise(text.split("\n", 1)[0]), text) for text in labelled]
+    heads = [(h, leads(text)["sentence"]) for h, text in firsts
+             if 0 < len(h.split()) <= 20 and not h.endswith(tuple(".!?:;\"')"))]
     models = _models(shipped, True)
     for model in models.values():
         _fit(model, shipped.texts, shipped.labels, shipped.label_set)

@@ -91,7 +91,8 @@ def test_vovworld_layout() -> None:
 
 
 @pytest.mark.parametrize(
-    "marker", ["Verwandte Nachrichten", "Lesen Sie auch:", "ÄHNLICHE ARTIKEL", "Schlagwörter", "Weiteres"]
+    "marker", ["Verwandte Nachrichten", "Lesen Sie auch:", "ÄHNLICHE ARTIKEL", "Schlagwörter", "Weiteres",
+               "Gleiches Thema", "Gleiche Kategorie", "Vom selben Autor", "Kommentar (0)", "Kommentare (12)"]
 )
 def test_a_related_news_list_is_not_the_article(marker: str) -> None:
     article = "Grenzsteine\nDie Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi."

@@ -8,11 +8,13 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
   ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
 * ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url`;
-* ``Kommentar (0)`` is dropped; a line that opens a list of links to other articles (``Mehr zum
-  Thema``, ``Weiteres``, ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter`` and the
-  like, :data:`RELATED_MARKERS`) and every line after it are dropped (above the article's first
-  sentence, only the headlines up to it); such a marker followed by a colon and a headline on the
-  same line (``Lesen Sie auch: …``) drops that line only;
+* a line that opens a list of links to other articles (``Mehr zum Thema``, ``Weiteres``,
+  ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter``, vietnam.vn's ``Gleiches Thema``
+  / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
+  dropped (above the article's first sentence, only the headlines up to it), and so is the comment
+  counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of other articles,
+  whose teasers are sentences); such a marker followed by a colon and a headline on the same line
+  (``Lesen Sie auch: …``) drops that line only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -82,6 +84,29 @@ RELATED_MARKERS = (
     "schlagworte",
     "stichwörter",
     "tags",
+    # vietnam.vn's sections after an article ("Cùng chủ đề", "Cùng chuyên mục", "Cùng tác giả")
+    # and other sites' headings of the same kind
+    "gleiches thema",
+    "zum gleichen thema",
+    "zum selben thema",
+    "gleiche kategorie",
+    "aus der gleichen kategorie",
+    "aus derselben kategorie",
+    "gleiche rubrik",
+    "mehr aus der rubrik",
+    "mehr aus dieser rubrik",
+    "gleicher autor",
+    "vom selben autor",
+    "vom gleichen autor",
+    "desselben autors",
+    "weitere themen",
+    "ähnliche themen",
+    "passend zum thema",
+    "auch lesenswert",
+    "zum weiterlesen",
+    "empfehlungen der redaktion",
+    "beliebte artikel",
+    "meistgelesene nachrichten",
 )
 _MARKER = "|".join(re.escape(m) for m in RELATED_MARKERS)
 _RELATED = re.compile(rf"^(?:{_MARKER})\s*[:.]?$", re.IGNORECASE)
@@ -292,10 +317,10 @@ def clean_article(raw: str) -> CleanArticle:
                     source_url = source.group(1)
                 else:
                     removed.append(line)  # a second source line is kept, not lost
-            elif _RELATED.match(line):
-                in_related = (
-                    True  # the lines after "Mehr zum Thema" are headlines of other articles
-                )
+            elif _RELATED.match(line) or _COMMENTS.match(line):
+                # the lines after "Mehr zum Thema" are other articles' headlines and teasers; after
+                # the comment counter come comments or those lists
+                in_related = True
                 removed.append(line)
             elif in_related and not seen_sentence and _is_sentence(line):
                 in_related = False  # a list above the article ends where the article starts
@@ -303,7 +328,6 @@ def clean_article(raw: str) -> CleanArticle:
             elif (
                 in_related
                 or _IMAGE.match(line)
-                or _COMMENTS.match(line)
                 or _RELATED_INLINE.match(line)
             ):
                 removed.append(line)
