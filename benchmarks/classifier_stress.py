@@ -264,6 +264,9 @@ PAGE_LAYOUTS = {
         [*_heads(pick(1)), text]),
     "+ 'Kommentar (0)', 'Gleiches Thema' and 2 teasers (headline + first sentence) after it":
         lambda text, pick: "\n".join([text, "Kommentar (0)", "Gleiches Thema", *_teasers(pick(2))]),
+    "the same, the whole page as one line (copied from a browser)":
+        lambda text, pick: " ".join(
+            [*text.split(), "Kommentar (0)", "Gleiches Thema", *_teasers(pick(2))]),
 }
 
 

@@ -226,3 +226,14 @@ def test_text_that_is_not_a_str_is_refused_in_words(raw: object) -> None:
         clean_text(raw)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="expected the article text as a str"):
         clean_article(raw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("joiner", [" ", "\n"])
+def test_what_follows_the_comment_counter_inside_a_line_is_not_the_article(joiner: str) -> None:
+    """A page copied as one line keeps vietnam.vn's lists after the comment counter: teasers that
+    are sentences. The counter ends the article there too."""
+    article = "Die Provinz meldet Touristen am Grenzstein. Sie kamen aus Hanoi."
+    tail = "Gleiches Thema Vietnam und China stärken die Grenzkooperation. Ein Satz."
+    cleaned = clean_article(f"{article}{joiner}Kommentar (0) {tail}")
+    assert cleaned.text == article
+    assert cleaned.removed == ("Kommentar (0)", tail)

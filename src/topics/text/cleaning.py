@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from topics.errors import InputError, short
@@ -50,6 +51,8 @@ __all__ = [
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
 _COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
+# the counter inside a line: a page copied as one line keeps the site's lists after it
+_COMMENTS_INSIDE = re.compile(r"(?:^|\s)(Kommentare?\s*\(\d+\))(?:\s|$)")
 #: Lines that open a list of links to other articles (lower case; the whole line, or the line's
 #: start before a colon): what follows them is not the article.
 RELATED_MARKERS = (
@@ -279,6 +282,19 @@ def _in_page_order(removed: list[str], lines: list[str], at: list[int]) -> list[
     return merged + removed[done:]
 
 
+def _lines(raw: str) -> Iterator[str]:
+    """The page's lines, a line that holds the comment counter after some text cut in three:
+    the text, the counter, what follows (which the counter then drops)."""
+    for line in raw.splitlines():
+        found = _COMMENTS_INSIDE.search(line) if "(" in line else None
+        if found and found.group(1) != line.strip():
+            yield line[: found.start()]
+            yield found.group(1)
+            yield line[found.end():]
+        else:
+            yield line
+
+
 def clean_article(raw: str) -> CleanArticle:
     """Clean one article and keep what the boilerplate says as metadata.
 
@@ -308,7 +324,7 @@ def clean_article(raw: str) -> CleanArticle:
     source_url: str | None = None
     in_related = False
     seen_sentence = False  # a body line that is a sentence has been found
-    for raw_line in raw.splitlines():
+    for raw_line in _lines(raw):
         line = normalise(raw_line)
         while line:
             source = _SOURCE.match(line)
