@@ -237,3 +237,10 @@ def test_what_follows_the_comment_counter_inside_a_line_is_not_the_article(joine
     cleaned = clean_article(f"{article}{joiner}Kommentar (0) {tail}")
     assert cleaned.text == article
     assert cleaned.removed == ("Kommentar (0)", tail)
+    # with the source line before the counter, as the site has it: the URL is the source, not text
+    url = "https://baotintuc.vn/bien-gioi/quoc-phong-20250101.htm"
+    cleaned = clean_article(f"{article} Quelle: {url}{joiner}Kommentar (0) {tail}")
+    assert (cleaned.text, cleaned.source_url) == (article, url)
+    # a source or counter inside a sentence stays text
+    prose = "Die Quelle: https://x.vn nennt Zahlen. Der Kommentar (0) blieb leer."
+    assert clean_article(prose).text == prose

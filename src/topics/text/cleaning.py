@@ -7,13 +7,14 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * image markers ``![]() |`` are dropped;
 * photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
   ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
-* ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url`;
+* ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url` (also after a sentence inside a line:
+  a page copied as one line keeps it there, and a URL's slug is not the article's text);
 * a line that opens a list of links to other articles (``Mehr zum Thema``, ``Weiteres``,
   ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter``, vietnam.vn's ``Gleiches Thema``
   / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
   dropped (above the article's first sentence, only the headlines up to it), and so is the comment
   counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of other articles,
-  whose teasers are sentences); such a marker followed by a colon and a headline on the same line
+  whose teasers are sentences; the counter also after a sentence inside a line); such a marker followed by a colon and a headline on the same line
   (``Lesen Sie auch: …``) drops that line only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
@@ -51,8 +52,11 @@ __all__ = [
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
 _COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
-# the counter inside a line: a page copied as one line keeps the site's lists after it
-_COMMENTS_INSIDE = re.compile(r"(?:^|\s)(Kommentare?\s*\(\d+\))(?:\s|$)")
+# The source line and the comment counter inside a line, after a sentence: a page copied as one
+# line keeps them (and the site's lists after the counter); each becomes a line of its own.
+_INSIDE = re.compile(
+    r"(?:^|(?<=[.!?\"')])\s+)(Kommentare?\s*\(\d+\)|Quelle\s*:\s*https?://\S+)(?=\s|$)"
+)
 #: Lines that open a list of links to other articles (lower case; the whole line, or the line's
 #: start before a colon): what follows them is not the article.
 RELATED_MARKERS = (
@@ -283,16 +287,16 @@ def _in_page_order(removed: list[str], lines: list[str], at: list[int]) -> list[
 
 
 def _lines(raw: str) -> Iterator[str]:
-    """The page's lines, a line that holds the comment counter after some text cut in three:
-    the text, the counter, what follows (which the counter then drops)."""
+    """The page's lines; a source line (``Quelle: <url>``) or comment counter inside a line is cut
+    out as a line of its own, between the text before it and the text after it."""
     for line in raw.splitlines():
-        found = _COMMENTS_INSIDE.search(line) if "(" in line else None
-        if found and found.group(1) != line.strip():
+        while ("(" in line or "Quelle" in line) and (found := _INSIDE.search(line)):
+            if found.group(1) == line.strip():
+                break
             yield line[: found.start()]
             yield found.group(1)
-            yield line[found.end():]
-        else:
-            yield line
+            line = line[found.end():].lstrip()
+        yield line
 
 
 def clean_article(raw: str) -> CleanArticle:
