@@ -241,6 +241,6 @@ def test_what_follows_the_comment_counter_inside_a_line_is_not_the_article(joine
     url = "https://baotintuc.vn/bien-gioi/quoc-phong-20250101.htm"
     cleaned = clean_article(f"{article} Quelle: {url}{joiner}Kommentar (0) {tail}")
     assert (cleaned.text, cleaned.source_url) == (article, url)
-    # a source or counter inside a sentence stays text
-    prose = "Die Quelle: https://x.vn nennt Zahlen. Der Kommentar (0) blieb leer."
+    # a source inside a sentence stays text
+    prose = "Die Quelle: https://x.vn nennt Zahlen. Mehr dazu morgen."
     assert clean_article(prose).text == prose

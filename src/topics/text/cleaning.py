@@ -14,7 +14,7 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
   dropped (above the article's first sentence, only the headlines up to it), and so is the comment
   counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of other articles,
-  whose teasers are sentences; the counter also after a sentence inside a line); such a marker followed by a colon and a headline on the same line
+  whose teasers are sentences; the counter also inside a line); such a marker followed by a colon and a headline on the same line
   (``Lesen Sie auch: …``) drops that line only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
@@ -52,10 +52,11 @@ __all__ = [
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
 _SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
 _COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
-# The source line and the comment counter inside a line, after a sentence: a page copied as one
+# The comment counter, and a source line after a sentence, inside a line: a page copied as one
 # line keeps them (and the site's lists after the counter); each becomes a line of its own.
 _INSIDE = re.compile(
-    r"(?:^|(?<=[.!?\"')])\s+)(Kommentare?\s*\(\d+\)|Quelle\s*:\s*https?://\S+)(?=\s|$)"
+    r"(?:^|\s)(Kommentare?\s*\(\d+\))(?=\s|$)"
+    r"|(?:^|(?<=[.!?\"')])\s+)(Quelle\s*:\s*https?://\S+)(?=\s|$)"
 )
 #: Lines that open a list of links to other articles (lower case; the whole line, or the line's
 #: start before a colon): what follows them is not the article.
@@ -291,10 +292,11 @@ def _lines(raw: str) -> Iterator[str]:
     out as a line of its own, between the text before it and the text after it."""
     for line in raw.splitlines():
         while ("(" in line or "Quelle" in line) and (found := _INSIDE.search(line)):
-            if found.group(1) == line.strip():
+            part = found.group(1) or found.group(2)
+            if part == line.strip():
                 break
             yield line[: found.start()]
-            yield found.group(1)
+            yield part
             line = line[found.end():].lstrip()
         yield line
 
