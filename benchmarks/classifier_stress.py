@@ -67,7 +67,8 @@ from topics.classifier.inputs import classified_document
 from topics.classifier.peers import peer_estimators
 from topics.evaluation.folds import article_folds
 from topics.labels import from_indicator, to_indicator
-from topics.text.cleaning import clean_text, normalise
+from topics.text.cleaning import clean_text
+from topics.text.normalisation import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))

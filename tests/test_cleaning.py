@@ -8,7 +8,8 @@ import re
 import pytest
 
 from topics import clean_article, clean_text, split_paragraphs
-from topics.text.cleaning import join_headings, normalise
+from topics.text.cleaning import join_headings
+from topics.text.normalisation import normalise
 
 # Lines of the seeds that are page boilerplate, by the marker that identifies them.
 BOILERPLATE = re.compile(
@@ -183,16 +184,16 @@ def _plain_normalise(text: str) -> str:
     """normalise() before the speed work: every step on every text (its definition)."""
     import unicodedata
 
-    from topics.text import cleaning
+    from topics.text import normalisation
 
-    text = text.translate({ord(char): None for char in cleaning._INVISIBLE})
+    text = text.translate({ord(char): None for char in normalisation._INVISIBLE})
     text = unicodedata.normalize("NFC", text)
-    text = text.translate({ord(char): " " for char in cleaning._SPACE_LIKE})
-    text = cleaning._OPENING_QUOTE_SPACE.sub(r"\1", text)
-    text = cleaning._CLOSING_QUOTE_SPACE.sub(r"\1", text)
-    text = text.translate({ord(char): plain for char, plain in cleaning._REPLACEMENTS})
-    text = cleaning._SPACE_BEFORE_PUNCT.sub(r"\1", text)
-    return cleaning._SPACES.sub(" ", text).strip()
+    text = text.translate({ord(char): " " for char in normalisation._SPACE_LIKE})
+    text = normalisation._OPENING_QUOTE_SPACE.sub(r"\1", text)
+    text = normalisation._CLOSING_QUOTE_SPACE.sub(r"\1", text)
+    text = text.translate({ord(char): plain for char, plain in normalisation._REPLACEMENTS})
+    text = normalisation._SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return normalisation._SPACES.sub(" ", text).strip()
 
 
 def test_fast_normalise_equals_the_plain_one_on_the_corpora(shipped_corpus, request) -> None:

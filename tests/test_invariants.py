@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import topics
 from topics.text import german, lemmatizer, lexicon, splitter
-from topics.text.cleaning import clean_article, clean_text, normalise, sentence_pieces
+from topics.text.cleaning import clean_article, clean_text, sentence_pieces
+from topics.text.normalisation import normalise
 
 # Any code point, lone surrogates included, plus the characters cleaning acts on.
 _ANY_CHAR = st.one_of(
