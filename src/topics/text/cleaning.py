@@ -14,8 +14,8 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
   dropped (above the article's first sentence, only the headlines up to it), and so is the comment
   counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of other articles,
-  whose teasers are sentences; the counter also inside a line); such a marker followed by a colon and a headline on the same line
-  (``Lesen Sie auch: …``) drops that line only;
+  whose teasers are sentences; the counter also inside a line); such a marker followed by a colon
+  and a headline on the same line (``Lesen Sie auch: …``) drops that line only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -132,7 +132,6 @@ _HEADING_MAX_WORDS = 8
 _CLOSING = tuple(".!?:;\"')")
 
 
-
 @dataclass(frozen=True)
 class CleanArticle:
     """One article after cleaning.
@@ -157,6 +156,7 @@ class CleanArticle:
     captions: tuple[str, ...]
     source_url: str | None
     removed: tuple[str, ...]
+
 
 def _is_caption(line: str) -> bool:
     if line.startswith("|") or line.endswith("|"):
