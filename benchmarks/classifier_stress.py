@@ -20,9 +20,9 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
   are: with headlines of the shipped corpus's labelled articles around them (a related-news block
   after a marker, bare headlines and a copyright line after the body, a ``Lesen Sie auch:`` line
   inside it, a related-news block or a teaser headline before it, vietnam.vn's comment counter
-  and "Gleiches Thema" block of teasers, a headline and a first sentence each). Models trained on the whole
-  shipped corpus, as shipped; share of pages predicted "none" (the peers read the page's clean
-  text, as in the CV);
+  and "Gleiches Thema" block of teasers, a headline and a first sentence each, also with the page
+  as one line). Models trained on the whole shipped corpus, as shipped; share of pages predicted
+  "none" (the peers read the page's clean text, as in the CV);
 * **leads**: the news in its first sentence (or first paragraph), the rest of the page about
   something else (the issue's "dilution"). In each fold of the shipped corpus's 5 x 3 grouped CV,
   the first sentence (paragraph) of every labelled test article is put before the text of a
