@@ -218,7 +218,7 @@ def _lines(raw: str) -> Iterator[str]:
     """The page's lines; a source line (``Quelle: <url>``) or comment counter inside a line is cut
     out as a line of its own, between the text before it and the text after it."""
     for line in raw.splitlines():
-        while ("(" in line or "Quelle" in line) and (found := _INSIDE.search(line)):
+        while ("Kommentar" in line or "Quelle" in line) and (found := _INSIDE.search(line)):
             part = found.group(1) or found.group(2)
             if part == line.strip():
                 break
