@@ -71,6 +71,7 @@ def _words(text: str) -> set[str]:
 @given(st.one_of(_ANY_TEXT, _PAGE))
 @example("(\xa00")  # a no-break space after "(" was kept once, as a space, and dropped the next time
 @example("„\u2009Zitat“")
+@example("(VOVWORLD)-Quelle:http://0 0")  # a source inside the line only once the lead marker went
 def test_cleaning_is_idempotent_and_nfc(raw: str) -> None:
     clean = clean_text(raw)
     assert clean_text(clean) == clean

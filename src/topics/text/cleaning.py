@@ -30,7 +30,7 @@ idempotent: cleaning clean text changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import deque
 from dataclasses import dataclass
 
 from topics.errors import InputError, short
@@ -214,18 +214,18 @@ def _in_page_order(removed: list[str], lines: list[str], at: list[int]) -> list[
     return merged + removed[done:]
 
 
-def _lines(raw: str) -> Iterator[str]:
-    """The page's lines; a source line (``Quelle: <url>``) or comment counter inside a line is cut
-    out as a line of its own, between the text before it and the text after it."""
-    for line in raw.splitlines():
-        while ("Kommentar" in line or "Quelle" in line) and (found := _INSIDE.search(line)):
-            part = found.group(1) or found.group(2)
-            if part == line.strip():
-                break
-            yield line[: found.start()]
-            yield part
-            line = line[found.end():].lstrip()
-        yield line
+def _cut_inside(line: str) -> tuple[str, str, str] | None:
+    """(text before, the counter or source line, text after) when a comment counter or a source
+    line stands inside ``line`` rather than being all of it; else None."""
+    if "Kommentar" not in line and "Quelle" not in line:
+        return None
+    found = _INSIDE.search(line)
+    if found is None:
+        return None
+    part = found.group(1) or found.group(2)
+    if part == line.strip():
+        return None
+    return line[: found.start()], part, line[found.end():].strip()
 
 
 def clean_article(raw: str) -> CleanArticle:
@@ -257,9 +257,16 @@ def clean_article(raw: str) -> CleanArticle:
     source_url: str | None = None
     in_related = False
     seen_sentence = False  # a body line that is a sentence has been found
-    for raw_line in _lines(raw):
-        line = normalise(raw_line)
+    lines = deque(raw.splitlines())
+    while lines:
+        line = normalise(lines.popleft())
         while line:
+            cut = _cut_inside(line)
+            if cut:  # the part before is this line; the counter or source and the rest come next
+                line, part, after = cut
+                lines.extendleft([after, part])  # extendleft reverses: part comes first
+                if not line.strip():
+                    break
             source = _SOURCE.match(line)
             if source:
                 if source_url is None:
