@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import topics
 from topics import Article, Corpus
+from topics.classifier import ArticleClassifier
 from topics.corpus.duplicates import near_duplicate_groups
 from topics.errors import ConfigError, InputError
 from topics.evaluation.folds import article_folds
@@ -172,8 +173,6 @@ def test_the_classifier_fit_leaves_a_copy_out_with_its_twin(shipped_corpus: Corp
     """Trained on every article twice, the fit's out-of-article scores would score each copy from
     a model that saw its twin: inner out-of-fold F1 1.0 for every label, and a focus model that
     trusts the scores accordingly. Left out together (the default), they stay honest."""
-    from topics.classifier import ArticleClassifier
-
     articles = list(shipped_corpus)[::3]
     texts, labels = [a.text for a in articles], [list(a.labels) for a in articles]
     alone = ArticleClassifier(labels=shipped_corpus.label_set).fit(texts, labels)
@@ -191,7 +190,5 @@ def test_the_classifier_fit_leaves_a_copy_out_with_its_twin(shipped_corpus: Corp
 
 def test_a_classifier_cannot_be_fitted_on_copies_of_one_article(shipped_corpus: Corpus) -> None:
     article = next(a for a in shipped_corpus if a.labels)
-    from topics.classifier import ArticleClassifier
-
     with pytest.raises(InputError, match="near-duplicates of one another.*duplicate_threshold=None"):
         ArticleClassifier().fit([article.text] * 4, [list(article.labels)] * 4)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 import topics
+from topics.classifier.shipped import classify_files
+from topics.cli import main
 from topics.text.language import german_share, looks_german
 
 # one news item in seven other languages, as a site's language switch gives it
@@ -90,8 +92,6 @@ def test_many_foreign_pages_are_named_five_times_then_summed_up(tmp_path: Path) 
 def test_classify_marks_and_names_the_texts_that_are_not_german(tmp_path, capsys, seed_texts):
     """A crawl's English and French pages are classified like the rest, flagged ``german: false``
     in every output and named once on stderr; German pages are not."""
-    from topics.cli import main
-
     corpus = tmp_path / "crawl.jsonl"
     records = [{"id": name, "text": text} for name, text in sorted(seed_texts.items())[:3]]
     records += [{"id": f"page-{code}", "text": OTHER_LANGUAGES[code]} for code in ("en", "fr")]
@@ -104,6 +104,4 @@ def test_classify_marks_and_names_the_texts_that_are_not_german(tmp_path, capsys
                                                    "page-en": False, "page-fr": False}
     err = capsys.readouterr().err
     assert "2 of 5 texts do not look German" in err and "page-en, page-fr" in err
-    from topics.classifier.shipped import classify_files
-
     assert [r["german"] for r in classify_files([str(corpus)])] == [True] * 3 + [False] * 2

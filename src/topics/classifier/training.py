@@ -379,7 +379,7 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
     docs = [clean_document(raw, pieces=multilabel) for raw in texts]  # pieces feed the focus model
     if not any(text.strip() for text, _ in docs):
         raise InputError("fit: every text is empty after cleaning; there is nothing to learn from")
-    groups = training_groups(clf, docs)
+    groups = _training_groups(clf, docs)
     design = build_design(clf, docs, clf.augment == "paragraphs")
     n_out, n_rows = len(classes), design.x.shape[0]
     onehot = targets if multilabel else np.eye(n_out, dtype=int)[targets]
@@ -430,7 +430,7 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
     }
 
 
-def training_groups(clf: ArticleClassifier, docs: list) -> np.ndarray:
+def _training_groups(clf: ArticleClassifier, docs: list) -> np.ndarray:
     """Per training article, the first article of its near-duplicate group (``arange`` when
     ``duplicate_threshold`` is None): the unit that is left out together."""
     if clf.duplicate_threshold is None:
