@@ -105,3 +105,20 @@ def test_classify_marks_and_names_the_texts_that_are_not_german(tmp_path, capsys
     err = capsys.readouterr().err
     assert "2 of 5 texts do not look German" in err and "page-en, page-fr" in err
     assert [r["german"] for r in classify_files([str(corpus)])] == [True] * 3 + [False] * 2
+
+
+def test_the_command_line_shows_a_warning_as_one_line(tmp_path):
+    """A warning on the command line is one line naming the command, not Python's file, line
+    number and source line of the code that issued it."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "crawl.jsonl"
+    corpus.write_text(json.dumps({"id": "page-en", "text": OTHER_LANGUAGES["en"]}) + "\n",
+                      encoding="utf-8")
+    code = "import sys; from topics.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, "--quiet", "classify", str(corpus)],
+                          capture_output=True, text=True, timeout=300, check=True)
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("topics classify: warning: ") and "page-en" in lines[0]
+    assert "UserWarning" not in done.stderr and ".py:" not in done.stderr

@@ -400,6 +400,20 @@ def _report_terminated(command: str) -> int:
     return 143
 
 
+@contextmanager
+def _warnings_as_lines(command: str) -> Iterator[None]:
+    """Show a warning as one line, ``topics <command>: warning: ...``, not as Python's file, line
+    number and source line of the library code that issued it."""
+    import warnings
+
+    original = warnings.formatwarning
+    warnings.formatwarning = lambda message, *_, **__: f"topics {command}: warning: {message}\n"
+    try:
+        yield
+    finally:
+        warnings.formatwarning = original
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``topics`` command line; return the exit status."""
     from topics.progress import verbosity
@@ -409,7 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Terminated.requested = False
     try:
         # --quiet: no step log and no progress bars either
-        with _log_to_stderr(args.quiet), verbosity(False if args.quiet else None):
+        with (_log_to_stderr(args.quiet), verbosity(False if args.quiet else None),
+              _warnings_as_lines(args.command)):
             return int(args.func(args))
     except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
