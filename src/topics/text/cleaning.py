@@ -50,13 +50,15 @@ __all__ = [
 ]
 
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
-_SOURCE = re.compile(r"^Quelle\s*:\s*(\S+)$")
-_COMMENTS = re.compile(r"^Kommentare?\s*\(\d+\)$")
+_SOURCE_LABEL = r"Quelle\s*:\s*"
+_COUNTER = r"Kommentare?\s*\(\d+\)"
+_SOURCE = re.compile(rf"^{_SOURCE_LABEL}(\S+)$")
+_COMMENTS = re.compile(rf"^{_COUNTER}$")
 # The comment counter, and a source line after a sentence, inside a line: a page copied as one
 # line keeps them (and the site's lists after the counter); each becomes a line of its own.
 _INSIDE = re.compile(
-    r"(?:^|\s)(Kommentare?\s*\(\d+\))(?=\s|$)"
-    r"|(?:^|(?<=[.!?\"')])\s+)(Quelle\s*:\s*https?://\S+)(?=\s|$)"
+    rf"(?:^|\s)({_COUNTER})(?=\s|$)"
+    rf"|(?:^|(?<=[.!?\"')])\s+)({_SOURCE_LABEL}https?://\S+)(?=\s|$)"
 )
 #: Lines that open a list of links to other articles (lower case; the whole line, or the line's
 #: start before a colon): what follows them is not the article.
