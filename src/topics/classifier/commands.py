@@ -35,11 +35,13 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     )
     status = _batch_status("classify", summary, args)
     if summary.not_german:
+        from topics.text.language import GERMAN_BELOW, MIN_WORDS
+
         shown = ", ".join(summary.not_german_ids)
         more = ", ..." if summary.not_german > len(summary.not_german_ids) else ""
         print(f"topics classify: {summary.not_german} of {summary.classified} texts do not look "
-              f"German (30+ words, under 8 % German function words; column 'german' false): "
-              f"{shown}{more}; their labels mean little", file=sys.stderr)
+              f"German ({MIN_WORDS}+ words, under {GERMAN_BELOW:.0%} German function words; "
+              f"column 'german' false): {shown}{more}; their labels mean little", file=sys.stderr)
     if args.output and summary.classified:
         print(f"wrote {summary.classified} rows to {args.output}", file=sys.stderr)
     return status
