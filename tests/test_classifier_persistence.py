@@ -234,6 +234,28 @@ def test_classify_files(tmp_path, monkeypatch, seed_texts):
         classify_files([str(tmp_path / "missing.txt")])
 
 
+
+def test_classify_files_gives_label_lists_for_a_single_label_model(tmp_path):
+    """A single-label model's rows hold a one-label list, as the multi-label ones do, and the rows
+    are the ones ``topics classify`` writes as JSON Lines."""
+    from topics.classifier.batch import classify_inputs
+
+    sport = ["Die Mannschaft gewann das Spiel im Stadion.", "Der Trainer lobte die Spieler.",
+             "Der Verein stieg in die erste Liga auf."]
+    money = ["Die Zentralbank erhöhte den Leitzins.", "Die Aktienkurse an der Börse fielen.",
+             "Der Konzern meldete mehr Umsatz und Gewinn."]
+    clf = ArticleClassifier(cv=2, min_df=1).fit(sport + money, ["Sport"] * 3 + ["Wirtschaft"] * 3)
+    model = save_classifier(clf, tmp_path / "small")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Der Verein verlor das Spiel im Stadion.", encoding="utf-8")
+    (folder / "b.txt").write_text("Die Börse reagierte auf den Leitzins.", encoding="utf-8")
+    rows = classify_files([str(folder)], model=model)
+    assert [row["labels"] for row in rows] == [["Sport"], ["Wirtschaft"]]
+    classify_inputs([str(folder)], model=model, output=tmp_path / "out.jsonl")
+    written = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in written] == rows
+
 # Simulated machines: other OpenBLAS kernels (no FMA, no AVX), numpy without AVX2/FMA, other
 # thread counts and hash seeds. The fit differs by ~1e-14 between them; the file may not.
 MACHINES = {

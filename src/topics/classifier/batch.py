@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +44,7 @@ __all__ = [
     "ReadOptions",
     "Summary",
     "classify_inputs",
+    "iter_classified",
     "iter_inputs",
     "load_model",
     "parse_thresholds",
@@ -344,6 +345,38 @@ def classify_inputs(
             summary.count_language(rows)
     summary.written = summary.classified
     return summary
+
+
+def iter_classified(
+    paths: str | Path | Sequence[str],
+    *,
+    model: str | Path | None = None,
+    options: ReadOptions | None = None,
+    on_problem: Callable[[Problem], None],
+) -> Iterator[dict[str, Any]]:
+    """Each input's row as JSON Lines holds it (``scores`` one object), read and classified
+    chunk by chunk: memory holds one chunk of texts, however many ``paths`` name.
+
+    Parameters
+    ----------
+    paths : str, Path or a sequence of them
+        As :func:`classify_inputs` takes them.
+    model : path, optional
+        A saved model; default: the shipped one.
+    options : ReadOptions, optional
+        Encoding, size limit of one article, corpus options.
+    on_problem : callable
+        Called with each input that could not be classified, before the rows of its chunk.
+
+    Yields
+    ------
+    dict
+        ``id``, ``source``, ``labels`` (a list, most probable first; ``[]`` = none), ``german``,
+        ``scores`` (label -> probability).
+    """
+    clf = load_model(model)
+    for chunk in chunks(iter_inputs(input_paths(paths), options or ReadOptions()), on_problem):
+        yield from (_nested(row) for row in _rows(clf, chunk))
 
 
 def _rows(clf, chunk: list[Item]) -> list[dict[str, Any]]:

@@ -167,31 +167,19 @@ def classify_files(
         ``{"id", "source", "labels": [...], "german": bool, "scores": {label: probability}}``
         per text, labels ordered by probability (the first is the primary label; ``[]`` = none);
         ``german`` is False for a text of 30+ words with under 8 % German function words
-        (:func:`topics.text.language.looks_german`), whose labels mean little.
+        (:func:`topics.text.language.looks_german`), whose labels mean little. The texts are
+        read and classified chunk by chunk (:func:`topics.classifier.batch.iter_classified`):
+        memory holds these rows and one chunk of texts, not every input.
 
     Raises
     ------
     topics.errors.InputError
         If an input cannot be classified (unreadable, empty, not text, an HTML page).
     """
-    from topics.classifier.batch import Item, ReadOptions, iter_inputs, load_model
-    from topics.text.language import looks_german
+    from topics.classifier.batch import ReadOptions, iter_classified
 
-    items = []
-    for item in iter_inputs(list(paths), ReadOptions(encoding=encoding)):
-        if not isinstance(item, Item):
-            raise InputError(str(item))
-        items.append(item)
-    clf = load_model(model)
-    proba = clf.predict_proba([item.text for item in items])
-    labels = clf._labels_from_proba(proba)
-    return [
-        {
-            "id": item.id,
-            "source": item.source,
-            "labels": labels[i],
-            "german": looks_german(item.text),
-            "scores": {k: round(v, 6) for k, v in clf._score_dict(proba[i]).items()},
-        }
-        for i, item in enumerate(items)
-    ]
+    def refuse(problem: object) -> None:
+        raise InputError(str(problem))
+
+    return list(iter_classified(paths, model=model, options=ReadOptions(encoding=encoding),
+                                on_problem=refuse))
