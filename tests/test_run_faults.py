@@ -7,6 +7,7 @@ no file that looks complete, sweeps never share a summary or write outside their
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import topics
+from topics import termination
 from topics.cli import main
 from topics.errors import FileAccessError
 from topics.fileio import atomic_write
@@ -104,6 +107,19 @@ def test_sigterm_marks_the_run_failed_and_exits_143(tmp_path: Path) -> None:
     assert info["status"] == "failed" and "Terminated" in info["error"]
 
 
+def _sigterm_swallowed() -> None:
+    """What an extension module's import does with a SIGTERM: an ImportError, which an optional
+    import's ``except ImportError`` then swallows."""
+    try:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises at the next bytecode
+        except termination.Terminated:
+            raise ImportError("initialization failed") from None
+    except ImportError:
+        pass
+
+
 def test_a_sigterm_turned_into_another_error_still_exits_143(
     monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -113,8 +129,8 @@ def test_a_sigterm_turned_into_another_error_still_exits_143(
     def command(args: object) -> int:
         try:
             os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(5)  # the handler raises at the next bytecode
-        except cli.Terminated:  # what pybind11 makes of an exception in a module's init
+            time.sleep(5)
+        except termination.Terminated:
             raise ImportError("initialization failed") from None
         return 0
 
@@ -124,6 +140,51 @@ def test_a_sigterm_turned_into_another_error_still_exits_143(
     monkeypatch.setattr(cli, "_cmd_reproduce", lambda args: 1 // 0)  # no SIGTERM: a real bug
     with pytest.raises(ZeroDivisionError):
         main(["reproduce", "runs/x"])
+
+
+def test_a_swallowed_sigterm_still_fails_the_run_and_exits_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The SIGTERM lands while environment.json imports tomotopy, whose ImportError is caught:
+    the run stops at its next step, is marked failed, never renamed finished; exit 143."""
+    import topics.experiments.runner as runner
+
+    real = runner.environment
+
+    def environment() -> dict:
+        _sigterm_swallowed()
+        return real()
+
+    monkeypatch.setattr(runner, "environment", environment)
+    runs = tmp_path / "runs"
+    assert main(["run", str(config_file(tmp_path, TINY)), "--runs-dir", str(runs)]) == 143
+    assert "terminated (SIGTERM)" in capsys.readouterr().err
+    (partial,) = runs.iterdir()
+    assert partial.name.endswith(".partial")
+    info = json.loads((partial / "run.json").read_text())
+    assert info["status"] == "failed" and "Terminated" in info["error"]
+    assert "run failed: terminated by SIGTERM" in (partial / "run.log").read_text()
+    monkeypatch.setattr(runner, "environment", real)
+    assert main(["run", str(config_file(tmp_path, TINY)), "--runs-dir", str(runs)]) == 0
+
+
+def test_a_swallowed_sigterm_stops_an_lda_fit_within_its_sweeps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LDA checks every few sweeps: 100,000 sweeps do not run to the end after a lost SIGTERM."""
+    from topics.topic_models import fit_topic_model
+
+    corpus = topics.load_corpus().subset(range(12))
+    previous = signal.signal(signal.SIGTERM, termination.on_sigterm)
+    try:
+        _sigterm_swallowed()
+        start = time.monotonic()
+        with pytest.raises(termination.Terminated):
+            fit_topic_model(corpus, "lda", iterations=100_000)
+        assert time.monotonic() - start < 30
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        termination.reset()
 
 
 def test_a_full_disk_is_said_and_leaves_no_file_that_looks_complete(
@@ -229,3 +290,17 @@ def test_a_grid_point_with_an_invalid_config_stops_the_sweep_before_any_run(
     assert main(["sweep", str(bad_value), "--runs-dir", str(runs)]) == 2
     assert "grid point 2 of 2" in error_line(capsys)
     assert not runs.exists() or not any(runs.iterdir())
+
+
+def test_progress_loops_stop_after_a_swallowed_sigterm() -> None:
+    """Seeds, sweeps and other tracked loops are checkpoints too."""
+    from topics.progress import track
+
+    try:
+        with contextlib.suppress(termination.Terminated):  # swallowed
+            termination.on_sigterm(signal.SIGTERM, None)
+        with pytest.raises(termination.Terminated):
+            list(track(range(3), verbose=False))
+    finally:
+        termination.reset()
+    assert list(track(range(3), verbose=False)) == [0, 1, 2]

@@ -37,7 +37,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from topics import __version__
+from topics import __version__, termination
 from topics.classifier.commands import add_dask_options, column, positive_int  # shared options
 from topics.errors import ConfigError, TopicsError
 
@@ -382,19 +382,6 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds like Ctrl-C, so a run in progress records that it failed."""
-
-    #: Set by the handler: the exception can reach ``main`` as another one. An extension module
-    #: being imported when the signal lands turns it into ``ImportError: initialization failed``.
-    requested = False
-
-
-def _terminate(signum: int, frame: object) -> None:
-    Terminated.requested = True
-    raise Terminated("terminated by SIGTERM")
-
-
 def _report_terminated(command: str) -> int:
     print(f"topics {command}: terminated (SIGTERM)", file=sys.stderr)
     return 143
@@ -419,23 +406,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     from topics.progress import verbosity
 
     args = build_parser().parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    Terminated.requested = False
+    previous = signal.signal(signal.SIGTERM, termination.on_sigterm)
+    termination.reset()
     try:
         # --quiet: no step log and no progress bars either
         with (_log_to_stderr(args.quiet), verbosity(False if args.quiet else None),
               _warnings_as_lines(args.command)):
-            return int(args.func(args))
+            status = int(args.func(args))
+        if termination.requested():  # its exception was swallowed on the way: not a success
+            return _report_terminated(args.command)
+        return status
     except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return EXIT_OK
     except KeyboardInterrupt:
         print(f"topics {args.command}: interrupted", file=sys.stderr)
         return 130
-    except Terminated:
+    except termination.Terminated:
         return _report_terminated(args.command)
     except Exception as exc:
-        if Terminated.requested and not args.debug:  # the SIGTERM, turned into another error
+        if termination.requested() and not args.debug:  # the SIGTERM, turned into another error
             return _report_terminated(args.command)
         if not isinstance(exc, TopicsError) or args.debug:
             raise

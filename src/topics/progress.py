@@ -41,6 +41,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from topics.termination import raise_if_requested
+
 __all__ = [
     "MAX_DEPTH", "enable_step_log", "enabled", "progress", "set_verbose", "track", "verbosity",
     "write",
@@ -201,7 +203,9 @@ def track(
 ) -> Iterator[T]:
     """Iterate with a :func:`progress` bar: ``for seed in track(seeds, desc="nmf", unit="seed")``."""
     with progress(iterable, total=total, desc=desc, unit=unit, verbose=verbose, **options) as bar:
-        yield from bar
+        for item in bar:
+            raise_if_requested()  # a SIGTERM whose exception a library swallowed stops here
+            yield item
 
 
 def write(message: str, file: Any = None) -> None:

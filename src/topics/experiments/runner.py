@@ -47,6 +47,7 @@ from topics.experiments.store import (
     utc_now,
 )
 from topics.progress import enable_step_log, progress, verbosity
+from topics.termination import raise_if_requested
 
 __all__ = ["plan_experiment", "run_experiment"]
 
@@ -56,11 +57,14 @@ log = logging.getLogger("topics.experiments")
 @contextmanager
 def _step(label: str, timings: dict[str, Any], bar: Any) -> Iterator[None]:
     """Log ``[i/n] label ...`` and its duration; store seconds under ``steps.<label>``; advance
-    the run's progress ``bar``."""
+    the run's progress ``bar``. A SIGTERM whose exception a library swallowed stops the run
+    here, at the latest."""
+    raise_if_requested()
     log.info("%s ...", label)
     bar.set_postfix_str(label.split("] ", 1)[-1], refresh=False)
     start = time.perf_counter()
     yield
+    raise_if_requested()
     seconds = time.perf_counter() - start
     timings.setdefault("steps", {})[label.split("] ", 1)[-1]] = round(seconds, 3)
     log.info("%s done in %.1f s", label, seconds)
@@ -192,27 +196,21 @@ def run_experiment(
         "started": run_dir.started.isoformat(timespec="seconds"),
     }
     timings: dict[str, Any] = {"steps": {steps[0]: round(loaded, 3)}}
-    with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
-        log.info("run %s -> %s", config.name, run_dir.final_path)
-        try:
-            metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
-            seconds = time.perf_counter() - start
-            timings.update(
-                {
-                    "total": round(seconds, 3),
-                    "started": info["started"],
-                    "finished": utc_now().isoformat(timespec="seconds"),
-                }
-            )
-            run_dir.write_json("timings.json", timings)
-            info.update(seconds=round(seconds, 1), finished=timings["finished"])
-            run_dir.write_text("summary.txt", _preview(run_dir, info, resolved, metrics))
-            path = run_dir.finish(info)
-        except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
-            run_dir.fail(info, exc)
-            log.error("run failed: %s (kept as %s)", exc, run_dir.path)
-            exc.add_note(f"partial run kept as {run_dir.path}")
-            raise
+    # The whole run, from its directory on, is inside the try: a SIGTERM that lands while the log
+    # is being opened still marks the .partial directory failed.
+    try:
+        with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
+            try:
+                log.info("run %s -> %s", config.name, run_dir.final_path)
+                path = _run_and_finish(config, corpus, resolved, run_dir, info, timings,
+                                       start, loaded)
+            except BaseException as exc:  # into run.log, while it is open
+                log.error("run failed: %s (kept as %s)", exc, run_dir.path)
+                raise
+    except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
+        run_dir.fail(info, exc)
+        exc.add_note(f"partial run kept as {run_dir.path}")
+        raise
     run = load_run(path)
     if config.outputs.report if report is None else report:
         _write_report(run)
@@ -221,6 +219,33 @@ def run_experiment(
 
         log_run(run, tracking_uri=config.tracking_uri, runs_dir=Path(runs_dir))
     return run
+
+
+def _run_and_finish(
+    config: Config,
+    corpus: Any,
+    resolved: dict[str, Any],
+    run_dir: RunDirectory,
+    info: dict[str, Any],
+    timings: dict[str, Any],
+    start: float,
+    loaded: float,
+) -> Path:
+    """Run the steps, write timings and summary, rename the directory; its final path."""
+    metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
+    seconds = time.perf_counter() - start
+    timings.update(
+        {
+            "total": round(seconds, 3),
+            "started": info["started"],
+            "finished": utc_now().isoformat(timespec="seconds"),
+        }
+    )
+    run_dir.write_json("timings.json", timings)
+    info.update(seconds=round(seconds, 1), finished=timings["finished"])
+    run_dir.write_text("summary.txt", _preview(run_dir, info, resolved, metrics))
+    raise_if_requested()  # never a finished run after a SIGTERM, even a swallowed one
+    return run_dir.finish(info)
 
 
 def _write_report(run: Run) -> None:

@@ -23,6 +23,7 @@ from annotated_types import Ge, Gt
 
 from topics.numerics import PINNED_ENV, pinned
 from topics.schema import EstimatorSpec, schema_of
+from topics.termination import raise_if_requested
 from topics.text.german import ANALYSIS_SCHEMA
 from topics.topic_models.assigner import TextView, TopicAssigner
 from topics.topic_models.common import (
@@ -50,7 +51,9 @@ _SIGNAL_CHECK_SWEEPS = 10
 
 
 def _let_signals_in(model: Any, done: int, total: int) -> None:
-    """Nothing: Python runs pending signal handlers (SIGTERM, SIGINT) while calling it."""
+    """Python runs pending signal handlers (SIGTERM, SIGINT) while calling it; a SIGTERM whose
+    exception was swallowed before the fit began stops the fit here."""
+    raise_if_requested()
 
 
 @pinned
