@@ -304,3 +304,20 @@ def test_progress_loops_stop_after_a_swallowed_sigterm() -> None:
     finally:
         termination.reset()
     assert list(track(range(3), verbose=False)) == [0, 1, 2]
+
+
+def test_a_batch_stops_after_a_swallowed_sigterm_and_writes_no_output(tmp_path: Path) -> None:
+    """Every chunk is a checkpoint: the atomic output never appears as if the batch had finished."""
+    from topics.classifier.batch import classify_inputs
+
+    (tmp_path / "a.txt").write_text("Vietnam und Laos öffnen einen neuen Grenzübergang.",
+                                    encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    try:
+        with contextlib.suppress(termination.Terminated):
+            termination.on_sigterm(signal.SIGTERM, None)
+        with pytest.raises(termination.Terminated):
+            classify_inputs([str(tmp_path / "a.txt")], output=output)
+    finally:
+        termination.reset()
+    assert not output.exists() and not list(tmp_path.glob("*.tmp*"))

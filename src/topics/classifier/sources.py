@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from topics.errors import ConfigError, CorpusError, InputError
+from topics.termination import raise_if_requested
 
 __all__ = [
     "CORPUS_SUFFIXES",
@@ -225,10 +226,12 @@ def iter_inputs(paths: Sequence[str], options: ReadOptions) -> Iterator[Item | P
 
 
 def chunks(items: Iterator[Item | Problem], on_problem: Callable[[Problem], None]):
-    """Lists of items of bounded size; problems are handed on as they come."""
+    """Lists of items of bounded size; problems are handed on as they come. Each chunk is a
+    checkpoint for a SIGTERM that library code swallowed (:mod:`topics.termination`)."""
     chunk: list[Item] = []
     chars = 0
     for item in items:
+        raise_if_requested()
         if isinstance(item, Problem):
             on_problem(item)
             continue
