@@ -142,6 +142,23 @@ def test_a_sigterm_turned_into_another_error_still_exits_143(
         main(["reproduce", "runs/x"])
 
 
+
+def test_a_swallowed_ctrl_c_exits_130_not_0(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Ctrl-C lost in an optional import: the command does not report success."""
+    import topics.cli as cli
+
+    def command(args: object) -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_reproduce", command)
+    assert main(["reproduce", "runs/x"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+
 def test_a_swallowed_sigterm_still_fails_the_run_and_exits_143(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -175,16 +192,12 @@ def test_a_swallowed_sigterm_stops_an_lda_fit_within_its_sweeps(
     from topics.topic_models import fit_topic_model
 
     corpus = topics.load_corpus().subset(range(12))
-    previous = signal.signal(signal.SIGTERM, termination.on_sigterm)
-    try:
+    with termination.signals_handled():
         _sigterm_swallowed()
         start = time.monotonic()
         with pytest.raises(termination.Terminated):
             fit_topic_model(corpus, "lda", iterations=100_000)
         assert time.monotonic() - start < 30
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        termination.reset()
 
 
 def test_a_full_disk_is_said_and_leaves_no_file_that_looks_complete(
@@ -292,18 +305,16 @@ def test_a_grid_point_with_an_invalid_config_stops_the_sweep_before_any_run(
     assert not runs.exists() or not any(runs.iterdir())
 
 
-def test_progress_loops_stop_after_a_swallowed_sigterm() -> None:
+def test_progress_loops_stop_after_a_swallowed_ctrl_c() -> None:
     """Seeds, sweeps and other tracked loops are checkpoints too."""
     from topics.progress import track
 
-    try:
-        with contextlib.suppress(termination.Terminated):  # swallowed
-            termination.on_sigterm(signal.SIGTERM, None)
-        with pytest.raises(termination.Terminated):
+    with termination.signals_handled():
+        with contextlib.suppress(KeyboardInterrupt):  # a Ctrl-C, swallowed
+            termination.on_signal(signal.SIGINT, None)
+        with pytest.raises(KeyboardInterrupt):
             list(track(range(3), verbose=False))
-    finally:
-        termination.reset()
-    assert list(track(range(3), verbose=False)) == [0, 1, 2]
+    assert list(track(range(3), verbose=False)) == [0, 1, 2]  # forgotten after the command
 
 
 def test_a_batch_stops_after_a_swallowed_sigterm_and_writes_no_output(tmp_path: Path) -> None:
@@ -313,11 +324,9 @@ def test_a_batch_stops_after_a_swallowed_sigterm_and_writes_no_output(tmp_path: 
     (tmp_path / "a.txt").write_text("Vietnam und Laos öffnen einen neuen Grenzübergang.",
                                     encoding="utf-8")
     output = tmp_path / "out.jsonl"
-    try:
+    with termination.signals_handled():
         with contextlib.suppress(termination.Terminated):
-            termination.on_sigterm(signal.SIGTERM, None)
+            termination.on_signal(signal.SIGTERM, None)
         with pytest.raises(termination.Terminated):
             classify_inputs([str(tmp_path / "a.txt")], output=output)
-    finally:
-        termination.reset()
     assert not output.exists() and not list(tmp_path.glob("*.tmp*"))

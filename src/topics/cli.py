@@ -382,7 +382,11 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _report_terminated(command: str) -> int:
+def _report_signal(command: str, signum: int | None) -> int:
+    """Say how the command ended: interrupted (Ctrl-C, 130) or terminated (SIGTERM, 143)."""
+    if signum == signal.SIGINT:
+        print(f"topics {command}: interrupted", file=sys.stderr)
+        return 130
     print(f"topics {command}: terminated (SIGTERM)", file=sys.stderr)
     return 143
 
@@ -403,37 +407,38 @@ def _warnings_as_lines(command: str) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``topics`` command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    with termination.signals_handled():
+        return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """``args.func(args)``, with its errors and signals turned into one line and an exit status."""
     from topics.progress import verbosity
 
-    args = build_parser().parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, termination.on_sigterm)
-    termination.reset()
     try:
         # --quiet: no step log and no progress bars either
         with (_log_to_stderr(args.quiet), verbosity(False if args.quiet else None),
               _warnings_as_lines(args.command)):
             status = int(args.func(args))
         if termination.requested():  # its exception was swallowed on the way: not a success
-            return _report_terminated(args.command)
+            return _report_signal(args.command, termination.requested())
         return status
     except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return EXIT_OK
     except KeyboardInterrupt:
-        print(f"topics {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _report_signal(args.command, signal.SIGINT)
     except termination.Terminated:
-        return _report_terminated(args.command)
+        return _report_signal(args.command, signal.SIGTERM)
     except Exception as exc:
-        if termination.requested() and not args.debug:  # the SIGTERM, turned into another error
-            return _report_terminated(args.command)
+        if termination.requested() and not args.debug:  # the signal, turned into another error
+            return _report_signal(args.command, termination.requested())
         if not isinstance(exc, TopicsError) or args.debug:
             raise
         message = " ".join(str(exc).split())  # one line, whatever the message holds
         print(f"topics {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USER_ERROR
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover
