@@ -202,8 +202,8 @@ def run_experiment(
         with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
             try:
                 log.info("run %s -> %s", config.name, run_dir.final_path)
-                path = _run_and_finish(config, corpus, resolved, run_dir, info, timings,
-                                       start, loaded)
+                metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
+                path = _finish(run_dir, info, resolved, timings, metrics, start)
             except BaseException as exc:  # into run.log, while it is open
                 log.error("run failed: %s (kept as %s)", exc, run_dir.path)
                 raise
@@ -221,18 +221,15 @@ def run_experiment(
     return run
 
 
-def _run_and_finish(
-    config: Config,
-    corpus: Any,
-    resolved: dict[str, Any],
+def _finish(
     run_dir: RunDirectory,
     info: dict[str, Any],
+    resolved: dict[str, Any],
     timings: dict[str, Any],
+    metrics: dict[str, Any],
     start: float,
-    loaded: float,
 ) -> Path:
-    """Run the steps, write timings and summary, rename the directory; its final path."""
-    metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
+    """Write timings and summary, rename the directory; its final path."""
     seconds = time.perf_counter() - start
     timings.update(
         {
