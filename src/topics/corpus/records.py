@@ -23,6 +23,12 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
+from topics.corpus.boilerplate import (
+    DEFAULT_MIN_ARTICLES,
+    RepeatedParagraph,
+    find_repeated,
+    without_repeated,
+)
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
 from topics.errors import CorpusError, short
 from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
@@ -105,6 +111,7 @@ class CorpusSummary:
     near_duplicate_groups: tuple[tuple[str, ...], ...] = ()
     n_groups_labelled_differently: int = 0
     not_german: tuple[str, ...] = ()
+    repeated_paragraphs: tuple[str, ...] = ()  # their texts, cut to 80 characters
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as a JSON-ready dict."""
@@ -123,6 +130,11 @@ class CorpusSummary:
         lines.append(f"{'(no label)':<{width}}  {self.n_unlabelled:>8}")
         lines.append(f"{'(two or more)':<{width}}  {self.n_multi_label:>8}")
         lines.append(self._duplicates_line())
+        if self.repeated_paragraphs:
+            lines.append(f"repeated paragraphs (in {DEFAULT_MIN_ARTICLES}+ distinct articles: site "
+                         f"boilerplate): {len(self.repeated_paragraphs)}, first "
+                         f"{self.repeated_paragraphs[0]!r} (Corpus.drop_repeated_paragraphs() "
+                         "takes them out, as configs do)")
         if self.not_german:
             shown = ", ".join(self.not_german[:5]) + (", ..." if len(self.not_german) > 5 else "")
             lines.append(f"not German ({MIN_WORDS}+ words, under {GERMAN_BELOW:.0%} German function "
@@ -156,6 +168,8 @@ class Corpus(Sequence[Article]):
         A short name used in summaries and run records.
     origins : sequence of str, optional
         Where each article was read (file and line), for error messages.
+    removed_paragraphs : sequence of RepeatedParagraph, optional
+        What :meth:`drop_repeated_paragraphs` took out of the articles (kept by subsets).
     """
 
     def __init__(
@@ -165,6 +179,7 @@ class Corpus(Sequence[Article]):
         name: str = "corpus",
         *,
         origins: Sequence[str] | None = None,
+        removed_paragraphs: Sequence[RepeatedParagraph] = (),
     ) -> None:
         if isinstance(articles, str | bytes) or not isinstance(articles, Iterable):
             raise CorpusError(f"{name}: expected articles (topics.Article), got "
@@ -177,6 +192,7 @@ class Corpus(Sequence[Article]):
             tuple(label_set) if label_set is not None else tuple(found)
         )
         self.name = name
+        self.removed_paragraphs = tuple(removed_paragraphs)
         if origins is None:
             origins = [
                 f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
@@ -189,7 +205,7 @@ class Corpus(Sequence[Article]):
     def __getitem__(self, index: slice) -> Corpus: ...
     def __getitem__(self, index: int | slice) -> Article | Corpus:
         if isinstance(index, slice):
-            return Corpus(self._articles[index], self.label_set, self.name)
+            return self._derived(self._articles[index])
         return self._articles[index]
 
     def __len__(self) -> int:
@@ -279,7 +295,11 @@ class Corpus(Sequence[Article]):
         if wrong:
             raise CorpusError(f"subset: index {wrong[0]} is out of range; corpus {self.name!r} has "
                               f"{len(self._articles)} articles (0-{len(self._articles) - 1})")
-        return Corpus([self._articles[i] for i in indices], self.label_set, self.name)
+        return self._derived([self._articles[i] for i in indices])
+
+    def _derived(self, articles: Iterable[Article]) -> Corpus:
+        return Corpus(articles, self.label_set, self.name,
+                      removed_paragraphs=self.removed_paragraphs)
 
     def duplicates(self, threshold: float = DEFAULT_THRESHOLD) -> list[list[str]]:
         """Groups of near-duplicate articles (two or more ids each), in corpus order.
@@ -308,6 +328,30 @@ class Corpus(Sequence[Article]):
         distinct.flags.writeable = False
         kept._group_cache[threshold] = distinct
         return kept
+
+    def repeated_paragraphs(
+        self, min_articles: int = DEFAULT_MIN_ARTICLES
+    ) -> list[RepeatedParagraph]:
+        """Paragraphs found word for word (case and spacing aside) in ``min_articles`` or more
+        distinct articles, most widespread first: a site's boilerplate (cookie and newsletter
+        notes, disclaimers) that cleaning cannot tell from prose on one page. Near-duplicate
+        articles count once. See :mod:`topics.corpus.boilerplate`."""
+        groups = self.near_duplicate_groups().tolist()
+        return find_repeated([c.paragraphs for c in self._cleaned], groups, min_articles)
+
+    def drop_repeated_paragraphs(self, min_articles: int = DEFAULT_MIN_ARTICLES) -> Corpus:
+        """The corpus without its :meth:`repeated_paragraphs`, or this corpus if it has none.
+
+        A changed article's text becomes its clean text without them (ids, labels, source kept);
+        an article that held nothing else is left out, with a warning. The new corpus lists what
+        was taken out in ``removed_paragraphs`` (a run records it in ``corpus.json``).
+        """
+        found = self.repeated_paragraphs(min_articles)
+        if not found:
+            return self
+        kept = without_repeated(self._articles, self._cleaned, found, self.name)
+        return Corpus(kept, self.label_set, self.name,
+                      removed_paragraphs=(*self.removed_paragraphs, *found))
 
     def near_duplicate_groups(self, threshold: float = DEFAULT_THRESHOLD) -> Any:
         """Per article, the index of the first article of its near-duplicate group (numpy array).
@@ -344,6 +388,7 @@ class Corpus(Sequence[Article]):
             words_total=sum(words),
             fingerprint=self.fingerprint,
             **self._duplicate_counts(),
+            repeated_paragraphs=tuple(r.text[:80] for r in self.repeated_paragraphs()),
             not_german=tuple(article.id for article, clean in
                              zip(self._articles, self.clean_texts(), strict=True)
                              if not looks_german(clean)),

@@ -77,6 +77,12 @@ def load_configured_corpus(config: Config) -> Any:
             log.info("corpus %s: %d near-duplicate article(s) dropped, %d kept", corpus.name,
                      len(corpus) - len(kept), len(kept))
         corpus = kept
+    if c.drop_repeated_paragraphs is not None:
+        corpus = corpus.drop_repeated_paragraphs(c.drop_repeated_paragraphs)
+        if corpus.removed_paragraphs:
+            log.info("corpus %s: %d paragraph(s) repeated in %d or more articles taken out (site "
+                     "boilerplate; corpus.json lists them)", corpus.name,
+                     len(corpus.removed_paragraphs), c.drop_repeated_paragraphs)
     if c.limit is not None and c.limit < len(corpus):
         # evenly spaced, so a small trial still sees every label of a corpus sorted by label
         picks = np.unique(np.linspace(0, len(corpus) - 1, c.limit).round().astype(int))
@@ -140,6 +146,7 @@ def corpus_record(config: Config, corpus: Any) -> dict[str, Any]:
         "fingerprint": corpus.fingerprint,
         "units": {},
         "summary": corpus.summary().to_dict(),
+        "repeated_paragraphs_removed": [r.to_dict() for r in corpus.removed_paragraphs],
     }
     for unit in units:
         modelled = corpus.units(unit)

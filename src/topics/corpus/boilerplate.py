@@ -1,0 +1,114 @@
+"""Paragraphs a site repeats on its pages, found by counting the articles that hold them.
+
+Cleaning (:mod:`topics.text.cleaning`) removes the boilerplate it knows by its look: captions,
+source lines, related-news lists, the comment counter. A crawled archive also repeats paragraphs
+that look like prose: a cookie or newsletter note, a disclaimer, "follow us on ...". On one page
+they cannot be told from the article; across the archive they can, because they recur word for
+word (case and spacing aside) in articles that have nothing else in common, and a topic model
+would make a topic of them. A paragraph held by ``min_articles`` or more *distinct* articles is
+such boilerplate; near-duplicate articles (one story under several URLs) count once, so a
+reprinted story keeps its paragraphs. Digits are not normalised: two reports that differ only in
+their numbers stay two paragraphs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import warnings
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from typing import Any
+
+from topics.errors import CorpusError
+
+__all__ = ["DEFAULT_MIN_ARTICLES", "RepeatedParagraph", "find_repeated", "paragraph_key",
+           "without_repeated"]
+
+DEFAULT_MIN_ARTICLES = 5
+_NAMED = 5  # emptied articles named in the warning
+
+
+@dataclasses.dataclass(frozen=True)
+class RepeatedParagraph:
+    """A paragraph as first seen, and the number of distinct articles holding it."""
+
+    text: str
+    articles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the text cut to 200 characters."""
+        text = self.text if len(self.text) <= 200 else self.text[:197] + "..."
+        return {"text": text, "articles": self.articles}
+
+
+def paragraph_key(paragraph: str) -> bytes:
+    """What makes two paragraphs the same: their words, case folded (a 16-byte digest)."""
+    words = " ".join(paragraph.casefold().split())
+    return hashlib.blake2b(words.encode("utf-8"), digest_size=16).digest()
+
+
+def check_min_articles(min_articles: Any) -> int:
+    """``min_articles`` as an int >= 2, or a CorpusError saying what it must be."""
+    if isinstance(min_articles, bool) or not isinstance(min_articles, int) or min_articles < 2:
+        raise CorpusError(f"min_articles={min_articles!r}: give a whole number of articles, 2 or "
+                          "more (a paragraph in that many distinct articles is boilerplate)")
+    return min_articles
+
+
+def find_repeated(
+    paragraphs: Sequence[Sequence[str]], groups: Sequence[int], min_articles: int
+) -> list[RepeatedParagraph]:
+    """The paragraphs held by ``min_articles`` or more distinct articles, most widespread first.
+
+    Parameters
+    ----------
+    paragraphs : sequence of sequences of str
+        Each article's clean paragraphs.
+    groups : sequence of int
+        Each article's near-duplicate group (its copies share one); a group counts once.
+    min_articles : int
+        The threshold, 2 or more.
+    """
+    check_min_articles(min_articles)
+    counts: dict[bytes, int] = {}
+    for _, members in groupby(sorted(range(len(paragraphs)), key=groups.__getitem__),
+                              key=groups.__getitem__):
+        for key in {paragraph_key(p) for i in members for p in paragraphs[i]}:
+            counts[key] = counts.get(key, 0) + 1
+    found: dict[bytes, RepeatedParagraph] = {}
+    for article in paragraphs:
+        for paragraph in article:
+            key = paragraph_key(paragraph)
+            if counts[key] >= min_articles and key not in found:
+                found[key] = RepeatedParagraph(paragraph, counts[key])
+    return sorted(found.values(), key=lambda r: -r.articles)
+
+
+def without_repeated(
+    articles: Sequence[Any], cleaned: Sequence[Any], repeated: Sequence[RepeatedParagraph],
+    name: str,
+) -> Iterator[Any]:
+    """The articles with the ``repeated`` paragraphs taken out of their clean text.
+
+    An article that loses nothing is yielded as it is; one that loses some gets its clean text
+    without them as text (cleaning it again changes nothing) and keeps its id, labels, source and
+    metadata; one that loses every paragraph held nothing else and is left out, with a warning
+    naming it.
+    """
+    keys = {paragraph_key(r.text) for r in repeated}
+    emptied = []
+    for article, clean in zip(articles, cleaned, strict=True):
+        kept = [p for p in clean.paragraphs if paragraph_key(p) not in keys]
+        if len(kept) == len(clean.paragraphs):
+            yield article
+        elif kept:
+            yield dataclasses.replace(article, text="\n\n".join(kept),
+                                      source_url=article.source_url or clean.source_url)
+        else:
+            emptied.append(article.id)
+    if emptied:
+        shown = ", ".join(repr(i) for i in emptied[:_NAMED])
+        more = f" and {len(emptied) - _NAMED} more" if len(emptied) > _NAMED else ""
+        warnings.warn(f"{name}: {len(emptied)} article(s) held only repeated paragraphs (site "
+                      f"boilerplate) and are left out: {shown}{more}", UserWarning, stacklevel=3)

@@ -1,0 +1,149 @@
+"""A site's boilerplate paragraphs, found across a corpus and taken out (topics.corpus.boilerplate)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from topics import Article, Corpus
+from topics.corpus.boilerplate import find_repeated, paragraph_key
+from topics.errors import CorpusError
+
+COOKIES = ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Wenn Sie die "
+           "Website weiter nutzen, stimmen Sie der Verwendung von Cookies zu.")
+FOLLOW = "Folgen Sie uns auf Facebook und YouTube, um keine Nachrichten zu verpassen."
+
+
+def pages(corpus: Corpus) -> Corpus:
+    """Every article as a page: the cookie note first, 'follow us' after the first paragraph."""
+    articles = []
+    for article, clean in zip(corpus, corpus._cleaned, strict=True):
+        first, *rest = clean.paragraphs
+        text = "\n\n".join([COOKIES, first, FOLLOW.upper() if len(rest) % 2 else FOLLOW, *rest])
+        articles.append(Article(article.id, text, article.labels, article.source_url))
+    return Corpus(articles, corpus.label_set, corpus.name)
+
+
+def test_site_boilerplate_is_found_and_taken_out(shipped_corpus: Corpus) -> None:
+    crawled = pages(shipped_corpus)
+    found = crawled.repeated_paragraphs()
+    assert [(r.text, r.articles) for r in found][:1] == [(COOKIES, 217)]
+    assert {paragraph_key(r.text) for r in found} == {paragraph_key(COOKIES), paragraph_key(FOLLOW)}
+    summary = crawled.summary()
+    assert len(summary.repeated_paragraphs) == 2
+    assert "repeated paragraphs (in 5+ distinct articles: site boilerplate): 2" in str(summary)
+    dropped = crawled.drop_repeated_paragraphs()
+    assert dropped.summary().repeated_paragraphs == ()
+    # exactly the articles as they were: texts, paragraph units, labels
+    assert dropped.clean_texts() == shipped_corpus.clean_texts()
+    assert dropped.units("paragraph") == shipped_corpus.units("paragraph")
+    assert dropped.labels == shipped_corpus.labels and dropped.ids == shipped_corpus.ids
+    assert dropped.removed_paragraphs == tuple(found)
+    assert dropped.subset([0, 1]).removed_paragraphs == dropped[:2].removed_paragraphs == tuple(found)
+    assert dropped.drop_repeated_paragraphs() is dropped  # nothing left to take out
+
+
+def test_a_corpus_without_boilerplate_is_returned_as_it_is(shipped_corpus: Corpus) -> None:
+    assert shipped_corpus.repeated_paragraphs() == []
+    assert shipped_corpus.drop_repeated_paragraphs() is shipped_corpus
+
+
+def test_a_reprinted_story_keeps_its_paragraphs(shipped_corpus: Corpus) -> None:
+    """Six copies of one story are one article: its paragraphs are not boilerplate."""
+    story = shipped_corpus[0]
+    copies = [Article(f"copy-{i}", story.text, story.labels) for i in range(6)]
+    corpus = Corpus([*shipped_corpus[1:], *copies], shipped_corpus.label_set)
+    assert corpus.repeated_paragraphs(min_articles=2) == []
+    assert corpus.drop_repeated_paragraphs(min_articles=2) is corpus
+
+
+def test_the_threshold_counts_distinct_articles(shipped_corpus: Corpus) -> None:
+    crawled = pages(shipped_corpus[:4])
+    assert crawled.repeated_paragraphs(min_articles=5) == []
+    assert {r.articles for r in crawled.repeated_paragraphs(min_articles=4)} == {4}
+
+
+def test_a_page_of_boilerplate_only_is_left_out_with_a_warning(shipped_corpus: Corpus) -> None:
+    crawled = pages(shipped_corpus)
+    empty = Article("cookie-wall", f"{COOKIES}\n\n{FOLLOW}")
+    corpus = Corpus([*crawled, empty], crawled.label_set, "crawl")
+    with pytest.warns(UserWarning, match=r"crawl: 1 article\(s\) held only repeated .*'cookie-wall'"):
+        dropped = corpus.drop_repeated_paragraphs()
+    assert len(dropped) == len(shipped_corpus) and "cookie-wall" not in dropped.ids
+
+
+@pytest.mark.parametrize("bad", [1, 0, 2.5, "5", True, None])
+def test_a_bad_threshold_is_refused(shipped_corpus: Corpus, bad) -> None:
+    with pytest.raises(CorpusError, match=r"min_articles=.*2 or more"):
+        shipped_corpus.repeated_paragraphs(min_articles=bad)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["a b", "A  b", "c d", "e f", "g h", "i"]), max_size=4),
+             min_size=1, max_size=12),
+    st.integers(2, 4),
+    st.randoms(use_true_random=False),
+)
+def test_found_paragraphs_are_those_in_enough_groups(paragraphs, min_articles, rng) -> None:
+    """Against a count by hand: case and spacing aside, distinct groups, nothing else."""
+    groups = [rng.randrange(len(paragraphs)) for _ in paragraphs]
+    holders: dict[str, set[int]] = {}
+    for group, article in zip(groups, paragraphs, strict=True):
+        for p in article:
+            holders.setdefault(" ".join(p.casefold().split()), set()).add(group)
+    expected = Counter({k: len(v) for k, v in holders.items() if len(v) >= min_articles})
+    found = find_repeated(paragraphs, groups, min_articles)
+    assert Counter({" ".join(r.text.casefold().split()): r.articles for r in found}) == expected
+    assert [r.articles for r in found] == sorted((r.articles for r in found), reverse=True)
+
+
+def test_a_run_takes_boilerplate_out_and_records_it(tmp_path: Path, shipped_corpus: Corpus) -> None:
+    """The config's default (5 articles) takes it out; corpus.json lists what; null keeps it."""
+    from topics.experiments.runner import run_experiment
+
+    path = tmp_path / "crawl.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for article in pages(shipped_corpus[:12]):
+            out.write(json.dumps({"id": article.id, "text": article.text,
+                                  "labels": list(article.labels)}, ensure_ascii=False) + "\n")
+    config = {"name": "crawl", "corpus": {"path": str(path)},
+              "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
+              "classifier": {"enabled": False},
+              "outputs": {"figures": False, "save_models": False, "report": False}}
+    run = run_experiment(config, runs_dir=tmp_path / "runs")
+    record = json.loads((run.path / "corpus.json").read_text(encoding="utf-8"))
+    removed = record["repeated_paragraphs_removed"]
+    assert [r["articles"] for r in removed] == [12, 12] and removed[0]["text"] == COOKIES
+    assert record["units"]["paragraph"]["n"] == len(shipped_corpus[:12].units("paragraph"))
+    kept = run_experiment({**config, "corpus": {"path": str(path), "drop_repeated_paragraphs": None}},
+                          runs_dir=tmp_path / "runs")
+    record = json.loads((kept.path / "corpus.json").read_text(encoding="utf-8"))
+    assert record["repeated_paragraphs_removed"] == []
+    assert record["units"]["paragraph"]["n"] == len(shipped_corpus[:12].units("paragraph")) + 24
+
+
+def test_the_readme_figures_are_what_the_benchmark_gives(shipped_corpus: Corpus) -> None:
+    """README's NMF figures with and without boilerplate come from benchmarks/boilerplate_topics.py."""
+    import importlib.util
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(repo / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("boilerplate_topics",
+                                                  repo / "benchmarks" / "boilerplate_topics.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    cells = [bench.row("shipped", variant, "nmf", corpus).split(" | ")
+             for variant, corpus in (("with", bench.with_boilerplate(shipped_corpus)),
+                                     ("without", shipped_corpus))]
+    (_, _, _, _, topics_with, npmi_with, _, nmi_with, _, where), without = cells
+    readme = " ".join((repo / "README.md").read_text(encoding="utf-8").split())
+    assert where.startswith("4 topic(s) mostly boilerplate") and topics_with == "7"
+    assert (f"four of its seven topics of them and scores NPMI {npmi_with} instead of {without[5]}, "
+            f"NMI {nmi_with} instead of {without[7]}") in readme
