@@ -6,13 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from topics import Article, Corpus
 from topics.corpus.boilerplate import find_repeated, paragraph_key
-from topics.errors import CorpusError
+from topics.errors import ConfigError, CorpusError
 
 COOKIES = ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Wenn Sie die "
            "Website weiter nutzen, stimmen Sie der Verwendung von Cookies zu.")
@@ -147,3 +148,58 @@ def test_the_readme_figures_are_what_the_benchmark_gives(shipped_corpus: Corpus)
     assert where.startswith("4 topic(s) mostly boilerplate") and topics_with == "7"
     assert (f"four of its seven topics of them and scores NPMI {npmi_with} instead of {without[5]}, "
             f"NMI {nmi_with} instead of {without[7]}") in readme
+
+
+def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
+                                                         shipped_corpus: Corpus) -> None:
+    """Out of core: the repeated paragraphs found on a sample are taken out of every read; the
+    streamed analysis and NMF then give what they give on the pages without them."""
+    from itertools import islice
+
+    import topics
+    from topics.topic_models.streaming import fit_streaming_nmf
+
+    crawl = tmp_path / "crawl.jsonl"
+    with crawl.open("w", encoding="utf-8") as out:
+        for article in pages(shipped_corpus):
+            out.write(json.dumps({"id": article.id, "text": article.text,
+                                  "labels": list(article.labels)}, ensure_ascii=False) + "\n")
+    from topics.corpus.stream import repeated_in_sample
+
+    drop = repeated_in_sample(crawl, sample=50)
+    assert drop == [r.text for r in Corpus(islice(topics.iter_articles(crawl), 50))
+                    .repeated_paragraphs()] and len(drop) == 2
+    for unit in ("article", "paragraph"):
+        streamed = list(topics.corpus.stream.iter_tokens(crawl, unit=unit, drop_paragraphs=drop))
+        clean = list(topics.corpus.stream.iter_tokens(shipped_corpus, unit=unit))
+        assert streamed == clean
+    fitted = fit_streaming_nmf(crawl, 4, chunk_size=60, drop_paragraphs=drop)
+    expected = fit_streaming_nmf(shipped_corpus, 4, chunk_size=60)
+    assert fitted.topics == expected.topics and fitted.metrics == expected.metrics
+    page = pages(shipped_corpus[:3])
+    np.testing.assert_array_equal(fitted.transform(page.texts), expected.transform(
+        shipped_corpus[:3].texts))
+    with pytest.raises(ConfigError, match="drop_paragraphs"):
+        list(topics.corpus.stream.iter_tokens(crawl, drop_paragraphs=COOKIES))
+
+
+def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped_corpus: Corpus,
+                                                         capsys) -> None:
+    from topics.cli import main
+
+    crawl, clean = tmp_path / "crawl.jsonl", tmp_path / "clean.jsonl"
+    for path, corpus in ((crawl, pages(shipped_corpus[:30])), (clean, shipped_corpus[:30])):
+        with path.open("w", encoding="utf-8") as out:
+            for article in corpus:
+                out.write(json.dumps({"id": article.id, "text": article.text}) + "\n")
+    tokens = {}
+    for name, args in (("crawl", [str(crawl)]), ("clean", [str(clean)]),
+                       ("kept", [str(crawl), "--drop-repeated-paragraphs", "0"])):
+        assert main(["analyse", *args, "-o", str(tmp_path / f"{name}.out.jsonl")]) == 0
+        tokens[name] = (tmp_path / f"{name}.out.jsonl").read_text(encoding="utf-8")
+    assert tokens["crawl"] == tokens["clean"] != tokens["kept"]
+    assert "2 paragraph(s) repeated in 5+ of the first 2000 articles" in capsys.readouterr().err
+    assert main(["analyse", str(crawl), "-o", str(tmp_path / "x.jsonl"),
+                 "--drop-repeated-paragraphs", "1"]) == 2
+    assert "--drop-repeated-paragraphs 1: give the distinct articles, 2 or more" in (
+        capsys.readouterr().err)

@@ -161,7 +161,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_analyse(args: argparse.Namespace) -> int:
     import yaml
 
-    from topics.corpus.stream import analyse_corpus
+    from topics.corpus.stream import SAMPLE_ARTICLES, analyse_corpus, repeated_in_sample
 
     analysis = {}
     for item in args.analysis:
@@ -177,6 +177,16 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         "quotechar": args.quotechar,
         "header": not args.no_header,
     }
+    drop = []
+    if args.drop_repeated_paragraphs == 1 or args.drop_repeated_paragraphs < 0:
+        raise ConfigError(f"--drop-repeated-paragraphs {args.drop_repeated_paragraphs}: give the "
+                          "distinct articles, 2 or more, that make a paragraph boilerplate, or 0 "
+                          "to keep every paragraph")
+    if args.drop_repeated_paragraphs:
+        drop = repeated_in_sample(args.corpus, args.drop_repeated_paragraphs, **options)
+        print(f"topics analyse: {len(drop)} paragraph(s) repeated in "
+              f"{args.drop_repeated_paragraphs}+ of the first {SAMPLE_ARTICLES} articles (site "
+              "boilerplate) taken out", file=sys.stderr)
     summary = analyse_corpus(
         args.corpus,
         args.output,
@@ -185,6 +195,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         scheduler=args.scheduler,
         n_workers=args.n_workers,
+        drop_paragraphs=drop,
         **options,
     )
     print(summary)
@@ -331,6 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="KEY=VALUE",
         help="an analysis setting, e.g. --analysis lowercase=false (repeatable; see topics models)",
+    )
+    analyse.add_argument(
+        "--drop-repeated-paragraphs", type=int, default=5, metavar="N",
+        help="take out paragraphs found in N or more distinct articles among the first 2000 (site "
+             "boilerplate: cookie and newsletter notes); 0 keeps every paragraph (%(default)s)",
     )
     add_dask_options(analyse, "default: here, one process")
     _add_corpus_options(analyse)

@@ -17,13 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from topics.corpus.boilerplate import DEFAULT_MIN_ARTICLES, paragraph_key
 from topics.corpus.readers import iter_articles
-from topics.corpus.records import Article, Unit
+from topics.corpus.records import Article, Corpus, Unit
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
 from topics.text.cleaning import clean_article, join_headings
@@ -37,6 +40,7 @@ __all__ = [
     "analyse_corpus",
     "iter_chunks",
     "iter_tokens",
+    "repeated_in_sample",
 ]
 
 log = logging.getLogger("topics.corpus")
@@ -44,6 +48,7 @@ log = logging.getLogger("topics.corpus")
 #: Output suffix -> format of :func:`analyse_corpus`.
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 DEFAULT_CHUNK_SIZE = 1000
+SAMPLE_ARTICLES = 2000  # articles read to find a site's boilerplate (repeated_in_sample)
 _LOG_EVERY_S = 30.0
 
 
@@ -81,7 +86,11 @@ Chunk = list[tuple[str, str, tuple[str, ...]]]  # (id, raw text, labels) per art
 
 
 def analyse_chunk(
-    chunk: Chunk, *, unit: Unit = "article", analysis: Mapping[str, Any] | None = None
+    chunk: Chunk,
+    *,
+    unit: Unit = "article",
+    analysis: Mapping[str, Any] | None = None,
+    drop_paragraphs: Sequence[str] = (),
 ) -> list[TokenRecord]:
     """Clean and analyse one chunk of articles: the token records of its units, in order.
 
@@ -93,17 +102,26 @@ def analyse_chunk(
         One record per article, or per paragraph (as :meth:`topics.Corpus.units`).
     analysis : mapping, optional
         :class:`~topics.text.german.GermanAnalyzer` settings.
+    drop_paragraphs : sequence of str
+        Paragraphs to take out wherever they occur (case and spacing aside): a site's
+        boilerplate, as :meth:`topics.Corpus.repeated_paragraphs` finds it (on a sample of a
+        stream). An article left with nothing gives no record.
     """
     analyzer = GermanAnalyzer(**(analysis or {}))
     units: list[tuple[str, str, tuple[str, ...]]] = []  # (unit id, article id, labels)
     texts: list[str] = []
+    dropped = {paragraph_key(p) for p in drop_paragraphs}
     for article_id, raw, labels in chunk:
         clean = clean_article(raw)
+        paragraphs = [p for p in clean.paragraphs if paragraph_key(p) not in dropped]
+        if not paragraphs and clean.paragraphs:
+            continue  # boilerplate only
         if unit == "article":
             units.append((article_id, article_id, labels))
-            texts.append(clean.text)
+            lost = len(paragraphs) < len(clean.paragraphs)
+            texts.append("\n\n".join(paragraphs) if lost else clean.text)
         else:
-            for index, text in enumerate(join_headings(clean.paragraphs)):
+            for index, text in enumerate(join_headings(paragraphs)):
                 units.append((f"{article_id}#p{index}", article_id, labels))
                 texts.append(text)
     return [
@@ -128,6 +146,28 @@ def iter_chunks(articles: Iterable[Article], chunk_size: int) -> Iterator[Chunk]
 # the stream
 
 
+def repeated_in_sample(
+    source: str | Path | Iterable[Article],
+    min_articles: int = DEFAULT_MIN_ARTICLES,
+    *,
+    sample: int = SAMPLE_ARTICLES,
+    **load_options: Any,
+) -> list[str]:
+    """A site's boilerplate paragraphs, found on the first ``sample`` articles of a stream.
+
+    The paragraphs held by ``min_articles`` or more distinct articles of the sample
+    (:meth:`topics.Corpus.repeated_paragraphs`): boilerplate is on every page, so a sample finds
+    it, and memory holds the sample only. Pass them as ``drop_paragraphs`` to
+    :func:`analyse_corpus`, :func:`iter_tokens` or :func:`topics.fit_streaming_nmf`.
+    """
+    if isinstance(source, str | Path):
+        source = iter_articles(source, **load_options)
+    with warnings.catch_warnings():  # the full read warns about the same articles
+        warnings.simplefilter("ignore")
+        corpus = Corpus(islice(source, sample), name="sample")
+    return [r.text for r in corpus.repeated_paragraphs(min_articles)]
+
+
 def iter_tokens(
     source: str | Path | Iterable[Article],
     *,
@@ -136,6 +176,7 @@ def iter_tokens(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     scheduler: Any = None,
     n_workers: int | None = None,
+    drop_paragraphs: Sequence[str] = (),
     **load_options: Any,
 ) -> Iterator[TokenRecord]:
     """The token records of a corpus, in corpus order, computed chunk by chunk.
@@ -144,7 +185,7 @@ def iter_tokens(
     chunk is done (memory: a few chunks, whatever the size of the corpus).
     """
     for records in _chunk_results(
-        source, unit, analysis, chunk_size, scheduler, n_workers, load_options
+        source, unit, analysis, chunk_size, scheduler, n_workers, load_options, drop_paragraphs
     ):
         yield from records
 
@@ -168,6 +209,7 @@ def _chunk_results(
     scheduler: Any,
     n_workers: int | None,
     load_options: dict[str, Any],
+    drop_paragraphs: Sequence[str] = (),
 ) -> Iterator[list[TokenRecord]]:
     from topics.distributed import check_scheduler, map_chunks
 
@@ -176,6 +218,9 @@ def _chunk_results(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigError(f"chunk_size={chunk_size!r}: the articles per chunk must be 1 or more")
     check_scheduler(scheduler)
+    if isinstance(drop_paragraphs, str) or not all(isinstance(p, str) for p in drop_paragraphs):
+        raise ConfigError("drop_paragraphs: give a list of paragraphs (texts), not "
+                          f"{type(drop_paragraphs).__name__} {str(drop_paragraphs)[:40]!r}")
     settings = dict(analysis or {})
     _check_analysis(settings)  # wrong settings fail here, before any work
     if isinstance(source, (str, Path)):
@@ -191,6 +236,7 @@ def _chunk_results(
         n_workers=n_workers,
         unit=unit,
         analysis=settings,
+        drop_paragraphs=tuple(drop_paragraphs),
     )
 
 
@@ -204,6 +250,7 @@ def analyse_corpus(
     scheduler: Any = None,
     n_workers: int | None = None,
     on_chunk: Callable[[AnalysisSummary], None] | None = None,
+    drop_paragraphs: Sequence[str] = (),
     **load_options: Any,
 ) -> AnalysisSummary:
     """Analyse a corpus of any size into German tokens per article, written as they come.
@@ -231,6 +278,9 @@ def analyse_corpus(
         LocalCluster processes (default: one per core).
     on_chunk : callable, optional
         Called after each chunk is written with the running totals (progress).
+    drop_paragraphs : sequence of str
+        Paragraphs taken out wherever they occur: a site's boilerplate, as
+        :func:`repeated_in_sample` finds it (see :func:`analyse_chunk`).
     **load_options
         Options of :func:`topics.load_corpus` for reading ``source`` (``format``,
         ``text_column``, ``delimiter``, ...).
@@ -259,7 +309,8 @@ def analyse_corpus(
     check_writable(output.parent, "write the tokens here")
     start = time.perf_counter()
     done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0
-    results = _chunk_results(source, unit, analysis, chunk_size, scheduler, n_workers, load_options)
+    results = _chunk_results(source, unit, analysis, chunk_size, scheduler, n_workers, load_options,
+                             drop_paragraphs)
     with atomic_stream(output) as file, _writer(kind, file) as write:
         for records in results:
             write(records)

@@ -44,13 +44,12 @@ from typing import Any, Literal
 import numpy as np
 
 from topics.corpus.records import Article
-from topics.corpus.stream import TokenRecord, iter_tokens
+from topics.corpus.stream import TokenRecord, analyse_chunk, iter_tokens
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_writable
 from topics.numerics import FIT_THREADS, fixed_threads, pinned
-from topics.text.cleaning import clean_article
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.common import top_words
 
@@ -102,9 +101,12 @@ class StreamingTopics:
         numpy.ndarray
             One row per text summing to 1; zeros for a text without any vocabulary word.
         """
-        analyzer = GermanAnalyzer(**self.settings["analysis"])
-        tokens = [analyzer(clean_article(text).text) for text in texts]
-        return self._shares(tokens)
+        texts = list(texts)
+        records = analyse_chunk([(str(i), text, ()) for i, text in enumerate(texts)],
+                                analysis=self.settings["analysis"],
+                                drop_paragraphs=self.settings.get("drop_paragraphs", ()))
+        tokens = {record.id: record.tokens for record in records}  # a text of boilerplate: none
+        return self._shares([tokens.get(str(i), []) for i in range(len(texts))])
 
     def assign(self, texts: Iterable[str]) -> np.ndarray:
         """The topic of each raw text, ``-1`` for a text with no vocabulary word."""
@@ -175,6 +177,7 @@ def fit_streaming_nmf(
     score_all: bool = True,
     assignments: str | Path | None = None,
     analysis: Mapping[str, Any] | None = None,
+    drop_paragraphs: Sequence[str] = (),
     **load_options: Any,
 ) -> StreamingTopics:
     """Fit NMF topics on a corpus read as a stream of chunks, in bounded memory.
@@ -212,6 +215,10 @@ def fit_streaming_nmf(
         :meth:`StreamingTopics.write_assignments`).
     analysis : mapping, optional
         Settings of the German tokens view (:class:`topics.GermanAnalyzer`).
+    drop_paragraphs : sequence of str
+        Paragraphs taken out wherever they occur, in every read and in :meth:`~StreamingTopics.
+        transform`: a site's boilerplate, which would otherwise make topics of its own, as
+        :func:`topics.corpus.stream.repeated_in_sample` finds it on the first articles.
     **load_options
         Reading options for a path (``text_column``, ``delimiter`` …, as :func:`topics.iter_articles`).
 
@@ -272,6 +279,9 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
 
     settings = {k: v for k, v in given.items() if k not in ("source", "assignments", "load_options")}
     settings["analysis"] = dict(given["analysis"] or {})
+    if isinstance(given["drop_paragraphs"], str):
+        raise ConfigError("streaming NMF: drop_paragraphs is a list of paragraphs, not one string")
+    settings["drop_paragraphs"] = list(given["drop_paragraphs"])
     nmf = default_settings("nmf")  # the in-memory NMF's limits, whatever they are now
     settings.update({n: nmf[n] for n in ("min_df", "max_df") if given[n] is None})
     if not isinstance(settings["score_all"], bool):
@@ -312,7 +322,8 @@ def _chunks(source: Source, settings: Mapping[str, Any],
             load_options: Mapping[str, Any]) -> Iterator[list[TokenRecord]]:
     """Token records of the units of ``source``, ``chunk_size`` at a time, in stream order."""
     records = iter_tokens(source, unit=settings["unit"], analysis=settings["analysis"],
-                          chunk_size=settings["chunk_size"], **load_options)
+                          chunk_size=settings["chunk_size"],
+                          drop_paragraphs=settings["drop_paragraphs"], **load_options)
     while chunk := list(islice(records, settings["chunk_size"])):
         yield chunk
 
