@@ -1047,6 +1047,9 @@ def config_cases() -> list[Case]:
 
     return [
         dry("config-ok", "the tiny config, --dry-run", config(), (), expect=SUCCEED),
+        dry("config-drop-repeated-one", "corpus.drop_repeated_paragraphs: 1 (every paragraph)",
+            config(corpus={"limit": 24, "unit": "article", "drop_repeated_paragraphs": 1}),
+            ("drop_repeated_paragraphs", "greater than or equal to 2")),
         dry("config-folds-leave-one", "n_splits 2 over 3 labelled articles: a fold trains on 1",
             config(corpus={"limit": 3, "unit": "article"}, classifier={"evaluation": {"n_splits": 2}}),
             ("n_splits", "2 folds over 3 articles", "use 3 folds")),
@@ -1219,6 +1222,9 @@ def run_cases() -> list[Case]:
             setup=mkdirs("d"), names=("d",)),
         cli("analyse-output-suffix", "analyse --output x.txt", "analyse", "c.jsonl", "--output",
             "x.txt", files={"c.jsonl": GOOD_JSONL}, names=("x.txt",)),
+        cli("analyse-drop-repeated-one", "analyse --drop-repeated-paragraphs 1 (every paragraph)",
+            "analyse", "c.jsonl", "--output", "t.jsonl", "--drop-repeated-paragraphs", "1",
+            files={"c.jsonl": GOOD_JSONL}, names=("--drop-repeated-paragraphs", "2 or more")),
         cli("analyse-chunk-zero", "analyse --chunk-size 0", "analyse", "c.jsonl", "--output",
             "t.jsonl", "--chunk-size", "0", files={"c.jsonl": GOOD_JSONL}, names=("--chunk-size",)),
         cli("analyse-bad-setting", "analyse --analysis min_token_length=abc", "analyse",

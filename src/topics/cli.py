@@ -36,6 +36,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from topics import __version__, termination
 from topics.classifier.commands import add_dask_options, column, positive_int  # shared options
@@ -161,7 +162,12 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_analyse(args: argparse.Namespace) -> int:
     import yaml
 
-    from topics.corpus.stream import SAMPLE_ARTICLES, analyse_corpus, repeated_in_sample
+    from topics.corpus.stream import (
+        SAMPLE_ARTICLES,
+        analyse_corpus,
+        check_output,
+        repeated_in_sample,
+    )
 
     analysis = {}
     for item in args.analysis:
@@ -177,6 +183,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         "quotechar": args.quotechar,
         "header": not args.no_header,
     }
+    check_output(Path(args.output), args.corpus)  # before the sample is read
     drop = []
     if args.drop_repeated_paragraphs == 1 or args.drop_repeated_paragraphs < 0:
         raise ConfigError(f"--drop-repeated-paragraphs {args.drop_repeated_paragraphs}: give the "

@@ -38,6 +38,7 @@ __all__ = [
     "TokenRecord",
     "analyse_chunk",
     "analyse_corpus",
+    "check_output",
     "iter_chunks",
     "iter_tokens",
     "repeated_in_sample",
@@ -240,6 +241,20 @@ def _chunk_results(
     )
 
 
+def check_output(output: Path, source: Any) -> str:
+    """The format of ``output`` (by suffix), once it is known to be writable and not the input:
+    checked before any reading."""
+    kind = OUTPUT_FORMATS.get(output.suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"{output}: unknown output suffix {output.suffix!r}; use .jsonl, .ndjson or .parquet"
+        )
+    if isinstance(source, str | Path):
+        check_not_an_input(output, [source])
+    check_writable(output.parent, "write the tokens here")
+    return kind
+
+
 def analyse_corpus(
     source: str | Path | Iterable[Article],
     output: str | Path,
@@ -299,14 +314,7 @@ def analyse_corpus(
         raise ConfigError(f"source must be a corpus file or folder, or articles; got "
                           f"{type(source).__name__}")
     output = Path(output)
-    kind = OUTPUT_FORMATS.get(output.suffix.lower())
-    if kind is None:
-        raise ConfigError(
-            f"{output}: unknown output suffix {output.suffix!r}; use .jsonl, .ndjson or .parquet"
-        )
-    if isinstance(source, str | Path):
-        check_not_an_input(output, [source])
-    check_writable(output.parent, "write the tokens here")
+    kind = check_output(output, source)
     start = time.perf_counter()
     done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0
     results = _chunk_results(source, unit, analysis, chunk_size, scheduler, n_workers, load_options,
