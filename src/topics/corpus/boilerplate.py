@@ -76,6 +76,8 @@ def find_repeated(
                               key=groups.__getitem__):
         for key in {paragraph_key(p) for i in members for p in paragraphs[i]}:
             counts[key] = counts.get(key, 0) + 1
+    if max(counts.values(), default=0) < min_articles:  # the usual case: no second pass
+        return []
     found: dict[bytes, RepeatedParagraph] = {}
     for article in paragraphs:
         for paragraph in article:

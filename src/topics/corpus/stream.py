@@ -114,7 +114,8 @@ def analyse_chunk(
     dropped = {paragraph_key(p) for p in drop_paragraphs}
     for article_id, raw, labels in chunk:
         clean = clean_article(raw)
-        paragraphs = [p for p in clean.paragraphs if paragraph_key(p) not in dropped]
+        paragraphs = ([p for p in clean.paragraphs if paragraph_key(p) not in dropped]
+                      if dropped else clean.paragraphs)
         if not paragraphs and clean.paragraphs:
             continue  # boilerplate only
         if unit == "article":
