@@ -203,3 +203,29 @@ def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped
                  "--drop-repeated-paragraphs", "1"]) == 2
     assert "--drop-repeated-paragraphs 1: give the distinct articles, 2 or more" in (
         capsys.readouterr().err)
+
+
+def test_a_run_stored_before_the_setting_is_reproduced_as_it_was(tmp_path: Path,
+                                                                  shipped_corpus: Corpus) -> None:
+    """A stored config without ``drop_repeated_paragraphs`` kept every paragraph; `topics
+    reproduce` reruns it so, and says so (today's default would take the boilerplate out)."""
+    from topics.experiments.reproduce import reproduce_run
+    from topics.experiments.runner import run_experiment
+
+    path = tmp_path / "crawl.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for article in pages(shipped_corpus[:12]):
+            out.write(json.dumps({"id": article.id, "text": article.text}) + "\n")
+    config = {"name": "old", "corpus": {"path": str(path), "drop_repeated_paragraphs": None},
+              "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
+              "classifier": {"enabled": False},
+              "outputs": {"figures": False, "save_models": False, "report": False}}
+    made = run_experiment(config, runs_dir=tmp_path / "runs").path
+    resolved = made / "config.resolved.yaml"
+    lines = resolved.read_text(encoding="utf-8").splitlines(keepends=True)
+    resolved.write_text("".join(x for x in lines if "drop_repeated_paragraphs" not in x),
+                        encoding="utf-8")
+    outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
+    assert outcome.earlier == {"corpus.drop_repeated_paragraphs": None}
+    assert outcome.identical
+    assert "corpus.drop_repeated_paragraphs=None" in outcome.report()

@@ -24,7 +24,7 @@ value and what is allowed.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -68,6 +68,10 @@ class _Section(BaseModel):
 
 class CorpusConfig(_Section):
     """Which corpus to read and how (the arguments of topics.load_corpus)."""
+
+    #: Keys added after runs were stored, with the value that does what runs did before them:
+    #: ``topics reproduce`` reruns a stored config that lacks one with that value.
+    earlier: ClassVar[dict[str, Any]] = {"drop_repeated_paragraphs": None}
 
     path: str | None = Field(
         None,

@@ -130,13 +130,20 @@ def reproduce_run(
 
 def settings_predated(config: Path) -> dict[str, Any]:
     """``{key path: value}`` for every setting a resolved config lacks because it was added to
-    its estimator later (:attr:`topics.schema.EstimatorSpec.earlier`): the value that does what
-    the estimator did when the run was made. Empty for a config written by today's code."""
+    its estimator (:attr:`topics.schema.EstimatorSpec.earlier`) or to the corpus section
+    (``CorpusConfig.earlier``) later: the value that does what was done when the run was made.
+    Empty for a config written by today's code."""
+    from topics.experiments.config import CorpusConfig
     from topics.experiments.loading import read_yaml
     from topics.registry import get
 
-    models = read_yaml(config)[0].get("topic_models")
-    found: dict[str, Any] = {}
+    stored = read_yaml(config)[0]
+    corpus = stored.get("corpus")
+    found: dict[str, Any] = {
+        f"corpus.{key}": value for key, value in CorpusConfig.earlier.items()
+        if isinstance(corpus, Mapping) and key not in corpus
+    }
+    models = stored.get("topic_models")
     for name, entry in (models if isinstance(models, Mapping) else {}).items():
         if not isinstance(entry, Mapping):
             continue
