@@ -7,12 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from topics import run_experiment
 from topics.errors import ConfigError
 from topics.experiments.environment import environment
 from topics.experiments.reproduce import environment_differences, reproduce_run
 from topics.numerics import PINNED_ENV
+
+from .conftest import REPO
 
 TINY = {
     "name": "tiny",
@@ -151,3 +154,17 @@ def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path) -> Non
     assert outcome.identical
     assert "settings added since the run, rerun as before them: " \
         "topic_models.bertopic.kmeans_metric=euclidean" in outcome.report()
+
+
+def test_settings_added_later_are_found_in_every_section(tmp_path) -> None:
+    """A resolved config from before `corpus.drop_repeated_paragraphs` and the classifier's
+    `duplicate_threshold` is rerun without them (null: what runs did then); today's has both."""
+    from topics.experiments.reproduce import settings_predated
+
+    today = yaml.safe_load((REPO / "experiments/results/vietnam/config.resolved.yaml").read_text())
+    assert settings_predated(REPO / "experiments/results/vietnam/config.resolved.yaml") == {}
+    del today["corpus"]["drop_repeated_paragraphs"], today["classifier"]["duplicate_threshold"]
+    old = tmp_path / "config.resolved.yaml"
+    old.write_text(yaml.safe_dump(today))
+    assert settings_predated(old) == {"corpus.drop_repeated_paragraphs": None,
+                                      "classifier.duplicate_threshold": None}

@@ -40,6 +40,7 @@ _SPECS: dict[str, EstimatorSpec] = {
         "ridge scorer + focus model on whole text, best paragraph and lead)",
         schema=classifier_schema(),
         fit=_fit_classifier,
+        earlier={"duplicate_threshold": None},  # the fit grouped no reprints before stop 24
     ),
 }
 

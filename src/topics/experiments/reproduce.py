@@ -135,7 +135,7 @@ def settings_predated(config: Path) -> dict[str, Any]:
     Empty for a config written by today's code."""
     from topics.experiments.config import CorpusConfig
     from topics.experiments.loading import read_yaml
-    from topics.registry import get
+    from topics.registry import CLASSIFIER, get
 
     stored = read_yaml(config)[0]
     corpus = stored.get("corpus")
@@ -143,6 +143,10 @@ def settings_predated(config: Path) -> dict[str, Any]:
         f"corpus.{key}": value for key, value in CorpusConfig.earlier.items()
         if isinstance(corpus, Mapping) and key not in corpus
     }
+    classifier = stored.get("classifier")
+    if isinstance(classifier, Mapping) and classifier.get("enabled", True):
+        found.update({f"classifier.{key}": value for key, value in get(CLASSIFIER).earlier.items()
+                      if key not in classifier})
     models = stored.get("topic_models")
     for name, entry in (models if isinstance(models, Mapping) else {}).items():
         if not isinstance(entry, Mapping):
