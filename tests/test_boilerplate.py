@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import topics
 from topics import Article, Corpus
 from topics.corpus.boilerplate import find_repeated, paragraph_key
 from topics.errors import ConfigError, CorpusError
@@ -156,7 +157,6 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
     streamed analysis and NMF then give what they give on the pages without them."""
     from itertools import islice
 
-    import topics
     from topics.topic_models.streaming import fit_streaming_nmf
 
     crawl = tmp_path / "crawl.jsonl"
@@ -229,3 +229,22 @@ def test_a_run_stored_before_the_setting_is_reproduced_as_it_was(tmp_path: Path,
     assert outcome.earlier == {"corpus.drop_repeated_paragraphs": None}
     assert outcome.identical
     assert "corpus.drop_repeated_paragraphs=None" in outcome.report()
+
+
+def test_boilerplate_goes_before_duplicates_are_looked_for(tmp_path: Path,
+                                                           shipped_corpus: Corpus) -> None:
+    """Short pages that share a long boilerplate look like copies of one another; taken out
+    first, it no longer makes distinct stories near-duplicates (``drop_duplicates: true``)."""
+    from topics.experiments.loading import load_config
+    from topics.experiments.steps import load_configured_corpus
+
+    notes = [COOKIES, FOLLOW, COOKIES.replace("Cookies", "Pixel"), FOLLOW.replace("uns", "VOV")]
+    path = tmp_path / "short.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for article in shipped_corpus[:12]:
+            lead = " ".join(article.text.split()[:30])
+            out.write(json.dumps({"id": article.id, "text": "\n\n".join([lead, *notes])}) + "\n")
+    config = {"corpus": {"path": str(path), "drop_duplicates": True}}
+    assert len(Corpus(topics.iter_articles(path)).drop_duplicates()) < 12  # the boilerplate joins them
+    corpus = load_configured_corpus(load_config(config))
+    assert len(corpus) == 12 and len(corpus.removed_paragraphs) == 4

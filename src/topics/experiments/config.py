@@ -109,7 +109,7 @@ class CorpusConfig(_Section):
     drop_repeated_paragraphs: int | None = Field(
         5, ge=2, description="take out paragraphs found word for word in this many distinct "
         "articles or more (site boilerplate: cookie and newsletter notes, disclaimers; reprints "
-        "count once); null = keep every paragraph; after drop_duplicates"
+        "count once); null = keep every paragraph; before drop_duplicates"
     )
     limit: int | None = Field(
         None, ge=2, description="use N evenly spaced articles (quick trials); null = all"

@@ -71,18 +71,19 @@ def load_configured_corpus(config: Config) -> Any:
         encoding=c.encoding,
         name=c.name,
     )
-    if c.drop_duplicates:
-        kept = corpus.drop_duplicates()
-        if len(kept) < len(corpus):
-            log.info("corpus %s: %d near-duplicate article(s) dropped, %d kept", corpus.name,
-                     len(corpus) - len(kept), len(kept))
-        corpus = kept
+    # boilerplate first: shared by every page, it makes short pages look like copies of each other
     if c.drop_repeated_paragraphs is not None:
         corpus = corpus.drop_repeated_paragraphs(c.drop_repeated_paragraphs)
         if corpus.removed_paragraphs:
             log.info("corpus %s: %d paragraph(s) repeated in %d or more articles taken out (site "
                      "boilerplate; corpus.json lists them)", corpus.name,
                      len(corpus.removed_paragraphs), c.drop_repeated_paragraphs)
+    if c.drop_duplicates:
+        kept = corpus.drop_duplicates()
+        if len(kept) < len(corpus):
+            log.info("corpus %s: %d near-duplicate article(s) dropped, %d kept", corpus.name,
+                     len(corpus) - len(kept), len(kept))
+        corpus = kept
     if c.limit is not None and c.limit < len(corpus):
         # evenly spaced, so a small trial still sees every label of a corpus sorted by label
         picks = np.unique(np.linspace(0, len(corpus) - 1, c.limit).round().astype(int))
