@@ -204,7 +204,7 @@ def track(
     """Iterate with a :func:`progress` bar: ``for seed in track(seeds, desc="nmf", unit="seed")``."""
     with progress(iterable, total=total, desc=desc, unit=unit, verbose=verbose, **options) as bar:
         for item in bar:
-            raise_if_requested()  # a SIGTERM whose exception a library swallowed stops here
+            raise_if_requested()  # a signal whose exception a library swallowed stops here
             yield item
 
 

@@ -226,8 +226,9 @@ def iter_inputs(paths: Sequence[str], options: ReadOptions) -> Iterator[Item | P
 
 
 def chunks(items: Iterator[Item | Problem], on_problem: Callable[[Problem], None]):
-    """Lists of items of bounded size; problems are handed on as they come. Each chunk is a
-    checkpoint for a SIGTERM that library code swallowed (:mod:`topics.termination`)."""
+    """Lists of items of bounded size; problems are handed on as they come. Each item is a
+    checkpoint for a signal (SIGTERM, Ctrl-C) whose exception library code swallowed
+    (:mod:`topics.termination`)."""
     chunk: list[Item] = []
     chars = 0
     for item in items:

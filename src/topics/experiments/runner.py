@@ -57,7 +57,7 @@ log = logging.getLogger("topics.experiments")
 @contextmanager
 def _step(label: str, timings: dict[str, Any], bar: Any) -> Iterator[None]:
     """Log ``[i/n] label ...`` and its duration; store seconds under ``steps.<label>``; advance
-    the run's progress ``bar``. A SIGTERM whose exception a library swallowed stops the run
+    the run's progress ``bar``. A signal whose exception a library swallowed stops the run
     here, at the latest."""
     raise_if_requested()
     log.info("%s ...", label)
@@ -241,7 +241,7 @@ def _finish(
     run_dir.write_json("timings.json", timings)
     info.update(seconds=round(seconds, 1), finished=timings["finished"])
     run_dir.write_text("summary.txt", _preview(run_dir, info, resolved, metrics))
-    raise_if_requested()  # never a finished run after a SIGTERM, even a swallowed one
+    raise_if_requested()  # never a finished run after a signal, even a swallowed one
     return run_dir.finish(info)
 
 

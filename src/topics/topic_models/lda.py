@@ -51,7 +51,7 @@ _SIGNAL_CHECK_SWEEPS = 10
 
 
 def _let_signals_in(model: Any, done: int, total: int) -> None:
-    """Python runs pending signal handlers (SIGTERM, SIGINT) while calling it; a SIGTERM whose
+    """Python runs pending signal handlers (SIGTERM, SIGINT) while calling it; a signal whose
     exception was swallowed before the fit began stops the fit here."""
     raise_if_requested()
 
