@@ -50,8 +50,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from topics.termination import raise_if_requested
-
 __all__ = [
     "FIT_THREADS",
     "STABLE_DIGITS",
@@ -249,21 +247,18 @@ def numerics() -> dict[str, Any]:
             for pool in threadpool_info()
         ]
     except ImportError:  # pragma: no cover - a dependency of scikit-learn
-        raise_if_requested()
         out["threadpools"] = None
     try:
         import tomotopy
 
         out["tomotopy_isa"] = tomotopy.isa
     except ImportError:  # pragma: no cover
-        raise_if_requested()  # a SIGTERM during the import reads as ImportError
         out["tomotopy_isa"] = None
     try:
         import llvmlite.binding as llvm
 
         out["llvm_host_cpu"] = llvm.get_host_cpu_name()
     except ImportError:  # pragma: no cover
-        raise_if_requested()
         out["llvm_host_cpu"] = None
     if "numba" in sys.modules:  # imported before the pin: its own choice
         import numba
