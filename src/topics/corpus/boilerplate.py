@@ -22,8 +22,8 @@ from typing import Any
 
 from topics.errors import CorpusError
 
-__all__ = ["DEFAULT_MIN_ARTICLES", "RepeatedParagraph", "find_repeated", "paragraph_key",
-           "without_repeated"]
+__all__ = ["DEFAULT_MIN_ARTICLES", "RepeatedParagraph", "check_min_articles", "find_repeated",
+           "paragraph_key", "without_repeated"]
 
 DEFAULT_MIN_ARTICLES = 5
 _NAMED = 5  # emptied articles named in the warning

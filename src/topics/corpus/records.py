@@ -26,6 +26,7 @@ import numpy as np
 from topics.corpus.boilerplate import (
     DEFAULT_MIN_ARTICLES,
     RepeatedParagraph,
+    check_min_articles,
     find_repeated,
     without_repeated,
 )
@@ -336,8 +337,12 @@ class Corpus(Sequence[Article]):
         distinct articles, most widespread first: a site's boilerplate (cookie and newsletter
         notes, disclaimers) that cleaning cannot tell from prose on one page. Near-duplicate
         articles count once. See :mod:`topics.corpus.boilerplate`."""
-        groups = self.near_duplicate_groups().tolist()
-        return find_repeated([c.paragraphs for c in self._cleaned], groups, min_articles)
+        min_articles = check_min_articles(min_articles)
+        if min_articles not in self._repeated_cache:  # a run's drop and its summary both ask
+            groups = self.near_duplicate_groups().tolist()
+            self._repeated_cache[min_articles] = tuple(
+                find_repeated([c.paragraphs for c in self._cleaned], groups, min_articles))
+        return list(self._repeated_cache[min_articles])
 
     def drop_repeated_paragraphs(self, min_articles: int = DEFAULT_MIN_ARTICLES) -> Corpus:
         """The corpus without its :meth:`repeated_paragraphs`, or this corpus if it has none.
@@ -367,6 +372,10 @@ class Corpus(Sequence[Article]):
 
     @cached_property
     def _group_cache(self) -> dict[float, Any]:
+        return {}
+
+    @cached_property
+    def _repeated_cache(self) -> dict[int, tuple[RepeatedParagraph, ...]]:
         return {}
 
     def summary(self) -> CorpusSummary:
