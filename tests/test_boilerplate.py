@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import topics
 from topics import Article, Corpus
 from topics.corpus.boilerplate import find_repeated, paragraph_key
+from topics.corpus.synthetic import write_jsonl
 from topics.errors import ConfigError, CorpusError
 
 COOKIES = ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Wenn Sie die "
@@ -109,11 +110,7 @@ def test_a_run_takes_boilerplate_out_and_records_it(tmp_path: Path, shipped_corp
     """The config's default (5 articles) takes it out; corpus.json lists what; null keeps it."""
     from topics.experiments.runner import run_experiment
 
-    path = tmp_path / "crawl.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for article in pages(shipped_corpus[:12]):
-            out.write(json.dumps({"id": article.id, "text": article.text,
-                                  "labels": list(article.labels)}, ensure_ascii=False) + "\n")
+    path = write_jsonl(pages(shipped_corpus[:12]), tmp_path / "crawl.jsonl")
     config = {"name": "crawl", "corpus": {"path": str(path)},
               "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
               "classifier": {"enabled": False},
@@ -159,11 +156,7 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
 
     from topics.topic_models.streaming import fit_streaming_nmf
 
-    crawl = tmp_path / "crawl.jsonl"
-    with crawl.open("w", encoding="utf-8") as out:
-        for article in pages(shipped_corpus):
-            out.write(json.dumps({"id": article.id, "text": article.text,
-                                  "labels": list(article.labels)}, ensure_ascii=False) + "\n")
+    crawl = write_jsonl(pages(shipped_corpus), tmp_path / "crawl.jsonl")
     from topics.corpus.stream import repeated_in_sample
 
     drop = repeated_in_sample(crawl, sample=50)
@@ -188,10 +181,8 @@ def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped
     from topics.cli import main
 
     crawl, clean = tmp_path / "crawl.jsonl", tmp_path / "clean.jsonl"
-    for path, corpus in ((crawl, pages(shipped_corpus[:30])), (clean, shipped_corpus[:30])):
-        with path.open("w", encoding="utf-8") as out:
-            for article in corpus:
-                out.write(json.dumps({"id": article.id, "text": article.text}) + "\n")
+    write_jsonl(pages(shipped_corpus[:30]), crawl)
+    write_jsonl(shipped_corpus[:30], clean)
     tokens = {}
     for name, args in (("crawl", [str(crawl)]), ("clean", [str(clean)]),
                        ("kept", [str(crawl), "--drop-repeated-paragraphs", "0"])):
@@ -212,10 +203,7 @@ def test_a_run_stored_before_the_setting_is_reproduced_as_it_was(tmp_path: Path,
     from topics.experiments.reproduce import reproduce_run
     from topics.experiments.runner import run_experiment
 
-    path = tmp_path / "crawl.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for article in pages(shipped_corpus[:12]):
-            out.write(json.dumps({"id": article.id, "text": article.text}) + "\n")
+    path = write_jsonl(pages(shipped_corpus[:12]), tmp_path / "crawl.jsonl")
     config = {"name": "old", "corpus": {"path": str(path), "drop_repeated_paragraphs": None},
               "topic_models": {"nmf": {"model": "nmf", "n_components": 3}},
               "classifier": {"enabled": False},
@@ -239,11 +227,8 @@ def test_boilerplate_goes_before_duplicates_are_looked_for(tmp_path: Path,
     from topics.experiments.steps import load_configured_corpus
 
     notes = [COOKIES, FOLLOW, COOKIES.replace("Cookies", "Pixel"), FOLLOW.replace("uns", "VOV")]
-    path = tmp_path / "short.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for article in shipped_corpus[:12]:
-            lead = " ".join(article.text.split()[:30])
-            out.write(json.dumps({"id": article.id, "text": "\n\n".join([lead, *notes])}) + "\n")
+    path = write_jsonl([Article(a.id, "\n\n".join([" ".join(a.text.split()[:30]), *notes]))
+                        for a in shipped_corpus[:12]], tmp_path / "short.jsonl")
     config = {"corpus": {"path": str(path), "drop_duplicates": True}}
     assert len(Corpus(topics.iter_articles(path)).drop_duplicates()) < 12  # the boilerplate joins them
     corpus = load_configured_corpus(load_config(config))
