@@ -44,7 +44,8 @@ def with_boilerplate(corpus):
     import topics
 
     articles = []
-    for article, clean in zip(corpus, corpus._cleaned, strict=True):
+    for article in corpus:
+        clean = topics.clean_article(article.text)
         paragraphs = list(clean.paragraphs)
         page = [BOILERPLATE[0], *paragraphs[:1], BOILERPLATE[1], *paragraphs[1:2],
                 *BOILERPLATE[2:], *paragraphs[2:]]

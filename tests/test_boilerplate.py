@@ -25,7 +25,8 @@ FOLLOW = "Folgen Sie uns auf Facebook und YouTube, um keine Nachrichten zu verpa
 def pages(corpus: Corpus) -> Corpus:
     """Every article as a page: the cookie note first, 'follow us' after the first paragraph."""
     articles = []
-    for article, clean in zip(corpus, corpus._cleaned, strict=True):
+    for article in corpus:
+        clean = topics.clean_article(article.text)
         first, *rest = clean.paragraphs
         text = "\n\n".join([COOKIES, first, FOLLOW.upper() if len(rest) % 2 else FOLLOW, *rest])
         articles.append(Article(article.id, text, article.labels, article.source_url))
