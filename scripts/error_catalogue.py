@@ -1145,6 +1145,8 @@ def run_cases() -> list[Case]:
     tiny = {"c.yaml": config()}
     slow = config(corpus={"unit": "paragraph"},
                   topic_models={"lda": {"model": "lda", "iterations": 100000}})
+    slow_grid = config(corpus={"unit": "paragraph"}, grid={"seed": [0, 1, 2]},
+                       topic_models={"lda": {"model": "lda", "iterations": 100000}})
     return [
         cli("runs-dir-is-file", "--runs-dir under a file", "run", "c.yaml", "--runs-dir",
             "f/runs", files={**tiny, "f": "x"}, names=("f/runs",)),
@@ -1156,6 +1158,10 @@ def run_cases() -> list[Case]:
         cli("run-sigterm", "SIGTERM during topics run", "run", "c.yaml", "--runs-dir", "runs",
             files={"c.yaml": slow}, runner=sigterm_runner, status=143, names=("SIGTERM",),
             leaves=("runs/*",), check=partial_marked_failed, timeout=300),
+        cli("sweep-sigterm", "SIGTERM during a parallel topics sweep", "sweep", "g.yaml",
+            "--runs-dir", "runs", "--n-jobs", "2", runner=sigterm_runner, status=143,
+            files={"g.yaml": slow_grid}, names=("SIGTERM", "sweep summary kept"),
+            leaves=("runs/*",), check=sweep_stopped, timeout=300),
         cli("sweep-twice-at-once", "two sweeps of one name started in the same second", "sweep",
             "g.yaml", "--runs-dir", "runs", expect=SUCCEED, runner=twice_at_once,
             files={"g.yaml": config(grid={"seed": [0]})}, check=summaries(2), timeout=400),
@@ -1424,12 +1430,26 @@ def no_complete_run(scratch: Path, seen: Observation) -> str | None:
 
 
 def partial_marked_failed(scratch: Path, seen: Observation) -> str | None:
-    """After SIGTERM the .partial run says it failed (not 'running')."""
-    partials = list(scratch.glob("runs/*.partial/run.json"))
+    """After SIGTERM every .partial run says it failed (not 'running')."""
+    partials = sorted(scratch.glob("runs/*.partial/run.json"))
     if not partials:
         return "no .partial run folder to show what happened"
-    info = json.loads(partials[0].read_text(encoding="utf-8"))
-    return None if info.get("status") == "failed" else f"run.json says {info.get('status')!r}"
+    for path in partials:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        if info.get("status") != "failed":
+            return f"{path.relative_to(scratch)} says {info.get('status')!r}"
+    return None
+
+
+def sweep_stopped(scratch: Path, seen: Observation) -> str | None:
+    """After SIGTERM a sweep's runs say they failed and its summary says it was stopped."""
+    summaries_found = list(scratch.glob("runs/*.sweep.json"))
+    if len(summaries_found) != 1:
+        return f"{len(summaries_found)} sweep summaries, not one"
+    summary = json.loads(summaries_found[0].read_text(encoding="utf-8"))
+    if summary.get("status") != "stopped":
+        return f"the sweep summary says {summary.get('status')!r}, not 'stopped'"
+    return partial_marked_failed(scratch, seen)
 
 
 _RUN_LOCK = threading.Lock()

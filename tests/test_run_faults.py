@@ -305,6 +305,83 @@ def test_a_grid_point_with_an_invalid_config_stops_the_sweep_before_any_run(
     assert not runs.exists() or not any(runs.iterdir())
 
 
+def test_a_stopped_sweep_says_which_points_ran_and_leaves_no_run_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during point 1 of 3: point 0 finished, point 1 stopped (its worker, as if killed
+    before it could record anything, left run.json "running": the sweep marks it failed), point 2
+    never ran; a run of another sweep that is still running is left alone."""
+    import topics.experiments.runner as runner
+    import topics.experiments.store as store
+    import topics.experiments.sweep as sweep
+
+    runs = tmp_path / "runs"
+    other = runs / "20260101T000000Z_other_00000000.partial"
+    other.mkdir(parents=True)
+    (other / "run.json").write_text(json.dumps(
+        {"status": "running", "sweep": {"id": "20260101T000000Z_other", "point": 1}}))
+    real_steps, real_fail = runner._run_steps, store.RunDirectory.fail
+
+    def steps(config, *args, **kwargs):
+        if config.seed == 1:
+            raise KeyboardInterrupt
+        return real_steps(config, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_run_steps", steps)
+    monkeypatch.setattr(store.RunDirectory, "fail", lambda *_: None)  # killed: nothing recorded
+    grid = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1, 2]}}, "g.yaml")
+    with pytest.raises(KeyboardInterrupt) as stop:
+        sweep.run_sweep(grid, n_jobs=1, runs_dir=runs)
+    (summary_path,) = runs.glob("*.sweep.json")
+    assert any(f"sweep summary kept as {summary_path}" in n for n in stop.value.__notes__)
+    summary = json.loads(summary_path.read_text())
+    assert summary["status"] == "stopped"
+    assert [p["status"] for p in summary["points"]] == ["finished", "stopped", "not run"]
+    finished = json.loads((Path(summary["points"][0]["run"]) / "run.json").read_text())
+    assert finished["sweep"] == {"id": summary["id"], "point": 0}
+    stopped = json.loads((Path(summary["points"][1]["partial"]) / "run.json").read_text())
+    assert stopped["status"] == "failed" and stopped["sweep"] == {"id": summary["id"], "point": 1}
+    assert "KeyboardInterrupt: the sweep was stopped (Ctrl-C)" in stopped["error"]
+    assert json.loads((other / "run.json").read_text())["status"] == "running"
+    monkeypatch.setattr(store.RunDirectory, "fail", real_fail)
+    monkeypatch.setattr(runner, "_run_steps", real_steps)
+    done = sweep.run_sweep(grid, n_jobs=1, runs_dir=runs)  # the next sweep: a summary of its own
+    assert json.loads(done.summary_path.read_text())["status"] == "finished"
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_parallel_sweep_and_marks_its_workers_runs_failed(tmp_path: Path) -> None:
+    """The workers are killed with the sweep; the runs they left say so, the summary too."""
+    slow = {**TINY, "corpus": {"unit": "paragraph"}, "grid": {"seed": [0, 1, 2]},
+            "topic_models": {"lda": {"model": "lda", "iterations": 100000}}}
+    path = config_file(tmp_path, slow, "g.yaml")
+    runs = tmp_path / "runs"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "topics.cli", "sweep", str(path), "--runs-dir", str(runs),
+         "--n-jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list(runs.glob("*.partial/run.log"))) < 2:
+        time.sleep(0.5)
+    time.sleep(2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert "terminated (SIGTERM); sweep summary kept as" in err
+    partials = sorted(runs.glob("*.partial"))
+    assert len(partials) == 2
+    for partial in partials:
+        info = json.loads((partial / "run.json").read_text())
+        assert info["status"] == "failed" and "Terminated" in info["error"], info
+    time.sleep(3)  # no worker lives on to finish a point after the sweep said it stopped
+    assert sorted(runs.glob("*.partial")) == partials
+    assert not [p for p in runs.iterdir() if p.is_dir() and not p.name.endswith(".partial")]
+    (summary_path,) = runs.glob("*.sweep.json")
+    summary = json.loads(summary_path.read_text())
+    assert summary["status"] == "stopped"
+    assert sorted(p["status"] for p in summary["points"]) == ["not run", "stopped", "stopped"]
+
+
 def test_progress_loops_stop_after_a_swallowed_ctrl_c() -> None:
     """Seeds, sweeps and other tracked loops are checkpoints too."""
     from topics.progress import track

@@ -405,13 +405,13 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _report_signal(command: str, signum: int | None) -> int:
-    """Say how the command ended: interrupted (Ctrl-C, 130) or terminated (SIGTERM, 143)."""
-    if signum == signal.SIGINT:
-        print(f"topics {command}: interrupted", file=sys.stderr)
-        return 130
-    print(f"topics {command}: terminated (SIGTERM)", file=sys.stderr)
-    return 143
+def _report_signal(command: str, signum: int | None, error: BaseException | None = None) -> int:
+    """Say how the command ended: interrupted (Ctrl-C, 130) or terminated (SIGTERM, 143), and
+    what it kept (the notes of ``error``: a partial run, a sweep's summary)."""
+    ended = "interrupted" if signum == signal.SIGINT else "terminated (SIGTERM)"
+    kept = "".join(f"; {note}" for note in getattr(error, "__notes__", ()))
+    print(f"topics {command}: {ended}{kept}", file=sys.stderr)
+    return 130 if signum == signal.SIGINT else 143
 
 
 @contextmanager
@@ -450,13 +450,13 @@ def _run_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `topics compare ... | head`: the reader left, nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return EXIT_OK
-    except KeyboardInterrupt:
-        return _report_signal(args.command, signal.SIGINT)
-    except termination.Terminated:
-        return _report_signal(args.command, signal.SIGTERM)
+    except KeyboardInterrupt as exc:
+        return _report_signal(args.command, signal.SIGINT, exc)
+    except termination.Terminated as exc:
+        return _report_signal(args.command, signal.SIGTERM, exc)
     except Exception as exc:
         if termination.requested() and not args.debug:  # the signal, turned into another error
-            return _report_signal(args.command, termination.requested())
+            return _report_signal(args.command, termination.requested(), exc)
         if not isinstance(exc, TopicsError) or args.debug:
             raise
         message = " ".join(str(exc).split())  # one line, whatever the message holds

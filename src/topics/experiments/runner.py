@@ -148,6 +148,7 @@ def run_experiment(
     runs_dir: str | Path = DEFAULT_RUNS_DIR,
     report: bool | None = None,
     verbose: bool | None = None,
+    sweep: Mapping[str, Any] | None = None,
 ) -> Run:
     """Run one experiment from a config and store it as a run directory.
 
@@ -168,6 +169,9 @@ def run_experiment(
         ``None`` follows :func:`topics.progress.enabled` (on, except under ``TOPICS_PROGRESS=0``,
         ``topics --quiet`` and pytest). The step log goes to the ``topics`` logger (and
         ``run.log``) either way.
+    sweep : mapping, optional
+        Recorded in ``run.json`` as ``sweep`` from the start (:func:`~topics.experiments.sweep.run_sweep` gives the
+        sweep's id and the point's index): a sweep that is stopped finds its points' runs.
 
     Returns
     -------
@@ -189,8 +193,10 @@ def run_experiment(
     corpus = load_configured_corpus(config)
     loaded = time.perf_counter() - start
     preflight(config, corpus)  # everything checkable fails here, before a run directory exists
-    run_dir = RunDirectory(runs_dir, config.name, digest)
+    record = {"sweep": dict(sweep)} if sweep else {}
+    run_dir = RunDirectory(runs_dir, config.name, digest, record)
     info: dict[str, Any] = {
+        **record,
         "name": config.name,
         "config_hash": digest,
         "started": run_dir.started.isoformat(timespec="seconds"),

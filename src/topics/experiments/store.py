@@ -2,7 +2,8 @@
 
 A run lives in ``<runs_dir>/<UTC timestamp>_<name>_<config hash8>/``::
 
-    run.json               status "finished", name, config hash, topics version (and start/end times)
+    run.json               status "finished", name, config hash, topics version, start/end times
+                           (a sweep's point: ``sweep``, the sweep's id and the point's index)
     config.yaml            the config as given (with any --set overrides noted on top)
     config.resolved.yaml   every default filled in, estimators' defaults included
     environment.json       topics version, Python, platform, all installed packages, git commit
@@ -154,6 +155,8 @@ class RunDirectory:
         Experiment name.
     config_hash : str
         8 hex digits of the resolved config.
+    record : mapping, optional
+        More fields for ``run.json`` from the start (a sweep's point records its sweep).
 
     Raises
     ------
@@ -161,7 +164,13 @@ class RunDirectory:
         If the runs directory cannot be created.
     """
 
-    def __init__(self, runs_dir: str | Path, name: str, config_hash: str) -> None:
+    def __init__(
+        self,
+        runs_dir: str | Path,
+        name: str,
+        config_hash: str,
+        record: Mapping[str, Any] | None = None,
+    ) -> None:
         self.runs_dir = check_writable(runs_dir, "create a run directory in this folder")
         self.started = utc_now()
         stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
@@ -184,7 +193,8 @@ class RunDirectory:
             raise RunError(f"{self.runs_dir}: cannot find a free run directory name for {base}")
         self.final_path = final
         self.path = partial
-        self.write_json(RUN_FILE, {"status": "running", "name": name, "config_hash": config_hash})
+        self.write_json(RUN_FILE, {**(record or {}), "status": "running", "name": name,
+                                   "config_hash": config_hash})
 
     # -- writing -------------------------------------------------------------------------------
 
