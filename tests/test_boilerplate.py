@@ -153,16 +153,15 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
                                                          shipped_corpus: Corpus) -> None:
     """Out of core: the repeated paragraphs found on a sample are taken out of every read; the
     streamed analysis and NMF then give what they give on the pages without them."""
-    from itertools import islice
-
+    from topics.corpus.readers import sample_articles
     from topics.topic_models.streaming import fit_streaming_nmf
 
     crawl = write_jsonl(pages(shipped_corpus), tmp_path / "crawl.jsonl")
     from topics.corpus.stream import repeated_in_sample
 
     drop = repeated_in_sample(crawl, sample=50)
-    assert drop == [r.text for r in Corpus(islice(topics.iter_articles(crawl), 50))
-                    .repeated_paragraphs()] and len(drop) == 2
+    assert drop == [r.text for r in Corpus(sample_articles(crawl, 50)).repeated_paragraphs()]
+    assert len(drop) == 2
     for unit in ("article", "paragraph"):
         streamed = list(topics.corpus.stream.iter_tokens(crawl, unit=unit, drop_paragraphs=drop))
         clean = list(topics.corpus.stream.iter_tokens(shipped_corpus, unit=unit))
@@ -175,6 +174,36 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
         shipped_corpus[:3].texts))
     with pytest.raises(ConfigError, match="drop_paragraphs"):
         list(topics.corpus.stream.iter_tokens(crawl, drop_paragraphs=COOKIES))
+
+
+def test_the_sample_spans_the_archive_so_late_boilerplate_is_found(
+    tmp_path: Path, shipped_corpus: Corpus
+) -> None:
+    """A site that added its cookie note late: the first articles do not show it, a sample
+    across the file does, the same one every time, in file order."""
+    from itertools import islice
+
+    from topics.corpus.readers import sample_articles
+    from topics.corpus.stream import repeated_in_sample
+
+    late = [*shipped_corpus[:150], *pages(shipped_corpus[150:])]
+    crawl = write_jsonl(late, tmp_path / "crawl.jsonl")
+    assert Corpus(islice(topics.iter_articles(crawl), 60)).repeated_paragraphs() == []
+    sample = sample_articles(crawl, 60, seed=3)
+    ids = [a.id for a in sample]
+    assert len(ids) == 60 and ids == [i for i in shipped_corpus.ids if i in set(ids)]
+    assert ids == [a.id for a in sample_articles(crawl, 60, seed=3)] != [
+        a.id for a in sample_articles(crawl, 60, seed=4)]
+    assert any(i in shipped_corpus.ids[150:] for i in ids) and ids[0] in shipped_corpus.ids[:150]
+    for source in (crawl, Corpus(late, shipped_corpus.label_set)):
+        drop = repeated_in_sample(source, sample=60)
+        assert {paragraph_key(p) for p in drop} == {paragraph_key(COOKIES), paragraph_key(FOLLOW)}
+    assert repeated_in_sample(iter(late), sample=60) == []  # read once: its first 60 only
+    assert [a.id for a in sample_articles(crawl, 10_000)] == list(shipped_corpus.ids)
+    with pytest.raises(topics.errors.InputError, match="sample=0"):
+        repeated_in_sample(crawl, sample=0)
+    with pytest.raises(topics.errors.InputError, match="n=0: give the number"):
+        sample_articles(crawl, 0)
 
 
 def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped_corpus: Corpus,
@@ -190,7 +219,8 @@ def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped
         assert main(["analyse", *args, "-o", str(tmp_path / f"{name}.out.jsonl")]) == 0
         tokens[name] = (tmp_path / f"{name}.out.jsonl").read_text(encoding="utf-8")
     assert tokens["crawl"] == tokens["clean"] != tokens["kept"]
-    assert "2 paragraph(s) repeated in 5+ of the first 2000 articles" in capsys.readouterr().err
+    assert "2 paragraph(s) repeated in 5+ of 2000 articles sampled across the corpus" in (
+        capsys.readouterr().err)
     assert main(["analyse", str(crawl), "-o", str(tmp_path / "x.jsonl"),
                  "--drop-repeated-paragraphs", "1"]) == 2
     assert "--drop-repeated-paragraphs 1: give the distinct articles, 2 or more" in (

@@ -192,8 +192,8 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     if args.drop_repeated_paragraphs:
         drop = repeated_in_sample(args.corpus, args.drop_repeated_paragraphs, **options)
         print(f"topics analyse: {len(drop)} paragraph(s) repeated in "
-              f"{args.drop_repeated_paragraphs}+ of the first {SAMPLE_ARTICLES} articles (site "
-              "boilerplate) taken out", file=sys.stderr)
+              f"{args.drop_repeated_paragraphs}+ of {SAMPLE_ARTICLES} articles sampled across the "
+              "corpus (site boilerplate) taken out", file=sys.stderr)
     summary = analyse_corpus(
         args.corpus,
         args.output,
@@ -352,8 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyse.add_argument(
         "--drop-repeated-paragraphs", type=int, default=5, metavar="N",
-        help="take out paragraphs found in N or more distinct articles among the first 2000 (site "
-             "boilerplate: cookie and newsletter notes); 0 keeps every paragraph (%(default)s)",
+        help="take out paragraphs found in N or more distinct articles of 2000 sampled across "
+             "the corpus (site boilerplate: cookie and newsletter notes); 0 keeps every "
+             "paragraph (%(default)s)",
     )
     add_dask_options(analyse, "default: here, one process")
     _add_corpus_options(analyse)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from topics.corpus.boilerplate import DEFAULT_MIN_ARTICLES, paragraph_key
-from topics.corpus.readers import iter_articles
+from topics.corpus.readers import iter_articles, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
@@ -153,20 +154,33 @@ def repeated_in_sample(
     min_articles: int = DEFAULT_MIN_ARTICLES,
     *,
     sample: int = SAMPLE_ARTICLES,
+    seed: int = 0,
     **load_options: Any,
 ) -> list[str]:
-    """A site's boilerplate paragraphs, found on the first ``sample`` articles of a stream.
+    """A site's boilerplate paragraphs, found on a sample of ``sample`` articles of a corpus.
 
     The paragraphs held by ``min_articles`` or more distinct articles of the sample
     (:meth:`topics.Corpus.repeated_paragraphs`): boilerplate is on every page, so a sample finds
-    it, and memory holds the sample only. Pass them as ``drop_paragraphs`` to
-    :func:`analyse_corpus`, :func:`iter_tokens` or :func:`topics.fit_streaming_nmf`.
+    it, and memory holds the sample only. A file or folder, or a sequence (a Corpus), is sampled
+    across its whole length (:func:`~topics.corpus.readers.sample_articles`, reproducible with
+    ``seed``), so boilerplate that a site added late in its archive is found too; another iterable
+    can be read once only, and its first ``sample`` articles are used. Pass the paragraphs as
+    ``drop_paragraphs`` to :func:`analyse_corpus`, :func:`iter_tokens` or
+    :func:`topics.fit_streaming_nmf`.
     """
-    if isinstance(source, str | Path):
-        source = iter_articles(source, **load_options)
+    if isinstance(sample, bool) or not isinstance(sample, int) or sample < 1:
+        raise InputError(f"sample={sample!r}: give the number of articles to look at, 1 or more")
     with warnings.catch_warnings():  # the full read warns about the same articles
         warnings.simplefilter("ignore")
-        corpus = Corpus(islice(source, sample), name="sample")
+        if isinstance(source, str | Path):
+            articles: Iterable[Article] = sample_articles(source, sample, seed=seed,
+                                                          **load_options)
+        elif isinstance(source, Sequence):
+            chosen = random.Random(seed).sample(range(len(source)), min(sample, len(source)))
+            articles = [source[i] for i in sorted(chosen)]
+        else:
+            articles = islice(source, sample)
+        corpus = Corpus(articles, name="sample")
     return [r.text for r in corpus.repeated_paragraphs(min_articles)]
 
 

@@ -218,7 +218,7 @@ def fit_streaming_nmf(
     drop_paragraphs : sequence of str
         Paragraphs taken out wherever they occur, in every read and in :meth:`~StreamingTopics.
         transform`: a site's boilerplate, which would otherwise make topics of its own, as
-        :func:`topics.corpus.stream.repeated_in_sample` finds it on the first articles.
+        :func:`topics.corpus.stream.repeated_in_sample` finds it on a sample.
     **load_options
         Reading options for a path (``text_column``, ``delimiter`` …, as :func:`topics.iter_articles`).
 
