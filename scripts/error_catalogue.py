@@ -1165,6 +1165,13 @@ def run_cases() -> list[Case]:
         cli("sweep-twice-at-once", "two sweeps of one name started in the same second", "sweep",
             "g.yaml", "--runs-dir", "runs", expect=SUCCEED, runner=twice_at_once,
             files={"g.yaml": config(grid={"seed": [0]})}, check=summaries(2), timeout=400),
+        cli("sweep-resume-not-a-summary", "sweep --resume given a config, not a summary", "sweep",
+            "g.yaml", "--runs-dir", "runs", "--resume", "g.yaml",
+            files={"g.yaml": config(grid={"seed": [0, 1]})}, names=("--resume", "g.yaml")),
+        cli("sweep-resume-other-grid", "sweep --resume with the summary of another grid", "sweep",
+            "g.yaml", "--runs-dir", "runs", "--resume", "runs/x.sweep.json",
+            files={"g.yaml": config(grid={"seed": [0, 1]}), "runs/x.sweep.json": json.dumps(
+                {"id": "x", "grid": {"seed": [5]}, "points": []})}, names=("another grid",)),
         cli("sweep-n-jobs-zero", "sweep --n-jobs 0", "sweep", "g.yaml", "--n-jobs", "0",
             files={"g.yaml": config(grid={"seed": [0, 1]})}, names=("--n-jobs",)),
         cli("sweep-name-escape", "a sweep named ../../..", "sweep", "g.yaml", "--runs-dir", "runs",

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -305,8 +306,15 @@ def test_a_grid_point_with_an_invalid_config_stops_the_sweep_before_any_run(
     assert not runs.exists() or not any(runs.iterdir())
 
 
+def summary_written(capsys: pytest.CaptureFixture[str], says: str = "") -> Path:
+    """The summary that ``topics sweep`` reported on stdout (after checking that it ``says``)."""
+    out = capsys.readouterr().out
+    assert says in out
+    return Path(re.search(r"; summary (\S+\.sweep\.json)", out).group(1))
+
+
 def test_a_stopped_sweep_says_which_points_ran_and_leaves_no_run_running(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     """Ctrl-C during point 1 of 3: point 0 finished, point 1 stopped (its worker, as if killed
     before it could record anything, left run.json "running": the sweep marks it failed), point 2
@@ -345,8 +353,41 @@ def test_a_stopped_sweep_says_which_points_ran_and_leaves_no_run_running(
     assert json.loads((other / "run.json").read_text())["status"] == "running"
     monkeypatch.setattr(store.RunDirectory, "fail", real_fail)
     monkeypatch.setattr(runner, "_run_steps", real_steps)
-    done = sweep.run_sweep(grid, n_jobs=1, runs_dir=runs)  # the next sweep: a summary of its own
-    assert json.loads(done.summary_path.read_text())["status"] == "finished"
+    assert main(["sweep", str(grid), "--runs-dir", str(runs), "--resume", str(summary_path)]) == 0
+    resumed = json.loads(summary_written(capsys).read_text())
+    assert resumed["status"] == "finished" and resumed["resumed_from"] == summary["id"]
+    assert [p["status"] for p in resumed["points"]] == ["finished"] * 3
+    assert resumed["points"][0]["run"] == summary["points"][0]["run"]  # kept, not run again
+    assert resumed["points"][0]["kept_from"] == summary["id"]
+    finished_runs = [p for p in runs.iterdir() if p.is_dir() and not p.name.endswith(".partial")]
+    assert len(finished_runs) == 3
+
+
+def test_a_resumed_sweep_keeps_only_what_still_holds(tmp_path: Path, capsys) -> None:
+    """A finished point whose base config changed since, or whose run was deleted, runs again;
+    a summary of another grid, or a file that is no summary, is refused in one line."""
+    import shutil
+
+    runs = tmp_path / "runs"
+    grid = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1]}}, "g.yaml")
+    assert main(["sweep", str(grid), "--runs-dir", str(runs)]) == 0
+    first = summary_written(capsys)
+    points = json.loads(first.read_text())["points"]
+    shutil.rmtree(points[1]["run"])
+    assert main(["sweep", str(grid), "--runs-dir", str(runs), "--resume", str(first)]) == 0
+    resumed = json.loads(summary_written(capsys, "2 of 2 points finished (1 kept").read_text())
+    assert [bool(p.get("kept_from")) for p in resumed["points"]] == [True, False]
+    changed = config_file(tmp_path, {**TINY, "topic_models": {"nmf": {"model": "nmf",
+                          "n_components": 2}}, "grid": {"seed": [0, 1]}}, "g.yaml")
+    assert main(["sweep", str(changed), "--runs-dir", str(runs), "--resume", str(first)]) == 0
+    latest = json.loads(summary_written(capsys).read_text())
+    assert not any(p.get("kept_from") for p in latest["points"])
+    other = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1, 2]}}, "o.yaml")
+    assert main(["sweep", str(other), "--runs-dir", str(runs), "--resume", str(first)]) == 2
+    assert "that sweep ran another grid" in error_line(capsys)
+    for bad in (grid, points[0]["run"] + "/run.json", tmp_path / "none.sweep.json"):
+        assert main(["sweep", str(grid), "--runs-dir", str(runs), "--resume", str(bad)]) == 2
+        assert error_line(capsys).startswith("topics sweep: error: --resume ")
 
 
 @pytest.mark.slow

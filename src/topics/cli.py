@@ -3,7 +3,7 @@
 Each subcommand parses its arguments and calls one library function::
 
     topics run CONFIG [--set key.path=value ...]     topics.run_experiment
-    topics sweep GRID [--n-jobs N]                    topics.experiments.sweep.run_sweep
+    topics sweep GRID [--n-jobs N] [--resume SUMMARY] topics.experiments.sweep.run_sweep
     topics compare RUN ... [--metrics ...] [--format table|markdown|csv|latex] [--figure PATH]
     topics report RUN [--output PATH]                 topics.experiments.report.write_report
     topics reproduce RUN                              topics.experiments.reproduce.reproduce_run
@@ -79,6 +79,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         runs_dir=args.runs_dir,
         scheduler=args.scheduler,
         n_workers=args.n_workers,
+        resume=args.resume,
     )
     print(result.report())
     return EXIT_DIFFERENT if result.failed else EXIT_OK
@@ -256,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--n-jobs", type=positive_int, default=None, help="parallel points (default: config)"
     )
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    sweep.add_argument(
+        "--resume", metavar="SUMMARY", default=None,
+        help="the .sweep.json of a stopped sweep of this grid: keep its finished points, run the rest",
+    )
     add_dask_options(sweep, "default: the config's dask.scheduler")
     sweep.set_defaults(func=_cmd_sweep)
 

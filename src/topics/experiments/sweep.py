@@ -5,17 +5,18 @@ when a scheduler is given (``dask.scheduler`` in the config or ``--scheduler``: 
 LocalCluster, or a scheduler address; see :mod:`topics.distributed`). Each point's ``metrics.json``
 is the same wherever it ran.
 
-The sweep's summary (``<timestamp>_<name>.sweep.json`` and a CSV) is written when the sweep starts
-and when it ends. A sweep stopped by SIGTERM or Ctrl-C stops its workers, marks the runs they left
-half-done failed (each point's ``run.json`` names its sweep) and says in the summary which points
-finished, which were stopped and which never ran.
+The sweep's summary (``<timestamp>_<name>.sweep.json`` and a CSV; :mod:`topics.experiments.sweep_record`)
+is written when the sweep starts and when it ends. A sweep stopped by SIGTERM or Ctrl-C stops its
+workers, marks the runs they left half-done failed (each point's ``run.json`` names its sweep) and
+says in the summary which points finished, which were stopped and which never ran; ``resume=`` that
+summary (``topics sweep GRID --resume SUMMARY``) runs the rest.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,19 +24,20 @@ from typing import Any
 import yaml
 
 from topics.distributed import check_scheduler, map_chunks
-from topics.errors import ConfigError, RunError
+from topics.errors import ConfigError
+from topics.experiments.config import Config
 from topics.experiments.loading import load_grid, validate_config
 from topics.experiments.overrides import apply_overrides
 from topics.experiments.runner import run_experiment
-from topics.experiments.store import (
-    DEFAULT_RUNS_DIR,
-    PARTIAL_SUFFIX,
-    RUN_FILE,
-    read_json,
-    utc_now,
-    write_json,
+from topics.experiments.store import DEFAULT_RUNS_DIR, utc_now
+from topics.experiments.sweep_record import (
+    SUMMARY_SUFFIX,
+    claim_summary,
+    kept_points,
+    stopped_points,
+    write_summary,
 )
-from topics.fileio import atomic_write, check_writable, describe_os_error
+from topics.fileio import check_writable
 from topics.progress import track
 
 __all__ = ["SweepResult", "run_sweep"]
@@ -71,8 +73,10 @@ class SweepResult:
 
     def report(self) -> str:
         """A text table of the points."""
+        kept = sum(1 for p in self.points if p.get("kept_from"))
         lines = [
-            f"sweep: {len(self.points) - len(self.failed)} of {len(self.points)} points finished;"
+            f"sweep: {len(self.points) - len(self.failed)} of {len(self.points)} points finished"
+            f"{f' ({kept} kept from the sweep it resumed)' if kept else ''};"
             f" summary {self.summary_path}"
         ]
         for p in self.points:
@@ -125,15 +129,18 @@ def _sweep_task(
     return _sweep_point(base, overrides, source, runs_dir, index, sweep_id)
 
 
-def _check_points(base: dict[str, Any], points: list[list[str]], source: str) -> None:
-    """Validate every point's config before any point runs: a grid over an unknown key or a value
-    that no config takes is a mistake in the grid file, not a sweep of failed runs."""
+def _check_points(base: dict[str, Any], points: list[list[str]], source: str) -> list[Config]:
+    """Every point's config, validated before any point runs: a grid over an unknown key or a
+    value that no config takes is a mistake in the grid file, not a sweep of failed runs."""
+    configs = []
     for index, overrides in enumerate(points):
         try:
-            validate_config(apply_overrides(base, overrides), source=source, overrides=overrides)
+            configs.append(validate_config(apply_overrides(base, overrides), source=source,
+                                           overrides=overrides))
         except ConfigError as exc:
             raise ConfigError(f"grid point {index + 1} of {len(points)}: {exc}; nothing was run, "
                               "fix the grid") from None
+    return configs
 
 
 def run_sweep(
@@ -144,6 +151,7 @@ def run_sweep(
     scheduler: str | None = None,
     n_workers: int | None = None,
     verbose: bool | None = None,
+    resume: str | Path | None = None,
 ) -> SweepResult:
     """Run every point of a grid, each as its own run, in parallel processes or on Dask.
 
@@ -163,6 +171,10 @@ def run_sweep(
     verbose : bool, optional
         A progress bar over the points (the points' own bars are off); ``None`` follows
         :func:`topics.progress.enabled`.
+    resume : str or Path, optional
+        The ``.sweep.json`` of an earlier sweep of this grid (one that was stopped or had failed
+        points): its finished points are kept when their runs are still there with the config
+        hash their config has now, and only the others run. The new summary lists them all.
 
     Returns
     -------
@@ -172,126 +184,93 @@ def run_sweep(
     Raises
     ------
     ConfigError
-        If the grid file itself is malformed.
+        If the grid file itself is malformed, or ``resume`` is not a summary of this grid.
     Terminated, KeyboardInterrupt
         On SIGTERM or Ctrl-C (under the ``topics`` command), after the workers were stopped, the
         runs they left marked failed and the summary written with status ``stopped``: per point
         ``finished``, ``failed``, ``stopped`` (its ``partial`` run) or ``not run``. Points already
         running on a remote Dask cluster cannot be stopped from here and may still finish.
     """
-    from joblib import Parallel, delayed
-
     base, grid = load_grid(grid_file)
     points = _grid_points(grid)
     shared = validate_config(base, source=str(grid_file))  # what every point starts from
-    _check_points(base, points, str(grid_file))
+    configs = _check_points(base, points, str(grid_file))
     name = shared.name  # validated: letters, digits, _ . - (never a path)
     if n_jobs is None:
         n_jobs = shared.n_jobs
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ConfigError(f"n_jobs={n_jobs!r}: the number of parallel points must be 1 or more")
-    log.info("sweep %s: %d points, %d in parallel", name, len(points), n_jobs)
+    resumed_from, kept = kept_points(resume, grid, configs) if resume else (None, {})
+    todo = [(i, o) for i, o in enumerate(points) if i not in kept]
+    log.info("sweep %s: %d points, %d in parallel%s", name, len(points), n_jobs,
+             f"; {len(kept)} kept from {resume}" if resume else "")
     check_writable(runs_dir, "write the sweep's runs here")
     scheduler = check_scheduler(scheduler or shared.dask.scheduler)
-    summary_path = _summary_path(Path(runs_dir), f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}_{name}")
-    sweep_id = summary_path.name.removesuffix(".sweep.json")
+    summary_path = claim_summary(Path(runs_dir), f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}_{name}")
+    sweep_id = summary_path.name.removesuffix(SUMMARY_SUFFIX)
     record = {"grid_file": str(grid_file), "grid": grid, "id": sweep_id}
-    waiting = [{"index": i, "overrides": o, "status": "not run", "run": None, "error": None}
-               for i, o in enumerate(points)]
-    _write_summary(summary_path, {**record, "status": "running"}, waiting)
-    if scheduler is None:
-        parallel = Parallel(
-            n_jobs=min(n_jobs, len(points)), backend="loky", return_as="generator_unordered"
-        )
-        finished = parallel(
-            delayed(_sweep_point)(base, overrides, str(grid_file), str(runs_dir), index, sweep_id)
-            for index, overrides in enumerate(points)
-        )
-    else:
-        log.info("sweep %s: on Dask (%s)", name, scheduler)
-        finished = map_chunks(
-            _sweep_task,
-            list(enumerate(points)),
-            scheduler=scheduler,
-            n_workers=min(n_workers or shared.dask.n_workers or n_jobs, len(points)),
-            threads_per_worker=shared.dask.threads_per_worker,
-            ordered=False,
-            base=base,
-            source=str(grid_file),
-            runs_dir=str(runs_dir),
-            sweep_id=sweep_id,
-        )
-    results: dict[int, dict[str, Any]] = {}
+    if resumed_from:
+        record["resumed_from"] = resumed_from
+    waiting = [kept.get(i, {"index": i, "overrides": o, "status": "not run", "run": None,
+                            "error": None}) for i, o in enumerate(points)]
+    write_summary(summary_path, {**record, "status": "running"}, waiting)
+    results: dict[int, dict[str, Any]] = dict(kept)
+    finished = _launch(todo, base, str(grid_file), str(runs_dir), sweep_id, n_jobs, scheduler,
+                       n_workers or shared.dask.n_workers or n_jobs, shared.dask.threads_per_worker)
     # log each point as it finishes: a sweep can take a while
-    bar = track(finished, total=len(points), desc=f"sweep {name}", unit="run", verbose=verbose)
+    bar = track(finished, total=len(todo), desc=f"sweep {name}", unit="run", verbose=verbose)
     try:
         for done, point in enumerate(bar, start=1):
             results[point["index"]] = point
-            where = point["run"] or point["error"]
-            log.info(
-                "[%d/%d] point %d %s: %s", done, len(points), point["index"], point["status"],
-                where,
-            )
+            log.info("[%d/%d] point %d %s: %s", done, len(todo), point["index"], point["status"],
+                     point["run"] or point["error"])
     except BaseException as exc:  # SIGTERM, Ctrl-C: no worker goes on, no run says "running"
         finished.close()  # joblib kills its workers, a LocalCluster closes
-        results.update(_stopped_points(Path(runs_dir), sweep_id, waiting, results, exc))
-        _write_summary(summary_path, {**record, "status": "stopped"},
-                       [results.get(p["index"], p) for p in waiting])
+        results.update(stopped_points(Path(runs_dir), sweep_id, waiting, results, exc))
+        write_summary(summary_path, {**record, "status": "stopped"},
+                      [results.get(p["index"], p) for p in waiting])
         exc.add_note(f"sweep summary kept as {summary_path}: {len(results)} of {len(points)} "
-                     "points finished, failed or stopped")
+                     f"points finished, failed or stopped (--resume {summary_path} runs the rest)")
         raise
     ordered = [results[p["index"]] for p in waiting]
-    _write_summary(summary_path, {**record, "status": "finished"}, ordered)
+    write_summary(summary_path, {**record, "status": "finished"}, ordered)
     return SweepResult(ordered, summary_path)
 
 
-def _stopped_points(
-    runs_dir: Path, sweep_id: str, waiting: list[dict[str, Any]],
-    results: Mapping[int, dict[str, Any]], error: BaseException,
-) -> dict[int, dict[str, Any]]:
-    """The points whose runs were under way when the sweep stopped, by index: their ``.partial``
-    runs that still say "running" (their worker was killed) are marked failed with ``error``."""
-    reason = f"{type(error).__name__}: the sweep was stopped ({str(error) or 'Ctrl-C'})"
-    stopped = {}
-    for info_file in sorted(runs_dir.glob(f"*{PARTIAL_SUFFIX}/{RUN_FILE}")):
-        try:
-            info = read_json(info_file)
-        except RunError:  # a run of another sweep, half-written: not ours to judge
-            continue
-        sweep = info.get("sweep")
-        if not isinstance(sweep, dict) or sweep.get("id") != sweep_id:
-            continue
-        index = sweep.get("point")
-        if index in results or not isinstance(index, int) or not 0 <= index < len(waiting):
-            continue
-        if info.get("status") == "running":
-            failed_at = utc_now().isoformat(timespec="seconds")
-            write_json(info_file, {**info, "status": "failed", "failed_at": failed_at,
-                                   "error": f"{reason} while this point ran"})
-        stopped[index] = {**waiting[index], "status": "stopped", "error": reason,
-                          "partial": str(info_file.parent)}
-    return stopped
+def _launch(
+    todo: list[tuple[int, list[str]]],
+    base: dict[str, Any],
+    source: str,
+    runs_dir: str,
+    sweep_id: str,
+    n_jobs: int,
+    scheduler: Any,
+    n_workers: int,
+    threads_per_worker: int | None,
+) -> Iterator[dict[str, Any]]:
+    """The points of ``todo`` as they finish: ``n_jobs`` local processes (joblib), or Dask."""
+    if not todo:
+        return iter(())
+    if scheduler is None:
+        from joblib import Parallel, delayed
 
-
-def _write_summary(path: Path, record: dict[str, Any], points: list[dict[str, Any]]) -> None:
-    """The sweep summary, JSON and CSV, replaced whole (the CSV: one row per point)."""
-    write_json(path, {**record, "points": points})
-    import pandas as pd
-
-    frame = pd.DataFrame([{**p, "overrides": " ".join(p["overrides"])} for p in points])
-    atomic_write(path.with_suffix(".csv"), frame.to_csv(index=False))
-
-
-def _summary_path(runs_dir: Path, base: str) -> Path:
-    """A new ``<base>.sweep.json`` (``-2``, ``-3``, … when sweeps of one name end in one second);
-    the name is claimed with an exclusive create, so two sweeps never share a summary."""
-    for attempt in range(1, 1000):
-        path = runs_dir / f"{base if attempt == 1 else f'{base}-{attempt}'}.sweep.json"
-        try:
-            path.open("x").close()
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise describe_os_error(error, path, "write the sweep summary") from None
-        return path
-    raise ConfigError(f"{runs_dir}: no free sweep summary name for {base}")  # pragma: no cover
+        parallel = Parallel(
+            n_jobs=min(n_jobs, len(todo)), backend="loky", return_as="generator_unordered"
+        )
+        return parallel(
+            delayed(_sweep_point)(base, overrides, source, runs_dir, index, sweep_id)
+            for index, overrides in todo
+        )
+    log.info("sweep: on Dask (%s)", scheduler)
+    return map_chunks(
+        _sweep_task,
+        todo,
+        scheduler=scheduler,
+        n_workers=min(n_workers, len(todo)),
+        threads_per_worker=threads_per_worker,
+        ordered=False,
+        base=base,
+        source=source,
+        runs_dir=runs_dir,
+        sweep_id=sweep_id,
+    )

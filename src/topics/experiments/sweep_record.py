@@ -1,0 +1,142 @@
+"""A sweep's record: its summary file, the runs of a stopped sweep, the points a resumed one keeps.
+
+The summary ``<runs_dir>/<UTC timestamp>_<name>.sweep.json`` (and a CSV with one row per point)
+is claimed with an exclusive create when the sweep starts and replaced whole as it goes::
+
+    id           the summary's name without .sweep.json; every point's run.json names it
+    grid_file    the grid file as given
+    grid         key path -> values
+    status       running | finished | stopped
+    resumed_from the summary of the sweep this one resumed (only then)
+    points       per point: index, overrides, status (finished | failed | stopped | not run),
+                 run, error; a failed or stopped point's partial run; a kept point's kept_from
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from topics.errors import ConfigError, RunError
+from topics.experiments.config import Config
+from topics.experiments.resolve import config_hash, resolved_dict
+from topics.experiments.store import (
+    PARTIAL_SUFFIX,
+    RUN_FILE,
+    load_run,
+    read_json,
+    utc_now,
+    write_json,
+)
+from topics.fileio import atomic_write, describe_os_error
+
+__all__ = ["SUMMARY_SUFFIX", "claim_summary", "kept_points", "stopped_points", "write_summary"]
+
+log = logging.getLogger("topics.experiments")
+
+SUMMARY_SUFFIX = ".sweep.json"
+
+
+def claim_summary(runs_dir: Path, base: str) -> Path:
+    """A new ``<base>.sweep.json`` (``-2``, ``-3``, … when sweeps of one name start in one second);
+    the name is claimed with an exclusive create, so two sweeps never share a summary."""
+    for attempt in range(1, 1000):
+        path = runs_dir / f"{base if attempt == 1 else f'{base}-{attempt}'}{SUMMARY_SUFFIX}"
+        try:
+            path.open("x").close()
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise describe_os_error(error, path, "write the sweep summary") from None
+        return path
+    raise ConfigError(f"{runs_dir}: no free sweep summary name for {base}")  # pragma: no cover
+
+
+def write_summary(path: Path, record: Mapping[str, Any], points: Sequence[dict[str, Any]]) -> None:
+    """The sweep summary, JSON and CSV, each replaced whole (the CSV: one row per point)."""
+    write_json(path, {**record, "points": list(points)})
+    import pandas as pd
+
+    frame = pd.DataFrame([{**p, "overrides": " ".join(p["overrides"])} for p in points])
+    atomic_write(path.with_suffix(".csv"), frame.to_csv(index=False))
+
+
+def stopped_points(
+    runs_dir: Path,
+    sweep_id: str,
+    waiting: Sequence[dict[str, Any]],
+    results: Mapping[int, dict[str, Any]],
+    error: BaseException,
+) -> dict[int, dict[str, Any]]:
+    """The points whose runs were under way when the sweep stopped, by index: their ``.partial``
+    runs that still say "running" (their worker was killed) are marked failed with ``error``."""
+    reason = f"{type(error).__name__}: the sweep was stopped ({str(error) or 'Ctrl-C'})"
+    stopped = {}
+    for info_file in sorted(runs_dir.glob(f"*{PARTIAL_SUFFIX}/{RUN_FILE}")):
+        try:
+            info = read_json(info_file)
+        except RunError:  # a run of another sweep, half-written: not ours to judge
+            continue
+        sweep = info.get("sweep")
+        if not isinstance(sweep, dict) or sweep.get("id") != sweep_id:
+            continue
+        index = sweep.get("point")
+        if index in results or not isinstance(index, int) or not 0 <= index < len(waiting):
+            continue
+        if info.get("status") == "running":
+            failed_at = utc_now().isoformat(timespec="seconds")
+            write_json(info_file, {**info, "status": "failed", "failed_at": failed_at,
+                                   "error": f"{reason} while this point ran"})
+        stopped[index] = {**waiting[index], "status": "stopped", "error": reason,
+                          "partial": str(info_file.parent)}
+    return stopped
+
+
+def kept_points(
+    summary_file: str | Path, grid: Mapping[str, list[Any]], configs: Sequence[Config]
+) -> tuple[str, dict[int, dict[str, Any]]]:
+    """The id of the sweep ``summary_file`` records, and its points that a resumed sweep keeps.
+
+    A point is kept when it finished there and its run is still in the summary's folder,
+    finished, with the config hash the point's config (``configs[index]``) has now; any other
+    point runs again (a changed base config or a deleted run is logged).
+
+    Raises
+    ------
+    ConfigError
+        If the file is not a sweep summary, or its grid is not ``grid``.
+    """
+    summary_file = Path(summary_file)
+    if not summary_file.name.endswith(SUMMARY_SUFFIX):
+        raise ConfigError(f"--resume {summary_file}: give the sweep's summary, the "
+                          f"<time>_<name>{SUMMARY_SUFFIX} file in its runs folder")
+    try:
+        summary = read_json(summary_file)
+    except RunError as error:
+        raise ConfigError(f"--resume {error}; give the summary of the sweep to resume") from None
+    points = summary.get("points")
+    if not isinstance(points, list) or not isinstance(summary.get("id"), str):
+        raise ConfigError(f"--resume {summary_file}: not a sweep summary (no id or points)")
+    if summary.get("grid") != grid:
+        raise ConfigError(f"--resume {summary_file}: that sweep ran another grid "
+                          f"({summary.get('grid')!r}); resume it with its own grid file")
+    kept = {}
+    for point in points:
+        index = point.get("index") if isinstance(point, dict) else None
+        if point is None or point.get("status") != "finished" or not isinstance(index, int):
+            continue
+        run_dir = summary_file.parent / Path(str(point.get("run"))).name
+        try:
+            run = load_run(run_dir)
+        except RunError as error:
+            log.warning("point %d runs again: %s", index, error)
+            continue
+        now = config_hash(resolved_dict(configs[index]))
+        if run.config_hash != now:
+            log.warning("point %d runs again: its run %s has config hash %s, its config now %s "
+                        "(the base config changed)", index, run_dir, run.config_hash, now)
+            continue
+        kept[index] = {**point, "run": str(run_dir), "kept_from": summary["id"]}
+    return summary["id"], kept
