@@ -361,6 +361,10 @@ def test_a_stopped_sweep_says_which_points_ran_and_leaves_no_run_running(
     assert resumed["points"][0]["kept_from"] == summary["id"]
     finished_runs = [p for p in runs.iterdir() if p.is_dir() and not p.name.endswith(".partial")]
     assert len(finished_runs) == 3
+    # compared as a sweep: its summary stands for its finished runs, each once beside a glob
+    assert len(topics.compare_runs(summary_path)) == 1
+    everything = topics.compare_runs(sorted(runs.iterdir()), skip_unfinished=True)
+    assert sorted(everything.index) == sorted(p.name for p in finished_runs)
 
 
 def test_a_resumed_sweep_keeps_only_what_still_holds(tmp_path: Path, capsys) -> None:

@@ -22,9 +22,11 @@ from typing import Any
 
 import yaml
 
+from topics.errors import ConfigError
 from topics.experiments.compare_render import format_comparison, plot_comparison
 from topics.experiments.headlines import n_seeds, sd_key, select_metrics
 from topics.experiments.store import RUN_FILE, Run, RunError, load_run
+from topics.experiments.sweep_record import SUMMARY_SUFFIX, sweep_runs
 
 __all__ = ["compare_runs", "format_comparison", "plot_comparison"]
 
@@ -82,7 +84,8 @@ def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str,
 
 def _expand_run_dirs(paths: Any) -> list[str | Path | Run]:
     """A folder of runs (``experiments/runs``, ``experiments/results/topic_peers``) stands for the
-    finished runs inside it (one level down), so globs and parent folders both work."""
+    finished runs inside it (one level down), so globs and parent folders both work; a sweep's
+    summary (``.sweep.json``) for the runs of its finished points."""
     if isinstance(paths, str | Path | Run):  # one run, or one folder of runs
         paths = [paths]
     if not isinstance(paths, Iterable):
@@ -90,6 +93,12 @@ def _expand_run_dirs(paths: Any) -> list[str | Path | Run]:
     out: list[str | Path | Run] = []
     for item in paths:
         path = Path(item) if not isinstance(item, Run) else None
+        if path is not None and path.name.endswith(SUMMARY_SUFFIX) and path.is_file():
+            try:
+                out.extend(sweep_runs(path))
+            except ConfigError as error:
+                raise RunError(str(error)) from None
+            continue
         if path is None or (path / RUN_FILE).exists() or not path.is_dir():
             out.append(item)
             continue
@@ -97,7 +106,17 @@ def _expand_run_dirs(paths: Any) -> list[str | Path | Run]:
             p.parent for p in path.glob(f"*/{RUN_FILE}") if p.parent.suffix != ".partial"
         )
         out.extend(inside or [item])
-    return out
+    # a glob such as runs/* holds a sweep's summary and its runs: each run once
+    seen: set[Path] = set()
+    unique: list[str | Path | Run] = []
+    for item in out:
+        if not isinstance(item, Run):
+            key = Path(item).resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+        unique.append(item)
+    return unique
 
 
 def compare_runs(
@@ -112,7 +131,8 @@ def compare_runs(
     ----------
     paths : str, Path, Run or a sequence of them
         Run directories (or loaded runs); a folder that holds runs stands for the finished runs
-        one level down in it. One path alone is one run (or one folder of runs).
+        one level down in it, a sweep's ``.sweep.json`` for the runs of its finished points. One
+        path alone is one run (or one folder of runs, or one sweep).
     metrics : sequence of str, optional
         Metric keys or fnmatch patterns (``"topics.*.npmi"``); default: the runs' headline
         metrics (``evaluation.metrics`` of each config).

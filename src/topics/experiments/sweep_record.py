@@ -32,7 +32,15 @@ from topics.experiments.store import (
 )
 from topics.fileio import atomic_write, describe_os_error
 
-__all__ = ["SUMMARY_SUFFIX", "claim_summary", "kept_points", "stopped_points", "write_summary"]
+__all__ = [
+    "SUMMARY_SUFFIX",
+    "claim_summary",
+    "kept_points",
+    "read_summary",
+    "stopped_points",
+    "sweep_runs",
+    "write_summary",
+]
 
 log = logging.getLogger("topics.experiments")
 
@@ -94,6 +102,38 @@ def stopped_points(
     return stopped
 
 
+def read_summary(summary_file: str | Path) -> dict[str, Any]:
+    """A sweep summary's content, checked: a ConfigError names the file and what it needs."""
+    summary_file = Path(summary_file)
+    if not summary_file.name.endswith(SUMMARY_SUFFIX):
+        raise ConfigError(f"{summary_file}: give the sweep's summary, the "
+                          f"<time>_<name>{SUMMARY_SUFFIX} file in its runs folder")
+    if not summary_file.is_file():
+        raise ConfigError(f"{summary_file}: no such file; give the summary of a sweep")
+    try:
+        summary = read_json(summary_file)
+    except RunError as error:
+        raise ConfigError(f"{error}; give the summary of a sweep") from None
+    points = summary.get("points")
+    if not isinstance(points, list) or not isinstance(summary.get("id"), str):
+        raise ConfigError(f"{summary_file}: not a sweep summary (no id or points)")
+    return summary
+
+
+def sweep_runs(summary_file: str | Path) -> list[Path]:
+    """The run directories of a sweep's finished points, in point order (found beside the
+    summary, in its runs folder)."""
+    summary = read_summary(summary_file)
+    return [_run_dir(Path(summary_file), p) for p in summary["points"]
+            if isinstance(p, dict) and p.get("status") == "finished" and p.get("run")]
+
+
+def _run_dir(summary_file: Path, point: Mapping[str, Any]) -> Path:
+    """A point's run, looked for in the summary's folder (the summary may have been written
+    from another working directory)."""
+    return summary_file.parent / Path(str(point.get("run"))).name
+
+
 def kept_points(
     summary_file: str | Path, grid: Mapping[str, list[Any]], configs: Sequence[Config]
 ) -> tuple[str, dict[int, dict[str, Any]]]:
@@ -109,25 +149,21 @@ def kept_points(
         If the file is not a sweep summary, or its grid is not ``grid``.
     """
     summary_file = Path(summary_file)
-    if not summary_file.name.endswith(SUMMARY_SUFFIX):
-        raise ConfigError(f"--resume {summary_file}: give the sweep's summary, the "
-                          f"<time>_<name>{SUMMARY_SUFFIX} file in its runs folder")
     try:
-        summary = read_json(summary_file)
-    except RunError as error:
-        raise ConfigError(f"--resume {error}; give the summary of the sweep to resume") from None
-    points = summary.get("points")
-    if not isinstance(points, list) or not isinstance(summary.get("id"), str):
-        raise ConfigError(f"--resume {summary_file}: not a sweep summary (no id or points)")
+        summary = read_summary(summary_file)
+    except ConfigError as error:
+        raise ConfigError(f"--resume {error}") from None
     if summary.get("grid") != grid:
         raise ConfigError(f"--resume {summary_file}: that sweep ran another grid "
                           f"({summary.get('grid')!r}); resume it with its own grid file")
     kept = {}
-    for point in points:
-        index = point.get("index") if isinstance(point, dict) else None
-        if point is None or point.get("status") != "finished" or not isinstance(index, int):
+    for point in summary["points"]:
+        if not isinstance(point, dict) or point.get("status") != "finished":
             continue
-        run_dir = summary_file.parent / Path(str(point.get("run"))).name
+        index = point.get("index")
+        if not isinstance(index, int) or not 0 <= index < len(configs):
+            continue
+        run_dir = _run_dir(summary_file, point)
         try:
             run = load_run(run_dir)
         except RunError as error:
