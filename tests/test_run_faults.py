@@ -379,8 +379,13 @@ def test_a_resumed_sweep_keeps_only_what_still_holds(tmp_path: Path, capsys) -> 
     points = json.loads(first.read_text())["points"]
     shutil.rmtree(points[1]["run"])
     assert main(["sweep", str(grid), "--runs-dir", str(runs), "--resume", str(first)]) == 0
-    resumed = json.loads(summary_written(capsys, "2 of 2 points finished (1 kept").read_text())
+    second = summary_written(capsys, "2 of 2 points finished (1 kept")
+    resumed = json.loads(second.read_text())
     assert [bool(p.get("kept_from")) for p in resumed["points"]] == [True, False]
+    before = sorted(runs.iterdir())
+    assert main(["sweep", str(grid), "--runs-dir", str(runs), "--resume", str(second)]) == 0
+    summary_written(capsys, "2 of 2 points finished (2 kept")  # nothing left to run
+    assert [p for p in sorted(runs.iterdir()) if p not in before and p.is_dir()] == []
     changed = config_file(tmp_path, {**TINY, "topic_models": {"nmf": {"model": "nmf",
                           "n_components": 2}}, "grid": {"seed": [0, 1]}}, "g.yaml")
     assert main(["sweep", str(changed), "--runs-dir", str(runs), "--resume", str(first)]) == 0

@@ -53,7 +53,8 @@ class SweepResult:
     ----------
     points : list of dict
         Per grid point: ``index``, ``overrides``, ``status`` (finished | failed), ``run`` (path or
-        None), ``error`` (message or None); a failed point's ``partial`` run directory.
+        None), ``error`` (message or None); a failed point's ``partial`` run directory; a point
+        kept from the sweep this one resumed, that sweep's id as ``kept_from``.
     summary_path : Path
         The sweep summary (JSON; a CSV next to it).
     """
@@ -211,9 +212,9 @@ def run_sweep(
     record = {"grid_file": str(grid_file), "grid": grid, "id": sweep_id}
     if resumed_from:
         record["resumed_from"] = resumed_from
-    waiting = [kept.get(i, {"index": i, "overrides": o, "status": "not run", "run": None,
+    initial = [kept.get(i, {"index": i, "overrides": o, "status": "not run", "run": None,
                             "error": None}) for i, o in enumerate(points)]
-    write_summary(summary_path, {**record, "status": "running"}, waiting)
+    write_summary(summary_path, {**record, "status": "running"}, initial)
     results: dict[int, dict[str, Any]] = dict(kept)
     finished = _launch(todo, base, str(grid_file), str(runs_dir), sweep_id, n_jobs, scheduler,
                        n_workers or shared.dask.n_workers or n_jobs, shared.dask.threads_per_worker)
@@ -226,13 +227,13 @@ def run_sweep(
                      point["run"] or point["error"])
     except BaseException as exc:  # SIGTERM, Ctrl-C: no worker goes on, no run says "running"
         finished.close()  # joblib kills its workers, a LocalCluster closes
-        results.update(stopped_points(Path(runs_dir), sweep_id, waiting, results, exc))
+        results.update(stopped_points(Path(runs_dir), sweep_id, initial, results, exc))
         write_summary(summary_path, {**record, "status": "stopped"},
-                      [results.get(p["index"], p) for p in waiting])
+                      [results.get(p["index"], p) for p in initial])
         exc.add_note(f"sweep summary kept as {summary_path}: {len(results)} of {len(points)} "
                      f"points finished, failed or stopped (--resume {summary_path} runs the rest)")
         raise
-    ordered = [results[p["index"]] for p in waiting]
+    ordered = [results[p["index"]] for p in initial]
     write_summary(summary_path, {**record, "status": "finished"}, ordered)
     return SweepResult(ordered, summary_path)
 
@@ -249,8 +250,8 @@ def _launch(
     threads_per_worker: int | None,
 ) -> Iterator[dict[str, Any]]:
     """The points of ``todo`` as they finish: ``n_jobs`` local processes (joblib), or Dask."""
-    if not todo:
-        return iter(())
+    if not todo:  # every point kept: nothing to run (a generator, so that it can be closed)
+        return (point for point in ())
     if scheduler is None:
         from joblib import Parallel, delayed
 

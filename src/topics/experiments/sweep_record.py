@@ -74,7 +74,7 @@ def write_summary(path: Path, record: Mapping[str, Any], points: Sequence[dict[s
 def stopped_points(
     runs_dir: Path,
     sweep_id: str,
-    waiting: Sequence[dict[str, Any]],
+    initial: Sequence[dict[str, Any]],
     results: Mapping[int, dict[str, Any]],
     error: BaseException,
 ) -> dict[int, dict[str, Any]]:
@@ -91,13 +91,13 @@ def stopped_points(
         if not isinstance(sweep, dict) or sweep.get("id") != sweep_id:
             continue
         index = sweep.get("point")
-        if index in results or not isinstance(index, int) or not 0 <= index < len(waiting):
+        if index in results or not isinstance(index, int) or not 0 <= index < len(initial):
             continue
         if info.get("status") == "running":
             failed_at = utc_now().isoformat(timespec="seconds")
             write_json(info_file, {**info, "status": "failed", "failed_at": failed_at,
                                    "error": f"{reason} while this point ran"})
-        stopped[index] = {**waiting[index], "status": "stopped", "error": reason,
+        stopped[index] = {**initial[index], "status": "stopped", "error": reason,
                           "partial": str(info_file.parent)}
     return stopped
 
