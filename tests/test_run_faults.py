@@ -85,24 +85,28 @@ def test_a_folder_given_as_config_says_so(tmp_path: Path, capsys) -> None:
     assert "is a folder" in error_line(capsys)
 
 
+def sigterm_once_logging(args: list[str], runs: Path, n_runs: int) -> str:
+    """Start ``topics ARGS``, send SIGTERM 2 s after ``n_runs`` runs log, check exit 143; stderr."""
+    process = subprocess.Popen([sys.executable, "-m", "topics.cli", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list(runs.glob("*.partial/run.log"))) < n_runs:
+        time.sleep(0.5)
+    time.sleep(2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    return err
+
+
 @pytest.mark.slow
 def test_sigterm_marks_the_run_failed_and_exits_143(tmp_path: Path) -> None:
     slow = {**TINY, "corpus": {"unit": "paragraph"},
             "topic_models": {"lda": {"model": "lda", "iterations": 100000}}}
     path = config_file(tmp_path, slow)
     runs = tmp_path / "runs"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "topics.cli", "run", str(path), "--runs-dir", str(runs)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and not list(runs.glob("*.partial/run.log")):
-        time.sleep(0.5)
-    time.sleep(2)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 143, err
-    assert "terminated (SIGTERM)" in err
+    err = sigterm_once_logging(["run", str(path), "--runs-dir", str(runs)], runs, 1)
+    assert "terminated (SIGTERM); partial run kept as" in err
     (partial,) = runs.glob("*.partial")
     info = json.loads((partial / "run.json").read_text())
     assert info["status"] == "failed" and "Terminated" in info["error"]
@@ -406,17 +410,8 @@ def test_sigterm_stops_a_parallel_sweep_and_marks_its_workers_runs_failed(tmp_pa
             "topic_models": {"lda": {"model": "lda", "iterations": 100000}}}
     path = config_file(tmp_path, slow, "g.yaml")
     runs = tmp_path / "runs"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "topics.cli", "sweep", str(path), "--runs-dir", str(runs),
-         "--n-jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and len(list(runs.glob("*.partial/run.log"))) < 2:
-        time.sleep(0.5)
-    time.sleep(2)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 143, err
+    err = sigterm_once_logging(["sweep", str(path), "--runs-dir", str(runs), "--n-jobs", "2"],
+                               runs, 2)
     assert "terminated (SIGTERM); sweep summary kept as" in err
     partials = sorted(runs.glob("*.partial"))
     assert len(partials) == 2

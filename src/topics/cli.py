@@ -193,7 +193,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     if args.drop_repeated_paragraphs:
         drop = repeated_in_sample(args.corpus, args.drop_repeated_paragraphs, **options)
         print(f"topics analyse: {len(drop)} paragraph(s) repeated in "
-              f"{args.drop_repeated_paragraphs}+ of {SAMPLE_ARTICLES} articles sampled across the "
+              f"{args.drop_repeated_paragraphs}+ of up to {SAMPLE_ARTICLES} articles sampled across the "
               "corpus (site boilerplate) taken out", file=sys.stderr)
     summary = analyse_corpus(
         args.corpus,

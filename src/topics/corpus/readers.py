@@ -10,12 +10,13 @@ nothing partial is returned.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import random
 from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl, read_parquet
 from topics.corpus.records import Article, Corpus, RecordChecker
@@ -184,14 +185,8 @@ def sample_articles(
     format: Literal["folder", "jsonl", "csv", "parquet"] | None = None,
     label_set: Sequence[str] | None = None,
     labels_file: str | Path | None = None,
-    text_column: int | str = "text",
-    label_column: int | str | None = "labels",
-    id_column: int | str | None = None,
-    label_separator: str | None = None,
-    delimiter: str = ",",
-    quotechar: str = '"',
-    header: bool = True,
     encoding: str = "utf-8",
+    **csv_options: Any,
 ) -> list[Article]:
     """``n`` articles drawn uniformly from the whole corpus file, in file order (all if fewer).
 
@@ -200,15 +195,18 @@ def sample_articles(
     ``random.Random(seed)``: the same sample on every machine); only the sampled records are
     checked and cleaned, so the pass costs about a JSON parse per record (0.9 CPU-s for 100,000
     articles of JSON Lines). A sampled record that fails :func:`iter_articles`' checks is left
-    out silently (the full read reports it). Takes the options of :func:`load_corpus`.
+    out silently (the full read reports it). Takes the options of :func:`load_corpus`; the CSV
+    ones (``text_column``, ``label_column``, ``id_column``, ``label_separator``, ``delimiter``,
+    ``quotechar``, ``header``) as keywords.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InputError(f"n={n!r}: give the number of articles to sample, 1 or more")
-    declared, located = _records(
-        path, format, label_set, labels_file, encoding,
-        CsvOptions(text_column, label_column, id_column, label_separator, delimiter, quotechar,
-                   header),
-    )
+    unknown = sorted(set(csv_options) - {f.name for f in dataclasses.fields(CsvOptions)})
+    if unknown:
+        raise InputError(f"sample_articles: unknown option(s) {', '.join(unknown)}; it takes "
+                         "the options of topics.load_corpus")
+    declared, located = _records(path, format, label_set, labels_file, encoding,
+                                 CsvOptions(**csv_options))
     rng = random.Random(seed)
     reservoir: list[tuple[int, tuple[Article, str]]] = []
     for position, record in enumerate(located):

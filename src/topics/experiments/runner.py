@@ -170,8 +170,9 @@ def run_experiment(
         ``topics --quiet`` and pytest). The step log goes to the ``topics`` logger (and
         ``run.log``) either way.
     sweep : mapping, optional
-        Recorded in ``run.json`` as ``sweep`` from the start (:func:`~topics.experiments.sweep.run_sweep` gives the
-        sweep's id and the point's index): a sweep that is stopped finds its points' runs.
+        Recorded in ``run.json`` as ``sweep`` from the start (a sweep's id and the point's index,
+        as :func:`~topics.experiments.sweep.run_sweep` gives them): a stopped sweep finds the
+        runs of its points.
 
     Returns
     -------
