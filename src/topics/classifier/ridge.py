@@ -131,15 +131,15 @@ def _low_rank(x, weights: np.ndarray, rank: int, seed: int = 0) -> tuple[np.ndar
     return right[:rank].T, singular[:rank] ** 2
 
 
-def _cg(x, weights: np.ndarray, rhs: np.ndarray, penalty: float, start: np.ndarray,
+def _cg(x, xt, weights: np.ndarray, rhs: np.ndarray, penalty: float, start: np.ndarray,
         tol: float, max_iter: int, basis: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Solve ``(X1^T W X1 + penalty I) theta = rhs`` for every output column (X1 = [X, 1]).
+    """Solve ``(X1^T W X1 + penalty I) theta = rhs`` for every output column (X1 = [X, 1]);
+    ``xt`` is ``x.T`` as CSR (made once for all the solves of a fit).
 
     Conjugate gradients, one independent recursion per column, vectorised, preconditioned by the
     low-rank part of the matrix (:func:`_low_rank`; Nystrom-style: the top directions scaled to
     the level of the rest), which leaves a spectrum flat enough for a few dozen steps.
     """
-    xt = x.T.tocsr()
     vectors, values = basis
     level = values[-1] + penalty
 
@@ -196,7 +196,7 @@ def primal_ridge(
     xt = x.T.tocsr()
     rhs = np.vstack([xt @ (w * targets), (w * targets).sum(axis=0, keepdims=True)])
     start = np.zeros((x.shape[1] + 1, n_out))
-    theta = _cg(x, w, rhs, penalty, start, tol, max_iter, basis)
+    theta = _cg(x, xt, w, rhs, penalty, start, tol, max_iter, basis)
     scores = np.zeros_like(targets)
     for _, test in folds:
         held = np.isin(groups, test)
@@ -204,7 +204,7 @@ def primal_ridge(
         rhs_fold = np.vstack(
             [xt @ (w_fold * targets), (w_fold * targets).sum(axis=0, keepdims=True)]
         )
-        fold_theta = _cg(x, w_fold, rhs_fold, penalty, theta, tol, max_iter, basis)
+        fold_theta = _cg(x, xt, w_fold, rhs_fold, penalty, theta, tol, max_iter, basis)
         rows = np.flatnonzero(held)
         scores[rows] = x[rows] @ fold_theta[:-1] + fold_theta[-1]
     return theta[:-1], theta[-1], scores
