@@ -117,3 +117,29 @@ def test_a_notebook_gets_redrawn_bars() -> None:
     with progress.progress(total=2, desc="nb", verbose=True, file=out, mininterval=0) as bar:
         bar.update(2)
     assert "\r" in out.getvalue() and "2/2" in out.getvalue()
+
+
+def _lock_in_a_worker() -> str:
+    """Run in a spawned process: draw a silent bar, report tqdm's lock type."""
+    from tqdm.std import tqdm
+
+    from topics import progress as worker_progress
+
+    with worker_progress.progress(range(2), verbose=False) as bar:
+        list(bar)
+    return type(tqdm.get_lock()).__name__
+
+
+def test_a_worker_process_holds_no_semaphore_for_its_bars() -> None:
+    """A spawned worker's bars take a thread lock (a worker killed when a sweep stops leaks no
+    semaphore); this, the main process, keeps tqdm's own lock."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tqdm.std import tqdm
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(_lock_in_a_worker).result(timeout=120) == "RLock"
+    with progress.progress(range(2), verbose=False) as bar:
+        list(bar)
+    assert type(tqdm.get_lock()).__name__ == "TqdmDefaultWriteLock"

@@ -33,9 +33,11 @@ costs nothing.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -163,6 +165,7 @@ def progress(
     """
     from tqdm.std import tqdm
 
+    _worker_lock(tqdm)
     depth = _depth.get() + 1
     show = (enabled() if verbose is None else bool(verbose)) and depth <= MAX_DEPTH
     stream = file if file is not None else sys.stderr
@@ -208,11 +211,24 @@ def track(
             yield item
 
 
+def _worker_lock(tqdm: Any) -> None:
+    """In a worker process (a sweep's point, a Dask task), a thread lock for tqdm, not its default.
+
+    tqdm's default lock holds a multiprocessing semaphore. A spawned worker makes its own, which
+    coordinates nothing across processes; a worker killed when a sweep is stopped cannot release
+    it, and Python's resource tracker then warns of "leaked semaphore objects" as the command
+    ends. A lock a forked worker inherited, or one set before, is kept.
+    """
+    if multiprocessing.parent_process() is not None and not hasattr(tqdm, "_lock"):
+        tqdm.set_lock(threading.RLock())
+
+
 def write(message: str, file: Any = None) -> None:
     """Print a line without tearing an active bar (tqdm clears the bars, prints, redraws; outside
     a terminal, where bars are whole lines, it simply prints)."""
     from tqdm.std import tqdm
 
+    _worker_lock(tqdm)
     stream = file if file is not None else sys.stderr
     if _interactive(stream):
         tqdm.write(message, file=stream)
