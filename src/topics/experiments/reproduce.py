@@ -138,15 +138,10 @@ def settings_predated(config: Path) -> dict[str, Any]:
     from topics.registry import CLASSIFIER, get
 
     stored = read_yaml(config)[0]
-    corpus = stored.get("corpus")
-    found: dict[str, Any] = {
-        f"corpus.{key}": value for key, value in CorpusConfig.earlier.items()
-        if isinstance(corpus, Mapping) and key not in corpus
-    }
+    found = _missing("corpus", CorpusConfig.earlier, stored.get("corpus"))
     classifier = stored.get("classifier")
     if isinstance(classifier, Mapping) and classifier.get("enabled", True):
-        found.update({f"classifier.{key}": value for key, value in get(CLASSIFIER).earlier.items()
-                      if key not in classifier})
+        found.update(_missing("classifier", get(CLASSIFIER).earlier, classifier))
     models = stored.get("topic_models")
     for name, entry in (models if isinstance(models, Mapping) else {}).items():
         if not isinstance(entry, Mapping):
@@ -155,10 +150,16 @@ def settings_predated(config: Path) -> dict[str, Any]:
             spec = get(str(entry.get("model", name)), "topic_model")
         except ConfigError:
             continue  # the rerun names the unknown model in its config error
-        for key, value in spec.earlier.items():
-            if key not in entry:
-                found[f"topic_models.{name}.{key}"] = value
+        found.update(_missing(f"topic_models.{name}", spec.earlier, entry))
     return found
+
+
+def _missing(prefix: str, earlier: Mapping[str, Any], section: Any) -> dict[str, Any]:
+    """``{prefix.key: value}`` for each key of ``earlier`` that a stored config section lacks
+    (nothing when the section is not a mapping)."""
+    if not isinstance(section, Mapping):
+        return {}
+    return {f"{prefix}.{key}": value for key, value in earlier.items() if key not in section}
 
 
 def _same(a: Any, b: Any, tolerance: float) -> bool:
