@@ -174,6 +174,11 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
         shipped_corpus[:3].texts))
     with pytest.raises(ConfigError, match="drop_paragraphs"):
         list(topics.corpus.stream.iter_tokens(crawl, drop_paragraphs=COOKIES))
+    for bad in (COOKIES, 5, [COOKIES, None]):  # one check for both routes
+        with pytest.raises(ConfigError, match=r"drop_paragraphs: give a list of paragraphs"):
+            fit_streaming_nmf(crawl, 4, drop_paragraphs=bad)
+        with pytest.raises(ConfigError, match=r"drop_paragraphs: give a list of paragraphs"):
+            list(topics.corpus.stream.iter_tokens(crawl, drop_paragraphs=bad))
 
 
 def test_the_sample_spans_the_archive_so_late_boilerplate_is_found(

@@ -39,6 +39,7 @@ __all__ = [
     "TokenRecord",
     "analyse_chunk",
     "analyse_corpus",
+    "check_drop_paragraphs",
     "check_output",
     "iter_chunks",
     "iter_tokens",
@@ -234,9 +235,7 @@ def _chunk_results(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigError(f"chunk_size={chunk_size!r}: the articles per chunk must be 1 or more")
     check_scheduler(scheduler)
-    if isinstance(drop_paragraphs, str) or not all(isinstance(p, str) for p in drop_paragraphs):
-        raise ConfigError("drop_paragraphs: give a list of paragraphs (texts), not "
-                          f"{type(drop_paragraphs).__name__} {str(drop_paragraphs)[:40]!r}")
+    drop_paragraphs = check_drop_paragraphs(drop_paragraphs)
     settings = dict(analysis or {})
     _check_analysis(settings)  # wrong settings fail here, before any work
     if isinstance(source, (str, Path)):
@@ -252,8 +251,19 @@ def _chunk_results(
         n_workers=n_workers,
         unit=unit,
         analysis=settings,
-        drop_paragraphs=tuple(drop_paragraphs),
+        drop_paragraphs=drop_paragraphs,
     )
+
+
+def check_drop_paragraphs(drop_paragraphs: Any) -> tuple[str, ...]:
+    """``drop_paragraphs`` as a tuple of texts, or a ConfigError: one string is not a list of them."""
+    given = drop_paragraphs
+    if not isinstance(given, str) and isinstance(given, Iterable):
+        drop_paragraphs = tuple(given)
+        if all(isinstance(p, str) for p in drop_paragraphs):
+            return drop_paragraphs
+    raise ConfigError("drop_paragraphs: give a list of paragraphs (texts), not "
+                      f"{type(given).__name__} {str(given)[:40]!r}")
 
 
 def check_output(output: Path, source: Any) -> str:

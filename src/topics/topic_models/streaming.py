@@ -44,7 +44,7 @@ from typing import Any, Literal
 import numpy as np
 
 from topics.corpus.records import Article
-from topics.corpus.stream import TokenRecord, analyse_chunk, iter_tokens
+from topics.corpus.stream import TokenRecord, analyse_chunk, check_drop_paragraphs, iter_tokens
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
@@ -279,9 +279,7 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
 
     settings = {k: v for k, v in given.items() if k not in ("source", "assignments", "load_options")}
     settings["analysis"] = dict(given["analysis"] or {})
-    if isinstance(given["drop_paragraphs"], str):
-        raise ConfigError("streaming NMF: drop_paragraphs is a list of paragraphs, not one string")
-    settings["drop_paragraphs"] = list(given["drop_paragraphs"])
+    settings["drop_paragraphs"] = list(check_drop_paragraphs(given["drop_paragraphs"]))
     nmf = default_settings("nmf")  # the in-memory NMF's limits, whatever they are now
     settings.update({n: nmf[n] for n in ("min_df", "max_df") if given[n] is None})
     if not isinstance(settings["score_all"], bool):
