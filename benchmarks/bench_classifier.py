@@ -20,13 +20,18 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   ``import topics``, in a fresh process with a bytecode cache (as installed) and without;
 * **main job's cross-validation**: ``evaluate_classifiers(shipped corpus, 5 folds, seed 0,
   peers=True)``, as ``topics run experiments/configs/vietnam.yaml`` runs it, imports done;
+* **cross-validation on a LocalCluster**: ``evaluate_classifiers(corpus, 5 folds, seeds 0 and 1,
+  peers=False)`` (10 fits; 10kGNAD, else the shipped corpus) here, in one process, and with
+  ``scheduler=`` a LocalCluster of 2 worker processes (started and warmed before the clock): wall
+  seconds, the speed-up, and the CPU seconds of client + workers against one process (what
+  distributing costs); the reports are compared (they must be equal);
 * ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
   synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
   the primal solver: CPU seconds and peak memory.
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
-``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``load``, ``cv``, ``large``, several
+``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``load``, ``cv``, ``cluster``, ``large``, several
 allowed) measures those parts alone, for work on one of them; the results file wants them all.
 
 Targets (``TARGETS``): prediction >= 1,000 articles per CPU second and >= the peer; fit <= 5x the
@@ -40,6 +45,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -278,7 +284,48 @@ def large_figures(n: int) -> dict:
     return f
 
 
-PARTS = ("predict", "fit", "load", "cv", "large")
+def _process_cpu() -> float:
+    """Runs on each Dask worker: its process's CPU seconds so far."""
+    return time.process_time()
+
+
+def cluster_cv_figures(loader: str) -> dict:
+    """Grouped CV here and on a LocalCluster of 2 workers: wall s, speed-up, CPU of all."""
+    import topics
+    from topics.distributed import dask_client
+
+    os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    corpus = eval(loader, {"topics": topics})  # noqa: S307 - our own loader expression
+    options = dict(n_splits=5, seeds=(0, 1), peers=False, verbose=False)
+    with dask_client("local", n_workers=2) as client:
+        small = corpus[:60]
+        topics.evaluate_classifiers(small, n_splits=2, seeds=(0,), peers=False, verbose=False,
+                                    scheduler=client)  # workers import and warm up
+        load = os.getloadavg()
+        start, mine = time.perf_counter(), time.process_time()
+        here = topics.evaluate_classifiers(corpus, **options)
+        wall_here, cpu_here = time.perf_counter() - start, time.process_time() - mine
+        workers = sum(client.run(_process_cpu).values())
+        start, mine = time.perf_counter(), time.process_time()
+        there = topics.evaluate_classifiers(corpus, **options, scheduler=client)
+        wall_there = time.perf_counter() - start
+        cpu_there = time.process_time() - mine + sum(client.run(_process_cpu).values()) - workers
+    f = {"articles": len(corpus), "fits": 10, "wall_s_here": wall_here,
+         "wall_s_2_workers": wall_there, "speedup": wall_here / wall_there,
+         "cpu_s_here": cpu_here, "cpu_s_2_workers": cpu_there,
+         "cpu_2_workers_to_here": cpu_there / cpu_here, "same_report": there.metrics == here.metrics,
+         "load_average_at_start": load}
+    _line(f"CV of {len(corpus)} articles, 5 folds x 2 seeds: one process", wall_here, "s wall")
+    _line("  LocalCluster of 2 workers", wall_there, "s wall")
+    _line("  speed-up", f["speedup"], "x")
+    _line("  CPU of client + workers / one process", f["cpu_2_workers_to_here"], "x")
+    _line("  same report", float(f["same_report"]), "(1 = yes)")
+    if not f["same_report"]:
+        raise SystemExit("the cross-validation on the LocalCluster gave another report")
+    return f
+
+
+PARTS = ("predict", "fit", "load", "cv", "cluster", "large")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["load"] = load_figures(repeat)
     if "cv" in args.only:
         figures["main_job_cv"] = main_job_cv_figures(repeat)
+    if "cluster" in args.only:
+        figures["cluster_cv"] = cluster_cv_figures(loader)
     if large:
         figures["large"] = large_figures(large)
     write_json(args.json, figures)

@@ -219,6 +219,17 @@ def _classifier_startup_cv(s: dict) -> list[Row]:
             "—", "<= 15 CPU-s",
             _at_most(cv["cpu_s"], 15, " CPU-s"),
         ))
+    dask = s.get("cluster_cv")
+    if dask:
+        rows.append((
+            f"classifier cross-validation on a Dask LocalCluster, {_n(dask['articles'])} articles"
+            f" ({dask['fits']} fits): 2 workers",
+            f"{dask['wall_s_2_workers']:.1f} s wall: {dask['speedup']:.2f}x",
+            f"one process: {dask['wall_s_here']:.1f} s; CPU of client + 2 workers "
+            f"{dask['cpu_2_workers_to_here']:.2f}x one process",
+            "same report as one process (tested); scaling measured",
+            f"load average {dask['load_average_at_start'][0]:.1f} on {{cores}} cores",
+        ))
     return rows
 
 

@@ -1150,6 +1150,8 @@ def run_cases() -> list[Case]:
     return [
         cli("runs-dir-is-file", "--runs-dir under a file", "run", "c.yaml", "--runs-dir",
             "f/runs", files={**tiny, "f": "x"}, names=("f/runs",)),
+        cli("run-bad-scheduler", "run --scheduler ftp://x", "run", "c.yaml", "--runs-dir", "runs",
+            "--scheduler", "ftp://x", files=tiny, names=("ftp://x",)),
         cli("runs-dir-read-only", "a read-only --runs-dir", "run", "c.yaml", "--runs-dir", "ro",
             files=tiny, setup=lambda s: read_only(s / "ro"), names=("ro",)),
         cli("run-disk-full", "topics run on a full disk", "run", "c.yaml", "--runs-dir", "runs",

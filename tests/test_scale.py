@@ -332,3 +332,37 @@ def test_batch_classification_on_a_local_cluster_is_the_local_one(local_cluster,
     address = local_cluster.scheduler.address  # the CLI, on a scheduler address
     assert main(["--quiet", "classify", *corpora, "--output", str(cli), "--scheduler", address]) == 0
     assert cli.read_bytes() == here.read_bytes()
+
+
+def test_cross_validation_on_a_local_cluster_is_the_local_one(local_cluster, shipped_corpus) -> None:
+    from topics import evaluate_classifiers
+
+    options = dict(n_splits=3, seeds=(0, 1))
+    here = evaluate_classifiers(shipped_corpus, **options)
+    there = evaluate_classifiers(shipped_corpus, **options, scheduler=local_cluster)
+    assert there.metrics == here.metrics
+    for table in ("runs", "per_label", "confusion"):
+        assert getattr(there, table).equals(getattr(here, table)), table
+    assert there.to_markdown() == here.to_markdown()
+
+
+@pytest.mark.slow
+def test_run_with_a_scheduler_gives_the_local_metrics(local_cluster, tmp_path: Path) -> None:
+    from topics.cli import main
+
+    config = tmp_path / "cv.yaml"
+    config.write_text(textwrap.dedent("""
+        name: cv_only
+        topic_models: {}
+        classifier: {fit: false, evaluation: {n_splits: 3, seeds: [0]}}
+        outputs: {figures: false, documents: false, report: false}
+    """))
+    here, there = tmp_path / "here", tmp_path / "there"
+    assert main(["--quiet", "run", str(config), "--runs-dir", str(here)]) == 0
+    address = local_cluster.scheduler.address
+    assert main(["--quiet", "run", str(config), "--runs-dir", str(there),
+                 "--scheduler", address]) == 0
+    (run_here,), (run_there,) = here.iterdir(), there.iterdir()
+    assert (run_there / "metrics.json").read_bytes() == (run_here / "metrics.json").read_bytes()
+    assert json.loads((run_there / "run.json").read_text())["cross_validation_on"] == address
+    assert main(["--quiet", "run", str(config), "--scheduler", "here"]) == 2  # one clear line

@@ -2,7 +2,8 @@
 
 Each subcommand parses its arguments and calls one library function::
 
-    topics run CONFIG [--set key.path=value ...]     topics.run_experiment
+    topics run CONFIG [--set key.path=value ...] [--scheduler local|ADDR]
+                                                      topics.run_experiment
     topics sweep GRID [--n-jobs N] [--resume SUMMARY] topics.experiments.sweep.run_sweep
     topics compare RUN ... [--metrics ...] [--format table|markdown|csv|latex] [--figure PATH]
     topics report RUN [--output PATH]                 topics.experiments.report.write_report
@@ -56,7 +57,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from topics.experiments.report import REPORT_FILE
 
     report = False if args.no_report else None  # None: the config's outputs.report
-    run = run_experiment(args.config, overrides=args.set, runs_dir=args.runs_dir, report=report)
+    run = run_experiment(args.config, overrides=args.set, runs_dir=args.runs_dir, report=report,
+                         scheduler=args.scheduler, n_workers=args.n_workers)
     print(run.summary())
     if (run.path / REPORT_FILE).is_file():
         print(f"report: {run.path / REPORT_FILE}")
@@ -249,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-report", action="store_true", help="do not write report.html into the run"
     )
+    add_dask_options(run, "the classifier's cross-validation fits; default: here")
     run.set_defaults(func=_cmd_run)
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")

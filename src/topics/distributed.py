@@ -212,6 +212,12 @@ def _map_on(
     if max_in_flight is None:
         threads = sum(client.nthreads().values()) or 1
         max_in_flight = 2 * threads
+    # Sent once to every worker, not once per task: the keyword arguments are the same for every
+    # chunk and may be large (a corpus, a model). A list of one, so a dict goes as one object.
+    kwargs = {
+        key: client.scatter([value], broadcast=True, hash=False)[0]
+        for key, value in kwargs.items()
+    }
     pending: deque[Any] = deque()
     try:
         for chunk in chunks:

@@ -24,6 +24,8 @@ def evaluate_classifiers(
     peers: bool = True,
     duplicate_threshold: float | None = DEFAULT_THRESHOLD,
     verbose: bool | None = None,
+    scheduler: Any = None,
+    n_workers: int | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
 
@@ -55,6 +57,13 @@ def evaluate_classifiers(
     verbose : bool, optional
         A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
         :func:`topics.progress.enabled`.
+    scheduler : None, "local", str or dask.distributed.Client
+        Where the fits run: here (``None``, one after the other), on a Dask LocalCluster of
+        ``n_workers`` processes (``"local"``) or on a running Dask cluster (its address, or a
+        Client); the report is the same wherever they ran (see
+        :func:`topics.evaluation.cross_validation.cross_validate`).
+    n_workers : int, optional
+        The LocalCluster's processes (default: one per core).
 
     Returns
     -------
@@ -75,4 +84,5 @@ def evaluate_classifiers(
     if peers:
         models.update(peer_estimators(multilabel))
     return cross_validate(corpus, models, unit=unit, n_splits=n_splits, seeds=seeds,
-                          duplicate_threshold=duplicate_threshold, verbose=verbose)
+                          duplicate_threshold=duplicate_threshold, verbose=verbose,
+                          scheduler=scheduler, n_workers=n_workers)

@@ -26,11 +26,12 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from topics.corpus.duplicates import DEFAULT_THRESHOLD
+from topics.distributed import map_chunks
 from topics.errors import ConfigError
 from topics.evaluation.classification import (
     MULTI_METRICS,
@@ -140,6 +141,8 @@ def cross_validate(
     seeds: int | Sequence[int] = (0, 1, 2),
     duplicate_threshold: float | None = DEFAULT_THRESHOLD,
     verbose: bool | None = None,
+    scheduler: Any = None,
+    n_workers: int | None = None,
 ) -> ClassifierReport:
     """Cross-validate classifiers on a labelled corpus, grouped by article, over several seeds.
 
@@ -162,6 +165,13 @@ def cross_validate(
     verbose : bool, optional
         A progress bar over the fits (seeds x folds x estimators) on stderr; ``None`` follows
         :func:`topics.progress.enabled`. Logged under ``topics.evaluation`` either way.
+    scheduler : None, "local", str or dask.distributed.Client
+        Where the fits run (:func:`topics.distributed.map_chunks`, one task per estimator, fold
+        and seed): ``None`` here, one after the other; ``"local"`` a Dask LocalCluster of
+        ``n_workers`` processes; an address or a Client: that cluster. The report is the same
+        wherever the fits ran (each fit is deterministic and pinned to one BLAS thread).
+    n_workers : int, optional
+        The LocalCluster's processes (default: one per core).
 
     Returns
     -------
@@ -191,12 +201,29 @@ def cross_validate(
     models = dict(estimators)
     data = _Data(corpus, labels, multilabel, groups)
     records, curves = [], {}
-    log.info("cross-validating %s on %d articles: %d folds x %d seed(s)",
-             ", ".join(models), len(corpus), n_splits, len(seeds))
-    with verbosity(verbose), progress(total=len(seeds) * n_splits * len(models),
-                                      desc="cross-validation", unit="fit") as bar:
-        by_seed = [(seed, _cross_predict(models, data, units, n_splits, int(seed), bar))
-                   for seed in seeds]
+    log.info("cross-validating %s on %d articles: %d folds x %d seed(s)%s",
+             ", ".join(models), len(corpus), n_splits, len(seeds),
+             "" if scheduler is None else f" on Dask ({scheduler})")
+    tasks = [
+        _FoldTask(int(seed), name, train, test)
+        for seed in seeds
+        for train, test in article_folds(data.key, n_splits, int(seed), data.groups)
+        for name in models
+    ]
+    per_seed: dict[int, dict] = {int(seed): {} for seed in seeds}
+    with verbosity(verbose), progress(total=len(tasks), desc="cross-validation",
+                                      unit="fit") as bar:
+        done = map_chunks(_fold_predictions, tasks, scheduler=scheduler, n_workers=n_workers,
+                          models=models, data=data, units=units, quiet=scheduler is not None)
+        for task, fold in zip(tasks, done, strict=True):
+            for u, (truth, pred, proba) in fold.items():
+                parts = per_seed[task.seed].setdefault((task.name, u), [[], [], []])
+                parts[0].extend(truth)
+                parts[1].extend(pred)
+                parts[2].append(proba)
+            bar.set_postfix_str(f"seed {task.seed}, {task.name}", refresh=False)
+            bar.update()
+    by_seed = [(seed, _joined(found)) for seed, found in per_seed.items()]
     for seed, predictions in by_seed:
         for (name, u), (truth, pred, proba) in predictions.items():
             records.append(score(name, u, int(seed), truth, pred, proba, labels, multilabel))
@@ -243,30 +270,39 @@ class _Data:
         ]
 
 
-def _cross_predict(
-    models: dict, data: _Data, units: tuple[str, ...], n_splits: int, seed: int, bar: Any
-) -> dict:
-    """Out-of-fold predictions of every model on every unit: (truth, predicted, proba); ``bar``
-    (a progress bar) advances after each fit."""
+class _FoldTask(NamedTuple):
+    """One fit of the cross-validation: a seed's split, an estimator, its train/test articles."""
+
+    seed: int
+    name: str
+    train: np.ndarray
+    test: np.ndarray
+
+
+def _fold_predictions(
+    task: _FoldTask, *, models: dict, data: _Data, units: tuple[str, ...], quiet: bool
+) -> dict[str, tuple[list, list, np.ndarray | None]]:
+    """Fit a clone of the task's estimator on its training articles; per unit, the test side's
+    (truth, predicted, proba). Module level: a Dask worker runs it by name (``quiet``: without
+    the fit's own bars, which the worker would print beside the client's)."""
     from sklearn.base import clone
 
-    out: dict[tuple[str, str], list] = {}
-    for train, test in article_folds(data.key, n_splits, seed, data.groups):
-        for name, model in models.items():
-            bar.set_postfix_str(f"seed {seed}, {name}", refresh=False)
-            fitted = _fit(clone(model), data, train)
-            for u in units:
-                texts = [t for i in test for t in data.units[u][i]]
-                truth = [data.y[i] for i in test for _ in data.units[u][i]]
-                pred, proba = _predict(fitted, texts, data)
-                parts = out.setdefault((name, u), [[], [], []])
-                parts[0].extend(truth)
-                parts[1].extend(pred)
-                parts[2].append(proba)
-            bar.update()
+    with verbosity(False if quiet else None):
+        fitted = _fit(clone(models[task.name]), data, task.train)
+    out = {}
+    for u in units:
+        texts = [t for i in task.test for t in data.units[u][i]]
+        truth = [data.y[i] for i in task.test for _ in data.units[u][i]]
+        pred, proba = _predict(fitted, texts, data)
+        out[u] = (truth, pred, proba)
+    return out
+
+
+def _joined(found: dict) -> dict:
+    """A seed's fold predictions joined per (estimator, unit), probabilities stacked."""
     return {
         k: (t, p, None if any(x is None for x in q) else np.vstack(q))
-        for k, (t, p, q) in out.items()
+        for k, (t, p, q) in found.items()
     }
 
 

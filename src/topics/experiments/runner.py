@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from topics.distributed import check_scheduler
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
 from topics.experiments.loading import load_config
@@ -149,6 +150,8 @@ def run_experiment(
     report: bool | None = None,
     verbose: bool | None = None,
     sweep: Mapping[str, Any] | None = None,
+    scheduler: Any = None,
+    n_workers: int | None = None,
 ) -> Run:
     """Run one experiment from a config and store it as a run directory.
 
@@ -173,6 +176,13 @@ def run_experiment(
         Recorded in ``run.json`` as ``sweep`` from the start (a sweep's id and the point's index,
         as :func:`~topics.experiments.sweep.run_sweep` gives them): a stopped sweep finds the
         runs of its points.
+    scheduler : None, "local", str or dask.distributed.Client
+        Where the classifier's cross-validation fits run, the step that grows fastest with a
+        labelled corpus: here (``None``), on a Dask LocalCluster of ``n_workers`` processes
+        (``"local"``) or on a running cluster (see :mod:`topics.distributed`). The metrics are
+        the same wherever they ran; ``run.json`` records where.
+    n_workers : int, optional
+        The LocalCluster's processes (default: one per core).
 
     Returns
     -------
@@ -187,6 +197,7 @@ def run_experiment(
         From the steps (corpus, models); the run then stays as ``<dir>.partial`` marked failed.
     """
     config = load_config(config, overrides)
+    scheduler = check_scheduler(scheduler)
     resolved, digest = _prepare(config)
     steps = _steps(config)
     log.info("[1/%d] %s ...", len(steps), steps[0])
@@ -194,7 +205,9 @@ def run_experiment(
     corpus = load_configured_corpus(config)
     loaded = time.perf_counter() - start
     preflight(config, corpus)  # everything checkable fails here, before a run directory exists
-    record = {"sweep": dict(sweep)} if sweep else {}
+    record: dict[str, Any] = {"sweep": dict(sweep)} if sweep else {}
+    if scheduler is not None:
+        record["cross_validation_on"] = scheduler if isinstance(scheduler, str) else "dask client"
     run_dir = RunDirectory(runs_dir, config.name, digest, record)
     info: dict[str, Any] = {
         **record,
@@ -209,7 +222,8 @@ def run_experiment(
         with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
             try:
                 log.info("run %s -> %s", config.name, run_dir.final_path)
-                metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded)
+                metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded,
+                                     (scheduler, n_workers))
                 path = _finish(run_dir, info, resolved, timings, metrics, start)
             except BaseException as exc:  # into run.log, while it is open
                 log.error("run failed: %s (kept as %s)", exc, run_dir.path)
@@ -288,6 +302,7 @@ def _run_steps(
     info: dict[str, Any],
     timings: dict[str, Any],
     loaded: float,
+    cluster: tuple[Any, int | None],
 ) -> dict[str, Any]:
     run_dir.write_text("config.yaml", config.given_text)
     run_dir.write_yaml("config.resolved.yaml", resolved)
@@ -296,7 +311,7 @@ def _run_steps(
     label = iter(f"[{i}/{len(steps)}] {s}" for i, s in enumerate(steps, start=1))
     log.info("%s done in %.1f s", next(label), loaded)
     with progress(total=len(steps), initial=1, desc=f"run {config.name}", unit="step") as bar:
-        metrics = _run_step_list(config, corpus, run_dir, info, timings, label, bar)
+        metrics = _run_step_list(config, corpus, run_dir, info, timings, label, bar, cluster)
     run_dir.write_metrics(metrics)
     return metrics
 
@@ -309,8 +324,10 @@ def _run_step_list(
     timings: dict[str, Any],
     label: Iterator[str],
     bar: Any,
+    cluster: tuple[Any, int | None],
 ) -> dict[str, Any]:
-    """The steps after loading the corpus, advancing ``bar`` after each; their metrics."""
+    """The steps after loading the corpus, advancing ``bar`` after each; their metrics.
+    ``cluster`` (scheduler, workers) is where the classifier's cross-validation fits run."""
     record = corpus_record(config, corpus)
     run_dir.write_json("corpus.json", record)
     units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article")
@@ -323,7 +340,7 @@ def _run_step_list(
             metrics.update(run_topic_model(config, name, corpus, run_dir, timings))
     if config.classifier.enabled and config.classifier.evaluation.enabled:
         with _step(next(label), timings, bar):
-            metrics.update(evaluate_classifier(config, corpus, run_dir))
+            metrics.update(evaluate_classifier(config, corpus, run_dir, *cluster))
     if config.classifier.enabled and config.classifier.fit:
         with _step(next(label), timings, bar):
             fit_classifier(config, corpus, run_dir, info["config_hash"])

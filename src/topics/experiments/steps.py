@@ -323,7 +323,10 @@ def _classifier_metrics(report_metrics: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
-def evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict[str, float]:
+def evaluate_classifier(
+    config: Config, corpus: Any, run: RunDirectory, scheduler: Any = None,
+    n_workers: int | None = None,
+) -> dict[str, float]:
     evaluation = config.classifier.evaluation
     report = evaluate_classifiers(
         corpus,
@@ -332,6 +335,8 @@ def evaluate_classifier(config: Config, corpus: Any, run: RunDirectory) -> dict[
         n_splits=evaluation.n_splits,
         seeds=tuple(evaluation.seeds),
         peers=evaluation.peers,
+        scheduler=scheduler,
+        n_workers=n_workers,
     )
     quality, _ = split_timings(report.metrics)
     run.write_text("tables/classifier_cv.md", report.to_markdown())
