@@ -271,3 +271,25 @@ def test_boilerplate_goes_before_duplicates_are_looked_for(tmp_path: Path,
     assert len(Corpus(topics.iter_articles(path)).drop_duplicates()) < 12  # the boilerplate joins them
     corpus = load_configured_corpus(load_config(config))
     assert len(corpus) == 12 and len(corpus.removed_paragraphs) == 4
+
+
+def test_a_stamp_whose_digits_change_is_found_a_report_whose_figures_change_is_not(
+    shipped_corpus: Corpus,
+) -> None:
+    """A short line that differs only in its date and time on every page is boilerplate; a long
+    paragraph that differs only in its figures is news."""
+    report = ("Nach Angaben des Statistikamts stieg der Export im Monat um {n} Prozent, vor allem "
+              "dank Elektronik, Textilien und Meeresfrüchten aus dem Mekong-Delta.")
+    articles = []
+    for i, article in enumerate(shipped_corpus[:12]):
+        stamp = f"Aktualisiert: {i + 1:02d}.12.2026, {8 + i}:{(7 * i) % 60:02d} Uhr"
+        text = "\n\n".join([stamp, report.format(n=i + 3), article.text])  # cleaning cuts a footer
+        articles.append(Article(article.id, text, article.labels))
+    crawled = Corpus(articles, shipped_corpus.label_set, "stamped")
+    found = crawled.repeated_paragraphs()
+    assert [(r.text, r.articles) for r in found] == [("Aktualisiert: 01.12.2026, 8:00 Uhr", 12)]
+    dropped = crawled.drop_repeated_paragraphs()
+    assert all(not p.startswith("Aktualisiert") for u in dropped.units("paragraph") for p in [u.text])
+    assert sum(u.text.startswith("Nach Angaben des Statistikamts") for u in dropped.units("paragraph")) == 12
+    assert paragraph_key("Kommentare (3)") == paragraph_key("Kommentare (12)")
+    assert paragraph_key(report.format(n=3)) != paragraph_key(report.format(n=4))

@@ -7,14 +7,17 @@ they cannot be told from the article; across the archive they can, because they 
 word (case and spacing aside) in articles that have nothing else in common, and a topic model
 would make a topic of them. A paragraph held by ``min_articles`` or more *distinct* articles is
 such boilerplate; near-duplicate articles (one story under several URLs) count once, so a
-reprinted story keeps its paragraphs. Digits are not normalised: two reports that differ only in
-their numbers stay two paragraphs.
+reprinted story keeps its paragraphs. In a short paragraph (at most 12 words: a dateline, an
+"updated" stamp, a counter) every run of digits counts as one, so "Aktualisiert: 03.12.2026, 10:15
+Uhr" on every page is found although no two pages show the same time; a longer paragraph keeps
+its numbers: two reports that differ only in their figures stay two paragraphs.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from itertools import groupby
@@ -26,6 +29,8 @@ __all__ = ["DEFAULT_MIN_ARTICLES", "RepeatedParagraph", "check_min_articles", "f
            "paragraph_key", "without_repeated"]
 
 DEFAULT_MIN_ARTICLES = 5
+_SHORT_WORDS = 12  # a paragraph this short is a stamp or a counter when only its digits differ
+_DIGITS = re.compile(r"\d+")
 _NAMED = 5  # emptied articles named in the warning
 
 
@@ -43,9 +48,12 @@ class RepeatedParagraph:
 
 
 def paragraph_key(paragraph: str) -> bytes:
-    """What makes two paragraphs the same: their words, case folded (a 16-byte digest)."""
-    words = " ".join(paragraph.casefold().split())
-    return hashlib.blake2b(words.encode("utf-8"), digest_size=16).digest()
+    """What makes two paragraphs the same: their words, case folded, and in a short paragraph
+    each run of digits as ``0`` (a 16-byte digest)."""
+    words = paragraph.casefold().split()
+    if len(words) <= _SHORT_WORDS:
+        words = [_DIGITS.sub("0", word) for word in words]
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).digest()
 
 
 def check_min_articles(min_articles: Any) -> int:
