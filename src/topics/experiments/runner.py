@@ -206,7 +206,8 @@ def run_experiment(
     loaded = time.perf_counter() - start
     preflight(config, corpus)  # everything checkable fails here, before a run directory exists
     record: dict[str, Any] = {"sweep": dict(sweep)} if sweep else {}
-    if scheduler is not None:
+    cross_validates = config.classifier.enabled and config.classifier.evaluation.enabled
+    if scheduler is not None and cross_validates:  # the one step that runs there
         record["cross_validation_on"] = scheduler if isinstance(scheduler, str) else "dask client"
     run_dir = RunDirectory(runs_dir, config.name, digest, record)
     info: dict[str, Any] = {
