@@ -122,3 +122,29 @@ def test_the_command_line_shows_a_warning_as_one_line(tmp_path):
     lines = done.stderr.splitlines()
     assert lines[0].startswith("topics classify: warning: ") and "page-en" in lines[0]
     assert "UserWarning" not in done.stderr and ".py:" not in done.stderr
+
+
+@pytest.mark.parametrize("scheduler", [None, "local"])
+def test_streamed_analysis_warns_as_load_does(tmp_path: Path, shipped_corpus, scheduler) -> None:
+    """The streamed analysis leaves the look at the clean text to its chunk tasks (which clean
+    anyway); the warnings are those of load_corpus, with the same places, here and on Dask."""
+    from topics.corpus.stream import analyse_corpus
+
+    records = [{"id": a.id, "text": a.text} for a in shipped_corpus[:5]]
+    records[1:1] = [{"id": f"p{i}", "text": OTHER_LANGUAGES["fr"]} for i in range(7)]
+    records.append({"id": "digits", "text": "1111 2222"})
+    path = _jsonl(tmp_path / "crawl.jsonl", records)
+
+    def warned(read) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            read()
+        return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+    loaded = warned(lambda: topics.load_corpus(path))
+    streamed = warned(lambda: analyse_corpus(path, tmp_path / "t.jsonl", chunk_size=3,
+                                             scheduler=scheduler, n_workers=2))
+    assert streamed == loaded
+    assert len(loaded) == 7 and "crawl.jsonl: line 2: article 'p0'" in loaded[0]
+    assert "more articles that are not German follow" in loaded[5]
+    assert "crawl.jsonl: line 13: article 'digits' has no letters" in loaded[6]

@@ -18,11 +18,12 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
+from topics.corpus.checks import RecordChecker
 from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl, read_parquet
-from topics.corpus.records import Article, Corpus, RecordChecker
+from topics.corpus.records import Article, Corpus
 from topics.errors import CorpusError, InputError
 
-__all__ = ["iter_articles", "load_corpus", "sample_articles", "shipped_corpus_path"]
+__all__ = ["iter_articles", "load_corpus", "read_checked", "sample_articles", "shipped_corpus_path"]
 
 
 def shipped_corpus_path() -> Path:
@@ -155,12 +156,50 @@ def iter_articles(
     CorpusError
         As :func:`load_corpus`, at the record where the problem is.
     """
-    declared, located = _records(
-        path, format, label_set, labels_file, encoding,
-        CsvOptions(text_column, label_column, id_column, label_separator, delimiter, quotechar,
-                   header),
+    _, records = read_checked(
+        path, format=format, label_set=label_set, labels_file=labels_file, encoding=encoding,
+        on_error=on_error, text_column=text_column, label_column=label_column,
+        id_column=id_column, label_separator=label_separator, delimiter=delimiter,
+        quotechar=quotechar, header=header,
     )
-    checker = RecordChecker(declared)
+    for article, _ in records:
+        yield article
+
+
+def read_checked(
+    path: str | Path,
+    *,
+    content: bool = True,
+    on_error: Callable[[CorpusError], None] | None = None,
+    format: Literal["folder", "jsonl", "csv", "parquet"] | None = None,
+    label_set: Sequence[str] | None = None,
+    labels_file: str | Path | None = None,
+    encoding: str = "utf-8",
+    **csv_options: Any,
+) -> tuple[RecordChecker, Iterator[tuple[Article, str]]]:
+    """The checker and the checked records ``(article, where)`` of a corpus, read lazily.
+
+    :func:`iter_articles` with each record's place (``file:line``) and the
+    :class:`~topics.corpus.checks.RecordChecker` that checks them. ``content=False`` leaves out
+    the warnings that need the clean text, for a caller that cleans the texts anyway and reports
+    them itself (the streamed analysis). The path, format and options are checked at once.
+    """
+    unknown = sorted(set(csv_options) - {f.name for f in dataclasses.fields(CsvOptions)})
+    if unknown:
+        raise InputError(f"{', '.join(unknown)}: unknown reading option(s); the options are "
+                         "those of topics.load_corpus")
+    declared, located = _records(path, format, label_set, labels_file, encoding,
+                                 CsvOptions(**csv_options))
+    checker = RecordChecker(declared, content=content)
+    return checker, _checked(located, checker, on_error, path)
+
+
+def _checked(
+    located: Iterator[tuple[Article, str]],
+    checker: RecordChecker,
+    on_error: Callable[[CorpusError], None] | None,
+    path: str | Path,
+) -> Iterator[tuple[Article, str]]:
     count = 0
     for article, where in located:
         try:
@@ -172,7 +211,7 @@ def iter_articles(
             count += 1
             continue
         count += 1
-        yield article
+        yield article, where
     if not count:
         raise CorpusError(f"{path}: no articles in it; check the file (an empty file or only blank lines)")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,14 +29,13 @@ from topics.corpus.boilerplate import (
     find_repeated,
     without_repeated,
 )
+from topics.corpus.checks import check_articles
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
-from topics.errors import CorpusError, short
-from topics.text.cleaning import clean_article, clean_text, join_headings, looks_like_markup
+from topics.errors import CorpusError
+from topics.text.cleaning import clean_article, join_headings
 from topics.text.language import GERMAN_BELOW, MIN_WORDS, looks_german
 
-_NAMED = 5  # articles of one kind (no letters, not German) named in warnings before one summary line
-
-__all__ = ["Article", "Corpus", "CorpusSummary", "RecordChecker", "TextUnit", "Unit"]
+__all__ = ["Article", "Corpus", "CorpusSummary", "TextUnit", "Unit"]
 
 Unit = Literal["article", "paragraph"]
 
@@ -198,7 +196,7 @@ class Corpus(Sequence[Article]):
             origins = [
                 f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
             ]
-        _check_articles(self._articles, self.label_set, origins)
+        check_articles(self._articles, self.label_set, origins)
 
     @overload
     def __getitem__(self, index: int) -> Article: ...
@@ -413,84 +411,3 @@ class Corpus(Sequence[Article]):
                 1 for group in groups if any(labels[i] != labels[group[0]] for i in group)
             ),
         }
-
-
-class RecordChecker:
-    """Checks article records one at a time, as they are read: ids, texts, labels.
-
-    Parameters
-    ----------
-    label_set : sequence of str, optional
-        The allowed labels; None accepts any.
-    """
-
-    def __init__(self, label_set: Sequence[str] | None) -> None:
-        self.label_set = tuple(label_set) if label_set is not None else None
-        self._allowed = set(label_set) if label_set is not None else None
-        self._seen: dict[str, str] = {}
-        self._warned: dict[str, int] = {}
-
-    def check(self, article: Article, where: str) -> None:
-        """Raise a :class:`CorpusError` naming ``where`` if the record is not usable; warn when
-        its text is only page boilerplate, has no letters or is not German (kept either way)."""
-        if not isinstance(article.id, str) or not article.id.strip():
-            raise CorpusError(
-                f"{where}: the id is empty; give every article a unique, non-empty id"
-            )
-        if article.id in self._seen:
-            raise CorpusError(
-                f"{where}: duplicate id {article.id!r} (first at {self._seen[article.id]}); "
-                "ids must be unique"
-            )
-        self._seen[article.id] = where
-        if not isinstance(article.text, str) or not article.text.strip():
-            raise CorpusError(f"{where}: the text is empty; remove the article or add its text")
-        if looks_like_markup(article.text):
-            raise CorpusError(
-                f"{where}: article {article.id!r} is an HTML page, not article text; extract "
-                "the text first (e.g. with trafilatura), then load it"
-            )
-        self._check_labels(article, where)
-        clean = clean_text(article.text)
-        if not clean:
-            warnings.warn(
-                f"{where}: article {article.id!r} is only page boilerplate (captions, markers, "
-                "a source line); it is kept but has no words to model",
-                stacklevel=4,
-            )
-        elif not any(c.isalpha() for c in article.text):
-            self._warn("articles without letters", where,
-                       f"article {article.id!r} has no letters (text {short(article.text, 40)}); "
-                       "it is kept but has no words to model; is the text column the right one?")
-        elif not looks_german(clean):
-            self._warn("articles that are not German", where,
-                       f"article {article.id!r} does not look German (under {GERMAN_BELOW:.0%} "
-                       f"German function words: {short(clean, 40)}); it is kept, but the analysis "
-                       "and the classifier are for German text")
-
-    def _warn(self, kind: str, where: str, message: str) -> None:
-        """Warn about the first few articles of a kind by name, then once that more follow."""
-        self._warned[kind] = count = self._warned.get(kind, 0) + 1
-        if count <= _NAMED:
-            warnings.warn(f"{where}: {message}", stacklevel=5)
-        elif count == _NAMED + 1:
-            warnings.warn(f"{where}: more {kind} follow; not listed one by one", stacklevel=5)
-
-    def _check_labels(self, article: Article, where: str) -> None:
-        for label in article.labels:
-            if self._allowed is not None and label not in self._allowed:
-                raise CorpusError(
-                    f"{where}: unknown label {label!r}; allowed labels are "
-                    f"{', '.join(self.label_set or ()) or '(none declared)'}; fix the label or "
-                    "the label set"
-                )
-        if len(set(article.labels)) != len(article.labels):
-            raise CorpusError(f"{where}: a label is listed twice in {list(article.labels)}")
-
-
-def _check_articles(
-    articles: Sequence[Article], label_set: Sequence[str], origins: Sequence[str]
-) -> None:
-    checker = RecordChecker(label_set)
-    for article, where in zip(articles, origins, strict=True):
-        checker.check(article, where)

@@ -1,7 +1,8 @@
 """Analysing a corpus of any size chunk by chunk: German tokens per article, in bounded memory.
 
-:func:`analyse_corpus` reads a corpus lazily (:func:`~topics.corpus.iter_articles`), cleans and
-analyses it ``chunk_size`` articles at a time, and writes the tokens of each article (or
+:func:`analyse_corpus` reads a corpus lazily (:func:`~topics.corpus.readers.read_checked`), cleans
+and analyses it ``chunk_size`` articles at a time (the record checks that need the clean text run
+in the chunk's task, which cleans it anyway), and writes the tokens of each article (or
 paragraph) to JSON Lines or Parquet as each chunk is done. Memory holds a few chunks, the
 analyser's bounded caches (:mod:`topics.text.german`) and the set of ids read (to refuse
 duplicates, ~100 bytes per article); it does not grow with the texts. :func:`iter_tokens` is the
@@ -19,6 +20,7 @@ import logging
 import random
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -26,7 +28,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from topics.corpus.boilerplate import DEFAULT_MIN_ARTICLES, paragraph_key
-from topics.corpus.readers import iter_articles, sample_articles
+from topics.corpus.checks import RecordChecker, content_problem
+from topics.corpus.readers import read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
@@ -110,12 +113,41 @@ def analyse_chunk(
         boilerplate, as :meth:`topics.Corpus.repeated_paragraphs` finds it (on a sample of a
         stream). An article left with nothing gives no record.
     """
+    cleaned = [clean_article(raw) for _, raw, _ in chunk]
+    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
+
+
+def _checked_chunk(
+    chunk: Chunk,
+    *,
+    unit: Unit,
+    analysis: Mapping[str, Any],
+    drop_paragraphs: Sequence[str],
+) -> tuple[list[TokenRecord], list[tuple[int, str | None, str]]]:
+    """:func:`analyse_chunk`, and what :func:`~topics.corpus.checks.content_problem` finds in
+    each article (its index in the chunk first): the reader leaves that look to the task, which
+    cleans the texts anyway, so no text is cleaned twice (nor in the client, on Dask)."""
+    cleaned = [clean_article(raw) for _, raw, _ in chunk]
+    problems = []
+    for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
+        problem = content_problem(article_id, raw, clean.text)
+        if problem is not None:
+            problems.append((index, *problem))
+    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs), problems
+
+
+def _records_of(
+    chunk: Chunk,
+    cleaned: Sequence[Any],
+    unit: Unit,
+    analysis: Mapping[str, Any] | None,
+    drop_paragraphs: Sequence[str],
+) -> list[TokenRecord]:
     analyzer = GermanAnalyzer(**(analysis or {}))
     units: list[tuple[str, str, tuple[str, ...]]] = []  # (unit id, article id, labels)
     texts: list[str] = []
     dropped = {paragraph_key(p) for p in drop_paragraphs}
-    for article_id, raw, labels in chunk:
-        clean = clean_article(raw)
+    for (article_id, _, labels), clean in zip(chunk, cleaned, strict=True):
         paragraphs = ([p for p in clean.paragraphs if paragraph_key(p) not in dropped]
                       if dropped else clean.paragraphs)
         if not paragraphs and clean.paragraphs:
@@ -238,14 +270,17 @@ def _chunk_results(
     drop_paragraphs = check_drop_paragraphs(drop_paragraphs)
     settings = dict(analysis or {})
     _check_analysis(settings)  # wrong settings fail here, before any work
+    checker: RecordChecker | None = None
+    places: deque[list[str]] = deque()  # where the articles of each chunk in flight come from
     if isinstance(source, (str, Path)):
-        articles: Iterable[Article] = iter_articles(source, **load_options)
+        checker, records = read_checked(source, content=False, **load_options)
+        articles: Iterable[Article] = _noting_places(records, chunk_size, places)
     elif load_options:
         raise InputError(f"{', '.join(load_options)}: reading options apply to a path, not to articles")
     else:
         articles = source
-    yield from map_chunks(
-        analyse_chunk,
+    done = map_chunks(
+        _checked_chunk,
         iter_chunks(articles, chunk_size),
         scheduler=scheduler,
         n_workers=n_workers,
@@ -253,6 +288,28 @@ def _chunk_results(
         analysis=settings,
         drop_paragraphs=drop_paragraphs,
     )
+    for records_of_chunk, problems in done:  # in chunk order
+        if checker is not None:
+            where = places.popleft()
+            for index, kind, message in problems:
+                checker.report(where[index], kind, message)
+        yield records_of_chunk
+
+
+def _noting_places(
+    records: Iterator[tuple[Article, str]], chunk_size: int, places: deque[list[str]]
+) -> Iterator[Article]:
+    """The articles of ``records``; the places of each ``chunk_size`` of them (as
+    :func:`iter_chunks` groups them) appended to ``places`` as the chunk is read."""
+    batch: list[str] = []
+    for article, where in records:
+        batch.append(where)
+        if len(batch) == chunk_size:
+            places.append(batch)
+            batch = []
+        yield article
+    if batch:
+        places.append(batch)
 
 
 def check_drop_paragraphs(drop_paragraphs: Any) -> tuple[str, ...]:
