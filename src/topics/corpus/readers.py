@@ -184,14 +184,19 @@ def read_checked(
     the warnings that need the clean text, for a caller that cleans the texts anyway and reports
     them itself (the streamed analysis). The path, format and options are checked at once.
     """
-    unknown = sorted(set(csv_options) - {f.name for f in dataclasses.fields(CsvOptions)})
-    if unknown:
-        raise InputError(f"{', '.join(unknown)}: unknown reading option(s); the options are "
-                         "those of topics.load_corpus")
     declared, located = _records(path, format, label_set, labels_file, encoding,
-                                 CsvOptions(**csv_options))
+                                 _csv_options(csv_options, f"{path}: reading"))
     checker = RecordChecker(declared, content=content)
     return checker, _checked(located, checker, on_error, path)
+
+
+def _csv_options(options: dict[str, Any], caller: str) -> CsvOptions:
+    """The CSV reading options, or an InputError naming the unknown ones."""
+    unknown = sorted(set(options) - {f.name for f in dataclasses.fields(CsvOptions)})
+    if unknown:
+        raise InputError(f"{caller}: unknown option(s) {', '.join(unknown)}; it takes the "
+                         "options of topics.load_corpus")
+    return CsvOptions(**options)
 
 
 def _checked(
@@ -240,12 +245,8 @@ def sample_articles(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InputError(f"n={n!r}: give the number of articles to sample, 1 or more")
-    unknown = sorted(set(csv_options) - {f.name for f in dataclasses.fields(CsvOptions)})
-    if unknown:
-        raise InputError(f"sample_articles: unknown option(s) {', '.join(unknown)}; it takes "
-                         "the options of topics.load_corpus")
     declared, located = _records(path, format, label_set, labels_file, encoding,
-                                 CsvOptions(**csv_options))
+                                 _csv_options(csv_options, "sample_articles"))
     rng = random.Random(seed)
     reservoir: list[tuple[int, tuple[Article, str]]] = []
     for position, record in enumerate(located):
