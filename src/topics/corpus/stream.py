@@ -123,14 +123,16 @@ def _checked_chunk(
     unit: Unit,
     analysis: Mapping[str, Any],
     drop_paragraphs: Sequence[str],
+    content: bool,
 ) -> tuple[list[TokenRecord], list[tuple[int, str | None, str]]]:
-    """:func:`analyse_chunk`, and what :func:`~topics.corpus.checks.content_problem` finds in
-    each article (its index in the chunk first): the reader leaves that look to the task, which
-    cleans the texts anyway, so no text is cleaned twice (nor in the client, on Dask)."""
+    """:func:`analyse_chunk`, and with ``content`` what
+    :func:`~topics.corpus.checks.content_problem` finds in each article (its index in the chunk
+    first): the reader leaves that look to the task, which cleans the texts anyway, so no text is
+    cleaned twice (nor in the client, on Dask)."""
     cleaned = [clean_article(raw) for _, raw, _ in chunk]
     problems = []
     for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
-        problem = content_problem(article_id, raw, clean.text)
+        problem = content_problem(article_id, raw, clean.text) if content else None
         if problem is not None:
             problems.append((index, *problem))
     return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs), problems
@@ -287,6 +289,7 @@ def _chunk_results(
         unit=unit,
         analysis=settings,
         drop_paragraphs=drop_paragraphs,
+        content=checker is not None,  # articles given in memory were not checked; a file's are
     )
     for records_of_chunk, problems in done:  # in chunk order
         if checker is not None:
