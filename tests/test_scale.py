@@ -361,12 +361,14 @@ def test_cross_validation_on_a_local_cluster_is_the_local_one(local_cluster, shi
 
 @pytest.mark.slow
 def test_run_with_a_scheduler_gives_the_local_metrics(local_cluster, tmp_path: Path) -> None:
+    """Every seed of every topic model and every fold of the cross-validation on the cluster."""
     from topics.cli import main
 
     config = tmp_path / "cv.yaml"
     config.write_text(textwrap.dedent("""
-        name: cv_only
-        topic_models: {}
+        name: fits
+        topic_models: {nmf: {model: nmf, unit: article}, lda: {model: lda, iterations: 50}}
+        evaluation: {seeds: [0, 1]}
         classifier: {fit: false, evaluation: {n_splits: 3, seeds: [0]}}
         outputs: {figures: false, documents: false, report: false}
     """))
@@ -377,5 +379,5 @@ def test_run_with_a_scheduler_gives_the_local_metrics(local_cluster, tmp_path: P
                  "--scheduler", address]) == 0
     (run_here,), (run_there,) = here.iterdir(), there.iterdir()
     assert (run_there / "metrics.json").read_bytes() == (run_here / "metrics.json").read_bytes()
-    assert json.loads((run_there / "run.json").read_text())["cross_validation_on"] == address
+    assert json.loads((run_there / "run.json").read_text())["fits_on"] == address
     assert main(["--quiet", "run", str(config), "--scheduler", "here"]) == 2  # one clear line

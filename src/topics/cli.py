@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-report", action="store_true", help="do not write report.html into the run"
     )
-    add_dask_options(run, "the classifier's cross-validation fits; default: here")
+    add_dask_options(run, "the run's fits: topic-model seeds, cross-validation folds; default: here")
     run.set_defaults(func=_cmd_run)
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")

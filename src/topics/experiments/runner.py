@@ -177,10 +177,11 @@ def run_experiment(
         as :func:`~topics.experiments.sweep.run_sweep` gives them): a stopped sweep finds the
         runs of its points.
     scheduler : None, "local", str or dask.distributed.Client
-        Where the classifier's cross-validation fits run, the step that grows fastest with a
-        labelled corpus: here (``None``), on a Dask LocalCluster of ``n_workers`` processes
-        (``"local"``) or on a running cluster (see :mod:`topics.distributed`). The metrics are
-        the same wherever they ran; ``run.json`` records where.
+        Where the run's independent fits run, one task each: every seed of every topic model
+        and every fold of the classifier's cross-validation. Here (``None``), on a Dask
+        LocalCluster of ``n_workers`` processes (``"local"``, started once for the run) or on a
+        running cluster (see :mod:`topics.distributed`). The metrics are the same wherever they
+        ran; ``run.json`` records where (``fits_on``).
     n_workers : int, optional
         The LocalCluster's processes (default: one per core).
 
@@ -206,9 +207,8 @@ def run_experiment(
     loaded = time.perf_counter() - start
     preflight(config, corpus)  # everything checkable fails here, before a run directory exists
     record: dict[str, Any] = {"sweep": dict(sweep)} if sweep else {}
-    cross_validates = config.classifier.enabled and config.classifier.evaluation.enabled
-    if scheduler is not None and cross_validates:  # the one step that runs there
-        record["cross_validation_on"] = scheduler if isinstance(scheduler, str) else "dask client"
+    if scheduler is not None:
+        record["fits_on"] = scheduler if isinstance(scheduler, str) else "dask client"
     run_dir = RunDirectory(runs_dir, config.name, digest, record)
     info: dict[str, Any] = {
         **record,
@@ -223,8 +223,9 @@ def run_experiment(
         with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
             try:
                 log.info("run %s -> %s", config.name, run_dir.final_path)
-                metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded,
-                                     (scheduler, n_workers))
+                with _cluster(scheduler, n_workers) as where:
+                    metrics = _run_steps(config, corpus, resolved, run_dir, info, timings,
+                                         loaded, where)
                 path = _finish(run_dir, info, resolved, timings, metrics, start)
             except BaseException as exc:  # into run.log, while it is open
                 log.error("run failed: %s (kept as %s)", exc, run_dir.path)
@@ -241,6 +242,19 @@ def run_experiment(
 
         log_run(run, tracking_uri=config.tracking_uri, runs_dir=Path(runs_dir))
     return run
+
+
+@contextmanager
+def _cluster(scheduler: Any, n_workers: int | None) -> Iterator[Any]:
+    """None (fits here), or one Dask client for the whole run: a LocalCluster is started once,
+    not once per step, and an address is connected to (and its workers' version checked) once."""
+    if scheduler is None or not isinstance(scheduler, str):
+        yield scheduler
+        return
+    from topics.distributed import dask_client
+
+    with dask_client(scheduler, n_workers=n_workers) as client:
+        yield client
 
 
 def _finish(
@@ -303,7 +317,7 @@ def _run_steps(
     info: dict[str, Any],
     timings: dict[str, Any],
     loaded: float,
-    cluster: tuple[Any, int | None],
+    where: Any,
 ) -> dict[str, Any]:
     run_dir.write_text("config.yaml", config.given_text)
     run_dir.write_yaml("config.resolved.yaml", resolved)
@@ -312,7 +326,7 @@ def _run_steps(
     label = iter(f"[{i}/{len(steps)}] {s}" for i, s in enumerate(steps, start=1))
     log.info("%s done in %.1f s", next(label), loaded)
     with progress(total=len(steps), initial=1, desc=f"run {config.name}", unit="step") as bar:
-        metrics = _run_step_list(config, corpus, run_dir, info, timings, label, bar, cluster)
+        metrics = _run_step_list(config, corpus, run_dir, info, timings, label, bar, where)
     run_dir.write_metrics(metrics)
     return metrics
 
@@ -325,10 +339,11 @@ def _run_step_list(
     timings: dict[str, Any],
     label: Iterator[str],
     bar: Any,
-    cluster: tuple[Any, int | None],
+    where: Any,
 ) -> dict[str, Any]:
     """The steps after loading the corpus, advancing ``bar`` after each; their metrics.
-    ``cluster`` (scheduler, workers) is where the classifier's cross-validation fits run."""
+    ``where`` (None or a Dask client) is where the topic models' seeds and the classifier's
+    cross-validation folds are fitted."""
     record = corpus_record(config, corpus)
     run_dir.write_json("corpus.json", record)
     units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article")
@@ -338,10 +353,10 @@ def _run_step_list(
         metrics[f"corpus.n_{unit}s"] = unit_record["n"]
     for name in config.topic_models:
         with _step(next(label), timings, bar):
-            metrics.update(run_topic_model(config, name, corpus, run_dir, timings))
+            metrics.update(run_topic_model(config, name, corpus, run_dir, timings, where))
     if config.classifier.enabled and config.classifier.evaluation.enabled:
         with _step(next(label), timings, bar):
-            metrics.update(evaluate_classifier(config, corpus, run_dir, *cluster))
+            metrics.update(evaluate_classifier(config, corpus, run_dir, where))
     if config.classifier.enabled and config.classifier.fit:
         with _step(next(label), timings, bar):
             fit_classifier(config, corpus, run_dir, info["config_hash"])

@@ -20,6 +20,7 @@ from topics import registry
 from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
+from topics.distributed import map_chunks
 from topics.errors import ConfigError
 from topics.evaluation.folds import fold_size_problem, group_count
 from topics.evaluation.plots import topic_model_figures
@@ -34,7 +35,7 @@ from topics.experiments.resolve import (
 )
 from topics.experiments.store import RunDirectory
 from topics.numerics import STABLE_FLOAT_FORMAT, stable_metrics
-from topics.progress import track
+from topics.progress import track, verbosity
 from topics.topic_models import fit_topic_model
 
 __all__ = [
@@ -245,17 +246,30 @@ def _topic_figures(result: Any, name: str, figures: Path) -> list[Path]:
     return topic_model_figures(result, figures / f"topics_{name}")
 
 
+def _fit_seed(
+    seed: int, *, corpus: Any, name: str, family: str, unit: str, settings: dict[str, Any],
+    quiet: bool,
+) -> Any:
+    """One seed's fit of a topic model (module level: a Dask worker runs it by name; ``quiet``:
+    without the fit's own bar, which a worker would print beside the client's)."""
+    log.info("  %s (%s, %s units, seed %d)", name, family, unit, seed)
+    with verbosity(False if quiet else None):
+        return fit_topic_model(corpus, model=family, unit=unit, seed=seed, **settings)
+
+
 def run_topic_model(
-    config: Config, name: str, corpus: Any, run: RunDirectory, timings: dict[str, Any]
+    config: Config, name: str, corpus: Any, run: RunDirectory, timings: dict[str, Any],
+    scheduler: Any = None,
 ) -> dict[str, float]:
     family, unit = config.topic_model_family(name), config.topic_model_unit(name)
     settings = _topic_settings(config, name)
     per_seed, results = [], []
     seeds = list(config.topic_model_seeds())
-    # several seeds: a bar over them (each fit's own bar nests below); one seed: the fit's bar
-    for seed in track(seeds, desc=f"{name} seeds", unit="seed") if len(seeds) > 1 else seeds:
-        log.info("  %s (%s, %s units, seed %d)", name, family, unit, seed)
-        result = fit_topic_model(corpus, model=family, unit=unit, seed=seed, **settings)
+    fits = map_chunks(_fit_seed, seeds, scheduler=scheduler, corpus=corpus, name=name,
+                      family=family, unit=unit, settings=settings, quiet=scheduler is not None)
+    if len(seeds) > 1:  # a bar over the seeds (each fit's own bar nests below it)
+        fits = track(fits, total=len(seeds), desc=f"{name} seeds", unit="seed")
+    for result in fits:
         quality, timing = split_timings(_numeric(result.metrics))
         quality.setdefault("n_topics", result.n_topics)
         quality.setdefault("outlier_share", result.outlier_share)
@@ -324,8 +338,7 @@ def _classifier_metrics(report_metrics: Mapping[str, Any]) -> dict[str, float]:
 
 
 def evaluate_classifier(
-    config: Config, corpus: Any, run: RunDirectory, scheduler: Any = None,
-    n_workers: int | None = None,
+    config: Config, corpus: Any, run: RunDirectory, scheduler: Any = None
 ) -> dict[str, float]:
     evaluation = config.classifier.evaluation
     report = evaluate_classifiers(
@@ -336,7 +349,6 @@ def evaluate_classifier(
         seeds=tuple(evaluation.seeds),
         peers=evaluation.peers,
         scheduler=scheduler,
-        n_workers=n_workers,
     )
     quality, _ = split_timings(report.metrics)
     run.write_text("tables/classifier_cv.md", report.to_markdown())
