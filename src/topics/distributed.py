@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from topics.errors import ConfigError
 
-__all__ = ["LOCAL", "check_scheduler", "dask_client", "map_chunks"]
+__all__ = ["LOCAL", "check_scheduler", "connected", "dask_client", "map_chunks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -201,13 +201,25 @@ def map_chunks(
         for chunk in chunks:
             yield func(chunk, **kwargs)
         return
-    if _is_client(scheduler):
-        yield from _map_on(scheduler, func, chunks, max_in_flight, ordered, kwargs)
+    with connected(scheduler, n_workers=n_workers, threads_per_worker=threads_per_worker) as client:
+        yield from _map_on(client, func, chunks, max_in_flight, ordered, kwargs)
+
+
+@contextmanager
+def connected(
+    scheduler: Any, *, n_workers: int | None = None, threads_per_worker: int = 1
+) -> Iterator[Any]:
+    """Where several maps run: ``None`` (here) and an open Client as they are, ``"local"`` or an
+    address as a Client opened for the block (:func:`dask_client`) and closed after it, so that
+    a LocalCluster is started, or a scheduler's workers checked, once for all the maps."""
+    check_scheduler(scheduler)
+    if scheduler is None or _is_client(scheduler):
+        yield scheduler
         return
     with dask_client(
         scheduler, n_workers=n_workers, threads_per_worker=threads_per_worker
-    ) as opened:
-        yield from _map_on(opened, func, chunks, max_in_flight, ordered, kwargs)
+    ) as client:
+        yield client
 
 
 def _map_on(

@@ -170,14 +170,24 @@ def _records_of(
 
 def iter_chunks(articles: Iterable[Article], chunk_size: int) -> Iterator[Chunk]:
     """Group articles into chunks of ``chunk_size`` (the last may be smaller), lazily."""
-    chunk: Chunk = []
-    for article in articles:
-        chunk.append((article.id, article.text, tuple(article.labels)))
-        if len(chunk) >= chunk_size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    for batch in _batches(articles, chunk_size):
+        yield _chunk(batch)
+
+
+def _chunk(articles: Sequence[Article]) -> Chunk:
+    return [(article.id, article.text, tuple(article.labels)) for article in articles]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of ``size`` items (the last may be shorter), lazily (itertools.batched: Python 3.12)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # ------------------------------------------------------------------------------------------------
@@ -276,14 +286,14 @@ def _chunk_results(
     places: deque[list[str]] = deque()  # where the articles of each chunk in flight come from
     if isinstance(source, (str, Path)):
         checker, records = read_checked(source, content=False, **load_options)
-        articles: Iterable[Article] = _noting_places(records, chunk_size, places)
+        chunks = _file_chunks(records, chunk_size, places)
     elif load_options:
         raise InputError(f"{', '.join(load_options)}: reading options apply to a path, not to articles")
     else:
-        articles = source
+        chunks = iter_chunks(source, chunk_size)
     done = map_chunks(
         _checked_chunk,
-        iter_chunks(articles, chunk_size),
+        chunks,
         scheduler=scheduler,
         n_workers=n_workers,
         unit=unit,
@@ -299,20 +309,15 @@ def _chunk_results(
         yield records_of_chunk
 
 
-def _noting_places(
-    records: Iterator[tuple[Article, str]], chunk_size: int, places: deque[list[str]]
-) -> Iterator[Article]:
-    """The articles of ``records``; the places of each ``chunk_size`` of them (as
-    :func:`iter_chunks` groups them) appended to ``places`` as the chunk is read."""
-    batch: list[str] = []
-    for article, where in records:
-        batch.append(where)
-        if len(batch) == chunk_size:
-            places.append(batch)
-            batch = []
-        yield article
-    if batch:
-        places.append(batch)
+def _file_chunks(
+    records: Iterable[tuple[Article, str]], chunk_size: int, places: deque[list[str]]
+) -> Iterator[Chunk]:
+    """The chunks of a file's checked records; each chunk's places (``file:line``) are appended
+    to ``places`` as the chunk is handed out, so the results, which come back in order, find
+    theirs at the front."""
+    for batch in _batches(records, chunk_size):
+        places.append([where for _, where in batch])
+        yield _chunk([article for article, _ in batch])
 
 
 def check_drop_paragraphs(drop_paragraphs: Any) -> tuple[str, ...]:

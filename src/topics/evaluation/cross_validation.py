@@ -223,9 +223,8 @@ def cross_validate(
                 parts[2].append(proba)
             bar.set_postfix_str(f"seed {task.seed}, {task.name}", refresh=False)
             bar.update()
-    by_seed = [(seed, _joined(found)) for seed, found in per_seed.items()]
-    for seed, predictions in by_seed:
-        for (name, u), (truth, pred, proba) in predictions.items():
+    for seed, found in per_seed.items():
+        for (name, u), (truth, pred, proba) in _joined(found).items():
             records.append(score(name, u, int(seed), truth, pred, proba, labels, multilabel))
             if proba is not None:
                 old = curves.get((name, u), (np.zeros(0), np.zeros(0)))

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from topics.distributed import check_scheduler
+from topics.distributed import check_scheduler, connected
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
 from topics.experiments.loading import load_config
@@ -223,7 +223,7 @@ def run_experiment(
         with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
             try:
                 log.info("run %s -> %s", config.name, run_dir.final_path)
-                with _cluster(scheduler, n_workers) as where:
+                with connected(scheduler, n_workers=n_workers) as where:  # once for the run
                     metrics = _run_steps(config, corpus, resolved, run_dir, info, timings,
                                          loaded, where)
                 path = _finish(run_dir, info, resolved, timings, metrics, start)
@@ -242,19 +242,6 @@ def run_experiment(
 
         log_run(run, tracking_uri=config.tracking_uri, runs_dir=Path(runs_dir))
     return run
-
-
-@contextmanager
-def _cluster(scheduler: Any, n_workers: int | None) -> Iterator[Any]:
-    """None (fits here), or one Dask client for the whole run: a LocalCluster is started once,
-    not once per step, and an address is connected to (and its workers' version checked) once."""
-    if scheduler is None or not isinstance(scheduler, str):
-        yield scheduler
-        return
-    from topics.distributed import dask_client
-
-    with dask_client(scheduler, n_workers=n_workers) as client:
-        yield client
 
 
 def _finish(
