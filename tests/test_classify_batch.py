@@ -188,13 +188,13 @@ def test_classification_runs_in_chunks(monkeypatch, tmp_path, shipped_corpus):
 
     monkeypatch.setattr(sources, "_CHUNK_TEXTS", 7)
     sizes = []
-    original = ArticleClassifier.predict_proba
+    original = ArticleClassifier.proba_of_documents
 
-    def spy(self, texts):
-        sizes.append(len(texts))
-        return original(self, texts)
+    def spy(self, documents):
+        sizes.append(len(documents))
+        return original(self, documents)
 
-    monkeypatch.setattr(ArticleClassifier, "predict_proba", spy)
+    monkeypatch.setattr(ArticleClassifier, "proba_of_documents", spy)
     path = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:30])
     summary = batch.classify_inputs([str(path)], output=tmp_path / "out.jsonl",
                                     options=batch.ReadOptions(corpus={"id_column": "id"}))
@@ -208,13 +208,15 @@ def test_a_failing_batch_leaves_no_output(monkeypatch, tmp_path, shipped_corpus)
     monkeypatch.setattr(sources, "_CHUNK_TEXTS", 5)
     calls = []
 
-    def broken(self, texts):
+    original = ArticleClassifier.proba_of_documents
+
+    def broken(self, documents):
         calls.append(1)
         if len(calls) > 1:
             raise MemoryError("simulated")
-        return ArticleClassifier.__dict__["decision_function"](self, texts) * 0
+        return original(self, documents)
 
-    monkeypatch.setattr(ArticleClassifier, "predict_proba", broken)
+    monkeypatch.setattr(ArticleClassifier, "proba_of_documents", broken)
     path = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:12])
     with pytest.raises(MemoryError):
         batch.classify_inputs([str(path)], output=tmp_path / "out.csv")
@@ -375,3 +377,83 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, caps
         status, _, err = _run(capsys, command, str(corpus), "--output", str(output))
         assert status == 2 and "the output file is the input" in err and "Traceback" not in err
     assert corpus.read_bytes() == small_csv.read_bytes()
+
+
+# ---- each text cleaned once: reading leaves the look at the clean text to the chunk ----------
+
+BOILERPLATE = "![]() |\nQuelle: https://example.vn/x\nKommentar (0)"
+
+
+@pytest.mark.parametrize("scheduler", [None, "local"])
+def test_a_corpus_file_warns_as_load_corpus_does_with_each_text_cleaned_once(
+    monkeypatch, tmp_path, shipped_corpus, scheduler
+):
+    """The records' warnings (only boilerplate, no letters) are load_corpus's, word for word and
+    in order, here and on Dask; every record is classified; each text is cleaned once."""
+    import warnings
+
+    from topics.classifier import batch
+    from topics.text import cleaning
+
+    records = [{"id": a.id, "text": a.text} for a in shipped_corpus[:4]]
+    records[1:1] = [{"id": "board", "text": BOILERPLATE}, {"id": "digits", "text": "1111 2222"}]
+    path = tmp_path / "crawl.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+
+    def warned(read) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            read()
+        return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+    loaded = warned(lambda: topics.load_corpus(path))
+    cleaned = []
+    original = cleaning.clean_article
+    monkeypatch.setattr(cleaning, "clean_article", lambda raw: cleaned.append(raw) or original(raw))
+    output = tmp_path / "labels.jsonl"
+    classified = warned(lambda: batch.classify_inputs(str(path), output=output,
+                                                      scheduler=scheduler, n_workers=2))
+    assert classified == loaded and len(loaded) == 2
+    assert "line 2: article 'board' is only page boilerplate" in loaded[0]
+    assert "line 3: article 'digits' has no letters" in loaded[1]
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [row["id"] for row in rows] == [r["id"] for r in records]
+    if scheduler is None:  # the workers' cleaning is not seen from here
+        assert sorted(cleaned) == sorted(r["text"] for r in records)
+
+
+def test_a_text_file_of_only_boilerplate_is_skipped_the_others_classified(
+    monkeypatch, tmp_path, capsys, seed
+):
+    from topics.text import cleaning
+
+    board, good = tmp_path / "board.txt", tmp_path / "good.txt"
+    board.write_text(BOILERPLATE, encoding="utf-8")
+    good.write_text(seed, encoding="utf-8")
+    cleaned = []
+    original = cleaning.clean_article
+    monkeypatch.setattr(cleaning, "clean_article", lambda raw: cleaned.append(raw) or original(raw))
+    status, out, err = _run(capsys, "classify", str(board), str(good))
+    assert status == 1
+    assert f"skipped {board}: holds only page boilerplate (captions, markers)" in err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [str(good)]
+    assert sorted(cleaned) == sorted([BOILERPLATE, seed])
+
+
+def test_suggestions_skip_a_boilerplate_file_and_warn_about_a_foreign_record(
+    tmp_path, capsys, shipped_corpus
+):
+    """suggest-labels reads as classify does: the same skipped file, the same record warning."""
+    board = tmp_path / "board.txt"
+    board.write_text(BOILERPLATE, encoding="utf-8")
+    corpus = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:6], labels=False)
+    with corpus.open("a", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerow(["en", "The minister met the delegation in Hanoi today to "
+                                   "talk about trade, schools and the new airport. " * 3])
+    output = tmp_path / "next.csv"
+    with pytest.warns(UserWarning, match=r"c\.csv: line [0-9]+: article 'en' does not look German"):
+        status, _, err = _run(capsys, "suggest-labels", str(board), str(corpus), "-n", "3",
+                              "--id-column", "id", "--output", str(output))
+    assert status == 1 and f"skipped {board}: holds only page boilerplate" in err
+    assert len(list(csv.DictReader(output.open(encoding="utf-8")))) == 3

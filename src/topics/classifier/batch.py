@@ -1,32 +1,40 @@
 """Classifying many texts in bounded memory, and suggesting which to label next.
 
 :func:`classify_inputs` classifies what :func:`~topics.classifier.sources.iter_inputs` reads
-(files, stdin, folders, corpus files) chunk by chunk and writes each chunk as it comes (JSON Lines,
-CSV or Parquet, chosen by the output's suffix); an input that cannot be classified is reported and
-the batch goes on. :func:`suggest_labels` keeps only the ``n`` articles the model is least sure
+(files, stdin, folders, corpus files) chunk by chunk and writes each chunk as it comes
+(:mod:`.outputs`); an input that cannot be classified is reported and the batch goes on. Each
+text is cleaned once: reading leaves the look at the clean text (a file of only boilerplate, a
+record that is not German...) to the chunk, which cleans for the model anyway. :func:`suggest_labels` keeps only the ``n`` articles the model is least sure
 of, for a researcher to label next, in a file :func:`topics.load_corpus` reads back.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from topics.classifier.outputs import (
+    OUTPUT_SUFFIXES,
+    RowWriter,
+    nested_row,
+    output_kind,
+    prepare_output,
+)
 from topics.classifier.sources import (
     DEFAULT_MAX_BYTES,
     Item,
     Problem,
     ReadOptions,
+    after_cleaning,
     chunks,
     input_paths,
     iter_inputs,
 )
+from topics.corpus.checks import RecordChecker
 from topics.corpus.duplicates import near_duplicate_groups
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
@@ -51,7 +59,6 @@ __all__ = [
     "suggest_labels",
 ]
 
-OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 NAMED_NOT_GERMAN = 5  # texts named in the note about texts that do not look German
 _SUGGEST_POOL = 3  # suggest_labels keeps 3 n candidates, so that n remain once reprints are out
 
@@ -122,152 +129,63 @@ def load_model(model: str | Path | None, thresholds: Mapping[str, float] | None 
 
 
 # ------------------------------------------------------------------------------------------------
-# writing
-
-
-class _Output:
-    """Rows written as they come to JSON Lines, CSV or Parquet (by suffix), or stdout (None)."""
-
-    def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
-        self.path = None if path is None else Path(path)
-        self.columns, self.label_columns = columns, label_columns
-        self.kind = "jsonl" if self.path is None else output_kind(self.path)
-        self._writer: Any = None
-
-    def __enter__(self) -> _Output:
-        import io
-
-        from topics.fileio import atomic_stream
-
-        if self.path is None:
-            self._file = sys.stdout
-            return self
-        self._target = atomic_stream(self.path)
-        binary = self._target.__enter__()
-        if self.kind == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            fields = [pa.field(c, pa.list_(pa.string()) if c in self.label_columns else
-                               pa.float64() if c.startswith("p_") or c == "margin" else
-                               pa.bool_() if c == "german" else pa.string())
-                      for c in self.columns]
-            self._schema = pa.schema(fields)
-            self._writer = pq.ParquetWriter(_Unclosed(binary), self._schema)
-        else:
-            self._file = io.TextIOWrapper(_Unclosed(binary), encoding="utf-8", newline="")
-            if self.kind == "csv":
-                import csv
-
-                self._writer = csv.writer(self._file)
-                self._writer.writerow(self.columns)
-        return self
-
-    def write(self, rows: list[dict[str, Any]]) -> None:
-        if self.kind == "parquet":
-            import pyarrow as pa
-
-            table = {c: [r[c] for r in rows] for c in self.columns}
-            self._writer.write_table(pa.table(table, schema=self._schema))
-        elif self.kind == "csv":
-            for row in rows:
-                self._writer.writerow(
-                    "|".join(row[c]) if c in self.label_columns else row[c] for c in self.columns
-                )
-        else:
-            for row in rows:
-                self._file.write(json.dumps(_nested(row), ensure_ascii=False) + "\n")
-            if self.path is None:
-                self._file.flush()
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.path is None:
-            return
-        if exc[0] is None:
-            try:
-                self._finish()
-            except BaseException as error:
-                # a full disk at the last flush: the atomic writer removes the temporary file
-                # and says why (FileAccessError), instead of installing a cut-off output
-                self._target.__exit__(type(error), error, error.__traceback__)
-                raise
-        self._target.__exit__(*exc)
-
-    def _finish(self) -> None:
-        if self.kind == "parquet":
-            self._writer.close()
-        else:
-            self._file.flush()
-
-
-class _Unclosed:
-    """A binary file whose ``close`` only flushes: the atomic writer closes the real one."""
-
-    def __init__(self, file: Any):
-        self._file = file
-        self.closed = False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._file, name)
-
-    def writable(self) -> bool:
-        return True
-
-    def readable(self) -> bool:
-        return False
-
-    def seekable(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        self._file.flush()
-        self.closed = True
-
-
-def _nested(row: dict[str, Any]) -> dict[str, Any]:
-    """A JSON row: the p_<label> columns as one ``scores`` object."""
-    out = {k: v for k, v in row.items() if not k.startswith("p_")}
-    out["scores"] = {k[2:]: v for k, v in row.items() if k.startswith("p_")}
-    return out
-
-
-def output_kind(path: Path) -> str:
-    """The output format of a path, by suffix; Parquet needs pyarrow (checked here, before work)."""
-    kind = OUTPUT_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise ConfigError(
-            f"--output {path}: unknown format {path.suffix!r}; use .jsonl, .csv or .parquet"
-        )
-    if kind == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise ConfigError(
-                "writing Parquet needs pyarrow, which is not installed: `uv sync --extra parquet` "
-                "(or `pip install 'topics[parquet]'`), or write .csv / .jsonl"
-            ) from None
-    return kind
-
-
-def _prepare_output(output: str | Path | None, paths: Sequence[str]) -> None:
-    from topics.fileio import check_not_an_input, check_writable
-
-    if output is not None:
-        path = Path(output)
-        output_kind(path)
-        if path.is_dir():
-            raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, .parquet)")
-        check_not_an_input(path, paths)
-        check_writable(path.parent if str(path.parent) else ".", "write the output here")
-
-
-# ------------------------------------------------------------------------------------------------
 # the two batch jobs
 
 
-def _scores(clf, items: list[Item]) -> tuple[np.ndarray, list]:
-    proba = clf.predict_proba([item.text for item in items])
-    return proba, clf._labels_from_proba(proba)
+class _Read(NamedTuple):
+    """A chunk after its one cleaning: the items classified, their probabilities and labels,
+    the files skipped as only boilerplate, and the records' warnings ``(source, where, kind,
+    message)``."""
+
+    items: list[Item]
+    german: list[bool]
+    proba: np.ndarray
+    labels: list
+    skipped: list[Problem]
+    warnings: list[tuple[str, str, str | None, str]]
+
+
+def _read_chunk(clf, chunk: list[Item]) -> _Read:
+    """Classify a chunk read with ``content=False``: each text is cleaned once, for the model and
+    for the look at its clean text that reading left out (:func:`~.sources.after_cleaning`)."""
+    import numpy as np
+
+    from topics.classifier.inputs import document_of_clean
+    from topics.text.cleaning import clean_article
+
+    items, german, documents, skipped, warned = [], [], [], [], []
+    for item in chunk:
+        clean = clean_article(item.text)
+        is_german = looks_german(clean.text)
+        verdict = after_cleaning(item, clean.text, is_german)
+        if isinstance(verdict, Problem):
+            skipped.append(verdict)
+            continue
+        if verdict is not None:
+            warned.append((item.source, *verdict))
+        items.append(item)
+        german.append(is_german)
+        documents.append(document_of_clean(clean))
+    if not items:
+        return _Read(items, german, np.zeros((0, len(clf.classes_))), [], skipped, warned)
+    proba = clf.proba_of_documents(documents)
+    return _Read(items, german, proba, clf._labels_from_proba(proba), skipped, warned)
+
+
+class _Reporter:
+    """Reports what the chunks found, in input order: a skipped file as a problem, a record's
+    warning as reading would have given it (the first few of a kind by name, per corpus file)."""
+
+    def __init__(self, problem: Callable[[Problem], None]):
+        self.problem = problem
+        self._checkers: dict[str, RecordChecker] = {}
+
+    def __call__(self, skipped: list[Problem], warned: list[tuple[str, str, str | None, str]]):
+        for source, where, kind, message in warned:
+            checker = self._checkers.setdefault(source, RecordChecker(None, content=False))
+            checker.report(where, kind, message)
+        for problem in skipped:
+            self.problem(problem)
 
 
 def classify_inputs(
@@ -284,7 +202,7 @@ def classify_inputs(
     """Classify every text ``paths`` name, chunk by chunk, writing each chunk as it comes.
 
     Rows are ``id``, ``source``, ``labels`` (predicted, most probable first), ``german``
-    (False for a text of 30+ words with under 8 % German function words, see
+    (False for a clean text of 30+ words with under 8 % German function words, see
     :func:`topics.text.language.looks_german`: its labels mean little) and one probability per
     label (``p_<label>`` columns in CSV/Parquet, a ``scores`` object in JSON Lines). Memory holds
     one chunk (at most 512 texts or 2 million characters) at a time.
@@ -320,7 +238,7 @@ def classify_inputs(
     options = options or ReadOptions()
     check_scheduler(scheduler)
     paths = input_paths(paths)
-    _prepare_output(output, paths)
+    prepare_output(output, paths)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
     summary = Summary(output=None if output is None else Path(output))
@@ -331,15 +249,17 @@ def classify_inputs(
             on_problem(p)
 
     columns = ["id", "source", "labels", "german", *(f"p_{label}" for label in labels)]
-    stream = chunks(iter_inputs(paths, options), problem)
+    stream = chunks(iter_inputs(paths, options, content=False), problem)
     if scheduler is None:
         results = (_rows(clf, chunk) for chunk in stream)
     else:  # the workers load the model themselves (once each): only its path travels
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
                              thresholds=dict(thresholds or {}))
-    with _Output(output, columns, ["labels"]) as out:
-        for rows in results:
+    report = _Reporter(problem)
+    with RowWriter(output, columns, ["labels"]) as out:
+        for rows, skipped, warned in results:
+            report(skipped, warned)
             out.write(rows)
             summary.classified += len(rows)
             summary.count_language(rows)
@@ -375,22 +295,26 @@ def iter_classified(
         ``scores`` (label -> probability).
     """
     clf = load_model(model)
-    for chunk in chunks(iter_inputs(input_paths(paths), options or ReadOptions()), on_problem):
-        yield from (_nested(row) for row in _rows(clf, chunk))
+    report = _Reporter(on_problem)
+    inputs = iter_inputs(input_paths(paths), options or ReadOptions(), content=False)
+    for chunk in chunks(inputs, on_problem):
+        rows, skipped, warned = _rows(clf, chunk)
+        report(skipped, warned)
+        yield from (nested_row(row) for row in rows)
 
 
-def _rows(clf, chunk: list[Item]) -> list[dict[str, Any]]:
-    """The output rows of one chunk: id, source, predicted labels, whether the text looks German,
-    one probability per label."""
+def _rows(clf, chunk: list[Item]):
+    """The output rows of one chunk (id, source, predicted labels, whether the text looks German,
+    one probability per label), the files skipped and the records' warnings."""
     labels = [str(c) for c in clf.classes_]
-    proba, predicted = _scores(clf, chunk)
+    read = _read_chunk(clf, chunk)
     rows = []
-    for item, row, chosen in zip(chunk, proba, predicted, strict=True):
+    for item, german, row, chosen in zip(read.items, read.german, read.proba, read.labels,
+                                         strict=True):
         chosen = chosen if isinstance(chosen, list) else [chosen]
-        rows.append({"id": item.id, "source": item.source, "labels": chosen,
-                     "german": looks_german(item.text),
+        rows.append({"id": item.id, "source": item.source, "labels": chosen, "german": german,
                      **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
-    return rows
+    return rows, read.skipped, read.warnings
 
 
 @lru_cache(maxsize=2)
@@ -398,9 +322,9 @@ def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
     return load_model(model, dict(thresholds) or None)
 
 
-def _classify_chunk(chunk: list[Item], *, model: str | None,
-                    thresholds: dict[str, float]) -> list[dict[str, Any]]:
-    """One Dask task: a chunk's rows, the model loaded once per worker process."""
+def _classify_chunk(chunk: list[Item], *, model: str | None, thresholds: dict[str, float]):
+    """One Dask task: a chunk's rows, skipped files and warnings (the model loaded once per
+    worker process)."""
     return _rows(_worker_model(model, tuple(sorted(thresholds.items()))), chunk)
 
 
@@ -440,7 +364,7 @@ def suggest_labels(
     if output_kind(Path(output)) == "parquet":
         raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
     paths = input_paths(paths)
-    _prepare_output(output, paths)
+    prepare_output(output, paths)
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
     summary = Summary(output=Path(output))
@@ -452,10 +376,12 @@ def suggest_labels(
         if on_problem is not None:
             on_problem(p)
 
-    for chunk in chunks(iter_inputs(paths, options), problem):
-        proba, predicted = _scores(clf, chunk)
-        for item, row, chosen, margin in zip(chunk, proba, predicted, _margin(clf, proba),
-                                             strict=True):
+    report = _Reporter(problem)
+    for chunk in chunks(iter_inputs(paths, options, content=False), problem):
+        read = _read_chunk(clf, chunk)
+        report(read.skipped, read.warnings)
+        for item, row, chosen, margin in zip(read.items, read.proba, read.labels,
+                                             _margin(clf, read.proba), strict=True):
             record = {
                 "id": item.id, "labels": [], "text": item.text, "source": item.source,
                 "predicted": chosen if isinstance(chosen, list) else [chosen],
@@ -468,13 +394,13 @@ def suggest_labels(
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
             seen += 1
-        summary.classified += len(chunk)
+        summary.classified += len(read.items)
     pool = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
     groups = near_duplicate_groups([clean_text(record["text"]) for record in pool])
     rows = [record for i, record in enumerate(pool) if groups[i] == i][:n]
     columns = ["id", "labels", "text", "source", "predicted", "margin",
                *(f"p_{label}" for label in labels)]
-    with _Output(output, columns, ["labels", "predicted"]) as out:
+    with RowWriter(output, columns, ["labels", "predicted"]) as out:
         out.write(rows)
     summary.written = len(rows)
     return summary

@@ -292,7 +292,25 @@ class ArticleClassifier:
         Multi-label: the focus model's logit per label; single-label: the scaled ridge scores.
         """
         self._check_fitted()
-        scores = self._ridge_scores(documents_of(check_texts(X, "predict")))
+        return self._decision_of_documents(documents_of(check_texts(X, "predict")))
+
+    def proba_of_documents(self, documents: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
+        """:meth:`predict_proba` of texts already read as the classifier reads them.
+
+        For a batch job that cleans each text once for its own checks too
+        (:func:`topics.classifier.batch.classify_inputs`).
+
+        Parameters
+        ----------
+        documents : sequence of (str, sequence of str)
+            Each text as :func:`topics.classifier.inputs.classified_document` gives it (or
+            :func:`~topics.classifier.inputs.document_of_clean` of its clean article).
+        """
+        self._check_fitted()
+        return self._proba_from_scores(self._decision_of_documents(documents))
+
+    def _decision_of_documents(self, documents: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
+        scores = self._ridge_scores(documents)
         return self._logits(scores.article, scores.best, scores.lead)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803

@@ -9,6 +9,7 @@ import numpy as np
 
 from topics.errors import InputError
 from topics.text.cleaning import (
+    CleanArticle,
     clean_article,
     join_headings,
     looks_like_markup,
@@ -19,6 +20,7 @@ from topics.text.cleaning import (
 __all__ = [
     "check_texts",
     "classified_document",
+    "document_of_clean",
     "documents_of",
     "label_lists",
 ]
@@ -96,7 +98,12 @@ def classified_document(raw: str, pieces: bool = True) -> tuple[str, tuple[str, 
     a single-label model, which reads only the whole text, trains without pieces (on a corpus of
     one-line articles such as 10kGNAD they would multiply its training rows for nothing).
     """
-    prose = prose_paragraphs(clean_article(raw).paragraphs)
+    return document_of_clean(clean_article(raw), pieces)
+
+
+def document_of_clean(article: CleanArticle, pieces: bool = True) -> tuple[str, tuple[str, ...]]:
+    """:func:`classified_document` of an article already cleaned (by :func:`clean_article`)."""
+    prose = prose_paragraphs(article.paragraphs)
     text = "\n\n".join(prose)  # the clean text when every paragraph is prose
     paragraphs = tuple(join_headings(prose)) or (text,)
     if pieces and len(paragraphs) == 1:

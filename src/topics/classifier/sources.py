@@ -26,6 +26,7 @@ __all__ = [
     "Item",
     "Problem",
     "ReadOptions",
+    "after_cleaning",
     "chunks",
     "input_paths",
     "iter_inputs",
@@ -49,11 +50,13 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class Item:
-    """One text to classify: its id (file name or record id), where it came from, the text."""
+    """One text to classify: its id (file name or record id), where it came from, the text, and
+    for a corpus record its place (``file:line``), which its warnings name."""
 
     id: str
     source: str
     text: str
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,9 @@ def decode(data: bytes, source: str, encoding: str) -> str | Problem:
     return text
 
 
-def check_text(text: str, source: str) -> str | Problem:
-    """The text if it can be classified; else why not (empty, HTML, only boilerplate)."""
+def check_text(text: str, source: str, content: bool = True) -> str | Problem:
+    """The text if it can be classified; else why not (empty, HTML, and with ``content`` only
+    boilerplate: see :func:`after_cleaning`)."""
     from topics.text.cleaning import clean_text, looks_like_markup
 
     if not text.strip():
@@ -112,9 +116,34 @@ def check_text(text: str, source: str) -> str | Problem:
     if looks_like_markup(text):
         return Problem(source, "is an HTML page, not article text; extract the text first "
                        "(e.g. with trafilatura)")
-    if not clean_text(text):
-        return Problem(source, "holds only page boilerplate (captions, markers); no article text")
+    if content:
+        problem = after_cleaning(Item(source, source, text), clean_text(text))
+        if isinstance(problem, Problem):
+            return problem
     return text
+
+
+def after_cleaning(
+    item: Item, clean: str, german: bool | None = None
+) -> Problem | tuple[str, str | None, str] | None:
+    """The look at an item's clean text that :func:`iter_inputs` leaves out with
+    ``content=False``, for a caller that cleans the texts anyway.
+
+    A file of only page boilerplate cannot be classified (a :class:`Problem`). A corpus record is
+    classified either way; what :func:`~topics.corpus.checks.content_problem` finds in it is a
+    warning, returned as ``(where, kind, message)`` for
+    :meth:`~topics.corpus.checks.RecordChecker.report`. ``german`` is
+    ``looks_german(clean)`` when the caller has it.
+    """
+    from topics.corpus.checks import content_problem
+
+    if not item.where:
+        if clean:
+            return None
+        return Problem(item.source,
+                       "holds only page boilerplate (captions, markers); no article text")
+    problem = content_problem(item.id, item.text, clean, german)
+    return None if problem is None else (item.where, *problem)
 
 
 def _too_big(size: int, source: str, limit: int) -> Problem:
@@ -127,7 +156,7 @@ def _too_big(size: int, source: str, limit: int) -> Problem:
     )
 
 
-def read_stdin(options: ReadOptions) -> Item | Problem:
+def read_stdin(options: ReadOptions, content: bool = True) -> Item | Problem:
     """Standard input as one article: read as bytes, decoded like a file."""
     stream = getattr(sys.stdin, "buffer", None)
     data = stream.read(options.max_bytes + 1) if stream is not None else None
@@ -139,11 +168,13 @@ def read_stdin(options: ReadOptions) -> Item | Problem:
     text = decode(data, "standard input", options.encoding)
     if isinstance(text, Problem):
         return text
-    checked = check_text(text, "standard input")
+    checked = check_text(text, "standard input", content)
     return checked if isinstance(checked, Problem) else Item("-", "-", checked)
 
 
-def read_file(path: Path, options: ReadOptions, source: str | None = None) -> Item | Problem:
+def read_file(
+    path: Path, options: ReadOptions, source: str | None = None, content: bool = True
+) -> Item | Problem:
     """One text file as one article."""
     source = source or str(path)
     try:
@@ -156,12 +187,14 @@ def read_file(path: Path, options: ReadOptions, source: str | None = None) -> It
     text = decode(data, source, options.encoding)
     if isinstance(text, Problem):
         return text
-    checked = check_text(text, source)
+    checked = check_text(text, source, content)
     return checked if isinstance(checked, Problem) else Item(source, source, checked)
 
 
-def _read_corpus(path: Path, kind: str, options: ReadOptions) -> Iterator[Item | Problem]:
-    from topics.corpus import iter_articles
+def _read_corpus(
+    path: Path, kind: str, options: ReadOptions, content: bool
+) -> Iterator[Item | Problem]:
+    from topics.corpus.readers import read_checked
 
     skipped: list[Problem] = []
 
@@ -170,16 +203,16 @@ def _read_corpus(path: Path, kind: str, options: ReadOptions) -> Iterator[Item |
 
     corpus_options = {k: v for k, v in options.corpus.items() if k != "format"}
     try:
-        for article in iter_articles(
-            path, format=kind, encoding=options.encoding, on_error=on_error, **corpus_options
-        ):
+        _, records = read_checked(path, format=kind, encoding=options.encoding, content=content,
+                                  on_error=on_error, **corpus_options)
+        for article, where in records:
             yield from skipped
             skipped.clear()
             size = len(article.text.encode("utf-8", "surrogatepass"))
             if size > options.max_bytes:
                 yield _too_big(size, f"{path}: record {article.id!r}", options.max_bytes)
                 continue
-            yield Item(article.id, str(path), article.text)
+            yield Item(article.id, str(path), article.text, where)
         yield from skipped
     except CorpusError as error:
         yield from skipped
@@ -198,8 +231,14 @@ def input_paths(paths: Any) -> list[str]:
     return [str(p) for p in paths]
 
 
-def iter_inputs(paths: Sequence[str], options: ReadOptions) -> Iterator[Item | Problem]:
-    """Every text named by ``paths`` (files, ``-``, folders, corpus files), one at a time."""
+def iter_inputs(
+    paths: Sequence[str], options: ReadOptions, *, content: bool = True
+) -> Iterator[Item | Problem]:
+    """Every text named by ``paths`` (files, ``-``, folders, corpus files), one at a time.
+
+    ``content=False`` leaves the look at each clean text (:func:`after_cleaning`) to a caller
+    that cleans the texts anyway, so that no text is cleaned twice.
+    """
     paths = input_paths(paths)
     if not paths:
         raise InputError("no inputs given; pass text files, a folder, a corpus file, or - for stdin")
@@ -207,22 +246,23 @@ def iter_inputs(paths: Sequence[str], options: ReadOptions) -> Iterator[Item | P
     for name in paths:
         path = Path(name)
         if name == "-":
-            yield read_stdin(options)
+            yield read_stdin(options, content)
         elif path.is_dir():
             files = sorted(path.glob("*.txt"))
             corpora = sorted(path.glob("*.jsonl"))
             if not files and not corpora:
                 yield Problem(name, "is a folder without .txt or .jsonl files")
             for file in files:
-                yield read_file(file, options)
+                yield read_file(file, options, content=content)
             for corpus in corpora:
-                yield from _read_corpus(corpus, "jsonl", options)
+                yield from _read_corpus(corpus, "jsonl", options, content)
         elif not path.exists():
             yield Problem(name, "no such file or folder")
         elif forced or path.suffix.lower() in CORPUS_SUFFIXES:
-            yield from _read_corpus(path, forced or CORPUS_SUFFIXES[path.suffix.lower()], options)
+            kind = forced or CORPUS_SUFFIXES[path.suffix.lower()]
+            yield from _read_corpus(path, kind, options, content)
         else:
-            yield read_file(path, options)
+            yield read_file(path, options, content=content)
 
 
 def chunks(items: Iterator[Item | Problem], on_problem: Callable[[Problem], None]):

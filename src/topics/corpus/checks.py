@@ -24,11 +24,14 @@ __all__ = ["RecordChecker", "check_articles", "content_problem"]
 _NAMED = 5  # articles of one kind (no letters, not German) named in warnings before one summary line
 
 
-def content_problem(article_id: str, text: str, clean: str) -> tuple[str | None, str] | None:
+def content_problem(
+    article_id: str, text: str, clean: str, german: bool | None = None
+) -> tuple[str | None, str] | None:
     """Why a usable record will model badly, as ``(kind, message)``, or ``None``.
 
-    ``clean`` is ``clean_text(text)``. ``kind`` is ``None`` for a page of boilerplate only (always
-    reported), else the kind whose first few articles are named one by one.
+    ``clean`` is ``clean_text(text)``, ``german`` ``looks_german(clean)`` when the caller has it
+    already. ``kind`` is ``None`` for a page of boilerplate only (always reported), else the kind
+    whose first few articles are named one by one.
     """
     if not clean:
         return None, (f"article {article_id!r} is only page boilerplate (captions, markers, a "
@@ -37,7 +40,7 @@ def content_problem(article_id: str, text: str, clean: str) -> tuple[str | None,
         return "articles without letters", (
             f"article {article_id!r} has no letters (text {short(text, 40)}); it is kept but has "
             "no words to model; is the text column the right one?")
-    if not looks_german(clean):
+    if not (looks_german(clean) if german is None else german):
         return "articles that are not German", (
             f"article {article_id!r} does not look German (under {GERMAN_BELOW:.0%} German "
             f"function words: {short(clean, 40)}); it is kept, but the analysis and the "

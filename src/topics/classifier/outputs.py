@@ -1,0 +1,155 @@
+"""Writing a batch's rows as they come: JSON Lines, CSV or Parquet (chosen by the suffix).
+
+:class:`RowWriter` writes atomically (an interrupted batch leaves no partial file) or to standard
+output; :func:`prepare_output` checks the output before any work, so a wrong name costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from topics.errors import ConfigError
+
+__all__ = ["OUTPUT_SUFFIXES", "RowWriter", "nested_row", "output_kind", "prepare_output"]
+
+OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+class RowWriter:
+    """Rows written as they come to JSON Lines, CSV or Parquet (by suffix), or stdout (None)."""
+
+    def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
+        self.path = None if path is None else Path(path)
+        self.columns, self.label_columns = columns, label_columns
+        self.kind = "jsonl" if self.path is None else output_kind(self.path)
+        self._writer: Any = None
+
+    def __enter__(self) -> RowWriter:
+        import io
+
+        from topics.fileio import atomic_stream
+
+        if self.path is None:
+            self._file = sys.stdout
+            return self
+        self._target = atomic_stream(self.path)
+        binary = self._target.__enter__()
+        if self.kind == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            fields = [pa.field(c, pa.list_(pa.string()) if c in self.label_columns else
+                               pa.float64() if c.startswith("p_") or c == "margin" else
+                               pa.bool_() if c == "german" else pa.string())
+                      for c in self.columns]
+            self._schema = pa.schema(fields)
+            self._writer = pq.ParquetWriter(_Unclosed(binary), self._schema)
+        else:
+            self._file = io.TextIOWrapper(_Unclosed(binary), encoding="utf-8", newline="")
+            if self.kind == "csv":
+                import csv
+
+                self._writer = csv.writer(self._file)
+                self._writer.writerow(self.columns)
+        return self
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if self.kind == "parquet":
+            import pyarrow as pa
+
+            table = {c: [r[c] for r in rows] for c in self.columns}
+            self._writer.write_table(pa.table(table, schema=self._schema))
+        elif self.kind == "csv":
+            for row in rows:
+                self._writer.writerow(
+                    "|".join(row[c]) if c in self.label_columns else row[c] for c in self.columns
+                )
+        else:
+            for row in rows:
+                self._file.write(json.dumps(nested_row(row), ensure_ascii=False) + "\n")
+            if self.path is None:
+                self._file.flush()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.path is None:
+            return
+        if exc[0] is None:
+            try:
+                self._finish()
+            except BaseException as error:
+                # a full disk at the last flush: the atomic writer removes the temporary file
+                # and says why (FileAccessError), instead of installing a cut-off output
+                self._target.__exit__(type(error), error, error.__traceback__)
+                raise
+        self._target.__exit__(*exc)
+
+    def _finish(self) -> None:
+        if self.kind == "parquet":
+            self._writer.close()
+        else:
+            self._file.flush()
+
+
+class _Unclosed:
+    """A binary file whose ``close`` only flushes: the atomic writer closes the real one."""
+
+    def __init__(self, file: Any):
+        self._file = file
+        self.closed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._file.flush()
+        self.closed = True
+
+
+def nested_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A JSON row: the p_<label> columns as one ``scores`` object."""
+    out = {k: v for k, v in row.items() if not k.startswith("p_")}
+    out["scores"] = {k[2:]: v for k, v in row.items() if k.startswith("p_")}
+    return out
+
+
+def output_kind(path: Path) -> str:
+    """The output format of a path, by suffix; Parquet needs pyarrow (checked here, before work)."""
+    kind = OUTPUT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"--output {path}: unknown format {path.suffix!r}; use .jsonl, .csv or .parquet"
+        )
+    if kind == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                "writing Parquet needs pyarrow, which is not installed: `uv sync --extra parquet` "
+                "(or `pip install 'topics[parquet]'`), or write .csv / .jsonl"
+            ) from None
+    return kind
+
+
+def prepare_output(output: str | Path | None, paths: Sequence[str]) -> None:
+    from topics.fileio import check_not_an_input, check_writable
+
+    if output is not None:
+        path = Path(output)
+        output_kind(path)
+        if path.is_dir():
+            raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, .parquet)")
+        check_not_an_input(path, paths)
+        check_writable(path.parent if str(path.parent) else ".", "write the output here")
