@@ -25,13 +25,18 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   ``scheduler=`` a LocalCluster of 2 worker processes (started and warmed before the clock): wall
   seconds, the speed-up, and the CPU seconds of client + workers against one process (what
   distributing costs); the reports are compared (they must be equal);
+* **a corpus file**: ``classify_inputs`` of N synthetic articles (4,000, 1,000 with ``--quick``;
+  perturbed copies of the batch's articles) in a JSON Lines file to a JSON Lines output: reading,
+  checking, cleaning once, classifying and writing, in chunks, against ``predict_proba`` of the
+  same texts held in memory, in the same process afterwards (the ratio is what the file costs);
+  the peak memory is taken before the texts are loaded for the comparison;
 * ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
   synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
   the primal solver: CPU seconds and peak memory.
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
-``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``load``, ``cv``, ``cluster``, ``large``, several
+``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``file``, ``load``, ``cv``, ``cluster``, ``large``, several
 allowed) measures those parts alone, for work on one of them; the results file wants them all.
 
 Targets (``TARGETS``): prediction >= 1,000 articles per CPU second and >= the peer; fit <= 5x the
@@ -144,6 +149,27 @@ print(json.dumps({{"cpu": cpu() - c, "wall": time.perf_counter() - w,
                   "macro_f1": report.metrics["ArticleClassifier/macro_f1_mean"]}}))
 """
 
+FILE = PRELUDE + """
+import topics
+from topics.classifier.batch import classify_inputs
+from topics.corpus.synthetic import synthetic_articles, write_jsonl
+source = {loader}
+folder = sys.argv[1]
+path = write_jsonl(synthetic_articles(list(source), {n}, seed=0), folder + "/corpus.jsonl")
+write_jsonl(synthetic_articles(list(source), 20, seed=1), folder + "/warm.jsonl")
+classify_inputs(folder + "/warm.jsonl", output=folder + "/warm_out.jsonl")  # model, first calls
+c, w = cpu(), time.perf_counter()
+summary = classify_inputs(str(path), output=folder + "/labels.jsonl")
+out = {{"cpu": cpu() - c, "wall": time.perf_counter() - w, "n": summary.classified,
+       "peak_mb": peak_mb()}}
+texts = [a.text for a in topics.iter_articles(path)]
+clf = topics.load_classifier()
+c = cpu()
+clf.predict_proba(texts)
+out["memory_cpu"] = cpu() - c
+print(json.dumps(out))
+"""
+
 LARGE = PRELUDE + """
 import random, re, topics
 from topics.classifier import ArticleClassifier
@@ -167,13 +193,14 @@ print(json.dumps({{"cpu": cpu() - c, "wall": time.perf_counter() - w, "peak_mb":
 """
 
 
-def _run(code: str, **extra: str) -> dict:
-    """Run ``code`` in a fresh interpreter (one BLAS thread); the JSON of its last line."""
+def _run(code: str, *args: str, **extra: str) -> dict:
+    """Run ``code`` (with ``args``) in a fresh interpreter (one BLAS thread); the JSON of its
+    last line."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **extra}
     if "PYTHONPYCACHEPREFIX" in extra:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env,
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
         cwd=tempfile.gettempdir(), check=False,
     )
     if out.returncode:
@@ -221,6 +248,30 @@ def predict_figures(repeat: int, loader: str) -> dict:
           f["paragraphed_articles_per_cpu_s"], "articles/CPU-s")
     _line("  ours, wall clock", f["articles_per_wall_s"], "articles/s")
     _line("  peak memory of that process", f["peak_mb"], "MB")
+    return f
+
+
+def file_figures(repeat: int, loader: str, n: int) -> dict:
+    """``classify_inputs`` of a JSON Lines corpus file against ``predict_proba`` in memory."""
+    runs = []
+    for _ in range(max(1, repeat // 2)):
+        with tempfile.TemporaryDirectory() as folder:
+            runs.append(_run(FILE.format(loader=loader, n=n), folder))
+    n = runs[0]["n"]
+    f = {
+        "articles": n,
+        "articles_per_cpu_s": median([n / r["cpu"] for r in runs]),
+        "articles_per_wall_s": median([n / r["wall"] for r in runs]),
+        "memory_articles_per_cpu_s": median([n / r["memory_cpu"] for r in runs]),
+        "peak_mb": median([r["peak_mb"] for r in runs]),
+    }
+    f["ratio_to_memory"] = f["articles_per_cpu_s"] / f["memory_articles_per_cpu_s"]
+    _line(f"classify a JSON Lines file of {n} synthetic articles to JSON Lines",
+          f["articles_per_cpu_s"], "articles/CPU-s")
+    _line("  predict_proba of the same texts in memory", f["memory_articles_per_cpu_s"],
+          "articles/CPU-s")
+    _line("  file / memory", f["ratio_to_memory"], "x")
+    _line("  peak memory of the file's process", f["peak_mb"], "MB")
     return f
 
 
@@ -325,7 +376,7 @@ def cluster_cv_figures(loader: str) -> dict:
     return f
 
 
-PARTS = ("predict", "fit", "load", "cv", "cluster", "large")
+PARTS = ("predict", "file", "fit", "load", "cv", "cluster", "large")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -355,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"corpus": corpus, "repeat": repeat, "targets": TARGETS}
     if "predict" in args.only:
         figures["predict"] = predict_figures(repeat, loader)
+    if "file" in args.only:
+        figures["file"] = file_figures(repeat, loader, 1_000 if args.quick else 4_000)
     if "fit" in args.only:
         figures["fit"] = fit_figures(repeat)
     if "load" in args.only:

@@ -179,6 +179,20 @@ def _classifier_predict(s: dict) -> list[Row]:
     )]
 
 
+def _classifier_file(s: dict) -> list[Row]:
+    f = s.get("file")
+    if not f:
+        return []
+    return [(
+        f"classifier on a corpus file: {_n(f['articles'])} synthetic articles, JSON Lines in and "
+        "out (read, checked, cleaned once, written in chunks)",
+        f"{_n(f['articles_per_cpu_s'])} articles/CPU-s, {_n(f['peak_mb'])} MB",
+        f"the same texts in memory, predict_proba: {_n(f['memory_articles_per_cpu_s'])} "
+        f"articles/CPU-s ({f['ratio_to_memory']:.2f}x)",
+        "in chunks of <= 512 texts (tested)", "—",
+    )]
+
+
 def _classifier_fit(s: dict) -> list[Row]:
     rows: list[Row] = []
     f = s.get("fit")
@@ -235,7 +249,8 @@ def _classifier_startup_cv(s: dict) -> list[Row]:
 
 def _classifier(s: dict) -> list[Row]:
     """Prediction and fit against the peer measured in the same run; load; the main job's CV."""
-    return _classifier_predict(s) + _classifier_fit(s) + _classifier_startup_cv(s)
+    return (_classifier_predict(s) + _classifier_file(s) + _classifier_fit(s)
+            + _classifier_startup_cv(s))
 
 
 def _corpus_label(row: dict) -> str:
