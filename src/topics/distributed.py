@@ -243,7 +243,7 @@ def _map_on(
     try:
         for chunk in chunks:
             # pure=False: equal chunks are still separate tasks (no result sharing by hash)
-            pending.append(client.submit(func, chunk, pure=False, **kwargs))
+            pending.append(client.submit(_unseal, func, _Sealed(chunk), pure=False, **kwargs))
             if len(pending) >= max_in_flight:
                 yield _collect(pending, ordered)
         while pending:
@@ -251,6 +251,21 @@ def _map_on(
     finally:
         for future in pending:
             future.cancel()
+
+
+class _Sealed:
+    """A chunk as one opaque argument: Dask walks lists, tuples and dicts given to a task,
+    element by element, looking for futures, which for a chunk of articles cost the client a
+    fifth of its time; a chunk holds none."""
+
+    __slots__ = ("chunk",)
+
+    def __init__(self, chunk: Any) -> None:
+        self.chunk = chunk
+
+
+def _unseal(func: Callable[..., R], sealed: _Sealed, **kwargs: Any) -> R:
+    return func(sealed.chunk, **kwargs)
 
 
 def _collect(pending: deque[Any], ordered: bool) -> Any:

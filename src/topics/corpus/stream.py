@@ -117,6 +117,27 @@ def analyse_chunk(
     return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
 
 
+class EncodedChunk(NamedTuple):
+    """A chunk's token records as JSON Lines (UTF-8 bytes), and what the summary counts."""
+
+    data: bytes
+    units: int
+    articles: int
+    tokens: int
+
+
+def encode_jsonl(records: Sequence[TokenRecord]) -> EncodedChunk:
+    """The records as :func:`analyse_corpus` writes them to JSON Lines, one object per line."""
+    lines = [
+        json.dumps({"id": r.id, "article_id": r.article_id, "labels": list(r.labels),
+                    "tokens": r.tokens}, ensure_ascii=False)
+        for r in records
+    ]
+    data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return EncodedChunk(data, len(records), len({r.article_id for r in records}),
+                        sum(len(r.tokens) for r in records))
+
+
 def _checked_chunk(
     chunk: Chunk,
     *,
@@ -124,18 +145,21 @@ def _checked_chunk(
     analysis: Mapping[str, Any],
     drop_paragraphs: Sequence[str],
     content: bool,
-) -> tuple[list[TokenRecord], list[tuple[int, str | None, str]]]:
+    encode: bool = False,
+) -> tuple[list[TokenRecord] | EncodedChunk, list[tuple[int, str | None, str]]]:
     """:func:`analyse_chunk`, and with ``content`` what
     :func:`~topics.corpus.checks.content_problem` finds in each article (its index in the chunk
     first): the reader leaves that look to the task, which cleans the texts anyway, so no text is
-    cleaned twice (nor in the client, on Dask)."""
+    cleaned twice (nor in the client, on Dask). With ``encode`` the records come as JSON Lines
+    (:func:`encode_jsonl`): on Dask the workers encode, and the client only writes bytes."""
     cleaned = [clean_article(raw) for _, raw, _ in chunk]
     problems = []
     for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
         problem = content_problem(article_id, raw, clean.text) if content else None
         if problem is not None:
             problems.append((index, *problem))
-    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs), problems
+    records = _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
+    return (encode_jsonl(records) if encode else records), problems
 
 
 def _records_of(
@@ -271,7 +295,8 @@ def _chunk_results(
     n_workers: int | None,
     load_options: dict[str, Any],
     drop_paragraphs: Sequence[str] = (),
-) -> Iterator[list[TokenRecord]]:
+    encode: bool = False,
+) -> Iterator[list[TokenRecord] | EncodedChunk]:
     from topics.distributed import check_scheduler, map_chunks
 
     if unit not in ("article", "paragraph"):
@@ -300,6 +325,7 @@ def _chunk_results(
         analysis=settings,
         drop_paragraphs=drop_paragraphs,
         content=checker is not None,  # articles given in memory were not checked; a file's are
+        encode=encode,
     )
     for records_of_chunk, problems in done:  # in chunk order
         if checker is not None:
@@ -408,14 +434,14 @@ def analyse_corpus(
     start = time.perf_counter()
     done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0
     results = _chunk_results(source, unit, analysis, chunk_size, scheduler, n_workers, load_options,
-                             drop_paragraphs)
+                             drop_paragraphs, encode=kind == "jsonl")
     with atomic_stream(output) as file, _writer(kind, file) as write:
-        for records in results:
-            write(records)
+        for result in results:
+            encoded = write(result)
             done.chunks += 1
-            done.units += len(records)
-            done.articles += len({r.article_id for r in records})
-            done.tokens += sum(len(r.tokens) for r in records)
+            done.units += encoded.units
+            done.articles += encoded.articles
+            done.tokens += encoded.tokens
             done.seconds = time.perf_counter() - start
             if on_chunk is not None:
                 on_chunk(done)
@@ -427,12 +453,13 @@ def analyse_corpus(
 
 
 class _writer:
-    """A context manager giving ``write(records)`` for JSON Lines or Parquet on a binary file."""
+    """A context manager giving ``write(chunk)`` for JSON Lines (chunks come encoded) or Parquet
+    (chunks come as records) on a binary file; ``write`` returns what the summary counts."""
 
     def __init__(self, kind: str, file: Any) -> None:
         self.kind, self.file, self.parquet = kind, file, None
 
-    def __enter__(self) -> Callable[[list[TokenRecord]], None]:
+    def __enter__(self) -> Callable[[Any], EncodedChunk]:
         if self.kind == "parquet":
             try:
                 import pyarrow as pa
@@ -449,25 +476,19 @@ class _writer:
             )
             self.parquet = pq.ParquetWriter(self.file, schema)
 
-            def write_parquet(records: list[TokenRecord]) -> None:
+            def write_parquet(records: list[TokenRecord]) -> EncodedChunk:
                 columns = list(zip(*records, strict=True)) if records else [[], [], [], []]
                 self.parquet.write_table(  # type: ignore[union-attr]
                     pa.table([list(c) for c in columns], schema=schema)
                 )
+                return EncodedChunk(b"", len(records), len({r.article_id for r in records}),
+                                    sum(len(r.tokens) for r in records))
 
             return write_parquet
 
-        def write_jsonl(records: list[TokenRecord]) -> None:
-            lines = [
-                json.dumps(
-                    {"id": r.id, "article_id": r.article_id, "labels": list(r.labels),
-                     "tokens": r.tokens},
-                    ensure_ascii=False,
-                )
-                for r in records
-            ]
-            if lines:
-                self.file.write(("\n".join(lines) + "\n").encode("utf-8"))
+        def write_jsonl(encoded: EncodedChunk) -> EncodedChunk:
+            self.file.write(encoded.data)
+            return encoded
 
         return write_jsonl
 
