@@ -18,6 +18,11 @@ written to a JSON Lines file first.
    wall seconds, medians of the runs, interleaved; and the CPU seconds of client + workers, whose
    ratio to one process is the cost of distributing (serialising chunks and tokens), load or not. The speed-up 1 -> 2 workers is wall time, so it
    depends on the cores left free by other jobs: the load average is recorded next to it.
+4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
+   10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
+   fits it, in one process and on a LocalCluster of 2 workers (warmed before the clock): wall
+   seconds, the speed-up, the CPU of client + workers against one process, and whether every
+   seed's assignments and metrics are the same.
 """
 
 from __future__ import annotations
@@ -148,11 +153,54 @@ def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
     return result
 
 
+def bench_seeds(source: list, seeds: int) -> dict:
+    """A run's topic-model seeds (NMF and LDA) here and on a LocalCluster of 2 workers."""
+    import topics
+    from topics.distributed import dask_client, map_chunks
+    from topics.experiments.steps import _fit_seed, split_timings  # as `topics run` maps them
+
+    corpus = topics.Corpus(source, name="seeds")
+    fits = [("nmf", seed) for seed in range(seeds)] + [("lda", seed) for seed in range(seeds)]
+
+    def fit_all(where) -> tuple[float, float, list]:
+        workers = _cluster_cpu(where) if where is not None else 0.0
+        start, mine = time.perf_counter(), time.process_time()
+        out = []
+        for family in ("nmf", "lda"):
+            out += [(r.assignments.tolist(), split_timings(r.metrics)[0]) for r in map_chunks(
+                _fit_seed, range(seeds), scheduler=where, corpus=corpus, name=family,
+                family=family, unit="article", settings={}, quiet=True)]
+        wall, cpu = time.perf_counter() - start, time.process_time() - mine
+        return wall, cpu + (_cluster_cpu(where) - workers if where is not None else 0.0), out
+
+    os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    with dask_client("local", n_workers=2) as two:
+        small = topics.Corpus(source[:60], name="warm")
+        for family in ("nmf", "lda"):  # workers import the topic-model stack before the clock
+            list(map_chunks(_fit_seed, [0, 1], scheduler=two, corpus=small, name=family,
+                            family=family, unit="article", settings={}, quiet=True))
+        load = os.getloadavg()
+        wall_here, cpu_here, here = fit_all(None)
+        wall_two, cpu_two, there = fit_all(two)
+    result = {"articles": len(corpus), "fits": len(fits), "wall_s_here": wall_here,
+              "wall_s_2_workers": wall_two, "speedup": wall_here / wall_two,
+              "cpu_2_workers_to_here": cpu_two / cpu_here, "same_results": here == there,
+              "load_average_at_start": load}
+    print(f"topic-model seeds, NMF and LDA x {seeds} on {len(corpus):,} articles: here "
+          f"{wall_here:.1f} s, 2 workers {wall_two:.1f} s: {result['speedup']:.2f}x; CPU of "
+          f"client + workers {result['cpu_2_workers_to_here']:.2f}x one process; same results: "
+          f"{result['same_results']}; load average {load[0]:.1f}")
+    if not result["same_results"]:
+        raise SystemExit("the seeds fitted on the LocalCluster gave other results")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k stream, 2k Dask, 1 run")
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--skip", default="", help="comma list of parts: stream,vocabulary,dask")
+    parser.add_argument("--skip", default="",
+                        help="comma list of parts: stream,vocabulary,dask,seeds")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     name, source = source_articles()
@@ -176,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             corpus = make_corpus(source, n, folder / "dask.jsonl")
             figures["dask"] = bench_dask(corpus, folder / "tokens.jsonl", 1 if args.quick else 2)
             figures["dask"]["articles"] = n
+        if "seeds" not in skip:
+            figures["seeds"] = bench_seeds(source, 2 if args.quick else 5)
     write_json(args.json, figures)
     print(json.dumps({"done": True}))
     return 0

@@ -419,6 +419,17 @@ def _scale(s: dict) -> list[Row]:
             "same output as one process (tested); scaling measured",
             f"load average {d['load_average_at_start'][0]:.1f} on {{cores}} cores",
         ))
+    seeds = s.get("seeds")
+    if seeds:
+        rows.append((
+            f"a run's topic-model seeds on a Dask LocalCluster (NMF and LDA, {seeds['fits']} fits"
+            f" of {_n(seeds['articles'])} articles): 2 workers",
+            f"{seeds['wall_s_2_workers']:.1f} s wall: {seeds['speedup']:.2f}x",
+            f"one process: {seeds['wall_s_here']:.1f} s; CPU of client + 2 workers "
+            f"{seeds['cpu_2_workers_to_here']:.2f}x one process",
+            "same assignments and metrics as one process (checked, and tested); scaling measured",
+            f"load average {seeds['load_average_at_start'][0]:.1f} on {{cores}} cores",
+        ))
     return rows
 
 
