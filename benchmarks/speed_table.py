@@ -235,16 +235,24 @@ def _classifier_startup_cv(s: dict) -> list[Row]:
         ))
     dask = s.get("cluster_cv")
     if dask:
-        rows.append((
+        rows.append(_two_workers(
             f"classifier cross-validation on a Dask LocalCluster, {_n(dask['articles'])} articles"
-            f" ({dask['fits']} fits): 2 workers",
-            f"{dask['wall_s_2_workers']:.1f} s wall: {dask['speedup']:.2f}x",
-            f"one process: {dask['wall_s_here']:.1f} s; CPU of client + 2 workers "
-            f"{dask['cpu_2_workers_to_here']:.2f}x one process",
+            f" ({dask['fits']} fits): 2 workers", dask,
             "same report as one process (tested); scaling measured",
-            f"load average {dask['load_average_at_start'][0]:.1f} on {{cores}} cores",
         ))
     return rows
+
+
+def _two_workers(what: str, d: dict, promise: str) -> Row:
+    """The row of fits on a LocalCluster of 2 workers against one process (same figures)."""
+    return (
+        what,
+        f"{d['wall_s_2_workers']:.1f} s wall: {d['speedup']:.2f}x",
+        f"one process: {d['wall_s_here']:.1f} s; CPU of client + 2 workers "
+        f"{d['cpu_2_workers_to_here']:.2f}x one process",
+        promise,
+        f"load average {d['load_average_at_start'][0]:.1f} on {{cores}} cores",
+    )
 
 
 def _classifier(s: dict) -> list[Row]:
@@ -421,14 +429,10 @@ def _scale(s: dict) -> list[Row]:
         ))
     seeds = s.get("seeds")
     if seeds:
-        rows.append((
+        rows.append(_two_workers(
             f"a run's topic-model seeds on a Dask LocalCluster (NMF and LDA, {seeds['fits']} fits"
-            f" of {_n(seeds['articles'])} articles): 2 workers",
-            f"{seeds['wall_s_2_workers']:.1f} s wall: {seeds['speedup']:.2f}x",
-            f"one process: {seeds['wall_s_here']:.1f} s; CPU of client + 2 workers "
-            f"{seeds['cpu_2_workers_to_here']:.2f}x one process",
+            f" of {_n(seeds['articles'])} articles): 2 workers", seeds,
             "same assignments and metrics as one process (checked, and tested); scaling measured",
-            f"load average {seeds['load_average_at_start'][0]:.1f} on {{cores}} cores",
         ))
     return rows
 

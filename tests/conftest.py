@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,14 @@ GNAD_CSV = Path(
     os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
 )
 GNAD_OPTIONS = dict(text_column=1, label_column=0, delimiter=";", quotechar="'", header=False)
+
+
+def user_warnings(call: Callable[[], object]) -> list[str]:
+    """The messages of the UserWarnings ``call()`` gives, in order, every one (none filtered)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
 
 
 @pytest.fixture(scope="session")

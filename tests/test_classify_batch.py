@@ -15,6 +15,8 @@ import pytest
 import topics
 from topics.cli import main
 
+from .conftest import user_warnings
+
 HTML = "<!DOCTYPE html><html><body><div>Menü</div><p>Text</p></body></html>"
 
 
@@ -390,8 +392,6 @@ def test_a_corpus_file_warns_as_load_corpus_does_with_each_text_cleaned_once(
 ):
     """The records' warnings (only boilerplate, no letters) are load_corpus's, word for word and
     in order, here and on Dask; every record is classified; each text is cleaned once."""
-    import warnings
-
     from topics.classifier import batch
     from topics.text import cleaning
 
@@ -401,18 +401,12 @@ def test_a_corpus_file_warns_as_load_corpus_does_with_each_text_cleaned_once(
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                     encoding="utf-8")
 
-    def warned(read) -> list[str]:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            read()
-        return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-
-    loaded = warned(lambda: topics.load_corpus(path))
+    loaded = user_warnings(lambda: topics.load_corpus(path))
     cleaned = []
     original = cleaning.clean_article
     monkeypatch.setattr(cleaning, "clean_article", lambda raw: cleaned.append(raw) or original(raw))
     output = tmp_path / "labels.jsonl"
-    classified = warned(lambda: batch.classify_inputs(str(path), output=output,
+    classified = user_warnings(lambda: batch.classify_inputs(str(path), output=output,
                                                       scheduler=scheduler, n_workers=2))
     assert classified == loaded and len(loaded) == 2
     assert "line 2: article 'board' is only page boilerplate" in loaded[0]

@@ -13,6 +13,8 @@ from topics.classifier.shipped import classify_files
 from topics.cli import main
 from topics.text.language import german_share, looks_german
 
+from .conftest import user_warnings
+
 # one news item in seven other languages, as a site's language switch gives it
 OTHER_LANGUAGES = {
     "en": "Vietnam and Laos opened a new international border gate on Monday. The two sides agreed "
@@ -135,14 +137,8 @@ def test_streamed_analysis_warns_as_load_does(tmp_path: Path, shipped_corpus, sc
     records.append({"id": "digits", "text": "1111 2222"})
     path = _jsonl(tmp_path / "crawl.jsonl", records)
 
-    def warned(read) -> list[str]:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            read()
-        return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-
-    loaded = warned(lambda: topics.load_corpus(path))
-    streamed = warned(lambda: analyse_corpus(path, tmp_path / "t.jsonl", chunk_size=3,
+    loaded = user_warnings(lambda: topics.load_corpus(path))
+    streamed = user_warnings(lambda: analyse_corpus(path, tmp_path / "t.jsonl", chunk_size=3,
                                              scheduler=scheduler, n_workers=2))
     assert streamed == loaded
     assert len(loaded) == 7 and "crawl.jsonl: line 2: article 'p0'" in loaded[0]
