@@ -190,13 +190,13 @@ def test_classification_runs_in_chunks(monkeypatch, tmp_path, shipped_corpus):
 
     monkeypatch.setattr(sources, "_CHUNK_TEXTS", 7)
     sizes = []
-    original = ArticleClassifier.proba_of_documents
+    original = ArticleClassifier._proba_of_documents
 
     def spy(self, documents):
         sizes.append(len(documents))
         return original(self, documents)
 
-    monkeypatch.setattr(ArticleClassifier, "proba_of_documents", spy)
+    monkeypatch.setattr(ArticleClassifier, "_proba_of_documents", spy)
     path = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:30])
     summary = batch.classify_inputs([str(path)], output=tmp_path / "out.jsonl",
                                     options=batch.ReadOptions(corpus={"id_column": "id"}))
@@ -210,7 +210,7 @@ def test_a_failing_batch_leaves_no_output(monkeypatch, tmp_path, shipped_corpus)
     monkeypatch.setattr(sources, "_CHUNK_TEXTS", 5)
     calls = []
 
-    original = ArticleClassifier.proba_of_documents
+    original = ArticleClassifier._proba_of_documents
 
     def broken(self, documents):
         calls.append(1)
@@ -218,7 +218,7 @@ def test_a_failing_batch_leaves_no_output(monkeypatch, tmp_path, shipped_corpus)
             raise MemoryError("simulated")
         return original(self, documents)
 
-    monkeypatch.setattr(ArticleClassifier, "proba_of_documents", broken)
+    monkeypatch.setattr(ArticleClassifier, "_proba_of_documents", broken)
     path = _corpus_csv(tmp_path / "c.csv", list(shipped_corpus)[:12])
     with pytest.raises(MemoryError):
         batch.classify_inputs([str(path)], output=tmp_path / "out.csv")

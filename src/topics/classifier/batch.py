@@ -168,7 +168,7 @@ def _read_chunk(clf, chunk: list[Item]) -> _Read:
         documents.append(document_of_clean(clean))
     if not items:
         return _Read(items, german, np.zeros((0, len(clf.classes_))), [], skipped, warned)
-    proba = clf.proba_of_documents(documents)
+    proba = clf._proba_of_documents(documents)
     return _Read(items, german, proba, clf._labels_from_proba(proba), skipped, warned)
 
 

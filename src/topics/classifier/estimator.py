@@ -294,18 +294,10 @@ class ArticleClassifier:
         self._check_fitted()
         return self._decision_of_documents(documents_of(check_texts(X, "predict")))
 
-    def proba_of_documents(self, documents: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
-        """:meth:`predict_proba` of texts already read as the classifier reads them.
-
-        For a batch job that cleans each text once for its own checks too
-        (:func:`topics.classifier.batch.classify_inputs`).
-
-        Parameters
-        ----------
-        documents : sequence of (str, sequence of str)
-            Each text as :func:`topics.classifier.inputs.classified_document` gives it (or
-            :func:`~topics.classifier.inputs.document_of_clean` of its clean article).
-        """
+    def _proba_of_documents(self, documents: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
+        """:meth:`predict_proba` of texts already read as the classifier reads them
+        (:func:`~topics.classifier.inputs.document_of_clean`), for the batch jobs, which clean
+        each text once for their own checks too (:mod:`topics.classifier.batch`)."""
         self._check_fitted()
         return self._proba_from_scores(self._decision_of_documents(documents))
 
