@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topics
 from topics.cli import main
@@ -451,3 +453,43 @@ def test_suggestions_skip_a_boilerplate_file_and_warn_about_a_foreign_record(
                               "--id-column", "id", "--output", str(output))
     assert status == 1 and f"skipped {board}: holds only page boilerplate" in err
     assert len(list(csv.DictReader(output.open(encoding="utf-8")))) == 3
+
+
+_KINDS = {  # texts that load and classify, each with its own warning or none
+    "board": BOILERPLATE,
+    "digits": "1111 2222 3333",
+    "english": "The minister met the delegation in Hanoi to talk about trade, schools and the new "
+               "airport, and both sides agreed to meet again next year in the capital. " * 2,
+}
+
+
+@settings(max_examples=15, deadline=None)
+@given(kinds=st.lists(st.sampled_from(["german", *_KINDS]), min_size=1, max_size=12),
+       chunk=st.integers(1, 5))
+def test_classify_warns_and_classifies_as_load_corpus_reads(
+    tmp_path_factory, shipped_corpus, kinds, chunk
+):
+    """Whatever mix of records and chunk size: every record classified, in order, and the
+    warnings load_corpus gives for the same file, word for word."""
+    from topics.classifier import sources
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "_CHUNK_TEXTS", chunk)
+        _classify_a_mix(tmp_path_factory, shipped_corpus, kinds)
+
+
+def _classify_a_mix(tmp_path_factory, shipped_corpus, kinds: list[str]) -> None:
+    from topics.classifier import batch
+
+    folder = tmp_path_factory.mktemp("mix")
+    german = iter(shipped_corpus)
+    records = [{"id": f"r{i}", "text": next(german).text if kind == "german" else _KINDS[kind]}
+               for i, kind in enumerate(kinds)]
+    path = folder / "mix.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    output = folder / "out.jsonl"
+    loaded = user_warnings(lambda: topics.load_corpus(path))
+    assert user_warnings(lambda: batch.classify_inputs(str(path), output=output)) == loaded
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [row["id"] for row in rows] == [r["id"] for r in records]
+    assert [row["german"] for row in rows] == [k != "english" for k in kinds]
