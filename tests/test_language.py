@@ -144,3 +144,30 @@ def test_streamed_analysis_warns_as_load_does(tmp_path: Path, shipped_corpus, sc
     assert len(loaded) == 7 and "crawl.jsonl: line 2: article 'p0'" in loaded[0]
     assert "more articles that are not German follow" in loaded[5]
     assert "crawl.jsonl: line 13: article 'digits' has no letters" in loaded[6]
+
+
+def test_subsets_and_slices_do_not_warn_again_nor_clean_again(
+    tmp_path: Path, shipped_corpus: topics.Corpus, monkeypatch
+) -> None:
+    """A corpus warns about a foreign page once, when it is made: its subsets and slices (a run's
+    sample, drop_duplicates, a notebook's corpus[:100]) hold the same checked articles, and take
+    their clean forms from it; their records are still checked (an index given twice)."""
+    from topics.text import cleaning
+
+    records = [{"id": a.id, "text": a.text} for a in shipped_corpus[:6]]
+    records.append({"id": "page-en", "text": OTHER_LANGUAGES["en"]})
+    path = _jsonl(tmp_path / "crawl.jsonl", records)
+    corpus = topics.load_corpus(path)  # warns once (test above)
+    clean = corpus.clean_texts()
+    cleaned = []
+    original = cleaning.clean_article
+    monkeypatch.setattr(cleaning, "clean_article", lambda raw: cleaned.append(raw) or original(raw))
+    subsets = []
+    assert user_warnings(lambda: subsets.extend(
+        [corpus[2:], corpus.subset([6, 0]), corpus.drop_duplicates()])) == []
+    assert [s.clean_texts() for s in subsets] == [clean[2:], [clean[6], clean[0]], clean]
+    assert subsets[1].summary().not_german == ("page-en",)
+    assert cleaned == []
+    with pytest.raises(topics.CorpusError, match="duplicate id 'page-en'"):
+        corpus.subset([6, 6])
+    assert len(user_warnings(lambda: topics.Corpus(list(corpus)))) == 1  # a new corpus warns

@@ -118,9 +118,10 @@ class RecordChecker:
 
 
 def check_articles(
-    articles: Sequence[Any], label_set: Sequence[str], origins: Sequence[str]
+    articles: Sequence[Any], label_set: Sequence[str], origins: Sequence[str],
+    content: bool = True,
 ) -> None:
     """Check a whole corpus' records (:class:`RecordChecker`), each named by its origin."""
-    checker = RecordChecker(label_set)
+    checker = RecordChecker(label_set, content=content)
     for article, where in zip(articles, origins, strict=True):
         checker.check(article, where)

@@ -169,6 +169,9 @@ class Corpus(Sequence[Article]):
         Where each article was read (file and line), for error messages.
     removed_paragraphs : sequence of RepeatedParagraph, optional
         What :meth:`drop_repeated_paragraphs` took out of the articles (kept by subsets).
+    check_content : bool
+        Also warn about articles whose clean text is only boilerplate, has no letters or is not
+        German (this cleans every text). Subsets and slices leave it out: their corpus warned.
     """
 
     def __init__(
@@ -179,6 +182,7 @@ class Corpus(Sequence[Article]):
         *,
         origins: Sequence[str] | None = None,
         removed_paragraphs: Sequence[RepeatedParagraph] = (),
+        check_content: bool = True,
     ) -> None:
         if isinstance(articles, str | bytes) or not isinstance(articles, Iterable):
             raise CorpusError(f"{name}: expected articles (topics.Article), got "
@@ -196,7 +200,7 @@ class Corpus(Sequence[Article]):
             origins = [
                 f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
             ]
-        check_articles(self._articles, self.label_set, origins)
+        check_articles(self._articles, self.label_set, origins, content=check_content)
 
     @overload
     def __getitem__(self, index: int) -> Article: ...
@@ -204,7 +208,7 @@ class Corpus(Sequence[Article]):
     def __getitem__(self, index: slice) -> Corpus: ...
     def __getitem__(self, index: int | slice) -> Article | Corpus:
         if isinstance(index, slice):
-            return self._derived(self._articles[index])
+            return self._derived(range(len(self._articles))[index])
         return self._articles[index]
 
     def __len__(self) -> int:
@@ -294,11 +298,17 @@ class Corpus(Sequence[Article]):
         if wrong:
             raise CorpusError(f"subset: index {wrong[0]} is out of range; corpus {self.name!r} has "
                               f"{len(self._articles)} articles (0-{len(self._articles) - 1})")
-        return self._derived([self._articles[i] for i in indices])
+        return self._derived(indices)
 
-    def _derived(self, articles: Iterable[Article]) -> Corpus:
-        return Corpus(articles, self.label_set, self.name,
-                      removed_paragraphs=self.removed_paragraphs)
+    def _derived(self, indices: Sequence[int]) -> Corpus:
+        """The articles at ``indices``: checked as records again (a subset may repeat one), not
+        for their content, which warned when this corpus was made; cleaned forms carried over."""
+        derived = Corpus([self._articles[i] for i in indices], self.label_set, self.name,
+                         removed_paragraphs=self.removed_paragraphs, check_content=False)
+        cleaned = self.__dict__.get("_cleaned")
+        if cleaned is not None:
+            derived.__dict__["_cleaned"] = tuple(cleaned[i] for i in indices)
+        return derived
 
     def duplicates(self, threshold: float = DEFAULT_THRESHOLD) -> list[list[str]]:
         """Groups of near-duplicate articles (two or more ids each), in corpus order.
