@@ -146,28 +146,38 @@ def test_streamed_analysis_warns_as_load_does(tmp_path: Path, shipped_corpus, sc
     assert "crawl.jsonl: line 13: article 'digits' has no letters" in loaded[6]
 
 
-def test_subsets_and_slices_do_not_warn_again_nor_clean_again(
+def test_each_text_is_cleaned_once_and_subsets_do_not_warn_again(
     tmp_path: Path, shipped_corpus: topics.Corpus, monkeypatch
 ) -> None:
-    """A corpus warns about a foreign page once, when it is made: its subsets and slices (a run's
-    sample, drop_duplicates, a notebook's corpus[:100]) hold the same checked articles, and take
-    their clean forms from it; their records are still checked (an index given twice)."""
+    """A corpus cleans each text once, for its checks, and keeps the result for its clean texts
+    and units; it warns about a foreign page once: its subsets and slices (a run's sample,
+    drop_duplicates, a notebook's corpus[:100]) hold the same checked articles and take their
+    clean forms from it; their records are still checked (an index given twice)."""
+    from topics.corpus import checks
+    from topics.corpus import records as records_module
     from topics.text import cleaning
 
     records = [{"id": a.id, "text": a.text} for a in shipped_corpus[:6]]
     records.append({"id": "page-en", "text": OTHER_LANGUAGES["en"]})
     path = _jsonl(tmp_path / "crawl.jsonl", records)
-    corpus = topics.load_corpus(path)  # warns once (test above)
-    clean = corpus.clean_texts()
     cleaned = []
     original = cleaning.clean_article
-    monkeypatch.setattr(cleaning, "clean_article", lambda raw: cleaned.append(raw) or original(raw))
+
+    def spy(raw: str):
+        cleaned.append(raw)
+        return original(raw)
+
+    for module in (cleaning, checks, records_module):  # every name the cleaning is called by
+        monkeypatch.setattr(module, "clean_article", spy)
+    corpus = topics.load_corpus(path)  # warns once (test above)
+    clean = corpus.clean_texts()
+    assert len(corpus.units("paragraph")) >= len(corpus)
     subsets = []
     assert user_warnings(lambda: subsets.extend(
         [corpus[2:], corpus.subset([6, 0]), corpus.drop_duplicates()])) == []
     assert [s.clean_texts() for s in subsets] == [clean[2:], [clean[6], clean[0]], clean]
     assert subsets[1].summary().not_german == ("page-en",)
-    assert cleaned == []
+    assert cleaned == [r["text"] for r in records]
     with pytest.raises(topics.CorpusError, match="duplicate id 'page-en'"):
         corpus.subset([6, 6])
     assert len(user_warnings(lambda: topics.Corpus(list(corpus)))) == 1  # a new corpus warns

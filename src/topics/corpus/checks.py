@@ -6,7 +6,8 @@ record whose clean text will model badly is kept with a warning: only page boile
 letters, or not German. That second look needs the clean text, which costs more than the rest
 together, so it is its own function (:func:`content_problem`): a reader that cleans the text anyway
 (the streamed analysis, in its workers) asks it there and reports the answer with
-:meth:`RecordChecker.report`, instead of cleaning every text twice.
+:meth:`RecordChecker.report`, instead of cleaning every text twice; a corpus in memory keeps the
+clean articles its check made (:func:`check_articles`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from topics.errors import CorpusError, short
-from topics.text.cleaning import clean_text, looks_like_markup
+from topics.text.cleaning import CleanArticle, clean_article, clean_text, looks_like_markup
 from topics.text.language import GERMAN_BELOW, looks_german
 
 __all__ = ["RecordChecker", "check_articles", "content_problem"]
@@ -120,8 +121,20 @@ class RecordChecker:
 def check_articles(
     articles: Sequence[Any], label_set: Sequence[str], origins: Sequence[str],
     content: bool = True,
-) -> None:
-    """Check a whole corpus' records (:class:`RecordChecker`), each named by its origin."""
-    checker = RecordChecker(label_set, content=content)
+) -> list[CleanArticle] | None:
+    """Check a whole corpus' records (:class:`RecordChecker`), each named by its origin.
+
+    With ``content`` each text is cleaned for the look at it, and the clean articles
+    (:func:`~topics.text.cleaning.clean_article`) are returned for the corpus to keep.
+    """
+    checker = RecordChecker(label_set, content=False)
+    cleaned = []
     for article, where in zip(articles, origins, strict=True):
         checker.check(article, where)
+        if content:
+            clean = clean_article(article.text)
+            problem = content_problem(article.id, article.text, clean.text)
+            if problem is not None:
+                checker.report(where, *problem)
+            cleaned.append(clean)
+    return cleaned if content else None

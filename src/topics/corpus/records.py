@@ -200,7 +200,9 @@ class Corpus(Sequence[Article]):
             origins = [
                 f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
             ]
-        check_articles(self._articles, self.label_set, origins, content=check_content)
+        cleaned = check_articles(self._articles, self.label_set, origins, content=check_content)
+        if cleaned is not None:  # cleaned for the check: kept for clean_texts() and units()
+            self.__dict__["_cleaned"] = tuple(cleaned)
 
     @overload
     def __getitem__(self, index: int) -> Article: ...
