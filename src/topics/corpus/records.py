@@ -171,7 +171,9 @@ class Corpus(Sequence[Article]):
         What :meth:`drop_repeated_paragraphs` took out of the articles (kept by subsets).
     check_content : bool
         Also warn about articles whose clean text is only boilerplate, has no letters or is not
-        German (this cleans every text). Subsets and slices leave it out: their corpus warned.
+        German. This cleans every text, and the corpus keeps the clean articles for
+        :meth:`clean_texts` and :meth:`units`. Subsets and slices leave it out: their corpus
+        warned, and they share its clean articles.
     """
 
     def __init__(
