@@ -3,7 +3,8 @@
 :func:`analyse_corpus` reads a corpus lazily (:func:`~topics.corpus.readers.read_checked`), cleans
 and analyses it ``chunk_size`` articles at a time (the record checks that need the clean text run
 in the chunk's task, which cleans it anyway), and writes the tokens of each article (or
-paragraph) to JSON Lines or Parquet as each chunk is done. Memory holds a few chunks, the
+paragraph) to JSON Lines (encoded by the task, so a Dask client only writes bytes) or Parquet as
+each chunk is done. Memory holds a few chunks, the
 analyser's bounded caches (:mod:`topics.text.german`) and the set of ids read (to refuse
 duplicates, ~100 bytes per article); it does not grow with the texts. :func:`iter_tokens` is the
 same as a generator. Both run here, in one process, or on Dask (``scheduler="local"`` or an
