@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topics
 from topics import Article, Corpus, CorpusError, load_corpus
@@ -220,3 +222,19 @@ def test_unknown_format(tmp_path: Path) -> None:
     path = write(tmp_path / "a.xml", "<a/>")
     with pytest.raises(CorpusError, match="cannot tell the format"):
         load_corpus(path)
+
+
+@settings(max_examples=40, deadline=None)
+@given(picks=st.lists(st.integers(-217, 216), unique_by=lambda i: i % 217, max_size=30),
+       step=st.integers(1, 4))
+def test_subsets_and_slices_read_as_new_corpora_of_their_articles(
+    shipped_corpus: Corpus, picks: list[int], step: int
+) -> None:
+    """A subset or slice takes its clean articles from its corpus instead of cleaning again: its
+    clean texts, units and summary are those of a new corpus of the same articles."""
+    shipped_corpus.clean_texts()  # the corpus's clean articles exist (they are made at load)
+    for part in (shipped_corpus.subset(picks), shipped_corpus[picks[0] if picks else 0::step]):
+        fresh = Corpus(list(part), shipped_corpus.label_set, shipped_corpus.name)
+        assert part.clean_texts() == fresh.clean_texts()
+        assert part.units("paragraph") == fresh.units("paragraph")
+        assert part.fingerprint == fresh.fingerprint
