@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import signal
 import sys
@@ -370,50 +369,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is now (it may be replaced, e.g. under pytest), around
-    any progress bar on screen (:func:`topics.progress.write`)."""
-
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: D102
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value) -> None:  # the base class assigns it; ignore
-        pass
-
-    def emit(self, record: logging.LogRecord) -> None:  # noqa: D102
-        from topics.progress import write
-
-        try:
-            write(self.format(record), file=sys.stderr)
-        except Exception:  # as logging does: never let a log line break the program
-            self.handleError(record)
-
-
-@contextmanager
-def _log_to_stderr(quiet: bool) -> Iterator[None]:
-    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr while a command
-    runs, or not; the logger is left as it was found (main() may run many times in one process:
-    tests, notebooks)."""
-    from topics.progress import enable_step_log
-
-    logger = logging.getLogger("topics")
-    level = logger.level
-    enable_step_log()
-    handler = None
-    if not quiet:
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        if handler is not None:
-            logger.removeHandler(handler)
-        logger.setLevel(level)
-
-
 def _report_signal(command: str, signum: int | None, error: BaseException | None = None) -> int:
     """Say how the command ended: interrupted (Ctrl-C, 130) or terminated (SIGTERM, 143), and
     what it kept (the notes of ``error``: a partial run, a sweep's summary)."""
@@ -446,11 +401,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     """``args.func(args)``, with its errors and signals turned into one line and an exit status."""
-    from topics.progress import verbosity
+    from topics.progress import step_log_on_stderr, verbosity
 
     try:
         # --quiet: no step log and no progress bars either
-        with (_log_to_stderr(args.quiet), verbosity(False if args.quiet else None),
+        with (step_log_on_stderr(args.quiet), verbosity(False if args.quiet else None),
               _warnings_as_lines(args.command)):
             status = int(args.func(args))
         if termination.requested():  # its exception was swallowed on the way: not a success

@@ -23,7 +23,7 @@ Bars go to ``sys.stderr``. Nested bars (a fold inside a step) are indented below
 removed when done; more than :data:`MAX_DEPTH` levels are not drawn. Outside a terminal or a notebook
 (CI logs, files) a bar is drawn as whole lines, at most one every 15 s, so that logs stay short
 and readable. Log records written by the
-CLI go through :func:`write`, which keeps bars and log lines apart.
+CLI go through :func:`write`, which keeps bars and log lines apart (:func:`step_log_on_stderr`).
 
 A module of the base layer (``[tool.importlinter]`` in ``pyproject.toml``): it imports only the
 standard library and, when a bar starts, tqdm, so every layer may use it and ``import topics.progress``
@@ -46,8 +46,8 @@ from typing import Any, TypeVar
 from topics.termination import raise_if_requested
 
 __all__ = [
-    "MAX_DEPTH", "enable_step_log", "enabled", "progress", "set_verbose", "track", "verbosity",
-    "write",
+    "MAX_DEPTH", "enable_step_log", "enabled", "progress", "set_verbose", "step_log_on_stderr",
+    "track", "verbosity", "write",
 ]
 
 T = TypeVar("T")
@@ -252,3 +252,43 @@ def enable_step_log() -> logging.Logger:
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
     return logger
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (it may be replaced, e.g. under pytest), around
+    any progress bar on screen (:func:`write`)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # the base class assigns it; ignore
+        pass
+
+    def emit(self, record: logging.LogRecord) -> None:  # noqa: D102
+        try:
+            write(self.format(record), file=sys.stderr)
+        except Exception:  # as logging does: never let a log line break the program
+            self.handleError(record)
+
+
+@contextmanager
+def step_log_on_stderr(quiet: bool) -> Iterator[None]:
+    """Show the step log of ``topics`` (not the chatter of gensim & co.) on stderr while a command
+    runs, or not; the logger is left as it was found (main() may run many times in one process:
+    tests, notebooks)."""
+    logger = logging.getLogger("topics")
+    level = logger.level
+    enable_step_log()
+    handler = None
+    if not quiet:
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            logger.removeHandler(handler)
+        logger.setLevel(level)
