@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tracemalloc
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -31,9 +32,11 @@ class Counted:
         return iter(self.articles)
 
 
-def _short_articles() -> list[Article]:
-    """The shipped articles cut to their first 300 characters (fast to analyse)."""
-    return [Article(a.id, a.text[:300], a.labels) for a in topics.load_corpus()]
+@lru_cache(maxsize=1)
+def _short_articles() -> tuple[Article, ...]:
+    """The shipped articles cut to their first 300 characters (fast to analyse), loaded once: a
+    memory measurement of the streamed fit must not count loading the shipped corpus."""
+    return tuple(Article(a.id, a.text[:300], a.labels) for a in topics.load_corpus())
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +199,46 @@ def test_an_unwritable_assignments_path_fails_before_reading(shipped: list[Artic
     with pytest.raises(topics.errors.FileAccessError):
         fit_streaming_nmf(source, K, assignments=blocker / "assignments.jsonl")
     assert source.reads == 0
+
+
+# ---- the command line: topics stream-nmf ---------------------------------------------------
+
+
+def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, capsys) -> None:
+    """`topics stream-nmf` is fit_streaming_nmf on a corpus path: the same topics and metrics,
+    and one assignment line per unit."""
+    from topics.cli import main
+    from topics.corpus.readers import shipped_corpus_path
+
+    out = tmp_path / "stream"
+    assert main(["--quiet", "stream-nmf", str(shipped_corpus_path()), "-k", str(K), "--unit",
+                 "paragraph", "--chunk-size", "400", "--output", str(out)]) == 0
+    result = fit_streaming_nmf(shipped_corpus_path(), K, unit="paragraph", chunk_size=400)
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8")) == result.metrics
+    rows = (out / "topics.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "topic,words,weights" and len(rows) == K + 1
+    assert [row.split(",")[1] for row in rows[1:]] == [
+        " ".join(w for w, _ in result.topics[t]) for t in range(K)]
+    lines = (out / "assignments.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == result.metrics["n_units"] == len(topics.load_corpus().units("paragraph"))
+    assert f"{K} topics: npmi {result.metrics['npmi']:.3f}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["-k", "500"], "k=500 topics is impossible for 217 units"),
+    (["-k", "4", "--drop-repeated-paragraphs", "1"], "--drop-repeated-paragraphs 1: give"),
+    (["-k", "4", "--output-is-a-file"], "a file; give a folder"),
+])
+def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, argv, message) -> None:
+    from topics.cli import main
+    from topics.corpus.readers import shipped_corpus_path
+
+    output = tmp_path / "out"
+    if "--output-is-a-file" in argv:
+        argv = [a for a in argv if a != "--output-is-a-file"]
+        output.write_text("keep me", encoding="utf-8")
+    status = main(["--quiet", "stream-nmf", str(shipped_corpus_path()), *argv,
+                   "--output", str(output)])
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert status == 2 and len(errors) == 1 and message in errors[0]
+    assert not output.is_file() or output.read_text(encoding="utf-8") == "keep me"
