@@ -20,6 +20,7 @@ Each subcommand parses its arguments and calls one library function::
     topics summary [CORPUS]                           Corpus.summary()
     topics analyse CORPUS --output F.jsonl|.parquet [--scheduler local|ADDRESS]
                                                       topics.corpus.stream.analyse_corpus
+    topics stream-nmf CORPUS -k K --output DIR        topics.topic_models.streaming.fit_streaming_nmf
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
 ``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
@@ -30,6 +31,7 @@ failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when al
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -149,27 +151,14 @@ def _cmd_models(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from topics.corpus import load_corpus
 
-    options = {
-        "format": args.format,
-        "text_column": column(args.text_column),
-        "label_column": column(args.label_column),
-        "delimiter": args.delimiter,
-        "quotechar": args.quotechar,
-        "header": not args.no_header,
-    }
-    print(load_corpus(args.corpus, **options).summary())
+    print(load_corpus(args.corpus, **_corpus_options(args)).summary())
     return EXIT_OK
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
     import yaml
 
-    from topics.corpus.stream import (
-        SAMPLE_ARTICLES,
-        analyse_corpus,
-        check_output,
-        repeated_in_sample,
-    )
+    from topics.corpus.stream import analyse_corpus, check_output
 
     analysis = {}
     for item in args.analysis:
@@ -177,25 +166,8 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise ConfigError(f"--analysis {item!r}: expected KEY=VALUE, e.g. lowercase=false")
         analysis[key.strip()] = yaml.safe_load(value)
-    options = {
-        "format": args.format,
-        "text_column": column(args.text_column),
-        "label_column": column(args.label_column),
-        "delimiter": args.delimiter,
-        "quotechar": args.quotechar,
-        "header": not args.no_header,
-    }
+    options = _corpus_options(args)
     check_output(Path(args.output), args.corpus)  # before the sample is read
-    drop = []
-    if args.drop_repeated_paragraphs == 1 or args.drop_repeated_paragraphs < 0:
-        raise ConfigError(f"--drop-repeated-paragraphs {args.drop_repeated_paragraphs}: give the "
-                          "distinct articles, 2 or more, that make a paragraph boilerplate, or 0 "
-                          "to keep every paragraph")
-    if args.drop_repeated_paragraphs:
-        drop = repeated_in_sample(args.corpus, args.drop_repeated_paragraphs, **options)
-        print(f"topics analyse: {len(drop)} paragraph(s) repeated in "
-              f"{args.drop_repeated_paragraphs}+ of up to {SAMPLE_ARTICLES} articles sampled across the "
-              "corpus (site boilerplate) taken out", file=sys.stderr)
     summary = analyse_corpus(
         args.corpus,
         args.output,
@@ -204,10 +176,76 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         scheduler=args.scheduler,
         n_workers=args.n_workers,
-        drop_paragraphs=drop,
+        drop_paragraphs=_site_boilerplate(args, options),
         **options,
     )
     print(summary)
+    return EXIT_OK
+
+
+def _corpus_options(args: argparse.Namespace) -> dict[str, object]:
+    """The reading options of ``_add_corpus_options``, as ``topics.load_corpus`` takes them."""
+    return {
+        "format": args.format,
+        "text_column": column(args.text_column),
+        "label_column": column(args.label_column),
+        "delimiter": args.delimiter,
+        "quotechar": args.quotechar,
+        "header": not args.no_header,
+    }
+
+
+def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> list[str]:
+    """The paragraphs ``--drop-repeated-paragraphs N`` takes out (found on a sample), said on
+    stderr; none with 0."""
+    from topics.corpus.stream import SAMPLE_ARTICLES, repeated_in_sample
+
+    n = args.drop_repeated_paragraphs
+    if n == 1 or n < 0:
+        raise ConfigError(f"--drop-repeated-paragraphs {n}: give the distinct articles, 2 or "
+                          "more, that make a paragraph boilerplate, or 0 to keep every paragraph")
+    if not n:
+        return []
+    drop = repeated_in_sample(args.corpus, n, **options)
+    print(f"topics {args.command}: {len(drop)} paragraph(s) repeated in {n}+ of up to "
+          f"{SAMPLE_ARTICLES} articles sampled across the corpus (site boilerplate) taken out",
+          file=sys.stderr)
+    return drop
+
+
+def _cmd_stream_nmf(args: argparse.Namespace) -> int:
+    import csv
+
+    from topics.fileio import atomic_write, check_writable
+    from topics.topic_models.streaming import fit_streaming_nmf
+
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--output {folder}: a file; give a folder for the topics, metrics and "
+                          "assignments")
+    check_writable(folder if folder.is_dir() else folder.parent, "write the topics here")
+    options = _corpus_options(args)
+    drop = _site_boilerplate(args, options)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = fit_streaming_nmf(
+        args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
+        assignments=None if args.no_assignments else folder / "assignments.jsonl",
+        drop_paragraphs=drop, **options,
+    )
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(["topic", "words", "weights"])
+    for topic, words in sorted(result.topics.items()):
+        writer.writerow([topic, " ".join(w for w, _ in words),
+                         " ".join(f"{weight:.6g}" for _, weight in words)])
+    atomic_write(folder / "topics.csv", table.getvalue())
+    atomic_write(folder / "metrics.json", json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
+    for topic, words in sorted(result.topics.items()):
+        print(f"topic {topic}: {' '.join(w for w, _ in words)}")
+    shown = ", ".join(f"{key} {result.metrics[key]:.3f}" for key in ("npmi", "diversity", "nmi")
+                      if key in result.metrics)
+    print(f"{int(result.metrics['n_units']):,} {args.unit}s, {result.n_topics} topics: {shown} -> "
+          f"{folder}/ (topics.csv, metrics.json{'' if args.no_assignments else ', assignments.jsonl'})")
     return EXIT_OK
 
 
@@ -357,16 +395,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="an analysis setting, e.g. --analysis lowercase=false (repeatable; see topics models)",
     )
-    analyse.add_argument(
+    _add_drop_option(analyse)
+    add_dask_options(analyse, "default: here, one process")
+    _add_corpus_options(analyse)
+    analyse.set_defaults(func=_cmd_analyse)
+
+    stream = sub.add_parser(
+        "stream-nmf", help="NMF topics of a corpus of any size, read as a stream (bounded memory)"
+    )
+    stream.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
+    stream.add_argument("-k", type=positive_int, required=True, help="number of topics")
+    stream.add_argument("--output", "-o", required=True,
+                        help="folder for topics.csv, metrics.json and assignments.jsonl")
+    stream.add_argument("--unit", choices=("article", "paragraph"), default="article")
+    stream.add_argument("--chunk-size", type=positive_int, default=2000,
+                        help="units per chunk: what memory holds (%(default)s)")
+    stream.add_argument("--seed", type=int, default=0, help="the NMF's seed (%(default)s)")
+    stream.add_argument("--no-assignments", action="store_true",
+                        help="score on a sample in two reads; no assignments.jsonl")
+    _add_drop_option(stream)
+    _add_corpus_options(stream)
+    stream.set_defaults(func=_cmd_stream_nmf)
+    return parser
+
+
+def _add_drop_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "--drop-repeated-paragraphs", type=int, default=5, metavar="N",
         help="take out paragraphs found in N or more distinct articles of 2000 sampled across "
              "the corpus (site boilerplate: cookie and newsletter notes); 0 keeps every "
              "paragraph (%(default)s)",
     )
-    add_dask_options(analyse, "default: here, one process")
-    _add_corpus_options(analyse)
-    analyse.set_defaults(func=_cmd_analyse)
-    return parser
 
 
 def _report_signal(command: str, signum: int | None, error: BaseException | None = None) -> int:
