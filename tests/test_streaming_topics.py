@@ -222,6 +222,7 @@ def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, ca
     lines = (out / "assignments.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == result.metrics["n_units"] == len(topics.load_corpus().units("paragraph"))
     assert f"{K} topics: npmi {result.metrics['npmi']:.3f}" in capsys.readouterr().out
+    assert topics.load_streaming_topics(out / "model").topics == result.topics
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -242,3 +243,93 @@ def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, argv, mess
     errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
     assert status == 2 and len(errors) == 1 and message in errors[0]
     assert not output.is_file() or output.read_text(encoding="utf-8") == "keep me"
+
+
+# ---- a streamed model on disk: saved, loaded, crafted ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def streamed_folder(tmp_path_factory, shipped) -> tuple[StreamingTopics, object]:
+    result = fit_streaming_nmf(shipped, K, unit="paragraph", chunk_size=400, score_all=False)
+    return result, topics.save_streaming_topics(result, tmp_path_factory.mktemp("s") / "model")
+
+
+def test_a_saved_streamed_model_loads_and_places_texts_bit_for_bit(streamed_folder, shipped):
+    result, folder = streamed_folder
+    loaded = topics.load_streaming_topics(folder)
+    texts = [a.text for a in shipped[:40]]
+    assert np.array_equal(loaded.transform(texts), result.transform(texts))
+    assert loaded.topics == result.topics and loaded.metrics == result.metrics
+    assert loaded.vocabulary == result.vocabulary and np.array_equal(loaded.idf, result.idf)
+
+
+def test_topics_assign_places_files_with_a_streamed_model(streamed_folder, shipped, tmp_path,
+                                                           capsys):
+    from topics.cli import main
+
+    result, folder = streamed_folder
+    page = tmp_path / "page.txt"
+    page.write_text(shipped[3].text, encoding="utf-8")
+    assert main(["--quiet", "assign", str(folder), str(page)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    paragraphs = topics.Corpus([shipped[3]]).units("paragraph")
+    shares = result.transform([u.text for u in paragraphs])
+    assert [r["topic"] for r in rows] == shares.argmax(axis=1).tolist()
+    assert [r["score"] for r in rows] == [round(float(s), 6) for s in shares.max(axis=1)]
+    assert not any(r["training"] for r in rows)
+    with pytest.raises(topics.ModelFileError, match="streamed NMF.*load_streaming_topics"):
+        topics.load_topic_model(folder)
+
+
+def _crafted(folder, tmp_path, change) -> object:
+    """A copy of the saved folder with ``change(card, arrays)`` applied and the manifest
+    rewritten to match (as anyone who edits the folder can)."""
+    import hashlib
+    import io
+    import shutil
+
+    copy = shutil.copytree(folder, tmp_path / "crafted")
+    card = json.loads((copy / "streaming_nmf.json").read_text(encoding="utf-8"))
+    arrays = {name: np.load(copy / name) for name in ("components.npy", "idf.npy")}
+    change(card, arrays)
+    files = {"streaming_nmf.json": json.dumps(card).encode("utf-8")}
+    for name, array in arrays.items():
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        files[name] = buffer.getvalue()
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    for name, data in files.items():
+        (copy / name).write_bytes(data)
+        manifest["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c, a: a.update({"components.npy": a["components.npy"][:, :-1]}), "arrays of shapes"),
+    (lambda c, a: a["idf.npy"].__setitem__(0, np.nan), "finite float64"),
+    (lambda c, a: a["components.npy"].__setitem__((0, 0), -1.0), "negative"),
+    (lambda c, a: c.update(format_version=99), "upgrade topics"),
+    (lambda c, a: c["settings"].update(unit="sentence"), "malformed settings"),
+    (lambda c, a: c["settings"]["analysis"].update(nosuch=1), "bad analysis settings"),
+    (lambda c, a: c["estimator"].update(tol="fast"), "bad estimator parameters"),
+    (lambda c, a: c["estimator"].update(nosuch=1), "bad estimator parameters"),
+    (lambda c, a: c.update(vocabulary=c["vocabulary"][:1] * len(c["vocabulary"])), "vocabulary"),
+])
+def test_a_crafted_streamed_model_is_refused_in_one_line(streamed_folder, tmp_path, change,
+                                                          message):
+    _, folder = streamed_folder
+    with pytest.raises(topics.ModelFileError, match=message):
+        topics.load_streaming_topics(_crafted(folder, tmp_path, change))
+
+
+def test_a_changed_byte_is_refused(streamed_folder, tmp_path):
+    import shutil
+
+    _, folder = streamed_folder
+    copy = shutil.copytree(folder, tmp_path / "changed")
+    data = bytearray((copy / "idf.npy").read_bytes())
+    data[-1] ^= 1
+    (copy / "idf.npy").write_bytes(bytes(data))
+    with pytest.raises(topics.ModelFileError, match="checksum"):
+        topics.load_streaming_topics(copy)

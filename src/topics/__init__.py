@@ -58,6 +58,8 @@ _EXPORTS: dict[str, str] = {
     "compare_topic_models": "topics.topic_models",
     "fit_streaming_nmf": "topics.topic_models.streaming",
     "StreamingTopics": "topics.topic_models.streaming",
+    "save_streaming_topics": "topics.topic_models.streaming_files",
+    "load_streaming_topics": "topics.topic_models.streaming_files",
     "run_experiment": "topics.experiments.runner",
     "load_run": "topics.experiments.store",
     "compare_runs": "topics.experiments.compare",
@@ -121,3 +123,4 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         load_topic_model,
     )
     from topics.topic_models.streaming import StreamingTopics, fit_streaming_nmf
+    from topics.topic_models.streaming_files import load_streaming_topics, save_streaming_topics

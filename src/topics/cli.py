@@ -218,6 +218,7 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
 
     from topics.fileio import atomic_write, check_writable
     from topics.topic_models.streaming import fit_streaming_nmf
+    from topics.topic_models.streaming_files import save_streaming_topics
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
@@ -240,12 +241,14 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
                          " ".join(f"{weight:.6g}" for _, weight in words)])
     atomic_write(folder / "topics.csv", table.getvalue())
     atomic_write(folder / "metrics.json", json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
+    save_streaming_topics(result, folder / "model")  # for `topics assign OUTPUT/model FILE`
     for topic, words in sorted(result.topics.items()):
         print(f"topic {topic}: {' '.join(w for w, _ in words)}")
     shown = ", ".join(f"{key} {result.metrics[key]:.3f}" for key in ("npmi", "diversity", "nmi")
                       if key in result.metrics)
     print(f"{int(result.metrics['n_units']):,} {args.unit}s, {result.n_topics} topics: {shown} -> "
-          f"{folder}/ (topics.csv, metrics.json{'' if args.no_assignments else ', assignments.jsonl'})")
+          f"{folder}/ (topics.csv, metrics.json, model/"
+          f"{'' if args.no_assignments else ', assignments.jsonl'})")
     return EXIT_OK
 
 
@@ -406,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     stream.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
     stream.add_argument("-k", type=positive_int, required=True, help="number of topics")
     stream.add_argument("--output", "-o", required=True,
-                        help="folder for topics.csv, metrics.json and assignments.jsonl")
+                        help="folder for topics.csv, metrics.json, assignments.jsonl and the "
+                             "model (model/, for topics assign)")
     stream.add_argument("--unit", choices=("article", "paragraph"), default="article")
     stream.add_argument("--chunk-size", type=positive_int, default=2000,
                         help="units per chunk: what memory holds (%(default)s)")

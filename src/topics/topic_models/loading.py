@@ -15,7 +15,14 @@ from topics.corpus import TextUnit
 from topics.errors import ModelFileError
 from topics.topic_models.assigner import TopicAssigner
 from topics.topic_models.families import family_of
-from topics.topic_models.result import FORMAT, FORMAT_VERSION, RESULT_FILE, TopicModelResult
+from topics.topic_models.result import (
+    FORMAT,
+    FORMAT_VERSION,
+    OUTLIER_NAME,
+    RESULT_FILE,
+    TopicModelResult,
+    name_topics,
+)
 from topics.topic_models.storage import (
     MANIFEST_FILE,
     RESAVE,
@@ -25,6 +32,8 @@ from topics.topic_models.storage import (
     read_file,
     read_folder,
 )
+from topics.topic_models.streaming_files import CARD_FILE as STREAMING_CARD
+from topics.topic_models.streaming_files import load_streaming_topics
 
 __all__ = ["assign_files", "load_topic_model"]
 
@@ -68,6 +77,9 @@ def load_topic_model(
     if not directory.is_dir():
         raise ModelFileError(f"{directory}: not a folder; expected a folder written by "
                              "TopicModelResult.save()")
+    if (directory / STREAMING_CARD).is_file() and not (directory / RESULT_FILE).is_file():
+        raise ModelFileError(f"{directory}: a streamed NMF (topics stream-nmf); read it with "
+                             "topics.load_streaming_topics(path), or topics assign places texts")
     has_manifest = (directory / MANIFEST_FILE).is_file()
     if not has_manifest and not (directory / RESULT_FILE).is_file():
         raise ModelFileError(f"{directory}: no {RESULT_FILE}; expected a folder written by "
@@ -110,7 +122,9 @@ def assign_files(
     Parameters
     ----------
     model_dir : str or pathlib.Path
-        A folder written by :meth:`TopicModelResult.save`.
+        A folder written by :meth:`TopicModelResult.save`, or by
+        :func:`~topics.topic_models.streaming_files.save_streaming_topics` (a streamed NMF: its
+        topics placed by :meth:`~topics.StreamingTopics.transform`; ``training`` is false).
     paths : str, Path or a list of them
         Text files, one article each, or ``"-"`` (one path alone is one file).
     unit : {"article", "paragraph"}, optional
@@ -135,12 +149,30 @@ def assign_files(
 
     paths = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
     texts = read_text_inputs(paths, "assign")
-    result = load_topic_model(model_dir, trust=trust)
     corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
-    units = corpus.units(unit or result.unit)  # type: ignore[arg-type]
-    records = result.assign([u.text for u in units], [u.article_id for u in units])
+    if (Path(model_dir) / STREAMING_CARD).is_file():  # a streamed NMF (topics stream-nmf)
+        streamed = load_streaming_topics(model_dir)
+        units = corpus.units(unit or streamed.settings["unit"])  # type: ignore[arg-type]
+        records = _streamed_records(streamed, [u.text for u in units])
+    else:
+        result = load_topic_model(model_dir, trust=trust)
+        units = corpus.units(unit or result.unit)  # type: ignore[arg-type]
+        records = result.assign([u.text for u in units], [u.article_id for u in units])
     return [{"file": paths[int(u.article_id)], "paragraph": u.index, **record}
             for u, record in zip(units, records, strict=True)]
+
+
+def _streamed_records(model: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """:meth:`TopicModelResult.assign`'s records for a streamed NMF: the topic of the largest
+    share (-1 and score 0 for a text without any of its words), never a training unit."""
+    names = name_topics(model.topics)
+    records = []
+    for row in model.transform(texts):
+        topic = int(row.argmax()) if row.sum() > 0 else -1
+        records.append({"topic": topic, "name": names.get(topic, OUTLIER_NAME),
+                        "score": round(float(row.max()), 6) if topic >= 0 else 0.0,
+                        "training": False})
+    return records
 
 
 def _card(data: bytes, directory: Path) -> dict[str, Any]:

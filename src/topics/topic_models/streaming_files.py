@@ -1,0 +1,172 @@
+"""A streamed NMF on disk, to place new texts in its topics later, in a folder that runs nothing.
+
+:func:`save_streaming_topics` writes what :meth:`~topics.StreamingTopics.transform` needs, and what
+was reported: the topics, vocabulary, settings and metrics as JSON (``streaming_nmf.json``), the
+topic × word matrix and the IDF as npy files, under the checksum manifest of every topic-model
+folder (:mod:`topics.topic_models.storage`). :func:`load_streaming_topics` reads it back without
+trusting it: only listed files, each checked against its size and SHA-256, npy without pickle, the
+card checked field by field and the arrays against it (shapes, finite, non-negative). The NMF
+that solves for a text's topic shares is rebuilt from its parameters and the saved matrix, so a
+loaded model gives the saved model's shares bit for bit.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from topics import __version__
+from topics.errors import ModelFileError
+from topics.text.german import GermanAnalyzer
+from topics.topic_models.storage import RESAVE, read_folder, write_folder
+from topics.topic_models.streaming import StreamingTopics
+
+__all__ = ["load_streaming_topics", "save_streaming_topics"]
+
+CARD_FILE = "streaming_nmf.json"
+FORMAT, FORMAT_VERSION = "topics.streaming_nmf", 1
+_ARRAYS = ("components.npy", "idf.npy")
+_SETTINGS = ("analysis", "drop_paragraphs", "sublinear_tf", "top_n_words", "unit")
+
+
+def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
+    """Write ``model`` into the folder ``path`` (made if needed); the folder.
+
+    Parameters
+    ----------
+    model : StreamingTopics
+        What :func:`topics.fit_streaming_nmf` returned.
+    path : str or pathlib.Path
+        The folder; files of an earlier save there are replaced.
+    """
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ModelFileError(f"{folder}: a file; give a folder to save the streamed model in")
+    folder.mkdir(parents=True, exist_ok=True)
+    card = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "topics_version": __version__,
+        "vocabulary": list(model.vocabulary),
+        "topics": {str(t): [[w, float(x)] for w, x in words] for t, words in model.topics.items()},
+        "metrics": {k: float(v) for k, v in model.metrics.items()},
+        "settings": json.loads(json.dumps(model.settings, default=list)),
+        "estimator": model.estimator.get_params(),
+    }
+    files = {CARD_FILE: json.dumps(card, ensure_ascii=False, indent=1).encode("utf-8")}
+    for name, array in zip(_ARRAYS, (model.components, model.idf), strict=True):
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(array, dtype=np.float64), allow_pickle=False)
+        files[name] = buffer.getvalue()
+    return write_folder(folder, files)
+
+
+def load_streaming_topics(path: str | Path) -> StreamingTopics:
+    """Read a folder written by :func:`save_streaming_topics`; nothing in it runs.
+
+    Raises
+    ------
+    topics.errors.ModelFileError
+        Not such a folder, a file missing or changed since saving (checksum), a malformed card,
+        arrays that do not fit the card, or a format newer than this version of topics reads.
+    """
+    folder = Path(path)
+    if not (folder / CARD_FILE).is_file():
+        raise ModelFileError(f"{folder}: no {CARD_FILE}; expected a folder written by "
+                             "topics.save_streaming_topics() (topics stream-nmf saves one in OUTPUT/model)")
+    files = read_folder(folder)
+    for name in (CARD_FILE, *_ARRAYS):
+        if name not in files:
+            raise ModelFileError(f"{folder}: {name} is not in the manifest" + RESAVE)
+    card = _card(files[CARD_FILE], folder)
+    components, idf = (_array(files[name], name, folder) for name in _ARRAYS)
+    k, size = len(card["topics"]), len(card["vocabulary"])
+    if components.shape != (k, size) or idf.shape != (size,):
+        raise ModelFileError(f"{folder}: arrays of shapes {components.shape} and {idf.shape} for "
+                             f"{k} topics over {size} words" + RESAVE)
+    if (components < 0).any() or (idf <= 0).any():
+        raise ModelFileError(f"{folder}: negative topic weights or IDF" + RESAVE)
+    try:  # settings the texts are analysed with, as at fit time
+        GermanAnalyzer(**card["settings"]["analysis"])
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{folder}: {CARD_FILE}: bad analysis settings ({exc})"
+                             + RESAVE) from None
+    topics = {int(t): [(w, float(x)) for w, x in words] for t, words in card["topics"].items()}
+    return StreamingTopics(topics, card["vocabulary"], idf, components, card["metrics"],
+                           card["settings"], _estimator(card["estimator"], components, folder))
+
+
+def _card(raw: bytes, folder: Path) -> dict[str, Any]:
+    """The card, checked field by field."""
+    try:
+        card = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelFileError(f"{folder}: {CARD_FILE} is not JSON ({exc})" + RESAVE) from None
+    if not isinstance(card, dict) or card.get("format") != FORMAT:
+        raise ModelFileError(f"{folder}: {CARD_FILE} is not a streamed NMF's card" + RESAVE)
+    version = card.get("format_version")
+    if type(version) is not int or version > FORMAT_VERSION:
+        raise ModelFileError(f"{folder}: format version {version!r}; this version of topics "
+                             f"({__version__}) reads up to {FORMAT_VERSION}: upgrade topics")
+    vocabulary, topics, settings = card.get("vocabulary"), card.get("topics"), card.get("settings")
+    problems = [
+        not isinstance(vocabulary, list) or not all(isinstance(w, str) for w in vocabulary)
+        or len(set(vocabulary)) != len(vocabulary),
+        not isinstance(topics, dict) or len(topics) < 2
+        or sorted(topics) != sorted(str(t) for t in range(len(topics)))
+        or not all(isinstance(words, list) and all(_word(p) for p in words)
+                   for words in topics.values()),
+        not isinstance(card.get("metrics"), dict)
+        or not all(isinstance(v, float) for v in card["metrics"].values()),
+        not isinstance(settings, dict) or any(key not in settings for key in _SETTINGS)
+        or not isinstance(settings["analysis"], dict)
+        or settings["unit"] not in ("article", "paragraph")
+        or not isinstance(settings["drop_paragraphs"], list)
+        or not all(isinstance(p, str) for p in settings["drop_paragraphs"]),
+        not isinstance(card.get("estimator"), dict),
+    ]
+    names = ("vocabulary", "topics", "metrics", "settings", "estimator")
+    wrong = [name for name, bad in zip(names, problems, strict=True) if bad]
+    if wrong:
+        raise ModelFileError(f"{folder}: {CARD_FILE}: malformed {', '.join(wrong)}" + RESAVE)
+    return card
+
+
+def _word(pair: Any) -> bool:
+    return (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
+            and isinstance(pair[1], float) and math.isfinite(pair[1]))
+
+
+def _array(raw: bytes, name: str, folder: Path) -> np.ndarray:
+    try:
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ModelFileError(f"{folder}: {name} is not an npy array ({exc})" + RESAVE) from None
+    if array.dtype != np.float64 or not np.isfinite(array).all():
+        raise ModelFileError(f"{folder}: {name} must hold finite float64 numbers" + RESAVE)
+    return array
+
+
+def _estimator(params: dict[str, Any], components: np.ndarray, folder: Path) -> Any:
+    """scikit-learn's MiniBatchNMF with the saved parameters and topic × word matrix: what
+    solves for a text's shares (its ``transform``), as it did before saving."""
+    import scipy.sparse as sp
+    from sklearn.decomposition import MiniBatchNMF
+
+    try:
+        model = MiniBatchNMF(**params)
+        model.set_params(n_components=components.shape[0])
+        model._validate_params()  # scikit-learn's own checks of every parameter's type and range
+        model._check_params(sp.csr_matrix((1, components.shape[1])))  # the derived settings
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{folder}: {CARD_FILE}: bad estimator parameters ({exc})"
+                             + RESAVE) from None
+    model.components_ = components
+    model.n_components_ = components.shape[0]
+    model.n_features_in_ = components.shape[1]
+    return model
