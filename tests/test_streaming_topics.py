@@ -310,6 +310,7 @@ def _crafted(folder, tmp_path, change) -> object:
     (lambda c, a: a["idf.npy"].__setitem__(0, np.nan), "finite float64"),
     (lambda c, a: a["components.npy"].__setitem__((0, 0), -1.0), "negative"),
     (lambda c, a: c.update(format_version=99), "upgrade topics"),
+    (lambda c, a: c.update(format_version="1"), "malformed format_version"),
     (lambda c, a: c["settings"].update(unit="sentence"), "malformed settings"),
     (lambda c, a: c["settings"]["analysis"].update(nosuch=1), "bad analysis settings"),
     (lambda c, a: c["estimator"].update(tol="fast"), "bad estimator parameters"),

@@ -242,6 +242,8 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
     atomic_write(folder / "topics.csv", table.getvalue())
     atomic_write(folder / "metrics.json", json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
     save_streaming_topics(result, folder / "model")  # for `topics assign OUTPUT/model FILE`
+    if args.no_assignments and (folder / "assignments.jsonl").exists():
+        print(f"topics stream-nmf: {folder}/assignments.jsonl is from an earlier fit", file=sys.stderr)
     for topic, words in sorted(result.topics.items()):
         print(f"topic {topic}: {' '.join(w for w, _ in words)}")
     shown = ", ".join(f"{key} {result.metrics[key]:.3f}" for key in ("npmi", "diversity", "nmi")
@@ -253,7 +255,7 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
 
 
 def _add_corpus_options(command: argparse.ArgumentParser) -> None:
-    """How to read a corpus file (CSV columns and dialect): summary and analyse."""
+    """How to read a corpus file (CSV columns and dialect): summary, analyse, stream-nmf."""
     command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
     command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
     command.add_argument("--label-column", default="labels", help="CSV: index or name")

@@ -110,8 +110,11 @@ def _card(raw: bytes, folder: Path) -> dict[str, Any]:
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         raise ModelFileError(f"{folder}: {CARD_FILE} is not a streamed NMF's card" + RESAVE)
     version = card.get("format_version")
-    if type(version) is not int or version > FORMAT_VERSION:
-        raise ModelFileError(f"{folder}: format version {version!r}; this version of topics "
+    if type(version) is not int or version < 1:
+        raise ModelFileError(f"{folder}: {CARD_FILE}: malformed format_version {version!r}"
+                             + RESAVE)
+    if version > FORMAT_VERSION:
+        raise ModelFileError(f"{folder}: format version {version}; this version of topics "
                              f"({__version__}) reads up to {FORMAT_VERSION}: upgrade topics")
     vocabulary, topics, settings = card.get("vocabulary"), card.get("topics"), card.get("settings")
     problems = [
