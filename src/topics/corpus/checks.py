@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from topics.errors import CorpusError, short
-from topics.text.cleaning import CleanArticle, clean_article, clean_text, looks_like_markup
+from topics.text.cleaning import CleanArticle, clean_article, looks_like_markup
 from topics.text.language import GERMAN_BELOW, looks_german
 
 __all__ = ["RecordChecker", "check_articles", "content_problem"]
@@ -68,9 +68,11 @@ class RecordChecker:
         self._seen: dict[str, str] = {}
         self._warned: dict[str, int] = {}
 
-    def check(self, article: Any, where: str) -> None:
+    def check(self, article: Any, where: str) -> CleanArticle | None:
         """Raise a :class:`CorpusError` naming ``where`` if the record is not usable; warn when
-        its text is only page boilerplate, has no letters or is not German (kept either way)."""
+        its text is only page boilerplate, has no letters or is not German (kept either way).
+        With ``content``, the clean article made for that look is returned (for a caller to
+        keep); ``None`` without."""
         if not isinstance(article.id, str) or not article.id.strip():
             raise CorpusError(
                 f"{where}: the id is empty; give every article a unique, non-empty id"
@@ -89,10 +91,13 @@ class RecordChecker:
                 "the text first (e.g. with trafilatura), then load it"
             )
         self._check_labels(article, where)
-        if self.content:
-            problem = content_problem(article.id, article.text, clean_text(article.text))
-            if problem is not None:
-                self.report(where, *problem)
+        if not self.content:
+            return None
+        clean = clean_article(article.text)
+        problem = content_problem(article.id, article.text, clean.text)
+        if problem is not None:
+            self.report(where, *problem)
+        return clean
 
     def report(self, where: str, kind: str | None, message: str) -> None:
         """Warn about a problem :func:`content_problem` found in the record at ``where``: the
@@ -127,14 +132,7 @@ def check_articles(
     With ``content`` each text is cleaned for the look at it, and the clean articles
     (:func:`~topics.text.cleaning.clean_article`) are returned for the corpus to keep.
     """
-    checker = RecordChecker(label_set, content=False)
-    cleaned = []
-    for article, where in zip(articles, origins, strict=True):
-        checker.check(article, where)
-        if content:
-            clean = clean_article(article.text)
-            problem = content_problem(article.id, article.text, clean.text)
-            if problem is not None:
-                checker.report(where, *problem)
-            cleaned.append(clean)
+    checker = RecordChecker(label_set, content=content)
+    cleaned = [checker.check(article, where)
+               for article, where in zip(articles, origins, strict=True)]
     return cleaned if content else None
