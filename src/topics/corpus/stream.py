@@ -2,13 +2,13 @@
 
 :func:`analyse_corpus` reads a corpus lazily (:func:`~topics.corpus.readers.read_checked`), cleans
 and analyses it ``chunk_size`` articles at a time (the record checks that need the clean text run
-in the chunk's task, which cleans it anyway), and writes the tokens of each article (or
-paragraph) to JSON Lines (encoded by the task, so a Dask client only writes bytes) or Parquet as
-each chunk is done. Memory holds a few chunks, the
-analyser's bounded caches (:mod:`topics.text.german`) and the set of ids read (to refuse
-duplicates, ~100 bytes per article); it does not grow with the texts. :func:`iter_tokens` is the
-same as a generator. Both run here, in one process, or on Dask (``scheduler="local"`` or an
-address; :mod:`topics.distributed`), one task per chunk, with the same output either way.
+in the chunk's task, which cleans it anyway), and writes the tokens of each article (or paragraph)
+to JSON Lines (encoded by the task, so a Dask client only writes bytes) or Parquet as each chunk is
+done. Memory holds a few chunks, the analyser's bounded caches (:mod:`topics.text.german`) and the
+set of ids read (to refuse duplicates, ~100 bytes per article); it does not grow with the texts.
+:func:`iter_tokens` is the same as a generator. Both run here, in one process, or on Dask
+(``scheduler="local"`` or an address; :mod:`topics.distributed`), one task per chunk, with the same
+output either way.
 
 The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units of
 :meth:`topics.Corpus.units`: the clean article, or its paragraphs (ids ``<article id>#p<i>``).
@@ -126,6 +126,12 @@ class EncodedChunk(NamedTuple):
     articles: int
     tokens: int
 
+    @classmethod
+    def of(cls, records: Sequence[TokenRecord], data: bytes = b"") -> EncodedChunk:
+        """``data`` with the counts of ``records``."""
+        return cls(data, len(records), len({r.article_id for r in records}),
+                   sum(len(r.tokens) for r in records))
+
 
 def encode_jsonl(records: Sequence[TokenRecord]) -> EncodedChunk:
     """The records as :func:`analyse_corpus` writes them to JSON Lines, one object per line."""
@@ -134,9 +140,7 @@ def encode_jsonl(records: Sequence[TokenRecord]) -> EncodedChunk:
                     "tokens": r.tokens}, ensure_ascii=False)
         for r in records
     ]
-    data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return EncodedChunk(data, len(records), len({r.article_id for r in records}),
-                        sum(len(r.tokens) for r in records))
+    return EncodedChunk.of(records, ("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
 
 
 def _checked_chunk(
@@ -148,11 +152,10 @@ def _checked_chunk(
     content: bool,
     encode: bool = False,
 ) -> tuple[list[TokenRecord] | EncodedChunk, list[tuple[int, str | None, str]]]:
-    """:func:`analyse_chunk`, and with ``content`` what
-    :func:`~topics.corpus.checks.content_problem` finds in each article (its index in the chunk
-    first): the reader leaves that look to the task, which cleans the texts anyway, so no text is
-    cleaned twice (nor in the client, on Dask). With ``encode`` the records come as JSON Lines
-    (:func:`encode_jsonl`): on Dask the workers encode, and the client only writes bytes."""
+    """:func:`analyse_chunk`, and with ``content`` what :func:`~topics.corpus.checks.content_problem`
+    finds in each article (its index in the chunk first): the reader leaves that look to the task,
+    which cleans the texts anyway (no text is cleaned twice, nor in a Dask client). With ``encode``
+    the records come as JSON Lines (:func:`encode_jsonl`): a Dask client only writes bytes."""
     cleaned = [clean_article(raw) for _, raw, _ in chunk]
     problems = []
     for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
@@ -482,8 +485,7 @@ class _writer:
                 self.parquet.write_table(  # type: ignore[union-attr]
                     pa.table([list(c) for c in columns], schema=schema)
                 )
-                return EncodedChunk(b"", len(records), len({r.article_id for r in records}),
-                                    sum(len(r.tokens) for r in records))
+                return EncodedChunk.of(records)  # the counts; Parquet is written here
 
             return write_parquet
 
