@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topics
 from topics.corpus.records import Article
@@ -130,6 +132,43 @@ def test_transform_gives_topic_shares(fitted: StreamingTopics, shipped: list[Art
     assert shares.shape == (6, K)
     np.testing.assert_allclose(shares[:5].sum(axis=1), 1.0)
     assert fitted.assign(["xyz qqq"]).tolist() == [-1]  # no vocabulary word: no topic
+
+
+@settings(max_examples=25, deadline=None)
+@given(cuts=st.lists(st.integers(1, 30), min_size=1, max_size=8))
+def test_a_texts_shares_do_not_depend_on_the_texts_beside_it(fitted: StreamingTopics,
+                                                             first_shares, cuts) -> None:
+    """Any split of the same texts into batches gives the same shares, bit for bit."""
+    texts, whole = first_shares
+    batches, start = [], 0
+    for size in cuts:
+        batches.append(texts[start:start + size])
+        start += size
+    batches.append(texts[start:])
+    split = np.vstack([fitted.transform(b) for b in batches if b])
+    assert np.array_equal(split, whole)
+
+
+@pytest.fixture(scope="module")
+def first_shares(fitted: StreamingTopics, shipped: list[Article]) -> tuple[list[str], np.ndarray]:
+    texts = [a.text for a in shipped[:30]]
+    return texts, fitted.transform(texts)
+
+
+def test_the_weights_are_the_least_squares_optimum_even_for_repeated_topics() -> None:
+    """Karush-Kuhn-Tucker: no weight can fall below 0 or move to lower the residual, also when
+    two topics are the same and one is all zeros (G = H H^T singular)."""
+    from topics.topic_models.shares import nnls_weights
+
+    rng = np.random.default_rng(0)
+    h = rng.random((5, 40)) * (rng.random((5, 40)) < 0.3)
+    h = np.vstack([h, h[1], np.zeros(40)])  # 7 topics, rank 5
+    x = rng.random((50, 40)) * (rng.random((50, 40)) < 0.2)
+    w = nnls_weights(h, x)
+    gradient = (w @ h - x) @ h.T  # of half the squared residual
+    assert (w >= 0).all() and (gradient > -1e-9).all()
+    assert np.abs(gradient[w > 1e-12]).max() < 1e-9
+    assert (w[:, 6] == 0).all()
 
 
 @pytest.mark.parametrize(

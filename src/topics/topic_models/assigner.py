@@ -348,11 +348,11 @@ def _nmf_share(h: np.ndarray, row: Row, beta_loss: str) -> np.ndarray:
     if not len(columns):
         return np.zeros(len(h))
     if beta_loss == "frobenius":
-        from scipy.optimize import nnls
+        from topics.topic_models.shares import nnls_weights
 
-        x = np.zeros(h.shape[1])
-        x[columns] = values
-        w, _ = nnls(h.T, x)
+        x = np.zeros((1, h.shape[1]))
+        x[0, columns] = values
+        w = nnls_weights(h, x)[0]
     else:  # multiplicative updates of the beta divergence (1: Kullback-Leibler, 0: Itakura-Saito)
         beta = 1.0 if beta_loss == "kullback-leibler" else 0.0
         x = np.full(h.shape[1], 1e-9)

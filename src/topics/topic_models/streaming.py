@@ -52,6 +52,7 @@ from topics.fileio import atomic_stream, check_writable
 from topics.numerics import FIT_THREADS, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.common import top_words
+from topics.topic_models.shares import nnls_weights
 
 __all__ = ["StreamingTopics", "fit_streaming_nmf", "tfidf_rows"]
 
@@ -78,6 +79,8 @@ class StreamingTopics:
         with labels) on the evaluation sample, plus ``n_units``, ``n_chunks``, ``sample_units``.
     settings : dict
         The settings of the fit.
+    estimator : sklearn.decomposition.MiniBatchNMF
+        scikit-learn's model of the fit (texts are placed from ``components`` alone).
     """
 
     topics: dict[int, list[tuple[str, float]]]
@@ -95,6 +98,9 @@ class StreamingTopics:
 
     def transform(self, texts: Iterable[str]) -> np.ndarray:
         """Topic shares of raw article texts (cleaned and analysed as in the fit).
+
+        Each text is solved on its own, exactly (:func:`~topics.topic_models.shares.nnls_weights`):
+        its shares are the same whichever texts come with it.
 
         Returns
         -------
@@ -151,7 +157,7 @@ class StreamingTopics:
 
     def _shares(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         with fixed_threads(FIT_THREADS):  # as in the fit: same numbers on any machine
-            return _shares(_weights(self.estimator, self._tfidf(tokens)))
+            return _shares(nnls_weights(self.components, self._tfidf(tokens)))
 
     def _tfidf(self, tokens: Sequence[Sequence[str]]) -> Any:
         index = {word: j for j, word in enumerate(self.vocabulary)}
@@ -436,16 +442,6 @@ def _warm_start(model: Any, x: Any) -> None:
     h = start.components_ + 0.01 * start.components_.mean()
     model.set_params(init="custom")
     model.partial_fit(x, W=np.maximum(w, 1e-6), H=h)  # W is checked by scikit-learn, not used
-
-
-def _weights(model: Any, x: Any) -> np.ndarray:
-    """Unit × topic weights; a unit without any vocabulary word gets zeros (scikit-learn would
-    divide by zero solving for it)."""
-    w = np.zeros((x.shape[0], model.n_components_))
-    filled = np.flatnonzero(x.getnnz(axis=1))
-    if len(filled):
-        w[filled] = model.transform(x[filled])
-    return w
 
 
 def _shares(w: np.ndarray) -> np.ndarray:

@@ -156,8 +156,9 @@ def _array(raw: bytes, name: str, folder: Path) -> np.ndarray:
 
 
 def _estimator(params: dict[str, Any], components: np.ndarray, folder: Path) -> Any:
-    """scikit-learn's MiniBatchNMF with the saved parameters and topic × word matrix: what
-    solves for a text's shares (its ``transform``), as it did before saving."""
+    """scikit-learn's MiniBatchNMF with the saved parameters and topic × word matrix, as
+    :attr:`~topics.StreamingTopics.estimator` was before saving (a text's shares are solved from
+    the matrix alone: :mod:`topics.topic_models.shares`)."""
     import scipy.sparse as sp
     from sklearn.decomposition import MiniBatchNMF
 
