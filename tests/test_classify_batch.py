@@ -424,15 +424,18 @@ def test_a_text_file_of_only_boilerplate_is_skipped_the_others_classified(
 ):
     from topics.text import cleaning
 
-    board, good = tmp_path / "board.txt", tmp_path / "good.txt"
+    board, good, empty = tmp_path / "board.txt", tmp_path / "good.txt", tmp_path / "empty.txt"
     board.write_text(BOILERPLATE, encoding="utf-8")
     good.write_text(seed, encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
     cleaned = []
     original = cleaning.clean_article
     monkeypatch.setattr(cleaning, "clean_article", lambda raw: cleaned.append(raw) or original(raw))
-    status, out, err = _run(capsys, "classify", str(board), str(good))
+    status, out, err = _run(capsys, "classify", str(board), str(good), str(empty))
     assert status == 1
-    assert f"skipped {board}: holds only page boilerplate (captions, markers)" in err
+    said = f"skipped {board}: holds only page boilerplate (captions, markers)"
+    assert said in err
+    assert err.index(said) < err.index(f"{empty}: is empty")  # in input order
     assert [json.loads(line)["id"] for line in out.splitlines()] == [str(good)]
     assert sorted(cleaned) == sorted([BOILERPLATE, seed])
 

@@ -132,20 +132,22 @@ def load_model(model: str | Path | None, thresholds: Mapping[str, float] | None 
 # the two batch jobs
 
 
+Warned = tuple[str, str, str | None, str]  # a record's warning: (source, where, kind, message)
+
+
 class _Read(NamedTuple):
     """A chunk after its one cleaning: the items classified, their probabilities and labels,
-    the files skipped as only boilerplate, and the records' warnings ``(source, where, kind,
-    message)``."""
+    and in input order what is to be said about the rest (an input that could not be read or
+    holds only boilerplate, a :class:`Problem`; a record's warning, :data:`Warned`)."""
 
     items: list[Item]
     german: list[bool]
     proba: np.ndarray
     labels: list
-    skipped: list[Problem]
-    warnings: list[tuple[str, str, str | None, str]]
+    notes: list[Problem | Warned]
 
 
-def _read_chunk(clf, chunk: list[Item]) -> _Read:
+def _read_chunk(clf, chunk: list[Item | Problem]) -> _Read:
     """Classify a chunk read with ``content=False``: each text is cleaned once, for the model and
     for the look at its clean text that reading left out (:func:`~.sources.after_cleaning`)."""
     import numpy as np
@@ -153,39 +155,44 @@ def _read_chunk(clf, chunk: list[Item]) -> _Read:
     from topics.classifier.inputs import document_of_clean
     from topics.text.cleaning import clean_article
 
-    items, german, documents, skipped, warned = [], [], [], [], []
+    items, german, documents, notes = [], [], [], []
     for item in chunk:
+        if isinstance(item, Problem):
+            notes.append(item)
+            continue
         clean = clean_article(item.text)
         is_german = looks_german(clean.text)
         verdict = after_cleaning(item, clean.text, is_german)
-        if isinstance(verdict, Problem):
-            skipped.append(verdict)
-            continue
         if verdict is not None:
-            warned.append((item.source, *verdict))
+            notes.append(verdict if isinstance(verdict, Problem) else (item.source, *verdict))
+        if isinstance(verdict, Problem):
+            continue
         items.append(item)
         german.append(is_german)
         documents.append(document_of_clean(clean))
     if not items:
-        return _Read(items, german, np.zeros((0, len(clf.classes_))), [], skipped, warned)
+        return _Read(items, german, np.zeros((0, len(clf.classes_))), [], notes)
     proba = clf._proba_of_documents(documents)
-    return _Read(items, german, proba, clf._labels_from_proba(proba), skipped, warned)
+    return _Read(items, german, proba, clf._labels_from_proba(proba), notes)
 
 
 class _Reporter:
-    """Reports what the chunks found, in input order: a skipped file as a problem, a record's
-    warning as reading would have given it (the first few of a kind by name, per corpus file)."""
+    """Reports what the chunks found, in input order: an input that was not classified as a
+    problem, a record's warning as reading would have given it (the first few of a kind by
+    name, per corpus file)."""
 
     def __init__(self, problem: Callable[[Problem], None]):
         self.problem = problem
         self._checkers: dict[str, RecordChecker] = {}
 
-    def __call__(self, skipped: list[Problem], warned: list[tuple[str, str, str | None, str]]):
-        for source, where, kind, message in warned:
+    def __call__(self, notes: list[Problem | Warned]) -> None:
+        for note in notes:
+            if isinstance(note, Problem):
+                self.problem(note)
+                continue
+            source, where, kind, message = note
             checker = self._checkers.setdefault(source, RecordChecker(None, content=False))
             checker.report(where, kind, message)
-        for problem in skipped:
-            self.problem(problem)
 
 
 def classify_inputs(
@@ -249,7 +256,7 @@ def classify_inputs(
             on_problem(p)
 
     columns = ["id", "source", "labels", "german", *(f"p_{label}" for label in labels)]
-    stream = chunks(iter_inputs(paths, options, content=False), problem)
+    stream = chunks(iter_inputs(paths, options, content=False))
     if scheduler is None:
         results = (_rows(clf, chunk) for chunk in stream)
     else:  # the workers load the model themselves (once each): only its path travels
@@ -258,8 +265,8 @@ def classify_inputs(
                              thresholds=dict(thresholds or {}))
     report = _Reporter(problem)
     with RowWriter(output, columns, ["labels"]) as out:
-        for rows, skipped, warned in results:
-            report(skipped, warned)
+        for rows, notes in results:
+            report(notes)
             out.write(rows)
             summary.classified += len(rows)
             summary.count_language(rows)
@@ -297,15 +304,15 @@ def iter_classified(
     clf = load_model(model)
     report = _Reporter(on_problem)
     inputs = iter_inputs(input_paths(paths), options or ReadOptions(), content=False)
-    for chunk in chunks(inputs, on_problem):
-        rows, skipped, warned = _rows(clf, chunk)
-        report(skipped, warned)
+    for chunk in chunks(inputs):
+        rows, notes = _rows(clf, chunk)
+        report(notes)
         yield from (nested_row(row) for row in rows)
 
 
-def _rows(clf, chunk: list[Item]):
+def _rows(clf, chunk: list[Item | Problem]):
     """The output rows of one chunk (id, source, predicted labels, whether the text looks German,
-    one probability per label), the files skipped and the records' warnings."""
+    one probability per label) and what is to be said about the rest, in input order."""
     labels = [str(c) for c in clf.classes_]
     read = _read_chunk(clf, chunk)
     rows = []
@@ -314,7 +321,7 @@ def _rows(clf, chunk: list[Item]):
         chosen = chosen if isinstance(chosen, list) else [chosen]
         rows.append({"id": item.id, "source": item.source, "labels": chosen, "german": german,
                      **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
-    return rows, read.skipped, read.warnings
+    return rows, read.notes
 
 
 @lru_cache(maxsize=2)
@@ -322,9 +329,9 @@ def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
     return load_model(model, dict(thresholds) or None)
 
 
-def _classify_chunk(chunk: list[Item], *, model: str | None, thresholds: dict[str, float]):
-    """One Dask task: a chunk's rows, skipped files and warnings (the model loaded once per
-    worker process)."""
+def _classify_chunk(chunk: list[Item | Problem], *, model: str | None,
+                    thresholds: dict[str, float]):
+    """One Dask task: a chunk's rows and notes (the model loaded once per worker process)."""
     return _rows(_worker_model(model, tuple(sorted(thresholds.items()))), chunk)
 
 
@@ -377,9 +384,9 @@ def suggest_labels(
             on_problem(p)
 
     report = _Reporter(problem)
-    for chunk in chunks(iter_inputs(paths, options, content=False), problem):
+    for chunk in chunks(iter_inputs(paths, options, content=False)):
         read = _read_chunk(clf, chunk)
-        report(read.skipped, read.warnings)
+        report(read.notes)
         for item, row, chosen, margin in zip(read.items, read.proba, read.labels,
                                              _margin(clf, read.proba), strict=True):
             record = {

@@ -12,7 +12,7 @@ why, and reading goes on.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -265,19 +265,17 @@ def iter_inputs(
             yield read_file(path, options, content=content)
 
 
-def chunks(items: Iterator[Item | Problem], on_problem: Callable[[Problem], None]):
-    """Lists of items of bounded size; problems are handed on as they come. Each item is a
-    checkpoint for a signal (SIGTERM, Ctrl-C) whose exception library code swallowed
-    (:mod:`topics.termination`)."""
-    chunk: list[Item] = []
+def chunks(items: Iterator[Item | Problem]) -> Iterator[list[Item | Problem]]:
+    """Lists of bounded size of the items and problems, in input order: a chunk's problems are
+    reported with the rest of what its classification finds, so every message comes in input
+    order. Each entry is a checkpoint for a signal (SIGTERM, Ctrl-C) whose exception library
+    code swallowed (:mod:`topics.termination`)."""
+    chunk: list[Item | Problem] = []
     chars = 0
     for item in items:
         raise_if_requested()
-        if isinstance(item, Problem):
-            on_problem(item)
-            continue
         chunk.append(item)
-        chars += len(item.text)
+        chars += len(item.text) if isinstance(item, Item) else 0
         if len(chunk) >= _CHUNK_TEXTS or chars >= _CHUNK_CHARS:
             yield chunk
             chunk, chars = [], 0
