@@ -16,7 +16,6 @@ The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units 
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -26,15 +25,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from topics.corpus.boilerplate import DEFAULT_MIN_ARTICLES, paragraph_key
-from topics.corpus.checks import RecordChecker, content_problem
+from topics.corpus.boilerplate import DEFAULT_MIN_ARTICLES
+from topics.corpus.checks import RecordChecker
+from topics.corpus.chunk_analysis import (
+    Chunk,
+    EncodedChunk,
+    TokenRecord,
+    analyse_chunk,
+    checked_chunk,
+)
 from topics.corpus.readers import read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
-from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
 __all__ = [
@@ -59,15 +64,6 @@ SAMPLE_ARTICLES = 2000  # articles read to find a site's boilerplate (repeated_i
 _LOG_EVERY_S = 30.0
 
 
-class TokenRecord(NamedTuple):
-    """The tokens of one unit: an article, or one of its paragraphs."""
-
-    id: str
-    article_id: str
-    labels: tuple[str, ...]
-    tokens: list[str]
-
-
 @dataclass
 class AnalysisSummary:
     """What :func:`analyse_corpus` did."""
@@ -84,116 +80,6 @@ class AnalysisSummary:
             f"{self.articles:,} articles, {self.units:,} units, {self.tokens:,} tokens in "
             f"{self.chunks:,} chunks -> {self.output} ({self.seconds:.1f} s)"
         )
-
-
-# ------------------------------------------------------------------------------------------------
-# the work of one chunk (a Dask task; module level, so workers import it by name)
-
-Chunk = list[tuple[str, str, tuple[str, ...]]]  # (id, raw text, labels) per article
-
-
-def analyse_chunk(
-    chunk: Chunk,
-    *,
-    unit: Unit = "article",
-    analysis: Mapping[str, Any] | None = None,
-    drop_paragraphs: Sequence[str] = (),
-) -> list[TokenRecord]:
-    """Clean and analyse one chunk of articles: the token records of its units, in order.
-
-    Parameters
-    ----------
-    chunk : list of (id, text, labels)
-        Raw articles.
-    unit : {"article", "paragraph"}
-        One record per article, or per paragraph (as :meth:`topics.Corpus.units`).
-    analysis : mapping, optional
-        :class:`~topics.text.german.GermanAnalyzer` settings.
-    drop_paragraphs : sequence of str
-        Paragraphs to take out wherever they occur (case and spacing aside): a site's
-        boilerplate, as :meth:`topics.Corpus.repeated_paragraphs` finds it (on a sample of a
-        stream). An article left with nothing gives no record.
-    """
-    cleaned = [clean_article(raw) for _, raw, _ in chunk]
-    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
-
-
-class EncodedChunk(NamedTuple):
-    """A chunk's token records as JSON Lines (UTF-8 bytes), and what the summary counts."""
-
-    data: bytes
-    units: int
-    articles: int
-    tokens: int
-
-    @classmethod
-    def of(cls, records: Sequence[TokenRecord], data: bytes = b"") -> EncodedChunk:
-        """``data`` with the counts of ``records``."""
-        return cls(data, len(records), len({r.article_id for r in records}),
-                   sum(len(r.tokens) for r in records))
-
-
-def encode_jsonl(records: Sequence[TokenRecord]) -> EncodedChunk:
-    """The records as :func:`analyse_corpus` writes them to JSON Lines, one object per line."""
-    lines = [
-        json.dumps({"id": r.id, "article_id": r.article_id, "labels": list(r.labels),
-                    "tokens": r.tokens}, ensure_ascii=False)
-        for r in records
-    ]
-    return EncodedChunk.of(records, ("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
-
-
-def _checked_chunk(
-    chunk: Chunk,
-    *,
-    unit: Unit,
-    analysis: Mapping[str, Any],
-    drop_paragraphs: Sequence[str],
-    content: bool,
-    encode: bool = False,
-) -> tuple[list[TokenRecord] | EncodedChunk, list[tuple[int, str | None, str]]]:
-    """:func:`analyse_chunk`, and with ``content`` what :func:`~topics.corpus.checks.content_problem`
-    finds in each article (its index in the chunk first): the reader leaves that look to the task,
-    which cleans the texts anyway (no text is cleaned twice, nor in a Dask client). With ``encode``
-    the records come as JSON Lines (:func:`encode_jsonl`): a Dask client only writes bytes."""
-    cleaned = [clean_article(raw) for _, raw, _ in chunk]
-    problems = []
-    for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
-        problem = content_problem(article_id, raw, clean.text) if content else None
-        if problem is not None:
-            problems.append((index, *problem))
-    records = _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
-    return (encode_jsonl(records) if encode else records), problems
-
-
-def _records_of(
-    chunk: Chunk,
-    cleaned: Sequence[Any],
-    unit: Unit,
-    analysis: Mapping[str, Any] | None,
-    drop_paragraphs: Sequence[str],
-) -> list[TokenRecord]:
-    analyzer = GermanAnalyzer(**(analysis or {}))
-    units: list[tuple[str, str, tuple[str, ...]]] = []  # (unit id, article id, labels)
-    texts: list[str] = []
-    dropped = {paragraph_key(p) for p in drop_paragraphs}
-    for (article_id, _, labels), clean in zip(chunk, cleaned, strict=True):
-        paragraphs = ([p for p in clean.paragraphs if paragraph_key(p) not in dropped]
-                      if dropped else clean.paragraphs)
-        if not paragraphs and clean.paragraphs:
-            continue  # boilerplate only
-        if unit == "article":
-            units.append((article_id, article_id, labels))
-            lost = len(paragraphs) < len(clean.paragraphs)
-            texts.append("\n\n".join(paragraphs) if lost else clean.text)
-        else:
-            for index, text in enumerate(join_headings(paragraphs)):
-                units.append((f"{article_id}#p{index}", article_id, labels))
-                texts.append(text)
-    return [
-        TokenRecord(uid, aid, labels, tokens)
-        for (uid, aid, labels), tokens in zip(units, analyzer.stream(texts), strict=True)
-    ]
 
 
 def iter_chunks(articles: Iterable[Article], chunk_size: int) -> Iterator[Chunk]:
@@ -321,7 +207,7 @@ def _chunk_results(
     else:
         chunks = iter_chunks(source, chunk_size)
     done = map_chunks(
-        _checked_chunk,
+        checked_chunk,
         chunks,
         scheduler=scheduler,
         n_workers=n_workers,

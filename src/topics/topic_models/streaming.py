@@ -43,8 +43,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk
 from topics.corpus.records import Article
-from topics.corpus.stream import TokenRecord, analyse_chunk, check_drop_paragraphs, iter_tokens
+from topics.corpus.stream import check_drop_paragraphs, iter_tokens
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics

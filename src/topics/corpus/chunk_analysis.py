@@ -1,0 +1,138 @@
+"""The work of one chunk of articles: clean, look at the clean text, analyse, encode.
+
+A chunk is a list of ``(id, raw text, labels)``. :func:`analyse_chunk` turns it into the token
+records of its units (the clean article, or its paragraphs, as :meth:`topics.Corpus.units`
+gives them); the streamed analysis (:mod:`topics.corpus.stream`) runs these functions here or as
+Dask tasks (module level, so workers import them by name), and so does a worker that reads its
+own lines of a corpus file (:mod:`topics.corpus.line_ranges`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from topics.corpus.boilerplate import paragraph_key
+from topics.corpus.checks import content_problem
+from topics.corpus.records import Unit
+from topics.text.cleaning import clean_article, join_headings
+from topics.text.german import GermanAnalyzer
+
+__all__ = ["Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "encode_jsonl"]
+
+
+class TokenRecord(NamedTuple):
+    """The tokens of one unit: an article, or one of its paragraphs."""
+
+    id: str
+    article_id: str
+    labels: tuple[str, ...]
+    tokens: list[str]
+
+
+Chunk = list[tuple[str, str, tuple[str, ...]]]  # (id, raw text, labels) per article
+
+
+def analyse_chunk(
+    chunk: Chunk,
+    *,
+    unit: Unit = "article",
+    analysis: Mapping[str, Any] | None = None,
+    drop_paragraphs: Sequence[str] = (),
+) -> list[TokenRecord]:
+    """Clean and analyse one chunk of articles: the token records of its units, in order.
+
+    Parameters
+    ----------
+    chunk : list of (id, text, labels)
+        Raw articles.
+    unit : {"article", "paragraph"}
+        One record per article, or per paragraph (as :meth:`topics.Corpus.units`).
+    analysis : mapping, optional
+        :class:`~topics.text.german.GermanAnalyzer` settings.
+    drop_paragraphs : sequence of str
+        Paragraphs to take out wherever they occur (case and spacing aside): a site's
+        boilerplate, as :meth:`topics.Corpus.repeated_paragraphs` finds it (on a sample of a
+        stream). An article left with nothing gives no record.
+    """
+    cleaned = [clean_article(raw) for _, raw, _ in chunk]
+    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
+
+
+class EncodedChunk(NamedTuple):
+    """A chunk's token records as JSON Lines (UTF-8 bytes), and what the summary counts."""
+
+    data: bytes
+    units: int
+    articles: int
+    tokens: int
+
+    @classmethod
+    def of(cls, records: Sequence[TokenRecord], data: bytes = b"") -> EncodedChunk:
+        """``data`` with the counts of ``records``."""
+        return cls(data, len(records), len({r.article_id for r in records}),
+                   sum(len(r.tokens) for r in records))
+
+
+def encode_jsonl(records: Sequence[TokenRecord]) -> EncodedChunk:
+    """The records as :func:`analyse_corpus` writes them to JSON Lines, one object per line."""
+    lines = [
+        json.dumps({"id": r.id, "article_id": r.article_id, "labels": list(r.labels),
+                    "tokens": r.tokens}, ensure_ascii=False)
+        for r in records
+    ]
+    return EncodedChunk.of(records, ("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
+
+
+def checked_chunk(
+    chunk: Chunk,
+    *,
+    unit: Unit,
+    analysis: Mapping[str, Any],
+    drop_paragraphs: Sequence[str],
+    content: bool,
+    encode: bool = False,
+) -> tuple[list[TokenRecord] | EncodedChunk, list[tuple[int, str | None, str]]]:
+    """:func:`analyse_chunk`, and with ``content`` what :func:`~topics.corpus.checks.content_problem`
+    finds in each article (its index in the chunk first): the reader leaves that look to the task,
+    which cleans the texts anyway (no text is cleaned twice, nor in a Dask client). With ``encode``
+    the records come as JSON Lines (:func:`encode_jsonl`): a Dask client only writes bytes."""
+    cleaned = [clean_article(raw) for _, raw, _ in chunk]
+    problems = []
+    for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
+        problem = content_problem(article_id, raw, clean.text) if content else None
+        if problem is not None:
+            problems.append((index, *problem))
+    records = _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
+    return (encode_jsonl(records) if encode else records), problems
+
+
+def _records_of(
+    chunk: Chunk,
+    cleaned: Sequence[Any],
+    unit: Unit,
+    analysis: Mapping[str, Any] | None,
+    drop_paragraphs: Sequence[str],
+) -> list[TokenRecord]:
+    analyzer = GermanAnalyzer(**(analysis or {}))
+    units: list[tuple[str, str, tuple[str, ...]]] = []  # (unit id, article id, labels)
+    texts: list[str] = []
+    dropped = {paragraph_key(p) for p in drop_paragraphs}
+    for (article_id, _, labels), clean in zip(chunk, cleaned, strict=True):
+        paragraphs = ([p for p in clean.paragraphs if paragraph_key(p) not in dropped]
+                      if dropped else clean.paragraphs)
+        if not paragraphs and clean.paragraphs:
+            continue  # boilerplate only
+        if unit == "article":
+            units.append((article_id, article_id, labels))
+            lost = len(paragraphs) < len(clean.paragraphs)
+            texts.append("\n\n".join(paragraphs) if lost else clean.text)
+        else:
+            for index, text in enumerate(join_headings(paragraphs)):
+                units.append((f"{article_id}#p{index}", article_id, labels))
+                texts.append(text)
+    return [
+        TokenRecord(uid, aid, labels, tokens)
+        for (uid, aid, labels), tokens in zip(units, analyzer.stream(texts), strict=True)
+    ]
