@@ -17,7 +17,10 @@ written to a JSON Lines file first.
    a LocalCluster of 1 and of 2 worker processes (cluster started and warmed before the clock):
    wall seconds, medians of the runs, interleaved; and the CPU seconds of client + workers, whose
    ratio to one process is the cost of distributing (serialising chunks and tokens), load or not. The speed-up 1 -> 2 workers is wall time, so it
-   depends on the cores left free by other jobs: the load average is recorded next to it.
+   depends on the cores left free by other jobs: the load average is recorded next to it. Once
+   more on 2 workers with ``workers_read=True`` (each task reads its own lines of the file): the
+   client's own CPU seconds in both ways, against the workers', say how many workers one client
+   keeps busy.
 4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
    10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
    fits it, in one process and on a LocalCluster of 2 workers (warmed before the clock): wall
@@ -115,32 +118,42 @@ def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
     import topics
     from topics.corpus.stream import analyse_corpus, iter_tokens
     from topics.distributed import dask_client
+    from topics.text import german
 
-    walls: dict[str, list[float]] = {"here": [], "1 worker": [], "2 workers": []}
-    cpu: dict[str, list[float]] = {"here": [], "1 worker": [], "2 workers": []}
+    names = ("here", "1 worker", "2 workers", "2 workers, workers read")
+    walls: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    own: dict[str, list[float]] = {name: [] for name in names}  # the client process alone
     with dask_client("local", n_workers=1) as one, dask_client("local", n_workers=2) as two:
         warm = list(topics.load_corpus())[:8]
         for client in (one, two):  # workers import topics and open the tables before the clock
             list(iter_tokens(warm, chunk_size=1, scheduler=client))
         load_start = os.getloadavg()
         for _ in range(runs):
-            for name, where in (("here", None), ("1 worker", one), ("2 workers", two)):
+            for name, where in zip(names, (None, one, two, two), strict=True):
+                german.clear_caches()  # every run sees new text, as the first one did
+                if where is not None:
+                    where.run(german.clear_caches)
                 workers = _cluster_cpu(where) if where is not None else 0.0
                 start, mine = time.perf_counter(), time.process_time()
-                analyse_corpus(corpus, out, chunk_size=500, scheduler=where)
+                analyse_corpus(corpus, out, chunk_size=500, scheduler=where,
+                               workers_read=name.endswith("workers read"))
                 walls[name].append(time.perf_counter() - start)
                 used = time.process_time() - mine
+                own[name].append(used)
                 if where is not None:
                     used += _cluster_cpu(where) - workers
                 cpu[name].append(used)
     out.unlink(missing_ok=True)
     row = {name: median(values) for name, values in walls.items()}
     cpu_s = {name: median(values) for name, values in cpu.items()}
+    client_s = {name: median(values) for name, values in own.items()}
     result = {
         "wall_s": row,
         "cpu_s": cpu_s,  # client + workers: what distributing costs, whatever the load
         "here_cpu_s": cpu_s["here"],
         "cpu_2_workers_to_here": cpu_s["2 workers"] / cpu_s["here"],
+        "client_cpu_s": client_s,  # the client's own share: what limits the workers per client
         "speedup_2_vs_1": row["1 worker"] / row["2 workers"],
         "load_average_at_start": load_start,
         "load_average_at_end": os.getloadavg(),
@@ -150,6 +163,11 @@ def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
           f" workers {result['speedup_2_vs_1']:.2f}x; load average {load_start[0]:.1f}")
     print(f"Dask, CPU seconds of client + workers: 1 worker {cpu_s['1 worker']:.1f}, 2 workers"
           f" {cpu_s['2 workers']:.1f} ({result['cpu_2_workers_to_here']:.2f}x one process)")
+    for name in names[2:]:
+        mine = client_s[name]
+        print(f"Dask, {name}: client CPU {mine:.2f} s, workers {cpu_s[name] - mine:.1f} s: one "
+              f"client keeps ~{(cpu_s[name] - mine) / mine:.0f} workers busy"
+              f" (wall {row[name]:.1f} s)")
     return result
 
 

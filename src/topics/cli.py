@@ -176,6 +176,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         scheduler=args.scheduler,
         n_workers=args.n_workers,
+        workers_read=args.workers_read,
         drop_paragraphs=_site_boilerplate(args, options),
         **options,
     )
@@ -401,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="an analysis setting, e.g. --analysis lowercase=false (repeatable; see topics models)",
     )
     _add_drop_option(analyse)
-    add_dask_options(analyse, "default: here, one process")
+    add_dask_options(analyse, "default: here, one process", workers_read=True)
     _add_corpus_options(analyse)
     analyse.set_defaults(func=_cmd_analyse)
 

@@ -166,9 +166,11 @@ def _size(text: str) -> int:
     return value
 
 
-def add_dask_options(command: argparse.ArgumentParser, default: str) -> None:
+def add_dask_options(command: argparse.ArgumentParser, default: str,
+                     workers_read: bool = False) -> None:
     """``--scheduler`` and ``--n-workers`` (the commands that fan out over Dask); ``default`` says
-    where the work runs without them."""
+    where the work runs without them. ``workers_read`` adds ``--workers-read`` (a corpus file
+    read by the workers themselves)."""
     command.add_argument(
         "--scheduler",
         default=None,
@@ -178,6 +180,12 @@ def add_dask_options(command: argparse.ArgumentParser, default: str) -> None:
     command.add_argument(
         "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
     )
+    if workers_read:
+        command.add_argument(
+            "--workers-read", action=argparse.BooleanOptionalAction, default=None,
+            help="the Dask workers read a JSON Lines corpus themselves, from the same path "
+            "(shared storage); default: on a LocalCluster only",
+        )
 
 
 def add_commands(sub: Any) -> None:

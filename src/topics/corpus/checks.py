@@ -73,16 +73,7 @@ class RecordChecker:
         its text is only page boilerplate, has no letters or is not German (kept either way).
         With ``content``, the clean article made for that look is returned (for a caller to
         keep); ``None`` without."""
-        if not isinstance(article.id, str) or not article.id.strip():
-            raise CorpusError(
-                f"{where}: the id is empty; give every article a unique, non-empty id"
-            )
-        if article.id in self._seen:
-            raise CorpusError(
-                f"{where}: duplicate id {article.id!r} (first at {self._seen[article.id]}); "
-                "ids must be unique"
-            )
-        self._seen[article.id] = where
+        self.check_id(article.id, where)
         if not isinstance(article.text, str) or not article.text.strip():
             raise CorpusError(f"{where}: the text is empty; remove the article or add its text")
         if looks_like_markup(article.text):
@@ -98,6 +89,20 @@ class RecordChecker:
         if problem is not None:
             self.report(where, *problem)
         return clean
+
+    def check_id(self, article_id: Any, where: str) -> None:
+        """Raise a :class:`CorpusError` naming ``where`` if the id is empty or was seen before;
+        remember it."""
+        if not isinstance(article_id, str) or not article_id.strip():
+            raise CorpusError(
+                f"{where}: the id is empty; give every article a unique, non-empty id"
+            )
+        if article_id in self._seen:
+            raise CorpusError(
+                f"{where}: duplicate id {article_id!r} (first at {self._seen[article_id]}); "
+                "ids must be unique"
+            )
+        self._seen[article_id] = where
 
     def report(self, where: str, kind: str | None, message: str) -> None:
         """Warn about a problem :func:`content_problem` found in the record at ``where``: the

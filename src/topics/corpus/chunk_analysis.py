@@ -34,6 +34,11 @@ class TokenRecord(NamedTuple):
 Chunk = list[tuple[str, str, tuple[str, ...]]]  # (id, raw text, labels) per article
 
 
+def chunk_of(articles: Sequence[Any]) -> Chunk:
+    """The chunk of :class:`~topics.corpus.records.Article` objects."""
+    return [(article.id, article.text, tuple(article.labels)) for article in articles]
+
+
 def analyse_chunk(
     chunk: Chunk,
     *,

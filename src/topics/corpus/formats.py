@@ -48,10 +48,11 @@ def text_lines(path: Path, encoding: str) -> Iterator[str]:
             try:
                 yield raw.decode(encoding)
             except UnicodeDecodeError as error:
-                raise _decode_error(path, number, encoding, error) from None
+                raise decode_error(path, number, encoding, error) from None
 
 
-def _decode_error(path: Path, line: int, encoding: str, error: UnicodeDecodeError) -> CorpusError:
+def decode_error(path: Path | str, line: int, encoding: str, error: UnicodeDecodeError) -> CorpusError:
+    """The error for a line that is not valid ``encoding``."""
     return CorpusError(
         f"{path}: line {line}: not valid {encoding} ({error.reason}); re-save the file as "
         f"{encoding} or pass encoding=..."
@@ -70,7 +71,7 @@ def read_text(path: Path, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise _decode_error(path, line, encoding, error) from None
+        raise decode_error(path, line, encoding, error) from None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -80,18 +81,23 @@ def read_text(path: Path, encoding: str) -> str:
 def read_jsonl(path: Path, encoding: str) -> Iterator[Located]:
     """One article per line: ``{"id", "text", "labels"?, "source_url"?, ...metadata}``."""
     for number, line in enumerate(text_lines(path, encoding), start=1):
-        if number == 1:
-            line = line.removeprefix("\ufeff")  # a byte-order mark is not JSON
-        if not line.strip():
-            continue
-        where = f"{path}: line {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise CorpusError(
-                f"{where}: not valid JSON ({error.msg}); fix or remove the line"
-            ) from None
-        yield article_from_record(record, where), where
+        located = jsonl_record(line, number, path)
+        if located is not None:
+            yield located
+
+
+def jsonl_record(line: str, number: int, path: Path | str) -> Located | None:
+    """The article of line ``number`` of a JSON Lines file, or ``None`` for a blank line."""
+    if number == 1:
+        line = line.removeprefix("\ufeff")  # a byte-order mark is not JSON
+    if not line.strip():
+        return None
+    where = f"{path}: line {number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CorpusError(f"{where}: not valid JSON ({error.msg}); fix or remove the line") from None
+    return article_from_record(record, where), where
 
 
 def article_from_record(record: Any, where: str) -> Article:

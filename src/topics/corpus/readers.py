@@ -118,7 +118,7 @@ def load_corpus(
     corpus_name = name or ("shipped" if path is None else Path(path).stem)
     records = list(located)
     if not records:
-        raise CorpusError(f"{path}: no articles in it; check the file (an empty file or only blank lines)")
+        raise no_articles(path)
     articles = [article for article, _ in records]
     return Corpus(articles, label_set, corpus_name, origins=[where for _, where in records])
 
@@ -218,7 +218,12 @@ def _checked(
         count += 1
         yield article, where
     if not count:
-        raise CorpusError(f"{path}: no articles in it; check the file (an empty file or only blank lines)")
+        raise no_articles(path)
+
+
+def no_articles(path: str | Path) -> CorpusError:
+    """The error for a corpus file without a single article."""
+    return CorpusError(f"{path}: no articles in it; check the file (an empty file or only blank lines)")
 
 
 def sample_articles(
@@ -284,7 +289,7 @@ def _records(
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder; check the path")
-    kind = format or _guess_format(path)
+    kind = format or guess_format(path)
     if kind == "folder":
         if not path.is_dir():
             raise CorpusError(f"{path}: format='folder' but this is a file")
@@ -313,7 +318,8 @@ def _check_encoding(encoding: str) -> None:
         ) from None
 
 
-def _guess_format(path: Path) -> str:
+def guess_format(path: Path) -> str:
+    """A corpus' format from its path: a folder, or a file's suffix."""
     if path.is_dir():
         return "folder"
     suffix = path.suffix.lower()

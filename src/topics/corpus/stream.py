@@ -16,6 +16,7 @@ The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units 
 
 from __future__ import annotations
 
+import codecs
 import logging
 import random
 import time
@@ -35,8 +36,10 @@ from topics.corpus.chunk_analysis import (
     TokenRecord,
     analyse_chunk,
     checked_chunk,
+    chunk_of,
 )
-from topics.corpus.readers import read_checked, sample_articles
+from topics.corpus.line_ranges import read_on_workers
+from topics.corpus.readers import guess_format, read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
@@ -85,11 +88,7 @@ class AnalysisSummary:
 def iter_chunks(articles: Iterable[Article], chunk_size: int) -> Iterator[Chunk]:
     """Group articles into chunks of ``chunk_size`` (the last may be smaller), lazily."""
     for batch in _batches(articles, chunk_size):
-        yield _chunk(batch)
-
-
-def _chunk(articles: Sequence[Article]) -> Chunk:
-    return [(article.id, article.text, tuple(article.labels)) for article in articles]
+        yield chunk_of(batch)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -152,6 +151,7 @@ def iter_tokens(
     scheduler: Any = None,
     n_workers: int | None = None,
     drop_paragraphs: Sequence[str] = (),
+    workers_read: bool | None = None,
     **load_options: Any,
 ) -> Iterator[TokenRecord]:
     """The token records of a corpus, in corpus order, computed chunk by chunk.
@@ -160,7 +160,8 @@ def iter_tokens(
     chunk is done (memory: a few chunks, whatever the size of the corpus).
     """
     for records in _chunk_results(
-        source, unit, analysis, chunk_size, scheduler, n_workers, load_options, drop_paragraphs
+        source, unit, analysis, chunk_size, scheduler, n_workers, load_options, drop_paragraphs,
+        workers_read=workers_read,
     ):
         yield from records
 
@@ -186,7 +187,10 @@ def _chunk_results(
     load_options: dict[str, Any],
     drop_paragraphs: Sequence[str] = (),
     encode: bool = False,
+    workers_read: bool | None = None,
 ) -> Iterator[list[TokenRecord] | EncodedChunk]:
+    from functools import partial
+
     from topics.distributed import check_scheduler, map_chunks
 
     if unit not in ("article", "paragraph"):
@@ -194,35 +198,46 @@ def _chunk_results(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigError(f"chunk_size={chunk_size!r}: the articles per chunk must be 1 or more")
     check_scheduler(scheduler)
+    if workers_read is not None and not isinstance(workers_read, bool):
+        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
     drop_paragraphs = check_drop_paragraphs(drop_paragraphs)
     settings = dict(analysis or {})
     _check_analysis(settings)  # wrong settings fail here, before any work
     checker: RecordChecker | None = None
     places: deque[list[str]] = deque()  # where the articles of each chunk in flight come from
+    tasks = partial(map_chunks, scheduler=scheduler, n_workers=n_workers, unit=unit,
+                    analysis=settings, drop_paragraphs=drop_paragraphs, encode=encode)
     if isinstance(source, (str, Path)):
         checker, records = read_checked(source, content=False, **load_options)
+        encoding = load_options.get("encoding", "utf-8")
+        if _workers_read(source, load_options, scheduler, workers_read):
+            yield from read_on_workers(source, checker.label_set, encoding, chunk_size, tasks)
+            return
         chunks = _file_chunks(records, chunk_size, places)
     elif load_options:
         raise InputError(f"{', '.join(load_options)}: reading options apply to a path, not to articles")
     else:
         chunks = iter_chunks(source, chunk_size)
-    done = map_chunks(
-        checked_chunk,
-        chunks,
-        scheduler=scheduler,
-        n_workers=n_workers,
-        unit=unit,
-        analysis=settings,
-        drop_paragraphs=drop_paragraphs,
-        content=checker is not None,  # articles given in memory were not checked; a file's are
-        encode=encode,
-    )
+    # articles given in memory were not checked; a file's are
+    done = tasks(checked_chunk, chunks, content=checker is not None)
     for records_of_chunk, problems in done:  # in chunk order
         if checker is not None:
             where = places.popleft()
             for index, kind, message in problems:
                 checker.report(where[index], kind, message)
         yield records_of_chunk
+
+
+def _workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
+                  workers_read: bool | None) -> bool:
+    """Whether the Dask workers read the file themselves (:mod:`topics.corpus.line_ranges`): a
+    JSON Lines file in an encoding whose line break is the byte ``\n``, on Dask, and by default
+    only on a LocalCluster started here (a cluster's workers may not see the path)."""
+    if scheduler is None or not (scheduler == "local" if workers_read is None else workers_read):
+        return False
+    encoding = codecs.lookup(load_options.get("encoding", "utf-8")).name
+    kind = load_options.get("format") or guess_format(Path(source))
+    return kind == "jsonl" and not encoding.startswith(("utf-16", "utf-32"))
 
 
 def _file_chunks(
@@ -233,7 +248,7 @@ def _file_chunks(
     theirs at the front."""
     for batch in _batches(records, chunk_size):
         places.append([where for _, where in batch])
-        yield _chunk([article for article, _ in batch])
+        yield chunk_of([article for article, _ in batch])
 
 
 def check_drop_paragraphs(drop_paragraphs: Any) -> tuple[str, ...]:
@@ -272,6 +287,7 @@ def analyse_corpus(
     n_workers: int | None = None,
     on_chunk: Callable[[AnalysisSummary], None] | None = None,
     drop_paragraphs: Sequence[str] = (),
+    workers_read: bool | None = None,
     **load_options: Any,
 ) -> AnalysisSummary:
     """Analyse a corpus of any size into German tokens per article, written as they come.
@@ -302,6 +318,12 @@ def analyse_corpus(
     drop_paragraphs : sequence of str
         Paragraphs taken out wherever they occur: a site's boilerplate, as
         :func:`repeated_in_sample` finds it (see :func:`analyse_chunk`).
+    workers_read : bool, optional
+        On Dask, a JSON Lines file is read by the workers, each task its own range of lines,
+        instead of by this process (:mod:`topics.corpus.line_ranges`): nothing but the
+        results passes through here. The workers must see the file at the same path. Default
+        (``None``): on a LocalCluster (``scheduler="local"``), not on a scheduler address or a
+        Client.
     **load_options
         Options of :func:`topics.load_corpus` for reading ``source`` (``format``,
         ``text_column``, ``delimiter``, ...).
@@ -324,7 +346,7 @@ def analyse_corpus(
     start = time.perf_counter()
     done, logged = AnalysisSummary(output, 0, 0, 0, 0, 0.0), 0.0
     results = _chunk_results(source, unit, analysis, chunk_size, scheduler, n_workers, load_options,
-                             drop_paragraphs, encode=kind == "jsonl")
+                             drop_paragraphs, encode=kind == "jsonl", workers_read=workers_read)
     with atomic_stream(output) as file, _writer(kind, file) as write:
         for result in results:
             encoded = write(result)

@@ -1,0 +1,139 @@
+"""A JSON Lines corpus read by the Dask workers, a range of lines per task
+(topics.corpus.line_ranges): the same tokens, warnings and first error as the client's reading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import topics
+from topics.corpus.line_ranges import line_ranges
+from topics.corpus.stream import analyse_corpus, iter_tokens
+from topics.distributed import dask_client
+from topics.errors import ConfigError, CorpusError
+
+from .conftest import user_warnings
+
+BOILERPLATE = "![]() |\nQuelle: https://example.vn/x\nKommentar (0)"
+ENGLISH = ("The minister said that the delegation would visit the border province next week and "
+           "meet the local officials there to discuss the trade of the two countries. They "
+           "also want to see the new road and the market that was built with the help of the "
+           "people who live in the villages along the river.")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with dask_client("local", n_workers=2) as client:
+        yield client
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.sampled_from([b"", b"a", b"{}", b"\r", b"x" * 50]), max_size=40),
+       last_break=st.booleans(), per_range=st.integers(1, 9), block=st.integers(1, 64))
+def test_ranges_cut_a_file_at_line_breaks_and_cover_it(tmp_path_factory, lines, last_break,
+                                                       per_range, block) -> None:
+    data = b"\n".join(lines) + (b"\n" if last_break and lines else b"")
+    path = tmp_path_factory.mktemp("ranges") / "f.jsonl"
+    path.write_bytes(data)
+    ranges = list(line_ranges(path, per_range, block=block))
+    assert b"".join(data[r.start:r.end] for r in ranges) == data
+    for r in ranges:
+        assert r.first_line == data[:r.start].count(b"\n") + 1
+        assert data[r.start:r.end].count(b"\n") == per_range or r is ranges[-1]
+
+
+def _corpus(path: Path, records: list[object]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """Shipped articles with a boilerplate-only, an English and a letterless record among them,
+    and a blank line."""
+    records = [{"id": a.id, "text": a.text, "labels": list(a.labels)}
+               for a in topics.load_corpus()[:60]]
+    records[7] = {"id": "board", "text": BOILERPLATE}
+    records[23] = {"id": "english", "text": ENGLISH}
+    records[41] = {"id": "digits", "text": "12 345 678"}
+    path = _corpus(tmp_path_factory.mktemp("mixed") / "mixed.jsonl", records)
+    text = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join(text[:30] + [""] + text[30:]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_the_workers_reading_gives_the_clients_output_and_warnings(cluster, mixed, unit,
+                                                                   tmp_path) -> None:
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    expected = user_warnings(lambda: analyse_corpus(mixed, here, unit=unit, chunk_size=8))
+    got = user_warnings(lambda: analyse_corpus(mixed, there, unit=unit, chunk_size=8,
+                                               scheduler=cluster, workers_read=True))
+    assert there.read_bytes() == here.read_bytes()
+    assert got == expected and len(expected) == 3
+    assert f"{mixed}: line 43: article 'digits' has no letters" in expected[2]  # after the blank
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda rs: rs.__setitem__(25, {"id": rs[3]["id"], "text": "Ein Text."}),
+         "line 26: duplicate id .* \\(first at .*line 4\\)"),  # across ranges
+        (lambda rs: rs.__setitem__(26, {"id": rs[25]["id"], "text": "Ein Text."}),
+         "line 27: duplicate id .* \\(first at .*line 26\\)"),  # in one range
+        (lambda rs: rs.__setitem__(30, {"id": "x", "text": "<html><body>Seite</body></html>"}),
+         "line 31: article 'x' is an HTML page"),
+        (lambda rs: rs.__setitem__(33, ["not", "an", "object"]), "line 34: expected a JSON object"),
+        (lambda rs: rs.__setitem__(35, {"id": "", "text": "Ein Text."}), "line 36: the id is empty"),
+    ],
+)
+def test_a_bad_record_raises_the_error_of_the_clients_reading(cluster, tmp_path, change,
+                                                              message) -> None:
+    records = [{"id": a.id, "text": a.text[:200]} for a in topics.load_corpus()[:40]]
+    change(records)
+    path = _corpus(tmp_path / "bad.jsonl", records)
+    with pytest.raises(CorpusError, match=message) as local:
+        list(iter_tokens(path, chunk_size=10))
+    with pytest.raises(CorpusError, match=message) as remote:
+        list(iter_tokens(path, chunk_size=10, scheduler=cluster, workers_read=True))
+    assert str(remote.value) == str(local.value)
+
+
+def test_bad_bytes_and_an_empty_file_are_said_as_the_client_says_them(cluster, tmp_path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b'{"id": "a", "text": "Ein Text."}\n{"id": "b", "text": "\xff"}\n')
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n\n", encoding="utf-8")
+    for path, message in ((broken, "line 2: not valid utf-8"), (blank, "no articles in it")):
+        with pytest.raises(CorpusError, match=message) as local:
+            list(iter_tokens(path))
+        with pytest.raises(CorpusError, match=message) as remote:
+            list(iter_tokens(path, scheduler=cluster, workers_read=True))
+        assert str(remote.value) == str(local.value)
+
+
+def test_a_worker_that_cannot_see_the_file_says_so(tmp_path) -> None:
+    from topics.corpus.line_ranges import analyse_range, read_on_workers
+
+    path = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+
+    def elsewhere(task, ranges, **options):  # a worker whose file system lacks the corpus
+        options["path"] = str(tmp_path / "not-here" / "c.jsonl")
+        return (task(r, unit="article", analysis={}, drop_paragraphs=(), encode=False, **options)
+                for r in ranges)
+
+    assert analyse_range  # the task the client hands out
+    with pytest.raises(CorpusError, match=f"{path}: a Dask worker cannot read .*not-here.*"
+                                          "same path .*workers_read=False"):
+        list(read_on_workers(path, None, "utf-8", 10, elsewhere))
+
+
+def test_workers_read_is_checked(tmp_path) -> None:
+    path = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+    with pytest.raises(ConfigError, match="workers_read='yes'"):
+        list(iter_tokens(path, scheduler="local", workers_read="yes"))
