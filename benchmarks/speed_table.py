@@ -243,6 +243,16 @@ def _classifier_startup_cv(s: dict) -> list[Row]:
     return rows
 
 
+def _workers_read(d: dict) -> str:
+    """The client's own CPU when it reads the corpus and when the workers read it."""
+    own, cpu = d["client_cpu_s"], d["cpu_s"]
+    reads, theirs = "2 workers", "2 workers, workers read"
+    return (f"; client CPU {own[reads]:.2f} s when it reads the file, {own[theirs]:.2f} s when "
+            f"the workers read it ({d['wall_s'][theirs]:.1f} s wall; one client per "
+            f"~{(cpu[reads] - own[reads]) / own[reads]:.0f} / "
+            f"~{(cpu[theirs] - own[theirs]) / own[theirs]:.0f} workers)")
+
+
 def _two_workers(what: str, d: dict, promise: str) -> Row:
     """The row of fits on a LocalCluster of 2 workers against one process (same figures)."""
     return (
@@ -423,7 +433,8 @@ def _scale(s: dict) -> list[Row]:
             f"{w['1 worker']:.1f} s -> {w['2 workers']:.1f} s wall: {d['speedup_2_vs_1']:.2f}x",
             f"one process, no Dask: {w['here']:.1f} s"
             + (f"; CPU of client + 2 workers {d['cpu_2_workers_to_here']:.2f}x one process"
-               if "cpu_2_workers_to_here" in d else ""),
+               if "cpu_2_workers_to_here" in d else "")
+            + (_workers_read(d) if "client_cpu_s" in d else ""),
             "same output as one process (tested); scaling measured",
             f"load average {d['load_average_at_start'][0]:.1f} on {{cores}} cores",
         ))
