@@ -127,6 +127,20 @@ def test_reads_a_file(shipped: list[Article], fitted: StreamingTopics, tmp_path)
     assert fit_streaming_nmf(path, K, chunk_size=40).topics == fitted.topics
 
 
+def test_the_fit_on_dask_is_the_fit_here(shipped: list[Article], fitted: StreamingTopics,
+                                         tmp_path) -> None:
+    """Every read's analysis on a LocalCluster (started once), the workers reading the file."""
+    path = write_jsonl(shipped, tmp_path / "corpus.jsonl")
+    here = tmp_path / "here.jsonl"
+    fit_streaming_nmf(path, K, chunk_size=40, assignments=here)
+    there = fit_streaming_nmf(path, K, chunk_size=40, scheduler="local", n_workers=2,
+                              assignments=tmp_path / "there.jsonl")
+    assert there.topics == fitted.topics and there.metrics == fitted.metrics
+    assert np.array_equal(there.components, fitted.components)
+    assert (tmp_path / "there.jsonl").read_bytes() == here.read_bytes()
+    assert "scheduler" not in there.settings  # where it ran is not a setting of the model
+
+
 def test_transform_gives_topic_shares(fitted: StreamingTopics, shipped: list[Article]) -> None:
     shares = fitted.transform([a.text for a in shipped[:5]] + ["xyz qqq"])
     assert shares.shape == (6, K)
@@ -243,15 +257,17 @@ def test_an_unwritable_assignments_path_fails_before_reading(shipped: list[Artic
 # ---- the command line: topics stream-nmf ---------------------------------------------------
 
 
-def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, capsys) -> None:
+@pytest.mark.parametrize("dask", [[], ["--scheduler", "local", "--n-workers", "2"]])
+def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, capsys,
+                                                                    dask) -> None:
     """`topics stream-nmf` is fit_streaming_nmf on a corpus path: the same topics and metrics,
-    and one assignment line per unit."""
+    and one assignment line per unit; on Dask too."""
     from topics.cli import main
     from topics.corpus.readers import shipped_corpus_path
 
     out = tmp_path / "stream"
     assert main(["--quiet", "stream-nmf", str(shipped_corpus_path()), "-k", str(K), "--unit",
-                 "paragraph", "--chunk-size", "400", "--output", str(out)]) == 0
+                 "paragraph", "--chunk-size", "400", "--output", str(out), *dask]) == 0
     result = fit_streaming_nmf(shipped_corpus_path(), K, unit="paragraph", chunk_size=400)
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8")) == result.metrics
     rows = (out / "topics.csv").read_text(encoding="utf-8").splitlines()

@@ -20,7 +20,8 @@ Each subcommand parses its arguments and calls one library function::
     topics summary [CORPUS]                           Corpus.summary()
     topics analyse CORPUS --output F.jsonl|.parquet [--scheduler local|ADDRESS]
                                                       topics.corpus.stream.analyse_corpus
-    topics stream-nmf CORPUS -k K --output DIR        topics.topic_models.streaming.fit_streaming_nmf
+    topics stream-nmf CORPUS -k K --output DIR [--scheduler local|ADDRESS]
+                                                      topics.topic_models.streaming.fit_streaming_nmf
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
 ``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
@@ -31,7 +32,6 @@ failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when al
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import signal
@@ -215,11 +215,9 @@ def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> l
 
 
 def _cmd_stream_nmf(args: argparse.Namespace) -> int:
-    import csv
-
     from topics.fileio import atomic_write, check_writable
     from topics.topic_models.streaming import fit_streaming_nmf
-    from topics.topic_models.streaming_files import save_streaming_topics
+    from topics.topic_models.streaming_files import save_streaming_topics, topics_table
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
@@ -232,15 +230,10 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
     result = fit_streaming_nmf(
         args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
         assignments=None if args.no_assignments else folder / "assignments.jsonl",
-        drop_paragraphs=drop, **options,
+        drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
+        workers_read=args.workers_read, **options,
     )
-    table = io.StringIO(newline="")
-    writer = csv.writer(table)
-    writer.writerow(["topic", "words", "weights"])
-    for topic, words in sorted(result.topics.items()):
-        writer.writerow([topic, " ".join(w for w, _ in words),
-                         " ".join(f"{weight:.6g}" for _, weight in words)])
-    atomic_write(folder / "topics.csv", table.getvalue())
+    atomic_write(folder / "topics.csv", topics_table(result))
     atomic_write(folder / "metrics.json", json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
     save_streaming_topics(result, folder / "model")  # for `topics assign OUTPUT/model FILE`
     if args.no_assignments and (folder / "assignments.jsonl").exists():
@@ -421,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     stream.add_argument("--no-assignments", action="store_true",
                         help="score on a sample in two reads; no assignments.jsonl")
     _add_drop_option(stream)
+    add_dask_options(stream, "default: here, one process; the topics are fitted here", True)
     _add_corpus_options(stream)
     stream.set_defaults(func=_cmd_stream_nmf)
     return parser

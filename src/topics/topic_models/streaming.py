@@ -46,6 +46,7 @@ import numpy as np
 from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk
 from topics.corpus.records import Article
 from topics.corpus.stream import check_drop_paragraphs, iter_tokens
+from topics.distributed import connected
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
@@ -185,6 +186,9 @@ def fit_streaming_nmf(
     assignments: str | Path | None = None,
     analysis: Mapping[str, Any] | None = None,
     drop_paragraphs: Sequence[str] = (),
+    scheduler: Any = None,
+    n_workers: int | None = None,
+    workers_read: bool | None = None,
     **load_options: Any,
 ) -> StreamingTopics:
     """Fit NMF topics on a corpus read as a stream of chunks, in bounded memory.
@@ -226,6 +230,11 @@ def fit_streaming_nmf(
         Paragraphs taken out wherever they occur, in every read and in :meth:`~StreamingTopics.
         transform`: a site's boilerplate, which would otherwise make topics of its own, as
         :func:`topics.corpus.stream.repeated_in_sample` finds it on a sample.
+    scheduler, n_workers, workers_read
+        Analyse the chunks of every read on Dask (as :func:`topics.analyse_corpus`): ``"local"``
+        (a LocalCluster of ``n_workers`` processes, started once for the fit), an address or a
+        Client. The topics are fitted here, in stream order: the result is the same as without
+        Dask.
     **load_options
         Reading options for a path (``text_column``, ``delimiter`` …, as :func:`topics.iter_articles`).
 
@@ -247,6 +256,16 @@ def fit_streaming_nmf(
     source = _reusable(source)
     if assignments is not None:  # before the long work, not after it
         check_writable(Path(assignments).parent, "write the assignments")
+    with connected(scheduler, n_workers=n_workers) as client:
+        reading = {**load_options, "scheduler": client,
+                   "workers_read": scheduler == "local" if workers_read is None else workers_read}
+        return _fit(source, settings, reading, assignments)
+
+
+def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, Any],
+         assignments: str | Path | None) -> StreamingTopics:
+    """The three reads of :func:`fit_streaming_nmf` (``load_options`` with the scheduler)."""
+    k, unit, top_n_words = settings["k"], settings["unit"], settings["top_n_words"]
     df, n_units = _document_frequencies(_chunks(source, settings, load_options))
     if k > n_units:
         raise ConfigError(f"streaming NMF: k={k} topics is impossible for {n_units} units; "
@@ -284,7 +303,8 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     """The fit's settings, checked before any reading (a bad value fails at once)."""
     from topics.topic_models import default_settings  # lazily: the package imports every family
 
-    settings = {k: v for k, v in given.items() if k not in ("source", "assignments", "load_options")}
+    reading = ("source", "assignments", "load_options", "scheduler", "n_workers", "workers_read")
+    settings = {k: v for k, v in given.items() if k not in reading}
     settings["analysis"] = dict(given["analysis"] or {})
     settings["drop_paragraphs"] = list(check_drop_paragraphs(given["drop_paragraphs"]))
     nmf = default_settings("nmf")  # the in-memory NMF's limits, whatever they are now

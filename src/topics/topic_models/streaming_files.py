@@ -5,9 +5,10 @@ was reported: the topics, vocabulary, settings and metrics as JSON (``streaming_
 topic × word matrix and the IDF as npy files, under the checksum manifest of every topic-model
 folder (:mod:`topics.topic_models.storage`). :func:`load_streaming_topics` reads it back without
 trusting it: only listed files, each checked against its size and SHA-256, npy without pickle, the
-card checked field by field and the arrays against it (shapes, finite, non-negative). The NMF
-that solves for a text's topic shares is rebuilt from its parameters and the saved matrix, so a
-loaded model gives the saved model's shares bit for bit.
+card checked field by field and the arrays against it (shapes, finite, non-negative). A text's
+topic shares are solved from the saved matrix alone, so a loaded model gives the saved model's
+shares bit for bit; scikit-learn's NMF is rebuilt from its saved parameters. :func:`topics_table`
+is the ``topics.csv`` that ``topics stream-nmf`` writes beside the model.
 """
 
 from __future__ import annotations
@@ -26,12 +27,25 @@ from topics.text.german import GermanAnalyzer
 from topics.topic_models.storage import RESAVE, read_folder, write_folder
 from topics.topic_models.streaming import StreamingTopics
 
-__all__ = ["load_streaming_topics", "save_streaming_topics"]
+__all__ = ["load_streaming_topics", "save_streaming_topics", "topics_table"]
 
 CARD_FILE = "streaming_nmf.json"
 FORMAT, FORMAT_VERSION = "topics.streaming_nmf", 1
 _ARRAYS = ("components.npy", "idf.npy")
 _SETTINGS = ("analysis", "drop_paragraphs", "sublinear_tf", "top_n_words", "unit")
+
+
+def topics_table(model: StreamingTopics) -> str:
+    """The topics as CSV text: ``topic``, its ``words`` and their ``weights``, space-separated."""
+    import csv
+
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(["topic", "words", "weights"])
+    for topic, words in sorted(model.topics.items()):
+        writer.writerow([topic, " ".join(w for w, _ in words),
+                         " ".join(f"{weight:.6g}" for _, weight in words)])
+    return table.getvalue()
 
 
 def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
