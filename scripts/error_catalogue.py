@@ -1257,6 +1257,16 @@ def run_cases() -> list[Case]:
         cli("stream-nmf-output-is-a-file", "stream-nmf --output onto a file", "stream-nmf",
             "c.jsonl", "-k", "2", "--output", "c.jsonl", files={"c.jsonl": GOOD_JSONL},
             names=("c.jsonl", "folder")),
+        cli("analyse-workers-read-duplicate", "analyse on Dask, the workers reading: an id "
+            "repeated in another range of lines", "analyse", "c.jsonl", "--output", "t.jsonl",
+            "--scheduler", "local", "--n-workers", "1", "--chunk-size", "1", timeout=120,
+            files={"c.jsonl": GOOD_JSONL + json.dumps({"id": "a0", "text": TEXT2}) + "\n"},
+            names=("line 4", "duplicate id 'a0'", "line 1")),
+        cli("stream-nmf-workers-read-bad-json", "stream-nmf on Dask, the workers reading: line 3 "
+            "is not JSON", "stream-nmf", "c.jsonl", "-k", "2", "--output", "out", "--scheduler",
+            "local", "--n-workers", "1", "--chunk-size", "2", timeout=120,
+            files={"c.jsonl": GOOD_JSONL.replace('{"id": "a2"', '{"id" "a2"')},
+            names=("line 3", "not valid JSON")),
         cli("train-output-is-corpus", "train-classifier --output onto the corpus file",
             "train-classifier", "--corpus", "c.csv", "--output", "c.csv", "--no-evaluate",
             files={"c.csv": GOOD_CSV}, expect=EITHER, names=("c.csv",)),
