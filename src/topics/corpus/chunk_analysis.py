@@ -19,7 +19,10 @@ from topics.corpus.records import Unit
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
-__all__ = ["Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "encode_jsonl"]
+__all__ = [
+    "Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "checked_chunk", "chunk_of",
+    "encode_jsonl",
+]
 
 
 class TokenRecord(NamedTuple):

@@ -21,7 +21,10 @@ from typing import Any
 from topics.corpus.records import Article
 from topics.errors import CorpusError, short
 
-__all__ = ["CsvOptions", "LABELS_FILE", "read_csv", "read_folder", "read_jsonl", "read_parquet"]
+__all__ = [
+    "CsvOptions", "LABELS_FILE", "decode_error", "jsonl_record", "read_csv", "read_folder",
+    "read_jsonl", "read_parquet",
+]
 
 LABELS_FILE = "labels.json"
 Located = tuple[Article, str]

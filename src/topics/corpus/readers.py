@@ -23,7 +23,10 @@ from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl,
 from topics.corpus.records import Article, Corpus
 from topics.errors import CorpusError, InputError
 
-__all__ = ["iter_articles", "load_corpus", "read_checked", "sample_articles", "shipped_corpus_path"]
+__all__ = [
+    "guess_format", "iter_articles", "load_corpus", "no_articles", "read_checked", "sample_articles",
+    "shipped_corpus_path",
+]
 
 
 def shipped_corpus_path() -> Path:

@@ -8,7 +8,8 @@ done. Memory holds a few chunks, the analyser's bounded caches (:mod:`topics.tex
 set of ids read (to refuse duplicates, ~100 bytes per article); it does not grow with the texts.
 :func:`iter_tokens` is the same as a generator. Both run here, in one process, or on Dask
 (``scheduler="local"`` or an address; :mod:`topics.distributed`), one task per chunk, with the same
-output either way.
+output either way; there the workers can read a JSON Lines file themselves, each task its own
+lines (``workers_read``, :mod:`topics.corpus.line_ranges`).
 
 The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units of
 :meth:`topics.Corpus.units`: the clean article, or its paragraphs (ids ``<article id>#p<i>``).
