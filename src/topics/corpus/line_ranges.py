@@ -138,14 +138,17 @@ def read_on_workers(
     found = 0
     results = map_ranges(analyse_range, line_ranges(path, lines), path=str(path.resolve()),
                          name=str(source), encoding=encoding, label_set=label_set)
-    for result in results:
-        for article_id, number in zip(result.ids, result.lines, strict=True):
-            checker.check_id(article_id, f"{source}: line {number}")
-        if result.error is not None:
-            raise CorpusError(result.error)
-        for index, kind, message in result.problems:
-            checker.report(f"{source}: line {result.lines[index]}", kind, message)
-        found += len(result.ids)
-        yield result.records
+    try:
+        for result in results:
+            for article_id, number in zip(result.ids, result.lines, strict=True):
+                checker.check_id(article_id, f"{source}: line {number}")
+            if result.error is not None:
+                raise CorpusError(result.error)
+            for index, kind, message in result.problems:
+                checker.report(f"{source}: line {result.lines[index]}", kind, message)
+            found += len(result.ids)
+            yield result.records
+    finally:  # the tasks still in flight are cancelled now, while their client is open
+        results.close()
     if not found:
         raise no_articles(source)
