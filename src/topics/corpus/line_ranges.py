@@ -1,8 +1,9 @@
 """A JSON Lines corpus that the Dask workers read themselves, one range of lines per task.
 
 On Dask the client otherwise reads, parses and checks every record and sends its text to a
-worker: for 8,000 articles 0.5 CPU-s of client against 3.4 of workers, so one client keeps about
-seven workers busy. Here the client only cuts the file into ranges of lines (a scan for line
+worker; one client then keeps about seven workers busy (``benchmarks/bench_scale.py``: 0.96 CPU-s
+of client against 6.9 of workers for 8,000 articles; 0.54 when the workers read, about thirteen
+workers per client). Here the client only cuts the file into ranges of lines (a scan for line
 breaks, no parsing: :func:`line_ranges`) and checks that the ids are unique; each task reads its
 range from the same path, parses and checks its records as :func:`topics.iter_articles` does,
 and analyses them (:func:`analyse_range`). The output, the warnings and the first error are those
