@@ -34,6 +34,7 @@ __all__ = [
     "SUFFIXES",
     "check_card",
     "check_name",
+    "json_of",
     "read_file",
     "read_folder",
     "write_folder",
@@ -105,6 +106,14 @@ def write_folder(directory: str | Path, files: Mapping[str, bytes]) -> Path:
     return directory
 
 
+def json_of(raw: bytes, where: str) -> Any:
+    """The JSON document of a folder's file (UTF-8), or a ModelFileError naming ``where``."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelFileError(f"{where} is not JSON ({exc})" + RESAVE) from None
+
+
 def read_folder(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every file the manifest lists (except names in ``skip``), each checked against it.
 
@@ -114,10 +123,7 @@ def read_folder(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]
         No manifest, a malformed one, a refused name, a missing file, a wrong size or checksum.
     """
     raw = read_file(directory, MANIFEST_FILE, limit=_MAX_MANIFEST)
-    try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(f"{directory}: {MANIFEST_FILE} is not JSON ({exc})" + RESAVE) from None
+    manifest = json_of(raw, f"{directory}: {MANIFEST_FILE}")
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise ModelFileError(f"{directory}: {MANIFEST_FILE} is not a topic-model manifest" + RESAVE)
     entries = manifest.get("files")

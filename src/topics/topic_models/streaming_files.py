@@ -24,7 +24,7 @@ import numpy as np
 from topics import __version__
 from topics.errors import ModelFileError
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.storage import RESAVE, read_folder, write_folder
+from topics.topic_models.storage import RESAVE, json_of, read_folder, write_folder
 from topics.topic_models.streaming import StreamingTopics
 
 __all__ = ["load_streaming_topics", "save_streaming_topics", "topics_table"]
@@ -117,10 +117,7 @@ def load_streaming_topics(path: str | Path) -> StreamingTopics:
 
 def _card(raw: bytes, folder: Path) -> dict[str, Any]:
     """The card, checked field by field."""
-    try:
-        card = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(f"{folder}: {CARD_FILE} is not JSON ({exc})" + RESAVE) from None
+    card = json_of(raw, f"{folder}: {CARD_FILE}")
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         raise ModelFileError(f"{folder}: {CARD_FILE} is not a streamed NMF's card" + RESAVE)
     version = card.get("format_version")
