@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +28,7 @@ from topics.topic_models.storage import (
     SUFFIXES,
     check_card,
     check_name,
+    json_of,
     read_file,
     read_folder,
 )
@@ -177,10 +177,7 @@ def _streamed_records(model: Any, texts: list[str]) -> list[dict[str, Any]]:
 
 def _card(data: bytes, directory: Path) -> dict[str, Any]:
     where = str(directory / RESULT_FILE)
-    try:
-        card = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(f"{where}: not a readable JSON file ({exc})" + RESAVE) from None
+    card = json_of(data, where)
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         found = card.get("format") if isinstance(card, dict) else type(card).__name__
         raise ModelFileError(f"{where}: not a topic-model result (format {found!r}); load_topic_model reads folders written by TopicModelResult.save()")
