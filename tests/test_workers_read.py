@@ -1,9 +1,10 @@
 """A JSON Lines corpus read by the Dask workers, a range of lines per task
-(topics.corpus.line_ranges): the same tokens, warnings and first error as the client's reading."""
+(topics.corpus.worker_reading): the same tokens, warnings and first error as the client's reading."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import topics
-from topics.corpus.line_ranges import line_ranges
 from topics.corpus.stream import analyse_corpus, iter_tokens
+from topics.corpus.worker_reading import line_ranges
 from topics.distributed import dask_client
 from topics.errors import ConfigError, CorpusError
 
@@ -117,23 +118,91 @@ def test_bad_bytes_and_an_empty_file_are_said_as_the_client_says_them(cluster, t
         assert str(remote.value) == str(local.value)
 
 
-def test_a_worker_that_cannot_see_the_file_says_so(tmp_path) -> None:
-    from topics.corpus.line_ranges import analyse_range, read_on_workers
+@pytest.mark.parametrize("kind", ["jsonl", "folder"])
+def test_a_worker_that_cannot_see_the_file_says_so(tmp_path, kind) -> None:
+    from topics.corpus.worker_reading import LineRange, analyse_part, corpus_parts, read_on_workers
 
-    path = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+    if kind == "jsonl":
+        path = first = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+    else:
+        path = _folder(tmp_path / "corpus")
+        first = min(path.glob("*.txt"))
+    elsewhere_dir = tmp_path / "not-here"
 
-    def elsewhere(task, ranges, **options):  # a worker whose file system lacks the corpus
-        options["path"] = str(tmp_path / "not-here" / "c.jsonl")
-        return (task(r, unit="article", analysis={}, drop_paragraphs=(), encode=False, **options)
-                for r in ranges)
+    def moved(part):  # the part as a worker whose file system lacks the corpus sees it
+        if isinstance(part, LineRange):
+            return replace(part, path=str(elsewhere_dir / "c.jsonl"))
+        return replace(part, paths=tuple(str(elsewhere_dir / Path(p).name) for p in part.paths))
 
-    assert analyse_range  # the task the client hands out
-    with pytest.raises(CorpusError, match=f"{path}: a Dask worker cannot read .*not-here.*"
+    def elsewhere(task, parts, **options):
+        assert task is analyse_part  # the task the client hands out
+        return (task(moved(p), unit="article", analysis={}, drop_paragraphs=(), encode=False,
+                     **options) for p in parts)
+
+    with pytest.raises(CorpusError, match=f"{first}: a Dask worker cannot read .*not-here.*"
                                           "same path .*workers_read=False"):
-        list(read_on_workers(path, None, "utf-8", 10, elsewhere))
+        list(read_on_workers(path, corpus_parts(path, kind, "utf-8", 10), None, "utf-8",
+                             elsewhere))
 
 
 def test_workers_read_is_checked(tmp_path) -> None:
     path = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
     with pytest.raises(ConfigError, match="workers_read='yes'"):
         list(iter_tokens(path, scheduler="local", workers_read="yes"))
+
+
+def _folder(folder: Path, labels: dict[str, list[str]] | None = None) -> Path:
+    """Shipped articles as .txt files (three with a content warning), a labels file and a
+    .jsonl file of more articles beside them."""
+    folder.mkdir()
+    articles = topics.load_corpus()[:30]
+    for i, article in enumerate(articles[:22]):
+        text = {3: BOILERPLATE, 11: ENGLISH, 17: "12 345 678"}.get(i, article.text)
+        (folder / f"{article.id}.txt").write_text(text, encoding="utf-8")
+    label_map = labels if labels is not None else {a.id: list(a.labels) for a in articles[:22]}
+    (folder / "labels.json").write_text(json.dumps({"label_set": list(articles.label_set),
+                                                     "articles": label_map}), encoding="utf-8")
+    _corpus(folder / "more.jsonl", [{"id": a.id, "text": a.text} for a in articles[22:]])
+    return folder
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_the_workers_read_a_folder_as_the_client_does(cluster, tmp_path, unit) -> None:
+    folder = _folder(tmp_path / "corpus")
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    expected = user_warnings(lambda: analyse_corpus(folder, here, unit=unit, chunk_size=4))
+    got = user_warnings(lambda: analyse_corpus(folder, there, unit=unit, chunk_size=4,
+                                               scheduler=cluster, workers_read=True))
+    assert there.read_bytes() == here.read_bytes()
+    assert got == expected and len(expected) == 3
+    ids = [json.loads(line)["article_id"] for line in here.read_text(encoding="utf-8").split("\n")
+           if line]
+    assert ids[-1] == topics.load_corpus()[29].id  # the .jsonl file's articles come last
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: (f / "labels.json").write_text(json.dumps(
+            {k: v for k, v in json.loads((f / "labels.json").read_text())["articles"].items()
+             if k != sorted(p.stem for p in f.glob("*.txt"))[9]}), encoding="utf-8"),
+         "labels.json: no entry for .*txt"),
+        (lambda f: sorted(f.glob("*.txt"))[6].write_bytes(b"Ein \xff Text."),
+         "txt: line 1: not valid utf-8"),
+        (lambda f: sorted(f.glob("*.txt"))[13].write_text("<html><body>x</body></html>"),
+         "is an HTML page"),
+        (lambda f: (f / "more.jsonl").write_text(json.dumps(
+            {"id": sorted(p.stem for p in f.glob("*.txt"))[2], "text": "Ein Text."}) + "\n"),
+         "more.jsonl: line 1: duplicate id .* \\(first at .*txt"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::UserWarning")  # the folder's content warnings
+def test_a_bad_file_of_a_folder_raises_the_error_of_the_clients_reading(cluster, tmp_path, change,
+                                                                        message) -> None:
+    folder = _folder(tmp_path / "corpus")
+    change(folder)
+    with pytest.raises(CorpusError, match=message) as local:
+        list(iter_tokens(folder, chunk_size=4))
+    with pytest.raises(CorpusError, match=message) as remote:
+        list(iter_tokens(folder, chunk_size=4, scheduler=cluster, workers_read=True))
+    assert str(remote.value) == str(local.value)

@@ -4,7 +4,7 @@ A chunk is a list of ``(id, raw text, labels)``. :func:`analyse_chunk` turns it 
 records of its units (the clean article, or its paragraphs, as :meth:`topics.Corpus.units`
 gives them); the streamed analysis (:mod:`topics.corpus.stream`) runs these functions here or as
 Dask tasks (module level, so workers import them by name), and so does a worker that reads its
-own lines of a corpus file (:mod:`topics.corpus.line_ranges`).
+own part of a corpus (:mod:`topics.corpus.worker_reading`).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from topics.corpus.records import Article
 from topics.errors import CorpusError, short
 
 __all__ = [
-    "CsvOptions", "LABELS_FILE", "decode_error", "jsonl_record", "read_csv", "read_folder",
-    "read_jsonl", "read_parquet",
+    "CsvOptions", "FolderListing", "LABELS_FILE", "decode_error", "decode_text", "jsonl_record",
+    "list_folder", "read_csv", "read_folder", "read_jsonl", "read_parquet", "txt_article",
 ]
 
 LABELS_FILE = "labels.json"
@@ -70,6 +70,11 @@ def read_text(path: Path, encoding: str) -> str:
         raise CorpusError(
             f"{path}: cannot read the file ({error.strerror}); check its permissions"
         ) from None
+    return decode_text(data, path, encoding)
+
+
+def decode_text(data: bytes, path: Path | str, encoding: str) -> str:
+    """A whole file's bytes as text, or the error naming the line that is not ``encoding``."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -297,22 +302,74 @@ def read_parquet(path: Path, batch_size: int = 1024) -> Iterator[Located]:
 # a folder of .txt files with a labels file (and JSON Lines files)
 
 
-def read_folder(
-    folder: Path, labels_file: str | Path | None, encoding: str
-) -> tuple[list[str] | None, Iterator[Located]]:
-    """The label set the labels file declares, and the folder's articles."""
+@dataclass(frozen=True)
+class FolderListing:
+    """A folder corpus before any article is read: its files and its labels file."""
+
+    txt_files: list[Path]
+    jsonl_files: list[Path]
+    declared: list[str] | None  # the labels file's label_set
+    labels_by_id: dict[str, list[str]] | None
+    labels_path: Path
+
+    def check_labelled_files(self) -> None:
+        """Refuse labels given for a ``.txt`` file that is not there; warn if no labels file."""
+        if self.txt_files and self.labels_by_id is None:
+            warnings.warn(f"{self.labels_path} not found: the .txt articles are read without "
+                          "labels", stacklevel=4)
+        if self.labels_by_id is not None:
+            missing = sorted(set(self.labels_by_id) - {txt.stem for txt in self.txt_files})
+            if missing:
+                raise CorpusError(
+                    f"{self.labels_path}: labels given for {', '.join(missing)} but no such .txt "
+                    "file; add the article or remove the entry"
+                )
+
+    def labels_of(self, txt: Path) -> tuple[str, ...]:
+        """The labels of one ``.txt`` article; a labels file must give them."""
+        if self.labels_by_id is None:
+            return ()
+        if txt.stem not in self.labels_by_id:
+            raise CorpusError(
+                f'{self.labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
+                "(an empty list for an article with no label)"
+            )
+        return tuple(self.labels_by_id[txt.stem])
+
+    def where(self, txt: Path) -> str:
+        """A ``.txt`` article's place in messages."""
+        return f"{txt} (labels in {self.labels_path.name})"
+
+
+def list_folder(folder: Path, labels_file: str | Path | None, encoding: str) -> FolderListing:
+    """The ``.txt`` and ``.jsonl`` files of a folder corpus (sorted) and its labels file, read."""
     txt_files = sorted(folder.glob("*.txt"))
     jsonl_files = sorted(folder.glob("*.jsonl"))
     if not txt_files and not jsonl_files:
         raise CorpusError(f"{folder}: no .txt or .jsonl articles in this folder; check the path")
-    declared, labels_by_id, labels_path = _read_labels_file(folder, labels_file, encoding)
+    return FolderListing(txt_files, jsonl_files, *_read_labels_file(folder, labels_file, encoding))
+
+
+def read_folder(
+    folder: Path, labels_file: str | Path | None, encoding: str
+) -> tuple[list[str] | None, Iterator[Located]]:
+    """The label set the labels file declares, and the folder's articles."""
+    listing = list_folder(folder, labels_file, encoding)
 
     def records() -> Iterator[Located]:
-        yield from _folder_articles(txt_files, labels_by_id, labels_path, encoding)
-        for jsonl in jsonl_files:
+        listing.check_labelled_files()
+        for txt in listing.txt_files:
+            article = txt_article(txt, listing.labels_of(txt), read_text(txt, encoding))
+            yield article, listing.where(txt)
+        for jsonl in listing.jsonl_files:
             yield from read_jsonl(jsonl, encoding)
 
-    return declared, records()
+    return listing.declared, records()
+
+
+def txt_article(txt: Path, labels: tuple[str, ...], text: str) -> Article:
+    """The article of a folder's ``.txt`` file: its id is the file name without ``.txt``."""
+    return Article(txt.stem, text, labels, meta={"file": txt.name})
 
 
 def _read_labels_file(
@@ -342,32 +399,3 @@ def _read_labels_file(
             raise CorpusError(f"{path}: article {article_id!r}: labels must be a list of strings")
     return declared, mapping, path
 
-
-def _folder_articles(
-    txt_files: list[Path],
-    labels_by_id: dict[str, list[str]] | None,
-    labels_path: Path,
-    encoding: str,
-) -> Iterator[Located]:
-    if txt_files and labels_by_id is None:
-        warnings.warn(
-            f"{labels_path} not found: the .txt articles are read without labels", stacklevel=4
-        )
-    if labels_by_id is not None:
-        missing = sorted(set(labels_by_id) - {txt.stem for txt in txt_files})
-        if missing:
-            raise CorpusError(
-                f"{labels_path}: labels given for {', '.join(missing)} but no such .txt file; "
-                "add the article or remove the entry"
-            )
-    for txt in txt_files:
-        labels: list[str] = []
-        if labels_by_id is not None:
-            if txt.stem not in labels_by_id:
-                raise CorpusError(
-                    f'{labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
-                    "(an empty list for an article with no label)"
-                )
-            labels = labels_by_id[txt.stem]
-        article = Article(txt.stem, read_text(txt, encoding), tuple(labels), meta={"file": txt.name})
-        yield article, f"{txt} (labels in {labels_path.name})"

@@ -8,8 +8,8 @@ done. Memory holds a few chunks, the analyser's bounded caches (:mod:`topics.tex
 set of ids read (to refuse duplicates, ~100 bytes per article); it does not grow with the texts.
 :func:`iter_tokens` is the same as a generator. Both run here, in one process, or on Dask
 (``scheduler="local"`` or an address; :mod:`topics.distributed`), one task per chunk, with the same
-output either way; there the workers can read a JSON Lines file themselves, each task its own
-lines (``workers_read``, :mod:`topics.corpus.line_ranges`).
+output either way; there the workers can read a JSON Lines file or a folder themselves, each task
+its own lines or files (``workers_read``, :mod:`topics.corpus.worker_reading`).
 
 The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units of
 :meth:`topics.Corpus.units`: the clean article, or its paragraphs (ids ``<article id>#p<i>``).
@@ -39,9 +39,9 @@ from topics.corpus.chunk_analysis import (
     checked_chunk,
     chunk_of,
 )
-from topics.corpus.line_ranges import read_on_workers
 from topics.corpus.readers import guess_format, read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
+from topics.corpus.worker_reading import corpus_parts, read_on_workers
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
 from topics.text.german import GermanAnalyzer
@@ -211,8 +211,10 @@ def _chunk_results(
     if isinstance(source, (str, Path)):
         checker, records = read_checked(source, content=False, **load_options)
         encoding = load_options.get("encoding", "utf-8")
-        if _workers_read(source, load_options, scheduler, workers_read):
-            yield from read_on_workers(source, checker.label_set, encoding, chunk_size, tasks)
+        kind = _workers_read(source, load_options, scheduler, workers_read)
+        if kind is not None:
+            parts = corpus_parts(source, kind, encoding, chunk_size, load_options.get("labels_file"))
+            yield from read_on_workers(source, parts, checker.label_set, encoding, tasks)
             return
         chunks = _file_chunks(records, chunk_size, places)
     elif load_options:
@@ -230,15 +232,18 @@ def _chunk_results(
 
 
 def _workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
-                  workers_read: bool | None) -> bool:
-    """Whether the Dask workers read the file themselves (:mod:`topics.corpus.line_ranges`): a
-    JSON Lines file in an encoding whose line break is the byte ``\n``, on Dask, and by default
-    only on a LocalCluster started here (a cluster's workers may not see the path)."""
+                  workers_read: bool | None) -> str | None:
+    """The format, if the Dask workers read the corpus themselves
+    (:mod:`topics.corpus.worker_reading`): a JSON Lines file or a folder, in an encoding whose
+    line break is the byte ``\n``, on Dask, and by default only on a LocalCluster started here
+    (a cluster's workers may not see the path)."""
     if scheduler is None or not (scheduler == "local" if workers_read is None else workers_read):
-        return False
+        return None
     encoding = codecs.lookup(load_options.get("encoding", "utf-8")).name
     kind = load_options.get("format") or guess_format(Path(source))
-    return kind == "jsonl" and not encoding.startswith(("utf-16", "utf-32"))
+    if kind in ("jsonl", "folder") and not encoding.startswith(("utf-16", "utf-32")):
+        return kind
+    return None
 
 
 def _file_chunks(
@@ -320,9 +325,10 @@ def analyse_corpus(
         Paragraphs taken out wherever they occur: a site's boilerplate, as
         :func:`repeated_in_sample` finds it (see :func:`analyse_chunk`).
     workers_read : bool, optional
-        On Dask, a JSON Lines file is read by the workers, each task its own range of lines,
-        instead of by this process (:mod:`topics.corpus.line_ranges`): nothing but the
-        results passes through here. The workers must see the file at the same path. Default
+        On Dask, a JSON Lines file or a folder is read by the workers, each task its own range
+        of lines or group of files, instead of by this process
+        (:mod:`topics.corpus.worker_reading`): nothing but the results passes through here. The
+        workers must see the corpus at the same path. Default
         (``None``): on a LocalCluster (``scheduler="local"``), not on a scheduler address or a
         Client.
     **load_options

@@ -1,0 +1,234 @@
+"""A corpus that the Dask workers read themselves: JSON Lines by ranges of lines, folders by files.
+
+On Dask the client otherwise reads, parses and checks every record and sends its text to a
+worker; one client then keeps about seven workers busy (``benchmarks/bench_scale.py``: 0.96 CPU-s
+of client against 6.9 of workers for 8,000 articles; 0.54 when the workers read, about thirteen
+workers per client). Here the client only cuts the corpus into parts and checks that the ids are
+unique: a JSON Lines file into ranges of lines (a scan for line breaks, no parsing:
+:func:`line_ranges`), a folder into groups of ``.txt`` files (their labels from the labels file,
+which the client reads) followed by the ranges of its ``.jsonl`` files. Each task reads its part,
+parses and checks its records as :func:`topics.iter_articles` does, and analyses them
+(:func:`analyse_part`). The output, the warnings and the first error are those of the client's
+own reading. The workers must see the files at the same path: the workers of a LocalCluster do;
+those of a cluster need shared storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from topics.corpus.checks import RecordChecker
+from topics.corpus.chunk_analysis import EncodedChunk, TokenRecord, checked_chunk, chunk_of
+from topics.corpus.formats import (
+    FolderListing,
+    Located,
+    decode_error,
+    decode_text,
+    jsonl_record,
+    list_folder,
+    txt_article,
+)
+from topics.corpus.readers import no_articles
+from topics.corpus.records import Unit
+from topics.errors import CorpusError
+
+__all__ = [
+    "LineRange", "PartResult", "TextFiles", "analyse_part", "corpus_parts", "line_ranges",
+    "read_on_workers",
+]
+
+_BLOCK = 1 << 22  # bytes scanned for line breaks at a time
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Lines ``first_line``, ``first_line + 1``, ... of the JSON Lines file ``path`` (absolute,
+    as the workers open it; ``name`` as the user gave it, for messages): its bytes ``start`` to
+    ``end``."""
+
+    start: int
+    end: int
+    first_line: int
+    path: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TextFiles:
+    """``.txt`` articles of a folder with their labels and places; ``error`` (the labels file
+    gives no entry for the next file) is raised after them."""
+
+    paths: tuple[str, ...]  # absolute, as the workers open them
+    names: tuple[str, ...]  # as the user gave them
+    labels: tuple[tuple[str, ...], ...]
+    places: tuple[str, ...]
+    error: str | None = None
+
+
+Part = LineRange | TextFiles
+
+
+def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "") -> Iterator[LineRange]:
+    """Cut a file into ranges of ``lines`` lines (the last may hold fewer), lazily.
+
+    A line ends after ``\\n``, as when the file is read line by line (:mod:`topics.corpus.formats`);
+    only the line breaks are looked at, ``block`` bytes at a time.
+    """
+    start = offset = pending = 0
+    first = 1
+    where = {"path": str(path.resolve()), "name": name or str(path)}
+    with path.open("rb") as file:
+        while data := file.read(block):
+            ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + (offset + 1)
+            for end in ends[lines - pending - 1::lines].tolist():
+                yield LineRange(start, end, first, **where)
+                start, first = end, first + lines
+            pending = (pending + len(ends)) % lines
+            offset += len(data)
+    if offset > start:
+        yield LineRange(start, offset, first, **where)
+
+
+def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
+                 labels_file: str | Path | None = None) -> Iterator[Part]:
+    """The parts of a JSON Lines file (``kind="jsonl"``) or a folder, ``size`` articles (lines or
+    files) each, in the order the client's own reading takes them; each ``.jsonl`` file of a
+    folder starts a part of its own."""
+    path = Path(source)
+    if kind == "jsonl":
+        yield from line_ranges(path, size)
+        return
+    listing = list_folder(path, labels_file, encoding)
+    listing.check_labelled_files()
+    files = iter(listing.txt_files)
+    while group := list(islice(files, size)):
+        yield _text_files(group, listing)
+    for jsonl in listing.jsonl_files:
+        yield from line_ranges(jsonl, size)
+
+
+def _text_files(group: list[Path], listing: FolderListing) -> TextFiles:
+    labels: list[tuple[str, ...]] = []
+    error = None
+    for txt in group:
+        try:
+            labels.append(listing.labels_of(txt))
+        except CorpusError as exc:  # raised after the files before it, as when read in order
+            error = str(exc)
+            break
+    kept = group[:len(labels)]
+    return TextFiles(tuple(str(txt.resolve()) for txt in kept), tuple(str(txt) for txt in kept),
+                     tuple(labels), tuple(listing.where(txt) for txt in kept), error)
+
+
+class PartResult(NamedTuple):
+    """What a task found in its part: the records (JSON Lines with ``encode``), the ids read and
+    their places (up to the first bad record), what :func:`content_problem` found ``(index, kind,
+    message)``, and the first bad record's message (the part stops there)."""
+
+    records: list[TokenRecord] | EncodedChunk
+    ids: list[str]
+    places: list[str]
+    problems: list[tuple[int, str | None, str]]
+    error: str | None
+
+
+def analyse_part(
+    part: Part,
+    *,
+    encoding: str,
+    label_set: Sequence[str] | None,
+    unit: Unit,
+    analysis: Mapping[str, Any],
+    drop_paragraphs: Sequence[str],
+    encode: bool,
+) -> PartResult:
+    """One task: read, check and analyse the articles of ``part``."""
+    checker = RecordChecker(label_set, content=False)  # duplicates within the part; the client
+    articles, ids, places = [], [], []               # checks them across parts
+    error = None
+    try:
+        for article, where in _read_part(part, encoding):
+            checker.check(article, where)
+            articles.append(article)
+            ids.append(article.id)
+            places.append(where)
+    except CorpusError as exc:
+        error = str(exc)
+    if error is not None:
+        return PartResult([], ids, places, [], error)
+    records, problems = checked_chunk(chunk_of(articles), unit=unit, analysis=analysis,
+                                      drop_paragraphs=drop_paragraphs, content=True, encode=encode)
+    return PartResult(records, ids, places, problems, None)
+
+
+def _read_part(part: Part, encoding: str) -> Iterator[Located]:
+    if isinstance(part, LineRange):
+        data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
+        for number, raw in enumerate(data.split(b"\n"), start=part.first_line):
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise decode_error(part.name, number, encoding, exc) from None
+            located = jsonl_record(line, number, part.name)
+            if located is not None:
+                yield located
+        return
+    for path, name, labels, where in zip(part.paths, part.names, part.labels, part.places,
+                                         strict=True):
+        text = decode_text(_read_bytes(path, name), name, encoding)
+        yield txt_article(Path(name), labels, text), where
+    if part.error is not None:
+        raise CorpusError(part.error)
+
+
+def _read_bytes(path: str, name: str, start: int = 0, size: int = -1) -> bytes:
+    """``size`` bytes (all: -1) from ``start`` of the file at ``path``, or the error that a
+    worker does not see the corpus (``name``: the path the user gave)."""
+    try:
+        with open(path, "rb") as file:
+            file.seek(start)
+            return file.read(size)
+    except OSError as exc:
+        raise CorpusError(
+            f"{name}: a Dask worker cannot read {path} ({exc.strerror or exc}); the workers must "
+            "see the corpus at the same path (shared storage), or pass workers_read=False"
+        ) from None
+
+
+def read_on_workers(
+    source: str | Path,
+    parts: Iterator[Part],
+    label_set: Sequence[str] | None,
+    encoding: str,
+    map_parts: Any,
+) -> Iterator[list[TokenRecord] | EncodedChunk]:
+    """The records of a corpus (:func:`corpus_parts`) in its order, each part read by a task.
+
+    ``map_parts(task, parts, **options)`` runs the tasks (:func:`topics.distributed.map_chunks`
+    with the scheduler bound) and gives their results in order. Every id is checked here, in the
+    corpus' order, so the first bad record raises the error the client's own reading gives.
+    """
+    checker = RecordChecker(label_set, content=False)
+    found = 0
+    results = map_parts(analyse_part, parts, encoding=encoding, label_set=label_set)
+    try:
+        for result in results:
+            for article_id, where in zip(result.ids, result.places, strict=True):
+                checker.check_id(article_id, where)
+            if result.error is not None:
+                raise CorpusError(result.error)
+            for index, kind, message in result.problems:
+                checker.report(result.places[index], kind, message)
+            found += len(result.ids)
+            yield result.records
+    finally:  # the tasks still in flight are cancelled now, while their client is open
+        results.close()
+    if not found:
+        raise no_articles(source)
