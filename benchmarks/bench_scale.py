@@ -20,7 +20,8 @@ written to a JSON Lines file first.
    depends on the cores left free by other jobs: the load average is recorded next to it. Once
    more on 2 workers with ``workers_read=True`` (each task reads its own lines of the file): the
    client's own CPU seconds in both ways, against the workers', say how many workers one client
-   keeps busy.
+   keeps busy. The same two ways for the articles as a folder of ``.txt`` files (each task reads
+   its own files).
 4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
    10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
    fits it, in one process and on a LocalCluster of 2 workers (warmed before the clock): wall
@@ -83,6 +84,16 @@ def make_corpus(source: list, n: int, path: Path, new_words: int = 0) -> Path:
     return path
 
 
+def text_folder(corpus: Path, folder: Path) -> Path:
+    """The articles of a JSON Lines file as a folder of ``.txt`` files (no labels file)."""
+    folder.mkdir()
+    with corpus.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            (folder / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
+    return folder
+
+
 def bench_stream(corpus: Path, out: Path, checkpoints: list[int], label: str) -> dict:
     cpu, wall, stdout = child_cpu(
         [sys.executable, "-c", _STREAM_CHILD, str(corpus), str(out),
@@ -114,13 +125,14 @@ def _cluster_cpu(client) -> float:
     return sum(client.run(_process_cpu).values())
 
 
-def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
+def bench_dask(corpus: Path, folder: Path, out: Path, runs: int) -> dict:
     import topics
     from topics.corpus.stream import analyse_corpus, iter_tokens
     from topics.distributed import dask_client
     from topics.text import german
 
-    names = ("here", "1 worker", "2 workers", "2 workers, workers read")
+    names = ("here", "1 worker", "2 workers", "2 workers, workers read", "2 workers, a folder",
+             "2 workers, a folder, workers read")
     walls: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     own: dict[str, list[float]] = {name: [] for name in names}  # the client process alone
@@ -130,13 +142,14 @@ def bench_dask(corpus: Path, out: Path, runs: int) -> dict:
             list(iter_tokens(warm, chunk_size=1, scheduler=client))
         load_start = os.getloadavg()
         for _ in range(runs):
-            for name, where in zip(names, (None, one, two, two), strict=True):
+            for name, where in zip(names, (None, one, two, two, two, two), strict=True):
                 german.clear_caches()  # every run sees new text, as the first one did
                 if where is not None:
                     where.run(german.clear_caches)
                 workers = _cluster_cpu(where) if where is not None else 0.0
                 start, mine = time.perf_counter(), time.process_time()
-                analyse_corpus(corpus, out, chunk_size=500, scheduler=where,
+                analyse_corpus(folder if "folder" in name else corpus, out, chunk_size=500,
+                               scheduler=where,
                                workers_read=name.endswith("workers read"))
                 walls[name].append(time.perf_counter() - start)
                 used = time.process_time() - mine
@@ -240,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         if "dask" not in skip:
             n = 2_000 if args.quick else 8_000
             corpus = make_corpus(source, n, folder / "dask.jsonl")
-            figures["dask"] = bench_dask(corpus, folder / "tokens.jsonl", 1 if args.quick else 2)
+            figures["dask"] = bench_dask(corpus, text_folder(corpus, folder / "dask"),
+                                         folder / "tokens.jsonl", 1 if args.quick else 2)
             figures["dask"]["articles"] = n
         if "seeds" not in skip:
             figures["seeds"] = bench_seeds(source, 2 if args.quick else 5)

@@ -247,10 +247,16 @@ def _workers_read(d: dict) -> str:
     """The client's own CPU when it reads the corpus and when the workers read it."""
     own, cpu = d["client_cpu_s"], d["cpu_s"]
     reads, theirs = "2 workers", "2 workers, workers read"
-    return (f"; client CPU {own[reads]:.2f} s when it reads the file, {own[theirs]:.2f} s when "
+    text = (f"; client CPU {own[reads]:.2f} s when it reads the file, {own[theirs]:.2f} s when "
             f"the workers read it ({d['wall_s'][theirs]:.1f} s wall; one client per "
             f"~{(cpu[reads] - own[reads]) / own[reads]:.0f} / "
             f"~{(cpu[theirs] - own[theirs]) / own[theirs]:.0f} workers)")
+    folder, theirs = "2 workers, a folder", "2 workers, a folder, workers read"
+    if folder in own:  # since 2026-12-04T21Z
+        text += (f"; as a folder of .txt files: client CPU {own[folder]:.2f} s / "
+                 f"{own[theirs]:.2f} s ({d['wall_s'][folder]:.1f} / {d['wall_s'][theirs]:.1f} s "
+                 "wall)")
+    return text
 
 
 def _two_workers(what: str, d: dict, promise: str) -> Row:
