@@ -106,14 +106,15 @@ def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
         return
     listing = list_folder(path, labels_file, encoding)
     listing.check_labelled_files()
+    root = path.resolve()  # once: a path's own resolve() is a system call per part of it
     files = iter(listing.txt_files)
     while group := list(islice(files, size)):
-        yield _text_files(group, listing)
+        yield _text_files(group, listing, root)
     for jsonl in listing.jsonl_files:
         yield from line_ranges(jsonl, size)
 
 
-def _text_files(group: list[Path], listing: FolderListing) -> TextFiles:
+def _text_files(group: list[Path], listing: FolderListing, root: Path) -> TextFiles:
     labels: list[tuple[str, ...]] = []
     error = None
     for txt in group:
@@ -123,7 +124,7 @@ def _text_files(group: list[Path], listing: FolderListing) -> TextFiles:
             error = str(exc)
             break
     kept = group[:len(labels)]
-    return TextFiles(tuple(str(txt.resolve()) for txt in kept), tuple(str(txt) for txt in kept),
+    return TextFiles(tuple(str(root / txt.name) for txt in kept), tuple(str(txt) for txt in kept),
                      tuple(labels), tuple(listing.where(txt) for txt in kept), error)
 
 
