@@ -453,3 +453,67 @@ def test_a_batch_stops_after_a_swallowed_sigterm_and_writes_no_output(tmp_path: 
         with pytest.raises(termination.Terminated):
             classify_inputs([str(tmp_path / "a.txt")], output=output)
     assert not output.exists() and not list(tmp_path.glob("*.tmp*"))
+
+
+def _executing(dask_worker) -> int:
+    """Runs on a Dask worker: the tasks it is executing now."""
+    return len(dask_worker.state.executing)
+
+
+@pytest.mark.slow
+def test_a_stopped_sweep_stops_its_points_on_a_cluster_that_outlives_it(tmp_path: Path) -> None:
+    """A remote cluster is not closed with the sweep: its point under way stops at its next
+    checkpoint (asked through a Dask event) and marks its run failed, instead of running on."""
+    from topics.distributed import dask_client
+
+    slow = {**TINY, "corpus": {"unit": "paragraph"}, "grid": {"seed": [0, 1]},
+            "topic_models": {"lda": {"model": "lda", "iterations": 100000}}}
+    path = config_file(tmp_path, slow, "g.yaml")
+    runs = tmp_path / "runs"
+    with dask_client("local", n_workers=1) as cluster:  # "remote": the sweep only connects
+        address = cluster.scheduler.address
+        err = sigterm_once_logging(["sweep", str(path), "--runs-dir", str(runs), "--scheduler",
+                                    address], runs, 1)
+        assert "terminated (SIGTERM); sweep summary kept as" in err
+        deadline = time.monotonic() + 60
+        while sum(cluster.run(_executing).values()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert sum(cluster.run(_executing).values()) == 0, "the point ran on after the sweep"
+    (partial,) = runs.glob("*.partial")
+    info = json.loads((partial / "run.json").read_text())
+    assert info["status"] == "failed" and "Terminated" in info["error"], info
+    summary = json.loads(next(runs.glob("*.sweep.json")).read_text())
+    assert sorted(p["status"] for p in summary["points"]) == ["not run", "stopped"]
+
+
+def test_stop_when_stops_only_its_own_thread_and_only_inside() -> None:
+    """A task on a worker thread is stopped by its own check; other threads and the code after
+    the block are not; the check is asked at most every ``every`` seconds."""
+    import threading
+
+    asked: list[bool] = []
+
+    def check() -> bool:
+        asked.append(True)
+        return True
+
+    other: list[BaseException | None] = []
+
+    def elsewhere() -> None:
+        try:
+            termination.raise_if_requested()
+            other.append(None)
+        except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+            other.append(exc)
+
+    with termination.stop_when(check, "asked to stop", every=3600):
+        termination.raise_if_requested()  # not asked yet: the first hour has not passed
+        assert asked == []
+    with termination.stop_when(check, "asked to stop", every=0.0):
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+        with pytest.raises(termination.Terminated, match="asked to stop"):
+            termination.raise_if_requested()
+    assert other == [None] and asked == [True]
+    termination.raise_if_requested()  # after the block: nothing

@@ -9,17 +9,26 @@ ImportError:`` around an optional import). The handler therefore also remembers 
 long steps call :func:`raise_if_requested` at their checkpoints (a run's steps, progress loops,
 LDA's sweeps, batch chunks), and the command line reads :func:`requested` before it reports
 success. The API alone (a notebook) installs no handler: nothing is requested there.
+
+A task that runs where no signal reaches it (a sweep's point on a Dask worker) can be stopped the
+same way from elsewhere: inside :func:`stop_when` the same checkpoints ask a check of its own, at
+most once a second, and raise :class:`Terminated` once it says so.
 """
 
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["Terminated", "on_signal", "raise_if_requested", "requested", "signals_handled"]
+__all__ = [
+    "Terminated", "on_signal", "raise_if_requested", "requested", "signals_handled", "stop_when",
+]
 
 _state: dict[str, int | None] = {"signal": None}
+_thread = threading.local()  # the stop check of this thread (stop_when)
 
 
 class Terminated(BaseException):
@@ -46,9 +55,35 @@ def requested() -> int | None:
 
 
 def raise_if_requested() -> None:
-    """Raise the exception of a signal that arrived and whose exception was swallowed."""
+    """Raise the exception of a signal that arrived and whose exception was swallowed, or
+    :class:`Terminated` when this thread's :func:`stop_when` check says stop."""
     if _state["signal"] is not None:
         raise _exception(_state["signal"])
+    stop = getattr(_thread, "stop", None)
+    if stop is not None:
+        stop()
+
+
+@contextmanager
+def stop_when(check: Callable[[], bool], reason: str, every: float = 1.0) -> Iterator[None]:
+    """In this thread, make :func:`raise_if_requested` raise ``Terminated(reason)`` once
+    ``check()`` is true; ``check`` is asked at most every ``every`` seconds (it may cost a
+    round trip to a Dask scheduler)."""
+    asked = [time.monotonic()]
+
+    def stop() -> None:
+        now = time.monotonic()
+        if now - asked[0] >= every:
+            asked[0] = now
+            if check():
+                raise Terminated(reason)
+
+    previous = getattr(_thread, "stop", None)
+    _thread.stop = stop
+    try:
+        yield
+    finally:
+        _thread.stop = previous
 
 
 @contextmanager

@@ -9,7 +9,10 @@ The sweep's summary (``<timestamp>_<name>.sweep.json`` and a CSV; :mod:`topics.e
 is written when the sweep starts and when it ends. A sweep stopped by SIGTERM or Ctrl-C stops its
 workers, marks the runs they left half-done failed (each point's ``run.json`` names its sweep) and
 says in the summary which points finished, which were stopped and which never ran; ``resume=`` that
-summary (``topics sweep GRID --resume SUMMARY``) runs the rest.
+summary (``topics sweep GRID --resume SUMMARY``) runs the rest. On a Dask cluster that outlives
+the sweep (a scheduler address), the points under way are asked to stop through a Dask ``Event``
+that each watches at its run's checkpoints (:func:`topics.termination.stop_when`): between steps
+and seeds, and in LDA's sweeps.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from topics.distributed import check_scheduler, map_chunks
+from topics.distributed import check_scheduler, connected, map_chunks
 from topics.errors import ConfigError
 from topics.experiments.config import Config
 from topics.experiments.loading import load_grid, validate_config
@@ -39,6 +43,7 @@ from topics.experiments.sweep_record import (
 )
 from topics.fileio import check_writable
 from topics.progress import track
+from topics.termination import Terminated, stop_when
 
 __all__ = ["SweepResult", "run_sweep"]
 
@@ -125,9 +130,35 @@ def _sweep_task(
     point: tuple[int, list[str]], *, base: dict[str, Any], source: str, runs_dir: str,
     sweep_id: str,
 ) -> dict[str, Any]:
-    """One grid point as a Dask task (:func:`topics.distributed.map_chunks`)."""
+    """One grid point as a Dask task (:func:`topics.distributed.map_chunks`); it stops at its
+    run's next checkpoint once the sweep's client sets the sweep's stop event."""
+    from dask.distributed import Event
+
     index, overrides = point
-    return _sweep_point(base, overrides, source, runs_dir, index, sweep_id)
+    stop = Event(_stop_event(sweep_id))
+    try:
+        with stop_when(stop.is_set, "the sweep was stopped by its client"):
+            return _sweep_point(base, overrides, source, runs_dir, index, sweep_id)
+    except Terminated as exc:  # the run is marked failed already; the client is gone
+        return {"index": index, "overrides": overrides, "run": None, "status": "stopped",
+                "error": f"Terminated: {exc}"}
+
+
+def _stop_event(sweep_id: str) -> str:
+    """The name of the Dask event that asks a sweep's points to stop."""
+    return f"topics-sweep-stop-{sweep_id}"
+
+
+def _ask_points_to_stop(client: Any, sweep_id: str) -> None:
+    """Set the sweep's stop event, so that points under way on a cluster that outlives the sweep
+    stop too; a scheduler that cannot be reached any more is only logged."""
+    from dask.distributed import Event
+
+    try:
+        Event(_stop_event(sweep_id), client=client).set()
+    except Exception as exc:  # the sweep is stopping anyway: say it, do not hide its reason
+        log.warning("sweep: could not ask the points under way to stop (%s: %s); they may still "
+                    "finish on the cluster", type(exc).__name__, exc)
 
 
 def _check_points(base: dict[str, Any], points: list[list[str]], source: str) -> list[Config]:
@@ -189,8 +220,9 @@ def run_sweep(
     Terminated, KeyboardInterrupt
         On SIGTERM or Ctrl-C (under the ``topics`` command), after the workers were stopped, the
         runs they left marked failed and the summary written with status ``stopped``: per point
-        ``finished``, ``failed``, ``stopped`` (its ``partial`` run) or ``not run``. Points already
-        running on a remote Dask cluster cannot be stopped from here and may still finish.
+        ``finished``, ``failed``, ``stopped`` (its ``partial`` run) or ``not run``. Points under
+        way on a Dask cluster that outlives the sweep are asked to stop and do so at their
+        run's next checkpoint (between steps and seeds, in LDA's sweeps).
     """
     base, grid = load_grid(grid_file)
     points = _grid_points(grid)
@@ -207,32 +239,42 @@ def run_sweep(
              f"; {len(kept)} kept from {resume}" if resume else "")
     check_writable(runs_dir, "write the sweep's runs here")
     scheduler = check_scheduler(scheduler or shared.dask.scheduler)
-    summary_path = claim_summary(Path(runs_dir), f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}_{name}")
-    sweep_id = summary_path.name.removesuffix(SUMMARY_SUFFIX)
-    record = {"grid_file": str(grid_file), "grid": grid, "id": sweep_id}
-    if resumed_from:
-        record["resumed_from"] = resumed_from
-    initial = [kept.get(i, {"index": i, "overrides": o, "status": "not run", "run": None,
-                            "error": None}) for i, o in enumerate(points)]
-    write_summary(summary_path, {**record, "status": "running"}, initial)
-    results: dict[int, dict[str, Any]] = dict(kept)
-    finished = _launch(todo, base, str(grid_file), str(runs_dir), sweep_id, n_jobs, scheduler,
-                       n_workers or shared.dask.n_workers or n_jobs, shared.dask.threads_per_worker)
-    # log each point as it finishes: a sweep can take a while
-    bar = track(finished, total=len(todo), desc=f"sweep {name}", unit="run", verbose=verbose)
-    try:
-        for done, point in enumerate(bar, start=1):
-            results[point["index"]] = point
-            log.info("[%d/%d] point %d %s: %s", done, len(todo), point["index"], point["status"],
-                     point["run"] or point["error"])
-    except BaseException as exc:  # SIGTERM, Ctrl-C: no worker goes on, no run says "running"
-        finished.close()  # joblib kills its workers, a LocalCluster closes
-        results.update(stopped_points(Path(runs_dir), sweep_id, initial, results, exc))
-        write_summary(summary_path, {**record, "status": "stopped"},
-                      [results.get(p["index"], p) for p in initial])
-        exc.add_note(f"sweep summary kept as {summary_path}: {len(results)} of {len(points)} "
-                     f"points finished, failed or stopped (--resume {summary_path} runs the rest)")
-        raise
+    workers = min(n_workers or shared.dask.n_workers or n_jobs, len(todo) or 1)
+    with ExitStack() as cluster:
+        # connected before the summary is claimed: a scheduler that cannot be reached leaves none
+        client = cluster.enter_context(connected(
+            scheduler if todo else None, n_workers=workers,
+            threads_per_worker=shared.dask.threads_per_worker))
+        summary_path = claim_summary(Path(runs_dir),
+                                     f"{utc_now().strftime('%Y%m%dT%H%M%SZ')}_{name}")
+        sweep_id = summary_path.name.removesuffix(SUMMARY_SUFFIX)
+        record = {"grid_file": str(grid_file), "grid": grid, "id": sweep_id}
+        if resumed_from:
+            record["resumed_from"] = resumed_from
+        initial = [kept.get(i, {"index": i, "overrides": o, "status": "not run", "run": None,
+                                "error": None}) for i, o in enumerate(points)]
+        write_summary(summary_path, {**record, "status": "running"}, initial)
+        finished = _launch(todo, base, str(grid_file), str(runs_dir), sweep_id, n_jobs, client)
+        # log each point as it finishes: a sweep can take a while
+        bar = track(finished, total=len(todo), desc=f"sweep {name}", unit="run", verbose=verbose)
+        results: dict[int, dict[str, Any]] = dict(kept)
+        try:
+            for done, point in enumerate(bar, start=1):
+                results[point["index"]] = point
+                log.info("[%d/%d] point %d %s: %s", done, len(todo), point["index"],
+                         point["status"], point["run"] or point["error"])
+        except BaseException as exc:  # SIGTERM, Ctrl-C: no worker goes on, no run says "running"
+            if client is not None:
+                _ask_points_to_stop(client, sweep_id)
+            finished.close()  # joblib kills its workers; Dask cancels the points not started
+            cluster.close()  # a LocalCluster's workers end here, before their runs are judged
+            results.update(stopped_points(Path(runs_dir), sweep_id, initial, results, exc))
+            write_summary(summary_path, {**record, "status": "stopped"},
+                          [results.get(p["index"], p) for p in initial])
+            exc.add_note(f"sweep summary kept as {summary_path}: {len(results)} of "
+                         f"{len(points)} points finished, failed or stopped (--resume "
+                         f"{summary_path} runs the rest)")
+            raise
     ordered = [results[p["index"]] for p in initial]
     write_summary(summary_path, {**record, "status": "finished"}, ordered)
     return SweepResult(ordered, summary_path)
@@ -245,14 +287,13 @@ def _launch(
     runs_dir: str,
     sweep_id: str,
     n_jobs: int,
-    scheduler: Any,
-    n_workers: int,
-    threads_per_worker: int | None,
+    client: Any,
 ) -> Iterator[dict[str, Any]]:
-    """The points of ``todo`` as they finish: ``n_jobs`` local processes (joblib), or Dask."""
+    """The points of ``todo`` as they finish: ``n_jobs`` local processes (joblib), or on the
+    Dask ``client``."""
     if not todo:  # every point kept: nothing to run (a generator, so that it can be closed)
         return (point for point in ())
-    if scheduler is None:
+    if client is None:
         from joblib import Parallel, delayed
 
         parallel = Parallel(
@@ -262,13 +303,11 @@ def _launch(
             delayed(_sweep_point)(base, overrides, source, runs_dir, index, sweep_id)
             for index, overrides in todo
         )
-    log.info("sweep: on Dask (%s)", scheduler)
+    log.info("sweep: on Dask (%s)", client)
     return map_chunks(
         _sweep_task,
         todo,
-        scheduler=scheduler,
-        n_workers=min(n_workers, len(todo)),
-        threads_per_worker=threads_per_worker,
+        scheduler=client,
         ordered=False,
         base=base,
         source=source,
