@@ -418,7 +418,10 @@ def _scale(s: dict) -> list[Row]:
             "—",
             "flat from 1k to 100k",
             f"{'**met**' if st['last_to_early_chunks'] >= 0.9 else '**missed**'}: last 10 % of "
-            f"chunks at {st['last_to_early_chunks']:.2f}x the early ones",
+            f"chunks at {st['last_to_early_chunks']:.2f}x the early ones"
+            + (f" (median of {len(st['last_to_early_chunks_runs'])} runs: "
+               + ", ".join(f"{r:.2f}" for r in st["last_to_early_chunks_runs"]) + ")"
+               if len(st.get("last_to_early_chunks_runs", [])) > 1 else ""),
         ))
         first, last = marks[sizes[0]]["peak_rss_mb"], marks[sizes[-1]]["peak_rss_mb"]
         mid = marks[sizes[-2]]["peak_rss_mb"] if len(sizes) > 1 else first

@@ -211,9 +211,10 @@ def _chunk_results(
     if isinstance(source, (str, Path)):
         checker, records = read_checked(source, content=False, **load_options)
         encoding = load_options.get("encoding", "utf-8")
-        kind = _workers_read(source, load_options, scheduler, workers_read)
-        if kind is not None:
-            parts = corpus_parts(source, kind, encoding, chunk_size, load_options.get("labels_file"))
+        worker_format = _format_workers_read(source, load_options, scheduler, workers_read)
+        if worker_format is not None:
+            parts = corpus_parts(source, worker_format, encoding, chunk_size,
+                                 load_options.get("labels_file"))
             yield from read_on_workers(source, parts, checker.label_set, encoding, tasks)
             return
         chunks = _file_chunks(records, chunk_size, places)
@@ -231,8 +232,8 @@ def _chunk_results(
         yield records_of_chunk
 
 
-def _workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
-                  workers_read: bool | None) -> str | None:
+def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
+                         workers_read: bool | None) -> str | None:
     """The format, if the Dask workers read the corpus themselves
     (:mod:`topics.corpus.worker_reading`): a JSON Lines file or a folder, in an encoding whose
     line break is the byte ``\n``, on Dask, and by default only on a LocalCluster started here
