@@ -1,9 +1,10 @@
 """A corpus that the Dask workers read themselves: JSON Lines by ranges of lines, folders by files.
 
 On Dask the client otherwise reads, parses and checks every record and sends its text to a
-worker; one client then keeps about seven workers busy (``benchmarks/bench_scale.py``: 0.96 CPU-s
-of client against 6.9 of workers for 8,000 articles; 0.54 when the workers read, about thirteen
-workers per client). Here the client only cuts the corpus into parts and checks that the ids are
+worker; one client then keeps about six workers busy (``benchmarks/bench_scale.py``, 8,000
+articles on 2 workers: 1.15 CPU-s of client against 7.3 of workers; 0.66 when the workers read a
+JSON Lines file, about eleven workers per client; 1.18 -> 0.86 for a folder of ``.txt`` files).
+Here the client only cuts the corpus into parts and checks that the ids are
 unique: a JSON Lines file into ranges of lines (a scan for line breaks, no parsing:
 :func:`line_ranges`), a folder into groups of ``.txt`` files (their labels from the labels file,
 which the client reads) followed by the ranges of its ``.jsonl`` files. Each task reads its part,
