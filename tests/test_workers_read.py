@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,59 @@ def test_a_bad_file_of_a_folder_raises_the_error_of_the_clients_reading(cluster,
     with pytest.raises(CorpusError, match=message) as remote:
         list(iter_tokens(folder, chunk_size=4, scheduler=cluster, workers_read=True))
     assert str(remote.value) == str(local.value)
+
+
+def _classify_corpus(folder: Path) -> Path:
+    """A JSON Lines input with every kind of record the client's reading treats apart, spread
+    over ranges of 7 lines; the line that is not JSON stops the file before its last records."""
+    articles = [a for a in topics.load_corpus()[:24]]
+    records: list[object] = [{"id": a.id, "text": a.text} for a in articles]
+    records[2] = {"id": "page", "text": "<html><body>Seite</body></html>"}  # skipped, id taken
+    records[4] = {"id": "board", "text": BOILERPLATE}  # classified, with a warning
+    records[5] = {"id": "english", "text": ENGLISH}
+    records[9] = {"id": records[0]["id"], "text": "Ein Text."}  # a duplicate across ranges
+    records[10] = {"id": "page", "text": "Ein Text."}  # the id of a skipped record
+    records[11] = {"id": records[10]["id"], "text": "Noch ein Text."}  # within a range
+    records[13] = {"id": "empty", "text": "   "}
+    records[15] = {"id": "big", "text": "Wort " * 5000}  # over the size limit below
+    records[19] = {"id": "twice", "text": "Ein Text.", "labels": ["a", "a"]}  # skipped
+    path = _corpus(folder / "mixed.jsonl", records)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(8, "")  # a blank line
+    lines.insert(22, "{not json")  # stops the file: the records after it are not read
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
+        cluster, tmp_path, monkeypatch) -> None:
+    from topics.classifier import batch, corpus_ranges
+    from topics.classifier.batch import ReadOptions, classify_inputs
+
+    monkeypatch.setattr(corpus_ranges, "_RANGE_LINES", 7)
+    cut: list[str] = []  # the files the client cut into ranges instead of reading them
+    monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading: (
+        cut.append(path.name), corpus_ranges.corpus_ranges(path, reading))[1])
+    mixed = _classify_corpus(tmp_path)
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    text = tmp_path / "a.txt"
+    text.write_text(topics.load_corpus()[30].text, encoding="utf-8")
+    inputs = [str(text), str(mixed), str(tmp_path / "empty.jsonl"), str(mixed)]  # read twice
+    options = ReadOptions(max_bytes=20_000)
+    runs = {}
+    for name, workers_read in (("here", False), ("there", True)):
+        problems: list[str] = []
+        out = tmp_path / f"{name}.jsonl"
+        warned = user_warnings(partial(
+            classify_inputs, inputs, output=out, options=options, scheduler=cluster,
+            workers_read=workers_read, on_problem=lambda p, seen=problems: seen.append(str(p))))
+        runs[name] = (out.read_bytes(), problems, warned)
+    assert runs["there"] == runs["here"]
+    assert cut == ["mixed.jsonl", "empty.jsonl", "mixed.jsonl"]  # only when the workers read
+    output, problems, warned = runs["here"]
+    assert len(output.splitlines()) == 1 + 2 * 14
+    assert sum("reading stopped: line 23: not valid JSON" in p for p in problems) == 2
+    assert any("empty.jsonl: reading stopped: no articles in it" in p for p in problems)
+    assert sum("duplicate id" in p for p in problems) == 6
+    assert sum("a label is listed twice" in p for p in problems) == 2
+    assert len(warned) == 4  # the boilerplate and the English record, in each reading

@@ -11,12 +11,21 @@ of, for a researcher to label next, in a file :func:`topics.load_corpus` reads b
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from topics.classifier.corpus_ranges import (
+    ClassifiedRange,
+    CorpusRange,
+    RangeJoiner,
+    corpus_ranges,
+    read_range,
+    workers_can_read,
+)
 from topics.classifier.outputs import (
     OUTPUT_SUFFIXES,
     RowWriter,
@@ -145,6 +154,8 @@ class _Read(NamedTuple):
     proba: np.ndarray
     labels: list
     notes: list[Problem | Warned]
+    item_at: list[int]  # the index in the chunk of each item
+    note_at: list[int]  # and of each note
 
 
 def _read_chunk(clf, chunk: list[Item | Problem]) -> _Read:
@@ -155,25 +166,28 @@ def _read_chunk(clf, chunk: list[Item | Problem]) -> _Read:
     from topics.classifier.inputs import document_of_clean
     from topics.text.cleaning import clean_article
 
-    items, german, documents, notes = [], [], [], []
-    for item in chunk:
+    items, german, documents, notes, item_at, note_at = [], [], [], [], [], []
+    for at, item in enumerate(chunk):
         if isinstance(item, Problem):
             notes.append(item)
+            note_at.append(at)
             continue
         clean = clean_article(item.text)
         is_german = looks_german(clean.text)
         verdict = after_cleaning(item, clean.text, is_german)
         if verdict is not None:
             notes.append(verdict if isinstance(verdict, Problem) else (item.source, *verdict))
+            note_at.append(at)
         if isinstance(verdict, Problem):
             continue
         items.append(item)
+        item_at.append(at)
         german.append(is_german)
         documents.append(document_of_clean(clean))
     if not items:
-        return _Read(items, german, np.zeros((0, len(clf.classes_))), [], notes)
+        return _Read(items, german, np.zeros((0, len(clf.classes_))), [], notes, [], note_at)
     proba = clf._proba_of_documents(documents)
-    return _Read(items, german, proba, clf._labels_from_proba(proba), notes)
+    return _Read(items, german, proba, clf._labels_from_proba(proba), notes, item_at, note_at)
 
 
 class _Reporter:
@@ -205,6 +219,7 @@ def classify_inputs(
     on_problem: Callable[[Problem], None] | None = None,
     scheduler: Any = None,
     n_workers: int | None = None,
+    workers_read: bool | None = None,
 ) -> Summary:
     """Classify every text ``paths`` name, chunk by chunk, writing each chunk as it comes.
 
@@ -237,6 +252,11 @@ def classify_inputs(
         order: the output is the same file as without Dask.
     n_workers : int, optional
         LocalCluster worker processes (default: one per core).
+    workers_read : bool, optional
+        On Dask, a JSON Lines corpus input is read by the workers, each task its own range of
+        lines (:mod:`~topics.classifier.corpus_ranges`), instead of here; the output and the
+        messages are the same. The workers must see the file at the same path. Default
+        (``None``): on a LocalCluster (``scheduler="local"``), not on an address or a Client.
 
     Returns
     -------
@@ -244,6 +264,8 @@ def classify_inputs(
     """
     options = options or ReadOptions()
     check_scheduler(scheduler)
+    if workers_read is not None and not isinstance(workers_read, bool):
+        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
     paths = input_paths(paths)
     prepare_output(output, paths)
     clf = load_model(model, thresholds)
@@ -256,16 +278,21 @@ def classify_inputs(
             on_problem(p)
 
     columns = ["id", "source", "labels", "german", *(f"p_{label}" for label in labels)]
-    stream = chunks(iter_inputs(paths, options, content=False))
     if scheduler is None:
+        stream = chunks(iter_inputs(paths, options, content=False))
         results = (_rows(clf, chunk) for chunk in stream)
     else:  # the workers load the model themselves (once each): only its path travels
+        reading = scheduler == "local" if workers_read is None else workers_read
+        stream = chunks(iter_inputs(paths, options, content=False,
+                                    delegate=_ranges_for(options) if reading else None))
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
-                             thresholds=dict(thresholds or {}))
+                             thresholds=dict(thresholds or {}), options=options)
     report = _Reporter(problem)
+    joiner = RangeJoiner()
     with RowWriter(output, columns, ["labels"]) as out:
-        for rows, notes in results:
+        for result in results:
+            rows, notes = joiner.join(result) if isinstance(result, ClassifiedRange) else result
             report(notes)
             out.write(rows)
             summary.classified += len(rows)
@@ -313,6 +340,11 @@ def iter_classified(
 def _rows(clf, chunk: list[Item | Problem]):
     """The output rows of one chunk (id, source, predicted labels, whether the text looks German,
     one probability per label) and what is to be said about the rest, in input order."""
+    rows, read = _rows_read(clf, chunk)
+    return rows, read.notes
+
+
+def _rows_read(clf, chunk: list[Item | Problem]) -> tuple[list[dict[str, Any]], _Read]:
     labels = [str(c) for c in clf.classes_]
     read = _read_chunk(clf, chunk)
     rows = []
@@ -321,7 +353,19 @@ def _rows(clf, chunk: list[Item | Problem]):
         chosen = chosen if isinstance(chosen, list) else [chosen]
         rows.append({"id": item.id, "source": item.source, "labels": chosen, "german": german,
                      **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
-    return rows, read.notes
+    return rows, read
+
+
+def _ranges_for(options: ReadOptions) -> Callable[[Path, str], Iterator[CorpusRange] | None]:
+    """The ``delegate`` of :func:`iter_inputs` that leaves JSON Lines inputs to the workers."""
+    readings = itertools.count()
+
+    def ranges(path: Path, kind: str) -> Iterator[CorpusRange] | None:
+        if not workers_can_read(path, kind, options):
+            return None
+        return corpus_ranges(path, next(readings))
+
+    return ranges
 
 
 @lru_cache(maxsize=2)
@@ -329,10 +373,17 @@ def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
     return load_model(model, dict(thresholds) or None)
 
 
-def _classify_chunk(chunk: list[Item | Problem], *, model: str | None,
-                    thresholds: dict[str, float]):
-    """One Dask task: a chunk's rows and notes (the model loaded once per worker process)."""
-    return _rows(_worker_model(model, tuple(sorted(thresholds.items()))), chunk)
+def _classify_chunk(chunk: list[Item | Problem] | CorpusRange, *, model: str | None,
+                    thresholds: dict[str, float], options: ReadOptions):
+    """One Dask task: a chunk's rows and notes (the model loaded once per worker process); or a
+    range of a corpus input that the task reads itself, classified (joined by the client)."""
+    clf = _worker_model(model, tuple(sorted(thresholds.items())))
+    if not isinstance(chunk, CorpusRange):
+        return _rows(clf, chunk)
+    read = read_range(chunk, options)
+    rows, classified = _rows_read(clf, read.entries)
+    return ClassifiedRange(chunk, rows, classified.item_at, classified.notes, classified.note_at,
+                           read)
 
 
 def _margin(clf, proba: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         on_problem=_problem_printer("classify", args),
         scheduler=args.scheduler,
         n_workers=args.n_workers,
+        workers_read=args.workers_read,
     )
     status = _batch_status("classify", summary, args)
     if summary.not_german:
@@ -183,8 +184,9 @@ def add_dask_options(command: argparse.ArgumentParser, default: str,
     if workers_read:
         command.add_argument(
             "--workers-read", action=argparse.BooleanOptionalAction, default=None,
-            help="the Dask workers read a JSON Lines corpus or a folder themselves, from the "
-            "same path (shared storage); default: on a LocalCluster only",
+            help="the Dask workers read a JSON Lines corpus (analyse, stream-nmf: also a "
+            "folder) themselves, from the same path (shared storage); default: on a "
+            "LocalCluster only",
         )
 
 
@@ -203,7 +205,7 @@ def add_commands(sub: Any) -> None:
     )
     _add_model_options(classify, DEFAULT_MAX_BYTES)
     _add_corpus_options(classify, None)
-    add_dask_options(classify, "default: here, one process")
+    add_dask_options(classify, "default: here, one process", workers_read=True)
     classify.set_defaults(func=_cmd_classify)
 
     suggest = sub.add_parser(

@@ -12,7 +12,7 @@ why, and reading goes on.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "chunks",
     "input_paths",
     "iter_inputs",
+    "too_big",
 ]
 
 DEFAULT_MAX_BYTES = 5_000_000  # one article: a news article is 5-50 kB
@@ -146,7 +147,8 @@ def after_cleaning(
     return None if problem is None else (item.where, *problem)
 
 
-def _too_big(size: int, source: str, limit: int) -> Problem:
+def too_big(size: int, source: str, limit: int) -> Problem:
+    """The problem of a text larger than the size limit of one article."""
     return Problem(
         source,
         f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit for one article (news "
@@ -164,7 +166,7 @@ def read_stdin(options: ReadOptions, content: bool = True) -> Item | Problem:
         text = sys.stdin.read(options.max_bytes + 1)
         data = text.encode(options.encoding, "surrogateescape")
     if len(data) > options.max_bytes:
-        return _too_big(len(data), "standard input", options.max_bytes)
+        return too_big(len(data), "standard input", options.max_bytes)
     text = decode(data, "standard input", options.encoding)
     if isinstance(text, Problem):
         return text
@@ -180,7 +182,7 @@ def read_file(
     try:
         size = path.stat().st_size
         if size > options.max_bytes:
-            return _too_big(size, source, options.max_bytes)
+            return too_big(size, source, options.max_bytes)
         data = path.read_bytes()
     except OSError as error:
         return Problem(source, f"cannot be read ({error.strerror or error})")
@@ -210,13 +212,21 @@ def _read_corpus(
             skipped.clear()
             size = len(article.text.encode("utf-8", "surrogatepass"))
             if size > options.max_bytes:
-                yield _too_big(size, f"{path}: record {article.id!r}", options.max_bytes)
+                yield too_big(size, f"{path}: record {article.id!r}", options.max_bytes)
                 continue
             yield Item(article.id, str(path), article.text, where)
         yield from skipped
     except CorpusError as error:
         yield from skipped
         yield Problem(str(path), f"reading stopped: {str(error).removeprefix(f'{path}: ')}")
+
+
+def _corpus_entries(
+    path: Path, kind: str, options: ReadOptions, content: bool,
+    delegate: Callable[[Path, str], Iterator[Any] | None] | None,
+) -> Iterator[Item | Problem | Any]:
+    parts = delegate(path, kind) if delegate is not None else None
+    yield from parts if parts is not None else _read_corpus(path, kind, options, content)
 
 
 def input_paths(paths: Any) -> list[str]:
@@ -232,12 +242,16 @@ def input_paths(paths: Any) -> list[str]:
 
 
 def iter_inputs(
-    paths: Sequence[str], options: ReadOptions, *, content: bool = True
-) -> Iterator[Item | Problem]:
+    paths: Sequence[str], options: ReadOptions, *, content: bool = True,
+    delegate: Callable[[Path, str], Iterator[Any] | None] | None = None,
+) -> Iterator[Item | Problem | Any]:
     """Every text named by ``paths`` (files, ``-``, folders, corpus files), one at a time.
 
     ``content=False`` leaves the look at each clean text (:func:`after_cleaning`) to a caller
-    that cleans the texts anyway, so that no text is cleaned twice.
+    that cleans the texts anyway, so that no text is cleaned twice. ``delegate(path, kind)`` may
+    take a corpus file off this reading: what it returns (parts that others read, such as
+    :class:`~topics.classifier.corpus_ranges.CorpusRange`) comes in the file's place; ``None``
+    leaves the file to this reading.
     """
     paths = input_paths(paths)
     if not paths:
@@ -255,25 +269,32 @@ def iter_inputs(
             for file in files:
                 yield read_file(file, options, content=content)
             for corpus in corpora:
-                yield from _read_corpus(corpus, "jsonl", options, content)
+                yield from _corpus_entries(corpus, "jsonl", options, content, delegate)
         elif not path.exists():
             yield Problem(name, "no such file or folder")
         elif forced or path.suffix.lower() in CORPUS_SUFFIXES:
             kind = forced or CORPUS_SUFFIXES[path.suffix.lower()]
-            yield from _read_corpus(path, kind, options, content)
+            yield from _corpus_entries(path, kind, options, content, delegate)
         else:
             yield read_file(path, options, content=content)
 
 
-def chunks(items: Iterator[Item | Problem]) -> Iterator[list[Item | Problem]]:
+def chunks(items: Iterator[Item | Problem | Any]) -> Iterator[list[Item | Problem] | Any]:
     """Lists of bounded size of the items and problems, in input order: a chunk's problems are
     reported with the rest of what its classification finds, so every message comes in input
-    order. Each entry is a checkpoint for a signal (SIGTERM, Ctrl-C) whose exception library
-    code swallowed (:mod:`topics.termination`)."""
+    order. A part that another process reads (a ``delegate``'s, :func:`iter_inputs`) ends the
+    chunk before it and comes alone. Each entry is a checkpoint for a signal (SIGTERM, Ctrl-C)
+    whose exception library code swallowed (:mod:`topics.termination`)."""
     chunk: list[Item | Problem] = []
     chars = 0
     for item in items:
         raise_if_requested()
+        if not isinstance(item, Item | Problem):
+            if chunk:
+                yield chunk
+                chunk, chars = [], 0
+            yield item
+            continue
         chunk.append(item)
         chars += len(item.text) if isinstance(item, Item) else 0
         if len(chunk) >= _CHUNK_TEXTS or chars >= _CHUNK_CHARS:

@@ -74,6 +74,11 @@ class RecordChecker:
         With ``content``, the clean article made for that look is returned (for a caller to
         keep); ``None`` without."""
         self.check_id(article.id, where)
+        return self.check_record(article, where)
+
+    def check_record(self, article: Any, where: str) -> CleanArticle | None:
+        """:meth:`check` without the id: text, markup, labels and, with ``content``, the look at
+        the clean text."""
         if not isinstance(article.text, str) or not article.text.strip():
             raise CorpusError(f"{where}: the text is empty; remove the article or add its text")
         if looks_like_markup(article.text):

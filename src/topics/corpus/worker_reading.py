@@ -41,7 +41,7 @@ from topics.errors import CorpusError
 
 __all__ = [
     "LineRange", "PartResult", "TextFiles", "analyse_part", "corpus_parts", "line_ranges",
-    "read_on_workers",
+    "part_bytes", "read_on_workers",
 ]
 
 _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
@@ -172,7 +172,7 @@ def analyse_part(
 
 def _read_part(part: Part, encoding: str) -> Iterator[Located]:
     if isinstance(part, LineRange):
-        data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
+        data = part_bytes(part)
         for number, raw in enumerate(data.split(b"\n"), start=part.first_line):
             try:
                 line = raw.decode(encoding)
@@ -188,6 +188,11 @@ def _read_part(part: Part, encoding: str) -> Iterator[Located]:
         yield txt_article(Path(name), labels, text), where
     if part.error is not None:
         raise CorpusError(part.error)
+
+
+def part_bytes(part: LineRange) -> bytes:
+    """The bytes of a range of lines, or the error that a worker does not see the file."""
+    return _read_bytes(part.path, part.name, part.start, part.end - part.start)
 
 
 def _read_bytes(path: str, name: str, start: int = 0, size: int = -1) -> bytes:

@@ -1,0 +1,173 @@
+"""A JSON Lines corpus input of ``topics classify`` that the Dask workers read themselves.
+
+With ``workers_read`` the client does not read such a file: it cuts it into ranges of lines
+(:func:`topics.corpus.worker_reading.line_ranges`, a scan for line breaks) and hands each range to
+a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
+classification). The client then checks the ids across ranges and stops the file where its own
+reading would have stopped (:class:`~topics.classifier.batch` joins the results), so the output
+and every message are those of the client's reading (:func:`~.sources.iter_inputs`): a record
+that cannot be classified is a :class:`~.sources.Problem` and reading goes on; a line that is not
+JSON or not in the encoding stops the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from topics.classifier.sources import Item, Problem, ReadOptions, too_big
+from topics.corpus.checks import RecordChecker
+from topics.corpus.formats import decode_error, jsonl_record
+from topics.corpus.readers import no_articles
+from topics.corpus.worker_reading import LineRange, line_ranges, part_bytes
+from topics.errors import CorpusError
+
+__all__ = [
+    "ClassifiedRange", "CorpusRange", "RangeJoiner", "RangeEntries", "corpus_ranges",
+    "read_range", "workers_can_read",
+]
+
+_RANGE_LINES = 512  # lines per task, as a chunk of the client's reading holds 512 texts
+
+
+@dataclass(frozen=True)
+class CorpusRange:
+    """Lines of a JSON Lines input, read by a worker; ``last``: the file's last range;
+    ``reading``: which reading of the file (an input named twice is read twice)."""
+
+    part: LineRange
+    source: str  # the file as the client's reading names it
+    last: bool
+    reading: int = 0
+
+
+class RangeEntries(NamedTuple):
+    """What a task read in its range: the entries in order (items and problems), the ids the
+    reading took ``(entry index, id, where)`` for the client to check across ranges, the records
+    read (for "no articles"), and the message that stopped the file, if any."""
+
+    entries: list[Item | Problem]
+    taken: list[tuple[int, str, str]]
+    records: int
+    stop: str | None
+
+
+def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
+    """Whether the workers can read this corpus input: JSON Lines in an encoding whose line
+    break is the byte ``\\n``, in a file this process can open (else its own reading says why)."""
+    encoding = codecs.lookup(options.encoding).name
+    if kind != "jsonl" or encoding.startswith(("utf-16", "utf-32")):
+        return False
+    try:
+        path.open("rb").close()
+    except OSError:
+        return False
+    return True
+
+
+def corpus_ranges(path: Path, reading: int, lines: int | None = None) -> Iterator[CorpusRange]:
+    """The ranges of a JSON Lines input (``lines`` lines each, default 512), the last one marked;
+    one empty range for an empty file (its reading says "no articles")."""
+    previous = None
+    for part in line_ranges(path, lines or _RANGE_LINES):
+        if previous is not None:
+            yield CorpusRange(previous, str(path), False, reading)
+        previous = part
+    empty = LineRange(0, 0, 1, str(path.resolve()), str(path))
+    yield CorpusRange(previous or empty, str(path), True, reading)
+
+
+def read_range(task: CorpusRange, options: ReadOptions) -> RangeEntries:
+    """One task's reading: the entries of its lines as the client's reading gives them."""
+    source = task.source
+    checker = RecordChecker(None, content=False)  # the record checks; the client checks the ids
+    entries: list[Item | Problem] = []
+    taken: list[tuple[int, str, str]] = []
+    records = 0
+    try:
+        data = part_bytes(task.part)
+        for number, raw in enumerate(data.split(b"\n"), start=task.part.first_line):
+            try:
+                line = raw.decode(options.encoding)
+            except UnicodeDecodeError as exc:
+                raise decode_error(source, number, options.encoding, exc) from None
+            located = jsonl_record(line, number, source)
+            if located is None:
+                continue
+            records += 1
+            entries.append(_entry(*located, source, checker, taken, len(entries), options))
+    except CorpusError as exc:
+        return RangeEntries(entries, taken, records, _unprefixed(exc, source))
+    return RangeEntries(entries, taken, records, None)
+
+
+def _entry(article, where: str, source: str, checker: RecordChecker,
+           taken: list[tuple[int, str, str]], index: int, options: ReadOptions) -> Item | Problem:
+    """A record as the client's reading gives it: checked (the id first, then taken, as
+    :meth:`RecordChecker.check` takes it; whether it repeats an earlier one only the client can
+    say, since a repeated id is not taken), its size limited."""
+    try:
+        RecordChecker(None, content=False).check_id(article.id, where)  # empty or not a string
+        taken.append((index, article.id, where))
+        checker.check_record(article, where)
+    except CorpusError as exc:
+        return Problem(source, _unprefixed(exc, source))
+    size = len(article.text.encode("utf-8", "surrogatepass"))
+    if size > options.max_bytes:
+        return too_big(size, f"{source}: record {article.id!r}", options.max_bytes)
+    return Item(article.id, source, article.text, where)
+
+
+def _unprefixed(error: CorpusError, source: str) -> str:
+    return str(error).removeprefix(f"{source}: ")
+
+
+class ClassifiedRange(NamedTuple):
+    """A range's entries classified: the output rows and the notes (problems, a record's
+    warnings), each with the index of its entry, and what the reading found (:class:`RangeEntries`)."""
+
+    task: CorpusRange
+    rows: list[dict]
+    row_at: list[int]
+    notes: list
+    note_at: list[int]
+    read: RangeEntries
+
+
+class RangeJoiner:
+    """The client's side: checks the ids of each reading across its ranges (a duplicate replaces
+    its entry's row and notes by the problem the client's reading gives), stops a reading where
+    the client's reading stops, and says "no articles" for an empty file."""
+
+    def __init__(self) -> None:
+        self._checkers: dict[int, RecordChecker] = {}
+        self._records: dict[int, int] = {}
+        self._stopped: set[int] = set()
+
+    def join(self, done: ClassifiedRange) -> tuple[list[dict], list]:
+        """The rows and the notes of one range, in input order."""
+        task, read = done.task, done.read
+        if task.reading in self._stopped:  # after the line that stopped it: nothing
+            return [], []
+        checker = self._checkers.setdefault(task.reading, RecordChecker(None, content=False))
+        dropped: dict[int, Problem] = {}
+        for index, article_id, where in read.taken:
+            try:
+                checker.check_id(article_id, where)
+            except CorpusError as exc:
+                dropped[index] = Problem(task.source, _unprefixed(exc, task.source))
+        rows = [row for row, at in zip(done.rows, done.row_at, strict=True) if at not in dropped]
+        placed = [(at, note) for note, at in zip(done.notes, done.note_at, strict=True)
+                  if at not in dropped]
+        notes = [note for _, note in sorted([*placed, *dropped.items()], key=lambda p: p[0])]
+        self._records[task.reading] = self._records.get(task.reading, 0) + read.records
+        if read.stop is not None:
+            self._stopped.add(task.reading)
+            notes.append(Problem(task.source, f"reading stopped: {read.stop}"))
+        elif task.last and not self._records[task.reading]:
+            empty = _unprefixed(no_articles(task.source), task.source)
+            notes.append(Problem(task.source, f"reading stopped: {empty}"))
+        return rows, notes
