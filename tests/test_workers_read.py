@@ -33,19 +33,29 @@ def cluster():
         yield client
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(lines=st.lists(st.sampled_from([b"", b"a", b"{}", b"\r", b"x" * 50]), max_size=40),
-       last_break=st.booleans(), per_range=st.integers(1, 9), block=st.integers(1, 64))
+       last_break=st.booleans(), per_range=st.integers(1, 9), block=st.integers(1, 64),
+       max_bytes=st.none() | st.integers(1, 120))
 def test_ranges_cut_a_file_at_line_breaks_and_cover_it(tmp_path_factory, lines, last_break,
-                                                       per_range, block) -> None:
+                                                       per_range, block, max_bytes) -> None:
     data = b"\n".join(lines) + (b"\n" if last_break and lines else b"")
     path = tmp_path_factory.mktemp("ranges") / "f.jsonl"
     path.write_bytes(data)
-    ranges = list(line_ranges(path, per_range, block=block))
+    ranges = list(line_ranges(path, per_range, block=block, max_bytes=max_bytes))
     assert b"".join(data[r.start:r.end] for r in ranges) == data
     for r in ranges:
+        part = data[r.start:r.end]
         assert r.first_line == data[:r.start].count(b"\n") + 1
-        assert data[r.start:r.end].count(b"\n") == per_range or r is ranges[-1]
+        assert part.count(b"\n") <= per_range
+        if r is not ranges[-1]:  # it ends at a line break: the count, or the size reached
+            assert part.endswith(b"\n")
+            full = part.count(b"\n") == per_range
+            big = max_bytes is not None and len(part) >= max_bytes
+            assert full or big
+            if max_bytes is not None:  # and no earlier line break would have done
+                assert len(part[:-1].rpartition(b"\n")[0]) + 1 < max_bytes or \
+                    part[:-1].count(b"\n") == 0
 
 
 def _corpus(path: Path, records: list[object]) -> Path:
@@ -237,6 +247,7 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     from topics.classifier.batch import ReadOptions, classify_inputs
 
     monkeypatch.setattr(corpus_ranges, "_RANGE_LINES", 7)
+    monkeypatch.setattr(corpus_ranges, "_RANGE_BYTES", 6000)  # some ranges end by size
     cut: list[str] = []  # the files the client cut into ranges instead of reading them
     monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading: (
         cut.append(path.name), corpus_ranges.corpus_ranges(path, reading))[1])

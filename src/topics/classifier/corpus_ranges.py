@@ -30,7 +30,9 @@ __all__ = [
     "read_range", "workers_can_read",
 ]
 
-_RANGE_LINES = 512  # lines per task, as a chunk of the client's reading holds 512 texts
+# a task's lines and bytes, as a chunk of the client's reading ends at 512 texts or 2 million
+# characters: a worker's memory holds one range of a file of any record sizes
+_RANGE_LINES, _RANGE_BYTES = 512, 2_000_000
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,11 @@ def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
 
 
 def corpus_ranges(path: Path, reading: int, lines: int | None = None) -> Iterator[CorpusRange]:
-    """The ranges of a JSON Lines input (``lines`` lines each, default 512), the last one marked;
-    one empty range for an empty file (its reading says "no articles")."""
+    """The ranges of a JSON Lines input (``lines`` lines each, default 512, and ending at the
+    first line break past 2 MB), the last one marked; one empty range for an empty file (its
+    reading says "no articles")."""
     previous = None
-    for part in line_ranges(path, lines or _RANGE_LINES):
+    for part in line_ranges(path, lines or _RANGE_LINES, max_bytes=_RANGE_BYTES):
         if previous is not None:
             yield CorpusRange(previous, str(path), False, reading)
         previous = part

@@ -75,22 +75,31 @@ class TextFiles:
 Part = LineRange | TextFiles
 
 
-def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "") -> Iterator[LineRange]:
-    """Cut a file into ranges of ``lines`` lines (the last may hold fewer), lazily.
+def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
+                max_bytes: int | None = None) -> Iterator[LineRange]:
+    """Cut a file into ranges of ``lines`` lines (the last may hold fewer), lazily; with
+    ``max_bytes``, a range also ends at its first line break at or past ``max_bytes`` bytes.
 
-    A line ends after ``\\n``, as when the file is read line by line (:mod:`topics.corpus.formats`);
+    A line ends after ``\n``, as when the file is read line by line (:mod:`topics.corpus.formats`);
     only the line breaks are looked at, ``block`` bytes at a time.
     """
-    start = offset = pending = 0
+    start = offset = pending = 0  # pending: lines of the current range in earlier blocks
     first = 1
     where = {"path": str(path.resolve()), "name": name or str(path)}
     with path.open("rb") as file:
         while data := file.read(block):
             ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + (offset + 1)
-            for end in ends[lines - pending - 1::lines].tolist():
-                yield LineRange(start, end, first, **where)
-                start, first = end, first + lines
-            pending = (pending + len(ends)) % lines
+            i = 0  # the first line end of the current range in this block
+            while i < len(ends):
+                cut = i + lines - pending - 1
+                if max_bytes is not None:
+                    cut = min(cut, max(i, int(np.searchsorted(ends, start + max_bytes))))
+                if cut >= len(ends):
+                    break
+                yield LineRange(start, int(ends[cut]), first, **where)
+                first += pending + cut - i + 1
+                start, pending, i = int(ends[cut]), 0, cut + 1
+            pending += len(ends) - i
             offset += len(data)
     if offset > start:
         yield LineRange(start, offset, first, **where)
