@@ -30,13 +30,17 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   checking, cleaning once, classifying and writing, in chunks, against ``predict_proba`` of the
   same texts held in memory, in the same process afterwards (the ratio is what the file costs);
   the peak memory is taken before the texts are loaded for the comparison;
+* **a corpus file on a LocalCluster**: ``classify_inputs`` of 8,000 synthetic articles (2,000
+  with ``--quick``) in a JSON Lines file on 2 workers, the client reading the file and the
+  workers reading it (``workers_read``): wall seconds, the client's own CPU seconds and the
+  workers' (medians of 2 interleaved runs), and whether the two labels files are the same;
 * ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
   synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
   the primal solver: CPU seconds and peak memory.
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
-``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``file``, ``load``, ``cv``, ``cluster``, ``large``, several
+``benchmarks/speed_table.py``). ``--only fit`` (or ``predict``, ``file``, ``load``, ``cv``, ``cluster``, ``cluster_file``, ``large``, several
 allowed) measures those parts alone, for work on one of them; the results file wants them all.
 
 Targets (``TARGETS``): prediction >= 1,000 articles per CPU second and >= the peer; fit <= 5x the
@@ -376,7 +380,50 @@ def cluster_cv_figures(loader: str) -> dict:
     return f
 
 
-PARTS = ("predict", "file", "fit", "load", "cv", "cluster", "large")
+def cluster_file_figures(loader: str, n: int, runs: int) -> dict:
+    """``classify_inputs`` of a JSON Lines file of ``n`` synthetic articles on a LocalCluster of
+    2 workers, the client reading the file and the workers reading it: wall seconds, the
+    client's own CPU and the workers' (medians of ``runs``, interleaved); the outputs compared."""
+    import topics
+    from topics.classifier.batch import classify_inputs
+    from topics.corpus.synthetic import synthetic_articles, write_jsonl
+    from topics.distributed import dask_client
+
+    os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    source = list(eval(loader, {"topics": topics}))  # noqa: S307 - our own loader expression
+    names = ("client reads", "workers read")
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    own: dict[str, list[float]] = {name: [] for name in names}
+    theirs: dict[str, list[float]] = {name: [] for name in names}
+    with tempfile.TemporaryDirectory() as folder, dask_client("local", n_workers=2) as client:
+        path = write_jsonl(synthetic_articles(source, n, seed=0), Path(folder) / "corpus.jsonl")
+        warm = write_jsonl(synthetic_articles(source, 40, seed=1), Path(folder) / "warm.jsonl")
+        classify_inputs(str(warm), output=Path(folder) / "warm.out.jsonl", scheduler=client,
+                        workers_read=True)  # workers load the model before the clock
+        load = os.getloadavg()
+        for _ in range(runs):
+            for name in names:
+                workers = sum(client.run(_process_cpu).values())
+                start, mine = time.perf_counter(), time.process_time()
+                classify_inputs(str(path), output=Path(folder) / f"{name}.jsonl",
+                                scheduler=client, workers_read=name == "workers read")
+                wall[name].append(time.perf_counter() - start)
+                own[name].append(time.process_time() - mine)
+                theirs[name].append(sum(client.run(_process_cpu).values()) - workers)
+        outputs = {(Path(folder) / f"{name}.jsonl").read_bytes() for name in names}
+    f = {"articles": n, "runs": runs, "load_average_at_start": load, "same_output": len(outputs) == 1,
+         **{key: {name: median(values[name]) for name in names}
+            for key, values in (("wall_s", wall), ("client_cpu_s", own), ("workers_cpu_s", theirs))}}
+    for name in names:
+        _line(f"classify {n:,} articles on 2 workers, {name}: client", f["client_cpu_s"][name],
+              f"CPU-s (workers {f['workers_cpu_s'][name]:.1f} CPU-s, wall {f['wall_s'][name]:.1f} s)")
+    _line("  same output", float(f["same_output"]), "(1 = yes)")
+    if not f["same_output"]:
+        raise SystemExit("the workers' reading gave another labels file")
+    return f
+
+
+PARTS = ("predict", "file", "fit", "load", "cv", "cluster", "cluster_file", "large")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -416,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["main_job_cv"] = main_job_cv_figures(repeat)
     if "cluster" in args.only:
         figures["cluster_cv"] = cluster_cv_figures(loader)
+    if "cluster_file" in args.only:
+        figures["cluster_file"] = cluster_file_figures(loader, 2_000 if args.quick else 8_000,
+                                                       1 if args.quick else 2)
     if large:
         figures["large"] = large_figures(large)
     write_json(args.json, figures)

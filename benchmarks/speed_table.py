@@ -243,6 +243,25 @@ def _classifier_startup_cv(s: dict) -> list[Row]:
     return rows
 
 
+def _classifier_cluster_file(s: dict) -> list[Row]:
+    f = s.get("cluster_file")
+    if not f:
+        return []
+    own, theirs, wall = f["client_cpu_s"], f["workers_cpu_s"], f["wall_s"]
+    reads, workers = "client reads", "workers read"
+    return [(
+        f"topics classify on a Dask LocalCluster of 2 workers, {_n(f['articles'])} synthetic "
+        "articles, JSON Lines in and out: client CPU when the workers read the file",
+        f"{own[workers]:.2f} CPU-s ({wall[workers]:.1f} s wall; one client per "
+        f"~{theirs[workers] / own[workers]:.0f} workers)",
+        f"the client reads it: {own[reads]:.2f} CPU-s ({wall[reads]:.1f} s wall; one client per "
+        f"~{theirs[reads] / own[reads]:.0f} workers); workers {theirs[workers]:.1f} / "
+        f"{theirs[reads]:.1f} CPU-s",
+        "same labels file either way (tested" + (", and checked here)" if f["same_output"] else ")"),
+        f"load average {f['load_average_at_start'][0]:.1f} on {{cores}} cores",
+    )]
+
+
 def _workers_read(d: dict) -> str:
     """The client's own CPU when it reads the corpus and when the workers read it."""
     own, cpu = d["client_cpu_s"], d["cpu_s"]
@@ -274,7 +293,7 @@ def _two_workers(what: str, d: dict, promise: str) -> Row:
 def _classifier(s: dict) -> list[Row]:
     """Prediction and fit against the peer measured in the same run; load; the main job's CV."""
     return (_classifier_predict(s) + _classifier_file(s) + _classifier_fit(s)
-            + _classifier_startup_cv(s))
+            + _classifier_startup_cv(s) + _classifier_cluster_file(s))
 
 
 def _corpus_label(row: dict) -> str:
