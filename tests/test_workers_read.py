@@ -243,19 +243,31 @@ def _classify_corpus(folder: Path) -> Path:
 
 def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
         cluster, tmp_path, monkeypatch) -> None:
-    from topics.classifier import batch, corpus_ranges
+    from topics.classifier import batch, worker_inputs
     from topics.classifier.batch import ReadOptions, classify_inputs
 
-    monkeypatch.setattr(corpus_ranges, "_RANGE_LINES", 7)
-    monkeypatch.setattr(corpus_ranges, "_RANGE_BYTES", 6000)  # some ranges end by size
+    monkeypatch.setattr(worker_inputs, "_RANGE_LINES", 7)
+    monkeypatch.setattr(worker_inputs, "_RANGE_BYTES", 6000)  # some ranges end by size
     cut: list[str] = []  # the files the client cut into ranges instead of reading them
     monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading: (
-        cut.append(path.name), corpus_ranges.corpus_ranges(path, reading))[1])
+        cut.append(path.name), worker_inputs.corpus_ranges(path, reading))[1])
+    groups: list[int] = []  # the sizes of the groups of text files the workers read
+    monkeypatch.setattr(batch, "text_file_groups", lambda files: (
+        g for g in worker_inputs.text_file_groups(files) if not groups.append(len(g.paths))))
     mixed = _classify_corpus(tmp_path)
     (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
     text = tmp_path / "a.txt"
     text.write_text(topics.load_corpus()[30].text, encoding="utf-8")
-    inputs = [str(text), str(mixed), str(tmp_path / "empty.jsonl"), str(mixed)]  # read twice
+    pages = tmp_path / "pages"  # a folder's .txt files, in groups of 7 files or 6,000 bytes
+    pages.mkdir()
+    for i, article in enumerate(topics.load_corpus()[31:46]):
+        (pages / f"{i:02d}.txt").write_text(article.text, encoding="utf-8")
+    (pages / "03.txt").write_text("<html><body>Seite</body></html>", encoding="utf-8")
+    (pages / "05.txt").write_text("", encoding="utf-8")
+    (pages / "08.txt").write_text(BOILERPLATE, encoding="utf-8")  # a file of it: a problem
+    (pages / "11.txt").write_bytes("Grüße aus Hanoi".encode("latin-1"))
+    _corpus(pages / "more.jsonl", [{"id": "m", "text": topics.load_corpus()[47].text}])
+    inputs = [str(text), str(mixed), str(tmp_path / "empty.jsonl"), str(mixed), str(pages)]
     options = ReadOptions(max_bytes=20_000)
     runs = {}
     for name, workers_read in (("here", False), ("there", True)):
@@ -266,9 +278,11 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
             workers_read=workers_read, on_problem=lambda p, seen=problems: seen.append(str(p))))
         runs[name] = (out.read_bytes(), problems, warned)
     assert runs["there"] == runs["here"]
-    assert cut == ["mixed.jsonl", "empty.jsonl", "mixed.jsonl"]  # only when the workers read
+    assert cut == ["mixed.jsonl", "empty.jsonl", "mixed.jsonl", "more.jsonl"]  # workers read
+    assert sum(groups) == 15 and len(groups) > 2 and max(groups) <= 7  # the folder's files
     output, problems, warned = runs["here"]
-    assert len(output.splitlines()) == 1 + 2 * 14
+    assert len(output.splitlines()) == 1 + 2 * 14 + 11 + 1
+    assert sum("pages/" in p for p in problems) == 4
     assert sum("reading stopped: line 23: not valid JSON" in p for p in problems) == 2
     assert any("empty.jsonl: reading stopped: no articles in it" in p for p in problems)
     assert sum("duplicate id" in p for p in problems) == 6

@@ -18,14 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from topics.classifier.corpus_ranges import (
-    ClassifiedRange,
-    CorpusRange,
-    RangeJoiner,
-    corpus_ranges,
-    read_range,
-    workers_can_read,
-)
 from topics.classifier.outputs import (
     OUTPUT_SUFFIXES,
     RowWriter,
@@ -42,6 +34,17 @@ from topics.classifier.sources import (
     chunks,
     input_paths,
     iter_inputs,
+)
+from topics.classifier.worker_inputs import (
+    ClassifiedRange,
+    CorpusRange,
+    RangeJoiner,
+    TextFiles,
+    corpus_ranges,
+    read_range,
+    read_text_files,
+    text_file_groups,
+    workers_can_read,
 )
 from topics.corpus.checks import RecordChecker
 from topics.corpus.duplicates import near_duplicate_groups
@@ -253,10 +256,11 @@ def classify_inputs(
     n_workers : int, optional
         LocalCluster worker processes (default: one per core).
     workers_read : bool, optional
-        On Dask, a JSON Lines corpus input is read by the workers, each task its own range of
-        lines (:mod:`~topics.classifier.corpus_ranges`), instead of here; the output and the
-        messages are the same. The workers must see the file at the same path. Default
-        (``None``): on a LocalCluster (``scheduler="local"``), not on an address or a Client.
+        On Dask, a JSON Lines corpus input and a folder's text files are read by the workers,
+        each task its own range of lines or group of files
+        (:mod:`~topics.classifier.worker_inputs`), instead of here; the output and the messages
+        are the same. The workers must see the inputs at the same path. Default (``None``): on
+        a LocalCluster (``scheduler="local"``), not on an address or a Client.
 
     Returns
     -------
@@ -284,7 +288,7 @@ def classify_inputs(
     else:  # the workers load the model themselves (once each): only its path travels
         reading = scheduler == "local" if workers_read is None else workers_read
         stream = chunks(iter_inputs(paths, options, content=False,
-                                    delegate=_ranges_for(options) if reading else None))
+                                    delegate=_WorkersRead(options) if reading else None))
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
                              thresholds=dict(thresholds or {}), options=options)
@@ -356,16 +360,21 @@ def _rows_read(clf, chunk: list[Item | Problem]) -> tuple[list[dict[str, Any]], 
     return rows, read
 
 
-def _ranges_for(options: ReadOptions) -> Callable[[Path, str], Iterator[CorpusRange] | None]:
-    """The ``delegate`` of :func:`iter_inputs` that leaves JSON Lines inputs to the workers."""
-    readings = itertools.count()
+class _WorkersRead:
+    """The :class:`~.sources.Delegate` that leaves JSON Lines inputs and folders' text files
+    to the Dask workers."""
 
-    def ranges(path: Path, kind: str) -> Iterator[CorpusRange] | None:
-        if not workers_can_read(path, kind, options):
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self._readings = itertools.count()
+
+    def corpus(self, path: Path, kind: str) -> Iterator[CorpusRange] | None:
+        if not workers_can_read(path, kind, self.options):
             return None
-        return corpus_ranges(path, next(readings))
+        return corpus_ranges(path, next(self._readings))
 
-    return ranges
+    def text_files(self, files: list[Path]) -> Iterator[TextFiles]:
+        return text_file_groups(files)
 
 
 @lru_cache(maxsize=2)
@@ -373,11 +382,14 @@ def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
     return load_model(model, dict(thresholds) or None)
 
 
-def _classify_chunk(chunk: list[Item | Problem] | CorpusRange, *, model: str | None,
+def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFiles, *, model: str | None,
                     thresholds: dict[str, float], options: ReadOptions):
-    """One Dask task: a chunk's rows and notes (the model loaded once per worker process); or a
-    range of a corpus input that the task reads itself, classified (joined by the client)."""
+    """One Dask task: a chunk's rows and notes (the model loaded once per worker process); or
+    text files or a range of a corpus input that the task reads itself (a range's result is
+    joined by the client)."""
     clf = _worker_model(model, tuple(sorted(thresholds.items())))
+    if isinstance(chunk, TextFiles):
+        return _rows(clf, read_text_files(chunk, options))
     if not isinstance(chunk, CorpusRange):
         return _rows(clf, chunk)
     read = read_range(chunk, options)

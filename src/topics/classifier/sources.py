@@ -12,10 +12,10 @@ why, and reading goes on.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.termination import raise_if_requested
@@ -23,6 +23,7 @@ from topics.termination import raise_if_requested
 __all__ = [
     "CORPUS_SUFFIXES",
     "DEFAULT_MAX_BYTES",
+    "Delegate",
     "Item",
     "Problem",
     "ReadOptions",
@@ -222,10 +223,9 @@ def _read_corpus(
 
 
 def _corpus_entries(
-    path: Path, kind: str, options: ReadOptions, content: bool,
-    delegate: Callable[[Path, str], Iterator[Any] | None] | None,
+    path: Path, kind: str, options: ReadOptions, content: bool, delegate: Delegate | None
 ) -> Iterator[Item | Problem | Any]:
-    parts = delegate(path, kind) if delegate is not None else None
+    parts = delegate.corpus(path, kind) if delegate is not None else None
     yield from parts if parts is not None else _read_corpus(path, kind, options, content)
 
 
@@ -241,17 +241,27 @@ def input_paths(paths: Any) -> list[str]:
     return [str(p) for p in paths]
 
 
+class Delegate(Protocol):
+    """Takes inputs off :func:`iter_inputs`' reading: what a method returns (parts that others
+    read, such as :class:`~topics.classifier.worker_inputs.CorpusRange`) comes in their place;
+    ``None`` leaves them to this reading."""
+
+    def corpus(self, path: Path, kind: str) -> Iterator[Any] | None:
+        """A corpus file (``kind`` as :data:`CORPUS_SUFFIXES` gives it)."""
+
+    def text_files(self, files: list[Path]) -> Iterator[Any] | None:
+        """A folder's ``.txt`` files, in order."""
+
+
 def iter_inputs(
     paths: Sequence[str], options: ReadOptions, *, content: bool = True,
-    delegate: Callable[[Path, str], Iterator[Any] | None] | None = None,
+    delegate: Delegate | None = None,
 ) -> Iterator[Item | Problem | Any]:
     """Every text named by ``paths`` (files, ``-``, folders, corpus files), one at a time.
 
     ``content=False`` leaves the look at each clean text (:func:`after_cleaning`) to a caller
-    that cleans the texts anyway, so that no text is cleaned twice. ``delegate(path, kind)`` may
-    take a corpus file off this reading: what it returns (parts that others read, such as
-    :class:`~topics.classifier.corpus_ranges.CorpusRange`) comes in the file's place; ``None``
-    leaves the file to this reading.
+    that cleans the texts anyway, so that no text is cleaned twice. A ``delegate`` may take
+    corpus files and folders' text files off this reading (:class:`Delegate`).
     """
     paths = input_paths(paths)
     if not paths:
@@ -266,8 +276,12 @@ def iter_inputs(
             corpora = sorted(path.glob("*.jsonl"))
             if not files and not corpora:
                 yield Problem(name, "is a folder without .txt or .jsonl files")
-            for file in files:
-                yield read_file(file, options, content=content)
+            parts = delegate.text_files(files) if delegate is not None and files else None
+            if parts is not None:
+                yield from parts
+            else:
+                for file in files:
+                    yield read_file(file, options, content=content)
             for corpus in corpora:
                 yield from _corpus_entries(corpus, "jsonl", options, content, delegate)
         elif not path.exists():

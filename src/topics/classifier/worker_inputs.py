@@ -1,6 +1,8 @@
-"""A JSON Lines corpus input of ``topics classify`` that the Dask workers read themselves.
+"""The inputs of ``topics classify`` that the Dask workers read themselves.
 
-With ``workers_read`` the client does not read such a file: it cuts it into ranges of lines
+With ``workers_read`` the client does not read a folder's ``.txt`` files: it hands them to tasks
+in groups (:class:`TextFiles`, each read as the client reads a file, :func:`read_text_files`).
+Nor does it read a JSON Lines corpus input: it cuts it into ranges of lines
 (:func:`topics.corpus.worker_reading.line_ranges`, a scan for line breaks) and hands each range to
 a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
 classification). The client then checks the ids across ranges and stops the file where its own
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from topics.classifier.sources import Item, Problem, ReadOptions, too_big
+from topics.classifier.sources import Item, Problem, ReadOptions, read_file, too_big
 from topics.corpus.checks import RecordChecker
 from topics.corpus.formats import decode_error, jsonl_record
 from topics.corpus.readers import no_articles
@@ -26,8 +29,8 @@ from topics.corpus.worker_reading import LineRange, line_ranges, part_bytes
 from topics.errors import CorpusError
 
 __all__ = [
-    "ClassifiedRange", "CorpusRange", "RangeJoiner", "RangeEntries", "corpus_ranges",
-    "read_range", "workers_can_read",
+    "ClassifiedRange", "CorpusRange", "RangeEntries", "RangeJoiner", "TextFiles",
+    "corpus_ranges", "read_range", "read_text_files", "text_file_groups", "workers_can_read",
 ]
 
 # a task's lines and bytes, as a chunk of the client's reading ends at 512 texts or 2 million
@@ -55,6 +58,50 @@ class RangeEntries(NamedTuple):
     taken: list[tuple[int, str, str]]
     records: int
     stop: str | None
+
+
+@dataclass(frozen=True)
+class TextFiles:
+    """``.txt`` files of a folder, read by a worker: the paths it opens (absolute) and the
+    names the client's reading gives them."""
+
+    paths: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def text_file_groups(files: list[Path]) -> Iterator[TextFiles]:
+    """A folder's text files in groups of 512 files and about 2 MB (their sizes as listed)."""
+    group: list[Path] = []
+    size = 0
+    for file in files:
+        group.append(file)
+        with suppress(OSError):  # the worker's reading says what is wrong with it
+            size += file.stat().st_size
+        if len(group) >= _RANGE_LINES or size >= _RANGE_BYTES:
+            yield _text_files(group)
+            group, size = [], 0
+    if group:
+        yield _text_files(group)
+
+
+def _text_files(group: list[Path]) -> TextFiles:
+    root = group[0].parent.resolve()  # once: a path's resolve() is a system call per part
+    return TextFiles(tuple(str(root / f.name) for f in group), tuple(str(f) for f in group))
+
+
+def read_text_files(task: TextFiles, options: ReadOptions) -> list[Item | Problem]:
+    """One task's files, each as the client's reading gives it (an item or a problem); a file
+    this worker cannot see says so."""
+    entries: list[Item | Problem] = []
+    for path, source in zip(task.paths, task.sources, strict=True):
+        if not Path(path).exists():
+            entries.append(Problem(source, f"cannot be read by a Dask worker at {path}; the "
+                                           "workers must see the inputs at the same path "
+                                           "(shared storage), or pass workers_read=False "
+                                           "(--no-workers-read)"))
+            continue
+        entries.append(read_file(Path(path), options, source=source, content=False))
+    return entries
 
 
 def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
