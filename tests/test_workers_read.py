@@ -82,13 +82,23 @@ def mixed(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("unit", ["article", "paragraph"])
 def test_the_workers_reading_gives_the_clients_output_and_warnings(cluster, mixed, unit,
                                                                    tmp_path) -> None:
+    _, expected = _analysed_both_ways(cluster, mixed, tmp_path, unit, chunk_size=8)
+    assert len(expected) == 3
+    assert f"{mixed}: line 43: article 'digits' has no letters" in expected[2]  # after the blank
+
+
+def _analysed_both_ways(cluster, source: Path, tmp_path: Path, unit: str,
+                        chunk_size: int) -> tuple[Path, list[str]]:
+    """The tokens file and the warnings of the client's reading, checked to be those of the
+    workers' reading."""
     here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
-    expected = user_warnings(lambda: analyse_corpus(mixed, here, unit=unit, chunk_size=8))
-    got = user_warnings(lambda: analyse_corpus(mixed, there, unit=unit, chunk_size=8,
+    expected = user_warnings(lambda: analyse_corpus(source, here, unit=unit,
+                                                    chunk_size=chunk_size))
+    got = user_warnings(lambda: analyse_corpus(source, there, unit=unit, chunk_size=chunk_size,
                                                scheduler=cluster, workers_read=True))
     assert there.read_bytes() == here.read_bytes()
-    assert got == expected and len(expected) == 3
-    assert f"{mixed}: line 43: article 'digits' has no letters" in expected[2]  # after the blank
+    assert got == expected
+    return here, expected
 
 
 @pytest.mark.parametrize(
@@ -180,12 +190,8 @@ def _folder(folder: Path, labels: dict[str, list[str]] | None = None) -> Path:
 @pytest.mark.parametrize("unit", ["article", "paragraph"])
 def test_the_workers_read_a_folder_as_the_client_does(cluster, tmp_path, unit) -> None:
     folder = _folder(tmp_path / "corpus")
-    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
-    expected = user_warnings(lambda: analyse_corpus(folder, here, unit=unit, chunk_size=4))
-    got = user_warnings(lambda: analyse_corpus(folder, there, unit=unit, chunk_size=4,
-                                               scheduler=cluster, workers_read=True))
-    assert there.read_bytes() == here.read_bytes()
-    assert got == expected and len(expected) == 3
+    here, expected = _analysed_both_ways(cluster, folder, tmp_path, unit, chunk_size=4)
+    assert len(expected) == 3
     ids = [json.loads(line)["article_id"] for line in here.read_text(encoding="utf-8").split("\n")
            if line]
     assert ids[-1] == topics.load_corpus()[29].id  # the .jsonl file's articles come last
