@@ -258,8 +258,9 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading: (
         cut.append(path.name), worker_inputs.corpus_ranges(path, reading))[1])
     groups: list[int] = []  # the sizes of the groups of text files the workers read
-    monkeypatch.setattr(batch, "text_file_groups", lambda files: (
-        g for g in worker_inputs.text_file_groups(files) if not groups.append(len(g.paths))))
+    monkeypatch.setattr(batch, "text_file_groups", lambda files, options: (
+        g for g in worker_inputs.text_file_groups(files, options)
+        if not groups.append(len(g.paths))))
     mixed = _classify_corpus(tmp_path)
     (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
     text = tmp_path / "a.txt"
@@ -294,3 +295,28 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     assert sum("duplicate id" in p for p in problems) == 6
     assert sum("a label is listed twice" in p for p in problems) == 2
     assert len(warned) == 4  # the boilerplate and the English record, in each reading
+
+
+def test_classify_with_an_unknown_encoding_says_it_as_the_clients_reading(cluster,
+                                                                          tmp_path) -> None:
+    """The client keeps inputs that its workers could not decode: it says what is wrong, once,
+    as without Dask (no worker's failed task, no traceback)."""
+    from topics.classifier.batch import ReadOptions, classify_inputs
+
+    corpus = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ein Text über Hanoi.", encoding="utf-8")
+    options = ReadOptions(encoding="nope")
+    for path in (corpus, folder):
+        said = {}
+        for where in (None, cluster):
+            problems: list[str] = []
+            try:
+                classify_inputs(str(path), output=tmp_path / "out.jsonl", options=options,
+                                scheduler=where, workers_read=where is not None,
+                                on_problem=lambda p, seen=problems: seen.append(str(p)))
+                said[where is None] = problems
+            except ConfigError as exc:
+                said[where is None] = [str(exc)]
+        assert said[False] == said[True] and "'nope'" in said[True][0], said

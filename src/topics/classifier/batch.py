@@ -39,7 +39,7 @@ from topics.classifier.worker_inputs import (
     ClassifiedRange,
     CorpusRange,
     RangeJoiner,
-    TextFiles,
+    TextFileGroup,
     corpus_ranges,
     read_range,
     read_text_files,
@@ -373,8 +373,8 @@ class _WorkersRead:
             return None
         return corpus_ranges(path, next(self._readings))
 
-    def text_files(self, files: list[Path]) -> Iterator[TextFiles]:
-        return text_file_groups(files)
+    def text_files(self, files: list[Path]) -> Iterator[TextFileGroup] | None:
+        return text_file_groups(files, self.options)
 
 
 @lru_cache(maxsize=2)
@@ -382,13 +382,13 @@ def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
     return load_model(model, dict(thresholds) or None)
 
 
-def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFiles, *, model: str | None,
+def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *, model: str | None,
                     thresholds: dict[str, float], options: ReadOptions):
     """One Dask task: a chunk's rows and notes (the model loaded once per worker process); or
     text files or a range of a corpus input that the task reads itself (a range's result is
     joined by the client)."""
     clf = _worker_model(model, tuple(sorted(thresholds.items())))
-    if isinstance(chunk, TextFiles):
+    if isinstance(chunk, TextFileGroup):
         return _rows(clf, read_text_files(chunk, options))
     if not isinstance(chunk, CorpusRange):
         return _rows(clf, chunk)

@@ -1,12 +1,12 @@
 """The inputs of ``topics classify`` that the Dask workers read themselves.
 
 With ``workers_read`` the client does not read a folder's ``.txt`` files: it hands them to tasks
-in groups (:class:`TextFiles`, each read as the client reads a file, :func:`read_text_files`).
+in groups (:class:`TextFileGroup`, each read as the client reads a file, :func:`read_text_files`).
 Nor does it read a JSON Lines corpus input: it cuts it into ranges of lines
 (:func:`topics.corpus.worker_reading.line_ranges`, a scan for line breaks) and hands each range to
 a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
 classification). The client then checks the ids across ranges and stops the file where its own
-reading would have stopped (:class:`~topics.classifier.batch` joins the results), so the output
+reading would have stopped (:class:`RangeJoiner`), so the output
 and every message are those of the client's reading (:func:`~.sources.iter_inputs`): a record
 that cannot be classified is a :class:`~.sources.Problem` and reading goes on; a line that is not
 JSON or not in the encoding stops the file.
@@ -29,7 +29,7 @@ from topics.corpus.worker_reading import LineRange, line_ranges, part_bytes
 from topics.errors import CorpusError
 
 __all__ = [
-    "ClassifiedRange", "CorpusRange", "RangeEntries", "RangeJoiner", "TextFiles",
+    "ClassifiedRange", "CorpusRange", "RangeEntries", "RangeJoiner", "TextFileGroup",
     "corpus_ranges", "read_range", "read_text_files", "text_file_groups", "workers_can_read",
 ]
 
@@ -61,7 +61,7 @@ class RangeEntries(NamedTuple):
 
 
 @dataclass(frozen=True)
-class TextFiles:
+class TextFileGroup:
     """``.txt`` files of a folder, read by a worker: the paths it opens (absolute) and the
     names the client's reading gives them."""
 
@@ -69,7 +69,17 @@ class TextFiles:
     sources: tuple[str, ...]
 
 
-def text_file_groups(files: list[Path]) -> Iterator[TextFiles]:
+def text_file_groups(files: list[Path], options: ReadOptions) -> Iterator[TextFileGroup] | None:
+    """The groups of :func:`_text_file_groups`; ``None`` (the client reads the files, and says
+    what is wrong) when the encoding is not one Python knows."""
+    try:
+        codecs.lookup(options.encoding)
+    except LookupError:
+        return None
+    return _text_file_groups(files)
+
+
+def _text_file_groups(files: list[Path]) -> Iterator[TextFileGroup]:
     """A folder's text files in groups of 512 files and about 2 MB (their sizes as listed)."""
     group: list[Path] = []
     size = 0
@@ -84,12 +94,12 @@ def text_file_groups(files: list[Path]) -> Iterator[TextFiles]:
         yield _text_files(group)
 
 
-def _text_files(group: list[Path]) -> TextFiles:
+def _text_files(group: list[Path]) -> TextFileGroup:
     root = group[0].parent.resolve()  # once: a path's resolve() is a system call per part
-    return TextFiles(tuple(str(root / f.name) for f in group), tuple(str(f) for f in group))
+    return TextFileGroup(tuple(str(root / f.name) for f in group), tuple(str(f) for f in group))
 
 
-def read_text_files(task: TextFiles, options: ReadOptions) -> list[Item | Problem]:
+def read_text_files(task: TextFileGroup, options: ReadOptions) -> list[Item | Problem]:
     """One task's files, each as the client's reading gives it (an item or a problem); a file
     this worker cannot see says so."""
     entries: list[Item | Problem] = []
@@ -105,16 +115,15 @@ def read_text_files(task: TextFiles, options: ReadOptions) -> list[Item | Proble
 
 
 def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
-    """Whether the workers can read this corpus input: JSON Lines in an encoding whose line
-    break is the byte ``\\n``, in a file this process can open (else its own reading says why)."""
-    encoding = codecs.lookup(options.encoding).name
-    if kind != "jsonl" or encoding.startswith(("utf-16", "utf-32")):
-        return False
+    """Whether the workers can read this corpus input: JSON Lines in a known encoding whose line
+    break is the byte ``\\n``, in a file this process can open (else the client's own reading
+    says what is wrong)."""
     try:
+        encoding = codecs.lookup(options.encoding).name
         path.open("rb").close()
-    except OSError:
+    except (LookupError, OSError):
         return False
-    return True
+    return kind == "jsonl" and not encoding.startswith(("utf-16", "utf-32"))
 
 
 def corpus_ranges(path: Path, reading: int, lines: int | None = None) -> Iterator[CorpusRange]:
