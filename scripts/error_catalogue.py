@@ -1267,6 +1267,16 @@ def run_cases() -> list[Case]:
             "local", "--n-workers", "1", "--chunk-size", "2", timeout=120,
             files={"c.jsonl": GOOD_JSONL.replace('{"id": "a2"', '{"id" "a2"')},
             names=("line 3", "not valid JSON")),
+        cli("classify-workers-read-unknown-encoding", "classify on Dask, the workers reading: "
+            "an encoding Python does not know", "classify", "c.jsonl", "--encoding", "nope",
+            "--output", "o.jsonl", "--scheduler", "local", "--n-workers", "1", timeout=120,
+            files={"c.jsonl": GOOD_JSONL}, names=("c.jsonl", "'nope'")),
+        cli("classify-workers-read-duplicate", "classify on Dask, the workers reading: an id "
+            "repeated (the record is skipped, the rest classified: exit 1, their labels kept)",
+            "classify", "c.jsonl", "--output", "o.jsonl", "--scheduler", "local", "--n-workers",
+            "1", timeout=120, expect=EITHER, status=1, leaves=("o.jsonl",),
+            files={"c.jsonl": GOOD_JSONL + json.dumps({"id": "a0", "text": TEXT2}) + "\n"},
+            names=("line 4", "duplicate id 'a0'")),
         cli("train-output-is-corpus", "train-classifier --output onto the corpus file",
             "train-classifier", "--corpus", "c.csv", "--output", "c.csv", "--no-evaluate",
             files={"c.csv": GOOD_CSV}, expect=EITHER, names=("c.csv",)),

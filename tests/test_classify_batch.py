@@ -227,6 +227,22 @@ def test_a_failing_batch_leaves_no_output(monkeypatch, tmp_path, shipped_corpus)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_a_batch_that_classified_nothing_leaves_no_output(tmp_path, capsys, suffix):
+    """Exit 2, nothing classified: no empty file (nor a header alone), and a file of that name
+    from an earlier batch is left as it was."""
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "page.txt").write_text(HTML, encoding="utf-8")
+    out = tmp_path / f"labels{suffix}"
+    status, _, err = _run(capsys, "classify", str(tmp_path / "empty.txt"),
+                          str(tmp_path / "page.txt"), "--output", str(out))
+    assert status == 2 and "empty.txt" in err and "page.txt" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "page.txt"]
+    out.write_bytes(b"an earlier batch's labels")
+    assert _run(capsys, "classify", str(tmp_path / "empty.txt"), "--output", str(out))[0] == 2
+    assert out.read_bytes() == b"an earlier batch's labels"
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
 def test_a_full_disk_at_the_last_flush_leaves_no_output(monkeypatch, tmp_path, capsys, seed, suffix):
     """The rows fit in the text buffer, so the disk fills up only when the output is closed."""

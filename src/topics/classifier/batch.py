@@ -243,7 +243,8 @@ def classify_inputs(
         Per-label probability thresholds replacing the model's.
     output : path, optional
         ``.jsonl``, ``.csv`` or ``.parquet``; default: JSON Lines on standard output. Written
-        atomically: an interrupted batch leaves no partial file.
+        atomically: an interrupted batch leaves no partial file, and one that classified
+        nothing leaves no file.
     options : ReadOptions, optional
         Encoding, size limit of one article, corpus options.
     on_problem : callable, optional

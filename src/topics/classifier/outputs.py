@@ -20,13 +20,18 @@ OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parqu
 
 
 class RowWriter:
-    """Rows written as they come to JSON Lines, CSV or Parquet (by suffix), or stdout (None)."""
+    """Rows written as they come to JSON Lines, CSV or Parquet (by suffix), or stdout (None).
+
+    A file is installed at the end, whole (:func:`topics.fileio.atomic_stream`), and only if it
+    holds a row: a batch that classified nothing leaves no file (nor changes one of that name).
+    """
 
     def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
         self.path = None if path is None else Path(path)
         self.columns, self.label_columns = columns, label_columns
         self.kind = "jsonl" if self.path is None else output_kind(self.path)
         self._writer: Any = None
+        self.rows = 0
 
     def __enter__(self) -> RowWriter:
         import io
@@ -58,6 +63,7 @@ class RowWriter:
         return self
 
     def write(self, rows: list[dict[str, Any]]) -> None:
+        self.rows += len(rows)
         if self.kind == "parquet":
             import pyarrow as pa
 
@@ -85,6 +91,9 @@ class RowWriter:
                 # and says why (FileAccessError), instead of installing a cut-off output
                 self._target.__exit__(type(error), error, error.__traceback__)
                 raise
+            if not self.rows:  # nothing classified: the temporary file goes, nothing is installed
+                self._target.__exit__(_NoRows, _NoRows(), None)
+                return
         self._target.__exit__(*exc)
 
     def _finish(self) -> None:
@@ -92,6 +101,10 @@ class RowWriter:
             self._writer.close()
         else:
             self._file.flush()
+
+
+class _NoRows(Exception):
+    """Thrown into the atomic writer to drop an output without rows."""
 
 
 class _Unclosed:
