@@ -23,9 +23,8 @@ from typing import NamedTuple
 
 from topics.classifier.sources import Item, Problem, ReadOptions, read_file, too_big
 from topics.corpus.checks import RecordChecker
-from topics.corpus.formats import decode_error, jsonl_record
 from topics.corpus.readers import no_articles
-from topics.corpus.worker_reading import LineRange, line_ranges, part_bytes
+from topics.corpus.worker_reading import LineRange, line_break_is_byte, line_ranges, read_part
 from topics.errors import CorpusError
 
 __all__ = [
@@ -118,12 +117,13 @@ def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
     """Whether the workers can read this corpus input: JSON Lines in a known encoding whose line
     break is the byte ``\\n``, in a file this process can open (else the client's own reading
     says what is wrong)."""
-    try:
-        encoding = codecs.lookup(options.encoding).name
-        path.open("rb").close()
-    except (LookupError, OSError):
+    if kind != "jsonl" or not line_break_is_byte(options.encoding):
         return False
-    return kind == "jsonl" and not encoding.startswith(("utf-16", "utf-32"))
+    try:
+        path.open("rb").close()
+    except OSError:
+        return False
+    return True
 
 
 def corpus_ranges(path: Path, reading: int, lines: int | None = None) -> Iterator[CorpusRange]:
@@ -141,25 +141,17 @@ def corpus_ranges(path: Path, reading: int, lines: int | None = None) -> Iterato
 
 def read_range(task: CorpusRange, options: ReadOptions) -> RangeEntries:
     """One task's reading: the entries of its lines as the client's reading gives them."""
-    source = task.source
     checker = RecordChecker(None, content=False)  # the record checks; the client checks the ids
     entries: list[Item | Problem] = []
     taken: list[tuple[int, str, str]] = []
     records = 0
     try:
-        data = part_bytes(task.part)
-        for number, raw in enumerate(data.split(b"\n"), start=task.part.first_line):
-            try:
-                line = raw.decode(options.encoding)
-            except UnicodeDecodeError as exc:
-                raise decode_error(source, number, options.encoding, exc) from None
-            located = jsonl_record(line, number, source)
-            if located is None:
-                continue
+        for article, where in read_part(task.part, options.encoding):
             records += 1
-            entries.append(_entry(*located, source, checker, taken, len(entries), options))
-    except CorpusError as exc:
-        return RangeEntries(entries, taken, records, _unprefixed(exc, source))
+            entries.append(_entry(article, where, task.source, checker, taken, len(entries),
+                                  options))
+    except CorpusError as exc:  # a line not JSON or not in the encoding: the file stops there
+        return RangeEntries(entries, taken, records, _unprefixed(exc, task.source))
     return RangeEntries(entries, taken, records, None)
 
 

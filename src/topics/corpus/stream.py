@@ -17,7 +17,6 @@ The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units 
 
 from __future__ import annotations
 
-import codecs
 import logging
 import random
 import time
@@ -41,7 +40,7 @@ from topics.corpus.chunk_analysis import (
 )
 from topics.corpus.readers import guess_format, read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
-from topics.corpus.worker_reading import corpus_parts, read_on_workers
+from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_on_workers
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import atomic_stream, check_not_an_input, check_writable
 from topics.text.german import GermanAnalyzer
@@ -240,9 +239,8 @@ def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], sc
     (a cluster's workers may not see the path)."""
     if scheduler is None or not (scheduler == "local" if workers_read is None else workers_read):
         return None
-    encoding = codecs.lookup(load_options.get("encoding", "utf-8")).name
     kind = load_options.get("format") or guess_format(Path(source))
-    if kind in ("jsonl", "folder") and not encoding.startswith(("utf-16", "utf-32")):
+    if kind in ("jsonl", "folder") and line_break_is_byte(load_options.get("encoding", "utf-8")):
         return kind
     return None
 

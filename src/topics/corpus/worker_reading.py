@@ -16,6 +16,7 @@ those of a cluster need shared storage.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -41,7 +42,7 @@ from topics.errors import CorpusError
 
 __all__ = [
     "LineRange", "PartResult", "TextFiles", "analyse_part", "corpus_parts", "line_ranges",
-    "part_bytes", "read_on_workers",
+    "line_break_is_byte", "read_on_workers", "read_part",
 ]
 
 _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
@@ -105,6 +106,16 @@ def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
         yield LineRange(start, offset, first, **where)
 
 
+def line_break_is_byte(encoding: str) -> bool:
+    """Whether text in ``encoding`` can be cut at the byte ``\\n`` (not UTF-16/32; ``False`` for
+    an encoding Python does not know, whose reading says what is wrong)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return not name.startswith(("utf-16", "utf-32"))
+
+
 def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
                  labels_file: str | Path | None = None) -> Iterator[Part]:
     """The parts of a JSON Lines file (``kind="jsonl"``) or a folder, ``size`` articles (lines or
@@ -165,7 +176,7 @@ def analyse_part(
     articles, ids, places = [], [], []               # checks them across parts
     error = None
     try:
-        for article, where in _read_part(part, encoding):
+        for article, where in read_part(part, encoding):
             checker.check(article, where)
             articles.append(article)
             ids.append(article.id)
@@ -179,9 +190,12 @@ def analyse_part(
     return PartResult(records, ids, places, problems, None)
 
 
-def _read_part(part: Part, encoding: str) -> Iterator[Located]:
+def read_part(part: Part, encoding: str) -> Iterator[Located]:
+    """The records of a part, each with its place, as the client's reading gives them; a line
+    that is not in ``encoding`` or not JSON, or a file the worker cannot read, raises the
+    client's :class:`CorpusError`."""
     if isinstance(part, LineRange):
-        data = part_bytes(part)
+        data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
         for number, raw in enumerate(data.split(b"\n"), start=part.first_line):
             try:
                 line = raw.decode(encoding)
@@ -197,11 +211,6 @@ def _read_part(part: Part, encoding: str) -> Iterator[Located]:
         yield txt_article(Path(name), labels, text), where
     if part.error is not None:
         raise CorpusError(part.error)
-
-
-def part_bytes(part: LineRange) -> bytes:
-    """The bytes of a range of lines, or the error that a worker does not see the file."""
-    return _read_bytes(part.path, part.name, part.start, part.end - part.start)
 
 
 def _read_bytes(path: str, name: str, start: int = 0, size: int = -1) -> bytes:
