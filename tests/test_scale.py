@@ -337,11 +337,14 @@ def test_batch_classification_on_a_local_cluster_is_the_local_one(local_cluster,
     from topics.cli import main
 
     corpora = [str(REPO / "seeds" / "hneg_dev.jsonl"), str(REPO / "seeds" / "multi_dev.jsonl")]
-    here, there, cli = tmp_path / "here.csv", tmp_path / "there.csv", tmp_path / "cli.csv"
-    summary = classify_inputs(corpora, output=here)
-    assert summary.classified > 50
-    assert classify_inputs(corpora, output=there, scheduler=local_cluster).classified == summary.classified
-    assert there.read_bytes() == here.read_bytes()
+    for suffix in (".jsonl", ".parquet", ".csv"):  # the workers write JSONL and CSV lines
+        here, there = tmp_path / f"here{suffix}", tmp_path / f"there{suffix}"
+        summary = classify_inputs(corpora, output=here)
+        assert summary.classified > 50
+        on_cluster = classify_inputs(corpora, output=there, scheduler=local_cluster)
+        assert on_cluster.classified == summary.classified
+        assert there.read_bytes() == here.read_bytes(), suffix
+    cli = tmp_path / "cli.csv"
     address = local_cluster.scheduler.address  # the CLI, on a scheduler address
     assert main(["--quiet", "classify", *corpora, "--output", str(cli), "--scheduler", address]) == 0
     assert cli.read_bytes() == here.read_bytes()

@@ -274,7 +274,9 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     (pages / "08.txt").write_text(BOILERPLATE, encoding="utf-8")  # a file of it: a problem
     (pages / "11.txt").write_bytes("Grüße aus Hanoi".encode("latin-1"))
     _corpus(pages / "more.jsonl", [{"id": "m", "text": topics.load_corpus()[47].text}])
-    inputs = [str(text), str(mixed), str(tmp_path / "empty.jsonl"), str(mixed), str(pages)]
+    named = [str(text), str(pages / "02.txt"), str(pages / "03.txt"), str(tmp_path / "nope.txt"),
+             str(pages / "04.txt")]  # text files named one after another, one of them missing
+    inputs = [*named, str(mixed), str(tmp_path / "empty.jsonl"), str(mixed), str(pages)]
     options = ReadOptions(max_bytes=20_000)
     runs = {}
     for name, workers_read in (("here", False), ("there", True)):
@@ -286,10 +288,13 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
         runs[name] = (out.read_bytes(), problems, warned)
     assert runs["there"] == runs["here"]
     assert cut == ["mixed.jsonl", "empty.jsonl", "mixed.jsonl", "more.jsonl"]  # workers read
-    assert sum(groups) == 15 and len(groups) > 2 and max(groups) <= 7  # the folder's files
+    assert groups[:2] == [3, 1]  # the named files, in two runs around the missing one
+    assert sum(groups[2:]) == 15 and len(groups) > 4 and max(groups) <= 7  # the folder's files
     output, problems, warned = runs["here"]
-    assert len(output.splitlines()) == 1 + 2 * 14 + 11 + 1
-    assert sum("pages/" in p for p in problems) == 4
+    assert len(output.splitlines()) == 3 + 2 * 14 + 11 + 1  # 3 named files classified
+    assert sum("pages/" in p for p in problems) == 5
+    assert problems[0].startswith(f"{pages / '03.txt'}: ")  # an HTML page, then the missing file
+    assert problems[1] == f"{tmp_path / 'nope.txt'}: no such file or folder"
     assert sum("reading stopped: line 23: not valid JSON" in p for p in problems) == 2
     assert any("empty.jsonl: reading stopped: no articles in it" in p for p in problems)
     assert sum("duplicate id" in p for p in problems) == 6

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from topics.classifier.outputs import (
     OUTPUT_SUFFIXES,
+    EncodedRow,
     RowWriter,
+    encode_rows,
     nested_row,
     output_kind,
     prepare_output,
@@ -73,6 +75,7 @@ __all__ = [
 
 NAMED_NOT_GERMAN = 5  # texts named in the note about texts that do not look German
 _SUGGEST_POOL = 3  # suggest_labels keeps 3 n candidates, so that n remain once reprints are out
+_LABEL_COLUMNS = ["labels"]  # the output's column of label lists
 
 
 @dataclass
@@ -86,13 +89,15 @@ class Summary:
     not_german: int = 0  # classified texts that do not look German (column ``german`` false)
     not_german_ids: list[str] = field(default_factory=list)  # the first few of them
 
-    def count_language(self, rows: list[dict[str, Any]]) -> None:
+    def count_language(self, rows: list[dict[str, Any]] | list[EncodedRow]) -> None:
         """Count the rows whose text does not look German, keep the first ids."""
         for row in rows:
-            if not row["german"]:
+            german, row_id = (row.german, row.id) if isinstance(row, EncodedRow) else (
+                row["german"], row["id"])
+            if not german:
                 self.not_german += 1
                 if len(self.not_german_ids) < NAMED_NOT_GERMAN:
-                    self.not_german_ids.append(str(row["id"]))
+                    self.not_german_ids.append(str(row_id))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -257,8 +262,8 @@ def classify_inputs(
     n_workers : int, optional
         LocalCluster worker processes (default: one per core).
     workers_read : bool, optional
-        On Dask, a JSON Lines corpus input and a folder's text files are read by the workers,
-        each task its own range of lines or group of files
+        On Dask, a JSON Lines corpus input and text files (a folder's, or named one after
+        another) are read by the workers, each task its own range of lines or group of files
         (:mod:`~topics.classifier.worker_inputs`), instead of here; the output and the messages
         are the same. The workers must see the inputs at the same path. Default (``None``): on
         a LocalCluster (``scheduler="local"``), not on an address or a Client.
@@ -290,12 +295,14 @@ def classify_inputs(
         reading = scheduler == "local" if workers_read is None else workers_read
         stream = chunks(iter_inputs(paths, options, content=False,
                                     delegate=_WorkersRead(options) if reading else None))
+        kind = "jsonl" if output is None else output_kind(Path(output))
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
-                             thresholds=dict(thresholds or {}), options=options)
+                             thresholds=dict(thresholds or {}), options=options,
+                             encoding=None if kind == "parquet" else (kind, columns))
     report = _Reporter(problem)
     joiner = RangeJoiner()
-    with RowWriter(output, columns, ["labels"]) as out:
+    with RowWriter(output, columns, _LABEL_COLUMNS) as out:
         for result in results:
             rows, notes = joiner.join(result) if isinstance(result, ClassifiedRange) else result
             report(notes)
@@ -384,19 +391,27 @@ def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
 
 
 def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *, model: str | None,
-                    thresholds: dict[str, float], options: ReadOptions):
+                    thresholds: dict[str, float], options: ReadOptions,
+                    encoding: tuple[str, list[str]] | None):
     """One Dask task: a chunk's rows and notes (the model loaded once per worker process); or
     text files or a range of a corpus input that the task reads itself (a range's result is
-    joined by the client)."""
+    joined by the client). With ``encoding`` (the output's kind and columns, JSON Lines or CSV)
+    the rows come as their output lines, so that the client only copies them out."""
     clf = _worker_model(model, tuple(sorted(thresholds.items())))
+    if isinstance(chunk, CorpusRange):
+        read = read_range(chunk, options)
+        rows, classified = _rows_read(clf, read.entries)
+        return ClassifiedRange(chunk, _encoded(rows, encoding), classified.item_at,
+                               classified.notes, classified.note_at, read)
     if isinstance(chunk, TextFileGroup):
-        return _rows(clf, read_text_files(chunk, options))
-    if not isinstance(chunk, CorpusRange):
-        return _rows(clf, chunk)
-    read = read_range(chunk, options)
-    rows, classified = _rows_read(clf, read.entries)
-    return ClassifiedRange(chunk, rows, classified.item_at, classified.notes, classified.note_at,
-                           read)
+        chunk = read_text_files(chunk, options)
+    rows, notes = _rows(clf, chunk)
+    return _encoded(rows, encoding), notes
+
+
+def _encoded(rows: list[dict[str, Any]],
+             encoding: tuple[str, list[str]] | None) -> list[dict[str, Any]] | list[EncodedRow]:
+    return rows if encoding is None else encode_rows(rows, *encoding, _LABEL_COLUMNS)
 
 
 def _margin(clf, proba: np.ndarray) -> np.ndarray:

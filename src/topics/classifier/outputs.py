@@ -10,13 +10,51 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from topics.errors import ConfigError
 
-__all__ = ["OUTPUT_SUFFIXES", "RowWriter", "nested_row", "output_kind", "prepare_output"]
+__all__ = [
+    "OUTPUT_SUFFIXES",
+    "EncodedRow",
+    "RowWriter",
+    "encode_rows",
+    "nested_row",
+    "output_kind",
+    "prepare_output",
+]
 
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+class EncodedRow(NamedTuple):
+    """A row already written as its JSON Lines or CSV line (by a Dask worker, so that the client
+    only copies it out), with the two fields the client still reads."""
+
+    id: str
+    german: bool
+    line: str
+
+
+def encode_rows(rows: list[dict[str, Any]], kind: str, columns: list[str],
+                label_columns: list[str]) -> list[EncodedRow]:
+    """``rows`` as the lines :class:`RowWriter` writes for ``kind`` (``"jsonl"`` or ``"csv"``)."""
+    return [EncodedRow(row["id"], row["german"], line)
+            for row, line in zip(rows, _lines(rows, kind, columns, label_columns), strict=True)]
+
+
+def _lines(rows: list[dict[str, Any]], kind: str, columns: list[str],
+           label_columns: list[str]) -> list[str]:
+    if kind == "jsonl":
+        return [json.dumps(nested_row(row), ensure_ascii=False) + "\n" for row in rows]
+    import csv
+    from types import SimpleNamespace
+
+    lines: list[str] = []
+    writer = csv.writer(SimpleNamespace(write=lines.append))  # one write per row
+    for row in rows:
+        writer.writerow("|".join(row[c]) if c in label_columns else row[c] for c in columns)
+    return lines
 
 
 class RowWriter:
@@ -24,6 +62,8 @@ class RowWriter:
 
     A file is installed at the end, whole (:func:`topics.fileio.atomic_stream`), and only if it
     holds a row: a batch that classified nothing leaves no file (nor changes one of that name).
+    Rows are dicts, or for JSON Lines and CSV :class:`EncodedRow` lines made by
+    :func:`encode_rows` with the same columns.
     """
 
     def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
@@ -58,27 +98,23 @@ class RowWriter:
             if self.kind == "csv":
                 import csv
 
-                self._writer = csv.writer(self._file)
-                self._writer.writerow(self.columns)
+                csv.writer(self._file).writerow(self.columns)
         return self
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
+    def write(self, rows: list[dict[str, Any]] | list[EncodedRow]) -> None:
         self.rows += len(rows)
         if self.kind == "parquet":
             import pyarrow as pa
 
             table = {c: [r[c] for r in rows] for c in self.columns}
             self._writer.write_table(pa.table(table, schema=self._schema))
-        elif self.kind == "csv":
-            for row in rows:
-                self._writer.writerow(
-                    "|".join(row[c]) if c in self.label_columns else row[c] for c in self.columns
-                )
+            return
+        if rows and isinstance(rows[0], EncodedRow):
+            self._file.writelines(row.line for row in rows)
         else:
-            for row in rows:
-                self._file.write(json.dumps(nested_row(row), ensure_ascii=False) + "\n")
-            if self.path is None:
-                self._file.flush()
+            self._file.writelines(_lines(rows, self.kind, self.columns, self.label_columns))
+        if self.path is None:
+            self._file.flush()
 
     def __exit__(self, *exc: Any) -> None:
         if self.path is None:

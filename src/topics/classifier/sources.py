@@ -11,6 +11,7 @@ why, and reading goes on.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -250,7 +251,7 @@ class Delegate(Protocol):
         """A corpus file (``kind`` as :data:`CORPUS_SUFFIXES` gives it)."""
 
     def text_files(self, files: list[Path]) -> Iterator[Any] | None:
-        """A folder's ``.txt`` files, in order."""
+        """Text files, in order: a folder's ``.txt`` files, or files named one after another."""
 
 
 def iter_inputs(
@@ -267,30 +268,48 @@ def iter_inputs(
     if not paths:
         raise InputError("no inputs given; pass text files, a folder, a corpus file, or - for stdin")
     forced = options.corpus.get("format")
-    for name in paths:
-        path = Path(name)
-        if name == "-":
-            yield read_stdin(options, content)
-        elif path.is_dir():
-            files = sorted(path.glob("*.txt"))
-            corpora = sorted(path.glob("*.jsonl"))
-            if not files and not corpora:
-                yield Problem(name, "is a folder without .txt or .jsonl files")
-            parts = delegate.text_files(files) if delegate is not None and files else None
-            if parts is not None:
-                yield from parts
-            else:
-                for file in files:
-                    yield read_file(file, options, content=content)
-            for corpus in corpora:
-                yield from _corpus_entries(corpus, "jsonl", options, content, delegate)
-        elif not path.exists():
-            yield Problem(name, "no such file or folder")
-        elif forced or path.suffix.lower() in CORPUS_SUFFIXES:
-            kind = forced or CORPUS_SUFFIXES[path.suffix.lower()]
-            yield from _corpus_entries(path, kind, options, content, delegate)
-        else:
-            yield read_file(path, options, content=content)
+    for is_text_file, names in itertools.groupby(paths, key=lambda name: _is_text_file(name, forced)):
+        if is_text_file:  # text files named one after the other: read as a folder's are
+            yield from _text_file_entries([Path(name) for name in names], options, content,
+                                          delegate)
+            continue
+        for name in names:
+            path = Path(name)
+            if name == "-":
+                yield read_stdin(options, content)
+            elif path.is_dir():
+                files = sorted(path.glob("*.txt"))
+                corpora = sorted(path.glob("*.jsonl"))
+                if not files and not corpora:
+                    yield Problem(name, "is a folder without .txt or .jsonl files")
+                yield from _text_file_entries(files, options, content, delegate)
+                for corpus in corpora:
+                    yield from _corpus_entries(corpus, "jsonl", options, content, delegate)
+            elif not path.exists():
+                yield Problem(name, "no such file or folder")
+            elif forced or path.suffix.lower() in CORPUS_SUFFIXES:
+                kind = forced or CORPUS_SUFFIXES[path.suffix.lower()]
+                yield from _corpus_entries(path, kind, options, content, delegate)
+            else:  # a text file (one that appeared after the look above)
+                yield read_file(path, options, content=content)
+
+
+def _is_text_file(name: str, forced: str | None) -> bool:
+    """Whether an input is read as one text: a file that is not a corpus file."""
+    if name == "-" or forced:
+        return False
+    path = Path(name)
+    return path.suffix.lower() not in CORPUS_SUFFIXES and path.exists() and not path.is_dir()
+
+
+def _text_file_entries(files: list[Path], options: ReadOptions, content: bool,
+                       delegate: Delegate | None) -> Iterator[Item | Problem | Any]:
+    parts = delegate.text_files(files) if delegate is not None and files else None
+    if parts is not None:
+        yield from parts
+    else:
+        for file in files:
+            yield read_file(file, options, content=content)
 
 
 def chunks(items: Iterator[Item | Problem | Any]) -> Iterator[list[Item | Problem] | Any]:

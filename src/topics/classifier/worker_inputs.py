@@ -61,8 +61,8 @@ class RangeEntries(NamedTuple):
 
 @dataclass(frozen=True)
 class TextFileGroup:
-    """``.txt`` files of a folder, read by a worker: the paths it opens (absolute) and the
-    names the client's reading gives them."""
+    """Text files (a folder's, or files named one after another), read by a worker: the paths
+    it opens (absolute) and the names the client's reading gives them."""
 
     paths: tuple[str, ...]
     sources: tuple[str, ...]
@@ -79,7 +79,7 @@ def text_file_groups(files: list[Path], options: ReadOptions) -> Iterator[TextFi
 
 
 def _text_file_groups(files: list[Path]) -> Iterator[TextFileGroup]:
-    """A folder's text files in groups of 512 files and about 2 MB (their sizes as listed)."""
+    """Text files in groups of 512 files and about 2 MB (their sizes as listed)."""
     group: list[Path] = []
     size = 0
     for file in files:
@@ -94,8 +94,14 @@ def _text_file_groups(files: list[Path]) -> Iterator[TextFileGroup]:
 
 
 def _text_files(group: list[Path]) -> TextFileGroup:
-    root = group[0].parent.resolve()  # once: a path's resolve() is a system call per part
-    return TextFileGroup(tuple(str(root / f.name) for f in group), tuple(str(f) for f in group))
+    roots: dict[Path, Path] = {}  # each folder resolved once: a system call per part of a path
+    paths = []
+    for file in group:
+        root = roots.get(file.parent)
+        if root is None:
+            root = roots[file.parent] = file.parent.resolve()
+        paths.append(str(root / file.name))
+    return TextFileGroup(tuple(paths), tuple(str(f) for f in group))
 
 
 def read_text_files(task: TextFileGroup, options: ReadOptions) -> list[Item | Problem]:
@@ -181,7 +187,7 @@ class ClassifiedRange(NamedTuple):
     warnings), each with the index of its entry, and what the reading found (:class:`RangeEntries`)."""
 
     task: CorpusRange
-    rows: list[dict]
+    rows: list  # dicts, or their output lines (:class:`~.outputs.EncodedRow`)
     row_at: list[int]
     notes: list
     note_at: list[int]
