@@ -22,7 +22,7 @@ written to a JSON Lines file first.
    more on 2 workers with ``workers_read=True`` (each task reads its own lines of the file): the
    client's own CPU seconds in both ways, against the workers', say how many workers one client
    keeps busy. The same two ways for the articles as a folder of ``.txt`` files (each task reads
-   its own files).
+   its own files) and as a CSV file (each task reads its own records).
 4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
    10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
    fits it, in one process and on a LocalCluster of 2 workers (warmed before the clock): wall
@@ -95,6 +95,24 @@ def text_folder(corpus: Path, folder: Path) -> Path:
     return folder
 
 
+CSV_OPTIONS = {"id_column": "id", "text_column": "text", "label_column": "labels",
+               "label_separator": "|"}
+
+
+def csv_file(corpus: Path, path: Path) -> Path:
+    """The articles of a JSON Lines file as a CSV file (``id,text,labels``; texts quoted with
+    their line breaks)."""
+    import csv
+
+    with corpus.open(encoding="utf-8") as lines, path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "text", "labels"])
+        for line in lines:
+            record = json.loads(line)
+            writer.writerow([record["id"], record["text"], "|".join(record.get("labels", []))])
+    return path
+
+
 def bench_stream(corpus: Path, out: Path, checkpoints: list[int], label: str,
                  runs: int = 1) -> dict:
     """``runs`` fresh processes stream the corpus; the figures of the run whose flatness (last
@@ -139,14 +157,15 @@ def _cluster_cpu(client) -> float:
     return sum(client.run(_process_cpu).values())
 
 
-def bench_dask(corpus: Path, folder: Path, out: Path, runs: int) -> dict:
+def bench_dask(corpus: Path, folder: Path, table: Path, out: Path, runs: int) -> dict:
     import topics
     from topics.corpus.stream import analyse_corpus, iter_tokens
     from topics.distributed import dask_client
     from topics.text import german
 
     names = ("here", "1 worker", "2 workers", "2 workers, workers read", "2 workers, a folder",
-             "2 workers, a folder, workers read")
+             "2 workers, a folder, workers read", "2 workers, CSV", "2 workers, CSV, workers read")
+    sources = {"folder": (folder, {}), "CSV": (table, CSV_OPTIONS)}
     walls: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     own: dict[str, list[float]] = {name: [] for name in names}  # the client process alone
@@ -156,15 +175,15 @@ def bench_dask(corpus: Path, folder: Path, out: Path, runs: int) -> dict:
             list(iter_tokens(warm, chunk_size=1, scheduler=client))
         load_start = os.getloadavg()
         for _ in range(runs):
-            for name, where in zip(names, (None, one, two, two, two, two), strict=True):
+            for name, where in zip(names, (None, one, *[two] * 6), strict=True):
                 german.clear_caches()  # every run sees new text, as the first one did
                 if where is not None:
                     where.run(german.clear_caches)
                 workers = _cluster_cpu(where) if where is not None else 0.0
                 start, mine = time.perf_counter(), time.process_time()
-                analyse_corpus(folder if "folder" in name else corpus, out, chunk_size=500,
-                               scheduler=where,
-                               workers_read=name.endswith("workers read"))
+                source, options = next((v for k, v in sources.items() if k in name), (corpus, {}))
+                analyse_corpus(source, out, chunk_size=500, scheduler=where,
+                               workers_read=name.endswith("workers read"), **options)
                 walls[name].append(time.perf_counter() - start)
                 used = time.process_time() - mine
                 own[name].append(used)
@@ -269,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             n = 2_000 if args.quick else 8_000
             corpus = make_corpus(source, n, folder / "dask.jsonl")
             figures["dask"] = bench_dask(corpus, text_folder(corpus, folder / "dask"),
+                                         csv_file(corpus, folder / "dask.csv"),
                                          folder / "tokens.jsonl", 1 if args.quick else 2)
             figures["dask"]["articles"] = n
         if "seeds" not in skip:

@@ -1277,6 +1277,17 @@ def run_cases() -> list[Case]:
             "1", timeout=120, expect=EITHER, status=1, leaves=("o.jsonl",),
             files={"c.jsonl": GOOD_JSONL + json.dumps({"id": "a0", "text": TEXT2}) + "\n"},
             names=("line 4", "duplicate id 'a0'")),
+        cli("analyse-workers-read-csv-wide-row", "analyse a CSV file on Dask, the workers "
+            "reading: row 3 has a comma outside quotes", "analyse", "c.csv", "--output",
+            "t.jsonl", "--scheduler", "local", "--n-workers", "1", "--chunk-size", "1",
+            timeout=120, files={"c.csv": GOOD_CSV.replace('a3,"', 'a3,x,"')},
+            names=("line 4", "4 fields where the header has 3")),
+        cli("classify-workers-read-csv-bad-bytes", "classify a CSV file on Dask, the workers "
+            "reading: its last row is not UTF-8 (reading stops there: exit 1, the rows before "
+            "kept)", "classify", "c.csv", "--output", "o.jsonl", "--scheduler", "local",
+            "--n-workers", "1", timeout=120, expect=EITHER, status=1, leaves=("o.jsonl",),
+            files={"c.csv": GOOD_CSV.encode().replace(b"a3,", b"a\xff3,")},
+            names=("line 4", "not valid utf-8")),
         cli("train-output-is-corpus", "train-classifier --output onto the corpus file",
             "train-classifier", "--corpus", "c.csv", "--output", "c.csv", "--no-evaluate",
             files={"c.csv": GOOD_CSV}, expect=EITHER, names=("c.csv",)),

@@ -1,8 +1,11 @@
-"""A JSON Lines corpus read by the Dask workers, a range of lines per task
-(topics.corpus.worker_reading): the same tokens, warnings and first error as the client's reading."""
+"""A JSON Lines corpus read by the Dask workers, a range of lines per task, a CSV corpus by ranges
+of records and a folder by groups of files (topics.corpus.worker_reading), and the inputs of
+``topics classify`` (topics.classifier.worker_inputs): the same tokens or rows, warnings and first
+error as the client's reading."""
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from functools import partial
@@ -13,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import topics
+from topics.corpus.csv_ranges import csv_ranges
+from topics.corpus.formats import CsvOptions
 from topics.corpus.stream import analyse_corpus, iter_tokens
 from topics.corpus.worker_reading import line_ranges
 from topics.distributed import dask_client
@@ -139,20 +144,28 @@ def test_bad_bytes_and_an_empty_file_are_said_as_the_client_says_them(cluster, t
         assert str(remote.value) == str(local.value)
 
 
-@pytest.mark.parametrize("kind", ["jsonl", "folder"])
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "folder"])
 def test_a_worker_that_cannot_see_the_file_says_so(tmp_path, kind) -> None:
-    from topics.corpus.worker_reading import LineRange, analyse_part, corpus_parts, read_on_workers
+    from topics.corpus.worker_reading import (
+        CsvRange,
+        LineRange,
+        analyse_part,
+        corpus_parts,
+        read_on_workers,
+    )
 
     if kind == "jsonl":
         path = first = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+    elif kind == "csv":
+        path = first = _csv_corpus(tmp_path / "c.csv", [["a", "Ein Text über Hanoi.", ""]])
     else:
         path = _folder(tmp_path / "corpus")
         first = min(path.glob("*.txt"))
     elsewhere_dir = tmp_path / "not-here"
 
     def moved(part):  # the part as a worker whose file system lacks the corpus sees it
-        if isinstance(part, LineRange):
-            return replace(part, path=str(elsewhere_dir / "c.jsonl"))
+        if isinstance(part, LineRange | CsvRange):
+            return replace(part, path=str(elsewhere_dir / Path(part.path).name))
         return replace(part, paths=tuple(str(elsewhere_dir / Path(p).name) for p in part.paths))
 
     def elsewhere(task, parts, **options):
@@ -162,8 +175,8 @@ def test_a_worker_that_cannot_see_the_file_says_so(tmp_path, kind) -> None:
 
     with pytest.raises(CorpusError, match=f"{first}: a Dask worker cannot read .*not-here.*"
                                           "same path .*workers_read=False"):
-        list(read_on_workers(path, corpus_parts(path, kind, "utf-8", 10), None, "utf-8",
-                             elsewhere))
+        parts = corpus_parts(path, kind, "utf-8", 10, csv_options=CsvOptions(**CSV_OPTIONS))
+        list(read_on_workers(path, parts, None, "utf-8", elsewhere))
 
 
 def test_workers_read_is_checked(tmp_path) -> None:
@@ -255,8 +268,8 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     monkeypatch.setattr(worker_inputs, "_RANGE_LINES", 7)
     monkeypatch.setattr(worker_inputs, "_RANGE_BYTES", 6000)  # some ranges end by size
     cut: list[str] = []  # the files the client cut into ranges instead of reading them
-    monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading: (
-        cut.append(path.name), worker_inputs.corpus_ranges(path, reading))[1])
+    monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading, **k: (
+        cut.append(path.name), worker_inputs.corpus_ranges(path, reading, **k))[1])
     groups: list[int] = []  # the sizes of the groups of text files the workers read
     monkeypatch.setattr(batch, "text_file_groups", lambda files, options: (
         g for g in worker_inputs.text_file_groups(files, options)
@@ -325,3 +338,120 @@ def test_classify_with_an_unknown_encoding_says_it_as_the_clients_reading(cluste
             except ConfigError as exc:
                 said[where is None] = [str(exc)]
         assert said[False] == said[True] and "'nope'" in said[True][0], said
+
+
+def _csv_corpus(path: Path, rows: list[list[str]]) -> Path:
+    """Rows under an ``id;text;labels`` header, ';'-separated, texts quoted with their line breaks."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(["id", "text", "labels"])
+        writer.writerows(rows)
+    return path
+
+
+CSV_OPTIONS = {"id_column": "id", "text_column": "text", "label_column": "labels",
+               "label_separator": "|", "delimiter": ";"}
+
+
+@pytest.fixture(scope="module")
+def mixed_csv(tmp_path_factory) -> Path:
+    """The shipped articles of ``mixed`` as CSV (records over several lines), with a blank row."""
+    rows = [[a.id, a.text, "|".join(a.labels)] for a in topics.load_corpus()[:60]]
+    rows[7][1], rows[23][1], rows[41][1] = BOILERPLATE, ENGLISH, "12 345 678"
+    rows.insert(30, [])
+    return _csv_corpus(tmp_path_factory.mktemp("csv") / "mixed.csv", rows)
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_the_workers_read_a_csv_file_as_the_client_does(cluster, mixed_csv, unit, tmp_path,
+                                                        monkeypatch) -> None:
+    from topics.corpus import worker_reading
+
+    cut: list[int] = []  # the ranges the client handed out instead of articles
+    monkeypatch.setattr(worker_reading, "csv_ranges", lambda *a, **k: (
+        r for r in csv_ranges(*a, **k) if not cut.append(r.end - r.start)))
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    expected = user_warnings(lambda: analyse_corpus(mixed_csv, here, unit=unit, chunk_size=8,
+                                                    **CSV_OPTIONS))
+    got = user_warnings(lambda: analyse_corpus(mixed_csv, there, unit=unit, chunk_size=8,
+                                               scheduler=cluster, workers_read=True,
+                                               **CSV_OPTIONS))
+    assert there.read_bytes() == here.read_bytes() and got == expected
+    assert len(cut) == 8 and sum(cut) < mixed_csv.stat().st_size  # all but the header
+    assert len(expected) == 3 and "has no letters (text '12 345 678')" in expected[2]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda rows: rows[25].__setitem__(0, rows[3][0]),
+         "line .*: duplicate id .* \\(first at .*\\)"),  # across ranges
+        (lambda rows: rows.__setitem__(30, ["short"]), "1 columns, needs 3"),
+        (lambda rows: rows.__setitem__(33, ["x", "Ein Text.", "", "zu viel"]),
+         "4 fields where the header has 3"),
+        (lambda rows: rows.__setitem__(35, ["x", "<html><body>Seite</body></html>", ""]),
+         "article 'x' is an HTML page"),
+    ],
+)
+def test_a_bad_csv_record_raises_the_error_of_the_clients_reading(cluster, tmp_path, change,
+                                                                  message) -> None:
+    rows = [[a.id, a.text[:300], ""] for a in topics.load_corpus()[:40]]
+    change(rows)
+    path = _csv_corpus(tmp_path / "bad.csv", rows)
+    with pytest.raises(CorpusError, match=message) as local:
+        list(iter_tokens(path, chunk_size=10, **CSV_OPTIONS))
+    with pytest.raises(CorpusError, match=message) as remote:
+        list(iter_tokens(path, chunk_size=10, scheduler=cluster, workers_read=True,
+                         **CSV_OPTIONS))
+    assert str(remote.value) == str(local.value)
+
+
+def test_bad_bytes_and_a_wrong_header_in_a_csv_file_are_said_as_the_client_says_them(
+        cluster, tmp_path) -> None:
+    rows = [[a.id, a.text[:300], ""] for a in topics.load_corpus()[:30]]
+    broken = _csv_corpus(tmp_path / "broken.csv", rows)
+    broken.write_bytes(broken.read_bytes() + b'x;"Ein \xff Text";\n')
+    header = tmp_path / "header.csv"
+    header.write_text("id;body;labels\na;Ein Text.;\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id;text;labels\n\n", encoding="utf-8")
+    for path, message in ((broken, "line .*: not valid utf-8"), (header, "'text' is not a column"),
+                          (empty, "no articles in it")):
+        with pytest.raises(CorpusError, match=message) as local:
+            list(iter_tokens(path, **CSV_OPTIONS))
+        with pytest.raises(CorpusError, match=message) as remote:
+            list(iter_tokens(path, scheduler=cluster, workers_read=True, **CSV_OPTIONS))
+        assert str(remote.value) == str(local.value)
+
+
+def test_classify_reads_a_csv_input_on_the_workers_as_the_client_does(cluster, tmp_path,
+                                                                      monkeypatch) -> None:
+    """Problems skipped (a repeated id, an HTML text, an empty text) and a row with too many
+    fields, which stops the file, in ranges of 7 records."""
+    from topics.classifier import batch, worker_inputs
+    from topics.classifier.batch import ReadOptions, classify_inputs
+
+    monkeypatch.setattr(worker_inputs, "_RANGE_LINES", 7)
+    cut: list[str] = []
+    monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading, **k: (
+        cut.append(path.name), worker_inputs.corpus_ranges(path, reading, **k))[1])
+    rows = [[a.id, a.text, ""] for a in topics.load_corpus()[:30]]
+    rows[3] = ["page", "<html><body>Seite</body></html>", ""]
+    rows[9][0] = rows[1][0]  # a repeated id, across ranges
+    rows[12] = ["empty", "  ", ""]
+    rows[24] = ["x", "Ein Text.", "", "zu viel"]
+    path = _csv_corpus(tmp_path / "in.csv", rows)
+    options = ReadOptions(corpus=dict(CSV_OPTIONS))
+    runs = {}
+    for workers_read in (False, True):
+        problems: list[str] = []
+        out = tmp_path / f"{workers_read}.csv"
+        classify_inputs([str(path), str(path)], output=out, options=options, scheduler=cluster,
+                        workers_read=workers_read,
+                        on_problem=lambda p, seen=problems: seen.append(str(p)))
+        runs[workers_read] = (out.read_bytes(), problems)
+    assert runs[True] == runs[False]
+    assert cut == ["in.csv", "in.csv"]
+    output, problems = runs[False]
+    assert len(output.splitlines()) == 1 + 2 * 21 and len(problems) == 2 * 4  # 24 rows read, 3 skipped
+    assert sum("reading stopped: line" in p and "4 fields where" in p for p in problems) == 2

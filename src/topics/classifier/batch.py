@@ -262,8 +262,8 @@ def classify_inputs(
     n_workers : int, optional
         LocalCluster worker processes (default: one per core).
     workers_read : bool, optional
-        On Dask, a JSON Lines corpus input and text files (a folder's, or named one after
-        another) are read by the workers, each task its own range of lines or group of files
+        On Dask, a JSON Lines or CSV corpus input and text files (a folder's, or named one
+        after another) are read by the workers, each task its own range of lines or group of files
         (:mod:`~topics.classifier.worker_inputs`), instead of here; the output and the messages
         are the same. The workers must see the inputs at the same path. Default (``None``): on
         a LocalCluster (``scheduler="local"``), not on an address or a Client.
@@ -369,8 +369,8 @@ def _rows_read(clf, chunk: list[Item | Problem]) -> tuple[list[dict[str, Any]], 
 
 
 class _WorkersRead:
-    """The :class:`~.sources.Delegate` that leaves JSON Lines inputs and folders' text files
-    to the Dask workers."""
+    """The :class:`~.sources.Delegate` that leaves JSON Lines and CSV inputs and text files to
+    the Dask workers."""
 
     def __init__(self, options: ReadOptions) -> None:
         self.options = options
@@ -379,7 +379,7 @@ class _WorkersRead:
     def corpus(self, path: Path, kind: str) -> Iterator[CorpusRange] | None:
         if not workers_can_read(path, kind, self.options):
             return None
-        return corpus_ranges(path, next(self._readings))
+        return corpus_ranges(path, next(self._readings), kind=kind, options=self.options)
 
     def text_files(self, files: list[Path]) -> Iterator[TextFileGroup] | None:
         return text_file_groups(files, self.options)

@@ -184,9 +184,9 @@ def add_dask_options(command: argparse.ArgumentParser, default: str,
     if workers_read:
         command.add_argument(
             "--workers-read", action=argparse.BooleanOptionalAction, default=None,
-            help="the Dask workers read a JSON Lines corpus, a folder and (classify) text "
-            "files themselves, from the same path (shared storage); default: on a LocalCluster "
-            "only",
+            help="the Dask workers read a JSON Lines or CSV corpus, a folder and (classify) "
+            "text files themselves, from the same path (shared storage); default: on a "
+            "LocalCluster only",
         )
 
 

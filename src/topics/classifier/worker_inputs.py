@@ -2,14 +2,15 @@
 
 With ``workers_read`` the client does not read a folder's ``.txt`` files: it hands them to tasks
 in groups (:class:`TextFileGroup`, each read as the client reads a file, :func:`read_text_files`).
-Nor does it read a JSON Lines corpus input: it cuts it into ranges of lines
-(:func:`topics.corpus.worker_reading.line_ranges`, a scan for line breaks) and hands each range to
-a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
+Nor does it read a JSON Lines or CSV corpus input: it cuts it into ranges of lines
+(:func:`topics.corpus.worker_reading.line_ranges`, a scan for line breaks) or of records
+(:func:`topics.corpus.csv_ranges.csv_ranges`, a pass of :mod:`csv`'s reader) and hands each range
+to a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
 classification). The client then checks the ids across ranges and stops the file where its own
 reading would have stopped (:class:`RangeJoiner`), so the output
 and every message are those of the client's reading (:func:`~.sources.iter_inputs`): a record
 that cannot be classified is a :class:`~.sources.Problem` and reading goes on; a line that is not
-JSON or not in the encoding stops the file.
+JSON (a row that is not CSV) or not in the encoding stops the file.
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from typing import NamedTuple
 
 from topics.classifier.sources import Item, Problem, ReadOptions, read_file, too_big
 from topics.corpus.checks import RecordChecker
-from topics.corpus.readers import no_articles
-from topics.corpus.worker_reading import LineRange, line_break_is_byte, line_ranges, read_part
+from topics.corpus.csv_ranges import csv_ranges
+from topics.corpus.readers import csv_options, no_articles
+from topics.corpus.worker_reading import (
+    LineRange,
+    Part,
+    line_break_is_byte,
+    line_ranges,
+    read_part,
+)
 from topics.errors import CorpusError
 
 __all__ = [
@@ -39,10 +47,11 @@ _RANGE_LINES, _RANGE_BYTES = 512, 2_000_000
 
 @dataclass(frozen=True)
 class CorpusRange:
-    """Lines of a JSON Lines input, read by a worker; ``last``: the file's last range;
-    ``reading``: which reading of the file (an input named twice is read twice)."""
+    """Lines of a JSON Lines input or records of a CSV input, read by a worker; ``last``: the
+    file's last range; ``reading``: which reading of the file (an input named twice is read
+    twice)."""
 
-    part: LineRange
+    part: Part
     source: str  # the file as the client's reading names it
     last: bool
     reading: int = 0
@@ -120,10 +129,10 @@ def read_text_files(task: TextFileGroup, options: ReadOptions) -> list[Item | Pr
 
 
 def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
-    """Whether the workers can read this corpus input: JSON Lines in a known encoding whose line
-    break is the byte ``\\n``, in a file this process can open (else the client's own reading
-    says what is wrong)."""
-    if kind != "jsonl" or not line_break_is_byte(options.encoding):
+    """Whether the workers can read this corpus input: JSON Lines or CSV in a known encoding
+    whose line break is the byte ``\n``, in a file this process can open (else the client's own
+    reading says what is wrong)."""
+    if kind not in ("jsonl", "csv") or not line_break_is_byte(options.encoding):
         return False
     try:
         path.open("rb").close()
@@ -132,12 +141,20 @@ def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
     return True
 
 
-def corpus_ranges(path: Path, reading: int, lines: int | None = None) -> Iterator[CorpusRange]:
-    """The ranges of a JSON Lines input (``lines`` lines each, default 512, and ending at the
-    first line break past 2 MB), the last one marked; one empty range for an empty file (its
-    reading says "no articles")."""
+def corpus_ranges(path: Path, reading: int, lines: int | None = None, kind: str = "jsonl",
+                  options: ReadOptions | None = None) -> Iterator[CorpusRange]:
+    """The ranges of a JSON Lines or CSV input (``lines`` lines or records each, default 512,
+    and ending at the first line or record end past 2 MB), the last one marked; one empty range
+    for an empty file (its reading says "no articles")."""
+    size = lines or _RANGE_LINES
+    if kind == "csv":
+        options = options or ReadOptions()
+        parts: Iterator[Part] = csv_ranges(path, csv_options(options.corpus), options.encoding,
+                                           size, max_bytes=_RANGE_BYTES)
+    else:
+        parts = line_ranges(path, size, max_bytes=_RANGE_BYTES)
     previous = None
-    for part in line_ranges(path, lines or _RANGE_LINES, max_bytes=_RANGE_BYTES):
+    for part in parts:
         if previous is not None:
             yield CorpusRange(previous, str(path), False, reading)
         previous = part

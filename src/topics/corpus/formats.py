@@ -16,14 +16,15 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from topics.corpus.records import Article
 from topics.errors import CorpusError, short
 
 __all__ = [
-    "CsvOptions", "FolderListing", "LABELS_FILE", "decode_error", "decode_text", "jsonl_record",
-    "list_folder", "read_csv", "read_folder", "read_jsonl", "read_parquet", "txt_article",
+    "CsvOptions", "FolderListing", "LABELS_FILE", "article_from_row", "check_width", "csv_error",
+    "csv_header", "csv_reader", "decode_error", "decode_text", "is_blank", "jsonl_record",
+    "list_folder", "open_binary", "read_csv", "read_folder", "read_jsonl", "read_parquet", "txt_article",
 ]
 
 LABELS_FILE = "labels.json"
@@ -36,13 +37,7 @@ def text_lines(path: Path, encoding: str) -> Iterator[str]:
     A line ends at ``\n`` (a ``\r`` before it is kept); other Unicode line separators are text.
     Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first.
     """
-    try:
-        file = path.open("rb")
-    except OSError as error:
-        raise CorpusError(
-            f"{path}: cannot read the file ({error.strerror}); check its permissions"
-        ) from None
-    with file:
+    with open_binary(path) as file:
         if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
             text = read_text(path, encoding)
             yield from io.StringIO(text, newline="")
@@ -52,6 +47,16 @@ def text_lines(path: Path, encoding: str) -> Iterator[str]:
                 yield raw.decode(encoding)
             except UnicodeDecodeError as error:
                 raise decode_error(path, number, encoding, error) from None
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """The file opened for reading bytes, or the error that says why it cannot be."""
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise CorpusError(
+            f"{path}: cannot read the file ({error.strerror}); check its permissions"
+        ) from None
 
 
 def decode_error(path: Path | str, line: int, encoding: str, error: UnicodeDecodeError) -> CorpusError:
@@ -180,21 +185,41 @@ CSV_FIELD_LIMIT = 64 * 1024 * 1024
 def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located]:
     """One article per row; the columns as ``options`` say."""
     options.check()
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(
-        text_lines(path, encoding), delimiter=options.delimiter, quotechar=options.quotechar
-    )
+    reader = csv_reader(text_lines(path, encoding), options)
     try:
         yield from _csv_rows(path, reader, options)
     except csv.Error as error:
-        raise CorpusError(
-            f"{path}: line {reader.line_num}: not readable as CSV ({error}); check "
-            "delimiter and quotechar"
-        ) from None
+        raise csv_error(path, reader.line_num, error) from None
+
+
+def csv_reader(lines: Iterator[str], options: CsvOptions) -> Any:
+    """A :func:`csv.reader` of ``lines`` with the options' delimiter and quote character."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    return csv.reader(lines, delimiter=options.delimiter, quotechar=options.quotechar)
+
+
+def csv_error(path: Path | str, line: int, error: csv.Error) -> CorpusError:
+    """The error for a row :mod:`csv` cannot read."""
+    return CorpusError(f"{path}: line {line}: not readable as CSV ({error}); check delimiter and "
+                       "quotechar")
 
 
 def _csv_rows(path: Path, reader: Any, options: CsvOptions) -> Iterator[Located]:
+    columns, width, number = csv_header(path, reader, options)
+    for row in reader:
+        number += 1
+        if is_blank(row):
+            continue
+        width = check_width(path, row, width, options, reader.line_num)
+        where = f"{path}: line {reader.line_num}"
+        yield article_from_row(path, number, row, columns, options.label_separator, where), where
+
+
+def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, int], int | None,
+                                                                       int]:
+    """Read the header (if ``options.header``): the column of each role, the width of a row
+    (``None``: the first row's) and the number of the record read last."""
     header = next(reader, None) if options.header else None
     if options.header and header is None:
         raise CorpusError(f"{path}: the file is empty; there is no header and no article")
@@ -209,22 +234,28 @@ def _csv_rows(path: Path, reader: Any, options: CsvOptions) -> Iterator[Located]
         )
         if column is not None
     }
-    width = len(header) if header is not None else None
-    number = 1 if header is not None else 0
-    for row in reader:
-        number += 1
-        if not any(cell.strip() for cell in row):
-            continue
-        width = len(row) if width is None else width
-        if len(row) > width:
-            raise CorpusError(
-                f"{path}: line {reader.line_num}: {len(row)} fields where "
-                f"{'the header has' if header is not None else 'the first row has'} {width}; "
-                f"a {options.delimiter!r} inside a text that is not quoted? Quote the field "
-                f"with {options.quotechar!r} (or pass the right delimiter)"
-            )
-        where = f"{path}: line {reader.line_num}"
-        yield _article_from_row(path, number, row, columns, options.label_separator, where), where
+    return columns, None if header is None else len(header), 0 if header is None else 1
+
+
+def is_blank(row: list[str]) -> bool:
+    """A row of empty cells (a blank line), which is skipped."""
+    return not any(cell.strip() for cell in row)
+
+
+def check_width(path: Path, row: list[str], width: int | None, options: CsvOptions,
+                line: int) -> int:
+    """The width of a row (the first row's if ``width`` is ``None``), or the error for a row with
+    more fields than that: a delimiter in a text that is not quoted."""
+    if width is None:
+        return len(row)
+    if len(row) > width:
+        raise CorpusError(
+            f"{path}: line {line}: {len(row)} fields where "
+            f"{'the header has' if options.header else 'the first row has'} {width}; "
+            f"a {options.delimiter!r} inside a text that is not quoted? Quote the field "
+            f"with {options.quotechar!r} (or pass the right delimiter)"
+        )
+    return width
 
 
 def _column_index(path: Path, header: list[str] | None, column: int | str, role: str) -> int:
@@ -248,7 +279,7 @@ def _column_index(path: Path, header: list[str] | None, column: int | str, role:
     return header.index(column)
 
 
-def _article_from_row(
+def article_from_row(
     path: Path,
     number: int,
     row: list[str],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -24,7 +24,7 @@ from topics.corpus.records import Article, Corpus
 from topics.errors import CorpusError, InputError
 
 __all__ = [
-    "guess_format", "iter_articles", "load_corpus", "no_articles", "read_checked", "sample_articles",
+    "csv_options", "guess_format", "iter_articles", "load_corpus", "no_articles", "read_checked", "sample_articles",
     "shipped_corpus_path",
 ]
 
@@ -191,6 +191,12 @@ def read_checked(
                                  _csv_options(csv_options, f"{path}: reading"))
     checker = RecordChecker(declared, content=content)
     return checker, _checked(located, checker, on_error, path)
+
+
+def csv_options(reading: Mapping[str, Any]) -> CsvOptions:
+    """The CSV options among a corpus' reading options (:func:`read_checked`'s keywords)."""
+    others = ("format", "label_set", "labels_file", "encoding")
+    return _csv_options({k: v for k, v in reading.items() if k not in others}, "reading")
 
 
 def _csv_options(options: dict[str, Any], caller: str) -> CsvOptions:

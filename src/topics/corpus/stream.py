@@ -8,8 +8,8 @@ done. Memory holds a few chunks, the analyser's bounded caches (:mod:`topics.tex
 set of ids read (to refuse duplicates, ~100 bytes per article); it does not grow with the texts.
 :func:`iter_tokens` is the same as a generator. Both run here, in one process, or on Dask
 (``scheduler="local"`` or an address; :mod:`topics.distributed`), one task per chunk, with the same
-output either way; there the workers can read a JSON Lines file or a folder themselves, each task
-its own lines or files (``workers_read``, :mod:`topics.corpus.worker_reading`).
+output either way; there the workers can read a JSON Lines or CSV file or a folder themselves,
+each task its own lines, records or files (``workers_read``, :mod:`topics.corpus.worker_reading`).
 
 The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units of
 :meth:`topics.Corpus.units`: the clean article, or its paragraphs (ids ``<article id>#p<i>``).
@@ -38,7 +38,7 @@ from topics.corpus.chunk_analysis import (
     checked_chunk,
     chunk_of,
 )
-from topics.corpus.readers import guess_format, read_checked, sample_articles
+from topics.corpus.readers import csv_options, guess_format, read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_on_workers
 from topics.errors import ConfigError, InputError, unknown_key
@@ -213,7 +213,7 @@ def _chunk_results(
         worker_format = _format_workers_read(source, load_options, scheduler, workers_read)
         if worker_format is not None:
             parts = corpus_parts(source, worker_format, encoding, chunk_size,
-                                 load_options.get("labels_file"))
+                                 load_options.get("labels_file"), csv_options(load_options))
             yield from read_on_workers(source, parts, checker.label_set, encoding, tasks)
             return
         chunks = _file_chunks(records, chunk_size, places)
@@ -234,13 +234,14 @@ def _chunk_results(
 def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
                          workers_read: bool | None) -> str | None:
     """The format, if the Dask workers read the corpus themselves
-    (:mod:`topics.corpus.worker_reading`): a JSON Lines file or a folder, in an encoding whose
+    (:mod:`topics.corpus.worker_reading`): a JSON Lines or CSV file or a folder, in an encoding whose
     line break is the byte ``\n``, on Dask, and by default only on a LocalCluster started here
     (a cluster's workers may not see the path)."""
     if scheduler is None or not (scheduler == "local" if workers_read is None else workers_read):
         return None
     kind = load_options.get("format") or guess_format(Path(source))
-    if kind in ("jsonl", "folder") and line_break_is_byte(load_options.get("encoding", "utf-8")):
+    if kind in ("jsonl", "csv", "folder") and line_break_is_byte(
+            load_options.get("encoding", "utf-8")):
         return kind
     return None
 
@@ -324,8 +325,8 @@ def analyse_corpus(
         Paragraphs taken out wherever they occur: a site's boilerplate, as
         :func:`repeated_in_sample` finds it (see :func:`analyse_chunk`).
     workers_read : bool, optional
-        On Dask, a JSON Lines file or a folder is read by the workers, each task its own range
-        of lines or group of files, instead of by this process
+        On Dask, a JSON Lines or CSV file or a folder is read by the workers, each task its
+        own range of lines or records or group of files, instead of by this process
         (:mod:`topics.corpus.worker_reading`): nothing but the results passes through here. The
         workers must see the corpus at the same path. Default
         (``None``): on a LocalCluster (``scheduler="local"``), not on a scheduler address or a

@@ -1,4 +1,5 @@
-"""A corpus that the Dask workers read themselves: JSON Lines by ranges of lines, folders by files.
+"""A corpus that the Dask workers read themselves: JSON Lines by ranges of lines, CSV by ranges of
+records, folders by files.
 
 On Dask the client otherwise reads, parses and checks every record and sends its text to a
 worker; one client then keeps about six workers busy (``benchmarks/bench_scale.py``, 8,000
@@ -6,8 +7,10 @@ articles on 2 workers: 1.15 CPU-s of client against 7.3 of workers; 0.66 when th
 JSON Lines file, about eleven workers per client; 1.18 -> 0.86 for a folder of ``.txt`` files).
 Here the client only cuts the corpus into parts and checks that the ids are
 unique: a JSON Lines file into ranges of lines (a scan for line breaks, no parsing:
-:func:`line_ranges`), a folder into groups of ``.txt`` files (their labels from the labels file,
-which the client reads) followed by the ranges of its ``.jsonl`` files. Each task reads its part,
+:func:`line_ranges`), a CSV file into ranges of records (:mod:`topics.corpus.csv_ranges`: its
+records may span lines, so the client runs :mod:`csv`'s reader over it, but makes no articles), a
+folder into groups of ``.txt`` files (their labels from the labels file, which the client reads)
+followed by the ranges of its ``.jsonl`` files. Each task reads its part,
 parses and checks its records as :func:`topics.iter_articles` does, and analyses them
 (:func:`analyse_part`). The output, the warnings and the first error are those of the client's
 own reading. The workers must see the files at the same path: the workers of a LocalCluster do;
@@ -27,7 +30,9 @@ import numpy as np
 
 from topics.corpus.checks import RecordChecker
 from topics.corpus.chunk_analysis import EncodedChunk, TokenRecord, checked_chunk, chunk_of
+from topics.corpus.csv_ranges import CsvRange, csv_range_records, csv_ranges
 from topics.corpus.formats import (
+    CsvOptions,
     FolderListing,
     Located,
     decode_error,
@@ -41,8 +46,8 @@ from topics.corpus.records import Unit
 from topics.errors import CorpusError
 
 __all__ = [
-    "LineRange", "PartResult", "TextFiles", "analyse_part", "corpus_parts", "line_ranges",
-    "line_break_is_byte", "read_on_workers", "read_part",
+    "CsvRange", "LineRange", "PartResult", "TextFiles", "analyse_part", "corpus_parts",
+    "line_break_is_byte", "line_ranges", "read_on_workers", "read_part",
 ]
 
 _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
@@ -73,7 +78,7 @@ class TextFiles:
     error: str | None = None
 
 
-Part = LineRange | TextFiles
+Part = LineRange | TextFiles | CsvRange
 
 
 def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
@@ -117,13 +122,18 @@ def line_break_is_byte(encoding: str) -> bool:
 
 
 def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
-                 labels_file: str | Path | None = None) -> Iterator[Part]:
-    """The parts of a JSON Lines file (``kind="jsonl"``) or a folder, ``size`` articles (lines or
-    files) each, in the order the client's own reading takes them; each ``.jsonl`` file of a
-    folder starts a part of its own."""
+                 labels_file: str | Path | None = None,
+                 csv_options: CsvOptions | None = None) -> Iterator[Part]:
+    """The parts of a JSON Lines file (``kind="jsonl"``), a CSV file (``"csv"``, read with
+    ``csv_options``) or a folder, ``size`` articles (lines, records or files) each, in the order
+    the client's own reading takes them; each ``.jsonl`` file of a folder starts a part of its
+    own."""
     path = Path(source)
     if kind == "jsonl":
         yield from line_ranges(path, size)
+        return
+    if kind == "csv":
+        yield from csv_ranges(path, csv_options or CsvOptions(), encoding, size)
         return
     listing = list_folder(path, labels_file, encoding)
     listing.check_labelled_files()
@@ -194,6 +204,10 @@ def read_part(part: Part, encoding: str) -> Iterator[Located]:
     """The records of a part, each with its place, as the client's reading gives them; a line
     that is not in ``encoding`` or not JSON, or a file the worker cannot read, raises the
     client's :class:`CorpusError`."""
+    if isinstance(part, CsvRange):
+        yield from csv_range_records(part, _read_bytes(part.path, part.name, part.start,
+                                                       part.end - part.start), encoding)
+        return
     if isinstance(part, LineRange):
         data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
         for number, raw in enumerate(data.split(b"\n"), start=part.first_line):
