@@ -24,7 +24,8 @@ from topics.errors import CorpusError, short
 __all__ = [
     "CsvOptions", "FolderListing", "LABELS_FILE", "article_from_row", "check_width", "csv_error",
     "csv_header", "csv_reader", "decode_error", "decode_text", "is_blank", "jsonl_record",
-    "list_folder", "open_binary", "read_csv", "read_folder", "read_jsonl", "read_parquet", "txt_article",
+    "list_folder", "open_binary", "read_csv", "read_folder", "read_jsonl", "read_parquet",
+    "txt_article",
 ]
 
 LABELS_FILE = "labels.json"
