@@ -130,7 +130,7 @@ def read_text_files(task: TextFileGroup, options: ReadOptions) -> list[Item | Pr
 
 def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
     """Whether the workers can read this corpus input: JSON Lines or CSV in a known encoding
-    whose line break is the byte ``\n``, in a file this process can open (else the client's own
+    whose line break is the byte ``\\n``, in a file this process can open (else the client's own
     reading says what is wrong)."""
     if kind not in ("jsonl", "csv") or not line_break_is_byte(options.encoding):
         return False

@@ -128,7 +128,7 @@ def csv_range_records(part: CsvRange, data: bytes, encoding: str) -> Iterator[Lo
 
 
 def _decoded_lines(data: bytes, first_line: int, name: str, encoding: str) -> Iterator[str]:
-    """The lines of ``data``, each ending after ``\n`` and decoded on its own (as
+    """The lines of ``data``, each ending after ``\\n`` and decoded on its own (as
     :func:`topics.corpus.formats.text_lines` reads a file)."""
     for number, raw in enumerate(io.BytesIO(data), start=first_line):  # lines end at b"\n" only
         try:

@@ -35,7 +35,7 @@ Located = tuple[Article, str]
 def text_lines(path: Path, encoding: str) -> Iterator[str]:
     """The lines of a text file, each decoded on its own, so an encoding error names its line.
 
-    A line ends at ``\n`` (a ``\r`` before it is kept); other Unicode line separators are text.
+    A line ends at ``\\n`` (a ``\\r`` before it is kept); other Unicode line separators are text.
     Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first.
     """
     with open_binary(path) as file:

@@ -235,7 +235,7 @@ def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], sc
                          workers_read: bool | None) -> str | None:
     """The format, if the Dask workers read the corpus themselves
     (:mod:`topics.corpus.worker_reading`): a JSON Lines or CSV file or a folder, in an encoding whose
-    line break is the byte ``\n``, on Dask, and by default only on a LocalCluster started here
+    line break is the byte ``\\n``, on Dask, and by default only on a LocalCluster started here
     (a cluster's workers may not see the path)."""
     if scheduler is None or not (scheduler == "local" if workers_read is None else workers_read):
         return None

@@ -87,7 +87,7 @@ def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
     """Cut a file into ranges of ``lines`` lines (the last may hold fewer), lazily; with
     ``max_bytes``, a range also ends at its first line break at or past ``max_bytes`` bytes.
 
-    A line ends after ``\n``, as when the file is read line by line (:mod:`topics.corpus.formats`);
+    A line ends after ``\\n``, as when the file is read line by line (:mod:`topics.corpus.formats`);
     only the line breaks are looked at, ``block`` bytes at a time.
     """
     start = offset = pending = 0  # pending: lines of the current range in earlier blocks
