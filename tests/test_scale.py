@@ -350,6 +350,29 @@ def test_batch_classification_on_a_local_cluster_is_the_local_one(local_cluster,
     assert cli.read_bytes() == here.read_bytes()
 
 
+def test_suggestions_on_a_local_cluster_are_the_local_ones(local_cluster, tmp_path,
+                                                           monkeypatch) -> None:
+    """Each task keeps only its chunk's least sure texts: the file is the one-process file."""
+    from topics.classifier import sources
+    from topics.cli import main
+
+    corpora = [str(REPO / "seeds" / "hneg_dev.jsonl"), str(REPO / "seeds" / "multi_dev.jsonl")]
+    whole, here = tmp_path / "whole.jsonl", tmp_path / "here.jsonl"
+    there, cli = tmp_path / "there.jsonl", tmp_path / "cli.jsonl"
+    topics.suggest_labels(corpora, whole, n=8)  # one chunk: every text a candidate
+    monkeypatch.setattr(sources, "_CHUNK_TEXTS", 40)  # chunks larger than the 3 n kept of each
+    summary = topics.suggest_labels(corpora, here, n=8)
+    assert summary.written == 8 and summary.classified > 50
+    assert here.read_bytes() == whole.read_bytes()
+    on_cluster = topics.suggest_labels(corpora, there, n=8, scheduler=local_cluster)
+    assert (on_cluster.written, on_cluster.classified) == (summary.written, summary.classified)
+    assert there.read_bytes() == here.read_bytes()
+    address = local_cluster.scheduler.address
+    assert main(["--quiet", "suggest-labels", *corpora, "--output", str(cli), "-n", "8",
+                 "--scheduler", address]) == 0
+    assert cli.read_bytes() == here.read_bytes()
+
+
 def test_cross_validation_on_a_local_cluster_is_the_local_one(local_cluster, shipped_corpus) -> None:
     from topics import evaluate_classifiers
 

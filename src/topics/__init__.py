@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "evaluate_classifiers": "topics.classifier.evaluate",
     "train_classifier": "topics.classifier.shipped",
     "classify_inputs": "topics.classifier.batch",
-    "suggest_labels": "topics.classifier.batch",
+    "suggest_labels": "topics.classifier.suggestions",
     "fit_topic_model": "topics.topic_models",
     "load_topic_model": "topics.topic_models",
     "TopicModelResult": "topics.topic_models",
@@ -94,9 +94,10 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     from topics import registry
     from topics.classifier import ArticleClassifier, load_classifier, save_classifier
-    from topics.classifier.batch import classify_inputs, suggest_labels
+    from topics.classifier.batch import classify_inputs
     from topics.classifier.evaluate import evaluate_classifiers
     from topics.classifier.shipped import train_classifier
+    from topics.classifier.suggestions import suggest_labels
     from topics.corpus import Article, Corpus, TextUnit, iter_articles, load_corpus
     from topics.corpus.stream import analyse_corpus
     from topics.errors import (

@@ -11,8 +11,8 @@ Each subcommand parses its arguments and calls one library function::
     topics init-config [PATH]                         topics.experiments.render.write_starting_config
     topics classify INPUT ... [--output F.jsonl|.csv|.parquet] [--model M] [--scheduler local|ADDR]
                                                       topics.classifier.batch.classify_inputs
-    topics suggest-labels INPUT ... --output F.csv|.jsonl [-n N]
-                                                      topics.classifier.batch.suggest_labels
+    topics suggest-labels INPUT ... --output F.csv|.jsonl [-n N] [--scheduler local|ADDR]
+                                                      topics.classifier.suggestions.suggest_labels
     topics train-classifier [--corpus PATH --output PATH] [--seed N]
                                                       topics.classifier.shipped.train_classifier
     topics assign MODEL_DIR FILE ... | -              topics.topic_models.assign_files

@@ -1,16 +1,15 @@
-"""Classifying many texts in bounded memory, and suggesting which to label next.
+"""Classifying many texts in bounded memory.
 
 :func:`classify_inputs` classifies what :func:`~topics.classifier.sources.iter_inputs` reads
 (files, stdin, folders, corpus files) chunk by chunk and writes each chunk as it comes
 (:mod:`.outputs`); an input that cannot be classified is reported and the batch goes on. Each
 text is cleaned once: reading leaves the look at the clean text (a file of only boilerplate, a
-record that is not German...) to the chunk, which cleans for the model anyway. :func:`suggest_labels` keeps only the ``n`` articles the model is least sure
-of, for a researcher to label next, in a file :func:`topics.load_corpus` reads back.
+record that is not German...) to the chunk, which cleans for the model anyway. The same
+reading and classification of a chunk serve :mod:`.suggestions` (which articles to label next).
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,10 +48,8 @@ from topics.classifier.worker_inputs import (
     workers_can_read,
 )
 from topics.corpus.checks import RecordChecker
-from topics.corpus.duplicates import near_duplicate_groups
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
-from topics.text.cleaning import clean_text
 from topics.text.language import looks_german
 
 if TYPE_CHECKING:
@@ -70,11 +67,9 @@ __all__ = [
     "iter_inputs",
     "load_model",
     "parse_thresholds",
-    "suggest_labels",
 ]
 
 NAMED_NOT_GERMAN = 5  # texts named in the note about texts that do not look German
-_SUGGEST_POOL = 3  # suggest_labels keeps 3 n candidates, so that n remain once reprints are out
 _LABEL_COLUMNS = ["labels"]  # the output's column of label lists
 
 
@@ -166,7 +161,7 @@ class _Read(NamedTuple):
     note_at: list[int]  # and of each note
 
 
-def _read_chunk(clf, chunk: list[Item | Problem]) -> _Read:
+def read_chunk(clf, chunk: list[Item | Problem]) -> _Read:
     """Classify a chunk read with ``content=False``: each text is cleaned once, for the model and
     for the look at its clean text that reading left out (:func:`~.sources.after_cleaning`)."""
     import numpy as np
@@ -198,7 +193,7 @@ def _read_chunk(clf, chunk: list[Item | Problem]) -> _Read:
     return _Read(items, german, proba, clf._labels_from_proba(proba), notes, item_at, note_at)
 
 
-class _Reporter:
+class Reporter:
     """Reports what the chunks found, in input order: an input that was not classified as a
     problem, a record's warning as reading would have given it (the first few of a kind by
     name, per corpus file)."""
@@ -300,7 +295,7 @@ def classify_inputs(
                              model=None if model is None else str(Path(model).resolve()),
                              thresholds=dict(thresholds or {}), options=options,
                              encoding=None if kind == "parquet" else (kind, columns))
-    report = _Reporter(problem)
+    report = Reporter(problem)
     joiner = RangeJoiner()
     with RowWriter(output, columns, _LABEL_COLUMNS) as out:
         for result in results:
@@ -341,7 +336,7 @@ def iter_classified(
         ``scores`` (label -> probability).
     """
     clf = load_model(model)
-    report = _Reporter(on_problem)
+    report = Reporter(on_problem)
     inputs = iter_inputs(input_paths(paths), options or ReadOptions(), content=False)
     for chunk in chunks(inputs):
         rows, notes = _rows(clf, chunk)
@@ -358,7 +353,7 @@ def _rows(clf, chunk: list[Item | Problem]):
 
 def _rows_read(clf, chunk: list[Item | Problem]) -> tuple[list[dict[str, Any]], _Read]:
     labels = [str(c) for c in clf.classes_]
-    read = _read_chunk(clf, chunk)
+    read = read_chunk(clf, chunk)
     rows = []
     for item, german, row, chosen in zip(read.items, read.german, read.proba, read.labels,
                                          strict=True):
@@ -386,7 +381,7 @@ class _WorkersRead:
 
 
 @lru_cache(maxsize=2)
-def _worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
+def worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
     return load_model(model, dict(thresholds) or None)
 
 
@@ -397,7 +392,7 @@ def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *
     text files or a range of a corpus input that the task reads itself (a range's result is
     joined by the client). With ``encoding`` (the output's kind and columns, JSON Lines or CSV)
     the rows come as their output lines, so that the client only copies them out."""
-    clf = _worker_model(model, tuple(sorted(thresholds.items())))
+    clf = worker_model(model, tuple(sorted(thresholds.items())))
     if isinstance(chunk, CorpusRange):
         read = read_range(chunk, options)
         rows, classified = _rows_read(clf, read.entries)
@@ -412,82 +407,3 @@ def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *
 def _encoded(rows: list[dict[str, Any]],
              encoding: tuple[str, list[str]] | None) -> list[dict[str, Any]] | list[EncodedRow]:
     return rows if encoding is None else encode_rows(rows, *encoding, _LABEL_COLUMNS)
-
-
-def _margin(clf, proba: np.ndarray) -> np.ndarray:
-    """How far each text is from a different decision: small = the model is unsure."""
-    import numpy as np
-
-    if clf.multilabel_:
-        return np.abs(proba - clf.thresholds_).min(axis=1)
-    top = np.sort(proba, axis=1)
-    return top[:, -1] - top[:, -2] if proba.shape[1] > 1 else top[:, -1]
-
-
-def suggest_labels(
-    paths: str | Path | Sequence[str],
-    output: str | Path,
-    *,
-    n: int = 50,
-    model: str | Path | None = None,
-    thresholds: Mapping[str, float] | None = None,
-    options: ReadOptions | None = None,
-    on_problem: Callable[[Problem], None] | None = None,
-) -> Summary:
-    """Write the ``n`` texts the model is least sure of, for a researcher to label next.
-
-    Sureness is the distance of the closest label's probability from its threshold (two-class
-    margin for single-label models). The file (``.csv`` or ``.jsonl``) has an empty ``labels``
-    column to fill in, ``id``, ``text``, ``source``, the current ``predicted`` labels, the
-    ``margin`` and one probability per label, least sure first; it reads back with
-    :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
-    are held in memory, whatever the size of the input (``3 n``: a near-duplicate of a less sure
-    text, a reprint of the same story, is left out, so no story has to be labelled twice).
-    """
-    options = options or ReadOptions()
-    if n < 1:
-        raise ConfigError(f"-n {n}: suggest at least one article")
-    if output_kind(Path(output)) == "parquet":
-        raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
-    paths = input_paths(paths)
-    prepare_output(output, paths)
-    clf = load_model(model, thresholds)
-    labels = [str(c) for c in clf.classes_]
-    summary = Summary(output=Path(output))
-    heap: list[tuple[float, int, dict[str, Any]]] = []
-    seen = 0
-
-    def problem(p: Problem) -> None:
-        summary.problems.append(p)
-        if on_problem is not None:
-            on_problem(p)
-
-    report = _Reporter(problem)
-    for chunk in chunks(iter_inputs(paths, options, content=False)):
-        read = _read_chunk(clf, chunk)
-        report(read.notes)
-        for item, row, chosen, margin in zip(read.items, read.proba, read.labels,
-                                             _margin(clf, read.proba), strict=True):
-            record = {
-                "id": item.id, "labels": [], "text": item.text, "source": item.source,
-                "predicted": chosen if isinstance(chosen, list) else [chosen],
-                "margin": round(float(margin), 6),
-                **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)},
-            }
-            entry = (-float(margin), -seen, record)  # keep the smallest margins (first seen)
-            if len(heap) < _SUGGEST_POOL * n:
-                heapq.heappush(heap, entry)
-            elif entry > heap[0]:
-                heapq.heapreplace(heap, entry)
-            seen += 1
-        summary.classified += len(read.items)
-    pool = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
-    groups = near_duplicate_groups([clean_text(record["text"]) for record in pool])
-    rows = [record for i, record in enumerate(pool) if groups[i] == i][:n]
-    columns = ["id", "labels", "text", "source", "predicted", "margin",
-               *(f"p_{label}" for label in labels)]
-    with RowWriter(output, columns, ["labels", "predicted"]) as out:
-        out.write(rows)
-    summary.written = len(rows)
-    return summary
-

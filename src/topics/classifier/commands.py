@@ -56,7 +56,8 @@ def _problem_printer(command: str, args: argparse.Namespace):
 
 
 def _cmd_suggest_labels(args: argparse.Namespace) -> int:
-    from topics.classifier.batch import parse_thresholds, suggest_labels
+    from topics.classifier.batch import parse_thresholds
+    from topics.classifier.suggestions import suggest_labels
 
     summary = suggest_labels(
         args.inputs,
@@ -66,6 +67,8 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
         thresholds=parse_thresholds(args.threshold),
         options=_read_options(args),
         on_problem=_problem_printer("suggest-labels", args),
+        scheduler=args.scheduler,
+        n_workers=args.n_workers,
     )
     status = _batch_status("suggest-labels", summary, args)
     csv_options = " --id-column id --label-separator '|'" if args.output.endswith(".csv") else ""
@@ -216,6 +219,7 @@ def add_commands(sub: Any) -> None:
     suggest.add_argument("-n", type=positive_int, default=50, help="how many (%(default)s)")
     _add_model_options(suggest, DEFAULT_MAX_BYTES)
     _add_corpus_options(suggest, None)
+    add_dask_options(suggest, "default: here, one process")
     suggest.set_defaults(func=_cmd_suggest_labels)
 
     train = sub.add_parser(

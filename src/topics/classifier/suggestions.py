@@ -1,0 +1,140 @@
+"""Suggesting which articles to label next: the ones the model is least sure of.
+
+:func:`suggest_labels` reads its inputs as :func:`~topics.classifier.batch.classify_inputs` does,
+chunk by chunk (here or as Dask tasks), and keeps only the ``3 n`` least sure texts of each chunk
+and of the whole batch, so memory holds ``3 n`` texts whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.classifier.batch import Reporter, Summary, load_model, read_chunk, worker_model
+from topics.classifier.outputs import RowWriter, output_kind, prepare_output
+from topics.classifier.sources import Item, Problem, ReadOptions, chunks, input_paths, iter_inputs
+from topics.corpus.duplicates import near_duplicate_groups
+from topics.distributed import check_scheduler, map_chunks
+from topics.errors import ConfigError
+from topics.text.cleaning import clean_text
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["suggest_labels"]
+
+_SUGGEST_POOL = 3  # 3 n candidates are kept, so that n remain once reprints are out
+
+
+def _margin(clf, proba: np.ndarray) -> np.ndarray:
+    """How far each text is from a different decision: small = the model is unsure."""
+    import numpy as np
+
+    if clf.multilabel_:
+        return np.abs(proba - clf.thresholds_).min(axis=1)
+    top = np.sort(proba, axis=1)
+    return top[:, -1] - top[:, -2] if proba.shape[1] > 1 else top[:, -1]
+
+
+def suggest_labels(
+    paths: str | Path | Sequence[str],
+    output: str | Path,
+    *,
+    n: int = 50,
+    model: str | Path | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    options: ReadOptions | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    scheduler: Any = None,
+    n_workers: int | None = None,
+) -> Summary:
+    """Write the ``n`` texts the model is least sure of, for a researcher to label next.
+
+    Sureness is the distance of the closest label's probability from its threshold (two-class
+    margin for single-label models). The file (``.csv`` or ``.jsonl``) has an empty ``labels``
+    column to fill in, ``id``, ``text``, ``source``, the current ``predicted`` labels, the
+    ``margin`` and one probability per label, least sure first; it reads back with
+    :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
+    are held in memory, whatever the size of the input (``3 n``: a near-duplicate of a less sure
+    text, a reprint of the same story, is left out, so no story has to be labelled twice).
+    With ``scheduler`` (as :func:`classify_inputs` takes it) each chunk is classified by a Dask
+    task, which returns only its own ``3 n`` least sure texts: the same file as without Dask.
+    """
+    options = options or ReadOptions()
+    if n < 1:
+        raise ConfigError(f"-n {n}: suggest at least one article")
+    if output_kind(Path(output)) == "parquet":
+        raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
+    check_scheduler(scheduler)
+    paths = input_paths(paths)
+    prepare_output(output, paths)
+    clf = load_model(model, thresholds)
+    labels = [str(c) for c in clf.classes_]
+    summary = Summary(output=Path(output))
+
+    def problem(p: Problem) -> None:
+        summary.problems.append(p)
+        if on_problem is not None:
+            on_problem(p)
+
+    pool = _SUGGEST_POOL * n
+    stream = chunks(iter_inputs(paths, options, content=False))
+    if scheduler is None:
+        results = (_least_sure(clf, chunk, pool) for chunk in stream)
+    else:
+        results = map_chunks(_suggest_chunk, stream, scheduler=scheduler, n_workers=n_workers,
+                             model=None if model is None else str(Path(model).resolve()),
+                             thresholds=dict(thresholds or {}), pool=pool)
+    report = Reporter(problem)
+    heap: list[tuple[float, int, dict[str, Any]]] = []
+    for candidates, notes, classified in results:  # in input order
+        report(notes)
+        for margin, index, record in candidates:
+            _keep(heap, (-margin, -(summary.classified + index), record), pool)
+        summary.classified += classified
+    pool_records = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
+    groups = near_duplicate_groups([clean_text(record["text"]) for record in pool_records])
+    rows = [record for i, record in enumerate(pool_records) if groups[i] == i][:n]
+    columns = ["id", "labels", "text", "source", "predicted", "margin",
+               *(f"p_{label}" for label in labels)]
+    with RowWriter(output, columns, ["labels", "predicted"]) as out:
+        out.write(rows)
+    summary.written = len(rows)
+    return summary
+
+
+def _least_sure(clf, chunk: list[Item | Problem], pool: int):
+    """A chunk's ``pool`` least sure texts ``(margin, index in the chunk's texts, record)``, its
+    notes, and how many texts it classified."""
+    labels = [str(c) for c in clf.classes_]
+    read = read_chunk(clf, chunk)
+    heap: list[tuple[float, int, dict[str, Any]]] = []
+    for index, (item, row, chosen, margin) in enumerate(zip(
+            read.items, read.proba, read.labels, _margin(clf, read.proba), strict=True)):
+        record = {
+            "id": item.id, "labels": [], "text": item.text, "source": item.source,
+            "predicted": chosen if isinstance(chosen, list) else [chosen],
+            "margin": round(float(margin), 6),
+            **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)},
+        }
+        _keep(heap, (-float(margin), -index, record), pool)
+    candidates = [(-negative, -index, record) for negative, index, record in heap]
+    return candidates, read.notes, len(read.items)
+
+
+def _keep(heap: list[tuple[float, int, dict[str, Any]]], entry: tuple[float, int, dict[str, Any]],
+          pool: int) -> None:
+    """Keep the ``pool`` largest entries: the smallest margins, the first seen among equals."""
+    if len(heap) < pool:
+        heapq.heappush(heap, entry)
+    elif entry[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, entry)
+
+
+def _suggest_chunk(chunk: list[Item | Problem], *, model: str | None,
+                   thresholds: dict[str, float], pool: int):
+    """One Dask task of :func:`suggest_labels`: a chunk's least sure texts (the model loaded once
+    per worker process)."""
+    return _least_sure(worker_model(model, tuple(sorted(thresholds.items()))), chunk, pool)
