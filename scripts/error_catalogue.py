@@ -762,6 +762,13 @@ def classify_cases() -> list[Case]:
             names=("--n-workers",)),
         cli("classify-bad-scheduler", "classify --scheduler ftp://x", "classify", "a.txt",
             "--scheduler", "ftp://x", files={"a.txt": TEXT}, names=("ftp://x",)),
+        cli("suggest-bad-scheduler", "suggest-labels --scheduler ftp://x", "suggest-labels",
+            "c.jsonl", "--output", "s.csv", "--scheduler", "ftp://x",
+            files={"c.jsonl": GOOD_JSONL}, names=("ftp://x",)),
+        cli("suggest-unreachable-scheduler", "suggest-labels --scheduler at an address where no "
+            "scheduler runs", "suggest-labels", "c.jsonl", "--output", "s.csv", "--scheduler",
+            "tcp://127.0.0.1:9", timeout=120, files={"c.jsonl": GOOD_JSONL},
+            names=("tcp://127.0.0.1:9", "cannot connect")),
     ]
 
 
