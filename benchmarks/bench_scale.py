@@ -22,7 +22,8 @@ written to a JSON Lines file first.
    more on 2 workers with ``workers_read=True`` (each task reads its own lines of the file): the
    client's own CPU seconds in both ways, against the workers', say how many workers one client
    keeps busy. The same two ways for the articles as a folder of ``.txt`` files (each task reads
-   its own files) and as a CSV file (each task reads its own records).
+   its own files), as a CSV file (each task reads its own records) and as a Parquet file (the
+   client decodes record batches, each task makes and checks the articles of one).
 4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
    10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
    fits it, in one process and on a LocalCluster of 2 workers (warmed before the clock): wall
@@ -113,6 +114,17 @@ def csv_file(corpus: Path, path: Path) -> Path:
     return path
 
 
+def parquet_file(corpus: Path, path: Path) -> Path:
+    """The articles of a JSON Lines file as a Parquet file (pyarrow's defaults: one row group)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with corpus.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    pq.write_table(pa.Table.from_pylist(records), path)
+    return path
+
+
 def bench_stream(corpus: Path, out: Path, checkpoints: list[int], label: str,
                  runs: int = 1) -> dict:
     """``runs`` fresh processes stream the corpus; the figures of the run whose flatness (last
@@ -157,15 +169,17 @@ def _cluster_cpu(client) -> float:
     return sum(client.run(_process_cpu).values())
 
 
-def bench_dask(corpus: Path, folder: Path, table: Path, out: Path, runs: int) -> dict:
+def bench_dask(corpus: Path, folder: Path, table: Path, columns: Path, out: Path,
+               runs: int) -> dict:
     import topics
     from topics.corpus.stream import analyse_corpus, iter_tokens
     from topics.distributed import dask_client
     from topics.text import german
 
     names = ("here", "1 worker", "2 workers", "2 workers, workers read", "2 workers, a folder",
-             "2 workers, a folder, workers read", "2 workers, CSV", "2 workers, CSV, workers read")
-    sources = {"folder": (folder, {}), "CSV": (table, CSV_OPTIONS)}
+             "2 workers, a folder, workers read", "2 workers, CSV", "2 workers, CSV, workers read",
+             "2 workers, Parquet", "2 workers, Parquet, workers read")
+    sources = {"folder": (folder, {}), "CSV": (table, CSV_OPTIONS), "Parquet": (columns, {})}
     walls: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     own: dict[str, list[float]] = {name: [] for name in names}  # the client process alone
@@ -175,7 +189,7 @@ def bench_dask(corpus: Path, folder: Path, table: Path, out: Path, runs: int) ->
             list(iter_tokens(warm, chunk_size=1, scheduler=client))
         load_start = os.getloadavg()
         for _ in range(runs):
-            for name, where in zip(names, (None, one, *[two] * 6), strict=True):
+            for name, where in zip(names, (None, one, *[two] * 8), strict=True):
                 german.clear_caches()  # every run sees new text, as the first one did
                 if where is not None:
                     where.run(german.clear_caches)
@@ -289,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = make_corpus(source, n, folder / "dask.jsonl")
             figures["dask"] = bench_dask(corpus, text_folder(corpus, folder / "dask"),
                                          csv_file(corpus, folder / "dask.csv"),
+                                         parquet_file(corpus, folder / "dask.parquet"),
                                          folder / "tokens.jsonl", 1 if args.quick else 2)
             figures["dask"]["articles"] = n
         if "seeds" not in skip:

@@ -602,6 +602,13 @@ def corpus_cases() -> list[Case]:
             files={"d/a.txt": TEXT, "d/labels.json": "[1, 2]"}, names=("labels.json",)),
         cli("parquet-garbage", "a .parquet file that is not Parquet", "summary", "c.parquet",
             files={"c.parquet": b"PAR1 not really"}, names=("c.parquet",)),
+        cli("parquet-damaged-page", "a Parquet file with a page that does not decode",
+            "summary", "c.parquet", setup=damaged_parquet("c.parquet"),
+            names=("c.parquet", "not readable as Parquet")),
+        cli("classify-parquet-damaged-page-dask", "classify a Parquet file with a damaged page "
+            "on Dask (the client decodes, the workers check the rows)", "classify", "c.parquet",
+            "--output", "o.jsonl", "--scheduler", "local", "--n-workers", "1", timeout=120,
+            setup=damaged_parquet("c.parquet"), names=("c.parquet", "not readable as Parquet")),
         cli("csv-empty", "a 0-byte CSV corpus", "summary", "c.csv", files={"c.csv": b""},
             names=("c.csv",), forbid=("header=True",), quick=True),
         cli("csv-header-only", "a CSV with a header and no rows", "summary", "c.csv",
@@ -669,6 +676,25 @@ def mkdirs(*names: str) -> Setup:
     def setup(scratch: Path) -> None:
         for name in names:
             (scratch / name).mkdir(parents=True, exist_ok=True)
+    return setup
+
+
+def damaged_parquet(name: str) -> Setup:
+    """A setup that writes a Parquet file of 40 articles whose second row group's text page is
+    overwritten (its page header no longer decodes)."""
+    def setup(scratch: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = scratch / name
+        records = [{"id": f"a{i}", "text": f"{TEXT} ({i})"} for i in range(40)]
+        pq.write_table(pa.Table.from_pylist(records), path, row_group_size=20,
+                       use_dictionary=False)
+        page = pq.ParquetFile(path).metadata.row_group(1).column(1)
+        data = bytearray(path.read_bytes())
+        start = page.data_page_offset
+        data[start:start + page.total_compressed_size] = b"\xab" * page.total_compressed_size
+        path.write_bytes(bytes(data))
     return setup
 
 

@@ -455,3 +455,107 @@ def test_classify_reads_a_csv_input_on_the_workers_as_the_client_does(cluster, t
     output, problems = runs[False]
     assert len(output.splitlines()) == 1 + 2 * 21 and len(problems) == 2 * 4  # 24 rows read, 3 skipped
     assert sum("reading stopped: line" in p and "4 fields where" in p for p in problems) == 2
+
+
+def _parquet_corpus(path: Path, records: list[dict], row_group_size: int = 9) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(records), path, row_group_size=row_group_size)
+    return path
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_the_workers_make_the_articles_of_a_parquet_files_rows(cluster, unit, tmp_path,
+                                                               monkeypatch) -> None:
+    """The client decodes record batches, the workers make and check the articles: on any
+    scheduler (here its address, where paths are not read by default)."""
+    from topics.corpus import worker_reading
+
+    records = [{"id": a.id, "text": a.text, "labels": list(a.labels)}
+               for a in topics.load_corpus()[:40]]
+    records[7]["text"], records[23]["text"], records[31]["text"] = BOILERPLATE, ENGLISH, "12 3"
+    path = _parquet_corpus(tmp_path / "c.parquet", records)
+    handed: list[int] = []  # the rows of each part the client handed out
+    original = worker_reading.parquet_rows
+    monkeypatch.setattr(worker_reading, "parquet_rows", lambda *a, **k: (
+        p for p in original(*a, **k) if not handed.append(p.batch.num_rows)))
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    expected = user_warnings(lambda: analyse_corpus(path, here, unit=unit, chunk_size=8))
+    got = user_warnings(lambda: analyse_corpus(path, there, unit=unit, chunk_size=8,
+                                               scheduler=cluster.scheduler.address))
+    assert there.read_bytes() == here.read_bytes() and got == expected
+    assert sum(handed) == 40 and max(handed) <= 8 and len(expected) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda rs: rs[25].__setitem__("id", rs[3]["id"]), "row 26: duplicate id .*row 4"),
+        (lambda rs: rs[30].__setitem__("text", "<html><body>Seite</body></html>"),
+         "row 31: article .* is an HTML page"),
+        (lambda rs: rs[33].__setitem__("id", ""), "row 34: the id is empty"),
+    ],
+)
+def test_a_bad_parquet_row_raises_the_error_of_the_clients_reading(cluster, tmp_path, change,
+                                                                   message) -> None:
+    records = [{"id": a.id, "text": a.text[:200]} for a in topics.load_corpus()[:40]]
+    change(records)
+    path = _parquet_corpus(tmp_path / "bad.parquet", records)
+    with pytest.raises(CorpusError, match=message) as local:
+        list(iter_tokens(path, chunk_size=10))
+    with pytest.raises(CorpusError, match=message) as remote:
+        list(iter_tokens(path, chunk_size=10, scheduler=cluster))
+    assert str(remote.value) == str(local.value)
+
+
+def test_a_file_that_is_not_parquet_is_said_as_the_client_says_it(cluster, tmp_path) -> None:
+    path = tmp_path / "c.parquet"
+    path.write_text("id,text\na,Ein Text.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="not a readable Parquet file") as local:
+        list(iter_tokens(path))
+    with pytest.raises(CorpusError, match="not a readable Parquet file") as remote:
+        list(iter_tokens(path, scheduler=cluster))
+    assert str(remote.value) == str(local.value)
+
+
+def test_parquet_parts_end_where_their_texts_pass_the_size(tmp_path) -> None:
+    from topics.corpus.worker_reading import parquet_rows
+
+    sizes = [5, 5, 30, 1, 1, 1, 50, 2]
+    path = _parquet_corpus(tmp_path / "s.parquet",
+                           [{"id": str(i), "text": "x" * n} for i, n in enumerate(sizes)], 100)
+    parts = [p.batch.column("text").to_pylist() for p in parquet_rows(path, 100, max_bytes=10)]
+    assert [[len(t) for t in part] for part in parts] == [[5, 5], [30], [1, 1, 1], [50], [2]]
+    assert [p.before for p in parquet_rows(path, 3)] == [0, 3, 6]
+
+
+def test_classify_checks_a_parquet_inputs_rows_on_the_workers(cluster, tmp_path,
+                                                             monkeypatch) -> None:
+    """A repeated id across parts, an HTML text and an empty one: the client's rows and problems,
+    on any scheduler; workers_read=False keeps the reading here."""
+    from topics.classifier import batch, worker_inputs
+    from topics.classifier.batch import classify_inputs
+
+    monkeypatch.setattr(worker_inputs, "_RANGE_LINES", 7)
+    cut: list[str] = []
+    monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading, **k: (
+        cut.append(k["kind"]), worker_inputs.corpus_ranges(path, reading, **k))[1])
+
+    records = [{"id": a.id, "text": a.text} for a in topics.load_corpus()[:30]]
+    records[3]["text"] = "<html><body>Seite</body></html>"
+    records[20]["id"] = records[1]["id"]
+    records[12]["text"] = "  "
+    path = _parquet_corpus(tmp_path / "in.parquet", records)
+    runs = {}
+    for name, where, workers_read in (("here", None, None), ("address", cluster.scheduler.address,
+                                                              None), ("no", cluster, False)):
+        problems: list[str] = []
+        out = tmp_path / f"{name}.jsonl"
+        classify_inputs([str(path)], output=out, scheduler=where, workers_read=workers_read,
+                        on_problem=lambda p, seen=problems: seen.append(str(p)))
+        runs[name] = (out.read_bytes(), problems)
+    assert runs["address"] == runs["here"] == runs["no"]
+    assert cut == ["parquet"]  # on the address only
+    output, problems = runs["here"]
+    assert len(output.splitlines()) == 27 and len(problems) == 3

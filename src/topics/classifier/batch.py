@@ -261,7 +261,8 @@ def classify_inputs(
         after another) are read by the workers, each task its own range of lines or group of files
         (:mod:`~topics.classifier.worker_inputs`), instead of here; the output and the messages
         are the same. The workers must see the inputs at the same path. Default (``None``): on
-        a LocalCluster (``scheduler="local"``), not on an address or a Client.
+        a LocalCluster (``scheduler="local"``), not on an address or a Client. A Parquet input
+        is decoded here and its rows checked by the workers on any scheduler, unless False.
 
     Returns
     -------
@@ -287,9 +288,9 @@ def classify_inputs(
         stream = chunks(iter_inputs(paths, options, content=False))
         results = (_rows(clf, chunk) for chunk in stream)
     else:  # the workers load the model themselves (once each): only its path travels
-        reading = scheduler == "local" if workers_read is None else workers_read
+        paths_read = scheduler == "local" if workers_read is None else workers_read
         stream = chunks(iter_inputs(paths, options, content=False,
-                                    delegate=_WorkersRead(options) if reading else None))
+                                    delegate=None if workers_read is False else _WorkersRead(options, paths_read)))
         kind = "jsonl" if output is None else output_kind(Path(output))
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
@@ -364,20 +365,21 @@ def _rows_read(clf, chunk: list[Item | Problem]) -> tuple[list[dict[str, Any]], 
 
 
 class _WorkersRead:
-    """The :class:`~.sources.Delegate` that leaves JSON Lines and CSV inputs and text files to
-    the Dask workers."""
+    """The :class:`~.sources.Delegate` that leaves a Parquet input's decoded rows to the Dask
+    workers and, with ``paths`` (the workers see the inputs), JSON Lines and CSV inputs and text
+    files."""
 
-    def __init__(self, options: ReadOptions) -> None:
-        self.options = options
+    def __init__(self, options: ReadOptions, paths: bool) -> None:
+        self.options, self.paths = options, paths
         self._readings = itertools.count()
 
     def corpus(self, path: Path, kind: str) -> Iterator[CorpusRange] | None:
-        if not workers_can_read(path, kind, self.options):
+        if kind != "parquet" and not (self.paths and workers_can_read(path, kind, self.options)):
             return None
         return corpus_ranges(path, next(self._readings), kind=kind, options=self.options)
 
     def text_files(self, files: list[Path]) -> Iterator[TextFileGroup] | None:
-        return text_file_groups(files, self.options)
+        return text_file_groups(files, self.options) if self.paths else None
 
 
 @lru_cache(maxsize=2)

@@ -6,7 +6,8 @@ Nor does it read a JSON Lines or CSV corpus input: it cuts it into ranges of lin
 (:func:`topics.corpus.worker_reading.line_ranges`, a scan for line breaks) or of records
 (:func:`topics.corpus.csv_ranges.csv_ranges`, a pass of :mod:`csv`'s reader) and hands each range
 to a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
-classification). The client then checks the ids across ranges and stops the file where its own
+classification). A Parquet input it decodes, a record batch per range
+(:func:`topics.corpus.worker_reading.parquet_rows`), for a task to check and classify. The client then checks the ids across ranges and stops the file where its own
 reading would have stopped (:class:`RangeJoiner`), so the output
 and every message are those of the client's reading (:func:`~.sources.iter_inputs`): a record
 that cannot be classified is a :class:`~.sources.Problem` and reading goes on; a line that is not
@@ -31,6 +32,7 @@ from topics.corpus.worker_reading import (
     Part,
     line_break_is_byte,
     line_ranges,
+    parquet_rows,
     read_part,
 )
 from topics.errors import CorpusError
@@ -143,14 +145,17 @@ def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
 
 def corpus_ranges(path: Path, reading: int, lines: int | None = None, kind: str = "jsonl",
                   options: ReadOptions | None = None) -> Iterator[CorpusRange]:
-    """The ranges of a JSON Lines or CSV input (``lines`` lines or records each, default 512,
-    and ending at the first line or record end past 2 MB), the last one marked; one empty range
-    for an empty file (its reading says "no articles")."""
+    """The ranges of a JSON Lines, CSV or Parquet input (``lines`` lines, records or rows each,
+    default 512, and ending at the first line or record end past 2 MB, or where a Parquet row's
+    text would pass it), the last one marked; one empty range for an empty file (its reading
+    says "no articles")."""
     size = lines or _RANGE_LINES
+    options = options or ReadOptions()
     if kind == "csv":
-        options = options or ReadOptions()
         parts: Iterator[Part] = csv_ranges(path, csv_options(options.corpus), options.encoding,
                                            size, max_bytes=_RANGE_BYTES)
+    elif kind == "parquet":
+        parts = parquet_rows(path, size, max_bytes=_RANGE_BYTES)
     else:
         parts = line_ranges(path, size, max_bytes=_RANGE_BYTES)
     previous = None

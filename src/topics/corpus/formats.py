@@ -24,8 +24,8 @@ from topics.errors import CorpusError, short
 __all__ = [
     "CsvOptions", "FolderListing", "LABELS_FILE", "article_from_row", "check_width", "csv_error",
     "csv_header", "csv_reader", "decode_error", "decode_text", "is_blank", "jsonl_record",
-    "list_folder", "open_binary", "read_csv", "read_folder", "read_jsonl", "read_parquet",
-    "txt_article",
+    "list_folder", "open_binary", "parquet_batches", "parquet_records", "read_csv",
+    "read_folder", "read_jsonl", "read_parquet", "txt_article",
 ]
 
 LABELS_FILE = "labels.json"
@@ -311,6 +311,13 @@ def article_from_row(
 
 def read_parquet(path: Path, batch_size: int = 1024) -> Iterator[Located]:
     """One article per row of a Parquet file with ``id`` and ``text`` columns (pyarrow)."""
+    for before, batch in parquet_batches(path, batch_size):
+        yield from parquet_records(path, batch, before)
+
+
+def parquet_batches(path: Path, batch_size: int = 1024) -> Iterator[tuple[int, Any]]:
+    """The record batches of a Parquet file (pyarrow), each with the number of rows before it;
+    a file that pyarrow cannot read (or a page it cannot decode) raises a :class:`CorpusError`."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -322,12 +329,25 @@ def read_parquet(path: Path, batch_size: int = 1024) -> Iterator[Located]:
         file = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises ArrowInvalid & co. on a file that is not Parquet
         raise CorpusError(f"{path}: not a readable Parquet file ({error})") from None
-    row = 0
-    for batch in file.iter_batches(batch_size=batch_size):
-        for record in batch.to_pylist():
-            row += 1
-            where = f"{path}: row {row}"
-            yield article_from_record(record, where), where
+    batches = file.iter_batches(batch_size=batch_size)
+    before = 0
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as error:  # a damaged page
+            raise CorpusError(f"{path}: the rows from row {before + 1} on are not readable as "
+                              f"Parquet ({str(error).strip()}); the file is damaged") from None
+        yield before, batch
+        before += batch.num_rows
+
+
+def parquet_records(path: Path, batch: Any, before: int) -> Iterator[Located]:
+    """The articles of a Parquet record batch whose first row is row ``before + 1``."""
+    for row, record in enumerate(batch.to_pylist(), start=before + 1):
+        where = f"{path}: row {row}"
+        yield article_from_record(record, where), where
 
 
 # ------------------------------------------------------------------------------------------------

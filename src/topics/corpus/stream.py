@@ -9,7 +9,8 @@ set of ids read (to refuse duplicates, ~100 bytes per article); it does not grow
 :func:`iter_tokens` is the same as a generator. Both run here, in one process, or on Dask
 (``scheduler="local"`` or an address; :mod:`topics.distributed`), one task per chunk, with the same
 output either way; there the workers can read a JSON Lines or CSV file or a folder themselves,
-each task its own lines, records or files (``workers_read``, :mod:`topics.corpus.worker_reading`).
+each task its own lines, records or files (``workers_read``, :mod:`topics.corpus.worker_reading`),
+and make the articles of a Parquet file's rows that the client decoded.
 
 The tokens are those of ``topics.analyse(unit.text, **analysis)`` for the units of
 :meth:`topics.Corpus.units`: the clean article, or its paragraphs (ids ``<article id>#p<i>``).
@@ -234,12 +235,17 @@ def _chunk_results(
 def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
                          workers_read: bool | None) -> str | None:
     """The format, if the Dask workers read the corpus themselves
-    (:mod:`topics.corpus.worker_reading`): a JSON Lines or CSV file or a folder, in an encoding whose
-    line break is the byte ``\\n``, on Dask, and by default only on a LocalCluster started here
-    (a cluster's workers may not see the path)."""
-    if scheduler is None or not (scheduler == "local" if workers_read is None else workers_read):
+    (:mod:`topics.corpus.worker_reading`): a JSON Lines or CSV file or a folder, in an encoding
+    whose line break is the byte ``\\n``, on Dask, and by default only on a LocalCluster started
+    here (a cluster's workers may not see the path); a Parquet file on any scheduler unless
+    ``workers_read`` is False (the workers get its decoded rows, not its path)."""
+    if scheduler is None or workers_read is False:
         return None
     kind = load_options.get("format") or guess_format(Path(source))
+    if kind == "parquet":
+        return kind
+    if not (scheduler == "local" if workers_read is None else workers_read):
+        return None
     if kind in ("jsonl", "csv", "folder") and line_break_is_byte(
             load_options.get("encoding", "utf-8")):
         return kind
@@ -328,7 +334,9 @@ def analyse_corpus(
         On Dask, a JSON Lines or CSV file or a folder is read by the workers, each task its
         own range of lines or records or group of files, instead of by this process
         (:mod:`topics.corpus.worker_reading`): nothing but the results passes through here. The
-        workers must see the corpus at the same path. Default
+        workers must see the corpus at the same path. (A Parquet file is decoded here, batch by
+        batch, and its articles made and checked by the workers on any scheduler, unless
+        ``workers_read`` is False.) Default
         (``None``): on a LocalCluster (``scheduler="local"``), not on a scheduler address or a
         Client.
     **load_options

@@ -1,5 +1,5 @@
 """A corpus that the Dask workers read themselves: JSON Lines by ranges of lines, CSV by ranges of
-records, folders by files.
+records, folders by files; and a Parquet file's decoded rows whose articles they make.
 
 On Dask the client otherwise reads, parses and checks every record and sends its text to a
 worker; one client then keeps about eight workers busy (``benchmarks/bench_scale.py``, 8,000
@@ -15,7 +15,10 @@ followed by the ranges of its ``.jsonl`` files. Each task reads its part,
 parses and checks its records as :func:`topics.iter_articles` does, and analyses them
 (:func:`analyse_part`). The output, the warnings and the first error are those of the client's
 own reading. The workers must see the files at the same path: the workers of a LocalCluster do;
-those of a cluster need shared storage.
+those of a cluster need shared storage. A Parquet file cannot be cut by rows without decoding
+it, and pyarrow's row groups are often a million rows: the client decodes it batch by batch
+(0.03 CPU-s for 8,000 articles, against 1.0 s to make and check their articles) and hands each
+task a record batch (:class:`ParquetRows`), so the workers need not see it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from topics.corpus.formats import (
     decode_text,
     jsonl_record,
     list_folder,
+    parquet_batches,
+    parquet_records,
     txt_article,
 )
 from topics.corpus.readers import no_articles
@@ -47,8 +52,9 @@ from topics.corpus.records import Unit
 from topics.errors import CorpusError
 
 __all__ = [
-    "CsvRange", "LineRange", "PartResult", "TextFiles", "analyse_part", "corpus_parts",
-    "line_break_is_byte", "line_ranges", "read_on_workers", "read_part",
+    "CsvRange", "LineRange", "ParquetRows", "PartResult", "TextFiles", "analyse_part",
+    "corpus_parts", "line_break_is_byte", "line_ranges", "parquet_rows", "read_on_workers",
+    "read_part",
 ]
 
 _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
@@ -79,7 +85,20 @@ class TextFiles:
     error: str | None = None
 
 
-Part = LineRange | TextFiles | CsvRange
+@dataclass(frozen=True)
+class ParquetRows:
+    """Rows of a Parquet file that the client decoded as a record batch (pyarrow's decoding is
+    fast; making and checking the articles is what costs) for a worker to make the articles of:
+    rows ``before + 1``, ...; ``name`` as the user gave the file; ``error`` raised after them.
+    The workers need not see the file."""
+
+    batch: Any  # a pyarrow.RecordBatch, or None
+    before: int
+    name: str
+    error: str | None = None
+
+
+Part = LineRange | TextFiles | CsvRange | ParquetRows
 
 
 def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
@@ -126,15 +145,18 @@ def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
                  labels_file: str | Path | None = None,
                  csv_options: CsvOptions | None = None) -> Iterator[Part]:
     """The parts of a JSON Lines file (``kind="jsonl"``), a CSV file (``"csv"``, read with
-    ``csv_options``) or a folder, ``size`` articles (lines, records or files) each, in the order
-    the client's own reading takes them; each ``.jsonl`` file of a folder starts a part of its
-    own."""
+    ``csv_options``), a Parquet file (``"parquet"``) or a folder, ``size`` articles (lines,
+    records, rows or files) each, in the order the client's own reading takes them; each
+    ``.jsonl`` file of a folder starts a part of its own."""
     path = Path(source)
     if kind == "jsonl":
         yield from line_ranges(path, size)
         return
     if kind == "csv":
         yield from csv_ranges(path, csv_options or CsvOptions(), encoding, size)
+        return
+    if kind == "parquet":
+        yield from parquet_rows(path, size)
         return
     listing = list_folder(path, labels_file, encoding)
     listing.check_labelled_files()
@@ -144,6 +166,42 @@ def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
         yield _text_files(group, listing, root)
     for jsonl in listing.jsonl_files:
         yield from line_ranges(jsonl, size)
+
+
+def parquet_rows(path: Path, rows: int, max_bytes: int | None = None) -> Iterator[ParquetRows]:
+    """A Parquet file's rows, ``rows`` at a time (with ``max_bytes``, fewer where the texts of
+    more would pass that size; at least one); a file pyarrow cannot read gives a last part with
+    its error, after the rows before it."""
+    before = 0
+    try:
+        for before, batch in parquet_batches(path, rows):
+            for start, stop in _text_slices(batch, max_bytes):
+                yield ParquetRows(batch.slice(start, stop - start), before + start, str(path))
+            before += batch.num_rows
+    except CorpusError as exc:
+        yield ParquetRows(None, before, str(path), str(exc))
+
+
+def _text_slices(batch: Any, max_bytes: int | None) -> Iterator[tuple[int, int]]:
+    """Consecutive row slices of a batch whose ``text`` values hold at most ``max_bytes``."""
+    names = batch.schema.names
+    if max_bytes is None or "text" not in names or batch.num_rows == 0:
+        yield 0, batch.num_rows
+        return
+    import pyarrow.compute as pc
+
+    try:
+        sizes = pc.binary_length(batch.column(names.index("text"))).to_pylist()
+    except Exception:  # not text: the worker's record check says what is wrong
+        yield 0, batch.num_rows
+        return
+    start, held = 0, 0
+    for row, size in enumerate(sizes):
+        if row > start and held + (size or 0) > max_bytes:
+            yield start, row
+            start, held = row, 0
+        held += size or 0
+    yield start, batch.num_rows
 
 
 def _text_files(group: list[Path], listing: FolderListing, root: Path) -> TextFiles:
@@ -208,6 +266,12 @@ def read_part(part: Part, encoding: str) -> Iterator[Located]:
     if isinstance(part, CsvRange):
         yield from csv_range_records(part, _read_bytes(part.path, part.name, part.start,
                                                        part.end - part.start), encoding)
+        return
+    if isinstance(part, ParquetRows):
+        if part.batch is not None:
+            yield from parquet_records(Path(part.name), part.batch, part.before)
+        if part.error is not None:
+            raise CorpusError(part.error)
         return
     if isinstance(part, LineRange):
         data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
