@@ -2,10 +2,10 @@
 records, folders by files; and a Parquet file's decoded rows whose articles they make.
 
 On Dask the client otherwise reads, parses and checks every record and sends its text to a
-worker; one client then keeps about eight workers busy (``benchmarks/bench_scale.py``, 8,000
-articles on 2 workers: 0.61 CPU-s of client against 5.0 of workers; 0.29 when the workers read a
-JSON Lines file, about sixteen workers per client; 0.63 -> 0.41 for a folder of ``.txt`` files
-and for a CSV file).
+worker; one client then keeps about seven workers busy (``benchmarks/bench_scale.py``, 8,000
+articles on 2 workers: 0.70 CPU-s of client against 5.2 of workers; 0.34 when the workers read a
+JSON Lines file, about sixteen workers per client; 0.66 -> 0.46 for a folder of ``.txt`` files,
+0.71 -> 0.44 for a CSV file, 0.60 -> 0.41 for a Parquet file).
 Here the client only cuts the corpus into parts and checks that the ids are
 unique: a JSON Lines file into ranges of lines (a scan for line breaks, no parsing:
 :func:`line_ranges`), a CSV file into ranges of records (:mod:`topics.corpus.csv_ranges`: its
