@@ -106,6 +106,16 @@ def _analysed_both_ways(cluster, source: Path, tmp_path: Path, unit: str,
     return here, expected
 
 
+def _raises_as_the_client(cluster, source: Path, message: str, *, workers_read: bool | None = True,
+                          **options) -> None:
+    """Reading ``source`` on the cluster raises the error of the client's reading, word for word."""
+    with pytest.raises(CorpusError, match=message) as local:
+        list(iter_tokens(source, **options))
+    with pytest.raises(CorpusError, match=message) as remote:
+        list(iter_tokens(source, scheduler=cluster, workers_read=workers_read, **options))
+    assert str(remote.value) == str(local.value)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -124,11 +134,7 @@ def test_a_bad_record_raises_the_error_of_the_clients_reading(cluster, tmp_path,
     records = [{"id": a.id, "text": a.text[:200]} for a in topics.load_corpus()[:40]]
     change(records)
     path = _corpus(tmp_path / "bad.jsonl", records)
-    with pytest.raises(CorpusError, match=message) as local:
-        list(iter_tokens(path, chunk_size=10))
-    with pytest.raises(CorpusError, match=message) as remote:
-        list(iter_tokens(path, chunk_size=10, scheduler=cluster, workers_read=True))
-    assert str(remote.value) == str(local.value)
+    _raises_as_the_client(cluster, path, message, chunk_size=10)
 
 
 def test_bad_bytes_and_an_empty_file_are_said_as_the_client_says_them(cluster, tmp_path) -> None:
@@ -137,11 +143,7 @@ def test_bad_bytes_and_an_empty_file_are_said_as_the_client_says_them(cluster, t
     blank = tmp_path / "blank.jsonl"
     blank.write_text("\n\n", encoding="utf-8")
     for path, message in ((broken, "line 2: not valid utf-8"), (blank, "no articles in it")):
-        with pytest.raises(CorpusError, match=message) as local:
-            list(iter_tokens(path))
-        with pytest.raises(CorpusError, match=message) as remote:
-            list(iter_tokens(path, scheduler=cluster, workers_read=True))
-        assert str(remote.value) == str(local.value)
+        _raises_as_the_client(cluster, path, message)
 
 
 @pytest.mark.parametrize("kind", ["jsonl", "csv", "folder"])
@@ -231,11 +233,7 @@ def test_a_bad_file_of_a_folder_raises_the_error_of_the_clients_reading(cluster,
                                                                         message) -> None:
     folder = _folder(tmp_path / "corpus")
     change(folder)
-    with pytest.raises(CorpusError, match=message) as local:
-        list(iter_tokens(folder, chunk_size=4))
-    with pytest.raises(CorpusError, match=message) as remote:
-        list(iter_tokens(folder, chunk_size=4, scheduler=cluster, workers_read=True))
-    assert str(remote.value) == str(local.value)
+    _raises_as_the_client(cluster, folder, message, chunk_size=4)
 
 
 def _classify_corpus(folder: Path) -> Path:
@@ -398,12 +396,7 @@ def test_a_bad_csv_record_raises_the_error_of_the_clients_reading(cluster, tmp_p
     rows = [[a.id, a.text[:300], ""] for a in topics.load_corpus()[:40]]
     change(rows)
     path = _csv_corpus(tmp_path / "bad.csv", rows)
-    with pytest.raises(CorpusError, match=message) as local:
-        list(iter_tokens(path, chunk_size=10, **CSV_OPTIONS))
-    with pytest.raises(CorpusError, match=message) as remote:
-        list(iter_tokens(path, chunk_size=10, scheduler=cluster, workers_read=True,
-                         **CSV_OPTIONS))
-    assert str(remote.value) == str(local.value)
+    _raises_as_the_client(cluster, path, message, chunk_size=10, **CSV_OPTIONS)
 
 
 def test_bad_bytes_and_a_wrong_header_in_a_csv_file_are_said_as_the_client_says_them(
@@ -417,11 +410,7 @@ def test_bad_bytes_and_a_wrong_header_in_a_csv_file_are_said_as_the_client_says_
     empty.write_text("id;text;labels\n\n", encoding="utf-8")
     for path, message in ((broken, "line .*: not valid utf-8"), (header, "'text' is not a column"),
                           (empty, "no articles in it")):
-        with pytest.raises(CorpusError, match=message) as local:
-            list(iter_tokens(path, **CSV_OPTIONS))
-        with pytest.raises(CorpusError, match=message) as remote:
-            list(iter_tokens(path, scheduler=cluster, workers_read=True, **CSV_OPTIONS))
-        assert str(remote.value) == str(local.value)
+        _raises_as_the_client(cluster, path, message, **CSV_OPTIONS)
 
 
 def test_classify_reads_a_csv_input_on_the_workers_as_the_client_does(cluster, tmp_path,
@@ -502,21 +491,13 @@ def test_a_bad_parquet_row_raises_the_error_of_the_clients_reading(cluster, tmp_
     records = [{"id": a.id, "text": a.text[:200]} for a in topics.load_corpus()[:40]]
     change(records)
     path = _parquet_corpus(tmp_path / "bad.parquet", records)
-    with pytest.raises(CorpusError, match=message) as local:
-        list(iter_tokens(path, chunk_size=10))
-    with pytest.raises(CorpusError, match=message) as remote:
-        list(iter_tokens(path, chunk_size=10, scheduler=cluster))
-    assert str(remote.value) == str(local.value)
+    _raises_as_the_client(cluster, path, message, workers_read=None, chunk_size=10)
 
 
 def test_a_file_that_is_not_parquet_is_said_as_the_client_says_it(cluster, tmp_path) -> None:
     path = tmp_path / "c.parquet"
     path.write_text("id,text\na,Ein Text.\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="not a readable Parquet file") as local:
-        list(iter_tokens(path))
-    with pytest.raises(CorpusError, match="not a readable Parquet file") as remote:
-        list(iter_tokens(path, scheduler=cluster))
-    assert str(remote.value) == str(local.value)
+    _raises_as_the_client(cluster, path, "not a readable Parquet file", workers_read=None)
 
 
 def test_parquet_parts_end_where_their_texts_pass_the_size(tmp_path) -> None:
