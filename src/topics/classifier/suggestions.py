@@ -59,8 +59,27 @@ def suggest_labels(
     :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
     are held in memory, whatever the size of the input (``3 n``: a near-duplicate of a less sure
     text, a reprint of the same story, is left out, so no story has to be labelled twice).
-    With ``scheduler`` (as :func:`classify_inputs` takes it) each chunk is classified by a Dask
-    task, which returns only its own ``3 n`` least sure texts: the same file as without Dask.
+
+    Parameters
+    ----------
+    paths : str, Path or a sequence of them
+        Text files, folders, corpus files, ``-`` for standard input.
+    output : path
+        ``.csv`` or ``.jsonl``; written atomically.
+    n : int, default=50
+        How many texts to suggest.
+    model, thresholds, options, on_problem
+        As :func:`~topics.classifier.batch.classify_inputs` takes them.
+    scheduler : None, "local", str or dask.distributed.Client, optional
+        Classify the chunks as Dask tasks; each returns only its own ``3 n`` least sure texts,
+        and the file is the same as without Dask. Reading stays here.
+    n_workers : int, optional
+        LocalCluster worker processes (default: one per core).
+
+    Returns
+    -------
+    Summary
+        ``classified`` texts, ``written`` suggestions, the problems met.
     """
     options = options or ReadOptions()
     if n < 1:
