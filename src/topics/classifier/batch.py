@@ -289,8 +289,8 @@ def classify_inputs(
         results = (_rows(clf, chunk) for chunk in stream)
     else:  # the workers load the model themselves (once each): only its path travels
         paths_read = scheduler == "local" if workers_read is None else workers_read
-        stream = chunks(iter_inputs(paths, options, content=False,
-                                    delegate=None if workers_read is False else _WorkersRead(options, paths_read)))
+        delegate = None if workers_read is False else _WorkersRead(options, paths_read)
+        stream = chunks(iter_inputs(paths, options, content=False, delegate=delegate))
         kind = "jsonl" if output is None else output_kind(Path(output))
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),

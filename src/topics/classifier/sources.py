@@ -268,7 +268,8 @@ def iter_inputs(
     if not paths:
         raise InputError("no inputs given; pass text files, a folder, a corpus file, or - for stdin")
     forced = options.corpus.get("format")
-    for is_text_file, names in itertools.groupby(paths, key=lambda name: _is_text_file(name, forced)):
+    runs = itertools.groupby(paths, key=lambda name: _is_text_file(name, forced))
+    for is_text_file, names in runs:
         if is_text_file:  # text files named one after the other: read as a folder's are
             yield from _text_file_entries([Path(name) for name in names], options, content,
                                           delegate)

@@ -7,9 +7,10 @@ Nor does it read a JSON Lines or CSV corpus input: it cuts it into ranges of lin
 (:func:`topics.corpus.csv_ranges.csv_ranges`, a pass of :mod:`csv`'s reader) and hands each range
 to a task, which reads, checks and classifies its records (:func:`read_range`, then the batch's
 classification). A Parquet input it decodes, a record batch per range
-(:func:`topics.corpus.worker_reading.parquet_rows`), for a task to check and classify. The client then checks the ids across ranges and stops the file where its own
-reading would have stopped (:class:`RangeJoiner`), so the output
-and every message are those of the client's reading (:func:`~.sources.iter_inputs`): a record
+(:func:`topics.corpus.worker_reading.parquet_rows`), for a task to check and classify. The client
+then checks the ids across ranges and stops the file where its own reading would have stopped
+(:class:`RangeJoiner`), so the output and every message are those of the client's reading
+(:func:`~.sources.iter_inputs`): a record
 that cannot be classified is a :class:`~.sources.Problem` and reading goes on; a line that is not
 JSON (a row that is not CSV) or not in the encoding stops the file.
 """
@@ -49,9 +50,9 @@ _RANGE_LINES, _RANGE_BYTES = 512, 2_000_000
 
 @dataclass(frozen=True)
 class CorpusRange:
-    """Lines of a JSON Lines input or records of a CSV input, read by a worker; ``last``: the
-    file's last range; ``reading``: which reading of the file (an input named twice is read
-    twice)."""
+    """Lines of a JSON Lines input, records of a CSV input or decoded rows of a Parquet input,
+    for a worker; ``last``: the file's last range; ``reading``: which reading of the file (an
+    input named twice is read twice)."""
 
     part: Part
     source: str  # the file as the client's reading names it
@@ -206,7 +207,8 @@ def _unprefixed(error: CorpusError, source: str) -> str:
 
 class ClassifiedRange(NamedTuple):
     """A range's entries classified: the output rows and the notes (problems, a record's
-    warnings), each with the index of its entry, and what the reading found (:class:`RangeEntries`)."""
+    warnings), each with the index of its entry, and what the reading found
+    (:class:`RangeEntries`)."""
 
     task: CorpusRange
     rows: list  # dicts, or their output lines (:class:`~.outputs.EncodedRow`)

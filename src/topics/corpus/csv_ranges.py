@@ -59,7 +59,7 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
     at its first record end at or past that many bytes), lazily; the last range carries the
     error that stops the file, if any (a range without records when the header is wrong)."""
     name = name or str(path)
-    user_path = Path(name)
+    user_path, resolved = Path(name), str(path.resolve())  # resolved once: a system call per part
     ends = [0]  # bytes of the lines the reader has taken
 
     def lines() -> Iterator[str]:
@@ -76,7 +76,7 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
 
     def cut(error: str | None = None) -> CsvRange:
         return CsvRange(start, done, first_line, first_record, tuple(columns.items()), options,
-                        str(path.resolve()), name, error)
+                        resolved, name, error)
 
     start = done = count = 0  # done: the end of the last record read
     first_line = first_record = 1
@@ -96,7 +96,8 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
                 if count >= records or (max_bytes is not None and done - start >= max_bytes):
                     yield cut()
                     emitted = True
-                    start, first_line, first_record, count = done, reader.line_num + 1, number + 1, 0
+                    start, count = done, 0
+                    first_line, first_record = reader.line_num + 1, number + 1
         except csv.Error as exc:
             raise csv_error(user_path, reader.line_num, exc) from None
     except CorpusError as exc:  # the client's reading stops here: after the range's records

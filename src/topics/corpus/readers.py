@@ -24,7 +24,8 @@ from topics.corpus.records import Article, Corpus
 from topics.errors import CorpusError, InputError
 
 __all__ = [
-    "csv_options", "guess_format", "iter_articles", "load_corpus", "no_articles", "read_checked", "sample_articles",
+    "csv_options", "guess_format", "iter_articles", "load_corpus", "no_articles", "read_checked",
+    "sample_articles",
     "shipped_corpus_path",
 ]
 

@@ -261,8 +261,8 @@ def analyse_part(
 
 def read_part(part: Part, encoding: str) -> Iterator[Located]:
     """The records of a part, each with its place, as the client's reading gives them; a line
-    that is not in ``encoding`` or not JSON, or a file the worker cannot read, raises the
-    client's :class:`CorpusError`."""
+    that is not in ``encoding`` or not JSON (a row that is not CSV), or a file the worker cannot
+    read, raises the client's :class:`CorpusError`."""
     if isinstance(part, CsvRange):
         yield from csv_range_records(part, _read_bytes(part.path, part.name, part.start,
                                                        part.end - part.start), encoding)
