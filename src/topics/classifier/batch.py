@@ -360,8 +360,13 @@ def _rows_read(clf, chunk: list[Item | Problem]) -> tuple[list[dict[str, Any]], 
                                          strict=True):
         chosen = chosen if isinstance(chosen, list) else [chosen]
         rows.append({"id": item.id, "source": item.source, "labels": chosen, "german": german,
-                     **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}})
+                     **probability_columns(labels, row)})
     return rows, read
+
+
+def probability_columns(labels: list[str], row: np.ndarray) -> dict[str, float]:
+    """One text's probabilities as the output's ``p_<label>`` columns, to 6 decimals."""
+    return {f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}
 
 
 class _WorkersRead:

@@ -12,7 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from topics.classifier.batch import Reporter, Summary, load_model, read_chunk, worker_model
+from topics.classifier.batch import (
+    Reporter,
+    Summary,
+    load_model,
+    probability_columns,
+    read_chunk,
+    worker_model,
+)
 from topics.classifier.outputs import RowWriter, output_kind, prepare_output
 from topics.classifier.sources import Item, Problem, ReadOptions, chunks, input_paths, iter_inputs
 from topics.corpus.duplicates import near_duplicate_groups
@@ -136,7 +143,7 @@ def _least_sure(clf, chunk: list[Item | Problem], pool: int):
             "id": item.id, "labels": [], "text": item.text, "source": item.source,
             "predicted": chosen if isinstance(chosen, list) else [chosen],
             "margin": round(float(margin), 6),
-            **{f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)},
+            **probability_columns(labels, row),
         }
         _keep(heap, (-float(margin), -index, record), pool)
     candidates = [(-negative, -index, record) for negative, index, record in heap]
