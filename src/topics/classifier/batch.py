@@ -404,7 +404,7 @@ def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *
         read = read_range(chunk, options)
         rows, classified = _rows_read(clf, read.entries)
         return ClassifiedRange(chunk, _encoded(rows, encoding), classified.item_at,
-                               classified.notes, classified.note_at, read)
+                               classified.notes, classified.note_at, read._replace(entries=[]))
     if isinstance(chunk, TextFileGroup):
         chunk = read_text_files(chunk, options)
     rows, notes = _rows(clf, chunk)

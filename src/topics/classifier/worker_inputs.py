@@ -39,7 +39,7 @@ from topics.corpus.worker_reading import (
 from topics.errors import CorpusError
 
 __all__ = [
-    "ClassifiedRange", "CorpusRange", "RangeEntries", "RangeJoiner", "TextFileGroup",
+    "ClassifiedRange", "CorpusRange", "Joined", "RangeEntries", "RangeJoiner", "TextFileGroup",
     "corpus_ranges", "read_range", "read_text_files", "text_file_groups", "workers_can_read",
 ]
 
@@ -208,7 +208,7 @@ def _unprefixed(error: CorpusError, source: str) -> str:
 class ClassifiedRange(NamedTuple):
     """A range's entries classified: the output rows and the notes (problems, a record's
     warnings), each with the index of its entry, and what the reading found
-    (:class:`RangeEntries`)."""
+    (:class:`RangeEntries`, without the entries: their texts stay on the worker)."""
 
     task: CorpusRange
     rows: list  # dicts, or their output lines (:class:`~.outputs.EncodedRow`)
@@ -216,6 +216,17 @@ class ClassifiedRange(NamedTuple):
     notes: list
     note_at: list[int]
     read: RangeEntries
+
+
+class Joined(NamedTuple):
+    """A range as the client's reading gives it: its rows and notes in input order, the entries
+    whose id repeats an earlier one (the client's reading skips them), and whether the range
+    comes after the line that stopped its file (then nothing of it counts)."""
+
+    rows: list
+    notes: list
+    dropped: frozenset[int]
+    skipped: bool = False
 
 
 class RangeJoiner:
@@ -230,9 +241,14 @@ class RangeJoiner:
 
     def join(self, done: ClassifiedRange) -> tuple[list[dict], list]:
         """The rows and the notes of one range, in input order."""
+        joined = self.joined(done)
+        return joined.rows, joined.notes
+
+    def joined(self, done: ClassifiedRange) -> Joined:
+        """One range joined to the ranges before it (:class:`Joined`)."""
         task, read = done.task, done.read
         if task.reading in self._stopped:  # after the line that stopped it: nothing
-            return [], []
+            return Joined([], [], frozenset(), skipped=True)
         checker = self._checkers.setdefault(task.reading, RecordChecker(None, content=False))
         dropped: dict[int, Problem] = {}
         for index, article_id, where in read.taken:
@@ -251,4 +267,4 @@ class RangeJoiner:
         elif task.last and not self._records[task.reading]:
             empty = _unprefixed(no_articles(task.source), task.source)
             notes.append(Problem(task.source, f"reading stopped: {empty}"))
-        return rows, notes
+        return Joined(rows, notes, frozenset(dropped))
