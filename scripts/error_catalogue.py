@@ -1321,6 +1321,12 @@ def run_cases() -> list[Case]:
             "--n-workers", "1", timeout=120, expect=EITHER, status=1, leaves=("o.jsonl",),
             files={"c.csv": GOOD_CSV.encode().replace(b"a3,", b"a\xff3,")},
             names=("line 4", "not valid utf-8")),
+        cli("suggest-workers-read-bad-json", "suggest-labels on Dask, the workers reading: "
+            "line 3 is not JSON (reading stops there: exit 1, the suggestions before kept)",
+            "suggest-labels", "c.jsonl", "--output", "s.csv", "-n", "2", "--scheduler", "local",
+            "--n-workers", "1", timeout=120, expect=EITHER, status=1, leaves=("s.csv",),
+            files={"c.jsonl": GOOD_JSONL.replace('{"id": "a2"', '{"id" "a2"')},
+            names=("line 3", "not valid JSON")),
         cli("train-output-is-corpus", "train-classifier --output onto the corpus file",
             "train-classifier", "--corpus", "c.csv", "--output", "c.csv", "--no-evaluate",
             files={"c.csv": GOOD_CSV}, expect=EITHER, names=("c.csv",)),

@@ -540,3 +540,44 @@ def test_classify_checks_a_parquet_inputs_rows_on_the_workers(cluster, tmp_path,
     assert cut == ["parquet"]  # on the address only
     output, problems = runs["here"]
     assert len(output.splitlines()) == 27 and len(problems) == 3
+
+
+def test_suggestions_on_the_workers_reading_are_the_clients(cluster, tmp_path,
+                                                             monkeypatch) -> None:
+    """``suggest-labels`` with the workers reading: the one-process file and messages, also when
+    a range's least sure texts repeat earlier ids (the client's reading skips them) while the
+    range holds more texts than it kept: the client reads that range again."""
+    from topics.classifier import suggestions, worker_inputs
+    from topics.classifier.suggestions import suggest_labels
+
+    monkeypatch.setattr(worker_inputs, "_RANGE_LINES", 7)
+    again: list[str] = []  # the ranges the client read again itself
+    monkeypatch.setattr(suggestions, "read_range", lambda task, options: (
+        again.append(task.source), worker_inputs.read_range(task, options))[1])
+    articles = topics.load_corpus()[:21]
+    every = _corpus(tmp_path / "every.jsonl", [{"id": a.id, "text": a.text} for a in articles])
+    margins = tmp_path / "margins.jsonl"
+    suggest_labels([str(every)], margins, n=21)
+    order = [json.loads(line)["id"] for line in margins.read_text(encoding="utf-8").splitlines()]
+    by_id = {a.id: a for a in articles}
+    sure, unsure = [by_id[i] for i in order[7:]], [by_id[i] for i in order[:7]]
+    records = [{"id": a.id, "text": a.text} for a in sure + unsure]
+    for i in range(4):  # the four least sure texts of the last range repeat earlier ids
+        records[14 + i]["id"] = records[i]["id"]
+    repeats = _corpus(tmp_path / "repeats.jsonl", records)
+    mixed = _classify_corpus(tmp_path)
+    runs = {}
+    for name, where in (("here", None), ("there", cluster)):
+        for inputs, n in (([repeats], 1), ([mixed, repeats], 8)):
+            problems: list[str] = []
+            out = tmp_path / f"{name}{n}.jsonl"
+            warned = user_warnings(partial(
+                suggest_labels, [str(p) for p in inputs], out, n=n, scheduler=where,
+                workers_read=where is not None,
+                on_problem=lambda p, seen=problems: seen.append(str(p))))
+            runs[name, n] = (out.read_bytes(), problems, warned)
+    assert runs["there", 1] == runs["here", 1] and runs["there", 8] == runs["here", 8]
+    assert again and set(again) == {str(repeats)}
+    (first,) = runs["here", 1][0].decode("utf-8").splitlines()
+    assert json.loads(first)["id"] == records[18]["id"]  # the least sure text kept
+    assert sum("duplicate id" in p for p in runs["here", 8][1]) == 3 + 4

@@ -62,11 +62,13 @@ __all__ = [
     "Problem",
     "ReadOptions",
     "Summary",
+    "WorkersRead",
     "classify_inputs",
     "iter_classified",
     "iter_inputs",
     "load_model",
     "parse_thresholds",
+    "workers_reading",
 ]
 
 NAMED_NOT_GERMAN = 5  # texts named in the note about texts that do not look German
@@ -270,8 +272,7 @@ def classify_inputs(
     """
     options = options or ReadOptions()
     check_scheduler(scheduler)
-    if workers_read is not None and not isinstance(workers_read, bool):
-        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
+    delegate = workers_reading(scheduler, workers_read, options)
     paths = input_paths(paths)
     prepare_output(output, paths)
     clf = load_model(model, thresholds)
@@ -288,8 +289,6 @@ def classify_inputs(
         stream = chunks(iter_inputs(paths, options, content=False))
         results = (_rows(clf, chunk) for chunk in stream)
     else:  # the workers load the model themselves (once each): only its path travels
-        paths_read = scheduler == "local" if workers_read is None else workers_read
-        delegate = None if workers_read is False else _WorkersRead(options, paths_read)
         stream = chunks(iter_inputs(paths, options, content=False, delegate=delegate))
         kind = "jsonl" if output is None else output_kind(Path(output))
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
@@ -369,7 +368,20 @@ def probability_columns(labels: list[str], row: np.ndarray) -> dict[str, float]:
     return {f"p_{c}": round(float(p), 6) for c, p in zip(labels, row, strict=True)}
 
 
-class _WorkersRead:
+def workers_reading(scheduler: Any, workers_read: bool | None,
+                    options: ReadOptions) -> WorkersRead | None:
+    """What the Dask workers read of a batch's inputs (``workers_read`` as
+    :func:`classify_inputs` takes it): JSON Lines and CSV inputs and text files by default on a
+    LocalCluster, a Parquet input's rows on any scheduler; ``None`` when ``workers_read`` is
+    False."""
+    if workers_read is not None and not isinstance(workers_read, bool):
+        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
+    if workers_read is False:
+        return None
+    return WorkersRead(options, scheduler == "local" if workers_read is None else workers_read)
+
+
+class WorkersRead:
     """The :class:`~.sources.Delegate` that leaves a Parquet input's decoded rows to the Dask
     workers and, with ``paths`` (the workers see the inputs), JSON Lines and CSV inputs and text
     files."""

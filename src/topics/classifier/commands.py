@@ -69,6 +69,7 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
         on_problem=_problem_printer("suggest-labels", args),
         scheduler=args.scheduler,
         n_workers=args.n_workers,
+        workers_read=args.workers_read,
     )
     status = _batch_status("suggest-labels", summary, args)
     csv_options = " --id-column id --label-separator '|'" if args.output.endswith(".csv") else ""
@@ -187,8 +188,9 @@ def add_dask_options(command: argparse.ArgumentParser, default: str,
     if workers_read:
         command.add_argument(
             "--workers-read", action=argparse.BooleanOptionalAction, default=None,
-            help="the Dask workers read a JSON Lines or CSV corpus, a folder and (classify) "
-            "text files themselves, from the same path (shared storage); default: on a "
+            help="the Dask workers read a JSON Lines or CSV corpus, a folder and (classify, "
+            "suggest-labels) text files themselves, from the same path (shared storage); "
+            "default: on a "
             "LocalCluster only. A Parquet corpus is decoded here and its rows checked by the "
             "workers on any scheduler, unless --no-workers-read",
         )
@@ -220,7 +222,7 @@ def add_commands(sub: Any) -> None:
     suggest.add_argument("-n", type=positive_int, default=50, help="how many (%(default)s)")
     _add_model_options(suggest, DEFAULT_MAX_BYTES)
     _add_corpus_options(suggest, None)
-    add_dask_options(suggest, "default: here, one process")
+    add_dask_options(suggest, "default: here, one process", workers_read=True)
     suggest.set_defaults(func=_cmd_suggest_labels)
 
     train = sub.add_parser(

@@ -1,8 +1,16 @@
 """Suggesting which articles to label next: the ones the model is least sure of.
 
 :func:`suggest_labels` reads its inputs as :func:`~topics.classifier.batch.classify_inputs` does,
-chunk by chunk (here or as Dask tasks), and keeps only the ``3 n`` least sure texts of each chunk
-and of the whole batch, so memory holds ``3 n`` texts whatever the size of the input.
+chunk by chunk (here or as Dask tasks, which may read their own ranges of a corpus file and
+groups of text files), and keeps only the ``3 n`` least sure texts of each chunk and of the whole
+batch, so memory holds ``3 n`` texts whatever the size of the input.
+
+A range read by a worker is joined here as ``classify`` joins it
+(:class:`~.worker_inputs.RangeJoiner`): a record whose id repeats an earlier range's is skipped,
+as the client's reading skips it. If one of the range's candidates was such a record and the
+range held more texts than it kept, the next least sure text of the range is missing: the client
+then reads that range again itself (rare: a repeated id is an error in the data), so the file is
+always the one-process file.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from topics.classifier.batch import (
     Reporter,
@@ -19,9 +27,19 @@ from topics.classifier.batch import (
     probability_columns,
     read_chunk,
     worker_model,
+    workers_reading,
 )
 from topics.classifier.outputs import RowWriter, output_kind, prepare_output
 from topics.classifier.sources import Item, Problem, ReadOptions, chunks, input_paths, iter_inputs
+from topics.classifier.worker_inputs import (
+    ClassifiedRange,
+    CorpusRange,
+    RangeEntries,
+    RangeJoiner,
+    TextFileGroup,
+    read_range,
+    read_text_files,
+)
 from topics.corpus.duplicates import near_duplicate_groups
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError
@@ -56,6 +74,7 @@ def suggest_labels(
     on_problem: Callable[[Problem], None] | None = None,
     scheduler: Any = None,
     n_workers: int | None = None,
+    workers_read: bool | None = None,
 ) -> Summary:
     """Write the ``n`` texts the model is least sure of, for a researcher to label next.
 
@@ -79,9 +98,13 @@ def suggest_labels(
         As :func:`~topics.classifier.batch.classify_inputs` takes them.
     scheduler : None, "local", str or dask.distributed.Client, optional
         Classify the chunks as Dask tasks; each returns only its own ``3 n`` least sure texts,
-        and the file is the same as without Dask. Reading stays here.
+        and the file is the same as without Dask.
     n_workers : int, optional
         LocalCluster worker processes (default: one per core).
+    workers_read : bool, optional
+        On Dask, the workers read a JSON Lines or CSV corpus input and text files themselves, as
+        :func:`~topics.classifier.batch.classify_inputs` has them do (default: on a
+        LocalCluster; a Parquet input's rows on any scheduler, unless False).
 
     Returns
     -------
@@ -94,6 +117,7 @@ def suggest_labels(
     if output_kind(Path(output)) == "parquet":
         raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
     check_scheduler(scheduler)
+    delegate = workers_reading(scheduler, workers_read, options)
     paths = input_paths(paths)
     prepare_output(output, paths)
     clf = load_model(model, thresholds)
@@ -106,16 +130,21 @@ def suggest_labels(
             on_problem(p)
 
     pool = _SUGGEST_POOL * n
-    stream = chunks(iter_inputs(paths, options, content=False))
     if scheduler is None:
+        stream = chunks(iter_inputs(paths, options, content=False))
         results = (_least_sure(clf, chunk, pool) for chunk in stream)
     else:
+        stream = chunks(iter_inputs(paths, options, content=False, delegate=delegate))
         results = map_chunks(_suggest_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
-                             thresholds=dict(thresholds or {}), pool=pool)
+                             thresholds=dict(thresholds or {}), options=options, pool=pool)
     report = Reporter(problem)
+    joiner = RangeJoiner()
     heap: list[tuple[float, int, dict[str, Any]]] = []
-    for candidates, notes, classified in results:  # in input order
+    for result in results:  # in input order
+        if isinstance(result, _SuggestedRange):
+            result = _joined(clf, result, joiner, options, pool)
+        candidates, notes, classified = result
         report(notes)
         for margin, index, record in candidates:
             _keep(heap, (-margin, -(summary.classified + index), record), pool)
@@ -134,6 +163,13 @@ def suggest_labels(
 def _least_sure(clf, chunk: list[Item | Problem], pool: int):
     """A chunk's ``pool`` least sure texts ``(margin, index in the chunk's texts, record)``, its
     notes, and how many texts it classified."""
+    candidates, read = _candidates(clf, chunk, pool)
+    return candidates, read.notes, len(read.items)
+
+
+def _candidates(clf, chunk: list[Item | Problem], pool: int):
+    """A chunk's ``pool`` least sure texts (as :func:`_least_sure` gives them) and its
+    classification (:func:`~.batch.read_chunk`)."""
     labels = [str(c) for c in clf.classes_]
     read = read_chunk(clf, chunk)
     heap: list[tuple[float, int, dict[str, Any]]] = []
@@ -147,7 +183,7 @@ def _least_sure(clf, chunk: list[Item | Problem], pool: int):
         }
         _keep(heap, (-float(margin), -index, record), pool)
     candidates = [(-negative, -index, record) for negative, index, record in heap]
-    return candidates, read.notes, len(read.items)
+    return candidates, read
 
 
 def _keep(heap: list[tuple[float, int, dict[str, Any]]], entry: tuple[float, int, dict[str, Any]],
@@ -159,8 +195,53 @@ def _keep(heap: list[tuple[float, int, dict[str, Any]]], entry: tuple[float, int
         heapq.heapreplace(heap, entry)
 
 
-def _suggest_chunk(chunk: list[Item | Problem], *, model: str | None,
-                   thresholds: dict[str, float], pool: int):
+class _SuggestedRange(NamedTuple):
+    """A range of a corpus input that a worker read: its least sure texts with the index of
+    their entry, its notes with theirs, the entries it classified, and what the reading found
+    (without the texts)."""
+
+    task: CorpusRange
+    candidates: list[tuple[float, int, dict[str, Any]]]
+    notes: list
+    note_at: list[int]
+    item_at: list[int]
+    read: RangeEntries
+
+
+def _suggest_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *,
+                   model: str | None, thresholds: dict[str, float], options: ReadOptions,
+                   pool: int):
     """One Dask task of :func:`suggest_labels`: a chunk's least sure texts (the model loaded once
-    per worker process)."""
-    return _least_sure(worker_model(model, tuple(sorted(thresholds.items()))), chunk, pool)
+    per worker process), or those of text files or a range of a corpus input that the task reads
+    itself."""
+    clf = worker_model(model, tuple(sorted(thresholds.items())))
+    if isinstance(chunk, CorpusRange):
+        read = read_range(chunk, options)
+        candidates, classified = _candidates(clf, read.entries, pool)
+        at = classified.item_at
+        return _SuggestedRange(chunk, [(m, at[i], record) for m, i, record in candidates],
+                               classified.notes, classified.note_at, at,
+                               read._replace(entries=[]))
+    if isinstance(chunk, TextFileGroup):
+        chunk = read_text_files(chunk, options)
+    return _least_sure(clf, chunk, pool)
+
+
+def _joined(clf, done: _SuggestedRange, joiner: RangeJoiner, options: ReadOptions, pool: int):
+    """A worker's range as :func:`_least_sure` gives a chunk: its texts whose id repeats an
+    earlier range's are out, as the client's reading skips them."""
+    joined = joiner.joined(ClassifiedRange(done.task, done.candidates,
+                                           [at for _, at, _ in done.candidates],
+                                           done.notes, done.note_at, done.read))
+    if joined.skipped:
+        return [], [], 0
+    kept = [at for at in done.item_at if at not in joined.dropped]
+    if len(joined.rows) < len(done.candidates) and len(done.item_at) > pool:
+        # a candidate was left out and the range has more texts: its next least sure is not
+        # here, so the range is read again, without the left out entries
+        entries = read_range(done.task, options).entries
+        candidates, _ = _candidates(
+            clf, [e for i, e in enumerate(entries) if i not in joined.dropped], pool)
+        return candidates, joined.notes, len(kept)
+    rank = {at: index for index, at in enumerate(kept)}  # the index among the texts kept
+    return [(m, rank[at], record) for m, at, record in joined.rows], joined.notes, len(kept)
