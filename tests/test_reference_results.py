@@ -121,3 +121,34 @@ def test_the_topic_clustering_table_is_reproduced(tmp_path: Path) -> None:
     assert rows and all(line in record for line in rows), (
         "topic_model_selection/README.md quotes another clustering table than clustering.md"
     )
+
+
+@pytest.mark.slow
+def test_the_number_of_topics_table_is_reproduced(tmp_path: Path) -> None:
+    """experiments/results/topic_model_selection/n_topics.md (the default's k against k from 4 to
+    28 and label-free criteria; character n-grams in the embedding) comes back from today's code,
+    and the selection record quotes its choice table as it is; without the 10kGNAD sample only
+    the shipped corpus's rows are compared."""
+    import subprocess
+    import sys
+
+    folder = REPO / "experiments" / "results" / "topic_model_selection"
+    committed = (folder / "n_topics.md").read_text(encoding="utf-8")
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "topic_n_topics.py"), "--out",
+                    str(tmp_path)], check=True, capture_output=True, timeout=1800, cwd=REPO)
+    rerun = (tmp_path / "n_topics.md").read_text(encoding="utf-8")
+    if not make_results.gnad_available():
+        committed, rerun = (
+            "\n".join(line for line in text.splitlines() if "10kGNAD" not in line)
+            for text in (committed, rerun)
+        )
+    assert rerun == committed, (
+        "topic_model_selection/n_topics.md is stale; rerun `uv run python "
+        "benchmarks/topic_n_topics.py` from a clean tree and commit it"
+    )
+    record = (folder / "README.md").read_text(encoding="utf-8")
+    choices = committed.split("## What each choice of k gives")[1].split("##")[0]
+    rows = [line for line in choices.splitlines() if line.startswith("| ")]
+    assert rows and all(line in record for line in rows), (
+        "topic_model_selection/README.md quotes another choice table than n_topics.md"
+    )
