@@ -190,9 +190,8 @@ def add_dask_options(command: argparse.ArgumentParser, default: str,
             "--workers-read", action=argparse.BooleanOptionalAction, default=None,
             help="the Dask workers read a JSON Lines or CSV corpus, a folder and (classify, "
             "suggest-labels) text files themselves, from the same path (shared storage); "
-            "default: on a "
-            "LocalCluster only. A Parquet corpus is decoded here and its rows checked by the "
-            "workers on any scheduler, unless --no-workers-read",
+            "default: on a LocalCluster only. A Parquet corpus is decoded here and its rows "
+            "checked by the workers on any scheduler, unless --no-workers-read",
         )
 
 
