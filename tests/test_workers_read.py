@@ -258,8 +258,9 @@ def _classify_corpus(folder: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])  # lines / Arrow rows from the workers
 def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
-        cluster, tmp_path, monkeypatch) -> None:
+        cluster, tmp_path, monkeypatch, suffix) -> None:
     from topics.classifier import batch, worker_inputs
     from topics.classifier.batch import ReadOptions, classify_inputs
 
@@ -292,7 +293,7 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     runs = {}
     for name, workers_read in (("here", False), ("there", True)):
         problems: list[str] = []
-        out = tmp_path / f"{name}.jsonl"
+        out = tmp_path / f"{name}{suffix}"
         warned = user_warnings(partial(
             classify_inputs, inputs, output=out, options=options, scheduler=cluster,
             workers_read=workers_read, on_problem=lambda p, seen=problems: seen.append(str(p))))
@@ -302,7 +303,13 @@ def test_classify_on_the_workers_reading_gives_the_clients_output_and_messages(
     assert groups[:2] == [3, 1]  # the named files, in two runs around the missing one
     assert sum(groups[2:]) == 15 and len(groups) > 4 and max(groups) <= 7  # the folder's files
     output, problems, warned = runs["here"]
-    assert len(output.splitlines()) == 3 + 2 * 14 + 11 + 1  # 3 named files classified
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        output = b"\n".join(str(row).encode() for row in pq.read_table(
+            tmp_path / f"here{suffix}").to_pylist())
+    rows = len(output.splitlines())
+    assert rows == 3 + 2 * 14 + 11 + 1  # 3 named files classified
     assert sum("pages/" in p for p in problems) == 5
     assert problems[0].startswith(f"{pages / '03.txt'}: ")  # an HTML page, then the missing file
     assert problems[1] == f"{tmp_path / 'nope.txt'}: no such file or folder"

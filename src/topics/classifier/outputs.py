@@ -6,6 +6,7 @@ output; :func:`prepare_output` checks the output before any work, so a wrong nam
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ __all__ = [
     "OUTPUT_SUFFIXES",
     "EncodedRow",
     "RowWriter",
+    "TableRow",
     "encode_rows",
     "nested_row",
     "output_kind",
@@ -25,22 +27,66 @@ __all__ = [
 ]
 
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+#: Rows per row group of a Parquet output: fixed, so that the file does not depend on how the
+#: rows arrived (in chunks here, or in ranges that Dask workers read), and large enough to read
+#: well (about 1 MB per group of the classifier's columns)
+PARQUET_GROUP_ROWS = 10_000
+
+
+class TableRow(NamedTuple):
+    """Row ``index`` of an Arrow table of output rows (Parquet output)."""
+
+    table: Any
+    index: int
 
 
 class EncodedRow(NamedTuple):
-    """A row already written as its JSON Lines or CSV line (by a Dask worker, so that the client
-    only copies it out), with the two fields the client still reads."""
+    """A row already encoded by a Dask worker, so that the client only copies it out: its JSON
+    Lines or CSV line, or for Parquet its row of an Arrow table that the worker built for its
+    rows (pickled once for all of them); with the two fields the client still reads."""
 
     id: str
     german: bool
-    line: str
+    line: str | TableRow
 
 
 def encode_rows(rows: list[dict[str, Any]], kind: str, columns: list[str],
                 label_columns: list[str]) -> list[EncodedRow]:
-    """``rows`` as the lines :class:`RowWriter` writes for ``kind`` (``"jsonl"`` or ``"csv"``)."""
+    """``rows`` as :class:`RowWriter` writes them for ``kind``: lines (``"jsonl"``, ``"csv"``) or
+    the rows of one Arrow table (``"parquet"``)."""
+    if kind == "parquet":
+        table = _arrow_table(rows, columns, label_columns)
+        return [EncodedRow(row["id"], row["german"], TableRow(table, i))
+                for i, row in enumerate(rows)]
     return [EncodedRow(row["id"], row["german"], line)
             for row, line in zip(rows, _lines(rows, kind, columns, label_columns), strict=True)]
+
+
+def _arrow_schema(columns: list[str], label_columns: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c, pa.list_(pa.string()) if c in label_columns else
+                               pa.float64() if c.startswith("p_") or c == "margin" else
+                               pa.bool_() if c == "german" else pa.string())
+                      for c in columns])
+
+
+def _arrow_table(rows: list[dict[str, Any]], columns: list[str], label_columns: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.table({c: [r[c] for r in rows] for c in columns},
+                    schema=_arrow_schema(columns, label_columns))
+
+
+def _taken(rows: list[EncodedRow]) -> Any:
+    """One table of the Parquet rows that workers encoded (rows of their tables, in order)."""
+    import pyarrow as pa
+
+    parts = []
+    for _, run in itertools.groupby(rows, key=lambda row: id(row.line.table)):
+        run = list(run)
+        parts.append(run[0].line.table.take([row.line.index for row in run]))
+    return pa.concat_tables(parts)
 
 
 def _lines(rows: list[dict[str, Any]], kind: str, columns: list[str],
@@ -62,8 +108,9 @@ class RowWriter:
 
     A file is installed at the end, whole (:func:`topics.fileio.atomic_stream`), and only if it
     holds a row: a batch that classified nothing leaves no file (nor changes one of that name).
-    Rows are dicts, or for JSON Lines and CSV :class:`EncodedRow` lines made by
-    :func:`encode_rows` with the same columns.
+    Rows are dicts, or :class:`EncodedRow` made by :func:`encode_rows` with the same columns.
+    Parquet rows are written in row groups of :data:`PARQUET_GROUP_ROWS`, whatever batches
+    they came in.
     """
 
     def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
@@ -84,15 +131,11 @@ class RowWriter:
         self._target = atomic_stream(self.path)
         binary = self._target.__enter__()
         if self.kind == "parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            fields = [pa.field(c, pa.list_(pa.string()) if c in self.label_columns else
-                               pa.float64() if c.startswith("p_") or c == "margin" else
-                               pa.bool_() if c == "german" else pa.string())
-                      for c in self.columns]
-            self._schema = pa.schema(fields)
-            self._writer = pq.ParquetWriter(_Unclosed(binary), self._schema)
+            schema = _arrow_schema(self.columns, self.label_columns)
+            self._writer = pq.ParquetWriter(_Unclosed(binary), schema)
+            self._pending: list[Any] = []  # tables of rows not written yet, fewer than a group
         else:
             self._file = io.TextIOWrapper(_Unclosed(binary), encoding="utf-8", newline="")
             if self.kind == "csv":
@@ -104,10 +147,11 @@ class RowWriter:
     def write(self, rows: list[dict[str, Any]] | list[EncodedRow]) -> None:
         self.rows += len(rows)
         if self.kind == "parquet":
-            import pyarrow as pa
-
-            table = {c: [r[c] for r in rows] for c in self.columns}
-            self._writer.write_table(pa.table(table, schema=self._schema))
+            if rows:
+                encoded = isinstance(rows[0], EncodedRow)
+                self._pending.append(_taken(rows) if encoded else
+                                     _arrow_table(rows, self.columns, self.label_columns))
+                self._write_groups(PARQUET_GROUP_ROWS)
             return
         if rows and isinstance(rows[0], EncodedRow):
             self._file.writelines(row.line for row in rows)
@@ -132,8 +176,25 @@ class RowWriter:
                 return
         self._target.__exit__(*exc)
 
+    def _write_groups(self, least: int) -> None:
+        """Write the pending rows in groups of :data:`PARQUET_GROUP_ROWS` while they hold at least
+        ``least`` rows (1: all of them), each group one contiguous table (the pages of a column
+        do not depend on the chunks its rows came in)."""
+        import pyarrow as pa
+
+        held = sum(t.num_rows for t in self._pending)
+        if held < max(least, 1):
+            return
+        table = pa.concat_tables(self._pending).combine_chunks()
+        start = 0
+        while held - start >= max(least, 1):
+            self._writer.write_table(table.slice(start, PARQUET_GROUP_ROWS))
+            start += PARQUET_GROUP_ROWS
+        self._pending = [table.slice(start)] if start < held else []
+
     def _finish(self) -> None:
         if self.kind == "parquet":
+            self._write_groups(1)
             self._writer.close()
         else:
             self._file.flush()

@@ -211,7 +211,7 @@ class ClassifiedRange(NamedTuple):
     (:class:`RangeEntries`, without the entries: their texts stay on the worker)."""
 
     task: CorpusRange
-    rows: list  # dicts, or their output lines (:class:`~.outputs.EncodedRow`)
+    rows: list  # encoded output rows (:class:`~.outputs.EncodedRow`), or suggestions
     row_at: list[int]
     notes: list
     note_at: list[int]
