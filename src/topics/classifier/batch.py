@@ -295,7 +295,7 @@ def classify_inputs(
         results = map_chunks(_classify_chunk, stream, scheduler=scheduler, n_workers=n_workers,
                              model=None if model is None else str(Path(model).resolve()),
                              thresholds=dict(thresholds or {}), options=options,
-                             encoding=(kind, columns))
+                             encoding=None if kind == "parquet" else (kind, columns))
     report = Reporter(problem)
     joiner = RangeJoiner()
     with RowWriter(output, columns, _LABEL_COLUMNS) as out:
@@ -407,19 +407,23 @@ def worker_model(model: str | None, thresholds: tuple[tuple[str, float], ...]):
 
 def _classify_chunk(chunk: list[Item | Problem] | CorpusRange | TextFileGroup, *, model: str | None,
                     thresholds: dict[str, float], options: ReadOptions,
-                    encoding: tuple[str, list[str]]):
+                    encoding: tuple[str, list[str]] | None):
     """One Dask task: a chunk's rows and notes (the model loaded once per worker process); or
     text files or a range of a corpus input that the task reads itself (a range's result is
-    joined by the client). The rows come encoded for the output (``encoding``: its kind and
-    columns; :func:`~.outputs.encode_rows`), so that the client only copies them out."""
+    joined by the client). With ``encoding`` (the output's kind and columns, JSON Lines or CSV)
+    the rows come as their output lines, so that the client only copies them out."""
     clf = worker_model(model, tuple(sorted(thresholds.items())))
     if isinstance(chunk, CorpusRange):
         read = read_range(chunk, options)
         rows, classified = _rows_read(clf, read.entries)
-        return ClassifiedRange(chunk, encode_rows(rows, *encoding, _LABEL_COLUMNS),
-                               classified.item_at, classified.notes, classified.note_at,
-                               read._replace(entries=[]))
+        return ClassifiedRange(chunk, _encoded(rows, encoding), classified.item_at,
+                               classified.notes, classified.note_at, read._replace(entries=[]))
     if isinstance(chunk, TextFileGroup):
         chunk = read_text_files(chunk, options)
     rows, notes = _rows(clf, chunk)
-    return encode_rows(rows, *encoding, _LABEL_COLUMNS), notes
+    return _encoded(rows, encoding), notes
+
+
+def _encoded(rows: list[dict[str, Any]],
+             encoding: tuple[str, list[str]] | None) -> list[dict[str, Any]] | list[EncodedRow]:
+    return rows if encoding is None else encode_rows(rows, *encoding, _LABEL_COLUMNS)

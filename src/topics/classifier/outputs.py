@@ -6,7 +6,6 @@ output; :func:`prepare_output` checks the output before any work, so a wrong nam
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 from collections.abc import Sequence
@@ -19,7 +18,6 @@ __all__ = [
     "OUTPUT_SUFFIXES",
     "EncodedRow",
     "RowWriter",
-    "TableRow",
     "encode_rows",
     "nested_row",
     "output_kind",
@@ -33,31 +31,18 @@ OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parqu
 PARQUET_GROUP_ROWS = 10_000
 
 
-class TableRow(NamedTuple):
-    """Row ``index`` of an Arrow table of output rows (Parquet output)."""
-
-    table: Any
-    index: int
-
-
 class EncodedRow(NamedTuple):
-    """A row already encoded by a Dask worker, so that the client only copies it out: its JSON
-    Lines or CSV line, or for Parquet its row of an Arrow table that the worker built for its
-    rows (pickled once for all of them); with the two fields the client still reads."""
+    """A row already written as its JSON Lines or CSV line (by a Dask worker, so that the client
+    only copies it out), with the two fields the client still reads."""
 
     id: str
     german: bool
-    line: str | TableRow
+    line: str
 
 
 def encode_rows(rows: list[dict[str, Any]], kind: str, columns: list[str],
                 label_columns: list[str]) -> list[EncodedRow]:
-    """``rows`` as :class:`RowWriter` writes them for ``kind``: lines (``"jsonl"``, ``"csv"``) or
-    the rows of one Arrow table (``"parquet"``)."""
-    if kind == "parquet":
-        table = _arrow_table(rows, columns, label_columns)
-        return [EncodedRow(row["id"], row["german"], TableRow(table, i))
-                for i, row in enumerate(rows)]
+    """``rows`` as the lines :class:`RowWriter` writes for ``kind`` (``"jsonl"`` or ``"csv"``)."""
     return [EncodedRow(row["id"], row["german"], line)
             for row, line in zip(rows, _lines(rows, kind, columns, label_columns), strict=True)]
 
@@ -69,24 +54,6 @@ def _arrow_schema(columns: list[str], label_columns: list[str]) -> Any:
                                pa.float64() if c.startswith("p_") or c == "margin" else
                                pa.bool_() if c == "german" else pa.string())
                       for c in columns])
-
-
-def _arrow_table(rows: list[dict[str, Any]], columns: list[str], label_columns: list[str]) -> Any:
-    import pyarrow as pa
-
-    return pa.table({c: [r[c] for r in rows] for c in columns},
-                    schema=_arrow_schema(columns, label_columns))
-
-
-def _taken(rows: list[EncodedRow]) -> Any:
-    """One table of the Parquet rows that workers encoded (rows of their tables, in order)."""
-    import pyarrow as pa
-
-    parts = []
-    for _, run in itertools.groupby(rows, key=lambda row: id(row.line.table)):
-        run = list(run)
-        parts.append(run[0].line.table.take([row.line.index for row in run]))
-    return pa.concat_tables(parts)
 
 
 def _lines(rows: list[dict[str, Any]], kind: str, columns: list[str],
@@ -108,9 +75,9 @@ class RowWriter:
 
     A file is installed at the end, whole (:func:`topics.fileio.atomic_stream`), and only if it
     holds a row: a batch that classified nothing leaves no file (nor changes one of that name).
-    Rows are dicts, or :class:`EncodedRow` made by :func:`encode_rows` with the same columns.
-    Parquet rows are written in row groups of :data:`PARQUET_GROUP_ROWS`, whatever batches
-    they came in.
+    Rows are dicts, or for JSON Lines and CSV :class:`EncodedRow` lines made by
+    :func:`encode_rows` with the same columns. Parquet rows are written in row groups of
+    :data:`PARQUET_GROUP_ROWS`, whatever batches they came in.
     """
 
     def __init__(self, path: str | Path | None, columns: list[str], label_columns: list[str]):
@@ -148,9 +115,10 @@ class RowWriter:
         self.rows += len(rows)
         if self.kind == "parquet":
             if rows:
-                encoded = isinstance(rows[0], EncodedRow)
-                self._pending.append(_taken(rows) if encoded else
-                                     _arrow_table(rows, self.columns, self.label_columns))
+                import pyarrow as pa
+
+                self._pending.append(pa.table({c: [r[c] for r in rows] for c in self.columns},
+                                              schema=self._writer.schema))
                 self._write_groups(PARQUET_GROUP_ROWS)
             return
         if rows and isinstance(rows[0], EncodedRow):
@@ -183,11 +151,11 @@ class RowWriter:
         import pyarrow as pa
 
         held = sum(t.num_rows for t in self._pending)
-        if held < max(least, 1):
+        if held < least:
             return
         table = pa.concat_tables(self._pending).combine_chunks()
         start = 0
-        while held - start >= max(least, 1):
+        while held - start >= least:
             self._writer.write_table(table.slice(start, PARQUET_GROUP_ROWS))
             start += PARQUET_GROUP_ROWS
         self._pending = [table.slice(start)] if start < held else []

@@ -211,7 +211,7 @@ class ClassifiedRange(NamedTuple):
     (:class:`RangeEntries`, without the entries: their texts stay on the worker)."""
 
     task: CorpusRange
-    rows: list  # encoded output rows (:class:`~.outputs.EncodedRow`), or suggestions
+    rows: list  # dicts, their output lines (:class:`~.outputs.EncodedRow`), or suggestions
     row_at: list[int]
     notes: list
     note_at: list[int]
