@@ -94,31 +94,45 @@ def test_the_classifier_stress_tables_are_reproduced(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow
-def test_the_topic_clustering_table_is_reproduced(tmp_path: Path) -> None:
-    """experiments/results/topic_model_selection/clustering.md (cosine against euclidean k-means of
-    the BERTopic default) comes back from today's code, and the selection record quotes it as it
-    is; without the 10kGNAD sample only the shipped corpus's rows are compared."""
+SELECTION = REPO / "experiments" / "results" / "topic_model_selection"
+
+
+def _rerun_selection_table(script: str, table: str, tmp_path: Path) -> str:
+    """Rerun ``benchmarks/<script>``, assert that it writes the committed
+    ``topic_model_selection/<table>`` again, and return the committed table (without the
+    10kGNAD sample only the shipped corpus's rows are compared)."""
     import subprocess
     import sys
 
-    folder = REPO / "experiments" / "results" / "topic_model_selection"
-    committed = (folder / "clustering.md").read_text(encoding="utf-8")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "topic_clustering.py"), "--out",
-                    str(tmp_path)], check=True, capture_output=True, timeout=1800, cwd=REPO)
-    rerun = (tmp_path / "clustering.md").read_text(encoding="utf-8")
+    committed = (SELECTION / table).read_text(encoding="utf-8")
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / script), "--out", str(tmp_path)],
+                   check=True, capture_output=True, timeout=1800, cwd=REPO)
+    rerun = (tmp_path / table).read_text(encoding="utf-8")
     if not make_results.gnad_available():
         committed, rerun = (
             "\n".join(line for line in text.splitlines() if "10kGNAD" not in line)
             for text in (committed, rerun)
         )
     assert rerun == committed, (
-        "topic_model_selection/clustering.md is stale; rerun `uv run python "
-        "benchmarks/topic_clustering.py` from a clean tree and commit it"
+        f"topic_model_selection/{table} is stale; rerun `uv run python benchmarks/{script}` "
+        "from a clean tree and commit it"
     )
-    record = (folder / "README.md").read_text(encoding="utf-8")
-    rows = [line for line in committed.splitlines() if line.startswith("| ")]
-    assert rows and all(line in record for line in rows), (
+    return committed
+
+
+def _quoted_in_the_record(rows_of: str) -> bool:
+    record = (SELECTION / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in rows_of.splitlines() if line.startswith("| ")]
+    return bool(rows) and all(line in record for line in rows)
+
+
+@pytest.mark.slow
+def test_the_topic_clustering_table_is_reproduced(tmp_path: Path) -> None:
+    """experiments/results/topic_model_selection/clustering.md (cosine against euclidean k-means of
+    the BERTopic default) comes back from today's code, and the selection record quotes it as it
+    is."""
+    committed = _rerun_selection_table("topic_clustering.py", "clustering.md", tmp_path)
+    assert _quoted_in_the_record(committed), (
         "topic_model_selection/README.md quotes another clustering table than clustering.md"
     )
 
@@ -127,28 +141,9 @@ def test_the_topic_clustering_table_is_reproduced(tmp_path: Path) -> None:
 def test_the_number_of_topics_table_is_reproduced(tmp_path: Path) -> None:
     """experiments/results/topic_model_selection/n_topics.md (the default's k against k from 4 to
     28 and label-free criteria; character n-grams in the embedding) comes back from today's code,
-    and the selection record quotes its choice table as it is; without the 10kGNAD sample only
-    the shipped corpus's rows are compared."""
-    import subprocess
-    import sys
-
-    folder = REPO / "experiments" / "results" / "topic_model_selection"
-    committed = (folder / "n_topics.md").read_text(encoding="utf-8")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "topic_n_topics.py"), "--out",
-                    str(tmp_path)], check=True, capture_output=True, timeout=1800, cwd=REPO)
-    rerun = (tmp_path / "n_topics.md").read_text(encoding="utf-8")
-    if not make_results.gnad_available():
-        committed, rerun = (
-            "\n".join(line for line in text.splitlines() if "10kGNAD" not in line)
-            for text in (committed, rerun)
-        )
-    assert rerun == committed, (
-        "topic_model_selection/n_topics.md is stale; rerun `uv run python "
-        "benchmarks/topic_n_topics.py` from a clean tree and commit it"
-    )
-    record = (folder / "README.md").read_text(encoding="utf-8")
+    and the selection record quotes its choice table as it is."""
+    committed = _rerun_selection_table("topic_n_topics.py", "n_topics.md", tmp_path)
     choices = committed.split("## What each choice of k gives")[1].split("##")[0]
-    rows = [line for line in choices.splitlines() if line.startswith("| ")]
-    assert rows and all(line in record for line in rows), (
+    assert _quoted_in_the_record(choices), (
         "topic_model_selection/README.md quotes another choice table than n_topics.md"
     )
