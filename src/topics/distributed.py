@@ -40,7 +40,8 @@ from typing import Any, TypeVar
 
 from topics.errors import ConfigError
 
-__all__ = ["LOCAL", "check_scheduler", "connected", "dask_client", "map_chunks"]
+__all__ = ["LOCAL", "check_scheduler", "connected", "dask_client", "map_chunks",
+           "workers_read_paths"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,6 +69,21 @@ def check_scheduler(scheduler: Any) -> Any:
             "Dask scheduler address such as tcp://10.0.0.5:8786"
         )
     return scheduler.strip()
+
+
+def workers_read_paths(scheduler: Any, workers_read: bool | None) -> bool:
+    """Whether the Dask workers open the inputs' paths themselves: ``workers_read`` when given,
+    by default only on a LocalCluster started here (its workers see this machine's files; a
+    cluster's may not).
+
+    Raises
+    ------
+    ConfigError
+        ``workers_read`` is neither True, False nor None.
+    """
+    if workers_read is not None and not isinstance(workers_read, bool):
+        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
+    return scheduler == LOCAL if workers_read is None else workers_read
 
 
 def _is_client(value: Any) -> bool:

@@ -48,7 +48,7 @@ from topics.classifier.worker_inputs import (
     workers_can_read,
 )
 from topics.corpus.checks import RecordChecker
-from topics.distributed import check_scheduler, map_chunks
+from topics.distributed import check_scheduler, map_chunks, workers_read_paths
 from topics.errors import ConfigError
 from topics.text.language import looks_german
 
@@ -375,11 +375,8 @@ def workers_reading(scheduler: Any, workers_read: bool | None,
     :func:`classify_inputs` takes it): JSON Lines and CSV inputs and text files by default on a
     LocalCluster, a Parquet input's rows on any scheduler; ``None`` when ``workers_read`` is
     False."""
-    if workers_read is not None and not isinstance(workers_read, bool):
-        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
-    if workers_read is False:
-        return None
-    return WorkersRead(options, scheduler == "local" if workers_read is None else workers_read)
+    paths = workers_read_paths(scheduler, workers_read)
+    return None if workers_read is False else WorkersRead(options, paths)
 
 
 class WorkersRead:

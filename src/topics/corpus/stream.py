@@ -192,15 +192,14 @@ def _chunk_results(
 ) -> Iterator[list[TokenRecord] | EncodedChunk]:
     from functools import partial
 
-    from topics.distributed import check_scheduler, map_chunks
+    from topics.distributed import check_scheduler, map_chunks, workers_read_paths
 
     if unit not in ("article", "paragraph"):
         raise ConfigError(f"unit={unit!r}: use 'article' or 'paragraph'")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigError(f"chunk_size={chunk_size!r}: the articles per chunk must be 1 or more")
     check_scheduler(scheduler)
-    if workers_read is not None and not isinstance(workers_read, bool):
-        raise ConfigError(f"workers_read={workers_read!r}: give True, False or None")
+    workers_read_paths(scheduler, workers_read)  # a wrong value fails here, before any work
     drop_paragraphs = check_drop_paragraphs(drop_paragraphs)
     settings = dict(analysis or {})
     _check_analysis(settings)  # wrong settings fail here, before any work
@@ -239,12 +238,14 @@ def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], sc
     whose line break is the byte ``\\n``, on Dask, and by default only on a LocalCluster started
     here (a cluster's workers may not see the path); a Parquet file on any scheduler unless
     ``workers_read`` is False (the workers get its decoded rows, not its path)."""
+    from topics.distributed import workers_read_paths
+
     if scheduler is None or workers_read is False:
         return None
     kind = load_options.get("format") or guess_format(Path(source))
     if kind == "parquet":
         return kind
-    if not (scheduler == "local" if workers_read is None else workers_read):
+    if not workers_read_paths(scheduler, workers_read):
         return None
     if kind in ("jsonl", "csv", "folder") and line_break_is_byte(
             load_options.get("encoding", "utf-8")):

@@ -46,7 +46,7 @@ import numpy as np
 from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk
 from topics.corpus.records import Article
 from topics.corpus.stream import check_drop_paragraphs, iter_tokens
-from topics.distributed import connected
+from topics.distributed import connected, workers_read_paths
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
@@ -258,7 +258,7 @@ def fit_streaming_nmf(
         check_writable(Path(assignments).parent, "write the assignments")
     with connected(scheduler, n_workers=n_workers) as client:
         reading = {**load_options, "scheduler": client,
-                   "workers_read": scheduler == "local" if workers_read is None else workers_read}
+                   "workers_read": workers_read_paths(scheduler, workers_read)}
         return _fit(source, settings, reading, assignments)
 
 
