@@ -94,13 +94,15 @@ def main(argv: list[str] | None = None) -> int:
                   "largest topic |", "|---|---|---|---|---|---|---|---|"]
     for name, units in corpora(args.sizes):
         default = n_clusters("auto", len(units), len(set(article_ids(units))))
-        rows = [fit_row(units, k) for k in sorted({*KS, default}) if k < len(units)]
+        ks = [k for k in sorted({*KS, default}) if k < len(units)]
+        rows = [fit_row(units, k) for k in ks]
         for row in rows:
             k_lines.append(_k_line(name, row, default))
             print(k_lines[-1], flush=True)
         choice_lines.append(_choice_line(name, rows, default))
-        for ngrams in CHAR_NGRAMS:
-            row = fit_row(units, None, ngrams)
+        for ngrams in CHAR_NGRAMS:  # tokens only: the sweep already fitted the default k
+            row = (rows[ks.index(default)] if ngrams is None and default in ks
+                   else fit_row(units, None, ngrams))
             label = "tokens" if ngrams is None else f"tokens + char {ngrams[0]}-{ngrams[1]}"
             char_lines.append(f"| {name} | {label} | {row['k']} | {row['npmi']:.3f} | "
                               f"{row['diversity']:.3f} | {row['nmi']:.3f} | "
