@@ -22,7 +22,8 @@ written to a JSON Lines file first.
    more on 2 workers with ``workers_read=True`` (each task reads its own lines of the file): the
    client's own CPU seconds in both ways, against the workers', say how many workers one client
    keeps busy. The same two ways for the articles as a folder of ``.txt`` files (each task reads
-   its own files), as a CSV file (each task reads its own records) and as a Parquet file (the
+   its own files), as a folder of 2,000 small ``.jsonl`` files of 4 articles (an archive of a file a
+   day; a task reads several), as a CSV file (each task reads its own records) and as a Parquet file (the
    client decodes record batches, each task makes and checks the articles of one).
 4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
    10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
@@ -34,6 +35,7 @@ written to a JSON Lines file first.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -93,6 +95,18 @@ def text_folder(corpus: Path, folder: Path) -> Path:
         for line in lines:
             record = json.loads(line)
             (folder / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
+    return folder
+
+
+def daily_files(corpus: Path, folder: Path, per_file: int = 4) -> Path:
+    """The articles of a JSON Lines file as a folder of small ``.jsonl`` files, ``per_file``
+    articles each (an archive of a file a day)."""
+    folder.mkdir()
+    with corpus.open(encoding="utf-8") as lines:
+        day = 0
+        while block := list(itertools.islice(lines, per_file)):
+            (folder / f"day{day:05d}.jsonl").write_text("".join(block), encoding="utf-8")
+            day += 1
     return folder
 
 
@@ -169,7 +183,7 @@ def _cluster_cpu(client) -> float:
     return sum(client.run(_process_cpu).values())
 
 
-def bench_dask(corpus: Path, folder: Path, table: Path, columns: Path, out: Path,
+def bench_dask(corpus: Path, folder: Path, days: Path, table: Path, columns: Path, out: Path,
                runs: int) -> dict:
     import topics
     from topics.corpus.stream import analyse_corpus, iter_tokens
@@ -177,9 +191,12 @@ def bench_dask(corpus: Path, folder: Path, table: Path, columns: Path, out: Path
     from topics.text import german
 
     names = ("here", "1 worker", "2 workers", "2 workers, workers read", "2 workers, a folder",
-             "2 workers, a folder, workers read", "2 workers, CSV", "2 workers, CSV, workers read",
+             "2 workers, a folder, workers read", "2 workers, small .jsonl files",
+             "2 workers, small .jsonl files, workers read", "2 workers, CSV",
+             "2 workers, CSV, workers read",
              "2 workers, Parquet", "2 workers, Parquet, workers read")
-    sources = {"folder": (folder, {}), "CSV": (table, CSV_OPTIONS), "Parquet": (columns, {})}
+    sources = {"folder": (folder, {}), "small .jsonl files": (days, {}),
+               "CSV": (table, CSV_OPTIONS), "Parquet": (columns, {})}
     walls: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     own: dict[str, list[float]] = {name: [] for name in names}  # the client process alone
@@ -189,7 +206,7 @@ def bench_dask(corpus: Path, folder: Path, table: Path, columns: Path, out: Path
             list(iter_tokens(warm, chunk_size=1, scheduler=client))
         load_start = os.getloadavg()
         for _ in range(runs):
-            for name, where in zip(names, (None, one, *[two] * 8), strict=True):
+            for name, where in zip(names, (None, one, *[two] * 10), strict=True):
                 german.clear_caches()  # every run sees new text, as the first one did
                 if where is not None:
                     where.run(german.clear_caches)
@@ -302,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             n = 2_000 if args.quick else 8_000
             corpus = make_corpus(source, n, folder / "dask.jsonl")
             figures["dask"] = bench_dask(corpus, text_folder(corpus, folder / "dask"),
+                                         daily_files(corpus, folder / "days"),
                                          csv_file(corpus, folder / "dask.csv"),
                                          parquet_file(corpus, folder / "dask.parquet"),
                                          folder / "tokens.jsonl", 1 if args.quick else 2)

@@ -270,10 +270,12 @@ def _workers_read(d: dict) -> str:
             f"the workers read it ({d['wall_s'][theirs]:.1f} s wall; one client per "
             f"~{(cpu[reads] - own[reads]) / own[reads]:.0f} / "
             f"~{(cpu[theirs] - own[theirs]) / own[theirs]:.0f} workers)")
-    for kind, what in (("a folder", "as a folder of .txt files"), ("CSV", "as a CSV file"),
-                       ("Parquet", "as a Parquet file")):
+    for kind, what in (("a folder", "as a folder of .txt files"),
+                       ("small .jsonl files", f"as {d['articles'] // 4:,} .jsonl files of 4 articles"),
+                       ("CSV", "as a CSV file"), ("Parquet", "as a Parquet file")):
         mine, theirs = f"2 workers, {kind}", f"2 workers, {kind}, workers read"
-        if mine in own:  # a folder since 2026-12-04T21Z, CSV and Parquet since 2026-12-05
+        if mine in own:  # a folder since 2026-12-04T21Z, CSV and Parquet since 2026-12-05,
+            # small .jsonl files since 2026-12-05T06Z
             text += (f"; {what}: client CPU {own[mine]:.2f} s / {own[theirs]:.2f} s "
                      f"({d['wall_s'][mine]:.1f} / {d['wall_s'][theirs]:.1f} s wall)")
     return text

@@ -19,7 +19,7 @@ import topics
 from topics.corpus.csv_ranges import csv_ranges
 from topics.corpus.formats import CsvOptions
 from topics.corpus.stream import analyse_corpus, iter_tokens
-from topics.corpus.worker_reading import line_ranges
+from topics.corpus.worker_reading import LineRanges, corpus_parts, line_ranges
 from topics.distributed import dask_client
 from topics.errors import ConfigError, CorpusError
 
@@ -52,6 +52,7 @@ def test_ranges_cut_a_file_at_line_breaks_and_cover_it(tmp_path_factory, lines, 
     for r in ranges:
         part = data[r.start:r.end]
         assert r.first_line == data[:r.start].count(b"\n") + 1
+        assert r.lines == part.count(b"\n") + (not part.endswith(b"\n"))
         assert part.count(b"\n") <= per_range
         if r is not ranges[-1]:  # it ends at a line break: the count, or the size reached
             assert part.endswith(b"\n")
@@ -234,6 +235,42 @@ def test_a_bad_file_of_a_folder_raises_the_error_of_the_clients_reading(cluster,
     folder = _folder(tmp_path / "corpus")
     change(folder)
     _raises_as_the_client(cluster, folder, message, chunk_size=4)
+
+
+def _daily_files(folder: Path) -> Path:
+    """Shipped articles as a folder of small .jsonl files (a file a day, 1-3 articles each), one
+    file with a blank line, the last without its last line break."""
+    folder.mkdir()
+    records = [{"id": a.id, "text": a.text[:300]} for a in topics.load_corpus()[:40]]
+    day, start = 0, 0
+    while start < len(records):
+        size = 1 + day % 3
+        _corpus(folder / f"day{day:03d}.jsonl", records[start:start + size])
+        start, day = start + size, day + 1
+    (folder / "day004.jsonl").write_text("\n" + (folder / "day004.jsonl").read_text())
+    last = folder / f"day{day - 1:03d}.jsonl"
+    last.write_text(last.read_text().rstrip("\n"))
+    return folder
+
+
+def test_small_jsonl_files_of_a_folder_share_parts(cluster, tmp_path) -> None:
+    folder = _daily_files(tmp_path / "days")
+    files = sorted(folder.glob("*.jsonl"))
+    parts = list(corpus_parts(folder, "folder", "utf-8", 10))
+    assert len(parts) < len(files) / 2
+    ranges = [r for p in parts for r in (p.ranges if isinstance(p, LineRanges) else (p,))]
+    assert [Path(r.name) for r in ranges] == files  # every file once, in order, whole
+    assert all(r.start == 0 and r.end == len(Path(r.name).read_bytes()) for r in ranges)
+    assert all(sum(r.lines for r in p.ranges) <= 10 for p in parts if isinstance(p, LineRanges))
+    _analysed_both_ways(cluster, folder, tmp_path, "paragraph", chunk_size=10)
+
+
+def test_a_bad_line_in_a_small_file_raises_the_error_of_the_clients_reading(cluster,
+                                                                           tmp_path) -> None:
+    folder = _daily_files(tmp_path / "days")
+    bad = sorted(folder.glob("*.jsonl"))[9]
+    bad.write_text(bad.read_text() + "{not json\n")
+    _raises_as_the_client(cluster, folder, f"{bad.name}: line 2: not valid JSON", chunk_size=10)
 
 
 def _classify_corpus(folder: Path) -> Path:

@@ -11,7 +11,9 @@ unique: a JSON Lines file into ranges of lines (a scan for line breaks, no parsi
 :func:`line_ranges`), a CSV file into ranges of records (:mod:`topics.corpus.csv_ranges`: its
 records may span lines, so the client runs :mod:`csv`'s reader over it, but makes no articles), a
 folder into groups of ``.txt`` files (their labels from the labels file, which the client reads)
-followed by the ranges of its ``.jsonl`` files. Each task reads its part,
+followed by the ranges of its ``.jsonl`` files, small files' ranges grouped up to the part's size
+(a folder of a file a day would otherwise be a task per file: 2,000 files of 4 articles took 7.6
+CPU-s of the client's, against 0.25 for the same articles in one file). Each task reads its part,
 parses and checks its records as :func:`topics.iter_articles` does, and analyses them
 (:func:`analyse_part`). The output, the warnings and the first error are those of the client's
 own reading. The workers must see the files at the same path: the workers of a LocalCluster do;
@@ -52,9 +54,9 @@ from topics.corpus.records import Unit
 from topics.errors import CorpusError
 
 __all__ = [
-    "CsvRange", "LineRange", "ParquetRows", "PartResult", "TextFiles", "analyse_part",
-    "corpus_parts", "line_break_is_byte", "line_ranges", "parquet_rows", "read_on_workers",
-    "read_part",
+    "CsvRange", "LineRange", "LineRanges", "ParquetRows", "PartResult", "TextFiles",
+    "analyse_part", "corpus_parts", "line_break_is_byte", "line_ranges", "parquet_rows",
+    "read_on_workers", "read_part",
 ]
 
 _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
@@ -71,6 +73,14 @@ class LineRange:
     first_line: int
     path: str = ""
     name: str = ""
+    lines: int = 0
+
+
+@dataclass(frozen=True)
+class LineRanges:
+    """Line ranges of several JSON Lines files (each small) that one task reads, in order."""
+
+    ranges: tuple[LineRange, ...]
 
 
 @dataclass(frozen=True)
@@ -98,18 +108,20 @@ class ParquetRows:
     error: str | None = None
 
 
-Part = LineRange | TextFiles | CsvRange | ParquetRows
+Part = LineRange | LineRanges | TextFiles | CsvRange | ParquetRows
 
 
 def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
                 max_bytes: int | None = None) -> Iterator[LineRange]:
     """Cut a file into ranges of ``lines`` lines (the last may hold fewer), lazily; with
     ``max_bytes``, a range also ends at its first line break at or past ``max_bytes`` bytes.
+    Each range says how many lines it holds (a last line without a line break counts).
 
     A line ends after ``\\n``, as when the file is read line by line (:mod:`topics.corpus.formats`);
     only the line breaks are looked at, ``block`` bytes at a time.
     """
-    start = offset = pending = 0  # pending: lines of the current range in earlier blocks
+    start = offset = last_end = 0
+    pending = 0  # lines of the current range in earlier blocks
     first = 1
     where = {"path": str(path.resolve()), "name": name or str(path)}
     with path.open("rb") as file:
@@ -122,13 +134,17 @@ def line_ranges(path: Path, lines: int, block: int = _BLOCK, name: str = "",
                     cut = min(cut, max(i, int(np.searchsorted(ends, start + max_bytes))))
                 if cut >= len(ends):
                     break
-                yield LineRange(start, int(ends[cut]), first, **where)
-                first += pending + cut - i + 1
+                count = pending + cut - i + 1
+                yield LineRange(start, int(ends[cut]), first, **where, lines=count)
+                first += count
                 start, pending, i = int(ends[cut]), 0, cut + 1
             pending += len(ends) - i
             offset += len(data)
+            if len(ends):
+                last_end = int(ends[-1])
     if offset > start:
-        yield LineRange(start, offset, first, **where)
+        unended = int(offset > max(start, last_end))  # a last line without a line break
+        yield LineRange(start, offset, first, **where, lines=pending + unended)
 
 
 def line_break_is_byte(encoding: str) -> bool:
@@ -146,8 +162,9 @@ def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
                  csv_options: CsvOptions | None = None) -> Iterator[Part]:
     """The parts of a JSON Lines file (``kind="jsonl"``), a CSV file (``"csv"``, read with
     ``csv_options``), a Parquet file (``"parquet"``) or a folder, ``size`` articles (lines,
-    records, rows or files) each, in the order the client's own reading takes them; each
-    ``.jsonl`` file of a folder starts a part of its own."""
+    records, rows or files) each, in the order the client's own reading takes them; a folder's
+    ``.txt`` files and its ``.jsonl`` files are never in one part, and its small ``.jsonl`` files
+    share parts (:class:`LineRanges`)."""
     path = Path(source)
     if kind == "jsonl":
         yield from line_ranges(path, size)
@@ -164,8 +181,22 @@ def corpus_parts(source: str | Path, kind: str, encoding: str, size: int,
     files = iter(listing.txt_files)
     while group := list(islice(files, size)):
         yield _text_files(group, listing, root)
-    for jsonl in listing.jsonl_files:
-        yield from line_ranges(jsonl, size)
+    yield from _grouped((r for jsonl in listing.jsonl_files for r in line_ranges(jsonl, size)),
+                        size)
+
+
+def _grouped(ranges: Iterator[LineRange], size: int) -> Iterator[LineRange | LineRanges]:
+    """Consecutive ranges in parts of at most ``size`` lines (a range of ``size`` lines alone)."""
+    group: list[LineRange] = []
+    lines = 0
+    for line_range in ranges:
+        if group and lines + line_range.lines > size:
+            yield group[0] if len(group) == 1 else LineRanges(tuple(group))
+            group, lines = [], 0
+        group.append(line_range)
+        lines += line_range.lines
+    if group:
+        yield group[0] if len(group) == 1 else LineRanges(tuple(group))
 
 
 def parquet_rows(path: Path, rows: int, max_bytes: int | None = None) -> Iterator[ParquetRows]:
@@ -272,6 +303,10 @@ def read_part(part: Part, encoding: str) -> Iterator[Located]:
             yield from parquet_records(Path(part.name), part.batch, part.before)
         if part.error is not None:
             raise CorpusError(part.error)
+        return
+    if isinstance(part, LineRanges):
+        for line_range in part.ranges:
+            yield from read_part(line_range, encoding)
         return
     if isinstance(part, LineRange):
         data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
