@@ -22,9 +22,10 @@ written to a JSON Lines file first.
    more on 2 workers with ``workers_read=True`` (each task reads its own lines of the file): the
    client's own CPU seconds in both ways, against the workers', say how many workers one client
    keeps busy. The same two ways for the articles as a folder of ``.txt`` files (each task reads
-   its own files), as a folder of 2,000 small ``.jsonl`` files of 4 articles (an archive of a file a
-   day; a task reads several), as a CSV file (each task reads its own records) and as a Parquet file (the
-   client decodes record batches, each task makes and checks the articles of one).
+   its own files), as a folder of 2,000 small ``.jsonl`` files of 4 articles (an archive of a
+   file a day; a task reads several), as a CSV file (each task reads its own records) and as a
+   Parquet file (the client decodes record batches, each task makes and checks the articles of
+   one).
 4. **A run's topic-model seeds on Dask**: NMF and LDA x 5 seeds on the source articles (the 721
    10kGNAD articles; 2 seeds with ``--quick``), each seed fitted as ``topics run --scheduler``
    fits it, in one process and on a LocalCluster of 2 workers (warmed before the clock): wall
