@@ -38,6 +38,15 @@ def cluster():
         yield client
 
 
+@pytest.fixture(autouse=True)
+def workers_read_small_inputs(monkeypatch):
+    """The inputs here are small; ``topics classify`` hands them to the workers all the same (it
+    reads inputs under ``SMALL_INPUT_BYTES`` itself)."""
+    from topics.classifier import worker_inputs
+
+    monkeypatch.setattr(worker_inputs, "SMALL_INPUT_BYTES", 0)
+
+
 @settings(max_examples=100, deadline=None)
 @given(lines=st.lists(st.sampled_from([b"", b"a", b"{}", b"\r", b"x" * 50]), max_size=40),
        last_break=st.booleans(), per_range=st.integers(1, 9), block=st.integers(1, 64),
@@ -271,6 +280,27 @@ def test_a_bad_line_in_a_small_file_raises_the_error_of_the_clients_reading(clus
     bad = sorted(folder.glob("*.jsonl"))[9]
     bad.write_text(bad.read_text() + "{not json\n")
     _raises_as_the_client(cluster, folder, f"{bad.name}: line 2: not valid JSON", chunk_size=10)
+
+
+def test_classify_reads_small_corpus_inputs_itself(cluster, tmp_path, monkeypatch) -> None:
+    from topics.classifier import batch, worker_inputs
+    from topics.classifier.batch import classify_inputs
+
+    monkeypatch.setattr(worker_inputs, "SMALL_INPUT_BYTES", 4000)
+    cut: list[str] = []  # the files the client cut into ranges for the workers
+    monkeypatch.setattr(batch, "corpus_ranges", lambda path, reading, **k: (
+        cut.append(path.name), worker_inputs.corpus_ranges(path, reading, **k))[1])
+    days = _daily_files(tmp_path / "days")  # files of 300-1,000 bytes
+    big = _corpus(tmp_path / "big.jsonl",  # 13 kB
+                  [{"id": a.id, "text": a.text[:300]} for a in topics.load_corpus()[40:80]])
+    outputs = []
+    for workers_read in (False, True):
+        out = tmp_path / f"out{workers_read}.jsonl"
+        classify_inputs([str(days), str(big)], output=out, scheduler=cluster,
+                        workers_read=workers_read)
+        outputs.append(out.read_bytes())
+    assert outputs[1] == outputs[0] and outputs[0].count(b"\n") == 80
+    assert cut == ["big.jsonl"]
 
 
 def _classify_corpus(folder: Path) -> Path:
