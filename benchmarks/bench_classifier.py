@@ -383,7 +383,9 @@ def cluster_cv_figures(loader: str) -> dict:
 def cluster_file_figures(loader: str, n: int, runs: int) -> dict:
     """``classify_inputs`` of a JSON Lines file of ``n`` synthetic articles on a LocalCluster of
     2 workers, the client reading the file and the workers reading it: wall seconds, the
-    client's own CPU and the workers' (medians of ``runs``, interleaved); the outputs compared."""
+    client's own CPU and the workers' (medians of ``runs``, interleaved); the outputs compared.
+    Then the same articles as a folder of ``n / 4`` small ``.jsonl`` files (a file a day), the
+    workers reading by default (the client reads the small ones itself)."""
     import topics
     from topics.classifier.batch import classify_inputs
     from topics.corpus.synthetic import synthetic_articles, write_jsonl
@@ -391,12 +393,19 @@ def cluster_file_figures(loader: str, n: int, runs: int) -> dict:
 
     os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     source = list(eval(loader, {"topics": topics}))  # noqa: S307 - our own loader expression
-    names = ("client reads", "workers read")
+    names = ("client reads", "workers read", "small files")
     wall: dict[str, list[float]] = {name: [] for name in names}
     own: dict[str, list[float]] = {name: [] for name in names}
     theirs: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as folder, dask_client("local", n_workers=2) as client:
         path = write_jsonl(synthetic_articles(source, n, seed=0), Path(folder) / "corpus.jsonl")
+        days = Path(folder) / "days"
+        days.mkdir()
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        for day in range(0, len(lines), 4):
+            (days / f"day{day // 4:05d}.jsonl").write_text("".join(lines[day:day + 4]),
+                                                          encoding="utf-8")
+        inputs = {"client reads": path, "workers read": path, "small files": days}
         warm = write_jsonl(synthetic_articles(source, 40, seed=1), Path(folder) / "warm.jsonl")
         classify_inputs(str(warm), output=Path(folder) / "warm.out.jsonl", scheduler=client,
                         workers_read=True)  # workers load the model before the clock
@@ -405,12 +414,12 @@ def cluster_file_figures(loader: str, n: int, runs: int) -> dict:
             for name in names:
                 workers = sum(client.run(_process_cpu).values())
                 start, mine = time.perf_counter(), time.process_time()
-                classify_inputs(str(path), output=Path(folder) / f"{name}.jsonl",
-                                scheduler=client, workers_read=name == "workers read")
+                classify_inputs(str(inputs[name]), output=Path(folder) / f"{name}.jsonl",
+                                scheduler=client, workers_read=name != "client reads")
                 wall[name].append(time.perf_counter() - start)
                 own[name].append(time.process_time() - mine)
                 theirs[name].append(sum(client.run(_process_cpu).values()) - workers)
-        outputs = {(Path(folder) / f"{name}.jsonl").read_bytes() for name in names}
+        outputs = {(Path(folder) / f"{name}.jsonl").read_bytes() for name in names[:2]}
     f = {"articles": n, "runs": runs, "load_average_at_start": load, "same_output": len(outputs) == 1,
          **{key: {name: median(values[name]) for name in names}
             for key, values in (("wall_s", wall), ("client_cpu_s", own), ("workers_cpu_s", theirs))}}

@@ -243,6 +243,14 @@ def _classifier_startup_cv(s: dict) -> list[Row]:
     return rows
 
 
+def _small_files(f: dict) -> str:
+    """The same articles as a folder of small .jsonl files (measured since 2026-12-05T06Z)."""
+    if "small files" not in f["wall_s"]:
+        return ""
+    return (f"; as {f['articles'] // 4:,} .jsonl files of 4 articles: {f['wall_s']['small files']:.1f} s "
+            f"wall, client {f['client_cpu_s']['small files']:.2f} CPU-s")
+
+
 def _classifier_cluster_file(s: dict) -> list[Row]:
     f = s.get("cluster_file")
     if not f:
@@ -256,7 +264,7 @@ def _classifier_cluster_file(s: dict) -> list[Row]:
         f"~{theirs[workers] / own[workers]:.0f} workers)",
         f"the client reads it: {own[reads]:.2f} CPU-s ({wall[reads]:.1f} s wall; one client per "
         f"~{theirs[reads] / own[reads]:.0f} workers); workers {theirs[workers]:.1f} / "
-        f"{theirs[reads]:.1f} CPU-s",
+        f"{theirs[reads]:.1f} CPU-s" + _small_files(f),
         "same labels file either way (tested" + (", and checked here)" if f["same_output"] else ")"),
         f"load average {f['load_average_at_start'][0]:.1f} on {{cores}} cores",
     )]
