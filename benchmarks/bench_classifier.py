@@ -58,7 +58,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_OPTIONS, PEAK_MB, last_json, median, write_json  # noqa: E402
+from common import (  # noqa: E402
+    GNAD,
+    GNAD_OPTIONS,
+    PEAK_MB,
+    daily_files,
+    last_json,
+    median,
+    write_json,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GNAD_LOADER = f"topics.load_corpus({str(GNAD)!r}, **{GNAD_OPTIONS!r})"
@@ -399,12 +407,7 @@ def cluster_file_figures(loader: str, n: int, runs: int) -> dict:
     theirs: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as folder, dask_client("local", n_workers=2) as client:
         path = write_jsonl(synthetic_articles(source, n, seed=0), Path(folder) / "corpus.jsonl")
-        days = Path(folder) / "days"
-        days.mkdir()
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        for day in range(0, len(lines), 4):
-            (days / f"day{day // 4:05d}.jsonl").write_text("".join(lines[day:day + 4]),
-                                                          encoding="utf-8")
+        days = daily_files(path, Path(folder) / "days")
         inputs = {"client reads": path, "workers read": path, "small files": days}
         warm = write_jsonl(synthetic_articles(source, 40, seed=1), Path(folder) / "warm.jsonl")
         classify_inputs(str(warm), output=Path(folder) / "warm.out.jsonl", scheduler=client,

@@ -36,7 +36,6 @@ written to a JSON Lines file first.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import sys
@@ -45,7 +44,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_OPTIONS, PEAK_MB, child_cpu, last_json, median, write_json  # noqa: E402
+from common import (  # noqa: E402
+    GNAD,
+    GNAD_OPTIONS,
+    PEAK_MB,
+    child_cpu,
+    daily_files,
+    last_json,
+    median,
+    write_json,
+)
 
 _STREAM_CHILD = PEAK_MB + r"""
 import json, sys, time
@@ -96,18 +104,6 @@ def text_folder(corpus: Path, folder: Path) -> Path:
         for line in lines:
             record = json.loads(line)
             (folder / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
-    return folder
-
-
-def daily_files(corpus: Path, folder: Path, per_file: int = 4) -> Path:
-    """The articles of a JSON Lines file as a folder of small ``.jsonl`` files, ``per_file``
-    articles each (an archive of a file a day)."""
-    folder.mkdir()
-    with corpus.open(encoding="utf-8") as lines:
-        day = 0
-        while block := list(itertools.islice(lines, per_file)):
-            (folder / f"day{day:05d}.jsonl").write_text("".join(block), encoding="utf-8")
-            day += 1
     return folder
 
 

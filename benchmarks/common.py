@@ -7,6 +7,7 @@ peer measured in the same run, so that a ratio does not depend on the load.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -148,3 +149,15 @@ def python_child(code: str, *args: str, env: dict[str, str] | None = None) -> tu
 def write_json(path: Path | None, figures: dict) -> None:
     if path is not None:
         path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def daily_files(corpus: Path, folder: Path, per_file: int = 4) -> Path:
+    """The articles of a JSON Lines file as a folder of small ``.jsonl`` files, ``per_file``
+    articles each (an archive of a file a day)."""
+    folder.mkdir()
+    with corpus.open(encoding="utf-8") as lines:
+        day = 0
+        while block := list(itertools.islice(lines, per_file)):
+            (folder / f"day{day:05d}.jsonl").write_text("".join(block), encoding="utf-8")
+            day += 1
+    return folder
