@@ -45,7 +45,7 @@ from topics.classifier.worker_inputs import (
     read_range,
     read_text_files,
     text_file_groups,
-    workers_can_read,
+    workers_should_read,
 )
 from topics.corpus.checks import RecordChecker
 from topics.distributed import check_scheduler, map_chunks, workers_read_paths
@@ -389,7 +389,7 @@ class WorkersRead:
         self._readings = itertools.count()
 
     def corpus(self, path: Path, kind: str) -> Iterator[CorpusRange] | None:
-        if kind != "parquet" and not (self.paths and workers_can_read(path, kind, self.options)):
+        if kind != "parquet" and not (self.paths and workers_should_read(path, kind, self.options)):
             return None
         return corpus_ranges(path, next(self._readings), kind=kind, options=self.options)
 

@@ -42,7 +42,7 @@ from topics.errors import CorpusError
 
 __all__ = [
     "ClassifiedRange", "CorpusRange", "Joined", "RangeEntries", "RangeJoiner", "TextFileGroup",
-    "corpus_ranges", "read_range", "read_text_files", "text_file_groups", "workers_can_read",
+    "corpus_ranges", "read_range", "read_text_files", "text_file_groups", "workers_should_read",
 ]
 
 # a task's lines and bytes, as a chunk of the client's reading ends at 512 texts or 2 million
@@ -137,7 +137,7 @@ def read_text_files(task: TextFileGroup, options: ReadOptions) -> list[Item | Pr
     return entries
 
 
-def workers_can_read(path: Path, kind: str, options: ReadOptions) -> bool:
+def workers_should_read(path: Path, kind: str, options: ReadOptions) -> bool:
     """Whether the workers should read this corpus input: JSON Lines or CSV in a known encoding
     whose line break is the byte ``\\n``, in a file this process can open (else the client's own
     reading says what is wrong) of at least :data:`SMALL_INPUT_BYTES`."""

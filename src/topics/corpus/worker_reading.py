@@ -14,13 +14,14 @@ folder into groups of ``.txt`` files (their labels from the labels file, which t
 followed by the ranges of its ``.jsonl`` files, small files' ranges grouped up to the part's size
 (a folder of a file a day was a task per file: 2,000 files of 4 articles on 2 workers took 12.4 s
 and 7.9 CPU-s of the client's, 1.6 s and 0.32 now, as one file takes; ``bench_scale.py``
-on the shipped corpus's copies). Each task reads its part, parses and checks its records as :func:`topics.iter_articles` does, and analyses them
-(:func:`analyse_part`). The output, the warnings and the first error are those of the client's
-own reading. The workers must see the files at the same path: the workers of a LocalCluster do;
-those of a cluster need shared storage. A Parquet file cannot be cut by rows without decoding
-it, and pyarrow's row groups are often a million rows: the client decodes it batch by batch
-(0.03 CPU-s for 8,000 articles, against 1.0 s to make and check their articles) and hands each
-task a record batch (:class:`ParquetRows`), so the workers need not see it.
+on the shipped corpus's copies). Each task reads its part, parses and checks its records as
+:func:`topics.iter_articles` does, and analyses them (:func:`analyse_part`). The output, the
+warnings and the first error are those of the client's own reading. The workers must see the
+files at the same path: the workers of a LocalCluster do; those of a cluster need shared storage.
+A Parquet file cannot be cut by rows without decoding it, and pyarrow's row groups are often a
+million rows: the client decodes it batch by batch (0.03 CPU-s for 8,000 articles, against 1.0 s
+to make and check their articles) and hands each task a record batch (:class:`ParquetRows`), so
+the workers need not see it.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
 class LineRange:
     """Lines ``first_line``, ``first_line + 1``, ... of the JSON Lines file ``path`` (absolute,
     as the workers open it; ``name`` as the user gave it, for messages): its bytes ``start`` to
-    ``end``."""
+    ``end``, ``lines`` lines (0: not counted)."""
 
     start: int
     end: int
