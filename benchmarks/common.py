@@ -151,7 +151,11 @@ def write_json(path: Path | None, figures: dict) -> None:
         path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
-def daily_files(corpus: Path, folder: Path, per_file: int = 4) -> Path:
+#: Articles per file of :func:`daily_files` (the speed table divides by it to name the files)
+ARTICLES_PER_FILE = 4
+
+
+def daily_files(corpus: Path, folder: Path, per_file: int = ARTICLES_PER_FILE) -> Path:
     """The articles of a JSON Lines file as a folder of small ``.jsonl`` files, ``per_file``
     articles each (an archive of a file a day)."""
     folder.mkdir()

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common import ARTICLES_PER_FILE
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 README = HERE.parent / "README.md"
@@ -247,8 +249,14 @@ def _small_files(f: dict) -> str:
     """The same articles as a folder of small .jsonl files (measured since 2026-12-05T06Z)."""
     if "small files" not in f["wall_s"]:
         return ""
-    return (f"; as {f['articles'] // 4:,} .jsonl files of 4 articles: {f['wall_s']['small files']:.1f} s "
-            f"wall, client {f['client_cpu_s']['small files']:.2f} CPU-s")
+    return (f"; as {_files(f)}: {f['wall_s']['small files']:.1f} s wall, client "
+            f"{f['client_cpu_s']['small files']:.2f} CPU-s")
+
+
+def _files(f: dict) -> str:
+    """The folder of small .jsonl files the benchmarks make of ``f['articles']`` articles."""
+    return (f"{f['articles'] // ARTICLES_PER_FILE:,} .jsonl files of {ARTICLES_PER_FILE} "
+            "articles")
 
 
 def _classifier_cluster_file(s: dict) -> list[Row]:
@@ -279,7 +287,7 @@ def _workers_read(d: dict) -> str:
             f"~{(cpu[reads] - own[reads]) / own[reads]:.0f} / "
             f"~{(cpu[theirs] - own[theirs]) / own[theirs]:.0f} workers)")
     for kind, what in (("a folder", "as a folder of .txt files"),
-                       ("small .jsonl files", f"as {d['articles'] // 4:,} .jsonl files of 4 articles"),
+                       ("small .jsonl files", f"as {_files(d)}"),
                        ("CSV", "as a CSV file"), ("Parquet", "as a Parquet file")):
         mine, theirs = f"2 workers, {kind}", f"2 workers, {kind}, workers read"
         if mine in own:  # a folder since 2026-12-04T21Z, CSV and Parquet since 2026-12-05,
