@@ -102,6 +102,12 @@ def test_cli_analyse(tmp_path: Path, capsys, shipped_corpus) -> None:
     assert f"{len(shipped_corpus)} articles, {n_units:,} units" in capsys.readouterr().out
     first = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
     assert first["id"].endswith("#p0")
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "a", "text": shipped_corpus.texts[0]}) + "\n",
+                   encoding="utf-8")
+    assert main(["-q", "analyse", str(one), "-o", str(tmp_path / "one_tokens.jsonl")]) == 0
+    said = capsys.readouterr().out  # one of each, said in the singular
+    assert "1 article, 1 unit, " in said and " in 1 chunk -> " in said
     assert main(["-q", "analyse", str(shipped_corpus_path()), "-o", str(output),
                  "--analysis", "nonsense"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err

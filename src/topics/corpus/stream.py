@@ -80,10 +80,14 @@ class AnalysisSummary:
     seconds: float
 
     def __str__(self) -> str:
-        return (
-            f"{self.articles:,} articles, {self.units:,} units, {self.tokens:,} tokens in "
-            f"{self.chunks:,} chunks -> {self.output} ({self.seconds:.1f} s)"
-        )
+        counts = ", ".join(_counted(n, noun) for n, noun in (
+            (self.articles, "article"), (self.units, "unit"), (self.tokens, "token")))
+        return f"{counts} in {_counted(self.chunks, 'chunk')} -> {self.output} ({self.seconds:.1f} s)"
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 chunk``, ``2 chunks``, ``1,000 tokens``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def iter_chunks(articles: Iterable[Article], chunk_size: int) -> Iterator[Chunk]:
