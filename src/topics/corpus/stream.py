@@ -82,7 +82,8 @@ class AnalysisSummary:
     def __str__(self) -> str:
         counts = ", ".join(_counted(n, noun) for n, noun in (
             (self.articles, "article"), (self.units, "unit"), (self.tokens, "token")))
-        return f"{counts} in {_counted(self.chunks, 'chunk')} -> {self.output} ({self.seconds:.1f} s)"
+        chunks = _counted(self.chunks, "chunk")
+        return f"{counts} in {chunks} -> {self.output} ({self.seconds:.1f} s)"
 
 
 def _counted(n: int, noun: str) -> str:
