@@ -110,3 +110,25 @@ def test_single_label_mode(gnad_corpus):
         report.metrics
     )
     assert report.metrics["ArticleClassifier/accuracy_mean"] > 0.4
+
+
+def test_a_corpus_of_one_label_or_none_is_scored_on_that_label(shipped_corpus, tmp_path):
+    """One label and none: the indicator matrix has one column, which scikit-learn would read as
+    a binary target with "absent" as a second class; the scores are the label's own."""
+    rows = [{"id": a, "text": t, "labels": list(labels)}
+            for a, t, labels in zip(shipped_corpus.ids, shipped_corpus.texts,
+                                    shipped_corpus.labels, strict=True)
+            if list(labels) in ([], ["border_relations"])]
+    path = tmp_path / "border.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    corpus = topics.load_corpus(path)
+    assert corpus.label_set == ("border_relations",) and not corpus.is_single_label
+    report = evaluate_classifiers(corpus, n_splits=3, seeds=(0,))
+    label_f1 = report.per_label.set_index(["estimator", "label"])["f1_mean"]
+    for name in ("ArticleClassifier", "TF-IDF+LinearSVC"):
+        f1 = report.metrics[f"{name}/macro_f1_mean"]
+        assert f1 == pytest.approx(label_f1[(name, "border_relations")])
+        assert f1 == pytest.approx(report.metrics[f"{name}/micro_f1_mean"])
+    confusion = report.confusion[report.confusion.estimator == "ArticleClassifier"]
+    assert list(confusion.label) == ["border_relations"]
+    assert int(confusion[["tn", "fp", "fn", "tp"]].sum(axis=1).iloc[0]) == len(corpus)

@@ -55,7 +55,15 @@ def score(
     )
 
     y_true, y_pred = onehot(truth, labels, multilabel), onehot(pred, labels, multilabel)
-    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0.0)
+    # scikit-learn reads a one-column indicator matrix (one label, or none) as a binary target
+    # and would score "label absent" as a second class: give it the column and the positive class
+    yt, yp, positive = (
+        (y_true[:, 0], y_pred[:, 0], {"labels": [1]})
+        if multilabel and len(labels) == 1
+        else (y_true, y_pred, {})
+    )
+    p, r, f, _ = precision_recall_fscore_support(yt, yp, average=None, zero_division=0.0,
+                                                 **positive)
     brier = (
         [brier_score_loss(y_true[:, j], proba[:, j]) for j in range(len(labels))]
         if proba is not None
@@ -66,18 +74,19 @@ def score(
         "unit": unit,
         "seed": seed,
         "n": len(truth),
-        "macro_f1": f1_score(y_true, y_pred, average="macro", zero_division=0.0),
+        "macro_f1": f1_score(yt, yp, average="macro", zero_division=0.0, **positive),
         "brier": float(np.mean(brier)),  # mean over labels of the Brier score
         "_per_label": {"precision": p, "recall": r, "f1": f, "brier": np.array(brier)},
     }
     if multilabel:
         rec.update(
-            micro_f1=f1_score(y_true, y_pred, average="micro", zero_division=0.0),
+            micro_f1=f1_score(yt, yp, average="micro", zero_division=0.0, **positive),
             subset_accuracy=accuracy_score(y_true, y_pred),
             none_some_accuracy=accuracy_score(y_true.any(axis=1), y_pred.any(axis=1)),
-            macro_precision=precision_score(y_true, y_pred, average="macro", zero_division=0.0),
-            macro_recall=recall_score(y_true, y_pred, average="macro", zero_division=0.0),
-            _confusion=multilabel_confusion_matrix(y_true, y_pred),
+            macro_precision=precision_score(yt, yp, average="macro", zero_division=0.0,
+                                            **positive),
+            macro_recall=recall_score(yt, yp, average="macro", zero_division=0.0, **positive),
+            _confusion=multilabel_confusion_matrix(yt, yp, **positive),
         )
     else:
         rec.update(
