@@ -321,6 +321,34 @@ def test_train_classifier_output_checked_first_even_as_root(tmp_path, capsys, mo
     assert status == 2 and "--output is needed with --corpus" in err
 
 
+def _train_saying(capsys, corpus: Path, output: Path, *options: str) -> tuple[int, str]:
+    """`topics train-classifier` on ``corpus`` without the card: its status and its warnings."""
+    status = []
+    said = user_warnings(lambda: status.append(_run(
+        capsys, "train-classifier", "--corpus", str(corpus), "--output", str(output),
+        "--no-evaluate", *options)[0]))
+    return status[0], "\n".join(said)
+
+
+def test_train_classifier_says_what_is_odd_about_the_labels(tmp_path, capsys, shipped_corpus):
+    """Several labels read as one (no separator given), a label on one article (a typo), and
+    a corpus of one label per article (a single-label model): each said, the model still
+    written."""
+    joined = _corpus_csv(tmp_path / "joined.csv", [a for a in shipped_corpus if a.labels][:30])
+    status, said = _train_saying(capsys, joined, tmp_path / "joined")
+    assert status == 0 and (tmp_path / "joined.safetensors").exists()
+    assert "pass its separator (--label-separator '|'" in said
+    assert "the model is single-label: one class per text, never none" in said
+    status, said = _train_saying(capsys, joined, tmp_path / "split", "--label-separator", "|")
+    assert status == 0 and "separator" not in said
+    typo = [topics.Article(a.id, a.text, ("border_relation",) if i == 3 else a.labels)
+            for i, a in enumerate(shipped_corpus[:60])]
+    status, said = _train_saying(capsys, _corpus_csv(tmp_path / "typo.csv", typo),
+                                 tmp_path / "typo", "--label-separator", "|")
+    assert status == 0 and "fewer than 3 articles: 'border_relation' (1)" in said
+    assert "single-label" not in said
+
+
 # ---- the labelling loop -----------------------------------------------------------------------
 
 

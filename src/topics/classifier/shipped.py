@@ -10,6 +10,8 @@ machine (stored parameters are rounded far above floating-point noise, see
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from topics.evaluation.folds import fold_size_problem, group_count
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
 
 CARD_FOLDS = 5  # the card's cross-validation
+MIN_LABEL_ARTICLES = 3  # a label on fewer articles is said to be too rare to learn
 
 SHIPPED_PATH = Path(__file__).parents[1] / "models" / SHIPPED_MODEL
 
@@ -43,6 +46,32 @@ def fit_labels(corpus: Any) -> list:
     if corpus.is_single_label:
         return list(corpus.primary_labels)
     return [list(labels) for labels in corpus.labels]
+
+
+def label_warnings(corpus: Any, options: Mapping[str, Any]) -> list[str]:
+    """What to say about a training corpus's labels before a model is fitted on them: labels on
+    too few articles to be learnt (often a typo), several labels read as one because the label
+    column's separator was not given, and that a corpus of one label per article makes a
+    single-label model (one class per text, never none)."""
+    counts = Counter(label for labels in corpus.labels for label in labels)
+    messages = []
+    rare = sorted(label for label, n in counts.items() if n < MIN_LABEL_ARTICLES)
+    if rare:
+        shown = ", ".join(f"{label!r} ({counts[label]})" for label in rare)
+        messages.append(f"corpus {corpus.name!r}: label(s) on fewer than {MIN_LABEL_ARTICLES} "
+                        f"articles: {shown}; a model cannot learn a label from so few (a typo in "
+                        "a label?): label more articles, or correct or drop the label")
+    if options.get("label_separator") is None:
+        joined = sorted(label for label in counts if any(c in label for c in "|;,"))
+        if joined:
+            messages.append(f"corpus {corpus.name!r}: label(s) {', '.join(map(repr, joined[:3]))}"
+                            " hold '|', ';' or ','; if a column gives several labels, pass its "
+                            "separator (--label-separator '|', or label_separator='|')")
+    if corpus.is_single_label:
+        messages.append(f"corpus {corpus.name!r}: every article has exactly one label, so the "
+                        "model is single-label: one class per text, never none, no thresholds; "
+                        "label some articles with none or two labels for a multi-label model")
+    return messages
 
 
 def train_classifier(
@@ -104,6 +133,8 @@ def train_classifier(
             f"corpus {data.name!r} has no labels; training needs labelled articles (a labels "
             "column or field; an empty label list means none of the labels)"
         )
+    for message in label_warnings(data, dict(corpus_options or {})):
+        warnings.warn(message, UserWarning, stacklevel=2)
     labels = fit_labels(data)
     clf = ArticleClassifier(**{"labels": data.label_set, "random_state": seed, **dict(params or {})})
     scores = {}
