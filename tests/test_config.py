@@ -84,6 +84,25 @@ def test_impossible_values() -> None:
     assert "name = 'a b'" in error_of({"name": "a b"})
 
 
+def test_seeds_are_32_bit_and_distinct_and_frequencies_are_shares() -> None:
+    """Values every fit would refuse after the run folder exists are refused up front: seeds
+    outside 0..2**32-1, a seed given twice (its fits would report zero spread and perfect
+    stability), a document-frequency share above 1, an l1_ratio above 1."""
+    assert "seed = 4294967296: Input should be less than or equal to 4294967295" in error_of(
+        {"seed": 2**32})
+    assert "evaluation.seeds.0 = -1" in error_of({"evaluation": {"seeds": [-1]}})
+    assert "evaluation.seeds = [0, 0, 3, 3]: seed(s) [0, 3] given twice" in error_of(
+        {"evaluation": {"seeds": [0, 0, 3, 3]}})
+    assert "classifier.evaluation.seeds = [1, 1]" in error_of(
+        {"classifier": {"evaluation": {"seeds": [1, 1]}}})
+    nmf = {"topic_models": {"nmf": {"model": "nmf", "max_df": 1.5, "l1_ratio": 5.0}}}
+    message = error_of(nmf)
+    assert "max_df=1.5: must be int >= 1 | float > 0 and <= 1" in message
+    assert "l1_ratio=5.0: must be float >= 0 and <= 1" in message
+    assert load_config({"seed": 2**32 - 1, "evaluation": {"seeds": [0, 2**32 - 1]},
+                        "topic_models": {"nmf": {"model": "nmf", "max_df": 1.0}}})
+
+
 def test_all_errors_reported_at_once() -> None:
     message = error_of({"seed": "x", "n_jobs": 0, "outputs": {"figure": True}})
     assert "seed" in message and "n_jobs" in message and "did you mean 'figures'" in message

@@ -282,6 +282,7 @@ def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, ca
 
 @pytest.mark.parametrize("argv, message", [
     (["-k", "500"], "k=500 topics is impossible for 217 units"),
+    (["-k", "1"], "k=1 must be an integer of at least 2 (topics)"),
     (["-k", "4", "--drop-repeated-paragraphs", "1"], "--drop-repeated-paragraphs 1: give"),
     (["-k", "4", "--output-is-a-file"], "a file; give a folder"),
 ])
@@ -289,8 +290,9 @@ def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, argv, mess
     from topics.cli import main
     from topics.corpus.readers import shipped_corpus_path
 
-    output = tmp_path / "out"
+    output = tmp_path / "new" / "out"
     if "--output-is-a-file" in argv:
+        output.parent.mkdir()
         argv = [a for a in argv if a != "--output-is-a-file"]
         output.write_text("keep me", encoding="utf-8")
     status = main(["--quiet", "stream-nmf", str(shipped_corpus_path()), *argv,
@@ -298,6 +300,18 @@ def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, argv, mess
     errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
     assert status == 2 and len(errors) == 1 and message in errors[0]
     assert not output.is_file() or output.read_text(encoding="utf-8") == "keep me"
+    assert output.is_file() or not output.parent.exists()  # no empty folders left behind
+
+
+def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys) -> None:
+    from topics.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["stream-nmf", "missing.jsonl", "-k", "3", "--seed", "-1", "-o", str(tmp_path / "o")])
+    assert info.value.code == 2 and "--seed: -1: a seed is from 0 to 4294967295" in (
+        capsys.readouterr().err)
+    with pytest.raises(ConfigError, match="seed=2.5 must be a whole number, 0 to 4294967295"):
+        fit_streaming_nmf(topics.load_corpus(), 3, seed=2.5)
 
 
 # ---- a streamed model on disk: saved, loaded, crafted ------------------------------------------

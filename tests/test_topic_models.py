@@ -128,6 +128,14 @@ def test_impossible_settings_fail_clearly(corpus, model, settings, match) -> Non
         topics.fit_topic_model(corpus, model, "paragraph", **settings)
 
 
+def test_seeds_are_whole_32_bit_numbers_given_once(corpus) -> None:
+    with pytest.raises(ConfigError, match="model 'nmf': seed=-1 must be a whole number"):
+        topics.fit_topic_model(corpus, "nmf", seed=-1)
+    with pytest.raises(ConfigError, match=r"seeds \[0, 0\] repeat a seed; give each seed once"):
+        topics.compare_topic_models(corpus, "nmf", seeds=[0, 0])
+    assert topics.fit_topic_model(corpus, "nmf", seed=np.int64(2)).seed == 2
+
+
 def test_unknown_model_and_unit(corpus) -> None:
     with pytest.raises(ConfigError, match="unknown topic model 'lsa'.*bertopic, lda, nmf"):
         topics.fit_topic_model(corpus, "lsa")

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from topics import __version__, termination
-from topics.classifier.commands import add_dask_options, column, positive_int  # shared options
+from topics.classifier.commands import add_dask_options, column, positive_int, seed_number
 from topics.errors import ConfigError, TopicsError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
@@ -208,14 +208,15 @@ def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> l
     if not n:
         return []
     drop = repeated_in_sample(args.corpus, n, **options)
-    print(f"topics {args.command}: {len(drop)} paragraph(s) repeated in {n}+ of up to "
-          f"{SAMPLE_ARTICLES} articles sampled across the corpus (site boilerplate) taken out",
-          file=sys.stderr)
+    if not args.quiet:  # a step's note, as the step log
+        print(f"topics {args.command}: {len(drop)} paragraph(s) repeated in {n}+ of up to "
+              f"{SAMPLE_ARTICLES} articles sampled across the corpus (site boilerplate) taken out",
+              file=sys.stderr)
     return drop
 
 
 def _cmd_stream_nmf(args: argparse.Namespace) -> int:
-    from topics.fileio import atomic_write, check_writable
+    from topics.fileio import atomic_write, folder_for
     from topics.topic_models.streaming import fit_streaming_nmf
     from topics.topic_models.streaming_files import save_streaming_topics, topics_table
 
@@ -223,16 +224,15 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--output {folder}: a file; give a folder for the topics, metrics and "
                           "assignments")
-    check_writable(folder if folder.is_dir() else folder.parent, "write the topics here")
-    options = _corpus_options(args)
-    drop = _site_boilerplate(args, options)
-    folder.mkdir(parents=True, exist_ok=True)
-    result = fit_streaming_nmf(
-        args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
-        assignments=None if args.no_assignments else folder / "assignments.jsonl",
-        drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
-        workers_read=args.workers_read, **options,
-    )
+    with folder_for(folder, "write the topics here"):  # a failed fit leaves no empty folder
+        options = _corpus_options(args)
+        drop = _site_boilerplate(args, options)
+        result = fit_streaming_nmf(
+            args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
+            assignments=None if args.no_assignments else folder / "assignments.jsonl",
+            drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
+            workers_read=args.workers_read, **options,
+        )
     atomic_write(folder / "topics.csv", topics_table(result))
     atomic_write(folder / "metrics.json", json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
     save_streaming_topics(result, folder / "model")  # for `topics assign OUTPUT/model FILE`
@@ -403,14 +403,14 @@ def build_parser() -> argparse.ArgumentParser:
         "stream-nmf", help="NMF topics of a corpus of any size, read as a stream (bounded memory)"
     )
     stream.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
-    stream.add_argument("-k", type=positive_int, required=True, help="number of topics")
+    stream.add_argument("-k", type=positive_int, required=True, help="number of topics (2 or more)")
     stream.add_argument("--output", "-o", required=True,
                         help="folder for topics.csv, metrics.json, assignments.jsonl and the "
                              "model (model/, for topics assign)")
     stream.add_argument("--unit", choices=("article", "paragraph"), default="article")
     stream.add_argument("--chunk-size", type=positive_int, default=2000,
                         help="units per chunk: what memory holds (%(default)s)")
-    stream.add_argument("--seed", type=int, default=0, help="the NMF's seed (%(default)s)")
+    stream.add_argument("--seed", type=seed_number, default=0, help="the NMF's seed (%(default)s)")
     stream.add_argument("--no-assignments", action="store_true",
                         help="score on a sample in two reads; no assignments.jsonl")
     _add_drop_option(stream)

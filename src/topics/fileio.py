@@ -25,6 +25,7 @@ __all__ = [
     "check_not_an_input",
     "check_writable",
     "describe_os_error",
+    "folder_for",
     "read_text_inputs",
 ]
 
@@ -204,3 +205,18 @@ def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None
         if same:
             raise ConfigError(f"{output}: the output file is the input {source}; writing it would "
                               "replace what is being read; choose another output file")
+
+
+@contextlib.contextmanager
+def folder_for(folder: Path, what: str = "write here") -> Iterator[Path]:
+    """:func:`check_writable` for the work in the ``with`` block; if the work (or the check)
+    fails, take out the folders this made that are still empty: a failed command leaves no
+    empty output folder behind."""
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        yield check_writable(folder, what)
+    except BaseException:
+        for path in made:  # deepest first
+            if path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        raise

@@ -42,16 +42,19 @@ from __future__ import annotations
 import functools
 import importlib
 import math
+import numbers
 import os
 import platform
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 __all__ = [
     "FIT_THREADS",
+    "MAX_SEED",
+    "check_seeds",
     "STABLE_DIGITS",
     "STABLE_FLOAT_FORMAT",
     "NUMERIC_ENV",
@@ -85,6 +88,7 @@ _NUMPY_CHOICE = ("NPY_ENABLE_CPU_FEATURES", "NPY_DISABLE_CPU_FEATURES")
 
 #: BLAS/OpenMP threads of every fit.
 FIT_THREADS = 1
+MAX_SEED = 2**32 - 1  # numpy's, scikit-learn's and tomotopy's seeds are 32-bit
 
 #: Environment variables that can change numbers: threads, instruction sets, kernels, hashing.
 NUMERIC_ENV = (
@@ -181,6 +185,24 @@ def pinned(fit: F) -> F:
 STABLE_DIGITS = 10
 #: ``printf`` format of a float in stored tables, the same rounding as :func:`stable_float`.
 STABLE_FLOAT_FORMAT = f"%.{STABLE_DIGITS}g"
+
+
+def check_seeds(seeds: Any, where: str) -> list[int]:
+    """``seeds`` (one seed or several) as a list of distinct whole numbers from 0 to
+    :data:`MAX_SEED`, or a ConfigError naming ``where``: a repeated seed repeats a fit, whose zero
+    spread and perfect stability would be reported as the model's."""
+    from topics.errors import ConfigError
+
+    several = isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes)
+    listed = list(seeds) if several else [seeds]
+    for seed in listed:
+        whole = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+        if not whole or not 0 <= seed <= MAX_SEED:
+            raise ConfigError(f"{where}: seed={seed!r} must be a whole number, 0 to {MAX_SEED}")
+    listed = [int(seed) for seed in listed]  # numpy's integers too
+    if len(set(listed)) < len(listed):
+        raise ConfigError(f"{where}: seeds {listed} repeat a seed; give each seed once")
+    return listed
 
 
 def stable_float(value: Any, digits: int = STABLE_DIGITS) -> Any:

@@ -215,7 +215,7 @@ def describe_type(annotation: Any) -> str:
             for key in _BOUNDS
             if getattr(m, key, None) is not None
         ]
-        return " ".join([describe_type(base), *bounds])
+        return " ".join([describe_type(base), *([" and ".join(bounds)] if bounds else [])])
     if origin is Literal:
         return " | ".join("null" if a is None else repr(a) for a in args)
     if origin in (Union, types.UnionType):

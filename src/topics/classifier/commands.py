@@ -14,8 +14,9 @@ import sys
 from typing import Any
 
 from topics.classifier.sources import DEFAULT_MAX_BYTES
+from topics.numerics import MAX_SEED
 
-__all__ = ["add_commands", "add_dask_options", "column", "positive_int"]
+__all__ = ["add_commands", "add_dask_options", "column", "positive_int", "seed_number"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 
@@ -234,7 +235,7 @@ def add_commands(sub: Any) -> None:
         "--output", default=None, metavar="PATH",
         help="model file or folder (needed with --corpus; default: the shipped model)",
     )
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=seed_number, default=0)
     train.add_argument(
         "--no-evaluate", action="store_true", help="skip the cross-validation for the card"
     )
@@ -263,6 +264,17 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def seed_number(text: str) -> int:
+    """An argparse type: a seed, a whole number from 0 to 2**32 - 1 (what every fit takes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{value}: a seed is from 0 to {MAX_SEED}")
     return value
 
 

@@ -45,6 +45,7 @@ from topics.evaluation.folds import article_folds, fold_size_problem, group_coun
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.tables import markdown_table
 from topics.labels import from_indicator, to_indicator
+from topics.numerics import check_seeds
 from topics.progress import progress, verbosity
 
 __all__ = ["UNITS", "ClassifierReport", "cross_validate"]
@@ -184,7 +185,7 @@ def cross_validate(
         articles to train on.
     """
     units = (unit,) if isinstance(unit, str) else tuple(unit)
-    seeds = (seeds,) if isinstance(seeds, int) else tuple(seeds)  # one seed
+    seeds = tuple(check_seeds(seeds, "cross-validation"))  # one seed, or several distinct
     for u in units:
         if u not in UNITS:
             raise ConfigError(f"unit={u!r} is not a test unit; use one of {', '.join(UNITS)}")

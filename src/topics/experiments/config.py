@@ -24,10 +24,20 @@ value and what is allowed.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from topics.numerics import MAX_SEED
 
 __all__ = [
     "DEFAULT_HEADLINE_METRICS",
@@ -43,6 +53,21 @@ __all__ = [
 ]
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+#: A seed every stochastic part takes: a whole number from 0 to 2**32 - 1.
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+
+
+def _distinct(seeds: list[int] | None) -> list[int] | None:
+    """A list of seeds without repeats: a repeated seed repeats a fit, whose zero spread and
+    perfect stability would be reported as the model's."""
+    if seeds is not None and len(set(seeds)) < len(seeds):
+        repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+        raise ValueError(f"seed(s) {repeated} given twice; give each seed once")
+    return seeds
+
+
+Seeds = Annotated[list[Seed], AfterValidator(_distinct)]
 
 #: The metrics shown in the end-of-run summary and compared by default (fnmatch patterns).
 DEFAULT_HEADLINE_METRICS: tuple[str, ...] = (
@@ -164,7 +189,7 @@ class ClassifierEvaluationConfig(_Section):
         "a list of them; training always uses whole articles, folds grouped by article",
     )
     n_splits: int = Field(5, ge=2, description="CV folds (grouped by article)")
-    seeds: list[int] = Field([0, 1, 2], min_length=1, description="CV repetitions, one per seed")
+    seeds: Seeds = Field([0, 1, 2], min_length=1, description="CV repetitions, one per seed")
     peers: bool = Field(True, description="evaluate the peers (TF-IDF + LinearSVC / LogReg) too")
 
 
@@ -190,7 +215,7 @@ class EvaluationConfig(_Section):
         description="headline metrics (fnmatch patterns over metrics.json keys) for the summary "
         "and for 'topics compare'",
     )
-    seeds: list[int] | None = Field(
+    seeds: Seeds | None = Field(
         None,
         min_length=1,
         description="fit every topic model once per seed and report mean and std; null = [seed]",
@@ -245,7 +270,7 @@ class Config(_Section):
         description="run name (letters, digits, _ . -); part of the run dir",
     )
     description: str | None = Field(None, description="free text")
-    seed: int = Field(0, ge=0, description="the one seed (random_state) for every stochastic part")
+    seed: Seed = Field(0, description="the one seed (random_state) for every stochastic part")
     corpus: CorpusConfig = Field(default_factory=CorpusConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     topic_models: dict[str, TopicModelConfig] = Field(

@@ -54,6 +54,8 @@ def _describe(error: Mapping[str, Any]) -> str:
         message = f"allowed: {expected}" + (f"; did you mean {hint!r}?" if hint else "")
     elif kind == "missing":
         return f"{path}: required key is missing"
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")  # the schema's own words
     return f"{path} = {value}: {message}"
 
 

@@ -52,7 +52,7 @@ from topics.errors import ConfigError, InputError
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
-from topics.numerics import stable_metrics
+from topics.numerics import check_seeds, stable_metrics
 from topics.progress import progress, track, verbosity
 from topics.topic_models.common import article_ids, check_units
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
@@ -167,6 +167,7 @@ def fit_topic_model(
         ``corpus`` is none of the above (e.g. one string, or texts mixed with units).
     """
     family = family_of(model)
+    check_seeds(seed, f"model {model!r}")
     settings = family.schema.validate(settings, f"model {model!r}")
     units = _units(corpus, unit)
     log.info("fitting %s on %d %ss (seed %d)", model, len(units), unit, int(seed))
@@ -242,7 +243,7 @@ def compare_topic_models(
     import pandas as pd
 
     models = [models] if isinstance(models, str) else list(models)  # one model name
-    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
+    seeds = check_seeds(seeds, "compare_topic_models")
     settings = dict(settings or {})
     for name in models + list(settings):
         family_of(name)  # fail on a bad name before any fitting

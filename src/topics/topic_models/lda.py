@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from annotated_types import Ge, Gt
+from annotated_types import Ge, Gt, Le
 
 from topics.numerics import PINNED_ENV, pinned
 from topics.schema import EstimatorSpec, schema_of
@@ -67,8 +67,8 @@ def fit(
     tw: Literal["one", "idf", "pmi"] = "one",
     iterations: Annotated[int, Ge(1)] = 1000,
     optim_interval: Annotated[int, Ge(0)] = 10,
-    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 2,
-    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 0.2,
+    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 2,
+    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 0.2,
     top_n_words: Annotated[int, Ge(1)] = 10,
     **analysis: Any,
 ) -> FittedTopics:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from annotated_types import Ge, Gt
+from annotated_types import Ge, Gt, Le
 
 from topics.errors import ConfigError
 from topics.numerics import pinned
@@ -134,10 +134,10 @@ def fit(
     max_iter: Annotated[int, Ge(1)] = 150,
     alpha_W: Annotated[float, Ge(0)] = 0.0,  # noqa: N803 - scikit-learn's name
     alpha_H: Annotated[float, Ge(0)] | Literal["same"] = "same",  # noqa: N803
-    l1_ratio: Annotated[float, Ge(0)] = 0.0,
+    l1_ratio: Annotated[float, Ge(0), Le(1)] = 0.0,
     beta_loss: Literal["frobenius", "kullback-leibler", "itakura-saito"] = "frobenius",
-    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 2,
-    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0)] = 0.2,
+    min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 2,
+    max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 0.2,
     sublinear_tf: bool = True,
     top_n_words: Annotated[int, Ge(1)] = 10,
     **analysis: Any,

@@ -51,7 +51,7 @@ from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_writable
-from topics.numerics import FIT_THREADS, fixed_threads, pinned
+from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.common import top_words
 from topics.topic_models.shares import nnls_weights
@@ -319,6 +319,7 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     if settings["chunk_size"] < settings["k"]:  # the start is an NMF of the first chunk
         raise ConfigError(f"streaming NMF: chunk_size={settings['chunk_size']} is below "
                           f"k={settings['k']}; a chunk must hold at least k units")
+    check_seeds(settings["seed"], "streaming NMF")
     if not 0 < settings["forget_factor"] <= 1:
         raise ConfigError(f"streaming NMF: forget_factor={settings['forget_factor']!r} must be in (0, 1]")
     if settings["unit"] not in ("article", "paragraph"):
