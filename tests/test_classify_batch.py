@@ -85,6 +85,32 @@ def test_stdin_in_latin1_with_its_encoding(monkeypatch, capsys, seed):
     assert status == 0 and json.loads(out)["labels"][0] == "defence_cooperation"
 
 
+def test_piped_json_lines_are_a_corpus_and_format_reads_stdin_as_one(
+        monkeypatch, capsys, tmp_path, shipped_corpus):
+    """A corpus piped in is classified record by record, as the same file would be: JSON Lines
+    is recognised by its first line, another format is named with --format; a bad record names
+    standard input and its line."""
+    articles = list(shipped_corpus[:3])
+    lines = "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles)
+    (tmp_path / "c.jsonl").write_text(lines, encoding="utf-8")
+    _, from_file, _ = _run(capsys, "classify", str(tmp_path / "c.jsonl"))
+    monkeypatch.setattr("sys.stdin", _Stdin(lines.encode("utf-8")))
+    status, out, _ = _run(capsys, "classify", "-")
+    assert status == 0 and [json.loads(r)["id"] for r in out.splitlines()] == [
+        a.id for a in articles]
+    assert out == from_file.replace(f'"source": "{tmp_path / "c.jsonl"}"', '"source": "-"')
+    table = _corpus_csv(tmp_path / "c.csv", articles, labels=False).read_bytes()
+    monkeypatch.setattr("sys.stdin", _Stdin(table))
+    status, out, _ = _run(capsys, "classify", "-", "--format", "csv", "--id-column", "id")
+    assert status == 0 and [json.loads(r)["id"] for r in out.splitlines()] == [
+        a.id for a in articles]
+    monkeypatch.setattr("sys.stdin", _Stdin((lines + '{"id": "x"}\n').encode("utf-8")))
+    status, out, err = _run(capsys, "classify", "-")
+    assert status == 1 and len(out.splitlines()) == 3
+    assert "standard input: reading stopped: line 4: the field 'text' is missing" in err
+    assert "topics-stdin-" not in err  # the temporary copy is not named
+
+
 # ---- files and folders: one bad input is reported, the batch goes on --------------------------
 
 

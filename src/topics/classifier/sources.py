@@ -12,9 +12,11 @@ why, and reading goes on.
 from __future__ import annotations
 
 import itertools
+import json
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,6 +41,7 @@ DEFAULT_MAX_BYTES = 5_000_000  # one article: a news article is 5-50 kB
 CORPUS_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                    ".parquet": "parquet"}
 _CHUNK_TEXTS, _CHUNK_CHARS = 512, 2_000_000
+STDIN_LOOK = 1 << 20  # bytes of standard input read to tell piped JSON Lines from an article
 _CONTROL = set(range(0, 32)) - {9, 10, 11, 12, 13}
 
 
@@ -160,13 +163,61 @@ def too_big(size: int, source: str, limit: int) -> Problem:
     )
 
 
-def read_stdin(options: ReadOptions, content: bool = True) -> Item | Problem:
-    """Standard input as one article: read as bytes, decoded like a file."""
+def stdin_entries(options: ReadOptions, content: bool = True) -> Iterator[Item | Problem]:
+    """Standard input: a corpus when ``--format`` names one or when its first line is a JSON
+    object with a ``text`` (piped JSON Lines), else one article (:func:`read_stdin`).
+
+    A corpus is copied to a temporary file (it can be of any size) and read as that format
+    would be; its records and messages name ``standard input``.
+    """
+    head = _read_stdin(STDIN_LOOK, options.encoding)
+    kind = options.corpus.get("format") or ("jsonl" if _json_lines(head) else None)
+    if kind is None:
+        yield read_stdin(options, content, head)
+        return
+    if kind == "folder":
+        yield Problem("standard input", "cannot be a folder; --format folder needs a folder")
+        return
+    with tempfile.TemporaryDirectory(prefix="topics-stdin-") as folder:
+        spooled = Path(folder) / f"stdin.{kind}"
+        with spooled.open("wb") as file:
+            file.write(head)
+            while block := _read_stdin(1 << 20, options.encoding):
+                file.write(block)
+        for entry in _read_corpus(spooled, kind, options, content):
+            yield _named_stdin(entry, str(spooled))
+
+
+def _read_stdin(size: int, encoding: str) -> bytes:
     stream = getattr(sys.stdin, "buffer", None)
-    data = stream.read(options.max_bytes + 1) if stream is not None else None
-    if data is None:  # a text stream without a buffer (tests, embedding): already decoded
-        text = sys.stdin.read(options.max_bytes + 1)
-        data = text.encode(options.encoding, "surrogateescape")
+    if stream is not None:
+        return stream.read(size)
+    # a text stream without a buffer (tests, embedding): already decoded
+    return sys.stdin.read(size).encode(encoding, "surrogateescape")
+
+
+def _json_lines(head: bytes) -> bool:
+    """Whether the first line of ``head`` is a JSON object with a ``text``: JSON Lines."""
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    if not first.startswith(b"{"):  # no article starts with a brace
+        return False
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and "text" in record
+
+
+def _named_stdin(entry: Item | Problem, spooled: str) -> Item | Problem:
+    if isinstance(entry, Problem):
+        return Problem("standard input", entry.message.replace(spooled, "standard input"))
+    return replace(entry, source="-", where=entry.where.replace(spooled, "standard input"))
+
+
+def read_stdin(options: ReadOptions, content: bool = True, head: bytes = b"") -> Item | Problem:
+    """Standard input as one article: read as bytes (after ``head``, already read), decoded
+    like a file."""
+    data = head + _read_stdin(max(options.max_bytes + 1 - len(head), 0), options.encoding)
     if len(data) > options.max_bytes:
         return too_big(len(data), "standard input", options.max_bytes)
     text = decode(data, "standard input", options.encoding)
@@ -277,7 +328,7 @@ def iter_inputs(
         for name in names:
             path = Path(name)
             if name == "-":
-                yield read_stdin(options, content)
+                yield from stdin_entries(options, content)
             elif path.is_dir():
                 files = sorted(path.glob("*.txt"))
                 corpora = sorted(path.glob("*.jsonl"))
