@@ -111,6 +111,17 @@ def test_piped_json_lines_are_a_corpus_and_format_reads_stdin_as_one(
     assert "topics-stdin-" not in err  # the temporary copy is not named
 
 
+def test_a_tab_is_given_as_the_shell_types_it(tmp_path, capsys, shipped_corpus):
+    """`--delimiter '\\t'` (what the hint for a tab-separated file says) and `tab` are a tab."""
+    rows = "".join(f"{a.id}\t{a.text.replace(chr(10), ' ')}\n" for a in shipped_corpus[:3])
+    (tmp_path / "c.csv").write_text("id\ttext\n" + rows, encoding="utf-8")
+    for typed in ("\\t", "tab"):
+        status, out, _ = _run(capsys, "classify", str(tmp_path / "c.csv"), "--delimiter", typed,
+                              "--id-column", "id")
+        assert status == 0 and [json.loads(r)["id"] for r in out.splitlines()] == [
+            a.id for a in shipped_corpus[:3]]
+
+
 # ---- files and folders: one bad input is reported, the batch goes on --------------------------
 
 

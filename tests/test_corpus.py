@@ -208,6 +208,22 @@ def test_missing_csv_columns(tmp_path: Path) -> None:
         load_corpus(named)
 
 
+def test_tsv_files_are_tab_separated_and_labels_are_optional(tmp_path: Path) -> None:
+    """A .tsv file is read with tabs; a header without the default label column is a file
+    without labels (a named label column that is missing stays an error)."""
+    text = "Die Delegation besuchte die Grenze, sagte der Minister."
+    path = write(tmp_path / "c.tsv", f"id\ttext\n1\t{text}\n2\t{text} Zweimal.\n")
+    corpus = load_corpus(path, id_column="id")
+    assert list(corpus.ids) == ["1", "2"] and corpus.texts[0] == text
+    assert [list(labels) for labels in corpus.labels] == [[], []]
+    assert load_corpus(write(tmp_path / "c.csv", path.read_text()), delimiter="\t",
+                       id_column="id").texts == corpus.texts
+    with pytest.raises(CorpusError, match="label_column='topic' is not a column"):
+        load_corpus(path, label_column="topic")
+    with pytest.raises(CorpusError, match="is not a column"):  # a given delimiter is kept
+        load_corpus(path, delimiter=";")
+
+
 def test_folder_labels_must_match_files(tmp_path: Path) -> None:
     write(tmp_path / "one.txt", "Ein Artikel.")
     write(tmp_path / "labels.json", json.dumps({"articles": {"one": [], "two": []}}))

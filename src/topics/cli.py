@@ -41,7 +41,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from topics import __version__, termination
-from topics.classifier.commands import add_dask_options, column, positive_int, seed_number
+from topics.classifier.commands import (
+    add_dask_options,
+    column,
+    delimiter,
+    positive_int,
+    seed_number,
+)
 from topics.errors import ConfigError, TopicsError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
@@ -253,7 +259,8 @@ def _add_corpus_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
     command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
     command.add_argument("--label-column", default="labels", help="CSV: index or name")
-    command.add_argument("--delimiter", default=",", help="CSV delimiter (%(default)s)")
+    command.add_argument("--delimiter", type=delimiter, default=",",
+                         help="CSV delimiter (%(default)s; \\t or tab for a tab)")
     command.add_argument("--quotechar", default='"', help="CSV quote character")
     command.add_argument("--no-header", action="store_true", help="CSV without a header row")
 

@@ -16,7 +16,8 @@ from typing import Any
 from topics.classifier.sources import DEFAULT_MAX_BYTES
 from topics.numerics import MAX_SEED
 
-__all__ = ["add_commands", "add_dask_options", "column", "positive_int", "seed_number"]
+__all__ = ["add_commands", "add_dask_options", "column", "delimiter", "positive_int",
+           "seed_number"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 
@@ -147,7 +148,8 @@ def _add_corpus_options(parser: argparse.ArgumentParser, labels: str | None) -> 
     )
     group.add_argument("--id-column", default=None, help="CSV: index or name of the ids")
     group.add_argument("--label-separator", default=None, help="CSV: e.g. '|' for several labels")
-    group.add_argument("--delimiter", default=",", help="CSV delimiter (%(default)s)")
+    group.add_argument("--delimiter", type=delimiter, default=",",
+                       help="CSV delimiter (%(default)s; \\t or tab for a tab)")
     group.add_argument("--quotechar", default='"', help="CSV quote character")
     group.add_argument("--no-header", action="store_true", help="CSV without a header row")
     group.add_argument("--encoding", default="utf-8", help="text encoding of every input (%(default)s)")
@@ -276,6 +278,11 @@ def seed_number(text: str) -> int:
     if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(f"{value}: a seed is from 0 to {MAX_SEED}")
     return value
+
+
+def delimiter(text: str) -> str:
+    """An argparse type: a CSV delimiter, one character; ``\\t`` (as typed in a shell) is a tab."""
+    return {"\\t": "\t", "tab": "\t"}.get(text, text)
 
 
 def column(value: str) -> int | str:

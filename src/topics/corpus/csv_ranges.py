@@ -58,7 +58,7 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
     """Cut a CSV file into ranges of ``records`` records (with ``max_bytes``, a range also ends
     at its first record end at or past that many bytes), lazily; the last range carries the
     error that stops the file, if any (a range without records when the header is wrong)."""
-    name = name or str(path)
+    name, options = name or str(path), options.for_file(path)
     user_path, resolved = Path(name), str(path.resolve())  # resolved once: a system call per part
     ends = [0]  # bytes of the lines the reader has taken
 

@@ -14,7 +14,7 @@ import io
 import json
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -143,17 +143,27 @@ def article_from_record(record: Any, where: str) -> Article:
 # CSV
 
 
+DEFAULT_LABEL_COLUMN = "labels"
+
+
 @dataclass(frozen=True)
 class CsvOptions:
     """How to read a CSV file (see :func:`topics.load_corpus`)."""
 
     text_column: int | str = "text"
-    label_column: int | str | None = "labels"
+    label_column: int | str | None = DEFAULT_LABEL_COLUMN  # if the header has it
     id_column: int | str | None = None
     label_separator: str | None = None
     delimiter: str = ","
     quotechar: str = '"'
     header: bool = True
+
+    def for_file(self, path: Path | str) -> CsvOptions:
+        """The options for ``path``: a ``.tsv`` file is tab-separated unless another delimiter
+        than the default comma was given."""
+        if self.delimiter == "," and str(path).lower().endswith(".tsv"):
+            return replace(self, delimiter="\t")
+        return self
 
     def check(self) -> None:
         """Refuse options :mod:`csv` cannot use, before the file is opened."""
@@ -185,6 +195,7 @@ CSV_FIELD_LIMIT = 64 * 1024 * 1024
 
 def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located]:
     """One article per row; the columns as ``options`` say."""
+    options = options.for_file(path)
     options.check()
     reader = csv_reader(text_lines(path, encoding), options)
     try:
@@ -226,11 +237,14 @@ def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, 
         raise CorpusError(f"{path}: the file is empty; there is no header and no article")
     if header:
         header[0] = header[0].removeprefix("\ufeff")
+    label_column = options.label_column
+    if header and label_column == DEFAULT_LABEL_COLUMN and label_column not in header:
+        label_column = None  # an unlabelled file, as a JSON Lines record without labels
     columns = {
         role: _column_index(path, header, column, role)
         for role, column in (
             ("text_column", options.text_column),
-            ("label_column", options.label_column),
+            ("label_column", label_column),
             ("id_column", options.id_column),
         )
         if column is not None

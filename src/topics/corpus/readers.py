@@ -83,11 +83,13 @@ def load_corpus(
         For a folder: the labels file, if not ``<folder>/labels.json``.
     text_column, label_column, id_column : int or str
         CSV only: columns by 0-based index (>= 0) or by header name. ``label_column=None`` reads no
-        labels; without ``id_column`` ids are ``<file stem>-<row number>``.
+        labels, nor does the default ``"labels"`` when the header has no such column; without
+        ``id_column`` ids are ``<file stem>-<row number>``.
     label_separator : str, optional
         CSV only: split the label cell on this string for multi-label data (e.g. ``"|"``).
     delimiter, quotechar : str
-        CSV only: one character each, as in :func:`csv.reader`. A row with more fields than the
+        CSV only: one character each, as in :func:`csv.reader` (a ``.tsv`` file is read with a
+        tab unless another delimiter than ``","`` is given). A row with more fields than the
         header (an unquoted delimiter in a text) is an error, not a silent shift of columns.
     header : bool
         CSV only: whether the first row names the columns.
