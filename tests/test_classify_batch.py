@@ -435,6 +435,12 @@ def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
 
     corpus = topics.load_corpus(suggestions, id_column="id", label_separator="|")
     assert len(corpus) == 40 and corpus.labels == [gold[i] for i in corpus.ids]
+    labelled = suggestions.read_bytes()  # asking again for suggestions into it loses nothing
+    status, _, err = _run(capsys, "suggest-labels", str(unlabelled), "--id-column", "id",
+                          "-n", "5", "--output", str(suggestions))
+    filled = sum(bool(gold[row["id"]]) for row in rows)  # "none" leaves the cell empty
+    assert status == 2 and f"to_label.csv holds {filled} labelled article(s)" in err
+    assert suggestions.read_bytes() == labelled
 
     model = tmp_path / "models" / "mine.safetensors"
     status, out, _ = _run(capsys, "train-classifier", "--corpus", str(suggestions), "--id-column",

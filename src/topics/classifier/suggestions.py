@@ -15,7 +15,9 @@ always the one-process file.
 
 from __future__ import annotations
 
+import csv
 import heapq
+import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -61,6 +63,28 @@ def _margin(clf, proba: np.ndarray) -> np.ndarray:
         return np.abs(proba - clf.thresholds_).min(axis=1)
     top = np.sort(proba, axis=1)
     return top[:, -1] - top[:, -2] if proba.shape[1] > 1 else top[:, -1]
+
+
+def check_no_labels_lost(output: Path) -> None:
+    """Refuse to write suggestions over a file whose ``labels`` a researcher has filled in (or
+    over a file that is not a suggestions file): that work would be lost."""
+    if not output.exists():
+        return
+    try:
+        with output.open(encoding="utf-8", newline="") as file:
+            if output.suffix.lower() == ".csv":
+                rows = [row.get("labels") for row in csv.DictReader(file)]
+            else:
+                rows = [json.loads(line).get("labels") for line in file if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, csv.Error):
+        rows = [None]
+    if None in rows:
+        raise ConfigError(f"--output {output} exists and is not a suggestions file (no labels "
+                          "column in every row); give another --output")
+    if labelled := sum(bool(labels) for labels in rows):
+        raise ConfigError(f"--output {output} holds {labelled} labelled article(s); suggestions "
+                          "written over it would lose them: train on it (topics train-classifier "
+                          "--corpus ...), move it away, or give another --output")
 
 
 def suggest_labels(
@@ -120,6 +144,7 @@ def suggest_labels(
     delegate = workers_reading(scheduler, workers_read, options)
     paths = input_paths(paths)
     prepare_output(output, paths)
+    check_no_labels_lost(Path(output))
     clf = load_model(model, thresholds)
     labels = [str(c) for c in clf.classes_]
     summary = Summary(output=Path(output))
