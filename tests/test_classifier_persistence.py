@@ -68,6 +68,8 @@ def test_versions_of_a_model_have_their_own_cards(small_model, tmp_path):
     assert card_path(first).name == "m.v1.card.json" and card_path(second).name == "m.v2.card.json"
     assert json.loads(card_path(first).read_text())["seed"] == 1
     assert load_classifier(first).predict(["Grenze"]) == load_classifier(second).predict(["Grenze"])
+    named = load_classifier(tmp_path / "m.v2")  # the name it was saved under, as --model takes it
+    assert named.predict(["Grenze"]) == load_classifier(second).predict(["Grenze"])
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "m.v1.card.json", "m.v1.safetensors", "m.v2.card.json", "m.v2.safetensors"
     ]

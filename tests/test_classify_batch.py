@@ -145,7 +145,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_reason(tmp_path, capsys,
     big.write_text(seed * 20, encoding="utf-8")
     status, _, err = _run(capsys, "classify", str(big), "--max-size", "50kB")
     assert status == 2
-    assert "over the 0.1 MB limit" in err or "over the 0.05 MB limit" in err
+    assert "over the 50 kB limit" in err
     assert "--max-size" in err and "streamed" in err
     status, out, _ = _run(capsys, "classify", str(big), "--max-size", "1MB")
     assert status == 0 and json.loads(out)["labels"]
@@ -197,6 +197,9 @@ def test_thresholds_change_the_decision_and_unknown_labels_are_named(tmp_path, c
     assert status == 2 and "unknown label 'borders'" in err and "border_relations" in err
     status, _, err = _run(capsys, "classify", str(path), "--threshold", "border_relations")
     assert status == 2 and "LABEL=VALUE" in err
+    status, _, err = _run(capsys, "classify", str(path), "--threshold", "border_relations=0.2",
+                          "--threshold", "border_relations=0.9")
+    assert status == 2 and "'border_relations' is given twice (0.2 and 0.9)" in err
 
 
 def test_unknown_output_format_and_a_folder_as_output(tmp_path, capsys, seed):

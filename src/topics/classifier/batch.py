@@ -115,6 +115,9 @@ def parse_thresholds(values: Sequence[str]) -> dict[str, float]:
                 f"--threshold {value!r}: expected LABEL=VALUE with a value from 0 to 1, "
                 "e.g. --threshold border_relations=0.7"
             )
+        if label.strip() in out:
+            raise ConfigError(f"--threshold: {label.strip()!r} is given twice "
+                              f"({out[label.strip()]} and {threshold}); give it once")
         out[label.strip()] = threshold
     return out
 

@@ -232,8 +232,10 @@ def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
     ----------
     path : str or Path, optional
         The ``.safetensors`` model file, or a folder holding ``article_classifier.safetensors``
-        (as :func:`topics.train_classifier` writes into a folder). ``None`` loads the model
-        shipped inside the package.
+        (as :func:`topics.train_classifier` writes into a folder); a name without its
+        ``.safetensors`` that is not a file itself means the file with it (as ``--output`` of
+        ``topics train-classifier`` takes it). ``None`` loads the model shipped inside the
+        package.
 
     Returns
     -------
@@ -252,6 +254,8 @@ def load_classifier(path: str | Path | None = None) -> ArticleClassifier:
     else:
         if Path(path).is_dir():  # a folder train_classifier wrote into
             path = Path(path) / SHIPPED_MODEL
+        elif not Path(path).exists() and Path(f"{path}{SUFFIX}").is_file():
+            path = Path(f"{path}{SUFFIX}")  # the name given to train-classifier's --output
         model_file, card_file, where = Path(path), card_path(path), str(path)
         if model_file.name.endswith(CARD_SUFFIX):
             model = model_file.name[: -len(CARD_SUFFIX)] + SUFFIX

@@ -156,7 +156,7 @@ def too_big(size: int, source: str, limit: int) -> Problem:
     """The problem of a text larger than the size limit of one article."""
     return Problem(
         source,
-        f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit for one article (news "
+        f"is {_size(size)}, over the {_size(limit)} limit for one article (news "
         "articles are 5-50 kB; one huge text takes gigabytes to classify). A corpus belongs in a "
         "CSV or JSON Lines file, which is streamed; if this really is one text, raise the limit "
         "with --max-size",
@@ -212,6 +212,13 @@ def _named_stdin(entry: Item | Problem, spooled: str) -> Item | Problem:
     if isinstance(entry, Problem):
         return Problem("standard input", entry.message.replace(spooled, "standard input"))
     return replace(entry, source="-", where=entry.where.replace(spooled, "standard input"))
+
+
+def _size(n: int) -> str:
+    """A byte count as people read it: ``5.0 MB``, ``10 kB``, ``512 bytes``."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} MB"
+    return f"{n / 1e3:.0f} kB" if n >= 1000 else f"{n} bytes"
 
 
 def read_stdin(options: ReadOptions, content: bool = True, head: bytes = b"") -> Item | Problem:
