@@ -52,6 +52,37 @@ def test_site_boilerplate_is_found_and_taken_out(shipped_corpus: Corpus) -> None
     assert dropped.drop_repeated_paragraphs() is dropped  # nothing left to take out
 
 
+NOTICE = ("Der Volltext dieses auf Agenturmeldungen basierenden Artikels steht aus rechtlichen "
+          "Gründen nicht mehr zur Verfügung.")
+
+
+def test_a_note_inside_one_line_pages_is_found_and_cut_out(tmp_path: Path,
+                                                           shipped_corpus: Corpus) -> None:
+    """Pages without line breaks (10kGNAD's): a site's note is a sentence of their one paragraph.
+    A long sentence in 5+ distinct articles is cut out of it, in memory and streamed alike; a
+    short one that repeats ("Das teilte die Polizei mit.") stays, and so does every other page."""
+    def one_line(article: Article, extra: str) -> Article:
+        text = " ".join(topics.clean_article(article.text).paragraphs)
+        text += "" if text.endswith((".", "!", "?")) else "."  # the note is a sentence of its own
+        return Article(article.id, f"{text} {extra}".strip(), article.labels)
+
+    noted = [one_line(a, NOTICE if i % 3 == 0 else "Das teilte die Polizei mit.")
+             for i, a in enumerate(shipped_corpus[:30])]
+    plain = Corpus([one_line(a, "" if i % 3 == 0 else "Das teilte die Polizei mit.")
+                    for i, a in enumerate(shipped_corpus[:30])], shipped_corpus.label_set)
+    crawled = Corpus(noted, shipped_corpus.label_set)
+    groups = len({crawled.near_duplicate_groups()[i] for i in range(0, 30, 3)})  # reprints: one
+    assert [(r.text, r.articles) for r in crawled.repeated_paragraphs()] == [(NOTICE, groups)]
+    dropped = crawled.drop_repeated_paragraphs()
+    assert dropped.clean_texts() == plain.clean_texts()
+    from topics.corpus.stream import iter_tokens
+
+    path = write_jsonl(noted, tmp_path / "noted.jsonl")
+    for unit in ("article", "paragraph"):
+        streamed = list(iter_tokens(path, unit=unit, drop_paragraphs=[NOTICE]))
+        assert streamed == list(iter_tokens(dropped, unit=unit))
+
+
 def test_a_corpus_without_boilerplate_is_returned_as_it_is(shipped_corpus: Corpus) -> None:
     assert shipped_corpus.repeated_paragraphs() == []
     assert shipped_corpus.drop_repeated_paragraphs() is shipped_corpus

@@ -7,7 +7,10 @@ they cannot be told from the article; across the archive they can, because they 
 word (case and spacing aside) in articles that have nothing else in common, and a topic model
 would make a topic of them. A paragraph held by ``min_articles`` or more *distinct* articles is
 such boilerplate; near-duplicate articles (one story under several URLs) count once, so a
-reprinted story keeps its paragraphs. In a short paragraph (at most 12 words: a dateline, an
+reprinted story keeps its paragraphs. A page whose line breaks were lost (10kGNAD's, a page copied
+as one line) holds such a note inside a paragraph: so a sentence of eight words or more, counted
+the same way, is boilerplate too, and is cut out of its paragraph (shorter sentences repeat in
+news by chance: "Das teilte die Polizei mit."). In a short paragraph (at most 12 words: a dateline, an
 "updated" stamp, a counter) every run of digits counts as one, so "Aktualisiert: 03.12.2026, 10:15
 Uhr" on every page is found although no two pages show the same time; a longer paragraph keeps
 its numbers: two reports that differ only in their figures stay two paragraphs.
@@ -24,11 +27,13 @@ from itertools import groupby
 from typing import Any
 
 from topics.errors import CorpusError
+from topics.text.cleaning import SENTENCE_END
 
 __all__ = ["DEFAULT_MIN_ARTICLES", "RepeatedParagraph", "check_min_articles", "find_repeated",
-           "paragraph_key", "without_repeated"]
+           "paragraph_key", "strip_repeated", "without_repeated"]
 
 DEFAULT_MIN_ARTICLES = 5
+MIN_SENTENCE_WORDS = 8  # a sentence this long, repeated word for word in distinct articles
 _SHORT_WORDS = 12  # a paragraph this short is a stamp or a counter when only its digits differ
 _DIGITS = re.compile(r"\d+")
 _NAMED = 5  # emptied articles named in the warning
@@ -82,17 +87,44 @@ def find_repeated(
     counts: dict[bytes, int] = {}
     for _, members in groupby(sorted(range(len(paragraphs)), key=groups.__getitem__),
                               key=groups.__getitem__):
-        for key in {paragraph_key(p) for i in members for p in paragraphs[i]}:
+        for key in {paragraph_key(u) for i in members for p in paragraphs[i] for u in _units(p)}:
             counts[key] = counts.get(key, 0) + 1
     if max(counts.values(), default=0) < min_articles:  # the usual case: no second pass
         return []
     found: dict[bytes, RepeatedParagraph] = {}
-    for article in paragraphs:
-        for paragraph in article:
-            key = paragraph_key(paragraph)
+    for paragraph in (p for article in paragraphs for p in article):
+        whole, *sentences = _units(paragraph)
+        # a sentence of a repeated paragraph goes with it: only one found elsewhere is said
+        for unit in [whole] if counts[paragraph_key(whole)] >= min_articles else sentences:
+            key = paragraph_key(unit)
             if counts[key] >= min_articles and key not in found:
-                found[key] = RepeatedParagraph(paragraph, counts[key])
+                found[key] = RepeatedParagraph(unit, counts[key])
     return sorted(found.values(), key=lambda r: -r.articles)
+
+
+def _units(paragraph: str) -> list[str]:
+    """What is counted of a paragraph: itself and, if it has several, its long sentences."""
+    sentences = SENTENCE_END.split(paragraph.strip())
+    if len(sentences) < 2:
+        return [paragraph]
+    return [paragraph, *(s for s in sentences if len(s.split()) >= MIN_SENTENCE_WORDS)]
+
+
+def strip_repeated(paragraphs: Sequence[str], keys: set[bytes]) -> list[str]:
+    """``paragraphs`` without those whose :func:`paragraph_key` is in ``keys``, and without the
+    sentences in ``keys`` of the others (a paragraph left without a sentence goes too); the
+    paragraphs that hold neither come back as they are."""
+    kept = []
+    for paragraph in paragraphs:
+        units = _units(paragraph) if keys else [paragraph]
+        if paragraph_key(paragraph) in keys:
+            continue
+        if len(units) > 1 and any(paragraph_key(u) in keys for u in units[1:]):
+            paragraph = " ".join(s for s in SENTENCE_END.split(paragraph.strip())
+                                 if paragraph_key(s) not in keys)
+        if paragraph:
+            kept.append(paragraph)
+    return kept
 
 
 def without_repeated(
@@ -109,8 +141,8 @@ def without_repeated(
     keys = {paragraph_key(r.text) for r in repeated}
     emptied = []
     for article, clean in zip(articles, cleaned, strict=True):
-        kept = [p for p in clean.paragraphs if paragraph_key(p) not in keys]
-        if len(kept) == len(clean.paragraphs):
+        kept = strip_repeated(clean.paragraphs, keys)
+        if kept == list(clean.paragraphs):
             yield article
         elif kept:
             yield dataclasses.replace(article, text="\n\n".join(kept),

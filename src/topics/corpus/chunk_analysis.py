@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from topics.corpus.boilerplate import paragraph_key
+from topics.corpus.boilerplate import paragraph_key, strip_repeated
 from topics.corpus.checks import content_problem
 from topics.corpus.records import Unit
 from topics.text.cleaning import clean_article, join_headings
@@ -128,13 +128,12 @@ def _records_of(
     texts: list[str] = []
     dropped = {paragraph_key(p) for p in drop_paragraphs}
     for (article_id, _, labels), clean in zip(chunk, cleaned, strict=True):
-        paragraphs = ([p for p in clean.paragraphs if paragraph_key(p) not in dropped]
-                      if dropped else clean.paragraphs)
+        paragraphs = strip_repeated(clean.paragraphs, dropped) if dropped else clean.paragraphs
         if not paragraphs and clean.paragraphs:
             continue  # boilerplate only
         if unit == "article":
             units.append((article_id, article_id, labels))
-            lost = len(paragraphs) < len(clean.paragraphs)
+            lost = list(paragraphs) != list(clean.paragraphs)
             texts.append("\n\n".join(paragraphs) if lost else clean.text)
         else:
             for index, text in enumerate(join_headings(paragraphs)):
