@@ -252,6 +252,24 @@ def test_analysis_starts_its_own_local_cluster(shipped_corpus) -> None:
     assert records == analyse_chunk(chunk)
 
 
+def test_a_script_without_a_main_guard_is_told_what_to_do(tmp_path: Path) -> None:
+    """A script that starts a LocalCluster at import: every worker process imports it again.
+    Each says why in one line and ends; the script gets one error naming the guard."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(textwrap.dedent(f"""
+        import topics
+        topics.analyse_corpus({str(shipped_corpus_path())!r}, {str(tmp_path / "t.jsonl")!r},
+                              scheduler="local", n_workers=1)
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert done.returncode == 1
+    guard = 'keep its work under `if __name__ == "__main__":`'
+    assert "ConfigError: the Dask LocalCluster did not start" in done.stderr
+    assert done.stderr.count(guard) == 2  # the worker's line and the script's error
+    assert "bootstrapping phase" not in done.stderr  # multiprocessing's page is not shown
+
+
 def test_scheduler_values_are_checked() -> None:
     assert check_scheduler(None) is None
     assert check_scheduler("local") == "local"

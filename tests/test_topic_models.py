@@ -136,6 +136,19 @@ def test_seeds_are_whole_32_bit_numbers_given_once(corpus) -> None:
     assert topics.fit_topic_model(corpus, "nmf", seed=np.int64(2)).seed == 2
 
 
+def test_a_fit_with_empty_or_dominant_topics_says_so(corpus) -> None:
+    """Topics nobody is placed in are still counted in n_topics: the fit warns, naming them."""
+    from .conftest import user_warnings
+
+    fits = []
+    said = user_warnings(lambda: fits.append(topics.fit_topic_model(
+        corpus.subset(range(12)), "lda", "article", k=10)))
+    empty = int(fits[0].metrics["empty_topics"])
+    assert empty > 0 and any(f"lda: {empty} of 10 topics are empty" in m for m in said)
+    assert not [m for m in user_warnings(lambda: topics.fit_topic_model(corpus, "nmf"))
+                if m.startswith("nmf:")]
+
+
 def test_unknown_model_and_unit(corpus) -> None:
     with pytest.raises(ConfigError, match="unknown topic model 'lsa'.*bertopic, lda, nmf"):
         topics.fit_topic_model(corpus, "lsa")

@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -128,6 +129,7 @@ def dask_client(
     if scheduler == LOCAL:
         import dask
 
+        _refuse_in_a_starting_worker()
         workers = n_workers or os.cpu_count() or 1
         # Dask's nanny starts every worker with MALLOC_TRIM_THRESHOLD_=65536 (memory back to the OS
         # at once). Setting it also pins glibc's mmap threshold at 128 KiB, so every large numpy
@@ -135,14 +137,18 @@ def dask_client(
         # took 1.75x their CPU in a worker (10 fits of 10kGNAD folds). glibc's adaptive default
         # instead; a value the user exported is inherited by the workers all the same.
         with dask.config.set({_TRIM_KEY: None}):
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=threads_per_worker,
-                processes=True,
-                scheduler_port=0,
-                dashboard_address=":0",  # a free port: several clusters may run
-                silence_logs=logging.ERROR,
-            )
+            try:
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=threads_per_worker,
+                    processes=True,
+                    scheduler_port=0,
+                    dashboard_address=":0",  # a free port: several clusters may run
+                    silence_logs=logging.ERROR,
+                )
+            except RuntimeError as error:  # "Nanny failed to start": a worker process died
+                raise ConfigError(
+                    f"the Dask LocalCluster did not start ({error}); {_GUARD}") from None
         try:
             with Client(cluster) as client:
                 yield client
@@ -219,6 +225,22 @@ def map_chunks(
         return
     with connected(scheduler, n_workers=n_workers, threads_per_worker=threads_per_worker) as client:
         yield from _map_on(client, func, chunks, max_in_flight, ordered, kwargs)
+
+
+_GUARD = ("a script that starts one must keep its work under `if __name__ == \"__main__\":` "
+          "(every worker process imports the script)")
+
+
+def _refuse_in_a_starting_worker() -> None:
+    """A worker process that imports the script which started its cluster would start another
+    cluster (multiprocessing refuses with a page of traceback): it says why in one line and
+    ends, and the script then gets the same hint from the cluster that did not start."""
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        print(f"topics: a Dask LocalCluster was asked for while a worker process imported the "
+              f"script; {_GUARD}", file=sys.stderr)
+        raise SystemExit(1)
 
 
 @contextmanager

@@ -93,11 +93,10 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
     if len(args.inputs) == 1:  # not printed as they came
         for problem in summary.problems:
             print(f"topics {command}: skipped {problem}", file=sys.stderr)
-    total = summary.classified + len(summary.problems)
-    print(
-        f"topics {command}: {len(summary.problems)} of {total} inputs skipped (see above)",
-        file=sys.stderr,
-    )
+    # a problem is an input or a record left out, or a corpus file whose reading stopped (its
+    # later records unread): counted as problems, not as a share of inputs
+    print(f"topics {command}: {summary.classified} text(s) classified; {len(summary.problems)} "
+          "problem(s), said above: what they name was not classified", file=sys.stderr)
     return EXIT_USER_ERROR if not summary.classified else EXIT_PARTIAL
 
 

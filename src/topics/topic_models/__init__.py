@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -183,6 +184,8 @@ def fit_topic_model(
                                   [u.labels for u in units], article_ids=article_ids(units))
         bar.update()
     metrics.update(fitted.extra_metrics)
+    for problem in health_problems(model, metrics):
+        warnings.warn(problem, UserWarning, stacklevel=2)
     metrics = stable_metrics(metrics)  # last-bit noise of another machine stays out
     metrics["fit_seconds"] = seconds
     result = TopicModelResult(
@@ -204,6 +207,24 @@ def fit_topic_model(
     log.info("%s: %d topics, outliers %.0f %%, fit %.1f s", model, result.n_topics,
              100 * result.outlier_share, seconds)
     return result
+
+
+def health_problems(model: str, metrics: Mapping[str, float]) -> list[str]:
+    """What a reader of a fit's topics should be told first: topics that are empty or have no
+    words (still counted in ``n_topics``), one topic holding most units, most units outliers."""
+    n = int(metrics.get("n_topics", 0))
+    said = [f"{model}: {int(count)} of {n} topics {what}; they are counted in n_topics: ask for "
+            "fewer topics" for key, what in (
+                ("empty_topics", "are empty (no unit is placed in them)"),
+                ("wordless_topics", "have no words"), ("nan_topics", "have NaN word weights"))
+            if (count := metrics.get(key, 0)) and count > 0]
+    if n > 2 and metrics.get("largest_topic_share", 0) > 0.5:
+        said.append(f"{model}: one of {n} topics holds {metrics['largest_topic_share']:.0%} of "
+                    "the units; read its words before the others' (often a generic topic)")
+    if metrics.get("outlier_share", 0) > 0.5:
+        said.append(f"{model}: {metrics['outlier_share']:.0%} of the units are outliers (in no "
+                    "topic)")
+    return said
 
 
 _TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "nmi_article",
