@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from topics.corpus.checks import looks_like_article
 from topics.corpus.records import Article
 from topics.errors import CorpusError, short
 
@@ -226,6 +227,7 @@ def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, 
         raise CorpusError(f"{path}: the file is empty; there is no header and no article")
     if header:
         header[0] = header[0].removeprefix("\ufeff")
+        _warn_article_header(path, header, options)
     columns = {
         role: _column_index(path, header, column, role)
         for role, column in (
@@ -236,6 +238,18 @@ def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, 
         if column is not None
     }
     return columns, None if header is None else len(header), 0 if header is None else 1
+
+
+def _warn_article_header(path: Path, header: list[str], options: CsvOptions) -> None:
+    """Warn when the header row's text (or label) cell is long like an article: a file without
+    a header read with ``header=True`` loses its first article to the header."""
+    for role in ("text_column", "label_column"):
+        column = getattr(options, role)
+        if isinstance(column, int) and column < len(header) and looks_like_article(header[column]):
+            warnings.warn(f"{path}: the first row, read as the header, looks like an article "
+                          f"({role}={column}: {short(header[column], 50)}): pass header=False "
+                          "(--no-header)", stacklevel=4)
+            return
 
 
 def is_blank(row: list[str]) -> bool:
