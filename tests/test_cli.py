@@ -195,3 +195,28 @@ def test_stream_nmf_warns_once_about_a_forgotten_no_header(tmp_path: Path, shipp
     assert line.startswith(f"topics stream-nmf: warning: {table}: the first row, read as the "
                            "header, looks like an article (text_column=1: ")
     assert line.endswith("pass header=False (--no-header)")
+
+
+def test_corpus_commands_take_the_encoding_their_error_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "latin.csv"
+    words = ["Grenze", "Hafen", "Schule", "Brücke", "Zug", "Markt", "Fluss", "Wald", "Stadt",
+             "Insel", "Berg", "Straße"]  # each in two texts: a vocabulary for stream-nmf
+    rows = [f"Sport,Grüße aus Hanoi: {words[i]} und {words[(i + 1) % 12]} für Vietnam."
+            for i in range(12)]
+    table.write_bytes(("labels,text\n" + "\n".join(rows) + "\n").encode("latin-1"))
+    assert main(["summary", str(table)]) == 2
+    assert one_line_error(capsys).endswith(
+        "line 2: not valid utf-8 (invalid start byte); pass the file's encoding, e.g. "
+        "encoding='latin-1' (--encoding latin-1), or re-save it as utf-8")
+    assert main(["summary", str(table), "--encoding", "latin-1"]) == 0
+    assert "12 articles" in capsys.readouterr().out
+    tokens = tmp_path / "tokens.jsonl"
+    assert main(["-q", "analyse", str(table), "-o", str(tokens), "--encoding", "latin-1",
+                 "--drop-repeated-paragraphs", "0"]) == 0
+    assert '"gruß"' in tokens.read_text(encoding="utf-8")
+    out = tmp_path / "topics"
+    assert main(["-q", "stream-nmf", str(table), "-k", "2", "-o", str(out), "--encoding",
+                 "latin-1", "--drop-repeated-paragraphs", "0"]) == 0
+    assert (out / "metrics.json").is_file()

@@ -277,3 +277,18 @@ def test_utf8_read_as_latin1_warns(tmp_path: Path) -> None:
     corpus = topics.load_corpus(latin, encoding="latin-1")
     assert corpus.texts == [record["text"]] and _option_warnings(
         lambda: topics.load_corpus(latin, encoding="latin-1")) == []
+
+
+def test_a_decoding_error_names_the_encoding_to_pass(tmp_path: Path) -> None:
+    record = json.dumps({"id": "g", "text": "Grüße aus Hanoi."}, ensure_ascii=False)
+    latin = tmp_path / "l.jsonl"
+    latin.write_bytes(record.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"encoding='latin-1' \(--encoding latin-1\)"):
+        topics.load_corpus(latin)
+    utf8 = write(tmp_path / "u.jsonl", record + "\n" + record.replace('"g"', '"h"'))
+    with pytest.raises(CorpusError, match=r"not valid ascii .*encoding='utf-8' \(--encoding utf-8"):
+        topics.load_corpus(utf8, encoding="ascii")
+    wide = tmp_path / "w.jsonl"
+    wide.write_text(record, encoding="utf-16")
+    with pytest.raises(CorpusError, match=r"line 1: .*encoding='utf-16' \(--encoding utf-16\)"):
+        topics.load_corpus(wide)

@@ -62,11 +62,28 @@ def open_binary(path: Path) -> BinaryIO:
 
 
 def decode_error(path: Path | str, line: int, encoding: str, error: UnicodeDecodeError) -> CorpusError:
-    """The error for a line that is not valid ``encoding``."""
+    """The error for a line that is not valid ``encoding``: it names the encoding to pass, as
+    Python and the command line spell it (UTF-16 for its byte-order mark, UTF-8 for bytes that
+    are UTF-8, else Latin-1)."""
+    data = error.object  # the line's bytes (a whole file's, decoded at once)
+    if line == 1 and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        other = "utf-16"
+    elif codecs.lookup(encoding).name != "utf-8" and _is_utf8(data):
+        other = "utf-8"
+    else:
+        other = "latin-1"
     return CorpusError(
-        f"{path}: line {line}: not valid {encoding} ({error.reason}); re-save the file as "
-        f"{encoding} or pass encoding=..."
+        f"{path}: line {line}: not valid {encoding} ({error.reason}); pass the file's encoding, "
+        f"e.g. encoding='{other}' (--encoding {other}), or re-save it as {encoding}"
     )
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_text(path: Path, encoding: str) -> str:

@@ -355,7 +355,8 @@ def _check_encoding(encoding: str) -> None:
         codecs.lookup(encoding)
     except (LookupError, TypeError):
         raise CorpusError(
-            f"encoding={encoding!r} is not a known text encoding; use e.g. 'utf-8' or 'latin-1'"
+            f"encoding={encoding!r} is not a known text encoding; use e.g. 'utf-8' or 'latin-1' "
+            "(--encoding latin-1)"
         ) from None
 
 
