@@ -232,3 +232,15 @@ def test_a_fit_without_topics_places_every_text_as_an_outlier(corpus) -> None:
     assert result.n_topics == 0 and result.outlier_share == 1.0
     assert [a["topic"] for a in result.assign(["Die Grenze zu Laos.", ""])] == [-1, -1]
     assert result.transform(["Hanoi"]).tolist() == [-1]
+
+
+def test_an_empty_vocabulary_says_why(corpus) -> None:
+    with pytest.raises(ConfigError, match="the 20 units have no words left after analysis") as info:
+        topics.fit_topic_model(["123 456", "https://example.vn/a 2024"] * 10, "nmf", "article")
+    assert "max_df" not in str(info.value)
+    with pytest.raises(ConfigError, match=r"min_df=50, max_df=1.0 leave no words in the "
+                       r"vocabulary of 20 units \(of \d+ distinct words\); lower min_df$"):
+        topics.fit_topic_model(corpus.subset(range(20)), "nmf", "article", min_df=50, max_df=1.0)
+    with pytest.raises(ConfigError, match="lower min_df or raise max_df"):
+        topics.fit_topic_model(corpus.subset(range(20)), "nmf", "article", min_df=5, max_df=2)
+

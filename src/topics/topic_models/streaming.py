@@ -53,7 +53,7 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_writable
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import top_words
+from topics.topic_models.common import empty_vocabulary, top_words
 from topics.topic_models.shares import nnls_weights
 
 __all__ = ["StreamingTopics", "fit_streaming_nmf", "tfidf_rows"]
@@ -375,10 +375,7 @@ def _vocabulary(df: Mapping[str, int], n_units: int, min_df: int | float,
     low = min_df if isinstance(min_df, int) else min_df * n_units
     words = sorted(w for w, count in df.items() if low <= count <= high)
     if high < low or not words:
-        raise ConfigError(
-            f"streaming NMF: min_df={min_df!r}, max_df={max_df!r} leave no words in the vocabulary "
-            f"of {n_units} units; lower min_df or raise max_df"
-        )
+        raise ConfigError(empty_vocabulary("streaming NMF", min_df, max_df, n_units, len(df)))
     counts = np.array([df[w] for w in words], dtype=np.float64)
     idf = np.log((1 + n_units) / (1 + counts)) + 1  # TfidfVectorizer's smooth_idf
     return words, idf
