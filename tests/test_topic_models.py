@@ -244,3 +244,9 @@ def test_an_empty_vocabulary_says_why(corpus) -> None:
     with pytest.raises(ConfigError, match="lower min_df or raise max_df"):
         topics.fit_topic_model(corpus.subset(range(20)), "nmf", "article", min_df=5, max_df=2)
 
+
+def test_too_few_units_for_bertopic_suggests_what_gives_more(corpus) -> None:
+    with pytest.raises(ConfigError, match=r"got 8 \(from 2 article\(s\)\); give more texts$"):
+        topics.fit_topic_model(corpus.subset([3, 5]), "bertopic", "paragraph")
+    with pytest.raises(ConfigError, match=r"got 5 \(from 5 article\(s\)\); use unit='paragraph'"):
+        topics.fit_topic_model(corpus.subset(range(5)), "bertopic", "article")

@@ -78,10 +78,13 @@ def _min_topic_size(value: Any, n_units: int) -> int:
     return int(value)
 
 
-def _validate(settings: dict[str, Any], n_units: int) -> dict[str, Any]:
+def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
+    n_units, articles = len(units), len(set(article_ids(units)))
     if n_units < MIN_UNITS:
-        raise ConfigError(f"model 'bertopic' needs at least {MIN_UNITS} units, got {n_units}; "
-                          "use unit='paragraph' or a larger corpus")
+        more = ("give more texts" if n_units > articles  # paragraphs already: no more to split
+                else "use unit='paragraph' (more units from the same articles) or more texts")
+        raise ConfigError(f"model 'bertopic' needs at least {MIN_UNITS} units, got {n_units} "
+                          f"(from {articles} article(s)); {more}")
     settings["min_topic_size"] = _min_topic_size(settings["min_topic_size"], n_units)
     nr = settings["nr_topics"]
     if nr is not None and nr != "auto":
@@ -242,7 +245,7 @@ def fit(
     """
     settings = {name: value for name, value in locals().items() if name in _SETTING_NAMES}
     settings.update(analysis)
-    return _fit(units, seed, _validate(settings, len(units)))
+    return _fit(units, seed, _validate(settings, units))
 
 
 def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTopics:
@@ -340,8 +343,8 @@ def fit_default(
 def _check(settings: Any, n_units: int) -> list[str]:
     """What the corpus size decides: enough units, topic sizes and counts that fit in it."""
     if n_units < MIN_UNITS:
-        return [f"needs at least {MIN_UNITS} units, the corpus gives {n_units}; use "
-                "unit: paragraph or a larger corpus"]
+        return [f"needs at least {MIN_UNITS} units, the corpus gives {n_units}; use a larger "
+                "corpus (or unit: paragraph, if the units are articles)"]
     problems = n_topics_problems(settings, "nr_topics", n_units)
     size = settings.get("min_topic_size")
     if isinstance(size, int) and not isinstance(size, bool) and size > n_units:
