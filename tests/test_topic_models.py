@@ -250,3 +250,14 @@ def test_too_few_units_for_bertopic_suggests_what_gives_more(corpus) -> None:
         topics.fit_topic_model(corpus.subset([3, 5]), "bertopic", "paragraph")
     with pytest.raises(ConfigError, match=r"got 5 \(from 5 article\(s\)\); use unit='paragraph'"):
         topics.fit_topic_model(corpus.subset(range(5)), "bertopic", "article")
+
+
+@pytest.mark.parametrize(("model", "key"), [("nmf", "n_components"), ("lda", "k"),
+                                            ("bertopic", "nr_topics")])
+def test_a_numpy_integer_is_a_number_of_topics(corpus, model, key, tmp_path) -> None:
+    result = topics.fit_topic_model(corpus.subset(range(40)), model, "article",
+                                    **{key: np.int64(5)})
+    assert result.n_topics == 5 and type(result.settings[key]) is int
+    result.save(tmp_path / model)  # the settings stay JSON
+    with pytest.raises(ConfigError, match=f"{key}=np.True_: must be int"):
+        topics.fit_topic_model(corpus.subset(range(40)), model, "article", **{key: np.bool_(True)})
