@@ -261,3 +261,22 @@ def test_a_numpy_integer_is_a_number_of_topics(corpus, model, key, tmp_path) -> 
     result.save(tmp_path / model)  # the settings stay JSON
     with pytest.raises(ConfigError, match=f"{key}=np.True_: must be int"):
         topics.fit_topic_model(corpus.subset(range(40)), model, "article", **{key: np.bool_(True)})
+
+
+def test_min_topic_size_on_the_kmeans_route_is_said_to_have_no_effect(corpus) -> None:
+    from topics import registry
+
+    assert registry.get("bertopic").schema["min_topic_size"].help.startswith(
+        'clustering="hdbscan" only')
+    few = corpus.subset(range(40))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        given = topics.fit_topic_model(few, "bertopic", "article", min_topic_size=10)
+        default = topics.fit_topic_model(few, "bertopic", "article")
+    (said,) = [w for w in caught if "min_topic_size" in str(w.message)]
+    assert str(said.message) == (
+        "model 'bertopic': min_topic_size=10 has no effect with clustering='kmeans' (it is "
+        "HDBSCAN's min_cluster_size); k-means makes nr_topics topics. Leave it out, or use "
+        "clustering='hdbscan'")
+    assert said.filename == __file__  # names the caller's line
+    assert np.array_equal(given.assignments, default.assignments)

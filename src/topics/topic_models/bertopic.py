@@ -35,6 +35,7 @@ runs through the library (:mod:`topics.topic_models.bertopic_library`), as does 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -85,6 +86,11 @@ def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
                 else "use unit='paragraph' (more units from the same articles) or more texts")
         raise ConfigError(f"model 'bertopic' needs at least {MIN_UNITS} units, got {n_units} "
                           f"(from {articles} article(s)); {more}")
+    if settings["clustering"] == "kmeans" and settings["min_topic_size"] != "auto":
+        warnings.warn(f"model 'bertopic': min_topic_size={settings['min_topic_size']} has no "
+                      "effect with clustering='kmeans' (it is HDBSCAN's min_cluster_size); "
+                      "k-means makes nr_topics topics. Leave it out, or use "
+                      "clustering='hdbscan'", UserWarning, stacklevel=5)
     settings["min_topic_size"] = _min_topic_size(settings["min_topic_size"], n_units)
     nr = settings["nr_topics"]
     if nr is not None and nr != "auto":
@@ -198,7 +204,9 @@ def fit(
         (10-52 % of the units on nine corpora; cosine 8-35 %, NMI higher on eight of nine). With
         ``reduction="umap"`` k-means runs on the UMAP layout, always euclidean.
     min_topic_size : int or "auto"
-        hdbscan: min_cluster_size; "auto" = 2 % of the units, at least 5.
+        clustering="hdbscan" only: HDBSCAN's min_cluster_size; "auto" = 2 % of the units, at
+        least 5. k-means (the default) has no minimum size (its number of topics is
+        ``nr_topics``); a value given there has no effect and is warned about.
     min_samples : int or None
         hdbscan: min_samples (None = min_topic_size).
     cluster_selection_method : {"eom", "leaf"}
