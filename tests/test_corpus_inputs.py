@@ -225,7 +225,8 @@ def test_a_long_article_in_a_csv_field_is_read(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 # wrong reading options: the file parses, into nonsense; one warning names the option
 
-SWAPPED, HEADER, MOJIBAKE = "check text_column / label_column", "read as the header", "UTF-8 read as"
+SWAPPED, HEADER = "check text_column / label_column", "read as the header"
+MOJIBAKE = "UTF-8 read as"
 
 
 def _option_warnings(call) -> list[str]:

@@ -8,8 +8,8 @@ resolved configs, ``defaults.yaml`` and ``topics models`` use, as spaCy derives 
 from registered functions. Nothing lists a setting twice.
 
 Values are checked with pydantic in strict mode (``True`` is not an int, ``"yes"`` not a bool); a
-YAML list is accepted where the annotation says tuple, a numpy integer where it says int. pydantic is imported only when a value is
-checked.
+YAML list is accepted where the annotation says tuple, a numpy integer where it says int. pydantic
+is imported only when a value is checked.
 """
 
 from __future__ import annotations
