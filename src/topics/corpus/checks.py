@@ -158,7 +158,7 @@ def check_articles(
 
 def looks_like_article(cell: str) -> bool:
     """Whether a CSV cell is long like an article's text, not like a column name or a label."""
-    return len(cell) > 100 or len(cell.split()) > 15
+    return len(cell) > 100 or len(cell.split(maxsplit=16)) > 15
 
 
 class OptionsLook:
@@ -193,7 +193,7 @@ class OptionsLook:
             return
         self.records += 1
         if self.labels_column:
-            self.short += len(article.text.split()) < 3
+            self.short += len(article.text.split(maxsplit=2)) < 3  # a word or two
             self.long_labels += any(looks_like_article(label) for label in article.labels)
             self.labels.update(article.labels)
         if self.encoding is not None and not article.text.isascii():
