@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +158,65 @@ def test_dry_run_validates_and_prints_the_resolved_config(
     assert out.startswith("# config valid: cli, hash ") and "seed: 3" in out
     assert yaml.safe_load(out)["topic_models"]["nmf"]["n_components"] == 3
     assert not any(tmp_path.iterdir())
+
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in a subprocess: its warnings reach stderr as a user sees them."""
+    code = "import sys; from topics.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+def test_summary_warns_once_when_the_columns_look_swapped() -> None:
+    from .conftest import GNAD_CSV
+
+    if not GNAD_CSV.exists():
+        pytest.skip(f"10kGNAD sample not found at {GNAD_CSV}")
+    args = ["summary", str(GNAD_CSV), "--delimiter", ";", "--quotechar", "'", "--no-header"]
+    done = _cli(*args, "--text-column", "0", "--label-column", "1")
+    assert done.returncode == 0 and done.stderr.splitlines() == [
+        f"topics summary: warning: {GNAD_CSV}: 721 of 721 texts are a word or two and labels "
+        "look like texts (most labels are long like texts): check text_column / label_column "
+        "(--text-column, --label-column)"]
+    done = _cli(*args, "--text-column", "1", "--label-column", "0")
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_stream_nmf_warns_once_about_a_forgotten_no_header(tmp_path: Path, shipped_corpus) -> None:
+    """Three reads of the file, one warning (the later reads repeat none of the first's)."""
+    table = tmp_path / "news.csv"
+    with table.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([a.primary_label or "", a.text] for a in shipped_corpus[:60])
+    done = _cli("-q", "stream-nmf", str(table), "-k", "3", "-o", str(tmp_path / "out"),
+                "--text-column", "1", "--label-column", "0", "--drop-repeated-paragraphs", "0")
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"topics stream-nmf: warning: {table}: the first row, read as the "
+                           "header, looks like an article (text_column=1: ")
+    assert line.endswith("pass header=False (--no-header)")
+
+
+def test_corpus_commands_take_the_encoding_their_error_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "latin.csv"
+    words = ["Grenze", "Hafen", "Schule", "Brücke", "Zug", "Markt", "Fluss", "Wald", "Stadt",
+             "Insel", "Berg", "Straße"]  # each in two texts: a vocabulary for stream-nmf
+    rows = [f"Sport,Grüße aus Hanoi: {words[i]} und {words[(i + 1) % 12]} für Vietnam."
+            for i in range(12)]
+    table.write_bytes(("labels,text\n" + "\n".join(rows) + "\n").encode("latin-1"))
+    assert main(["summary", str(table)]) == 2
+    assert one_line_error(capsys).endswith(
+        "line 2: not valid utf-8 (invalid start byte); pass the file's encoding, e.g. "
+        "encoding='latin-1' (--encoding latin-1), or re-save it as utf-8")
+    assert main(["summary", str(table), "--encoding", "latin-1"]) == 0
+    assert "12 articles" in capsys.readouterr().out
+    tokens = tmp_path / "tokens.jsonl"
+    assert main(["-q", "analyse", str(table), "-o", str(tokens), "--encoding", "latin-1",
+                 "--drop-repeated-paragraphs", "0"]) == 0
+    assert '"gruß"' in tokens.read_text(encoding="utf-8")
+    out = tmp_path / "topics"
+    assert main(["-q", "stream-nmf", str(table), "-k", "2", "-o", str(out), "--encoding",
+                 "latin-1", "--drop-repeated-paragraphs", "0"]) == 0
+    assert (out / "metrics.json").is_file()

@@ -254,3 +254,25 @@ def test_subsets_and_slices_read_as_new_corpora_of_their_articles(
         assert part.clean_texts() == fresh.clean_texts()
         assert part.units("paragraph") == fresh.units("paragraph")
         assert part.fingerprint == fresh.fingerprint
+
+
+def test_subset_takes_a_boolean_mask_and_refuses_a_string(shipped_corpus: Corpus) -> None:
+    import numpy as np
+    import pandas as pd
+
+    border = np.array(shipped_corpus.primary_labels, dtype=object) == "border_relations"
+    expected = [a.id for a in shipped_corpus if a.primary_label == "border_relations"]
+    assert shipped_corpus.subset(border).ids == expected
+    assert shipped_corpus.subset(pd.Series(border)).ids == expected
+    assert shipped_corpus.subset(list(border)).ids == expected
+    with pytest.raises(CorpusError, match="a boolean mask of 2 values; corpus 'shipped' has 217 "
+                                          "articles, give one value per article"):
+        shipped_corpus.subset(np.array([True, False]))
+    with pytest.raises(CorpusError, match=r"subset: 'g0001' is a string; give positions or a "
+                                          r"boolean mask \(by id: corpus.subset\(\[corpus.ids"):
+        shipped_corpus.subset("g0001")
+    for wrong in (["g0001"], [1.5], [True, 3]):
+        with pytest.raises(CorpusError, match=f"subset: {wrong[0]!r} is not a position"):
+            shipped_corpus.subset(wrong)
+    assert shipped_corpus.subset(np.array([3, -1])).ids == [shipped_corpus[3].id,
+                                                            shipped_corpus[-1].id]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 import topics
 from topics.corpus import iter_articles
 from topics.errors import CorpusError
+
+from .conftest import GNAD_CSV, GNAD_OPTIONS, user_warnings
 
 
 def write(path: Path, text: str) -> Path:
@@ -217,3 +220,76 @@ def test_a_long_article_in_a_csv_field_is_read(tmp_path: Path) -> None:
     text = "Vietnam und Deutschland vereinbaren eine Zusammenarbeit. " * 6000  # 340 kB
     path = write(tmp_path / "long.csv", f'id,text,labels\n1,"{text}",\n')
     assert topics.load_corpus(path).texts == [text]
+
+
+# ------------------------------------------------------------------------------------------------
+# wrong reading options: the file parses, into nonsense; one warning names the option
+
+SWAPPED, HEADER = "check text_column / label_column", "read as the header"
+MOJIBAKE = "UTF-8 read as"
+
+
+def _option_warnings(call) -> list[str]:
+    return [m for m in user_warnings(call) if any(k in m for k in (SWAPPED, HEADER, MOJIBAKE))]
+
+
+def _gnad(**options) -> dict:
+    if not GNAD_CSV.exists():
+        pytest.skip(f"10kGNAD sample not found at {GNAD_CSV}")
+    return {**GNAD_OPTIONS, **options}
+
+
+def test_10kgnad_and_the_shipped_corpus_read_right_give_no_option_warning() -> None:
+    assert _option_warnings(lambda: topics.load_corpus(GNAD_CSV, **_gnad())) == []
+    assert _option_warnings(lambda: list(iter_articles(GNAD_CSV, **_gnad()))) == []
+    assert _option_warnings(topics.load_corpus) == []
+
+
+def test_swapped_text_and_label_columns_warn_once() -> None:
+    options = _gnad(text_column=0, label_column=1)
+    (message,) = _option_warnings(lambda: topics.load_corpus(GNAD_CSV, **options))
+    assert message.startswith(f"{GNAD_CSV}: 721 of 721 texts are a word or two and labels look "
+                              "like texts") and message.endswith("(--text-column, --label-column)")
+
+
+def test_a_stream_warns_after_its_first_records_not_at_the_end() -> None:
+    options = _gnad(text_column=0, label_column=1)
+    (message,) = _option_warnings(lambda: list(islice(iter_articles(GNAD_CSV, **options), 200)))
+    assert "200 of 200 texts (the first 200 records) are a word or two" in message
+
+
+def test_a_forgotten_header_false_warns() -> None:
+    (message,) = _option_warnings(lambda: topics.load_corpus(GNAD_CSV, **_gnad(header=True)))
+    assert f"{GNAD_CSV}: the first row, read as the header, looks like an article " \
+           "(text_column=1: '3:0 im Finale" in message
+    assert message.endswith("pass header=False (--no-header)")
+
+
+def test_utf8_read_as_latin1_warns(tmp_path: Path) -> None:
+    (message,) = _option_warnings(
+        lambda: topics.load_corpus(GNAD_CSV, **_gnad(encoding="latin-1")))
+    assert "721 of 721 texts look like UTF-8 read as latin-1 ('Ã¶' for 'ö')" in message
+    assert message.endswith("pass encoding='utf-8' (--encoding utf-8)")
+    record = {"id": "g", "text": "Grüße aus Hanoi: die Zusammenarbeit wächst."}
+    utf8 = write(tmp_path / "g.jsonl", json.dumps(record, ensure_ascii=False))
+    assert len(_option_warnings(lambda: topics.load_corpus(utf8, encoding="latin-1"))) == 1
+    latin = tmp_path / "l.jsonl"  # really Latin-1: read right, no warning
+    latin.write_bytes(json.dumps(record, ensure_ascii=False).encode("latin-1"))
+    corpus = topics.load_corpus(latin, encoding="latin-1")
+    assert corpus.texts == [record["text"]] and _option_warnings(
+        lambda: topics.load_corpus(latin, encoding="latin-1")) == []
+
+
+def test_a_decoding_error_names_the_encoding_to_pass(tmp_path: Path) -> None:
+    record = json.dumps({"id": "g", "text": "Grüße aus Hanoi."}, ensure_ascii=False)
+    latin = tmp_path / "l.jsonl"
+    latin.write_bytes(record.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"encoding='latin-1' \(--encoding latin-1\)"):
+        topics.load_corpus(latin)
+    utf8 = write(tmp_path / "u.jsonl", record + "\n" + record.replace('"g"', '"h"'))
+    with pytest.raises(CorpusError, match=r"not valid ascii .*encoding='utf-8' \(--encoding utf-8"):
+        topics.load_corpus(utf8, encoding="ascii")
+    wide = tmp_path / "w.jsonl"
+    wide.write_text(record, encoding="utf-16")
+    with pytest.raises(CorpusError, match=r"line 1: .*encoding='utf-16' \(--encoding utf-16\)"):
+        topics.load_corpus(wide)

@@ -245,3 +245,51 @@ def test_a_fit_without_topics_places_every_text_as_an_outlier(corpus) -> None:
     assert result.n_topics == 0 and result.outlier_share == 1.0
     assert [a["topic"] for a in result.assign(["Die Grenze zu Laos.", ""])] == [-1, -1]
     assert result.transform(["Hanoi"]).tolist() == [-1]
+
+
+def test_an_empty_vocabulary_says_why(corpus) -> None:
+    with pytest.raises(ConfigError, match="the 20 units have no words left after analysis") as info:
+        topics.fit_topic_model(["123 456", "https://example.vn/a 2024"] * 10, "nmf", "article")
+    assert "max_df" not in str(info.value)
+    with pytest.raises(ConfigError, match=r"min_df=50, max_df=1.0 leave no words in the "
+                       r"vocabulary of 20 units \(of \d+ distinct words\); lower min_df$"):
+        topics.fit_topic_model(corpus.subset(range(20)), "nmf", "article", min_df=50, max_df=1.0)
+    with pytest.raises(ConfigError, match="lower min_df or raise max_df"):
+        topics.fit_topic_model(corpus.subset(range(20)), "nmf", "article", min_df=5, max_df=2)
+
+
+def test_too_few_units_for_bertopic_suggests_what_gives_more(corpus) -> None:
+    with pytest.raises(ConfigError, match=r"got 8 \(from 2 article\(s\)\); give more texts$"):
+        topics.fit_topic_model(corpus.subset([3, 5]), "bertopic", "paragraph")
+    with pytest.raises(ConfigError, match=r"got 5 \(from 5 article\(s\)\); use unit='paragraph'"):
+        topics.fit_topic_model(corpus.subset(range(5)), "bertopic", "article")
+
+
+@pytest.mark.parametrize(("model", "key"), [("nmf", "n_components"), ("lda", "k"),
+                                            ("bertopic", "nr_topics")])
+def test_a_numpy_integer_is_a_number_of_topics(corpus, model, key, tmp_path) -> None:
+    result = topics.fit_topic_model(corpus.subset(range(40)), model, "article",
+                                    **{key: np.int64(5)})
+    assert result.n_topics == 5 and type(result.settings[key]) is int
+    result.save(tmp_path / model)  # the settings stay JSON
+    with pytest.raises(ConfigError, match=f"{key}=np.True_: must be int"):
+        topics.fit_topic_model(corpus.subset(range(40)), model, "article", **{key: np.bool_(True)})
+
+
+def test_min_topic_size_on_the_kmeans_route_is_said_to_have_no_effect(corpus) -> None:
+    from topics import registry
+
+    assert registry.get("bertopic").schema["min_topic_size"].help.startswith(
+        'clustering="hdbscan" only')
+    few = corpus.subset(range(40))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        given = topics.fit_topic_model(few, "bertopic", "article", min_topic_size=10)
+        default = topics.fit_topic_model(few, "bertopic", "article")
+    (said,) = [w for w in caught if "min_topic_size" in str(w.message)]
+    assert str(said.message) == (
+        "model 'bertopic': min_topic_size=10 has no effect with clustering='kmeans' (it is "
+        "HDBSCAN's min_cluster_size); k-means makes nr_topics topics. Leave it out, or use "
+        "clustering='hdbscan'")
+    assert said.filename == __file__  # names the caller's line
+    assert np.array_equal(given.assignments, default.assignments)

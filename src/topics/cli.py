@@ -199,6 +199,7 @@ def _corpus_options(args: argparse.Namespace) -> dict[str, object]:
         "delimiter": args.delimiter,
         "quotechar": args.quotechar,
         "header": not args.no_header,
+        "encoding": args.encoding,
     }
 
 
@@ -255,7 +256,8 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
 
 
 def _add_corpus_options(command: argparse.ArgumentParser) -> None:
-    """How to read a corpus file (CSV columns and dialect): summary, analyse, stream-nmf."""
+    """How to read a corpus file (CSV columns and dialect, encoding): summary, analyse,
+    stream-nmf."""
     command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
     command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
     command.add_argument("--label-column", default="labels", help="CSV: index or name")
@@ -263,6 +265,7 @@ def _add_corpus_options(command: argparse.ArgumentParser) -> None:
                          help="CSV delimiter (%(default)s; \\t or tab for a tab)")
     command.add_argument("--quotechar", default='"', help="CSV quote character")
     command.add_argument("--no-header", action="store_true", help="CSV without a header row")
+    command.add_argument("--encoding", default="utf-8", help="of the files (%(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:

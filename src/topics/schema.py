@@ -8,13 +8,14 @@ resolved configs, ``defaults.yaml`` and ``topics models`` use, as spaCy derives 
 from registered functions. Nothing lists a setting twice.
 
 Values are checked with pydantic in strict mode (``True`` is not an int, ``"yes"`` not a bool); a
-YAML list is accepted where the annotation says tuple. pydantic is imported only when a value is
-checked.
+YAML list is accepted where the annotation says tuple, a numpy integer where it says int. pydantic
+is imported only when a value is checked.
 """
 
 from __future__ import annotations
 
 import inspect
+import numbers
 import re
 import types
 import typing
@@ -25,7 +26,8 @@ from typing import Annotated, Any, Literal, Union
 
 from topics.errors import ConfigError, closest, short, unknown_key
 
-__all__ = ["EMPTY", "EstimatorSpec", "Schema", "Setting", "describe_type", "schema_of"]
+__all__ = ["EMPTY", "EstimatorSpec", "Schema", "Setting", "describe_type", "plain_ints",
+           "schema_of"]
 
 EMPTY = inspect.Parameter.empty
 """The default of a setting that has none of its own (e.g. inherited from another section)."""
@@ -57,7 +59,7 @@ class Setting:
         if self.annotation is Any:
             return None
         try:
-            _adapter(self.annotation).validate_python(_tuples_from_lists(value))
+            _adapter(self.annotation).validate_python(_tuples_from_lists(plain_ints(value)))
         except Exception:  # pydantic.ValidationError: the type says it all, in our words
             hint = ""
             choices = self.choices
@@ -159,7 +161,9 @@ class Schema:
         return {key: self.coerce(key, value) for key, value in values.items()}
 
     def coerce(self, name: str, value: Any) -> Any:
-        """``value`` as the estimator expects it: a list becomes a tuple where the type is one."""
+        """``value`` as the estimator expects it: a list becomes a tuple where the type is one,
+        a numpy integer a Python int."""
+        value = plain_ints(value)
         if isinstance(value, list) and _wants_tuple(self[name].annotation):
             return tuple(value)
         return value
@@ -255,6 +259,16 @@ def _wants_tuple(annotation: Any) -> bool:
     if origin in (Union, types.UnionType, Annotated):
         return any(_wants_tuple(a) for a in typing.get_args(annotation))
     return False
+
+
+def plain_ints(value: Any) -> Any:
+    """``value`` with numpy (or other) integers made Python ints, also inside lists and tuples:
+    ``np.int64(5)`` is a number of topics as ``5`` is. Booleans stay booleans."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, int):
+        return int(value)
+    if isinstance(value, list | tuple):
+        return type(value)(plain_ints(v) for v in value)
+    return value
 
 
 def _tuples_from_lists(value: Any) -> Any:

@@ -8,6 +8,11 @@ together, so it is its own function (:func:`content_problem`): a reader that cle
 (the streamed analysis, in its workers) asks it there and reports the answer with
 :meth:`RecordChecker.report`, instead of cleaning every text twice; a corpus in memory keeps the
 clean articles its check made (:func:`check_articles`).
+
+A file read with wrong options usually still parses, into nonsense. :class:`OptionsLook` looks at
+what the records of one file hold and warns once, naming the option to check: texts of a word or
+two beside labels that look like texts (the text and label columns swapped), and UTF-8 read as a
+one-byte encoding ('Ã¤' for 'ä'); :func:`looks_like_article` judges a CSV header's cells.
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ from topics.errors import CorpusError, short
 from topics.text.cleaning import CleanArticle, clean_article, looks_like_markup
 from topics.text.language import GERMAN_BELOW, looks_german
 
-__all__ = ["RecordChecker", "check_articles", "content_problem"]
+__all__ = ["LOOK_AT", "OptionsLook", "RecordChecker", "check_articles", "content_problem",
+           "looks_like_article"]
 
 _NAMED = 5  # articles of one kind (no letters, not German) named in warnings before one summary line
+LOOK_AT = 200  # records a streamed read judges its options on (load_corpus: the whole file)
+_MANY_LABELS = 20  # more distinct labels than this, and than half the records: one per article
 
 
 def content_problem(
@@ -146,3 +154,84 @@ def check_articles(
     cleaned = [checker.check(article, where)
                for article, where in zip(articles, origins, strict=True)]
     return cleaned if content else None
+
+
+def looks_like_article(cell: str) -> bool:
+    """Whether a CSV cell is long like an article's text, not like a column name or a label."""
+    return len(cell) > 100 or len(cell.split(maxsplit=16)) > 15
+
+
+class OptionsLook:
+    """Warns, once per file, when its records say it was read with the wrong options.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (or folder) read, for the message.
+    labels_column : bool
+        A CSV file read with a label column: the texts and labels are compared.
+    encoding : str or None
+        The encoding the file was read with; UTF-8 read as a one-byte encoding is looked for
+        unless it is a UTF (or ``None``: no encoding, e.g. Parquet).
+    limit : int or None
+        Judge after this many records (a streamed read); ``None``: when the file ends.
+    """
+
+    def __init__(self, path: Any, *, labels_column: bool, encoding: str | None,
+                 limit: int | None = LOOK_AT) -> None:
+        self.path, self.labels_column, self.limit = path, labels_column, limit
+        unicode = encoding is None or encoding.lower().replace("_", "-").startswith("utf")
+        self.encoding = None if unicode else encoding
+        self.records = self.short = self.long_labels = self.non_ascii = self.mojibake = 0
+        self.labels: set[str] = set()
+        self.example = ""
+        self.done = False
+
+    def see(self, article: Any) -> None:
+        """Count what one record holds; judge once ``limit`` records are seen."""
+        if self.done:
+            return
+        self.records += 1
+        if self.labels_column:
+            self.short += len(article.text.split(maxsplit=2)) < 3  # a word or two
+            self.long_labels += any(looks_like_article(label) for label in article.labels)
+            self.labels.update(article.labels)
+        if self.encoding is not None and not article.text.isascii():
+            self.non_ascii += 1
+            self._look_for_mojibake(article.text)
+        if self.limit is not None and self.records >= self.limit:
+            self.judge()
+
+    def _look_for_mojibake(self, text: str) -> None:
+        # UTF-8 bytes read as a one-byte encoding give them back, and those decode as UTF-8; a
+        # real Latin-1 text almost never does ('ä' then a plain letter is not UTF-8)
+        try:
+            fixed = text.encode(self.encoding).decode("utf-8")  # type: ignore[arg-type]
+        except UnicodeError:
+            return
+        self.mojibake += 1
+        if not self.example:
+            char = next((c for c in fixed if c in "äöüßÄÖÜ"), None) or next(
+                c for c in fixed if not c.isascii())
+            self.example = f"{char.encode('utf-8').decode(self.encoding)!r} for {char!r}"
+
+    def judge(self) -> None:
+        """Warn about what the records seen so far say (at most once)."""
+        if self.done:
+            return
+        self.done = True
+        n, seen = self.records, ("" if self.limit is None or self.records < self.limit
+                                 else f" (the first {self.records} records)")
+        many = len(self.labels) > n / 2 and len(self.labels) > _MANY_LABELS
+        if n and self.short > n / 2 and (self.long_labels > n / 2 or many):
+            why = ("most labels are long like texts" if self.long_labels > n / 2
+                   else f"{len(self.labels)} distinct labels for {n} articles")
+            warnings.warn(
+                f"{self.path}: {self.short} of {n} texts{seen} are a word or two and labels look "
+                f"like texts ({why}): check text_column / label_column (--text-column, "
+                "--label-column)", stacklevel=3)
+        if self.mojibake and self.mojibake >= self.non_ascii / 2:
+            warnings.warn(
+                f"{self.path}: {self.mojibake} of {n} texts{seen} look like UTF-8 read as "
+                f"{self.encoding} ({self.example}): pass encoding='utf-8' (--encoding utf-8)",
+                stacklevel=3)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from topics.corpus.checks import looks_like_article
 from topics.corpus.records import Article
 from topics.errors import CorpusError, short
 
@@ -61,11 +62,28 @@ def open_binary(path: Path) -> BinaryIO:
 
 
 def decode_error(path: Path | str, line: int, encoding: str, error: UnicodeDecodeError) -> CorpusError:
-    """The error for a line that is not valid ``encoding``."""
+    """The error for a line that is not valid ``encoding``: it names the encoding to pass, as
+    Python and the command line spell it (UTF-16 for its byte-order mark, UTF-8 for bytes that
+    are UTF-8, else Latin-1)."""
+    data = error.object  # the line's bytes (a whole file's, decoded at once)
+    if line == 1 and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        other = "utf-16"
+    elif codecs.lookup(encoding).name != "utf-8" and _is_utf8(data):
+        other = "utf-8"
+    else:
+        other = "latin-1"
     return CorpusError(
-        f"{path}: line {line}: not valid {encoding} ({error.reason}); re-save the file as "
-        f"{encoding} or pass encoding=..."
+        f"{path}: line {line}: not valid {encoding} ({error.reason}); pass the file's encoding, "
+        f"e.g. encoding='{other}' (--encoding {other}), or re-save it as {encoding}"
     )
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_text(path: Path, encoding: str) -> str:
@@ -237,6 +255,7 @@ def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, 
         raise CorpusError(f"{path}: the file is empty; there is no header and no article")
     if header:
         header[0] = header[0].removeprefix("\ufeff")
+        _warn_article_header(path, header, options)
     label_column = options.label_column
     if header and label_column == DEFAULT_LABEL_COLUMN and label_column not in header:
         label_column = None  # an unlabelled file, as a JSON Lines record without labels
@@ -250,6 +269,18 @@ def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, 
         if column is not None
     }
     return columns, None if header is None else len(header), 0 if header is None else 1
+
+
+def _warn_article_header(path: Path, header: list[str], options: CsvOptions) -> None:
+    """Warn when the header row's text (or label) cell is long like an article: a file without
+    a header read with ``header=True`` loses its first article to the header."""
+    for role in ("text_column", "label_column"):
+        column = getattr(options, role)
+        if isinstance(column, int) and column < len(header) and looks_like_article(header[column]):
+            warnings.warn(f"{path}: the first row, read as the header, looks like an article "
+                          f"({role}={column}: {short(header[column], 50)}): pass header=False "
+                          "(--no-header)", stacklevel=4)
+            return
 
 
 def is_blank(row: list[str]) -> bool:

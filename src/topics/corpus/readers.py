@@ -18,7 +18,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
-from topics.corpus.checks import RecordChecker
+from topics.corpus.checks import LOOK_AT, OptionsLook, RecordChecker
 from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl, read_parquet
 from topics.corpus.records import Article, Corpus
 from topics.errors import CorpusError, InputError
@@ -110,6 +110,15 @@ def load_corpus(
         record, or no article at all; the message names the file and the line or record. An
         article whose text is only page boilerplate is kept, with a warning naming it.
 
+    Warns
+    -----
+    UserWarning
+        Once per file, naming the option to check, when the file parses but looks read with
+        the wrong options: texts of a word or two beside labels that look like texts (swapped
+        ``text_column`` / ``label_column``), a CSV header row whose text or label cell is long
+        like an article (pass ``header=False``), UTF-8 read as a one-byte encoding ('Ã¤' for
+        'ä'; pass ``encoding='utf-8'``).
+
     Examples
     --------
     >>> corpus = load_corpus()
@@ -119,7 +128,7 @@ def load_corpus(
     label_set, located = _records(
         path, format, label_set, labels_file, encoding,
         CsvOptions(text_column, label_column, id_column, label_separator, delimiter, quotechar,
-                   header),
+                   header), look_at=None,
     )
     corpus_name = name or ("shipped" if path is None else Path(path).stem)
     records = list(located)
@@ -156,6 +165,12 @@ def iter_articles(
     Yields
     ------
     Article
+
+    Warns
+    -----
+    UserWarning
+        As :func:`load_corpus` about the options, judged on the first 200 records (the whole
+        file when it is shorter), so a long read warns early.
 
     Raises
     ------
@@ -289,8 +304,11 @@ def _records(
     labels_file: str | Path | None,
     encoding: str,
     csv_options: CsvOptions,
+    look_at: int | None = LOOK_AT,
 ) -> tuple[Sequence[str] | None, Iterator[tuple[Article, str]]]:
-    """The label set to check against and the records of ``path``, lazily."""
+    """The label set to check against and the records of ``path``, lazily; what they hold is
+    judged against the options (:class:`~topics.corpus.checks.OptionsLook`) after ``look_at``
+    records, or at the end of the file with ``None``."""
     _check_encoding(encoding)
     if path is None:
         declared, located = read_folder(shipped_corpus_path(), labels_file, encoding)
@@ -306,19 +324,32 @@ def _records(
         if not path.is_dir():
             raise CorpusError(f"{path}: format='folder' but this is a file")
         declared, located = read_folder(path, labels_file, encoding)
-        return (label_set if label_set is not None else declared), located
+        look = OptionsLook(path, labels_column=False, encoding=encoding, limit=look_at)
+        return (label_set if label_set is not None else declared), _looked_at(located, look)
     if path.is_dir():
         raise CorpusError(
             f"{path}: cannot read a folder as format={kind!r}; give a file, or format='folder'"
         )
     if kind == "jsonl":
-        return label_set, read_jsonl(path, encoding)
+        look = OptionsLook(path, labels_column=False, encoding=encoding, limit=look_at)
+        return label_set, _looked_at(read_jsonl(path, encoding), look)
     if kind == "csv":
         csv_options.check()
-        return label_set, read_csv(path, csv_options, encoding)
+        look = OptionsLook(path, labels_column=csv_options.label_column is not None,
+                           encoding=encoding, limit=look_at)
+        return label_set, _looked_at(read_csv(path, csv_options, encoding), look)
     if kind == "parquet":
         return label_set, read_parquet(path)
     raise CorpusError(f"{path}: format={kind!r} is unknown; use 'folder', 'jsonl', 'csv' or 'parquet'")
+
+
+def _looked_at(located: Iterator[tuple[Article, str]],
+               look: OptionsLook) -> Iterator[tuple[Article, str]]:
+    """The records, each seen by ``look`` on the way (it warns once about the options)."""
+    for record in located:
+        look.see(record[0])
+        yield record
+    look.judge()
 
 
 def _check_encoding(encoding: str) -> None:
@@ -326,7 +357,8 @@ def _check_encoding(encoding: str) -> None:
         codecs.lookup(encoding)
     except (LookupError, TypeError):
         raise CorpusError(
-            f"encoding={encoding!r} is not a known text encoding; use e.g. 'utf-8' or 'latin-1'"
+            f"encoding={encoding!r} is not a known text encoding; use e.g. 'utf-8' or 'latin-1' "
+            "(--encoding latin-1)"
         ) from None
 
 

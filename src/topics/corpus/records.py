@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from numbers import Integral
 from types import MappingProxyType
 from typing import Any, Literal, overload
 
@@ -295,9 +296,35 @@ class Corpus(Sequence[Article]):
                 )
         return units
 
-    def subset(self, indices: Iterable[int]) -> Corpus:
-        """Return the articles at ``indices`` as a new corpus with the same label set."""
-        indices = [int(i) for i in indices]
+    def subset(self, indices: Iterable[int] | Iterable[bool]) -> Corpus:
+        """Return the articles at ``indices`` as a new corpus with the same label set.
+
+        Parameters
+        ----------
+        indices : iterable of int, or of bool
+            Positions (a negative one counts from the end), or a boolean mask with one value per
+            article, as numpy and pandas take it (``np.array(corpus.primary_labels) == "Sport"``):
+            the articles where it is True.
+
+        Returns
+        -------
+        Corpus
+        """
+        if isinstance(indices, str | bytes):
+            raise CorpusError(f"subset: {indices!r} is a string; give positions or a boolean mask "
+                              f"(by id: corpus.subset([corpus.ids.index({indices!r})]))")
+        given = list(indices)
+        if given and all(isinstance(i, bool | np.bool_) for i in given):
+            if len(given) != len(self._articles):
+                raise CorpusError(f"subset: a boolean mask of {len(given)} values; corpus "
+                                  f"{self.name!r} has {len(self._articles)} articles, give one "
+                                  "value per article")
+            return self._derived([i for i, keep in enumerate(given) if keep])
+        for i in given:
+            if isinstance(i, bool | np.bool_) or not isinstance(i, Integral):
+                raise CorpusError(f"subset: {i!r} is not a position; give whole numbers (0-"
+                                  f"{len(self._articles) - 1}) or one bool per article")
+        indices = [int(i) for i in given]
         wrong = [i for i in indices if not -len(self._articles) <= i < len(self._articles)]
         if wrong:
             raise CorpusError(f"subset: index {wrong[0]} is out of range; corpus {self.name!r} has "

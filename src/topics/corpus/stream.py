@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -56,6 +58,7 @@ __all__ = [
     "check_output",
     "iter_chunks",
     "iter_tokens",
+    "quiet_rereads",
     "repeated_in_sample",
 ]
 
@@ -146,6 +149,18 @@ def repeated_in_sample(
             articles = islice(source, sample)
         corpus = Corpus(articles, name="sample")
     return [r.text for r in corpus.repeated_paragraphs(min_articles)]
+
+
+@contextmanager
+def quiet_rereads(source: Any) -> Iterator[None]:
+    """Within it, reading warnings about the file (or folder) ``source`` are not shown: for the
+    reads after the first (the streamed NMF reads a file three times), which gave them. Python's
+    own once-per-place rule does not hold: an import that adds a warning filter resets it."""
+    with warnings.catch_warnings():
+        if isinstance(source, str | Path):
+            names = "|".join(re.escape(name) for name in {str(source), str(Path(source))})
+            warnings.filterwarnings("ignore", f"(?:{names})[: ]", UserWarning)
+        yield
 
 
 def iter_tokens(

@@ -35,6 +35,7 @@ runs through the library (:mod:`topics.topic_models.bertopic_library`), as does 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -78,10 +79,18 @@ def _min_topic_size(value: Any, n_units: int) -> int:
     return int(value)
 
 
-def _validate(settings: dict[str, Any], n_units: int) -> dict[str, Any]:
+def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
+    n_units, articles = len(units), len(set(article_ids(units)))
     if n_units < MIN_UNITS:
-        raise ConfigError(f"model 'bertopic' needs at least {MIN_UNITS} units, got {n_units}; "
-                          "use unit='paragraph' or a larger corpus")
+        more = ("give more texts" if n_units > articles  # paragraphs already: no more to split
+                else "use unit='paragraph' (more units from the same articles) or more texts")
+        raise ConfigError(f"model 'bertopic' needs at least {MIN_UNITS} units, got {n_units} "
+                          f"(from {articles} article(s)); {more}")
+    if settings["clustering"] == "kmeans" and settings["min_topic_size"] != "auto":
+        warnings.warn(f"model 'bertopic': min_topic_size={settings['min_topic_size']} has no "
+                      "effect with clustering='kmeans' (it is HDBSCAN's min_cluster_size); "
+                      "k-means makes nr_topics topics. Leave it out, or use "
+                      "clustering='hdbscan'", UserWarning, stacklevel=5)
     settings["min_topic_size"] = _min_topic_size(settings["min_topic_size"], n_units)
     nr = settings["nr_topics"]
     if nr is not None and nr != "auto":
@@ -195,7 +204,9 @@ def fit(
         (10-52 % of the units on nine corpora; cosine 8-35 %, NMI higher on eight of nine). With
         ``reduction="umap"`` k-means runs on the UMAP layout, always euclidean.
     min_topic_size : int or "auto"
-        hdbscan: min_cluster_size; "auto" = 2 % of the units, at least 5.
+        clustering="hdbscan" only: HDBSCAN's min_cluster_size; "auto" = 2 % of the units, at
+        least 5. k-means (the default) has no minimum size (its number of topics is
+        ``nr_topics``); a value given there has no effect and is warned about.
     min_samples : int or None
         hdbscan: min_samples (None = min_topic_size).
     cluster_selection_method : {"eom", "leaf"}
@@ -242,7 +253,7 @@ def fit(
     """
     settings = {name: value for name, value in locals().items() if name in _SETTING_NAMES}
     settings.update(analysis)
-    return _fit(units, seed, _validate(settings, len(units)))
+    return _fit(units, seed, _validate(settings, units))
 
 
 def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTopics:
@@ -340,8 +351,8 @@ def fit_default(
 def _check(settings: Any, n_units: int) -> list[str]:
     """What the corpus size decides: enough units, topic sizes and counts that fit in it."""
     if n_units < MIN_UNITS:
-        return [f"needs at least {MIN_UNITS} units, the corpus gives {n_units}; use "
-                "unit: paragraph or a larger corpus"]
+        return [f"needs at least {MIN_UNITS} units, the corpus gives {n_units}; use a larger "
+                "corpus (or unit: paragraph, if the units are articles)"]
     problems = n_topics_problems(settings, "nr_topics", n_units)
     size = settings.get("min_topic_size")
     if isinstance(size, int) and not isinstance(size, bool) and size > n_units:

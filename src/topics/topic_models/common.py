@@ -50,11 +50,28 @@ def count_matrix(
     try:
         matrix = vectorizer.fit_transform([list(t) for t in tokens])
     except ValueError as exc:  # sklearn: "max_df corresponds to < documents than min_df", empty vocab
-        raise ConfigError(
-            f"model {model!r}: min_df={min_df!r}, max_df={max_df!r} leave no words in the "
-            f"vocabulary of {len(tokens)} units ({exc}); lower min_df or raise max_df"
-        ) from exc
+        words = len({word for unit in tokens for word in unit})
+        raise ConfigError(empty_vocabulary(f"model {model!r}", min_df, max_df, len(tokens),
+                                           words)) from exc
     return matrix, list(vectorizer.get_feature_names_out())
+
+
+def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_units: int,
+                     n_words: int) -> str:
+    """Why a vocabulary is empty: texts without a word after analysis, or document-frequency
+    limits that keep none of the ``n_words`` distinct words (and which limit can move)."""
+    if not n_words:
+        return (f"{owner}: the {n_units} units have no words left after analysis (only "
+                "numbers, URLs, stop words or punctuation?); give texts with words, or check "
+                "that the text column is the right one")
+    moves = []  # a float is a share of the units (1.0: all of them), an int a count
+    if isinstance(min_df, float) or min_df > 1:
+        moves.append("lower min_df")
+    if (max_df < 1) if isinstance(max_df, float) else (max_df < n_units):
+        moves.append("raise max_df (a share, up to 1.0)")
+    return (f"{owner}: min_df={min_df!r}, max_df={max_df!r} leave no words in the vocabulary of "
+            f"{n_units} units (of {n_words} distinct words); "
+            f"{' or '.join(moves) or 'check min_df and max_df'}")
 
 
 def top_words(weights: np.ndarray, vocabulary: Sequence[str], topn: int) -> list[tuple[str, float]]:

@@ -45,7 +45,7 @@ import numpy as np
 
 from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk
 from topics.corpus.records import Article
-from topics.corpus.stream import check_drop_paragraphs, iter_tokens
+from topics.corpus.stream import check_drop_paragraphs, iter_tokens, quiet_rereads
 from topics.distributed import connected, workers_read_paths
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
@@ -53,7 +53,7 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_writable
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import top_words
+from topics.topic_models.common import empty_vocabulary, top_words
 from topics.topic_models.shares import nnls_weights
 
 __all__ = ["StreamingTopics", "fit_streaming_nmf", "tfidf_rows"]
@@ -276,12 +276,13 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
         raise ConfigError(f"streaming NMF: k={k} topics over a {len(vocabulary)}-word vocabulary; "
                           f"use at most {len(vocabulary)} topics or widen min_df / max_df")
     log.info("streaming NMF: %d %ss, %d words, k=%d", n_units, unit, len(vocabulary), k)
-    model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
-    topics = {t: top_words(model.components_[t], vocabulary, top_n_words) for t in range(k)}
-    result = StreamingTopics(topics, vocabulary, idf, model.components_, {}, settings, model)
-    result.metrics = _sample_metrics(result, sample, c_v_only=settings["score_all"])
-    if settings["score_all"] or assignments is not None:
-        result.metrics.update(_third_read(result, source, load_options, assignments))
+    with quiet_rereads(source):  # the first read warned about the file, its records
+        model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
+        topics = {t: top_words(model.components_[t], vocabulary, top_n_words) for t in range(k)}
+        result = StreamingTopics(topics, vocabulary, idf, model.components_, {}, settings, model)
+        result.metrics = _sample_metrics(result, sample, c_v_only=settings["score_all"])
+        if settings["score_all"] or assignments is not None:
+            result.metrics.update(_third_read(result, source, load_options, assignments))
     result.metrics.update(n_units=float(n_units), n_chunks=float(n_chunks))
     return result
 
@@ -374,10 +375,7 @@ def _vocabulary(df: Mapping[str, int], n_units: int, min_df: int | float,
     low = min_df if isinstance(min_df, int) else min_df * n_units
     words = sorted(w for w, count in df.items() if low <= count <= high)
     if high < low or not words:
-        raise ConfigError(
-            f"streaming NMF: min_df={min_df!r}, max_df={max_df!r} leave no words in the vocabulary "
-            f"of {n_units} units; lower min_df or raise max_df"
-        )
+        raise ConfigError(empty_vocabulary("streaming NMF", min_df, max_df, n_units, len(df)))
     counts = np.array([df[w] for w in words], dtype=np.float64)
     idf = np.log((1 + n_units) / (1 + counts)) + 1  # TfidfVectorizer's smooth_idf
     return words, idf
