@@ -256,13 +256,11 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
 
 
 def _add_corpus_options(command: argparse.ArgumentParser) -> None:
-    """How to read a corpus file (CSV columns and dialect, encoding): summary, analyse,
-    stream-nmf."""
+    """How to read a corpus file (CSV columns, dialect, encoding): summary, analyse, stream-nmf."""
     command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
     command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
     command.add_argument("--label-column", default="labels", help="CSV: index or name")
-    command.add_argument("--delimiter", type=delimiter, default=",",
-                         help="CSV delimiter (%(default)s; \\t or tab for a tab)")
+    command.add_argument("--delimiter", type=delimiter, default=",", help="CSV delimiter; \\t: tab")
     command.add_argument("--quotechar", default='"', help="CSV quote character")
     command.add_argument("--no-header", action="store_true", help="CSV without a header row")
     command.add_argument("--encoding", default="utf-8", help="of the files (%(default)s)")
