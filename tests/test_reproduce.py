@@ -168,3 +168,18 @@ def test_settings_added_later_are_found_in_every_section(tmp_path) -> None:
     old.write_text(yaml.safe_dump(today))
     assert settings_predated(old) == {"corpus.drop_repeated_paragraphs": None,
                                       "classifier.duplicate_threshold": None}
+
+
+def test_exact_mode_compares_values_not_the_files_formatting(original, tmp_path, capsys) -> None:
+    """A stored metrics.json re-indented (same values) reproduces: exit 0, and the report says
+    its formatting differs instead of "0 metric(s) differ"."""
+    from topics.cli import main
+
+    copy = tmp_path / "reindented"
+    shutil.copytree(original, copy)
+    metrics = json.loads((copy / "metrics.json").read_text())
+    (copy / "metrics.json").write_text(json.dumps(metrics, indent=4))
+    assert main(["-q", "reproduce", str(copy), "--runs-dir", str(tmp_path / "again")]) == 0
+    out = capsys.readouterr().out
+    assert "identical" in out and "formatted differently (same values)" in out
+    assert "differ:" not in out

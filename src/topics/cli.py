@@ -342,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.0,
         metavar="X",
-        help="accept metrics that differ by at most X (default 0: metrics.json byte for byte)",
+        help="accept metrics that differ by at most X (default 0: every value equal)",
     )
     reproduce.set_defaults(func=_cmd_reproduce)
 

@@ -1,4 +1,4 @@
-"""Reproducing a run: rerun its resolved config and compare the metrics byte for byte.
+"""Reproducing a run: rerun its resolved config and compare the metrics, value for value.
 
 When numbers differ, the report also lists the recorded environment fields that differ between
 the two runs (processor, instruction sets, BLAS kernel, tomotopy's instruction set, package
@@ -54,15 +54,16 @@ class Reproduction:
 
     @property
     def identical(self) -> bool:
-        """Exact: metrics.json is the same byte for byte; with a tolerance: no metric differs
-        by more than it."""
-        if self.differences:
-            return False
-        if self.tolerance:
-            return True
-        return (self.original.path / METRICS_FILE).read_bytes() == (
-            self.rerun.path / METRICS_FILE
-        ).read_bytes()
+        """Exact: every metric has the same value in both runs (the file's formatting aside);
+        with a tolerance: no metric differs by more than it."""
+        return not self.differences
+
+    @property
+    def reformatted(self) -> bool:
+        """The metrics are equal but the stored ``metrics.json`` is not the canonical text (it
+        was re-indented or edited by hand): worth saying, not a difference."""
+        return self.identical and (self.original.path / METRICS_FILE).read_bytes() != (
+            self.rerun.path / METRICS_FILE).read_bytes()
 
     def report(self) -> str:
         """A short text: identical, or the metrics and environment fields that differ."""
@@ -72,7 +73,10 @@ class Reproduction:
                 f"{key}={value}" for key, value in self.earlier.items())
         if self.identical:
             how = "identical" if not self.tolerance else f"equal within {self.tolerance:g}"
-            return f"{head}\nmetrics.json {how} ({len(self.original.metrics)} metrics)"
+            text = f"{head}\nmetrics.json {how} ({len(self.original.metrics)} metrics)"
+            if self.reformatted:
+                text += "\nthe stored metrics.json is formatted differently (same values)"
+            return text
         within = f" by more than {self.tolerance:g}" if self.tolerance else ""
         lines = [f"{head}\n{len(self.differences)} metric(s) differ{within}:"]
         lines += [
@@ -99,8 +103,8 @@ def reproduce_run(
     runs_dir : str or Path
         Where the rerun goes (never into a reference-results folder by default).
     tolerance : float
-        0 (default): exact, ``metrics.json`` byte for byte. Else the largest absolute difference
-        of a metric that still counts as reproduced.
+        0 (default): exact, every value of ``metrics.json`` equal (its formatting aside). Else
+        the largest absolute difference of a metric that still counts as reproduced.
 
     Returns
     -------
