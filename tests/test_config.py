@@ -203,6 +203,29 @@ def test_env_vars_in_corpus_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.corpus.path == "fallback/a.csv"
 
 
+def test_a_missing_corpus_names_the_config_the_key_and_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from topics.experiments.runner import plan_experiment
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TOPICS_10KGNAD", raising=False)
+    path = write(tmp_path, {"corpus": {"path": "data/news.jsonl"}})
+    with pytest.raises(ConfigError) as info:
+        plan_experiment(path)
+    message = str(info.value)
+    assert str(path) in message and "corpus.path = 'data/news.jsonl'" in message
+    assert f"working directory {tmp_path}" in message
+    # the shipped 10kGNAD configs read ../shared/... unless TOPICS_10KGNAD says where
+    with pytest.raises(ConfigError, match="10kgnad.yaml: corpus.path = .*TOPICS_10KGNAD"):
+        plan_experiment(CONFIGS / "10kgnad.yaml")
+
+
+def test_home_in_corpus_path_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert load_config({"corpus": {"path": "~/a.csv"}}).corpus.path == str(tmp_path / "a.csv")
+
+
 def test_grid_file(tmp_path: Path) -> None:
     path = write(tmp_path, {"name": "g", "grid": {"topic_models.nmf.n_components": [3, 4]}})
     base, grid = load_grid(path)

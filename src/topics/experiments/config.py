@@ -101,7 +101,8 @@ class CorpusConfig(_Section):
     path: str | None = Field(
         None,
         description="file or folder to read; null = the 217 shipped labelled articles. "
-        "${VAR} and ${VAR:-default} are expanded; relative paths are relative to the working directory",
+        "${VAR}, ${VAR:-default} and a leading ~ are expanded; relative paths are relative to "
+        "the working directory",
     )
     format: Literal["folder", "jsonl", "csv"] | None = Field(
         None, description="folder | jsonl | csv; null = guessed from the path"

@@ -6,6 +6,7 @@ bad key path, its value, what is allowed and the closest valid key.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -171,7 +172,7 @@ def validate_config(
     corpus = data.get("corpus")
     if isinstance(corpus, dict) and isinstance(corpus.get("path"), str):
         corpus = dict(corpus)
-        corpus["path"] = expand_env(corpus["path"])
+        corpus["path"] = os.path.expanduser(expand_env(corpus["path"]))  # ~ as a shell does
         data["corpus"] = corpus
     try:
         config = Config.model_validate(data)
