@@ -183,3 +183,49 @@ def test_exact_mode_compares_values_not_the_files_formatting(original, tmp_path,
     out = capsys.readouterr().out
     assert "identical" in out and "formatted differently (same values)" in out
     assert "differ:" not in out
+
+
+def _write_jsonl(path: Path, n: int) -> None:
+    from topics import load_corpus
+
+    corpus = load_corpus()
+    rows = zip(corpus.ids[:n], corpus.texts[:n], corpus.labels[:n], strict=True)
+    path.write_text("".join(json.dumps({"id": i, "text": t, "labels": list(labels)},
+                                       ensure_ascii=False) + "\n" for i, t, labels in rows),
+                    encoding="utf-8")
+
+
+def test_reproduce_reads_the_corpus_as_the_run_did_and_names_another_corpus_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from topics.cli import main
+    from topics.errors import FileAccessError
+
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    _write_jsonl(project / "news.jsonl", 30)
+    config = {**TINY, "corpus": {"path": "news.jsonl", "unit": "article"},
+              "outputs": {"figures": False, "save_models": False, "report": False}}
+    made = run_experiment(config, runs_dir=project / "runs").path
+    recorded = json.loads((made / "corpus.json").read_text())
+
+    _write_jsonl(project / "news.jsonl", 28)  # the file changed since the run
+    assert main(["-q", "reproduce", str(made), "--runs-dir", str(tmp_path / "again")]) == 1
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("the corpus differs"))
+    assert f"{project / 'news.jsonl'} now has fingerprint " in line
+    assert f"the run read {recorded['fingerprint'][:12]}; metrics are not comparable" in line
+    assert out.index("the corpus differs") < out.index("metric(s) differ")
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # news.jsonl is relative to the project folder
+    with pytest.raises(FileAccessError) as info:
+        reproduce_run(made, runs_dir=tmp_path / "third")
+    message = str(info.value)
+    assert f"tried {elsewhere / 'news.jsonl'}" in message
+    assert f"resolved against the working directory {elsewhere}" in message
+    assert f"recorded it as {project / 'news.jsonl'} (corpus.json)" in message
+    assert f"from {project}, where the run was made" in message
+    assert not (tmp_path / "third").exists()

@@ -25,8 +25,9 @@ Each subcommand parses its arguments and calls one library function::
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
 ``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
-``--quiet`` silences both. ``reproduce`` exits 1 when the numbers differ, ``sweep`` when a point
-failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when all were).
+``--quiet`` silences both. ``reproduce`` exits 1 when the numbers or the corpus differ, ``sweep``
+when a point failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when all
+were).
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
     outcome = reproduce_run(args.run, runs_dir=args.runs_dir, tolerance=args.tolerance)
     print(outcome.report())
-    return EXIT_OK if outcome.identical else EXIT_DIFFERENT
+    return EXIT_OK if outcome.reproduced else EXIT_DIFFERENT  # other data: not reproduced
 
 
 def _cmd_init_config(args: argparse.Namespace) -> int:
