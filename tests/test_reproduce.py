@@ -15,7 +15,7 @@ from topics.experiments.environment import environment
 from topics.experiments.reproduce import environment_differences, reproduce_run
 from topics.numerics import PINNED_ENV
 
-from .conftest import REPO
+from .conftest import REPO, write_jsonl_corpus
 
 TINY = {
     "name": "tiny",
@@ -185,16 +185,6 @@ def test_exact_mode_compares_values_not_the_files_formatting(original, tmp_path,
     assert "differ:" not in out
 
 
-def _write_jsonl(path: Path, n: int) -> None:
-    from topics import load_corpus
-
-    corpus = load_corpus()
-    rows = zip(corpus.ids[:n], corpus.texts[:n], corpus.labels[:n], strict=True)
-    path.write_text("".join(json.dumps({"id": i, "text": t, "labels": list(labels)},
-                                       ensure_ascii=False) + "\n" for i, t, labels in rows),
-                    encoding="utf-8")
-
-
 def test_reproduce_reads_the_corpus_as_the_run_did_and_names_another_corpus_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -204,13 +194,13 @@ def test_reproduce_reads_the_corpus_as_the_run_did_and_names_another_corpus_firs
     project = tmp_path / "project"
     project.mkdir()
     monkeypatch.chdir(project)
-    _write_jsonl(project / "news.jsonl", 30)
+    write_jsonl_corpus(project / "news.jsonl", 30)
     config = {**TINY, "corpus": {"path": "news.jsonl", "unit": "article"},
               "outputs": {"figures": False, "save_models": False, "report": False}}
     made = run_experiment(config, runs_dir=project / "runs").path
     recorded = json.loads((made / "corpus.json").read_text())
 
-    _write_jsonl(project / "news.jsonl", 28)  # the file changed since the run
+    write_jsonl_corpus(project / "news.jsonl", 28)  # the file changed since the run
     assert main(["-q", "reproduce", str(made), "--runs-dir", str(tmp_path / "again")]) == 1
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("the corpus differs"))

@@ -224,7 +224,7 @@ def _terminal(frame: Any, width: int = WIDTH) -> str:
         title = "config keys that differ" + (" (* swept)" if swept & set(keys) else "")
         lines += _blocks(title, rows, n, width)
     elif n > 1:
-        lines += ["the runs' configs are the same (bookkeeping keys aside)", ""]
+        lines += ["the runs' configs and corpora are the same (bookkeeping keys aside)", ""]
     if metrics:
         seeds = _seed_counts(frame, metrics)
         if seeds == {1}:
