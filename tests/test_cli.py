@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,22 @@ def test_compare_formats_and_figure(
     assert figure.is_file()
     assert main([*args, "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("run,")
+
+
+def _topics(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own: warnings print as they do for a user (pytest
+    records them instead)."""
+    code = "import sys; from topics.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_metric_pattern_that_matches_nothing_is_warned_about(cli_run: Path) -> None:
+    done = _topics("compare", str(cli_run), "--metrics", "topics.*.npmi", "topics.*.nmi_mean")
+    assert done.returncode == 0 and "topics.nmf.nmi_mean" in done.stdout
+    assert done.stderr.strip() == (
+        "topics compare: warning: metrics pattern 'topics.*.npmi' matches no metric; "
+        "did you mean 'topics.*.npmi_mean'?")
 
 
 def test_reproduce_exit_codes(cli_run: Path, tmp_path: Path, capsys) -> None:

@@ -180,6 +180,22 @@ def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
     assert figure.stat().st_size > 1000
 
 
+def test_a_headline_pattern_that_matches_nothing_is_warned_about(tmp_path: Path) -> None:
+    from .conftest import user_warnings
+
+    config = {**TINY, "outputs": {"figures": False, "save_models": False, "report": False},
+              "evaluation": {"metrics": ["topic.*.nmi_mean", "topics.*.npmi_mean"]}}
+    runs: list = []
+    warned = user_warnings(lambda: runs.append(run_experiment(config, runs_dir=tmp_path)))
+    expected = ("evaluation.metrics pattern 'topic.*.nmi_mean' matches no metric; did you mean "
+                "'topics.*.nmi_mean'?")
+    assert warned == [expected]
+    assert user_warnings(lambda: compare_runs(runs[0].path)) == [expected]
+    # the default headline patterns cover every kind of run: no classifier here, no warning
+    default = {**config, "evaluation": {}}
+    assert user_warnings(lambda: run_experiment(default, runs_dir=tmp_path)) == []
+
+
 def test_compare_names_a_corpus_of_other_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

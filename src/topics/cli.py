@@ -307,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
     compare.add_argument("runs", nargs="+", help="run directories (unfinished ones are skipped)")
     compare.add_argument(
-        "--metrics", nargs="+", default=None, help="metric keys or patterns, e.g. 'topics.*.npmi'"
+        "--metrics", nargs="+", default=None,
+        help="metric keys or patterns, e.g. 'topics.*.npmi_mean' (keys: the runs' metrics.json)"
     )
     compare.add_argument(
         "--format",

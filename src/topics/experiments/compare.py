@@ -25,7 +25,7 @@ import yaml
 
 from topics.errors import ConfigError
 from topics.experiments.compare_render import format_comparison, plot_comparison
-from topics.experiments.headlines import n_seeds, sd_key, select_metrics
+from topics.experiments.headlines import n_seeds, sd_key, select_metrics, warn_unmatched
 from topics.experiments.store import RUN_FILE, Run, RunError, load_run
 from topics.experiments.sweep_record import SUMMARY_SUFFIX, sweep_runs
 
@@ -145,8 +145,9 @@ def compare_runs(
         one level down in it, a sweep's ``.sweep.json`` for the runs of its finished points. One
         path alone is one run (or one folder of runs, or one sweep).
     metrics : sequence of str, optional
-        Metric keys or fnmatch patterns (``"topics.*.npmi"``); default: the runs' headline
-        metrics (``evaluation.metrics`` of each config).
+        Metric keys or fnmatch patterns (``"topics.*.npmi_mean"``, ``"classifier.*"``); default:
+        the runs' headline metrics (``evaluation.metrics`` of each config). A pattern that
+        matches no metric of any run is warned about, with the closest one that would.
     skip_unfinished : bool
         Skip paths that are not finished runs (``.partial`` dirs, files) instead of raising;
         handy with shell globs like ``experiments/runs/*``.
@@ -190,12 +191,16 @@ def compare_runs(
         )
     for reason in skipped:
         log.warning("skipped %s", reason)
+    given = metrics is not None
     if metrics is None:
         metrics = list(
             dict.fromkeys(
                 p for r in runs for p in r.resolved.get("evaluation", {}).get("metrics", ["*"])
             )
         )
+    keys = {k for r in runs for k in r.metrics}
+    warn_unmatched(metrics, keys, "metrics pattern" if given else "evaluation.metrics pattern",
+                   headline=not given)
     chosen = list(dict.fromkeys(k for r in runs for k in select_metrics(r.metrics, metrics)))
     flat = _comparable_configs([r.resolved for r in runs])
     fingerprints = [_corpus_fingerprint(r) for r in runs]
