@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,6 +95,29 @@ def test_compare_formats_and_figure(
     assert figure.is_file()
     assert main([*args, "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("run,")
+
+
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        ("cmp.doc", "unknown figure format '.doc'"),
+        ("a_file/cmp.png", "a part of the path is a file, not a folder"),
+        ("a_folder.png", "it is a folder, not a file"),
+        pytest.param("read_only/cmp.png", "no permission to write there",
+                     marks=pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")),
+    ],
+)
+def test_a_figure_that_cannot_be_written_fails_before_the_table(
+    cli_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], figure: str, expected: str
+) -> None:
+    (tmp_path / "a_file").write_text("in the way")
+    (tmp_path / "a_folder.png").mkdir()
+    (tmp_path / "read_only").mkdir(mode=0o500)
+    assert main(["compare", str(cli_run), "--figure", str(tmp_path / figure)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no table before the error
+    err = captured.err.strip()
+    assert "\n" not in err and expected in err and figure.split("/")[0] in err
 
 
 def _topics(*args: str) -> subprocess.CompletedProcess[str]:

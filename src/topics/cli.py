@@ -91,7 +91,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from topics.experiments.compare import compare_runs, format_comparison, plot_comparison
+    from topics.experiments.compare_render import check_figure_path
 
+    if args.figure:  # before the table: a figure that cannot be written fails the command
+        check_figure_path(args.figure)
     frame = compare_runs(args.runs, metrics=args.metrics, skip_unfinished=True)
     print(format_comparison(frame, args.format))
     if args.figure:
