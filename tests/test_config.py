@@ -63,6 +63,34 @@ def test_unknown_topic_model_family(tmp_path: Path) -> None:
     assert "topic_models.mine.model = 'nfm'" in message and "did you mean 'nmf'" in message
 
 
+def test_messages_say_what_a_key_takes_not_how_pydantic_tried_it(tmp_path: Path) -> None:
+    """A value of a key that takes one of several types (a word or a list of words) is one
+    message in the config's words; an empty section says it must be a mapping; an unknown
+    model's message has its separators."""
+    message = error_of({"classifier": {"evaluation": {"unit": ["article", "sentence"]}}})
+    assert message.endswith(": classifier.evaluation.unit = ['article', 'sentence']: allowed: "
+                            "'article', 'paragraph', 'lead' or a list of them")
+    message = error_of({"classifier": {"evaluation": {"unit": ["article", "paragrph"]}}})
+    assert message.endswith("or a list of them; did you mean 'paragraph'?")
+    assert "corpus.text_column = [1]: allowed: a whole number or a string" in error_of(
+        {"corpus": {"text_column": [1]}})
+    message = error_of(write(tmp_path, "name: x\nclassifier:\n"))
+    assert message.endswith(": classifier is empty (null): the section must be a mapping of keys, "
+                            "e.g. `classifier: {enabled: false}`; leave it out for the defaults")
+    assert "corpus = 'abc': the section must be a mapping of keys" in error_of({"corpus": "abc"})
+    for text in (error_of({"classifier": {"evaluation": {"unit": "x"}}, "corpus": None}),
+                 message):
+        assert "literal[" not in text and "instance of" not in text and "Input should" not in text
+    message = error_of({"topic_models": {"mine": {"model": "top2vec"}}})
+    assert message.endswith("topic_models.mine.model = 'top2vec': unknown model; allowed: "
+                            "bertopic, bertopic_default, lda, lda_default, nmf")
+    with pytest.raises(ConfigError, match=r"unknown topic model 'nfm'; did you mean 'nmf'\? "
+                                          "allowed: "):
+        from topics import registry
+
+        registry.get("nfm", "topic_model")
+
+
 def test_peer_models_take_no_analysis_settings() -> None:
     message = error_of({"topic_models": {"p": {"model": "lda_default", "lowercase": False}}})
     assert "topic_models.p.lowercase" in message
