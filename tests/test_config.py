@@ -325,3 +325,21 @@ def test_booleans_and_numbers_are_not_converted_into_each_other(
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(expected)):
         load_config(path)
+
+
+def test_the_readmes_seed_examples_change_the_topic_model_seeds() -> None:
+    """`evaluation.seeds` overrides `seed` for the topic models: a README example that sets a
+    seed on a config must change the seeds its topic models are fitted with."""
+    import shlex
+
+    examples = [line.split("topics run ", 1)[1]
+                for name in ("README.md", "experiments/README.md")
+                for line in (REPO / name).read_text(encoding="utf-8").splitlines()
+                if line.startswith(".venv/bin/topics run ") and "seed" in line]
+    assert examples
+    for example in examples:
+        config, *words = shlex.split(example.split("  #")[0])
+        sets = [words[i + 1] for i, word in enumerate(words) if word == "--set"]
+        for item in (s for s in sets if s.split("=")[0] in ("seed", "evaluation.seeds")):
+            before = load_config(REPO / config).topic_model_seeds()
+            assert load_config(REPO / config, [item]).topic_model_seeds() != before, example

@@ -2,7 +2,8 @@
 
 ::
 
-    run = topics.run_experiment("experiments/configs/vietnam.yaml", overrides=["seed=7"])
+    run = topics.run_experiment("experiments/configs/vietnam.yaml",
+                                overrides=["evaluation.seeds=[7, 8, 9]"])  # topic-model seeds
     print(run.summary())
 
 A run goes: load the corpus -> fit each topic model (metrics, tables, figures) -> evaluate the
