@@ -75,7 +75,8 @@ def unmatched_patterns(
         if pattern + "_mean" in like:  # the usual slip: keys over seeds end in _mean (and _sd)
             out[pattern] = pattern + "_mean"
             continue
-        hint = closest(pattern, [k for k in like if not k.endswith("_sd")]) or closest(pattern, like)
+        hint = closest(pattern, [k for k in like if not k.endswith("_sd")])
+        hint = hint or closest(pattern, like)
         # a shared 'topics.*.' prefix is no likeness: the metric names must be close too
         last = pattern.rsplit(".", 1)[-1]
         out[pattern] = hint if hint and closest(last, [hint.rsplit(".", 1)[-1]]) else None
@@ -90,9 +91,9 @@ def warn_unmatched(patterns: Sequence[str], keys: Iterable[str], what: str, *,
     if headline:
         patterns = [p for p in patterns if p not in DEFAULT_HEADLINE_METRICS]
     for pattern, hint in unmatched_patterns(patterns, keys, skip_absent_sections=headline).items():
-        warnings.warn(f"{what} {pattern!r} matches no metric"
-                      + (f"; did you mean {hint!r}?" if hint else "; see metrics.json for the keys"),
-                      UserWarning, stacklevel=3)
+        advice = f"did you mean {hint!r}?" if hint else "see metrics.json for the keys"
+        warnings.warn(f"{what} {pattern!r} matches no metric; {advice}", UserWarning,
+                      stacklevel=3)
 
 
 def _like(pattern: str, key: str) -> str:

@@ -125,8 +125,9 @@ class Reproduction:
             return []
         where = new.get("path") or "the shipped corpus"
         read = f" (from {old['path']})" if old.get("path") and old.get("path") != where else ""
-        return [f"the corpus differs: {where} now has fingerprint {str(new.get('fingerprint'))[:12]}"
-                f", the run read {str(old['fingerprint'])[:12]}{read}; metrics are not comparable"]
+        now, was = str(new.get("fingerprint"))[:12], str(old["fingerprint"])[:12]
+        return [f"the corpus differs: {where} now has fingerprint {now}, the run read {was}"
+                f"{read}; metrics are not comparable"]
 
 
 def reproduce_run(
@@ -194,7 +195,8 @@ def _check_corpus_path(original: Run, recorded: Mapping[str, Any] | None) -> Non
     tried = Path(given).expanduser()
     if tried.exists():
         return
-    against = "" if tried.is_absolute() else f", resolved against the working directory {Path.cwd()}"
+    against = ("" if tried.is_absolute()
+               else f", resolved against the working directory {Path.cwd()}")
     message = (f"{original.path}: the run's corpus.path {given!r} is not found: tried "
                f"{tried.absolute()}{against}")
     if recorded and recorded.get("path"):
