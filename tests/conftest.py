@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from collections.abc import Callable
@@ -25,6 +26,16 @@ def user_warnings(call: Callable[[], object]) -> list[str]:
         warnings.simplefilter("always")
         call()
     return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def write_jsonl_corpus(path: Path, n: int) -> Path:
+    """The first ``n`` shipped articles as a JSON Lines corpus file at ``path``."""
+    corpus = topics.load_corpus()
+    rows = zip(corpus.ids[:n], corpus.texts[:n], corpus.labels[:n], strict=True)
+    path.write_text("".join(json.dumps({"id": i, "text": t, "labels": list(labels)},
+                                       ensure_ascii=False) + "\n" for i, t, labels in rows),
+                    encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")

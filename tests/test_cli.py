@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,45 @@ def test_compare_formats_and_figure(
     assert figure.is_file()
     assert main([*args, "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("run,")
+
+
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        ("cmp.doc", "unknown figure format '.doc'"),
+        ("a_file/cmp.png", "a part of the path is a file, not a folder"),
+        ("a_folder.png", "it is a folder, not a file"),
+        pytest.param("read_only/cmp.png", "no permission to write there",
+                     marks=pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")),
+    ],
+)
+def test_a_figure_that_cannot_be_written_fails_before_the_table(
+    cli_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], figure: str, expected: str
+) -> None:
+    (tmp_path / "a_file").write_text("in the way")
+    (tmp_path / "a_folder.png").mkdir()
+    (tmp_path / "read_only").mkdir(mode=0o500)
+    assert main(["compare", str(cli_run), "--figure", str(tmp_path / figure)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no table before the error
+    err = captured.err.strip()
+    assert "\n" not in err and expected in err and figure.split("/")[0] in err
+
+
+def _topics(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own: warnings print as they do for a user (pytest
+    records them instead)."""
+    code = "import sys; from topics.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_metric_pattern_that_matches_nothing_is_warned_about(cli_run: Path) -> None:
+    done = _topics("compare", str(cli_run), "--metrics", "topics.*.npmi", "topics.*.nmi_mean")
+    assert done.returncode == 0 and "topics.nmf.nmi_mean" in done.stdout
+    assert done.stderr.strip() == (
+        "topics compare: warning: metrics pattern 'topics.*.npmi' matches no metric; "
+        "did you mean 'topics.*.npmi_mean'?")
 
 
 def test_reproduce_exit_codes(cli_run: Path, tmp_path: Path, capsys) -> None:

@@ -63,6 +63,34 @@ def test_unknown_topic_model_family(tmp_path: Path) -> None:
     assert "topic_models.mine.model = 'nfm'" in message and "did you mean 'nmf'" in message
 
 
+def test_messages_say_what_a_key_takes_not_how_pydantic_tried_it(tmp_path: Path) -> None:
+    """A value of a key that takes one of several types (a word or a list of words) is one
+    message in the config's words; an empty section says it must be a mapping; an unknown
+    model's message has its separators."""
+    message = error_of({"classifier": {"evaluation": {"unit": ["article", "sentence"]}}})
+    assert message.endswith(": classifier.evaluation.unit = ['article', 'sentence']: allowed: "
+                            "'article', 'paragraph', 'lead' or a list of them")
+    message = error_of({"classifier": {"evaluation": {"unit": ["article", "paragrph"]}}})
+    assert message.endswith("or a list of them; did you mean 'paragraph'?")
+    assert "corpus.text_column = [1]: allowed: a whole number or a string" in error_of(
+        {"corpus": {"text_column": [1]}})
+    message = error_of(write(tmp_path, "name: x\nclassifier:\n"))
+    assert message.endswith(": classifier is empty (null): the section must be a mapping of keys, "
+                            "e.g. `classifier: {enabled: false}`; leave it out for the defaults")
+    assert "corpus = 'abc': the section must be a mapping of keys" in error_of({"corpus": "abc"})
+    for text in (error_of({"classifier": {"evaluation": {"unit": "x"}}, "corpus": None}),
+                 message):
+        assert "literal[" not in text and "instance of" not in text and "Input should" not in text
+    message = error_of({"topic_models": {"mine": {"model": "top2vec"}}})
+    assert message.endswith("topic_models.mine.model = 'top2vec': unknown model; allowed: "
+                            "bertopic, bertopic_default, lda, lda_default, nmf")
+    with pytest.raises(ConfigError, match=r"unknown topic model 'nfm'; did you mean 'nmf'\? "
+                                          "allowed: "):
+        from topics import registry
+
+        registry.get("nfm", "topic_model")
+
+
 def test_peer_models_take_no_analysis_settings() -> None:
     message = error_of({"topic_models": {"p": {"model": "lda_default", "lowercase": False}}})
     assert "topic_models.p.lowercase" in message
@@ -203,6 +231,29 @@ def test_env_vars_in_corpus_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.corpus.path == "fallback/a.csv"
 
 
+def test_a_missing_corpus_names_the_config_the_key_and_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from topics.experiments.runner import plan_experiment
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TOPICS_10KGNAD", raising=False)
+    path = write(tmp_path, {"corpus": {"path": "data/news.jsonl"}})
+    with pytest.raises(ConfigError) as info:
+        plan_experiment(path)
+    message = str(info.value)
+    assert str(path) in message and "corpus.path = 'data/news.jsonl'" in message
+    assert f"working directory {tmp_path}" in message
+    # the shipped 10kGNAD configs read ../shared/... unless TOPICS_10KGNAD says where
+    with pytest.raises(ConfigError, match="10kgnad.yaml: corpus.path = .*TOPICS_10KGNAD"):
+        plan_experiment(CONFIGS / "10kgnad.yaml")
+
+
+def test_home_in_corpus_path_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert load_config({"corpus": {"path": "~/a.csv"}}).corpus.path == str(tmp_path / "a.csv")
+
+
 def test_grid_file(tmp_path: Path) -> None:
     path = write(tmp_path, {"name": "g", "grid": {"topic_models.nmf.n_components": [3, 4]}})
     base, grid = load_grid(path)
@@ -274,3 +325,21 @@ def test_booleans_and_numbers_are_not_converted_into_each_other(
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(expected)):
         load_config(path)
+
+
+def test_the_readmes_seed_examples_change_the_topic_model_seeds() -> None:
+    """`evaluation.seeds` overrides `seed` for the topic models: a README example that sets a
+    seed on a config must change the seeds its topic models are fitted with."""
+    import shlex
+
+    examples = [line.split("topics run ", 1)[1]
+                for name in ("README.md", "experiments/README.md")
+                for line in (REPO / name).read_text(encoding="utf-8").splitlines()
+                if line.startswith(".venv/bin/topics run ") and "seed" in line]
+    assert examples
+    for example in examples:
+        config, *words = shlex.split(example.split("  #")[0])
+        sets = [words[i + 1] for i, word in enumerate(words) if word == "--set"]
+        for item in (s for s in sets if s.split("=")[0] in ("seed", "evaluation.seeds")):
+            before = load_config(REPO / config).topic_model_seeds()
+            assert load_config(REPO / config, [item]).topic_model_seeds() != before, example

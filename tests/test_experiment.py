@@ -4,6 +4,7 @@ MLflow. Tiny configs (a few shipped articles, NMF only) keep every run to a few 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -177,6 +178,49 @@ def test_compare_three_runs(tiny_run, runs_dir: Path, tmp_path: Path) -> None:
     figure = tmp_path / "compare.png"
     plot_comparison(frame, figure)
     assert figure.stat().st_size > 1000
+
+
+def test_a_headline_pattern_that_matches_nothing_is_warned_about(tmp_path: Path) -> None:
+    from .conftest import user_warnings
+
+    config = {**TINY, "outputs": {"figures": False, "save_models": False, "report": False},
+              "evaluation": {"metrics": ["topic.*.nmi_mean", "topics.*.npmi_mean"]}}
+    runs: list = []
+    warned = user_warnings(lambda: runs.append(run_experiment(config, runs_dir=tmp_path)))
+    expected = ("evaluation.metrics pattern 'topic.*.nmi_mean' matches no metric; did you mean "
+                "'topics.*.nmi_mean'?")
+    assert warned == [expected]
+    assert user_warnings(lambda: compare_runs(runs[0].path)) == [expected]
+    # the default headline patterns cover every kind of run: no classifier here, no warning
+    default = {**config, "evaluation": {}}
+    assert user_warnings(lambda: run_experiment(default, runs_dir=tmp_path)) == []
+
+
+def test_compare_names_a_corpus_of_other_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One config, run before and after its corpus file changed: the runs' configs agree, their
+    corpora do not, and the comparison says so instead of "the configs are the same"."""
+    from topics.cli import main
+
+    from .conftest import write_jsonl_corpus
+
+    monkeypatch.chdir(tmp_path)
+    config = {**TINY, "corpus": {"path": "news.jsonl", "unit": "article"},
+              "outputs": {"figures": False, "save_models": False, "report": False}}
+    runs = []
+    for n in (30, 28):
+        write_jsonl_corpus(tmp_path / "news.jsonl", n)
+        runs.append(run_experiment(config, runs_dir=tmp_path / "runs").path)
+    frame = compare_runs(runs, metrics=["corpus.n_articles"])
+    prints = [json.loads((run / "corpus.json").read_text())["fingerprint"][:12] for run in runs]
+    assert list(frame["config.corpus.fingerprint"]) == prints
+    assert main(["compare", *map(str, runs), "--metrics", "corpus.n_articles"]) == 0
+    out = capsys.readouterr().out
+    assert "corpus.fingerprint" in out and "are the same" not in out
+    shutil.copytree(runs[1], tmp_path / "copy")
+    same = compare_runs([runs[1], tmp_path / "copy"], metrics=["corpus.n_articles"])
+    assert "config.corpus.fingerprint" not in same.columns  # one corpus: nothing to say
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from topics.experiments.environment import environment
 from topics.experiments.reproduce import environment_differences, reproduce_run
 from topics.numerics import PINNED_ENV
 
-from .conftest import REPO
+from .conftest import REPO, write_jsonl_corpus
 
 TINY = {
     "name": "tiny",
@@ -168,3 +168,54 @@ def test_settings_added_later_are_found_in_every_section(tmp_path) -> None:
     old.write_text(yaml.safe_dump(today))
     assert settings_predated(old) == {"corpus.drop_repeated_paragraphs": None,
                                       "classifier.duplicate_threshold": None}
+
+
+def test_exact_mode_compares_values_not_the_files_formatting(original, tmp_path, capsys) -> None:
+    """A stored metrics.json re-indented (same values) reproduces: exit 0, and the report says
+    its formatting differs instead of "0 metric(s) differ"."""
+    from topics.cli import main
+
+    copy = tmp_path / "reindented"
+    shutil.copytree(original, copy)
+    metrics = json.loads((copy / "metrics.json").read_text())
+    (copy / "metrics.json").write_text(json.dumps(metrics, indent=4))
+    assert main(["-q", "reproduce", str(copy), "--runs-dir", str(tmp_path / "again")]) == 0
+    out = capsys.readouterr().out
+    assert "identical" in out and "formatted differently (same values)" in out
+    assert "differ:" not in out
+
+
+def test_reproduce_reads_the_corpus_as_the_run_did_and_names_another_corpus_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from topics.cli import main
+    from topics.errors import FileAccessError
+
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    write_jsonl_corpus(project / "news.jsonl", 30)
+    config = {**TINY, "corpus": {"path": "news.jsonl", "unit": "article"},
+              "outputs": {"figures": False, "save_models": False, "report": False}}
+    made = run_experiment(config, runs_dir=project / "runs").path
+    recorded = json.loads((made / "corpus.json").read_text())
+
+    write_jsonl_corpus(project / "news.jsonl", 28)  # the file changed since the run
+    assert main(["-q", "reproduce", str(made), "--runs-dir", str(tmp_path / "again")]) == 1
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("the corpus differs"))
+    assert f"{project / 'news.jsonl'} now has fingerprint " in line
+    assert f"the run read {recorded['fingerprint'][:12]}; metrics are not comparable" in line
+    assert out.index("the corpus differs") < out.index("metric(s) differ")
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # news.jsonl is relative to the project folder
+    with pytest.raises(FileAccessError) as info:
+        reproduce_run(made, runs_dir=tmp_path / "third")
+    message = str(info.value)
+    assert f"tried {elsewhere / 'news.jsonl'}" in message
+    assert f"resolved against the working directory {elsewhere}" in message
+    assert f"recorded it as {project / 'news.jsonl'} (corpus.json)" in message
+    assert f"from {project}, where the run was made" in message
+    assert not (tmp_path / "third").exists()

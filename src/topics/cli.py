@@ -25,8 +25,9 @@ Each subcommand parses its arguments and calls one library function::
 
 A user error (:class:`topics.errors.TopicsError`) prints one line on stderr and exits with status 2;
 ``--debug`` shows the traceback. The step log (``topics`` logger) and progress bars go to stderr;
-``--quiet`` silences both. ``reproduce`` exits 1 when the numbers differ, ``sweep`` when a point
-failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when all were).
+``--quiet`` silences both. ``reproduce`` exits 1 when the numbers or the corpus differ, ``sweep``
+when a point failed, ``classify``/``suggest-labels`` when some inputs were skipped (2 when all
+were).
 """
 
 from __future__ import annotations
@@ -96,7 +97,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from topics.experiments.compare import compare_runs, format_comparison, plot_comparison
+    from topics.experiments.compare_render import check_figure_path
 
+    if args.figure:  # before the table: a figure that cannot be written fails the command
+        check_figure_path(args.figure)
     frame = compare_runs(args.runs, metrics=args.metrics, skip_unfinished=True)
     print(format_comparison(frame, args.format))
     if args.figure:
@@ -110,7 +114,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
     outcome = reproduce_run(args.run, runs_dir=args.runs_dir, tolerance=args.tolerance)
     print(outcome.report())
-    return EXIT_OK if outcome.identical else EXIT_DIFFERENT
+    return EXIT_OK if outcome.reproduced else EXIT_DIFFERENT  # other data: not reproduced
 
 
 def _cmd_init_config(args: argparse.Namespace) -> int:
@@ -314,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
     compare.add_argument("runs", nargs="+", help="run directories (unfinished ones are skipped)")
     compare.add_argument(
-        "--metrics", nargs="+", default=None, help="metric keys or patterns, e.g. 'topics.*.npmi'"
+        "--metrics", nargs="+", default=None,
+        help="metric keys or patterns, e.g. 'topics.*.npmi_mean' (keys: the runs' metrics.json)"
     )
     compare.add_argument(
         "--format",
@@ -350,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.0,
         metavar="X",
-        help="accept metrics that differ by at most X (default 0: metrics.json byte for byte)",
+        help="accept metrics that differ by at most X (default 0: every value equal)",
     )
     reproduce.set_defaults(func=_cmd_reproduce)
 

@@ -71,11 +71,9 @@ def get(name: str, kind: str | None = None) -> EstimatorSpec:
     if spec is None or (kind is not None and spec.kind != kind):
         allowed = names(kind)
         hint = closest(name, allowed)
-        did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+        did_you_mean = f"did you mean {hint!r}? " if hint else ""
         what = kind.replace("_", " ") if kind else "estimator"
-        raise ConfigError(
-            f"unknown {what} {name!r}{did_you_mean} allowed: {', '.join(allowed)}"
-        )
+        raise ConfigError(f"unknown {what} {name!r}; {did_you_mean}allowed: {', '.join(allowed)}")
     return spec
 
 

@@ -8,7 +8,8 @@
     plot_comparison(frame, "compare.svg")           # .png, .svg or .pdf by suffix
 
 The config keys come first: the keys swept by ``--set`` or a sweep grid (always shown), then the
-other keys that differ; bookkeeping keys (``name``, ``n_jobs``, ``tracking``, ``tracking_uri``,
+other keys that differ, with ``corpus.fingerprint`` (from ``corpus.json``) among them when the runs
+read different data; bookkeeping keys (``name``, ``n_jobs``, ``tracking``, ``tracking_uri``,
 ``outputs.*``) are left out. The renderings are in :mod:`topics.experiments.compare_render`.
 """
 
@@ -24,7 +25,7 @@ import yaml
 
 from topics.errors import ConfigError
 from topics.experiments.compare_render import format_comparison, plot_comparison
-from topics.experiments.headlines import n_seeds, sd_key, select_metrics
+from topics.experiments.headlines import n_seeds, sd_key, select_metrics, warn_unmatched
 from topics.experiments.store import RUN_FILE, Run, RunError, load_run
 from topics.experiments.sweep_record import SUMMARY_SUFFIX, sweep_runs
 
@@ -82,6 +83,16 @@ def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str,
     return flat
 
 
+def _corpus_fingerprint(run: Run) -> str | None:
+    """The first 12 hex digits of the fingerprint of the corpus a run read (its ``corpus.json``),
+    or None for a run copied without it."""
+    try:
+        fingerprint = run.corpus_info.get("fingerprint")
+    except RunError:
+        return None
+    return str(fingerprint)[:12] if fingerprint else None
+
+
 def _expand_run_dirs(paths: Any) -> list[str | Path | Run]:
     """A folder of runs (``experiments/runs``, ``experiments/results/topic_peers``) stands for the
     finished runs inside it (one level down), so globs and parent folders both work; a sweep's
@@ -134,8 +145,9 @@ def compare_runs(
         one level down in it, a sweep's ``.sweep.json`` for the runs of its finished points. One
         path alone is one run (or one folder of runs, or one sweep).
     metrics : sequence of str, optional
-        Metric keys or fnmatch patterns (``"topics.*.npmi"``); default: the runs' headline
-        metrics (``evaluation.metrics`` of each config).
+        Metric keys or fnmatch patterns (``"topics.*.npmi_mean"``, ``"classifier.*"``); default:
+        the runs' headline metrics (``evaluation.metrics`` of each config). A pattern that
+        matches no metric of any run is warned about, with the closest one that would.
     skip_unfinished : bool
         Skip paths that are not finished runs (``.partial`` dirs, files) instead of raising;
         handy with shell globs like ``experiments/runs/*``.
@@ -145,8 +157,9 @@ def compare_runs(
     pandas.DataFrame
         One row per run (index: run directory name); first the config keys that differ
         (``config.<key.path>``: the keys swept with ``--set`` or by a sweep grid first, always
-        shown; bookkeeping keys such as ``name``, ``n_jobs``, ``tracking_uri``, ``outputs.*``
-        left out), then the metrics. ``frame.attrs`` holds ``metrics``, ``config_keys``,
+        shown; ``config.corpus.fingerprint`` when the runs read corpora of different content;
+        bookkeeping keys such as ``name``, ``n_jobs``, ``tracking_uri``, ``outputs.*`` left
+        out), then the metrics. ``frame.attrs`` holds ``metrics``, ``config_keys``,
         ``swept_keys``, ``hidden_keys``, ``paths``, ``spread`` (metric -> its ``_sd`` per run)
         and ``n_seeds`` (metric -> seeds per run, ``None`` where the run does not say).
 
@@ -178,14 +191,22 @@ def compare_runs(
         )
     for reason in skipped:
         log.warning("skipped %s", reason)
+    given = metrics is not None
     if metrics is None:
         metrics = list(
             dict.fromkeys(
                 p for r in runs for p in r.resolved.get("evaluation", {}).get("metrics", ["*"])
             )
         )
+    keys = {k for r in runs for k in r.metrics}
+    warn_unmatched(metrics, keys, "metrics pattern" if given else "evaluation.metrics pattern",
+                   headline=not given)
     chosen = list(dict.fromkeys(k for r in runs for k in select_metrics(r.metrics, metrics)))
     flat = _comparable_configs([r.resolved for r in runs])
+    fingerprints = [_corpus_fingerprint(r) for r in runs]
+    if any(fingerprints):  # the same config on other data is another experiment
+        for entry, fingerprint in zip(flat, fingerprints, strict=True):
+            entry["corpus.fingerprint"] = fingerprint
     keys = sorted(set().union(*flat))
     swept = list(dict.fromkeys(k for r in runs for k in _swept_keys(r) if k in keys))
     all_differing = [k for k in keys if len({repr(f.get(k)) for f in flat}) > 1]

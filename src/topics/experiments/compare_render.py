@@ -27,10 +27,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from topics.errors import RunError
+from topics.errors import FileAccessError, RunError
 from topics.evaluation.tables import format_value, latex_table, markdown_table, text_table
+from topics.fileio import check_writable, guarded
 
-__all__ = ["FORMATS", "WIDTH", "format_comparison", "plot_comparison", "run_labels", "short_keys"]
+__all__ = [
+    "FORMATS",
+    "WIDTH",
+    "check_figure_path",
+    "format_comparison",
+    "plot_comparison",
+    "run_labels",
+    "short_keys",
+]
 
 WIDTH = 100
 FORMATS = ("table", "markdown", "csv", "latex")
@@ -224,7 +233,7 @@ def _terminal(frame: Any, width: int = WIDTH) -> str:
         title = "config keys that differ" + (" (* swept)" if swept & set(keys) else "")
         lines += _blocks(title, rows, n, width)
     elif n > 1:
-        lines += ["the runs' configs are the same (bookkeeping keys aside)", ""]
+        lines += ["the runs' configs and corpora are the same (bookkeeping keys aside)", ""]
     if metrics:
         seeds = _seed_counts(frame, metrics)
         if seeds == {1}:
@@ -339,16 +348,17 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
     Raises
     ------
     topics.errors.RunError
-        For an unknown suffix, or when the runs share no metric.
+        For an unknown suffix (:func:`check_figure_path`), or when the runs share no metric.
+    topics.errors.FileAccessError
+        When the figure cannot be written there.
     """
     import numpy as np
 
     from topics.evaluation.palette import TOPIC_COLOURS
     from topics.evaluation.plots import new_figure, save_figure
 
-    if path is not None and Path(path).suffix.lower() not in _FIGURE_SUFFIXES:
-        raise RunError(f"{path}: unknown figure format {Path(path).suffix or '(no suffix)'!r}; "
-                       f"use {', '.join(_FIGURE_SUFFIXES)}")
+    if path is not None:
+        check_figure_path(path)
     metrics = _metrics(frame)[:max_metrics]
     if not metrics:
         raise RunError("nothing to draw: the runs share no metric")
@@ -381,5 +391,26 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
     if _config_keys(frame):
         fig.suptitle("runs labelled by the config keys that differ", fontsize=9)
     if path is not None:
-        save_figure(fig, path, dpi=110)
+        guarded(lambda: save_figure(fig, path, dpi=110), path, "write the figure")
     return fig
+
+
+def check_figure_path(path: str | Path) -> Path:
+    """Check that a figure can be written at ``path`` before any work: a known suffix, a folder
+    that can be written (created if missing), no folder of that name.
+
+    Raises
+    ------
+    RunError
+        For a suffix other than ``.png``, ``.svg``, ``.pdf``.
+    FileAccessError
+        When the folder cannot be written (read-only, a file in the way) or ``path`` is a folder.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in _FIGURE_SUFFIXES:
+        raise RunError(f"{path}: unknown figure format {path.suffix or '(no suffix)'!r}; "
+                       f"use {', '.join(_FIGURE_SUFFIXES)}")
+    if path.is_dir():
+        raise FileAccessError(f"{path}: cannot write the figure: it is a folder, not a file")
+    check_writable(path.parent, "write the figure there")
+    return path

@@ -101,7 +101,8 @@ class CorpusConfig(_Section):
     path: str | None = Field(
         None,
         description="file or folder to read; null = the 217 shipped labelled articles. "
-        "${VAR} and ${VAR:-default} are expanded; relative paths are relative to the working directory",
+        "${VAR}, ${VAR:-default} and a leading ~ are expanded; relative paths are relative to "
+        "the working directory",
     )
     format: Literal["folder", "jsonl", "csv"] | None = Field(
         None, description="folder | jsonl | csv; null = guessed from the path"
@@ -218,7 +219,9 @@ class EvaluationConfig(_Section):
     seeds: Seeds | None = Field(
         None,
         min_length=1,
-        description="fit every topic model once per seed and report mean and std; null = [seed]",
+        description="the topic models' seeds: each fitted once per seed, mean and sd reported; "
+        "set, it overrides seed for them (a --set seed=N then leaves them as they are); "
+        "null = [seed]",
     )
 
 
@@ -270,7 +273,13 @@ class Config(_Section):
         description="run name (letters, digits, _ . -); part of the run dir",
     )
     description: str | None = Field(None, description="free text")
-    seed: Seed = Field(0, description="the one seed (random_state) for every stochastic part")
+    seed: Seed = Field(
+        0,
+        description="the classifier's random_state (unless the classifier section sets it), the "
+        "global generators during the run, and the topic models' seed when evaluation.seeds is "
+        "null (evaluation.seeds overrides it for them; the CV splits follow "
+        "classifier.evaluation.seeds)",
+    )
     corpus: CorpusConfig = Field(default_factory=CorpusConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     topic_models: dict[str, TopicModelConfig] = Field(

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from topics.errors import closest
 from topics.evaluation.tables import format_value, markdown_table, text_table
+from topics.experiments.config import DEFAULT_HEADLINE_METRICS
 
-__all__ = ["headline_tables", "n_seeds", "sd_key", "select_metrics"]
+__all__ = [
+    "headline_tables",
+    "n_seeds",
+    "sd_key",
+    "select_metrics",
+    "unmatched_patterns",
+    "warn_unmatched",
+]
+
+# sections a config can switch off (classifier.enabled: false, topic_models: {}): a headline
+# pattern of theirs that matches nothing in such a run is no typo
+_SECTIONS = ("topics", "classifier")
 
 
 def select_metrics(
@@ -22,6 +36,73 @@ def select_metrics(
             if key not in chosen and fnmatch.fnmatchcase(key, pattern):
                 chosen[key] = metrics[key]
     return chosen
+
+
+def unmatched_patterns(
+    patterns: Sequence[str], keys: Iterable[str], *, skip_absent_sections: bool = False
+) -> dict[str, str | None]:
+    """The patterns that match none of ``keys``, each with the closest pattern that would.
+
+    Parameters
+    ----------
+    patterns : sequence of str
+        Metric keys or fnmatch patterns (``"topics.*.npmi_mean"``).
+    keys : iterable of str
+        The metric keys there are (of one run, or of several).
+    skip_absent_sections : bool
+        Leave out a pattern of a section with no metric at all (``classifier.*`` in a run with
+        the classifier off) and a stability pattern of runs with one seed: headline patterns
+        written for every kind of run.
+
+    Returns
+    -------
+    dict of str to str or None
+        Pattern -> a close pattern that matches (``"topics.*.npmi"`` ->
+        ``"topics.*.npmi_mean"``), or None when none is close.
+    """
+    keys = sorted(set(keys))
+    out: dict[str, str | None] = {}
+    for pattern in patterns:
+        if any(fnmatch.fnmatchcase(key, pattern) for key in keys):
+            continue
+        section = pattern.split(".", 1)[0]
+        if skip_absent_sections and section in _SECTIONS and (
+            not any(key.startswith(section + ".") for key in keys)
+            or ("stability" in pattern and not any("stability" in key for key in keys))
+        ):
+            continue
+        like = {_like(pattern, key) for key in keys}
+        if pattern + "_mean" in like:  # the usual slip: keys over seeds end in _mean (and _sd)
+            out[pattern] = pattern + "_mean"
+            continue
+        hint = closest(pattern, [k for k in like if not k.endswith("_sd")])
+        hint = hint or closest(pattern, like)
+        # a shared 'topics.*.' prefix is no likeness: the metric names must be close too
+        last = pattern.rsplit(".", 1)[-1]
+        out[pattern] = hint if hint and closest(last, [hint.rsplit(".", 1)[-1]]) else None
+    return out
+
+
+def warn_unmatched(patterns: Sequence[str], keys: Iterable[str], what: str, *,
+                   headline: bool = False) -> None:
+    """A UserWarning per pattern that matches no key: ``<what> 'x' matches no metric; did you
+    mean 'y'?``. ``headline``: the patterns are a config's ``evaluation.metrics``, where the
+    defaults (written for every kind of run) and the patterns of sections left out are no typo."""
+    if headline:
+        patterns = [p for p in patterns if p not in DEFAULT_HEADLINE_METRICS]
+    for pattern, hint in unmatched_patterns(patterns, keys, skip_absent_sections=headline).items():
+        advice = f"did you mean {hint!r}?" if hint else "see metrics.json for the keys"
+        warnings.warn(f"{what} {pattern!r} matches no metric; {advice}", UserWarning,
+                      stacklevel=3)
+
+
+def _like(pattern: str, key: str) -> str:
+    """``key`` written as ``pattern`` is: the parts where the pattern has a wildcard stay one, so
+    ``topics.*.npmi`` is matched with ``topics.*.npmi_mean``, not with one model's key."""
+    parts, own = pattern.split("."), key.split(".")
+    if len(parts) != len(own):
+        return key
+    return ".".join(p if any(c in p for c in "*?[") else k for p, k in zip(parts, own, strict=True))
 
 
 def sd_key(key: str) -> str:

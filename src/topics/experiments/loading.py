@@ -6,10 +6,11 @@ bad key path, its value, what is allowed and the closest valid key.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -39,6 +40,84 @@ def _dotted(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+# what a section looks like, for the message of a section given as a value (or left empty)
+_SECTION_EXAMPLES = {
+    "analysis": "analysis: {split_compounds: false}",
+    "classifier": "classifier: {enabled: false}",
+    "classifier.evaluation": "evaluation: {n_splits: 5}",
+    "corpus": "corpus: {unit: article}",
+    "evaluation": "evaluation: {seeds: [0, 1, 2]}",
+    "outputs": "outputs: {figures: false}",
+    "dask": "dask: {scheduler: local}",
+    "topic_models": "topic_models: {nmf: {model: nmf}}",
+}
+# pydantic's names of the types a value of a union was tried as, in the config's words
+_MEMBER_WORDS = {"int": "a whole number", "str": "a string", "float": "a number",
+                 "bool": "true or false"}
+
+
+def _key_length(loc: Sequence[Any]) -> int:
+    """How many parts of a pydantic error location are config keys; what follows is the union
+    member the value was tried as (``literal[...]``, ``list[...]``, ``int``) or a list index."""
+    model: Any = Config
+    for i, part in enumerate(loc):
+        if isinstance(model, tuple):  # the names of a mapping (topic_models), then their model
+            model = model[1]
+            continue
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return i + (isinstance(part, str))  # a key of its own (extra or unknown)
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        elif get_origin(annotation) is dict:
+            model = ("names", get_args(annotation)[1])
+        else:
+            return i + 1
+    return len(loc)
+
+
+def _problems(errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One message per bad key: the errors of a union's members (a value tried as each type it
+    may have) become one message saying what the key takes."""
+    unions: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+    order: list[Any] = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        n = _key_length(loc)
+        if n < len(loc) and isinstance(loc[n], str):
+            if loc[:n] not in unions:
+                order.append(loc[:n])
+            unions.setdefault(loc[:n], []).append(error)
+        else:
+            order.append(error)
+    return [_describe_union(item, unions[item]) if isinstance(item, tuple) else _describe(item)
+            for item in order]
+
+
+def _describe_union(loc: tuple[Any, ...], errors: Sequence[Mapping[str, Any]]) -> str:
+    """``classifier.evaluation.unit = ['article', 'sentence']: allowed: 'article', 'paragraph',
+    'lead' or a list of them``, with the closest allowed word for a misspelt one."""
+    whole = next((e["input"] for e in errors if len(e["loc"]) == len(loc) + 1),
+                 errors[0].get("input"))
+    members, options = [], []
+    for tag in dict.fromkeys(str(e["loc"][len(loc)]) for e in errors):
+        words = re.findall(r"'([^']*)'", tag)
+        if tag.startswith("literal["):
+            options += words
+            members.append(", ".join(repr(w) for w in words))
+        elif tag.startswith("list[literal[") and options:
+            members.append("a list of them")
+        else:
+            members.append(_MEMBER_WORDS.get(tag, tag))
+    allowed = " or ".join([", ".join(members[:-1]), members[-1]] if len(members) > 1 else members)
+    typed = [e["input"] for e in errors if e["type"] == "literal_error"
+             and isinstance(e.get("input"), str)]
+    hint = next((h for h in (closest(t, options) for t in typed) if h), None)
+    return (f"{_dotted(loc)} = {short(whole)}: allowed: {allowed}"
+            + (f"; did you mean {hint!r}?" if hint else ""))
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     loc = tuple(error["loc"])
     path = _dotted(loc) or "(top level)"
@@ -47,6 +126,15 @@ def _describe(error: Mapping[str, Any]) -> str:
         return unknown_key(path, str(loc[-1]), _section_keys(loc[:-1]), error.get("input"))
     value = short(error.get("input"))
     message = error["msg"]
+    if kind in ("model_type", "dict_type") and _key_length(loc) == len(loc):
+        example = _SECTION_EXAMPLES.get(path) or (
+            f"{loc[-1]}: {{model: nmf}}" if loc[0] == "topic_models" else f"{loc[-1]}: {{...}}")
+        if error.get("input") is None:
+            defaults = "`{}` for its defaults" if loc[0] == "topic_models" and len(loc) == 2 \
+                else "leave it out for the defaults"
+            return (f"{path} is empty (null): the section must be a mapping of keys, e.g. "
+                    f"`{example}`; {defaults}")
+        return f"{path} = {value}: the section must be a mapping of keys, e.g. `{example}`"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         options = re.findall(r"'([^']*)'", expected)
@@ -121,9 +209,9 @@ def _check_estimator_keys(config: Config) -> list[str]:
         if family not in registry.names("topic_model"):
             hint = closest(family, registry.names("topic_model"))
             problems.append(
-                f"topic_models.{name}.model = {family!r}: unknown model"
-                + (f"; did you mean {hint!r}?" if hint else "")
-                + f" allowed: {', '.join(sorted(registry.names('topic_model')))}"
+                f"topic_models.{name}.model = {family!r}: unknown model; "
+                + (f"did you mean {hint!r}? " if hint else "")
+                + f"allowed: {', '.join(sorted(registry.names('topic_model')))}"
             )
             continue
         problems += _setting_problems(
@@ -171,12 +259,12 @@ def validate_config(
     corpus = data.get("corpus")
     if isinstance(corpus, dict) and isinstance(corpus.get("path"), str):
         corpus = dict(corpus)
-        corpus["path"] = expand_env(corpus["path"])
+        corpus["path"] = os.path.expanduser(expand_env(corpus["path"]))  # ~ as a shell does
         data["corpus"] = corpus
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        _raise([_describe(error) for error in exc.errors()], where, overrides)
+        _raise(_problems(exc.errors()), where, overrides)
     problems = _check_estimator_keys(config)
     if problems:
         _raise(problems, where, overrides)

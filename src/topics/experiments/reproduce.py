@@ -1,8 +1,11 @@
-"""Reproducing a run: rerun its resolved config and compare the metrics byte for byte.
+"""Reproducing a run: rerun its resolved config and compare the metrics, value for value.
 
-When numbers differ, the report also lists the recorded environment fields that differ between
-the two runs (processor, instruction sets, BLAS kernel, tomotopy's instruction set, package
-versions, thread settings), which is where a difference on another machine comes from.
+The rerun reads the corpus as the run did (its resolved config; a relative ``corpus.path`` from
+the working directory). When the corpus it reads has another fingerprint than the run's
+``corpus.json`` records, the report says so first: the metrics are then not comparable. When
+numbers differ on the same corpus, the report lists the recorded environment fields that differ
+between the two runs (processor, instruction sets, BLAS kernel, tomotopy's instruction set,
+package versions, thread settings), which is where a difference on another machine comes from.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from topics.errors import ConfigError
+from topics.errors import ConfigError, FileAccessError
 from topics.evaluation.tables import format_value
 from topics.experiments.runner import run_experiment
 from topics.experiments.store import DEFAULT_RUNS_DIR, METRICS_FILE, Run, RunError, load_run
@@ -43,6 +46,8 @@ class Reproduction:
         Settings the stored config predates (added to an estimator since), rerun with the value
         that does what the estimator did before them (``topic_models.bertopic.kmeans_metric``:
         ``euclidean``).
+    corpus : tuple of (dict or None, dict)
+        The ``corpus.json`` of the original run (``None`` when it has none) and of the rerun.
     """
 
     original: Run
@@ -51,18 +56,35 @@ class Reproduction:
     tolerance: float = 0.0
     environment: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     earlier: dict[str, Any] = field(default_factory=dict)
+    corpus: tuple[dict[str, Any] | None, dict[str, Any]] = (None, {})
+
+    @property
+    def same_corpus(self) -> bool | None:
+        """Whether the rerun read a corpus with the run's fingerprint (``None``: the run recorded
+        no ``corpus.json``, so nobody can say)."""
+        old, new = self.corpus
+        if old is None or "fingerprint" not in old:
+            return None
+        return old["fingerprint"] == new.get("fingerprint")
+
+    @property
+    def reproduced(self) -> bool:
+        """The metrics are identical (or within the tolerance) on a corpus with the same
+        fingerprint: what ``topics reproduce`` exits 0 on."""
+        return self.identical and self.same_corpus is not False
 
     @property
     def identical(self) -> bool:
-        """Exact: metrics.json is the same byte for byte; with a tolerance: no metric differs
-        by more than it."""
-        if self.differences:
-            return False
-        if self.tolerance:
-            return True
-        return (self.original.path / METRICS_FILE).read_bytes() == (
-            self.rerun.path / METRICS_FILE
-        ).read_bytes()
+        """Exact: every metric has the same value in both runs (the file's formatting aside);
+        with a tolerance: no metric differs by more than it."""
+        return not self.differences
+
+    @property
+    def reformatted(self) -> bool:
+        """The metrics are equal but the stored ``metrics.json`` is not the canonical text (it
+        was re-indented or edited by hand): worth saying, not a difference."""
+        return self.identical and (self.original.path / METRICS_FILE).read_bytes() != (
+            self.rerun.path / METRICS_FILE).read_bytes()
 
     def report(self) -> str:
         """A short text: identical, or the metrics and environment fields that differ."""
@@ -70,21 +92,42 @@ class Reproduction:
         if self.earlier:
             head += "\nsettings added since the run, rerun as before them: " + ", ".join(
                 f"{key}={value}" for key, value in self.earlier.items())
+        corpus = self._corpus_note()  # the first cause to name: other data, other numbers
         if self.identical:
             how = "identical" if not self.tolerance else f"equal within {self.tolerance:g}"
-            return f"{head}\nmetrics.json {how} ({len(self.original.metrics)} metrics)"
+            lines = [head, *corpus, f"metrics.json {how} ({len(self.original.metrics)} metrics)"]
+            if self.reformatted:
+                lines.append("the stored metrics.json is formatted differently (same values)")
+            return "\n".join(lines)
         within = f" by more than {self.tolerance:g}" if self.tolerance else ""
-        lines = [f"{head}\n{len(self.differences)} metric(s) differ{within}:"]
+        lines = [head, *corpus, f"{len(self.differences)} metric(s) differ{within}:"]
         lines += [
             f"  {k}: {format_value(a)} -> {format_value(b)}"
             for k, (a, b) in self.differences.items()
         ]
+        likely = "a likely cause" if self.same_corpus is not False else "another possible cause"
         if self.environment:
-            lines.append("environment fields that differ (a likely cause):")
+            lines.append(f"environment fields that differ ({likely}):")
             lines += [f"  {k}: {a!r} -> {b!r}" for k, (a, b) in self.environment.items()]
+        elif self.same_corpus is False:
+            lines.append("the recorded environment is the same")
         else:
             lines.append("the recorded environment is the same: the code or the data changed")
         return "\n".join(lines)
+
+    def _corpus_note(self) -> list[str]:
+        """What the report says about the corpus: nothing when the fingerprints agree."""
+        old, new = self.corpus
+        if self.same_corpus is None:
+            return ["the run recorded no corpus.json: whether the rerun read the same corpus is "
+                    "not known"]
+        if self.same_corpus or old is None:
+            return []
+        where = new.get("path") or "the shipped corpus"
+        read = f" (from {old['path']})" if old.get("path") and old.get("path") != where else ""
+        now, was = str(new.get("fingerprint"))[:12], str(old["fingerprint"])[:12]
+        return [f"the corpus differs: {where} now has fingerprint {now}, the run read {was}"
+                f"{read}; metrics are not comparable"]
 
 
 def reproduce_run(
@@ -99,8 +142,8 @@ def reproduce_run(
     runs_dir : str or Path
         Where the rerun goes (never into a reference-results folder by default).
     tolerance : float
-        0 (default): exact, ``metrics.json`` byte for byte. Else the largest absolute difference
-        of a metric that still counts as reproduced.
+        0 (default): exact, every value of ``metrics.json`` equal (its formatting aside). Else
+        the largest absolute difference of a metric that still counts as reproduced.
 
     Returns
     -------
@@ -110,10 +153,15 @@ def reproduce_run(
     ------
     ConfigError
         A negative or non-finite tolerance.
+    FileAccessError
+        The run's ``corpus.path`` is not found from the working directory: the message names the
+        path tried and where the run found it (``corpus.json``).
     """
     if not math.isfinite(tolerance) or tolerance < 0:
         raise ConfigError(f"tolerance={tolerance!r}: must be a finite number >= 0")
     original = load_run(path)
+    recorded = _corpus_record(original)
+    _check_corpus_path(original, recorded)  # before a rerun directory exists
     config = original.path / "config.resolved.yaml"
     earlier = settings_predated(config)
     rerun = run_experiment(config, runs_dir=runs_dir,  # JSON is YAML: any value, typed
@@ -125,7 +173,38 @@ def reproduce_run(
         or (k in original.metrics) != (k in rerun.metrics)
     }
     environment = environment_differences(_environment(original), _environment(rerun))
-    return Reproduction(original, rerun, differences, tolerance, environment, earlier)
+    return Reproduction(original, rerun, differences, tolerance, environment, earlier,
+                        (recorded, _corpus_record(rerun) or {}))
+
+
+def _corpus_record(run: Run) -> dict[str, Any] | None:
+    """A run's ``corpus.json`` (None for a run copied without it)."""
+    try:
+        return run.corpus_info
+    except RunError:
+        return None
+
+
+def _check_corpus_path(original: Run, recorded: Mapping[str, Any] | None) -> None:
+    """Refuse to rerun when the run's ``corpus.path`` is not found from here, saying where it
+    was looked for and where the run found it."""
+    corpus = original.resolved.get("corpus")
+    given = corpus.get("path") if isinstance(corpus, Mapping) else None
+    if not isinstance(given, str) or "$" in given:
+        return  # the shipped corpus; or the rerun's config check names the variable
+    tried = Path(given).expanduser()
+    if tried.exists():
+        return
+    against = ("" if tried.is_absolute()
+               else f", resolved against the working directory {Path.cwd()}")
+    message = (f"{original.path}: the run's corpus.path {given!r} is not found: tried "
+               f"{tried.absolute()}{against}")
+    if recorded and recorded.get("path"):
+        made_in = _environment(original).get("cwd")
+        message += f"; the run recorded it as {recorded['path']} (corpus.json)"
+        if made_in and not tried.is_absolute():
+            message += f": run topics reproduce from {made_in}, where the run was made"
+    raise FileAccessError(message)
 
 
 def settings_predated(config: Path) -> dict[str, Any]:

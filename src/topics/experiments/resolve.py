@@ -97,7 +97,7 @@ def resolved_dict(config: Config) -> dict[str, Any]:
     defaults = classifier_defaults()
     given = config.classifier.params()
     if defaults and "random_state" in defaults and "random_state" not in given:
-        given["random_state"] = config.seed  # the one seed feeds the classifier too
+        given["random_state"] = config.seed  # `seed` feeds the classifier (evaluation.seeds not)
     params = _with_defaults(given, defaults)
     for key in params:
         classifier.pop(key, None)

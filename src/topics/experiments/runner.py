@@ -2,7 +2,8 @@
 
 ::
 
-    run = topics.run_experiment("experiments/configs/vietnam.yaml", overrides=["seed=7"])
+    run = topics.run_experiment("experiments/configs/vietnam.yaml",
+                                overrides=["evaluation.seeds=[7, 8, 9]"])  # topic-model seeds
     print(run.summary())
 
 A run goes: load the corpus -> fit each topic model (metrics, tables, figures) -> evaluate the
@@ -29,6 +30,7 @@ import yaml
 from topics.distributed import check_scheduler, connected
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
+from topics.experiments.headlines import warn_unmatched
 from topics.experiments.loading import load_config
 from topics.experiments.resolve import config_hash, resolved_dict
 from topics.experiments.steps import (
@@ -235,6 +237,8 @@ def run_experiment(
         exc.add_note(f"partial run kept as {run_dir.path}")
         raise
     run = load_run(path)
+    warn_unmatched(config.evaluation.metrics, run.metrics, "evaluation.metrics pattern",
+                   headline=True)  # the summary's tables would leave it out silently
     if config.outputs.report if report is None else report:
         _write_report(run)
     if config.tracking == "mlflow":

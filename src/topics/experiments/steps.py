@@ -56,7 +56,17 @@ _TIMING_PATTERNS = ("*seconds*", "*_time", "*time_*", "*duration*")
 
 
 def load_configured_corpus(config: Config) -> Any:
+    """The corpus of ``config``: read, boilerplate and near-duplicates dropped, limited.
+
+    Raises
+    ------
+    ConfigError
+        If ``corpus.path`` does not exist: naming the config file, the key and the working
+        directory a relative path is resolved against.
+    """
     c = config.corpus
+    if c.path is not None and not Path(c.path).exists():
+        raise ConfigError(_missing_corpus(config))
     corpus = load_corpus(
         c.path,
         format=c.format,
@@ -90,6 +100,21 @@ def load_configured_corpus(config: Config) -> Any:
         picks = np.unique(np.linspace(0, len(corpus) - 1, c.limit).round().astype(int))
         corpus = corpus.subset(picks.tolist())
     return corpus
+
+
+def _missing_corpus(config: Config) -> str:
+    path = str(config.corpus.path)
+    where = f"config {config.source}: " if config.source else ""
+    if Path(path).is_absolute():
+        message = f"{where}corpus.path = {path!r}: no such file or folder; check the path"
+    else:  # what a relative path means depends on where the command runs
+        message = (f"{where}corpus.path = {path!r}: no such file or folder in the working "
+                   f"directory {Path.cwd()}, which relative paths are resolved against; run from "
+                   "the folder it is relative to, or give an absolute path")
+    if "10kgnad" in path.lower() or "TOPICS_10KGNAD" in config.given_text:
+        message += ("; the 10kGNAD configs read TOPICS_10KGNAD: set it to your articles.csv "
+                    "(README, Corpora)")
+    return message
 
 
 def preflight(config: Config, corpus: Any) -> None:
