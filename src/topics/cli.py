@@ -37,8 +37,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from topics import __version__, termination
@@ -451,20 +450,6 @@ def _report_signal(command: str, signum: int | None, error: BaseException | None
     return 130 if signum == signal.SIGINT else 143
 
 
-@contextmanager
-def _warnings_as_lines(command: str) -> Iterator[None]:
-    """Show a warning as one line, ``topics <command>: warning: ...``, not as Python's file, line
-    number and source line of the library code that issued it."""
-    import warnings
-
-    original = warnings.formatwarning
-    warnings.formatwarning = lambda message, *_, **__: f"topics {command}: warning: {message}\n"
-    try:
-        yield
-    finally:
-        warnings.formatwarning = original
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``topics`` command line; return the exit status."""
     args = build_parser().parse_args(argv)
@@ -474,12 +459,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     """``args.func(args)``, with its errors and signals turned into one line and an exit status."""
-    from topics.progress import step_log_on_stderr, verbosity
+    from topics.progress import step_log_on_stderr, verbosity, warnings_as_lines
 
     try:
         # --quiet: no step log and no progress bars either
         with (step_log_on_stderr(args.quiet), verbosity(False if args.quiet else None),
-              _warnings_as_lines(args.command)):
+              warnings_as_lines(f"topics {args.command}")):
             status = int(args.func(args))
         if termination.requested():  # its exception was swallowed on the way: not a success
             return _report_signal(args.command, termination.requested())

@@ -47,7 +47,7 @@ from topics.termination import raise_if_requested
 
 __all__ = [
     "MAX_DEPTH", "enable_step_log", "enabled", "progress", "set_verbose", "step_log_on_stderr",
-    "track", "verbosity", "write",
+    "track", "verbosity", "warnings_as_lines", "write",
 ]
 
 T = TypeVar("T")
@@ -292,3 +292,17 @@ def step_log_on_stderr(quiet: bool) -> Iterator[None]:
         if handler is not None:
             logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+@contextmanager
+def warnings_as_lines(prefix: str) -> Iterator[None]:
+    """Show a warning as one line, ``<prefix>: warning: ...`` (a command's name), not as Python's
+    file, line number and source line of the library code that issued it."""
+    import warnings
+
+    original = warnings.formatwarning
+    warnings.formatwarning = lambda message, *_, **__: f"{prefix}: warning: {message}\n"
+    try:
+        yield
+    finally:
+        warnings.formatwarning = original
