@@ -518,3 +518,44 @@ def test_stop_when_stops_only_its_own_thread_and_only_inside() -> None:
             termination.raise_if_requested()
     assert other == [None] and asked == [True]
     termination.raise_if_requested()  # after the block: nothing
+
+
+class _RaisesWhenCollected:
+    """An object whose finaliser raises: where a signal's exception lands when the handler runs
+    inside the garbage collector's callbacks."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __del__(self) -> None:
+        raise self.error
+
+
+def test_a_signal_inside_a_finaliser_prints_no_traceback(monkeypatch) -> None:
+    """Python can only print an exception raised in a finaliser ("Exception ignored in ...",
+    through ``sys.unraisablehook``); a signal's is remembered and raised again at the next
+    checkpoint, so it is not printed. Any other exception there still is."""
+    reached: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: reached.append(repr(info.exc_value)))
+    with termination.signals_handled():
+        _RaisesWhenCollected(KeyboardInterrupt())
+        _RaisesWhenCollected(termination.Terminated("x"))
+        _RaisesWhenCollected(ValueError("a real bug"))
+    _RaisesWhenCollected(KeyboardInterrupt())  # outside a command: Python's own behaviour
+    assert reached == ["ValueError('a real bug')", "KeyboardInterrupt()"]
+
+
+def test_ctrl_c_in_a_run_is_named_in_its_record(tmp_path: Path, monkeypatch) -> None:
+    """KeyboardInterrupt has no message: run.json and the log say Ctrl-C, not nothing."""
+    import topics.experiments.runner as runner
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_run_steps", interrupted)
+    runs = tmp_path / "runs"
+    with pytest.raises(KeyboardInterrupt):
+        topics.run_experiment(config_file(tmp_path, TINY), runs_dir=runs)
+    (partial,) = runs.glob("*.partial")
+    assert json.loads((partial / "run.json").read_text())["error"] == "KeyboardInterrupt (Ctrl-C)"
+    assert "run failed: KeyboardInterrupt (kept as" in (partial / "run.log").read_text()

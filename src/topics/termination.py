@@ -18,10 +18,12 @@ most once a second, and raise :class:`Terminated` once it says so.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 __all__ = [
     "Terminated", "on_signal", "raise_if_requested", "requested", "signals_handled", "stop_when",
@@ -91,9 +93,24 @@ def signals_handled() -> Iterator[None]:
     """Install :func:`on_signal` for SIGTERM and SIGINT, forget earlier signals; restore after."""
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     _state["signal"] = None
+    unraisable, sys.unraisablehook = sys.unraisablehook, _signal_in_a_callback(sys.unraisablehook)
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        sys.unraisablehook = unraisable
         _state["signal"] = None
+
+
+def _signal_in_a_callback(hook: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``sys.unraisablehook`` that is silent about the signal's exception raised inside a
+    finaliser or a weakref callback (the garbage collector's, at any bytecode): Python can only
+    print it there, a page of traceback, while the signal is remembered and the next checkpoint
+    raises it again (:func:`raise_if_requested`)."""
+
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt | Terminated):
+            hook(info)
+
+    return unraisable

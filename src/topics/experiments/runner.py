@@ -230,7 +230,8 @@ def run_experiment(
                                          loaded, where)
                 path = _finish(run_dir, info, resolved, timings, metrics, start)
             except BaseException as exc:  # into run.log, while it is open
-                log.error("run failed: %s (kept as %s)", exc, run_dir.path)
+                log.error("run failed: %s (kept as %s)", str(exc) or type(exc).__name__,
+                          run_dir.path)  # Ctrl-C's KeyboardInterrupt has no message
                 raise
     except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
         run_dir.fail(info, exc)

@@ -244,11 +244,12 @@ class RunDirectory:
     def fail(self, info: Mapping[str, Any], error: BaseException) -> None:
         """Record ``error`` in ``run.json`` (status ``failed``); the ``.partial`` directory stays."""
         detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        message = str(error) or type(error).__name__
+        said = f": {error}" if str(error) else (
+            " (Ctrl-C)" if isinstance(error, KeyboardInterrupt) else " (no message)")
         data = {
             **info,
             "status": "failed",
-            "error": f"{type(error).__name__}: {message}",
+            "error": f"{type(error).__name__}{said}",
             "failed_at": utc_now().isoformat(timespec="seconds"),
         }
         try:
