@@ -149,6 +149,18 @@ def test_a_fit_with_empty_or_dominant_topics_says_so(corpus) -> None:
                 if m.startswith("nmf:")]
 
 
+def test_assign_says_how_much_of_a_text_the_model_read(nmf, corpus) -> None:
+    """A placement read from one known word is not a confident one: ``coverage`` says how much
+    of the text the vocabulary covers; a text with no known word is an outlier, score 0."""
+    english, german = nmf.assign(["The quick brown fox jumps over the lazy dog.", corpus.texts[0]])
+    assert english == {"topic": -1, "name": "outliers", "score": 0.0, "coverage": 0.0,
+                       "training": False}
+    assert 0.5 < german["coverage"] <= 1.0
+    mixed = nmf.assign(["The delegation visited the Grenze and the Freundschaft of the people "
+                        "in the Provinz, said the minister of the Verteidigung today."])[0]
+    assert mixed["topic"] >= 0 and mixed["coverage"] < 0.5 < german["coverage"]
+
+
 def test_unknown_model_and_unit(corpus) -> None:
     with pytest.raises(ConfigError, match="unknown topic model 'lsa'.*bertopic, lda, nmf"):
         topics.fit_topic_model(corpus, "lsa")

@@ -131,6 +131,18 @@ class TextView:
             out.append((columns, values))
         return out
 
+    def coverage(self, texts: Sequence[str]) -> list[float]:
+        """The share of each text's tokens that are in the vocabulary (0 for a text of none):
+        how much of the text a placement could read."""
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self.vocabulary)}
+        analyse, index = self.analyzer(), self._index
+        shares = []
+        for text in texts:
+            tokens = analyse(text)
+            shares.append(sum(t in index for t in tokens) / len(tokens) if tokens else 0.0)
+        return shares
+
     def structure(self) -> dict[str, Any]:
         return {"kind": self.kind, "vocabulary": self.vocabulary, "sublinear": self.sublinear,
                 "normalise": self.normalise, "analysis": self.analysis,

@@ -136,7 +136,7 @@ def assign_files(
     -------
     list of dict
         Per unit: ``file``, ``paragraph`` (its index; 0 for a whole article), ``topic``, ``name``,
-        ``score``, ``training``.
+        ``score``, ``coverage`` (the share of its tokens the model knows), ``training``.
 
     Raises
     ------
@@ -165,13 +165,20 @@ def assign_files(
 def _streamed_records(model: Any, texts: list[str]) -> list[dict[str, Any]]:
     """:meth:`TopicModelResult.assign`'s records for a streamed NMF: the topic of the largest
     share (-1 and score 0 for a text without any of its words), never a training unit."""
-    names = name_topics(model.topics)
+    from topics.corpus.stream import analyse_chunk
+
+    names, known = name_topics(model.topics), set(model.vocabulary)
+    analysed = {r.id: r.tokens for r in analyse_chunk(
+        [(str(i), text, ()) for i, text in enumerate(texts)], analysis=model.settings["analysis"],
+        drop_paragraphs=model.settings.get("drop_paragraphs", ()))}
     records = []
-    for row in model.transform(texts):
+    for i, row in enumerate(model.transform(texts)):
         topic = int(row.argmax()) if row.sum() > 0 else -1
+        tokens = analysed.get(str(i), [])
         records.append({"topic": topic, "name": names.get(topic, OUTLIER_NAME),
                         "score": round(float(row.max()), 6) if topic >= 0 else 0.0,
-                        "training": False})
+                        "coverage": round(sum(t in known for t in tokens) / len(tokens), 6)
+                        if tokens else 0.0, "training": False})
     return records
 
 

@@ -218,8 +218,10 @@ class TopicModelResult:
         -------
         list of dict
             Per text: ``topic`` (int), ``name`` (str), ``score`` (the similarity to the topic's
-            centroid for BERTopic, the topic's share for NMF and LDA; 0 without a topic) and
-            ``training`` (True when the text is a training unit).
+            centroid for BERTopic, the topic's share for NMF and LDA; 0 without a topic),
+            ``coverage`` (the share of the text's tokens in the model's vocabulary: a score of 1
+            read from one known word of an English text has a coverage near 0; ``None`` without
+            an estimator) and ``training`` (True when the text is a training unit).
 
         Raises
         ------
@@ -253,17 +255,19 @@ class TopicModelResult:
                              "with load_estimator=False?); load it with its estimator to assign "
                              "new texts")
         ids, matrix, column = np.full(len(texts), -1), None, {}
+        coverage: list[float | None] = [None] * len(texts)
         if has_estimator and texts:
             ids, matrix = self.estimator.transform(cleaned, article_ids)
             column = {t: j for j, t in enumerate(self.estimator.topic_ids)}
+            coverage = [round(c, 6) for c in self.estimator.views[0].coverage(cleaned)]
         out = []
         for i, k in enumerate(known):
             topic = int(self.assignments[k]) if k is not None else int(ids[i])
             j = column.get(topic)
             score = float(matrix[i, j]) if matrix is not None and j is not None else None
             out.append({"topic": topic, "name": self.topic_names.get(topic, OUTLIER_NAME),
-                        "score": None if score is None else round(score, 6),
-                        "training": k is not None})
+                        "score": 0.0 if topic == -1 else None if score is None else round(score, 6),
+                        "coverage": coverage[i], "training": k is not None})
         return out
 
     def save(self, path: str | Path) -> Path:
