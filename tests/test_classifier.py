@@ -155,6 +155,22 @@ def test_explain_names_terms_and_paragraphs(fitted, split):
     assert "deciding paragraph" in markdown and "pushed down" in markdown
     assert "###" not in render_explanation(explanation, style="text")
     assert fitted.explain_markdown(text) == markdown
+    assert fitted.explain_markdown(text, style="text") == render_explanation(explanation, "text")
+
+
+def test_a_single_label_explanation_names_no_deciding_paragraph():
+    """A single-label model reads the whole text only (its paragraph weights are 0)."""
+    sport = ["Die Mannschaft gewann das Spiel im Stadion.", "Der Trainer lobte die Spieler.",
+             "Der Verein stieg in die erste Liga auf."]
+    money = ["Die Zentralbank erhöhte den Leitzins.", "Die Aktienkurse an der Börse fielen.",
+             "Der Konzern meldete mehr Umsatz und Gewinn."]
+    clf = ArticleClassifier(cv=2, min_df=1).fit(sport + money, ["Sport"] * 3 + ["Wirtschaft"] * 3)
+    text = "Der Verein verlor das Spiel.\n\nDie Börse fiel am Montag."
+    explanation = clf.explain(text)
+    for info in explanation["per_label"].values():
+        assert info["weights"]["best_paragraph"] == 0.0
+        assert not any(p["deciding"] for p in info["paragraphs"])
+    assert "deciding paragraph" not in clf.explain_markdown(text)
 
 
 def test_explained_terms_add_up_to_the_score(fitted, split):

@@ -386,11 +386,12 @@ class ArticleClassifier:
 
         return explain(self, text, n_terms=n_terms, n_paragraphs=n_paragraphs)
 
-    def explain_markdown(self, text: str, **kwargs: Any) -> str:
-        """:meth:`explain` rendered as Markdown (predicted labels first)."""
+    def explain_markdown(self, text: str, *, style: str = "markdown", **kwargs: Any) -> str:
+        """:meth:`explain` rendered as Markdown (predicted labels first); ``style="text"``: plain
+        text (see :func:`topics.classifier.explain.render_explanation`)."""
         from topics.classifier.explain import explain, render_explanation
 
-        return render_explanation(explain(self, text, **kwargs))
+        return render_explanation(explain(self, text, **kwargs), style=style)
 
     # ---- internals -------------------------------------------------------------------------
     def _check_fitted(self) -> None:

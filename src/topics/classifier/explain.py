@@ -93,7 +93,8 @@ def explain(
                     "index": int(i),
                     "score": float(per_paragraph[i, j]),
                     "probability": float(alone[i, j]),
-                    "deciding": bool(i == deciding),
+                    # a single-label model reads the whole text only: no paragraph decides
+                    "deciding": bool(i == deciding) and clf.multilabel_,
                     "text": paragraphs[i],
                 }
                 for i in order[:n_paragraphs]
