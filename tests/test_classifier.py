@@ -338,8 +338,10 @@ def test_unknown_label_is_named():
 def test_empty_and_malformed_input():
     with pytest.raises(TopicsError, match="no texts"):
         ArticleClassifier().fit([], [])
-    with pytest.raises(TopicsError, match="empty after cleaning"):
+    with pytest.raises(TopicsError, match="text 0 is empty; there is nothing to learn from"):
         ArticleClassifier().fit(["", "  "], ["a", "b"])
+    with pytest.raises(TopicsError, match="empty after cleaning"):  # boilerplate only
+        ArticleClassifier().fit(["Foto: VNA", "Quelle: VOV"], ["a", "b"])
     with pytest.raises(TopicsError, match="2 texts but 1 labels"):
         ArticleClassifier().fit(["a", "b"], ["x"])
     with pytest.raises(TopicsError, match="got a mix"):
@@ -351,6 +353,8 @@ def test_empty_and_malformed_input():
         clf.predict([])
     with pytest.raises(TopicsError, match="text 1 is empty"):
         clf.predict(["Tor", ""])
+    with pytest.raises(TopicsError, match="text 0 is empty"):  # zero-width characters only
+        clf.predict(["\u200b\ufeff "])
     with pytest.raises(TopicsError, match="not a bare string"):
         clf.predict("Tor im Stadion")
     with pytest.raises(TopicsError, match="empty"):

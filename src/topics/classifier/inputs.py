@@ -26,6 +26,9 @@ __all__ = [
 ]
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width: no text
+
+
 def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
     if isinstance(X, str):
         raise InputError(
@@ -46,8 +49,9 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise InputError(f"{action}: text {i} is a {type(text).__name__}, not a str")
-        if action == "predict" and not text.strip():
-            raise InputError(f"{action}: text {i} is empty; there is nothing to classify")
+        if not text.translate(_INVISIBLE).strip():  # load_corpus refuses an empty record too
+            raise InputError(f"{action}: text {i} is empty; there is nothing to "
+                             f"{'learn from' if action == 'fit' else 'classify'}")
         _refuse_markup(text, f"{action}: text {i}")
     return texts
 
