@@ -203,6 +203,9 @@ def test_starting_config_is_valid_and_never_overwritten(tmp_path: Path) -> None:
     assert load_config(path).model_dump() == Config().model_dump()
     with pytest.raises(ConfigError, match="exists"):
         write_starting_config(path)
+    with pytest.raises(ConfigError, match=r"mine.json: a config is YAML; give a .yaml file name"):
+        write_starting_config(tmp_path / "mine.json")
+    assert not (tmp_path / "mine.json").exists()
 
 
 def test_resolved_config_has_estimator_defaults_and_reloads_identically() -> None:

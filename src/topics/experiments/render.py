@@ -146,13 +146,16 @@ def write_starting_config(path: str | Path = "experiment.yaml", *, force: bool =
     Raises
     ------
     ConfigError
-        If ``path`` exists and ``force`` is false, or is a folder.
+        If ``path`` exists and ``force`` is false, is a folder, or is not a ``.yaml`` name.
     FileAccessError
         If it cannot be written (read-only folder, disk full); nothing half-written is left.
     """
     path = Path(path)
     if path.is_dir():
         raise ConfigError(f"{path} is a folder; give a file name such as {path}/experiment.yaml")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise ConfigError(f"{path}: a config is YAML; give a .yaml file name, such as "
+                          f"{path.with_suffix('.yaml')}")
     if path.exists() and not force:
         raise ConfigError(f"{path} exists; choose another path or pass --force to overwrite it")
     return atomic_write(path, render_defaults())

@@ -238,7 +238,8 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     run_dir : str or Path
         A finished run directory (``experiments/runs/<run>``, or a reference result).
     path : str or Path, optional
-        Where to write; default ``<run_dir>/report.html``.
+        Where to write: a file, or a folder (existing, or given with a trailing ``/``) for
+        ``report.html`` in it; default ``<run_dir>/report.html``.
     max_points : int
         At most this many units per document map (a random, seeded sample beyond it).
 
@@ -255,6 +256,8 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     start = time.perf_counter()
     run = load_run(run_dir)
     target = Path(path) if path is not None else run.path / REPORT_FILE
+    if path is not None and (target.is_dir() or str(path).endswith(("/", "\\"))):
+        target = target / REPORT_FILE  # a folder: the report goes into it
     text = render_report(run, max_points=max_points)
     atomic_write(target, text)
     log.info("report %s (%.1f MB) written in %.1f s", target, len(text.encode()) / 1e6,
