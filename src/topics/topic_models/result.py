@@ -310,7 +310,8 @@ def _to_json(result: TopicModelResult, extra: dict[str, Any]) -> dict[str, Any]:
         "corpus_name": result.corpus_name,
         "corpus_fingerprint": result.corpus_fingerprint,
         "metrics": {k: (None if _isnan(v) or v is None else float(v))
-                    for k, v in result.metrics.items()},
+                    for k, v in result.metrics.items()
+                    if k != "fit_seconds"},  # a time, not the model: the same fit, the same bytes
         "topics": {str(t): [[w, float(s)] for w, s in words] for t, words in result.topics.items()},
         "topic_names": {str(t): name for t, name in result.topic_names.items()},
         "assignments": [int(t) for t in result.assignments],
