@@ -119,7 +119,8 @@ class TopicModelResult:
     topics : dict of int to list of (str, float)
         Topic id to its top words with weights, best first (``-1`` included when the model has it).
     metrics : dict of str to float
-        Flat metrics (see :func:`topics.evaluation.topic_metrics.evaluate_topics`) plus ``fit_seconds``.
+        Flat metrics (see :func:`topics.evaluation.topic_metrics.evaluate_topics`) plus
+        ``fit_seconds`` (a fresh fit's; not saved, so a loaded result has none).
     distributions : numpy.ndarray or None
         Document × topic matrix (columns in topic-id order, -1 excluded) where the family has one.
     embeddings : numpy.ndarray or None
