@@ -29,6 +29,13 @@ __all__ = [
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width: no text
 
 
+def _empty(text: str) -> bool:
+    """Blank, or only zero-width characters (looked for in short texts only: an article is
+    not made of them, and prediction reads every text)."""
+    core = text.strip()
+    return not core or (len(core) < 256 and not core.translate(_INVISIBLE).strip())
+
+
 def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
     if isinstance(X, str):
         raise InputError(
@@ -49,7 +56,7 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise InputError(f"{action}: text {i} is a {type(text).__name__}, not a str")
-        if not text.translate(_INVISIBLE).strip():  # load_corpus refuses an empty record too
+        if _empty(text):  # load_corpus refuses an empty record too
             raise InputError(f"{action}: text {i} is empty; there is nothing to "
                              f"{'learn from' if action == 'fit' else 'classify'}")
         _refuse_markup(text, f"{action}: text {i}")
