@@ -267,3 +267,28 @@ def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsy
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "topics assign: error:" in err and "'bertopic'" in err
     assert not (tmp_path / MARKER).exists()
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    ("assignment", r"assignments name topic\(s\) \[99\] it does not have"),
+    ("shape", r"distributions.npy: shape \(3, 3\), not one row per document \(200\)"),
+    ("nan", r"distributions.npy: not finite numbers"),
+])
+def test_parts_that_disagree_are_refused_even_with_checksums(folder, edit, expected) -> None:
+    """An edit re-hashed into the manifest passes the checksums: the parts must still agree
+    (assignments name the card's topics, arrays have a row per document, finite)."""
+    if edit == "assignment":
+        card = _card(folder)
+        card["assignments"][0] = 99
+        _put_card(folder, card)
+    else:
+        rows = np.full((3, 3), 0.5) if edit == "shape" else np.full((200, 3), np.nan)
+        _put(folder, "distributions.npy", _npy(rows))
+    with pytest.raises(ModelFileError, match=expected):
+        topics.load_topic_model(folder)

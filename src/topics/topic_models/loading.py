@@ -102,6 +102,7 @@ def load_topic_model(
             raise ModelFileError(f"{directory}: {MANIFEST_FILE} does not list {RESULT_FILE}" + RESAVE)
     card = _card(files[RESULT_FILE], directory)
     result = _result(card, files, directory)
+    _check_agrees(result, directory)
     estimator = card.get("estimator") or {}
     if load_estimator and estimator:
         result.estimator = _estimator(estimator, files, directory, trust,
@@ -218,6 +219,27 @@ def _result(card: dict[str, Any], files: dict[str, bytes], directory: Path) -> T
         corpus_fingerprint=card.get("corpus_fingerprint", ""),
         topic_names={int(t): n for t, n in (card.get("topic_names") or {}).items()},
     )
+
+
+def _check_agrees(result: TopicModelResult, directory: Path) -> None:
+    """The card's parts must agree with each other and with the arrays: an edit that kept the
+    manifest's checksums (re-hashed) or predates them would otherwise load as a model whose
+    assignments, sizes and document maps say different things."""
+    n, topics = len(result.documents), set(result.topics) | {-1}
+    problems = []
+    if stray := sorted(set(result.assignments.tolist()) - topics):
+        problems.append(f"{RESULT_FILE}: assignments name topic(s) {stray[:5]} it does not have")
+    for name, array in (("distributions.npy", result.distributions),
+                        ("embeddings.npy", result.embeddings)):
+        if array is None:
+            continue
+        if array.ndim != 2 or array.shape[0] != n:
+            problems.append(f"{name}: shape {array.shape}, not one row per document ({n})")
+        elif array.dtype.kind != "f" or not np.isfinite(array).all():
+            problems.append(f"{name}: not finite numbers")
+    if problems:
+        raise ModelFileError(f"{directory}: the saved parts disagree: " + "; ".join(problems)
+                             + RESAVE)
 
 
 def _array(files: dict[str, bytes], name: str, directory: Path) -> np.ndarray | None:
