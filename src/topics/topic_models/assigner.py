@@ -34,7 +34,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,8 @@ import numpy as np
 from topics.errors import ModelFileError
 from topics.topic_models.storage import RESAVE
 
-__all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts"]
+__all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts",
+           "known_share"]
 
 ARRAYS_FILE = "estimator.safetensors"
 STRUCTURE_FILE = "estimator.json"
@@ -69,6 +70,12 @@ def _char_wb(text: str, low: int, high: int) -> list[str]:
             if offset == 0:
                 break
     return ngrams
+
+
+def known_share(tokens: Sequence[str], vocabulary: Container[str]) -> float:
+    """The share of ``tokens`` in ``vocabulary`` (0 for no token): how much of a text a
+    model's placement read."""
+    return sum(t in vocabulary for t in tokens) / len(tokens) if tokens else 0.0
 
 
 @dataclass
@@ -136,12 +143,8 @@ class TextView:
         how much of the text a placement could read."""
         if self._index is None:
             self._index = {w: i for i, w in enumerate(self.vocabulary)}
-        analyse, index = self.analyzer(), self._index
-        shares = []
-        for text in texts:
-            tokens = analyse(text)
-            shares.append(sum(t in index for t in tokens) / len(tokens) if tokens else 0.0)
-        return shares
+        analyse = self.analyzer()
+        return [known_share(analyse(text), self._index) for text in texts]
 
     def structure(self) -> dict[str, Any]:
         return {"kind": self.kind, "vocabulary": self.vocabulary, "sublinear": self.sublinear,

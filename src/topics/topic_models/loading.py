@@ -12,7 +12,7 @@ import numpy as np
 
 from topics.corpus import TextUnit
 from topics.errors import ModelFileError
-from topics.topic_models.assigner import TopicAssigner
+from topics.topic_models.assigner import TopicAssigner, known_share
 from topics.topic_models.families import family_of
 from topics.topic_models.result import (
     FORMAT,
@@ -166,20 +166,14 @@ def assign_files(
 def _streamed_records(model: Any, texts: list[str]) -> list[dict[str, Any]]:
     """:meth:`TopicModelResult.assign`'s records for a streamed NMF: the topic of the largest
     share (-1 and score 0 for a text without any of its words), never a training unit."""
-    from topics.corpus.stream import analyse_chunk
-
     names, known = name_topics(model.topics), set(model.vocabulary)
-    analysed = {r.id: r.tokens for r in analyse_chunk(
-        [(str(i), text, ()) for i, text in enumerate(texts)], analysis=model.settings["analysis"],
-        drop_paragraphs=model.settings.get("drop_paragraphs", ()))}
+    tokens = model.tokens_of(texts)  # analysed once: for the shares and the coverage
     records = []
-    for i, row in enumerate(model.transform(texts)):
+    for row, words in zip(model.shares_of(tokens), tokens, strict=True):
         topic = int(row.argmax()) if row.sum() > 0 else -1
-        tokens = analysed.get(str(i), [])
         records.append({"topic": topic, "name": names.get(topic, OUTLIER_NAME),
                         "score": round(float(row.max()), 6) if topic >= 0 else 0.0,
-                        "coverage": round(sum(t in known for t in tokens) / len(tokens), 6)
-                        if tokens else 0.0, "training": False})
+                        "coverage": round(known_share(words, known), 6), "training": False})
     return records
 
 

@@ -109,12 +109,15 @@ class StreamingTopics:
         numpy.ndarray
             One row per text summing to 1; zeros for a text without any vocabulary word.
         """
-        texts = list(texts)
+        return self.shares_of(self.tokens_of(list(texts)))
+
+    def tokens_of(self, texts: Sequence[str]) -> list[list[str]]:
+        """The tokens of each raw text as the fit read it (none for a text of boilerplate)."""
         records = analyse_chunk([(str(i), text, ()) for i, text in enumerate(texts)],
                                 analysis=self.settings["analysis"],
                                 drop_paragraphs=self.settings.get("drop_paragraphs", ()))
-        tokens = {record.id: record.tokens for record in records}  # a text of boilerplate: none
-        return self._shares([tokens.get(str(i), []) for i in range(len(texts))])
+        tokens = {record.id: record.tokens for record in records}
+        return [tokens.get(str(i), []) for i in range(len(texts))]
 
     def assign(self, texts: Iterable[str]) -> np.ndarray:
         """The topic of each raw text, ``-1`` for a text with no vocabulary word."""
@@ -148,7 +151,7 @@ class StreamingTopics:
         n_units = 0
         for chunk in _chunks(source, self.settings, load_options):
             tokens = [r.tokens for r in chunk]
-            shares = self._shares(tokens)
+            shares = self.shares_of(tokens)
             assigned = _assignments(shares)
             if scores is not None:
                 scores.add(tokens, assigned, [r.labels for r in chunk])
@@ -157,7 +160,8 @@ class StreamingTopics:
             n_units += len(chunk)
         return n_units
 
-    def _shares(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+    def shares_of(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """:meth:`transform` of texts already analysed (:meth:`tokens_of`)."""
         with fixed_threads(FIT_THREADS):  # as in the fit: same numbers on any machine
             return _shares(nnls_weights(self.components, self._tfidf(tokens)))
 
@@ -481,7 +485,7 @@ def _sample_metrics(result: StreamingTopics, sample: list[TokenRecord], *,
         return {"c_v": coherence(result.topics, tokens, measure="c_v", window_size=None,
                                  topn=result.settings["top_n_words"]),
                 "sample_units": float(len(sample))}
-    assignments = _assignments(result._shares(tokens))
+    assignments = _assignments(result.shares_of(tokens))
     metrics = evaluate_topics(result.topics, tokens, assignments, [r.labels for r in sample])
     metrics["sample_units"] = float(len(sample))
     return metrics
