@@ -104,10 +104,14 @@ def find_repeated(
 
 def _units(paragraph: str) -> list[str]:
     """What is counted of a paragraph: itself and, if it has several, its long sentences."""
-    sentences = SENTENCE_END.split(paragraph.strip())
+    return [paragraph, *_long_sentences(SENTENCE_END.split(paragraph.strip()))]
+
+
+def _long_sentences(sentences: list[str]) -> list[str]:
+    """The sentences counted on their own: those of 8+ words, in a paragraph of two or more."""
     if len(sentences) < 2:
-        return [paragraph]
-    return [paragraph, *(s for s in sentences if len(s.split()) >= MIN_SENTENCE_WORDS)]
+        return []
+    return [s for s in sentences if len(s.split()) >= MIN_SENTENCE_WORDS]
 
 
 def strip_repeated(paragraphs: Sequence[str], keys: set[bytes]) -> list[str]:
@@ -116,12 +120,11 @@ def strip_repeated(paragraphs: Sequence[str], keys: set[bytes]) -> list[str]:
     paragraphs that hold neither come back as they are."""
     kept = []
     for paragraph in paragraphs:
-        units = _units(paragraph) if keys else [paragraph]
         if paragraph_key(paragraph) in keys:
             continue
-        if len(units) > 1 and any(paragraph_key(u) in keys for u in units[1:]):
-            paragraph = " ".join(s for s in SENTENCE_END.split(paragraph.strip())
-                                 if paragraph_key(s) not in keys)
+        sentences = SENTENCE_END.split(paragraph.strip())  # split once, looked at twice
+        if any(paragraph_key(s) in keys for s in _long_sentences(sentences)):
+            paragraph = " ".join(s for s in sentences if paragraph_key(s) not in keys)
         if paragraph:
             kept.append(paragraph)
     return kept
