@@ -225,6 +225,42 @@ def _training_rows(texts):
     return [text for text, _ in docs] + [p for _, ps in docs if len(ps) > 1 for p in ps]
 
 
+def _logits(clf: ArticleClassifier, texts: list[str]) -> np.ndarray:
+    proba = np.clip(clf.predict_proba(texts), 1e-15, 1 - 1e-15)
+    return np.log(proba / (1 - proba))
+
+
+def test_a_word_is_not_scored_as_confidently_as_an_article(fitted, split):
+    """Each view records the smallest norm of its training rows; a text with less evidence (a
+    word, a heading) is divided by that norm, not its own: its logits lie nearer those of an
+    empty text (summed over the labels) than a plain l2 norm would put them, and a text none of
+    whose paragraphs is shorter than the shortest training row (every training text) scores
+    exactly as before."""
+    import copy
+
+    train, _ = split
+    for view in fitted.views_:
+        norms = []
+        for row in _training_rows(train.texts):
+            index, values = view.reference_vectorise(row)
+            if len(index):
+                counts = np.unique([view.vocabulary[t] for t in view.analyzer()(row)
+                                    if t in view.vocabulary], return_counts=True)[1]
+                norms.append(np.linalg.norm(
+                    topics.classifier.features.sublinear_tf(counts) * view.idf[index]))
+        assert 0 < min(norms) - view.min_norm <= 2 * 2.0**-20
+    plain = copy.deepcopy(fitted)
+    plain.__dict__.pop("_arrays", None)
+    for view in plain.views_:
+        view.min_norm = 0.0
+    np.testing.assert_array_equal(fitted.predict_proba(train.texts[::3]),
+                                  plain.predict_proba(train.texts[::3]))
+    words = ["Grenze", "Armee", "Freundschaft", "Digitalisierung", "Hallo Welt", "Grenzübergang"]
+    empty = _logits(fitted, ["xyzzy"])  # no known term: the intercepts alone
+    near, far = abs(_logits(fitted, words) - empty), abs(_logits(plain, words) - empty)
+    assert (near.sum(axis=1) < far.sum(axis=1)).all() and near.sum() < 0.6 * far.sum()
+
+
 @pytest.mark.parametrize("view_index", [0, 1])
 def test_features_equal_scikit_learn_tfidf(fitted, split, view_index):
     """Vocabulary (min_df over articles and paragraphs) and tf-idf as scikit-learn's, for the

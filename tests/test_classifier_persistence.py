@@ -334,7 +334,7 @@ def test_a_card_that_disagrees_with_its_model_is_refused(saved, change, expected
 def test_a_format_2_model_without_a_lead_weight_still_loads_and_predicts(small_model, tmp_path,
                                                                          monkeypatch, shipped_corpus):
     """Models saved before the focus model read the lead (format 2, focus of 3 columns) load and
-    predict as a format-3 model whose lead weight is 0."""
+    predict as a model whose lead weight is 0 and whose views record no smallest norm."""
     import copy
 
     from topics.classifier import persistence
@@ -350,6 +350,38 @@ def test_a_format_2_model_without_a_lead_weight_still_loads_and_predicts(small_m
     no_lead = copy.deepcopy(small_model)
     no_lead.focus_ = small_model.focus_.copy()
     no_lead.focus_[:, 2] = 0.0
-    texts = shipped_corpus.texts[:30]
+    no_lead.__dict__.pop("_arrays", None)
+    for view in no_lead.views_:
+        view.min_norm = 0.0
+    texts = shipped_corpus.texts[:30] + ["Grenze", "Armee und Grenze"]
     np.testing.assert_array_equal(loaded.predict_proba(texts), no_lead.predict_proba(texts))
     assert loaded.explain(texts[0])["per_label"][loaded.classes_[0]]["weights"]["lead"] == 0.0
+
+
+@pytest.mark.parametrize("value", [-1.0, "36.5", None, float("nan"), True])
+def test_a_crafted_smallest_norm_is_refused(saved, value):
+    """A format-4 view's smallest training norm is a finite number >= 0, whatever the file says,
+    even re-signed: a negative one would flip short texts' scores, NaN would empty them."""
+    import hashlib
+
+    from topics.classifier.persistence import _parse, to_safetensors
+
+    structure, tensors = _parse(saved.read_bytes(), "test")
+    if value is None:
+        del structure["views"][0]["min_norm"]
+    else:
+        structure["views"][0]["min_norm"] = value
+    data = to_safetensors(tensors, {"topics_model": json.dumps(structure)})
+    saved.write_bytes(data)
+    card = json.loads(card_path(saved).read_text())
+    card_path(saved).write_text(json.dumps({**card, "sha256": hashlib.sha256(data).hexdigest()}))
+    with pytest.raises(ModelFileError, match="min_norm must be a finite number >= 0"):
+        load_classifier(saved)
+
+
+def test_a_round_trip_keeps_the_smallest_norms(small_model, saved):
+    loaded = load_classifier(saved)
+    assert [v.min_norm for v in loaded.views_] == [v.min_norm for v in small_model.views_]
+    assert all(v.min_norm > 0 for v in loaded.views_)
+    words = ["Grenze", "Armee", "Digitalisierung"]
+    np.testing.assert_array_equal(loaded.predict_proba(words), small_model.predict_proba(words))

@@ -33,7 +33,13 @@ import numpy as np
 from annotated_types import Ge, Gt, Le
 
 from topics.classifier.inputs import check_texts, documents_of, label_lists
-from topics.classifier.scoring import batch_counts, max_rows, score_counts
+from topics.classifier.scoring import (
+    ModelArrays,
+    batch_counts,
+    max_rows,
+    model_arrays,
+    score_counts,
+)
 from topics.errors import ConfigError
 from topics.labels import to_indicator
 from topics.progress import progress
@@ -74,7 +80,10 @@ class ArticleClassifier:
        ``paragraph_weight``). Up to ``max_dual_rows`` training rows it is solved in the dual,
        which gives every training article's exact leave-one-article-out scores (of its whole
        text and of each paragraph) in closed form; above, by conjugate gradients in the primal,
-       with out-of-fold scores from a ``cv``-fold split grouped by article.
+       with out-of-fold scores from a ``cv``-fold split grouped by article. A text with less
+       evidence than the shortest training row (a word, a short sentence) is divided by that
+       row's norm instead of its own (``FittedView.min_norm``): its scores stay nearer the
+       intercept instead of being as sure as a whole article's.
     2. **Focus model** (multi-label). Per label a logistic regression over three scores of an
        article, its whole-text score, its best paragraph's score and its lead (first)
        paragraph's score, fitted on those out-of-article scores. The subject of the whole
@@ -404,20 +413,17 @@ class ArticleClassifier:
                 "or use topics.load_classifier()."
             )
 
-    def _model_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(idf, view of each column, coefficients x idf in float64), built once."""
+    def _model_arrays(self) -> ModelArrays:
+        """The arrays scoring reads, built once."""
         arrays = self.__dict__.get("_arrays")
         if arrays is None:
-            idf = np.concatenate([v.idf for v in self.views_]) if self.views_ else np.zeros(0)
-            view_of = np.repeat(np.arange(len(self.views_)), [len(v) for v in self.views_])
-            weights = np.asarray(self.coef_, dtype=np.float64).T * idf
-            arrays = self.__dict__["_arrays"] = (idf, view_of, np.ascontiguousarray(weights))
+            arrays = self.__dict__["_arrays"] = model_arrays(self.views_, self.coef_)
         return arrays
 
     def _ridge_scores(self, docs: Sequence[tuple[str, Sequence[str]]]) -> RidgeScores:
         """Ridge scores of documents ((clean text, paragraphs)): whole text, best paragraph,
         lead paragraph and every paragraph (in order). Scored in chunks: memory stays bounded."""
-        idf, view_of, weights = self._model_arrays()
+        idf, view_of, weights, min_norms = self._model_arrays()
         n_views = len(self.views_)
         row_limit = max_rows(len(idf))
         article, best, lead, paragraph = [], [], [], []
@@ -434,11 +440,13 @@ class ArticleClassifier:
             per_par, per_doc = batch_counts(
                 self.views_, [t for t, _ in chunk], [ps for _, ps in chunk]
             )
-            par = score_counts(per_par, idf, view_of, n_views, weights, self.intercept_)
+            par = score_counts(per_par, idf, view_of, n_views, weights, self.intercept_, min_norms)
             if per_doc.rows is per_par.rows:  # one paragraph each: the documents are the rows
                 doc = par
             else:
-                doc = score_counts(per_doc, idf, view_of, n_views, weights, self.intercept_)
+                doc = score_counts(
+                    per_doc, idf, view_of, n_views, weights, self.intercept_, min_norms
+                )
             sizes = np.array([len(ps) for _, ps in chunk])
             firsts = np.cumsum(sizes) - sizes
             article.append(doc)

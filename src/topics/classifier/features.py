@@ -163,8 +163,13 @@ class FittedView:
     """The TF-IDF transform of one text view, as plain data: terms, idf weights, term hashes.
 
     Equivalent to a fitted ``TfidfVectorizer(analyzer=..., sublinear_tf=True, norm="l2")`` whose
-    idf weights and log-tf values are :func:`quantise`\\ d (tested). Token-local views keep their
-    columns in hash order (``hashes`` sorted); the others keep a term -> column dictionary.
+    idf weights and log-tf values are :func:`quantise`\\ d (tested), with one difference:
+    ``min_norm`` is the smallest norm of a training row in this view, and a vector with a smaller
+    norm (a text with less evidence than any the model was trained on: a word, a heading) is
+    divided by ``min_norm`` instead of its own norm. Its scores then lie that much nearer the
+    intercept, instead of being as confident as a whole article's; every text at least as long as
+    the shortest training row is scored as before. Token-local views keep their columns in hash
+    order (``hashes`` sorted); the others keep a term -> column dictionary.
     """
 
     def __init__(
@@ -175,6 +180,7 @@ class FittedView:
         idf: np.ndarray,
         word_ngram_range: Sequence[int] = (1, 1),
         hashes: np.ndarray | None = None,
+        min_norm: float = 0.0,
     ):
         self.view = view
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
@@ -185,6 +191,7 @@ class FittedView:
         if self.token_local and hashes is None:
             hashes = self._term_hashes(self.terms)
         self.hashes = None if hashes is None else np.asarray(hashes, dtype=np.uint64)
+        self.min_norm = float(min_norm)
         self._index: HashIndex | None = None
         self._vocabulary: dict[str, int] | None = None
         self._analyzer: Callable[[str], list[str]] | None = None
@@ -254,4 +261,4 @@ class FittedView:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         index, tf = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
         values = sublinear_tf(tf) * self.idf[index]
-        return index, values / np.sqrt(values @ values)
+        return index, values / max(np.sqrt(values @ values), self.min_norm)

@@ -34,9 +34,12 @@ __all__ = [
 ]
 
 FORMAT = "topics.ArticleClassifier"
-FORMAT_VERSION = 3  # 3: the focus model reads the lead too; 2: hashed views, ridge + focus model
-#: Format versions this topics loads: a format-2 model (no lead weight) predicts as it did.
-READABLE_FORMATS = (2, 3)
+#: 4: each view records its smallest training norm; 3: the focus model reads the lead too;
+#: 2: hashed views, ridge + focus model
+FORMAT_VERSION = 4
+#: Format versions this topics loads: older models predict as they did (no smallest norm, and
+#: format 2 no lead weight).
+READABLE_FORMATS = (2, 3, 4)
 SHIPPED_MODEL = "article_classifier.safetensors"
 SUFFIX, CARD_SUFFIX = ".safetensors", ".card.json"
 _MAX_HEADER = 256 * 1024 * 1024
@@ -109,6 +112,7 @@ def _serialise(clf: ArticleClassifier) -> tuple[dict[str, np.ndarray], dict[str,
                 "view": view.view,
                 "ngram_range": list(view.ngram_range),
                 "word_ngram_range": list(view.word_ngram_range),
+                "min_norm": view.min_norm,
             }
         )
     params = clf.get_params()
@@ -358,6 +362,7 @@ def _from_bytes(data: bytes, where: str) -> ArticleClassifier:
                 tensors[f"idf_{k}"],
                 tuple(v["word_ngram_range"]),
                 tensors.get(f"hashes_{k}"),
+                _min_norm(v, structure.get("format_version")),
             )
             for k, v in enumerate(structure["views"])
         ]
@@ -416,6 +421,18 @@ def _parse(data: bytes, where: str) -> tuple[dict[str, Any], dict[str, np.ndarra
         except (KeyError, TypeError, ValueError):
             raise ModelFileError(f"{where}: array {name!r} is damaged or truncated") from None
     return structure, tensors
+
+
+def _min_norm(view: dict[str, Any], format_version: Any) -> float:
+    """A view's smallest training norm: a finite number >= 0 from format 4 on, else 0 (none)."""
+    if format_version in (2, 3):
+        return 0.0
+    value = view.get("min_norm")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+        np.isfinite(value) and value >= 0
+    ):
+        raise ValueError(f"a view's min_norm must be a finite number >= 0, not {value!r}")
+    return float(value)
 
 
 def _params(params: Any) -> dict[str, Any]:

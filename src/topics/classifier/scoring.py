@@ -13,9 +13,9 @@ paragraph and per document in a few array passes:
    paragraphs joined by whitespace, and token-local features never cross whitespace).
 
 Views that are not token-local (the German tokens view, word bigrams) are counted by their
-analyser, per paragraph and per document. Scores are sublinear tf x idf, l2-normalised per view,
-times the coefficients, summed per row in column order (the same sums whatever else is in the
-batch).
+analyser, per paragraph and per document. Scores are sublinear tf x idf, l2-normalised per view
+(a norm below the view's smallest training norm is raised to it), times the coefficients, summed
+per row in column order (the same sums whatever else is in the batch).
 """
 
 from __future__ import annotations
@@ -30,12 +30,14 @@ from topics.classifier.hashing import Scan, ragged_range, scan
 
 __all__ = [
     "Counts",
+    "ModelArrays",
     "Packing",
     "aggregate",
     "batch_counts",
     "expand",
     "max_rows",
     "merge_rows",
+    "model_arrays",
     "run_starts",
     "run_sums",
     "score_counts",
@@ -44,6 +46,24 @@ __all__ = [
 
 _COUNT_BITS = 4  # a count packed into the sort key; larger counts are split
 _KEY_BITS = 32  # keys of batches up to max_rows() paragraphs; 64 bits above
+
+
+class ModelArrays(NamedTuple):
+    """What scoring reads of a fitted model, in float64."""
+
+    idf: np.ndarray  # per column
+    view_of: np.ndarray  # the view of each column
+    weights: np.ndarray  # (outputs x columns): coefficients x idf
+    min_norms: np.ndarray  # per view: the smallest norm of a training row (FittedView.min_norm)
+
+
+def model_arrays(views: Sequence[FittedView], coef: np.ndarray) -> ModelArrays:
+    """The scoring arrays of fitted views and their (columns x outputs) coefficients."""
+    idf = np.concatenate([v.idf for v in views]) if views else np.zeros(0)
+    view_of = np.repeat(np.arange(len(views)), [len(v) for v in views])
+    weights = np.asarray(coef, dtype=np.float64).T * idf
+    min_norms = np.array([v.min_norm for v in views], dtype=np.float64)
+    return ModelArrays(idf, view_of, np.ascontiguousarray(weights), min_norms)
 
 
 class Counts(NamedTuple):
@@ -254,14 +274,29 @@ def _analysed(view: FittedView, texts: Sequence[str], offset: int):
     return rows, cols + offset, np.ones(len(rows), dtype=np.int64)
 
 
-def tfidf_values(counts: Counts, idf: np.ndarray, view_of: np.ndarray, n_views: int) -> np.ndarray:
-    """Sublinear tf x idf of every (row, column), l2-normalised per row and view."""
+def tfidf_values(
+    counts: Counts,
+    idf: np.ndarray,
+    view_of: np.ndarray,
+    n_views: int,
+    min_norms: np.ndarray | None = None,
+) -> np.ndarray:
+    """Sublinear tf x idf of every (row, column), l2-normalised per row and view (divided by the
+    view's ``min_norms`` entry instead where the norm is smaller)."""
     values = sublinear_tf(counts.counts) * idf[counts.cols]
     if not len(values):
         return values
     starts = _block_starts(counts, view_of, n_views)
-    norms = np.sqrt(np.add.reduceat(values * values, starts))
+    norms = _floored(np.sqrt(np.add.reduceat(values * values, starts)), counts, starts, view_of,
+                     min_norms)
     return values / np.repeat(norms, np.diff(np.r_[starts, len(values)]))
+
+
+def _floored(norms, counts: Counts, starts, view_of, min_norms: np.ndarray | None) -> np.ndarray:
+    """Block norms raised to their view's smallest training norm (see ``FittedView``)."""
+    if min_norms is None or not len(norms):
+        return norms
+    return np.maximum(norms, min_norms[view_of[counts.cols[starts]]])
 
 
 def _block_starts(counts: Counts, view_of: np.ndarray, n_views: int) -> np.ndarray:
@@ -282,11 +317,13 @@ def score_counts(
     n_views: int,
     weights: np.ndarray,
     intercept: np.ndarray,
+    min_norms: np.ndarray | None = None,
 ) -> np.ndarray:
     """Linear scores (rows x outputs) of counted rows.
 
     ``weights`` is (outputs x columns): the coefficients times the idf. Per (row, view) block,
-    ``sum(tf * weight) / sqrt(sum((tf * idf)**2))``; blocks are summed per row.
+    ``sum(tf * weight) / max(sqrt(sum((tf * idf)**2)), min_norm of the view)``; blocks are
+    summed per row.
     """
     out = np.tile(np.asarray(intercept, dtype=np.float64), (counts.n_rows, 1))
     if not len(counts.rows):
@@ -295,7 +332,7 @@ def score_counts(
     starts = _block_starts(counts, view_of, n_views)
     squares = tf * idf[counts.cols]
     squares *= squares
-    norms = np.sqrt(np.add.reduceat(squares, starts))
+    norms = _floored(np.sqrt(np.add.reduceat(squares, starts)), counts, starts, view_of, min_norms)
     sums = np.empty((len(starts), len(weights)))
     for j, column in enumerate(weights):  # 1-D gathers: 3x faster than one 2-D gather
         sums[:, j] = np.add.reduceat(tf * column[counts.cols], starts)

@@ -315,6 +315,7 @@ def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
     names: list[list[str | None]] = [[None] * len(h) for h in kept]
     named = [np.zeros(len(h), dtype=bool) for h in kept]
     blocks, owners, is_article = [], [], []
+    min_norms = np.full(len(views), np.inf)
     for number, (start, stop) in enumerate(bounds):
         chunk = (
             kept_chunks[number]
@@ -346,6 +347,8 @@ def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
         block = rows * len(views) + view_of[cols]
         norms = np.sqrt(np.bincount(block, weights=values**2, minlength=counts.n_rows * len(views)))
         values = values / norms[block]
+        per_view = np.where(norms > 0, norms, np.inf).reshape(counts.n_rows, len(views))
+        min_norms = np.minimum(min_norms, per_view.min(axis=0, initial=np.inf))
         indptr = np.searchsorted(rows, np.arange(counts.n_rows + 1))
         blocks.append(csr_matrix((values, cols, indptr), shape=(counts.n_rows, int(offsets[-1]))))
         owners.append(chunk.owner)
@@ -356,11 +359,21 @@ def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
             "or lower min_df"
         )
     fitted = [
-        FittedView(view, clf.ngram_range, names[k], idf[k], clf.word_ngram_range, kept[k])
+        FittedView(view, clf.ngram_range, names[k], idf[k], clf.word_ngram_range, kept[k],
+                   min_norm=_below_every(min_norms[k]))
         for k, view in enumerate(views)
     ]
     x = blocks[0] if len(blocks) == 1 else vstack(blocks, format="csr")
     return Design(x, fitted, np.concatenate(owners), np.concatenate(is_article))
+
+
+def _below_every(smallest: float) -> float:
+    """The smallest training norm, rounded down on a machine-independent grid and one step lower:
+    a training row's norm, however a machine sums it, stays above it, so its scores do not move."""
+    if not np.isfinite(smallest):
+        return 0.0
+    step = 2.0**-GRID_BITS
+    return max(0.0, float(np.floor(smallest / step) - 1) * step)
 
 
 # ------------------------------------------------------------------------------------------------
