@@ -112,6 +112,24 @@ def test_a_page_of_boilerplate_only_is_left_out_with_a_warning(shipped_corpus: C
     assert len(dropped) == len(shipped_corpus) and "cookie-wall" not in dropped.ids
 
 
+def test_a_streamed_page_of_boilerplate_only_is_named_not_silently_missing(
+        tmp_path: Path, shipped_corpus: Corpus) -> None:
+    """Streamed, from a file (here and on the workers' route) or from articles in memory, an
+    article that held only the paragraphs taken out gives no record and a warning naming it."""
+    from topics.corpus.stream import iter_tokens
+
+    crawled = pages(shipped_corpus[:6])
+    empty = Article("cookie-wall", f"{COOKIES}\n\n{FOLLOW}")
+    corpus = Corpus([*crawled, empty], crawled.label_set, "crawl")
+    path = write_jsonl(corpus, tmp_path / "crawl.jsonl")
+    for source in (path, corpus):
+        with pytest.warns(UserWarning) as caught:
+            records = list(iter_tokens(source, drop_paragraphs=[COOKIES, FOLLOW]))
+        said = [str(w.message) for w in caught if "cookie-wall" in str(w.message)]
+        assert len(said) == 1 and "held only repeated paragraphs" in said[0], said
+        assert {r.article_id for r in records} == set(crawled.ids)
+
+
 @pytest.mark.parametrize("bad", [1, 0, 2.5, "5", True, None])
 def test_a_bad_threshold_is_refused(shipped_corpus: Corpus, bad) -> None:
     with pytest.raises(CorpusError, match=r"min_articles=.*2 or more"):

@@ -20,9 +20,13 @@ from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
 __all__ = [
-    "Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "checked_chunk", "chunk_of",
-    "encode_jsonl",
+    "BOILERPLATE_ONLY", "Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "checked_chunk",
+    "chunk_of", "encode_jsonl",
 ]
+
+#: The kind of problem of an article that held only the paragraphs taken out (named a few times,
+#: then counted, as :class:`topics.corpus.checks.RecordChecker` reports kinds).
+BOILERPLATE_ONLY = "articles of site boilerplate only"
 
 
 class TokenRecord(NamedTuple):
@@ -65,7 +69,7 @@ def analyse_chunk(
         stream). An article left with nothing gives no record.
     """
     cleaned = [clean_article(raw) for _, raw, _ in chunk]
-    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
+    return _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)[0]
 
 
 class EncodedChunk(NamedTuple):
@@ -105,15 +109,20 @@ def checked_chunk(
     """:func:`analyse_chunk`, and with ``content`` what :func:`~topics.corpus.checks.content_problem`
     finds in each article (its index in the chunk first): the reader leaves that look to the task,
     which cleans the texts anyway (no text is cleaned twice, nor in a Dask client). With ``encode``
-    the records come as JSON Lines (:func:`encode_jsonl`): a Dask client only writes bytes."""
+    the records come as JSON Lines (:func:`encode_jsonl`): a Dask client only writes bytes. An
+    article that held only ``drop_paragraphs`` is always among the problems: it gives no record."""
     cleaned = [clean_article(raw) for _, raw, _ in chunk]
     problems = []
     for index, ((article_id, raw, _), clean) in enumerate(zip(chunk, cleaned, strict=True)):
         problem = content_problem(article_id, raw, clean.text) if content else None
         if problem is not None:
             problems.append((index, *problem))
-    records = _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
-    return (encode_jsonl(records) if encode else records), problems
+    records, emptied = _records_of(chunk, cleaned, unit, analysis, drop_paragraphs)
+    for index in emptied:
+        problems.append((index, BOILERPLATE_ONLY, (
+            f"article {chunk[index][0]!r} held only repeated paragraphs (site boilerplate, "
+            "drop_paragraphs) and gives no record")))
+    return (encode_jsonl(records) if encode else records), sorted(problems, key=lambda p: p[0])
 
 
 def _records_of(
@@ -122,15 +131,19 @@ def _records_of(
     unit: Unit,
     analysis: Mapping[str, Any] | None,
     drop_paragraphs: Sequence[str],
-) -> list[TokenRecord]:
+) -> tuple[list[TokenRecord], list[int]]:
+    """The chunk's token records, and the indices of the articles that held only
+    ``drop_paragraphs`` (they give none)."""
     analyzer = GermanAnalyzer(**(analysis or {}))
+    emptied = []
     units: list[tuple[str, str, tuple[str, ...]]] = []  # (unit id, article id, labels)
     texts: list[str] = []
     dropped = {paragraph_key(p) for p in drop_paragraphs}
-    for (article_id, _, labels), clean in zip(chunk, cleaned, strict=True):
+    for index, ((article_id, _, labels), clean) in enumerate(zip(chunk, cleaned, strict=True)):
         paragraphs = strip_repeated(clean.paragraphs, dropped) if dropped else clean.paragraphs
         if not paragraphs and clean.paragraphs:
-            continue  # boilerplate only
+            emptied.append(index)
+            continue
         if unit == "article":
             units.append((article_id, article_id, labels))
             lost = list(paragraphs) != list(clean.paragraphs)
@@ -139,7 +152,8 @@ def _records_of(
             for index, text in enumerate(join_headings(paragraphs)):
                 units.append((f"{article_id}#p{index}", article_id, labels))
                 texts.append(text)
-    return [
+    records = [
         TokenRecord(uid, aid, labels, tokens)
         for (uid, aid, labels), tokens in zip(units, analyzer.stream(texts), strict=True)
     ]
+    return records, emptied

@@ -241,13 +241,14 @@ def _chunk_results(
         raise InputError(f"{', '.join(load_options)}: reading options apply to a path, not to articles")
     else:
         chunks = iter_chunks(source, chunk_size)
-    # articles given in memory were not checked; a file's are
+    # articles given in memory were not checked; a file's are. Either way an article emptied by
+    # drop_paragraphs is said, not silently missing from the output
     done = tasks(checked_chunk, chunks, content=checker is not None)
+    reporter = checker or RecordChecker(None, content=False)
     for records_of_chunk, problems in done:  # in chunk order
-        if checker is not None:
-            where = places.popleft()
-            for index, kind, message in problems:
-                checker.report(where[index], kind, message)
+        where = places.popleft() if checker is not None else None
+        for index, kind, message in problems:
+            reporter.report(where[index] if where else "articles", kind, message)
         yield records_of_chunk
 
 
