@@ -145,6 +145,21 @@ def test_topics_report_command(tmp_path: Path, capsys) -> None:
     assert "missing" in capsys.readouterr().err
 
 
+def test_report_output_that_is_not_html_is_refused_and_left_alone(tmp_path: Path,
+                                                                  capsys) -> None:
+    """`topics report RUN --output my.yaml` wrote the HTML over the user's config."""
+    run = topics.run_experiment({**SMALL, "outputs": {"figures": False, "report": False}},
+                                runs_dir=tmp_path / "runs")
+    mine = tmp_path / "my.yaml"
+    mine.write_text("name: mine\n", encoding="utf-8")
+    assert main(["-q", "report", str(run.path), "--output", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert f"{mine}: the report is HTML; give an .html file name" in err
+    assert mine.read_text(encoding="utf-8") == "name: mine\n"
+    assert not (run.path / REPORT_FILE).exists()
+    assert write_report(run.path, tmp_path / "page.HTM") == tmp_path / "page.HTM"
+
+
 def test_topic_names() -> None:
     names = topic_names({-1: [("x", 1.0)], 0: [("grenze", 0.3), ("china", 0.2)], 1: ["a", "b", "c",
                                                                                    "d", "e"]})

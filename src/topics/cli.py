@@ -337,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="(re)build report.html, the topic browser of a run")
     report.add_argument("run", help="a finished run directory")
     report.add_argument(
-        "--output", default=None, metavar="PATH", help="where to write (default: RUN/report.html)"
+        "--output", default=None, metavar="PATH",
+        help="an .html file or a folder to write to (default: RUN/report.html)"
     )
     report.add_argument(
         "--max-points", type=positive_int, default=5000, help="units per document map (%(default)s)"

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ModelFileError
+from topics.errors import ModelFileError, RunError
 from topics.experiments.report_html import LabelCounts, ModelView, render_page
 from topics.experiments.store import Run, load_run
 from topics.fileio import atomic_write
@@ -238,8 +238,8 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     run_dir : str or Path
         A finished run directory (``experiments/runs/<run>``, or a reference result).
     path : str or Path, optional
-        Where to write: a file, or a folder (existing, or given with a trailing ``/``) for
-        ``report.html`` in it; default ``<run_dir>/report.html``.
+        Where to write: an ``.html`` (or ``.htm``) file, or a folder (existing, or given with a
+        trailing ``/``) for ``report.html`` in it; default ``<run_dir>/report.html``.
     max_points : int
         At most this many units per document map (a random, seeded sample beyond it).
 
@@ -251,13 +251,18 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     Raises
     ------
     topics.errors.RunError
-        If ``run_dir`` is not a finished run.
+        If ``run_dir`` is not a finished run, or ``path`` names a file that is not ``.html``
+        (a config or a table given by mistake is not overwritten).
     """
     start = time.perf_counter()
-    run = load_run(run_dir)
-    target = Path(path) if path is not None else run.path / REPORT_FILE
-    if path is not None and (target.is_dir() or str(path).endswith(("/", "\\"))):
+    target = Path(path) if path is not None else None
+    if target is not None and (target.is_dir() or str(path).endswith(("/", "\\"))):
         target = target / REPORT_FILE  # a folder: the report goes into it
+    if target is not None and target.suffix.lower() not in (".html", ".htm"):
+        raise RunError(f"{target}: the report is HTML; give an .html file name, such as "
+                       f"{target.with_suffix('.html')}, or a folder (nothing was written)")
+    run = load_run(run_dir)
+    target = target if target is not None else run.path / REPORT_FILE
     text = render_report(run, max_points=max_points)
     atomic_write(target, text)
     log.info("report %s (%.1f MB) written in %.1f s", target, len(text.encode()) / 1e6,
