@@ -309,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
     sweep.add_argument(
         "--resume", metavar="SUMMARY", default=None,
-        help="the .sweep.json of a stopped sweep of this grid: keep its finished points, run the rest",
+        help="the .sweep.json of a stopped sweep of this grid, in --runs-dir: keep its "
+        "finished points, run the rest",
     )
     add_dask_options(sweep, "default: the config's dask.scheduler")
     sweep.set_defaults(func=_cmd_sweep)
