@@ -331,7 +331,8 @@ def load_grid(path: str | Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     Raises
     ------
     ConfigError
-        If ``grid`` is missing, empty, or a value list is not a non-empty list.
+        If ``grid`` is missing, empty, or a value list is not a non-empty list of distinct
+        values.
     """
     data, _ = read_yaml(Path(path))
     grid = data.pop("grid", None)
@@ -346,4 +347,13 @@ def load_grid(path: str | Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
                 f"sweep file {path}: grid.{key} = {short(values)}: must be a non-empty list of values"
             )
         parse_override(f"{key}=0")  # the key must be a valid dotted path
+        seen: set[str] = set()
+        for value in values:  # as the point's override reads it: 1 and true stay apart
+            text = yaml.safe_dump(value, default_flow_style=True).removesuffix("...\n").strip()
+            if text in seen:
+                raise ConfigError(
+                    f"sweep file {path}: grid.{key} lists {text} twice; give each value once "
+                    "(the same config gives the same numbers: a repeated point only costs time)"
+                )
+            seen.add(text)
     return data, grid
