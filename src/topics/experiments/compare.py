@@ -173,6 +173,7 @@ def compare_runs(
 
     runs: list[Run] = []
     skipped: list[str] = []
+    files: list[str] = []  # left out quietly, unless nothing else is left
     for item in _expand_run_dirs(paths):
         if isinstance(item, Run):
             runs.append(item)
@@ -183,9 +184,11 @@ def compare_runs(
             if not skip_unfinished:
                 raise
             if Path(item).is_file():  # a shell glob also matches sweep summaries, mlflow.db
+                files.append(str(item))
                 continue
             skipped.append(str(exc))
     if not runs:
+        skipped += [f"{f}: a file, not a run directory" for f in files]
         why = f" (skipped: {'; '.join(skipped[:3])})" if skipped else ""
         raise RunError(
             f"no finished runs to compare{why}; give run directories (experiments/runs/...)"
