@@ -51,6 +51,18 @@ def test_coherence_by_n_topics_names_a_wrong_metric() -> None:
         plots.coherence_by_n_topics(sweep.drop(columns="model"))
 
 
+@pytest.mark.parametrize("suffix", [".svg", ".pdf", ".png"])
+def test_a_saved_figure_is_the_same_bytes_every_time(tmp_path, suffix: str) -> None:
+    """SVG and PDF carried the time of saving, SVG random element ids: `topics compare
+    --figure x.svg` twice gave two different files."""
+    sweep = pd.DataFrame({"model": ["nmf", "nmf"], "n_topics": [4, 8], "npmi": [0.1, 0.12]})
+    first = plots.save_figure(plots.coherence_by_n_topics(sweep, metrics="npmi"),
+                              tmp_path / f"a{suffix}")
+    again = plots.save_figure(plots.coherence_by_n_topics(sweep, metrics="npmi"),
+                              tmp_path / f"b{suffix}")
+    assert first.read_bytes() == again.read_bytes()
+
+
 def test_import_topics_stays_light() -> None:
     code = ("import sys, topics; heavy = [m for m in ('matplotlib', 'bertopic', 'umap', 'numba', "
             "'gensim', 'tomotopy') if m in sys.modules]; print(heavy)")

@@ -67,11 +67,22 @@ def new_figure(width: float = 8.0, height: float = 5.0) -> Figure:
     return figure
 
 
+# what makes two saves of one figure differ: the time (SVG, PDF) and SVG's random id salt
+_NO_DATE = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}}
+
+
 def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
-    """Write ``figure`` to ``path`` (format from the suffix, e.g. .png, .svg, .pdf); parents created."""
+    """Write ``figure`` to ``path`` (format from the suffix, e.g. .png, .svg, .pdf); parents created.
+
+    The same figure gives the same bytes every time, in every format (no date in SVG and PDF
+    files, SVG element ids from a fixed salt).
+    """
+    from matplotlib import rc_context
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=dpi)
+    with rc_context({"svg.hashsalt": "topics"}):
+        figure.savefig(path, dpi=dpi, metadata=_NO_DATE.get(path.suffix.lower()))
     return path
 
 
