@@ -142,6 +142,9 @@ def test_report_of_a_run_missing_files_says_what_is_missing(tmp_path: Path) -> N
     assert "No topic × label table: topic_labels_nmf.csv is missing." in text
     assert "No document map: it needs the fitted model" in text
     assert "heatmap-nmf" not in text and "-map-nmf" not in text
+    shutil.rmtree(run.path / "models")  # as copy_run stores a reference result
+    text = write_report(run.path).read_text(encoding="utf-8")
+    assert "This copy of the run holds no fitted models (no models/ folder" in text
 
 
 def test_topics_report_command(tmp_path: Path, capsys) -> None:

@@ -202,10 +202,14 @@ def _models(run: Run) -> list[ModelView]:
             result = load_topic_model(folder, load_estimator=False)
         except ModelFileError as error:
             saved = (run.resolved.get("outputs") or {}).get("save_models", True)
-            why = ("The fitted model was not saved with this run (outputs.save_models: false)"
-                   if saved is False else
-                   f"The fitted model in {folder.relative_to(run.path)} could not be read "
-                   f"({'the folder is missing' if not folder.exists() else error})")
+            if saved is False:
+                why = "The fitted model was not saved with this run (outputs.save_models: false)"
+            elif not folder.parent.exists():
+                why = ("This copy of the run holds no fitted models (no models/ folder: a "
+                       "reference result is copied without them; rerun its config for them)")
+            else:
+                why = (f"The fitted model in {folder.relative_to(run.path)} could not be read "
+                       f"({'the folder is missing' if not folder.exists() else error})")
             _from_tables(model, run, why)
         else:
             _from_result(model, result)
