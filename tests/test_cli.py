@@ -81,6 +81,10 @@ def test_missing_files_are_user_errors(tmp_path: Path, capsys: pytest.CaptureFix
     assert "nope.jsonl" in one_line_error(capsys)
     assert main(["compare", str(tmp_path / "nothing")]) == 2
     assert "no finished runs" in one_line_error(capsys)
+    config = tmp_path / "grid.yaml"  # a file alone: the message said only "no finished runs"
+    config.write_text("name: g\n", encoding="utf-8")
+    assert main(["compare", str(config)]) == 2
+    assert f"(skipped: {config}: a file, not a run directory)" in one_line_error(capsys)
 
 
 def test_compare_formats_and_figure(

@@ -129,6 +129,18 @@ def test_unknown_figure_suffix(runs: list[Path], tmp_path: Path) -> None:
         plot_comparison(frame, tmp_path / "cmp.gif")
 
 
+def test_one_metric_pattern_as_a_string(runs: list[Path]) -> None:
+    """metrics="topics.*.npmi_mean" was read letter by letter: a warning per letter, and '*'
+    chose every metric."""
+    from tests.conftest import user_warnings
+
+    assert user_warnings(lambda: compare_runs(runs, metrics="topics.*.npmi_mean")) == []
+    frame = compare_runs(runs, metrics="topics.*.npmi_mean")
+    assert frame.attrs["metrics"] == ["topics.nmf.npmi_mean"]
+    with pytest.raises(RunError, match="nothing to draw: the table has no runs"):
+        plot_comparison(frame.iloc[:0])
+
+
 def test_cli_latex_and_svg(runs: list[Path], tmp_path: Path, capsys) -> None:
     figure = tmp_path / "cmp.svg"
     assert main(["-q", "compare", *map(str, runs), "--format", "latex", "--figure",

@@ -265,6 +265,18 @@ def test_grid_file(tmp_path: Path) -> None:
         load_grid(write(tmp_path, {"grid": {"seed": 3}}, "bad.yaml"))
     with pytest.raises(ConfigError, match="grid"):
         load_grid(write(tmp_path, {"name": "g"}, "none.yaml"))
+    # a value listed twice ran the same config twice, as two runs
+    with pytest.raises(ConfigError, match=r"grid.topic_models.nmf.n_components lists 6 twice"):
+        load_grid(write(tmp_path, {"grid": {"topic_models.nmf.n_components": [6, 8, 6]}},
+                        "twice.yaml"))
+    _, grid = load_grid(write(tmp_path, {"grid": {"seed": [1, True, "1", 1.0]}}, "kinds.yaml"))
+    # run, not sweep: it said "grid: unknown key (value {...}); allowed: analysis, ..."
+    with pytest.raises(ConfigError, match=r"exp.yaml: is a sweep file \(it has grid:\); run it with "
+                                          r"`topics sweep .*exp.yaml`"):
+        load_config(path)
+    assert grid == {"seed": [1, True, "1", 1.0]}  # four different overrides
+    with pytest.raises(ConfigError, match=r"grid.grid: a grid sweeps config keys"):
+        load_grid(write(tmp_path, {"grid": {"grid": [1, 2]}}, "nested.yaml"))
 
 
 @pytest.mark.parametrize(

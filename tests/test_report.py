@@ -126,6 +126,27 @@ def test_report_without_saved_models(tmp_path: Path) -> None:
     assert 'id="classifier"' not in text
 
 
+def test_report_of_a_run_missing_files_says_what_is_missing(tmp_path: Path) -> None:
+    """A run whose model folder or tables went missing: the notes said the model was not saved
+    (outputs.save_models: false) and the corpus has no labels, both untrue."""
+    import shutil
+
+    config = {**SMALL, "outputs": {"figures": False, "report": False}}
+    run = topics.run_experiment(config, runs_dir=tmp_path)
+    shutil.rmtree(run.path / "models" / "topics_nmf")
+    (run.path / "tables" / "topic_labels_nmf.csv").unlink()
+    text = write_report(run.path).read_text(encoding="utf-8")
+    assert "save_models: false" not in text and "has no labels" not in text
+    assert "The fitted model in models/topics_nmf could not be read (the folder is missing)" in text
+    assert "tables/topic_labels_nmf.csv is missing too" in text
+    assert "No topic × label table: topic_labels_nmf.csv is missing." in text
+    assert "No document map: it needs the fitted model" in text
+    assert "heatmap-nmf" not in text and "-map-nmf" not in text
+    shutil.rmtree(run.path / "models")  # as copy_run stores a reference result
+    text = write_report(run.path).read_text(encoding="utf-8")
+    assert "This copy of the run holds no fitted models (no models/ folder" in text
+
+
 def test_topics_report_command(tmp_path: Path, capsys) -> None:
     config = tmp_path / "small.yaml"
     config.write_text(json.dumps({**SMALL, "outputs": {"figures": False}}), encoding="utf-8")
@@ -143,6 +164,21 @@ def test_topics_report_command(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert main(["report", str(tmp_path / "missing")]) == 2
     assert "missing" in capsys.readouterr().err
+
+
+def test_report_output_that_is_not_html_is_refused_and_left_alone(tmp_path: Path,
+                                                                  capsys) -> None:
+    """`topics report RUN --output my.yaml` wrote the HTML over the user's config."""
+    run = topics.run_experiment({**SMALL, "outputs": {"figures": False, "report": False}},
+                                runs_dir=tmp_path / "runs")
+    mine = tmp_path / "my.yaml"
+    mine.write_text("name: mine\n", encoding="utf-8")
+    assert main(["-q", "report", str(run.path), "--output", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert f"{mine}: the report is HTML; give an .html file name" in err
+    assert mine.read_text(encoding="utf-8") == "name: mine\n"
+    assert not (run.path / REPORT_FILE).exists()
+    assert write_report(run.path, tmp_path / "page.HTM") == tmp_path / "page.HTM"
 
 
 def test_topic_names() -> None:

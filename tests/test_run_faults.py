@@ -404,6 +404,22 @@ def test_a_resumed_sweep_keeps_only_what_still_holds(tmp_path: Path, capsys) -> 
         assert error_line(capsys).startswith("topics sweep: error: --resume ")
 
 
+def test_a_sweep_is_resumed_in_its_own_runs_folder(tmp_path: Path, capsys) -> None:
+    """Resumed into another --runs-dir, the new summary listed kept runs that live beside the old
+    one: `topics compare NEW.sweep.json` then found none of them."""
+    runs, elsewhere = tmp_path / "runs", tmp_path / "elsewhere"
+    grid = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1]}}, "g.yaml")
+    assert main(["sweep", str(grid), "--runs-dir", str(runs)]) == 0
+    first = summary_written(capsys)
+    assert main(["sweep", str(grid), "--runs-dir", str(elsewhere), "--resume", str(first)]) == 2
+    line = error_line(capsys)
+    assert f"--resume {first}: that sweep's runs are in {runs}" in line
+    assert f"(--runs-dir {runs}); nothing was run" in line
+    assert not elsewhere.exists()
+    assert main(["sweep", str(grid), "--runs-dir", str(runs), "--resume", str(first)]) == 0
+    assert len(topics.compare_runs(summary_written(capsys, "(2 kept"))) == 2
+
+
 @pytest.mark.slow
 def test_sigterm_stops_a_parallel_sweep_and_marks_its_workers_runs_failed(tmp_path: Path) -> None:
     """The workers are killed with the sweep; the runs they left say so, the summary too."""

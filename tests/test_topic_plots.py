@@ -36,6 +36,33 @@ def test_coherence_by_n_topics_figure(tmp_path) -> None:
     assert plots.save_figure(figure, tmp_path / "sweep.svg").is_file()
 
 
+def test_coherence_by_n_topics_names_a_wrong_metric() -> None:
+    """metrics="npmi" drew nothing but a KeyError 'n' (the string's letters), an unknown metric
+    a bare KeyError, an empty list matplotlib's ValueError."""
+    from topics.errors import ConfigError
+
+    sweep = pd.DataFrame({"model": ["nmf", "nmf"], "n_topics": [4, 8], "npmi": [0.1, 0.12]})
+    assert len(plots.coherence_by_n_topics(sweep, metrics="npmi").axes) == 1
+    with pytest.raises(ConfigError, match=r"no column 'c_v' in the table; it has model, n_topics"):
+        plots.coherence_by_n_topics(sweep, metrics=["npmi", "c_v"])
+    with pytest.raises(ConfigError, match="metrics is empty"):
+        plots.coherence_by_n_topics(sweep, metrics=[])
+    with pytest.raises(ConfigError, match="no column 'model'"):
+        plots.coherence_by_n_topics(sweep.drop(columns="model"))
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".pdf", ".png"])
+def test_a_saved_figure_is_the_same_bytes_every_time(tmp_path, suffix: str) -> None:
+    """SVG and PDF carried the time of saving, SVG random element ids: `topics compare
+    --figure x.svg` twice gave two different files."""
+    sweep = pd.DataFrame({"model": ["nmf", "nmf"], "n_topics": [4, 8], "npmi": [0.1, 0.12]})
+    first = plots.save_figure(plots.coherence_by_n_topics(sweep, metrics="npmi"),
+                              tmp_path / f"a{suffix}")
+    again = plots.save_figure(plots.coherence_by_n_topics(sweep, metrics="npmi"),
+                              tmp_path / f"b{suffix}")
+    assert first.read_bytes() == again.read_bytes()
+
+
 def test_import_topics_stays_light() -> None:
     code = ("import sys, topics; heavy = [m for m in ('matplotlib', 'bertopic', 'umap', 'numba', "
             "'gensim', 'tomotopy') if m in sys.modules]; print(heavy)")

@@ -309,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
     sweep.add_argument(
         "--resume", metavar="SUMMARY", default=None,
-        help="the .sweep.json of a stopped sweep of this grid: keep its finished points, run the rest",
+        help="the .sweep.json of a stopped sweep of this grid, in --runs-dir: keep its "
+        "finished points, run the rest",
     )
     add_dask_options(sweep, "default: the config's dask.scheduler")
     sweep.set_defaults(func=_cmd_sweep)
@@ -337,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="(re)build report.html, the topic browser of a run")
     report.add_argument("run", help="a finished run directory")
     report.add_argument(
-        "--output", default=None, metavar="PATH", help="where to write (default: RUN/report.html)"
+        "--output", default=None, metavar="PATH",
+        help="an .html file or a folder to write to (default: RUN/report.html)"
     )
     report.add_argument(
         "--max-points", type=positive_int, default=5000, help="units per document map (%(default)s)"

@@ -67,11 +67,22 @@ def new_figure(width: float = 8.0, height: float = 5.0) -> Figure:
     return figure
 
 
+# what makes two saves of one figure differ: the time (SVG, PDF) and SVG's random id salt
+_NO_DATE = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}}
+
+
 def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
-    """Write ``figure`` to ``path`` (format from the suffix, e.g. .png, .svg, .pdf); parents created."""
+    """Write ``figure`` to ``path`` (format from the suffix, e.g. .png, .svg, .pdf); parents created.
+
+    The same figure gives the same bytes every time, in every format (no date in SVG and PDF
+    files, SVG element ids from a fixed salt).
+    """
+    from matplotlib import rc_context
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=dpi)
+    with rc_context({"svg.hashsalt": "topics"}):
+        figure.savefig(path, dpi=dpi, metadata=_NO_DATE.get(path.suffix.lower()))
     return path
 
 
@@ -203,12 +214,26 @@ def coherence_by_n_topics(sweeps: Any | Sequence[Any], *, metrics: Iterable[str]
         Output of :func:`topics.topic_models.sweep_n_topics` (columns ``model``, ``n_topics``
         and the metrics).
     metrics : iterable of str
-        One panel per metric.
+        One panel per metric (a column of the table); one name alone is one panel.
+
+    Raises
+    ------
+    topics.errors.ConfigError
+        If no metric is given, or the table lacks ``model``, ``n_topics`` or a metric's column
+        (the message lists the columns it has).
     """
     import pandas as pd
 
     frame = sweeps if isinstance(sweeps, pd.DataFrame) else pd.concat(list(sweeps))
-    metrics = list(metrics)
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    if not metrics:
+        raise ConfigError("coherence_by_n_topics: metrics is empty; name at least one column, "
+                          "e.g. metrics=('npmi',)")
+    missing = [c for c in ("model", "n_topics", *metrics) if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"coherence_by_n_topics: no column {', '.join(map(repr, missing))} in "
+                          f"the table; it has {', '.join(map(str, frame.columns))} (give the "
+                          "output of topics.topic_models.sweep_n_topics)")
     figure = new_figure(5 * len(metrics), 4)
     axes = figure.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):

@@ -144,8 +144,9 @@ def compare_runs(
         Run directories (or loaded runs); a folder that holds runs stands for the finished runs
         one level down in it, a sweep's ``.sweep.json`` for the runs of its finished points. One
         path alone is one run (or one folder of runs, or one sweep).
-    metrics : sequence of str, optional
-        Metric keys or fnmatch patterns (``"topics.*.npmi_mean"``, ``"classifier.*"``); default:
+    metrics : str or sequence of str, optional
+        Metric keys or fnmatch patterns (``"topics.*.npmi_mean"``, ``"classifier.*"``; one string
+        is one pattern); default:
         the runs' headline metrics (``evaluation.metrics`` of each config). A pattern that
         matches no metric of any run is warned about, with the closest one that would.
     skip_unfinished : bool
@@ -172,6 +173,7 @@ def compare_runs(
 
     runs: list[Run] = []
     skipped: list[str] = []
+    files: list[str] = []  # left out quietly, unless nothing else is left
     for item in _expand_run_dirs(paths):
         if isinstance(item, Run):
             runs.append(item)
@@ -182,9 +184,11 @@ def compare_runs(
             if not skip_unfinished:
                 raise
             if Path(item).is_file():  # a shell glob also matches sweep summaries, mlflow.db
+                files.append(str(item))
                 continue
             skipped.append(str(exc))
     if not runs:
+        skipped += [f"{f}: a file, not a run directory" for f in files]
         why = f" (skipped: {'; '.join(skipped[:3])})" if skipped else ""
         raise RunError(
             f"no finished runs to compare{why}; give run directories (experiments/runs/...)"
@@ -192,6 +196,8 @@ def compare_runs(
     for reason in skipped:
         log.warning("skipped %s", reason)
     given = metrics is not None
+    if isinstance(metrics, str):  # one pattern, not one per character
+        metrics = [metrics]
     if metrics is None:
         metrics = list(
             dict.fromkeys(

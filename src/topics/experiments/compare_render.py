@@ -348,7 +348,8 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
     Raises
     ------
     topics.errors.RunError
-        For an unknown suffix (:func:`check_figure_path`), or when the runs share no metric.
+        For an unknown suffix (:func:`check_figure_path`), a table without runs, or when the
+        runs share no metric.
     topics.errors.FileAccessError
         When the figure cannot be written there.
     """
@@ -360,6 +361,8 @@ def plot_comparison(frame: Any, path: str | Path | None = None, *, max_metrics: 
     if path is not None:
         check_figure_path(path)
     metrics = _metrics(frame)[:max_metrics]
+    if not len(frame):
+        raise RunError("nothing to draw: the table has no runs")
     if not metrics:
         raise RunError("nothing to draw: the runs share no metric")
     labels = run_labels(frame, max_length=48)

@@ -256,6 +256,9 @@ def validate_config(
     """
     where = source or "(config dict)"
     data = dict(data)
+    if "grid" in data:  # a sweep file given to `topics run`: say so, not "unknown key"
+        raise ConfigError(f"{where}: is a sweep file (it has grid:); run it with `topics sweep "
+                          f"{where}`, or take grid: out to run its base config as one run")
     corpus = data.get("corpus")
     if isinstance(corpus, dict) and isinstance(corpus.get("path"), str):
         corpus = dict(corpus)
@@ -331,7 +334,8 @@ def load_grid(path: str | Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     Raises
     ------
     ConfigError
-        If ``grid`` is missing, empty, or a value list is not a non-empty list.
+        If ``grid`` is missing, empty, or a value list is not a non-empty list of distinct
+        values.
     """
     data, _ = read_yaml(Path(path))
     grid = data.pop("grid", None)
@@ -346,4 +350,16 @@ def load_grid(path: str | Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
                 f"sweep file {path}: grid.{key} = {short(values)}: must be a non-empty list of values"
             )
         parse_override(f"{key}=0")  # the key must be a valid dotted path
+        if str(key).split(".")[0] == "grid":
+            raise ConfigError(f"sweep file {path}: grid.{key}: a grid sweeps config keys, and "
+                              "grid is none; name a config key such as seed")
+        seen: set[str] = set()
+        for value in values:  # as the point's override reads it: 1 and true stay apart
+            text = yaml.safe_dump(value, default_flow_style=True).removesuffix("...\n").strip()
+            if text in seen:
+                raise ConfigError(
+                    f"sweep file {path}: grid.{key} lists {text} twice; give each value once "
+                    "(the same config gives the same numbers: a repeated point only costs time)"
+                )
+            seen.add(text)
     return data, grid

@@ -27,8 +27,9 @@ gold labels; the final model's in-sample predictions).
 
 It reads only files of the run directory: ``models/topics_<name>/`` without rebuilding the
 estimator (fast), falling back to ``tables/topics_<name>.csv`` and ``documents/topics_<name>.csv``
-where the models were not saved (then without map and top documents). No pandas: a report of the
-main job's run takes a few seconds of CPU.
+where the models were not saved or cannot be read (then without map and top documents; a note says
+why, and names the tables that are missing too). No pandas: a report of the main job's run takes a
+few seconds of CPU.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ModelFileError
+from topics.errors import ModelFileError, RunError
 from topics.experiments.report_html import LabelCounts, ModelView, render_page
 from topics.experiments.store import Run, load_run
 from topics.fileio import atomic_write
@@ -148,8 +149,14 @@ def _read_csv(path: Path, *, header: bool = True) -> Any:
         return list(csv.DictReader(handle)) if header else list(csv.reader(handle))
 
 
-def _from_tables(model: ModelView, run: Run) -> None:
-    for row in _read_csv(run.path / f"tables/topics_{model.name}.csv") or []:
+def _from_tables(model: ModelView, run: Run, why: str) -> None:
+    """Topics, sizes and the topic × label table from the run's tables, where the fitted model
+    cannot be read (``why``, the first words of the note); a missing table is named in the note
+    instead of showing as a model with no topics or a corpus with no labels."""
+    files = {part: run.path / f"{part}/topics_{model.name}.csv" for part in ("tables",
+                                                                               "documents")}
+    files["labels"] = run.path / f"tables/topic_labels_{model.name}.csv"
+    for row in _read_csv(files["tables"]) or []:
         weights = [float(w) for w in row.get("weights", "").split()]
         terms = row["words"].split()
         model.topics[int(row["topic"])] = [
@@ -159,19 +166,24 @@ def _from_tables(model: ModelView, run: Run) -> None:
     model.documents = [
         {"id": r["unit_id"], "article_id": r["article_id"],
          "labels": [x for x in r["labels"].split("|") if x], "text": "", "topic": int(r["topic"])}
-        for r in _read_csv(run.path / f"documents/topics_{model.name}.csv") or []
+        for r in _read_csv(files["documents"]) or []
     ]
     if not model.unit and model.documents:
         same = all(d["id"] == d["article_id"] for d in model.documents)
         model.unit = "article" if same else "paragraph"
-    rows = _read_csv(run.path / f"tables/topic_labels_{model.name}.csv", header=False)
+    rows = _read_csv(files["labels"], header=False)
     if rows and len(rows[0]) > 1:
         columns, body = rows[0][1:], rows[1:]
         model.label_table = LabelCounts([int(r[0]) for r in body], columns,
                                         np.array([[int(v) for v in r[1:]] for r in body], dtype=int))
-    model.note = ("The fitted model was not saved with this run (outputs.save_models: false), so "
-                  "the document map and the top documents are missing; topics and the heatmap "
-                  "come from the run's tables.")
+    missing = [str(f.relative_to(run.path)) for f in files.values() if not f.is_file()]
+    model.map_note = "No document map: it needs the fitted model (see the note above)."
+    if not files["labels"].is_file():
+        model.label_note = f"No topic × label table: {files['labels'].name} is missing."
+    model.note = (f"{why}, so the document map and the top documents are missing; "
+                  + (f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing too, "
+                     "so what they hold is not shown."
+                     if missing else "topics and the heatmap come from the run's tables."))
 
 
 def _models(run: Run) -> list[ModelView]:
@@ -185,10 +197,20 @@ def _models(run: Run) -> list[ModelView]:
             k[len(prefix):].removesuffix("_mean"): v for k, v in run.metrics.items()
             if k.startswith(prefix) and not k.endswith("_sd")
         }
+        folder = run.path / "models" / f"topics_{name}"
         try:
-            result = load_topic_model(run.path / "models" / f"topics_{name}", load_estimator=False)
-        except ModelFileError:
-            _from_tables(model, run)
+            result = load_topic_model(folder, load_estimator=False)
+        except ModelFileError as error:
+            saved = (run.resolved.get("outputs") or {}).get("save_models", True)
+            if saved is False:
+                why = "The fitted model was not saved with this run (outputs.save_models: false)"
+            elif not folder.parent.exists():
+                why = ("This copy of the run holds no fitted models (no models/ folder: a "
+                       "reference result is copied without them; rerun its config for them)")
+            else:
+                why = (f"The fitted model in {folder.relative_to(run.path)} could not be read "
+                       f"({'the folder is missing' if not folder.exists() else error})")
+            _from_tables(model, run, why)
         else:
             _from_result(model, result)
         models.append(model)
@@ -238,8 +260,8 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     run_dir : str or Path
         A finished run directory (``experiments/runs/<run>``, or a reference result).
     path : str or Path, optional
-        Where to write: a file, or a folder (existing, or given with a trailing ``/``) for
-        ``report.html`` in it; default ``<run_dir>/report.html``.
+        Where to write: an ``.html`` (or ``.htm``) file, or a folder (existing, or given with a
+        trailing ``/``) for ``report.html`` in it; default ``<run_dir>/report.html``.
     max_points : int
         At most this many units per document map (a random, seeded sample beyond it).
 
@@ -251,13 +273,18 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     Raises
     ------
     topics.errors.RunError
-        If ``run_dir`` is not a finished run.
+        If ``run_dir`` is not a finished run, or ``path`` names a file that is not ``.html``
+        (a config or a table given by mistake is not overwritten).
     """
     start = time.perf_counter()
-    run = load_run(run_dir)
-    target = Path(path) if path is not None else run.path / REPORT_FILE
-    if path is not None and (target.is_dir() or str(path).endswith(("/", "\\"))):
+    target = Path(path) if path is not None else None
+    if target is not None and (target.is_dir() or str(path).endswith(("/", "\\"))):
         target = target / REPORT_FILE  # a folder: the report goes into it
+    if target is not None and target.suffix.lower() not in (".html", ".htm"):
+        raise RunError(f"{target}: the report is HTML; give an .html file name, such as "
+                       f"{target.with_suffix('.html')}, or a folder (nothing was written)")
+    run = load_run(run_dir)
+    target = target if target is not None else run.path / REPORT_FILE
     text = render_report(run, max_points=max_points)
     atomic_write(target, text)
     log.info("report %s (%.1f MB) written in %.1f s", target, len(text.encode()) / 1e6,

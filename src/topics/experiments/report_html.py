@@ -65,7 +65,9 @@ class ModelView:
     top_documents: dict[int, list[int]] = field(default_factory=dict)
     label_table: LabelCounts | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
+    note: str = ""  # why parts are missing (the model could not be read)
+    map_note: str = "No document map: the model stores no embeddings or document × topic matrix."
+    label_note: str = "No topic × label table (the corpus has no labels)."
 
 
 # ------------------------------------------------------------------------------------------------
@@ -180,8 +182,7 @@ def _scatter(model: ModelView, members: list[int], name: str, marker: dict[str, 
 def _document_map(model: ModelView, names: Mapping[int, str], figures: _Figures,
                   max_points: int) -> str:
     if model.coords is None or not model.documents:
-        return ('<p class="note">No document map: the model stores no embeddings or '
-                "document × topic matrix.</p>")
+        return f'<p class="note">{_e(model.map_note)}</p>'
     index = np.arange(len(model.documents))
     sampled = ""
     if len(index) > max_points:  # keep the file small and the page quick on big corpora
@@ -229,7 +230,7 @@ def _document_map(model: ModelView, names: Mapping[int, str], figures: _Figures,
 def _heatmap(model: ModelView, names: Mapping[int, str], figures: _Figures) -> str:
     table = model.label_table
     if table is None or not len(table):
-        return '<p class="note">No topic × label table (the corpus has no labels).</p>'
+        return f'<p class="note">{_e(model.label_note)}</p>'
     counts = table.counts.astype(float)
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     rows = [names.get(int(t), str(t)) for t in table.index]

@@ -205,8 +205,9 @@ def run_sweep(
         :func:`topics.progress.enabled`.
     resume : str or Path, optional
         The ``.sweep.json`` of an earlier sweep of this grid (one that was stopped or had failed
-        points): its finished points are kept when their runs are still there with the config
-        hash their config has now, and only the others run. The new summary lists them all.
+        points), in ``runs_dir``: its finished points are kept when their runs are still there
+        with the config hash their config has now, and only the others run. The new summary lists
+        them all.
 
     Returns
     -------
@@ -216,7 +217,8 @@ def run_sweep(
     Raises
     ------
     ConfigError
-        If the grid file itself is malformed, or ``resume`` is not a summary of this grid.
+        If the grid file itself is malformed, or ``resume`` is not a summary of this grid in
+        ``runs_dir``.
     Terminated, KeyboardInterrupt
         On SIGTERM or Ctrl-C (under the ``topics`` command), after the workers were stopped, the
         runs they left marked failed and the summary written with status ``stopped``: per point
@@ -234,6 +236,11 @@ def run_sweep(
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ConfigError(f"n_jobs={n_jobs!r}: the number of parallel points must be 1 or more")
     resumed_from, kept = kept_points(resume, grid, configs) if resume else (None, {})
+    if resume and Path(resume).parent.resolve() != Path(runs_dir).resolve():
+        # the new summary finds its runs beside it: kept runs elsewhere would be lost to compare
+        raise ConfigError(f"--resume {resume}: that sweep's runs are in {Path(resume).parent}, "
+                          f"not in the runs folder {runs_dir}; resume it there (--runs-dir "
+                          f"{Path(resume).parent}); nothing was run")
     todo = [(i, o) for i, o in enumerate(points) if i not in kept]
     log.info("sweep %s: %d points, %d in parallel%s", name, len(points), n_jobs,
              f"; {len(kept)} kept from {resume}" if resume else "")
