@@ -68,3 +68,18 @@ def test_import_topics_stays_light() -> None:
             "'gensim', 'tomotopy') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_figures_name_their_units_and_axes(shipped_corpus) -> None:
+    """Paragraph topics are counted in paragraphs; the map's axes say what they are; two topics'
+    shares (which lie on a line) get a flat second axis, not rounding noise drawn as spread."""
+    result = topics.fit_topic_model(shipped_corpus.units("paragraph"), "nmf", "paragraph",
+                                    seed=0, n_components=2)
+    titles = [ax.get_title() for ax in plots.top_words(result).axes if ax.get_visible()]
+    assert titles and all(t.endswith(" paragraphs)") for t in titles), titles
+    by_topic, by_label = plots.document_map(result).axes[:2]
+    for ax in (by_topic, by_label):
+        assert ax.get_xlabel().startswith("PC 1 (") and "of the variance" in ax.get_xlabel()
+        assert ax.get_ylabel() == "PC 2 (no variance: the points lie on a line)"
+    y = by_topic.collections[0].get_offsets()[:, 1]
+    assert (y == 0).all()

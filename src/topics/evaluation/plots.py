@@ -110,7 +110,7 @@ def top_words(result: Any, *, n_words: int = 8, max_topics: int = 16, columns: i
     for ax, topic in zip(axes.flat, ids, strict=False):
         words = result.topics[topic][:n_words][::-1]
         ax.barh([w for w, _ in words], [s for _, s in words], color=_colour(topic))
-        ax.set_title(f"topic {topic} ({sizes.get(topic, 0)} docs)", fontsize=9)
+        ax.set_title(f"topic {topic} ({sizes.get(topic, 0)} {result.unit}s)", fontsize=9)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(ids):]:
         ax.set_visible(False)
@@ -157,22 +157,33 @@ def topic_label_heatmap(result: Any, *, normalise: bool = True) -> Figure:
     return figure
 
 
-def _two_dimensions(result: Any, method: str, seed: int) -> np.ndarray:
-    """2-D coordinates of the documents from the embeddings, else the doc-topic matrix."""
+def _two_dimensions(result: Any, method: str, seed: int) -> tuple[np.ndarray, list[str]]:
+    """2-D coordinates of the documents from the embeddings, else the doc-topic matrix, and the
+    names of the two axes."""
     if method not in ("pca", "umap"):
         raise ConfigError(f"document_map: method={method!r}; use 'pca' or 'umap'")
     data = result.embeddings if result.embeddings is not None else result.distributions
     if data is None:
         raise ValueError(f"{result.model_name}: no embeddings or document-topic matrix to map")
     data = np.asarray(data, dtype=float)
+    if data.shape[1] == 1:  # one topic's shares: a second, empty column for the second axis
+        data = np.hstack([data, np.zeros_like(data)])
     if method == "umap":
         from umap import UMAP
 
-        return UMAP(n_components=2, random_state=seed, metric="cosine",
-                    n_neighbors=min(15, len(data) - 1)).fit_transform(data)
+        xy = UMAP(n_components=2, random_state=seed, metric="cosine",
+                  n_neighbors=min(15, len(data) - 1)).fit_transform(data)
+        return xy, ["UMAP 1", "UMAP 2"]
     from sklearn.decomposition import PCA
 
-    return PCA(n_components=2, random_state=seed).fit_transform(data)
+    pca = PCA(n_components=2, random_state=seed)
+    xy = pca.fit_transform(data)
+    shares = pca.explained_variance_ratio_
+    names = [f"PC {i + 1} ({share:.0%} of the variance)" for i, share in enumerate(shares)]
+    if shares[1] < 1e-9:  # e.g. two topics' shares, which sum to 1: the points lie on a line
+        xy[:, 1] = 0.0  # and the second axis would show rounding noise as if it were spread
+        names[1] = "PC 2 (no variance: the points lie on a line)"
+    return xy, names
 
 
 def document_map(result: Any, *, method: str = "pca", seed: int = 0) -> Figure:
@@ -183,7 +194,7 @@ def document_map(result: Any, *, method: str = "pca", seed: int = 0) -> Figure:
     """
     from topics.evaluation.topic_metrics import primary_labels
 
-    xy = _two_dimensions(result, method, seed)
+    xy, axis_names = _two_dimensions(result, method, seed)
     labels = primary_labels(d.labels for d in result.documents)
     figure = new_figure(13, 5.5)
     by_topic, by_label = figure.subplots(1, 2)
@@ -197,6 +208,9 @@ def document_map(result: Any, *, method: str = "pca", seed: int = 0) -> Figure:
         by_label.scatter(xy[mask, 0], xy[mask, 1], s=8, alpha=0.7, color=f"C{i % 10}", label=label)
     by_topic.set_title("by topic")
     by_label.set_title("by primary label")
+    for ax in (by_topic, by_label):
+        ax.set_xlabel(axis_names[0], fontsize=8)
+        ax.set_ylabel(axis_names[1], fontsize=8)
     by_topic.legend(fontsize=6, ncols=2, markerscale=2, loc="best")
     by_label.legend(fontsize=7, markerscale=2, loc="best")
     figure.suptitle(f"{result.model_name}: documents ({method.upper()} of "
