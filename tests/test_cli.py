@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from topics.cli import main
+from topics.errors import ConfigError
 
 TINY = {
     "name": "cli",
@@ -260,3 +261,66 @@ def test_corpus_commands_take_the_encoding_their_error_names(
     assert main(["-q", "stream-nmf", str(table), "-k", "2", "-o", str(out), "--encoding",
                  "latin-1", "--drop-repeated-paragraphs", "0"]) == 0
     assert (out / "metrics.json").is_file()
+
+
+SEED_WORDS = "-1 is not a seed; give a whole number from 0 to 4294967295"
+
+
+def test_a_bad_seed_reads_the_same_wherever_it_is_given(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--seed` of two commands, a config's seed and the library's `seed=` say one thing."""
+    import topics
+
+    for args in (["stream-nmf", "x.jsonl", "-k", "3", "-o", str(tmp_path / "o"), "--seed", "-1"],
+                 ["train-classifier", "--seed", "-1", "--output", str(tmp_path / "m")]):
+        with pytest.raises(SystemExit) as info:
+            main(args)
+        assert info.value.code == 2 and f"argument --seed: {SEED_WORDS}" in capsys.readouterr().err
+    assert main(["run", str(config_file), "--dry-run", "--set", "seed=-1"]) == 2
+    assert f"seed = -1: {SEED_WORDS}" in one_line_error(capsys)
+    with pytest.raises(ConfigError, match=f"model 'nmf': {SEED_WORDS}"):
+        topics.fit_topic_model(["ein Text"] * 3, model="nmf", seed=-1)
+
+
+def _option_help(command: str, option: str) -> str:
+    from topics.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    return next(a.help for a in sub._actions if option in a.option_strings)
+
+
+def test_the_corpus_options_read_the_same_in_every_command() -> None:
+    commands = ("summary", "analyse", "stream-nmf", "classify", "suggest-labels",
+                "train-classifier")
+    for option in ("--delimiter", "--encoding", "--quotechar", "--format", "--no-header"):
+        helps = {command: _option_help(command, option) for command in commands}
+        assert len(set(helps.values())) == 1 and None not in helps.values(), (option, helps)
+
+
+def test_a_delimiter_of_two_characters_is_refused_before_reading(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = str(Path(__file__).resolve().parents[1] / "seeds" / "hneg_dev.jsonl")
+    with pytest.raises(SystemExit) as info:
+        main(["classify", corpus, "--delimiter", ";;"])
+    captured = capsys.readouterr()
+    assert info.value.code == 2 and not captured.out
+    assert "argument --delimiter: ';;' must be exactly one character" in captured.err
+    with pytest.raises(SystemExit):
+        main(["summary", corpus, "--delimiter", ""])
+    assert "argument --delimiter: '' must be exactly one character" in capsys.readouterr().err
+
+
+
+def test_summary_reads_a_labelling_file_as_train_classifier_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--id-column` and `--label-separator`, as `suggest-labels` tells to train with."""
+    path = tmp_path / "to_label.csv"
+    path.write_text("id,labels,text\na1,border_relations|defence_cooperation,Ein Text.\n"
+                    "a2,,Noch ein Text.\n", encoding="utf-8")
+    assert main(["summary", str(path), "--id-column", "id", "--label-separator", "|"]) == 0
+    out = capsys.readouterr().out
+    assert "2 articles" in out and "border_relations" in out and "defence_cooperation" in out

@@ -41,10 +41,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from topics import __version__, termination
-from topics.classifier.commands import (
+from topics.arguments import (
+    add_corpus_options,
     add_dask_options,
-    column,
-    delimiter,
+    corpus_options,
     positive_int,
     seed_number,
 )
@@ -160,7 +160,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from topics.corpus import load_corpus
 
-    print(load_corpus(args.corpus, **_corpus_options(args)).summary())
+    print(load_corpus(args.corpus, **corpus_options(args)).summary())
     return EXIT_OK
 
 
@@ -175,7 +175,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise ConfigError(f"--analysis {item!r}: expected KEY=VALUE, e.g. lowercase=false")
         analysis[key.strip()] = yaml.safe_load(value)
-    options = _corpus_options(args)
+    options = corpus_options(args)
     check_output(Path(args.output), args.corpus)  # before the sample is read
     summary = analyse_corpus(
         args.corpus,
@@ -191,19 +191,6 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     )
     print(summary)
     return EXIT_OK
-
-
-def _corpus_options(args: argparse.Namespace) -> dict[str, object]:
-    """The reading options of ``_add_corpus_options``, as ``topics.load_corpus`` takes them."""
-    return {
-        "format": args.format,
-        "text_column": column(args.text_column),
-        "label_column": column(args.label_column),
-        "delimiter": args.delimiter,
-        "quotechar": args.quotechar,
-        "header": not args.no_header,
-        "encoding": args.encoding,
-    }
 
 
 def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> list[str]:
@@ -235,7 +222,7 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
         raise ConfigError(f"--output {folder}: a file; give a folder for the topics, metrics and "
                           "assignments")
     with folder_for(folder, "write the topics here"):  # a failed fit leaves no empty folder
-        options = _corpus_options(args)
+        options = corpus_options(args)
         drop = _site_boilerplate(args, options)
         result = fit_streaming_nmf(
             args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
@@ -256,17 +243,6 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
           f"{folder}/ (topics.csv, metrics.json, model/"
           f"{'' if args.no_assignments else ', assignments.jsonl'})")
     return EXIT_OK
-
-
-def _add_corpus_options(command: argparse.ArgumentParser) -> None:
-    """How to read a corpus file (CSV columns, dialect, encoding): summary, analyse, stream-nmf."""
-    command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
-    command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
-    command.add_argument("--label-column", default="labels", help="CSV: index or name")
-    command.add_argument("--delimiter", type=delimiter, default=",", help="CSV delimiter; \\t: tab")
-    command.add_argument("--quotechar", default='"', help="CSV quote character")
-    command.add_argument("--no-header", action="store_true", help="CSV without a header row")
-    command.add_argument("--encoding", default="utf-8", help="of the files (%(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -385,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="print a corpus summary")
     summary.add_argument("corpus", nargs="?", default=None, help="corpus path (default: shipped)")
-    _add_corpus_options(summary)
+    add_corpus_options(summary)
     summary.set_defaults(func=_cmd_summary)
 
     analyse = sub.add_parser(
@@ -408,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_drop_option(analyse)
     add_dask_options(analyse, "default: here, one process", workers_read=True)
-    _add_corpus_options(analyse)
+    add_corpus_options(analyse, ids=False)
     analyse.set_defaults(func=_cmd_analyse)
 
     stream = sub.add_parser(
@@ -427,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="score on a sample in two reads; no assignments.jsonl")
     _add_drop_option(stream)
     add_dask_options(stream, "default: here, one process; the topics are fitted here", True)
-    _add_corpus_options(stream)
+    add_corpus_options(stream, ids=False)
     stream.set_defaults(func=_cmd_stream_nmf)
     return parser
 

@@ -13,11 +13,16 @@ import argparse
 import sys
 from typing import Any
 
+from topics.arguments import (
+    add_corpus_options,
+    add_dask_options,
+    corpus_options,
+    positive_int,
+    seed_number,
+)
 from topics.classifier.sources import DEFAULT_MAX_BYTES
-from topics.numerics import MAX_SEED
 
-__all__ = ["add_commands", "add_dask_options", "column", "delimiter", "positive_int",
-           "seed_number"]
+__all__ = ["add_commands"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 
@@ -109,7 +114,7 @@ def _cmd_train_classifier(args: argparse.Namespace) -> int:
         args.output,
         seed=args.seed,
         evaluate=not args.no_evaluate,
-        corpus_options=_corpus_options(args) if args.corpus else None,
+        corpus_options=corpus_options(args) if args.corpus else None,
     )
     print(f"wrote {path} and its card {card_path(path).name}")
     return EXIT_OK
@@ -118,40 +123,8 @@ def _cmd_train_classifier(args: argparse.Namespace) -> int:
 def _read_options(args: argparse.Namespace):
     from topics.classifier.batch import ReadOptions
 
-    return ReadOptions(args.encoding, args.max_size, _corpus_options(args))
-
-
-def _corpus_options(args: argparse.Namespace) -> dict:
-    """The load_corpus options of a command (see _add_corpus_options)."""
-    options = {
-        "format": args.format,
-        "text_column": column(args.text_column),
-        "label_column": column(args.label_column) if args.label_column else None,
-        "id_column": column(args.id_column) if args.id_column else None,
-        "label_separator": args.label_separator,
-        "delimiter": args.delimiter,
-        "quotechar": args.quotechar,
-        "header": not args.no_header,
-    }
-    if "encoding" in args and args.command == "train-classifier":
-        options["encoding"] = args.encoding
-    return {k: v for k, v in options.items() if v is not None or k == "label_column"}
-
-
-def _add_corpus_options(parser: argparse.ArgumentParser, labels: str | None) -> None:
-    group = parser.add_argument_group("reading corpus files (options of topics.load_corpus)")
-    group.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
-    group.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
-    group.add_argument(
-        "--label-column", default=labels, help=f"CSV: index or name ({labels or 'none'})"
-    )
-    group.add_argument("--id-column", default=None, help="CSV: index or name of the ids")
-    group.add_argument("--label-separator", default=None, help="CSV: e.g. '|' for several labels")
-    group.add_argument("--delimiter", type=delimiter, default=",",
-                       help="CSV delimiter (%(default)s; \\t or tab for a tab)")
-    group.add_argument("--quotechar", default='"', help="CSV quote character")
-    group.add_argument("--no-header", action="store_true", help="CSV without a header row")
-    group.add_argument("--encoding", default="utf-8", help="text encoding of every input (%(default)s)")
+    # the inputs are decoded with --encoding as bytes, corpus files too
+    return ReadOptions(args.encoding, args.max_size, corpus_options(args, encoding=False))
 
 
 def _size(text: str) -> int:
@@ -173,30 +146,6 @@ def _size(text: str) -> int:
     return value
 
 
-def add_dask_options(command: argparse.ArgumentParser, default: str,
-                     workers_read: bool = False) -> None:
-    """``--scheduler`` and ``--n-workers`` (the commands that fan out over Dask); ``default`` says
-    where the work runs without them. ``workers_read`` adds ``--workers-read`` (a corpus file
-    read by the workers themselves)."""
-    command.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="local|ADDRESS",
-        help=f"run on Dask: local = a LocalCluster here, or tcp://host:8786 ({default})",
-    )
-    command.add_argument(
-        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
-    )
-    if workers_read:
-        command.add_argument(
-            "--workers-read", action=argparse.BooleanOptionalAction, default=None,
-            help="the Dask workers read a JSON Lines or CSV corpus, a folder and (classify, "
-            "suggest-labels) text files themselves, from the same path (shared storage); "
-            "default: on a LocalCluster only. A Parquet corpus is decoded here and its rows "
-            "checked by the workers on any scheduler, unless --no-workers-read",
-        )
-
-
 def add_commands(sub: Any) -> None:
     """Add ``classify``, ``suggest-labels`` and ``train-classifier`` to the ``topics`` parser."""
     inputs_help = (
@@ -211,7 +160,7 @@ def add_commands(sub: Any) -> None:
         "(default: JSON lines on stdout)",
     )
     _add_model_options(classify, DEFAULT_MAX_BYTES)
-    _add_corpus_options(classify, None)
+    add_corpus_options(classify, labels=None)
     add_dask_options(classify, "default: here, one process", workers_read=True)
     classify.set_defaults(func=_cmd_classify)
 
@@ -222,7 +171,7 @@ def add_commands(sub: Any) -> None:
     suggest.add_argument("--output", required=True, metavar="PATH", help=".csv or .jsonl to fill in")
     suggest.add_argument("-n", type=positive_int, default=50, help="how many (%(default)s)")
     _add_model_options(suggest, DEFAULT_MAX_BYTES)
-    _add_corpus_options(suggest, None)
+    add_corpus_options(suggest, labels=None)
     add_dask_options(suggest, "default: here, one process", workers_read=True)
     suggest.set_defaults(func=_cmd_suggest_labels)
 
@@ -236,11 +185,13 @@ def add_commands(sub: Any) -> None:
         "--output", default=None, metavar="PATH",
         help="model file or folder (needed with --corpus; default: the shipped model)",
     )
-    train.add_argument("--seed", type=seed_number, default=0)
+    train.add_argument("--seed", type=seed_number, default=0,
+                       help="the classifier's random_state and the card's cross-validation "
+                       "seed (%(default)s)")
     train.add_argument(
         "--no-evaluate", action="store_true", help="skip the cross-validation for the card"
     )
-    _add_corpus_options(train, "labels")
+    add_corpus_options(train)
     train.set_defaults(func=_cmd_train_classifier)
 
 
@@ -255,35 +206,3 @@ def _add_model_options(parser: argparse.ArgumentParser, max_bytes: int) -> None:
         help=f"refuse a single text larger than this ({max_bytes // 10**6} MB); corpus files "
         "are streamed, whatever their size",
     )
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
-
-
-def seed_number(text: str) -> int:
-    """An argparse type: a seed, a whole number from 0 to 2**32 - 1 (what every fit takes)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"{value}: a seed is from 0 to {MAX_SEED}")
-    return value
-
-
-def delimiter(text: str) -> str:
-    """An argparse type: a CSV delimiter, one character; ``\\t`` (as typed in a shell) is a tab."""
-    return {"\\t": "\t", "tab": "\t"}.get(text, text)
-
-
-def column(value: str) -> int | str:
-    """A CSV column by 0-based index ("1") or by name ("text")."""
-    return int(value) if value.isdigit() else value
