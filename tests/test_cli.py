@@ -324,3 +324,12 @@ def test_summary_reads_a_labelling_file_as_train_classifier_does(
     assert main(["summary", str(path), "--id-column", "id", "--label-separator", "|"]) == 0
     out = capsys.readouterr().out
     assert "2 articles" in out and "border_relations" in out and "defence_cooperation" in out
+
+
+def test_quiet_and_debug_also_come_after_the_command(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summary", "-q"]) == 0 and "217 articles" in capsys.readouterr().out
+    with pytest.raises(ConfigError):  # --debug: the error itself, with its traceback
+        main(["run", str(config_file), "--dry-run", "--set", "seed=-1", "--debug"])
+    assert main(["-q", "run", str(config_file), "--dry-run", "--set", "seed=-1"]) == 2

@@ -39,6 +39,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from topics import __version__, termination
 from topics.arguments import (
@@ -252,10 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Topic models and a labelled classifier for German news about Vietnam.",
     )
     parser.add_argument("--version", action="version", version=f"topics {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="no step log and no progress bars on stderr"
-    )
+    _add_common_options(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run one experiment from a YAML config")
@@ -405,7 +403,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_dask_options(stream, "default: here, one process; the topics are fitted here", True)
     add_corpus_options(stream, ids=False)
     stream.set_defaults(func=_cmd_stream_nmf)
+    for command in sub.choices.values():  # `topics run C.yaml -q` as `topics -q run C.yaml`
+        _add_common_options(command.add_argument_group("options of every command"))
     return parser
+
+
+def _add_common_options(parser: Any, default: Any = argparse.SUPPRESS) -> None:
+    """``--debug`` and ``--quiet``, before the command or after it (there SUPPRESS: not given,
+    they leave the value given before it)."""
+    parser.add_argument("--debug", action="store_true", default=default,
+                        help="show tracebacks on errors")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="no step log and no progress bars on stderr")
 
 
 def _add_drop_option(command: argparse.ArgumentParser) -> None:
