@@ -212,6 +212,30 @@ def test_unknown_output_format_and_a_folder_as_output(tmp_path, capsys, seed):
     assert status == 2 and "unknown format" in err or "is a folder" in err
 
 
+def test_an_output_that_classify_did_not_write_is_refused_and_kept(tmp_path, capsys, seed):
+    """A labelling file being filled in (or any file classify did not write) is not replaced;
+    an earlier output is."""
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    filled = tmp_path / "to_label.csv"
+    filled.write_text("id,labels,text,source\nx1,border_relations,Ein Text.,a.txt\n",
+                      encoding="utf-8")
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "n1", "text": "meine Notizen"}\n', encoding="utf-8")
+    for output in (filled, notes):
+        before = output.read_bytes()
+        status, out, err = _run(capsys, "classify", str(path), "--output", str(output))
+        assert status == 2 and not out and f"--output {output} exists and is not an output" in err
+        assert output.read_bytes() == before
+    for suffix in (".csv", ".jsonl"):
+        earlier = tmp_path / f"labels{suffix}"
+        assert _run(capsys, "classify", str(path), "--output", str(earlier))[0] == 0
+        assert _run(capsys, "classify", str(path), str(path), "--output", str(earlier))[0] == 0
+        assert len(earlier.read_text(encoding="utf-8").splitlines()) == 2 + (suffix == ".csv")
+    status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path))
+    assert status == 2 and f"--output {tmp_path} is a folder; give a file name" in err
+
+
 def test_a_model_file_and_its_card_as_the_model(tmp_path, capsys, seed, shipped_corpus):
     from topics.classifier import ArticleClassifier, save_classifier
 
