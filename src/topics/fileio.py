@@ -23,6 +23,7 @@ __all__ = [
     "atomic_stream",
     "atomic_write",
     "check_not_an_input",
+    "check_replaceable",
     "check_writable",
     "describe_os_error",
     "folder_for",
@@ -205,6 +206,55 @@ def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None
         if same:
             raise ConfigError(f"{output}: the output file is the input {source}; writing it would "
                               "replace what is being read; choose another output file")
+
+
+def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], what: str,
+                      option: str = "") -> None:
+    """Refuse to write over an existing file that this kind of output did not write: ``ours``
+    judges its column names (:func:`_first_columns`), ``what`` names the kind ("an output of
+    topics classify"), ``option`` the command-line option that gave the file (``--output``). A
+    missing or empty file, or a suffix of no table format, passes.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file: writing would replace what it holds.
+    """
+    path = Path(output)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    columns = _first_columns(path)
+    if columns is None or ours(columns):
+        return
+    given, other = ((f"{option} {output}", f"give another {option}") if option
+                    else (str(output), "choose another file"))
+    raise ConfigError(f"{given} exists and is not {what}; writing would replace what it holds: "
+                      f"move it away or {other}")
+
+
+def _first_columns(path: Path) -> list[str] | None:
+    """The column names of a table file: a CSV header, the keys of the first JSON line, a Parquet
+    schema ([] when unreadable as such); None for another suffix."""
+    import csv
+    import json
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+            except ImportError:  # the writer says how to add pyarrow
+                return None
+            return list(pq.read_schema(path).names)
+        if suffix not in (".csv", ".jsonl", ".ndjson"):
+            return None
+        with path.open(encoding="utf-8", newline="") as file:
+            if suffix == ".csv":
+                return next(csv.reader(file), [])
+            row = json.loads(next((line for line in file if line.strip()), "{}"))
+            return list(row) if isinstance(row, dict) else []
+    except (OSError, ValueError, csv.Error):  # not readable as a table: not one we wrote
+        return []
 
 
 @contextlib.contextmanager

@@ -10,8 +10,6 @@ skipped (each is reported on stderr as it comes) and 2 when every input was.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -64,11 +62,17 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 _CLASSIFY_COLUMNS = ["id", "source", "labels", "german"]
 
 
+def _a_classification(columns: list[str]) -> bool:
+    rest = columns[len(_CLASSIFY_COLUMNS):]
+    return columns[: len(_CLASSIFY_COLUMNS)] == _CLASSIFY_COLUMNS and (
+        rest == ["scores"] or bool(rest) and all(name.startswith("p_") for name in rest))
+
+
 def _check_output_is_a_classification(output: str | None, inputs: list[str]) -> None:
     """Refuse an existing ``--output`` that is not an earlier ``topics classify`` output (a
     labelled corpus, a suggest-labels file being filled in, anything else): writing would
     replace it. An earlier output, or an empty file, is written over."""
-    from topics.fileio import check_not_an_input
+    from topics.fileio import check_not_an_input, check_replaceable
 
     if output is None:
         return
@@ -76,43 +80,9 @@ def _check_output_is_a_classification(output: str | None, inputs: list[str]) -> 
     if path.is_dir():
         raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, "
                           f".parquet), e.g. {path / 'labels.jsonl'}")
-    if not path.is_file() or path.stat().st_size == 0:
-        return
     check_not_an_input(path, inputs)  # the more precise message, when it is one
-    columns = _first_columns(path)
-    if columns is None:  # not a format classify writes: it refuses the suffix itself
-        return
-    rest = columns[len(_CLASSIFY_COLUMNS):]
-    if columns[: len(_CLASSIFY_COLUMNS)] == _CLASSIFY_COLUMNS and (
-            rest == ["scores"] or (rest and all(name.startswith("p_") for name in rest))):
-        return
-    raise ConfigError(
-        f"--output {path} exists and is not an output of topics classify (its columns are not "
-        f"{', '.join(_CLASSIFY_COLUMNS)}, p_<label>...); writing would replace what it holds: "
-        "move it away or give another --output")
-
-
-def _first_columns(path: Path) -> list[str] | None:
-    """The column names of an output file: the CSV header, the keys of the first JSON line, the
-    Parquet schema ([] when unreadable); None for a suffix classify does not write."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            try:
-                import pyarrow.parquet as pq
-            except ImportError:  # classify says how to add pyarrow
-                return None
-            return list(pq.read_schema(path).names)
-        if suffix not in (".csv", ".jsonl", ".ndjson"):
-            return None
-        with path.open(encoding="utf-8", newline="") as file:
-            if suffix == ".csv":
-                return next(csv.reader(file), [])
-            line = next((line for line in file if line.strip()), "{}")
-            row = json.loads(line)
-            return list(row) if isinstance(row, dict) else []
-    except (OSError, ValueError, csv.Error):  # not readable as an output: not one classify wrote
-        return []
+    check_replaceable(path, _a_classification, "an output of topics classify (columns "
+                      f"{', '.join(_CLASSIFY_COLUMNS)}, p_<label>...)", "--output")
 
 
 def _problem_printer(command: str, args: argparse.Namespace):
