@@ -343,6 +343,23 @@ def test_a_full_disk_at_the_last_flush_leaves_no_output(monkeypatch, tmp_path, c
 # ---- training on a corpus -----------------------------------------------------------------------
 
 
+def test_train_classifier_does_not_replace_a_file_that_is_not_a_model(
+        tmp_path, capsys, monkeypatch, small_csv):
+    from topics.classifier.estimator import ArticleClassifier
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained although the output is someone's file")
+
+    monkeypatch.setattr(ArticleClassifier, "fit", never)
+    mine = tmp_path / "m.safetensors"
+    mine.write_bytes(b"not a model")
+    for output in (mine, tmp_path / "m"):  # the suffix is added: the same file
+        status, _, err = _run(capsys, "train-classifier", "--corpus", str(small_csv), "--output",
+                              str(output))
+        assert status == 2 and f"--output {mine} exists and is not a model saved by topics" in err
+    assert mine.read_bytes() == b"not a model" and not (tmp_path / "m.card.json").exists()
+
+
 def test_train_classifier_checks_the_output_before_training(tmp_path, capsys, monkeypatch, small_csv):
     from topics.classifier.estimator import ArticleClassifier
 

@@ -137,8 +137,13 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
 
 def _cmd_train_classifier(args: argparse.Namespace) -> int:
     from topics.classifier.persistence import card_path
-    from topics.classifier.shipped import train_classifier
+    from topics.classifier.shipped import model_target, train_classifier
 
+    target = model_target(args.output)
+    if target.is_file() and not card_path(target).is_file():  # a model has its card beside it
+        raise ConfigError(f"--output {target} exists and is not a model saved by topics (no card "
+                          f"{card_path(target).name} beside it); training would replace it: move "
+                          "it away or give another --output")
     path = train_classifier(
         args.corpus,
         args.output,
