@@ -303,6 +303,26 @@ def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, argv, mess
     assert output.is_file() or not output.parent.exists()  # no empty folders left behind
 
 
+@pytest.mark.parametrize("name, content, message", [
+    ("topics.csv", "topic,meine Notiz\n", "topics.csv exists and is not an output of topics "
+     "stream-nmf"),
+    ("assignments.jsonl", '{"note": 1}\n', "assignments.jsonl exists and is not an output"),
+    ("metrics.json", '{"note": "mine"}\n', "its metrics.json is not an output of topics"),
+    ("model/notes.txt", "mine\n", "its model is not an output of topics stream-nmf"),
+])
+def test_a_folder_holding_files_it_did_not_write_is_refused(tmp_path, capsys, name, content,
+                                                            message) -> None:
+    from topics.cli import main
+
+    output = tmp_path / "out"
+    (output / name).parent.mkdir(parents=True)
+    (output / name).write_text(content, encoding="utf-8")
+    (output / "other.txt").write_text("kept\n", encoding="utf-8")
+    assert main(["stream-nmf", "missing.jsonl", "-k", "3", "--output", str(output)]) == 2
+    assert message in capsys.readouterr().err  # before the corpus is read
+    assert (output / name).read_text(encoding="utf-8") == content
+
+
 def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys) -> None:
     from topics.cli import main
 

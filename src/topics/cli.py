@@ -216,12 +216,17 @@ def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> l
 def _cmd_stream_nmf(args: argparse.Namespace) -> int:
     from topics.fileio import atomic_write, folder_for
     from topics.topic_models.streaming import fit_streaming_nmf
-    from topics.topic_models.streaming_files import save_streaming_topics, topics_table
+    from topics.topic_models.streaming_files import (
+        check_output_folder,
+        save_streaming_topics,
+        topics_table,
+    )
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--output {folder}: a file; give a folder for the topics, metrics and "
                           "assignments")
+    check_output_folder(folder)
     with folder_for(folder, "write the topics here"):  # a failed fit leaves no empty folder
         options = corpus_options(args)
         drop = _site_boilerplate(args, options)
