@@ -105,6 +105,7 @@ def test_compare_formats_and_figure(
         ("cmp.doc", "unknown figure format '.doc'"),
         ("a_file/cmp.png", "a part of the path is a file, not a folder"),
         ("a_folder.png", "it is a folder, not a file"),
+        ("mine.png", "mine.png exists and is not a figure of topics (matplotlib)"),
         pytest.param("read_only/cmp.png", "no permission to write there",
                      marks=pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")),
     ],
@@ -115,11 +116,21 @@ def test_a_figure_that_cannot_be_written_fails_before_the_table(
     (tmp_path / "a_file").write_text("in the way")
     (tmp_path / "a_folder.png").mkdir()
     (tmp_path / "read_only").mkdir(mode=0o500)
+    (tmp_path / "mine.png").write_bytes(b"\x89PNG my own picture")
     assert main(["compare", str(cli_run), "--figure", str(tmp_path / figure)]) == 2
+    assert (tmp_path / "mine.png").read_bytes() == b"\x89PNG my own picture"
     captured = capsys.readouterr()
     assert captured.out == ""  # no table before the error
     err = captured.err.strip()
     assert "\n" not in err and expected in err and figure.split("/")[0] in err
+
+
+def test_a_figure_is_written_over_an_earlier_one(cli_run: Path, tmp_path: Path, capsys) -> None:
+    for suffix in (".png", ".svg", ".pdf"):
+        figure = tmp_path / f"cmp{suffix}"
+        for _ in range(2):
+            assert main(["compare", str(cli_run), "--figure", str(figure)]) == 0
+    capsys.readouterr()
 
 
 def _topics(*args: str) -> subprocess.CompletedProcess[str]:
