@@ -344,3 +344,14 @@ def test_quiet_and_debug_also_come_after_the_command(
     with pytest.raises(ConfigError):  # --debug: the error itself, with its traceback
         main(["run", str(config_file), "--dry-run", "--set", "seed=-1", "--debug"])
     assert main(["-q", "run", str(config_file), "--dry-run", "--set", "seed=-1"]) == 2
+
+
+def test_every_argument_of_every_command_is_explained() -> None:
+    from topics.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    unexplained = [f"{name} {action.option_strings or action.dest}"
+                   for name, command in commands.items() for action in command._actions
+                   if not action.help]
+    assert unexplained == []

@@ -282,7 +282,6 @@ def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, ca
 
 @pytest.mark.parametrize("argv, message", [
     (["-k", "500"], "k=500 topics is impossible for 217 units"),
-    (["-k", "1"], "k=1 must be an integer of at least 2 (topics)"),
     (["-k", "4", "--drop-repeated-paragraphs", "1"], "--drop-repeated-paragraphs 1: give"),
     (["-k", "4", "--output-is-a-file"], "a file; give a folder"),
 ])
@@ -325,6 +324,11 @@ def test_a_folder_holding_files_it_did_not_write_is_refused(tmp_path, capsys, na
 
 def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys) -> None:
     from topics.cli import main
+
+    with pytest.raises(SystemExit) as info:  # as the help says: 2 or more
+        main(["stream-nmf", "missing.jsonl", "-k", "1", "-o", str(tmp_path / "o")])
+    assert info.value.code == 2 and "argument -k: 1: a topic model needs 2 or more topics" in (
+        capsys.readouterr().err)
 
     with pytest.raises(SystemExit) as info:
         main(["stream-nmf", "missing.jsonl", "-k", "3", "--seed", "-1", "-o", str(tmp_path / "o")])

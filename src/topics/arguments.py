@@ -22,6 +22,7 @@ __all__ = [
     "delimiter",
     "positive_int",
     "seed_number",
+    "topic_count",
 ]
 
 
@@ -33,6 +34,14 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def topic_count(text: str) -> int:
+    """An argparse type: a number of topics, 2 or more."""
+    value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"{value}: a topic model needs 2 or more topics")
     return value
 
 

@@ -48,6 +48,7 @@ from topics.arguments import (
     corpus_options,
     positive_int,
     seed_number,
+    topic_count,
 )
 from topics.errors import ConfigError, TopicsError
 
@@ -270,7 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a config key, e.g. --set topic_models.nmf.n_components=8 (repeatable)",
     )
-    run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR",
+                     help="where runs go (%(default)s)")
     run.add_argument(
         "--dry-run", action="store_true", help="validate and print the resolved config, run nothing"
     )
@@ -282,10 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")
     sweep.add_argument("grid", help="YAML: a base config plus grid: {key.path: [values]}")
-    sweep.add_argument(
-        "--n-jobs", type=positive_int, default=None, help="parallel points (default: config)"
-    )
-    sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    sweep.add_argument("--n-jobs", type=positive_int, default=None, metavar="N",
+                       help="parallel points (default: the grid file's n_jobs)")
+    sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR",
+                       help="where runs go (%(default)s)")
     sweep.add_argument(
         "--resume", metavar="SUMMARY", default=None,
         help="the .sweep.json of a stopped sweep of this grid: keep its finished points, run the rest",
@@ -294,10 +296,13 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.set_defaults(func=_cmd_sweep)
 
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
-    compare.add_argument("runs", nargs="+", help="run directories (unfinished ones are skipped)")
+    compare.add_argument("runs", nargs="+", metavar="RUN",
+                         help="run directories, a folder of runs, or a sweep's .sweep.json (its "
+                         "finished points); unfinished runs are skipped")
     compare.add_argument(
-        "--metrics", nargs="+", default=None,
-        help="metric keys or patterns, e.g. 'topics.*.npmi_mean' (keys: the runs' metrics.json)"
+        "--metrics", nargs="+", default=None, metavar="KEY",
+        help="metric keys or patterns, e.g. 'topics.*.npmi_mean' (keys: the runs' metrics.json); "
+        "after the runs, or end the list with --"
     )
     compare.add_argument(
         "--format",
@@ -319,14 +324,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", default=None, metavar="PATH", help="where to write (default: RUN/report.html)"
     )
     report.add_argument(
-        "--max-points", type=positive_int, default=5000, help="units per document map (%(default)s)"
+        "--max-points", type=positive_int, default=5000, metavar="N",
+        help="units per document map (%(default)s)"
     )
     report.set_defaults(func=_cmd_report)
 
     reproduce = sub.add_parser("reproduce", help="rerun a stored run and diff its metrics")
     reproduce.add_argument("run", help="a finished run directory")
     reproduce.add_argument(
-        "--runs-dir", default=DEFAULT_RUNS_DIR, help="where the rerun goes (%(default)s)"
+        "--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR", help="where the rerun goes (%(default)s)"
     )
     reproduce.add_argument(
         "--tolerance",
@@ -338,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.set_defaults(func=_cmd_reproduce)
 
     init = sub.add_parser("init-config", help="write a commented starting config")
-    init.add_argument("path", nargs="?", default="experiment.yaml", help="(default: %(default)s)")
+    init.add_argument("path", nargs="?", default="experiment.yaml",
+                      help="the config file to write (%(default)s); an existing one only with --force")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_init_config)
 
@@ -374,10 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument(
         "--output", "-o", required=True, help="tokens per article: .jsonl, .ndjson or .parquet"
     )
-    analyse.add_argument("--unit", choices=("article", "paragraph"), default="article")
-    analyse.add_argument(
-        "--chunk-size", type=positive_int, default=1000, help="articles per chunk (%(default)s)"
-    )
+    analyse.add_argument("--unit", choices=("article", "paragraph"), default="article",
+                         help="one tokens record per article or per paragraph (%(default)s)")
+    analyse.add_argument("--chunk-size", type=positive_int, default=1000, metavar="N",
+                         help="articles per chunk (%(default)s)")
     analyse.add_argument(
         "--analysis",
         action="append",
@@ -394,12 +401,13 @@ def build_parser() -> argparse.ArgumentParser:
         "stream-nmf", help="NMF topics of a corpus of any size, read as a stream (bounded memory)"
     )
     stream.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
-    stream.add_argument("-k", type=positive_int, required=True, help="number of topics (2 or more)")
+    stream.add_argument("-k", type=topic_count, required=True, help="number of topics (2 or more)")
     stream.add_argument("--output", "-o", required=True,
                         help="folder for topics.csv, metrics.json, assignments.jsonl and the "
                              "model (model/, for topics assign)")
-    stream.add_argument("--unit", choices=("article", "paragraph"), default="article")
-    stream.add_argument("--chunk-size", type=positive_int, default=2000,
+    stream.add_argument("--unit", choices=("article", "paragraph"), default="article",
+                        help="fit the topics of articles or of paragraphs (%(default)s)")
+    stream.add_argument("--chunk-size", type=positive_int, default=2000, metavar="N",
                         help="units per chunk: what memory holds (%(default)s)")
     stream.add_argument("--seed", type=seed_number, default=0, help="the NMF's seed (%(default)s)")
     stream.add_argument("--no-assignments", action="store_true",
