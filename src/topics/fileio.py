@@ -77,6 +77,7 @@ def read_text_inputs(paths: list[str], what: str) -> list[str]:
 
     texts = []
     for name in paths:
+        shown = "standard input" if name == "-" else name  # as topics classify names it
         try:  # bytes, decoded here: stdin is read like a file, whatever the locale
             data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as error:
@@ -85,11 +86,11 @@ def read_text_inputs(paths: list[str], what: str) -> list[str]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise FileAccessError(
-                f"{'standard input' if name == '-' else name}: not UTF-8 text (byte "
-                f"{error.start}); convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8)"
+                f"{shown}: not UTF-8 text (byte {error.start}); convert it to UTF-8 first (e.g. "
+                "iconv -f latin1 -t utf-8)"
             ) from None
         if not text.strip():
-            raise InputError(f"{name} is empty; there is nothing to {what}")
+            raise InputError(f"{shown} is empty; there is nothing to {what}")
         texts.append(text)
     if not texts:
         raise InputError("no files given; pass one or more text files, or - for stdin")
