@@ -120,6 +120,9 @@ def test_seeds_are_32_bit_and_distinct_and_frequencies_are_shares() -> None:
             "4294967295") in error_of(
         {"seed": 2**32})
     assert "evaluation.seeds.0 = -1" in error_of({"evaluation": {"seeds": [-1]}})
+    # the classifier's random_state is a seed too: 2**32 passed the check, then failed the run
+    assert ("classifier.random_state=4294967296: 4294967296 is not a seed; give a whole number "
+            "from 0 to 4294967295") in error_of({"classifier": {"random_state": 2**32}})
     assert "evaluation.seeds = [0, 0, 3, 3]: seed(s) [0, 3] given more than once" in error_of(
         {"evaluation": {"seeds": [0, 0, 3, 3]}})
     assert "classifier.evaluation.seeds = [1, 1]" in error_of(
