@@ -355,3 +355,18 @@ def test_every_argument_of_every_command_is_explained() -> None:
                    for name, command in commands.items() for action in command._actions
                    if not action.help]
     assert unexplained == []
+
+
+def test_dry_run_checks_the_runs_folder_and_scheduler_as_the_run_would(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """... and makes nothing: a runs folder still to be made is not made."""
+    (tmp_path / "a_file").write_text("in the way", encoding="utf-8")
+    args = ["run", str(config_file), "--dry-run"]
+    assert main([*args, "--runs-dir", str(tmp_path / "a_file" / "runs")]) == 2
+    assert "cannot create a run directory in this folder: a part of the path is a file" in (
+        one_line_error(capsys))
+    assert main([*args, "--scheduler", "ftp://x"]) == 2
+    assert "scheduler='ftp://x': expected 'local'" in one_line_error(capsys)
+    assert main([*args, "--runs-dir", str(tmp_path / "new" / "runs")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]

@@ -22,6 +22,7 @@ from topics.errors import ConfigError, FileAccessError, InputError
 __all__ = [
     "atomic_stream",
     "atomic_write",
+    "check_could_write",
     "check_not_an_input",
     "check_replaceable",
     "check_writable",
@@ -174,6 +175,23 @@ def check_writable(folder: str | Path, what: str = "write here") -> Path:
     except OSError as error:
         raise describe_os_error(error, folder, what) from None
     return folder
+
+
+def check_could_write(folder: str | Path, what: str = "write here") -> None:
+    """:func:`check_writable` without making anything (a dry run): the nearest folder on the way
+    that exists must be a folder this user may write in.
+
+    Raises
+    ------
+    FileAccessError
+        In the words of :func:`describe_os_error`.
+    """
+    folder = Path(folder)
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        raise describe_os_error(OSError(errno.ENOTDIR, "not a folder"), folder, what)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise describe_os_error(OSError(errno.EACCES, "read-only"), folder, what)
 
 
 def guarded(action: Callable[[], object], path: str | Path, doing: str) -> object:
