@@ -236,6 +236,15 @@ def test_an_output_that_classify_did_not_write_is_refused_and_kept(tmp_path, cap
     assert status == 2 and f"--output {tmp_path} is a folder; give a file name" in err
 
 
+def test_suggest_labels_names_the_formats_it_writes(tmp_path, capsys, seed):
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    for name in ("s.txt", "s.parquet"):  # not "use .jsonl, .csv or .parquet": no Parquet here
+        status, _, err = _run(capsys, "suggest-labels", str(path), "--output",
+                              str(tmp_path / name))
+        assert status == 2 and "write .csv or .jsonl" in err and "or .parquet" not in err
+
+
 def test_a_model_file_and_its_card_as_the_model(tmp_path, capsys, seed, shipped_corpus):
     from topics.classifier import ArticleClassifier, save_classifier
 

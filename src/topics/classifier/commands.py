@@ -96,6 +96,10 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     from topics.classifier.batch import parse_thresholds
     from topics.classifier.suggestions import suggest_labels
 
+    if Path(args.output).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
+        raise ConfigError(f"--output {args.output}: unknown format "
+                          f"{Path(args.output).suffix!r}; suggestions are for filling in: write "
+                          ".csv or .jsonl")
     summary = suggest_labels(
         args.inputs,
         args.output,
