@@ -384,8 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyse.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
     analyse.add_argument(
-        "--output", "-o", required=True, help="tokens per article: .jsonl, .ndjson or .parquet"
-    )
+        "--output", "-o", required=True, metavar="PATH",
+        help="tokens per article or paragraph: .jsonl, .ndjson or .parquet")
     analyse.add_argument("--unit", choices=("article", "paragraph"), default="article",
                          help="one tokens record per article or per paragraph (%(default)s)")
     analyse.add_argument("--chunk-size", type=positive_int, default=1000, metavar="N",
@@ -407,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stream.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
     stream.add_argument("-k", type=topic_count, required=True, help="number of topics (2 or more)")
-    stream.add_argument("--output", "-o", required=True,
+    stream.add_argument("--output", "-o", required=True, metavar="DIR",
                         help="folder for topics.csv, metrics.json, assignments.jsonl and the "
                              "model (model/, for topics assign)")
     stream.add_argument("--unit", choices=("article", "paragraph"), default="article",
