@@ -245,6 +245,17 @@ def test_suggest_labels_names_the_formats_it_writes(tmp_path, capsys, seed):
         assert status == 2 and "write .csv or .jsonl" in err and "or .parquet" not in err
 
 
+def test_a_corpus_given_as_the_model_is_named_as_such(tmp_path, capsys, seed):
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": seed}) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:  # not "no model card c.jsonl.card.json beside it"
+        main(["classify", str(path), "--model", str(corpus)])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and f"--model: {corpus} is not a saved model; pass the " in err
+
+
 def test_a_model_file_and_its_card_as_the_model(tmp_path, capsys, seed, shipped_corpus):
     from topics.classifier import ArticleClassifier, save_classifier
 

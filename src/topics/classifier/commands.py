@@ -235,7 +235,8 @@ def add_commands(sub: Any) -> None:
 
 
 def _add_model_options(parser: argparse.ArgumentParser, max_bytes: int) -> None:
-    parser.add_argument("--model", default=None, metavar="PATH", help="a saved model (.safetensors)")
+    parser.add_argument("--model", type=_model_file, default=None, metavar="PATH",
+                        help="a saved model (.safetensors; default: the shipped one)")
     parser.add_argument(
         "--threshold", action="append", default=[], metavar="LABEL=VALUE",
         help="a label's probability threshold, e.g. border_relations=0.7 (repeatable)",
@@ -245,3 +246,15 @@ def _add_model_options(parser: argparse.ArgumentParser, max_bytes: int) -> None:
         help=f"refuse a single text larger than this ({max_bytes // 10**6} MB); corpus files "
         "are streamed, whatever their size",
     )
+
+
+def _model_file(text: str) -> str:
+    """An argparse type: a saved model. A file of another kind (a corpus, a text) is named as
+    such here; the loader checks the model and its card."""
+    path = Path(text)
+    if path.is_file() and path.suffix not in ("", ".safetensors") and not text.endswith(
+            ".card.json"):  # the card: the loader says to pass the model beside it
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a saved model; pass the .safetensors file of one (with its .card.json "
+            "beside it), e.g. what train-classifier --output wrote")
+    return text
