@@ -212,6 +212,50 @@ def test_unknown_output_format_and_a_folder_as_output(tmp_path, capsys, seed):
     assert status == 2 and "unknown format" in err or "is a folder" in err
 
 
+def test_an_output_that_classify_did_not_write_is_refused_and_kept(tmp_path, capsys, seed):
+    """A labelling file being filled in (or any file classify did not write) is not replaced;
+    an earlier output is."""
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    filled = tmp_path / "to_label.csv"
+    filled.write_text("id,labels,text,source\nx1,border_relations,Ein Text.,a.txt\n",
+                      encoding="utf-8")
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "n1", "text": "meine Notizen"}\n', encoding="utf-8")
+    for output in (filled, notes):
+        before = output.read_bytes()
+        status, out, err = _run(capsys, "classify", str(path), "--output", str(output))
+        assert status == 2 and not out and f"--output {output} exists and is not an output" in err
+        assert output.read_bytes() == before
+    for suffix in (".csv", ".jsonl"):
+        earlier = tmp_path / f"labels{suffix}"
+        assert _run(capsys, "classify", str(path), "--output", str(earlier))[0] == 0
+        assert _run(capsys, "classify", str(path), str(path), "--output", str(earlier))[0] == 0
+        assert len(earlier.read_text(encoding="utf-8").splitlines()) == 2 + (suffix == ".csv")
+    status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path))
+    assert status == 2 and f"--output {tmp_path} is a folder; give a file name" in err
+
+
+def test_suggest_labels_names_the_formats_it_writes(tmp_path, capsys, seed):
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    for name in ("s.txt", "s.parquet"):  # not "use .jsonl, .csv or .parquet": no Parquet here
+        status, _, err = _run(capsys, "suggest-labels", str(path), "--output",
+                              str(tmp_path / name))
+        assert status == 2 and "write .csv or .jsonl" in err and "or .parquet" not in err
+
+
+def test_a_corpus_given_as_the_model_is_named_as_such(tmp_path, capsys, seed):
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": seed}) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:  # not "no model card c.jsonl.card.json beside it"
+        main(["classify", str(path), "--model", str(corpus)])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and f"--model: {corpus} is not a saved model; pass the " in err
+
+
 def test_a_model_file_and_its_card_as_the_model(tmp_path, capsys, seed, shipped_corpus):
     from topics.classifier import ArticleClassifier, save_classifier
 
@@ -317,6 +361,23 @@ def test_a_full_disk_at_the_last_flush_leaves_no_output(monkeypatch, tmp_path, c
 
 
 # ---- training on a corpus -----------------------------------------------------------------------
+
+
+def test_train_classifier_does_not_replace_a_file_that_is_not_a_model(
+        tmp_path, capsys, monkeypatch, small_csv):
+    from topics.classifier.estimator import ArticleClassifier
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained although the output is someone's file")
+
+    monkeypatch.setattr(ArticleClassifier, "fit", never)
+    mine = tmp_path / "m.safetensors"
+    mine.write_bytes(b"not a model")
+    for output in (mine, tmp_path / "m"):  # the suffix is added: the same file
+        status, _, err = _run(capsys, "train-classifier", "--corpus", str(small_csv), "--output",
+                              str(output))
+        assert status == 2 and f"--output {mine} exists and is not a model saved by topics" in err
+    assert mine.read_bytes() == b"not a model" and not (tmp_path / "m.card.json").exists()
 
 
 def test_train_classifier_checks_the_output_before_training(tmp_path, capsys, monkeypatch, small_csv):

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from topics.cli import main
+from topics.errors import ConfigError
 
 TINY = {
     "name": "cli",
@@ -108,6 +109,7 @@ def test_compare_formats_and_figure(
         ("cmp.doc", "unknown figure format '.doc'"),
         ("a_file/cmp.png", "a part of the path is a file, not a folder"),
         ("a_folder.png", "it is a folder, not a file"),
+        ("mine.png", "mine.png exists and is not a figure of topics (matplotlib)"),
         pytest.param("read_only/cmp.png", "no permission to write there",
                      marks=pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")),
     ],
@@ -118,11 +120,21 @@ def test_a_figure_that_cannot_be_written_fails_before_the_table(
     (tmp_path / "a_file").write_text("in the way")
     (tmp_path / "a_folder.png").mkdir()
     (tmp_path / "read_only").mkdir(mode=0o500)
+    (tmp_path / "mine.png").write_bytes(b"\x89PNG my own picture")
     assert main(["compare", str(cli_run), "--figure", str(tmp_path / figure)]) == 2
+    assert (tmp_path / "mine.png").read_bytes() == b"\x89PNG my own picture"
     captured = capsys.readouterr()
     assert captured.out == ""  # no table before the error
     err = captured.err.strip()
     assert "\n" not in err and expected in err and figure.split("/")[0] in err
+
+
+def test_a_figure_is_written_over_an_earlier_one(cli_run: Path, tmp_path: Path, capsys) -> None:
+    for suffix in (".png", ".svg", ".pdf"):
+        figure = tmp_path / f"cmp{suffix}"
+        for _ in range(2):
+            assert main(["compare", str(cli_run), "--figure", str(figure)]) == 0
+    capsys.readouterr()
 
 
 def _topics(*args: str) -> subprocess.CompletedProcess[str]:
@@ -264,3 +276,101 @@ def test_corpus_commands_take_the_encoding_their_error_names(
     assert main(["-q", "stream-nmf", str(table), "-k", "2", "-o", str(out), "--encoding",
                  "latin-1", "--drop-repeated-paragraphs", "0"]) == 0
     assert (out / "metrics.json").is_file()
+
+
+SEED_WORDS = "-1 is not a seed; give a whole number from 0 to 4294967295"
+
+
+def test_a_bad_seed_reads_the_same_wherever_it_is_given(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--seed` of two commands, a config's seed and the library's `seed=` say one thing."""
+    import topics
+
+    for args in (["stream-nmf", "x.jsonl", "-k", "3", "-o", str(tmp_path / "o"), "--seed", "-1"],
+                 ["train-classifier", "--seed", "-1", "--output", str(tmp_path / "m")]):
+        with pytest.raises(SystemExit) as info:
+            main(args)
+        assert info.value.code == 2 and f"argument --seed: {SEED_WORDS}" in capsys.readouterr().err
+    assert main(["run", str(config_file), "--dry-run", "--set", "seed=-1"]) == 2
+    assert f"seed = -1: {SEED_WORDS}" in one_line_error(capsys)
+    with pytest.raises(ConfigError, match=f"model 'nmf': {SEED_WORDS}"):
+        topics.fit_topic_model(["ein Text"] * 3, model="nmf", seed=-1)
+
+
+def _option_help(command: str, option: str) -> str:
+    from topics.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    return next(a.help for a in sub._actions if option in a.option_strings)
+
+
+def test_the_corpus_options_read_the_same_in_every_command() -> None:
+    commands = ("summary", "analyse", "stream-nmf", "classify", "suggest-labels",
+                "train-classifier")
+    for option in ("--delimiter", "--encoding", "--quotechar", "--format", "--no-header"):
+        helps = {command: _option_help(command, option) for command in commands}
+        assert len(set(helps.values())) == 1 and None not in helps.values(), (option, helps)
+
+
+def test_a_delimiter_of_two_characters_is_refused_before_reading(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = str(Path(__file__).resolve().parents[1] / "seeds" / "hneg_dev.jsonl")
+    with pytest.raises(SystemExit) as info:
+        main(["classify", corpus, "--delimiter", ";;"])
+    captured = capsys.readouterr()
+    assert info.value.code == 2 and not captured.out
+    assert "argument --delimiter: ';;' must be exactly one character" in captured.err
+    with pytest.raises(SystemExit):
+        main(["summary", corpus, "--delimiter", ""])
+    assert "argument --delimiter: '' must be exactly one character" in capsys.readouterr().err
+
+
+
+def test_summary_reads_a_labelling_file_as_train_classifier_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--id-column` and `--label-separator`, as `suggest-labels` tells to train with."""
+    path = tmp_path / "to_label.csv"
+    path.write_text("id,labels,text\na1,border_relations|defence_cooperation,Ein Text.\n"
+                    "a2,,Noch ein Text.\n", encoding="utf-8")
+    assert main(["summary", str(path), "--id-column", "id", "--label-separator", "|"]) == 0
+    out = capsys.readouterr().out
+    assert "2 articles" in out and "border_relations" in out and "defence_cooperation" in out
+
+
+def test_quiet_and_debug_also_come_after_the_command(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summary", "-q"]) == 0 and "217 articles" in capsys.readouterr().out
+    with pytest.raises(ConfigError):  # --debug: the error itself, with its traceback
+        main(["run", str(config_file), "--dry-run", "--set", "seed=-1", "--debug"])
+    assert main(["-q", "run", str(config_file), "--dry-run", "--set", "seed=-1"]) == 2
+
+
+def test_every_argument_of_every_command_is_explained() -> None:
+    from topics.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    unexplained = [f"{name} {action.option_strings or action.dest}"
+                   for name, command in commands.items() for action in command._actions
+                   if not action.help]
+    assert unexplained == []
+
+
+def test_dry_run_checks_the_runs_folder_and_scheduler_as_the_run_would(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """... and makes nothing: a runs folder still to be made is not made."""
+    (tmp_path / "a_file").write_text("in the way", encoding="utf-8")
+    args = ["run", str(config_file), "--dry-run"]
+    assert main([*args, "--runs-dir", str(tmp_path / "a_file" / "runs")]) == 2
+    assert "cannot create a run directory in this folder: a part of the path is a file" in (
+        one_line_error(capsys))
+    assert main([*args, "--scheduler", "ftp://x"]) == 2
+    assert "scheduler='ftp://x': expected 'local'" in one_line_error(capsys)
+    assert main([*args, "--runs-dir", str(tmp_path / "new" / "runs")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]

@@ -99,14 +99,14 @@ def test_peer_models_take_no_analysis_settings() -> None:
 def test_wrong_type_names_key_value_and_file(tmp_path: Path) -> None:
     path = write(tmp_path, {"seed": "abc"})
     message = error_of(path)
-    assert "seed = 'abc'" in message and "integer" in message and str(path) in message
+    assert "seed = 'abc'" in message and "whole number" in message and str(path) in message
 
 
 def test_impossible_values() -> None:
     assert "classifier.evaluation.n_splits = 1" in error_of(
         {"classifier": {"evaluation": {"n_splits": 1}}}
     )
-    assert "greater than or equal to 0" in error_of({"seed": -1})
+    assert "seed = -1: -1 is not a seed; give a whole number from 0" in error_of({"seed": -1})
     message = error_of({"corpus": {"unit": "artcle"}})
     assert "corpus.unit = 'artcle'" in message and "did you mean 'article'" in message
     assert "name = 'a b'" in error_of({"name": "a b"})
@@ -116,10 +116,14 @@ def test_seeds_are_32_bit_and_distinct_and_frequencies_are_shares() -> None:
     """Values every fit would refuse after the run folder exists are refused up front: seeds
     outside 0..2**32-1, a seed given twice (its fits would report zero spread and perfect
     stability), a document-frequency share above 1, an l1_ratio above 1."""
-    assert "seed = 4294967296: Input should be less than or equal to 4294967295" in error_of(
+    assert ("seed = 4294967296: 4294967296 is not a seed; give a whole number from 0 to "
+            "4294967295") in error_of(
         {"seed": 2**32})
     assert "evaluation.seeds.0 = -1" in error_of({"evaluation": {"seeds": [-1]}})
-    assert "evaluation.seeds = [0, 0, 3, 3]: seed(s) [0, 3] given twice" in error_of(
+    # the classifier's random_state is a seed too: 2**32 passed the check, then failed the run
+    assert ("classifier.random_state=4294967296: 4294967296 is not a seed; give a whole number "
+            "from 0 to 4294967295") in error_of({"classifier": {"random_state": 2**32}})
+    assert "evaluation.seeds = [0, 0, 3, 3]: seed(s) [0, 3] given more than once" in error_of(
         {"evaluation": {"seeds": [0, 0, 3, 3]}})
     assert "classifier.evaluation.seeds = [1, 1]" in error_of(
         {"classifier": {"evaluation": {"seeds": [1, 1]}}})
@@ -325,7 +329,7 @@ def test_yaml_merge_keys_may_be_overridden(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({"seed": True}, "seed = True: Input should be a valid integer"),
+        ({"seed": True}, "seed = True: True is not a seed; give a whole number"),
         ({"n_jobs": True}, "n_jobs = True"),
         ({"outputs": {"figures": 1}}, "outputs.figures = 1: Input should be a valid boolean"),
         ({"corpus": {"header": "yes"}}, "corpus.header = 'yes'"),

@@ -251,13 +251,17 @@ def test_assign_cli_places_new_and_training_texts(saved, tmp_path, capsys) -> No
     assert len(_lines(capsys.readouterr().out)) == 1
 
 
-def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsys) -> None:
+def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsys,
+                                                  monkeypatch) -> None:
     from topics.cli import main
 
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
     assert main(["assign", str(saved), str(empty)]) == 2
     assert "empty.txt is empty" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main(["assign", str(saved), "-"]) == 2  # stdin named as topics classify names it
+    assert "error: standard input is empty; there is nothing to assign" in capsys.readouterr().err
     text = tmp_path / "text.txt"
     text.write_text("Der Handel an der Grenze wächst.", encoding="utf-8")
     assert main(["assign", str(saved), str(tmp_path / "missing.txt")]) == 2

@@ -181,6 +181,22 @@ def test_report_output_that_is_not_html_is_refused_and_left_alone(tmp_path: Path
     assert write_report(run.path, tmp_path / "page.HTM") == tmp_path / "page.HTM"
 
 
+def test_a_report_does_not_replace_a_file_that_is_not_one(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "small.yaml"
+    config.write_text(json.dumps({**SMALL, "outputs": {"figures": False}}), encoding="utf-8")
+    assert main(["-q", "run", str(config), "--runs-dir", str(tmp_path / "runs")]) == 0
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    page = tmp_path / "page.html"
+    page.write_text("<html>my own page</html>", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", str(run_dir), "--output", str(page)]) == 2
+    assert f"{page} exists and is not a report of topics" in capsys.readouterr().err
+    assert page.read_text(encoding="utf-8") == "<html>my own page</html>"
+    again = tmp_path / "again.html"
+    for _ in range(2):  # a report is written over
+        assert write_report(run_dir, again) == again
+
+
 def test_topic_names() -> None:
     names = topic_names({-1: [("x", 1.0)], 0: [("grenze", 0.3), ("china", 0.2)], 1: ["a", "b", "c",
                                                                                    "d", "e"]})

@@ -91,6 +91,24 @@ def test_bad_options_fail_before_any_output(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]  # nothing half-written
 
 
+def test_an_existing_file_is_replaced_only_if_it_is_a_tokens_file(tmp_path: Path, capsys) -> None:
+    from topics.cli import main
+
+    source = tmp_path / "c.jsonl"
+    source.write_text('{"id": "a", "text": "Hanoi und Laos."}\n', encoding="utf-8")
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "n1", "text": "meine Notizen"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="notes.jsonl exists and is not a tokens file"):
+        analyse_corpus(source, notes)
+    assert main(["analyse", str(source), "-o", str(notes)]) == 2
+    assert "notes.jsonl exists and is not a tokens file" in capsys.readouterr().err
+    assert notes.read_text(encoding="utf-8") == '{"id": "n1", "text": "meine Notizen"}\n'
+    tokens = tmp_path / "tokens.jsonl"
+    for _ in range(2):  # an earlier tokens file is written over
+        analyse_corpus(source, tokens)
+    assert json.loads(tokens.read_text(encoding="utf-8"))["id"] == "a"
+
+
 def test_cli_analyse(tmp_path: Path, capsys, shipped_corpus) -> None:
     from topics.cli import main
 

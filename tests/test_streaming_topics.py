@@ -282,7 +282,6 @@ def test_the_command_writes_the_apis_topics_metrics_and_assignments(tmp_path, ca
 
 @pytest.mark.parametrize("argv, message", [
     (["-k", "500"], "k=500 topics is impossible for 217 units"),
-    (["-k", "1"], "k=1 must be an integer of at least 2 (topics)"),
     (["-k", "4", "--drop-repeated-paragraphs", "1"], "--drop-repeated-paragraphs 1: give"),
     (["-k", "4", "--output-is-a-file"], "a file; give a folder"),
 ])
@@ -303,14 +302,39 @@ def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, argv, mess
     assert output.is_file() or not output.parent.exists()  # no empty folders left behind
 
 
+@pytest.mark.parametrize("name, content, message", [
+    ("topics.csv", "topic,meine Notiz\n", "topics.csv exists and is not an output of topics "
+     "stream-nmf"),
+    ("assignments.jsonl", '{"note": 1}\n', "assignments.jsonl exists and is not an output"),
+    ("metrics.json", '{"note": "mine"}\n', "its metrics.json is not an output of topics"),
+    ("model/notes.txt", "mine\n", "its model is not an output of topics stream-nmf"),
+])
+def test_a_folder_holding_files_it_did_not_write_is_refused(tmp_path, capsys, name, content,
+                                                            message) -> None:
+    from topics.cli import main
+
+    output = tmp_path / "out"
+    (output / name).parent.mkdir(parents=True)
+    (output / name).write_text(content, encoding="utf-8")
+    (output / "other.txt").write_text("kept\n", encoding="utf-8")
+    assert main(["stream-nmf", "missing.jsonl", "-k", "3", "--output", str(output)]) == 2
+    assert message in capsys.readouterr().err  # before the corpus is read
+    assert (output / name).read_text(encoding="utf-8") == content
+
+
 def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys) -> None:
     from topics.cli import main
 
+    with pytest.raises(SystemExit) as info:  # as the help says: 2 or more
+        main(["stream-nmf", "missing.jsonl", "-k", "1", "-o", str(tmp_path / "o")])
+    assert info.value.code == 2 and "argument -k: 1: a topic model needs 2 or more topics" in (
+        capsys.readouterr().err)
+
     with pytest.raises(SystemExit) as info:
         main(["stream-nmf", "missing.jsonl", "-k", "3", "--seed", "-1", "-o", str(tmp_path / "o")])
-    assert info.value.code == 2 and "--seed: -1: a seed is from 0 to 4294967295" in (
+    assert info.value.code == 2 and "--seed: -1 is not a seed; give a whole number from 0 to 4294967295" in (
         capsys.readouterr().err)
-    with pytest.raises(ConfigError, match="seed=2.5 must be a whole number, 0 to 4294967295"):
+    with pytest.raises(ConfigError, match="2.5 is not a seed; give a whole number from 0 to 4294967295"):
         fit_streaming_nmf(topics.load_corpus(), 3, seed=2.5)
 
 

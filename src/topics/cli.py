@@ -39,14 +39,16 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from topics import __version__, termination
-from topics.classifier.commands import (
+from topics.arguments import (
+    add_corpus_options,
     add_dask_options,
-    column,
-    delimiter,
+    corpus_options,
     positive_int,
     seed_number,
+    topic_count,
 )
 from topics.errors import ConfigError, TopicsError
 
@@ -57,7 +59,12 @@ DEFAULT_RUNS_DIR = "experiments/runs"
 def _cmd_run(args: argparse.Namespace) -> int:
     from topics.experiments.runner import plan_experiment, run_experiment
 
-    if args.dry_run:
+    if args.dry_run:  # what the run would refuse too, but nothing made
+        from topics.distributed import check_scheduler
+        from topics.fileio import check_could_write
+
+        check_scheduler(args.scheduler)
+        check_could_write(args.runs_dir, "create a run directory in this folder")
         print(plan_experiment(args.config, overrides=args.set), end="")
         return EXIT_OK
 
@@ -160,7 +167,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from topics.corpus import load_corpus
 
-    print(load_corpus(args.corpus, **_corpus_options(args)).summary())
+    print(load_corpus(args.corpus, **corpus_options(args)).summary())
     return EXIT_OK
 
 
@@ -175,7 +182,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise ConfigError(f"--analysis {item!r}: expected KEY=VALUE, e.g. lowercase=false")
         analysis[key.strip()] = yaml.safe_load(value)
-    options = _corpus_options(args)
+    options = corpus_options(args)
     check_output(Path(args.output), args.corpus)  # before the sample is read
     summary = analyse_corpus(
         args.corpus,
@@ -191,19 +198,6 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     )
     print(summary)
     return EXIT_OK
-
-
-def _corpus_options(args: argparse.Namespace) -> dict[str, object]:
-    """The reading options of ``_add_corpus_options``, as ``topics.load_corpus`` takes them."""
-    return {
-        "format": args.format,
-        "text_column": column(args.text_column),
-        "label_column": column(args.label_column),
-        "delimiter": args.delimiter,
-        "quotechar": args.quotechar,
-        "header": not args.no_header,
-        "encoding": args.encoding,
-    }
 
 
 def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> list[str]:
@@ -228,14 +222,19 @@ def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> l
 def _cmd_stream_nmf(args: argparse.Namespace) -> int:
     from topics.fileio import atomic_write, folder_for
     from topics.topic_models.streaming import fit_streaming_nmf
-    from topics.topic_models.streaming_files import save_streaming_topics, topics_table
+    from topics.topic_models.streaming_files import (
+        check_output_folder,
+        save_streaming_topics,
+        topics_table,
+    )
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--output {folder}: a file; give a folder for the topics, metrics and "
                           "assignments")
+    check_output_folder(folder)
     with folder_for(folder, "write the topics here"):  # a failed fit leaves no empty folder
-        options = _corpus_options(args)
+        options = corpus_options(args)
         drop = _site_boilerplate(args, options)
         result = fit_streaming_nmf(
             args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
@@ -258,17 +257,6 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_corpus_options(command: argparse.ArgumentParser) -> None:
-    """How to read a corpus file (CSV columns, dialect, encoding): summary, analyse, stream-nmf."""
-    command.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
-    command.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
-    command.add_argument("--label-column", default="labels", help="CSV: index or name")
-    command.add_argument("--delimiter", type=delimiter, default=",", help="CSV delimiter; \\t: tab")
-    command.add_argument("--quotechar", default='"', help="CSV quote character")
-    command.add_argument("--no-header", action="store_true", help="CSV without a header row")
-    command.add_argument("--encoding", default="utf-8", help="of the files (%(default)s)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``topics`` (one subparser per command)."""
     parser = argparse.ArgumentParser(
@@ -276,10 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Topic models and a labelled classifier for German news about Vietnam.",
     )
     parser.add_argument("--version", action="version", version=f"topics {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="no step log and no progress bars on stderr"
-    )
+    _add_common_options(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run one experiment from a YAML config")
@@ -291,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a config key, e.g. --set topic_models.nmf.n_components=8 (repeatable)",
     )
-    run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    run.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR",
+                     help="where runs go (%(default)s)")
     run.add_argument(
         "--dry-run", action="store_true", help="validate and print the resolved config, run nothing"
     )
@@ -303,10 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sweep = sub.add_parser("sweep", help="run a grid of configs, in parallel")
     sweep.add_argument("grid", help="YAML: a base config plus grid: {key.path: [values]}")
-    sweep.add_argument(
-        "--n-jobs", type=positive_int, default=None, help="parallel points (default: config)"
-    )
-    sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, help="where runs go (%(default)s)")
+    sweep.add_argument("--n-jobs", type=positive_int, default=None, metavar="N",
+                       help="parallel points (default: the grid file's n_jobs)")
+    sweep.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR",
+                       help="where runs go (%(default)s)")
     sweep.add_argument(
         "--resume", metavar="SUMMARY", default=None,
         help="the .sweep.json of a stopped sweep of this grid, in --runs-dir: keep its "
@@ -316,10 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.set_defaults(func=_cmd_sweep)
 
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
-    compare.add_argument("runs", nargs="+", help="run directories (unfinished ones are skipped)")
+    compare.add_argument("runs", nargs="+", metavar="RUN",
+                         help="run directories, a folder of runs, or a sweep's .sweep.json (its "
+                         "finished points); unfinished runs are skipped")
     compare.add_argument(
-        "--metrics", nargs="+", default=None,
-        help="metric keys or patterns, e.g. 'topics.*.npmi_mean' (keys: the runs' metrics.json)"
+        "--metrics", nargs="+", default=None, metavar="KEY",
+        help="metric keys or patterns, e.g. 'topics.*.npmi_mean' (keys: the runs' metrics.json); "
+        "after the runs, or end the list with --"
     )
     compare.add_argument(
         "--format",
@@ -342,14 +331,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="an .html file or a folder to write to (default: RUN/report.html)"
     )
     report.add_argument(
-        "--max-points", type=positive_int, default=5000, help="units per document map (%(default)s)"
+        "--max-points", type=positive_int, default=5000, metavar="N",
+        help="units per document map (%(default)s)"
     )
     report.set_defaults(func=_cmd_report)
 
     reproduce = sub.add_parser("reproduce", help="rerun a stored run and diff its metrics")
     reproduce.add_argument("run", help="a finished run directory")
     reproduce.add_argument(
-        "--runs-dir", default=DEFAULT_RUNS_DIR, help="where the rerun goes (%(default)s)"
+        "--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR", help="where the rerun goes (%(default)s)"
     )
     reproduce.add_argument(
         "--tolerance",
@@ -361,7 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.set_defaults(func=_cmd_reproduce)
 
     init = sub.add_parser("init-config", help="write a commented starting config")
-    init.add_argument("path", nargs="?", default="experiment.yaml", help="(default: %(default)s)")
+    init.add_argument("path", nargs="?", default="experiment.yaml",
+                      help="the config file to write (%(default)s); an existing one only with --force")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_init_config)
 
@@ -387,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="print a corpus summary")
     summary.add_argument("corpus", nargs="?", default=None, help="corpus path (default: shipped)")
-    _add_corpus_options(summary)
+    add_corpus_options(summary)
     summary.set_defaults(func=_cmd_summary)
 
     analyse = sub.add_parser(
@@ -395,12 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyse.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
     analyse.add_argument(
-        "--output", "-o", required=True, help="tokens per article: .jsonl, .ndjson or .parquet"
-    )
-    analyse.add_argument("--unit", choices=("article", "paragraph"), default="article")
-    analyse.add_argument(
-        "--chunk-size", type=positive_int, default=1000, help="articles per chunk (%(default)s)"
-    )
+        "--output", "-o", required=True, metavar="PATH",
+        help="tokens per article or paragraph: .jsonl, .ndjson or .parquet")
+    analyse.add_argument("--unit", choices=("article", "paragraph"), default="article",
+                         help="one tokens record per article or per paragraph (%(default)s)")
+    analyse.add_argument("--chunk-size", type=positive_int, default=1000, metavar="N",
+                         help="articles per chunk (%(default)s)")
     analyse.add_argument(
         "--analysis",
         action="append",
@@ -410,28 +401,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_drop_option(analyse)
     add_dask_options(analyse, "default: here, one process", workers_read=True)
-    _add_corpus_options(analyse)
+    add_corpus_options(analyse, ids=False)
     analyse.set_defaults(func=_cmd_analyse)
 
     stream = sub.add_parser(
         "stream-nmf", help="NMF topics of a corpus of any size, read as a stream (bounded memory)"
     )
     stream.add_argument("corpus", help="corpus file or folder (JSON Lines, CSV, Parquet, folder)")
-    stream.add_argument("-k", type=positive_int, required=True, help="number of topics (2 or more)")
-    stream.add_argument("--output", "-o", required=True,
+    stream.add_argument("-k", type=topic_count, required=True, help="number of topics (2 or more)")
+    stream.add_argument("--output", "-o", required=True, metavar="DIR",
                         help="folder for topics.csv, metrics.json, assignments.jsonl and the "
                              "model (model/, for topics assign)")
-    stream.add_argument("--unit", choices=("article", "paragraph"), default="article")
-    stream.add_argument("--chunk-size", type=positive_int, default=2000,
+    stream.add_argument("--unit", choices=("article", "paragraph"), default="article",
+                        help="fit the topics of articles or of paragraphs (%(default)s)")
+    stream.add_argument("--chunk-size", type=positive_int, default=2000, metavar="N",
                         help="units per chunk: what memory holds (%(default)s)")
     stream.add_argument("--seed", type=seed_number, default=0, help="the NMF's seed (%(default)s)")
     stream.add_argument("--no-assignments", action="store_true",
                         help="score on a sample in two reads; no assignments.jsonl")
     _add_drop_option(stream)
     add_dask_options(stream, "default: here, one process; the topics are fitted here", True)
-    _add_corpus_options(stream)
+    add_corpus_options(stream, ids=False)
     stream.set_defaults(func=_cmd_stream_nmf)
+    for command in sub.choices.values():  # `topics run C.yaml -q` as `topics -q run C.yaml`
+        _add_common_options(command.add_argument_group("options of every command"))
     return parser
+
+
+def _add_common_options(parser: Any, default: Any = argparse.SUPPRESS) -> None:
+    """``--debug`` and ``--quiet``, before the command or after it (there SUPPRESS: not given,
+    they leave the value given before it)."""
+    parser.add_argument("--debug", action="store_true", default=default,
+                        help="show tracebacks on errors")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="no step log and no progress bars on stderr")
 
 
 def _add_drop_option(command: argparse.ArgumentParser) -> None:

@@ -22,7 +22,9 @@ from topics.errors import ConfigError, FileAccessError, InputError
 __all__ = [
     "atomic_stream",
     "atomic_write",
+    "check_could_write",
     "check_not_an_input",
+    "check_replaceable",
     "check_writable",
     "describe_os_error",
     "folder_for",
@@ -76,6 +78,7 @@ def read_text_inputs(paths: list[str], what: str) -> list[str]:
 
     texts = []
     for name in paths:
+        shown = "standard input" if name == "-" else name  # as topics classify names it
         try:  # bytes, decoded here: stdin is read like a file, whatever the locale
             data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as error:
@@ -84,11 +87,11 @@ def read_text_inputs(paths: list[str], what: str) -> list[str]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise FileAccessError(
-                f"{'standard input' if name == '-' else name}: not UTF-8 text (byte "
-                f"{error.start}); convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8)"
+                f"{shown}: not UTF-8 text (byte {error.start}); convert it to UTF-8 first (e.g. "
+                "iconv -f latin1 -t utf-8)"
             ) from None
         if not text.strip():
-            raise InputError(f"{name} is empty; there is nothing to {what}")
+            raise InputError(f"{shown} is empty; there is nothing to {what}")
         texts.append(text)
     if not texts:
         raise InputError("no files given; pass one or more text files, or - for stdin")
@@ -174,6 +177,23 @@ def check_writable(folder: str | Path, what: str = "write here") -> Path:
     return folder
 
 
+def check_could_write(folder: str | Path, what: str = "write here") -> None:
+    """:func:`check_writable` without making anything (a dry run): the nearest folder on the way
+    that exists must be a folder this user may write in.
+
+    Raises
+    ------
+    FileAccessError
+        In the words of :func:`describe_os_error`.
+    """
+    folder = Path(folder)
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        raise describe_os_error(OSError(errno.ENOTDIR, "not a folder"), folder, what)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise describe_os_error(OSError(errno.EACCES, "read-only"), folder, what)
+
+
 def guarded(action: Callable[[], object], path: str | Path, doing: str) -> object:
     """Run ``action``; an ``OSError`` becomes one clear :class:`FileAccessError`."""
     try:
@@ -205,6 +225,55 @@ def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None
         if same:
             raise ConfigError(f"{output}: the output file is the input {source}; writing it would "
                               "replace what is being read; choose another output file")
+
+
+def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], what: str,
+                      option: str = "") -> None:
+    """Refuse to write over an existing file that this kind of output did not write: ``ours``
+    judges its column names (:func:`_first_columns`), ``what`` names the kind ("an output of
+    topics classify"), ``option`` the command-line option that gave the file (``--output``). A
+    missing or empty file, or a suffix of no table format, passes.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file: writing would replace what it holds.
+    """
+    path = Path(output)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    columns = _first_columns(path)
+    if columns is None or ours(columns):
+        return
+    given, other = ((f"{option} {output}", f"give another {option}") if option
+                    else (str(output), "choose another file"))
+    raise ConfigError(f"{given} exists and is not {what}; writing would replace what it holds: "
+                      f"move it away or {other}")
+
+
+def _first_columns(path: Path) -> list[str] | None:
+    """The column names of a table file: a CSV header, the keys of the first JSON line, a Parquet
+    schema ([] when unreadable as such); None for another suffix."""
+    import csv
+    import json
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+            except ImportError:  # the writer says how to add pyarrow
+                return None
+            return list(pq.read_schema(path).names)
+        if suffix not in (".csv", ".jsonl", ".ndjson"):
+            return None
+        with path.open(encoding="utf-8", newline="") as file:
+            if suffix == ".csv":
+                return next(csv.reader(file), [])
+            row = json.loads(next((line for line in file if line.strip()), "{}"))
+            return list(row) if isinstance(row, dict) else []
+    except (OSError, ValueError, csv.Error):  # not readable as a table: not one we wrote
+        return []
 
 
 @contextlib.contextmanager

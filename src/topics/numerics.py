@@ -55,6 +55,8 @@ __all__ = [
     "FIT_THREADS",
     "MAX_SEED",
     "check_seeds",
+    "repeated_seeds_problem",
+    "seed_problem",
     "STABLE_DIGITS",
     "STABLE_FLOAT_FORMAT",
     "NUMERIC_ENV",
@@ -187,21 +189,39 @@ STABLE_DIGITS = 10
 STABLE_FLOAT_FORMAT = f"%.{STABLE_DIGITS}g"
 
 
+def seed_problem(seed: Any) -> str | None:
+    """Why ``seed`` is not a seed, or None when it is one: a whole number from 0 to
+    :data:`MAX_SEED`. The one wording of every seed check: ``--seed``, a config's seeds, the
+    library's ``seed=`` and ``seeds=``."""
+    whole = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+    if whole and 0 <= seed <= MAX_SEED:
+        return None
+    return f"{seed!r} is not a seed; give a whole number from 0 to {MAX_SEED} (2**32 - 1)"
+
+
+def repeated_seeds_problem(seeds: Sequence[int]) -> str | None:
+    """The seeds given more than once, said the one way every check says it (None if none): a
+    repeated seed repeats a fit, whose zero spread and perfect stability would be reported as the
+    model's."""
+    listed = list(seeds)
+    repeated = sorted({seed for seed in listed if listed.count(seed) > 1})
+    return f"seed(s) {repeated} given more than once; give each seed once" if repeated else None
+
+
 def check_seeds(seeds: Any, where: str) -> list[int]:
     """``seeds`` (one seed or several) as a list of distinct whole numbers from 0 to
-    :data:`MAX_SEED`, or a ConfigError naming ``where``: a repeated seed repeats a fit, whose zero
-    spread and perfect stability would be reported as the model's."""
+    :data:`MAX_SEED`, or a ConfigError naming ``where`` (:func:`seed_problem`,
+    :func:`repeated_seeds_problem`)."""
     from topics.errors import ConfigError
 
     several = isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes)
     listed = list(seeds) if several else [seeds]
     for seed in listed:
-        whole = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
-        if not whole or not 0 <= seed <= MAX_SEED:
-            raise ConfigError(f"{where}: seed={seed!r} must be a whole number, 0 to {MAX_SEED}")
+        if problem := seed_problem(seed):
+            raise ConfigError(f"{where}: {problem}")
     listed = [int(seed) for seed in listed]  # numpy's integers too
-    if len(set(listed)) < len(listed):
-        raise ConfigError(f"{where}: seeds {listed} repeat a seed; give each seed once")
+    if problem := repeated_seeds_problem(listed):
+        raise ConfigError(f"{where}: {problem}")
     return listed
 
 

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
+from topics.arguments import (
+    add_corpus_options,
+    add_dask_options,
+    corpus_options,
+    positive_int,
+    seed_number,
+)
 from topics.classifier.sources import DEFAULT_MAX_BYTES
-from topics.numerics import MAX_SEED
+from topics.errors import ConfigError
 
-__all__ = ["add_commands", "add_dask_options", "column", "delimiter", "positive_int",
-           "seed_number"]
+__all__ = ["add_commands"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 
@@ -25,6 +32,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR = 0, 1, 2
 def _cmd_classify(args: argparse.Namespace) -> int:
     from topics.classifier.batch import classify_inputs, parse_thresholds
 
+    _check_output_is_a_classification(args.output, args.inputs)
     summary = classify_inputs(
         args.inputs,
         model=args.model,
@@ -50,6 +58,33 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return status
 
 
+#: the first columns of every `topics classify` output; then p_<label> columns, or `scores`
+_CLASSIFY_COLUMNS = ["id", "source", "labels", "german"]
+
+
+def _a_classification(columns: list[str]) -> bool:
+    rest = columns[len(_CLASSIFY_COLUMNS):]
+    return columns[: len(_CLASSIFY_COLUMNS)] == _CLASSIFY_COLUMNS and (
+        rest == ["scores"] or bool(rest) and all(name.startswith("p_") for name in rest))
+
+
+def _check_output_is_a_classification(output: str | None, inputs: list[str]) -> None:
+    """Refuse an existing ``--output`` that is not an earlier ``topics classify`` output (a
+    labelled corpus, a suggest-labels file being filled in, anything else): writing would
+    replace it. An earlier output, or an empty file, is written over."""
+    from topics.fileio import check_not_an_input, check_replaceable
+
+    if output is None:
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, "
+                          f".parquet), e.g. {path / 'labels.jsonl'}")
+    check_not_an_input(path, inputs)  # the more precise message, when it is one
+    check_replaceable(path, _a_classification, "an output of topics classify (columns "
+                      f"{', '.join(_CLASSIFY_COLUMNS)}, p_<label>...)", "--output")
+
+
 def _problem_printer(command: str, args: argparse.Namespace):
     """Print a skipped input at once, unless it is the only input (then it is the error)."""
     if len(args.inputs) == 1:
@@ -61,6 +96,10 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     from topics.classifier.batch import parse_thresholds
     from topics.classifier.suggestions import suggest_labels
 
+    if Path(args.output).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
+        raise ConfigError(f"--output {args.output}: unknown format "
+                          f"{Path(args.output).suffix!r}; suggestions are for filling in: write "
+                          ".csv or .jsonl")
     summary = suggest_labels(
         args.inputs,
         args.output,
@@ -102,14 +141,19 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
 
 def _cmd_train_classifier(args: argparse.Namespace) -> int:
     from topics.classifier.persistence import card_path
-    from topics.classifier.shipped import train_classifier
+    from topics.classifier.shipped import model_target, train_classifier
 
+    target = model_target(args.output)
+    if target.is_file() and not card_path(target).is_file():  # a model has its card beside it
+        raise ConfigError(f"--output {target} exists and is not a model saved by topics (no card "
+                          f"{card_path(target).name} beside it); training would replace it: move "
+                          "it away or give another --output")
     path = train_classifier(
         args.corpus,
         args.output,
         seed=args.seed,
         evaluate=not args.no_evaluate,
-        corpus_options=_corpus_options(args) if args.corpus else None,
+        corpus_options=corpus_options(args) if args.corpus else None,
     )
     print(f"wrote {path} and its card {card_path(path).name}")
     return EXIT_OK
@@ -118,40 +162,8 @@ def _cmd_train_classifier(args: argparse.Namespace) -> int:
 def _read_options(args: argparse.Namespace):
     from topics.classifier.batch import ReadOptions
 
-    return ReadOptions(args.encoding, args.max_size, _corpus_options(args))
-
-
-def _corpus_options(args: argparse.Namespace) -> dict:
-    """The load_corpus options of a command (see _add_corpus_options)."""
-    options = {
-        "format": args.format,
-        "text_column": column(args.text_column),
-        "label_column": column(args.label_column) if args.label_column else None,
-        "id_column": column(args.id_column) if args.id_column else None,
-        "label_separator": args.label_separator,
-        "delimiter": args.delimiter,
-        "quotechar": args.quotechar,
-        "header": not args.no_header,
-    }
-    if "encoding" in args and args.command == "train-classifier":
-        options["encoding"] = args.encoding
-    return {k: v for k, v in options.items() if v is not None or k == "label_column"}
-
-
-def _add_corpus_options(parser: argparse.ArgumentParser, labels: str | None) -> None:
-    group = parser.add_argument_group("reading corpus files (options of topics.load_corpus)")
-    group.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None)
-    group.add_argument("--text-column", default="text", help="CSV: index or name (%(default)s)")
-    group.add_argument(
-        "--label-column", default=labels, help=f"CSV: index or name ({labels or 'none'})"
-    )
-    group.add_argument("--id-column", default=None, help="CSV: index or name of the ids")
-    group.add_argument("--label-separator", default=None, help="CSV: e.g. '|' for several labels")
-    group.add_argument("--delimiter", type=delimiter, default=",",
-                       help="CSV delimiter (%(default)s; \\t or tab for a tab)")
-    group.add_argument("--quotechar", default='"', help="CSV quote character")
-    group.add_argument("--no-header", action="store_true", help="CSV without a header row")
-    group.add_argument("--encoding", default="utf-8", help="text encoding of every input (%(default)s)")
+    # the inputs are decoded with --encoding as bytes, corpus files too
+    return ReadOptions(args.encoding, args.max_size, corpus_options(args, encoding=False))
 
 
 def _size(text: str) -> int:
@@ -173,30 +185,6 @@ def _size(text: str) -> int:
     return value
 
 
-def add_dask_options(command: argparse.ArgumentParser, default: str,
-                     workers_read: bool = False) -> None:
-    """``--scheduler`` and ``--n-workers`` (the commands that fan out over Dask); ``default`` says
-    where the work runs without them. ``workers_read`` adds ``--workers-read`` (a corpus file
-    read by the workers themselves)."""
-    command.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="local|ADDRESS",
-        help=f"run on Dask: local = a LocalCluster here, or tcp://host:8786 ({default})",
-    )
-    command.add_argument(
-        "--n-workers", type=positive_int, default=None, help="LocalCluster worker processes"
-    )
-    if workers_read:
-        command.add_argument(
-            "--workers-read", action=argparse.BooleanOptionalAction, default=None,
-            help="the Dask workers read a JSON Lines or CSV corpus, a folder and (classify, "
-            "suggest-labels) text files themselves, from the same path (shared storage); "
-            "default: on a LocalCluster only. A Parquet corpus is decoded here and its rows "
-            "checked by the workers on any scheduler, unless --no-workers-read",
-        )
-
-
 def add_commands(sub: Any) -> None:
     """Add ``classify``, ``suggest-labels`` and ``train-classifier`` to the ``topics`` parser."""
     inputs_help = (
@@ -211,7 +199,7 @@ def add_commands(sub: Any) -> None:
         "(default: JSON lines on stdout)",
     )
     _add_model_options(classify, DEFAULT_MAX_BYTES)
-    _add_corpus_options(classify, None)
+    add_corpus_options(classify, labels=None)
     add_dask_options(classify, "default: here, one process", workers_read=True)
     classify.set_defaults(func=_cmd_classify)
 
@@ -222,7 +210,7 @@ def add_commands(sub: Any) -> None:
     suggest.add_argument("--output", required=True, metavar="PATH", help=".csv or .jsonl to fill in")
     suggest.add_argument("-n", type=positive_int, default=50, help="how many (%(default)s)")
     _add_model_options(suggest, DEFAULT_MAX_BYTES)
-    _add_corpus_options(suggest, None)
+    add_corpus_options(suggest, labels=None)
     add_dask_options(suggest, "default: here, one process", workers_read=True)
     suggest.set_defaults(func=_cmd_suggest_labels)
 
@@ -236,16 +224,19 @@ def add_commands(sub: Any) -> None:
         "--output", default=None, metavar="PATH",
         help="model file or folder (needed with --corpus; default: the shipped model)",
     )
-    train.add_argument("--seed", type=seed_number, default=0)
+    train.add_argument("--seed", type=seed_number, default=0,
+                       help="the classifier's random_state and the card's cross-validation "
+                       "seed (%(default)s)")
     train.add_argument(
         "--no-evaluate", action="store_true", help="skip the cross-validation for the card"
     )
-    _add_corpus_options(train, "labels")
+    add_corpus_options(train)
     train.set_defaults(func=_cmd_train_classifier)
 
 
 def _add_model_options(parser: argparse.ArgumentParser, max_bytes: int) -> None:
-    parser.add_argument("--model", default=None, metavar="PATH", help="a saved model (.safetensors)")
+    parser.add_argument("--model", type=_model_file, default=None, metavar="PATH",
+                        help="a saved model (.safetensors; default: the shipped one)")
     parser.add_argument(
         "--threshold", action="append", default=[], metavar="LABEL=VALUE",
         help="a label's probability threshold, e.g. border_relations=0.7 (repeatable)",
@@ -257,33 +248,13 @@ def _add_model_options(parser: argparse.ArgumentParser, max_bytes: int) -> None:
     )
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
-
-
-def seed_number(text: str) -> int:
-    """An argparse type: a seed, a whole number from 0 to 2**32 - 1 (what every fit takes)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"{value}: a seed is from 0 to {MAX_SEED}")
-    return value
-
-
-def delimiter(text: str) -> str:
-    """An argparse type: a CSV delimiter, one character; ``\\t`` (as typed in a shell) is a tab."""
-    return {"\\t": "\t", "tab": "\t"}.get(text, text)
-
-
-def column(value: str) -> int | str:
-    """A CSV column by 0-based index ("1") or by name ("text")."""
-    return int(value) if value.isdigit() else value
+def _model_file(text: str) -> str:
+    """An argparse type: a saved model. A file of another kind (a corpus, a text) is named as
+    such here; the loader checks the model and its card."""
+    path = Path(text)
+    if path.is_file() and path.suffix not in ("", ".safetensors") and not text.endswith(
+            ".card.json"):  # the card: the loader says to pass the model beside it
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a saved model; pass the .safetensors file of one (with its .card.json "
+            "beside it), e.g. what train-classifier --output wrote")
+    return text

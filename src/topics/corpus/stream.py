@@ -45,7 +45,7 @@ from topics.corpus.readers import csv_options, guess_format, read_checked, sampl
 from topics.corpus.records import Article, Corpus, Unit
 from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_on_workers
 from topics.errors import ConfigError, InputError, unknown_key
-from topics.fileio import atomic_stream, check_not_an_input, check_writable
+from topics.fileio import atomic_stream, check_not_an_input, check_replaceable, check_writable
 from topics.text.german import GermanAnalyzer
 
 __all__ = [
@@ -66,6 +66,8 @@ log = logging.getLogger("topics.corpus")
 
 #: Output suffix -> format of :func:`analyse_corpus`.
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+#: the fields of a tokens file: an existing file with others is not written over
+TOKEN_COLUMNS = ["id", "article_id", "labels", "tokens"]
 DEFAULT_CHUNK_SIZE = 1000
 SAMPLE_ARTICLES = 2000  # articles read to find a site's boilerplate (repeated_in_sample)
 _LOG_EVERY_S = 30.0
@@ -297,7 +299,8 @@ def check_drop_paragraphs(drop_paragraphs: Any) -> tuple[str, ...]:
 
 
 def check_output(output: Path, source: Any) -> str:
-    """The format of ``output`` (by suffix), once it is known to be writable and not the input:
+    """The format of ``output`` (by suffix), once it is known to be writable, not the input and
+    not a file of something else (an existing file is replaced only if it is a tokens file):
     checked before any reading."""
     kind = OUTPUT_FORMATS.get(output.suffix.lower())
     if kind is None:
@@ -306,6 +309,8 @@ def check_output(output: Path, source: Any) -> str:
         )
     if isinstance(source, str | Path):
         check_not_an_input(output, [source])
+    check_replaceable(output, lambda columns: columns == TOKEN_COLUMNS,
+                      f"a tokens file ({', '.join(TOKEN_COLUMNS)})")
     check_writable(output.parent, "write the tokens here")
     return kind
 
@@ -334,7 +339,8 @@ def analyse_corpus(
     output : str or Path
         ``.jsonl``/``.ndjson``: one ``{"id", "article_id", "labels", "tokens"}`` object per line;
         ``.parquet``: those columns, one row group per chunk (needs pyarrow). Written to a
-        temporary file that replaces ``output`` when complete.
+        temporary file that replaces ``output`` when complete; an existing ``output`` is
+        replaced only if it is such a tokens file (or empty), anything else is refused.
     unit : {"article", "paragraph"}
         One record per article, or per paragraph (ids ``<article id>#p<i>``).
     analysis : mapping, optional
@@ -373,7 +379,7 @@ def analyse_corpus(
     ------
     CorpusError, ConfigError, FileAccessError
         A bad record of the corpus (nothing is written then), a wrong setting, an output that
-        cannot be written.
+        cannot be written or that exists and is not a tokens file.
     """
     if not isinstance(source, str | Path) and not isinstance(source, Iterable):
         raise ConfigError(f"source must be a corpus file or folder, or articles; got "

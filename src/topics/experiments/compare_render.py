@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from topics.errors import FileAccessError, RunError
+from topics.errors import ConfigError, FileAccessError, RunError
 from topics.evaluation.tables import format_value, latex_table, markdown_table, text_table
 from topics.fileio import check_writable, guarded
 
@@ -406,6 +406,8 @@ def check_figure_path(path: str | Path) -> Path:
     ------
     RunError
         For a suffix other than ``.png``, ``.svg``, ``.pdf``.
+    ConfigError
+        When ``path`` is an existing file that is not a figure matplotlib wrote.
     FileAccessError
         When the folder cannot be written (read-only, a file in the way) or ``path`` is a folder.
     """
@@ -415,5 +417,23 @@ def check_figure_path(path: str | Path) -> Path:
                        f"use {', '.join(_FIGURE_SUFFIXES)}")
     if path.is_dir():
         raise FileAccessError(f"{path}: cannot write the figure: it is a folder, not a file")
+    if not _a_figure_or_nothing(path):
+        raise ConfigError(f"{path} exists and is not a figure of topics (matplotlib); writing "
+                          "would replace what it holds: move it away or choose another file")
     check_writable(path.parent, "write the figure there")
     return path
+
+
+def _a_figure_or_nothing(path: Path) -> bool:
+    """No file, an empty one, or a matplotlib figure (an earlier one, replaced): matplotlib names
+    itself at the start of a PNG or SVG and at the end of a PDF."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return True
+        with path.open("rb") as file:
+            head = file.read(4096)
+            file.seek(max(0, path.stat().st_size - 4096))
+            tail = file.read()
+    except OSError:
+        return True  # the write names the problem
+    return b"matplotlib" in (head + tail).lower()

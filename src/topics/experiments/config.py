@@ -30,6 +30,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -37,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-from topics.numerics import MAX_SEED
+from topics.numerics import repeated_seeds_problem, seed_problem
 
 __all__ = [
     "DEFAULT_HEADLINE_METRICS",
@@ -54,19 +55,22 @@ __all__ = [
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
-#: A seed every stochastic part takes: a whole number from 0 to 2**32 - 1.
-Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+def _seed(value: Any) -> Any:
+    """A seed, or the one message of every seed check (:func:`topics.numerics.seed_problem`)."""
+    if problem := seed_problem(value):
+        raise ValueError(problem)
+    return value
 
 
 def _distinct(seeds: list[int] | None) -> list[int] | None:
-    """A list of seeds without repeats: a repeated seed repeats a fit, whose zero spread and
-    perfect stability would be reported as the model's."""
-    if seeds is not None and len(set(seeds)) < len(seeds):
-        repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
-        raise ValueError(f"seed(s) {repeated} given twice; give each seed once")
+    """A list of seeds without repeats (:func:`topics.numerics.repeated_seeds_problem`)."""
+    if seeds is not None and (problem := repeated_seeds_problem(seeds)):
+        raise ValueError(problem)
     return seeds
 
 
+#: A seed every stochastic part takes: a whole number from 0 to 2**32 - 1.
+Seed = Annotated[int, BeforeValidator(_seed)]
 Seeds = Annotated[list[Seed], AfterValidator(_distinct)]
 
 #: The metrics shown in the end-of-run summary and compared by default (fnmatch patterns).

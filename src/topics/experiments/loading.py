@@ -19,6 +19,7 @@ from topics import registry
 from topics.errors import ConfigError, closest, short, unknown_key
 from topics.experiments.config import ClassifierConfig, Config
 from topics.experiments.overrides import apply_overrides, expand_env, parse_override
+from topics.numerics import seed_problem
 from topics.schema import Schema
 
 __all__ = ["load_config", "load_grid", "validate_config"]
@@ -241,6 +242,10 @@ def _setting_problems(
                 )
             )
     known = {k: v for k, v in values.items() if k in schema}
+    seed = known.get("random_state")
+    if seed is not None and (problem := seed_problem(seed)):  # a seed: one wording for all
+        del known["random_state"]  # (its type said only ">= 0"; 2**32 failed in the run)
+        problems.append(f"{path}.random_state={short(seed)}: {problem}")
     return problems + schema.problems(known, path)
 
 

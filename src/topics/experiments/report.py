@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ModelFileError, RunError
+from topics.errors import ConfigError, ModelFileError, RunError
 from topics.experiments.report_html import LabelCounts, ModelView, render_page
 from topics.experiments.store import Run, load_run
 from topics.fileio import atomic_write
@@ -275,6 +275,8 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     topics.errors.RunError
         If ``run_dir`` is not a finished run, or ``path`` names a file that is not ``.html``
         (a config or a table given by mistake is not overwritten).
+    topics.errors.ConfigError
+        If ``path`` names an existing file that is not a report (it is not replaced).
     """
     start = time.perf_counter()
     target = Path(path) if path is not None else None
@@ -285,8 +287,24 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
                        f"{target.with_suffix('.html')}, or a folder (nothing was written)")
     run = load_run(run_dir)
     target = target if target is not None else run.path / REPORT_FILE
+    _check_replaceable(target)  # before the work
     text = render_report(run, max_points=max_points)
     atomic_write(target, text)
     log.info("report %s (%.1f MB) written in %.1f s", target, len(text.encode()) / 1e6,
              time.perf_counter() - start)
     return target
+
+
+def _check_replaceable(target: Path) -> None:
+    """Refuse to write over an existing file that is not a report (an earlier report, or an empty
+    file, is replaced): its ``<title>`` ends in "topics report"."""
+    if not target.is_file() or target.stat().st_size == 0:
+        return
+    try:
+        with target.open("rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return  # the write names the problem
+    if b"topics report</title>" not in head:
+        raise ConfigError(f"{target} exists and is not a report of topics; writing would "
+                          "replace what it holds: move it away or choose another file")

@@ -22,12 +22,14 @@ from typing import Any
 import numpy as np
 
 from topics import __version__
-from topics.errors import ModelFileError
+from topics.errors import ConfigError, ModelFileError
+from topics.fileio import check_replaceable
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.storage import RESAVE, json_of, read_folder, write_folder
 from topics.topic_models.streaming import StreamingTopics
 
-__all__ = ["load_streaming_topics", "save_streaming_topics", "topics_table"]
+__all__ = ["check_output_folder", "load_streaming_topics", "save_streaming_topics",
+           "topics_table"]
 
 CARD_FILE = "streaming_nmf.json"
 FORMAT, FORMAT_VERSION = "topics.streaming_nmf", 1
@@ -46,6 +48,27 @@ def topics_table(model: StreamingTopics) -> str:
         writer.writerow([topic, " ".join(w for w, _ in words),
                          " ".join(f"{weight:.6g}" for _, weight in words)])
     return table.getvalue()
+
+
+def check_output_folder(folder: Path) -> None:
+    """Refuse an output folder of ``topics stream-nmf`` that holds a ``topics.csv``,
+    ``assignments.jsonl``, ``metrics.json`` or ``model`` it did not write (an earlier fit's are
+    replaced): checked before the corpus is read."""
+    what = "an output of topics stream-nmf"
+    check_replaceable(folder / "topics.csv", lambda c: c == ["topic", "words", "weights"],
+                      f"{what} (columns topic, words, weights)")
+    check_replaceable(folder / "assignments.jsonl", lambda c: c[:2] == ["id", "article_id"],
+                      f"{what} (fields id, article_id, labels, topic, share)")
+    metrics, model = folder / "metrics.json", folder / "model"
+    try:
+        ours = not metrics.exists() or all(
+            isinstance(v, int | float) for v in json.loads(metrics.read_bytes()).values())
+    except (OSError, ValueError, AttributeError):
+        ours = False
+    for path, kept in ((metrics, ours), (model, not model.exists() or (model / CARD_FILE).is_file())):
+        if not kept:
+            raise ConfigError(f"--output {folder}: its {path.name} is not {what}; writing would "
+                              "replace it: move it away or give another --output")
 
 
 def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
