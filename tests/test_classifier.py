@@ -312,6 +312,14 @@ def test_clone_and_params():
     assert not hasattr(ArticleClassifier(), "classes_")  # __init__ stores parameters only
 
 
+@pytest.mark.parametrize("seed", [2**32, -1, True, 1.5])
+def test_a_random_state_that_is_no_seed_is_refused_before_the_fit(seed):
+    """The same words as every seed check (2**32 was taken and failed deep in the fit)."""
+    with pytest.raises(ConfigError, match=rf"random_state: {seed!r} is not a seed; give a whole "
+                                          r"number from 0 to 4294967295"):
+        ArticleClassifier(random_state=seed, min_df=1).fit(SMALL_TEXTS, SMALL_LABELS)
+
+
 def test_clone_of_fitted_is_unfitted():
     from sklearn.base import clone
 

@@ -27,42 +27,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from annotated_types import Ge, Gt, Le
 
 from topics.classifier.inputs import check_texts, documents_of, label_lists
-from topics.classifier.scoring import (
-    ModelArrays,
-    batch_counts,
-    max_rows,
-    model_arrays,
-    score_counts,
-)
+from topics.classifier.scoring import ModelArrays, RidgeScores, model_arrays, ridge_scores
 from topics.errors import ConfigError
 from topics.labels import to_indicator
+from topics.numerics import MAX_SEED, seed_problem
 from topics.progress import progress
 from topics.schema import Schema, schema_of
 
 __all__ = ["ArticleClassifier", "schema"]
-
-# Texts are scored in chunks of about this many characters. Scores do not depend on the chunks;
-# a small chunk keeps its arrays small enough to be reused from the heap instead of mapped and
-# faulted in afresh. 721 one-line 10kGNAD articles read in pieces, first batch of a fresh process
-# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon): 500k characters
-# 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and 327 MB; 125k 1,303 and 275 MB; 62.5k
-# 1,347 and 244 MB.
-_CHUNK_CHARS = 125_000
-
-
-class RidgeScores(NamedTuple):
-    """Stage-1 scores of documents, each (n_documents, n_outputs) except ``paragraph``."""
-
-    article: np.ndarray  # the whole text
-    best: np.ndarray  # the best paragraph
-    lead: np.ndarray  # the first paragraph
-    paragraph: np.ndarray  # every paragraph, (n_paragraphs, n_outputs), documents in order
 
 
 class ArticleClassifier:
@@ -191,7 +169,7 @@ class ArticleClassifier:
         max_dual_rows: Annotated[int, Ge(1)] = 4000,
         cv: Annotated[int, Ge(2)] = 5,
         labels: Sequence[str] | None = None,
-        random_state: Annotated[int, Ge(0)] = 0,
+        random_state: Annotated[int, Ge(0), Le(MAX_SEED)] = 0,
         duplicate_threshold: Annotated[float, Gt(0), Le(1)] | None = 0.5,
     ) -> None:
         self.features = features
@@ -288,6 +266,8 @@ class ArticleClassifier:
         return self
 
     def _check_params(self) -> None:
+        if problem := seed_problem(self.random_state):  # the wording of every seed check
+            raise ConfigError(f"ArticleClassifier: random_state: {problem}")
         schema().validate(self.get_params(), "ArticleClassifier")
         for name in ("ngram_range", "word_ngram_range"):
             low, high = getattr(self, name)
@@ -421,40 +401,7 @@ class ArticleClassifier:
         return arrays
 
     def _ridge_scores(self, docs: Sequence[tuple[str, Sequence[str]]]) -> RidgeScores:
-        """Ridge scores of documents ((clean text, paragraphs)): whole text, best paragraph,
-        lead paragraph and every paragraph (in order). Scored in chunks: memory stays bounded."""
-        idf, view_of, weights, min_norms = self._model_arrays()
-        n_views = len(self.views_)
-        row_limit = max_rows(len(idf))
-        article, best, lead, paragraph = [], [], [], []
-        start = 0
-        while start < len(docs):
-            stop, chars, rows = start, 0, 0
-            while stop < len(docs) and (
-                stop == start or (chars < _CHUNK_CHARS and rows + len(docs[stop][1]) <= row_limit)
-            ):
-                chars += len(docs[stop][0])
-                rows += len(docs[stop][1])
-                stop += 1
-            chunk = docs[start:stop]
-            per_par, per_doc = batch_counts(
-                self.views_, [t for t, _ in chunk], [ps for _, ps in chunk]
-            )
-            par = score_counts(per_par, idf, view_of, n_views, weights, self.intercept_, min_norms)
-            if per_doc.rows is per_par.rows:  # one paragraph each: the documents are the rows
-                doc = par
-            else:
-                doc = score_counts(
-                    per_doc, idf, view_of, n_views, weights, self.intercept_, min_norms
-                )
-            sizes = np.array([len(ps) for _, ps in chunk])
-            firsts = np.cumsum(sizes) - sizes
-            article.append(doc)
-            best.append(np.maximum.reduceat(par, firsts, axis=0))
-            lead.append(par[firsts])
-            paragraph.append(par)
-            start = stop
-        return RidgeScores(*(np.vstack(part) for part in (article, best, lead, paragraph)))
+        return ridge_scores(self.views_, self._model_arrays(), self.intercept_, docs)
 
     def _logits(self, article: np.ndarray, best: np.ndarray, lead: np.ndarray) -> np.ndarray:
         focus = self.focus_

@@ -164,10 +164,9 @@ def _token_contributions(
 ) -> dict[Any, np.ndarray]:
     """Output-by-output contributions of each token occurrence (or, for views that are not
     token-local, of each analysed term), summing exactly to the ridge scores minus intercepts."""
-    idf, view_of, _, min_norms = clf._model_arrays()
     coef = np.asarray(clf.coef_, dtype=np.float64)
     _, counts = batch_counts(clf.views_, [clean], [list(paragraphs)])
-    values = tfidf_values(counts, idf, view_of, len(clf.views_), min_norms)
+    values = tfidf_values(counts, clf._model_arrays())
     per_column = dict(zip(counts.cols.tolist(), values[:, None] * coef[counts.cols], strict=True))
     total = dict(zip(counts.cols.tolist(), counts.counts.tolist(), strict=True))
     batch = scan(list(paragraphs))

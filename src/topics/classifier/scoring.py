@@ -31,6 +31,7 @@ from topics.classifier.hashing import Scan, ragged_range, scan
 __all__ = [
     "Counts",
     "ModelArrays",
+    "RidgeScores",
     "Packing",
     "aggregate",
     "batch_counts",
@@ -39,6 +40,7 @@ __all__ = [
     "merge_rows",
     "model_arrays",
     "run_starts",
+    "ridge_scores",
     "run_sums",
     "score_counts",
     "token_pairs",
@@ -46,6 +48,24 @@ __all__ = [
 
 _COUNT_BITS = 4  # a count packed into the sort key; larger counts are split
 _KEY_BITS = 32  # keys of batches up to max_rows() paragraphs; 64 bits above
+
+
+# Texts are scored in chunks of about this many characters. Scores do not depend on the chunks;
+# a small chunk keeps its arrays small enough to be reused from the heap instead of mapped and
+# faulted in afresh. 721 one-line 10kGNAD articles read in pieces, first batch of a fresh process
+# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon): 500k characters
+# 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and 327 MB; 125k 1,303 and 275 MB; 62.5k
+# 1,347 and 244 MB.
+_CHUNK_CHARS = 125_000
+
+
+class RidgeScores(NamedTuple):
+    """Stage-1 scores of documents, each (n_documents, n_outputs) except ``paragraph``."""
+
+    article: np.ndarray  # the whole text
+    best: np.ndarray  # the best paragraph
+    lead: np.ndarray  # the first paragraph
+    paragraph: np.ndarray  # every paragraph, (n_paragraphs, n_outputs), documents in order
 
 
 class ModelArrays(NamedTuple):
@@ -274,29 +294,22 @@ def _analysed(view: FittedView, texts: Sequence[str], offset: int):
     return rows, cols + offset, np.ones(len(rows), dtype=np.int64)
 
 
-def tfidf_values(
-    counts: Counts,
-    idf: np.ndarray,
-    view_of: np.ndarray,
-    n_views: int,
-    min_norms: np.ndarray | None = None,
-) -> np.ndarray:
+def tfidf_values(counts: Counts, arrays: ModelArrays) -> np.ndarray:
     """Sublinear tf x idf of every (row, column), l2-normalised per row and view (divided by the
-    view's ``min_norms`` entry instead where the norm is smaller)."""
-    values = sublinear_tf(counts.counts) * idf[counts.cols]
+    view's smallest training norm instead where the norm is smaller)."""
+    values = sublinear_tf(counts.counts) * arrays.idf[counts.cols]
     if not len(values):
         return values
-    starts = _block_starts(counts, view_of, n_views)
-    norms = _floored(np.sqrt(np.add.reduceat(values * values, starts)), counts, starts, view_of,
-                     min_norms)
+    starts = _block_starts(counts, arrays.view_of, len(arrays.min_norms))
+    norms = _floored(np.sqrt(np.add.reduceat(values * values, starts)), counts, starts, arrays)
     return values / np.repeat(norms, np.diff(np.r_[starts, len(values)]))
 
 
-def _floored(norms, counts: Counts, starts, view_of, min_norms: np.ndarray | None) -> np.ndarray:
+def _floored(norms: np.ndarray, counts: Counts, starts: np.ndarray, arrays: ModelArrays):
     """Block norms raised to their view's smallest training norm (see ``FittedView``)."""
-    if min_norms is None or not len(norms):
+    if not len(norms):
         return norms
-    return np.maximum(norms, min_norms[view_of[counts.cols[starts]]])
+    return np.maximum(norms, arrays.min_norms[arrays.view_of[counts.cols[starts]]])
 
 
 def _block_starts(counts: Counts, view_of: np.ndarray, n_views: int) -> np.ndarray:
@@ -310,21 +323,14 @@ def _block_starts(counts: Counts, view_of: np.ndarray, n_views: int) -> np.ndarr
     return np.flatnonzero(np.r_[True, change])
 
 
-def score_counts(
-    counts: Counts,
-    idf: np.ndarray,
-    view_of: np.ndarray,
-    n_views: int,
-    weights: np.ndarray,
-    intercept: np.ndarray,
-    min_norms: np.ndarray | None = None,
-) -> np.ndarray:
+def score_counts(counts: Counts, arrays: ModelArrays, intercept: np.ndarray) -> np.ndarray:
     """Linear scores (rows x outputs) of counted rows.
 
-    ``weights`` is (outputs x columns): the coefficients times the idf. Per (row, view) block,
-    ``sum(tf * weight) / max(sqrt(sum((tf * idf)**2)), min_norm of the view)``; blocks are
-    summed per row.
+    Per (row, view) block, ``sum(tf * weight) / max(sqrt(sum((tf * idf)**2)), min_norm of the
+    view)`` (``weight``: the coefficients times the idf); blocks are summed per row.
     """
+    idf, view_of, weights, min_norms = arrays
+    n_views = len(min_norms)
     out = np.tile(np.asarray(intercept, dtype=np.float64), (counts.n_rows, 1))
     if not len(counts.rows):
         return out
@@ -332,7 +338,7 @@ def score_counts(
     starts = _block_starts(counts, view_of, n_views)
     squares = tf * idf[counts.cols]
     squares *= squares
-    norms = _floored(np.sqrt(np.add.reduceat(squares, starts)), counts, starts, view_of, min_norms)
+    norms = _floored(np.sqrt(np.add.reduceat(squares, starts)), counts, starts, arrays)
     sums = np.empty((len(starts), len(weights)))
     for j, column in enumerate(weights):  # 1-D gathers: 3x faster than one 2-D gather
         sums[:, j] = np.add.reduceat(tf * column[counts.cols], starts)
@@ -344,3 +350,37 @@ def score_counts(
         first = np.flatnonzero(np.r_[True, block_rows[1:] != block_rows[:-1]])
         out[block_rows[first]] += np.add.reduceat(sums, first, axis=0)
     return out
+
+
+def ridge_scores(
+    views: Sequence[FittedView],
+    arrays: ModelArrays,
+    intercept: np.ndarray,
+    docs: Sequence[tuple[str, Sequence[str]]],
+) -> RidgeScores:
+    """Ridge scores of documents ((clean text, paragraphs)): whole text, best paragraph, lead
+    paragraph and every paragraph (in order). Scored in chunks: memory stays bounded."""
+    row_limit = max_rows(len(arrays.idf))
+    article, best, lead, paragraph = [], [], [], []
+    start = 0
+    while start < len(docs):
+        stop, chars, rows = start, 0, 0
+        while stop < len(docs) and (
+            stop == start or (chars < _CHUNK_CHARS and rows + len(docs[stop][1]) <= row_limit)
+        ):
+            chars += len(docs[stop][0])
+            rows += len(docs[stop][1])
+            stop += 1
+        chunk = docs[start:stop]
+        per_par, per_doc = batch_counts(views, [t for t, _ in chunk], [ps for _, ps in chunk])
+        par = score_counts(per_par, arrays, intercept)
+        # one paragraph each: the documents are the rows
+        doc = par if per_doc.rows is per_par.rows else score_counts(per_doc, arrays, intercept)
+        sizes = np.array([len(ps) for _, ps in chunk])
+        firsts = np.cumsum(sizes) - sizes
+        article.append(doc)
+        best.append(np.maximum.reduceat(par, firsts, axis=0))
+        lead.append(par[firsts])
+        paragraph.append(par)
+        start = stop
+    return RidgeScores(*(np.vstack(part) for part in (article, best, lead, paragraph)))
