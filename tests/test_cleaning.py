@@ -139,6 +139,10 @@ def test_a_body_without_sentences_loses_only_bylines() -> None:
     cleaned = clean_article("Grenzsteine am Fluss\nTouristen aus Hanoi am Grenzstein\nVan Hien")
     assert cleaned.paragraphs == ("Grenzsteine am Fluss", "Touristen aus Hanoi am Grenzstein")
     assert cleaned.removed == ("Van Hien",)
+    # short lines are all such a text has: only names go ("der Verwaltung" was dropped as one)
+    for text in ("Digitalisierung\nder Verwaltung", "Grenze\nArmee", "Eins zwei\nVier fünf sechs"):
+        assert clean_article(text).paragraphs == tuple(text.split("\n")), text
+    assert clean_article("Grenze\nVan Hien\nThu Hang").paragraphs == ("Grenze",)
 
 
 def test_normalisation() -> None:

@@ -21,7 +21,8 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
   words) and short copyright lines. A body ends with a sentence; headlines of other articles at
   its end would otherwise make an article look like their subject. Without any closing
-  punctuation in the body only bylines and stray words (at most three words) go.
+  punctuation in the body (headlines, keywords) only its last lines that read as authors' names
+  go (two or three capitalised words: ``Van Hien``).
 
 Every dropped line is kept in :attr:`CleanArticle.removed`, so nothing is lost silently. Cleaning is
 idempotent: cleaning clean text changes nothing.
@@ -191,7 +192,9 @@ def _page_tail(body: list[str]) -> int:
     """How many lines at the end of ``body`` are the page's tail, not the article.
 
     The lines after the body's last sentence, when they are all headline-sized or footers; a
-    body without any sentence loses only its trailing bylines and stray words.
+    body without any sentence (headlines, a list of keywords) loses only its last lines that read
+    as authors' names: its short lines are all it has, so "Digitalisierung / der Verwaltung"
+    keeps its second line.
     """
     n = len(body)
     end = n
@@ -200,9 +203,15 @@ def _page_tail(body: list[str]) -> int:
     if end < n and not _is_tail_line(body[end - 1]):  # a sentence (or a long line) ends the body
         return n - end
     end = n
-    while end > 1 and _is_byline(body[end - 1]):
+    while end > 1 and _is_name(body[end - 1]):
         end -= 1
     return n - end
+
+
+def _is_name(line: str) -> bool:
+    """A byline of two or three capitalised words (``Van Hien``, ``Thu Hang``)."""
+    words = line.split()
+    return _is_byline(line) and len(words) >= 2 and all(w[:1].isupper() for w in words)
 
 
 def _in_page_order(removed: list[str], lines: list[str], at: list[int]) -> list[str]:
