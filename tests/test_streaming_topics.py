@@ -332,9 +332,11 @@ def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys
 
     with pytest.raises(SystemExit) as info:
         main(["stream-nmf", "missing.jsonl", "-k", "3", "--seed", "-1", "-o", str(tmp_path / "o")])
-    assert info.value.code == 2 and "--seed: -1 is not a seed; give a whole number from 0 to 4294967295" in (
-        capsys.readouterr().err)
-    with pytest.raises(ConfigError, match="2.5 is not a seed; give a whole number from 0 to 4294967295"):
+    assert info.value.code == 2 and (
+        "--seed: -1 is not a seed; give a whole number from 0 to 4294967295"
+        in capsys.readouterr().err)
+    with pytest.raises(ConfigError,
+                       match="2.5 is not a seed; give a whole number from 0 to 4294967295"):
         fit_streaming_nmf(topics.load_corpus(), 3, seed=2.5)
 
 

@@ -141,7 +141,8 @@ def test_impossible_settings_fail_clearly(corpus, model, settings, match) -> Non
 def test_seeds_are_whole_32_bit_numbers_given_once(corpus) -> None:
     with pytest.raises(ConfigError, match="model 'nmf': -1 is not a seed; give a whole number"):
         topics.fit_topic_model(corpus, "nmf", seed=-1)
-    with pytest.raises(ConfigError, match=r"seed\(s\) \[0\] given more than once; give each seed once"):
+    with pytest.raises(ConfigError,
+                       match=r"seed\(s\) \[0\] given more than once; give each seed once"):
         topics.compare_topic_models(corpus, "nmf", seeds=[0, 0])
     assert topics.fit_topic_model(corpus, "nmf", seed=np.int64(2)).seed == 2
 

@@ -84,16 +84,19 @@ def add_corpus_options(parser: argparse.ArgumentParser, labels: str | None = "la
     group.add_argument("--format", choices=("folder", "jsonl", "csv", "parquet"), default=None,
                        help="the corpus's format (default: from the suffix; a folder for a "
                        "directory)")
-    group.add_argument("--text-column", default="text", metavar="COLUMN", help="CSV: index or name (%(default)s)")
+    group.add_argument("--text-column", default="text", metavar="COLUMN",
+                       help="CSV: index or name (%(default)s)")
     group.add_argument("--label-column", default=labels, metavar="COLUMN",
                        help=f"CSV: index or name ({labels or 'none'})")
     if ids:
-        group.add_argument("--id-column", default=None, metavar="COLUMN", help="CSV: index or name of the ids")
+        group.add_argument("--id-column", default=None, metavar="COLUMN",
+                           help="CSV: index or name of the ids")
         group.add_argument("--label-separator", default=None, metavar="CHAR",
                            help="CSV: e.g. '|' for several labels")
     group.add_argument("--delimiter", type=delimiter, default=",", metavar="CHAR",
                        help="CSV delimiter, one character (default ','; \\t or tab for a tab)")
-    group.add_argument("--quotechar", default='"', metavar="CHAR", help="CSV quote character (%(default)s)")
+    group.add_argument("--quotechar", default='"', metavar="CHAR",
+                       help="CSV quote character (%(default)s)")
     group.add_argument("--no-header", action="store_true", help="CSV without a header row")
     group.add_argument("--encoding", default="utf-8",
                        help="text encoding of every input (%(default)s)")

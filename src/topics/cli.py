@@ -338,9 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     reproduce = sub.add_parser("reproduce", help="rerun a stored run and diff its metrics")
     reproduce.add_argument("run", help="a finished run directory")
-    reproduce.add_argument(
-        "--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR", help="where the rerun goes (%(default)s)"
-    )
+    reproduce.add_argument("--runs-dir", default=DEFAULT_RUNS_DIR, metavar="DIR",
+                           help="where the rerun goes (%(default)s)")
     reproduce.add_argument(
         "--tolerance",
         type=float,
@@ -352,7 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init-config", help="write a commented starting config")
     init.add_argument("path", nargs="?", default="experiment.yaml",
-                      help="the config file to write (%(default)s); an existing one only with --force")
+                      help="the config file to write (%(default)s); an existing one only with "
+                      "--force")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_init_config)
 

@@ -72,7 +72,8 @@ _NO_DATE = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}}
 
 
 def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
-    """Write ``figure`` to ``path`` (format from the suffix, e.g. .png, .svg, .pdf); parents created.
+    """Write ``figure`` to ``path`` (format from the suffix, e.g. .png, .svg, .pdf), creating its
+    parents.
 
     The same figure gives the same bytes every time, in every format (no date in SVG and PDF
     files, SVG element ids from a fixed salt).

@@ -65,7 +65,8 @@ def check_output_folder(folder: Path) -> None:
             isinstance(v, int | float) for v in json.loads(metrics.read_bytes()).values())
     except (OSError, ValueError, AttributeError):
         ours = False
-    for path, kept in ((metrics, ours), (model, not model.exists() or (model / CARD_FILE).is_file())):
+    model_kept = not model.exists() or (model / CARD_FILE).is_file()
+    for path, kept in ((metrics, ours), (model, model_kept)):
         if not kept:
             raise ConfigError(f"--output {folder}: its {path.name} is not {what}; writing would "
                               "replace it: move it away or give another --output")
