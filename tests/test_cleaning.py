@@ -249,3 +249,58 @@ def test_what_follows_the_comment_counter_inside_a_line_is_not_the_article(joine
     # a source inside a sentence stays text
     prose = "Die Quelle: https://x.vn nennt Zahlen. Mehr dazu morgen."
     assert clean_article(prose).text == prose
+
+
+# An article as html2text or `lynx -dump` gives it: every paragraph broken at a fixed width.
+WRAPPED = """\
+Erster Freundschaftsposten an der Grenze zwischen Vietnam und
+China
+
+Am Mittwoch sind die Grenzschutzstationen von Lao Cai auf
+vietnamesischer und von Hekou auf chinesischer Seite eine
+Partnerschaft eingegangen.
+
+Entlang der gesamten Grenze zu China hat bislang kein anderes
+Stationspaar eine solche Verbrüderung geschlossen. Dazu gehören
+Erleichterungen bei der Ein- und Ausreise an der vietnamesisch-
+chinesischen Grenze.
+"""
+
+
+def test_a_hard_wrapped_page_is_read_a_paragraph_per_line() -> None:
+    """Wrapped lines have no closing punctuation: read as headlines, the classifier left out
+    all but the lines that happened to end a sentence."""
+    from topics.classifier.inputs import classified_document
+
+    paragraphs = (
+        "Erster Freundschaftsposten an der Grenze zwischen Vietnam und China",
+        "Am Mittwoch sind die Grenzschutzstationen von Lao Cai auf vietnamesischer und von Hekou "
+        "auf chinesischer Seite eine Partnerschaft eingegangen.",
+        "Entlang der gesamten Grenze zu China hat bislang kein anderes Stationspaar eine solche "
+        "Verbrüderung geschlossen. Dazu gehören Erleichterungen bei der Ein- und Ausreise an der "
+        "vietnamesisch-chinesischen Grenze.",
+    )
+    assert clean_article(WRAPPED).paragraphs == paragraphs
+    # without blank lines every word is kept, in order (a break may be taken for a wrapped one)
+    no_blanks = clean_article(WRAPPED.replace("\n\n", "\n"))
+    assert no_blanks.text.split() == " ".join(paragraphs).split()
+    assert classified_document(WRAPPED) == classified_document("\n".join(paragraphs))
+
+
+@pytest.mark.parametrize("width", [60, 72, 78, 100])
+def test_the_seeds_wrapped_clean_as_the_seeds(seed_texts: dict[str, str], width: int) -> None:
+    import textwrap
+
+    for raw in seed_texts.values():
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        wrapped = "\n\n".join(textwrap.fill(line, width, break_long_words=False) for line in lines)
+        assert clean_article(wrapped) == clean_article(raw)
+
+
+def test_short_lines_of_a_page_are_not_taken_for_wrapped_ones() -> None:
+    # headlines, a menu and a list: their breaks are real, whatever their lengths
+    for text in ("Startseite\nPolitik\nWirtschaft\nGesellschaft\nKultur\nSport",
+                 "Grenzsteine am Fluss\nTouristen aus Hanoi am Grenzstein\nVan Hien",
+                 "Vietnam und China stärken die Grenzkooperation\nVerteidigungsminister "
+                 "empfängt Delegation aus Laos\nNeuer Grenzübergang in Lang Son eröffnet"):
+        assert clean_article(text) == clean_article("\n\n".join(text.split("\n"))), text

@@ -4,6 +4,9 @@ The articles come as plain text copied from news pages (vietnam.vn/de, VOV World
 boilerplate is line-based, so cleaning is a small set of line rules rather than an HTML extractor
 (trafilatura and jusText find nothing useful in plain text; see ``shared/notes/dependencies.md``):
 
+* a hard-wrapped page (html2text, ``lynx -dump``: every paragraph broken at a fixed width) gets a
+  paragraph per line back first (:mod:`topics.text.wrapping`): the line rules below read a
+  wrapped line, without closing punctuation, as a headline;
 * image markers ``![]() |`` are dropped;
 * photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
   ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
@@ -36,6 +39,7 @@ from dataclasses import dataclass
 
 from topics.errors import InputError, short
 from topics.text.normalisation import normalise
+from topics.text.wrapping import unwrap_lines
 
 __all__ = [
     "RELATED_MARKERS",
@@ -268,7 +272,7 @@ def clean_article(raw: str) -> CleanArticle:
     source_url: str | None = None
     in_related = False
     seen_sentence = False  # a body line that is a sentence has been found
-    lines = deque(raw.splitlines())
+    lines = deque(unwrap_lines(raw.splitlines()))  # a hard-wrapped page: a paragraph per line
     while lines:
         line = normalise(lines.popleft())
         while line:
