@@ -82,9 +82,12 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         The same lines when the text is not wrapped; otherwise each wrapped paragraph as one line
         (blank lines stay where they were).
     """
-    stripped = [line.strip() for line in lines]
-    if len(stripped) <= _MIN_WRAPPED:
+    if len(lines) <= _MIN_WRAPPED:
         return lines
+    stripped = [line.strip() for line in lines]
+    filled = sum(bool(line) for line in stripped)
+    if sum(len(line) > _MAX_WIDTH for line in stripped) > _MAX_OVER * filled:
+        return lines  # longer than any width, as a paragraph per line is: not wrapped
     # each break between two non-blank lines is wrapped at the widths [len(line), len + 1 + word)
     pairs = list(zip(stripped, stripped[1:], strict=False))  # each line and the next
     spans = [
@@ -103,7 +106,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         not _MIN_WIDTH <= width <= _MAX_WIDTH
         or n_wrapped < _MIN_WRAPPED
         or n_wrapped < _MIN_SHARE * len(spans)
-        or over > _MAX_OVER * sum(bool(line) for line in stripped)
+        or over > _MAX_OVER * filled
     ):
         return lines
     out: list[str] = []
