@@ -304,3 +304,36 @@ def test_short_lines_of_a_page_are_not_taken_for_wrapped_ones() -> None:
                  "Vietnam und China stärken die Grenzkooperation\nVerteidigungsminister "
                  "empfängt Delegation aus Laos\nNeuer Grenzübergang in Lang Son eröffnet"):
         assert clean_article(text) == clean_article("\n\n".join(text.split("\n"))), text
+
+
+SIDEBAR = ("Meistgelesen\n"
+           "Verteidigungsminister trifft japanischen Amtskollegen in Hanoi\n"
+           "Beide Seiten vereinbarten, die Zusammenarbeit in der Verteidigung auszubauen.\n"
+           "VNeID: 50 Millionen Bürger nutzen die elektronische Identifikation\n"
+           "Das Ministerium will weitere öffentliche Online-Dienste an die Plattform anbinden.\n")
+ARTICLE = ("Erster Freundschaftsposten an der Grenze zwischen Vietnam und China\n"
+           "Am Mittwoch sind die Grenzschutzstationen von Lao Cai und Hekou eine Partnerschaft "
+           "eingegangen.\n![]() |\n| Am Grenzübergang Lao Cai. (Foto: laocai.gov.vn) |\n"
+           "Entlang der Grenze hat bislang kein anderes Stationspaar eine solche Verbrüderung "
+           "geschlossen.")
+
+
+def test_teasers_in_a_list_above_the_article_are_not_its_start() -> None:
+    """A teaser is one sentence under its headline; the article's lead is followed by its body
+    (past the photo). The list ended at the first teaser, which the classifier read as the lead."""
+    from topics.classifier.inputs import classified_document
+
+    cleaned = clean_article(SIDEBAR + ARTICLE)
+    assert cleaned.paragraphs == clean_article(ARTICLE).paragraphs[1:]  # the headline went too
+    assert cleaned.removed == tuple(SIDEBAR.splitlines()) + (ARTICLE.splitlines()[0], "![]() |")
+    assert classified_document(SIDEBAR + ARTICLE) == classified_document(ARTICLE)
+
+
+@pytest.mark.parametrize("after", ["", "\nMehr zum Thema\nNeuer Grenzübergang eröffnet\nEin Satz."])
+def test_a_one_sentence_article_under_a_list_is_kept(after: str) -> None:
+    lead = "Am Mittwoch sind die Grenzschutzstationen eine Partnerschaft eingegangen."
+    cleaned = clean_article(f"{SIDEBAR}Erster Freundschaftsposten\n{lead}{after}")
+    assert cleaned.paragraphs == (lead,)
+    # a page of headlines and teasers only reads from its first sentence, as before
+    assert clean_article(SIDEBAR + "Neuer Grenzübergang eröffnet").paragraphs == tuple(
+        SIDEBAR.splitlines()[2:])

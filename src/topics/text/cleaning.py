@@ -15,10 +15,13 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * a line that opens a list of links to other articles (``Mehr zum Thema``, ``Weiteres``,
   ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter``, vietnam.vn's ``Gleiches Thema``
   / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
-  dropped (above the article's first sentence, only the headlines up to it), and so is the comment
-  counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of other articles,
-  whose teasers are sentences; the counter also inside a line); such a marker followed by a colon
-  and a headline on the same line (``Lesen Sie auch: …``) drops that line only;
+  dropped (above the article, only the headlines and teasers up to its start: the first sentence
+  followed by another sentence, since a teaser is one sentence under its headline and an
+  article's lead is followed by its body; a one-sentence article starts at its sentence), and so
+  is the comment counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of
+  other articles, whose teasers are sentences; the counter also inside a line); such a marker
+  followed by a colon and a headline on the same line (``Lesen Sie auch: …``) drops that line
+  only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -265,6 +268,27 @@ def clean_article(raw: str) -> CleanArticle:
     if not isinstance(raw, str):
         raise InputError(f"expected the article text as a str, got {type(raw).__name__} "
                          f"({short(raw)}); decode bytes first, e.g. data.decode('utf-8')")
+    article = _clean(raw, teasers=True)
+    if article.paragraphs or not article.removed:
+        return article
+    # every sentence went as a teaser (a page of headlines and teasers only): the list above the
+    # article ends at its first sentence, as it did before teasers were told apart
+    return _clean(raw, teasers=False)
+
+
+def _headline_follows(lines: deque[str]) -> bool:
+    """Whether the next line of the page with text, past images and captions, is a headline
+    (not a sentence, nor a marker: the end of the page or another list ends an article)."""
+    for raw in lines:
+        line = normalise(raw)
+        if line and not _IMAGE.match(line) and not _is_caption(line):
+            return not (_is_sentence(line) or _RELATED.match(line) or _COMMENTS.match(line))
+    return False
+
+
+def _clean(raw: str, teasers: bool) -> CleanArticle:
+    """:func:`clean_article`; with ``teasers``, a sentence in a list above the article that is
+    followed by a headline is a teaser, not the article's start."""
     body: list[str] = []
     captions: list[str] = []
     removed: list[str] = []
@@ -293,8 +317,15 @@ def clean_article(raw: str) -> CleanArticle:
                 # the comment counter come comments or those lists
                 in_related = True
                 removed.append(line)
-            elif in_related and not seen_sentence and _is_sentence(line):
-                in_related = False  # a list above the article ends where the article starts
+            elif (
+                in_related
+                and not seen_sentence
+                and _is_sentence(line)
+                and not (teasers and _headline_follows(lines))
+            ):
+                # a list above the article ends where the article starts: at a sentence followed
+                # by another (its lead and body); a sentence under each headline is its teaser
+                in_related = False
                 continue
             elif (
                 in_related
