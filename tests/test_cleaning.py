@@ -104,6 +104,25 @@ def test_a_related_news_list_is_not_the_article(marker: str) -> None:
                                "12.03.2025", "Ein Satz.")
 
 
+@pytest.mark.parametrize("marker", ["Tin liên quan", "CÙNG CHỦ ĐỀ", "Related news", "Most read"])
+def test_a_related_news_list_under_an_english_or_vietnamese_heading_is_not_the_article(
+        marker: str) -> None:
+    """The German pages of Vietnamese sites keep parts of their Vietnamese or English page."""
+    article = "Grenzsteine\nDie Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi."
+    teasers = "Vietnam und China stärken die Grenzkooperation\nDie Grenzprovinzen planen mehr."
+    cleaned = clean_article(f"{article}\n{marker}\n{teasers}")
+    assert cleaned.paragraphs == clean_article(article).paragraphs
+    assert cleaned.removed == (marker, *teasers.split("\n"))
+
+
+@pytest.mark.parametrize("button", ["Read more", "Xem thêm", "Weiterlesen"])
+def test_a_read_more_button_does_not_end_the_article(button: str) -> None:
+    # it may stand between an article's teaser and its rest
+    page = f"Die Provinz meldet Touristen am Grenzstein.\n{button}\nSie kamen aus Hanoi."
+    assert clean_article(page).paragraphs == (
+        "Die Provinz meldet Touristen am Grenzstein.", button, "Sie kamen aus Hanoi.")
+
+
 def test_a_related_news_list_above_the_article_does_not_swallow_it() -> None:
     page = ("Neueste Nachrichten\nVietnam und China stärken die Grenzkooperation\nTouristen am Fluss\n"
             "Die Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi.\nMehr zum Thema\nEin Satz.")

@@ -41,6 +41,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from topics.errors import InputError, short
+from topics.text.markers import RELATED_MARKERS
 from topics.text.normalisation import normalise
 from topics.text.wrapping import unwrap_lines
 
@@ -67,64 +68,6 @@ _COMMENTS = re.compile(rf"^{_COUNTER}$")
 _INSIDE = re.compile(
     rf"(?:^|\s)({_COUNTER})(?=\s|$)"
     rf"|(?:^|(?<=[.!?\"')])\s+)({_SOURCE_LABEL}https?://\S+)(?=\s|$)"
-)
-#: Lines that open a list of links to other articles (lower case; the whole line, or the line's
-#: start before a colon): what follows them is not the article.
-RELATED_MARKERS = (
-    "mehr zum thema",
-    "weiteres",
-    "verwandte nachrichten",
-    "verwandte artikel",
-    "verwandte beiträge",
-    "verwandte themen",
-    "ähnliche nachrichten",
-    "ähnliche artikel",
-    "ähnliche beiträge",
-    "weitere nachrichten",
-    "weitere artikel",
-    "weitere beiträge",
-    "weitere meldungen",
-    "andere nachrichten",
-    "neueste nachrichten",
-    "aktuelle nachrichten",
-    "top-nachrichten",
-    "meistgelesen",
-    "meistgelesene artikel",
-    "empfohlene artikel",
-    "lesen sie auch",
-    "lesen sie mehr",
-    "auch interessant",
-    "das könnte sie auch interessieren",
-    "das könnte sie interessieren",
-    "siehe auch",
-    "mehr dazu",
-    "schlagwörter",
-    "schlagworte",
-    "stichwörter",
-    "tags",
-    # vietnam.vn's sections after an article ("Cùng chủ đề", "Cùng chuyên mục", "Cùng tác giả")
-    # and other sites' headings of the same kind
-    "gleiches thema",
-    "zum gleichen thema",
-    "zum selben thema",
-    "gleiche kategorie",
-    "aus der gleichen kategorie",
-    "aus derselben kategorie",
-    "gleiche rubrik",
-    "mehr aus der rubrik",
-    "mehr aus dieser rubrik",
-    "gleicher autor",
-    "vom selben autor",
-    "vom gleichen autor",
-    "desselben autors",
-    "weitere themen",
-    "ähnliche themen",
-    "passend zum thema",
-    "auch lesenswert",
-    "zum weiterlesen",
-    "empfehlungen der redaktion",
-    "beliebte artikel",
-    "meistgelesene nachrichten",
 )
 _MARKER = "|".join(re.escape(m) for m in RELATED_MARKERS)
 _RELATED = re.compile(rf"^(?:{_MARKER})\s*[:.]?$", re.IGNORECASE)
