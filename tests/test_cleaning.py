@@ -115,6 +115,24 @@ def test_a_related_news_list_under_an_english_or_vietnamese_heading_is_not_the_a
     assert cleaned.removed == (marker, *teasers.split("\n"))
 
 
+@pytest.mark.parametrize("marker", ["## Weitere Nachrichten", "**Mehr zum Thema**",
+                                    "**Mehr zum Thema:**", "• Verwandte Nachrichten",
+                                    "* Lesen Sie auch", "> Schlagwörter:"])
+def test_a_related_news_heading_in_markdown_or_as_a_list_item_is_one(marker: str) -> None:
+    """html2text and trafilatura's markdown give headings as '## …' or in bold."""
+    article = "Grenzsteine\nDie Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi."
+    teasers = "Vietnam und China stärken die Grenzkooperation\nDie Grenzprovinzen planen mehr."
+    cleaned = clean_article(f"{article}\n\n{marker}\n\n{teasers}")
+    assert cleaned.paragraphs == clean_article(article).paragraphs
+    assert cleaned.removed == (marker, *teasers.split("\n"))
+    # a marker with its headline on the line goes alone, and a heading that only starts with a
+    # marker's word is the article's
+    page = f"{article}\n**Lesen Sie auch:** Grenzschutz von Laos\nEin Satz."
+    assert clean_article(page).removed == ("**Lesen Sie auch:** Grenzschutz von Laos",)
+    for heading in ("## Weiteres Wachstum", "**Weiteres Wachstum erwartet**"):
+        assert heading in clean_article(f"{article}\n{heading}\nEin Satz.").paragraphs
+
+
 @pytest.mark.parametrize("button", ["Read more", "Xem thêm", "Weiterlesen"])
 def test_a_read_more_button_does_not_end_the_article(button: str) -> None:
     # it may stand between an article's teaser and its rest

@@ -14,7 +14,8 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   a page copied as one line keeps it there, and a URL's slug is not the article's text);
 * a line that opens a list of links to other articles (``Mehr zum Thema``, ``Weiteres``,
   ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter``, vietnam.vn's ``Gleiches Thema``
-  / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
+  / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`; also as a markdown heading, in
+  bold or as a list item: ``## Weitere Nachrichten``) and every line after it are
   dropped (above the article, only the headlines and teasers up to its start: the first sentence
   followed by another sentence, since a teaser is one sentence under its headline and an
   article's lead is followed by its body; a one-sentence article starts at its sentence), and so
@@ -70,8 +71,12 @@ _INSIDE = re.compile(
     rf"|(?:^|(?<=[.!?\"')])\s+)({_SOURCE_LABEL}https?://\S+)(?=\s|$)"
 )
 _MARKER = "|".join(re.escape(m) for m in RELATED_MARKERS)
-_RELATED = re.compile(rf"^(?:{_MARKER})\s*[:.]?$", re.IGNORECASE)
-_RELATED_INLINE = re.compile(rf"^(?:{_MARKER})\s*:\s*\S", re.IGNORECASE)
+# A heading may come as markdown (html2text, trafilatura's markdown: "## Weitere Nachrichten",
+# "**Mehr zum Thema**") or as a list item ("• Verwandte Nachrichten"): still the same heading.
+_OPEN = r"(?:[#>*•·-]+\s*)?(?:\*\*|__)?\s*"
+_CLOSE = r"\s*(?:\*\*|__)?"
+_RELATED = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*[:.]?{_CLOSE}$", re.IGNORECASE)
+_RELATED_INLINE = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*:\s*\S", re.IGNORECASE)
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bCopyright\b|\bAlle Rechte vorbehalten\b", re.IGNORECASE)
 _TAIL_MAX_WORDS = 25
 _LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
