@@ -104,6 +104,43 @@ def test_a_related_news_list_is_not_the_article(marker: str) -> None:
                                "12.03.2025", "Ein Satz.")
 
 
+@pytest.mark.parametrize("marker", ["Tin liên quan", "CÙNG CHỦ ĐỀ", "Related news", "Most read"])
+def test_a_related_news_list_under_an_english_or_vietnamese_heading_is_not_the_article(
+        marker: str) -> None:
+    """The German pages of Vietnamese sites keep parts of their Vietnamese or English page."""
+    article = "Grenzsteine\nDie Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi."
+    teasers = "Vietnam und China stärken die Grenzkooperation\nDie Grenzprovinzen planen mehr."
+    cleaned = clean_article(f"{article}\n{marker}\n{teasers}")
+    assert cleaned.paragraphs == clean_article(article).paragraphs
+    assert cleaned.removed == (marker, *teasers.split("\n"))
+
+
+@pytest.mark.parametrize("marker", ["## Weitere Nachrichten", "**Mehr zum Thema**",
+                                    "**Mehr zum Thema:**", "• Verwandte Nachrichten",
+                                    "* Lesen Sie auch", "> Schlagwörter:"])
+def test_a_related_news_heading_in_markdown_or_as_a_list_item_is_one(marker: str) -> None:
+    """html2text and trafilatura's markdown give headings as '## …' or in bold."""
+    article = "Grenzsteine\nDie Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi."
+    teasers = "Vietnam und China stärken die Grenzkooperation\nDie Grenzprovinzen planen mehr."
+    cleaned = clean_article(f"{article}\n\n{marker}\n\n{teasers}")
+    assert cleaned.paragraphs == clean_article(article).paragraphs
+    assert cleaned.removed == (marker, *teasers.split("\n"))
+    # a marker with its headline on the line goes alone, and a heading that only starts with a
+    # marker's word is the article's
+    page = f"{article}\n**Lesen Sie auch:** Grenzschutz von Laos\nEin Satz."
+    assert clean_article(page).removed == ("**Lesen Sie auch:** Grenzschutz von Laos",)
+    for heading in ("## Weiteres Wachstum", "**Weiteres Wachstum erwartet**"):
+        assert heading in clean_article(f"{article}\n{heading}\nEin Satz.").paragraphs
+
+
+@pytest.mark.parametrize("button", ["Read more", "Xem thêm", "Weiterlesen"])
+def test_a_read_more_button_does_not_end_the_article(button: str) -> None:
+    # it may stand between an article's teaser and its rest
+    page = f"Die Provinz meldet Touristen am Grenzstein.\n{button}\nSie kamen aus Hanoi."
+    assert clean_article(page).paragraphs == (
+        "Die Provinz meldet Touristen am Grenzstein.", button, "Sie kamen aus Hanoi.")
+
+
 def test_a_related_news_list_above_the_article_does_not_swallow_it() -> None:
     page = ("Neueste Nachrichten\nVietnam und China stärken die Grenzkooperation\nTouristen am Fluss\n"
             "Die Provinz meldet Touristen am Grenzstein.\nSie kamen aus Hanoi.\nMehr zum Thema\nEin Satz.")
@@ -249,3 +286,91 @@ def test_what_follows_the_comment_counter_inside_a_line_is_not_the_article(joine
     # a source inside a sentence stays text
     prose = "Die Quelle: https://x.vn nennt Zahlen. Mehr dazu morgen."
     assert clean_article(prose).text == prose
+
+
+# An article as html2text or `lynx -dump` gives it: every paragraph broken at a fixed width.
+WRAPPED = """\
+Erster Freundschaftsposten an der Grenze zwischen Vietnam und
+China
+
+Am Mittwoch sind die Grenzschutzstationen von Lao Cai auf
+vietnamesischer und von Hekou auf chinesischer Seite eine
+Partnerschaft eingegangen.
+
+Entlang der gesamten Grenze zu China hat bislang kein anderes
+Stationspaar eine solche Verbrüderung geschlossen. Dazu gehören
+Erleichterungen bei der Ein- und Ausreise an der vietnamesisch-
+chinesischen Grenze.
+"""
+
+
+def test_a_hard_wrapped_page_is_read_a_paragraph_per_line() -> None:
+    """Wrapped lines have no closing punctuation: read as headlines, the classifier left out
+    all but the lines that happened to end a sentence."""
+    from topics.classifier.inputs import classified_document
+
+    paragraphs = (
+        "Erster Freundschaftsposten an der Grenze zwischen Vietnam und China",
+        "Am Mittwoch sind die Grenzschutzstationen von Lao Cai auf vietnamesischer und von Hekou "
+        "auf chinesischer Seite eine Partnerschaft eingegangen.",
+        "Entlang der gesamten Grenze zu China hat bislang kein anderes Stationspaar eine solche "
+        "Verbrüderung geschlossen. Dazu gehören Erleichterungen bei der Ein- und Ausreise an der "
+        "vietnamesisch-chinesischen Grenze.",
+    )
+    assert clean_article(WRAPPED).paragraphs == paragraphs
+    # without blank lines every word is kept, in order (a break may be taken for a wrapped one)
+    no_blanks = clean_article(WRAPPED.replace("\n\n", "\n"))
+    assert no_blanks.text.split() == " ".join(paragraphs).split()
+    assert classified_document(WRAPPED) == classified_document("\n".join(paragraphs))
+
+
+@pytest.mark.parametrize("width", [60, 72, 78, 100])
+def test_the_seeds_wrapped_clean_as_the_seeds(seed_texts: dict[str, str], width: int) -> None:
+    import textwrap
+
+    for raw in seed_texts.values():
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        wrapped = "\n\n".join(textwrap.fill(line, width, break_long_words=False) for line in lines)
+        assert clean_article(wrapped) == clean_article(raw)
+
+
+def test_short_lines_of_a_page_are_not_taken_for_wrapped_ones() -> None:
+    # headlines, a menu and a list: their breaks are real, whatever their lengths
+    for text in ("Startseite\nPolitik\nWirtschaft\nGesellschaft\nKultur\nSport",
+                 "Grenzsteine am Fluss\nTouristen aus Hanoi am Grenzstein\nVan Hien",
+                 "Vietnam und China stärken die Grenzkooperation\nVerteidigungsminister "
+                 "empfängt Delegation aus Laos\nNeuer Grenzübergang in Lang Son eröffnet"):
+        assert clean_article(text) == clean_article("\n\n".join(text.split("\n"))), text
+
+
+SIDEBAR = ("Meistgelesen\n"
+           "Verteidigungsminister trifft japanischen Amtskollegen in Hanoi\n"
+           "Beide Seiten vereinbarten, die Zusammenarbeit in der Verteidigung auszubauen.\n"
+           "VNeID: 50 Millionen Bürger nutzen die elektronische Identifikation\n"
+           "Das Ministerium will weitere öffentliche Online-Dienste an die Plattform anbinden.\n")
+ARTICLE = ("Erster Freundschaftsposten an der Grenze zwischen Vietnam und China\n"
+           "Am Mittwoch sind die Grenzschutzstationen von Lao Cai und Hekou eine Partnerschaft "
+           "eingegangen.\n![]() |\n| Am Grenzübergang Lao Cai. (Foto: laocai.gov.vn) |\n"
+           "Entlang der Grenze hat bislang kein anderes Stationspaar eine solche Verbrüderung "
+           "geschlossen.")
+
+
+def test_teasers_in_a_list_above_the_article_are_not_its_start() -> None:
+    """A teaser is one sentence under its headline; the article's lead is followed by its body
+    (past the photo). The list ended at the first teaser, which the classifier read as the lead."""
+    from topics.classifier.inputs import classified_document
+
+    cleaned = clean_article(SIDEBAR + ARTICLE)
+    assert cleaned.paragraphs == clean_article(ARTICLE).paragraphs[1:]  # the headline went too
+    assert cleaned.removed == tuple(SIDEBAR.splitlines()) + (ARTICLE.splitlines()[0], "![]() |")
+    assert classified_document(SIDEBAR + ARTICLE) == classified_document(ARTICLE)
+
+
+@pytest.mark.parametrize("after", ["", "\nMehr zum Thema\nNeuer Grenzübergang eröffnet\nEin Satz."])
+def test_a_one_sentence_article_under_a_list_is_kept(after: str) -> None:
+    lead = "Am Mittwoch sind die Grenzschutzstationen eine Partnerschaft eingegangen."
+    cleaned = clean_article(f"{SIDEBAR}Erster Freundschaftsposten\n{lead}{after}")
+    assert cleaned.paragraphs == (lead,)
+    # a page of headlines and teasers only reads from its first sentence, as before
+    assert clean_article(SIDEBAR + "Neuer Grenzübergang eröffnet").paragraphs == tuple(
+        SIDEBAR.splitlines()[2:])

@@ -4,6 +4,9 @@ The articles come as plain text copied from news pages (vietnam.vn/de, VOV World
 boilerplate is line-based, so cleaning is a small set of line rules rather than an HTML extractor
 (trafilatura and jusText find nothing useful in plain text; see ``shared/notes/dependencies.md``):
 
+* a hard-wrapped page (html2text, ``lynx -dump``: every paragraph broken at a fixed width) gets a
+  paragraph per line back first (:mod:`topics.text.wrapping`): the line rules below read a
+  wrapped line, without closing punctuation, as a headline;
 * image markers ``![]() |`` are dropped;
 * photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
   ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
@@ -11,11 +14,15 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   a page copied as one line keeps it there, and a URL's slug is not the article's text);
 * a line that opens a list of links to other articles (``Mehr zum Thema``, ``Weiteres``,
   ``Verwandte Nachrichten``, ``Lesen Sie auch``, ``Schlagwörter``, vietnam.vn's ``Gleiches Thema``
-  / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`) and every line after it are
-  dropped (above the article's first sentence, only the headlines up to it), and so is the comment
-  counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of other articles,
-  whose teasers are sentences; the counter also inside a line); such a marker followed by a colon
-  and a headline on the same line (``Lesen Sie auch: …``) drops that line only;
+  / ``Gleiche Kategorie`` and the like, :data:`RELATED_MARKERS`; also as a markdown heading, in
+  bold or as a list item: ``## Weitere Nachrichten``) and every line after it are
+  dropped (above the article, only the headlines and teasers up to its start: the first sentence
+  followed by another sentence, since a teaser is one sentence under its headline and an
+  article's lead is followed by its body; a one-sentence article starts at its sentence), and so
+  is the comment counter ``Kommentar (0)`` and what follows it (comments, or the site's lists of
+  other articles, whose teasers are sentences; the counter also inside a line); such a marker
+  followed by a colon and a headline on the same line (``Lesen Sie auch: …``) drops that line
+  only;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -35,7 +42,9 @@ from collections import deque
 from dataclasses import dataclass
 
 from topics.errors import InputError, short
+from topics.text.markers import RELATED_MARKERS
 from topics.text.normalisation import normalise
+from topics.text.wrapping import unwrap_lines
 
 __all__ = [
     "RELATED_MARKERS",
@@ -61,67 +70,13 @@ _INSIDE = re.compile(
     rf"(?:^|\s)({_COUNTER})(?=\s|$)"
     rf"|(?:^|(?<=[.!?\"')])\s+)({_SOURCE_LABEL}https?://\S+)(?=\s|$)"
 )
-#: Lines that open a list of links to other articles (lower case; the whole line, or the line's
-#: start before a colon): what follows them is not the article.
-RELATED_MARKERS = (
-    "mehr zum thema",
-    "weiteres",
-    "verwandte nachrichten",
-    "verwandte artikel",
-    "verwandte beiträge",
-    "verwandte themen",
-    "ähnliche nachrichten",
-    "ähnliche artikel",
-    "ähnliche beiträge",
-    "weitere nachrichten",
-    "weitere artikel",
-    "weitere beiträge",
-    "weitere meldungen",
-    "andere nachrichten",
-    "neueste nachrichten",
-    "aktuelle nachrichten",
-    "top-nachrichten",
-    "meistgelesen",
-    "meistgelesene artikel",
-    "empfohlene artikel",
-    "lesen sie auch",
-    "lesen sie mehr",
-    "auch interessant",
-    "das könnte sie auch interessieren",
-    "das könnte sie interessieren",
-    "siehe auch",
-    "mehr dazu",
-    "schlagwörter",
-    "schlagworte",
-    "stichwörter",
-    "tags",
-    # vietnam.vn's sections after an article ("Cùng chủ đề", "Cùng chuyên mục", "Cùng tác giả")
-    # and other sites' headings of the same kind
-    "gleiches thema",
-    "zum gleichen thema",
-    "zum selben thema",
-    "gleiche kategorie",
-    "aus der gleichen kategorie",
-    "aus derselben kategorie",
-    "gleiche rubrik",
-    "mehr aus der rubrik",
-    "mehr aus dieser rubrik",
-    "gleicher autor",
-    "vom selben autor",
-    "vom gleichen autor",
-    "desselben autors",
-    "weitere themen",
-    "ähnliche themen",
-    "passend zum thema",
-    "auch lesenswert",
-    "zum weiterlesen",
-    "empfehlungen der redaktion",
-    "beliebte artikel",
-    "meistgelesene nachrichten",
-)
 _MARKER = "|".join(re.escape(m) for m in RELATED_MARKERS)
-_RELATED = re.compile(rf"^(?:{_MARKER})\s*[:.]?$", re.IGNORECASE)
-_RELATED_INLINE = re.compile(rf"^(?:{_MARKER})\s*:\s*\S", re.IGNORECASE)
+# A heading may come as markdown (html2text, trafilatura's markdown: "## Weitere Nachrichten",
+# "**Mehr zum Thema**") or as a list item ("• Verwandte Nachrichten"): still the same heading.
+_OPEN = r"(?:[#>*•·-]+\s*)?(?:\*\*|__)?\s*"
+_CLOSE = r"\s*(?:\*\*|__)?"
+_RELATED = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*[:.]?{_CLOSE}$", re.IGNORECASE)
+_RELATED_INLINE = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*:\s*\S", re.IGNORECASE)
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bCopyright\b|\bAlle Rechte vorbehalten\b", re.IGNORECASE)
 _TAIL_MAX_WORDS = 25
 _LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
@@ -261,6 +216,27 @@ def clean_article(raw: str) -> CleanArticle:
     if not isinstance(raw, str):
         raise InputError(f"expected the article text as a str, got {type(raw).__name__} "
                          f"({short(raw)}); decode bytes first, e.g. data.decode('utf-8')")
+    article = _clean(raw, teasers=True)
+    if article.paragraphs or not article.removed:
+        return article
+    # every sentence went as a teaser (a page of headlines and teasers only): the list above the
+    # article ends at its first sentence, as it did before teasers were told apart
+    return _clean(raw, teasers=False)
+
+
+def _headline_follows(lines: deque[str]) -> bool:
+    """Whether the next line of the page with text, past images and captions, is a headline
+    (not a sentence, nor a marker: the end of the page or another list ends an article)."""
+    for raw in lines:
+        line = normalise(raw)
+        if line and not _IMAGE.match(line) and not _is_caption(line):
+            return not (_is_sentence(line) or _RELATED.match(line) or _COMMENTS.match(line))
+    return False
+
+
+def _clean(raw: str, teasers: bool) -> CleanArticle:
+    """:func:`clean_article`; with ``teasers``, a sentence in a list above the article that is
+    followed by a headline is a teaser, not the article's start."""
     body: list[str] = []
     captions: list[str] = []
     removed: list[str] = []
@@ -268,7 +244,7 @@ def clean_article(raw: str) -> CleanArticle:
     source_url: str | None = None
     in_related = False
     seen_sentence = False  # a body line that is a sentence has been found
-    lines = deque(raw.splitlines())
+    lines = deque(unwrap_lines(raw.splitlines()))  # a hard-wrapped page: a paragraph per line
     while lines:
         line = normalise(lines.popleft())
         while line:
@@ -289,8 +265,15 @@ def clean_article(raw: str) -> CleanArticle:
                 # the comment counter come comments or those lists
                 in_related = True
                 removed.append(line)
-            elif in_related and not seen_sentence and _is_sentence(line):
-                in_related = False  # a list above the article ends where the article starts
+            elif (
+                in_related
+                and not seen_sentence
+                and _is_sentence(line)
+                and not (teasers and _headline_follows(lines))
+            ):
+                # a list above the article ends where the article starts: at a sentence followed
+                # by another (its lead and body); a sentence under each headline is its teaser
+                in_related = False
                 continue
             elif (
                 in_related

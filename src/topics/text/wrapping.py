@@ -1,0 +1,120 @@
+"""Hard-wrapped text put back into one line per paragraph.
+
+Some text extractors and terminal browsers (html2text wraps at 78 characters, ``lynx -dump`` and
+``w3m -dump`` at the terminal's width, ``fmt`` at 75) break every paragraph into lines of a fixed
+width. Cleaning reads a page line by line, and a wrapped line has no closing punctuation and at
+most 25 words: it reads as a headline, a menu item or a teaser, and the classifier leaves it out.
+An article wrapped at 72 characters kept only the lines that happened to end a sentence.
+
+A text is wrapped when most of its breaks between two non-blank lines were made because the next
+word did not fit a width W: the line is at most W characters long, and the line, a space and the
+next line's first word are longer (this is how a greedy wrapper decides). W is the width at which
+most breaks are of that kind (between 30 and 150 characters), and hardly any line may be longer
+than W (a long URL can be). In
+such a text exactly those breaks are undone; a break where the next word would have fit is a real
+one (the end of a paragraph, a headline). Text with a paragraph per line is left as it is: its
+paragraphs are longer than any width at which its breaks would look wrapped.
+"""
+
+from __future__ import annotations
+
+__all__ = ["unwrap_lines"]
+
+# At least this many breaks look wrapped, and at least this share of the breaks between two
+# non-blank lines; at most this share of the non-blank lines is longer than the width (a URL or
+# another word too long to wrap); the width between these (a column of short items is not wrapped
+# text, and wrappers break for screens and mails, at 60 to 132 characters: a page whose
+# paragraphs are 400 characters long is not wrapped at 406).
+_MIN_WRAPPED = 3
+_MIN_SHARE = 0.5
+_MAX_OVER = 0.1
+_MIN_WIDTH = 30
+_MAX_WIDTH = 150
+
+
+def _first_word(line: str) -> str:
+    return line.split(maxsplit=1)[0]
+
+
+def _best_width(spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The widths ``[low, high)`` inside the most spans ``[start, end)`` (the first such run of
+    widths; ``(0, 0)`` for no span): every width of it is inside the same spans."""
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    best = inside = 0
+    low = high = 0
+    for i, (at, step) in enumerate(events):  # an end sorts before a start at the same place
+        inside += step
+        if inside > best:
+            best, low, high = inside, at, events[i + 1][0]  # an end always follows a start
+    return low, high
+
+
+# The words after a suspended hyphen ("Ein- und Ausreise", "Grenz- oder Zollbeamte"): the hyphen
+# ends a word of its own. Any other word after a hyphen at a line's end is the word's other half.
+_AFTER_SUSPENDED_HYPHEN = frozenset({"und", "oder", "bis", "sowie", "bzw.", "noch", "als", "wie"})
+
+
+def _joined(line: str, after: str) -> str:
+    """``line`` and the next line of its paragraph as one: a word cut after its own hyphen
+    ("vietnamesisch-" / "chinesischen", "E-" / "Mail") joins without a space, a suspended hyphen
+    ("Ein-" / "und Ausreise") keeps it."""
+    if (
+        len(line) >= 2
+        and line.endswith("-")
+        and line[-2].isalnum()
+        and _first_word(after) not in _AFTER_SUSPENDED_HYPHEN
+    ):
+        return line + after
+    return f"{line} {after}"
+
+
+def unwrap_lines(lines: list[str]) -> list[str]:
+    """``lines`` with the breaks of a hard-wrapped text undone (see the module docstring).
+
+    Parameters
+    ----------
+    lines : list of str
+        The page's lines (``str.splitlines()``).
+
+    Returns
+    -------
+    list of str
+        The same lines when the text is not wrapped; otherwise each wrapped paragraph as one line
+        (blank lines stay where they were).
+    """
+    if len(lines) <= _MIN_WRAPPED:
+        return lines
+    stripped = [line.strip() for line in lines]
+    filled = sum(bool(line) for line in stripped)
+    if sum(len(line) > _MAX_WIDTH for line in stripped) > _MAX_OVER * filled:
+        return lines  # longer than any width, as a paragraph per line is: not wrapped
+    # each break between two non-blank lines is wrapped at the widths [len(line), len + 1 + word)
+    pairs = list(zip(stripped, stripped[1:], strict=False))  # each line and the next
+    spans = [
+        (len(line), len(line) + 1 + len(_first_word(after)))
+        for line, after in pairs
+        if line and after
+    ]
+    width, high = _best_width(spans)
+    wrapped = [
+        bool(line) and bool(after) and len(line) <= width < len(line) + 1 + len(_first_word(after))
+        for line, after in pairs
+    ]
+    n_wrapped = sum(wrapped)
+    over = sum(len(line) >= high for line in stripped)  # longer than any width of the run
+    if (
+        not _MIN_WIDTH <= width <= _MAX_WIDTH
+        or n_wrapped < _MIN_WRAPPED
+        or n_wrapped < _MIN_SHARE * len(spans)
+        or over > _MAX_OVER * filled
+    ):
+        return lines
+    out: list[str] = []
+    joining = False
+    for i, line in enumerate(stripped):
+        if joining:
+            out[-1] = _joined(out[-1], line)
+        else:
+            out.append(line if line else lines[i])
+        joining = i < len(wrapped) and wrapped[i]
+    return out
