@@ -343,6 +343,14 @@ def test_short_lines_of_a_page_are_not_taken_for_wrapped_ones() -> None:
         assert clean_article(text) == clean_article("\n\n".join(text.split("\n"))), text
 
 
+def test_paragraphs_of_one_length_are_not_taken_for_wrapped_lines() -> None:
+    """Short paragraphs of about the same length, one per line, each ending a sentence: their
+    breaks fit one width, but they are the text's paragraphs (they were joined into one)."""
+    text = "\n".join(" ".join(f"Satz {j} über Thema {i} hier." for j in range(3))
+                     for i in range(6))
+    assert clean_article(text).paragraphs == tuple(text.split("\n"))
+
+
 SIDEBAR = ("Meistgelesen\n"
            "Verteidigungsminister trifft japanischen Amtskollegen in Hanoi\n"
            "Beide Seiten vereinbarten, die Zusammenarbeit in der Verteidigung auszubauen.\n"

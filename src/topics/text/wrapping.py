@@ -6,14 +6,16 @@ width. Cleaning reads a page line by line, and a wrapped line has no closing pun
 most 25 words: it reads as a headline, a menu item or a teaser, and the classifier leaves it out.
 An article wrapped at 72 characters kept only the lines that happened to end a sentence.
 
-A text is wrapped when most of its breaks between two non-blank lines were made because the next
-word did not fit a width W: the line is at most W characters long, and the line, a space and the
-next line's first word are longer (this is how a greedy wrapper decides). W is the width at which
-most breaks are of that kind (between 30 and 150 characters), and hardly any line may be longer
-than W (a long URL can be). In
-such a text exactly those breaks are undone; a break where the next word would have fit is a real
-one (the end of a paragraph, a headline). Text with a paragraph per line is left as it is: its
-paragraphs are longer than any width at which its breaks would look wrapped.
+A text is wrapped when most of its breaks between two non-blank lines fall inside a sentence and
+were made because the next word did not fit a width W: the line is at most W characters long,
+and the line, a space and the next line's first word are longer (this is how a greedy wrapper
+decides). W is the width at which most breaks are of that kind (between 30 and 150 characters),
+and hardly any line may be longer than W (a long URL can be). Breaks after a sentence do not
+count: paragraphs of about the same length, each ending a sentence, fit one width too, but a
+wrapper mostly breaks inside sentences. In such a text exactly the breaks at W are undone; a
+break where the next word would have fit is a real one (the end of a paragraph, a headline). Text
+with a paragraph per line is left as it is: its paragraphs are longer than any width at which
+its breaks would look wrapped.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _MIN_WRAPPED = 3
 _MIN_SHARE = 0.5
 _MAX_OVER = 0.1
 _MIN_WIDTH = 30
+_SENTENCE_END = tuple(".!?")
 _MAX_WIDTH = 150
 
 
@@ -90,22 +93,27 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         return lines  # longer than any width, as a paragraph per line is: not wrapped
     # each break between two non-blank lines is wrapped at the widths [len(line), len + 1 + word)
     pairs = list(zip(stripped, stripped[1:], strict=False))  # each line and the next
+    breaks = sum(bool(line) and bool(after) for line, after in pairs)
+    # the text is judged by its breaks inside a sentence: paragraphs of about the same length,
+    # each ending a sentence, fit one width too, but a wrapper mostly breaks inside sentences
+    inside = [bool(line) and bool(after) and not line.endswith(_SENTENCE_END)
+              for line, after in pairs]
     spans = [
         (len(line), len(line) + 1 + len(_first_word(after)))
-        for line, after in pairs
-        if line and after
+        for (line, after), judged in zip(pairs, inside, strict=True)
+        if judged
     ]
     width, high = _best_width(spans)
     wrapped = [
         bool(line) and bool(after) and len(line) <= width < len(line) + 1 + len(_first_word(after))
         for line, after in pairs
     ]
-    n_wrapped = sum(wrapped)
+    n_wrapped = sum(w and judged for w, judged in zip(wrapped, inside, strict=True))
     over = sum(len(line) >= high for line in stripped)  # longer than any width of the run
     if (
         not _MIN_WIDTH <= width <= _MAX_WIDTH
         or n_wrapped < _MIN_WRAPPED
-        or n_wrapped < _MIN_SHARE * len(spans)
+        or n_wrapped < _MIN_SHARE * breaks
         or over > _MAX_OVER * filled
     ):
         return lines
