@@ -29,6 +29,7 @@ __all__ = [
     "describe_os_error",
     "folder_for",
     "read_text_inputs",
+    "refuse_to_replace",
 ]
 
 
@@ -227,12 +228,13 @@ def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None
                               "replace what is being read; choose another output file")
 
 
-def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], what: str,
+def refuse_to_replace(output: str | Path, ours: Callable[[Path], bool], what: str,
                       option: str = "") -> None:
     """Refuse to write over an existing file that this kind of output did not write: ``ours``
-    judges its column names (:func:`_first_columns`), ``what`` names the kind ("an output of
-    topics classify"), ``option`` the command-line option that gave the file (``--output``). A
-    missing or empty file, or a suffix of no table format, passes.
+    recognises one from the file (an earlier output is replaced), ``what`` names the kind ("an
+    output of topics classify"), ``option`` the command-line option that gave the file
+    (``--output``). A missing or empty file passes, and so does one that cannot be read (the write
+    names that problem).
 
     Raises
     ------
@@ -240,15 +242,32 @@ def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], wha
         Naming the file: writing would replace what it holds.
     """
     path = Path(output)
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    columns = _first_columns(path)
-    if columns is None or ours(columns):
+    try:
+        if not path.is_file() or path.stat().st_size == 0 or ours(path):
+            return
+    except OSError:
         return
     given, other = ((f"{option} {output}", f"give another {option}") if option
                     else (str(output), "choose another file"))
     raise ConfigError(f"{given} exists and is not {what}; writing would replace what it holds: "
                       f"move it away or {other}")
+
+
+def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], what: str,
+                      option: str = "") -> None:
+    """:func:`refuse_to_replace` for a table: ``ours`` judges its column names
+    (:func:`_first_columns`); a suffix of no table format passes.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file: writing would replace what it holds.
+    """
+    def a_table_of_ours(path: Path) -> bool:
+        columns = _first_columns(path)
+        return columns is None or ours(columns)
+
+    refuse_to_replace(output, a_table_of_ours, what, option)
 
 
 def _first_columns(path: Path) -> list[str] | None:

@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from topics.errors import ConfigError, FileAccessError, RunError
+from topics.errors import FileAccessError, RunError
 from topics.evaluation.tables import format_value, latex_table, markdown_table, text_table
-from topics.fileio import check_writable, guarded
+from topics.fileio import check_writable, guarded, refuse_to_replace
 
 __all__ = [
     "FORMATS",
@@ -417,23 +417,16 @@ def check_figure_path(path: str | Path) -> Path:
                        f"use {', '.join(_FIGURE_SUFFIXES)}")
     if path.is_dir():
         raise FileAccessError(f"{path}: cannot write the figure: it is a folder, not a file")
-    if not _a_figure_or_nothing(path):
-        raise ConfigError(f"{path} exists and is not a figure of topics (matplotlib); writing "
-                          "would replace what it holds: move it away or choose another file")
+    refuse_to_replace(path, _a_figure, "a figure of topics (matplotlib)")
     check_writable(path.parent, "write the figure there")
     return path
 
 
-def _a_figure_or_nothing(path: Path) -> bool:
-    """No file, an empty one, or a matplotlib figure (an earlier one, replaced): matplotlib names
-    itself at the start of a PNG or SVG and at the end of a PDF."""
-    try:
-        if not path.is_file() or path.stat().st_size == 0:
-            return True
-        with path.open("rb") as file:
-            head = file.read(4096)
-            file.seek(max(0, path.stat().st_size - 4096))
-            tail = file.read()
-    except OSError:
-        return True  # the write names the problem
+def _a_figure(path: Path) -> bool:
+    """An earlier matplotlib figure: matplotlib names itself at the start of a PNG or SVG and at
+    the end of a PDF."""
+    with path.open("rb") as file:
+        head = file.read(4096)
+        file.seek(max(0, path.stat().st_size - 4096))
+        tail = file.read()
     return b"matplotlib" in (head + tail).lower()

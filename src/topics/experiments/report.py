@@ -43,10 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ConfigError, ModelFileError, RunError
+from topics.errors import ModelFileError, RunError
 from topics.experiments.report_html import LabelCounts, ModelView, render_page
 from topics.experiments.store import Run, load_run
-from topics.fileio import atomic_write
+from topics.fileio import atomic_write, refuse_to_replace
 
 __all__ = ["REPORT_FILE", "document_coordinates", "render_report", "write_report"]
 
@@ -287,7 +287,7 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
                        f"{target.with_suffix('.html')}, or a folder (nothing was written)")
     run = load_run(run_dir)
     target = target if target is not None else run.path / REPORT_FILE
-    _check_replaceable(target)  # before the work
+    refuse_to_replace(target, _a_report, "a report of topics")  # before the work
     text = render_report(run, max_points=max_points)
     atomic_write(target, text)
     log.info("report %s (%.1f MB) written in %.1f s", target, len(text.encode()) / 1e6,
@@ -295,16 +295,7 @@ def write_report(run_dir: str | Path, path: str | Path | None = None, *,
     return target
 
 
-def _check_replaceable(target: Path) -> None:
-    """Refuse to write over an existing file that is not a report (an earlier report, or an empty
-    file, is replaced): its ``<title>`` ends in "topics report"."""
-    if not target.is_file() or target.stat().st_size == 0:
-        return
-    try:
-        with target.open("rb") as file:
-            head = file.read(4096)
-    except OSError:
-        return  # the write names the problem
-    if b"topics report</title>" not in head:
-        raise ConfigError(f"{target} exists and is not a report of topics; writing would "
-                          "replace what it holds: move it away or choose another file")
+def _a_report(path: Path) -> bool:
+    """An earlier report: its ``<title>`` ends in "topics report"."""
+    with path.open("rb") as file:
+        return b"topics report</title>" in file.read(4096)
