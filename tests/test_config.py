@@ -185,6 +185,18 @@ def test_bad_overrides() -> None:
     assert "did you mean 'n_splits'" in message and "--set" in message
 
 
+def test_config_takes_every_corpus_format_load_corpus_reads() -> None:
+    """A Parquet corpus was readable by path but ``corpus.format: parquet`` was refused."""
+    from typing import get_args, get_type_hints
+
+    from topics.corpus import load_corpus
+
+    literal = get_args(get_type_hints(load_corpus)["format"])[0]
+    for kind in get_args(literal):
+        config = load_config({"name": "x", "corpus": {"format": kind}})
+        assert config.corpus.format == kind
+
+
 # -- defaults, hashing, resolution --------------------------------------------------------------------
 
 

@@ -108,8 +108,8 @@ class CorpusConfig(_Section):
         "${VAR}, ${VAR:-default} and a leading ~ are expanded; relative paths are relative to "
         "the working directory",
     )
-    format: Literal["folder", "jsonl", "csv"] | None = Field(
-        None, description="folder | jsonl | csv; null = guessed from the path"
+    format: Literal["folder", "jsonl", "csv", "parquet"] | None = Field(
+        None, description="folder | jsonl | csv | parquet; null = guessed from the path"
     )
     text_column: int | str = Field("text", description="CSV: text column (0-based index or name)")
     label_column: int | str | None = Field(
