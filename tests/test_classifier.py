@@ -158,6 +158,18 @@ def test_explain_names_terms_and_paragraphs(fitted, split):
     assert fitted.explain_markdown(text, style="text") == render_explanation(explanation, "text")
 
 
+def test_explained_terms_are_no_stop_word_in_any_of_their_forms():
+    """The stop list holds surface forms: "anderen" is on it, its lemma "anderer" is not."""
+    from topics.text.lexicon import stop_words
+
+    corpus = topics.load_corpus()
+    text = corpus.texts[list(corpus.ids).index("hneg-d-001")]
+    explanation = topics.load_classifier().explain(text)
+    for label in explanation["per_label"].values():
+        for term in label["up"] + label["down"] + label["deciding_terms"]:
+            assert stop_words().isdisjoint(f.lower() for f in term["forms"]), term
+
+
 def test_a_single_label_explanation_names_no_deciding_paragraph():
     """A single-label model reads the whole text only (its paragraph weights are 0)."""
     sport = ["Die Mannschaft gewann das Spiel im Stadion.", "Der Trainer lobte die Spieler.",

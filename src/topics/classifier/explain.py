@@ -147,7 +147,8 @@ def _term_weights(
         shown[key].most_common(1)[0][0]: {
             "weight": weight,
             "forms": sorted(forms[key]),
-            "content": _is_content(key, stops),
+            # the list holds surface forms: "anderen" is a stop word, its lemma "anderer" is not
+            "content": _is_content(key, stops) and stops.isdisjoint(f.lower() for f in forms[key]),
         }
         for key, weight in merged.items()
     }
