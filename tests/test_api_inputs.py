@@ -34,3 +34,18 @@ def test_compare_topic_models_needs_a_model_and_a_seed(shipped_corpus, models, s
         topics.compare_topic_models(shipped_corpus.subset(range(20)), models=models, seeds=seeds)
 
 
+@pytest.mark.parametrize("bad", [{"n_terms": -1}, {"n_terms": "a"}, {"n_paragraphs": 2.5},
+                                 {"n_paragraphs": True}])
+def test_explain_counts_are_checked(bad: dict) -> None:
+    # n_terms=-1 listed all terms but the last, "a" failed inside numpy
+    with pytest.raises(topics.InputError, match=f"{next(iter(bad))}="):
+        topics.load_classifier().explain("Die Grenze zu Laos wurde geöffnet.", **bad)
+
+
+def test_explain_markdown_refuses_an_unknown_style() -> None:
+    clf = topics.load_classifier()
+    with pytest.raises(topics.InputError, match="'markdown' or 'text'"):
+        clf.explain_markdown("Die Grenze zu Laos wurde geöffnet.", style="html")
+    assert clf.explain_markdown("Die Grenze.", style="text").startswith("Labels:")
+
+
