@@ -3,6 +3,8 @@ and the classifier's predictions on any list of texts (hypothesis)."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,45 @@ import pytest
 import topics
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _documented_parameters(doc: str) -> list[str] | None:
+    """The names in a numpydoc ``Parameters`` section (None: no such section)."""
+    lines = inspect.cleandoc(doc).replace("\\\n", "").splitlines()
+    if "Parameters" not in [line.strip() for line in lines]:
+        return None
+    start = [line.strip() for line in lines].index("Parameters") + 2
+    names = []
+    for line in lines[start:]:
+        if re.fullmatch(r"-{3,}", line.strip()):
+            names.pop()  # the heading of the next section
+            break
+        if line and not line.startswith(" "):
+            names += [n.strip().lstrip("*") for n in line.split(":")[0].split(",")]
+    return names
+
+
+def _public_functions() -> list[tuple[str, object]]:
+    found = []
+    for name in topics.__all__:
+        value = getattr(topics, name)
+        if inspect.isfunction(value):
+            found.append((name, value))
+        elif inspect.isclass(value):
+            found += [(f"{name}.{m}", f) for m, f in vars(value).items()
+                      if not m.startswith("_") and inspect.isfunction(f)]
+    return found
+
+
+@pytest.mark.parametrize(("name", "function"), _public_functions(), ids=lambda v: str(v))
+def test_every_public_function_documents_its_parameters(name: str, function) -> None:
+    signature = [p for p in inspect.signature(function).parameters if p not in ("self", "cls")]
+    documented = _documented_parameters(inspect.getdoc(function) or "")
+    if documented is None:
+        # a method may say it all in a sentence; a function of the API may not
+        assert "." in name or not signature, f"{name}: no Parameters section for {signature}"
+        return
+    assert sorted(documented) == sorted(signature), f"{name}: {documented} != {signature}"
 
 
 @pytest.mark.parametrize("model", ["nmf", "lda"])
