@@ -7,9 +7,11 @@ import inspect
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import topics
+from topics.classifier.inputs import classified_document
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -88,5 +90,17 @@ def test_explain_markdown_refuses_an_unknown_style() -> None:
     with pytest.raises(topics.InputError, match="'markdown' or 'text'"):
         clf.explain_markdown("Die Grenze zu Laos wurde geöffnet.", style="html")
     assert clf.explain_markdown("Die Grenze.", style="text").startswith("Labels:")
+
+
+def test_the_classifier_notebook_reads_every_word_of_its_example() -> None:
+    # its example was wrapped over three lines: the first two read as headlines and were left
+    # out, so the defence minister's visit scored as border_relations only
+    notebook = nbformat.read(REPO / "notebooks" / "03_classifier.ipynb", as_version=4)
+    cell = next(c.source for c in notebook.cells if re.search(r"^text = ", c.source, re.M))
+    scope: dict = {}
+    exec(cell.split("print(")[0], scope)  # the assignment only
+    text = scope["text"]
+    clean, _ = classified_document(text)
+    assert clean.split() == text.split()
 
 
