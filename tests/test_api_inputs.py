@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import topics
 from topics.classifier.inputs import classified_document
@@ -104,3 +107,42 @@ def test_the_classifier_notebook_reads_every_word_of_its_example() -> None:
     assert clean.split() == text.split()
 
 
+_PIECES = st.sampled_from([
+    "Der Verteidigungsminister empfing eine Delegation aus Laos.",
+    "Die digitale Verwaltung bietet Dienste online an.",
+    "Grenzübergang", "Hanoi", "\n", "\n\n", " ", ".", "(VOVWORLD) - ", "Quelle: https://x.vn/a",
+    "Kommentar (0)", "![](https://x.vn/a.jpg) |", "Das Wetter war sonnig.",
+])
+_TEXT = st.one_of(st.text(max_size=80),
+                  st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=12).map("".join))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TEXT, min_size=1, max_size=6))
+def test_predictions_fit_any_list_of_texts(texts: list[str]) -> None:
+    """One row of probabilities per text, labels = those at their threshold by probability,
+    a text scored as in any batch; or one InputError (an empty text, markup)."""
+    clf = _classifier()
+    try:
+        proba = clf.predict_proba(texts)
+    except topics.InputError:
+        return
+    classes = [str(c) for c in clf.classes_]
+    assert proba.shape == (len(texts), len(classes))
+    assert np.isfinite(proba).all() and (proba >= 0).all() and (proba <= 1).all()
+    for row, labels in zip(proba, clf.predict(texts), strict=True):
+        cleared = {c for c, p, t in zip(classes, row, clf.thresholds_, strict=True) if p >= t}
+        assert set(labels) == cleared and len(labels) == len(cleared)
+        chances = [row[classes.index(label)] for label in labels]
+        assert chances == sorted(chances, reverse=True)  # the primary label first
+    single = np.vstack([clf.predict_proba([t]) for t in texts])
+    np.testing.assert_allclose(proba, single, rtol=0, atol=1e-12)
+
+
+_LOADED: list = []
+
+
+def _classifier():
+    if not _LOADED:  # hypothesis forbids function-scoped fixtures; load once
+        _LOADED.append(topics.load_classifier())
+    return _LOADED[0]
