@@ -19,6 +19,7 @@ import numpy as np
 from topics.classifier.hashing import scan, words
 from topics.classifier.inputs import documents_of
 from topics.classifier.scoring import batch_counts, tfidf_values
+from topics.errors import InputError
 
 if TYPE_CHECKING:
     from topics.classifier.estimator import ArticleClassifier
@@ -58,6 +59,10 @@ def explain(
         of that paragraph.
     """
     clf._check_fitted()
+    for name, value in (("n_terms", n_terms), ("n_paragraphs", n_paragraphs)):
+        # a negative count sliced silently ([:-1]: all but the last), a str failed in numpy
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise InputError(f"explain: {name}={value!r}; give a whole number >= 0")
     [(clean, paragraphs)] = documents_of([text], what="the text")
     article, best, lead, per_paragraph = clf._ridge_scores([(clean, paragraphs)])
     logits = clf._logits(article, best, lead)[0]
@@ -209,6 +214,8 @@ def render_explanation(explanation: dict[str, Any], style: str = "markdown") -> 
     Labels come in order of probability; each section says what decided (whole text or best
     paragraph), the terms that pushed up and down, and the deciding paragraph.
     """
+    if style not in ("markdown", "text"):  # any other style rendered as plain text
+        raise InputError(f"style={style!r} is not a style; use 'markdown' or 'text'")
     md = style == "markdown"
     labels = explanation["labels"]
     shown = ", ".join(labels) if isinstance(labels, list) else str(labels)

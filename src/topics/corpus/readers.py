@@ -162,6 +162,15 @@ def iter_articles(
     checks is handed to it and skipped, and reading goes on (a file that cannot be parsed any
     further still raises).
 
+    Parameters
+    ----------
+    path, format, label_set, labels_file, text_column, label_column, id_column, \
+label_separator, delimiter, quotechar, header, encoding
+        As :func:`load_corpus` (``path`` is required here: no shipped corpus to stream).
+    on_error : callable taking a CorpusError, optional
+        Called with each record that fails the checks; the record is skipped. None: the first
+        such record raises.
+
     Yields
     ------
     Article

@@ -326,7 +326,18 @@ def clean_text(raw: str) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Split a (clean) text into its paragraphs: its non-empty lines, normalised."""
+    """Split a (clean) text into its paragraphs: its non-empty lines, normalised.
+
+    Parameters
+    ----------
+    text : str
+        A clean text (e.g. :attr:`CleanArticle.text`); raw text is not cleaned first.
+
+    Returns
+    -------
+    list of str
+        The paragraphs in order, stripped; ``[]`` for a blank text.
+    """
     if not isinstance(text, str):
         raise InputError(f"expected the text as a str, got {type(text).__name__}")
     return [p for p in (normalise(line) for line in text.splitlines()) if p]

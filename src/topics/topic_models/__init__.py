@@ -265,6 +265,10 @@ def compare_topic_models(
 
     models = [models] if isinstance(models, str) else list(models)  # one model name
     seeds = check_seeds(seeds, "compare_topic_models")
+    # nothing to fit gave an empty table (no models) or a bare ValueError (no seeds)
+    if not models or not seeds:
+        raise InputError(f"compare_topic_models: no {'models' if not models else 'seeds'} given; "
+                         "give at least one (e.g. models='nmf', seeds=(0, 1, 2))")
     settings = dict(settings or {})
     for name in models + list(settings):
         family_of(name)  # fail on a bad name before any fitting

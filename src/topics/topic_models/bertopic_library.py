@@ -244,8 +244,17 @@ def fit_peer(units: Sequence[Any], seed: int, settings: Mapping[str, Any]) -> di
 
     n = len(units)
     texts = [u.text for u in units]
+    analyzer = CountVectorizer().build_analyzer()  # TfidfVectorizer's words, for the metrics
+    tokens = [list(analyzer(t)) for t in texts]
+    dimensions = min(100, n - 1)
+    n_words = len({word for doc in tokens for word in doc})
+    if n_words < dimensions:  # else scikit-learn's bare "n_components(11) must be <= n_features(3)"
+        raise ConfigError(
+            f"model 'bertopic_default': its SVD reduces to {dimensions} dimensions, but the "
+            f"{n} units have only {n_words} distinct words; give longer or more varied texts"
+        )
     tfidf = TfidfVectorizer()
-    svd = TruncatedSVD(min(100, n - 1), random_state=seed)
+    svd = TruncatedSVD(dimensions, random_state=seed)
     embedder = make_pipeline(tfidf, svd)
     # BERTopic's own default UMAP, plus the seed
     umap_model = UMAP(n_neighbors=min(15, n - 1), n_components=5, min_dist=0.0, metric="cosine",
@@ -265,11 +274,10 @@ def fit_peer(units: Sequence[Any], seed: int, settings: Mapping[str, Any]) -> di
     assigner = TopicAssigner("centroids", ids, [view],
                              {"centroids": centroids, "components": svd.components_},
                              {"normalise_embedding": False}, bertopic=model)
-    analyzer = CountVectorizer().build_analyzer()
     return {
         "assignments": assignments,
         "topics": topic_words(model),
         "embeddings": embeddings,
-        "tokens": [list(analyzer(t)) for t in texts],
+        "tokens": tokens,
         "estimator": assigner,
     }

@@ -133,6 +133,11 @@ def check_n_topics(model: str, name: str, value: Any, n_units: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ConfigError(f"model {model!r}: {name}={value!r} must be an integer number of topics "
                           f"(2 to {n_units}) or 'auto'")
+    if n_units < 2:  # else "n_components=1 ... allowed: 2 to 1", for a setting never given
+        raise ConfigError(
+            f"model {model!r} needs at least 2 units to find topics, got {n_units}; give more "
+            "texts, or unit='paragraph' (more units from the same articles)"
+        )
     if not 2 <= value <= n_units:
         raise ConfigError(
             f"model {model!r}: {name}={value} topics is impossible for {n_units} units; "

@@ -81,6 +81,11 @@ def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
         What :func:`topics.fit_streaming_nmf` returned.
     path : str or pathlib.Path
         The folder; files of an earlier save there are replaced.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, for :func:`load_streaming_topics`.
     """
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
@@ -106,6 +111,16 @@ def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
 
 def load_streaming_topics(path: str | Path) -> StreamingTopics:
     """Read a folder written by :func:`save_streaming_topics`; nothing in it runs.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The folder (``topics stream-nmf`` saves one in ``OUTPUT/model``).
+
+    Returns
+    -------
+    StreamingTopics
+        The model as it was saved, ready for ``transform`` and ``assign``.
 
     Raises
     ------
