@@ -16,6 +16,14 @@ wrapper mostly breaks inside sentences. In such a text exactly the breaks at W a
 break where the next word would have fit is a real one (the end of a paragraph, a headline). Text
 with a paragraph per line is left as it is: its paragraphs are longer than any width at which
 its breaks would look wrapped.
+
+A text too short for that judgement (two or three lines, or one or two wrapped breaks among
+paragraphs) still has breaks that cannot be anything but wrapped: a line that stops inside a
+sentence on an article, a conjunction or a preposition that is no verb particle ("... mit den
+Amtskollegen und" / "vereinbarten ..."), or a next line that starts in lower case ("... hat am
+Montag seinen" / "chinesischen ..."). No headline, menu item or paragraph ends on "und" or "der",
+and a German one does not start in lower case; those breaks are undone in any text the width rule
+leaves as it is.
 """
 
 from __future__ import annotations
@@ -33,6 +41,17 @@ _MAX_OVER = 0.1
 _MIN_WIDTH = 30
 _SENTENCE_END = tuple(".!?")
 _MAX_WIDTH = 150
+# Words a line cannot end on unless its sentence goes on: articles, conjunctions, prepositions
+# that are no verb particle ("an", "auf", "zu" end a clause: "Vietnam kündigt Reformen an"),
+# possessives. A closed class, so the list can be complete, unlike a stop-word list.
+_CONTINUING = frozenset({
+    "der", "die", "das", "den", "dem", "des", "eine", "einen", "einem", "einer", "eines",
+    "und", "oder", "sowie", "sondern", "dass", "weil", "wenn", "ob",
+    "von", "vom", "zum", "zur", "im", "am", "beim", "für", "zwischen", "seit", "ohne", "trotz",
+    "während", "wegen", "gemäß",
+    "seine", "seinen", "seinem", "seiner", "seines", "ihre", "ihren", "ihrem", "ihrer", "ihres",
+    "unsere", "unseren", "unserem", "unserer", "unseres",
+})
 
 
 def _first_word(line: str) -> str:
@@ -86,7 +105,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         (blank lines stay where they were).
     """
     if len(lines) <= _MIN_WRAPPED:
-        return lines
+        return _join_continuing(lines)
     stripped = [line.strip() for line in lines]
     filled = sum(bool(line) for line in stripped)
     if sum(len(line) > _MAX_WIDTH for line in stripped) > _MAX_OVER * filled:
@@ -116,7 +135,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         or n_wrapped < _MIN_SHARE * breaks
         or over > _MAX_OVER * filled
     ):
-        return lines
+        return _join_continuing(lines)
     out: list[str] = []
     joining = False
     for i, line in enumerate(stripped):
@@ -125,4 +144,30 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         else:
             out.append(line if line else lines[i])
         joining = i < len(wrapped) and wrapped[i]
+    return out
+
+
+def _continues(line: str, after: str) -> bool:
+    """Whether the break between two non-blank stripped lines falls inside a sentence for sure."""
+    if line.endswith((*_SENTENCE_END, ":")):
+        return False
+    last = line.rsplit(None, 1)[-1]
+    cut = len(last) >= 2 and last.endswith("-") and last[-2].isalpha()  # "vietnamesisch-"
+    return cut or last.lower() in _CONTINUING or after[0].islower()
+
+
+def _join_continuing(lines: list[str]) -> list[str]:
+    """``lines`` with the breaks that :func:`_continues` finds undone; others as they were."""
+    stripped = [line.strip() for line in lines]
+    if not any(a and b and _continues(a, b) for a, b in zip(stripped, stripped[1:], strict=False)):
+        return lines
+    out: list[str] = []
+    joining = False
+    for i, line in enumerate(stripped):
+        if joining:
+            out[-1] = _joined(out[-1], line)
+        else:
+            out.append(line if line else lines[i])
+        joining = bool(line) and i + 1 < len(stripped) and bool(stripped[i + 1]) and _continues(
+            line, stripped[i + 1])
     return out
