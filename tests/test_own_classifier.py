@@ -1,0 +1,108 @@
+"""A researcher's own labelled corpus and classifier: labels that would train a model on
+mislabelled articles are refused with one message, bad ``fit`` inputs are named, and an own
+single-label model's explanation reads right."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+import topics
+from topics.cli import main
+
+from .conftest import user_warnings
+
+SPORT = [
+    "Die Mannschaft gewann das Fußballspiel im Stadion mit zwei Toren.",
+    "Der Trainer lobte die Spieler nach dem Sieg in der Liga.",
+    "Im Finale schoss der Stürmer das entscheidende Tor für den Verein.",
+    "Die Fans feierten den Aufstieg des Vereins in die erste Liga.",
+]
+ECONOMY = [
+    "Die Zentralbank erhöhte den Leitzins wegen der hohen Inflation.",
+    "Die Aktienkurse an der Börse fielen nach den Quartalszahlen.",
+    "Das Unternehmen meldete einen höheren Umsatz und mehr Gewinn.",
+    "Die Inflation stieg im Mai, die Preise für Energie zogen an.",
+]
+TEXTS = SPORT + ECONOMY
+MULTI = [["sport"], ["sport"], ["sport", "economy"], [], ["economy"], ["economy"], [], ["economy"]]
+
+
+def _train(capsys, corpus: Path, output: Path, *options: str) -> tuple[int, str]:
+    status = main(["--quiet", "train-classifier", "--corpus", str(corpus), "--output",
+                   str(output), "--no-evaluate", *options])
+    return status, capsys.readouterr().err
+
+
+def _jsonl(path: Path, labels: list) -> Path:
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": text, "labels": label},
+                                       ensure_ascii=False) + "\n"
+                            for i, (text, label) in enumerate(zip(TEXTS, labels, strict=True))),
+                    encoding="utf-8")
+    return path
+
+
+def _csv(path: Path, cells: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "text", "labels"])
+        writer.writerows([f"a{i}", text, cell] for i, (text, cell) in
+                         enumerate(zip(TEXTS, cells, strict=True)))
+    return path
+
+
+# ---- train-classifier: labels that would mislabel articles --------------------------------------
+
+
+def test_train_classifier_refuses_labels_joined_without_separator(tmp_path, capsys):
+    """A filled-in suggest-labels CSV trained without --label-separator: 'sport|economy' used to
+    become a class of its own (and the article a negative of sport and of economy), with only a
+    warning; now it is refused, the model not written, and the option named."""
+    corpus = _csv(tmp_path / "to_label.csv", ["|".join(labels) for labels in MULTI])
+    status, err = _train(capsys, corpus, tmp_path / "mine", "--id-column", "id")
+    assert status == 2 and not (tmp_path / "mine.safetensors").exists()
+    assert "to_label.csv: article 'a2': the label 'sport|economy' looks like several" in err
+    assert "--label-separator '|'" in err and "Traceback" not in err
+    status, err = _train(capsys, corpus, tmp_path / "mine", "--id-column", "id",
+                         "--label-separator", "|")
+    assert status == 0 and (tmp_path / "mine.safetensors").exists()
+    assert topics.load_classifier(tmp_path / "mine.safetensors").classes_.tolist() == [
+        "economy", "sport"]
+
+
+def test_train_classifier_refuses_a_separator_that_did_not_split(tmp_path, capsys):
+    """--label-separator splits CSV cells only: JSON Lines labels given as 'a|b' strings were
+    trained as one class although the separator was passed."""
+    corpus = _jsonl(tmp_path / "mine.jsonl", ["|".join(labels) or [] for labels in MULTI])
+    status, err = _train(capsys, corpus, tmp_path / "m", "--label-separator", "|")
+    assert status == 2 and not (tmp_path / "m.safetensors").exists()
+    assert "mine.jsonl: article 'a2': the label 'sport|economy' holds the separator" in err
+    assert 'give the labels as a list, e.g. ["sport", "economy"]' in err
+
+
+@pytest.mark.parametrize(("spelled", "said"), [
+    ("Sport", "the labels 'Sport' (1 articles), 'sport' (2 articles) differ only in case"),
+    (" sport ", "the labels ' sport ' (1 articles), 'sport' (2 articles) differ only in case"),
+    ("", "an empty label ''; an article about none of the labels has no label"),
+])
+def test_train_classifier_refuses_a_label_spelled_two_ways(tmp_path, capsys, spelled, said):
+    """A label in another case or with spaces around it (JSON Lines keeps them) was learnt as a
+    label of its own, its articles negatives of the real one; an empty label as a class ''."""
+    labels = [list(row) for row in MULTI]
+    labels[0] = [spelled]
+    status, err = _train(capsys, _jsonl(tmp_path / "c.jsonl", labels), tmp_path / "m")
+    assert status == 2 and said in err and "article 'a0'" in err
+    assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_labels_with_a_comma_not_between_labels_only_warn(tmp_path, capsys):
+    """A label that holds ',' but is not two labels of the corpus is a name: trained, with the
+    hint about the separator."""
+    labels = [["Politik, Wirtschaft"] if labels == ["economy"] else labels for labels in MULTI]
+    status = []
+    said = user_warnings(lambda: status.append(
+        _train(capsys, _jsonl(tmp_path / "c.jsonl", labels), tmp_path / "m")[0]))
+    assert status == [0] and any("--label-separator ','" in message for message in said)
