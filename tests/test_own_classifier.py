@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 
 import pytest
 
 import topics
+from topics import ArticleClassifier
 from topics.cli import main
+from topics.errors import TopicsError
 
 from .conftest import user_warnings
 
@@ -106,3 +109,27 @@ def test_labels_with_a_comma_not_between_labels_only_warn(tmp_path, capsys):
     said = user_warnings(lambda: status.append(
         _train(capsys, _jsonl(tmp_path / "c.jsonl", labels), tmp_path / "m")[0]))
     assert status == [0] and any("--label-separator ','" in message for message in said)
+
+
+# ---- ArticleClassifier.fit with a user's data ---------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", [None, math.nan])
+def test_fit_names_a_missing_label(missing):
+    """pandas gives NaN for an empty label cell: the text and what to do are named (it said
+    'got a mix')."""
+    labels = ["Sport"] * 4 + ["Wirtschaft"] * 3 + [missing]
+    with pytest.raises(TopicsError, match=r"the label of text 7 is (None|nan), a missing value"):
+        ArticleClassifier().fit(TEXTS, labels)
+
+
+def test_fit_refuses_texts_without_any_label_even_with_labels_given():
+    """With ``labels=`` and every list empty, fit trained a model that never predicts anything."""
+    with pytest.raises(TopicsError, match="none of the 8 texts has a label"):
+        ArticleClassifier(labels=["sport", "economy"]).fit(TEXTS, [[]] * 8)
+
+
+def test_fit_warns_of_a_label_no_text_has():
+    said = user_warnings(lambda: ArticleClassifier(labels=["sport", "economy", "culture"]).fit(
+        TEXTS, MULTI))
+    assert any("label(s) 'culture' on none of the 8 texts" in message for message in said)
