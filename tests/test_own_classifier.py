@@ -133,3 +133,15 @@ def test_fit_warns_of_a_label_no_text_has():
     said = user_warnings(lambda: ArticleClassifier(labels=["sport", "economy", "culture"]).fit(
         TEXTS, MULTI))
     assert any("label(s) 'culture' on none of the 8 texts" in message for message in said)
+
+
+# ---- explaining an own single-label model ----------------------------------------------------
+
+
+def test_single_label_explanation_does_not_show_a_focus_logit():
+    """A single-label model's probability is a softmax over the classes: its explanation said
+    'best paragraph x 0.00, lead x 0.00, bias +0.00 -> logit -3.12' beside a probability of
+    0.66."""
+    clf = ArticleClassifier(cv=2, min_df=1).fit(TEXTS, ["Sport"] * 4 + ["Wirtschaft"] * 4)
+    text = clf.explain_markdown("Der Verein gewann das Spiel in der Liga.", style="text")
+    assert "softmax over the 2 classes" in text and "best paragraph" not in text
