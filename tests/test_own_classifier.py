@@ -145,3 +145,13 @@ def test_single_label_explanation_does_not_show_a_focus_logit():
     clf = ArticleClassifier(cv=2, min_df=1).fit(TEXTS, ["Sport"] * 4 + ["Wirtschaft"] * 4)
     text = clf.explain_markdown("Der Verein gewann das Spiel in der Liga.", style="text")
     assert "softmax over the 2 classes" in text and "best paragraph" not in text
+
+
+def test_models_given_an_own_model_file_says_where_its_description_is(tmp_path, capsys):
+    """`topics models mine.safetensors` said 'unknown estimator' only."""
+    model = tmp_path / "mine.safetensors"
+    model.write_bytes(b"\0")
+    assert main(["models", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert "is a model file; topics models NAME describes an estimator" in err
+    assert "mine.safetensors" in err and ".card.json beside it" in err
