@@ -400,7 +400,7 @@ def test_empty_and_malformed_input():
         ArticleClassifier().fit(["Foto: VNA", "Quelle: VOV"], ["a", "b"])
     with pytest.raises(TopicsError, match="2 texts but 1 labels"):
         ArticleClassifier().fit(["a", "b"], ["x"])
-    with pytest.raises(TopicsError, match="got a mix"):
+    with pytest.raises(TopicsError, match="text 0 has the label .x. but text 1 has"):
         ArticleClassifier().fit(["a", "b"], ["x", ["y"]])
     with pytest.raises(ConfigError, match="features"):
         ArticleClassifier(features="bigrams").fit(SMALL_TEXTS, SMALL_LABELS)

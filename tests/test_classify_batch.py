@@ -433,13 +433,18 @@ def _train_saying(capsys, corpus: Path, output: Path, *options: str) -> tuple[in
 
 
 def test_train_classifier_says_what_is_odd_about_the_labels(tmp_path, capsys, shipped_corpus):
-    """Several labels read as one (no separator given), a label on one article (a typo), and
-    a corpus of one label per article (a single-label model): each said, the model still
-    written."""
+    """Several labels read as one (no separator given) are refused (they would train mislabelled
+    articles; tests/test_own_classifier.py); a label on one article (a typo) and a corpus of one
+    label per article (a single-label model) are said, the model still written."""
     joined = _corpus_csv(tmp_path / "joined.csv", [a for a in shipped_corpus if a.labels][:30])
-    status, said = _train_saying(capsys, joined, tmp_path / "joined")
-    assert status == 0 and (tmp_path / "joined.safetensors").exists()
-    assert "pass its separator (--label-separator '|'" in said
+    status, _, err = _run(capsys, "train-classifier", "--corpus", str(joined), "--output",
+                          str(tmp_path / "joined"), "--no-evaluate")
+    assert status == 2 and not (tmp_path / "joined.safetensors").exists()
+    assert "pass the separator of the label column (--label-separator '|'" in err
+    single = [a for a in shipped_corpus if len(a.labels) == 1][:30]
+    status, said = _train_saying(capsys, _corpus_csv(tmp_path / "single.csv", single),
+                                 tmp_path / "single")
+    assert status == 0 and (tmp_path / "single.safetensors").exists()
     assert "the model is single-label: one class per text, never none" in said
     status, said = _train_saying(capsys, joined, tmp_path / "split", "--label-separator", "|")
     assert status == 0 and "separator" not in said

@@ -153,6 +153,10 @@ def _cmd_models(args: argparse.Namespace) -> int:
             print(f"{name:<19}{kind:<20}{spec.summary}")
         print("\nsettings of one: topics models NAME")
         return EXIT_OK
+    if Path(args.name).is_file() or args.name.endswith(".safetensors"):  # a saved model
+        raise ConfigError(f"{args.name} is a model file; topics models NAME describes an estimator "
+                          f"({', '.join(registry.names())}); a saved classifier's labels, "
+                          "thresholds and training corpus are in the .card.json beside it")
     spec = registry.get(args.name)
     print(f"{spec.name}: {spec.summary}")
     for setting in spec.schema:

@@ -227,12 +227,18 @@ def render_explanation(explanation: dict[str, Any], style: str = "markdown") -> 
         title = f"{label}: probability {info['probability']:.2f}{limit}, {mark}"
         lines += [f"### {title}" if md else title, ""]
         weights = info["weights"]
-        lines.append(
-            f"whole text {info['article_score']:+.2f} x {weights['article']:.2f}, best paragraph "
-            f"{info['best_paragraph_score']:+.2f} x {weights['best_paragraph']:.2f}, lead "
-            f"{info['lead_score']:+.2f} x {weights['lead']:.2f}, bias "
-            f"{weights['bias']:+.2f} -> logit {info['logit']:+.2f}"
-        )
+        if info["threshold"] is None:  # single-label: a softmax of the whole text's scores
+            lines.append(
+                f"whole text {info['article_score']:+.2f} x {weights['article']:.2f} -> "
+                f"{info['logit']:+.2f}, softmax over the {len(order)} classes' values"
+            )
+        else:
+            lines.append(
+                f"whole text {info['article_score']:+.2f} x {weights['article']:.2f}, best "
+                f"paragraph {info['best_paragraph_score']:+.2f} x {weights['best_paragraph']:.2f}, "
+                f"lead {info['lead_score']:+.2f} x {weights['lead']:.2f}, bias "
+                f"{weights['bias']:+.2f} -> logit {info['logit']:+.2f}"
+            )
         bullet = "- " if md else "  "
         for name, key in (("pushed up", "up"), ("pushed down", "down")):
             terms = ", ".join(f"{t['term']} ({t['weight']:+.3f})" for t in info[key])

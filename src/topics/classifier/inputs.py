@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,10 +19,12 @@ from topics.text.cleaning import (
 )
 
 __all__ = [
+    "check_targets",
     "check_texts",
     "classified_document",
     "document_of_clean",
     "documents_of",
+    "label_kind",
     "label_lists",
 ]
 
@@ -145,3 +148,53 @@ def label_lists(y: Any, labels: Sequence[str] | None) -> list:
             f"a class name), got {type(y).__name__}"
         )
     return list(y)
+
+
+def _missing(value: Any) -> bool:
+    """None or NaN: what pandas gives for an empty label cell."""
+    return value is None or isinstance(value, float) and value != value
+
+
+def label_kind(y: list) -> bool:
+    """Whether ``y`` is multi-label (label lists) rather than one class name per text.
+
+    Every entry must be of one kind: a str (a class), or a list, tuple or array of str (labels,
+    ``[]`` for none). The first entry that is missing (None, NaN: an empty cell read by pandas)
+    or of the other kind is named, with what to give instead.
+    """
+    lists = (list, tuple, np.ndarray)
+    for i, value in enumerate(y):
+        if _missing(value):
+            raise InputError(
+                f"fit: the label of text {i} is {value!r}, a missing value (an empty cell?); give "
+                "every text a class name, or label lists with [] for none of the labels "
+                "(e.g. df.labels.fillna('').str.split('|').map(lambda x: [v for v in x if v]))"
+            )
+        if not isinstance(value, (str, *lists)):
+            raise InputError(f"fit: the label of text {i} is a {type(value).__name__} "
+                             f"({value!r}); give a class name (str) or a list of labels")
+    multilabel = not isinstance(y[0], str) if y else True
+    for i, value in enumerate(y):
+        if isinstance(value, str) == multilabel:
+            raise InputError(
+                f"fit: text 0 has the label {y[0]!r} but text {i} has {value!r}; give either a "
+                "class name (str) per text, or a list of labels per text ([] = none), not both"
+            )
+    return multilabel
+
+
+def check_targets(targets: np.ndarray, classes: Sequence[str], multilabel: bool) -> None:
+    """Refuse targets with no label at all; warn of a class that no text has (it is never
+    predicted: nothing teaches it)."""
+    onehot = targets if multilabel else np.eye(len(classes), dtype=int)[targets]
+    if not onehot.any():
+        raise InputError(
+            f"fit: none of the {len(onehot)} texts has a label (every label list is empty), so "
+            "there is nothing to learn; label the articles about a label"
+        )
+    unused = [str(c) for j, c in enumerate(classes) if not onehot[:, j].any()]
+    if unused:
+        warnings.warn(
+            f"fit: label(s) {', '.join(map(repr, unused))} on none of the {len(onehot)} texts: "
+            "the model cannot learn them and never predicts them; label some articles with them, "
+            "or leave them out of `labels`", UserWarning, stacklevel=5)

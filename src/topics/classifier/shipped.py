@@ -10,6 +10,7 @@ machine (stored parameters are rounded far above floating-point noise, see
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
-from topics.errors import InputError
+from topics.errors import CorpusError, InputError
 from topics.evaluation.folds import fold_size_problem, group_count
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
@@ -48,6 +49,79 @@ def fit_labels(corpus: Any) -> list:
     return [list(labels) for labels in corpus.labels]
 
 
+#: what a label cell that lists several labels is most often separated with
+_SEPARATORS = ("|", ";", ",")
+
+
+def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = None) -> str | None:
+    """What makes a training corpus's labels wrong for training, or ``None``.
+
+    Each of these would train a model on mislabelled articles without a word: an article
+    labelled ``a|b`` would be a negative of ``a`` and of ``b`` and teach a class of its own
+    ``"a|b"``; one labelled ``Border_Relations`` or ``" border_relations"`` a negative of
+    ``border_relations``; one labelled ``""`` a class without a name. So they are refused, the
+    message naming the first article and what to pass or fix.
+
+    Parameters
+    ----------
+    corpus : topics.Corpus
+        The labelled corpus.
+    options : mapping
+        The options it was read with (``label_separator`` is looked at).
+    source : str, optional
+        Where it was read (a path), named in the message; default: the corpus's name.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when the labels can be trained on.
+    """
+    counts = Counter(label for labels in corpus.labels for label in labels)
+    first = {}
+    for article in corpus:
+        for label in article.labels:
+            first.setdefault(label, article.id)
+
+    def at(label: str) -> str:
+        return f"{source or 'corpus ' + repr(corpus.name)}: article {first[label]!r}"
+
+    for label in counts:
+        if not label.strip():
+            return (f"{at(label)}: an empty label {label!r}; an article about none of the labels "
+                    "has no label (an empty list [] or an empty cell)")
+    separator = options.get("label_separator")
+    for label in counts:
+        if separator is not None and separator in label:  # the reader split CSV cells only
+            return (f"{at(label)}: the label {label!r} holds the separator {separator!r} but was "
+                    "read as one label: --label-separator (label_separator) splits a CSV label "
+                    "cell only; in JSON Lines and Parquet give the labels as a list, e.g. "
+                    f"{json.dumps(label.split(separator))}")
+        if separator is None and _joined(label, counts):
+            sign = next(c for c in _SEPARATORS if c in label)
+            return (f"{at(label)}: the label {label!r} looks like several labels read as one; "
+                    f"pass the separator of the label column (--label-separator '{sign}', or "
+                    f"label_separator='{sign}'), or give the labels as a list")
+    spellings: dict[str, list[str]] = {}
+    for label in sorted(counts):
+        spellings.setdefault(" ".join(label.split()).casefold(), []).append(label)
+    for same in spellings.values():
+        if len(same) > 1:
+            shown = ", ".join(f"{label!r} ({counts[label]} articles)" for label in same)
+            rarest = min(same, key=lambda label: counts[label])
+            return (f"{at(rarest)}: the labels {shown} differ only in case or spaces and would "
+                    "be learnt as different labels; write each label one way")
+    return None
+
+
+def _joined(label: str, counts: Mapping[str, int]) -> bool:
+    """Whether ``label`` is several labels in one string: it holds ``|`` (the separator the
+    suggest-labels file is filled in with), or ``;`` or ``,`` between labels found alone."""
+    if "|" in label:
+        return True
+    return any(sep in label and all(part.strip() in counts for part in label.split(sep))
+               for sep in _SEPARATORS[1:])
+
+
 def label_warnings(corpus: Any, options: Mapping[str, Any]) -> list[str]:
     """What to say about a training corpus's labels before a model is fitted on them: labels on
     too few articles to be learnt (often a typo), several labels read as one because the label
@@ -62,11 +136,12 @@ def label_warnings(corpus: Any, options: Mapping[str, Any]) -> list[str]:
                         f"articles: {shown}; a model cannot learn a label from so few (a typo in "
                         "a label?): label more articles, or correct or drop the label")
     if options.get("label_separator") is None:
-        joined = sorted(label for label in counts if any(c in label for c in "|;,"))
-        if joined:
+        joined = sorted(label for label in counts if any(c in label for c in ";,"))
+        if joined:  # '|' is refused (label_problem), as are ';' and ',' between known labels
+            sign = next(c for c in ";," if c in joined[0])
             messages.append(f"corpus {corpus.name!r}: label(s) {', '.join(map(repr, joined[:3]))}"
-                            " hold '|', ';' or ','; if a column gives several labels, pass its "
-                            "separator (--label-separator '|', or label_separator='|')")
+                            " hold ';' or ','; if a column gives several labels, pass its "
+                            f"separator (--label-separator '{sign}', or label_separator='{sign}')")
     if corpus.is_single_label:
         messages.append(f"corpus {corpus.name!r}: every article has exactly one label, so the "
                         "model is single-label: one class per text, never none, no thresholds; "
@@ -133,6 +208,9 @@ def train_classifier(
             f"corpus {data.name!r} has no labels; training needs labelled articles (a labels "
             "column or field; an empty label list means none of the labels)"
         )
+    if problem := label_problem(data, dict(corpus_options or {}),
+                                None if corpus is None else str(corpus)):
+        raise CorpusError(problem)
     for message in label_warnings(data, dict(corpus_options or {})):
         warnings.warn(message, UserWarning, stacklevel=2)
     labels = fit_labels(data)

@@ -32,7 +32,7 @@ from topics.classifier.hashing import (
     unique_inverse,
     words,
 )
-from topics.classifier.inputs import classified_document, label_lists
+from topics.classifier.inputs import check_targets, classified_document, label_kind, label_lists
 from topics.classifier.scoring import (
     Counts,
     Packing,
@@ -83,16 +83,7 @@ def encode_targets(
             f"fit: {n_texts} text(s); the classifier needs at least {MIN_TRAINING_ARTICLES} labelled "
             "articles (its decision is fitted on out-of-fold scores over articles)"
         )
-    is_str = [isinstance(v, str) for v in y]
-    if all(is_str):
-        multilabel = False
-    elif not any(is_str) and all(isinstance(v, (list, tuple, np.ndarray)) for v in y):
-        multilabel = True
-    else:
-        raise InputError(
-            "fit: labels must be all strings (single-label) or all lists of strings (multi-label, "
-            "[] = none); got a mix"
-        )
+    multilabel = label_kind(y)
     seen = sorted({str(v) for v in y} if not multilabel else {str(v) for row in y for v in row})
     classes = [str(c) for c in labels] if labels is not None else seen
     allowed = set(classes)
@@ -106,7 +97,8 @@ def encode_targets(
     index = {c: j for j, c in enumerate(classes)}
     if multilabel:
         if not classes:
-            raise InputError("fit: no labels at all; multi-label fitting needs at least one label")
+            raise InputError(f"fit: none of the {n_texts} texts has a label (every label list is "
+                             "empty), so there is nothing to learn; label the articles about a label")
         targets = np.zeros((n_texts, len(classes)), dtype=int)
         for i, row in enumerate(y):
             targets[i, [index[str(v)] for v in row]] = 1
@@ -118,6 +110,7 @@ def encode_targets(
                 "two different classes (label articles of another class, or mark those about none "
                 "of the labels with an empty label list)"
             )
+    check_targets(targets, classes, multilabel)
     return multilabel, classes, targets
 
 
