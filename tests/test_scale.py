@@ -320,6 +320,21 @@ def test_scheduler_values_are_checked() -> None:
         validate_config({"dask": {"scheduler": "here"}})
 
 
+def test_a_run_says_that_the_configs_scheduler_is_the_sweeps(tmp_path: Path) -> None:
+    """`topics run` with `dask: {scheduler: ...}` in its config fitted here and said nothing,
+    as if the cluster had been used. Now it warns, naming --scheduler."""
+    from topics.experiments.runner import run_experiment
+
+    config = {"name": "tiny", "corpus": {"unit": "paragraph", "limit": 20},
+              "topic_models": {"nmf": {"model": "nmf", "n_components": 3}}, "classifier": {"enabled": False},
+              "outputs": {"figures": False, "save_models": False, "documents": False,
+                          "report": False},
+              "dask": {"scheduler": "tcp://127.0.0.1:1"}}
+    with pytest.warns(UserWarning, match="dask.scheduler 'tcp://127.0.0.1:1'.*--scheduler"):
+        run = run_experiment(config, runs_dir=tmp_path)
+    assert "fits_on" not in json.loads((run.path / "run.json").read_text())
+
+
 @pytest.mark.slow
 def test_sweep_on_a_local_cluster_gives_the_local_metrics(tmp_path: Path) -> None:
     from topics.experiments.sweep import run_sweep
