@@ -151,6 +151,28 @@ def test_a_file_over_the_size_limit_is_refused_with_the_reason(tmp_path, capsys,
     assert status == 0 and json.loads(out)["labels"]
 
 
+def test_a_corpus_record_over_the_size_limit_is_named_by_its_line(tmp_path, capsys, seed):
+    """A record of a JSON Lines file over --max-size was named by its id alone, with the advice
+    to put the corpus in a JSON Lines file (it was in one). Now its line is named, the advice
+    is only the limit, and the workers' reading says the same."""
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": text}) + "\n"
+                              for i, text in enumerate([seed, seed * 20, seed])), encoding="utf-8")
+    status, out, err = _run(capsys, "classify", str(corpus), "--max-size", "50kB")
+    assert status == 1 and [json.loads(line)["id"] for line in out.splitlines()] == ["a0", "a2"]
+    assert "corpus.jsonl: line 2: record 'a1': is " in err and "over the 50 kB limit" in err
+    assert "belongs in a CSV or JSON Lines file" not in err
+    from topics.classifier.sources import Problem, ReadOptions
+    from topics.classifier.worker_inputs import corpus_ranges, read_range
+
+    options = ReadOptions(max_bytes=50_000)
+    (task,) = corpus_ranges(corpus, 0, options=options)
+    problems = [e for e in read_range(task, options).entries if isinstance(e, Problem)]
+    assert [f"{p.source}: {p.message}" for p in problems] == [
+        line.removeprefix("topics classify: skipped ") for line in err.splitlines()
+        if "record 'a1'" in line]
+
+
 # ---- corpus files, outputs, thresholds, a saved model -----------------------------------------
 
 

@@ -82,3 +82,23 @@ def test_a_file_that_cannot_be_opened_says_so(tmp_path) -> None:
     (part,) = csv_ranges(tmp_path / "missing.csv", CsvOptions(), "utf-8", 10)
     assert part.start == part.end == 0
     assert part.error is not None and "missing.csv: cannot read the file" in part.error
+
+
+def test_a_file_cut_inside_a_quoted_text_is_refused_at_that_record(tmp_path) -> None:
+    """csv (not strict) took the rest of the file as the last text: a download cut short gave
+    its last article cut off, and nothing said. Now the record is refused, naming its line,
+    by the client's reading and by the workers' ranges alike; the records before it are read."""
+    path = tmp_path / "cut.csv"
+    path.write_text('id,text\na1,"Erster Text,\nzwei Zeilen"\na2,Zweiter Text\n'
+                    'a3,"Ein Text, der mitten im\nSatz abbricht', encoding="utf-8")
+    options = CsvOptions(id_column="id")
+    records, error = _read(read_csv(path, options, "utf-8"))
+    assert [article.id for article, _ in records] == ["a1", "a2"]
+    assert error is not None and "cut.csv: line 5: a quoted field" in error
+    for per_range in (1, 2, 3):
+        by_ranges, range_error, _ = _by_ranges(path, options, "utf-8", per_range, None)
+        assert [(a.id, a.text, w) for a, w in by_ranges] == [(a.id, a.text, w) for a, w in records]
+        assert range_error == error
+    path.write_text('id,text\na1,"Text mit ""Zitat"""\na2,"Letzter Text"', encoding="utf-8")
+    assert [a.text for a, _ in read_csv(path, options, "utf-8")] == ['Text mit "Zitat"',
+                                                                     "Letzter Text"]

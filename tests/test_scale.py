@@ -109,6 +109,25 @@ def test_an_existing_file_is_replaced_only_if_it_is_a_tokens_file(tmp_path: Path
     assert json.loads(tokens.read_text(encoding="utf-8"))["id"] == "a"
 
 
+def test_an_output_in_the_corpus_folder_is_refused(tmp_path: Path, capsys) -> None:
+    """A tokens (or labels) file written into the corpus folder was read as a corpus file of
+    that folder the next time: the folder was refused ('the field 'text' is missing'), or its
+    articles taken twice. Now such an output is refused before any work."""
+    from topics.cli import main
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hanoi und Laos schließen ein Abkommen.", encoding="utf-8")
+    (folder / "labels.json").write_text('{"a": []}', encoding="utf-8")
+    for argv in (["analyse", str(folder), "-o", str(folder / "tokens.jsonl")],
+                 ["stream-nmf", str(folder), "-k", "2", "-o", str(folder)],
+                 ["classify", str(folder), "--output", str(folder / "labels.jsonl")]):
+        assert main(["--quiet", *argv]) == 2
+        assert f"is in the corpus folder {folder}" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt", "labels.json"]
+    assert main(["--quiet", "analyse", str(folder), "-o", str(tmp_path / "tokens.jsonl")]) == 0
+
+
 def test_cli_analyse(tmp_path: Path, capsys, shipped_corpus) -> None:
     from topics.cli import main
 
@@ -299,6 +318,21 @@ def test_scheduler_values_are_checked() -> None:
 
     with pytest.raises(ConfigError, match="dask.scheduler"):
         validate_config({"dask": {"scheduler": "here"}})
+
+
+def test_a_run_says_that_the_configs_scheduler_is_the_sweeps(tmp_path: Path) -> None:
+    """`topics run` with `dask: {scheduler: ...}` in its config fitted here and said nothing,
+    as if the cluster had been used. Now it warns, naming --scheduler."""
+    from topics.experiments.runner import run_experiment
+
+    config = {"name": "tiny", "corpus": {"unit": "paragraph", "limit": 20},
+              "topic_models": {"nmf": {"model": "nmf", "n_components": 3}}, "classifier": {"enabled": False},
+              "outputs": {"figures": False, "save_models": False, "documents": False,
+                          "report": False},
+              "dask": {"scheduler": "tcp://127.0.0.1:1"}}
+    with pytest.warns(UserWarning, match="dask.scheduler 'tcp://127.0.0.1:1'.*--scheduler"):
+        run = run_experiment(config, runs_dir=tmp_path)
+    assert "fits_on" not in json.loads((run.path / "run.json").read_text())
 
 
 @pytest.mark.slow

@@ -254,6 +254,34 @@ def test_an_unwritable_assignments_path_fails_before_reading(shipped: list[Artic
     assert source.reads == 0
 
 
+def test_assignments_never_replace_the_corpus_or_a_file_of_another_kind(shipped: list[Article],
+                                                                       fitted: StreamingTopics,
+                                                                       tmp_path) -> None:
+    """The assignments were written over any file: ``assignments=`` the corpus file itself
+    replaced the corpus with its topics after the fit, and one in a corpus folder became an
+    article file of that folder. Now each is refused before the source is read."""
+    corpus = tmp_path / "corpus.jsonl"
+    write_jsonl(shipped[:30], corpus)
+    before = corpus.read_bytes()
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"mine": 1}\n', encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text(shipped[0].text, encoding="utf-8")
+    for source, output, message in [(corpus, corpus, "is the input"),
+                                    (corpus, notes, "is not a file of id"),
+                                    (folder, folder / "topics.jsonl", "in the corpus folder")]:
+        with pytest.raises(ConfigError, match=message):
+            fit_streaming_nmf(source, K, chunk_size=40, assignments=output)
+        with pytest.raises(ConfigError, match=message):
+            fitted.write_assignments(source, output)
+    assert corpus.read_bytes() == before
+    assert notes.read_text(encoding="utf-8") == '{"mine": 1}\n'
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
+    mine = tmp_path / "assignments.jsonl"  # an earlier assignments file is replaced
+    assert fitted.write_assignments(corpus, mine) == fitted.write_assignments(corpus, mine) == 30
+
+
 # ---- the command line: topics stream-nmf ---------------------------------------------------
 
 

@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from topics.errors import ConfigError, FileAccessError, InputError
 
@@ -25,6 +25,7 @@ __all__ = [
     "check_could_write",
     "check_not_an_input",
     "check_replaceable",
+    "check_table_output",
     "check_writable",
     "describe_os_error",
     "folder_for",
@@ -208,8 +209,14 @@ def _remove(path: str) -> None:
         os.remove(path)
 
 
+#: the files of a folder that its reading as a corpus takes for articles
+FOLDER_ARTICLE_SUFFIXES = (".txt", ".jsonl")
+
+
 def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None:
-    """Refuse an output file that is one of the inputs (replacing it would lose what is read).
+    """Refuse an output file that is one of the inputs (replacing it would lose what is read), or
+    a ``.txt``/``.jsonl`` file straight in an input folder (its next reading would take the
+    output for articles, or refuse the folder).
 
     Raises
     ------
@@ -219,13 +226,21 @@ def check_not_an_input(output: str | Path, inputs: Iterable[str | Path]) -> None
     for source in inputs:
         if str(source) == "-":
             continue
-        try:
-            same = os.path.samefile(output, source)
-        except (OSError, ValueError):  # one of them does not exist (yet), or a bad name
-            continue
-        if same:
+        if Path(output).suffix.lower() in FOLDER_ARTICLE_SUFFIXES and _same(Path(output).parent,
+                                                                            source):
+            raise ConfigError(f"{output}: the output file is in the corpus folder {source}, whose "
+                              f"every {Path(output).suffix} file is read as articles; choose an "
+                              "output outside it")
+        if _same(output, source):
             raise ConfigError(f"{output}: the output file is the input {source}; writing it would "
                               "replace what is being read; choose another output file")
+
+
+def _same(path: str | Path, other: str | Path) -> bool:
+    try:
+        return os.path.samefile(path or ".", other)
+    except (OSError, ValueError):  # one of them does not exist (yet), or a bad name
+        return False
 
 
 def refuse_to_replace(output: str | Path, ours: Callable[[Path], bool], what: str,
@@ -268,6 +283,22 @@ def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], wha
         return columns is None or ours(columns)
 
     refuse_to_replace(output, a_table_of_ours, what, option)
+
+
+def check_table_output(output: str | Path, source: Any, columns: list[str], doing: str) -> None:
+    """Before the work: an output table that is not the input ``source`` (a path; articles
+    pass) nor in its folder, replaces only a table of these ``columns`` (or an empty file), and
+    goes to a folder this user may write in.
+
+    Raises
+    ------
+    ConfigError, FileAccessError
+        Naming the file and what to do.
+    """
+    if isinstance(source, str | Path):
+        check_not_an_input(output, [source])
+    check_replaceable(output, lambda names: names == columns, f"a file of {', '.join(columns)}")
+    check_writable(Path(output).parent, doing)
 
 
 def _first_columns(path: Path) -> list[str] | None:

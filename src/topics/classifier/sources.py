@@ -152,14 +152,16 @@ def after_cleaning(
     return None if problem is None else (item.where, *problem)
 
 
-def too_big(size: int, source: str, limit: int) -> Problem:
-    """The problem of a text larger than the size limit of one article."""
+def too_big(size: int, source: str, limit: int, record: bool = False) -> Problem:
+    """The problem of a text larger than the size limit of one article; a corpus ``record``'s
+    (``source`` then names its line) is already in a streamed file, so only the limit is said."""
+    advice = ("If" if record else "A corpus belongs in a CSV or JSON Lines file, which is "
+              "streamed; if")
     return Problem(
         source,
         f"is {_size(size)}, over the {_size(limit)} limit for one article (news "
-        "articles are 5-50 kB; one huge text takes gigabytes to classify). A corpus belongs in a "
-        "CSV or JSON Lines file, which is streamed; if this really is one text, raise the limit "
-        "with --max-size",
+        f"articles are 5-50 kB; one huge text takes gigabytes to classify). {advice} this "
+        "really is one text, raise the limit with --max-size",
     )
 
 
@@ -272,7 +274,7 @@ def _read_corpus(
             skipped.clear()
             size = len(article.text.encode("utf-8", "surrogatepass"))
             if size > options.max_bytes:
-                yield too_big(size, f"{path}: record {article.id!r}", options.max_bytes)
+                yield too_big(size, f"{where}: record {article.id!r}", options.max_bytes, True)
                 continue
             yield Item(article.id, str(path), article.text, where)
         yield from skipped

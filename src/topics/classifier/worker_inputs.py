@@ -203,7 +203,7 @@ def _entry(article, where: str, source: str, checker: RecordChecker,
         return Problem(source, _unprefixed(exc, source))
     size = len(article.text.encode("utf-8", "surrogatepass"))
     if size > options.max_bytes:
-        return too_big(size, f"{source}: record {article.id!r}", options.max_bytes)
+        return too_big(size, f"{where}: record {article.id!r}", options.max_bytes, True)
     return Item(article.id, source, article.text, where)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from topics.corpus.csv_end import RecordLines, complete_rows
 from topics.corpus.formats import (
     CsvOptions,
     Located,
@@ -110,16 +111,17 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
 def csv_range_records(part: CsvRange, data: bytes, encoding: str) -> Iterator[Located]:
     """The articles of a range (``data``, its bytes) with their places, as the client's reading
     gives them; then the range's error, if it has one."""
-    reader = csv_reader(_decoded_lines(data, part.first_line, part.name, encoding), part.options)
+    lines = RecordLines(_decoded_lines(data, part.first_line, part.name, encoding))
+    reader = csv_reader(lines, part.options)
     columns = dict(part.columns)
     path = Path(part.name)
     number = part.first_record - 1
-    try:
-        for row in reader:
+    try:  # only the file's last range can end inside quotes: refused as the client's reading does
+        for row, line in complete_rows(reader, lines, part.name, part.first_line):
             number += 1
             if is_blank(row):
                 continue
-            where = f"{part.name}: line {part.first_line - 1 + reader.line_num}"
+            where = f"{part.name}: line {line}"
             yield article_from_row(path, number, row, columns, part.options.label_separator,
                                    where), where
     except csv.Error as exc:  # the file changed since the client read it

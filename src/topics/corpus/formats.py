@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from topics.corpus.checks import looks_like_article
+from topics.corpus.csv_end import RecordLines, complete_rows
 from topics.corpus.records import Article
 from topics.errors import CorpusError, short
 
@@ -215,9 +216,10 @@ def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located
     """One article per row; the columns as ``options`` say."""
     options = options.for_file(path)
     options.check()
-    reader = csv_reader(text_lines(path, encoding), options)
+    lines = RecordLines(text_lines(path, encoding))  # is the last record complete?
+    reader = csv_reader(lines, options)
     try:
-        yield from _csv_rows(path, reader, options)
+        yield from _csv_rows(path, reader, options, lines)
     except csv.Error as error:
         raise csv_error(path, reader.line_num, error) from None
 
@@ -235,14 +237,15 @@ def csv_error(path: Path | str, line: int, error: csv.Error) -> CorpusError:
                        "quotechar")
 
 
-def _csv_rows(path: Path, reader: Any, options: CsvOptions) -> Iterator[Located]:
+def _csv_rows(path: Path, reader: Any, options: CsvOptions,
+              lines: RecordLines) -> Iterator[Located]:
     columns, width, number = csv_header(path, reader, options)
-    for row in reader:
+    for row, line in complete_rows(reader, lines, str(path)):
         number += 1
         if is_blank(row):
             continue
-        width = check_width(path, row, width, options, reader.line_num)
-        where = f"{path}: line {reader.line_num}"
+        width = check_width(path, row, width, options, line)
+        where = f"{path}: line {line}"
         yield article_from_row(path, number, row, columns, options.label_separator, where), where
 
 
@@ -325,14 +328,8 @@ def _column_index(path: Path, header: list[str] | None, column: int | str, role:
     return header.index(column)
 
 
-def article_from_row(
-    path: Path,
-    number: int,
-    row: list[str],
-    columns: dict[str, int],
-    separator: str | None,
-    where: str,
-) -> Article:
+def article_from_row(path: Path, number: int, row: list[str], columns: dict[str, int],
+                     separator: str | None, where: str) -> Article:
     needed = max(columns.values()) + 1
     if len(row) < needed:
         raise CorpusError(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -201,6 +202,11 @@ def run_experiment(
     """
     config = load_config(config, overrides)
     scheduler = check_scheduler(scheduler)
+    if scheduler is None and sweep is None and config.dask.scheduler is not None:
+        # the key is a sweep's: one run fitting here while the config names a cluster says so
+        warnings.warn(f"dask.scheduler {config.dask.scheduler!r} is where `topics sweep` runs "
+                      "its points; this run fits here: pass --scheduler (scheduler=) to fit on "
+                      "Dask", stacklevel=2)
     resolved, digest = _prepare(config)
     steps = _steps(config)
     log.info("[1/%d] %s ...", len(steps), steps[0])

@@ -36,6 +36,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -50,7 +51,7 @@ from topics.distributed import connected, workers_read_paths
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
-from topics.fileio import atomic_stream, check_writable
+from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.common import empty_vocabulary, top_words
@@ -59,6 +60,7 @@ from topics.topic_models.shares import nnls_weights
 __all__ = ["StreamingTopics", "fit_streaming_nmf", "tfidf_rows"]
 
 log = logging.getLogger("topics.topic_models")
+ASSIGNMENT_COLUMNS = ["id", "article_id", "labels", "topic", "share"]  # an assignments file
 Source = str | Path | Iterable[Article]
 
 
@@ -129,6 +131,7 @@ class StreamingTopics:
         One line per unit: ``id``, ``article_id``, ``labels``, ``topic`` (-1: no vocabulary word)
         and ``share`` (of that topic). One more read of ``source``, chunk by chunk.
         """
+        check_table_output(path, source, ASSIGNMENT_COLUMNS, "write the assignments")
         with atomic_stream(path) as file:
             return self._assign_stream(source, load_options, file=file)
 
@@ -258,8 +261,8 @@ def fit_streaming_nmf(
     """
     settings = _settings(locals())
     source = _reusable(source)
-    if assignments is not None:  # before the long work, not after it
-        check_writable(Path(assignments).parent, "write the assignments")
+    if assignments is not None:  # before the long work: not the input, nor a file of another kind
+        check_table_output(assignments, source, ASSIGNMENT_COLUMNS, "write the assignments")
     with connected(scheduler, n_workers=n_workers) as client:
         reading = {**load_options, "scheduler": client,
                    "workers_read": workers_read_paths(scheduler, workers_read)}
@@ -296,11 +299,8 @@ def _third_read(result: StreamingTopics, source: Source, load_options: Mapping[s
     """Assign every unit once: scored (``score_all``) and/or written (``assignments``)."""
     scores = (StreamedTopicMetrics(result.topics, result.settings["top_n_words"])
               if result.settings["score_all"] else None)
-    if assignments is None:
-        result._assign_stream(source, load_options, scores=scores)
-    else:
-        with atomic_stream(assignments) as file:
-            result._assign_stream(source, load_options, file=file, scores=scores)
+    with atomic_stream(assignments) if assignments is not None else nullcontext() as file:
+        result._assign_stream(source, load_options, file=file, scores=scores)
     return scores.metrics() if scores is not None else {}
 
 
