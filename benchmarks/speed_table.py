@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -358,14 +359,30 @@ def _scale_size(r: dict) -> str:
             f"{_quality(r)}")
 
 
-def _growth_status(g: dict | None) -> str:
+def _growth_status(g: dict | None, rows: list[dict]) -> str:
     if not g:
         return "growth: fewer than 2 sizes fitted"
     span = f"{_size(g['sizes'][0])}-{_size(g['sizes'][-1])}"
     if g["exponent"] <= g["nlogn_exponent"]:
         return f"growth **met**: n^{g['exponent']:.2f} over {span} (n log n: n^{g['nlogn_exponent']:.2f})"
     return (f"growth **missed**: n^{g['exponent']:.2f} over {span}, n log n gives "
-            f"n^{g['nlogn_exponent']:.2f}")
+            f"n^{g['nlogn_exponent']:.2f}{_per_topic(g, rows)}")
+
+
+def _per_topic(g: dict, rows: list[dict]) -> str:
+    """The growth of the fit's CPU per topic, when the auto number of topics grew over the span:
+    a fit's cost grows with k too (LDA's Gibbs sweep is O(tokens x k)), and k grows with n."""
+    topics = g.get("topics") or []
+    if len(set(topics)) < 2:
+        return ""
+    fitted = {r["units"]: r for r in rows if "fit_cpu_s" in r}
+    xs = [math.log(n) for n in g["sizes"]]
+    ys = [math.log(fitted[n]["fit_cpu_s"] / fitted[n]["topics"]) for n in g["sizes"]]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    per_topic = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs)
+    return (f"; the auto k grows with n ({topics[0]} -> {topics[-1]} topics): CPU per topic "
+            f"n^{per_topic:.2f}")
 
 
 def _bertopic_target(rows: list[dict]) -> str:
@@ -399,7 +416,7 @@ def _topic_scale(s: dict) -> list[Row]:
                 continue
             growth = next((g for g in s.get("growth", []) if g["model"] == model
                            and g["unit"] == kind), None)
-            target, status = "growth <= n log n", _growth_status(growth)
+            target, status = "growth <= n log n", _growth_status(growth, mine)
             if model == "bertopic" and kind == "paragraph":
                 target = "20k paragraphs < 5 min and < 4 GiB; growth <= n log n"
                 status = _bertopic_target(mine) + "; " + status
