@@ -142,11 +142,13 @@ class GermanAnalyzer:
     join_names : bool, default True
         Join names such as "Phan Van Giang" into one token ``phan_van_giang`` (see the module
         docstring for the rule).
+    **unknown
+        Not a setting: any other name is refused with the ConfigError :func:`analyse` gives.
 
     Raises
     ------
     topics.errors.ConfigError
-        A setting has a wrong type or value; the message names it.
+        A setting is unknown or has a wrong type or value; the message names it.
     """
 
     def __init__(
@@ -159,10 +161,14 @@ class GermanAnalyzer:
         keep_numbers: bool = False,
         extra_stop_words: Sequence[str] = (),
         join_names: bool = True,
+        **unknown: Any,
     ) -> None:
         # Plain attributes of simple types (bool, int, tuple of str): pickle, joblib and skops
-        # store them as they are; the caches stay in the module.
+        # store them as they are; the caches stay in the module. Unknown names are collected
+        # (not left to Python's TypeError) so that GermanAnalyzer(stemming=True) fails with the
+        # ConfigError of analyse("...", stemming=True): one message naming the allowed settings.
         given = {name: value for name, value in locals().items() if name in ANALYSIS_SCHEMA}
+        given.update(unknown)
         for name, value in _resolve(given).items():
             setattr(self, name, value)
 
