@@ -55,7 +55,7 @@ from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
 from topics.numerics import check_seeds, stable_metrics
 from topics.progress import progress, track, verbosity
-from topics.topic_models.common import article_ids, check_units
+from topics.topic_models.common import article_ids, check_units, given_settings
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
 from topics.topic_models.loading import assign_files, load_topic_model
 from topics.topic_models.result import TopicModelResult
@@ -176,7 +176,8 @@ def fit_topic_model(
                                       unit="stage") as bar:
         bar.set_postfix_str("fit", refresh=False)
         start = time.perf_counter()
-        fitted = family.fit(units, int(seed), **settings)
+        with given_settings(settings):  # messages tell defaults from the user's own values
+            fitted = family.fit(units, int(seed), **settings)
         seconds = time.perf_counter() - start
         bar.update()
         bar.set_postfix_str("evaluate", refresh=False)
