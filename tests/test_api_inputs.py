@@ -109,6 +109,14 @@ def test_compare_topic_models_needs_a_model_and_a_seed(shipped_corpus, models, s
         topics.compare_topic_models(shipped_corpus.subset(range(20)), models=models, seeds=seeds)
 
 
+def test_compare_topic_models_refuses_settings_of_a_model_it_does_not_fit(shipped_corpus):
+    # was: the "lda" settings silently ignored, a table of nmf alone
+    with pytest.raises(topics.InputError, match=r"settings are given for 'lda', which is not in "
+                                                r"models \('nmf'\)"):
+        topics.compare_topic_models(shipped_corpus.subset(range(20)), models=["nmf"],
+                                    settings={"lda": {"k": 3}})
+
+
 @pytest.mark.parametrize("bad", [{"n_terms": -1}, {"n_terms": "a"}, {"n_paragraphs": 2.5},
                                  {"n_paragraphs": True}])
 def test_explain_counts_are_checked(bad: dict) -> None:

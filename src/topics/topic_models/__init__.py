@@ -250,7 +250,8 @@ def compare_topic_models(
     seeds : int or iterable of int
         One fit per seed; the table reports mean and sd (sd is 0 for a single seed).
     settings : mapping of model name to settings, optional
-        Settings per model (models not named use their defaults).
+        Settings per model (models not named use their defaults); every name must be in
+        ``models``.
 
     Returns
     -------
@@ -261,6 +262,13 @@ def compare_topic_models(
         (label metrics are NaN when the corpus has no labels), and the stability over the seeds:
         ``stability_ari``, ``stability_words``, ``n_topics_range`` (NaN for one seed; see
         :func:`topics.evaluation.stability.stability`).
+
+    Raises
+    ------
+    topics.errors.ConfigError
+        An unknown model name, or a bad setting.
+    topics.errors.InputError
+        No models or seeds, or settings for a model that is not in ``models``.
     """
     import pandas as pd
 
@@ -273,6 +281,15 @@ def compare_topic_models(
     settings = dict(settings or {})
     for name in models + list(settings):
         family_of(name)  # fail on a bad name before any fitting
+    # settings for a model that is not fitted were silently ignored (a typo in ``models``, or a
+    # model left out by mistake): the comparison would not be the one asked for
+    unused = [name for name in settings if name not in models]
+    if unused:
+        raise InputError(
+            f"compare_topic_models: settings are given for {', '.join(map(repr, unused))}, which "
+            f"{'is' if len(unused) == 1 else 'are'} not in models ({', '.join(map(repr, models))}); "
+            "add it to models or leave its settings out"
+        )
     units = _units(corpus, unit)
     rows = []
     for name in track(models, desc="topic models", unit="model"):
