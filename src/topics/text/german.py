@@ -77,7 +77,7 @@ from typing import Annotated, Any
 from annotated_types import Ge
 
 from topics.schema import schema_of
-from topics.text import lexicon
+from topics.text import lexicon, surface
 
 __all__ = [
     "ANALYSIS_SCHEMA",
@@ -362,6 +362,7 @@ class _Engine:
     def _analyse(self, text: str) -> tuple[str, ...]:
         # The per-token work runs in C (findall, map, compress, chain); Python code runs once per
         # new word type (_learn) and once per run of name pieces (_join).
+        text = surface.prepare(text)
         if "@" in text or "://" in text or "www." in text:
             text = _URL_RE.sub(" ", text)
         raw = _TOKEN_RE.findall(text)

@@ -1,0 +1,28 @@
+"""The analyser on the surface forms of real web pages (topics.text.surface and its callers)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+import topics
+
+
+@pytest.mark.parametrize("text", [
+    "Die Zusammen\u00adarbeit mit Laos",  # soft hyphen
+    "Die Zusammen\u200barbeit mit Laos",  # zero-width space
+    "Die Zusammen\u200darbeit mit Laos",  # zero-width joiner
+    "Die Zusammen\u2060arbeit mit Laos",  # word joiner
+])
+def test_invisible_characters_inside_a_word_do_not_split_it(text: str) -> None:
+    # was "zusammen" (a stop word) + "arbeit", lemmatised to "abarbeiten"
+    assert topics.analyse(text) == topics.analyse("Die Zusammenarbeit mit Laos")
+    assert topics.analyse(text) == topics.analyse(topics.clean_text(text))
+
+
+def test_decomposed_vietnamese_names_stay_whole() -> None:
+    text = "Nguyễn Phú Trọng besuchte Hà Nội und die Bürger"
+    # was "nguye", "phu", "tro", "ng", ..., "bu", "rger": combining marks are no word characters
+    assert topics.analyse(unicodedata.normalize("NFD", text)) == topics.analyse(text) == [
+        "nguyễn_phú_trọng", "besuchen", "hà_nội", "bürger"]
