@@ -26,3 +26,15 @@ def test_decomposed_vietnamese_names_stay_whole() -> None:
     # was "nguye", "phu", "tro", "ng", ..., "bu", "rger": combining marks are no word characters
     assert topics.analyse(unicodedata.normalize("NFD", text)) == topics.analyse(text) == [
         "nguyễn_phú_trọng", "besuchen", "hà_nội", "bürger"]
+
+
+@pytest.mark.parametrize("form", ["Bürger*innen", "Bürger:innen", "Bürger_innen", "Bürger/-innen",
+                                  "Bürger/innen", "BürgerInnen", "Bürger*Innen", "Bürger*in"])
+def test_gendered_forms_are_the_base_word(form: str) -> None:
+    # was "bürger" + a token "innen" (split at the mark) or "bürgerinnen" (Binnen-I)
+    assert topics.analyse(f"Die {form} von Hanoi") == ["bürger", "hanoi"]
+
+
+def test_gender_rule_leaves_other_words_alone() -> None:
+    assert topics.analyse("LinkedIn, Innenminister, Berlin/Innenstadt") == [
+        "linkedin", "innenminister", "innen", "minister", "berlin", "innenstadt", "innen", "stadt"]

@@ -7,6 +7,11 @@ token happen here, before tokenising, each only when its characters occur:
 * soft hyphens and zero-width characters inside a word are removed ("Zusammen\\u00adarbeit" was
   "zusammen" + "arbeit", lemmatised to "abarbeiten"), and the text is composed to NFC (a
   decomposed "Nguyễn" fell apart at its combining marks into "nguye", "ng").
+* gendered forms are read as the base word: "Bürger*innen", "Bürger:innen", "Bürger_innen",
+  "Bürger/-innen", "Lehrer*in" and the Binnen-I "BürgerInnen" become "Bürger", "Lehrer". They
+  name everyone, so they meet "Bürger"; split at the mark they gave a token "innen" of their
+  own, and "BürgerInnen" the unlemmatised "bürgerinnen". The singular Binnen-I ("LehrerIn") is
+  left alone: it looks like a brand ("LinkedIn").
 
 Clean text has none of these (cleaning normalises every line), so on a cleaned corpus this
 changes no token.
@@ -14,6 +19,7 @@ changes no token.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["INVISIBLE", "prepare"]
@@ -21,6 +27,12 @@ __all__ = ["INVISIBLE", "prepare"]
 #: Invisible characters removed before NFC, as :func:`topics.text.normalisation.normalise` does:
 #: a soft hyphen between a letter and its combining mark must not stop them composing.
 INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+
+
+# A gender mark (star, colon, underscore, slash with an optional hyphen) and "in"/"innen" right
+# after a lower-case letter, or the Binnen-I plural: the part removed to leave the base word.
+_GENDERED = re.compile(r"(?<=[a-zäöüß])(?:[*:_/]-?[iI]n(?:nen)?|Innen)(?![^\W_])")
+_GENDER_MARKS = ("*", ":", "_", "/", "Innen")
 
 
 def prepare(text: str) -> str:
@@ -42,4 +54,6 @@ def prepare(text: str) -> str:
                 text = text.replace(char, "")
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
+    if any(mark in text for mark in _GENDER_MARKS):
+        text = _GENDERED.sub("", text)
     return text
