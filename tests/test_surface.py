@@ -38,3 +38,17 @@ def test_gendered_forms_are_the_base_word(form: str) -> None:
 def test_gender_rule_leaves_other_words_alone() -> None:
     assert topics.analyse("LinkedIn, Innenminister, Berlin/Innenstadt") == [
         "linkedin", "innenminister", "innen", "minister", "berlin", "innenstadt", "innen", "stadt"]
+
+
+@pytest.mark.parametrize("text", ["Die Zusam-\nmenarbeit wächst", "Die Zusam-menarbeit wächst"])
+def test_a_word_cut_at_a_line_end_is_one_word(text: str) -> None:
+    # was "zusam" + "menarbeit" (raw text: and the line break between them)
+    assert topics.analyse(text) == topics.analyse(topics.clean_text(text)) == [
+        "zusammenarbeit", "wachsen"]
+
+
+def test_hyphenated_words_and_suspended_hyphens_stay_as_they_were() -> None:
+    assert topics.analyse("Ein-\nund Ausreise") == ["ausreise"]
+    assert topics.analyse("Ho-Chi-\nMinh-Stadt") == ["ho-chi-minh-stadt", "ho-chi-minh", "stadt"]
+    assert topics.analyse("Know-how, audio-visuell und Play-off") == [
+        "know-how", "know", "how", "audio-visuell", "audio", "visuell", "play-off", "play", "off"]

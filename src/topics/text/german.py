@@ -290,6 +290,16 @@ class _Engine:
     def _hyphenated(self, token: str) -> list[str]:
         # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
         modifier, head = token.rsplit("-", 1)
+        if head[0].islower() and len(head) >= 4 and "-" not in modifier and modifier.isalpha():
+            # A word cut at a line end ("Zusam-menarbeit"): two pieces that are no words, joined
+            # a word (or a compound), were one word, not "zusam" + "menarbeit". Hyphenated loan
+            # words stay as written: their head is a word ("audio-visuell", "Play-off") or
+            # short ("Know-how").
+            joined = modifier + head
+            if not (lexicon.is_known(modifier) or lexicon.is_known(head)) and (
+                lexicon.is_known(joined) or lexicon.split_compound(joined)
+            ):
+                return self._expand(joined)
         head_lemma = lexicon.lemma(head) if self.s.lemmatise and head[0].isalpha() else head
         whole = f"{modifier}-{head_lemma}"
         mod_out = self._expand(modifier) if "-" not in modifier else [modifier]

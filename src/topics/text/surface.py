@@ -12,6 +12,10 @@ token happen here, before tokenising, each only when its characters occur:
   name everyone, so they meet "Bürger"; split at the mark they gave a token "innen" of their
   own, and "BürgerInnen" the unlemmatised "bürgerinnen". The singular Binnen-I ("LehrerIn") is
   left alone: it looks like a brand ("LinkedIn").
+* a word cut at a line end ("Zusam-" / "menarbeit") is put together as cleaning does
+  (:mod:`topics.text.wrapping`): hyphen kept, line break out, unless the next line starts with
+  a word after a suspended hyphen ("Ein-" / "und Ausreise"). The analyser then reads
+  "Zusam-menarbeit" as "Zusammenarbeit" (:meth:`GermanAnalyzer` on hyphenated words).
 
 Clean text has none of these (cleaning normalises every line), so on a cleaned corpus this
 changes no token.
@@ -35,6 +39,13 @@ _GENDERED = re.compile(r"(?<=[a-zäöüß])(?:[*:_/]-?[iI]n(?:nen)?|Innen)(?![^\
 _GENDER_MARKS = ("*", ":", "_", "/", "Innen")
 
 
+# A hyphen at a line's end after a letter or digit, the next line not starting with a word of a
+# suspended hyphen (the list of topics.text.wrapping, whose rule this is)
+_CUT_AT_LINE_END = re.compile(
+    r"(?<=[^\W_])-[ \t]*\r?\n[ \t]*(?!(?:und|oder|bis|sowie|bzw\.|noch|als|wie)(?!\S))(?=\S)"
+)
+
+
 def prepare(text: str) -> str:
     """``text`` with the surface forms above repaired (the same string when there are none).
 
@@ -56,4 +67,6 @@ def prepare(text: str) -> str:
             text = unicodedata.normalize("NFC", text)
     if any(mark in text for mark in _GENDER_MARKS):
         text = _GENDERED.sub("", text)
+    if "-\n" in text or ("- " in text and "\n" in text) or "-\r" in text:
+        text = _CUT_AT_LINE_END.sub("-", text)
     return text
