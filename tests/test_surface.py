@@ -52,3 +52,11 @@ def test_hyphenated_words_and_suspended_hyphens_stay_as_they_were() -> None:
     assert topics.analyse("Ho-Chi-\nMinh-Stadt") == ["ho-chi-minh-stadt", "ho-chi-minh", "stadt"]
     assert topics.analyse("Know-how, audio-visuell und Play-off") == [
         "know-how", "know", "how", "audio-visuell", "audio", "visuell", "play-off", "play", "off"]
+
+
+def test_a_name_after_an_abbreviated_title_is_joined_whole() -> None:
+    # was "le" + "van_hoa": the title's period read as a sentence end, so the weak piece "Le"
+    # (a German word too) was left out of the name
+    assert topics.analyse("Laut Dr. Le Van Hoa und Prof. Tran Ngoc Que") == [
+        "dr", "le_van_hoa", "prof", "tran_ngoc_que"]
+    assert topics.analyse("Das war gut. Le Duan") == ["le", "duan"]  # a real sentence end

@@ -107,6 +107,8 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # coordinations ("Austausch-, Kooperations- und Öffentlichkeitsarbeit"). Any other non-space
 # character, and a line break, is a separator: names never join across them.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
+# Abbreviated titles before a name: their period is no sentence end.
+_TITLES = frozenset({"Dr", "Prof", "Gen", "Mag", "Ing", "Dipl", "med", "Hr", "Fr", "Abg", "St"})
 _SENTENCE_END = frozenset('.!?:;\n"»«“”„')
 
 
@@ -405,7 +407,10 @@ class _Engine:
             while i < n_pieces and pieces[i] == last + 1:
                 last = pieces[i]
                 i += 1
-            if (first == 0 or raw[first - 1] in _SENTENCE_END) and kinds[raw[first]] == 1:
+            starts = first == 0 or (raw[first - 1] in _SENTENCE_END and not (
+                # the period of a title ("Dr. Le Van Hoa") ends no sentence
+                first > 1 and raw[first - 1] == "." and raw[first - 2] in _TITLES))
+            if starts and kinds[raw[first]] == 1:
                 first += 1  # its output stays its own word
             if last > first and any(kinds[raw[k]] == 2 for k in range(first, last + 1)):
                 name = "_".join(raw[first : last + 1])
