@@ -66,6 +66,35 @@ def test_one_text_is_named_as_too_few_units_not_as_a_setting(model: str) -> None
     assert "allowed: 2 to 1" not in str(error.value)
 
 
+_FIVE_TEXTS = [f"Vietnam und Laos stärken die Grenze {i}. Die Delegation besucht Hanoi."
+               for i in range(5)]
+
+
+@pytest.mark.parametrize(("model", "expected"), [
+    ("lda_default", "the corpus is too small for the default n_components=10 topics (5 units"),
+    ("nmf", "the corpus is too small for min_df=2 (default), max_df=0.2 (default)"),
+    ("lda", "give at least 10 units (more texts or unit='paragraph'), or set min_df=1"),
+    ("bertopic_default", "got 5 (from 5 article(s)); use unit='paragraph'"),
+])
+def test_a_default_too_large_for_a_small_corpus_is_named_as_a_default(model, expected) -> None:
+    # was "n_components=10 topics is impossible for 5 units" and "min_df=2, max_df=0.2 leave no
+    # words": settings the user never gave, named as if chosen, without what to change
+    with pytest.raises(topics.ConfigError) as error:
+        topics.fit_topic_model(_FIVE_TEXTS, model=model, unit="article")
+    assert expected in str(error.value)
+    assert "impossible" not in str(error.value) and "leave no words" not in str(error.value)
+
+
+def test_a_value_the_user_gave_is_still_named_as_given() -> None:
+    with pytest.raises(topics.ConfigError, match=r"n_components=10 topics is impossible for 5"):
+        topics.fit_topic_model(_FIVE_TEXTS, model="lda_default", unit="article", n_components=10)
+    with pytest.raises(topics.ConfigError, match=r"min_df=2, max_df=0.2 leave no words"):
+        topics.fit_topic_model(_FIVE_TEXTS, model="nmf", unit="article", min_df=2, max_df=0.2)
+    # a config is checked before its run: the peer's default is too many topics there as well
+    assert "too small for the default n_components=10" in topics.registry.get(
+        "lda_default").check({}, 5)[0]
+
+
 def test_the_bertopic_peer_on_too_few_words_is_a_config_error() -> None:
     pytest.importorskip("bertopic")
     # was scikit-learn's bare ValueError "n_components(11) must be <= n_features(3)"
@@ -78,6 +107,14 @@ def test_compare_topic_models_needs_a_model_and_a_seed(shipped_corpus, models, s
     # was an empty table (no models) and a bare ValueError from summarise_seeds (no seeds)
     with pytest.raises(topics.InputError, match=f"no {what} given"):
         topics.compare_topic_models(shipped_corpus.subset(range(20)), models=models, seeds=seeds)
+
+
+def test_compare_topic_models_refuses_settings_of_a_model_it_does_not_fit(shipped_corpus):
+    # was: the "lda" settings silently ignored, a table of nmf alone
+    with pytest.raises(topics.InputError, match=r"settings are given for 'lda', which is not in "
+                                                r"models \('nmf'\)"):
+        topics.compare_topic_models(shipped_corpus.subset(range(20)), models=["nmf"],
+                                    settings={"lda": {"k": 3}})
 
 
 @pytest.mark.parametrize("bad", [{"n_terms": -1}, {"n_terms": "a"}, {"n_paragraphs": 2.5},

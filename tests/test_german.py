@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pickle
 
 import pytest
@@ -169,11 +170,23 @@ def test_bad_settings_raise_a_clear_error(settings: dict, name: str) -> None:
     with pytest.raises(ConfigError, match=name) as info:
         topics.analyse("Text", **settings)
     assert isinstance(info.value, TopicsError) and isinstance(info.value, ValueError)
-    if name != "stemming":
-        with pytest.raises(ConfigError, match=name):
-            topics.GermanAnalyzer(**settings)
+    with pytest.raises(ConfigError, match=name):
+        topics.GermanAnalyzer(**settings)
+    if name != "stemming":  # GermanTokens keeps scikit-learn's TypeError for unknown parameters
         with pytest.raises(ConfigError, match=name):
             topics.GermanTokens(**settings).fit(["Text"])
+
+
+def test_an_unknown_analyzer_setting_is_the_config_error_of_analyse() -> None:
+    # was Python's "GermanAnalyzer.__init__() got an unexpected keyword argument 'foo'"
+    with pytest.raises(ConfigError) as from_function:
+        topics.analyse("x", foo=1)
+    with pytest.raises(ConfigError) as from_class:
+        topics.GermanAnalyzer(foo=1)
+    assert str(from_class.value) == str(from_function.value)
+    assert "unknown setting 'foo'" in str(from_class.value)
+    assert "foo" not in topics.GermanTokens().get_params()  # the signature lists settings only
+    assert "unknown" not in inspect.signature(topics.GermanTokens).parameters
 
 
 def test_analyzer_rejects_non_text() -> None:

@@ -77,7 +77,7 @@ from typing import Annotated, Any
 from annotated_types import Ge
 
 from topics.schema import schema_of
-from topics.text import lexicon
+from topics.text import lexicon, surface
 
 __all__ = [
     "ANALYSIS_SCHEMA",
@@ -107,6 +107,8 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # coordinations ("Austausch-, Kooperations- und Öffentlichkeitsarbeit"). Any other non-space
 # character, and a line break, is a separator: names never join across them.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
+# Abbreviated titles before a name: their period is no sentence end.
+_TITLES = frozenset({"Dr", "Prof", "Gen", "Mag", "Ing", "Dipl", "med", "Hr", "Fr", "Abg", "St"})
 _SENTENCE_END = frozenset('.!?:;\n"»«“”„')
 
 
@@ -142,11 +144,13 @@ class GermanAnalyzer:
     join_names : bool, default True
         Join names such as "Phan Van Giang" into one token ``phan_van_giang`` (see the module
         docstring for the rule).
+    **unknown
+        Not a setting: any other name is refused with the ConfigError :func:`analyse` gives.
 
     Raises
     ------
     topics.errors.ConfigError
-        A setting has a wrong type or value; the message names it.
+        A setting is unknown or has a wrong type or value; the message names it.
     """
 
     def __init__(
@@ -159,10 +163,14 @@ class GermanAnalyzer:
         keep_numbers: bool = False,
         extra_stop_words: Sequence[str] = (),
         join_names: bool = True,
+        **unknown: Any,
     ) -> None:
         # Plain attributes of simple types (bool, int, tuple of str): pickle, joblib and skops
-        # store them as they are; the caches stay in the module.
+        # store them as they are; the caches stay in the module. Unknown names are collected
+        # (not left to Python's TypeError) so that GermanAnalyzer(stemming=True) fails with the
+        # ConfigError of analyse("...", stemming=True): one message naming the allowed settings.
         given = {name: value for name, value in locals().items() if name in ANALYSIS_SCHEMA}
+        given.update(unknown)
         for name, value in _resolve(given).items():
             setattr(self, name, value)
 
@@ -284,6 +292,16 @@ class _Engine:
     def _hyphenated(self, token: str) -> list[str]:
         # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
         modifier, head = token.rsplit("-", 1)
+        if head[0].islower() and len(head) >= 4 and "-" not in modifier and modifier.isalpha():
+            # A word cut at a line end ("Zusam-menarbeit"): two pieces that are no words, joined
+            # a word (or a compound), were one word, not "zusam" + "menarbeit". Hyphenated loan
+            # words stay as written: their head is a word ("audio-visuell", "Play-off") or
+            # short ("Know-how").
+            joined = modifier + head
+            if not (lexicon.is_known(modifier) or lexicon.is_known(head)) and (
+                lexicon.is_known(joined) or lexicon.split_compound(joined)
+            ):
+                return self._expand(joined)
         head_lemma = lexicon.lemma(head) if self.s.lemmatise and head[0].isalpha() else head
         whole = f"{modifier}-{head_lemma}"
         mod_out = self._expand(modifier) if "-" not in modifier else [modifier]
@@ -356,6 +374,7 @@ class _Engine:
     def _analyse(self, text: str) -> tuple[str, ...]:
         # The per-token work runs in C (findall, map, compress, chain); Python code runs once per
         # new word type (_learn) and once per run of name pieces (_join).
+        text = surface.prepare(text)
         if "@" in text or "://" in text or "www." in text:
             text = _URL_RE.sub(" ", text)
         raw = _TOKEN_RE.findall(text)
@@ -388,7 +407,10 @@ class _Engine:
             while i < n_pieces and pieces[i] == last + 1:
                 last = pieces[i]
                 i += 1
-            if (first == 0 or raw[first - 1] in _SENTENCE_END) and kinds[raw[first]] == 1:
+            starts = first == 0 or (raw[first - 1] in _SENTENCE_END and not (
+                # the period of a title ("Dr. Le Van Hoa") ends no sentence
+                first > 1 and raw[first - 1] == "." and raw[first - 2] in _TITLES))
+            if starts and kinds[raw[first]] == 1:
                 first += 1  # its output stays its own word
             if last > first and any(kinds[raw[k]] == 2 for k in range(first, last + 1)):
                 name = "_".join(raw[first : last + 1])

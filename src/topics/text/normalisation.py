@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from topics.text.surface import INVISIBLE
+
 __all__ = ["normalise"]
 
 # Typographic characters replaced by their plain form (str.replace per character present: much
@@ -37,8 +39,9 @@ _REPLACEMENTS = (
 # Space-like characters become a space before the quote and punctuation rules look for spaces.
 _SPACE_LIKE = ("\u00a0", "\u202f", "\u2009", "\u2007", "\t")
 # Invisible characters removed before Unicode normalisation: a soft hyphen or zero-width space
-# between a letter and a combining mark ("Gru\u00ad\u0308n") must not stop them composing.
-_INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff")
+# between a letter and a combining mark ("Gru\u00ad\u0308n") must not stop them composing. The
+# analyser removes the same ones from raw text (one list).
+_INVISIBLE = INVISIBLE
 _SPACES = re.compile(r" {2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
 _OPENING_QUOTE_SPACE = re.compile(r"([„«(]) +")

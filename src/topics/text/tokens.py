@@ -71,4 +71,9 @@ class GermanTokens(TransformerMixin, BaseEstimator):
         return tags
 
 
-GermanTokens.__init__.__signature__ = inspect.signature(GermanAnalyzer.__init__)  # type: ignore[attr-defined]
+# Without GermanAnalyzer's **unknown (it only catches wrong names): scikit-learn reads this
+# signature as the list of parameters.
+_SIGNATURE = inspect.signature(GermanAnalyzer.__init__)
+GermanTokens.__init__.__signature__ = _SIGNATURE.replace(  # type: ignore[attr-defined]
+    parameters=[p for p in _SIGNATURE.parameters.values() if p.kind != p.VAR_KEYWORD]
+)

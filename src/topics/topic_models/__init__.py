@@ -55,7 +55,7 @@ from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
 from topics.numerics import check_seeds, stable_metrics
 from topics.progress import progress, track, verbosity
-from topics.topic_models.common import article_ids, check_units
+from topics.topic_models.common import article_ids, check_units, given_settings
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
 from topics.topic_models.loading import assign_files, load_topic_model
 from topics.topic_models.result import TopicModelResult
@@ -176,7 +176,8 @@ def fit_topic_model(
                                       unit="stage") as bar:
         bar.set_postfix_str("fit", refresh=False)
         start = time.perf_counter()
-        fitted = family.fit(units, int(seed), **settings)
+        with given_settings(settings):  # messages tell defaults from the user's own values
+            fitted = family.fit(units, int(seed), **settings)
         seconds = time.perf_counter() - start
         bar.update()
         bar.set_postfix_str("evaluate", refresh=False)
@@ -249,7 +250,8 @@ def compare_topic_models(
     seeds : int or iterable of int
         One fit per seed; the table reports mean and sd (sd is 0 for a single seed).
     settings : mapping of model name to settings, optional
-        Settings per model (models not named use their defaults).
+        Settings per model (models not named use their defaults); every name must be in
+        ``models``.
 
     Returns
     -------
@@ -260,6 +262,13 @@ def compare_topic_models(
         (label metrics are NaN when the corpus has no labels), and the stability over the seeds:
         ``stability_ari``, ``stability_words``, ``n_topics_range`` (NaN for one seed; see
         :func:`topics.evaluation.stability.stability`).
+
+    Raises
+    ------
+    topics.errors.ConfigError
+        An unknown model name, or a bad setting.
+    topics.errors.InputError
+        No models or seeds, or settings for a model that is not in ``models``.
     """
     import pandas as pd
 
@@ -272,6 +281,15 @@ def compare_topic_models(
     settings = dict(settings or {})
     for name in models + list(settings):
         family_of(name)  # fail on a bad name before any fitting
+    # settings for a model that is not fitted were silently ignored (a typo in ``models``, or a
+    # model left out by mistake): the comparison would not be the one asked for
+    unused = [name for name in settings if name not in models]
+    if unused:
+        raise InputError(
+            f"compare_topic_models: settings are given for {', '.join(map(repr, unused))}, which "
+            f"{'is' if len(unused) == 1 else 'are'} not in models ({', '.join(map(repr, models))}); "
+            "add it to models or leave its settings out"
+        )
     units = _units(corpus, unit)
     rows = []
     for name in track(models, desc="topic models", unit="model"):

@@ -79,13 +79,19 @@ def _min_topic_size(value: Any, n_units: int) -> int:
     return int(value)
 
 
-def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
+def _check_size(model: str, units: Sequence[Any]) -> None:
+    """A ConfigError when there are fewer than MIN_UNITS units, saying how to get more."""
     n_units, articles = len(units), len(set(article_ids(units)))
     if n_units < MIN_UNITS:
         more = ("give more texts" if n_units > articles  # paragraphs already: no more to split
                 else "use unit='paragraph' (more units from the same articles) or more texts")
-        raise ConfigError(f"model 'bertopic' needs at least {MIN_UNITS} units, got {n_units} "
+        raise ConfigError(f"model {model!r} needs at least {MIN_UNITS} units, got {n_units} "
                           f"(from {articles} article(s)); {more}")
+
+
+def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
+    _check_size(NAME, units)
+    n_units = len(units)
     if settings["clustering"] == "kmeans" and settings["min_topic_size"] != "auto":
         warnings.warn(f"model 'bertopic': min_topic_size={settings['min_topic_size']} has no "
                       "effect with clustering='kmeans' (it is HDBSCAN's min_cluster_size); "
@@ -342,8 +348,7 @@ def fit_default(
     from topics.topic_models.bertopic_library import fit_peer
 
     settings = {"nr_topics": nr_topics, "min_topic_size": min_topic_size}
-    if len(units) < MIN_UNITS:
-        raise ConfigError(f"model {PEER_NAME!r} needs at least {MIN_UNITS} units, got {len(units)}")
+    _check_size(PEER_NAME, units)  # it said "needs at least 10 units" without what to do
     fitted = fit_peer(units, seed, settings)
     return FittedTopics(settings=settings, distributions=None, **fitted)
 

@@ -3,13 +3,41 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
 from topics.errors import ConfigError
 from topics.text.german import ANALYSIS_SCHEMA, GermanAnalyzer
+
+# The names of the settings the user gave to the fit that runs now (set by fit_topic_model; None
+# outside it). A value the user never gave is a default: a message about it must say so and how
+# to set it, not name it as if the user had chosen it ("n_components=10 is impossible").
+_GIVEN: ContextVar[frozenset[str] | None] = ContextVar("topics_given_settings", default=None)
+
+
+@contextmanager
+def given_settings(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, settings not among ``names`` are reported as defaults in messages."""
+    token = _GIVEN.set(frozenset(names))
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
+def is_default(name: str) -> bool:
+    """Whether setting ``name`` of the running fit has its default value (was not given)."""
+    given = _GIVEN.get()
+    return given is not None and name not in given
+
+
+def _setting(name: str, value: Any) -> str:
+    """``name=value``, marked as the default when the user did not give it."""
+    return f"{name}={value!r} (default)" if is_default(name) else f"{name}={value!r}"
 
 
 def analyzer_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -64,12 +92,26 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
         return (f"{owner}: the {n_units} units have no words left after analysis (only "
                 "numbers, URLs, stop words or punctuation?); give texts with words, or check "
                 "that the text column is the right one")
-    moves = []  # a float is a share of the units (1.0: all of them), an int a count
+    # scikit-learn's bounds: a float is a share of the units (1.0: all of them), an int a count
+    least = min_df * n_units if isinstance(min_df, float) else min_df
+    most = max_df * n_units if isinstance(max_df, float) else max_df
+    limits = f"{_setting('min_df', min_df)}, {_setting('max_df', max_df)}"
+    if most < least and (is_default("min_df") or is_default("max_df")):
+        # no corpus of this size can meet the defaults: the corpus is too small, not a choice
+        # of the user's to undo (5 units, min_df=2 and max_df=0.2: at least 2 and at most 1)
+        needed = ""
+        if isinstance(max_df, float) and not isinstance(min_df, float):
+            needed = f"at least {math.ceil(round(min_df / max_df, 9))} units (more texts or "
+            needed += "unit='paragraph'), or "
+        return (f"{owner}: the corpus is too small for {limits}: a word would have to be in at "
+                f"least {least:g} and at most {most:g} of its {n_units} units; give {needed}set "
+                "min_df=1 or max_df=1.0")
+    moves = []
     if isinstance(min_df, float) or min_df > 1:
         moves.append("lower min_df")
     if (max_df < 1) if isinstance(max_df, float) else (max_df < n_units):
         moves.append("raise max_df (a share, up to 1.0)")
-    return (f"{owner}: min_df={min_df!r}, max_df={max_df!r} leave no words in the vocabulary of "
+    return (f"{owner}: {limits} leave no words in the vocabulary of "
             f"{n_units} units (of {n_words} distinct words); "
             f"{' or '.join(moves) or 'check min_df and max_df'}")
 
@@ -120,11 +162,28 @@ def n_topics_aliases(key: str) -> dict[str, str]:
     return {name: key for name in N_TOPICS_NAMES if name != key}
 
 
-def n_topics_problems(settings: Mapping[str, Any], key: str, n_units: int) -> list[str]:
-    """Problems of the number-of-topics setting ``key`` for ``n_units`` units (none for "auto")."""
+def too_small_for_default(name: str, value: int, n_units: int) -> str:
+    """The corpus of ``n_units`` units is too small for the default number of topics ``value``."""
+    allowed = f"{name}=2" if n_units == 2 else f"{name} to a number from 2 to {n_units}"
+    return (f"the corpus is too small for the default {name}={value} topics ({n_units} units, "
+            f"at least one per topic); set {allowed} (a keyword of fit_topic_model, a key of "
+            "the model in a config), or give more texts")
+
+
+def n_topics_problems(
+    settings: Mapping[str, Any], key: str, n_units: int, default: Any = None
+) -> list[str]:
+    """Problems of the number-of-topics setting ``key`` for ``n_units`` units (none for "auto").
+
+    ``default`` is the value the model uses when ``key`` is not in ``settings``: a fixed number
+    (lda_default's 10) can be too many for a small corpus too.
+    """
     value = settings.get(key)
     if isinstance(value, int) and not isinstance(value, bool) and value > n_units:
         return [f"{key}={value} topics is impossible for {n_units} units; allowed: 2 to {n_units}"]
+    if (key not in settings and isinstance(default, int) and not isinstance(default, bool)
+            and default > n_units >= 2):  # fewer than 2 units: check_n_topics says so
+        return [too_small_for_default(key, default, n_units)]
     return []
 
 
@@ -138,6 +197,8 @@ def check_n_topics(model: str, name: str, value: Any, n_units: int) -> int:
             f"model {model!r} needs at least 2 units to find topics, got {n_units}; give more "
             "texts, or unit='paragraph' (more units from the same articles)"
         )
+    if value > n_units and is_default(name):
+        raise ConfigError(f"model {model!r}: {too_small_for_default(name, value, n_units)}")
     if not 2 <= value <= n_units:
         raise ConfigError(
             f"model {model!r}: {name}={value} topics is impossible for {n_units} units; "

@@ -44,6 +44,7 @@ __all__ = ["SPECS", "fit", "fit_default"]
 
 NAME = "lda"
 PEER_NAME = "lda_default"
+PEER_N_COMPONENTS = 10  # scikit-learn's default number of topics, which the peer keeps
 log = logging.getLogger("topics.topic_models")
 
 
@@ -156,7 +157,8 @@ def fit(
 
 @pinned
 def fit_default(
-    units: Sequence[Any], seed: int = 0, *, n_components: Annotated[int, Ge(2)] = 10
+    units: Sequence[Any], seed: int = 0, *,
+    n_components: Annotated[int, Ge(2)] = PEER_N_COMPONENTS,
 ) -> FittedTopics:
     """The peer: scikit-learn's LatentDirichletAllocation with its defaults on a plain CountVectorizer.
 
@@ -228,6 +230,7 @@ SPECS = (
         fit=fit_default,
         peer=True,
         n_topics_setting="n_components",
-        check=lambda settings, n_units: n_topics_problems(settings, "n_components", n_units),
+        check=lambda settings, n_units: n_topics_problems(settings, "n_components", n_units,
+                                                          default=PEER_N_COMPONENTS),
     ),
 )

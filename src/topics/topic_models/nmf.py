@@ -193,14 +193,17 @@ def fit(
     n = len(units)
     settings = {k: v for k, v in locals().items() if k in _SETTING_NAMES}
     settings.update(analysis)
-    if n_components == "auto":
+    auto = n_components == "auto"  # the number is ours, not the user's: messages say so
+    if auto:
         n_components = min(n, auto_n_topics(n_articles(units)))
     settings["n_components"] = check_n_topics(NAME, "n_components", n_components, n)
     tokens = tokenize((u.text for u in units), make_analyzer(analysis))
     counts, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
     if init.startswith("nndsvd") and settings["n_components"] > len(vocabulary):
+        chosen = (f"n_components='auto' ({settings['n_components']} topics)" if auto
+                  else f"n_components={settings['n_components']} topics")
         raise ConfigError(
-            f"model {NAME!r}: n_components={settings['n_components']} topics cannot start from an "
+            f"model {NAME!r}: {chosen} cannot start from an "
             f"SVD of a {len(vocabulary)}-word vocabulary; use at most {len(vocabulary)} topics, "
             "widen the vocabulary (min_df, max_df) or init='random'"
         )

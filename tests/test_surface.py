@@ -1,0 +1,62 @@
+"""The analyser on the surface forms of real web pages (topics.text.surface and its callers)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+import topics
+
+
+@pytest.mark.parametrize("text", [
+    "Die Zusammen\u00adarbeit mit Laos",  # soft hyphen
+    "Die Zusammen\u200barbeit mit Laos",  # zero-width space
+    "Die Zusammen\u200darbeit mit Laos",  # zero-width joiner
+    "Die Zusammen\u2060arbeit mit Laos",  # word joiner
+])
+def test_invisible_characters_inside_a_word_do_not_split_it(text: str) -> None:
+    # was "zusammen" (a stop word) + "arbeit", lemmatised to "abarbeiten"
+    assert topics.analyse(text) == topics.analyse("Die Zusammenarbeit mit Laos")
+    assert topics.analyse(text) == topics.analyse(topics.clean_text(text))
+
+
+def test_decomposed_vietnamese_names_stay_whole() -> None:
+    text = "Nguyễn Phú Trọng besuchte Hà Nội und die Bürger"
+    # was "nguye", "phu", "tro", "ng", ..., "bu", "rger": combining marks are no word characters
+    assert topics.analyse(unicodedata.normalize("NFD", text)) == topics.analyse(text) == [
+        "nguyễn_phú_trọng", "besuchen", "hà_nội", "bürger"]
+
+
+@pytest.mark.parametrize("form", ["Bürger*innen", "Bürger:innen", "Bürger_innen", "Bürger/-innen",
+                                  "Bürger/innen", "BürgerInnen", "Bürger*Innen", "Bürger*in"])
+def test_gendered_forms_are_the_base_word(form: str) -> None:
+    # was "bürger" + a token "innen" (split at the mark) or "bürgerinnen" (Binnen-I)
+    assert topics.analyse(f"Die {form} von Hanoi") == ["bürger", "hanoi"]
+
+
+def test_gender_rule_leaves_other_words_alone() -> None:
+    assert topics.analyse("LinkedIn, Innenminister, Berlin/Innenstadt") == [
+        "linkedin", "innenminister", "innen", "minister", "berlin", "innenstadt", "innen", "stadt"]
+
+
+@pytest.mark.parametrize("text", ["Die Zusam-\nmenarbeit wächst", "Die Zusam-menarbeit wächst"])
+def test_a_word_cut_at_a_line_end_is_one_word(text: str) -> None:
+    # was "zusam" + "menarbeit" (raw text: and the line break between them)
+    assert topics.analyse(text) == topics.analyse(topics.clean_text(text)) == [
+        "zusammenarbeit", "wachsen"]
+
+
+def test_hyphenated_words_and_suspended_hyphens_stay_as_they_were() -> None:
+    assert topics.analyse("Ein-\nund Ausreise") == ["ausreise"]
+    assert topics.analyse("Ho-Chi-\nMinh-Stadt") == ["ho-chi-minh-stadt", "ho-chi-minh", "stadt"]
+    assert topics.analyse("Know-how, audio-visuell und Play-off") == [
+        "know-how", "know", "how", "audio-visuell", "audio", "visuell", "play-off", "play", "off"]
+
+
+def test_a_name_after_an_abbreviated_title_is_joined_whole() -> None:
+    # was "le" + "van_hoa": the title's period read as a sentence end, so the weak piece "Le"
+    # (a German word too) was left out of the name
+    assert topics.analyse("Laut Dr. Le Van Hoa und Prof. Tran Ngoc Que") == [
+        "dr", "le_van_hoa", "prof", "tran_ngoc_que"]
+    assert topics.analyse("Das war gut. Le Duan") == ["le", "duan"]  # a real sentence end
