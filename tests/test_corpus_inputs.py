@@ -293,3 +293,51 @@ def test_a_decoding_error_names_the_encoding_to_pass(tmp_path: Path) -> None:
     wide.write_text(record, encoding="utf-16")
     with pytest.raises(CorpusError, match=r"line 1: .*encoding='utf-16' \(--encoding utf-16\)"):
         topics.load_corpus(wide)
+
+
+# ---- a label given as one string reads as a CSV label cell -------------------------------------
+
+
+LABEL_CELLS = ["", "  ", "sport", " sport | economy ", "sport|", None]
+SPLIT = [(), (), ("sport",), ("sport", "economy"), ("sport",), ()]
+WHOLE = [(), (), ("sport",), ("sport | economy",), ("sport|",), ()]
+
+
+def _records(cells: list) -> list[dict]:
+    return [{"id": f"a{i}", "text": f"Artikel {i} über den Handel mit Laos.", "labels": cell}
+            for i, cell in enumerate(cells)]
+
+
+@pytest.mark.parametrize(("separator", "expected"), [("|", SPLIT), (None, WHOLE)])
+def test_a_json_or_parquet_label_string_reads_as_a_csv_cell(tmp_path: Path, separator,
+                                                              expected) -> None:
+    """JSON Lines and Parquet read "labels": "" as the label '' (a CSV's empty cell is no label)
+    and did not split a label string on label_separator (only CSV cells were). Now a label
+    string is a label cell in every format, on the client and on the Dask workers alike."""
+    from topics.corpus.worker_reading import line_ranges, parquet_rows, read_part
+
+    records = _records(LABEL_CELLS)
+    jsonl = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    with (tmp_path / "c.csv").open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows([["id", "text", "labels"]] + [
+            [r["id"], r["text"], r["labels"] or ""] for r in records])
+    paths = [jsonl, tmp_path / "c.csv"]
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "c.parquet")
+    paths.append(tmp_path / "c.parquet")
+    for path in paths:
+        extra = {"id_column": "id"} if path.suffix == ".csv" else {}
+        corpus = topics.load_corpus(path, label_separator=separator, **extra)
+        assert corpus.labels == [list(x) for x in expected], path.name
+    parts = [*line_ranges(jsonl, 2), *parquet_rows(tmp_path / "c.parquet", 2)]
+    read = [a.labels for part in parts for a, _ in read_part(part, "utf-8", separator)]
+    assert read == expected * 2
+
+
+def test_a_label_list_is_kept_as_written(tmp_path: Path) -> None:
+    """Only a label string is a cell: a list's items are labels as written (not split)."""
+    path = write(tmp_path / "c.jsonl", json.dumps(_records([["a|b", "c"]])[0]) + "\n")
+    assert topics.load_corpus(path, label_separator="|").labels == [["a|b", "c"]]
+    with pytest.raises(CorpusError, match="label_separator='': give a separator"):
+        topics.load_corpus(path, label_separator="")

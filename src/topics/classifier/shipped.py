@@ -91,11 +91,13 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
                     "has no label (an empty list [] or an empty cell)")
     separator = options.get("label_separator")
     for label in counts:
-        if separator is not None and separator in label:  # the reader split CSV cells only
+        # the reader splits a label cell (CSV, or a JSON Lines / Parquet string); an item of a
+        # list is one label as written, so a separator left in one is a list item not split
+        if separator is not None and separator in label:
             return (f"{at(label)}: the label {label!r} holds the separator {separator!r} but was "
-                    "read as one label: --label-separator (label_separator) splits a CSV label "
-                    "cell only; in JSON Lines and Parquet give the labels as a list, e.g. "
-                    f"{json.dumps(label.split(separator))}")
+                    "read as one label: --label-separator (label_separator) splits a label cell "
+                    "or string, not the items of a label list; write each label as an item, "
+                    f"e.g. {json.dumps(label.split(separator))}")
         if separator is None and _joined(label, counts):
             sign = next(c for c in _SEPARATORS if c in label)
             return (f"{at(label)}: the label {label!r} looks like several labels read as one; "

@@ -236,7 +236,8 @@ def _chunk_results(
         if worker_format is not None:
             parts = corpus_parts(source, worker_format, encoding, chunk_size,
                                  load_options.get("labels_file"), csv_options(load_options))
-            yield from read_on_workers(source, parts, checker.label_set, encoding, tasks)
+            yield from read_on_workers(source, parts, checker.label_set, encoding, tasks,
+                                       csv_options(load_options).label_separator)
             return
         chunks = _file_chunks(records, chunk_size, places)
     elif load_options:
