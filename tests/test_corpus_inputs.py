@@ -69,6 +69,57 @@ def test_an_unquoted_delimiter_is_an_error_not_a_shifted_label(tmp_path: Path) -
         topics.load_corpus(path, delimiter=";")
 
 
+def _unclosed_in_the_middle(tmp_path: Path, quoted_later: bool) -> Path:
+    """A CSV whose line 7 opens a quote that is not closed; with ``quoted_later``, line 10 holds
+    a quoted text whose first quote closes it."""
+    rows = ["id,text,labels"]
+    for i in range(1, 12):
+        text = f"Text {i} über den Handel"
+        if i == 6:
+            text = f'"Text {i} mit offenem Zitat'
+        elif i == 9 and quoted_later:
+            text = f'"Text {i}, zitiert"'
+        rows.append(f"a{i},{text},x")
+    return write(tmp_path / "q.csv", "\n".join(rows) + "\n")
+
+
+def test_a_quote_left_open_in_the_middle_names_the_line_it_opens(tmp_path: Path) -> None:
+    """A quote left open on line 7 swallows the lines up to the next quote; the error named
+    line 10 ("4 fields where the header has 3"), where the swallowed record ended, and spoke of
+    an unquoted delimiter. Now it names line 7 and the unclosed quote, in the client's reading
+    and in the ranges the Dask workers read alike."""
+    from topics.corpus.formats import CsvOptions
+    from topics.corpus.worker_reading import corpus_parts
+
+    path = _unclosed_in_the_middle(tmp_path, quoted_later=True)
+    said = ("q.csv: line 7: the record starting here runs to line 10 with 4 fields where the "
+            "header has 3; a quote opened in it is probably not closed")
+    with pytest.raises(CorpusError, match=said):
+        topics.load_corpus(path, id_column="id")
+    parts = list(corpus_parts(path, "csv", "utf-8", 3, csv_options=CsvOptions(id_column="id")))
+    assert said in parts[-1].error
+
+
+def test_a_quote_left_open_past_the_field_limit_names_the_line_it_opens(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """An unclosed quote in a large file makes a field past csv's limit many lines on: the error
+    named that line; now the record's first line, and the quote."""
+    import topics.corpus.formats as formats
+
+    path = _unclosed_in_the_middle(tmp_path, quoted_later=False)
+    before = csv.field_size_limit()
+    monkeypatch.setattr(formats, "CSV_FIELD_LIMIT", 100)
+    csv.field_size_limit(100)  # the swallowed lines pass 100 characters on line 10
+    try:
+        with pytest.raises(CorpusError, match=r"q.csv: line 7: the record starting here runs to "
+                                              r"line \d+ and is not readable as CSV there "
+                                              r"\(field larger.*a quote opened in it may be "
+                                              "unclosed"):
+            topics.load_corpus(path, id_column="id")
+    finally:
+        csv.field_size_limit(before)
+
+
 def test_an_unquoted_delimiter_without_header(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "Sport;Ein Text\nWeb;Zwei; Teile\n")
     with pytest.raises(CorpusError, match=r"line 2: 3 fields where the first row has 2"):

@@ -224,10 +224,11 @@ def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located
     options.check()
     lines = RecordLines(text_lines(path, encoding))  # is the last record complete?
     reader = csv_reader(lines, options)
+    ended = [0]  # the line the last record read ends on: a record csv cannot read starts after it
     try:
-        yield from _csv_rows(path, reader, options, lines)
+        yield from _csv_rows(path, reader, options, lines, ended)
     except csv.Error as error:
-        raise csv_error(path, reader.line_num, error) from None
+        raise csv_error(path, reader.line_num, error, ended[0] + 1) from None
 
 
 def csv_reader(lines: Iterator[str], options: CsvOptions) -> Any:
@@ -237,20 +238,32 @@ def csv_reader(lines: Iterator[str], options: CsvOptions) -> Any:
     return csv.reader(lines, delimiter=options.delimiter, quotechar=options.quotechar)
 
 
-def csv_error(path: Path | str, line: int, error: csv.Error) -> CorpusError:
-    """The error for a row :mod:`csv` cannot read."""
+def csv_error(path: Path | str, line: int, error: csv.Error, first: int | None = None) -> CorpusError:
+    """The error for a row :mod:`csv` cannot read at ``line``; ``first`` is the first line of its
+    record. A record that runs over several lines has most likely swallowed them with a quote
+    that is never closed (a field of 64 MB, or a character csv refuses, lines later): the error
+    names the line where the record, and so the quote, starts."""
+    if first is not None and first < line:
+        return CorpusError(
+            f"{path}: line {first}: the record starting here runs to line {line} and is not "
+            f"readable as CSV there ({error}); a quote opened in it may be unclosed: close it "
+            "(or check delimiter and quotechar)"
+        )
     return CorpusError(f"{path}: line {line}: not readable as CSV ({error}); check delimiter and "
                        "quotechar")
 
 
-def _csv_rows(path: Path, reader: Any, options: CsvOptions,
-              lines: RecordLines) -> Iterator[Located]:
+def _csv_rows(path: Path, reader: Any, options: CsvOptions, lines: RecordLines,
+              ended: list[int]) -> Iterator[Located]:
+    """The records of ``reader``; ``ended[0]`` the line the record read last ends on."""
     columns, width, number = csv_header(path, reader, options)
+    ended[0] = reader.line_num
     for row, line in complete_rows(reader, lines, str(path)):
         number += 1
+        first, ended[0] = ended[0] + 1, line
         if is_blank(row):
             continue
-        width = check_width(path, row, width, options, line)
+        width = check_width(path, row, width, options, line, first)
         where = f"{path}: line {line}"
         yield article_from_row(path, number, row, columns, options.label_separator, where), where
 
@@ -298,15 +311,25 @@ def is_blank(row: list[str]) -> bool:
 
 
 def check_width(path: Path, row: list[str], width: int | None, options: CsvOptions,
-                line: int) -> int:
-    """The width of a row (the first row's if ``width`` is ``None``), or the error for a row with
-    more fields than that: a delimiter in a text that is not quoted."""
+                line: int, first: int | None = None) -> int:
+    """The width of a row that ends on ``line`` and starts on ``first`` (the first row's width if
+    ``width`` is ``None``), or the error for a row with more fields than that: a delimiter in a
+    text that is not quoted, or, in a row of several lines, a quote that is not closed."""
     if width is None:
         return len(row)
+    has = "the header has" if options.header else "the first row has"
+    if len(row) > width and first is not None and first < line:
+        # the quote opened on `first` took the lines up to the next quote (which closed it) into
+        # one field, and the rest of that line made extra fields: `line` is only where it shows
+        raise CorpusError(
+            f"{path}: line {first}: the record starting here runs to line {line} with "
+            f"{len(row)} fields where {has} {width}; a quote opened in it is probably not "
+            f"closed: close it (or quote a {options.delimiter!r} inside a text with "
+            f"{options.quotechar!r})"
+        )
     if len(row) > width:
         raise CorpusError(
-            f"{path}: line {line}: {len(row)} fields where "
-            f"{'the header has' if options.header else 'the first row has'} {width}; "
+            f"{path}: line {line}: {len(row)} fields where {has} {width}; "
             f"a {options.delimiter!r} inside a text that is not quoted? Quote the field "
             f"with {options.quotechar!r} (or pass the right delimiter)"
         )
