@@ -97,9 +97,11 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     from topics.classifier.suggestions import suggest_labels
 
     if Path(args.output).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
-        raise ConfigError(f"--output {args.output}: unknown format "
-                          f"{Path(args.output).suffix!r}; suggestions are for filling in: write "
-                          ".csv or .jsonl")
+        from topics.fileio import suffix_error
+
+        error = suffix_error(Path(args.output), (".csv", ".jsonl"), "to_label.csv",
+                             f"--output {args.output}")  # suggestions are for filling in
+        raise ConfigError(f"{error} (suggestions are for filling in)")
     summary = suggest_labels(
         args.inputs,
         args.output,
