@@ -234,6 +234,17 @@ def test_folder_labels_must_match_files(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
+def test_folder_labels_keyed_with_the_txt_suffix_say_how_keys_are_written(tmp_path: Path) -> None:
+    """Keys "one.txt" got "labels given for one.txt but no such .txt file" although one.txt is
+    there; now the message says the keys are file names without .txt, and how to write it."""
+    write(tmp_path / "one.txt", "Ein Artikel.")
+    write(tmp_path / "labels.json", json.dumps({"articles": {"one.txt": []}}))
+    with pytest.raises(CorpusError, match=r'labels.json: the keys are the file names without '
+                                          r'.txt \(the article ids\), not one.txt; write "one" '
+                                          r'for one.txt'):
+        load_corpus(tmp_path)
+
+
 def test_unknown_format(tmp_path: Path) -> None:
     path = write(tmp_path / "a.xml", "<a/>")
     with pytest.raises(CorpusError, match="cannot tell the format"):

@@ -38,7 +38,17 @@ class FolderListing:
             warnings.warn(f"{self.labels_path} not found: the .txt articles are read without "
                           "labels", stacklevel=4)
         if self.labels_by_id is not None:
-            missing = sorted(set(self.labels_by_id) - {txt.stem for txt in self.txt_files})
+            stems = {txt.stem for txt in self.txt_files}
+            missing = sorted(set(self.labels_by_id) - stems)
+            # keys are ids, the file names without .txt, as every output names the articles; a key
+            # with .txt is not also taken (a file "a.txt.txt" has the id "a.txt")
+            suffixed = [key for key in missing if key.endswith(".txt") and key[:-4] in stems]
+            if suffixed:
+                shown = ", ".join(suffixed[:3]) + (", ..." if len(suffixed) > 3 else "")
+                raise CorpusError(
+                    f"{self.labels_path}: the keys are the file names without .txt (the article "
+                    f"ids), not {shown}; write \"{suffixed[0][:-4]}\" for {suffixed[0]}"
+                )
             if missing:
                 raise CorpusError(
                     f"{self.labels_path}: labels given for {', '.join(missing)} but no such .txt "
