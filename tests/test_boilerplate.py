@@ -275,7 +275,7 @@ def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped
         assert main(["analyse", *args, "-o", str(tmp_path / f"{name}.out.jsonl")]) == 0
         tokens[name] = (tmp_path / f"{name}.out.jsonl").read_text(encoding="utf-8")
     assert tokens["crawl"] == tokens["clean"] != tokens["kept"]
-    assert "2 paragraph(s) repeated in 5+ of up to 2000 articles sampled across the corpus" in (
+    assert "2 paragraphs repeated in 5+ of up to 2000 articles sampled across the corpus" in (
         capsys.readouterr().err)
     assert main(["analyse", str(crawl), "-o", str(tmp_path / "x.jsonl"),
                  "--drop-repeated-paragraphs", "1"]) == 2

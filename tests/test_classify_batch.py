@@ -137,7 +137,7 @@ def test_a_bad_input_is_reported_and_the_batch_goes_on(tmp_path, capsys, seed):
     assert [Path(r["id"]).name for r in rows] == ["good.txt"]
     assert "empty.txt: is empty" in err and "page.txt: is an HTML page" in err
     assert "latin.txt: is not valid utf-8" in err and "missing.txt: no such file" in err
-    assert "1 text(s) classified; 4 problem(s), said above" in err
+    assert "1 text classified; 4 problems, said above" in err
 
 
 def test_a_file_over_the_size_limit_is_refused_with_the_reason(tmp_path, capsys, seed):
@@ -190,7 +190,7 @@ def test_a_csv_corpus_to_every_output_format(tmp_path, capsys, small_csv, suffix
     output = tmp_path / f"labels{suffix}"
     status, _, err = _run(capsys, "classify", str(small_csv), "--id-column", "id", "--output", str(output))
     assert status == 1 and "bad-empty" not in err and "line" in err
-    assert "25 text(s) classified; 2 problem(s)" in err
+    assert "25 texts classified; 2 problems" in err
     if suffix == ".csv":
         with output.open(encoding="utf-8") as file:
             rows = list(csv.DictReader(file))
@@ -552,7 +552,7 @@ def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     status, _, err = _run(capsys, "suggest-labels", str(unlabelled), "--id-column", "id",
                           "-n", "5", "--output", str(suggestions))
     filled = sum(bool(gold[row["id"]]) for row in rows)  # "none" leaves the cell empty
-    assert status == 2 and f"to_label.csv holds {filled} labelled article(s)" in err
+    assert status == 2 and f"to_label.csv holds {filled} labelled articles" in err
     assert suggestions.read_bytes() == labelled
 
     model = tmp_path / "models" / "mine.safetensors"

@@ -287,3 +287,18 @@ def test_subset_takes_a_boolean_mask_and_refuses_a_string(shipped_corpus: Corpus
             shipped_corpus.subset(wrong)
     assert shipped_corpus.subset(np.array([3, -1])).ids == [shipped_corpus[3].id,
                                                             shipped_corpus[-1].id]
+
+
+def test_a_count_of_one_takes_the_singular(tmp_path: Path) -> None:
+    """Messages said "(1 articles)", "1 texts", "1 paragraph(s)": a count is now followed by the
+    noun in the number it takes (topics.errors.counted), here in a corpus of one article."""
+    from topics.errors import counted
+
+    assert (counted(1, "article"), counted(0, "article"), counted(2, "entry", "entries")) == (
+        "1 article", "0 articles", "2 entries")
+    path = write(tmp_path / "one.jsonl", json.dumps({"id": "a", "text": "Ein Satz."}) + "\n")
+    corpus = load_corpus(path)
+    assert str(corpus.summary()).startswith("corpus one: 1 article, 1 paragraph, 2 words")
+    with pytest.raises(CorpusError, match="a boolean mask of 2 values; corpus 'one' has 1 "
+                                          "article, give one value per article"):
+        corpus.subset([True, False])

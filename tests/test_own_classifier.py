@@ -103,8 +103,8 @@ def test_train_classifier_refuses_a_list_item_holding_the_separator(tmp_path, ca
 
 
 @pytest.mark.parametrize(("spelled", "said"), [
-    ("Sport", "the labels 'Sport' (1 articles), 'sport' (2 articles) differ only in case"),
-    (" sport ", "the labels ' sport ' (1 articles), 'sport' (2 articles) differ only in case"),
+    ("Sport", "the labels 'Sport' (1 article), 'sport' (2 articles) differ only in case"),
+    (" sport ", "the labels ' sport ' (1 article), 'sport' (2 articles) differ only in case"),
     ("", "an empty label ''; an article about none of the labels has no label"),
 ])
 def test_train_classifier_refuses_a_label_spelled_two_ways(tmp_path, capsys, spelled, said):

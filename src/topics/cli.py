@@ -50,7 +50,7 @@ from topics.arguments import (
     seed_number,
     topic_count,
 )
-from topics.errors import ConfigError, TopicsError
+from topics.errors import ConfigError, TopicsError, counted
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
 DEFAULT_RUNS_DIR = "experiments/runs"
@@ -217,7 +217,7 @@ def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> l
         return []
     drop = repeated_in_sample(args.corpus, n, **options)
     if not args.quiet:  # a step's note, as the step log
-        print(f"topics {args.command}: {len(drop)} paragraph(s) repeated in {n}+ of up to "
+        print(f"topics {args.command}: {counted(len(drop), 'paragraph')} repeated in {n}+ of up to "
               f"{SAMPLE_ARTICLES} articles sampled across the corpus (site boilerplate) taken out",
               file=sys.stderr)
     return drop

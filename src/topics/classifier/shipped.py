@@ -20,7 +20,7 @@ from typing import Any
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
-from topics.errors import CorpusError, InputError
+from topics.errors import CorpusError, InputError, counted
 from topics.evaluation.folds import fold_size_problem, group_count
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
@@ -108,7 +108,7 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
         spellings.setdefault(" ".join(label.split()).casefold(), []).append(label)
     for same in spellings.values():
         if len(same) > 1:
-            shown = ", ".join(f"{label!r} ({counts[label]} articles)" for label in same)
+            shown = ", ".join(f"{label!r} ({counted(counts[label], 'article')})" for label in same)
             rarest = min(same, key=lambda label: counts[label])
             return (f"{at(rarest)}: the labels {shown} differ only in case or spaces and would "
                     "be learnt as different labels; write each label one way")

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from topics.corpus.checks import looks_like_article
 from topics.corpus.csv_end import RecordLines, complete_rows
 from topics.corpus.records import Article
-from topics.errors import CorpusError, short
+from topics.errors import CorpusError, counted, short
 
 __all__ = [
     "CsvOptions", "article_from_row", "check_width", "csv_error", "csv_header", "csv_reader",
@@ -371,7 +371,7 @@ def article_from_row(path: Path, number: int, row: list[str], columns: dict[str,
     needed = max(columns.values()) + 1
     if len(row) < needed:
         raise CorpusError(
-            f"{where}: {len(row)} columns, needs {needed} "
+            f"{where}: {counted(len(row), 'column')}, needs {needed} "
             f"({', '.join(f'{k}={v}' for k, v in columns.items())}); check the delimiter and quoting"
         )
     labels = label_cell(row[columns["label_column"]], separator) if "label_column" in columns else ()
