@@ -107,7 +107,7 @@ def test_a_page_of_boilerplate_only_is_left_out_with_a_warning(shipped_corpus: C
     crawled = pages(shipped_corpus)
     empty = Article("cookie-wall", f"{COOKIES}\n\n{FOLLOW}")
     corpus = Corpus([*crawled, empty], crawled.label_set, "crawl")
-    with pytest.warns(UserWarning, match=r"crawl: 1 article\(s\) held only repeated .*'cookie-wall'"):
+    with pytest.warns(UserWarning, match=r"crawl: 1 article held only repeated .* and is left out: 'cookie-wall'"):
         dropped = corpus.drop_repeated_paragraphs()
     assert len(dropped) == len(shipped_corpus) and "cookie-wall" not in dropped.ids
 

@@ -199,7 +199,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_missing_csv_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "Sport;Text eins\nWeb\n")
-    with pytest.raises(CorpusError, match=r"c.csv: line 2: 1 columns, needs 2"):
+    with pytest.raises(CorpusError, match=r"c.csv: line 2: 1 column, needs 2"):
         load_corpus(path, text_column=1, label_column=0, delimiter=";", header=False)
     named = write(tmp_path / "n.csv", "label,body\nSport,Text\n")
     with pytest.raises(

@@ -51,7 +51,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         shown = ", ".join(summary.not_german_ids)
         more = ", ..." if summary.not_german > len(summary.not_german_ids) else ""
         n, verb = summary.not_german, "does" if summary.not_german == 1 else "do"
-        print(f"topics classify: {counted(n, 'text')} of {summary.classified} {verb} not look "
+        print(f"topics classify: {n} of {counted(summary.classified, 'text')} {verb} not look "
               f"German ({MIN_WORDS}+ words, under {GERMAN_BELOW:.0%} German function words; "
               f"column 'german' false): {shown}{more}; their labels mean little", file=sys.stderr)
     if args.output and summary.classified:
@@ -138,7 +138,8 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
     # a problem is an input or a record left out, or a corpus file whose reading stopped (its
     # later records unread): counted as problems, not as a share of inputs
     print(f"topics {command}: {counted(summary.classified, 'text')} classified; "
-          f"{counted(len(summary.problems), 'problem')}, said above: what they name was not classified", file=sys.stderr)
+          f"{counted(len(summary.problems), 'problem')}, said above: what they name was not "
+          "classified", file=sys.stderr)
     return EXIT_USER_ERROR if not summary.classified else EXIT_PARTIAL
 
 

@@ -77,10 +77,12 @@ def encode_targets(
     """Return (multilabel, classes, targets); targets = indicator matrix or class codes."""
     y = label_lists(y, labels)
     if len(y) != n_texts:
-        raise InputError(f"fit: {counted(n_texts, 'text')} but {counted(len(y), 'label entry', 'label entries')}; give one label entry per text")
+        raise InputError(f"fit: {counted(n_texts, 'text')} but {counted(len(y), 'label')}; give "
+                         "one label entry per text")
     if n_texts < MIN_TRAINING_ARTICLES:
         raise InputError(
-            f"fit: {counted(n_texts, 'text')}; the classifier needs at least {MIN_TRAINING_ARTICLES} labelled "
+            f"fit: {counted(n_texts, 'text')}; the classifier needs at least "
+            f"{MIN_TRAINING_ARTICLES} labelled "
             "articles (its decision is fitted on out-of-fold scores over articles)"
         )
     multilabel = label_kind(y)

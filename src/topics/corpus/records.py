@@ -121,7 +121,8 @@ class CorpusSummary:
         width = max([len(label) for label in self.label_counts] + [len("(two or more)")])
         lines = [
             f"corpus {self.name}: {counted(self.n_articles, 'article')}, "
-            f"{counted(self.n_paragraphs, 'paragraph')}, {counted(self.words_total, 'word')} (per article min {self.words_min}, "
+            f"{counted(self.n_paragraphs, 'paragraph')}, {counted(self.words_total, 'word')} "
+            f"(per article min {self.words_min}, "
             f"median {self.words_median:g}, max {self.words_max})",
             f"fingerprint {self.fingerprint[:16]}",
             f"{'label':<{width}}  articles",
@@ -317,7 +318,8 @@ class Corpus(Sequence[Article]):
         if given and all(isinstance(i, bool | np.bool_) for i in given):
             if len(given) != len(self._articles):
                 raise CorpusError(f"subset: a boolean mask of {counted(len(given), 'value')}; "
-                                  f"corpus {self.name!r} has {counted(len(self._articles), 'article')}, give one "
+                                  f"corpus {self.name!r} has "
+                                  f"{counted(len(self._articles), 'article')}, give one "
                                   "value per article")
             return self._derived([i for i, keep in enumerate(given) if keep])
         for i in given:

@@ -137,7 +137,8 @@ def preflight(config: Config, corpus: Any) -> None:
         if evaluation.n_splits > len(corpus):
             problems.append(
                 f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
-                f"{corpus.name!r} has {counted(len(corpus), 'article')}; use at most {counted(len(corpus), 'fold')}"
+                f"{corpus.name!r} has {counted(len(corpus), 'article')}; use at most "
+                f"{counted(len(corpus), 'fold')}"
             )
         elif problem := fold_size_problem(
             len(corpus), evaluation.n_splits, group_count(corpus.near_duplicate_groups())

@@ -251,7 +251,8 @@ def fit_peer(units: Sequence[Any], seed: int, settings: Mapping[str, Any]) -> di
     if n_words < dimensions:  # else scikit-learn's bare "n_components(11) must be <= n_features(3)"
         raise ConfigError(
             f"model 'bertopic_default': its SVD reduces to {dimensions} dimensions, but the "
-            f"{counted(n, 'unit')} {'has' if n == 1 else 'have'} only {counted(n_words, 'distinct word')}; give longer or more varied texts"
+            f"{counted(n, 'unit')} {'has' if n == 1 else 'have'} only "
+            f"{counted(n_words, 'distinct word')}; give longer or more varied texts"
         )
     tfidf = TfidfVectorizer()
     svd = TruncatedSVD(dimensions, random_state=seed)

@@ -61,7 +61,8 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
     """Why a vocabulary is empty: texts without a word after analysis, or document-frequency
     limits that keep none of the ``n_words`` distinct words (and which limit can move)."""
     if not n_words:
-        return (f"{owner}: the {counted(n_units, 'unit')} {'has' if n_units == 1 else 'have'} no words left after analysis (only "
+        return (f"{owner}: the {counted(n_units, 'unit')} {'has' if n_units == 1 else 'have'} "
+                "no words left after analysis (only "
                 "numbers, URLs, stop words or punctuation?); give texts with words, or check "
                 "that the text column is the right one")
     moves = []  # a float is a share of the units (1.0: all of them), an int a count

@@ -58,7 +58,8 @@ def offline_embedding(
     x = union.fit_transform(list(zip(texts, tokens, strict=True)))
     if min(x.shape) < 3:  # ARPACK needs 2 <= k < min(shape)
         raise ConfigError(
-            f"the embedding's vocabulary has {counted(x.shape[1], 'word')} over {counted(x.shape[0], 'unit')}; the "
+            f"the embedding's vocabulary has {counted(x.shape[1], 'word')} over "
+            f"{counted(x.shape[0], 'unit')}; the "
             "SVD needs at least 3 of each: give longer or more varied texts, or lower min_df"
         )
     k = max(2, min(int(settings["svd_components"]), x.shape[0] - 1, x.shape[1] - 1))
