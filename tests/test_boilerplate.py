@@ -107,7 +107,7 @@ def test_a_page_of_boilerplate_only_is_left_out_with_a_warning(shipped_corpus: C
     crawled = pages(shipped_corpus)
     empty = Article("cookie-wall", f"{COOKIES}\n\n{FOLLOW}")
     corpus = Corpus([*crawled, empty], crawled.label_set, "crawl")
-    with pytest.warns(UserWarning, match=r"crawl: 1 article\(s\) held only repeated .*'cookie-wall'"):
+    with pytest.warns(UserWarning, match=r"crawl: 1 article held only repeated .* and is left out: 'cookie-wall'"):
         dropped = corpus.drop_repeated_paragraphs()
     assert len(dropped) == len(shipped_corpus) and "cookie-wall" not in dropped.ids
 
@@ -275,7 +275,7 @@ def test_topics_analyse_takes_boilerplate_out_by_default(tmp_path: Path, shipped
         assert main(["analyse", *args, "-o", str(tmp_path / f"{name}.out.jsonl")]) == 0
         tokens[name] = (tmp_path / f"{name}.out.jsonl").read_text(encoding="utf-8")
     assert tokens["crawl"] == tokens["clean"] != tokens["kept"]
-    assert "2 paragraph(s) repeated in 5+ of up to 2000 articles sampled across the corpus" in (
+    assert "2 paragraphs repeated in 5+ of up to 2000 articles sampled across the corpus" in (
         capsys.readouterr().err)
     assert main(["analyse", str(crawl), "-o", str(tmp_path / "x.jsonl"),
                  "--drop-repeated-paragraphs", "1"]) == 2

@@ -398,7 +398,7 @@ def test_empty_and_malformed_input():
         ArticleClassifier().fit(["", "  "], ["a", "b"])
     with pytest.raises(TopicsError, match="empty after cleaning"):  # boilerplate only
         ArticleClassifier().fit(["Foto: VNA", "Quelle: VOV"], ["a", "b"])
-    with pytest.raises(TopicsError, match="2 texts but 1 labels"):
+    with pytest.raises(TopicsError, match="2 texts but 1 label;"):
         ArticleClassifier().fit(["a", "b"], ["x"])
     with pytest.raises(TopicsError, match="text 0 has the label .x. but text 1 has"):
         ArticleClassifier().fit(["a", "b"], ["x", ["y"]])

@@ -137,7 +137,7 @@ def test_a_bad_input_is_reported_and_the_batch_goes_on(tmp_path, capsys, seed):
     assert [Path(r["id"]).name for r in rows] == ["good.txt"]
     assert "empty.txt: is empty" in err and "page.txt: is an HTML page" in err
     assert "latin.txt: is not valid utf-8" in err and "missing.txt: no such file" in err
-    assert "1 text(s) classified; 4 problem(s), said above" in err
+    assert "1 text classified; 4 problems, said above" in err
 
 
 def test_a_file_over_the_size_limit_is_refused_with_the_reason(tmp_path, capsys, seed):
@@ -190,7 +190,7 @@ def test_a_csv_corpus_to_every_output_format(tmp_path, capsys, small_csv, suffix
     output = tmp_path / f"labels{suffix}"
     status, _, err = _run(capsys, "classify", str(small_csv), "--id-column", "id", "--output", str(output))
     assert status == 1 and "bad-empty" not in err and "line" in err
-    assert "25 text(s) classified; 2 problem(s)" in err
+    assert "25 texts classified; 2 problems" in err
     if suffix == ".csv":
         with output.open(encoding="utf-8") as file:
             rows = list(csv.DictReader(file))
@@ -229,9 +229,30 @@ def test_unknown_output_format_and_a_folder_as_output(tmp_path, capsys, seed):
     path = tmp_path / "a.txt"
     path.write_text(seed, encoding="utf-8")
     status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path / "x.xlsx"))
-    assert status == 2 and "use .jsonl, .csv or .parquet" in err
+    assert status == 2 and "ending in .jsonl, .csv or .parquet" in err
     status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path))
-    assert status == 2 and "unknown format" in err or "is a folder" in err
+    assert status == 2 and "is a folder" in err
+
+
+@pytest.mark.parametrize("command", ["analyse", "classify", "suggest-labels"])
+def test_an_output_without_suffix_or_a_folder_says_what_names_are_taken(tmp_path, capsys, seed,
+                                                                       command):
+    """`topics analyse CORPUS -o d` said "unknown output suffix ''" (classify and suggest-labels
+    "unknown format ''"), for a folder too: now a name without a suffix, or a folder, is said
+    to be one, with the suffixes taken and a name to give."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": seed}) + "\n", encoding="utf-8")
+    option = "-o" if command == "analyse" else "--output"
+    given = "--output " if command != "analyse" else ""
+    accepted = {"analyse": ".jsonl, .ndjson or .parquet", "classify": ".jsonl, .csv or .parquet",
+                "suggest-labels": ".csv or .jsonl"}[command]
+    status, _, err = _run(capsys, command, str(corpus), option, str(tmp_path / "d"))
+    assert status == 2 and (f"{given}{tmp_path / 'd'} has no suffix, which says the format; give "
+                            f"a file name ending in {accepted}, e.g. {tmp_path / 'd'}.") in err
+    (tmp_path / "folder").mkdir()
+    status, _, err = _run(capsys, command, str(corpus), option, str(tmp_path / "folder"))
+    assert status == 2 and f"{given}{tmp_path / 'folder'} is a folder" in err
+    assert "unknown" not in err and "e.g. " + str(tmp_path / "folder") + "/" in err
 
 
 def test_an_output_that_classify_did_not_write_is_refused_and_kept(tmp_path, capsys, seed):
@@ -264,7 +285,7 @@ def test_suggest_labels_names_the_formats_it_writes(tmp_path, capsys, seed):
     for name in ("s.txt", "s.parquet"):  # not "use .jsonl, .csv or .parquet": no Parquet here
         status, _, err = _run(capsys, "suggest-labels", str(path), "--output",
                               str(tmp_path / name))
-        assert status == 2 and "write .csv or .jsonl" in err and "or .parquet" not in err
+        assert status == 2 and "ending in .csv or .jsonl" in err and "or .parquet" not in err
 
 
 def test_a_corpus_given_as_the_model_is_named_as_such(tmp_path, capsys, seed):
@@ -531,7 +552,7 @@ def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     status, _, err = _run(capsys, "suggest-labels", str(unlabelled), "--id-column", "id",
                           "-n", "5", "--output", str(suggestions))
     filled = sum(bool(gold[row["id"]]) for row in rows)  # "none" leaves the cell empty
-    assert status == 2 and f"to_label.csv holds {filled} labelled article(s)" in err
+    assert status == 2 and f"to_label.csv holds {filled} labelled articles" in err
     assert suggestions.read_bytes() == labelled
 
     model = tmp_path / "models" / "mine.safetensors"

@@ -199,7 +199,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_missing_csv_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "Sport;Text eins\nWeb\n")
-    with pytest.raises(CorpusError, match=r"c.csv: line 2: 1 columns, needs 2"):
+    with pytest.raises(CorpusError, match=r"c.csv: line 2: 1 column, needs 2"):
         load_corpus(path, text_column=1, label_column=0, delimiter=";", header=False)
     named = write(tmp_path / "n.csv", "label,body\nSport,Text\n")
     with pytest.raises(
@@ -231,6 +231,17 @@ def test_folder_labels_must_match_files(tmp_path: Path) -> None:
         load_corpus(tmp_path)
     write(tmp_path / "labels.json", json.dumps({"articles": {}}))
     with pytest.raises(CorpusError, match=r"no entry for one.txt"):
+        load_corpus(tmp_path)
+
+
+def test_folder_labels_keyed_with_the_txt_suffix_say_how_keys_are_written(tmp_path: Path) -> None:
+    """Keys "one.txt" got "labels given for one.txt but no such .txt file" although one.txt is
+    there; now the message says the keys are file names without .txt, and how to write it."""
+    write(tmp_path / "one.txt", "Ein Artikel.")
+    write(tmp_path / "labels.json", json.dumps({"articles": {"one.txt": []}}))
+    with pytest.raises(CorpusError, match=r'labels.json: the keys are the file names without '
+                                          r'.txt \(the article ids\), not one.txt; write "one" '
+                                          r'for one.txt'):
         load_corpus(tmp_path)
 
 
@@ -276,3 +287,18 @@ def test_subset_takes_a_boolean_mask_and_refuses_a_string(shipped_corpus: Corpus
             shipped_corpus.subset(wrong)
     assert shipped_corpus.subset(np.array([3, -1])).ids == [shipped_corpus[3].id,
                                                             shipped_corpus[-1].id]
+
+
+def test_a_count_of_one_takes_the_singular(tmp_path: Path) -> None:
+    """Messages said "(1 articles)", "1 texts", "1 paragraph(s)": a count is now followed by the
+    noun in the number it takes (topics.errors.counted), here in a corpus of one article."""
+    from topics.errors import counted
+
+    assert (counted(1, "article"), counted(0, "article"), counted(2, "entry", "entries")) == (
+        "1 article", "0 articles", "2 entries")
+    path = write(tmp_path / "one.jsonl", json.dumps({"id": "a", "text": "Ein Satz."}) + "\n")
+    corpus = load_corpus(path)
+    assert str(corpus.summary()).startswith("corpus one: 1 article, 1 paragraph, 2 words")
+    with pytest.raises(CorpusError, match="a boolean mask of 2 values; corpus 'one' has 1 "
+                                          "article, give one value per article"):
+        corpus.subset([True, False])

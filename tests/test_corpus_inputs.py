@@ -69,6 +69,57 @@ def test_an_unquoted_delimiter_is_an_error_not_a_shifted_label(tmp_path: Path) -
         topics.load_corpus(path, delimiter=";")
 
 
+def _unclosed_in_the_middle(tmp_path: Path, quoted_later: bool) -> Path:
+    """A CSV whose line 7 opens a quote that is not closed; with ``quoted_later``, line 10 holds
+    a quoted text whose first quote closes it."""
+    rows = ["id,text,labels"]
+    for i in range(1, 12):
+        text = f"Text {i} über den Handel"
+        if i == 6:
+            text = f'"Text {i} mit offenem Zitat'
+        elif i == 9 and quoted_later:
+            text = f'"Text {i}, zitiert"'
+        rows.append(f"a{i},{text},x")
+    return write(tmp_path / "q.csv", "\n".join(rows) + "\n")
+
+
+def test_a_quote_left_open_in_the_middle_names_the_line_it_opens(tmp_path: Path) -> None:
+    """A quote left open on line 7 swallows the lines up to the next quote; the error named
+    line 10 ("4 fields where the header has 3"), where the swallowed record ended, and spoke of
+    an unquoted delimiter. Now it names line 7 and the unclosed quote, in the client's reading
+    and in the ranges the Dask workers read alike."""
+    from topics.corpus.formats import CsvOptions
+    from topics.corpus.worker_reading import corpus_parts
+
+    path = _unclosed_in_the_middle(tmp_path, quoted_later=True)
+    said = ("q.csv: line 7: the record starting here runs to line 10 with 4 fields where the "
+            "header has 3; a quote opened in it is probably not closed")
+    with pytest.raises(CorpusError, match=said):
+        topics.load_corpus(path, id_column="id")
+    parts = list(corpus_parts(path, "csv", "utf-8", 3, csv_options=CsvOptions(id_column="id")))
+    assert said in parts[-1].error
+
+
+def test_a_quote_left_open_past_the_field_limit_names_the_line_it_opens(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """An unclosed quote in a large file makes a field past csv's limit many lines on: the error
+    named that line; now the record's first line, and the quote."""
+    import topics.corpus.formats as formats
+
+    path = _unclosed_in_the_middle(tmp_path, quoted_later=False)
+    before = csv.field_size_limit()
+    monkeypatch.setattr(formats, "CSV_FIELD_LIMIT", 100)
+    csv.field_size_limit(100)  # the swallowed lines pass 100 characters on line 10
+    try:
+        with pytest.raises(CorpusError, match=r"q.csv: line 7: the record starting here runs to "
+                                              r"line \d+ and is not readable as CSV there "
+                                              r"\(field larger.*a quote opened in it may be "
+                                              "unclosed"):
+            topics.load_corpus(path, id_column="id")
+    finally:
+        csv.field_size_limit(before)
+
+
 def test_an_unquoted_delimiter_without_header(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "Sport;Ein Text\nWeb;Zwei; Teile\n")
     with pytest.raises(CorpusError, match=r"line 2: 3 fields where the first row has 2"):
@@ -293,3 +344,51 @@ def test_a_decoding_error_names_the_encoding_to_pass(tmp_path: Path) -> None:
     wide.write_text(record, encoding="utf-16")
     with pytest.raises(CorpusError, match=r"line 1: .*encoding='utf-16' \(--encoding utf-16\)"):
         topics.load_corpus(wide)
+
+
+# ---- a label given as one string reads as a CSV label cell -------------------------------------
+
+
+LABEL_CELLS = ["", "  ", "sport", " sport | economy ", "sport|", None]
+SPLIT = [(), (), ("sport",), ("sport", "economy"), ("sport",), ()]
+WHOLE = [(), (), ("sport",), ("sport | economy",), ("sport|",), ()]
+
+
+def _records(cells: list) -> list[dict]:
+    return [{"id": f"a{i}", "text": f"Artikel {i} über den Handel mit Laos.", "labels": cell}
+            for i, cell in enumerate(cells)]
+
+
+@pytest.mark.parametrize(("separator", "expected"), [("|", SPLIT), (None, WHOLE)])
+def test_a_json_or_parquet_label_string_reads_as_a_csv_cell(tmp_path: Path, separator,
+                                                              expected) -> None:
+    """JSON Lines and Parquet read "labels": "" as the label '' (a CSV's empty cell is no label)
+    and did not split a label string on label_separator (only CSV cells were). Now a label
+    string is a label cell in every format, on the client and on the Dask workers alike."""
+    from topics.corpus.worker_reading import line_ranges, parquet_rows, read_part
+
+    records = _records(LABEL_CELLS)
+    jsonl = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    with (tmp_path / "c.csv").open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows([["id", "text", "labels"]] + [
+            [r["id"], r["text"], r["labels"] or ""] for r in records])
+    paths = [jsonl, tmp_path / "c.csv"]
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "c.parquet")
+    paths.append(tmp_path / "c.parquet")
+    for path in paths:
+        extra = {"id_column": "id"} if path.suffix == ".csv" else {}
+        corpus = topics.load_corpus(path, label_separator=separator, **extra)
+        assert corpus.labels == [list(x) for x in expected], path.name
+    parts = [*line_ranges(jsonl, 2), *parquet_rows(tmp_path / "c.parquet", 2)]
+    read = [a.labels for part in parts for a, _ in read_part(part, "utf-8", separator)]
+    assert read == expected * 2
+
+
+def test_a_label_list_is_kept_as_written(tmp_path: Path) -> None:
+    """Only a label string is a cell: a list's items are labels as written (not split)."""
+    path = write(tmp_path / "c.jsonl", json.dumps(_records([["a|b", "c"]])[0]) + "\n")
+    assert topics.load_corpus(path, label_separator="|").labels == [["a|b", "c"]]
+    with pytest.raises(CorpusError, match="label_separator='': give a separator"):
+        topics.load_corpus(path, label_separator="")

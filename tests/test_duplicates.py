@@ -72,7 +72,7 @@ def test_copies_labelled_differently_are_counted(shipped_corpus: Corpus) -> None
     corpus = Corpus([*shipped_corpus[:5], Article("copy", first.text, (other,))])
     summary = corpus.summary()
     assert summary.n_groups_labelled_differently == 1
-    assert "1 group(s) labelled differently" in str(summary)
+    assert "1 group labelled differently" in str(summary)
 
 
 def test_two_reports_of_one_subject_are_not_duplicates(shipped_corpus: Corpus) -> None:

@@ -78,7 +78,7 @@ def test_load_warns_by_name_keeps_the_article_and_the_summary_lists_it(
     assert len(messages) == 1 and "crawl.jsonl: line 4" in messages[0]
     assert "'page-en' does not look German" in messages[0]
     assert len(corpus) == 4 and corpus.summary().not_german == ("page-en",)
-    assert "not German (30+ words, under 8% German function words): 1 article(s): page-en" in str(
+    assert "not German (30+ words, under 8% German function words): 1 article: page-en" in str(
         corpus.summary())
 
 

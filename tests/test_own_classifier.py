@@ -76,19 +76,35 @@ def test_train_classifier_refuses_labels_joined_without_separator(tmp_path, caps
         "economy", "sport"]
 
 
-def test_train_classifier_refuses_a_separator_that_did_not_split(tmp_path, capsys):
-    """--label-separator splits CSV cells only: JSON Lines labels given as 'a|b' strings were
-    trained as one class although the separator was passed."""
-    corpus = _jsonl(tmp_path / "mine.jsonl", ["|".join(labels) or [] for labels in MULTI])
+def test_train_classifier_splits_json_label_strings_as_csv_cells(tmp_path, capsys):
+    """--label-separator split CSV cells only: JSON Lines labels given as 'a|b' strings were
+    refused although the separator was passed, and a label "" was read as a label ''. Now a
+    label string is read as a CSV cell is: split on the separator, "" no label."""
+    cells = ["|".join(labels) for labels in MULTI]  # "" for an article with no label
+    corpus = _jsonl(tmp_path / "mine.jsonl", cells)
+    assert topics.load_corpus(corpus, label_separator="|").labels == MULTI
+    assert topics.load_corpus(_csv(tmp_path / "mine.csv", cells), id_column="id",
+                              label_separator="|").labels == MULTI
+    status, err = _train(capsys, corpus, tmp_path / "m", "--label-separator", "|")
+    assert status == 0 and (tmp_path / "m.safetensors").exists(), err
+    assert topics.load_classifier(tmp_path / "m.safetensors").classes_.tolist() == [
+        "economy", "sport"]
+
+
+def test_train_classifier_refuses_a_list_item_holding_the_separator(tmp_path, capsys):
+    """A label list's item is one label as written: 'sport|economy' as an item, with the
+    separator passed, would be trained as a class of its own; it is refused, naming the fix."""
+    corpus = _jsonl(tmp_path / "mine.jsonl", [["|".join(labels)] if labels else []
+                                              for labels in MULTI])
     status, err = _train(capsys, corpus, tmp_path / "m", "--label-separator", "|")
     assert status == 2 and not (tmp_path / "m.safetensors").exists()
     assert "mine.jsonl: article 'a2': the label 'sport|economy' holds the separator" in err
-    assert 'give the labels as a list, e.g. ["sport", "economy"]' in err
+    assert 'not the items of a label list; write each label as an item, e.g. ["sport", ' in err
 
 
 @pytest.mark.parametrize(("spelled", "said"), [
-    ("Sport", "the labels 'Sport' (1 articles), 'sport' (2 articles) differ only in case"),
-    (" sport ", "the labels ' sport ' (1 articles), 'sport' (2 articles) differ only in case"),
+    ("Sport", "the labels 'Sport' (1 article), 'sport' (2 articles) differ only in case"),
+    (" sport ", "the labels ' sport ' (1 article), 'sport' (2 articles) differ only in case"),
     ("", "an empty label ''; an article about none of the labels has no label"),
 ])
 def test_train_classifier_refuses_a_label_spelled_two_ways(tmp_path, capsys, spelled, said):

@@ -350,6 +350,43 @@ def test_a_folder_holding_files_it_did_not_write_is_refused(tmp_path, capsys, na
     assert (output / name).read_text(encoding="utf-8") == content
 
 
+def test_a_fit_stopped_after_its_assignments_leaves_the_earlier_fit_whole(tmp_path, capsys,
+                                                                          monkeypatch) -> None:
+    """assignments.jsonl was renamed into place at the end of the third read, before topics.csv,
+    metrics.json and model/ were written: a fit stopped in between left new assignments beside
+    the earlier fit's topics. Now a fit's files are written into a hidden folder and replace the
+    earlier fit's together at the end: a stopped fit leaves the folder as it was."""
+    import topics.topic_models.streaming_files as files
+    from topics.cli import main
+    from topics.corpus.readers import shipped_corpus_path
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "other.txt").write_text("kept\n", encoding="utf-8")
+    argv = ["--quiet", "stream-nmf", str(shipped_corpus_path()), "--chunk-size", "400", "-o",
+            str(out)]
+    assert main([*argv, "-k", "3"]) == 0
+    names = ["assignments.jsonl", "metrics.json", "model", "other.txt", "topics.csv"]
+    assert sorted(p.name for p in out.iterdir()) == names
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def stopped(model):
+        raise KeyboardInterrupt  # as Ctrl-C between the third read and the other files
+
+    monkeypatch.setattr(files, "topics_table", stopped)
+    assert main([*argv, "-k", "4"]) == 130  # stopped by Ctrl-C
+    assert sorted(p.name for p in out.iterdir()) == names  # no staging folder left either
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert topics.load_streaming_topics(out / "model").n_topics == 3
+
+    monkeypatch.undo()
+    assert main([*argv, "-k", "4"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == names
+    assert topics.load_streaming_topics(out / "model").n_topics == 4
+    assert len((out / "topics.csv").read_text(encoding="utf-8").splitlines()) == 5
+    assert (out / "other.txt").read_text(encoding="utf-8") == "kept\n"
+
+
 def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys) -> None:
     from topics.cli import main
 

@@ -282,9 +282,9 @@ def test_an_empty_vocabulary_says_why(corpus) -> None:
 
 
 def test_too_few_units_for_bertopic_suggests_what_gives_more(corpus) -> None:
-    with pytest.raises(ConfigError, match=r"got 8 \(from 2 article\(s\)\); give more texts$"):
+    with pytest.raises(ConfigError, match=r"got 8 \(from 2 articles\); give more texts$"):
         topics.fit_topic_model(corpus.subset([3, 5]), "bertopic", "paragraph")
-    with pytest.raises(ConfigError, match=r"got 5 \(from 5 article\(s\)\); use unit='paragraph'"):
+    with pytest.raises(ConfigError, match=r"got 5 \(from 5 articles\); use unit='paragraph'"):
         topics.fit_topic_model(corpus.subset(range(5)), "bertopic", "article")
 
 

@@ -458,7 +458,7 @@ def test_the_workers_read_a_csv_file_as_the_client_does(cluster, mixed_csv, unit
     [
         (lambda rows: rows[25].__setitem__(0, rows[3][0]),
          "line .*: duplicate id .* \\(first at .*\\)"),  # across ranges
-        (lambda rows: rows.__setitem__(30, ["short"]), "1 columns, needs 3"),
+        (lambda rows: rows.__setitem__(30, ["short"]), "1 column, needs 3"),
         (lambda rows: rows.__setitem__(33, ["x", "Ein Text.", "", "zu viel"]),
          "4 fields where the header has 3"),
         (lambda rows: rows.__setitem__(35, ["x", "<html><body>Seite</body></html>", ""]),

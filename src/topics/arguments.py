@@ -92,7 +92,7 @@ def add_corpus_options(parser: argparse.ArgumentParser, labels: str | None = "la
         group.add_argument("--id-column", default=None, metavar="COLUMN",
                            help="CSV: index or name of the ids")
         group.add_argument("--label-separator", default=None, metavar="CHAR",
-                           help="CSV: e.g. '|' for several labels")
+                           help="e.g. '|' for several labels in a CSV cell or a JSONL/Parquet string")
     group.add_argument("--delimiter", type=delimiter, default=",", metavar="CHAR",
                        help="CSV delimiter, one character (default ','; \\t or tab for a tab)")
     group.add_argument("--quotechar", default='"', metavar="CHAR",

@@ -50,7 +50,7 @@ from topics.arguments import (
     seed_number,
     topic_count,
 )
-from topics.errors import ConfigError, TopicsError
+from topics.errors import ConfigError, TopicsError, counted
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USER_ERROR = 0, 1, 2
 DEFAULT_RUNS_DIR = "experiments/runs"
@@ -217,38 +217,37 @@ def _site_boilerplate(args: argparse.Namespace, options: dict[str, object]) -> l
         return []
     drop = repeated_in_sample(args.corpus, n, **options)
     if not args.quiet:  # a step's note, as the step log
-        print(f"topics {args.command}: {len(drop)} paragraph(s) repeated in {n}+ of up to "
+        print(f"topics {args.command}: {counted(len(drop), 'paragraph')} repeated in {n}+ of up to "
               f"{SAMPLE_ARTICLES} articles sampled across the corpus (site boilerplate) taken out",
               file=sys.stderr)
     return drop
 
 
 def _cmd_stream_nmf(args: argparse.Namespace) -> int:
-    from topics.fileio import atomic_write, folder_for
+    from topics.fileio import folder_for
     from topics.topic_models.streaming import fit_streaming_nmf
     from topics.topic_models.streaming_files import (
         check_output_folder,
-        save_streaming_topics,
-        topics_table,
+        staged_output,
+        write_outputs,
     )
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--output {folder}: a file; give a folder for the topics, metrics and "
                           "assignments")
-    check_output_folder(folder)
-    with folder_for(folder, "write the topics here"):  # a failed fit leaves no empty folder
+    check_output_folder(folder, None if args.no_assignments else args.corpus)
+    # a failed fit leaves no empty folder; the fit's files appear together when all are written
+    with folder_for(folder, "write the topics here"), staged_output(folder) as staging:
         options = corpus_options(args)
         drop = _site_boilerplate(args, options)
         result = fit_streaming_nmf(
             args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
-            assignments=None if args.no_assignments else folder / "assignments.jsonl",
+            assignments=None if args.no_assignments else staging / "assignments.jsonl",
             drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
             workers_read=args.workers_read, **options,
         )
-    atomic_write(folder / "topics.csv", topics_table(result))
-    atomic_write(folder / "metrics.json", json.dumps(result.metrics, indent=2, sort_keys=True) + "\n")
-    save_streaming_topics(result, folder / "model")  # for `topics assign OUTPUT/model FILE`
+        write_outputs(result, staging)
     if args.no_assignments and (folder / "assignments.jsonl").exists():
         print(f"topics stream-nmf: {folder}/assignments.jsonl is from an earlier fit", file=sys.stderr)
     for topic, words in sorted(result.topics.items()):

@@ -81,6 +81,12 @@ def closest(word: str, options: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with ``noun`` in the number it takes: ``counted(1, "article")`` is ``"1 article"``,
+    ``counted(2, "article")`` ``"2 articles"`` (``plural`` for a noun not made with ``s``)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def short(value: Any, limit: int = 60) -> str:
     """``repr(value)``, cut to ``limit`` characters."""
     text = repr(value)

@@ -13,7 +13,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,6 +31,7 @@ __all__ = [
     "folder_for",
     "read_text_inputs",
     "refuse_to_replace",
+    "suffix_error",
 ]
 
 
@@ -158,6 +159,24 @@ def atomic_stream(path: str | Path) -> Iterator[BinaryIO]:
     except BaseException:
         _remove(temporary)
         raise
+
+
+def suffix_error(path: Path, suffixes: Sequence[str], example: str,
+                 given: str = "") -> ConfigError:
+    """The error for an output ``path`` whose suffix is none of ``suffixes`` (the format is read
+    from it): an existing folder (a folder is not a file: the example name inside it), a name
+    without a suffix, or an unknown suffix; ``given`` names it as the user gave it (with its
+    option), ``example`` is a file name to suggest (``tokens.jsonl``)."""
+    given = given or str(path)
+    accepted = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+    if path.is_dir():
+        return ConfigError(f"{given} is a folder, not a file; give a file name ending in "
+                           f"{accepted}, e.g. {path / example}")
+    if not path.suffix:
+        return ConfigError(f"{given} has no suffix, which says the format; give a file name "
+                           f"ending in {accepted}, e.g. {path.with_name(path.name + suffixes[0])}")
+    return ConfigError(f"{given}: unknown output suffix {path.suffix!r}; give a file name ending "
+                       f"in {accepted}")
 
 
 def check_writable(folder: str | Path, what: str = "write here") -> Path:

@@ -22,7 +22,7 @@ from topics.arguments import (
     seed_number,
 )
 from topics.classifier.sources import DEFAULT_MAX_BYTES
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 
 __all__ = ["add_commands"]
 
@@ -50,11 +50,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
         shown = ", ".join(summary.not_german_ids)
         more = ", ..." if summary.not_german > len(summary.not_german_ids) else ""
-        print(f"topics classify: {summary.not_german} of {summary.classified} texts do not look "
+        n, verb = summary.not_german, "does" if summary.not_german == 1 else "do"
+        print(f"topics classify: {n} of {counted(summary.classified, 'text')} {verb} not look "
               f"German ({MIN_WORDS}+ words, under {GERMAN_BELOW:.0%} German function words; "
               f"column 'german' false): {shown}{more}; their labels mean little", file=sys.stderr)
     if args.output and summary.classified:
-        print(f"wrote {summary.classified} rows to {args.output}", file=sys.stderr)
+        print(f"wrote {counted(summary.classified, 'row')} to {args.output}", file=sys.stderr)
     return status
 
 
@@ -97,9 +98,11 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     from topics.classifier.suggestions import suggest_labels
 
     if Path(args.output).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
-        raise ConfigError(f"--output {args.output}: unknown format "
-                          f"{Path(args.output).suffix!r}; suggestions are for filling in: write "
-                          ".csv or .jsonl")
+        from topics.fileio import suffix_error
+
+        error = suffix_error(Path(args.output), (".csv", ".jsonl"), "to_label.csv",
+                             f"--output {args.output}")  # suggestions are for filling in
+        raise ConfigError(f"{error} (suggestions are for filling in)")
     summary = suggest_labels(
         args.inputs,
         args.output,
@@ -115,7 +118,7 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     status = _batch_status("suggest-labels", summary, args)
     csv_options = " --id-column id --label-separator '|'" if args.output.endswith(".csv") else ""
     print(
-        f"wrote the {summary.written} of {summary.classified} articles the model is least sure "
+        f"wrote the {summary.written} of {counted(summary.classified, 'article')} the model is least sure "
         f"of to {args.output}; fill in their labels, then: topics train-classifier --corpus "
         f"{args.output}{csv_options} --output MODEL.safetensors",
         file=sys.stderr,
@@ -134,8 +137,9 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
             print(f"topics {command}: skipped {problem}", file=sys.stderr)
     # a problem is an input or a record left out, or a corpus file whose reading stopped (its
     # later records unread): counted as problems, not as a share of inputs
-    print(f"topics {command}: {summary.classified} text(s) classified; {len(summary.problems)} "
-          "problem(s), said above: what they name was not classified", file=sys.stderr)
+    print(f"topics {command}: {counted(summary.classified, 'text')} classified; "
+          f"{counted(len(summary.problems), 'problem')}, said above: what they name was not "
+          "classified", file=sys.stderr)
     return EXIT_USER_ERROR if not summary.classified else EXIT_PARTIAL
 
 

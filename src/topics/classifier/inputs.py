@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import InputError
+from topics.errors import InputError, counted
 from topics.text.cleaning import (
     CleanArticle,
     clean_article,
@@ -139,7 +139,8 @@ def label_lists(y: Any, labels: Sequence[str] | None) -> list:
         )
         if len(names) != y.shape[1]:
             raise InputError(
-                f"fit: indicator matrix has {y.shape[1]} columns but {len(names)} labels"
+                f"fit: indicator matrix has {counted(y.shape[1], 'column')} but "
+                f"{counted(len(names), 'label')}"
             )
         return [[names[j] for j in np.flatnonzero(row)] for row in y]
     if isinstance(y, (str, bytes)) or not hasattr(y, "__iter__"):

@@ -205,11 +205,11 @@ def nested_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def output_kind(path: Path) -> str:
     """The output format of a path, by suffix; Parquet needs pyarrow (checked here, before work)."""
+    from topics.fileio import suffix_error
+
     kind = OUTPUT_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise ConfigError(
-            f"--output {path}: unknown format {path.suffix!r}; use .jsonl, .csv or .parquet"
-        )
+    if kind is None or path.is_dir():
+        raise suffix_error(path, (".jsonl", ".csv", ".parquet"), "labels.jsonl", f"--output {path}")
     if kind == "parquet":
         try:
             import pyarrow  # noqa: F401

@@ -20,7 +20,7 @@ from typing import Any
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
-from topics.errors import CorpusError, InputError
+from topics.errors import CorpusError, InputError, counted
 from topics.evaluation.folds import fold_size_problem, group_count
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
@@ -91,11 +91,13 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
                     "has no label (an empty list [] or an empty cell)")
     separator = options.get("label_separator")
     for label in counts:
-        if separator is not None and separator in label:  # the reader split CSV cells only
+        # the reader splits a label cell (CSV, or a JSON Lines / Parquet string); an item of a
+        # list is one label as written, so a separator left in one is a list item not split
+        if separator is not None and separator in label:
             return (f"{at(label)}: the label {label!r} holds the separator {separator!r} but was "
-                    "read as one label: --label-separator (label_separator) splits a CSV label "
-                    "cell only; in JSON Lines and Parquet give the labels as a list, e.g. "
-                    f"{json.dumps(label.split(separator))}")
+                    "read as one label: --label-separator (label_separator) splits a label cell "
+                    "or string, not the items of a label list; write each label as an item, "
+                    f"e.g. {json.dumps(label.split(separator))}")
         if separator is None and _joined(label, counts):
             sign = next(c for c in _SEPARATORS if c in label)
             return (f"{at(label)}: the label {label!r} looks like several labels read as one; "
@@ -106,7 +108,7 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
         spellings.setdefault(" ".join(label.split()).casefold(), []).append(label)
     for same in spellings.values():
         if len(same) > 1:
-            shown = ", ".join(f"{label!r} ({counts[label]} articles)" for label in same)
+            shown = ", ".join(f"{label!r} ({counted(counts[label], 'article')})" for label in same)
             rarest = min(same, key=lambda label: counts[label])
             return (f"{at(rarest)}: the labels {shown} differ only in case or spaces and would "
                     "be learnt as different labels; write each label one way")

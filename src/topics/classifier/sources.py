@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from topics.errors import ConfigError, CorpusError, InputError
+from topics.errors import ConfigError, CorpusError, InputError, counted
 from topics.termination import raise_if_requested
 
 __all__ = [
@@ -220,7 +220,7 @@ def _size(n: int) -> str:
     """A byte count as people read it: ``5.0 MB``, ``10 kB``, ``512 bytes``."""
     if n >= 1_000_000:
         return f"{n / 1e6:.1f} MB"
-    return f"{n / 1e3:.0f} kB" if n >= 1000 else f"{n} bytes"
+    return f"{n / 1e3:.0f} kB" if n >= 1000 else counted(n, "byte")
 
 
 def read_stdin(options: ReadOptions, content: bool = True, head: bytes = b"") -> Item | Problem:

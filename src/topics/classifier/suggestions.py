@@ -44,7 +44,7 @@ from topics.classifier.worker_inputs import (
 )
 from topics.corpus.duplicates import near_duplicate_groups
 from topics.distributed import check_scheduler, map_chunks
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.text.cleaning import clean_text
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def check_no_labels_lost(output: Path) -> None:
         raise ConfigError(f"--output {output} exists and is not a suggestions file (no labels "
                           "column in every row); give another --output")
     if labelled := sum(bool(labels) for labels in rows):
-        raise ConfigError(f"--output {output} holds {labelled} labelled article(s); suggestions "
+        raise ConfigError(f"--output {output} holds {counted(labelled, 'labelled article')}; suggestions "
                           "written over it would lose them: train on it (topics train-classifier "
                           "--corpus ...), move it away, or give another --output")
 

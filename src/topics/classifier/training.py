@@ -42,7 +42,7 @@ from topics.classifier.scoring import (
     token_pairs,
 )
 from topics.corpus.duplicates import near_duplicate_groups
-from topics.errors import ConfigError, InputError
+from topics.errors import ConfigError, InputError, counted
 from topics.evaluation.folds import MIN_TRAINING_ARTICLES, article_folds, group_count
 from topics.numerics import fixed_threads
 
@@ -77,10 +77,12 @@ def encode_targets(
     """Return (multilabel, classes, targets); targets = indicator matrix or class codes."""
     y = label_lists(y, labels)
     if len(y) != n_texts:
-        raise InputError(f"fit: {n_texts} texts but {len(y)} labels; give one label entry per text")
+        raise InputError(f"fit: {counted(n_texts, 'text')} but {counted(len(y), 'label')}; give "
+                         "one label entry per text")
     if n_texts < MIN_TRAINING_ARTICLES:
         raise InputError(
-            f"fit: {n_texts} text(s); the classifier needs at least {MIN_TRAINING_ARTICLES} labelled "
+            f"fit: {counted(n_texts, 'text')}; the classifier needs at least "
+            f"{MIN_TRAINING_ARTICLES} labelled "
             "articles (its decision is fitted on out-of-fold scores over articles)"
         )
     multilabel = label_kind(y)

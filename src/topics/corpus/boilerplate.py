@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from itertools import groupby
 from typing import Any
 
-from topics.errors import CorpusError
+from topics.errors import CorpusError, counted
 from topics.text.cleaning import SENTENCE_END
 
 __all__ = ["DEFAULT_MIN_ARTICLES", "RepeatedParagraph", "check_min_articles", "find_repeated",
@@ -155,5 +155,7 @@ def without_repeated(
     if emptied:
         shown = ", ".join(repr(i) for i in emptied[:_NAMED])
         more = f" and {len(emptied) - _NAMED} more" if len(emptied) > _NAMED else ""
-        warnings.warn(f"{name}: {len(emptied)} article(s) held only repeated paragraphs (site "
-                      f"boilerplate) and are left out: {shown}{more}", UserWarning, stacklevel=3)
+        verb = "is" if len(emptied) == 1 else "are"
+        warnings.warn(f"{name}: {counted(len(emptied), 'article')} held only repeated paragraphs "
+                      f"(site boilerplate) and {verb} left out: {shown}{more}", UserWarning,
+                      stacklevel=3)

@@ -80,6 +80,7 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
                         resolved, name, error)
 
     start = done = count = 0  # done: the end of the last record read
+    ended = 0  # the line the last record read ends on (the header's, then a record's)
     first_line = first_record = 1
     emitted = False
     try:
@@ -89,10 +90,13 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
             columns, width, number = csv_header(user_path, reader, options)
             start = done = ends[0]
             first_line, first_record = reader.line_num + 1, number + 1
+            ended = reader.line_num
             for row in reader:  # the reader takes no line past its record's last
                 number += 1
                 if not is_blank(row):
-                    width = check_width(user_path, row, width, options, reader.line_num)
+                    width = check_width(user_path, row, width, options, reader.line_num,
+                                        ended + 1)
+                ended = reader.line_num
                 done, count = ends[0], count + 1
                 if count >= records or (max_bytes is not None and done - start >= max_bytes):
                     yield cut()
@@ -100,7 +104,7 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
                     start, count = done, 0
                     first_line, first_record = reader.line_num + 1, number + 1
         except csv.Error as exc:
-            raise csv_error(user_path, reader.line_num, exc) from None
+            raise csv_error(user_path, reader.line_num, exc, ended + 1) from None
     except CorpusError as exc:  # the client's reading stops here: after the range's records
         yield cut(str(exc))
         return

@@ -1,4 +1,5 @@
-"""The file formats a corpus comes in, read as streams of ``(Article, where)`` records.
+"""The file formats a corpus comes in, read as streams of ``(Article, where)`` records (a folder
+of ``.txt`` files: :mod:`topics.corpus.folders`).
 
 Each reader yields one record at a time, so a corpus of any size can be read lazily (see
 :func:`topics.corpus.iter_articles`); ``where`` names the file and line for error messages. Files
@@ -21,16 +22,14 @@ from typing import Any, BinaryIO
 from topics.corpus.checks import looks_like_article
 from topics.corpus.csv_end import RecordLines, complete_rows
 from topics.corpus.records import Article
-from topics.errors import CorpusError, short
+from topics.errors import CorpusError, counted, short
 
 __all__ = [
-    "CsvOptions", "FolderListing", "LABELS_FILE", "article_from_row", "check_width", "csv_error",
-    "csv_header", "csv_reader", "decode_error", "decode_text", "is_blank", "jsonl_record",
-    "list_folder", "open_binary", "parquet_batches", "parquet_records", "read_csv",
-    "read_folder", "read_jsonl", "read_parquet", "txt_article",
+    "CsvOptions", "article_from_row", "check_width", "csv_error", "csv_header", "csv_reader",
+    "decode_error", "decode_text", "is_blank", "jsonl_record", "label_cell", "open_binary",
+    "parquet_batches", "parquet_records", "read_csv", "read_jsonl", "read_parquet", "read_text",
 ]
 
-LABELS_FILE = "labels.json"
 Located = tuple[Article, str]
 
 
@@ -111,15 +110,17 @@ def decode_text(data: bytes, path: Path | str, encoding: str) -> str:
 # JSON Lines
 
 
-def read_jsonl(path: Path, encoding: str) -> Iterator[Located]:
-    """One article per line: ``{"id", "text", "labels"?, "source_url"?, ...metadata}``."""
+def read_jsonl(path: Path, encoding: str, label_separator: str | None = None) -> Iterator[Located]:
+    """One article per line: ``{"id", "text", "labels"?, "source_url"?, ...metadata}``; labels
+    given as one string are split on ``label_separator`` (:func:`label_cell`)."""
     for number, line in enumerate(text_lines(path, encoding), start=1):
-        located = jsonl_record(line, number, path)
+        located = jsonl_record(line, number, path, label_separator)
         if located is not None:
             yield located
 
 
-def jsonl_record(line: str, number: int, path: Path | str) -> Located | None:
+def jsonl_record(line: str, number: int, path: Path | str,
+                 label_separator: str | None = None) -> Located | None:
     """The article of line ``number`` of a JSON Lines file, or ``None`` for a blank line."""
     if number == 1:
         line = line.removeprefix("\ufeff")  # a byte-order mark is not JSON
@@ -130,11 +131,12 @@ def jsonl_record(line: str, number: int, path: Path | str) -> Located | None:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise CorpusError(f"{where}: not valid JSON ({error.msg}); fix or remove the line") from None
-    return article_from_record(record, where), where
+    return article_from_record(record, where, label_separator), where
 
 
-def article_from_record(record: Any, where: str) -> Article:
-    """An :class:`Article` from one JSON object (or Parquet row) with ``id`` and ``text``."""
+def article_from_record(record: Any, where: str, label_separator: str | None = None) -> Article:
+    """An :class:`Article` from one JSON object (or Parquet row) with ``id`` and ``text``; its
+    ``labels`` a list of strings, or one string read as a CSV label cell (:func:`label_cell`)."""
     if not isinstance(record, dict):
         raise CorpusError(f"{where}: expected a JSON object with 'id' and 'text'")
     for key in ("id", "text"):
@@ -145,8 +147,8 @@ def article_from_record(record: Any, where: str) -> Article:
     labels = record.get("labels", [])
     if labels is None:
         labels = []
-    if isinstance(labels, str):
-        labels = [labels]
+    if isinstance(labels, str):  # as a CSV cell: "" is no label, "a|b" two with separator "|"
+        labels = label_cell(labels, label_separator)
     if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels):
         raise CorpusError(f"{where}: 'labels' must be a list of strings, got {labels!r}")
     if not isinstance(record["text"], str):
@@ -203,6 +205,10 @@ class CsvOptions:
                 raise CorpusError(
                     f"{name}={value!r}: a column is a 0-based index (>= 0) or a header name"
                 )
+        self.check_label_separator()
+
+    def check_label_separator(self) -> None:
+        """Refuse an empty ``label_separator`` (it splits the labels of every format)."""
         if self.label_separator == "":
             raise CorpusError("label_separator='': give a separator such as '|', or None")
 
@@ -218,10 +224,11 @@ def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located
     options.check()
     lines = RecordLines(text_lines(path, encoding))  # is the last record complete?
     reader = csv_reader(lines, options)
+    ended = [0]  # the line the last record read ends on: a record csv cannot read starts after it
     try:
-        yield from _csv_rows(path, reader, options, lines)
+        yield from _csv_rows(path, reader, options, lines, ended)
     except csv.Error as error:
-        raise csv_error(path, reader.line_num, error) from None
+        raise csv_error(path, reader.line_num, error, ended[0] + 1) from None
 
 
 def csv_reader(lines: Iterator[str], options: CsvOptions) -> Any:
@@ -231,20 +238,32 @@ def csv_reader(lines: Iterator[str], options: CsvOptions) -> Any:
     return csv.reader(lines, delimiter=options.delimiter, quotechar=options.quotechar)
 
 
-def csv_error(path: Path | str, line: int, error: csv.Error) -> CorpusError:
-    """The error for a row :mod:`csv` cannot read."""
+def csv_error(path: Path | str, line: int, error: csv.Error, first: int | None = None) -> CorpusError:
+    """The error for a row :mod:`csv` cannot read at ``line``; ``first`` is the first line of its
+    record. A record that runs over several lines has most likely swallowed them with a quote
+    that is never closed (a field of 64 MB, or a character csv refuses, lines later): the error
+    names the line where the record, and so the quote, starts."""
+    if first is not None and first < line:
+        return CorpusError(
+            f"{path}: line {first}: the record starting here runs to line {line} and is not "
+            f"readable as CSV there ({error}); a quote opened in it may be unclosed: close it "
+            "(or check delimiter and quotechar)"
+        )
     return CorpusError(f"{path}: line {line}: not readable as CSV ({error}); check delimiter and "
                        "quotechar")
 
 
-def _csv_rows(path: Path, reader: Any, options: CsvOptions,
-              lines: RecordLines) -> Iterator[Located]:
+def _csv_rows(path: Path, reader: Any, options: CsvOptions, lines: RecordLines,
+              ended: list[int]) -> Iterator[Located]:
+    """The records of ``reader``; ``ended[0]`` the line the record read last ends on."""
     columns, width, number = csv_header(path, reader, options)
+    ended[0] = reader.line_num
     for row, line in complete_rows(reader, lines, str(path)):
         number += 1
+        first, ended[0] = ended[0] + 1, line
         if is_blank(row):
             continue
-        width = check_width(path, row, width, options, line)
+        width = check_width(path, row, width, options, line, first)
         where = f"{path}: line {line}"
         yield article_from_row(path, number, row, columns, options.label_separator, where), where
 
@@ -292,15 +311,25 @@ def is_blank(row: list[str]) -> bool:
 
 
 def check_width(path: Path, row: list[str], width: int | None, options: CsvOptions,
-                line: int) -> int:
-    """The width of a row (the first row's if ``width`` is ``None``), or the error for a row with
-    more fields than that: a delimiter in a text that is not quoted."""
+                line: int, first: int | None = None) -> int:
+    """The width of a row that ends on ``line`` and starts on ``first`` (the first row's width if
+    ``width`` is ``None``), or the error for a row with more fields than that: a delimiter in a
+    text that is not quoted, or, in a row of several lines, a quote that is not closed."""
     if width is None:
         return len(row)
+    has = "the header has" if options.header else "the first row has"
+    if len(row) > width and first is not None and first < line:
+        # the quote opened on `first` took the lines up to the next quote (which closed it) into
+        # one field, and the rest of that line made extra fields: `line` is only where it shows
+        raise CorpusError(
+            f"{path}: line {first}: the record starting here runs to line {line} with "
+            f"{len(row)} fields where {has} {width}; a quote opened in it is probably not "
+            f"closed: close it (or quote a {options.delimiter!r} inside a text with "
+            f"{options.quotechar!r})"
+        )
     if len(row) > width:
         raise CorpusError(
-            f"{path}: line {line}: {len(row)} fields where "
-            f"{'the header has' if options.header else 'the first row has'} {width}; "
+            f"{path}: line {line}: {len(row)} fields where {has} {width}; "
             f"a {options.delimiter!r} inside a text that is not quoted? Quote the field "
             f"with {options.quotechar!r} (or pass the right delimiter)"
         )
@@ -328,19 +357,24 @@ def _column_index(path: Path, header: list[str] | None, column: int | str, role:
     return header.index(column)
 
 
+def label_cell(cell: str, separator: str | None) -> tuple[str, ...]:
+    """The labels of one label cell: a CSV cell, or a JSON Lines / Parquet label given as one
+    string. Spaces around a label are not part of it; an empty (or blank) cell is no label;
+    with ``separator``, the cell is split on it and empty parts are dropped."""
+    if separator:
+        return tuple(part.strip() for part in cell.split(separator) if part.strip())
+    return (cell.strip(),) if cell.strip() else ()
+
+
 def article_from_row(path: Path, number: int, row: list[str], columns: dict[str, int],
                      separator: str | None, where: str) -> Article:
     needed = max(columns.values()) + 1
     if len(row) < needed:
         raise CorpusError(
-            f"{where}: {len(row)} columns, needs {needed} "
+            f"{where}: {counted(len(row), 'column')}, needs {needed} "
             f"({', '.join(f'{k}={v}' for k, v in columns.items())}); check the delimiter and quoting"
         )
-    raw_labels = row[columns["label_column"]].strip() if "label_column" in columns else ""
-    if separator:
-        labels = tuple(x.strip() for x in raw_labels.split(separator) if x.strip())
-    else:
-        labels = (raw_labels,) if raw_labels else ()
+    labels = label_cell(row[columns["label_column"]], separator) if "label_column" in columns else ()
     article_id = (
         row[columns["id_column"]].strip() if "id_column" in columns else f"{path.stem}-{number:04d}"
     )
@@ -351,10 +385,12 @@ def article_from_row(path: Path, number: int, row: list[str], columns: dict[str,
 # Parquet
 
 
-def read_parquet(path: Path, batch_size: int = 1024) -> Iterator[Located]:
-    """One article per row of a Parquet file with ``id`` and ``text`` columns (pyarrow)."""
+def read_parquet(path: Path, batch_size: int = 1024,
+                 label_separator: str | None = None) -> Iterator[Located]:
+    """One article per row of a Parquet file with ``id`` and ``text`` columns (pyarrow); string
+    labels are split on ``label_separator`` (:func:`label_cell`)."""
     for before, batch in parquet_batches(path, batch_size):
-        yield from parquet_records(path, batch, before)
+        yield from parquet_records(path, batch, before, label_separator)
 
 
 def parquet_batches(path: Path, batch_size: int = 1024) -> Iterator[tuple[int, Any]]:
@@ -385,111 +421,9 @@ def parquet_batches(path: Path, batch_size: int = 1024) -> Iterator[tuple[int, A
         before += batch.num_rows
 
 
-def parquet_records(path: Path, batch: Any, before: int) -> Iterator[Located]:
+def parquet_records(path: Path, batch: Any, before: int,
+                    label_separator: str | None = None) -> Iterator[Located]:
     """The articles of a Parquet record batch whose first row is row ``before + 1``."""
     for row, record in enumerate(batch.to_pylist(), start=before + 1):
         where = f"{path}: row {row}"
-        yield article_from_record(record, where), where
-
-
-# ------------------------------------------------------------------------------------------------
-# a folder of .txt files with a labels file (and JSON Lines files)
-
-
-@dataclass(frozen=True)
-class FolderListing:
-    """A folder corpus before any article is read: its files and its labels file."""
-
-    txt_files: list[Path]
-    jsonl_files: list[Path]
-    declared: list[str] | None  # the labels file's label_set
-    labels_by_id: dict[str, list[str]] | None
-    labels_path: Path
-
-    def check_labelled_files(self) -> None:
-        """Refuse labels given for a ``.txt`` file that is not there; warn if no labels file."""
-        if self.txt_files and self.labels_by_id is None:
-            warnings.warn(f"{self.labels_path} not found: the .txt articles are read without "
-                          "labels", stacklevel=4)
-        if self.labels_by_id is not None:
-            missing = sorted(set(self.labels_by_id) - {txt.stem for txt in self.txt_files})
-            if missing:
-                raise CorpusError(
-                    f"{self.labels_path}: labels given for {', '.join(missing)} but no such .txt "
-                    "file; add the article or remove the entry"
-                )
-
-    def labels_of(self, txt: Path) -> tuple[str, ...]:
-        """The labels of one ``.txt`` article; a labels file must give them."""
-        if self.labels_by_id is None:
-            return ()
-        if txt.stem not in self.labels_by_id:
-            raise CorpusError(
-                f'{self.labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
-                "(an empty list for an article with no label)"
-            )
-        return tuple(self.labels_by_id[txt.stem])
-
-    def where(self, txt: Path) -> str:
-        """A ``.txt`` article's place in messages."""
-        return f"{txt} (labels in {self.labels_path.name})"
-
-
-def list_folder(folder: Path, labels_file: str | Path | None, encoding: str) -> FolderListing:
-    """The ``.txt`` and ``.jsonl`` files of a folder corpus (sorted) and its labels file, read."""
-    txt_files = sorted(folder.glob("*.txt"))
-    jsonl_files = sorted(folder.glob("*.jsonl"))
-    if not txt_files and not jsonl_files:
-        raise CorpusError(f"{folder}: no .txt or .jsonl articles in this folder; check the path")
-    return FolderListing(txt_files, jsonl_files, *_read_labels_file(folder, labels_file, encoding))
-
-
-def read_folder(
-    folder: Path, labels_file: str | Path | None, encoding: str
-) -> tuple[list[str] | None, Iterator[Located]]:
-    """The label set the labels file declares, and the folder's articles."""
-    listing = list_folder(folder, labels_file, encoding)
-
-    def records() -> Iterator[Located]:
-        listing.check_labelled_files()
-        for txt in listing.txt_files:
-            article = txt_article(txt, listing.labels_of(txt), read_text(txt, encoding))
-            yield article, listing.where(txt)
-        for jsonl in listing.jsonl_files:
-            yield from read_jsonl(jsonl, encoding)
-
-    return listing.declared, records()
-
-
-def txt_article(txt: Path, labels: tuple[str, ...], text: str) -> Article:
-    """The article of a folder's ``.txt`` file: its id is the file name without ``.txt``."""
-    return Article(txt.stem, text, labels, meta={"file": txt.name})
-
-
-def _read_labels_file(
-    folder: Path, labels_file: str | Path | None, encoding: str
-) -> tuple[list[str] | None, dict[str, list[str]] | None, Path]:
-    path = Path(labels_file) if labels_file is not None else folder / LABELS_FILE
-    if not path.exists():
-        if labels_file is not None:
-            raise CorpusError(f"{path}: labels file not found; check the path")
-        return None, None, path
-    try:
-        data = json.loads(read_text(path, encoding))
-    except json.JSONDecodeError as error:
-        raise CorpusError(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
-    if not isinstance(data, dict):
-        raise CorpusError(f"{path}: expected a JSON object {{id: [labels]}}")
-    declared = data.get("label_set")
-    if declared is not None and (
-        not isinstance(declared, list) or not all(isinstance(x, str) for x in declared)
-    ):
-        raise CorpusError(f"{path}: 'label_set' must be a list of strings, got {declared!r}")
-    mapping = data.get("articles", data if declared is None else None)
-    if not isinstance(mapping, dict):
-        raise CorpusError(f"{path}: expected an 'articles' object mapping ids to label lists")
-    for article_id, labels in mapping.items():
-        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-            raise CorpusError(f"{path}: article {article_id!r}: labels must be a list of strings")
-    return declared, mapping, path
-
+        yield article_from_record(record, where, label_separator), where

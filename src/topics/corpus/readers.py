@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from topics.corpus.checks import LOOK_AT, OptionsLook, RecordChecker
-from topics.corpus.formats import CsvOptions, read_csv, read_folder, read_jsonl, read_parquet
+from topics.corpus.folders import read_folder
+from topics.corpus.formats import CsvOptions, read_csv, read_jsonl, read_parquet
 from topics.corpus.records import Article, Corpus
 from topics.errors import CorpusError, InputError
 
@@ -86,7 +87,9 @@ def load_corpus(
         labels, nor does the default ``"labels"`` when the header has no such column; without
         ``id_column`` ids are ``<file stem>-<row number>``.
     label_separator : str, optional
-        CSV only: split the label cell on this string for multi-label data (e.g. ``"|"``).
+        Split a label cell on this string for multi-label data (e.g. ``"|"``): a CSV label cell,
+        or in JSON Lines and Parquet a ``labels`` given as one string (a list is kept as it
+        is). Either way an empty cell or string means no label.
     delimiter, quotechar : str
         CSV only: one character each, as in :func:`csv.reader` (a ``.tsv`` file is read with a
         tab unless another delimiter than ``","`` is given). A row with more fields than the
@@ -319,8 +322,10 @@ def _records(
     judged against the options (:class:`~topics.corpus.checks.OptionsLook`) after ``look_at``
     records, or at the end of the file with ``None``."""
     _check_encoding(encoding)
+    csv_options.check_label_separator()
+    separator = csv_options.label_separator  # splits a label given as one string, any format
     if path is None:
-        declared, located = read_folder(shipped_corpus_path(), labels_file, encoding)
+        declared, located = read_folder(shipped_corpus_path(), labels_file, encoding, separator)
         return (label_set if label_set is not None else declared), located
     if not isinstance(path, str | PathLike):
         raise InputError(f"path={path!r}: expected a file or folder path (str or Path), got "
@@ -332,7 +337,7 @@ def _records(
     if kind == "folder":
         if not path.is_dir():
             raise CorpusError(f"{path}: format='folder' but this is a file")
-        declared, located = read_folder(path, labels_file, encoding)
+        declared, located = read_folder(path, labels_file, encoding, separator)
         look = OptionsLook(path, labels_column=False, encoding=encoding, limit=look_at)
         return (label_set if label_set is not None else declared), _looked_at(located, look)
     if path.is_dir():
@@ -341,14 +346,14 @@ def _records(
         )
     if kind == "jsonl":
         look = OptionsLook(path, labels_column=False, encoding=encoding, limit=look_at)
-        return label_set, _looked_at(read_jsonl(path, encoding), look)
+        return label_set, _looked_at(read_jsonl(path, encoding, separator), look)
     if kind == "csv":
         csv_options.check()
         look = OptionsLook(path, labels_column=csv_options.label_column is not None,
                            encoding=encoding, limit=look_at)
         return label_set, _looked_at(read_csv(path, csv_options, encoding), look)
     if kind == "parquet":
-        return label_set, read_parquet(path)
+        return label_set, read_parquet(path, label_separator=separator)
     raise CorpusError(f"{path}: format={kind!r} is unknown; use 'folder', 'jsonl', 'csv' or 'parquet'")
 
 

@@ -32,7 +32,7 @@ from topics.corpus.boilerplate import (
 )
 from topics.corpus.checks import check_articles
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
-from topics.errors import CorpusError
+from topics.errors import CorpusError, counted
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.language import GERMAN_BELOW, MIN_WORDS, looks_german
 
@@ -120,8 +120,9 @@ class CorpusSummary:
     def __str__(self) -> str:
         width = max([len(label) for label in self.label_counts] + [len("(two or more)")])
         lines = [
-            f"corpus {self.name}: {self.n_articles} articles, {self.n_paragraphs} paragraphs, "
-            f"{self.words_total} words (per article min {self.words_min}, "
+            f"corpus {self.name}: {counted(self.n_articles, 'article')}, "
+            f"{counted(self.n_paragraphs, 'paragraph')}, {counted(self.words_total, 'word')} "
+            f"(per article min {self.words_min}, "
             f"median {self.words_median:g}, max {self.words_max})",
             f"fingerprint {self.fingerprint[:16]}",
             f"{'label':<{width}}  articles",
@@ -138,7 +139,7 @@ class CorpusSummary:
         if self.not_german:
             shown = ", ".join(self.not_german[:5]) + (", ..." if len(self.not_german) > 5 else "")
             lines.append(f"not German ({MIN_WORDS}+ words, under {GERMAN_BELOW:.0%} German function "
-                         f"words): {len(self.not_german)} article(s): {shown}")
+                         f"words): {counted(len(self.not_german), 'article')}: {shown}")
         return "\n".join(lines)
 
     def _duplicates_line(self) -> str:
@@ -147,8 +148,8 @@ class CorpusSummary:
             return f"near-duplicates ({rule}): none"
         groups = self.near_duplicate_groups
         shown = "; ".join(" = ".join(group) for group in groups[:3])
-        more = f"; {len(groups) - 3} more group(s)" if len(groups) > 3 else ""
-        differ = (f"; {self.n_groups_labelled_differently} group(s) labelled differently"
+        more = f"; {counted(len(groups) - 3, 'more group')}" if len(groups) > 3 else ""
+        differ = (f"; {counted(self.n_groups_labelled_differently, 'group')} labelled differently"
                   if self.n_groups_labelled_differently else "")
         return (f"near-duplicates ({rule}): {self.n_near_duplicates} article(s) repeat an earlier "
                 f"one, {len(groups)} group(s): {shown}{more}{differ} "
@@ -316,8 +317,9 @@ class Corpus(Sequence[Article]):
         given = list(indices)
         if given and all(isinstance(i, bool | np.bool_) for i in given):
             if len(given) != len(self._articles):
-                raise CorpusError(f"subset: a boolean mask of {len(given)} values; corpus "
-                                  f"{self.name!r} has {len(self._articles)} articles, give one "
+                raise CorpusError(f"subset: a boolean mask of {counted(len(given), 'value')}; "
+                                  f"corpus {self.name!r} has "
+                                  f"{counted(len(self._articles), 'article')}, give one "
                                   "value per article")
             return self._derived([i for i, keep in enumerate(given) if keep])
         for i in given:
@@ -328,7 +330,7 @@ class Corpus(Sequence[Article]):
         wrong = [i for i in indices if not -len(self._articles) <= i < len(self._articles)]
         if wrong:
             raise CorpusError(f"subset: index {wrong[0]} is out of range; corpus {self.name!r} has "
-                              f"{len(self._articles)} articles (0-{len(self._articles) - 1})")
+                              f"{counted(len(self._articles), 'article')} (0-{len(self._articles) - 1})")
         return self._derived(indices)
 
     def _derived(self, indices: Sequence[int]) -> Corpus:

@@ -45,7 +45,13 @@ from topics.corpus.readers import csv_options, guess_format, read_checked, sampl
 from topics.corpus.records import Article, Corpus, Unit
 from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_on_workers
 from topics.errors import ConfigError, InputError, unknown_key
-from topics.fileio import atomic_stream, check_not_an_input, check_replaceable, check_writable
+from topics.fileio import (
+    atomic_stream,
+    check_not_an_input,
+    check_replaceable,
+    check_writable,
+    suffix_error,
+)
 from topics.text.german import GermanAnalyzer
 
 __all__ = [
@@ -236,7 +242,8 @@ def _chunk_results(
         if worker_format is not None:
             parts = corpus_parts(source, worker_format, encoding, chunk_size,
                                  load_options.get("labels_file"), csv_options(load_options))
-            yield from read_on_workers(source, parts, checker.label_set, encoding, tasks)
+            yield from read_on_workers(source, parts, checker.label_set, encoding, tasks,
+                                       csv_options(load_options).label_separator)
             return
         chunks = _file_chunks(records, chunk_size, places)
     elif load_options:
@@ -303,10 +310,8 @@ def check_output(output: Path, source: Any) -> str:
     not a file of something else (an existing file is replaced only if it is a tokens file):
     checked before any reading."""
     kind = OUTPUT_FORMATS.get(output.suffix.lower())
-    if kind is None:
-        raise ConfigError(
-            f"{output}: unknown output suffix {output.suffix!r}; use .jsonl, .ndjson or .parquet"
-        )
+    if kind is None or output.is_dir():  # a folder named x.jsonl is not a file either
+        raise suffix_error(output, list(OUTPUT_FORMATS), "tokens.jsonl")
     if isinstance(source, str | Path):
         check_not_an_input(output, [source])
     check_replaceable(output, lambda columns: columns == TOKEN_COLUMNS,

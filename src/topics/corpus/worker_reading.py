@@ -38,17 +38,15 @@ import numpy as np
 from topics.corpus.checks import RecordChecker
 from topics.corpus.chunk_analysis import EncodedChunk, TokenRecord, checked_chunk, chunk_of
 from topics.corpus.csv_ranges import CsvRange, csv_range_records, csv_ranges
+from topics.corpus.folders import FolderListing, list_folder, txt_article
 from topics.corpus.formats import (
     CsvOptions,
-    FolderListing,
     Located,
     decode_error,
     decode_text,
     jsonl_record,
-    list_folder,
     parquet_batches,
     parquet_records,
-    txt_article,
 )
 from topics.corpus.readers import no_articles
 from topics.corpus.records import Unit
@@ -271,13 +269,15 @@ def analyse_part(
     analysis: Mapping[str, Any],
     drop_paragraphs: Sequence[str],
     encode: bool,
+    label_separator: str | None = None,
 ) -> PartResult:
-    """One task: read, check and analyse the articles of ``part``."""
+    """One task: read, check and analyse the articles of ``part`` (string labels split on
+    ``label_separator``, as the client's reading splits them)."""
     checker = RecordChecker(label_set, content=False)  # duplicates within the part; the client
     articles, ids, places = [], [], []               # checks them across parts
     error = None
     try:
-        for article, where in read_part(part, encoding):
+        for article, where in read_part(part, encoding, label_separator):
             checker.check(article, where)
             articles.append(article)
             ids.append(article.id)
@@ -291,8 +291,9 @@ def analyse_part(
     return PartResult(records, ids, places, problems, None)
 
 
-def read_part(part: Part, encoding: str) -> Iterator[Located]:
-    """The records of a part, each with its place, as the client's reading gives them; a line
+def read_part(part: Part, encoding: str, label_separator: str | None = None) -> Iterator[Located]:
+    """The records of a part, each with its place, as the client's reading gives them (a CSV
+    range splits labels with its own options, JSON Lines and Parquet with ``label_separator``); a line
     that is not in ``encoding`` or not JSON (a row that is not CSV), or a file the worker cannot
     read, raises the client's :class:`CorpusError`."""
     if isinstance(part, CsvRange):
@@ -301,13 +302,14 @@ def read_part(part: Part, encoding: str) -> Iterator[Located]:
         return
     if isinstance(part, ParquetRows):
         if part.batch is not None:
-            yield from parquet_records(Path(part.name), part.batch, part.before)
+            yield from parquet_records(Path(part.name), part.batch, part.before,
+                                       label_separator)
         if part.error is not None:
             raise CorpusError(part.error)
         return
     if isinstance(part, LineRanges):
         for line_range in part.ranges:
-            yield from read_part(line_range, encoding)
+            yield from read_part(line_range, encoding, label_separator)
         return
     if isinstance(part, LineRange):
         data = _read_bytes(part.path, part.name, part.start, part.end - part.start)
@@ -316,7 +318,7 @@ def read_part(part: Part, encoding: str) -> Iterator[Located]:
                 line = raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise decode_error(part.name, number, encoding, exc) from None
-            located = jsonl_record(line, number, part.name)
+            located = jsonl_record(line, number, part.name, label_separator)
             if located is not None:
                 yield located
         return
@@ -348,6 +350,7 @@ def read_on_workers(
     label_set: Sequence[str] | None,
     encoding: str,
     map_parts: Any,
+    label_separator: str | None = None,
 ) -> Iterator[list[TokenRecord] | EncodedChunk]:
     """The records of a corpus (:func:`corpus_parts`) in its order, each part read by a task.
 
@@ -357,7 +360,8 @@ def read_on_workers(
     """
     checker = RecordChecker(label_set, content=False)
     found = 0
-    results = map_parts(analyse_part, parts, encoding=encoding, label_set=label_set)
+    results = map_parts(analyse_part, parts, encoding=encoding, label_set=label_set,
+                        label_separator=label_separator)
     try:
         for result in results:
             for article_id, where in zip(result.ids, result.places, strict=True):

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from topics.errors import counted
+
 __all__ = ["MIN_TRAINING_ARTICLES", "article_folds", "fold_size_problem", "group_count"]
 
 #: The classifier fits its decision on out-of-fold scores over articles: it needs two at least.
@@ -106,5 +108,5 @@ def fold_size_problem(n_articles: int, n_splits: int, n_groups: int | None = Non
     if n_articles <= MIN_TRAINING_ARTICLES:
         return (f"cross-validation needs at least {MIN_TRAINING_ARTICLES + 1} articles (each fold "
                 f"trains on {MIN_TRAINING_ARTICLES} or more); the corpus has {n_articles}")
-    return (f"{n_splits} folds over {n_articles} articles leave {smallest} article(s) to train on "
+    return (f"{n_splits} folds over {n_articles} articles leave {counted(smallest, 'article')} to train on "
             f"in a fold, and a fit needs {MIN_TRAINING_ARTICLES}: use {n_articles} folds")

@@ -119,7 +119,7 @@ class CorpusConfig(_Section):
         None, description="CSV: id column; null = ids '<file stem>-<row number>'"
     )
     label_separator: str | None = Field(
-        None, description="CSV: split the label cell on this string (multi-label data)"
+        None, description="split label cells or strings on this (multi-label data)"
     )
     delimiter: str = Field(",", min_length=1, max_length=1, description="CSV: field delimiter")
     quotechar: str = Field('"', min_length=1, max_length=1, description="CSV: quote character")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from topics.errors import counted
 from topics.evaluation.palette import topic_colour, topic_marker, topic_names
 
 __all__ = ["NONE_LABEL", "LabelCounts", "ModelView", "render_page"]
@@ -331,7 +332,7 @@ def _errors(predictions: list[dict[str, str]]) -> str:
                      ", ".join(sorted(gold - predicted)) or "–",
                      ", ".join(sorted(predicted - gold)) or "–", scores])
     return (
-        f"<h3>Errors ({len(rows)} of {len(predictions)} articles)</h3>"
+        f"<h3>Errors ({len(rows)} of {counted(len(predictions), 'article')})</h3>"
         '<p class="caption">Articles whose predicted labels differ from the gold labels. These are '
         "the final model's predictions on its own training data (in-sample); the cross-validated "
         "numbers above are the honest estimate.</p>"

@@ -29,6 +29,7 @@ import numpy as np
 import yaml
 
 from topics.distributed import check_scheduler, connected
+from topics.errors import counted
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
 from topics.experiments.headlines import warn_unmatched
@@ -138,7 +139,7 @@ def plan_experiment(
     preflight(config, corpus)
     head = [
         f"# config valid: {config.name}, hash {digest}",
-        f"# corpus {corpus.name}: {len(corpus)} articles, fingerprint {corpus.fingerprint[:12]}",
+        f"# corpus {corpus.name}: {counted(len(corpus), 'article')}, fingerprint {corpus.fingerprint[:12]}",
         "# steps: " + ", ".join(_steps(config)),
     ]
     body = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
@@ -345,7 +346,7 @@ def _run_step_list(
     record = corpus_record(config, corpus)
     run_dir.write_json("corpus.json", record)
     units = ", ".join(f"{u['n']} {unit}s" for unit, u in record["units"].items() if unit != "article")
-    info["corpus"] = f"{corpus.name}: {len(corpus)} articles" + (f" ({units})" if units else "")
+    info["corpus"] = f"{corpus.name}: {counted(len(corpus), 'article')}" + (f" ({units})" if units else "")
     metrics: dict[str, Any] = {"corpus.n_articles": record["n_articles"]}
     for unit, unit_record in record["units"].items():
         metrics[f"corpus.n_{unit}s"] = unit_record["n"]

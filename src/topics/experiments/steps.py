@@ -21,7 +21,7 @@ from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
 from topics.distributed import map_chunks
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.evaluation.folds import fold_size_problem, group_count
 from topics.evaluation.plots import topic_model_figures
 from topics.evaluation.seeds import summarise_seeds
@@ -137,7 +137,8 @@ def preflight(config: Config, corpus: Any) -> None:
         if evaluation.n_splits > len(corpus):
             problems.append(
                 f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
-                f"{corpus.name!r} has {len(corpus)} articles; use at most {len(corpus)} folds"
+                f"{corpus.name!r} has {counted(len(corpus), 'article')}; use at most "
+                f"{counted(len(corpus), 'fold')}"
             )
         elif problem := fold_size_problem(
             len(corpus), evaluation.n_splits, group_count(corpus.near_duplicate_groups())

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from topics.distributed import check_scheduler, connected, map_chunks
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.experiments.config import Config
 from topics.experiments.loading import load_grid, validate_config
 from topics.experiments.overrides import apply_overrides
@@ -81,7 +81,7 @@ class SweepResult:
         """A text table of the points."""
         kept = sum(1 for p in self.points if p.get("kept_from"))
         lines = [
-            f"sweep: {len(self.points) - len(self.failed)} of {len(self.points)} points finished"
+            f"sweep: {len(self.points) - len(self.failed)} of {counted(len(self.points), 'point')} finished"
             f"{f' ({kept} kept from the sweep it resumed)' if kept else ''};"
             f" summary {self.summary_path}"
         ]
@@ -279,7 +279,7 @@ def run_sweep(
             write_summary(summary_path, {**record, "status": "stopped"},
                           [results.get(p["index"], p) for p in initial])
             exc.add_note(f"sweep summary kept as {summary_path}: {len(results)} of "
-                         f"{len(points)} points finished, failed or stopped (--resume "
+                         f"{counted(len(points), 'point')} finished, failed or stopped (--resume "
                          f"{summary_path} runs the rest)")
             raise
     ordered = [results[p["index"]] for p in initial]

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ModelFileError
+from topics.errors import ModelFileError, counted
 from topics.topic_models.storage import RESAVE
 
 __all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts",
@@ -236,7 +236,8 @@ class TopicAssigner:
         weight = float(self.options.get("context_weight", 1.0))
         if article_ids is not None and len(texts) and weight < 1:
             if len(article_ids) != len(texts):
-                raise ValueError(f"{len(texts)} texts but {len(article_ids)} article ids")
+                raise ValueError(f"{counted(len(texts), 'text')} but "
+                                 f"{counted(len(article_ids), 'article id')}")
             embeddings = with_article_context(embeddings, article_ids, weight)
         squared = (centroids ** 2).sum(axis=1)
         products = embeddings @ centroids.T

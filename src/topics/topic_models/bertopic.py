@@ -42,7 +42,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt, Le, Lt
 
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.numerics import pinned
 from topics.schema import EstimatorSpec, schema_of
 from topics.text.german import ANALYSIS_SCHEMA
@@ -75,7 +75,7 @@ def _min_topic_size(value: Any, n_units: int) -> int:
         return max(5, round(MIN_TOPIC_SHARE * n_units))
     if value > n_units:
         raise ConfigError(f"model 'bertopic': min_topic_size={value} is larger than the corpus "
-                          f"({n_units} units); allowed: 2 to {n_units}")
+                          f"({counted(n_units, 'unit')}); allowed: 2 to {n_units}")
     return int(value)
 
 
@@ -86,7 +86,7 @@ def _check_size(model: str, units: Sequence[Any]) -> None:
         more = ("give more texts" if n_units > articles  # paragraphs already: no more to split
                 else "use unit='paragraph' (more units from the same articles) or more texts")
         raise ConfigError(f"model {model!r} needs at least {MIN_UNITS} units, got {n_units} "
-                          f"(from {articles} article(s)); {more}")
+                          f"(from {counted(articles, 'article')}); {more}")
 
 
 def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
@@ -361,7 +361,7 @@ def _check(settings: Any, n_units: int) -> list[str]:
     problems = n_topics_problems(settings, "nr_topics", n_units)
     size = settings.get("min_topic_size")
     if isinstance(size, int) and not isinstance(size, bool) and size > n_units:
-        problems.append(f"min_topic_size={size} is larger than the corpus ({n_units} units)")
+        problems.append(f"min_topic_size={size} is larger than the corpus ({counted(n_units, 'unit')})")
     return problems
 
 

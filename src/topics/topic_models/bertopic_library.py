@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.topic_models import seed_words as seed_data
 from topics.topic_models.assigner import TextView, TopicAssigner, embed_texts
 from topics.topic_models.clustering import WardKMeans, exact_knn
@@ -209,7 +209,7 @@ def fit_with_library(
             if not hdbscan or "0 sample(s)" not in str(error):
                 raise
             raise ConfigError(
-                f"HDBSCAN found no topic among {len(documents)} units (every unit is an outlier); "
+                f"HDBSCAN found no topic among {counted(len(documents), 'unit')} (every unit is an outlier); "
                 "lower min_topic_size / min_samples, use more units, or clustering='kmeans'"
             ) from None
         assignments = np.asarray(assignments, dtype=int)
@@ -251,7 +251,8 @@ def fit_peer(units: Sequence[Any], seed: int, settings: Mapping[str, Any]) -> di
     if n_words < dimensions:  # else scikit-learn's bare "n_components(11) must be <= n_features(3)"
         raise ConfigError(
             f"model 'bertopic_default': its SVD reduces to {dimensions} dimensions, but the "
-            f"{n} units have only {n_words} distinct words; give longer or more varied texts"
+            f"{counted(n, 'unit')} {'has' if n == 1 else 'have'} only "
+            f"{counted(n_words, 'distinct word')}; give longer or more varied texts"
         )
     tfidf = TfidfVectorizer()
     svd = TruncatedSVD(dimensions, random_state=seed)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.text.german import ANALYSIS_SCHEMA, GermanAnalyzer
 
 # The names of the settings the user gave to the fit that runs now (set by fit_topic_model; None
@@ -89,7 +89,8 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
     """Why a vocabulary is empty: texts without a word after analysis, or document-frequency
     limits that keep none of the ``n_words`` distinct words (and which limit can move)."""
     if not n_words:
-        return (f"{owner}: the {n_units} units have no words left after analysis (only "
+        return (f"{owner}: the {counted(n_units, 'unit')} {'has' if n_units == 1 else 'have'} "
+                "no words left after analysis (only "
                 "numbers, URLs, stop words or punctuation?); give texts with words, or check "
                 "that the text column is the right one")
     # scikit-learn's bounds: a float is a share of the units (1.0: all of them), an int a count
@@ -112,7 +113,7 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
     if (max_df < 1) if isinstance(max_df, float) else (max_df < n_units):
         moves.append("raise max_df (a share, up to 1.0)")
     return (f"{owner}: {limits} leave no words in the vocabulary of "
-            f"{n_units} units (of {n_words} distinct words); "
+            f"{counted(n_units, 'unit')} (of {counted(n_words, 'distinct word')}); "
             f"{' or '.join(moves) or 'check min_df and max_df'}")
 
 
@@ -180,7 +181,8 @@ def n_topics_problems(
     """
     value = settings.get(key)
     if isinstance(value, int) and not isinstance(value, bool) and value > n_units:
-        return [f"{key}={value} topics is impossible for {n_units} units; allowed: 2 to {n_units}"]
+        return [f"{key}={value} topics is impossible for {counted(n_units, 'unit')}; "
+                f"allowed: 2 to {n_units}"]
     if (key not in settings and isinstance(default, int) and not isinstance(default, bool)
             and default > n_units >= 2):  # fewer than 2 units: check_n_topics says so
         return [too_small_for_default(key, default, n_units)]
@@ -201,7 +203,7 @@ def check_n_topics(model: str, name: str, value: Any, n_units: int) -> int:
         raise ConfigError(f"model {model!r}: {too_small_for_default(name, value, n_units)}")
     if not 2 <= value <= n_units:
         raise ConfigError(
-            f"model {model!r}: {name}={value} topics is impossible for {n_units} units; "
+            f"model {model!r}: {name}={value} topics is impossible for {counted(n_units, 'unit')}; "
             f"allowed: 2 to {n_units}"
         )
     return int(value)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.topic_models.assigner import TextView
 from topics.topic_models.common import analysis_record
 from topics.topic_models.sentence_models import sentence_transformer
@@ -58,7 +58,8 @@ def offline_embedding(
     x = union.fit_transform(list(zip(texts, tokens, strict=True)))
     if min(x.shape) < 3:  # ARPACK needs 2 <= k < min(shape)
         raise ConfigError(
-            f"the embedding's vocabulary has {x.shape[1]} word(s) over {x.shape[0]} units; the "
+            f"the embedding's vocabulary has {counted(x.shape[1], 'word')} over "
+            f"{counted(x.shape[0], 'unit')}; the "
             "SVD needs at least 3 of each: give longer or more varied texts, or lower min_df"
         )
     k = max(2, min(int(settings["svd_components"]), x.shape[0] - 1, x.shape[1] - 1))

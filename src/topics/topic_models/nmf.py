@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt, Le
 
-from topics.errors import ConfigError
+from topics.errors import ConfigError, counted
 from topics.numerics import pinned
 from topics.schema import EstimatorSpec, schema_of
 from topics.text.german import ANALYSIS_SCHEMA
@@ -203,8 +203,9 @@ def fit(
         chosen = (f"n_components='auto' ({settings['n_components']} topics)" if auto
                   else f"n_components={settings['n_components']} topics")
         raise ConfigError(
-            f"model {NAME!r}: {chosen} cannot start from an "
-            f"SVD of a {len(vocabulary)}-word vocabulary; use at most {len(vocabulary)} topics, "
+            f"model {NAME!r}: {chosen} cannot start from an SVD of a "
+            f"{len(vocabulary)}-word vocabulary; use at most "
+            f"{counted(len(vocabulary), 'topic')}, "
             "widen the vocabulary (min_df, max_df) or init='random'"
         )
     # TF-IDF from the counts already made (a second vectoriser pass over the tokens gave the same

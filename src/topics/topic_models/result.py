@@ -230,7 +230,7 @@ class TopicModelResult:
             ``texts`` is a string, or the result has no estimator (loaded with
             ``load_estimator=False``) and a text is not a training unit.
         """
-        from topics.errors import InputError
+        from topics.errors import InputError, counted
         from topics.text.cleaning import clean_text
 
         if isinstance(texts, str):
@@ -243,7 +243,7 @@ class TopicModelResult:
                 raise InputError(f"text {i} is a {type(text).__name__}, not a str")
         article_ids = None if article_ids is None else [str(a) for a in article_ids]
         if article_ids is not None and len(article_ids) != len(texts):
-            raise InputError(f"{len(texts)} texts but {len(article_ids)} article_ids; give one "
+            raise InputError(f"{counted(len(texts), 'text')} but {len(article_ids)} article_ids; give one "
                              "article id per text")
         seen: dict[str, int] = {}
         for i, document in enumerate(self.documents):

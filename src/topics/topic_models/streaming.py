@@ -48,7 +48,7 @@ from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk
 from topics.corpus.records import Article
 from topics.corpus.stream import check_drop_paragraphs, iter_tokens, quiet_rereads
 from topics.distributed import connected, workers_read_paths
-from topics.errors import ConfigError, CorpusError, InputError
+from topics.errors import ConfigError, CorpusError, InputError, counted
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
@@ -275,13 +275,13 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
     k, unit, top_n_words = settings["k"], settings["unit"], settings["top_n_words"]
     df, n_units = _document_frequencies(_chunks(source, settings, load_options))
     if k > n_units:
-        raise ConfigError(f"streaming NMF: k={k} topics is impossible for {n_units} units; "
+        raise ConfigError(f"streaming NMF: k={k} topics is impossible for {counted(n_units, 'unit')}; "
                           f"allowed: 2 to {n_units}")
     vocabulary, idf = _vocabulary(df, n_units, settings["min_df"], settings["max_df"])
     del df  # every word seen: the largest object of pass 1
     if k > len(vocabulary):
         raise ConfigError(f"streaming NMF: k={k} topics over a {len(vocabulary)}-word vocabulary; "
-                          f"use at most {len(vocabulary)} topics or widen min_df / max_df")
+                          f"use at most {counted(len(vocabulary), 'topic')} or widen min_df / max_df")
     log.info("streaming NMF: %d %ss, %d words, k=%d", n_units, unit, len(vocabulary), k)
     with quiet_rereads(source):  # the first read warned about the file, its records
         model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
@@ -430,7 +430,7 @@ def _learn(source: Source, settings: Mapping[str, Any], load_options: Mapping[st
         n_chunks += 1
         log.debug("streaming NMF: chunk %d, %d units", n_chunks, seen)
     if seen != n_units:
-        raise InputError(f"streaming NMF: the source gave {n_units} units, then {seen}; "
+        raise InputError(f"streaming NMF: the source gave {counted(n_units, 'unit')}, then {seen}; "
                          "it changed between the reads")
     return model, sample, n_chunks
 

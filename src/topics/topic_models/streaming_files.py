@@ -8,14 +8,21 @@ trusting it: only listed files, each checked against its size and SHA-256, npy w
 card checked field by field and the arrays against it (shapes, finite, non-negative). A text's
 topic shares are solved from the saved matrix alone, so a loaded model gives the saved model's
 shares bit for bit; scikit-learn's NMF is rebuilt from its saved parameters. :func:`topics_table`
-is the ``topics.csv`` that ``topics stream-nmf`` writes beside the model.
+is the ``topics.csv`` that ``topics stream-nmf`` writes beside the model. :func:`staged_output`
+makes the files of one fit appear in the output folder together: they are written into a hidden
+folder inside it, and only when all are complete do they replace the earlier fit's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +30,26 @@ import numpy as np
 
 from topics import __version__
 from topics.errors import ConfigError, ModelFileError
-from topics.fileio import check_replaceable
+from topics.fileio import (
+    atomic_write,
+    check_not_an_input,
+    check_replaceable,
+    check_writable,
+    describe_os_error,
+)
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.storage import RESAVE, json_of, read_folder, write_folder
 from topics.topic_models.streaming import StreamingTopics
 
-__all__ = ["check_output_folder", "load_streaming_topics", "save_streaming_topics",
-           "topics_table"]
+__all__ = ["OUTPUT_FILES", "check_output_folder", "load_streaming_topics",
+           "save_streaming_topics", "staged_output", "topics_table", "write_outputs"]
 
 CARD_FILE = "streaming_nmf.json"
 FORMAT, FORMAT_VERSION = "topics.streaming_nmf", 1
 _ARRAYS = ("components.npy", "idf.npy")
 _SETTINGS = ("analysis", "drop_paragraphs", "sublinear_tf", "top_n_words", "unit")
+#: what `topics stream-nmf` writes into its output folder
+OUTPUT_FILES = ("assignments.jsonl", "topics.csv", "metrics.json", "model")
 
 
 def topics_table(model: StreamingTopics) -> str:
@@ -50,11 +65,14 @@ def topics_table(model: StreamingTopics) -> str:
     return table.getvalue()
 
 
-def check_output_folder(folder: Path) -> None:
+def check_output_folder(folder: Path, source: Any = None) -> None:
     """Refuse an output folder of ``topics stream-nmf`` that holds a ``topics.csv``,
     ``assignments.jsonl``, ``metrics.json`` or ``model`` it did not write (an earlier fit's are
-    replaced): checked before the corpus is read."""
+    replaced), or whose assignments would be in the corpus folder ``source`` (given when they
+    are written): checked before the corpus is read, and again before the files are replaced."""
     what = "an output of topics stream-nmf"
+    if source is not None:
+        check_not_an_input(folder / "assignments.jsonl", [source])
     check_replaceable(folder / "topics.csv", lambda c: c == ["topic", "words", "weights"],
                       f"{what} (columns topic, words, weights)")
     check_replaceable(folder / "assignments.jsonl", lambda c: c[:2] == ["id", "article_id"],
@@ -70,6 +88,48 @@ def check_output_folder(folder: Path) -> None:
         if not kept:
             raise ConfigError(f"--output {folder}: its {path.name} is not {what}; writing would "
                               "replace it: move it away or give another --output")
+
+
+def write_outputs(model: StreamingTopics, folder: Path) -> None:
+    """Write the ``topics.csv``, ``metrics.json`` and ``model/`` of a fit into ``folder``."""
+    atomic_write(folder / "topics.csv", topics_table(model))
+    atomic_write(folder / "metrics.json", json.dumps(model.metrics, indent=2, sort_keys=True) + "\n")
+    save_streaming_topics(model, folder / "model")  # for `topics assign OUTPUT/model FILE`
+
+
+@contextlib.contextmanager
+def staged_output(folder: Path) -> Iterator[Path]:
+    """A hidden folder inside the output ``folder`` to write one fit's files into; when the
+    ``with`` block ends without error they replace the earlier fit's in ``folder``, else they are
+    removed and ``folder`` is left as it was.
+
+    Written straight into ``folder``, the assignments were complete at the end of the third read
+    and the other files after it: a fit stopped in between left its assignments beside an
+    earlier fit's topics. Now the earlier fit's files are moved out first and the new ones
+    renamed in (renames within one folder: no copy, nothing half written), so the folder never
+    holds two fits' files; an earlier fit's assignments that a fit without assignments leaves
+    are said by the command."""
+    check_writable(folder, "write the topics here")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".stream-nmf-", dir=folder))
+    except OSError as error:
+        raise describe_os_error(error, folder, "write the topics here") from None
+    try:
+        yield staging
+        check_output_folder(folder)  # still nothing in the way that this did not write
+        earlier = staging / ".earlier"
+        earlier.mkdir()
+        new = [name for name in OUTPUT_FILES if (staging / name).exists()]
+        try:
+            for name in new:
+                if (folder / name).exists():
+                    os.replace(folder / name, earlier / name)
+            for name in new:
+                os.replace(staging / name, folder / name)
+        except OSError as error:
+            raise describe_os_error(error, folder, "put the new topics in place") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
