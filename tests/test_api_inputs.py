@@ -74,7 +74,7 @@ _FIVE_TEXTS = [f"Vietnam und Laos stärken die Grenze {i}. Die Delegation besuch
     ("lda_default", "the corpus is too small for the default n_components=10 topics (5 units"),
     ("nmf", "the corpus is too small for min_df=2 (default), max_df=0.2 (default)"),
     ("lda", "give at least 10 units (more texts or unit='paragraph'), or set min_df=1"),
-    ("bertopic_default", "got 5 (from 5 article(s)); use unit='paragraph'"),
+    ("bertopic_default", "got 5 (from 5 articles); use unit='paragraph'"),
 ])
 def test_a_default_too_large_for_a_small_corpus_is_named_as_a_default(model, expected) -> None:
     # was "n_components=10 topics is impossible for 5 units" and "min_df=2, max_df=0.2 leave no
