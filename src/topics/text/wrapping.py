@@ -136,6 +136,11 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         or over > _MAX_OVER * filled
     ):
         return _join_continuing(lines)
+    return _undo_breaks(lines, stripped, wrapped)
+
+
+def _undo_breaks(lines: list[str], stripped: list[str], undo: list[bool]) -> list[str]:
+    """``lines`` with each break whose ``undo`` is true (one per line and the next) undone."""
     out: list[str] = []
     joining = False
     for i, line in enumerate(stripped):
@@ -143,7 +148,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
             out[-1] = _joined(out[-1], line)
         else:
             out.append(line if line else lines[i])
-        joining = i < len(wrapped) and wrapped[i]
+        joining = i < len(undo) and undo[i]
     return out
 
 
@@ -159,15 +164,5 @@ def _continues(line: str, after: str) -> bool:
 def _join_continuing(lines: list[str]) -> list[str]:
     """``lines`` with the breaks that :func:`_continues` finds undone; others as they were."""
     stripped = [line.strip() for line in lines]
-    if not any(a and b and _continues(a, b) for a, b in zip(stripped, stripped[1:], strict=False)):
-        return lines
-    out: list[str] = []
-    joining = False
-    for i, line in enumerate(stripped):
-        if joining:
-            out[-1] = _joined(out[-1], line)
-        else:
-            out.append(line if line else lines[i])
-        joining = bool(line) and i + 1 < len(stripped) and bool(stripped[i + 1]) and _continues(
-            line, stripped[i + 1])
-    return out
+    undo = [bool(a and b and _continues(a, b)) for a, b in zip(stripped, stripped[1:], strict=False)]
+    return _undo_breaks(lines, stripped, undo) if any(undo) else lines
