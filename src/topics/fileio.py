@@ -304,10 +304,12 @@ def check_replaceable(output: str | Path, ours: Callable[[list[str]], bool], wha
     refuse_to_replace(output, a_table_of_ours, what, option)
 
 
-def check_table_output(output: str | Path, source: Any, columns: list[str], doing: str) -> None:
+def check_table_output(output: str | Path, source: Any, columns: list[str], doing: str,
+                       what: str = "") -> None:
     """Before the work: an output table that is not the input ``source`` (a path; articles
-    pass) nor in its folder, replaces only a table of these ``columns`` (or an empty file), and
-    goes to a folder this user may write in.
+    pass) nor in its folder, replaces only a table of these ``columns`` (or an empty file; named
+    ``what`` in the refusal, by default by its columns), and goes to a folder this user may
+    write in.
 
     Raises
     ------
@@ -316,7 +318,8 @@ def check_table_output(output: str | Path, source: Any, columns: list[str], doin
     """
     if isinstance(source, str | Path):
         check_not_an_input(output, [source])
-    check_replaceable(output, lambda names: names == columns, f"a file of {', '.join(columns)}")
+    check_replaceable(output, lambda names: names == columns,
+                      what or f"a file of {', '.join(columns)}")
     check_writable(Path(output).parent, doing)
 
 

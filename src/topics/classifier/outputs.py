@@ -226,8 +226,6 @@ def prepare_output(output: str | Path | None, paths: Sequence[str]) -> None:
 
     if output is not None:
         path = Path(output)
-        output_kind(path)
-        if path.is_dir():
-            raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, .parquet)")
+        output_kind(path)  # also refuses a folder
         check_not_an_input(path, paths)
         check_writable(path.parent if str(path.parent) else ".", "write the output here")

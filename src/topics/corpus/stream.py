@@ -47,9 +47,7 @@ from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_
 from topics.errors import ConfigError, InputError, unknown_key
 from topics.fileio import (
     atomic_stream,
-    check_not_an_input,
-    check_replaceable,
-    check_writable,
+    check_table_output,
     suffix_error,
 )
 from topics.text.german import GermanAnalyzer
@@ -312,11 +310,8 @@ def check_output(output: Path, source: Any) -> str:
     kind = OUTPUT_FORMATS.get(output.suffix.lower())
     if kind is None or output.is_dir():  # a folder named x.jsonl is not a file either
         raise suffix_error(output, list(OUTPUT_FORMATS), "tokens.jsonl")
-    if isinstance(source, str | Path):
-        check_not_an_input(output, [source])
-    check_replaceable(output, lambda columns: columns == TOKEN_COLUMNS,
-                      f"a tokens file ({', '.join(TOKEN_COLUMNS)})")
-    check_writable(output.parent, "write the tokens here")
+    check_table_output(output, source, TOKEN_COLUMNS, "write the tokens here",
+                       f"a tokens file ({', '.join(TOKEN_COLUMNS)})")
     return kind
 
 
