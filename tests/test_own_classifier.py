@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import topics
@@ -102,6 +104,21 @@ def test_train_classifier_refuses_a_list_item_holding_the_separator(tmp_path, ca
     assert 'not the items of a label list; write each label as an item, e.g. ["sport", ' in err
 
 
+def test_train_classifier_refuses_labels_joined_by_another_sign_than_the_separator(tmp_path,
+                                                                                 capsys):
+    """With --label-separator ';', a cell 'sport|economy' was trained as a class of its own (a
+    warning said it was rare): the joined-labels check ran only without a separator. It is the
+    check fit makes too, so what the corpus passes, fit takes."""
+    cells = [";".join(labels) for labels in MULTI]
+    cells[5] = "sport|economy"
+    status, err = _train(capsys, _csv(tmp_path / "c.csv", cells), tmp_path / "m", "--id-column",
+                         "id", "--label-separator", ";")
+    assert status == 2 and not (tmp_path / "m.safetensors").exists()
+    assert ("c.csv: article 'a5': the label 'sport|economy' looks like several labels read as "
+            "one, joined by '|' although the label separator is ';'; join the labels with ';'"
+            ) in err
+
+
 @pytest.mark.parametrize(("spelled", "said"), [
     ("Sport", "the labels 'Sport' (1 article), 'sport' (2 articles) differ only in case"),
     (" sport ", "the labels ' sport ' (1 article), 'sport' (2 articles) differ only in case"),
@@ -149,6 +166,137 @@ def test_fit_warns_of_a_label_no_text_has():
     said = user_warnings(lambda: ArticleClassifier(labels=["sport", "economy", "culture"]).fit(
         TEXTS, MULTI))
     assert any("label(s) 'culture' on none of the 8 texts" in message for message in said)
+
+
+@pytest.mark.parametrize(("labels", "said"), [
+    ([["sport|economy"] if row == ["sport", "economy"] else row for row in MULTI],
+     "fit: text 2 (y[2]): the label 'sport|economy' looks like several labels read as one; give "
+     "the labels as a list, e.g. ['sport', 'economy']"),
+    ([["sport; economy"] if row == ["sport", "economy"] else row for row in MULTI],
+     "text 2 (y[2]): the label 'sport; economy' looks like several labels read as one"),
+    ([["sport,economy"] if row == ["sport", "economy"] else row for row in MULTI],
+     "text 2 (y[2]): the label 'sport,economy' looks like several labels read as one"),
+    ([["Sport"], *MULTI[1:]], "fit: text 0 (y[0]): the labels 'Sport' (1 text), 'sport' (2 "
+     "texts) differ only in case or spaces and would be learnt as different labels"),
+    ([[" sport "], *MULTI[1:]], "text 0 (y[0]): the labels ' sport ' (1 text), 'sport' (2 texts) "
+     "differ only in case or spaces"),
+    ([["sport", ""], *MULTI[1:]], "fit: text 0 (y[0]): an empty label ''; a text about none of "
+     "the labels has an empty label list []"),
+    (["sport|economy"] + ["sport"] * 3 + ["economy"] * 4,
+     "text 0 (y[0]): the label 'sport|economy' looks like several labels read as one; give the "
+     "labels as a list, e.g. ['sport', 'economy'], one label list per text"),
+    (["Sport"] + ["sport"] * 3 + ["economy"] * 4, "the labels 'Sport' (1 text), 'sport' (3 texts) "
+     "differ only in case"),
+    ([""] + ["sport"] * 3 + ["economy"] * 4, "text 0 (y[0]): an empty label ''; give every text "
+     "its class name"),
+], ids=["pipe", "semicolon", "comma", "case", "spaces", "empty", "single-pipe", "single-case",
+        "single-empty"])
+def test_fit_refuses_labels_that_train_a_wrong_model(labels, said):
+    """What train-classifier refuses in a corpus (label_problem), fit given the labels in Python
+    trained without a word: a class 'sport|economy' (its text a negative of sport and economy),
+    'Sport' beside 'sport', a class ''. Now the same check refuses them, naming y and the text."""
+    with pytest.raises(TopicsError, match=re.escape(said)):
+        ArticleClassifier(cv=2, min_df=1).fit(TEXTS, labels)
+
+
+def test_fit_names_a_joined_label_rather_than_its_absence_from_labels():
+    """With labels=, a label 'sport|economy' was 'not in labels' (add it to `labels`?); it is
+    two labels read as one, and said so."""
+    labels = [["sport|economy"] if row == ["sport", "economy"] else row for row in MULTI]
+    with pytest.raises(TopicsError, match=re.escape("(y[2]): the label 'sport|economy' looks like")):
+        ArticleClassifier(labels=["sport", "economy"]).fit(TEXTS, labels)
+
+
+@pytest.mark.parametrize(("declared", "said"), [
+    (["sport", "sport", "economy"], "labels=['sport', 'sport', 'economy'] lists 'sport' twice; "
+     "give each label once"),
+    (["sport", "economy", ""], "labels=['sport', 'economy', '']: an empty label ''; leave it out"),
+    (["sport", "Sport", "economy"], "labels=['sport', 'Sport', 'economy']: the labels 'Sport', "
+     "'sport' differ only in case or spaces"),
+    (["sport", "economy", "sport|economy"], "the label 'sport|economy' looks like several labels "
+     "read as one; list each label on its own"),
+])
+def test_fit_refuses_a_labels_parameter_that_makes_a_wrong_model(declared, said):
+    """A label listed twice in labels= made two columns of one name (one never learnt); '' or a
+    second spelling a column no text can have: trained, with only a warning that they are on
+    no text."""
+    with pytest.raises(TopicsError, match=re.escape(said)):
+        ArticleClassifier(cv=2, min_df=1, labels=declared).fit(TEXTS, MULTI)
+
+
+@pytest.mark.parametrize(("labels", "said"), [
+    ([["1"] if row else [] for row in MULTI[:-1]] + [[1]],
+     "the labels of text 7 (y[7]) hold an int (1); a label is a str"),
+    ([[None], *MULTI[1:]], "the labels of text 0 (y[0]) hold None, a missing value"),
+    ([[math.nan], *MULTI[1:]], "the labels of text 0 (y[0]) hold nan, a missing value"),
+    ([0] * 4 + [1] * 4, "the label of text 0 (y[0]) is an int (0); give class names as str "
+     "(e.g. [str(v) for v in y])"),
+], ids=["int-in-list", "none-in-list", "nan-in-list", "int-classes"])
+def test_fit_refuses_labels_that_are_not_names(labels, said):
+    """An int or a missing value in a label list was turned into a class '1', 'None' or 'nan'
+    (while int classes were refused, as 'a int')."""
+    with pytest.raises(TopicsError, match=re.escape(said)):
+        ArticleClassifier(cv=2, min_df=1).fit(TEXTS, labels)
+
+
+def test_fit_refuses_targets_that_are_not_one_entry_per_text():
+    """A DataFrame gave its column names as labels ('8 texts but 1 label'), a dict its keys, a
+    2-D array of names was read as an indicator matrix (every text labelled '0'), and -1 or NaN
+    in an indicator matrix as 'has the label'."""
+    import pandas as pd
+
+    single = ["sport"] * 4 + ["economy"] * 4
+    cases = [
+        (pd.DataFrame({"labels": single}), "fit: y is a DataFrame; pass its label column"),
+        (dict(enumerate(single)), "fit: y is a dict; pass a list with one label entry per text"),
+        (np.array(single).reshape(-1, 1), "fit: y is a 2-D array (8 x 1) of str; pass one class "
+         "name or label list per text (a column of names: y.ravel())"),
+        (np.zeros((8, 2, 2)), "fit: y is a 3-D array (8 x 2 x 2) of float64"),
+        (np.array([[1, 0]] * 4 + [[0, -1]] * 4), "the indicator matrix y holds -1 (row 4, column "
+         "1); it holds 1 where a text has the label, else 0"),
+        (np.array([[1.0, 0.0]] * 7 + [[np.nan, 1.0]]), "the indicator matrix y holds nan (row 7"),
+    ]
+    for labels, said in cases:
+        with pytest.raises(TopicsError, match=re.escape(said)):
+            ArticleClassifier(cv=2, min_df=1, labels=["sport", "economy"]).fit(TEXTS, labels)
+
+
+def test_fit_takes_sets_of_labels_and_a_sparse_indicator_matrix():
+    """Sets of labels were refused ('a set ... give a list'); a sparse indicator matrix (what
+    MultiLabelBinarizer(sparse_output=True) gives) raised a bare ValueError of scipy."""
+    from scipy.sparse import csr_matrix
+
+    by_lists = ArticleClassifier(cv=2, min_df=1, labels=["sport", "economy"]).fit(TEXTS, MULTI)
+    by_sets = ArticleClassifier(cv=2, min_df=1, labels=["sport", "economy"]).fit(
+        TEXTS, [set(row) for row in MULTI])
+    indicator = csr_matrix([[int("sport" in row), int("economy" in row)] for row in MULTI])
+    by_matrix = ArticleClassifier(cv=2, min_df=1, labels=["sport", "economy"]).fit(TEXTS, indicator)
+    for other in (by_sets, by_matrix):
+        np.testing.assert_array_equal(other.predict_proba(TEXTS), by_lists.predict_proba(TEXTS))
+
+
+def test_fit_and_predict_say_what_to_do_with_a_text_that_is_not_a_str():
+    """'text 0 is a NoneType, not a str' (a missing cell), 'is a float' (NaN), 'is a bytes':
+    now what it is and what to do; a dict of texts gave its keys ('text 0 is a int')."""
+    import pandas as pd
+
+    single = ["sport"] * 4 + ["economy"] * 4
+    for value, said in [
+        (None, "fit: text 3 (X[3]) is None, a missing value (an empty cell?), not a str; leave "
+         "out the texts that are missing"),
+        (math.nan, "text 3 (X[3]) is nan, a missing value"),
+        (pd.NA, "text 3 (X[3]) is <NA>, a missing value"),
+        (b"Ein Text", "text 3 (X[3]) is bytes (b'Ein Text'), not a str; decode it first"),
+    ]:
+        with pytest.raises(TopicsError, match=re.escape(said)):
+            ArticleClassifier(cv=2, min_df=1).fit([*TEXTS[:3], value, *TEXTS[4:]], single)
+    with pytest.raises(TopicsError, match=re.escape("fit: X is a dict; pass a list of texts")):
+        ArticleClassifier(cv=2, min_df=1).fit(dict(enumerate(TEXTS)), single)
+    clf = ArticleClassifier(cv=2, min_df=1).fit(TEXTS, single)
+    with pytest.raises(TopicsError, match=re.escape("predict: text 0 (X[0]) is None, a missing")):
+        clf.predict([None])
+    with pytest.raises(TopicsError, match=re.escape("the text is None, a missing value")):
+        clf.explain(None)
 
 
 # ---- explaining an own single-label model ----------------------------------------------------

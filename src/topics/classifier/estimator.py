@@ -114,7 +114,8 @@ class ArticleClassifier:
         out-of-fold scores.
     labels : sequence of str or None, default=None
         The allowed labels, in ``classes_`` order. ``None`` = the sorted set of labels in ``y``.
-        With an explicit list, a label in ``y`` outside it is an error.
+        With an explicit list, a label in ``y`` outside it is an error, and so is a label listed
+        twice, an empty one or one spelled two ways.
     random_state : int, default=0
         Seed of the inner folds (the dual fit itself has no randomness).
     duplicate_threshold : float or None, default=0.5
@@ -245,8 +246,12 @@ class ArticleClassifier:
         ----------
         X : sequence of str
             Raw article texts (cleaned internally).
-        y : sequence of (list of str) or sequence of str
-            Label lists (multi-label; ``[]`` = none of the labels) or one class per text.
+        y : sequence of (list of str) or sequence of str, or array of shape (n_texts, n_labels)
+            Label lists (multi-label; ``[]`` = none of the labels; tuples and sets too), one
+            class per text, or a 0/1 indicator matrix (dense or sparse; columns: ``labels``).
+            A label ``"a|b"`` (several labels in one string), one spelled two ways (``"Sport"``
+            beside ``"sport"``), an empty one, or one that is not a str is refused, as
+            ``topics train-classifier`` refuses it in a corpus.
 
         Returns
         -------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from topics.errors import InputError, counted
+from topics.errors import ConfigError, InputError, counted, short
+from topics.labels import LabelProblem, label_problem
 from topics.text.cleaning import (
     CleanArticle,
     clean_article,
@@ -26,6 +28,7 @@ __all__ = [
     "documents_of",
     "label_kind",
     "label_lists",
+    "label_names",
 ]
 
 
@@ -44,6 +47,10 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
         raise InputError(
             f"{action}: got one string; pass a list of texts (e.g. [text]), not a bare string"
         )
+    if isinstance(X, Mapping) or hasattr(X, "columns") and hasattr(X, "iloc"):
+        # iterating gives its keys or column names
+        raise InputError(f"{action}: X is a {type(X).__name__}; pass a list of texts (e.g. "
+                         "df['text'])")
     if isinstance(X, (bytes, bytearray)):
         raise InputError(
             f"{action}: got bytes; decode them first (e.g. data.decode('utf-8')) and pass [text]"
@@ -58,12 +65,22 @@ def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
         raise InputError(f"{action}: no texts given (an empty list); pass at least one text")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise InputError(f"{action}: text {i} is a {type(text).__name__}, not a str")
+            raise InputError(f"{action}: text {i} (X[{i}]) is {_described(text)}, not a str; "
+                             f"{_text_advice(text)}")
         if _empty(text):  # load_corpus refuses an empty record too
             raise InputError(f"{action}: text {i} is empty; there is nothing to "
                              f"{'learn from' if action == 'fit' else 'classify'}")
         _refuse_markup(text, f"{action}: text {i}")
     return texts
+
+
+def _text_advice(value: Any) -> str:
+    """What to do about a text that is not a str."""
+    if isinstance(value, (bytes, bytearray)):
+        return "decode it first (e.g. data.decode('utf-8'))"
+    if _missing(value):
+        return "leave out the texts that are missing (e.g. df.dropna(subset=['text']))"
+    return "pass every text as a str"
 
 
 def _refuse_markup(text: str, where: str) -> None:
@@ -85,7 +102,7 @@ def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str,
     documents = []
     for text in texts:
         if what and not isinstance(text, str):
-            raise InputError(f"{what} is a {type(text).__name__}, not a str; pass one text")
+            raise InputError(f"{what} is {_described(text)}, not a str; pass one text as a str")
         if what and not text.strip():
             raise InputError(f"{what} is empty; there is nothing to classify")
         if what:
@@ -127,61 +144,164 @@ def document_of_clean(article: CleanArticle, pieces: bool = True) -> tuple[str, 
     return text, paragraphs
 
 
-def label_lists(y: Any, labels: Sequence[str] | None) -> list:
-    """Targets as a list; a 2-D 0/1 indicator matrix becomes label lists.
+def label_lists(y: Any, labels: Sequence[str] | None, action: str = "fit") -> list:
+    """Targets as a list; a 2-D 0/1 indicator matrix (dense or sparse) becomes label lists.
 
     The matrix form lets scikit-learn's own splitters see multi-label targets (``cross_validate(
     clf, texts, indicator, cv=5)``); its columns are ``labels`` (or "0", "1", ... without them).
+    A table (a DataFrame, a 2-D array of names), a mapping or a matrix of other values than 0
+    and 1 is refused: read as it comes, it would be a list of column names or of ids, or give
+    labels to the wrong texts.
     """
-    if isinstance(y, np.ndarray) and y.ndim == 2:
-        names = (
-            [str(c) for c in labels] if labels is not None else [str(j) for j in range(y.shape[1])]
-        )
-        if len(names) != y.shape[1]:
-            raise InputError(
-                f"fit: indicator matrix has {counted(y.shape[1], 'column')} but "
-                f"{counted(len(names), 'label')}"
-            )
-        return [[names[j] for j in np.flatnonzero(row)] for row in y]
+    if hasattr(y, "toarray") and getattr(y, "ndim", 0) == 2:  # a scipy sparse indicator matrix
+        y = y.toarray()
+    if hasattr(y, "columns") and hasattr(y, "iloc"):  # pandas: iterating gives column names
+        raise InputError(f"{action}: y is a DataFrame; pass its label column (e.g. "
+                         "df['labels']), or a 0/1 indicator matrix as df[labels].to_numpy() with "
+                         "labels=labels")
+    if isinstance(y, Mapping):  # iterating gives its keys
+        raise InputError(f"{action}: y is a {type(y).__name__}; pass a list with one label entry "
+                         "per text, in the order of the texts")
+    if isinstance(y, np.ndarray) and y.ndim >= 2:
+        return _indicator_lists(y, labels, action)
     if isinstance(y, (str, bytes)) or not hasattr(y, "__iter__"):
         raise InputError(
-            f"fit: labels must be a list with one entry per text (a label list, [] for none, or "
+            f"{action}: y must be a list with one entry per text (a label list, [] for none, or "
             f"a class name), got {type(y).__name__}"
         )
     return list(y)
 
 
+def _indicator_lists(y: np.ndarray, labels: Sequence[str] | None, action: str) -> list:
+    """The label lists of a 0/1 indicator matrix (one row per text, one column per label)."""
+    if y.ndim > 2 or y.dtype.kind not in "biuf":
+        shape = " x ".join(map(str, y.shape))
+        kind = {"U": "str", "S": "bytes", "O": "objects"}.get(y.dtype.kind, str(y.dtype))
+        raise InputError(
+            f"{action}: y is a {y.ndim}-D array ({shape}) of {kind}; pass one class name or label "
+            "list per text (a column of names: y.ravel()), or a 0/1 indicator matrix (rows: "
+            "texts, columns: labels=)")
+    names = [str(c) for c in labels] if labels is not None else [str(j) for j in range(y.shape[1])]
+    if len(names) != y.shape[1]:
+        raise InputError(
+            f"{action}: indicator matrix has {counted(y.shape[1], 'column')} but "
+            f"{counted(len(names), 'label')}"
+        )
+    wrong = np.argwhere(~np.isin(y, (0, 1)))
+    if len(wrong):  # -1 or NaN would be read as "has the label"
+        row, column = wrong[0]
+        raise InputError(f"{action}: the indicator matrix y holds {y[row, column].item()!r} (row {row}, "
+                         f"column {column}); it holds 1 where a text has the label, else 0")
+    return [[names[j] for j in np.flatnonzero(row)] for row in y]
+
+
 def _missing(value: Any) -> bool:
-    """None or NaN: what pandas gives for an empty label cell."""
-    return value is None or isinstance(value, float) and value != value
+    """None, NaN or pandas' NA: what pandas gives for an empty cell."""
+    return (value is None or isinstance(value, float) and value != value
+            or type(value).__name__ == "NAType")
 
 
-def label_kind(y: list) -> bool:
+def _described(value: Any) -> str:
+    """A value that is not the str it should be, as a message names it."""
+    if _missing(value):
+        return f"{value!r}, a missing value (an empty cell?)"
+    name = type(value).__name__
+    article = "" if isinstance(value, (bytes, bytearray)) else "an " if name[:1] in "aeiou" else "a "
+    return f"{article}{name} ({short(value)})"
+
+
+_LISTS = (list, tuple, set, frozenset, np.ndarray)  # what a text's label list may be
+
+
+def label_kind(y: list, action: str = "fit") -> bool:
     """Whether ``y`` is multi-label (label lists) rather than one class name per text.
 
-    Every entry must be of one kind: a str (a class), or a list, tuple or array of str (labels,
-    ``[]`` for none). The first entry that is missing (None, NaN: an empty cell read by pandas)
-    or of the other kind is named, with what to give instead.
+    Every entry must be of one kind: a str (a class), or a list, tuple, set or array of str
+    (labels, ``[]`` for none). The first entry (or label) that is missing (None, NaN: an empty
+    cell read by pandas), not a str, or of the other kind is named, with what to give instead.
     """
-    lists = (list, tuple, np.ndarray)
     for i, value in enumerate(y):
         if _missing(value):
             raise InputError(
-                f"fit: the label of text {i} is {value!r}, a missing value (an empty cell?); give "
-                "every text a class name, or label lists with [] for none of the labels "
+                f"{action}: the label of text {i} is {value!r}, a missing value (an empty cell?); "
+                "give every text a class name, or label lists with [] for none of the labels "
                 "(e.g. df.labels.fillna('').str.split('|').map(lambda x: [v for v in x if v]))"
             )
-        if not isinstance(value, (str, *lists)):
-            raise InputError(f"fit: the label of text {i} is a {type(value).__name__} "
-                             f"({value!r}); give a class name (str) or a list of labels")
+        if not isinstance(value, (str, *_LISTS)):
+            raise InputError(f"{action}: the label of text {i} (y[{i}]) is {_described(value)}; "
+                             "give class names as str (e.g. [str(v) for v in y]), or a list of "
+                             "labels per text")
+        for label in [] if isinstance(value, str) else value:
+            if not isinstance(label, str):  # str() would train a class 'None', 'nan' or '1'
+                raise InputError(
+                    f"{action}: the labels of text {i} (y[{i}]) hold {_described(label)}; a "
+                    "label is a str: give labels by name ([] for none of them), or a 0/1 "
+                    "indicator matrix as a 2-D numpy array with labels=")
     multilabel = not isinstance(y[0], str) if y else True
     for i, value in enumerate(y):
         if isinstance(value, str) == multilabel:
             raise InputError(
-                f"fit: text 0 has the label {y[0]!r} but text {i} has {value!r}; give either a "
-                "class name (str) per text, or a list of labels per text ([] = none), not both"
+                f"{action}: text 0 has the label {y[0]!r} but text {i} has {value!r}; give either "
+                "a class name (str) per text, or a list of labels per text ([] = none), not both"
             )
     return multilabel
+
+
+def label_names(y: list, multilabel: bool, labels: Sequence[str] | None) -> list[str]:
+    """The classes of a fit (``labels``, or the sorted labels of ``y``), once no label would
+    train a wrong model.
+
+    :func:`topics.labels.label_problem` looks at the labels of ``labels=`` and of ``y`` (the
+    check that training on a corpus makes): a label ``"a|b"`` of two known labels, one spelled
+    two ways, an empty one. Then every label of ``y`` must be in ``labels`` (when given).
+    """
+    rows = [[value] if not multilabel else value for value in y]
+    counts = Counter(str(label) for row in rows for label in row)
+    if labels is not None:
+        declared = [str(c) for c in labels]
+        if twice := next((c for c, n in Counter(declared).items() if n > 1), None):
+            raise ConfigError(f"labels={short(declared)} lists {twice!r} twice; give each "
+                              "label once (each is a column of predict_proba)")
+        if problem := label_problem(dict.fromkeys(declared, 0)):
+            raise ConfigError(f"labels={short(declared)}: {problem.describe()}"
+                              + _remedy(problem, multilabel, declared=True))
+        counts.update(dict.fromkeys(declared, 0))
+    if problem := label_problem(counts):
+        # the text to name: the first with the label (of spellings, the rarest in y)
+        named = {problem.label} if counts[problem.label] else set(problem.spellings)
+        i = next((i for i, row in enumerate(rows) if named & set(map(str, row))), None)
+        if i is None:  # a label of labels= only, made wrong by the labels of y (a;b, with a, b)
+            raise ConfigError(f"labels={short(labels)}: {problem.describe()}"
+                              + _remedy(problem, multilabel, declared=True))
+        raise InputError(f"fit: text {i} (y[{i}]): {problem.describe(counts, 'text')}"
+                         + _remedy(problem, multilabel))
+    classes = [str(c) for c in labels] if labels is not None else sorted(counts)
+    allowed = set(classes)
+    for i, row in enumerate(rows):
+        for value in row:
+            if str(value) not in allowed:
+                raise ConfigError(
+                    f"fit: label {str(value)!r} of text {i} is not in labels={classes!r}; "
+                    "add it to `labels` or fix the data"
+                )
+    return classes
+
+
+def _remedy(problem: LabelProblem, multilabel: bool, declared: bool = False) -> str:
+    """What a Python caller does about a label :func:`topics.labels.label_problem` refuses, in
+    ``y`` or (``declared``) in ``labels=``."""
+    if problem.kind == "empty" and declared:
+        return "; leave it out (a text about none of the labels has an empty label list [])"
+    if problem.kind == "empty":
+        return ("; a text about none of the labels has an empty label list []" if multilabel
+                else "; give every text its class name, or label lists ([] for none of the labels)")
+    if problem.kind == "joined":
+        parts = [part.strip() for part in problem.label.split(problem.sign)]
+        if declared:
+            return f"; list each label on its own, e.g. {parts!r}"
+        return f"; give the labels as a list, e.g. {parts!r}" + (
+            "" if multilabel else ", one label list per text ([] for none of the labels)")
+    return ""  # "spelled" says what to do
 
 
 def check_targets(targets: np.ndarray, classes: Sequence[str], multilabel: bool) -> None:

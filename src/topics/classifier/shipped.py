@@ -20,8 +20,9 @@ from typing import Any
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
-from topics.errors import CorpusError, InputError, counted
+from topics.errors import CorpusError, InputError
 from topics.evaluation.folds import fold_size_problem, group_count
+from topics.labels import label_problem as find_label_problem
 
 __all__ = ["SHIPPED_PATH", "classify_files", "train_classifier", "train_shipped_classifier"]
 
@@ -49,18 +50,12 @@ def fit_labels(corpus: Any) -> list:
     return [list(labels) for labels in corpus.labels]
 
 
-#: what a label cell that lists several labels is most often separated with
-_SEPARATORS = ("|", ";", ",")
-
-
 def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = None) -> str | None:
     """What makes a training corpus's labels wrong for training, or ``None``.
 
-    Each of these would train a model on mislabelled articles without a word: an article
-    labelled ``a|b`` would be a negative of ``a`` and of ``b`` and teach a class of its own
-    ``"a|b"``; one labelled ``Border_Relations`` or ``" border_relations"`` a negative of
-    ``border_relations``; one labelled ``""`` a class without a name. So they are refused, the
-    message naming the first article and what to pass or fix.
+    :func:`topics.labels.label_problem` finds the label (``a|b`` read as one label, a label
+    spelled two ways, an empty label; ``ArticleClassifier.fit`` refuses the same); the message
+    names the first article that has it and what to pass or fix.
 
     Parameters
     ----------
@@ -77,51 +72,28 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
         The message, or ``None`` when the labels can be trained on.
     """
     counts = Counter(label for labels in corpus.labels for label in labels)
-    first = {}
-    for article in corpus:
-        for label in article.labels:
-            first.setdefault(label, article.id)
-
-    def at(label: str) -> str:
-        return f"{source or 'corpus ' + repr(corpus.name)}: article {first[label]!r}"
-
-    for label in counts:
-        if not label.strip():
-            return (f"{at(label)}: an empty label {label!r}; an article about none of the labels "
-                    "has no label (an empty list [] or an empty cell)")
     separator = options.get("label_separator")
-    for label in counts:
-        # the reader splits a label cell (CSV, or a JSON Lines / Parquet string); an item of a
-        # list is one label as written, so a separator left in one is a list item not split
-        if separator is not None and separator in label:
-            return (f"{at(label)}: the label {label!r} holds the separator {separator!r} but was "
-                    "read as one label: --label-separator (label_separator) splits a label cell "
-                    "or string, not the items of a label list; write each label as an item, "
-                    f"e.g. {json.dumps(label.split(separator))}")
-        if separator is None and _joined(label, counts):
-            sign = next(c for c in _SEPARATORS if c in label)
-            return (f"{at(label)}: the label {label!r} looks like several labels read as one; "
-                    f"pass the separator of the label column (--label-separator '{sign}', or "
-                    f"label_separator='{sign}'), or give the labels as a list")
-    spellings: dict[str, list[str]] = {}
-    for label in sorted(counts):
-        spellings.setdefault(" ".join(label.split()).casefold(), []).append(label)
-    for same in spellings.values():
-        if len(same) > 1:
-            shown = ", ".join(f"{label!r} ({counted(counts[label], 'article')})" for label in same)
-            rarest = min(same, key=lambda label: counts[label])
-            return (f"{at(rarest)}: the labels {shown} differ only in case or spaces and would "
-                    "be learnt as different labels; write each label one way")
-    return None
-
-
-def _joined(label: str, counts: Mapping[str, int]) -> bool:
-    """Whether ``label`` is several labels in one string: it holds ``|`` (the separator the
-    suggest-labels file is filled in with), or ``;`` or ``,`` between labels found alone."""
-    if "|" in label:
-        return True
-    return any(sep in label and all(part.strip() in counts for part in label.split(sep))
-               for sep in _SEPARATORS[1:])
+    problem = find_label_problem(counts, separator)
+    if problem is None:
+        return None
+    first = next(article.id for article in corpus if problem.label in article.labels)
+    at = f"{source or 'corpus ' + repr(corpus.name)}: article {first!r}: "
+    said = at + problem.describe(counts)
+    if problem.kind == "empty":
+        return (f"{said}; an article about none of the labels has no label (an empty list [] or "
+                "an empty cell)")
+    if problem.kind == "separator":
+        return (f"{said}: --label-separator (label_separator) splits a label cell or string, not "
+                "the items of a label list; write each label as an item, e.g. "
+                f"{json.dumps(problem.label.split(problem.sign))}")
+    if problem.kind == "joined" and separator is not None:  # joined by another sign than given
+        return (f"{said}, joined by {problem.sign!r} although the label separator is "
+                f"{separator!r}; join the labels with {separator!r}, or give them as a list")
+    if problem.kind == "joined":
+        return (f"{said}; pass the separator of the label column (--label-separator "
+                f"'{problem.sign}', or label_separator='{problem.sign}'), or give the labels as "
+                "a list")
+    return said
 
 
 def label_warnings(corpus: Any, options: Mapping[str, Any]) -> list[str]:

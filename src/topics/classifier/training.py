@@ -32,7 +32,13 @@ from topics.classifier.hashing import (
     unique_inverse,
     words,
 )
-from topics.classifier.inputs import check_targets, classified_document, label_kind, label_lists
+from topics.classifier.inputs import (
+    check_targets,
+    classified_document,
+    label_kind,
+    label_lists,
+    label_names,
+)
 from topics.classifier.scoring import (
     Counts,
     Packing,
@@ -42,7 +48,7 @@ from topics.classifier.scoring import (
     token_pairs,
 )
 from topics.corpus.duplicates import near_duplicate_groups
-from topics.errors import ConfigError, InputError, counted
+from topics.errors import InputError, counted
 from topics.evaluation.folds import MIN_TRAINING_ARTICLES, article_folds, group_count
 from topics.numerics import fixed_threads
 
@@ -86,16 +92,7 @@ def encode_targets(
             "articles (its decision is fitted on out-of-fold scores over articles)"
         )
     multilabel = label_kind(y)
-    seen = sorted({str(v) for v in y} if not multilabel else {str(v) for row in y for v in row})
-    classes = [str(c) for c in labels] if labels is not None else seen
-    allowed = set(classes)
-    for i, row in enumerate(y):
-        for value in [row] if not multilabel else row:
-            if str(value) not in allowed:
-                raise ConfigError(
-                    f"fit: label {str(value)!r} of text {i} is not in labels={classes!r}; "
-                    "add it to `labels` or fix the data"
-                )
+    classes = label_names(y, multilabel, labels)  # refuses labels that would train a wrong model
     index = {c: j for j, c in enumerate(classes)}
     if multilabel:
         if not classes:
