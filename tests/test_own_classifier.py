@@ -299,6 +299,22 @@ def test_fit_and_predict_say_what_to_do_with_a_text_that_is_not_a_str():
         clf.explain(None)
 
 
+def test_score_names_labels_it_cannot_compare():
+    """score() raised scikit-learn's errors (inconsistent numbers of samples, 'legacy
+    multi-label data representation'), or scored class names against a multi-label model as
+    0.0 without a word."""
+    multi = ArticleClassifier(cv=2, min_df=1).fit(TEXTS, MULTI)
+    single = ArticleClassifier(cv=2, min_df=1).fit(TEXTS, ["sport"] * 4 + ["economy"] * 4)
+    with pytest.raises(TopicsError, match=re.escape("score: 8 texts but 3 labels; give one")):
+        multi.score(TEXTS, MULTI[:3])
+    with pytest.raises(TopicsError, match=re.escape("score: y gives label lists, but the model "
+                                                    "is single-label")):
+        single.score(TEXTS, MULTI)
+    with pytest.raises(TopicsError, match=re.escape("score: y gives class names, but the model "
+                                                    "is multi-label")):
+        multi.score(TEXTS, ["sport"] * 8)
+
+
 # ---- explaining an own single-label model ----------------------------------------------------
 
 

@@ -32,9 +32,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt, Le
 
-from topics.classifier.inputs import check_texts, documents_of, label_lists
+from topics.classifier.inputs import check_texts, documents_of, label_kind, label_lists
 from topics.classifier.scoring import ModelArrays, RidgeScores, model_arrays, ridge_scores
-from topics.errors import ConfigError
+from topics.errors import ConfigError, InputError, counted
 from topics.labels import to_indicator
 from topics.numerics import MAX_SEED, seed_problem
 from topics.progress import progress
@@ -323,15 +323,25 @@ class ArticleClassifier:
         """Accuracy; in multi-label mode subset accuracy (every label of a text right)."""
         from sklearn.metrics import accuracy_score
 
+        self._check_fitted()
+        truth = label_lists(y, self.classes_, "score")
+        if truth and label_kind(truth, "score") != self.multilabel_:
+            raise InputError(
+                f"score: y gives {'class names' if self.multilabel_ else 'label lists'}, but the "
+                f"model is {'multi' if self.multilabel_ else 'single'}-label; give y as it was "
+                f"given to fit ({'label lists' if self.multilabel_ else 'one class per text'})")
         predicted = self.predict(X)
+        if len(truth) != len(predicted):
+            raise InputError(f"score: {counted(len(predicted), 'text')} but "
+                             f"{counted(len(truth), 'label')}; give one label entry per text")
         if self.multilabel_:
             # labels the model never saw (e.g. absent from a CV training fold) count as misses
-            truth = [list(row) for row in label_lists(y, self.classes_)]
+            truth = [list(row) for row in truth]
             names = list(
                 dict.fromkeys([*map(str, self.classes_), *(str(v) for r in truth for v in r)])
             )
             return float(accuracy_score(to_indicator(truth, names), to_indicator(predicted, names)))
-        return float(accuracy_score(list(y), predicted))
+        return float(accuracy_score(truth, predicted))
 
     def predict_paragraphs(self, text: str) -> list[dict[str, Any]]:
         """Classify each paragraph of one raw article on its own.
