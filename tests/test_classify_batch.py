@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import topics
 from topics.cli import main
+from topics.errors import ConfigError
 
 from .conftest import user_warnings
 
@@ -276,7 +277,60 @@ def test_an_output_that_classify_did_not_write_is_refused_and_kept(tmp_path, cap
         assert _run(capsys, "classify", str(path), str(path), "--output", str(earlier))[0] == 0
         assert len(earlier.read_text(encoding="utf-8").splitlines()) == 2 + (suffix == ".csv")
     status, _, err = _run(capsys, "classify", str(path), "--output", str(tmp_path))
-    assert status == 2 and f"--output {tmp_path} is a folder; give a file name" in err
+    assert status == 2 and f"--output {tmp_path} is a folder, not a file; give a file name" in err
+
+
+@pytest.mark.parametrize("command", ["classify", "suggest-labels"])
+def test_a_folder_as_output_is_refused_in_one_wording(tmp_path, capsys, seed, command):
+    """classify wrote its own 'is a folder; give a file name (.jsonl, .csv, .parquet)' where
+    suggest-labels (and analyse) said it in fileio.suffix_error's words; now both do."""
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    accepted, example = {"classify": (".jsonl, .csv or .parquet", "labels.jsonl"),
+                         "suggest-labels": (".csv or .jsonl", "to_label.csv")}[command]
+    status, _, err = _run(capsys, command, str(path), "--output", str(tmp_path / "out"))
+    assert status == 2 and (f"--output {tmp_path / 'out'} is a folder, not a file; give a file "
+                            f"name ending in {accepted}, e.g. {tmp_path / 'out' / example}") in err
+
+
+def test_suggest_labels_in_python_names_the_formats_it_writes(tmp_path, seed):
+    """topics.suggest_labels(..., 's.txt') offered '.jsonl, .csv or .parquet' and then refused
+    Parquet ('--output: suggestions are for filling in'): the command's check was its own."""
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    for name in ("s.txt", "s.parquet"):
+        with pytest.raises(ConfigError) as error:
+            topics.suggest_labels([str(path)], tmp_path / name)
+        assert str(error.value) == (f"--output {tmp_path / name}: unknown output suffix "
+                                    f"'{Path(name).suffix}'; give a file name ending in .csv or "
+                                    ".jsonl (suggestions are for filling in)")
+
+
+@pytest.mark.parametrize("command", ["classify", "suggest-labels", "train-classifier"])
+def test_an_output_of_another_kind_is_kept_in_one_wording(tmp_path, capsys, seed, small_csv,
+                                                          command):
+    """Each command refused to replace a file it did not write in its own words ('give another
+    --output'; 'training would replace it'); now all say it as fileio.refuse_to_replace does."""
+    path = tmp_path / "a.txt"
+    path.write_text(seed, encoding="utf-8")
+    theirs = tmp_path / ("m.safetensors" if command == "train-classifier" else "notes.csv")
+    theirs.write_text("id,text\nn1,meine Notizen\n", encoding="utf-8")
+    inputs = ["--corpus", str(small_csv), "--no-evaluate"] if command == "train-classifier" else [
+        str(path)]
+    status, _, err = _run(capsys, command, *inputs, "--output", str(theirs))
+    assert status == 2 and f"--output {theirs} exists and is not " in err
+    assert "; writing would replace what it holds: move it away or give another --output" in err
+    assert theirs.read_text(encoding="utf-8") == "id,text\nn1,meine Notizen\n"
+
+
+def test_train_classifier_in_python_keeps_a_file_that_is_not_a_model(tmp_path, small_csv):
+    """topics.train_classifier wrote its model over any file (only the command looked first)."""
+    mine = tmp_path / "m.safetensors"
+    mine.write_bytes(b"not a model")
+    with pytest.raises(ConfigError, match="exists and is not a model saved by topics"):
+        topics.train_classifier(small_csv, mine, evaluate=False)
+    assert mine.read_bytes() == b"not a model" and not (tmp_path / "m.card.json").exists()
 
 
 def test_suggest_labels_names_the_formats_it_writes(tmp_path, capsys, seed):

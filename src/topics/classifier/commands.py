@@ -22,7 +22,7 @@ from topics.arguments import (
     seed_number,
 )
 from topics.classifier.sources import DEFAULT_MAX_BYTES
-from topics.errors import ConfigError, counted
+from topics.errors import counted
 
 __all__ = ["add_commands"]
 
@@ -73,14 +73,13 @@ def _check_output_is_a_classification(output: str | None, inputs: list[str]) -> 
     """Refuse an existing ``--output`` that is not an earlier ``topics classify`` output (a
     labelled corpus, a suggest-labels file being filled in, anything else): writing would
     replace it. An earlier output, or an empty file, is written over."""
+    from topics.classifier.outputs import output_kind
     from topics.fileio import check_not_an_input, check_replaceable
 
     if output is None:
         return
     path = Path(output)
-    if path.is_dir():
-        raise ConfigError(f"--output {path} is a folder; give a file name (.jsonl, .csv, "
-                          f".parquet), e.g. {path / 'labels.jsonl'}")
+    output_kind(path)  # a folder, no suffix, another format: suffix_error's words
     check_not_an_input(path, inputs)  # the more precise message, when it is one
     check_replaceable(path, _a_classification, "an output of topics classify (columns "
                       f"{', '.join(_CLASSIFY_COLUMNS)}, p_<label>...)", "--output")
@@ -97,13 +96,7 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     from topics.classifier.batch import parse_thresholds
     from topics.classifier.suggestions import suggest_labels
 
-    if Path(args.output).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
-        from topics.fileio import suffix_error
-
-        error = suffix_error(Path(args.output), (".csv", ".jsonl"), "to_label.csv",
-                             f"--output {args.output}")  # suggestions are for filling in
-        raise ConfigError(f"{error} (suggestions are for filling in)")
-    summary = suggest_labels(
+    summary = suggest_labels(  # which checks its --output first
         args.inputs,
         args.output,
         n=args.n,
@@ -145,14 +138,9 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
 
 def _cmd_train_classifier(args: argparse.Namespace) -> int:
     from topics.classifier.persistence import card_path
-    from topics.classifier.shipped import model_target, train_classifier
+    from topics.classifier.shipped import train_classifier
 
-    target = model_target(args.output)
-    if target.is_file() and not card_path(target).is_file():  # a model has its card beside it
-        raise ConfigError(f"--output {target} exists and is not a model saved by topics (no card "
-                          f"{card_path(target).name} beside it); training would replace it: move "
-                          "it away or give another --output")
-    path = train_classifier(
+    path = train_classifier(  # which checks its --output first
         args.corpus,
         args.output,
         seed=args.seed,

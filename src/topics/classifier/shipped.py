@@ -19,7 +19,7 @@ from typing import Any
 
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
-from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, save_classifier
+from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, card_path, save_classifier
 from topics.errors import CorpusError, InputError
 from topics.evaluation.folds import fold_size_problem, group_count
 from topics.labels import label_problem as find_label_problem
@@ -167,7 +167,7 @@ def train_classifier(
         Too few articles for the card's cross-validation (``evaluate``) or for a fit.
     """
     from topics.corpus import load_corpus
-    from topics.fileio import check_writable
+    from topics.fileio import check_writable, refuse_to_replace
 
     if corpus is not None and output is None:
         raise InputError(
@@ -175,6 +175,10 @@ def train_classifier(
             "is rebuilt only from the shipped corpus)"
         )
     target = model_target(output)
+    # a model has its card beside it; any other file there is someone's, kept
+    refuse_to_replace(target, lambda path: card_path(path).is_file(),
+                      f"a model saved by topics (no card {card_path(target).name} beside it)",
+                      "--output")
     check_writable(target.parent, "write the model here")
     data = load_corpus(corpus, **dict(corpus_options or {}))
     if not any(data.labels):

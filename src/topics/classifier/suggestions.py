@@ -31,7 +31,7 @@ from topics.classifier.batch import (
     worker_model,
     workers_reading,
 )
-from topics.classifier.outputs import RowWriter, output_kind, prepare_output
+from topics.classifier.outputs import RowWriter, prepare_output
 from topics.classifier.sources import Item, Problem, ReadOptions, chunks, input_paths, iter_inputs
 from topics.classifier.worker_inputs import (
     ClassifiedRange,
@@ -65,26 +65,46 @@ def _margin(clf, proba: np.ndarray) -> np.ndarray:
     return top[:, -1] - top[:, -2] if proba.shape[1] > 1 else top[:, -1]
 
 
+#: what a suggestions file can be: a table to fill in (CSV, JSON Lines), not Parquet
+_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+
+
+def check_suggestions_output(output: Path) -> None:
+    """Refuse an output that cannot be a suggestions file, in :func:`topics.fileio.suffix_error`'s
+    words: a folder, a name without a suffix, or another format than CSV or JSON Lines."""
+    from topics.fileio import suffix_error
+
+    if output.suffix.lower() not in _SUFFIXES or output.is_dir():
+        error = suffix_error(output, (".csv", ".jsonl"), "to_label.csv", f"--output {output}")
+        raise ConfigError(f"{error} (suggestions are for filling in)")
+
+
 def check_no_labels_lost(output: Path) -> None:
     """Refuse to write suggestions over a file whose ``labels`` a researcher has filled in (or
     over a file that is not a suggestions file): that work would be lost."""
-    if not output.exists():
-        return
-    try:
-        with output.open(encoding="utf-8", newline="") as file:
-            if output.suffix.lower() == ".csv":
-                rows = [row.get("labels") for row in csv.DictReader(file)]
-            else:
-                rows = [json.loads(line).get("labels") for line in file if line.strip()]
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError, csv.Error):
-        rows = [None]
-    if None in rows:
-        raise ConfigError(f"--output {output} exists and is not a suggestions file (no labels "
-                          "column in every row); give another --output")
+    from topics.fileio import refuse_to_replace
+
+    rows = _label_cells(output)
+    refuse_to_replace(output, lambda _: None not in rows,
+                      "a suggestions file (a labels column in every row)", "--output")
     if labelled := sum(bool(labels) for labels in rows):
         raise ConfigError(f"--output {output} holds {counted(labelled, 'labelled article')}; suggestions "
                           "written over it would lose them: train on it (topics train-classifier "
                           "--corpus ...), move it away, or give another --output")
+
+
+def _label_cells(output: Path) -> list:
+    """The ``labels`` of each row of an existing output (None where a row has none, or for a
+    file that cannot be read as a table); [] when there is no such file."""
+    if not output.is_file():
+        return []
+    try:
+        with output.open(encoding="utf-8", newline="") as file:
+            if output.suffix.lower() == ".csv":
+                return [row.get("labels") for row in csv.DictReader(file)]
+            return [json.loads(line).get("labels") for line in file if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, csv.Error):
+        return [None]
 
 
 def suggest_labels(
@@ -138,8 +158,7 @@ def suggest_labels(
     options = options or ReadOptions()
     if n < 1:
         raise ConfigError(f"-n {n}: suggest at least one article")
-    if output_kind(Path(output)) == "parquet":
-        raise ConfigError("--output: suggestions are for filling in; write .csv or .jsonl")
+    check_suggestions_output(Path(output))
     check_scheduler(scheduler)
     delegate = workers_reading(scheduler, workers_read, options)
     paths = input_paths(paths)
