@@ -224,6 +224,22 @@ def test_fit_refuses_a_labels_parameter_that_makes_a_wrong_model(declared, said)
         ArticleClassifier(cv=2, min_df=1, labels=declared).fit(TEXTS, MULTI)
 
 
+def test_fit_says_to_give_labels_as_a_list():
+    """labels=df.label.unique() (an array) or a Series was refused with its repr ('labels=0
+    sport\\n1 economy\\ndtype: ...: must be list of str | null', over lines); a set's order is
+    the columns' order."""
+    import pandas as pd
+
+    for declared, kind in [(np.array(["sport", "economy"]), "ndarray"),
+                           (pd.Series(["sport", "economy"]), "Series"),
+                           ({"sport", "economy"}, "set (a set has no order)")]:
+        with pytest.raises(TopicsError) as error:
+            ArticleClassifier(cv=2, min_df=1, labels=declared).fit(TEXTS, MULTI)
+        assert str(error.value) == (f"ArticleClassifier: labels= is a {kind}; give a list of "
+                                    "str, in the order of the columns of predict_proba (e.g. "
+                                    "labels=sorted(df.label.unique()))")
+
+
 @pytest.mark.parametrize(("labels", "said"), [
     ([["1"] if row else [] for row in MULTI[:-1]] + [[1]],
      "the labels of text 7 (y[7]) hold an int (1); a label is a str"),

@@ -273,6 +273,13 @@ class ArticleClassifier:
     def _check_params(self) -> None:
         if problem := seed_problem(self.random_state):  # the wording of every seed check
             raise ConfigError(f"ArticleClassifier: random_state: {problem}")
+        if self.labels is not None and not isinstance(self.labels, (list, tuple)):
+            # an array (df.label.unique()) or a Series was refused with its repr, over lines
+            kind = type(self.labels).__name__
+            order = " (a set has no order)" if isinstance(self.labels, (set, frozenset)) else ""
+            raise ConfigError(f"ArticleClassifier: labels= is a {kind}{order}; give a list of str, "
+                              "in the order of the columns of predict_proba (e.g. "
+                              "labels=sorted(df.label.unique()))")
         schema().validate(self.get_params(), "ArticleClassifier")
         for name in ("ngram_range", "word_ngram_range"):
             low, high = getattr(self, name)
