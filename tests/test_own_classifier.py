@@ -119,6 +119,19 @@ def test_train_classifier_refuses_labels_joined_by_another_sign_than_the_separat
             ) in err
 
 
+def test_a_text_read_as_a_label_is_shortened_in_the_refusal(tmp_path, capsys):
+    """With the text and label columns swapped (10kGNAD read with --text-column 0), the refusal
+    of a label holding '|' quoted the whole article: one error line of 4.5 kB."""
+    long = " | ".join(TEXTS)  # an article that lists programmes: "a | b | c. ..."
+    labels = [[long], *MULTI[1:]]
+    status, err = _train(capsys, _jsonl(tmp_path / "c.jsonl", labels), tmp_path / "m")
+    assert status == 2 and "article 'a0': the label 'Die Mannschaft gewann das" in err
+    assert "... looks like several labels read as one" in err and len(err) < 400
+    with pytest.raises(TopicsError) as error:
+        ArticleClassifier(cv=2, min_df=1).fit(TEXTS, labels)
+    assert "... looks like several labels" in str(error.value) and len(str(error.value)) < 300
+
+
 @pytest.mark.parametrize(("spelled", "said"), [
     ("Sport", "the labels 'Sport' (1 article), 'sport' (2 articles) differ only in case"),
     (" sport ", "the labels ' sport ' (1 article), 'sport' (2 articles) differ only in case"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from topics.errors import counted
+from topics.errors import counted, short
 
 LABELS: tuple[str, ...] = (
     "people_to_people_diplomacy",
@@ -85,12 +85,12 @@ class LabelProblem:
         if self.kind == "empty":
             return f"an empty label {self.label!r}"
         if self.kind == "separator":
-            return (f"the label {self.label!r} holds the separator {self.sign!r} but was read as "
-                    "one label")
-        if self.kind == "joined":
-            return f"the label {self.label!r} looks like several labels read as one"
-        shown = ", ".join(repr(label) if counts is None else
-                          f"{label!r} ({counted(counts.get(label, 0), noun)})"
+            return (f"the label {short(self.label)} holds the separator {self.sign!r} but was read "
+                    "as one label")
+        if self.kind == "joined":  # shortened: a text read as the label (columns swapped)
+            return f"the label {short(self.label)} looks like several labels read as one"
+        shown = ", ".join(short(label) if counts is None else
+                          f"{short(label)} ({counted(counts.get(label, 0), noun)})"
                           for label in self.spellings)
         return (f"the labels {shown} differ only in case or spaces and would be learnt as "
                 "different labels; write each label one way")

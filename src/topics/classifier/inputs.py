@@ -298,8 +298,8 @@ def _remedy(problem: LabelProblem, multilabel: bool, declared: bool = False) -> 
     if problem.kind == "joined":
         parts = [part.strip() for part in problem.label.split(problem.sign)]
         if declared:
-            return f"; list each label on its own, e.g. {parts!r}"
-        return f"; give the labels as a list, e.g. {parts!r}" + (
+            return f"; list each label on its own, e.g. {short(parts, 80)}"
+        return f"; give the labels as a list, e.g. {short(parts, 80)}" + (
             "" if multilabel else ", one label list per text ([] for none of the labels)")
     return ""  # "spelled" says what to do
 

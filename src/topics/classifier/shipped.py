@@ -85,7 +85,7 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
     if problem.kind == "separator":
         return (f"{said}: --label-separator (label_separator) splits a label cell or string, not "
                 "the items of a label list; write each label as an item, e.g. "
-                f"{json.dumps(problem.label.split(problem.sign))}")
+                f"{_cut(json.dumps(problem.label.split(problem.sign)))}")
     if problem.kind == "joined" and separator is not None:  # joined by another sign than given
         return (f"{said}, joined by {problem.sign!r} although the label separator is "
                 f"{separator!r}; join the labels with {separator!r}, or give them as a list")
@@ -94,6 +94,11 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
                 f"'{problem.sign}', or label_separator='{problem.sign}'), or give the labels as "
                 "a list")
     return said
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters: a label may be a whole text (columns swapped)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def label_warnings(corpus: Any, options: Mapping[str, Any]) -> list[str]:
