@@ -487,6 +487,24 @@ def test_bad_bytes_and_a_wrong_header_in_a_csv_file_are_said_as_the_client_says_
         _raises_as_the_client(cluster, path, message, **CSV_OPTIONS)
 
 
+def test_a_quote_left_open_mid_file_is_said_as_the_client_says_it(cluster, tmp_path) -> None:
+    """Record 14 opens a quote that the next quoted text closes, the fields as many as the
+    header's: the workers read the swallowed records as part of its text, as the client did.
+    Now the client's cut into ranges judges each record as its reading does: the same refusal,
+    at the line where the quote opens."""
+    lines = ["id;text;labels\n"]
+    for i, article in enumerate(topics.load_corpus()[:40]):
+        text = " ".join(article.text.split()).replace(";", ",").replace('"', "'")[:300]
+        if i % 5 == 3:  # some texts quoted
+            text = f'"{text}' + ("" if i == 13 else '"')
+        lines.append(f"{article.id};{text};\n")
+    path = tmp_path / "archive.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    _raises_as_the_client(cluster, path, "line 15: a quote opened here is not closed where it "
+                          "should be: its field runs on to line 20, .* takes in 5 lines",
+                          chunk_size=10, **CSV_OPTIONS)
+
+
 def test_classify_reads_a_csv_input_on_the_workers_as_the_client_does(cluster, tmp_path,
                                                                       monkeypatch) -> None:
     """Problems skipped (a repeated id, an HTML text, an empty text) and a row with too many

@@ -14,6 +14,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from topics.corpus.csv_quotes import QuoteCheck
 from topics.errors import CorpusError
 
 __all__ = ["RecordLines", "complete_rows"]
@@ -40,20 +41,26 @@ class RecordLines:
         return taken
 
 
-def complete_rows(reader: Any, lines: RecordLines, name: str,
-                  first_line: int = 1) -> Iterator[tuple[list[str], int]]:
+def complete_rows(reader: Any, lines: RecordLines, name: str, first_line: int = 1,
+                  quotes: bool = True) -> Iterator[tuple[list[str], int]]:
     """The rows of ``reader`` (over ``lines``, its header already read) with the line each ends
     on, counted from ``first_line``; the last row only if its record is complete.
+
+    With ``quotes``, each row is judged first for a quote left open that swallowed the records
+    after it (:class:`~topics.corpus.csv_quotes.QuoteCheck`); the Dask workers' ranges leave it
+    to the client, which judged the whole file in order when it cut them.
 
     Raises
     ------
     CorpusError
-        The last record opens a quote that the file never closes, naming the record's first line.
+        The last record opens a quote that the file never closes, naming the record's first line;
+        or a record swallowed the following ones (:class:`~topics.corpus.csv_quotes.QuoteCheck`).
     """
+    check = QuoteCheck(name, reader.dialect) if quotes else None
     offset = first_line - 1
     lines.record()  # the header's lines
-    held: tuple[list[str], int] | None = None
-    start = offset + reader.line_num + 1  # the first line of the held row's record
+    held: tuple[list[str], int, int, list[str]] | None = None  # row, last and first line, lines
+    start = offset + reader.line_num + 1  # the first line of the next row's record
     rows = iter(reader)
     while True:
         try:
@@ -62,22 +69,30 @@ def complete_rows(reader: Any, lines: RecordLines, name: str,
             break
         except BaseException:  # a row csv cannot read, a line not in the encoding: after the last
             if held is not None:
-                yield held
+                yield _judged(held, check)
             raise
         if held is not None:
-            start = held[1] + 1
-            yield held
-        held = (row, offset + reader.line_num)
-        taken = lines.record()
+            yield _judged(held, check)
+        held = (row, offset + reader.line_num, start, lines.record())
+        start = held[1] + 1
     if held is None:
         return
-    if _ends_inside_quotes(taken, reader.dialect):
+    judged = _judged(held, check)  # a swallowing record is named as such, also at the end
+    if _ends_inside_quotes(held[3], reader.dialect):
         raise CorpusError(
-            f"{name}: line {start}: a quoted field opened in this record is not closed before "
+            f"{name}: line {held[2]}: a quoted field opened in this record is not closed before "
             "the end of the file: the file is cut short, or a quote is missing; check its end "
             "(this record was not read)"
         )
-    yield held
+    yield judged
+
+
+def _judged(held: tuple[list[str], int, int, list[str]],
+            check: QuoteCheck | None) -> tuple[list[str], int]:
+    row, last, first, taken = held
+    if check is not None:
+        check.see(row, taken, first)
+    return row, last
 
 
 def _ends_inside_quotes(lines: list[str], dialect: Any) -> bool:

@@ -6,7 +6,7 @@ break as a JSON Lines file is. The client runs :mod:`csv`'s reader over the file
 to read them) and notes where each
 run of ``records`` records ends, in bytes and lines; it also makes the checks whose failure stops
 the file (the header, a row :mod:`csv` cannot read, a row wider than the header, a line not in
-the encoding), so a range that ends at such a row carries its message, raised after the range's
+the encoding, a quote left open that swallowed the records after it), so a range that ends at such a row carries its message, raised after the range's
 records, as the client's own reading raises it there. A worker reads its bytes and makes the
 articles (:func:`csv_range_records`) with the places and numbers the client's reading gives them.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from topics.corpus.csv_end import RecordLines, complete_rows
+from topics.corpus.csv_quotes import QuoteCheck
 from topics.corpus.formats import (
     CsvOptions,
     Located,
@@ -85,14 +86,18 @@ def csv_ranges(path: Path, options: CsvOptions, encoding: str, records: int,
     emitted = False
     try:
         options.check()
-        reader = csv_reader(lines(), options)
+        taken = RecordLines(lines())  # the lines of each record, for its quotes
+        reader = csv_reader(taken, options)
+        quotes = QuoteCheck(name, reader.dialect)  # judged here, in order, as the client reads
         try:
             columns, width, number = csv_header(user_path, reader, options)
+            taken.record()
             start = done = ends[0]
             first_line, first_record = reader.line_num + 1, number + 1
             ended = reader.line_num
             for row in reader:  # the reader takes no line past its record's last
                 number += 1
+                quotes.see(row, taken.record(), ended + 1)
                 if not is_blank(row):
                     width = check_width(user_path, row, width, options, reader.line_num,
                                         ended + 1)
@@ -121,7 +126,7 @@ def csv_range_records(part: CsvRange, data: bytes, encoding: str) -> Iterator[Lo
     path = Path(part.name)
     number = part.first_record - 1
     try:  # only the file's last range can end inside quotes: refused as the client's reading does
-        for row, line in complete_rows(reader, lines, part.name, part.first_line):
+        for row, line in complete_rows(reader, lines, part.name, part.first_line, quotes=False):
             number += 1
             if is_blank(row):
                 continue

@@ -33,7 +33,7 @@ from topics.topic_models.storage import (
     read_folder,
 )
 from topics.topic_models.streaming_files import CARD_FILE as STREAMING_CARD
-from topics.topic_models.streaming_files import load_streaming_topics
+from topics.topic_models.streaming_files import load_streaming_topics, settle_output
 
 __all__ = ["assign_files", "load_topic_model"]
 
@@ -151,6 +151,7 @@ def assign_files(
     paths = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
     texts = read_text_inputs(paths, "assign")
     corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
+    settle_output(model_dir)  # OUTPUT/model of a topics stream-nmf killed while putting it in place
     if (Path(model_dir) / STREAMING_CARD).is_file():  # a streamed NMF (topics stream-nmf)
         streamed = load_streaming_topics(model_dir)
         units = corpus.units(unit or streamed.settings["unit"])  # type: ignore[arg-type]

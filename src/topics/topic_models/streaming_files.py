@@ -9,8 +9,9 @@ card checked field by field and the arrays against it (shapes, finite, non-negat
 topic shares are solved from the saved matrix alone, so a loaded model gives the saved model's
 shares bit for bit; scikit-learn's NMF is rebuilt from its saved parameters. :func:`topics_table`
 is the ``topics.csv`` that ``topics stream-nmf`` writes beside the model. :func:`staged_output`
-makes the files of one fit appear in the output folder together: they are written into a hidden
-folder inside it, and only when all are complete do they replace the earlier fit's.
+makes the files of one fit appear in the output folder together (:mod:`.output_folder`: a kill
+while they are put in place leaves a complete fit, put in place by the next command that reads
+or writes the folder: :func:`settle_output`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ import contextlib
 import io
 import json
 import math
-import os
-import shutil
-import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,26 +29,21 @@ import numpy as np
 
 from topics import __version__
 from topics.errors import ConfigError, ModelFileError
-from topics.fileio import (
-    atomic_write,
-    check_not_an_input,
-    check_replaceable,
-    check_writable,
-    describe_os_error,
-)
+from topics.fileio import atomic_write, check_not_an_input, check_replaceable
 from topics.text.german import GermanAnalyzer
+from topics.topic_models import output_folder
+from topics.topic_models.output_folder import OUTPUT_FILES, finish_interrupted, unfinished
 from topics.topic_models.storage import RESAVE, json_of, read_folder, write_folder
 from topics.topic_models.streaming import StreamingTopics
 
 __all__ = ["OUTPUT_FILES", "check_output_folder", "load_streaming_topics",
-           "save_streaming_topics", "staged_output", "topics_table", "write_outputs"]
+           "save_streaming_topics", "settle_output", "staged_output", "topics_table",
+           "write_outputs"]
 
 CARD_FILE = "streaming_nmf.json"
 FORMAT, FORMAT_VERSION = "topics.streaming_nmf", 1
 _ARRAYS = ("components.npy", "idf.npy")
 _SETTINGS = ("analysis", "drop_paragraphs", "sublinear_tf", "top_n_words", "unit")
-#: what `topics stream-nmf` writes into its output folder
-OUTPUT_FILES = ("assignments.jsonl", "topics.csv", "metrics.json", "model")
 
 
 def topics_table(model: StreamingTopics) -> str:
@@ -100,36 +94,36 @@ def write_outputs(model: StreamingTopics, folder: Path) -> None:
 @contextlib.contextmanager
 def staged_output(folder: Path) -> Iterator[Path]:
     """A hidden folder inside the output ``folder`` to write one fit's files into; when the
-    ``with`` block ends without error they replace the earlier fit's in ``folder``, else they are
-    removed and ``folder`` is left as it was.
-
-    Written straight into ``folder``, the assignments were complete at the end of the third read
-    and the other files after it: a fit stopped in between left its assignments beside an
-    earlier fit's topics. Now the earlier fit's files are moved out first and the new ones
-    renamed in (renames within one folder: no copy, nothing half written), so the folder never
-    holds two fits' files; an earlier fit's assignments that a fit without assignments leaves
-    are said by the command."""
-    check_writable(folder, "write the topics here")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".stream-nmf-", dir=folder))
-    except OSError as error:
-        raise describe_os_error(error, folder, "write the topics here") from None
-    try:
+    ``with`` block ends without error they replace the earlier fit's in ``folder`` (if it still
+    holds nothing that this did not write), else they are removed and ``folder`` is left as it
+    was (:func:`topics.topic_models.output_folder.staged_output`)."""
+    with output_folder.staged_output(folder, check_output_folder) as staging:
         yield staging
-        check_output_folder(folder)  # still nothing in the way that this did not write
-        earlier = staging / ".earlier"
-        earlier.mkdir()
-        new = [name for name in OUTPUT_FILES if (staging / name).exists()]
-        try:
-            for name in new:
-                if (folder / name).exists():
-                    os.replace(folder / name, earlier / name)
-            for name in new:
-                os.replace(staging / name, folder / name)
-        except OSError as error:
-            raise describe_os_error(error, folder, "put the new topics in place") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def settle_output(model: str | Path) -> None:
+    """Before a streamed model ``OUTPUT/model`` is read: a fit that ``topics stream-nmf`` was
+    putting in place in ``OUTPUT`` when it stopped is put in place, with a warning.
+
+    Raises
+    ------
+    topics.errors.FileAccessError
+        It cannot be put in place here (a read-only folder): the message names the folder that
+        holds the complete fit and what to do.
+    topics.errors.ModelFileError
+        A live ``topics stream-nmf`` is putting a fit in place there and did not finish within
+        ten seconds.
+    """
+    path = Path(model)
+    folder = path.parent
+    if path.name != "model" or not unfinished(folder):  # the usual case: a glob, no more
+        return
+    for note in finish_interrupted(folder, wait=10.0, clean=False):
+        warnings.warn(f"{folder}: {note}", UserWarning, stacklevel=3)
+    left = unfinished(folder)
+    if left:
+        raise ModelFileError(f"{folder}: a topics stream-nmf is putting the fit in {left[0]} in "
+                             "place right now; try again when it has finished")
 
 
 def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
@@ -189,6 +183,7 @@ def load_streaming_topics(path: str | Path) -> StreamingTopics:
         arrays that do not fit the card, or a format newer than this version of topics reads.
     """
     folder = Path(path)
+    settle_output(folder)  # a fit put in place when its command was killed: finished first
     if not (folder / CARD_FILE).is_file():
         raise ModelFileError(f"{folder}: no {CARD_FILE}; expected a folder written by "
                              "topics.save_streaming_topics() (topics stream-nmf saves one in OUTPUT/model)")
