@@ -108,14 +108,20 @@ def _batch_shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 def _word_codes(words: list[str]) -> np.ndarray:
     """The 64-bit blake2b hash of each word (each distinct word hashed once)."""
     distinct = list(dict.fromkeys(words))
-    code = dict(zip(distinct, map(_word_code, distinct), strict=True))
+    codes = [_cached_code(w) if len(w) <= _CACHED_CHARS else _word_code(w) for w in distinct]
+    code = dict(zip(distinct, codes, strict=True))
     return np.fromiter(map(code.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
-@lru_cache(maxsize=1 << 16)  # ~10 MB at most; a pure function of the word: a cache is safe
 def _word_code(word: str) -> int:
     digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
+
+
+# A pure function of the word, so a cache changes no result; bounded: 65,536 words of at most
+# 64 characters (~8 MB). Cross-validation and repeated fits hash the same vocabulary again.
+_cached_code = lru_cache(maxsize=1 << 16)(_word_code)
+_CACHED_CHARS = 64
 
 
 def _signatures(sets: list[np.ndarray]) -> np.ndarray:
