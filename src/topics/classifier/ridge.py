@@ -90,25 +90,28 @@ def _sparse_product(a, b) -> np.ndarray:
 
     scipy's product first counts the result's entries in a pass as long as the product itself;
     a dense result holds at most rows x columns of them, so its kernel is called directly with
-    room for that many (scipy's private ``csr_matmat``, the public product where it is missing).
+    room for that many (scipy's private ``csr_matmat``; the public product where it is missing
+    or refuses the call).
     """
     from scipy.sparse import csr_matrix
 
-    try:
-        from scipy.sparse._sparsetools import csr_matmat
-    except ImportError:
-        return (a @ b).toarray()
     rows, cols = a.shape[0], b.shape[1]
-    index = np.int64 if rows * cols >= np.iinfo(np.int32).max else np.int32
+    largest = max(rows * cols, a.nnz, b.nnz, a.shape[1], cols)
+    index = np.int64 if largest >= np.iinfo(np.int32).max else np.int32
     indptr = np.empty(rows + 1, dtype=index)
     indices = np.empty(rows * cols, dtype=index)  # untouched room costs no memory
     data = np.empty(rows * cols)
-    csr_matmat(
-        rows, cols,
-        a.indptr.astype(index, copy=False), a.indices.astype(index, copy=False), a.data,
-        b.indptr.astype(index, copy=False), b.indices.astype(index, copy=False), b.data,
-        indptr, indices, data,
-    )
+    try:
+        from scipy.sparse._sparsetools import csr_matmat
+
+        csr_matmat(
+            rows, cols,
+            a.indptr.astype(index, copy=False), a.indices.astype(index, copy=False), a.data,
+            b.indptr.astype(index, copy=False), b.indices.astype(index, copy=False), b.data,
+            indptr, indices, data,
+        )
+    except (ImportError, TypeError, ValueError):  # another scipy: the public product
+        return (a @ b).toarray()
     nnz = int(indptr[-1])
     return csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(rows, cols)).toarray()
 
