@@ -513,6 +513,37 @@ def test_hashed_tokens_words_and_ngrams_are_the_strings():
     assert index.lookup(np.array([1, 2], dtype=np.uint64)).tolist() == [-1, -1]
 
 
+def test_the_gram_matrix_is_the_product_and_its_sparse_kernel_scipys(monkeypatch):
+    """``ridge.gram`` is ``x @ x.T`` (dense and sparse columns split once), symmetric bit for bit;
+    its sparse products through scipy's kernel equal scipy's public product exactly."""
+    import builtins
+
+    from scipy.sparse import csr_matrix, hstack
+    from scipy.sparse import random as sparse_random
+
+    from topics.classifier import ridge
+
+    rng = np.random.default_rng(0)
+    frequent = csr_matrix(rng.random((300, 40)))  # columns in every row: the dense part
+    x = hstack([sparse_random(300, 4000, density=0.01, random_state=rng), frequent], "csr")
+    k = ridge.gram(x)
+    np.testing.assert_allclose(k, (x @ x.T).toarray(), rtol=1e-13, atol=1e-13)
+    np.testing.assert_array_equal(k, k.T)
+    a, b = x[:120], x[:200].T.tocsr()
+    fast = ridge._sparse_product(a, b)
+    np.testing.assert_array_equal(fast, (a @ b).toarray())
+    imported = builtins.__import__
+
+    def without_kernel(name, *args, **kwargs):
+        if name == "scipy.sparse._sparsetools":
+            raise ImportError(name)
+        return imported(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_kernel)
+    np.testing.assert_array_equal(ridge._sparse_product(a, b), fast)
+    np.testing.assert_array_equal(ridge.gram(x), k)
+
+
 @pytest.mark.slow
 def test_primal_solver_agrees_with_the_dual(split):
     """Above max_dual_rows the scorer is solved by conjugate gradients: the same ridge solution

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import topics
@@ -104,6 +104,37 @@ def test_group_invariants(shipped_corpus: Corpus, picks: list[int], threshold: f
         assert groups[i] == groups[picks.index(pick)]  # the same text: the same group
     distinct = {pick: groups[picks.index(pick)] for pick in picks}
     assert len(set(distinct.values())) == len(distinct)  # the 30 shipped texts are all distinct
+
+
+def _reference_shingles(text: str) -> np.ndarray:
+    """A text's shingle set written out plainly, one window at a time."""
+    import hashlib
+    import re
+
+    from topics.corpus.duplicates import _POWERS, _mix
+
+    words = re.findall(r"\w+", text.lower())
+    codes = [int.from_bytes(hashlib.blake2b(w.encode("utf-8", "surrogatepass"), digest_size=8)
+                            .digest(), "little") for w in words]
+    k = min(5, len(codes))
+    values = [sum(c * int(p) for c, p in zip(codes[i:i + k], _POWERS, strict=False)) % 2**64
+              for i in range(len(codes) - k + 1)] if k else []
+    return np.unique(_mix(np.array(values, dtype=np.uint64)))
+
+
+@settings(max_examples=60, deadline=None)
+@example(["w" * 70 + " b c d e f", "W" * 70, "", "x"])  # a word too long for the hash cache
+@given(st.lists(st.text(alphabet=st.sampled_from("ab cÄß_1\n.İ\U0001d400"), max_size=30),
+                max_size=8))
+def test_shingle_sets_are_each_texts_windows(texts: list[str]) -> None:
+    """All texts' windows are made at once; each text's set is what its own words give."""
+    from topics.corpus.duplicates import shingle_sets
+
+    sets = shingle_sets(texts)
+    assert len(sets) == len(texts)
+    for text, found in zip(texts, sets, strict=True):
+        assert found.dtype == np.uint64
+        assert found.tolist() == _reference_shingles(text).tolist()
 
 
 def test_the_hashed_route_finds_the_exact_routes_groups(with_copies: Corpus, monkeypatch) -> None:

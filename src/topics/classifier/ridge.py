@@ -47,19 +47,73 @@ def gram(x) -> np.ndarray:
     """
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1])
-    dense_mask = df > max(_DENSE_MIN_DF, n // 12)
-    dense = x[:, np.flatnonzero(dense_mask)].toarray()
+    dense, tail = _split_columns(x, df > max(_DENSE_MIN_DF, n // 12))
     result = dense @ dense.T
     del dense
-    tail = x[:, np.flatnonzero(~dense_mask)]
     # The sparse part in two row blocks, the upper right block mirrored from the lower left:
     # entry (i, j) is the same sum over the shared columns, in column order, from either row.
     half = n // 2
     for lo, hi in ((0, half), (half, n)):
-        part = (tail[lo:hi] @ tail[:hi].T).toarray()
+        part = _sparse_product(tail[lo:hi], tail[:hi].T.tocsr())
         result[lo:hi, :hi] += part
         result[:lo, lo:hi] += part[:, :lo].T
     return result
+
+
+def _split_columns(x, dense_mask: np.ndarray):
+    """``x[:, dense_mask].toarray()`` and ``x[:, ~dense_mask]`` (CSR), the same arrays, from one
+    remapping of the column indices (scipy's column selection is ~3x slower here)."""
+    from scipy.sparse import csr_matrix
+
+    n = x.shape[0]
+    inside = dense_mask[x.indices]
+    # each column's index among the dense columns or among the tail's (order kept: rows stay sorted)
+    new = np.where(dense_mask, np.cumsum(dense_mask) - 1, np.cumsum(~dense_mask) - 1)
+    new = new.astype(x.indices.dtype)
+    n_dense = int(dense_mask.sum())
+    before = np.zeros(len(inside) + 1, dtype=np.int64)  # entries of each kind before an entry
+    np.cumsum(inside, out=before[1:])
+    at = np.flatnonzero(inside)
+    dense = csr_matrix(
+        (x.data[at], new[x.indices[at]], before[x.indptr]), shape=(n, n_dense)
+    ).toarray()
+    rest = np.flatnonzero(~inside)
+    tail_ptr = x.indptr - before[x.indptr]
+    tail = csr_matrix(
+        (x.data[rest], new[x.indices[rest]], tail_ptr), shape=(n, x.shape[1] - n_dense)
+    )
+    return dense, tail
+
+
+def _sparse_product(a, b) -> np.ndarray:
+    """``(a @ b).toarray()`` for CSR ``a`` and ``b``, the same sums.
+
+    scipy's product first counts the result's entries in a pass as long as the product itself;
+    a dense result holds at most rows x columns of them, so its kernel is called directly with
+    room for that many (scipy's private ``csr_matmat``; the public product where it is missing
+    or refuses the call).
+    """
+    from scipy.sparse import csr_matrix
+
+    rows, cols = a.shape[0], b.shape[1]
+    largest = max(rows * cols, a.nnz, b.nnz, a.shape[1], cols)
+    index = np.int64 if largest >= np.iinfo(np.int32).max else np.int32
+    indptr = np.empty(rows + 1, dtype=index)
+    indices = np.empty(rows * cols, dtype=index)  # untouched room costs no memory
+    data = np.empty(rows * cols)
+    try:
+        from scipy.sparse._sparsetools import csr_matmat
+
+        csr_matmat(
+            rows, cols,
+            a.indptr.astype(index, copy=False), a.indices.astype(index, copy=False), a.data,
+            b.indptr.astype(index, copy=False), b.indices.astype(index, copy=False), b.data,
+            indptr, indices, data,
+        )
+    except (ImportError, TypeError, ValueError):  # another scipy: the public product
+        return (a @ b).toarray()
+    nnz = int(indptr[-1])
+    return csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(rows, cols)).toarray()
 
 
 def dual_ridge(

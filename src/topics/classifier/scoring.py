@@ -202,8 +202,13 @@ def run_sums(values: np.ndarray, starts: np.ndarray, bound: int | None = None) -
     """
     small = bound is not None and bound * len(values) < 1 << 32
     total = np.cumsum(values, dtype=np.uint32 if small else np.int64)
-    ends = total[np.r_[starts[1:], len(values)] - 1].astype(np.int64)
-    return np.diff(ends, prepend=0)
+    last = np.empty(len(starts), dtype=np.intp)  # each run's last position
+    np.subtract(starts[1:], 1, out=last[:-1])
+    last[-1:] = len(values) - 1
+    ends = total[last].astype(np.int64)
+    # not np.diff(prepend=0): 10x slower (numpy 2.4, 600k runs)
+    ends[1:] -= ends[:-1].copy()
+    return ends
 
 
 def merge_rows(counts: Counts, row_of: np.ndarray, n_rows: int, extra=()) -> Counts:
@@ -217,18 +222,22 @@ def merge_rows(counts: Counts, row_of: np.ndarray, n_rows: int, extra=()) -> Cou
     if not len(rows):
         return Counts(rows, cols, values, n_rows)
     col_bits, count_bits = _bits(int(cols.max()) + 1), 20
-    if _bits(n_rows) + col_bits + count_bits <= 63 and values.max() < (1 << count_bits):
-        keys = rows << (col_bits + count_bits)  # a new array: the shifts and ors go in place
-        keys |= cols << count_bits
-        keys |= values
+    fits = _bits(n_rows) + col_bits + _bits(int(values.max()) + 1) <= _KEY_BITS
+    if fits or (_bits(n_rows) + col_bits + count_bits <= 63 and values.max() < (1 << count_bits)):
+        if fits:  # 32-bit keys sort in half the time; each value needs its own bits only
+            count_bits = _KEY_BITS - _bits(n_rows) - col_bits
+        dtype = np.uint32 if fits else np.int64
+        keys = rows.astype(dtype) << dtype(col_bits + count_bits)  # a new array: in place below
+        keys |= cols.astype(dtype) << dtype(count_bits)
+        keys |= values.astype(dtype, copy=False)
         # numpy's SIMD quicksort: 1.3-1.9x faster here than timsort merging the sorted runs of
         # each merged row (790k keys of the shipped corpus, 2M of one-line 10kGNAD pages in
         # pieces); equal integers are interchangeable, so the kind of sort changes no result.
         keys.sort()
         unit = keys >> count_bits
         starts = run_starts(unit)
-        summed = run_sums(keys & ((1 << count_bits) - 1), starts)
-        unit = unit[starts]
+        summed = run_sums(keys & dtype((1 << count_bits) - 1), starts)
+        unit = unit[starts].astype(np.int64, copy=False)
         return Counts(unit >> col_bits, unit & ((1 << col_bits) - 1), summed, n_rows)
     width = int(cols.max()) + 1
     unit = rows * width + cols

@@ -191,17 +191,18 @@ def _count_chunk(clf: ArticleClassifier, docs: list, first: int, augment: bool) 
         [(r, c, np.ones(len(r), dtype=np.int64)) for r, c, _ in doc_parts],
     )
     # training rows: every article, then the paragraphs of multi-paragraph articles
-    empty = np.zeros(0, dtype=np.int64)
-    keep_par = np.flatnonzero(n_par[doc_of] > 1) if augment else empty
+    keep_par = np.flatnonzero(n_par[doc_of] > 1) if augment else np.zeros(0, dtype=np.int64)
     rank = np.full(len(flat), -1, dtype=np.int64)
     rank[keep_par] = len(docs) + np.arange(len(keep_par))
-    take = rank[per_par.rows] >= 0
-    train = Counts(
-        np.concatenate([per_doc.rows, rank[per_par.rows[take]]]),
-        np.concatenate([per_doc.cols, per_par.cols[take]]),
-        np.concatenate([per_doc.counts, per_par.counts[take]]),
-        len(docs) + len(keep_par),
-    )
+    par_rows = rank[per_par.rows]
+    take = par_rows >= 0
+    n_doc, size = len(per_doc.rows), len(per_doc.rows) + int(np.count_nonzero(take))
+    joined = []  # the kept paragraph entries written straight after the documents' (no temporaries)
+    for doc_part, par_part in zip(per_doc[:3], (par_rows, per_par.cols, per_par.counts), strict=True):
+        joined.append(np.empty(size, dtype=np.result_type(doc_part, par_part)))
+        joined[-1][:n_doc] = doc_part
+        np.compress(take, par_part, out=joined[-1][n_doc:])
+    train = Counts(*joined, len(docs) + len(keep_par))
     owner_of_row = first + np.concatenate([np.arange(len(docs)), doc_of[keep_par]])
     is_article = np.arange(train.n_rows) < len(docs)
     return _Chunk(hashes, train, owner_of_row, is_article, names)
@@ -303,7 +304,6 @@ def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
     ]  # smooth idf, as scikit-learn
     offsets = np.concatenate([[0], np.cumsum([len(h) for h in kept])]).astype(np.int64)
     idf_all = np.concatenate(idf) if idf else np.zeros(0)
-    view_of = np.repeat(np.arange(len(views)), [len(h) for h in kept])
     names: list[list[str | None]] = [[None] * len(h) for h in kept]
     named = [np.zeros(len(h), dtype=bool) for h in kept]
     blocks, owners, is_article = [], [], []
@@ -332,13 +332,20 @@ def build_design(clf: ArticleClassifier, docs: list, augment: bool) -> Design:
             named[k][position[unnamed]] = True
             base += len(unique)
         counts = chunk.counts
-        cols = column[counts.cols]
-        good = cols >= 0
-        rows, cols, tf = counts.rows[good], cols[good], counts.counts[good]
-        values = sublinear_tf(tf) * idf_all[cols]
-        block = rows * len(views) + view_of[cols]
-        norms = np.sqrt(np.bincount(block, weights=values**2, minlength=counts.n_rows * len(views)))
-        values = values / norms[block]
+        rows, cols, tf = counts.rows, counts.cols, counts.counts
+        if not np.array_equal(column, np.arange(len(column))):  # else every term kept, in order
+            cols = column[cols]
+            good = np.flatnonzero(cols >= 0)
+            if len(good) < len(cols):
+                rows, cols, tf = rows[good], cols[good], tf[good]
+        values = sublinear_tf(tf)  # a new array: the products and quotients go in place
+        values *= idf_all[cols]
+        block = rows * len(views)  # (row, view) of each entry; a view is a range of columns
+        for boundary in offsets[1:-1].tolist():
+            block += cols >= boundary
+        norms = np.sqrt(np.bincount(block, weights=values * values,
+                                    minlength=counts.n_rows * len(views)))
+        values /= norms[block]
         per_view = np.where(norms > 0, norms, np.inf).reshape(counts.n_rows, len(views))
         min_norms = np.minimum(min_norms, per_view.min(axis=0, initial=np.inf))
         indptr = np.searchsorted(rows, np.arange(counts.n_rows + 1))

@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -34,6 +36,7 @@ __all__ = ["DEFAULT_THRESHOLD", "SHINGLE_WORDS", "near_duplicate_groups", "shing
 DEFAULT_THRESHOLD = 0.5
 SHINGLE_WORDS = 5
 _BANDS, _ROWS = 63, 3
+_TEXTS_AT_ONCE = 2_000  # texts whose shingles are made together (bounded memory)
 _CHUNK = 8_192  # shingles hashed at a time: the 189 hashes of a chunk stay in the cache
 _EXACT_MAX = 2_000  # up to this many texts every pair is compared exactly (one sparse product)
 _ALL_PAIRS = 32  # a band's bucket up to this size gives all its pairs, a larger one a star
@@ -61,23 +64,64 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
 
     A text of fewer than five words has one shingle, its words; a text without a word has none.
     """
-    codes: dict[str, int] = {}
-    out = []
-    with np.errstate(over="ignore"):
-        for text in texts:
-            words = _WORD.findall(text.lower())
-            for word in words:
-                if word not in codes:
-                    digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8)
-                    codes[word] = int.from_bytes(digest.digest(), "little")
-            h = np.fromiter((codes[w] for w in words), dtype=np.uint64, count=len(words))
-            k = min(SHINGLE_WORDS, len(h))
-            if k == 0:
-                out.append(np.zeros(0, dtype=np.uint64))
-                continue
-            windows = np.lib.stride_tricks.sliding_window_view(h, k)
-            out.append(np.unique(_mix(windows @ _POWERS[:k] if k > 1 else windows[:, 0])))
+    out: list[np.ndarray] = []
+    for start in range(0, len(texts), _TEXTS_AT_ONCE):
+        flat, sizes = _batch_shingles(texts[start:start + _TEXTS_AT_ONCE])
+        out.extend(np.split(flat, np.cumsum(sizes)[:-1]) if len(sizes) else [])
     return out
+
+
+def _batch_shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle sets of some texts, one after another in one array, and each text's size.
+
+    The shingle of the words ``w_0 ... w_{k-1}`` (k = 5, or fewer in a shorter text) is
+    ``mix(sum_j hash(w_j) * P**j)`` modulo 2**64; all windows of all the texts at once.
+    """
+    words = [_WORD.findall(text.lower()) for text in texts]
+    n_words = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    h = _word_codes(list(chain.from_iterable(words)))
+    n_shingles = np.where(n_words >= SHINGLE_WORDS, n_words - SHINGLE_WORDS + 1, n_words > 0)
+    width = np.repeat(np.minimum(n_words, SHINGLE_WORDS), n_shingles)
+    first = np.repeat(np.cumsum(n_words) - n_words - np.cumsum(n_shingles) + n_shingles,
+                      n_shingles) + np.arange(len(width))  # each window's first word
+    padded = np.concatenate([h, np.zeros(SHINGLE_WORDS, dtype=np.uint64)])
+    with np.errstate(over="ignore"):
+        value = padded[first] * _POWERS[0]
+        for j in range(1, SHINGLE_WORDS):
+            term = padded[first + j] * _POWERS[j]
+            term[width <= j] = 0  # a short text's only window stops at its last word
+            value += term
+        value = _mix(value)
+    # sorted and distinct within each text: a sort of each text's slice, then drop repeats
+    ends = np.cumsum(n_shingles).tolist()
+    for stop, size in zip(ends, n_shingles.tolist(), strict=True):
+        if size > 1:
+            value[stop - size:stop].sort()
+    repeat = np.zeros(len(value), dtype=bool)
+    np.equal(value[1:], value[:-1], out=repeat[1:])
+    text_starts = np.cumsum(n_shingles) - n_shingles
+    repeat[text_starts[n_shingles > 0]] = False  # equal to the last of the text before: kept
+    kept = np.concatenate([[0], np.cumsum(~repeat)])
+    return value[~repeat], kept[text_starts + n_shingles] - kept[text_starts]
+
+
+def _word_codes(words: list[str]) -> np.ndarray:
+    """The 64-bit blake2b hash of each word (each distinct word hashed once)."""
+    distinct = list(dict.fromkeys(words))
+    codes = [_cached_code(w) if len(w) <= _CACHED_CHARS else _word_code(w) for w in distinct]
+    code = dict(zip(distinct, codes, strict=True))
+    return np.fromiter(map(code.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+def _word_code(word: str) -> int:
+    digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+# A pure function of the word, so a cache changes no result; bounded: 65,536 words of at most
+# 64 characters (~8 MB). Cross-validation and repeated fits hash the same vocabulary again.
+_cached_code = lru_cache(maxsize=1 << 16)(_word_code)
+_CACHED_CHARS = 64
 
 
 def _signatures(sets: list[np.ndarray]) -> np.ndarray:
