@@ -65,6 +65,7 @@ from common import (  # noqa: E402
     daily_files,
     last_json,
     median,
+    positive_int,
     write_json,
 )
 
@@ -440,7 +441,7 @@ PARTS = ("predict", "file", "fit", "load", "cv", "cluster", "cluster_file", "lar
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=None, help="fresh processes per figure (5)")
+    parser.add_argument("--repeat", type=positive_int, default=None, help="fresh processes per figure (5)")
     parser.add_argument("--quick", action="store_true", help="2 repetitions, no large run")
     parser.add_argument("--json", type=Path, help="write the figures here (a dict)")
     parser.add_argument("--large", type=int, default=None,

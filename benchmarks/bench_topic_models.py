@@ -32,7 +32,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_OPTIONS, PEAK_MB, TIMED_EVALUATE, write_json  # noqa: E402
+from common import (  # noqa: E402
+    GNAD,
+    GNAD_OPTIONS,
+    PEAK_MB,
+    TIMED_EVALUATE,
+    positive_int,
+    write_json,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = ["bertopic", "lda", "nmf", "bertopic_default", "lda_default"]
@@ -141,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
                         choices=["shipped", "10kgnad", "synthetic"])
     parser.add_argument("--sizes", nargs="+", type=int, default=None,
                         help="synthetic articles (2000 5000)")
-    parser.add_argument("--warm", type=int, default=None, help="warm fits per process (median)")
+    parser.add_argument("--warm", type=positive_int, default=None,
+                        help="warm fits per process (median)")
     parser.add_argument("--quick", action="store_true", help="shipped corpus only, 1 warm fit")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)

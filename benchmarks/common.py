@@ -7,6 +7,8 @@ peer measured in the same run, so that a ratio does not depend on the load.
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -91,6 +93,28 @@ def versions() -> dict[str, str]:
     return found
 
 
+def topics_source() -> str:
+    """The folder the ``topics`` package is imported from (by this process and its children,
+    which inherit its environment): the code measured, which the commit recorded describes only
+    when it lies in this checkout."""
+    spec = importlib.util.find_spec("topics")
+    return str(Path(spec.origin).resolve().parent) if spec and spec.origin else ""
+
+
+def measures_this_checkout(source: str) -> bool:
+    """Whether ``topics`` comes from this checkout's ``src/`` (else the recorded commit is not
+    the code measured: another worktree's editable install, a stale PYTHONPATH)."""
+    return bool(source) and Path(source).is_relative_to(REPO / "src")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a count of runs or repetitions (a median needs at least one)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give 1 or more")
+    return value
+
+
 def git_state() -> dict[str, object]:
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
@@ -118,6 +142,7 @@ def machine() -> dict[str, object]:
         "python": sys.version.split()[0],
         "packages": versions(),
         "git": git_state(),
+        "topics_source": topics_source(),
     }
 
 

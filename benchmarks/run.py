@@ -38,7 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import GNAD, GNAD_MISSING, RESULTS, machine  # noqa: E402
+from common import GNAD, GNAD_MISSING, RESULTS, machine, measures_this_checkout  # noqa: E402
 from speed_table import render_markdown  # noqa: E402
 
 # section -> (script, extra arguments): the order they run in
@@ -99,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# benchmarks {info['date']}: {info['cpu']}, {info['cores']} cores, load average "
           f"{info['load_average']}, Python {info['python']}, topics {info['packages'].get('topics')}"
           f"{' (quick)' if args.quick else ''}")
+    if not measures_this_checkout(info["topics_source"]):
+        print(f"warning: topics is imported from {info['topics_source'] or 'nowhere'}, not from "
+              f"{HERE.parent / 'src'}: the figures are of that code, the commit recorded "
+              f"({info['git']['commit']}) is this checkout's (set PYTHONPATH={HERE.parent / 'src'})",
+              file=sys.stderr)
     if not GNAD.is_file():
         print(GNAD_MISSING)
     start = time.perf_counter()

@@ -229,3 +229,25 @@ def test_a_failed_fit_is_one_short_line() -> None:
     failed = RuntimeError("['python', '-c', 'long code'] failed:\nTraceback\nMemoryError: boom\n")
     assert topic_scale.error_text(failed) == "MemoryError: boom"
     assert "killed" in topic_scale.error_text(RuntimeError("['python', '-c', 'code'] failed:\n"))
+
+
+# --------------------------------------------------------------------------------------------
+# the benchmarks' own logic: what they count, compare and render (no figure is timed here)
+
+common = _bench_module("common")
+
+
+def test_positive_counts_of_runs_are_required() -> None:
+    analysis = _bench_module("bench_analysis")
+    with pytest.raises(SystemExit) as refused:  # before: median of no run, a StatisticsError
+        analysis.main(["--runs", "-1"])
+    assert refused.value.code == 2
+    assert common.positive_int("3") == 3
+
+
+def test_the_machine_names_the_topics_code_it_measures() -> None:
+    info = common.machine()
+    assert info["topics_source"] == str(Path(__import__("topics").__file__).resolve().parent)
+    assert common.measures_this_checkout(str(REPO / "src" / "topics"))
+    assert not common.measures_this_checkout("/elsewhere/src/topics")
+    assert not common.measures_this_checkout("")
