@@ -117,9 +117,21 @@ def _startup(s: dict) -> list[Row]:
             f"{f['cpu_s']:.2f} CPU-s",
             f"without bytecode {f['no_bytecode_cpu_s']:.2f} CPU-s ({f['ratio_to_no_bytecode']:.2f}x)",
             "no compile cost in a fresh process",
-            "**met** (bytecode written at install)" if f["ratio_to_no_bytecode"] < 0.9 else "—",
+            _compile_status(f),
         ))
     return rows
+
+
+def _compile_status(f: dict) -> str:
+    """Met when the process compiled no module from source (counted since 2026-12-06)."""
+    if "compiled_modules" not in f:
+        return ("not checked: modules compiled from source not counted, and the peer kept the "
+                "package's own bytecode (run before 2026-12-06)")
+    n, of = f["compiled_modules"], f["no_bytecode_compiled_modules"]
+    if n == 0:
+        return f"**met**: no module compiled from source ({of:,} without bytecode)"
+    packages = ", ".join(f"{name} {count}" for name, count in f["compiled_packages"].items())
+    return f"**missed**: {n:,} of {of:,} modules compiled from source ({packages})"
 
 
 def _analysis(s: dict) -> list[Row]:

@@ -237,6 +237,46 @@ def test_a_failed_fit_is_one_short_line() -> None:
 common = _bench_module("common")
 
 
+def test_startup_peer_compiles_every_module_outside_the_standard_library(tmp_path: Path) -> None:
+    """The peer "no bytecode" skips the bytecode of the package's own source too (an editable
+    install: not under site-packages), and each process says how many modules it compiled."""
+    import os
+    import py_compile
+
+    startup = _bench_module("bench_startup")
+    module = tmp_path / "benchprobe_module.py"
+    module.write_text("VALUE = 1\n", encoding="utf-8")
+    py_compile.compile(str(module), doraise=True)  # its bytecode, as an install would write it
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    code = "import benchprobe_module"
+    _, ours = common.python_child(startup.child_code(code, bytecode=True), env=env)
+    _, peer = common.python_child(startup.child_code(code, bytecode=False), env=env)
+    assert "benchprobe_module" not in ours["packages"]
+    assert peer["packages"].get("benchprobe_module") == 1
+    (module.parent / "__pycache__").rename(tmp_path / "elsewhere")  # no bytecode: compiled
+    _, ours = common.python_child(startup.child_code(code, bytecode=True), env=env)
+    assert ours["packages"].get("benchprobe_module") == 1
+    assert startup.compiled_summary([{"compiled": 1, "packages": {"a": 1}},
+                                     {"compiled": 3, "packages": {"a": 1, "b": 2}}]) == (
+        3, {"b": 2, "a": 1})
+
+
+def test_startup_status_is_the_count_of_modules_compiled(tmp_path: Path) -> None:
+    case = {"cpu_s": 0.3, "no_bytecode_cpu_s": 0.5, "ratio_to_no_bytecode": 0.6,
+            "no_bytecode_compiled_modules": 105}
+    met = {**case, "compiled_modules": 0, "compiled_packages": {}}
+    missed = {**case, "compiled_modules": 21, "compiled_packages": {"topics": 21}}
+    legacy = {"cpu_s": 0.05, "no_bytecode_cpu_s": 0.06, "ratio_to_no_bytecode": 0.92}
+    assert speed_table._compile_status(met).startswith("**met**: no module compiled")
+    assert speed_table._compile_status(missed) == (
+        "**missed**: 21 of 105 modules compiled from source (topics 21)")
+    assert speed_table._compile_status(legacy).startswith("not checked")  # not a silent "—"
+    run = _run("2026-02-01T00:00Z", {"startup": {"cases": {"import topics": missed}}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path))
+    assert "| import topics, fresh process | 0.30 CPU-s |" in table and "**missed**: 21" in table
+
+
 def test_positive_counts_of_runs_are_required() -> None:
     analysis = _bench_module("bench_analysis")
     with pytest.raises(SystemExit) as refused:  # before: median of no run, a StatisticsError
