@@ -52,6 +52,31 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
+# Child-process code (after PEAK_MB): ``reset_peak()`` before a measured step gives freed memory
+# back (gc, malloc_trim) and restarts the high-water mark (``/proc/self/clear_refs``), returning
+# the resident MB then, so that ``peak_mb() - reset_peak()`` is what the step adds, not an earlier
+# step's transient peak (building the inputs) that the step's own memory fits under. Where the
+# mark cannot be restarted it returns the peak so far (the step's addition above it).
+RESET_PEAK = r"""
+def reset_peak():
+    import ctypes, gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_mb()
+"""
+
 # Child-process code: fit_topic_model evaluates after each fit; this wraps topics.topic_models'
 # evaluate_topics so a child can subtract the evaluation's CPU seconds from the fit's.
 # ``timed(evaluate)`` returns the wrapper; ``evaluation`` collects CPU seconds per call.

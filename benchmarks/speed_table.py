@@ -97,10 +97,21 @@ def _n(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _cpu(value: float) -> str:
+    """CPU seconds: one decimal, two below 1 s (a fit of 0.046 CPU-s does not read as 0.0)."""
+    return f"{value:,.2f}" if value < 1 else f"{value:,.1f}"
+
+
+def _times(ours: float, peer: float) -> str:
+    """The ratio ours/peer, or a dash when the peer's figure is 0 (rounded away, or not run)."""
+    return f"{ours / peer:.2f}x" if peer else "—"
+
+
 def _at_least(value: float, target: float) -> str:
     if value >= target:
         return f"**met** ({value / target:.2f}x the target)"
-    return f"**missed**: {value / target:.0%} of the target ({target / value:.2f}x short)"
+    short = f"{target / value:.2f}x short" if value > 0 else "nothing measured"
+    return f"**missed**: {value / target:.0%} of the target ({short})"
 
 
 def _at_most(value: float, target: float, unit: str = "") -> str:
@@ -524,15 +535,23 @@ def _scale(s: dict) -> list[Row]:
     return rows
 
 
+def _duplicates_ratio(r: dict) -> str:
+    """Ours/peer CPU from the unrounded figures (since 2026-12-06), else from the rounded ones."""
+    if "ratio_to_peer" in r:
+        return f"{r['ratio_to_peer']:.2f}x" if r["ratio_to_peer"] is not None else "—"
+    return _times(r["cpu_s"], r["peer_cpu_s"])
+
+
 def _duplicates(s: dict) -> list[Row]:
     rows = s["sizes"]
     sizes = " / ".join(_size(r["n"]) for r in rows)
-    figure = "<br>".join(f"{_size(r['n'])}: {r['cpu_s']:.1f} CPU-s, +{r['added_mb']} MB, "
+    figure = "<br>".join(f"{_size(r['n'])}: {_cpu(r['cpu_s'])} CPU-s, +{_n(r['added_mb'])} MB, "
                          f"{_n(r['groups'])} groups" for r in rows)
     compared = [r for r in rows if "peer_cpu_s" in r]
     peer = "<br>".join(
-        f"{_size(r['n'])}: exact all pairs {r['peer_cpu_s']:.1f} CPU-s, +{r['peer_added_mb']} MB "
-        f"({r['cpu_s'] / r['peer_cpu_s']:.2f}x); the same group for {r['same_groups']:.1%} of the "
+        f"{_size(r['n'])}: exact all pairs {_cpu(r['peer_cpu_s'])} CPU-s, "
+        f"+{_n(r['peer_added_mb'])} MB ({_duplicates_ratio(r)}); the same group for "
+        f"{r['same_groups']:.1%} of the "
         "texts" for r in compared) or "—"
     return [(f"near-duplicate groups, perturbed {s['corpus']} copies ({sizes} texts)", figure, peer,
              "— (archives: grows with the texts, not their square)", "measured")]

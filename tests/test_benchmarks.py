@@ -132,7 +132,7 @@ def test_the_near_duplicate_row_gives_the_exact_peer_and_the_agreement(tmp_path:
     row = next(line for line in table.splitlines() if line.startswith("| near-duplicate"))
     assert "perturbed 10kGNAD copies (1k / 100k texts)" in row
     assert "100k: 38.0 CPU-s, +370 MB, 3,183 groups" in row
-    assert "exact all pairs 0.2 CPU-s, +47 MB (1.50x); the same group for 100.0% of the texts" in row
+    assert "exact all pairs 0.20 CPU-s, +47 MB (1.50x); the same group for 100.0% of the texts" in row
 
 
 def test_classifier_bench_writes_no_results_file_of_some_parts(tmp_path: Path, capsys) -> None:
@@ -277,6 +277,21 @@ def test_startup_status_is_the_count_of_modules_compiled(tmp_path: Path) -> None
     assert "| import topics, fresh process | 0.30 CPU-s |" in table and "**missed**: 21" in table
 
 
+def test_reset_peak_leaves_an_earlier_transient_peak_out(tmp_path: Path) -> None:
+    """What a step adds is measured from a restarted high-water mark: a bigger peak before the
+    step (building its inputs) no longer hides the step's own memory."""
+    if not Path("/proc/self/clear_refs").exists():
+        pytest.skip("no /proc/self/clear_refs here")
+    code = common.PEAK_MB + common.RESET_PEAK + (
+        "import json\n"
+        "x = b'x' * (300 << 20); del x\n"  # a transient 300 MB peak
+        "before = reset_peak()\n"
+        "y = b'y' * (60 << 20)\n"  # the step: 60 MB
+        "print(json.dumps({'added': peak_mb() - before}))\n")
+    _, out = common.python_child(code)
+    assert 40 < out["added"] < 150
+
+
 def test_positive_counts_of_runs_are_required() -> None:
     analysis = _bench_module("bench_analysis")
     with pytest.raises(SystemExit) as refused:  # before: median of no run, a StatisticsError
@@ -291,3 +306,14 @@ def test_the_machine_names_the_topics_code_it_measures() -> None:
     assert common.measures_this_checkout(str(REPO / "src" / "topics"))
     assert not common.measures_this_checkout("/elsewhere/src/topics")
     assert not common.measures_this_checkout("")
+
+
+def test_a_peer_figure_of_zero_does_not_break_the_table(tmp_path: Path) -> None:
+    sizes = [{"n": 1000, "cpu_s": 0.3, "added_mb": 47, "groups": 807, "peer_cpu_s": 0.0,
+              "peer_added_mb": 1705, "peer_groups": 807, "same_groups": 1.0}]
+    run = _run("2026-02-01T00:00Z", {"duplicates": {"corpus": "10kGNAD", "sizes": sizes}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    row = next(line for line in speed_table.render_table(speed_table.load_results(tmp_path))
+               .splitlines() if line.startswith("| near-duplicate"))
+    assert "exact all pairs 0.00 CPU-s, +1,705 MB (—)" in row
+    assert speed_table._at_least(0.0, 1000).startswith("**missed**: 0% of the target")
