@@ -17,7 +17,9 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
 * **fit**: one training fold of the shipped corpus (4/5 of the articles, 5-fold split seed 0);
   the peer on the same articles' clean text;
 * **load + first prediction**: ``load_classifier()`` + ``predict([one article])`` after
-  ``import topics``, in a fresh process with a bytecode cache (as installed) and without;
+  ``import topics``, in a fresh process with every module's bytecode cached (a first process
+  writes it to a ``PYTHONPYCACHEPREFIX`` folder: the libraries' as the install writes it, and the
+  package's own, which no install writes) and in the environment as configured;
 * **main job's cross-validation**: ``evaluate_classifiers(shipped corpus, 5 folds, seed 0,
   peers=True)``, as ``topics run experiments/configs/vietnam.yaml`` runs it, imports done;
 * **cross-validation on a LocalCluster**: ``evaluate_classifiers(corpus, 5 folds, seeds 0 and 1,
@@ -306,7 +308,7 @@ def load_figures(repeat: int) -> dict:
     """``load_classifier()`` + first prediction in fresh processes, with and without bytecode."""
     seed = str(next((ROOT / "seeds").glob("001_*.txt")))
     code = LATENCY.format(seed=seed)
-    with tempfile.TemporaryDirectory() as cache:  # as installed: pip compiles bytecode
+    with tempfile.TemporaryDirectory() as cache:  # every module's bytecode, topics' own too
         _run(code, PYTHONPYCACHEPREFIX=cache)
         cached = [_run(code, PYTHONPYCACHEPREFIX=cache) for _ in range(repeat)]
     cold = [_run(code) for _ in range(max(1, repeat // 2))]

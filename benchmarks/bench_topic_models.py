@@ -137,8 +137,10 @@ def add_peer_ratios(rows: list[dict]) -> None:
     """Give each of our rows its peer (same corpus, same run) and the warm-fit ratio ours/peer."""
     for row in rows:
         peer = next((r for r in rows if r.get("model") == PEERS.get(row.get("model"))
-                     and r.get("corpus") == row.get("corpus") and "error" not in r), None)
-        if peer and "error" not in row:
+                     and r.get("corpus") == row.get("corpus")), None)
+        if peer and "error" in peer and "error" not in row:
+            row["peer_error"] = f"{peer['model']}: {peer['error']}"
+        elif peer and "error" not in row:
             row["peer"] = peer["model"]
             row["peer_warm_fit_cpu_s"] = peer["warm_fit_cpu_s"]
             row["warm_fit_ratio_to_peer"] = row["warm_fit_cpu_s"] / peer["warm_fit_cpu_s"]

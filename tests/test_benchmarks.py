@@ -190,7 +190,7 @@ def test_topic_scale_rows_give_each_size_the_targets_and_the_streamed_fit(tmp_pa
     assert "10k: 50.0 CPU-s, 900 MB, 25 topics, NPMI 0.080" in bertopic
     assert "bertopic_default 25.0 CPU-s" in bertopic and "(2.00x)" in bertopic
     assert "20k paragraphs < 5 min and < 4 GiB" in bertopic
-    assert "fit + evaluation 120 CPU-s: **met** (2.00 min <= 5 min)" in bertopic
+    assert "fit + evaluation (C_v left out) 120 CPU-s: **met** (2.00 min <= 5 min)" in bertopic
     assert "growth **missed**: n^1.14 over 10k-20k, n log n gives n^1.07" in bertopic
     lda = next(line for line in table if "lda at scale" in line)
     assert "100k: skipped: projected 5,000 CPU-s" in lda and "growth: fewer than 2" in lda
@@ -308,6 +308,28 @@ def test_the_machine_names_the_topics_code_it_measures() -> None:
     assert not common.measures_this_checkout("")
 
 
+def test_small_fits_and_failed_families_are_shown(tmp_path: Path) -> None:
+    """A fit of 0.046 CPU-s reads 0.05, not 0.0; a family that failed is a row that says so."""
+    topic_models = _bench_module("bench_topic_models")
+    rows = [{"model": "nmf", "corpus": "shipped", "unit": "paragraph", "units": 1057,
+             "first_fit_cpu_s": 1.21, "warm_fit_cpu_s": 0.046, "peak_mb": 272.0, "topics": 7},
+            {"model": "lda", "corpus": "shipped", "unit": "paragraph", "units": 1057,
+             "first_fit_cpu_s": 1.9, "warm_fit_cpu_s": 0.8, "peak_mb": 286.0, "topics": 7},
+            {"model": "lda_default", "corpus": "shipped", "error": "MemoryError"},
+            {"model": "bertopic", "corpus": "shipped", "error": "ValueError: boom"}]
+    topic_models.add_peer_ratios(rows)
+    assert rows[1]["peer_error"] == "lda_default: MemoryError" and "peer" not in rows[1]
+    run = _run("2026-02-01T00:00Z", {"topic_models": {"rows": rows}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
+    nmf = next(line for line in table if "nmf fit" in line)
+    assert "0.05 CPU-s (first fit 1.2 in" not in nmf and "0.05 CPU-s (first fit 1.2" in nmf
+    lda = next(line for line in table if "lda fit" in line)
+    assert "**failed**: lda_default: MemoryError" in lda
+    bertopic = next(line for line in table if "bertopic fit" in line)
+    assert "**failed**: ValueError: boom" in bertopic
+
+
 def test_a_peer_figure_of_zero_does_not_break_the_table(tmp_path: Path) -> None:
     sizes = [{"n": 1000, "cpu_s": 0.3, "added_mb": 47, "groups": 807, "peer_cpu_s": 0.0,
               "peer_added_mb": 1705, "peer_groups": 807, "same_groups": 1.0}]
@@ -317,3 +339,18 @@ def test_a_peer_figure_of_zero_does_not_break_the_table(tmp_path: Path) -> None:
                .splitlines() if line.startswith("| near-duplicate"))
     assert "exact all pairs 0.00 CPU-s, +1,705 MB (—)" in row
     assert speed_table._at_least(0.0, 1000).startswith("**missed**: 0% of the target")
+
+
+def test_the_flatness_target_says_how_far_it_was_measured(tmp_path: Path) -> None:
+    def stream(sizes: list[int]) -> dict:
+        return {"marks": {str(n): {"chunk_tok_per_cpu_s": 5e5, "peak_rss_mb": 150.0}
+                          for n in sizes}, "last_to_early_chunks": 0.95}
+
+    run = _run("2026-02-01T00:00Z", {"scale": {"stream": stream([1000, 10000, 100000]),
+                                               "vocabulary": stream([1000, 10000, 50000])}})
+    (tmp_path / "a.json").write_text(json.dumps(run))
+    table = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
+    copies = next(line for line in table if "(perturbed copies): chunk" in line)
+    vocabulary = next(line for line in table if "(growing vocabulary): chunk" in line)
+    assert "| flat from 1k to 100k |" in copies
+    assert "| flat from 1k to 100k (measured to 50k) |" in vocabulary
