@@ -563,7 +563,24 @@ def _duplicates(s: dict) -> list[Row]:
         f"{r['same_groups']:.1%} of the "
         "texts" for r in compared) or "—"
     return [(f"near-duplicate groups, perturbed {s['corpus']} copies ({sizes} texts)", figure, peer,
-             "— (archives: grows with the texts, not their square)", "measured")]
+             "— (archives: grows with the texts, not their square)", _duplicates_growth(rows))]
+
+
+def _duplicates_growth(rows: list[dict]) -> str:
+    """How the CPU grows over the two largest sizes, ours and the exact peer's (a status that is
+    measured, where it read a constant "measured")."""
+    def exponent(key: str) -> tuple[float, int, int] | None:
+        points = [(r["n"], r[key]) for r in rows if r.get(key)]
+        if len(points) < 2:
+            return None
+        (n1, c1), (n2, c2) = points[-2:]
+        return math.log(c2 / c1) / math.log(n2 / n1), n1, n2
+
+    ours, peer = exponent("cpu_s"), exponent("peer_cpu_s")
+    if ours is None:
+        return "one size measured: no growth"
+    text = f"CPU grows as n^{ours[0]:.2f} from {_size(ours[1])} to {_size(ours[2])} texts"
+    return text + (f" (exact all pairs: n^{peer[0]:.2f})" if peer else "")
 
 
 BUILDERS: dict[str, Callable[[dict], list[Row]]] = {
