@@ -78,6 +78,17 @@ def run_section(name: str, quick: bool, models: list[str] | None = None,
     return figures
 
 
+def result_base(folder: Path, stamp: str, quick: bool) -> Path:
+    """``folder/<stamp>[-quick]``, with ``-2``, ``-3`` ... when a run of the same minute is there
+    (a second run in one minute overwrote the first, committed or not)."""
+    name = f"{stamp}{'-quick' if quick else ''}"
+    base, n = folder / name, 1
+    while base.with_suffix(".json").exists() or base.with_suffix(".md").exists():
+        n += 1
+        base = folder / f"{name}-{n}"
+    return base
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller sizes (~5 min)")
@@ -116,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.perf_counter() - start, 1)
     stamp = info["date"].replace(":", "")
     args.out.mkdir(parents=True, exist_ok=True)
-    base = args.out / f"{stamp}{'-quick' if args.quick else ''}"
+    base = result_base(args.out, stamp, args.quick)
     base.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     markdown = render_markdown(results)
     base.with_suffix(".md").write_text(markdown, encoding="utf-8")

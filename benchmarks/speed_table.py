@@ -38,7 +38,13 @@ def load_results(folder: Path = RESULTS) -> list[dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["file"] = path.name
         runs.append(data)
-    return sorted(runs, key=lambda r: r["machine"]["date"])
+    return sorted(runs, key=lambda r: (r["machine"]["date"], _sequence(r["file"])))
+
+
+def _sequence(file: str) -> int:
+    """2 for ``<date>-2.json`` (a second run in the same minute, see run.py), 1 for the first."""
+    last = Path(file).stem.rsplit("-", 1)[-1]
+    return int(last) if last.isdigit() else 1
 
 
 def _measured(run: dict, name: str) -> dict | None:

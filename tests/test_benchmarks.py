@@ -355,3 +355,20 @@ def test_the_flatness_target_says_how_far_it_was_measured(tmp_path: Path) -> Non
     vocabulary = next(line for line in table if "(growing vocabulary): chunk" in line)
     assert "| flat from 1k to 100k |" in copies
     assert "| flat from 1k to 100k (measured to 50k) |" in vocabulary
+
+
+def test_a_second_run_in_the_same_minute_does_not_overwrite_the_first(tmp_path: Path) -> None:
+    run = _bench_module("run")
+    first = run.result_base(tmp_path, "2026-12-06T0100Z", quick=False)
+    assert first == tmp_path / "2026-12-06T0100Z"
+    first.with_suffix(".json").write_text("{}")
+    assert run.result_base(tmp_path, "2026-12-06T0100Z", quick=False).name == "2026-12-06T0100Z-2"
+    assert run.result_base(tmp_path, "2026-12-06T0100Z", quick=True).name == "2026-12-06T0100Z-quick"
+    same_minute = {"startup": {"cases": {"import topics": {
+        "cpu_s": 0.5, "no_bytecode_cpu_s": 1.0, "ratio_to_no_bytecode": 0.5}}}}
+    (tmp_path / "2026-12-06T0100Z.json").write_text(json.dumps(_run("2026-12-06T01:00Z", same_minute)))
+    second = json.loads(json.dumps(same_minute))
+    second["startup"]["cases"]["import topics"]["cpu_s"] = 0.25
+    (tmp_path / "2026-12-06T0100Z-2.json").write_text(json.dumps(_run("2026-12-06T01:00Z", second)))
+    table = speed_table.render_table(speed_table.load_results(tmp_path))
+    assert "0.25 CPU-s" in table and "0.50 CPU-s" not in table  # the later of the two
