@@ -151,9 +151,14 @@ def _compile_status(f: dict) -> str:
     return f"**missed**: {n:,} of {of:,} modules compiled from source ({packages})"
 
 
+#: The status of a target measured without 10kGNAD (the benchmark says so when it runs)
+NOT_COMPARABLE = "not comparable (the shipped corpus, not 10kGNAD): "
+
+
 def _analysis(s: dict) -> list[Row]:
     rows: list[Row] = []
     corpus = f"{s.get('articles', '?')} {s.get('corpus', '10kGNAD')} articles"
+    caveat = NOT_COMPARABLE if s.get("corpus") == "shipped" else ""
     t = s.get("throughput")
     if t:
         speed = t["clean+cold_tok_per_cpu_s"]
@@ -164,7 +169,7 @@ def _analysis(s: dict) -> list[Row]:
             f"simplemma tokenize+lemmatize {_n(peer)} tokens/CPU-s ({speed / peer:.2f}x)"
             if peer else "—",
             ">= 300,000 tokens/CPU-s",
-            _at_least(speed, 300_000),
+            caveat + _at_least(speed, 300_000),
         ))
         rows.append((
             "analysis, word types cached / cleaning alone",
@@ -179,7 +184,7 @@ def _analysis(s: dict) -> list[Row]:
             f"simplemma {p['simplemma_process_cpu_s']:.2f} CPU-s, "
             f"{_n(p['simplemma_process_rss_mb'])} MB",
             "<= 1.5x simplemma",
-            _at_most(p["cold_process_ratio"], 1.5, "x"),
+            caveat + _at_most(p["cold_process_ratio"], 1.5, "x"),
         ))
     tb = s.get("tables")
     if tb:
@@ -200,6 +205,8 @@ def _classifier_predict(s: dict) -> list[Row]:
         return []
     ours, peer = p["articles_per_cpu_s"], p["peer_articles_per_cpu_s"]
     status = _at_least(ours, 1000)
+    if s.get("corpus", "").startswith("shipped"):  # the model's own training texts
+        status = NOT_COMPARABLE.replace("):", "; the model's training texts):") + status
     status += "; >= the peer: " + ("**met**" if ours >= peer else f"**missed** ({ours / peer:.2f}x)")
     return [(
         f"classifier batch prediction, {p['articles']} {s.get('corpus', '')} articles (raw text, "
