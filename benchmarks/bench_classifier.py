@@ -5,7 +5,8 @@
 
 Figures are CPU seconds of the measuring process (user + system: on a loaded, shared machine the
 fair figure for "one core"; wall-clock seconds are printed too), medians over ``--repeat`` fresh
-processes (or repetitions), one BLAS thread. The peer is scikit-learn's ``TfidfVectorizer()`` +
+processes (or repetitions; fewer where a part says so, one run for the cross-validation on a
+LocalCluster and for ``--large``), one BLAS thread. The peer is scikit-learn's ``TfidfVectorizer()`` +
 one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same texts.
 
 * **batch prediction**: ``predict_proba`` of the 721 10kGNAD articles (unseen text, first pass,
@@ -26,9 +27,9 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   peers=False)`` (10 fits; 10kGNAD, else the shipped corpus) here, in one process, and with
   ``scheduler=`` a LocalCluster of 2 worker processes (started, it and this process warmed alike
   before the clock; before 2026-12-06 only the workers were, so the one process paid its first
-  calls inside its timing): wall
-  seconds, the speed-up, and the CPU seconds of client + workers against one process (what
-  distributing costs); the reports are compared (they must be equal);
+  calls inside its timing): wall seconds, the speed-up, and the CPU seconds of client + workers
+  against one process (what distributing costs), one run each; the reports are compared (they
+  must be equal);
 * **a corpus file**: ``classify_inputs`` of N synthetic articles (4,000, 1,000 with ``--quick``;
   perturbed copies of the batch's articles) in a JSON Lines file to a JSON Lines output: reading,
   checking, cleaning once, classifying and writing, in chunks, against ``predict_proba`` of the
@@ -40,7 +41,7 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   workers' (medians of 2 interleaved runs), and whether the two labels files are the same;
 * ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
   synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
-  the primal solver: CPU seconds and peak memory.
+  the primal solver: CPU seconds and peak memory (one fit).
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
