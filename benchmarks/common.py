@@ -18,11 +18,26 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def absolute_pythonpath(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Make ``PYTHONPATH``'s entries absolute, from the folder this process started in: child
+    processes run elsewhere (the classifier's in the temp folder), and a relative ``src`` there
+    named nothing, so they imported ``topics`` from the environment's install (another checkout's
+    editable source) while the results recorded this checkout's commit."""
+    entries = environ.get("PYTHONPATH")
+    if entries:
+        environ["PYTHONPATH"] = os.pathsep.join(
+            str(Path(entry).resolve()) if entry else entry for entry in entries.split(os.pathsep))
+
+
+absolute_pythonpath()  # every benchmark imports this module before it starts a child
 RESULTS = REPO / "benchmarks" / "results"
 GNAD = Path(
     os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
@@ -82,6 +97,7 @@ def reset_peak():
 # ``timed(evaluate)`` returns the wrapper; ``evaluation`` collects CPU seconds per call.
 TIMED_EVALUATE = r"""
 import time
+from collections.abc import MutableMapping
 import topics.topic_models as tm
 evaluation = []
 def timed(evaluate):

@@ -394,3 +394,20 @@ def test_targets_measured_without_10kgnad_say_they_are_not_comparable(tmp_path: 
     (tmp_path / "a.json").write_text(json.dumps(gnad))
     table = speed_table.render_table(speed_table.load_results(tmp_path))
     assert "not comparable" not in table
+
+
+def test_children_started_elsewhere_import_the_same_topics(tmp_path: Path) -> None:
+    """PYTHONPATH=src (relative) reaches the benchmarks' children as an absolute path: the
+    classifier's children run in the temp folder, where "src" named nothing."""
+    import os
+    import subprocess
+
+    code = ("import sys; sys.path.insert(0, 'benchmarks'); import common, json, subprocess;"
+            "out = subprocess.run([sys.executable, '-c', 'import topics; print(topics.__file__)'],"
+            f" cwd={str(tmp_path)!r}, capture_output=True, text=True).stdout.strip();"
+            "print(json.dumps({'child': out}))")
+    env = {**os.environ, "PYTHONPATH": "src"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
+                          text=True, check=True)
+    child = json.loads(done.stdout.strip().splitlines()[-1])["child"]
+    assert Path(child).resolve() == (REPO / "src" / "topics" / "__init__.py").resolve()
