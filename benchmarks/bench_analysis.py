@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_OPTIONS, PEAK_MB, median  # noqa: E402
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, median, positive_int  # noqa: E402
 
 _WORDS = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?")
 
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=GNAD, help="10kGNAD articles.csv")
-    parser.add_argument("--runs", type=int, default=None, help="runs per figure (median; 3)")
+    parser.add_argument("--runs", type=positive_int, default=None, help="runs per figure (median; 3)")
     parser.add_argument("--quick", action="store_true", help="2 runs per figure, no scale part")
     parser.add_argument(
         "--sizes", default="1000,10000", help="articles per scale run, e.g. 1000,10000,100000"

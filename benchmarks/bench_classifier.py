@@ -5,7 +5,8 @@
 
 Figures are CPU seconds of the measuring process (user + system: on a loaded, shared machine the
 fair figure for "one core"; wall-clock seconds are printed too), medians over ``--repeat`` fresh
-processes (or repetitions), one BLAS thread. The peer is scikit-learn's ``TfidfVectorizer()`` +
+processes (or repetitions; fewer where a part says so, one run for the cross-validation on a
+LocalCluster and for ``--large``), one BLAS thread. The peer is scikit-learn's ``TfidfVectorizer()`` +
 one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same texts.
 
 * **batch prediction**: ``predict_proba`` of the 721 10kGNAD articles (unseen text, first pass,
@@ -17,14 +18,18 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
 * **fit**: one training fold of the shipped corpus (4/5 of the articles, 5-fold split seed 0);
   the peer on the same articles' clean text;
 * **load + first prediction**: ``load_classifier()`` + ``predict([one article])`` after
-  ``import topics``, in a fresh process with a bytecode cache (as installed) and without;
+  ``import topics``, in a fresh process with every module's bytecode cached (a first process
+  writes it to a ``PYTHONPYCACHEPREFIX`` folder: the libraries' as the install writes it, and the
+  package's own, which no install writes) and in the environment as configured;
 * **main job's cross-validation**: ``evaluate_classifiers(shipped corpus, 5 folds, seed 0,
   peers=True)``, as ``topics run experiments/configs/vietnam.yaml`` runs it, imports done;
 * **cross-validation on a LocalCluster**: ``evaluate_classifiers(corpus, 5 folds, seeds 0 and 1,
   peers=False)`` (10 fits; 10kGNAD, else the shipped corpus) here, in one process, and with
-  ``scheduler=`` a LocalCluster of 2 worker processes (started and warmed before the clock): wall
-  seconds, the speed-up, and the CPU seconds of client + workers against one process (what
-  distributing costs); the reports are compared (they must be equal);
+  ``scheduler=`` a LocalCluster of 2 worker processes (started, it and this process warmed alike
+  before the clock; before 2026-12-06 only the workers were, so the one process paid its first
+  calls inside its timing): wall seconds, the speed-up, and the CPU seconds of client + workers
+  against one process (what distributing costs), one run each; the reports are compared (they
+  must be equal);
 * **a corpus file**: ``classify_inputs`` of N synthetic articles (4,000, 1,000 with ``--quick``;
   perturbed copies of the batch's articles) in a JSON Lines file to a JSON Lines output: reading,
   checking, cleaning once, classifying and writing, in chunks, against ``predict_proba`` of the
@@ -36,7 +41,7 @@ one-vs-rest ``LinearSVC()``, as in the cross-validation, fitted on the same text
   workers' (medians of 2 interleaved runs), and whether the two labels files are the same;
 * ``--large N`` (default 5,000, i.e. 25,000 training rows; none with ``--quick``): training on N
   synthetic articles (10kGNAD sentences shuffled into new articles, labelled by their class) with
-  the primal solver: CPU seconds and peak memory.
+  the primal solver: CPU seconds and peak memory (one fit).
 
 ``--quick`` (``benchmarks/run.py --quick``): 2 repetitions, no large run. ``--json`` writes the
 "classifier" section of ``benchmarks/run.py``'s results (a dict of figures, read by
@@ -65,6 +70,7 @@ from common import (  # noqa: E402
     daily_files,
     last_json,
     median,
+    positive_int,
     write_json,
 )
 
@@ -303,7 +309,7 @@ def load_figures(repeat: int) -> dict:
     """``load_classifier()`` + first prediction in fresh processes, with and without bytecode."""
     seed = str(next((ROOT / "seeds").glob("001_*.txt")))
     code = LATENCY.format(seed=seed)
-    with tempfile.TemporaryDirectory() as cache:  # as installed: pip compiles bytecode
+    with tempfile.TemporaryDirectory() as cache:  # every module's bytecode, topics' own too
         _run(code, PYTHONPYCACHEPREFIX=cache)
         cached = [_run(code, PYTHONPYCACHEPREFIX=cache) for _ in range(repeat)]
     cold = [_run(code) for _ in range(max(1, repeat // 2))]
@@ -362,8 +368,9 @@ def cluster_cv_figures(loader: str) -> dict:
     options = dict(n_splits=5, seeds=(0, 1), peers=False, verbose=False)
     with dask_client("local", n_workers=2) as client:
         small = corpus[:60]
-        topics.evaluate_classifiers(small, n_splits=2, seeds=(0,), peers=False, verbose=False,
-                                    scheduler=client)  # workers import and warm up
+        for where in (None, client):  # this process and the workers import and warm up alike
+            topics.evaluate_classifiers(small, n_splits=2, seeds=(0,), peers=False, verbose=False,
+                                        scheduler=where)
         load = os.getloadavg()
         start, mine = time.perf_counter(), time.process_time()
         here = topics.evaluate_classifiers(corpus, **options)
@@ -440,7 +447,7 @@ PARTS = ("predict", "file", "fit", "load", "cv", "cluster", "cluster_file", "lar
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=None, help="fresh processes per figure (5)")
+    parser.add_argument("--repeat", type=positive_int, default=None, help="fresh processes per figure (5)")
     parser.add_argument("--quick", action="store_true", help="2 repetitions, no large run")
     parser.add_argument("--json", type=Path, help="write the figures here (a dict)")
     parser.add_argument("--large", type=int, default=None,

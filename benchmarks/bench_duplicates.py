@@ -8,7 +8,10 @@ many near-duplicates of each source article and many pairs near the threshold.
 
 * **ours**: :func:`topics.corpus.duplicates.near_duplicate_groups` (MinHash candidates, each checked
   exactly) at 1,000, 10,000 and 100,000 texts (10,000 at most with ``--quick``), one fresh process
-  per size: CPU seconds and the peak memory it adds to the texts it was given;
+  per size: CPU seconds and the peak memory it adds to the texts it was given (the peak
+  resident memory during the call minus the resident memory just before it, the high-water mark
+  restarted there: before 2026-12-06 the mark kept the peak of building the texts, raw and clean
+  at once, under which the call's own memory partly fitted unseen);
 * **peer**: the exact method at every size: the same word 5-gram sets as rows of a
   sparse 0/1 matrix, all pairwise intersections by one sparse product (scipy), Jaccard >= 0.5,
   then connected components. The same groups mean that the candidates missed no pair the exact
@@ -27,12 +30,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import GNAD, GNAD_OPTIONS, PEAK_MB, python_child, write_json  # noqa: E402
+from common import GNAD, GNAD_OPTIONS, PEAK_MB, RESET_PEAK, python_child, write_json  # noqa: E402
 
 SIZES = PEER_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 
-_CHILD = PEAK_MB + r"""
+_CHILD = PEAK_MB + RESET_PEAK + r"""
 import json, sys, time
 import numpy as np
 import topics
@@ -42,7 +45,7 @@ path, n, method = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 source = topics.load_corpus(path, **json.loads(sys.argv[4])) if path else topics.load_corpus()
 texts = [a.text for a in synthetic_articles(list(source), n, seed=0)]
 texts = [topics.clean_text(t) for t in texts]
-before = peak_mb()
+before = reset_peak()  # the texts' resident memory, the peak restarted
 start = time.process_time()
 if method == "ours":
     groups = near_duplicate_groups(texts)
@@ -95,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in QUICK_SIZES if args.quick else SIZES:
         ours = _run(path, n, "ours")
-        row = {"n": n, "cpu_s": round(ours["cpu_s"], 2), "added_mb": round(ours["added_mb"]),
+        row = {"n": n, "cpu_s": round(ours["cpu_s"], 3), "added_mb": round(ours["added_mb"]),
                "groups": len(set(ours["groups"]))}
         if n in PEER_SIZES:
             peer = _run(path, n, "exact")
-            row |= {"peer_cpu_s": round(peer["cpu_s"], 2), "peer_added_mb": round(peer["added_mb"]),
+            row |= {"peer_cpu_s": round(peer["cpu_s"], 3), "peer_added_mb": round(peer["added_mb"]),
+                    "ratio_to_peer": ours["cpu_s"] / peer["cpu_s"] if peer["cpu_s"] else None,
                     "peer_groups": len(set(peer["groups"])),
                     "same_groups": round(_same_groups(ours["groups"], peer["groups"]), 4)}
         rows.append(row)

@@ -7,6 +7,8 @@ peer measured in the same run, so that a ratio does not depend on the load.
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -16,11 +18,26 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def absolute_pythonpath(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Make ``PYTHONPATH``'s entries absolute, from the folder this process started in: child
+    processes run elsewhere (the classifier's in the temp folder), and a relative ``src`` there
+    named nothing, so they imported ``topics`` from the environment's install (another checkout's
+    editable source) while the results recorded this checkout's commit."""
+    entries = environ.get("PYTHONPATH")
+    if entries:
+        environ["PYTHONPATH"] = os.pathsep.join(
+            str(Path(entry).resolve()) if entry else entry for entry in entries.split(os.pathsep))
+
+
+absolute_pythonpath()  # every benchmark imports this module before it starts a child
 RESULTS = REPO / "benchmarks" / "results"
 GNAD = Path(
     os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
@@ -50,11 +67,37 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
+# Child-process code (after PEAK_MB): ``reset_peak()`` before a measured step gives freed memory
+# back (gc, malloc_trim) and restarts the high-water mark (``/proc/self/clear_refs``), returning
+# the resident MB then, so that ``peak_mb() - reset_peak()`` is what the step adds, not an earlier
+# step's transient peak (building the inputs) that the step's own memory fits under. Where the
+# mark cannot be restarted it returns the peak so far (the step's addition above it).
+RESET_PEAK = r"""
+def reset_peak():
+    import ctypes, gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_mb()
+"""
+
 # Child-process code: fit_topic_model evaluates after each fit; this wraps topics.topic_models'
 # evaluate_topics so a child can subtract the evaluation's CPU seconds from the fit's.
 # ``timed(evaluate)`` returns the wrapper; ``evaluation`` collects CPU seconds per call.
 TIMED_EVALUATE = r"""
 import time
+from collections.abc import MutableMapping
 import topics.topic_models as tm
 evaluation = []
 def timed(evaluate):
@@ -91,6 +134,28 @@ def versions() -> dict[str, str]:
     return found
 
 
+def topics_source() -> str:
+    """The folder the ``topics`` package is imported from (by this process and its children,
+    which inherit its environment): the code measured, which the commit recorded describes only
+    when it lies in this checkout."""
+    spec = importlib.util.find_spec("topics")
+    return str(Path(spec.origin).resolve().parent) if spec and spec.origin else ""
+
+
+def measures_this_checkout(source: str) -> bool:
+    """Whether ``topics`` comes from this checkout's ``src/`` (else the recorded commit is not
+    the code measured: another worktree's editable install, a stale PYTHONPATH)."""
+    return bool(source) and Path(source).is_relative_to(REPO / "src")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a count of runs or repetitions (a median needs at least one)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give 1 or more")
+    return value
+
+
 def git_state() -> dict[str, object]:
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
@@ -118,6 +183,7 @@ def machine() -> dict[str, object]:
         "python": sys.version.split()[0],
         "packages": versions(),
         "git": git_state(),
+        "topics_source": topics_source(),
     }
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import GNAD, GNAD_MISSING, RESULTS, machine  # noqa: E402
+from common import GNAD, GNAD_MISSING, RESULTS, machine, measures_this_checkout  # noqa: E402
 from speed_table import render_markdown  # noqa: E402
 
 # section -> (script, extra arguments): the order they run in
@@ -78,6 +78,17 @@ def run_section(name: str, quick: bool, models: list[str] | None = None,
     return figures
 
 
+def result_base(folder: Path, stamp: str, quick: bool) -> Path:
+    """``folder/<stamp>[-quick]``, with ``-2``, ``-3`` ... when a run of the same minute is there
+    (a second run in one minute overwrote the first, committed or not)."""
+    name = f"{stamp}{'-quick' if quick else ''}"
+    base, n = folder / name, 1
+    while base.with_suffix(".json").exists() or base.with_suffix(".md").exists():
+        n += 1
+        base = folder / f"{name}-{n}"
+    return base
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller sizes (~5 min)")
@@ -99,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# benchmarks {info['date']}: {info['cpu']}, {info['cores']} cores, load average "
           f"{info['load_average']}, Python {info['python']}, topics {info['packages'].get('topics')}"
           f"{' (quick)' if args.quick else ''}")
+    if not measures_this_checkout(info["topics_source"]):
+        print(f"warning: topics is imported from {info['topics_source'] or 'nowhere'}, not from "
+              f"{HERE.parent / 'src'}: the figures are of that code, the commit recorded "
+              f"({info['git']['commit']}) is this checkout's (set PYTHONPATH={HERE.parent / 'src'})",
+              file=sys.stderr)
     if not GNAD.is_file():
         print(GNAD_MISSING)
     start = time.perf_counter()
@@ -111,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.perf_counter() - start, 1)
     stamp = info["date"].replace(":", "")
     args.out.mkdir(parents=True, exist_ok=True)
-    base = args.out / f"{stamp}{'-quick' if args.quick else ''}"
+    base = result_base(args.out, stamp, args.quick)
     base.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     markdown = render_markdown(results)
     base.with_suffix(".md").write_text(markdown, encoding="utf-8")
