@@ -6,8 +6,9 @@ break as a JSON Lines file is. The client runs :mod:`csv`'s reader over the file
 to read them) and notes where each
 run of ``records`` records ends, in bytes and lines; it also makes the checks whose failure stops
 the file (the header, a row :mod:`csv` cannot read, a row wider than the header, a line not in
-the encoding, a quote left open that swallowed the records after it), so a range that ends at such a row carries its message, raised after the range's
-records, as the client's own reading raises it there. A worker reads its bytes and makes the
+the encoding, a quote left open that swallowed the records after it), so a range that ends at
+such a row carries its message, raised after the range's records, as the client's own reading
+raises it there. A worker reads its bytes and makes the
 articles (:func:`csv_range_records`) with the places and numbers the client's reading gives them.
 """
 
