@@ -166,8 +166,8 @@ def label_lists(y: Any, labels: Sequence[str] | None, action: str = "fit") -> li
         return _indicator_lists(y, labels, action)
     if isinstance(y, (str, bytes)) or not hasattr(y, "__iter__"):
         raise InputError(
-            f"{action}: y must be a list with one entry per text (a label list, [] for none, or "
-            f"a class name), got {type(y).__name__}"
+            f"{action}: y, the labels, must be a list with one entry per text (a label list, [] "
+            f"for none, or a class name), got {type(y).__name__}"
         )
     return list(y)
 
