@@ -38,6 +38,7 @@ __all__ = [
     "TopicsError",
     "TrackingError",
     "closest",
+    "cut",
     "short",
     "unknown_key",
 ]
@@ -89,7 +90,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 def short(value: Any, limit: int = 60) -> str:
     """``repr(value)``, cut to ``limit`` characters."""
-    text = repr(value)
+    return cut(repr(value), limit)
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, ``...`` marking the cut."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

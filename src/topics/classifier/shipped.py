@@ -20,7 +20,7 @@ from typing import Any
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.classifier.persistence import SHIPPED_MODEL, SUFFIX, card_path, save_classifier
-from topics.errors import CorpusError, InputError
+from topics.errors import CorpusError, InputError, cut
 from topics.evaluation.folds import fold_size_problem, group_count
 from topics.labels import label_problem as find_label_problem
 
@@ -82,10 +82,10 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
     if problem.kind == "empty":
         return (f"{said}; an article about none of the labels has no label (an empty list [] or "
                 "an empty cell)")
-    if problem.kind == "separator":
+    if problem.kind == "separator":  # cut: a label may be a whole text (columns swapped)
         return (f"{said}: --label-separator (label_separator) splits a label cell or string, not "
                 "the items of a label list; write each label as an item, e.g. "
-                f"{_cut(json.dumps(problem.label.split(problem.sign)))}")
+                f"{cut(json.dumps(problem.label.split(problem.sign)), 80)}")
     if problem.kind == "joined" and separator is not None:  # joined by another sign than given
         return (f"{said}, joined by {problem.sign!r} although the label separator is "
                 f"{separator!r}; join the labels with {separator!r}, or give them as a list")
@@ -94,11 +94,6 @@ def label_problem(corpus: Any, options: Mapping[str, Any], source: str | None = 
                 f"'{problem.sign}', or label_separator='{problem.sign}'), or give the labels as "
                 "a list")
     return said
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    """``text`` cut to ``limit`` characters: a label may be a whole text (columns swapped)."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def label_warnings(corpus: Any, options: Mapping[str, Any]) -> list[str]:
