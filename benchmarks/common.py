@@ -55,14 +55,21 @@ PACKAGES = (
 # Peak memory of a (child) process: VmHWM, its own high-water mark (ru_maxrss of a child would
 # also count the parent's pages copied at fork, on Linux).
 PEAK_MB = r"""
-def peak_mb():
+def status_mb(field):
+    # a memory field of /proc/self/status ("VmHWM", "VmRSS") in MB; None where there is none
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
+    return None
+
+def peak_mb():
+    peak = status_mb("VmHWM")
+    if peak is not None:
+        return peak
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
@@ -83,13 +90,10 @@ def reset_peak():
     try:
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
     except OSError:
-        pass
-    return peak_mb()
+        return peak_mb()
+    resident = status_mb("VmRSS")
+    return peak_mb() if resident is None else resident
 """
 
 # Child-process code: fit_topic_model evaluates after each fit; this wraps topics.topic_models'
