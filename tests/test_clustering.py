@@ -1,4 +1,5 @@
-"""Spherical (cosine) k-means from Ward's start, the BERTopic default's clustering (hypothesis).
+"""Spherical (cosine) k-means from Ward's start, the BERTopic default's clustering, and the
+exclusivity its topic words are ranked by (hypothesis).
 
 Its defining properties on any data: every unit sits in the topic whose centre it points most
 nearly to (a fixed point of Lloyd's iterations), centres are unit length, topics are numbered by
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from topics.topic_models.clustering import SIMILARITY_DECIMALS, WardKMeans
+from topics.topic_models.nmf import exclusive_weights
 
 _POINTS = st.integers(2, 6).flatmap(
     lambda d: arrays(np.float64, st.tuples(st.integers(4, 40), st.just(d)),
@@ -42,3 +44,18 @@ def test_a_units_length_plays_no_part(x, k, powers) -> None:
     scaled = x * np.exp2(np.asarray(powers[: len(x)], dtype=float))[:, None]  # exact scalings
     first = WardKMeans(k, metric="cosine").fit(x).labels_
     assert np.array_equal(WardKMeans(k, metric="cosine").fit(scaled).labels_, first)
+
+
+@given(arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 8)),
+              elements=st.floats(0, 1e6)),
+       st.floats(0, 4))
+def test_exclusivity_only_lowers_weights_and_keeps_a_topics_own_words(h: np.ndarray, g: float) -> None:
+    """Topic-word weights times exclusivity: never above the weight, never negative, zero where
+    the weight is, unchanged for a word only one topic carries, and all unchanged for g = 0."""
+    out = exclusive_weights(h, g)
+    assert out.shape == h.shape and np.all(out >= 0) and np.all(out <= h)
+    assert np.all(out[h == 0] == 0)
+    own = (h > 0).sum(axis=0) == 1
+    assert np.allclose(out[:, own], h[:, own])
+    if g == 0:
+        assert np.array_equal(out, h)

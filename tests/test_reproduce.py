@@ -131,29 +131,34 @@ def test_a_damaged_run_is_skipped_by_compare_and_refused_by_reproduce(
     assert not (tmp_path / "again").exists() or not any((tmp_path / "again").iterdir())
 
 
-def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path) -> None:
-    """`kmeans_metric` came to BERTopic later with a new default (cosine); a stored config without
-    it is rerun with what BERTopic did then (euclidean k-means) and says so."""
+@pytest.mark.parametrize(("setting", "then", "moves"), [
+    ("kmeans_metric", "euclidean", "nmi_mean"),  # today: cosine k-means
+    ("word_exclusivity", 0.0, "diversity_mean"),  # today: words ranked by weight x exclusivity
+])
+def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, setting, then,
+                                                                 moves) -> None:
+    """A setting that came to BERTopic later with a new default: a stored config without it is
+    rerun with what BERTopic did then and says so."""
     config = {
         "name": "before",
         "corpus": {"unit": "article"},
-        "topic_models": {"bertopic": {"model": "bertopic", "kmeans_metric": "euclidean"}},
+        "topic_models": {"bertopic": {"model": "bertopic", setting: then}},
         "classifier": {"enabled": False},
         "outputs": {"figures": False, "save_models": False},
     }
     made = run_experiment(config, runs_dir=tmp_path / "runs").path
     resolved = made / "config.resolved.yaml"
     lines = resolved.read_text().splitlines(keepends=True)
-    resolved.write_text("".join(line for line in lines if "kmeans_metric" not in line))
-    today = run_experiment(resolved, runs_dir=tmp_path / "today")  # today's default: cosine
-    assert today.metrics["topics.bertopic.nmi_mean"] != json.loads(
-        (made / "metrics.json").read_text())["topics.bertopic.nmi_mean"]
+    resolved.write_text("".join(line for line in lines if f"{setting}:" not in line))
+    today = run_experiment(resolved, runs_dir=tmp_path / "today")  # today's default
+    assert today.metrics[f"topics.bertopic.{moves}"] != json.loads(
+        (made / "metrics.json").read_text())[f"topics.bertopic.{moves}"]
 
     outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
-    assert outcome.earlier == {"topic_models.bertopic.kmeans_metric": "euclidean"}
+    assert outcome.earlier == {f"topic_models.bertopic.{setting}": then}
     assert outcome.identical
     assert "settings added since the run, rerun as before them: " \
-        "topic_models.bertopic.kmeans_metric=euclidean" in outcome.report()
+        f"topic_models.bertopic.{setting}={then}" in outcome.report()
 
 
 def test_settings_added_later_are_found_in_every_section(tmp_path) -> None:

@@ -252,6 +252,16 @@ def test_no_generic_topic_gathers_the_paragraphs(corpus, bertopic_pair) -> None:
     assert plain.n_topics == default.n_topics
 
 
+def test_words_many_topics_share_give_way_to_each_topics_own(corpus, bertopic_pair) -> None:
+    """The default ranks a topic's NMF words by weight x exclusivity: the same partition, fewer
+    words repeated across topics (diversity 0.882 -> 0.973 measured) and a coherence as high."""
+    default = bertopic_pair[0]
+    by_weight = topics.fit_topic_model(corpus, "bertopic", "paragraph", word_exclusivity=0.0)
+    assert np.array_equal(by_weight.assignments, default.assignments)
+    assert default.metrics["diversity"] > by_weight.metrics["diversity"]
+    assert default.metrics["npmi"] >= by_weight.metrics["npmi"]
+
+
 def test_the_stored_centres_place_the_training_paragraphs_where_the_fit_did(bertopic_pair) -> None:
     """Cosine k-means ends where every unit sits with its most similar centre, and the stored
     estimator (no training-unit shortcut) reproduces that from the texts alone."""
