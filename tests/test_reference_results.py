@@ -138,6 +138,17 @@ def test_the_topic_clustering_table_is_reproduced(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_word_exclusivity_table_is_reproduced(tmp_path: Path) -> None:
+    """experiments/results/topic_model_selection/exclusivity.md (the default's topic words ranked
+    by weight x exclusivity with six exponents, on nine corpora at three k) comes back from today's
+    code, and the selection record quotes it as it is."""
+    committed = _rerun_selection_table("topic_word_exclusivity.py", "exclusivity.md", tmp_path)
+    assert _quoted_in_the_record(committed), (
+        "topic_model_selection/README.md quotes another exclusivity table than exclusivity.md"
+    )
+
+
+@pytest.mark.slow
 def test_the_number_of_topics_table_is_reproduced(tmp_path: Path) -> None:
     """experiments/results/topic_model_selection/n_topics.md (the default's k against k from 4 to
     28 and label-free criteria; character n-grams in the embedding) comes back from today's code,

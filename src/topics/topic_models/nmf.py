@@ -93,14 +93,29 @@ def words_from_partition(
     top_n_words: int,
     exclusivity: float = 0.0,
 ) -> dict[int, list[tuple[str, float]]]:
-    """Topic words of a given partition from an NMF of the units' TF-IDF started at the topics.
+    """Topic words of a given partition: :func:`partition_components` ranked by
+    :func:`exclusive_weights` (``exclusivity`` 0: by the NMF's weights themselves)."""
+    ids, components, words = partition_components(tokens, assignments, min_df=min_df,
+                                                  max_df=max_df, iterations=iterations)
+    weights = exclusive_weights(components, float(exclusivity))
+    return {t: top_words(weights[i], words, int(top_n_words)) for i, t in enumerate(ids)}
+
+
+def partition_components(
+    tokens: Sequence[Sequence[str]],
+    assignments: np.ndarray,
+    *,
+    min_df: float | int,
+    max_df: float | int,
+    iterations: int,
+) -> tuple[list[int], np.ndarray, list[str]]:
+    """An NMF of the units' TF-IDF started at a partition: (topic ids, topics x words, words).
 
     W starts as the one-hot assignments (+ 1e-3), H as the topics' mean TF-IDF rows (+ 1e-6), and
-    coordinate descent refines both (``iterations``, one thread). The words are what co-occurs
+    coordinate descent refines both (``iterations``, one thread). H's words are what co-occurs
     inside a topic's units, not only what they share: on the default BERTopic partitions NPMI
     0.052 -> 0.164 (shipped paragraphs) and 0.099 -> 0.163 (10kGNAD) against LDAvis relevance, and
-    above c-TF-IDF (0.10 / 0.13). The assignments stay the partition's. Words are ranked by
-    :func:`exclusive_weights` of H (``exclusivity`` 0: by H itself).
+    above c-TF-IDF (0.10 / 0.13). The assignments stay the partition's; outliers (-1) are no topic.
     """
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
@@ -111,20 +126,18 @@ def words_from_partition(
     x = vectorizer.fit_transform([list(t) for t in tokens])
     words = list(vectorizer.get_feature_names_out())
     ids = sorted(int(t) for t in set(assignments.tolist()) - {-1})
-    column = {t: i for i, t in enumerate(ids)}
     w0 = np.full((x.shape[0], len(ids)), 1e-3)
     h0 = np.zeros((len(ids), x.shape[1]))
-    for t in ids:
+    for column, t in enumerate(ids):
         members = assignments == t
-        w0[members, column[t]] = 1.0
-        h0[column[t]] = np.asarray(x[members].mean(axis=0)).ravel()
+        w0[members, column] = 1.0
+        h0[column] = np.asarray(x[members].mean(axis=0)).ravel()
     h0 += 1e-6
     nmf = NMF(len(ids), init="custom", solver="cd", max_iter=int(iterations))
     with warnings.catch_warnings():  # a fixed number of iterations, chosen by measurement
         warnings.simplefilter("ignore", ConvergenceWarning)
         nmf.fit_transform(x, W=w0, H=h0)
-    weights = exclusive_weights(nmf.components_, float(exclusivity))
-    return {t: top_words(weights[column[t]], words, int(top_n_words)) for t in ids}
+    return ids, nmf.components_, words
 
 
 def exclusive_weights(components: np.ndarray, exclusivity: float) -> np.ndarray:
