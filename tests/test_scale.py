@@ -260,6 +260,19 @@ def test_map_chunks_here_and_on_a_local_cluster(local_cluster) -> None:
     assert list(map_chunks(_double, iter(chunks), scheduler=address, plus=1)) == here
 
 
+def test_a_scheduler_address_where_nothing_listens_is_refused_at_once() -> None:
+    """A mistyped port: the plain connection is refused and the message says so (distributed's
+    Client would retry until its 10 s timeout and then say it timed out)."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConfigError, match=rf"scheduler tcp://127.0.0.1:{port}: cannot connect "
+                                          r"\(.*refused.*\); check the address"):
+        list(map_chunks(_double, iter([[1]]), scheduler=f"tcp://127.0.0.1:{port}"))
+
+
 def _malloc_trim() -> str | None:
     import os
 

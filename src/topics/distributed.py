@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -156,6 +157,7 @@ def dask_client(
             cluster.close()
         return
     try:
+        _probe(scheduler)
         client = Client(scheduler, timeout=f"{_CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as error:
         raise ConfigError(
@@ -178,6 +180,19 @@ def dask_client(
                 f"{__version__}); install the same version on every worker"
             )
         yield client
+
+
+def _probe(scheduler: str) -> None:
+    """Open and close a plain TCP connection to a ``tcp://`` scheduler (OSError if none answers).
+
+    distributed's Client retries a refused connection until its timeout, so a mistyped port took
+    10 s before its message; the plain connection is refused at once.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    protocol, location = parse_address(scheduler, strict=False)
+    if protocol == "tcp":
+        socket.create_connection(parse_host_port(location), timeout=_CONNECT_TIMEOUT_S).close()
 
 
 def map_chunks(
