@@ -29,7 +29,15 @@ from topic_clustering import corpora  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "experiments" / "results" / "topic_model_selection"
 EXCLUSIVITY = (0.0, 0.25, 0.5, 0.75, 1.0, 2.0)
-DEFAULT = 0.5
+
+
+def default_exclusivity() -> float:
+    """The BERTopic default's ``word_exclusivity`` (marked in the table's header)."""
+    import inspect
+
+    from topics.topic_models import bertopic
+
+    return inspect.signature(bertopic.fit).parameters["word_exclusivity"].default
 
 
 def default_k(units) -> int:
@@ -84,7 +92,10 @@ def family_rows() -> list[str]:
 
 
 def table(sizes: list[int]) -> str:
-    cells = " | ".join(f"g {g:g}" + (" (default)" if g == DEFAULT else "") for g in EXCLUSIVITY)
+    """The Markdown of ``exclusivity.md``: the default's words on every corpus and k, then the
+    NMF and LDA families' own words."""
+    default = default_exclusivity()
+    cells = " | ".join(f"g {g:g}" + (" (default)" if g == default else "") for g in EXCLUSIVITY)
     lines = [
         "# Topic words ranked by weight x exclusivity in the BERTopic default\n",
         f"`uv run python benchmarks/topic_word_exclusivity.py --sizes {' '.join(map(str, sizes))}`;"
