@@ -23,8 +23,9 @@ its words. The project's default chooses each step by measurement
   (:func:`~topics.topic_models.nmf.words_from_partition`): words that co-occur inside a topic.
   NPMI 0.164 / 0.163 against 0.05-0.13 for c-TF-IDF, relevance or KeyBERT-style words of the same
   topics. Ranked by weight x exclusivity (``word_exclusivity`` 0.5), so that words many topics
-  share give way to each topic's own: diversity 0.88 -> 0.97 and 0.94 -> 1.00, NPMI up on eight of
-  nine corpora. The assignments stay the clustering's; topic ids are ordered by size.
+  share give way to each topic's own: diversity 0.88 -> 0.97 and 0.94 -> 1.00, NPMI up on seven
+  of nine corpora at their default k (``clustering.md`` of the selection record). The assignments
+  stay the clustering's; topic ids are ordered by size.
 
 None of these steps is BERTopic library code, so the default route does not import bertopic (nor
 umap, hdbscan, numba): a fit of the shipped paragraphs takes a few CPU seconds, and the fitted
