@@ -51,30 +51,34 @@ def default_k(units) -> int:
 def measure(units, k: int) -> dict[float, tuple[float, float]]:
     """NPMI and diversity of the default partition's words for every g in EXCLUSIVITY."""
     from topics.topic_models import bertopic
+    from topics.topic_models.common import make_analyzer
     from topics.topic_models.nmf import partition_components
 
     fitted = bertopic.fit(units, 0, nr_topics=k)
     s = fitted.settings
-    ids, components, vocabulary = partition_components(
-        fitted.tokens, fitted.assignments, min_df=s["min_df"], max_df=s["max_df"],
-        iterations=s["nmf_iterations"])
-    return {g: ranked(ids, components, vocabulary, g, fitted.tokens) for g in EXCLUSIVITY}
+    components = partition_components(fitted.tokens, fitted.assignments, min_df=s["min_df"],
+                                      max_df=s["max_df"], iterations=s["nmf_iterations"])
+    analyzer = make_analyzer(s) if s["hide_compound_parts"] else None
+    return {g: scored(components, g, fitted.tokens, analyzer) for g in EXCLUSIVITY}
 
 
-def ranked(ids, components, vocabulary, g: float, tokens) -> tuple[float, float]:
-    """NPMI and diversity of the top 10 words of each topic, ranked with exclusivity g."""
+def scored(components, g: float, tokens, analyzer) -> tuple[float, float]:
+    """NPMI and diversity of the top 10 words of each topic, ranked with exclusivity g as the
+    default ranks them (:func:`topics.topic_models.nmf.ranked_words`)."""
     from topics.evaluation.topic_metrics import coherence, topic_diversity
-    from topics.topic_models.common import top_words
-    from topics.topic_models.nmf import exclusive_weights
+    from topics.topic_models.nmf import ranked_words
 
-    weights = exclusive_weights(components, g)
-    words = {t: top_words(weights[i], vocabulary, 10) for i, t in enumerate(ids)}
+    words = ranked_words(components, g, 10, analyzer)
     return coherence(words, tokens), topic_diversity(words, 10)
 
 
 def family_rows() -> list[str]:
     """The NMF and LDA defaults' words ranked with each g, on the two real corpora."""
+    import numpy as np
+
     from topics.topic_models import lda, nmf
+    from topics.topic_models.common import make_analyzer
+    from topics.topic_models.nmf import PartitionComponents
 
     lines = []
     for name, units in corpora([]):
@@ -83,8 +87,15 @@ def family_rows() -> list[str]:
         for family in (nmf, lda):
             fitted = family.fit(units, 0)
             state = fitted.estimator
-            cells = [ranked(state.topic_ids, state.arrays["components"], state.views[0].vocabulary,
-                            g, fitted.tokens) for g in EXCLUSIVITY]
+            vocabulary = state.views[0].vocabulary
+            column = {w: j for j, w in enumerate(vocabulary)}
+            df = np.zeros(len(vocabulary), dtype=np.int64)
+            for doc in fitted.tokens:
+                df[[column[w] for w in set(doc) if w in column]] += 1
+            components = PartitionComponents(state.topic_ids, state.arrays["components"],
+                                             list(vocabulary), df)
+            analyzer = make_analyzer(fitted.settings)
+            cells = [scored(components, g, fitted.tokens, analyzer) for g in EXCLUSIVITY]
             row = " | ".join(f"{npmi:.3f} / {div:.3f}" for npmi, div in cells)
             lines.append(f"| {name} | {family.NAME} | {len(state.topic_ids)} | {row} |")
             print(lines[-1], flush=True)

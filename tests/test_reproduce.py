@@ -134,6 +134,7 @@ def test_a_damaged_run_is_skipped_by_compare_and_refused_by_reproduce(
 @pytest.mark.parametrize(("setting", "then", "moves"), [
     ("kmeans_metric", "euclidean", "nmi_mean"),  # today: cosine k-means
     ("word_exclusivity", 0.0, "diversity_mean"),  # today: words ranked by weight x exclusivity
+    ("hide_compound_parts", False, "npmi_mean"),  # today: parts that repeat a compound left out
 ])
 def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, setting, then,
                                                                  moves) -> None:

@@ -5,6 +5,8 @@ The first BERTopic fit in a process pays numba's JIT (~10 s), so the fitted mode
 
 from __future__ import annotations
 
+from collections import Counter
+
 import importlib.util
 import re
 import warnings
@@ -260,6 +262,34 @@ def test_words_many_topics_share_give_way_to_each_topics_own(corpus, bertopic_pa
     assert np.array_equal(by_weight.assignments, default.assignments)
     assert default.metrics["diversity"] > by_weight.metrics["diversity"]
     assert default.metrics["npmi"] >= by_weight.metrics["npmi"]
+
+
+def test_a_topic_does_not_list_the_parts_that_only_repeat_its_compounds(corpus, bertopic_pair) -> None:
+    """With the default, no topic lists a compound part whose units mostly hold a compound it
+    lists ("plattform platt form" on the shipped paragraphs before); parts that also stand alone
+    stay, and ``hide_compound_parts=False`` lists the words as before, on the same partition."""
+    from topics.topic_models.word_parts import CompoundParts
+
+    default = bertopic_pair[0]
+    listed = topics.fit_topic_model(corpus, "bertopic", "paragraph", hide_compound_parts=False)
+    assert np.array_equal(listed.assignments, default.assignments)
+    analyzer = topics.GermanAnalyzer()
+    tokens = [analyzer(d.text) for d in default.documents]
+    df = Counter(w for doc in tokens for w in set(doc))
+    parts = CompoundParts(analyzer, df)
+    before = {w for words in listed.topics.values() for w, _ in words}
+    assert {"platt", "form"} <= before  # the case that made the rule, still there without it
+    hidden = 0
+    for topic, words in default.topics.items():
+        names = [w for w, _ in words]
+        assert len(names) == 10
+        assert not any(parts.repeats(w, names) for w in names), (topic, names)
+        old = [w for w, _ in listed.topics[topic]]
+        hidden += sum(parts.repeats(w, old) for w in old)
+        assert "platt" not in names and "form" not in names
+    assert hidden >= 4
+    assert any("minister" in words and "verteidigungsminister" in words  # both stand alone
+               for words in ([w for w, _ in ws] for ws in default.topics.values()))
 
 
 def test_the_stored_centres_place_the_training_paragraphs_where_the_fit_did(bertopic_pair) -> None:

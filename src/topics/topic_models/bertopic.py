@@ -155,6 +155,7 @@ def fit(
     representation: Literal["nmf", "relevance", "c-tf-idf", "keybert", "mmr"] = "nmf",
     nmf_iterations: Annotated[int, Ge(1)] = 300,
     word_exclusivity: Annotated[float, Ge(0)] = 0.5,
+    hide_compound_parts: bool = True,
     relevance_lambda: Annotated[float, Ge(0), Le(1)] = 0.6,
     reduce_frequent_words: bool = False,
     bm25_weighting: bool = False,
@@ -243,6 +244,9 @@ def fit(
         the topics) ** this (0: by weight alone). 0.5, measured on both corpora and six other
         settings: NPMI 0.136 -> 0.155 and diversity 0.882 -> 0.973 on the shipped paragraphs,
         0.129 -> 0.147 and 0.938 -> 1.000 on 10kGNAD; words many topics share drop out.
+    hide_compound_parts : bool
+        "nmf" words: leave out a compound part that mostly occurs inside a compound the topic
+        lists ("micro" and "soft" beside "microsoft"; :mod:`~topics.topic_models.word_parts`).
     relevance_lambda : float
         lambda of the LDAvis relevance (1 = the topic's own word probabilities).
     reduce_frequent_words : bool
@@ -273,7 +277,8 @@ def fit(
 
 def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTopics:
     texts = [u.text for u in units]
-    tokens = tokenize(texts, make_analyzer(settings))
+    analyzer = make_analyzer(settings)
+    tokens = tokenize(texts, analyzer)
     _, vocabulary = count_matrix(tokens, min_df=settings["min_df"], max_df=settings["max_df"],
                                  model=NAME)
     views, components, embeddings = embed(texts, tokens, settings, seed)
@@ -300,7 +305,8 @@ def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTop
         topics.update(words_from_partition(
             tokens, assignments, min_df=settings["min_df"], max_df=settings["max_df"],
             iterations=settings["nmf_iterations"], top_n_words=settings["top_n_words"],
-            exclusivity=settings["word_exclusivity"]))
+            exclusivity=settings["word_exclusivity"],
+            analyzer=analyzer if settings["hide_compound_parts"] else None))
     if centroids is None:  # the topics' mean (context-mixed) embedding
         centroids = (np.vstack([cluster_input[assignments == t].mean(axis=0) for t in ids])
                      if ids else np.zeros((0, cluster_input.shape[1])))
@@ -391,7 +397,8 @@ SPECS = (
         check=_check,
         # runs stored before these settings existed clustered with plain k-means and ranked
         # their words by weight alone
-        earlier={"kmeans_metric": "euclidean", "word_exclusivity": 0.0},
+        earlier={"kmeans_metric": "euclidean", "word_exclusivity": 0.0,
+                 "hide_compound_parts": False},
     ),
     EstimatorSpec(
         name=PEER_NAME,

@@ -39,6 +39,7 @@ from topics.topic_models.common import (
     top_words,
 )
 from topics.topic_models.result import FittedTopics
+from topics.topic_models.word_parts import CompoundParts, listed_words
 
 __all__ = ["SPECS", "fit", "fit_default"]
 
@@ -71,6 +72,7 @@ def fit(
     min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 2,
     max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 0.2,
     top_n_words: Annotated[int, Ge(1)] = 10,
+    hide_compound_parts: bool = True,
     **analysis: Any,
 ) -> FittedTopics:
     """Fit tomotopy's LDA on the units' German tokens.
@@ -97,6 +99,9 @@ def fit(
         Keep words found in at least ``min_df`` and at most ``max_df`` units (a float is a share).
     top_n_words : int
         Words listed per topic.
+    hide_compound_parts : bool
+        Leave out of a topic's words a compound part that mostly occurs inside a compound the
+        topic lists ("micro" and "soft" beside "microsoft"; :mod:`~topics.topic_models.word_parts`).
     **analysis
         Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 
@@ -117,8 +122,9 @@ def fit(
     settings.update(analysis)
     auto = min(n, auto_n_topics(n_articles(units)))
     settings["k"] = check_n_topics(NAME, "k", auto if k == "auto" else k, n)
-    tokens = tokenize((u.text for u in units), make_analyzer(analysis))
-    _, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
+    analyzer = make_analyzer(analysis)
+    tokens = tokenize((u.text for u in units), analyzer)
+    counts, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
     keep = set(vocabulary)
     kept = [[w for w in doc if w in keep] for doc in tokens]
     weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
@@ -140,10 +146,11 @@ def fit(
     assignments[placed] = distributions[placed].argmax(axis=1)
     words = list(model.used_vocabs)
     components = np.vstack([model.get_topic_word_dist(t) for t in range(topics)])
+    parts = CompoundParts.from_matrix(analyzer, counts, vocabulary) if hide_compound_parts else None
     return FittedTopics(
         settings=settings,
         assignments=assignments,
-        topics={t: top_words(components[t], words, top_n_words) for t in range(topics)},
+        topics={t: listed_words(components[t], words, top_n_words, parts) for t in range(topics)},
         distributions=distributions,
         embeddings=None,
         tokens=tokens,
@@ -219,6 +226,7 @@ SPECS = (
         reads_tokens=True,
         n_topics_setting="k",
         check=lambda settings, n_units: n_topics_problems(settings, "k", n_units),
+        earlier={"hide_compound_parts": False},
     ),
     EstimatorSpec(
         name=PEER_NAME,

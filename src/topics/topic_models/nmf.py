@@ -13,8 +13,8 @@ tolerance grows unevenly with the data while the topics stop improving long befo
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal, NamedTuple
 
 import numpy as np
 from annotated_types import Ge, Gt, Le
@@ -34,9 +34,9 @@ from topics.topic_models.common import (
     n_topics_aliases,
     n_topics_problems,
     tokenize,
-    top_words,
 )
 from topics.topic_models.result import FittedTopics
+from topics.topic_models.word_parts import CompoundParts, listed_words
 
 __all__ = ["SPECS", "fit", "nndsvd_exact", "words_from_partition"]
 
@@ -92,13 +92,37 @@ def words_from_partition(
     iterations: int,
     top_n_words: int,
     exclusivity: float = 0.0,
+    analyzer: Callable[[str], Sequence[str]] | None = None,
 ) -> dict[int, list[tuple[str, float]]]:
     """Topic words of a given partition: :func:`partition_components` ranked by
-    :func:`exclusive_weights` (``exclusivity`` 0: by the NMF's weights themselves)."""
-    ids, components, words = partition_components(tokens, assignments, min_df=min_df,
-                                                  max_df=max_df, iterations=iterations)
-    weights = exclusive_weights(components, float(exclusivity))
-    return {t: top_words(weights[i], words, int(top_n_words)) for i, t in enumerate(ids)}
+    :func:`exclusive_weights` (``exclusivity`` 0: by the NMF's weights themselves); with the
+    tokens' ``analyzer``, without the compound parts that repeat a listed compound
+    (:mod:`~topics.topic_models.word_parts`)."""
+    fitted = partition_components(tokens, assignments, min_df=min_df, max_df=max_df,
+                                  iterations=iterations)
+    return ranked_words(fitted, exclusivity, int(top_n_words), analyzer)
+
+
+class PartitionComponents(NamedTuple):
+    """An NMF started at a partition: its topics' word weights and the words' unit counts."""
+
+    ids: list[int]  # the partition's topics (rows of components)
+    components: np.ndarray  # topics x words
+    words: list[str]
+    document_frequency: np.ndarray  # units that hold each word
+
+
+def ranked_words(fitted: PartitionComponents, exclusivity: float, top_n_words: int,
+                 analyzer: Callable[[str], Sequence[str]] | None) -> dict[int, list[tuple[str, float]]]:
+    """Each topic's ``top_n_words`` of :func:`partition_components` ranked by weight x exclusivity
+    ``exclusivity``; compound parts that repeat a listed compound left out when ``analyzer`` is
+    given."""
+    weights = exclusive_weights(fitted.components, float(exclusivity))
+    parts = (CompoundParts(analyzer, dict(zip(fitted.words, fitted.document_frequency.tolist(),
+                                              strict=True)))
+             if analyzer is not None else None)
+    return {t: listed_words(weights[i], fitted.words, top_n_words, parts)
+            for i, t in enumerate(fitted.ids)}
 
 
 def partition_components(
@@ -108,8 +132,8 @@ def partition_components(
     min_df: float | int,
     max_df: float | int,
     iterations: int,
-) -> tuple[list[int], np.ndarray, list[str]]:
-    """An NMF of the units' TF-IDF started at a partition: (topic ids, topics x words, words).
+) -> PartitionComponents:
+    """An NMF of the units' TF-IDF started at a partition: topic ids, topics x words, words.
 
     W starts as the one-hot assignments (+ 1e-3), H as the topics' mean TF-IDF rows (+ 1e-6), and
     coordinate descent refines both (``iterations``, one thread). H's words are what co-occurs
@@ -137,7 +161,8 @@ def partition_components(
     with warnings.catch_warnings():  # a fixed number of iterations, chosen by measurement
         warnings.simplefilter("ignore", ConvergenceWarning)
         nmf.fit_transform(x, W=w0, H=h0)
-    return ids, nmf.components_, words
+    document_frequency = np.bincount(x.indices, minlength=x.shape[1])  # TF-IDF > 0 where counted
+    return PartitionComponents(ids, nmf.components_, words, document_frequency)
 
 
 def exclusive_weights(components: np.ndarray, exclusivity: float) -> np.ndarray:
@@ -172,6 +197,7 @@ def fit(
     max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 0.2,
     sublinear_tf: bool = True,
     top_n_words: Annotated[int, Ge(1)] = 10,
+    hide_compound_parts: bool = True,
     **analysis: Any,
 ) -> FittedTopics:
     """Fit NMF on the TF-IDF of the units' German tokens.
@@ -211,6 +237,9 @@ def fit(
         TF-IDF with 1 + log(tf).
     top_n_words : int
         Words listed per topic.
+    hide_compound_parts : bool
+        Leave out of a topic's words a compound part that mostly occurs inside a compound the
+        topic lists ("micro" and "soft" beside "microsoft"; :mod:`~topics.topic_models.word_parts`).
     **analysis
         Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 
@@ -229,7 +258,8 @@ def fit(
     if auto:
         n_components = min(n, auto_n_topics(n_articles(units)))
     settings["n_components"] = check_n_topics(NAME, "n_components", n_components, n)
-    tokens = tokenize((u.text for u in units), make_analyzer(analysis))
+    analyzer = make_analyzer(analysis)
+    tokens = tokenize((u.text for u in units), analyzer)
     counts, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
     if init.startswith("nndsvd") and settings["n_components"] > len(vocabulary):
         chosen = (f"n_components='auto' ({settings['n_components']} topics)" if auto
@@ -259,7 +289,8 @@ def fit(
     totals = w.sum(axis=1)
     assignments = np.where(totals > 0, w.argmax(axis=1), -1)
     distributions = np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
-    topics = {t: top_words(nmf.components_[t], vocabulary, top_n_words)
+    parts = CompoundParts.from_matrix(analyzer, counts, vocabulary) if hide_compound_parts else None
+    topics = {t: listed_words(nmf.components_[t], vocabulary, top_n_words, parts)
               for t in range(nmf.n_components_)}
     return FittedTopics(
         settings=settings,
@@ -291,5 +322,6 @@ SPECS = (
         reads_tokens=True,
         n_topics_setting="n_components",
         check=lambda settings, n_units: n_topics_problems(settings, "n_components", n_units),
+        earlier={"hide_compound_parts": False},
     ),
 )

@@ -54,8 +54,9 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import empty_vocabulary, top_words
+from topics.topic_models.common import empty_vocabulary
 from topics.topic_models.shares import nnls_weights
+from topics.topic_models.word_parts import CompoundParts, listed_words
 
 __all__ = ["StreamingTopics", "fit_streaming_nmf", "tfidf_rows"]
 
@@ -188,6 +189,7 @@ def fit_streaming_nmf(
     max_df: int | float | None = None,
     sublinear_tf: bool = True,
     top_n_words: int = 10,
+    hide_compound_parts: bool = True,
     sample_size: int = 2000,
     score_all: bool = True,
     assignments: str | Path | None = None,
@@ -222,6 +224,9 @@ def fit_streaming_nmf(
         TF-IDF with 1 + log(tf).
     top_n_words : int
         Words listed per topic.
+    hide_compound_parts : bool
+        Leave out of a topic's words a compound part that mostly occurs inside a compound the
+        topic lists, as the in-memory families do (:mod:`~topics.topic_models.word_parts`).
     sample_size : int
         Units kept, evenly spread over the stream: C_v is computed on them (and every metric
         with ``score_all=False``).
@@ -278,6 +283,8 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
         raise ConfigError(f"streaming NMF: k={k} topics is impossible for {counted(n_units, 'unit')}; "
                           f"allowed: 2 to {n_units}")
     vocabulary, idf = _vocabulary(df, n_units, settings["min_df"], settings["max_df"])
+    parts = (CompoundParts(GermanAnalyzer(**settings["analysis"]), {w: df[w] for w in vocabulary})
+             if settings["hide_compound_parts"] else None)
     del df  # every word seen: the largest object of pass 1
     if k > len(vocabulary):
         raise ConfigError(f"streaming NMF: k={k} topics over a {len(vocabulary)}-word vocabulary; "
@@ -285,7 +292,8 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
     log.info("streaming NMF: %d %ss, %d words, k=%d", n_units, unit, len(vocabulary), k)
     with quiet_rereads(source):  # the first read warned about the file, its records
         model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
-        topics = {t: top_words(model.components_[t], vocabulary, top_n_words) for t in range(k)}
+        topics = {t: listed_words(model.components_[t], vocabulary, top_n_words, parts)
+                  for t in range(k)}
         result = StreamingTopics(topics, vocabulary, idf, model.components_, {}, settings, model)
         result.metrics = _sample_metrics(result, sample, c_v_only=settings["score_all"])
         if settings["score_all"] or assignments is not None:
@@ -314,8 +322,9 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     settings["drop_paragraphs"] = list(check_drop_paragraphs(given["drop_paragraphs"]))
     nmf = default_settings("nmf")  # the in-memory NMF's limits, whatever they are now
     settings.update({n: nmf[n] for n in ("min_df", "max_df") if given[n] is None})
-    if not isinstance(settings["score_all"], bool):
-        raise ConfigError(f"streaming NMF: score_all={settings['score_all']!r} must be True or False")
+    for name in ("score_all", "hide_compound_parts"):
+        if not isinstance(settings[name], bool):
+            raise ConfigError(f"streaming NMF: {name}={settings[name]!r} must be True or False")
     for name in ("k", "chunk_size", "batch_size", "chunk_passes", "top_n_words", "sample_size"):
         value = settings[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < (2 if name == "k" else 1):
