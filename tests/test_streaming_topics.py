@@ -60,6 +60,26 @@ def test_k_topics_with_words_and_metrics(fitted: StreamingTopics) -> None:
     assert -1 <= m["npmi"] <= 1 and 0 < m["diversity"] <= 1 and 0 <= m["nmi"] <= 1
 
 
+def test_streamed_topics_leave_out_the_parts_that_repeat_a_listed_compound(
+        shipped: list[Article], fitted: StreamingTopics) -> None:
+    """As the in-memory families: no listed part repeats a listed compound, and the rule off lists
+    the parts again (same model, same weights)."""
+    from collections import Counter
+
+    from topics.topic_models.word_parts import CompoundParts
+
+    analyzer = topics.GermanAnalyzer()
+    df = Counter(w for a in shipped for w in set(analyzer(topics.clean_text(a.text))))
+    parts = CompoundParts(analyzer, df)
+    for words in fitted.topics.values():
+        names = [w for w, _ in words]
+        assert not any(parts.repeats(w, names) for w in names), names
+    listed = fit_streaming_nmf(shipped, K, chunk_size=40, seed=0, hide_compound_parts=False)
+    assert np.array_equal(listed.components, fitted.components)
+    assert any(parts.repeats(w, [v for v, _ in words]) for words in listed.topics.values()
+               for w, _ in words)
+
+
 def test_same_result_twice(shipped: list[Article], fitted: StreamingTopics) -> None:
     again = fit_streaming_nmf(shipped, K, chunk_size=40, seed=0)
     assert again.topics == fitted.topics
@@ -195,6 +215,7 @@ def test_the_weights_are_the_least_squares_optimum_even_for_repeated_topics() ->
         ({"min_df": 300}, ConfigError, "leave no words"),
         ({"chunk_size": 3}, ConfigError, "chunk_size=3 is below k="),
         ({"k": 200, "min_df": 150, "max_df": 1.0}, ConfigError, "topics over a .*-word vocabulary"),
+        ({"hide_compound_parts": "yes"}, ConfigError, "hide_compound_parts='yes' must be True"),
     ],
 )
 def test_bad_settings_fail_clearly(shipped: list[Article], settings: dict, error: type,

@@ -5,11 +5,10 @@ The first BERTopic fit in a process pays numba's JIT (~10 s), so the fitted mode
 
 from __future__ import annotations
 
-from collections import Counter
-
 import importlib.util
 import re
 import warnings
+from collections import Counter
 
 import numpy as np
 import pytest

@@ -246,8 +246,9 @@ def fit(
         on the shipped paragraphs, 0.129 -> 0.147 and 0.938 -> 1.000 on 10kGNAD; words many
         topics share drop out.
     hide_compound_parts : bool
-        "nmf" words: leave out a compound part that mostly occurs inside a compound the topic
-        lists ("micro" and "soft" beside "microsoft"; :mod:`~topics.topic_models.word_parts`).
+        "nmf" words: leave out a compound part when at least half of the units that hold it hold
+        a compound the topic lists ("micro" and "soft" beside "microsoft";
+        :mod:`~topics.topic_models.word_parts`).
     relevance_lambda : float
         lambda of the LDAvis relevance (1 = the topic's own word probabilities).
     reduce_frequent_words : bool

@@ -100,8 +100,9 @@ def fit(
     top_n_words : int
         Words listed per topic.
     hide_compound_parts : bool
-        Leave out of a topic's words a compound part that mostly occurs inside a compound the
-        topic lists ("micro" and "soft" beside "microsoft"; :mod:`~topics.topic_models.word_parts`).
+        Leave out of a topic's words a compound part when at least half of the units that hold it
+        hold a compound the topic lists ("micro" and "soft" beside "microsoft";
+        :mod:`~topics.topic_models.word_parts`).
     **analysis
         Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 

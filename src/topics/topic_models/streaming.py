@@ -225,8 +225,9 @@ def fit_streaming_nmf(
     top_n_words : int
         Words listed per topic.
     hide_compound_parts : bool
-        Leave out of a topic's words a compound part that mostly occurs inside a compound the
-        topic lists, as the in-memory families do (:mod:`~topics.topic_models.word_parts`).
+        Leave out of a topic's words a compound part when at least half of the units that hold it
+        hold a compound the topic lists, as the in-memory families do
+        (:mod:`~topics.topic_models.word_parts`).
     sample_size : int
         Units kept, evenly spread over the stream: C_v is computed on them (and every metric
         with ``score_all=False``).

@@ -67,7 +67,8 @@ class CompoundParts:
         return {word for word in words if not self.repeats(word, words)}
 
     def repeats(self, word: str, listed: Sequence[str]) -> bool:
-        """Whether ``word`` is a part of compounds in ``listed`` that hold most of its units."""
+        """Whether ``word`` is a part of compounds in ``listed`` that hold at least half of its
+        units (by document frequencies, the compounds' summed)."""
         inside = sum(self._df.get(c, 0) for c in listed if c != word and word in self.parts(c))
         return inside > 0 and self._df.get(word, 0) <= 2 * inside
 
