@@ -43,7 +43,7 @@ def _analyzer(compounds):
 
 @settings(max_examples=300, deadline=None)
 @given(topic=_topic())
-def test_only_parts_of_listed_compounds_are_left_out(topic) -> None:
+def test_only_parts_of_compounds_ranked_with_them_are_left_out(topic) -> None:
     weights, df, compounds, topn = topic
     parts = CompoundParts(_analyzer(compounds), df)
     listed = listed_words(weights, VOCABULARY, topn, parts)
