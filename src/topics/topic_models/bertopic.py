@@ -22,7 +22,7 @@ its words. The project's default chooses each step by measurement
 * **Topic words**: an NMF of the units' TF-IDF started at the topics
   (:func:`~topics.topic_models.nmf.words_from_partition`): words that co-occur inside a topic.
   NPMI 0.164 / 0.163 against 0.05-0.13 for c-TF-IDF, relevance or KeyBERT-style words of the same
-  topics. Ranked by weight x exclusivity (``word_exclusivity`` 0.5), so that words many topics
+  topics (measured on the euclidean partitions, compound parts listed: the selection record). Ranked by weight x exclusivity (``word_exclusivity`` 0.5), so that words many topics
   share give way to each topic's own: diversity 0.88 -> 0.97 and 0.94 -> 1.00, NPMI up on seven
   of nine corpora at their default k (``clustering.md`` of the selection record). The assignments
   stay the clustering's; topic ids are ordered by size.
@@ -233,7 +233,8 @@ def fit(
         units (a float is a share), counted over units, not topics.
     representation : {"nmf", "relevance", "c-tf-idf", "keybert", "mmr"}
         Topic words: "nmf" (an NMF of the units' TF-IDF started at the topics: co-occurring
-        words; NPMI 0.16 on both corpora), LDAvis "relevance" of the topic's word counts,
+        words; NPMI 0.16 on both corpora when measured against the others, compound parts
+        listed), LDAvis "relevance" of the topic's word counts,
         BERTopic's "c-tf-idf", re-ranked by closeness to the topic embedding ("keybert") or by
         maximal marginal relevance ("mmr").
     nmf_iterations : int
