@@ -192,7 +192,9 @@ def fit(
     alpha_W: Annotated[float, Ge(0)] = 0.0,  # noqa: N803 - scikit-learn's name
     alpha_H: Annotated[float, Ge(0)] | Literal["same"] = "same",  # noqa: N803
     l1_ratio: Annotated[float, Ge(0), Le(1)] = 0.0,
-    beta_loss: Literal["frobenius", "kullback-leibler", "itakura-saito"] = "frobenius",
+    # no "itakura-saito": it is undefined where X is 0, and a TF-IDF matrix always has zeros
+    # (scikit-learn refused it with a bare ValueError after the analysis)
+    beta_loss: Literal["frobenius", "kullback-leibler"] = "frobenius",
     min_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 2,
     max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 0.2,
     sublinear_tf: bool = True,
@@ -228,8 +230,9 @@ def fit(
         Regularisation of the unit × topic and topic × word matrices ("same" = as alpha_W).
     l1_ratio : float
         Share of L1 in the regularisation.
-    beta_loss : {"frobenius", "kullback-leibler", "itakura-saito"}
-        The divergence minimised (the non-Frobenius ones use the multiplicative solver).
+    beta_loss : {"frobenius", "kullback-leibler"}
+        The divergence minimised ("kullback-leibler" uses the multiplicative solver).
+        "itakura-saito" is refused: it diverges on the zeros every TF-IDF matrix holds.
     min_df, max_df : int or float
         Keep words found in at least ``min_df`` and at most ``max_df`` units (a float is a share;
         measured: max_df 0.2 raises NPMI and diversity over 0.5).
