@@ -95,6 +95,20 @@ def test_a_value_the_user_gave_is_still_named_as_given() -> None:
         "lda_default").check({}, 5)[0]
 
 
+def test_a_share_min_df_too_large_for_the_corpus_reads_as_one_sentence() -> None:
+    # was "...; give set min_df=1 or max_df=1.0"
+    with pytest.raises(topics.ConfigError) as error:
+        topics.fit_topic_model(_FIVE_TEXTS * 2, model="nmf", unit="article", min_df=0.5)
+    assert str(error.value).endswith("of its 10 units; set min_df=1 or max_df=1.0")
+
+
+def test_the_itakura_saito_loss_is_refused_as_a_setting() -> None:
+    # TF-IDF always has zeros: was scikit-learn's bare ValueError after the analysis
+    with pytest.raises(topics.ConfigError, match=r"model 'nmf': beta_loss='itakura-saito': must "
+                       r"be 'frobenius' \| 'kullback-leibler'$"):
+        topics.fit_topic_model(_FIVE_TEXTS, model="nmf", beta_loss="itakura-saito")
+
+
 def test_the_bertopic_peer_on_too_few_words_is_a_config_error() -> None:
     pytest.importorskip("bertopic")
     # was scikit-learn's bare ValueError "n_components(11) must be <= n_features(3)"

@@ -102,10 +102,10 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
         # of the user's to undo (5 units, min_df=2 and max_df=0.2: at least 2 and at most 1)
         needed = ""
         if isinstance(max_df, float) and not isinstance(min_df, float):
-            needed = f"at least {math.ceil(round(min_df / max_df, 9))} units (more texts or "
-            needed += "unit='paragraph'), or "
+            needed = f"give at least {math.ceil(round(min_df / max_df, 9))} units (more texts "
+            needed += "or unit='paragraph'), or "
         return (f"{owner}: the corpus is too small for {limits}: a word would have to be in at "
-                f"least {least:g} and at most {most:g} of its {n_units} units; give {needed}set "
+                f"least {least:g} and at most {most:g} of its {n_units} units; {needed}set "
                 "min_df=1 or max_df=1.0")
     moves = []
     if isinstance(min_df, float) or min_df > 1:
