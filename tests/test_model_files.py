@@ -296,3 +296,21 @@ def test_parts_that_disagree_are_refused_even_with_checksums(folder, edit, expec
         _put(folder, "distributions.npy", _npy(rows))
     with pytest.raises(ModelFileError, match=expected):
         topics.load_topic_model(folder)
+
+
+def test_save_replaces_an_earlier_save_but_no_other_files(saved, tmp_path) -> None:
+    # was: a folder of the user's own (its result.json) silently written over
+    result = topics.load_topic_model(saved)
+    theirs = tmp_path / "proj"
+    theirs.mkdir()
+    (theirs / "result.json").write_text("mine", encoding="utf-8")
+    with pytest.raises(topics.ConfigError, match=r"proj: the folder holds files that are not a "
+                       r"saved topic model \('result.json'; .*give a new or empty folder"):
+        result.save(theirs)
+    assert [p.name for p in theirs.iterdir()] == ["result.json"]
+    assert (theirs / "result.json").read_text(encoding="utf-8") == "mine"
+    (tmp_path / "a file").write_text("mine", encoding="utf-8")
+    with pytest.raises(topics.ConfigError, match="a file: is a file, not a folder"):
+        result.save(tmp_path / "a file")
+    again = result.save(result.save(tmp_path / "ours"))  # an earlier save is replaced
+    assert topics.load_topic_model(again).topics == result.topics

@@ -281,6 +281,12 @@ class TopicModelResult:
         -------
         pathlib.Path
             The folder.
+
+        Raises
+        ------
+        topics.errors.ConfigError
+            ``path`` is a file, or a folder holding files that are not an earlier save (no
+            topics ``manifest.json``): nothing of it is replaced.
         """
         from topics.topic_models.storage import write_folder
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from topics.errors import ModelFileError
+from topics.errors import ConfigError, ModelFileError
 from topics.fileio import atomic_write
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "SUFFIXES",
     "check_card",
     "check_name",
+    "check_replaceable_folder",
     "json_of",
     "read_file",
     "read_folder",
@@ -93,8 +94,16 @@ def read_file(directory: Path, name: Any, *, suffixes: tuple[str, ...] = SUFFIXE
 
 
 def write_folder(directory: str | Path, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` (name -> bytes) into ``directory``, then the manifest of all of them."""
+    """Write ``files`` (name -> bytes) into ``directory``, then the manifest of all of them.
+
+    Raises
+    ------
+    ConfigError
+        ``directory`` is a file, or a folder that holds files and is not an earlier save
+        (:func:`check_replaceable_folder`); nothing is written then.
+    """
     directory = Path(directory)
+    check_replaceable_folder(directory)
     entries = {}
     for name, data in sorted(files.items()):
         check_name(directory, name)
@@ -104,6 +113,45 @@ def write_folder(directory: str | Path, files: Mapping[str, bytes]) -> Path:
     atomic_write(directory / MANIFEST_FILE,
                  json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
     return directory
+
+
+def check_replaceable_folder(directory: Path) -> None:
+    """Refuse to save into ``directory`` unless it is new, empty, or an earlier save (its
+    manifest is ours): the files of a folder the user keeps other things in (a ``result.json``
+    of their own) were replaced without a word.
+
+    Raises
+    ------
+    ConfigError
+        Naming the folder, some of its files, and what to do.
+    """
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise ConfigError(f"{directory}: is a file, not a folder; give a folder to save the "
+                          "model in (new or empty)")
+    try:
+        names = sorted(p.name for p in directory.iterdir())
+        if not names or _our_manifest(directory / MANIFEST_FILE):
+            return
+    except OSError:  # cannot be listed or read: the write names that problem
+        return
+    listed = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more" if len(names) > 3
+                                                else "")
+    raise ConfigError(f"{directory}: the folder holds files that are not a saved topic model "
+                      f"({listed}; no {MANIFEST_FILE} of topics); saving would replace or mix "
+                      "with them: give a new or empty folder, or move them away")
+
+
+def _our_manifest(path: Path) -> bool:
+    """Whether ``path`` is the manifest of a folder :func:`write_folder` wrote."""
+    if not path.is_file() or path.stat().st_size > _MAX_MANIFEST:
+        return False
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT
 
 
 def json_of(raw: bytes, where: str) -> Any:

@@ -140,6 +140,13 @@ def save_streaming_topics(model: StreamingTopics, path: str | Path) -> Path:
     -------
     pathlib.Path
         The folder, for :func:`load_streaming_topics`.
+
+    Raises
+    ------
+    topics.errors.ModelFileError
+        ``path`` is a file.
+    topics.errors.ConfigError
+        ``path`` holds files that are not an earlier save (nothing of it is replaced).
     """
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
