@@ -166,6 +166,37 @@ def test_missing_card_and_non_model_files(tmp_path, saved):
         load_classifier(text)
 
 
+@pytest.mark.parametrize(("card", "expected"), [
+    ({"sha256": "0" * 64}, r"card key 'sha256' is written by save_classifier itself"),
+    ({"labels": ["a"]}, r"card key 'labels' is written by save_classifier itself"),
+    ({"seed": "1"}, r"card\['seed'\] must be an int, not a str"),
+    ({"scores": np.arange(3)}, r"card\['scores'\] is not a JSON value .*\.tolist\(\)"),
+    ({1: "x"}, r"card key 1 is an int; card keys must be strings"),
+])
+def test_a_card_that_would_break_the_model_is_refused_before_writing(small_model, tmp_path, card,
+                                                                     expected):
+    # was: a model that failed to load (reserved keys), or a bare TypeError after the
+    # .safetensors was written without its card (an array)
+    with pytest.raises(topics.InputError, match=expected):
+        save_classifier(small_model, tmp_path / "m", card=card)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_our_model_is_not_written_over(small_model, saved, tmp_path):
+    theirs = tmp_path / "theirs.safetensors"
+    theirs.write_text("a model of another library", encoding="utf-8")
+    with pytest.raises(topics.ConfigError, match="theirs.safetensors exists and is not a model "
+                       "saved by topics.*move it away or choose another file"):
+        save_classifier(small_model, theirs)
+    (tmp_path / "notes.card.json").write_text("my notes", encoding="utf-8")
+    with pytest.raises(topics.ConfigError, match="notes.card.json exists and is not a model card"):
+        save_classifier(small_model, tmp_path / "notes")
+    assert theirs.read_text(encoding="utf-8") == "a model of another library"
+    assert not (tmp_path / "notes.safetensors").exists()
+    again = save_classifier(small_model, saved, card={"seed": 5})  # an earlier save is replaced
+    assert json.loads(card_path(again).read_text())["seed"] == 5 and load_classifier(again)
+
+
 class _Payload:
     """Unpickling this would write a marker file: proof that code from the file ran."""
 

@@ -21,19 +21,28 @@ import numpy as np
 
 from topics.classifier.estimator import ArticleClassifier
 from topics.classifier.features import FittedView
+from topics.classifier.model_card import (
+    CARD_SUFFIX,
+    FORMAT,
+    SUFFIX,
+    card_path,
+    extra_fields,
+    is_our_card,
+    read_card,
+)
 from topics.errors import InputError, ModelFileError
 
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "SHIPPED_MODEL",
+    "SUFFIX",
     "card_path",
     "load_classifier",
     "read_card",
     "save_classifier",
 ]
 
-FORMAT = "topics.ArticleClassifier"
 #: 4: each view records its smallest training norm; 3: the focus model reads the lead too;
 #: 2: hashed views, ridge + focus model
 FORMAT_VERSION = 4
@@ -41,34 +50,9 @@ FORMAT_VERSION = 4
 #: format 2 no lead weight).
 READABLE_FORMATS = (2, 3, 4)
 SHIPPED_MODEL = "article_classifier.safetensors"
-SUFFIX, CARD_SUFFIX = ".safetensors", ".card.json"
 _MAX_HEADER = 256 * 1024 * 1024
 _DTYPES = {"F64": np.float64, "F32": np.float32, "U64": np.uint64, "I64": np.int64, "U8": np.uint8}
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
-# card fields this version reads, and their JSON types
-_CARD_FIELDS: dict[str, tuple[type, ...]] = {
-    "format": (str,),
-    "format_version": (int,),
-    "model_file": (str,),
-    "sha256": (str,),
-    "labels": (list,),
-    "multilabel": (bool,),
-    "thresholds": (dict,),
-    "out_of_fold_f1": (dict,),
-    "params": (dict,),
-    "n_features": (int,),
-    "versions": (dict,),
-    "training_corpus": (dict,),
-    "seed": (int,),
-    "cv": (dict,),
-}
-
-
-def card_path(path: str | Path) -> Path:
-    """The model card of a model file: ``m.v1.safetensors`` -> ``m.v1.card.json``."""
-    path = Path(path)
-    stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.name
-    return path.with_name(stem + CARD_SUFFIX)
 
 
 def _versions() -> dict[str, str | None]:
@@ -168,7 +152,9 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
         The model file (a missing ``.safetensors`` suffix is added), or an existing folder, which
         gets ``article_classifier.safetensors`` as train_classifier gives it.
     card : dict, optional
-        Extra card fields.
+        Extra card fields, JSON values (``training_corpus``, ``seed``, ``cv``, anything of your
+        own); the fields save_classifier computes from the model (``sha256``, ``labels``,
+        ``thresholds``, ...: ``topics.classifier.model_card.RESERVED``) cannot be given.
 
     Returns
     -------
@@ -179,20 +165,31 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
     ------
     topics.errors.FileAccessError
         The folder cannot be written (read-only, disk full); nothing partial is left.
+    topics.errors.InputError
+        ``clf`` is not a fitted ArticleClassifier, or ``card`` sets a field save_classifier
+        writes itself (``sha256``, ``labels``, ...), a field of the wrong type, or a value that
+        is not JSON; nothing is written.
+    topics.errors.ConfigError
+        The model file or its card exists and is not one saved by topics: it is kept.
     """
     import hashlib
 
-    from topics.fileio import atomic_write
+    from topics.fileio import atomic_write, refuse_to_replace
 
     if not isinstance(clf, ArticleClassifier):
         raise InputError(f"save_classifier: expected a fitted ArticleClassifier, got "
                          f"{type(clf).__name__}")
     clf._check_fitted()
+    extra = extra_fields(card)
     path = Path(path)
     if path.is_dir():  # as train_classifier writes into a folder
         path = path / SHIPPED_MODEL
     if not path.name.endswith(SUFFIX):
         path = path.with_name(path.name + SUFFIX)
+    # an earlier model is replaced (with its card); a file of the user's of that name is kept
+    refuse_to_replace(path, lambda p: _is_our_model(p) or is_our_card(card_path(p)),
+                      "a model saved by topics (save_classifier)")
+    refuse_to_replace(card_path(path), is_our_card, "a model card of topics")
     tensors, structure = _serialise(clf)
     data = to_safetensors(tensors, {"topics_model": json.dumps(structure, ensure_ascii=False)})
     full_card = {
@@ -207,11 +204,28 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
         "params": structure["params"],
         "n_features": int(clf.coef_.shape[0]),
         "versions": _versions(),
-        **(card or {}),
+        **extra,
     }
+    # the whole card as text before either file is written: nothing is left half saved
+    card_text = json.dumps(full_card, indent=2, ensure_ascii=False) + "\n"
     atomic_write(path, data)
-    atomic_write(card_path(path), json.dumps(full_card, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(card_path(path), card_text)
     return path
+
+
+def _is_our_model(path: Path) -> bool:
+    """Whether ``path`` starts as a model file of ours: a safetensors header naming our format
+    (read alone, not the arrays)."""
+    with path.open("rb") as file:
+        size = int.from_bytes(file.read(8), "little")
+        if not 0 < size <= min(path.stat().st_size - 8, _MAX_HEADER):
+            return False
+        try:
+            header = json.loads(file.read(size).decode("utf-8"))
+            structure = json.loads(header["__metadata__"]["topics_model"])
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return False
+    return isinstance(structure, dict) and structure.get("format") == FORMAT
 
 
 # ------------------------------------------------------------------------------------------------
@@ -294,36 +308,6 @@ def _check_card_agrees(card: dict[str, Any], clf: ArticleClassifier, where: str)
             f"{where}: the model card's thresholds {stated} differ from the model's {thresholds}; "
             "the card only records them: set thresholds with --threshold LABEL=VALUE or "
             "clf.thresholds_, then save the model again")
-
-
-def read_card(card_file: Any, where: str) -> dict[str, Any]:
-    """The model card as a dict, its fields checked by type (:class:`ModelFileError` if not)."""
-    try:
-        card = json.loads(card_file.read_text(encoding="utf-8"))
-    except OSError:
-        raise ModelFileError(
-            f"{where}: no model card {card_file.name} beside it; a model saved with "
-            "topics.save_classifier always has one (save it again)"
-        ) from None
-    except ValueError as error:
-        raise ModelFileError(
-            f"{where}: model card {card_file.name} is not JSON ({error})"
-        ) from None
-    if not isinstance(card, dict) or card.get("format") != FORMAT:
-        raise ModelFileError(f"{where}: {card_file.name} is not a {FORMAT} model card")
-    for field, types in _CARD_FIELDS.items():
-        value = card.get(field)
-        wrong = isinstance(value, bool) and bool not in types  # bool is an int in Python
-        if field in card and (wrong or not isinstance(value, types)):
-            expected = " or ".join(t.__name__ for t in types)
-            raise ModelFileError(
-                f"{where}: model card field {field!r} is a {type(value).__name__}, not a "
-                f"{expected}; the card is damaged (save or train the model again)"
-            )
-    versions = card.get("versions", {})
-    if not all(isinstance(v, str) or v is None for v in versions.values()):
-        raise ModelFileError(f"{where}: model card field 'versions' must map names to strings")
-    return card
 
 
 def _check_card(card: dict[str, Any], data: bytes, where: str) -> None:
