@@ -90,12 +90,34 @@ def test_abstains_on_unrelated_text(fitted):
 def test_thresholds_decide_and_primary_is_most_probable(fitted, split):
     _, test = split
     clf = _copy(fitted)
-    clf.thresholds_ = np.ones(4) * 1.01
+    clf.thresholds_ = np.ones(4)  # the highest threshold allowed
     assert clf.predict(test.texts) == [[]] * 5
     clf.thresholds_ = np.zeros(4)
     proba = clf.predict_proba(test.texts)
     for row, labels in zip(proba, clf.predict(test.texts), strict=True):
         assert len(labels) == 4 and labels[0] == clf.classes_[row.argmax()]
+
+
+@pytest.mark.parametrize(("thresholds", "said"), [
+    (np.full(3, 0.5), r"thresholds_ has 3 value\(s\) for 4 labels"),
+    (np.array([0.5, 0.5, np.nan, 0.5]), r"thresholds_\[2\] \(label '\w+'\) is nan"),
+    (np.array([0.5, 0.5, 0.5, 1.5]), r"thresholds_\[3\] \(label '\w+'\) is 1.5"),
+    (["high"] * 4, r"thresholds_ is \['high', .*not numbers"),
+])
+def test_thresholds_a_user_set_wrong_are_named(fitted, split, thresholds, said, tmp_path):
+    # were: a bare broadcast ValueError (predict), an IndexError (explain), no label at all (NaN)
+    _, test = split
+    clf = _copy(fitted)
+    clf.thresholds_ = thresholds
+    for call in (lambda: clf.predict(test.texts), lambda: clf.explain(test.texts[0]),
+                 lambda: topics.save_classifier(clf, tmp_path / "m")):
+        with pytest.raises(topics.InputError, match=said + ".*one threshold from 0 to 1 per label"):
+            call()
+    assert list(tmp_path.iterdir()) == []
+    clf.thresholds_ = fitted.thresholds_.tolist()  # a list of valid numbers is taken as it is
+    assert clf.predict(test.texts) == fitted.predict(test.texts)
+    assert topics.load_classifier(topics.save_classifier(clf, tmp_path / "m")).predict(
+        test.texts) == fitted.predict(test.texts)
 
 
 def test_short_texts_lead_and_paragraph(fitted, split):

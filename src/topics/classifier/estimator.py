@@ -32,7 +32,13 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt, Le
 
-from topics.classifier.inputs import check_texts, documents_of, label_kind, label_lists
+from topics.classifier.inputs import (
+    check_texts,
+    check_thresholds,
+    documents_of,
+    label_kind,
+    label_lists,
+)
 from topics.classifier.scoring import ModelArrays, RidgeScores, model_arrays, ridge_scores
 from topics.errors import ConfigError, InputError, counted
 from topics.labels import to_indicator
@@ -141,6 +147,8 @@ class ArticleClassifier:
         then zeros. A model saved in format 2 has no lead weight (shape (n_out, 3)).
     thresholds_ : numpy.ndarray of float
         Per-label probability thresholds (``threshold``; change one to move a label's decision).
+        One number from 0 to 1 per label, in ``classes_`` order: predict, explain and saving
+        refuse anything else (InputError).
     views_ : list of FittedView
         The fitted TF-IDF views (term hashes, terms and idf weights).
     oof_scores_ : dict of str to float
@@ -323,6 +331,12 @@ class ArticleClassifier:
             Multi-label: one list of labels per text, ordered by probability (the first is the
             primary label); ``[]`` when no label clears its threshold. Single-label: one class
             (str) per text.
+
+        Raises
+        ------
+        topics.errors.InputError
+            ``X`` is not a list of texts, or (multi-label) ``thresholds_`` is not one number
+            from 0 to 1 per label.
         """
         return self._labels_from_proba(self.predict_proba(X))
 
@@ -415,6 +429,10 @@ class ArticleClassifier:
                 "or use topics.load_classifier()."
             )
 
+    def _thresholds(self) -> np.ndarray:
+        """``thresholds_`` checked: one float from 0 to 1 per class (else an InputError)."""
+        return check_thresholds(self.thresholds_, self.classes_)
+
     def _model_arrays(self) -> ModelArrays:
         """The arrays scoring reads, built once."""
         arrays = self.__dict__.get("_arrays")
@@ -445,7 +463,7 @@ class ArticleClassifier:
         classes = [str(c) for c in self.classes_]
         if not self.multilabel_:
             return [classes[j] for j in proba.argmax(axis=1)]
-        limits = self.thresholds_ if thresholds is None else thresholds
+        limits = self._thresholds() if thresholds is None else thresholds
         result = []
         for row in proba:
             chosen = np.flatnonzero(row >= limits)

@@ -57,6 +57,12 @@ def explain(
         the label, as dicts ``{"index", "score", "probability", "deciding", "text"}`` (the first
         is the best paragraph, the one the focus model reads); ``deciding_terms``: the top terms
         of that paragraph.
+
+    Raises
+    ------
+    topics.errors.InputError
+        A bad count or text, or (multi-label) ``clf.thresholds_`` that is not one number from 0
+        to 1 per label.
     """
     clf._check_fitted()
     for name, value in (("n_terms", n_terms), ("n_paragraphs", n_paragraphs)):
@@ -70,6 +76,7 @@ def explain(
     alone = clf._proba_from_scores(clf._logits(per_paragraph, per_paragraph, per_paragraph))
     whole = _term_weights(clf, clean, paragraphs)
     focus = clf.focus_
+    limits = clf._thresholds() if clf.multilabel_ else None  # the user's to set: checked
     per_label = {}
     for j, label in enumerate(str(c) for c in clf.classes_):
         order = np.argsort(-per_paragraph[:, j], kind="stable")
@@ -77,9 +84,9 @@ def explain(
         up, down = _top(whole, j, n_terms)
         per_label[label] = {
             "probability": float(proba[j]),
-            "threshold": float(clf.thresholds_[j]) if clf.multilabel_ else None,
-            "predicted": bool(proba[j] >= clf.thresholds_[j])
-            if clf.multilabel_
+            "threshold": float(limits[j]) if limits is not None else None,
+            "predicted": bool(proba[j] >= limits[j])
+            if limits is not None
             else bool(j == int(np.argmax(proba))),
             "article_score": float(article[0, j]),
             "best_paragraph_score": float(best[0, j]),

@@ -23,6 +23,7 @@ from topics.text.cleaning import (
 __all__ = [
     "check_targets",
     "check_texts",
+    "check_thresholds",
     "classified_document",
     "document_of_clean",
     "documents_of",
@@ -319,3 +320,32 @@ def check_targets(targets: np.ndarray, classes: Sequence[str], multilabel: bool)
             f"fit: label(s) {', '.join(map(repr, unused))} on none of the {len(onehot)} texts: "
             "the model cannot learn them and never predicts them; label some articles with them, "
             "or leave them out of `labels`", UserWarning, stacklevel=5)
+
+
+def check_thresholds(value: Any, classes: Sequence[Any]) -> np.ndarray:
+    """``thresholds_`` as a float array: one finite probability from 0 to 1 per class.
+
+    The attribute is the user's to set (README: a label's decision moves with it), and it was
+    never checked: a wrong length failed in numpy's broadcasting, NaN predicted no label at all,
+    a plain list broke saving.
+
+    Raises
+    ------
+    InputError
+        Naming ``thresholds_``, what is wrong with it and the labels it must follow.
+    """
+    names = [str(c) for c in classes]
+    advice = (f"give one threshold from 0 to 1 per label, in classes_ order ({', '.join(names)}), "
+              "e.g. clf.thresholds_[j] = 0.3")
+    try:
+        limits = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"thresholds_ is {short(value)}, not numbers; {advice}") from None
+    if limits.shape != (len(names),):
+        size = f"{limits.size} value(s)" if limits.ndim == 1 else f"shape {limits.shape}"
+        raise InputError(f"thresholds_ has {size} for {counted(len(names), 'label')}; {advice}")
+    bad = np.flatnonzero(~(np.isfinite(limits) & (limits >= 0) & (limits <= 1)))
+    if bad.size:
+        j = int(bad[0])
+        raise InputError(f"thresholds_[{j}] (label {names[j]!r}) is {float(limits[j])!r}; {advice}")
+    return limits

@@ -80,7 +80,7 @@ def _serialise(clf: ArticleClassifier) -> tuple[dict[str, np.ndarray], dict[str,
         "coef": np.ascontiguousarray(clf.coef_, dtype=np.float32),
         "intercept": np.ascontiguousarray(clf.intercept_, dtype=np.float64),
         "focus": np.ascontiguousarray(clf.focus_, dtype=np.float64),
-        "thresholds": np.ascontiguousarray(clf.thresholds_, dtype=np.float64),
+        "thresholds": np.ascontiguousarray(clf._thresholds()),  # a list or NaN refused
     }
     views = []
     for k, view in enumerate(clf.views_):
@@ -168,7 +168,8 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
     topics.errors.InputError
         ``clf`` is not a fitted ArticleClassifier, or ``card`` sets a field save_classifier
         writes itself (``sha256``, ``labels``, ...), a field of the wrong type, or a value that
-        is not JSON; nothing is written.
+        is not JSON, or ``clf.thresholds_`` is not one number from 0 to 1 per label; nothing is
+        written.
     topics.errors.ConfigError
         The model file or its card exists and is not one saved by topics: it is kept.
     """
@@ -199,7 +200,8 @@ def save_classifier(clf: ArticleClassifier, path: str | Path, *, card: dict | No
         "sha256": hashlib.sha256(data).hexdigest(),
         "labels": structure["classes"],
         "multilabel": structure["multilabel"],
-        "thresholds": dict(zip(structure["classes"], clf.thresholds_.tolist(), strict=True)),
+        "thresholds": dict(zip(structure["classes"], tensors["thresholds"].tolist(),
+                               strict=True)),
         "out_of_fold_f1": clf.oof_scores_,
         "params": structure["params"],
         "n_features": int(clf.coef_.shape[0]),

@@ -60,7 +60,7 @@ def _margin(clf, proba: np.ndarray) -> np.ndarray:
     import numpy as np
 
     if clf.multilabel_:
-        return np.abs(proba - clf.thresholds_).min(axis=1)
+        return np.abs(proba - clf._thresholds()).min(axis=1)
     top = np.sort(proba, axis=1)
     return top[:, -1] - top[:, -2] if proba.shape[1] > 1 else top[:, -1]
 
