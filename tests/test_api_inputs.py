@@ -109,6 +109,26 @@ def test_the_itakura_saito_loss_is_refused_as_a_setting() -> None:
         topics.fit_topic_model(_FIVE_TEXTS, model="nmf", beta_loss="itakura-saito")
 
 
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "decision_function"])
+def test_a_classifier_error_names_the_method_called(method: str) -> None:
+    # was "predict: ..." for all three
+    with pytest.raises(topics.InputError, match=f"^{method}: got one string; pass a list"):
+        getattr(topics.load_classifier(), method)("Vietnam und Laos.")
+
+
+def test_assign_refuses_article_ids_given_as_one_string() -> None:
+    # was: "ab" taken as the ids 'a' and 'b'
+    result = topics.fit_topic_model(_FIVE_TEXTS, "nmf", "article", min_df=1, max_df=1.0,
+                                    n_components=2)
+    text = _FIVE_TEXTS[0]
+    with pytest.raises(topics.InputError, match="article_ids must be a list of ids, one per "
+                       "text, not one string"):
+        result.assign([text, text], article_ids="ab")
+    with pytest.raises(topics.InputError, match="article_ids must be .* not an int"):
+        result.transform([text], article_ids=5)
+    assert len(result.assign([text, text], article_ids=["a", "a"])) == 2
+
+
 def test_the_bertopic_peer_on_too_few_words_is_a_config_error() -> None:
     pytest.importorskip("bertopic")
     # was scikit-learn's bare ValueError "n_components(11) must be <= n_features(3)"

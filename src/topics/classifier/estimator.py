@@ -300,8 +300,12 @@ class ArticleClassifier:
 
         Multi-label: the focus model's logit per label; single-label: the scaled ridge scores.
         """
+        return self._decision(X, "decision_function")
+
+    def _decision(self, X: Sequence[str], method: str) -> np.ndarray:  # noqa: N803
+        """:meth:`decision_function`, its errors naming the public ``method`` called."""
         self._check_fitted()
-        return self._decision_of_documents(documents_of(check_texts(X, "predict")))
+        return self._decision_of_documents(documents_of(check_texts(X, method)))
 
     def _proba_of_documents(self, documents: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
         """:meth:`predict_proba` of texts already read as the classifier reads them
@@ -320,7 +324,7 @@ class ArticleClassifier:
         Multi-label: an independent calibrated probability per label (rows need not sum to 1).
         Single-label: a distribution over the classes.
         """
-        return self._proba_from_scores(self.decision_function(X))
+        return self._proba_from_scores(self._decision(X, "predict_proba"))
 
     def predict(self, X: Sequence[str]) -> list:  # noqa: N803
         """Predict labels.
@@ -338,7 +342,7 @@ class ArticleClassifier:
             ``X`` is not a list of texts, or (multi-label) ``thresholds_`` is not one number
             from 0 to 1 per label.
         """
-        return self._labels_from_proba(self.predict_proba(X))
+        return self._labels_from_proba(self._proba_from_scores(self._decision(X, "predict")))
 
     def score(self, X: Sequence[str], y: Sequence[Any]) -> float:  # noqa: N803
         """Accuracy; in multi-label mode subset accuracy (every label of a text right)."""

@@ -227,7 +227,7 @@ class TopicModelResult:
         Raises
         ------
         topics.errors.InputError
-            ``texts`` is a string, or the result has no estimator (loaded with
+            ``texts`` or ``article_ids`` is a string, or the result has no estimator (loaded with
             ``load_estimator=False``) and a text is not a training unit.
         """
         from topics.errors import InputError, counted
@@ -241,6 +241,14 @@ class TopicModelResult:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InputError(f"text {i} is a {type(text).__name__}, not a str")
+        if article_ids is not None and (isinstance(article_ids, (str, bytes, Mapping))
+                                        or not isinstance(article_ids, Iterable)):
+            # a string was read as one id per character
+            kind = type(article_ids).__name__
+            given = ("one string" if isinstance(article_ids, str)
+                     else f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}")
+            raise InputError(f"article_ids must be a list of ids, one per text, not {given}; "
+                             "e.g. article_ids=['a1', 'a1'] for two paragraphs of one article")
         article_ids = None if article_ids is None else [str(a) for a in article_ids]
         if article_ids is not None and len(article_ids) != len(texts):
             raise InputError(f"{counted(len(texts), 'text')} but {len(article_ids)} article_ids; give one "
