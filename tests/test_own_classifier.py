@@ -181,6 +181,22 @@ def test_fit_warns_of_a_label_no_text_has():
     assert any("label(s) 'culture' on none of the 8 texts" in message for message in said)
 
 
+def test_fit_warns_of_labels_every_text_has():
+    # was silent: an indicator matrix of ones trained a model giving every label to any text
+    labels = ["sport", "economy"]
+    said = user_warnings(lambda: ArticleClassifier(labels=labels, cv=2, min_df=1).fit(
+        TEXTS, np.ones((8, 2), int)))
+    assert [m for m in said if "on every one of the 8 texts" in m] == [
+        "fit: label(s) 'sport', 'economy' on every one of the 8 texts: the model cannot learn "
+        "what tells them apart and predicts them for any text; check the labels (an indicator "
+        "matrix of ones?), label some articles without them, or leave them out of `labels`"]
+    said = user_warnings(lambda: ArticleClassifier(cv=2, min_df=1).fit(
+        TEXTS, [[*row, "sport"] if "sport" not in row else row for row in MULTI]))
+    assert any("label(s) 'sport' on every one of the 8 texts" in m for m in said)
+    assert not [m for m in user_warnings(lambda: ArticleClassifier(cv=2, min_df=1).fit(
+        TEXTS, MULTI)) if "every one" in m]
+
+
 @pytest.mark.parametrize(("labels", "said"), [
     ([["sport|economy"] if row == ["sport", "economy"] else row for row in MULTI],
      "fit: text 2 (y[2]): the label 'sport|economy' looks like several labels read as one; give "

@@ -307,7 +307,8 @@ def _remedy(problem: LabelProblem, multilabel: bool, declared: bool = False) -> 
 
 def check_targets(targets: np.ndarray, classes: Sequence[str], multilabel: bool) -> None:
     """Refuse targets with no label at all; warn of a class that no text has (it is never
-    predicted: nothing teaches it)."""
+    predicted: nothing teaches it) or, multi-label, that every text has (it is predicted for any
+    text). Only a warning: cross-validation folds meet such labels and must still fit."""
     onehot = targets if multilabel else np.eye(len(classes), dtype=int)[targets]
     if not onehot.any():
         raise InputError(
@@ -320,6 +321,13 @@ def check_targets(targets: np.ndarray, classes: Sequence[str], multilabel: bool)
             f"fit: label(s) {', '.join(map(repr, unused))} on none of the {len(onehot)} texts: "
             "the model cannot learn them and never predicts them; label some articles with them, "
             "or leave them out of `labels`", UserWarning, stacklevel=5)
+    everywhere = [str(c) for j, c in enumerate(classes) if multilabel and onehot[:, j].all()]
+    if everywhere:  # e.g. an indicator matrix of ones: a model that gives every label to any text
+        warnings.warn(
+            f"fit: label(s) {', '.join(map(repr, everywhere))} on every one of the "
+            f"{len(onehot)} texts: the model cannot learn what tells them apart and predicts "
+            "them for any text; check the labels (an indicator matrix of ones?), label some "
+            "articles without them, or leave them out of `labels`", UserWarning, stacklevel=5)
 
 
 def check_thresholds(value: Any, classes: Sequence[Any]) -> np.ndarray:
