@@ -236,6 +236,32 @@ def test_bad_sources_fail_clearly(shipped: list[Article], tmp_path) -> None:
         fit_streaming_nmf((a for a in shipped), K)
 
 
+def test_plain_texts_are_streamed_as_articles_of_their_own(shipped: list[Article],
+                                                            tmp_path) -> None:
+    # were an AttributeError ('str' object has no attribute 'id'); as fit_topic_model takes them
+    texts = [a.text for a in shipped[:60]]
+    articles = [Article(f"text{i}", text) for i, text in enumerate(texts)]
+    assert (fit_streaming_nmf(texts, K, chunk_size=40).topics
+            == fit_streaming_nmf(articles, K, chunk_size=40).topics)
+    topics.analyse_corpus(texts, tmp_path / "texts.jsonl")
+    topics.analyse_corpus(articles, tmp_path / "articles.jsonl")
+    assert (tmp_path / "texts.jsonl").read_bytes() == (tmp_path / "articles.jsonl").read_bytes()
+    with pytest.raises(InputError, match="mixes texts \\(str\\) and articles \\(item 1 is an "
+                       "Article\\)"):
+        fit_streaming_nmf([texts[0], articles[1]], K)
+
+
+@pytest.mark.parametrize(("source", "given"), [(None, "None"), ({"a": "Ein Text"}, "a dict"),
+                                               (5, "an int")])
+def test_a_source_of_another_type_is_named(source, given, tmp_path) -> None:
+    # None was "not a one-shot iterator (NoneType)"; a dict was read as its keys
+    with pytest.raises(InputError, match=f"streaming NMF: source is {given}; give a corpus file"):
+        fit_streaming_nmf(source, K)
+    with pytest.raises(InputError, match=f"analyse_corpus: source is {given}; give a corpus"):
+        topics.analyse_corpus(source, tmp_path / "tokens.jsonl")
+    assert not (tmp_path / "tokens.jsonl").exists()
+
+
 def test_a_source_that_changes_between_reads_is_refused(shipped: list[Article]) -> None:
     class Shrinking(Counted):
         def __iter__(self) -> Iterator[Article]:

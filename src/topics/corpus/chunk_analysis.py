@@ -10,18 +10,20 @@ own part of a corpus (:mod:`topics.corpus.worker_reading`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from topics.corpus.boilerplate import paragraph_key, strip_repeated
 from topics.corpus.checks import content_problem
-from topics.corpus.records import Unit
+from topics.corpus.records import Article, Unit
+from topics.errors import InputError
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
 __all__ = [
-    "BOILERPLATE_ONLY", "Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "checked_chunk",
-    "chunk_of", "encode_jsonl",
+    "BOILERPLATE_ONLY", "Chunk", "EncodedChunk", "TokenRecord", "analyse_chunk", "article_of",
+    "articles_of", "check_source", "checked_chunk", "chunk_of", "encode_jsonl",
 ]
 
 #: The kind of problem of an article that held only the paragraphs taken out (named a few times,
@@ -39,6 +41,54 @@ class TokenRecord(NamedTuple):
 
 
 Chunk = list[tuple[str, str, tuple[str, ...]]]  # (id, raw text, labels) per article
+
+
+def check_source(source: Any, what: str) -> None:
+    """Refuse a source that is neither a path nor a collection of articles or texts (None, a
+    number, bytes, a dict, whose iteration gives its keys), before any work.
+
+    Raises
+    ------
+    InputError
+        Naming ``what`` reads it and what it takes.
+    """
+    if isinstance(source, (str, Path)):
+        return
+    if isinstance(source, (bytes, bytearray, Mapping)) or not isinstance(source, Iterable):
+        given = "None" if source is None else _a(type(source).__name__)
+        raise InputError(f"{what}: source is {given}; give a corpus file or "
+                         "folder (a path), a topics.Corpus, or a list of articles (topics.Article) "
+                         "or of texts (str)")
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def article_of(index: int, item: Any) -> Article:
+    """Item ``index`` of an in-memory source as an article: an Article (or an object with its
+    ``id``, ``text`` and ``labels``) as it is, a plain text as article ``text<index>`` without
+    labels, as :func:`topics.fit_topic_model` takes texts (was an AttributeError on ``.id``)."""
+    if isinstance(item, str):
+        return Article(f"text{index}", item)
+    if all(hasattr(item, name) for name in ("id", "text", "labels")):
+        return item
+    raise InputError(f"item {index} of the source is {_a(type(item).__name__)}; give articles "
+                     "(topics.Article) or texts (str), or a corpus file or folder")
+
+
+def articles_of(items: Iterable[Any]) -> Iterator[Article]:
+    """The articles of an in-memory source, lazily (:func:`article_of`); all texts or all
+    articles (a generated id ``text<i>`` could repeat an article's own)."""
+    first: bool | None = None
+    for index, item in enumerate(items):
+        article = article_of(index, item)
+        if first is None:
+            first = isinstance(item, str)
+        elif first != isinstance(item, str):
+            raise InputError(f"the source mixes texts (str) and articles (item {index} is "
+                             f"{_a(type(item).__name__)}); give all texts or all articles")
+        yield article
 
 
 def chunk_of(articles: Sequence[Any]) -> Chunk:

@@ -38,6 +38,9 @@ from topics.corpus.chunk_analysis import (
     EncodedChunk,
     TokenRecord,
     analyse_chunk,
+    article_of,
+    articles_of,
+    check_source,
     checked_chunk,
     chunk_of,
 )
@@ -150,9 +153,9 @@ def repeated_in_sample(
                                                           **load_options)
         elif isinstance(source, Sequence):
             chosen = random.Random(seed).sample(range(len(source)), min(sample, len(source)))
-            articles = [source[i] for i in sorted(chosen)]
+            articles = [article_of(i, source[i]) for i in sorted(chosen)]
         else:
-            articles = islice(source, sample)
+            articles = islice(articles_of(source), sample)
         corpus = Corpus(articles, name="sample")
     return [r.text for r in corpus.repeated_paragraphs(min_articles)]
 
@@ -247,7 +250,8 @@ def _chunk_results(
     elif load_options:
         raise InputError(f"{', '.join(load_options)}: reading options apply to a path, not to articles")
     else:
-        chunks = iter_chunks(source, chunk_size)
+        check_source(source, "streamed analysis")
+        chunks = iter_chunks(articles_of(source), chunk_size)  # plain texts as articles
     # articles given in memory were not checked; a file's are. Either way an article emptied by
     # drop_paragraphs is said, not silently missing from the output
     done = tasks(checked_chunk, chunks, content=checker is not None)
@@ -333,9 +337,11 @@ def analyse_corpus(
 
     Parameters
     ----------
-    source : str, Path or iterable of Article
+    source : str, Path, iterable of Article or iterable of str
         A corpus file or folder (JSON Lines, CSV, Parquet, a folder: read lazily with
-        :func:`~topics.corpus.iter_articles` and ``load_options``), or articles.
+        :func:`~topics.corpus.iter_articles` and ``load_options``), articles, or plain texts
+        (each an article ``text<i>`` without labels, as :func:`topics.fit_topic_model` takes
+        them).
     output : str or Path
         ``.jsonl``/``.ndjson``: one ``{"id", "article_id", "labels", "tokens"}`` object per line;
         ``.parquet``: those columns, one row group per chunk (needs pyarrow). Written to a
@@ -380,10 +386,11 @@ def analyse_corpus(
     CorpusError, ConfigError, FileAccessError
         A bad record of the corpus (nothing is written then), a wrong setting, an output that
         cannot be written or that exists and is not a tokens file.
+    InputError
+        ``source`` is not a path nor a collection of articles or texts (None, a dict), or it
+        mixes texts and articles.
     """
-    if not isinstance(source, str | Path) and not isinstance(source, Iterable):
-        raise ConfigError(f"source must be a corpus file or folder, or articles; got "
-                          f"{type(source).__name__}")
+    check_source(source, "analyse_corpus")
     output = Path(output)
     kind = check_output(output, source)
     start = time.perf_counter()

@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk
+from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk, check_source
 from topics.corpus.records import Article
 from topics.corpus.stream import check_drop_paragraphs, iter_tokens, quiet_rereads
 from topics.distributed import connected, workers_read_paths
@@ -205,9 +205,10 @@ def fit_streaming_nmf(
 
     Parameters
     ----------
-    source : path or iterable of Article
-        What :func:`topics.iter_articles` reads (JSONL, CSV, Parquet, a folder), or articles
-        (a list, a :class:`topics.Corpus`, any iterable that can be iterated twice).
+    source : path, iterable of Article or iterable of str
+        What :func:`topics.iter_articles` reads (JSONL, CSV, Parquet, a folder), or articles or
+        plain texts (each an article ``text<i>``) in a list, a :class:`topics.Corpus`, any
+        iterable that can be iterated twice.
     k : int
         Number of topics (2 or more).
     unit : {"article", "paragraph"}
@@ -264,7 +265,8 @@ def fit_streaming_nmf(
     topics.errors.CorpusError
         An empty source or a bad record.
     topics.errors.InputError
-        A source that can be read only once (a generator), or that changed between the reads.
+        A source that can be read only once (a generator), or that changed between the reads,
+        or that is not a path nor a collection of articles or texts (None, a dict).
     """
     settings = _settings(locals())
     source = _reusable(source)
@@ -348,7 +350,8 @@ def _reusable(source: Source) -> Source:
     """``source`` if it can be read again; a generator or other one-shot iterator cannot."""
     if isinstance(source, (str, Path)):
         return source
-    if not isinstance(source, Iterable) or isinstance(source, Iterator):
+    check_source(source, "streaming NMF")  # None was named "a one-shot iterator (NoneType)"
+    if isinstance(source, Iterator):
         raise InputError(
             "streaming NMF reads the source more than once: give a path, a list or a topics.Corpus, "
             f"not a one-shot iterator ({type(source).__name__})"
