@@ -248,7 +248,8 @@ def test_fast_normalise_equals_the_plain_one_on_the_corpora(shipped_corpus, requ
     assert [normalise(line) for line in lines] == [_plain_normalise(line) for line in lines]
 
 
-_SPECIALS = "„“”«»‟‚‘’‹›‛–—‒−‐‑\u00a0\u202f\u2009\u2007\t\u00ad\u200b\u200c\u200d\ufeff(),.;:!? o\u0302e\u0301"
+_SPECIALS = ("„“”«»‟‚‘’‹›‛–—‒−‐‑\u00a0\u202f\u2009\u2007\t\u00ad\u200b\u200c\u200d\ufeff\u200e"
+             "\u2066\u2069(),.;:!? o\u0302e\u0301")
 
 
 def test_fast_normalise_equals_the_plain_one_on_any_text() -> None:

@@ -14,11 +14,25 @@ import topics
     "Die Zusammen\u200barbeit mit Laos",  # zero-width space
     "Die Zusammen\u200darbeit mit Laos",  # zero-width joiner
     "Die Zusammen\u2060arbeit mit Laos",  # word joiner
+    "Die Zusammen\u200earbeit mit Laos",  # left-to-right mark (was split there)
+    "Die Zusammen\u2066arbeit\u2069 mit Laos",  # bidi isolate
+    "\ufeffDie Zusammen\U000e0041arbeit mit Laos",  # byte-order mark, tag character
 ])
 def test_invisible_characters_inside_a_word_do_not_split_it(text: str) -> None:
     # was "zusammen" (a stop word) + "arbeit", lemmatised to "abarbeiten"
     assert topics.analyse(text) == topics.analyse("Die Zusammenarbeit mit Laos")
     assert topics.analyse(text) == topics.analyse(topics.clean_text(text))
+
+
+def test_every_format_character_is_invisible_to_the_analyser() -> None:
+    """INVISIBLE is written out (no 0.2 s scan of unicodedata at import): every format character
+    (Cf) this Python knows is in it, and it holds nothing but format or unassigned ones."""
+    from topics.text.surface import INVISIBLE, INVISIBLE_RE
+
+    known = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    assert known <= set(INVISIBLE)
+    assert {unicodedata.category(c) for c in INVISIBLE} <= {"Cf", "Cn"}
+    assert all(INVISIBLE_RE.fullmatch(c) for c in INVISIBLE) and not INVISIBLE_RE.search("a-]^")
 
 
 def test_decomposed_vietnamese_names_stay_whole() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from topics.text.surface import INVISIBLE
+from topics.text.surface import INVISIBLE, strip_invisible
 
 __all__ = ["normalise"]
 
@@ -38,9 +38,9 @@ _REPLACEMENTS = (
 )
 # Space-like characters become a space before the quote and punctuation rules look for spaces.
 _SPACE_LIKE = ("\u00a0", "\u202f", "\u2009", "\u2007", "\t")
-# Invisible characters removed before Unicode normalisation: a soft hyphen or zero-width space
-# between a letter and a combining mark ("Gru\u00ad\u0308n") must not stop them composing. The
-# analyser removes the same ones from raw text (one list).
+# Invisible characters (every format character, Cf) removed before Unicode normalisation: a soft
+# hyphen or zero-width space between a letter and a combining mark ("Gru\u00ad\u0308n") must not
+# stop them composing. The analyser removes the same ones from raw text (one list).
 _INVISIBLE = INVISIBLE
 _SPACES = re.compile(r" {2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
@@ -62,14 +62,13 @@ def _has_pair(text: str, pairs: tuple[tuple[str, str], ...]) -> bool:
 def normalise(text: str) -> str:
     """Normalise one piece of text: NFC, straight quotes, ASCII hyphens, tidy spaces.
 
-    Soft hyphens and zero-width characters are removed first, so that the result is NFC (and
-    normalising it again changes nothing). Spaces just inside quotes and before punctuation
-    ("friedliches , verantwortungsbewusstes") are removed while the opening and closing German
-    quotes can still be told apart. Every step runs only when its characters occur.
+    Soft hyphens, zero-width characters and the other format characters (direction marks …) are
+    removed first, so that the result is NFC (and normalising it again changes nothing). Spaces
+    just inside quotes and before punctuation ("friedliches , verantwortungsbewusstes") are
+    removed while the opening and closing German quotes can still be told apart. Every step runs only when its characters occur.
     """
-    for char in _INVISIBLE:
-        if char in text:
-            text = text.replace(char, "")
+    if not text.isascii():
+        text = strip_invisible(text)
     text = unicodedata.normalize("NFC", text)
     for char in _SPACE_LIKE:
         if char in text:
