@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import pickle
+import re
 
 import pytest
 from sklearn.base import clone
@@ -192,6 +193,23 @@ def test_an_unknown_analyzer_setting_is_the_config_error_of_analyse() -> None:
 def test_analyzer_rejects_non_text() -> None:
     with pytest.raises(TypeError, match="str"):
         topics.GermanAnalyzer()(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    (None, "analyse: text is None, not a str; pass the text as a str"),
+    (b"Ein Text", "analyse: text is a bytes (b'Ein Text'), not a str; decode it first"),
+    (5, "analyse: text is an int (5), not a str; pass one text as a str"),
+    (["Ein Text"], "analyse: text is a list (['Ein Text']), not a str"),
+])
+def test_analyse_names_a_text_that_is_not_a_str(text: object, said: str) -> None:
+    # was a bare TypeError from GermanAnalyzer; still a TypeError for code that catches one
+    from topics.errors import NotTextError
+
+    with pytest.raises(topics.InputError, match=re.escape(said)) as error:
+        topics.analyse(text)  # type: ignore[arg-type]
+    assert isinstance(error.value, NotTextError) and isinstance(error.value, TypeError)
+    with pytest.raises(topics.InputError, match=r"GermanAnalyzer.stream: text is"):
+        list(topics.GermanAnalyzer().stream(["Ein Text", text]))
 
 
 def test_cache_returns_equal_independent_results() -> None:

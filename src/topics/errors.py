@@ -11,6 +11,9 @@ class                     also a               raised when
 :class:`CorpusError`      ``ValueError``       a corpus file or record cannot be read as given
 :class:`ConfigError`      ``ValueError``       a config key, an estimator setting or a value is wrong
 :class:`InputError`       ``ValueError``       an argument of the API is wrong (texts, labels, units)
+:class:`NotTextError`     ``ValueError``,      a text given to the analyser is not a str (None,
+                          ``TypeError``        bytes, a number): an InputError that code catching
+                                               Python's ``TypeError`` still catches
 :class:`ModelFileError`   ``ValueError``       a model file is not ours, damaged, or from a newer
                                                format
 :class:`RunError`         ``ValueError``       a run directory is missing, unfinished or would be
@@ -34,11 +37,13 @@ __all__ = [
     "FileAccessError",
     "InputError",
     "ModelFileError",
+    "NotTextError",
     "RunError",
     "TopicsError",
     "TrackingError",
     "closest",
     "cut",
+    "not_text",
     "short",
     "unknown_key",
 ]
@@ -58,6 +63,11 @@ class ConfigError(TopicsError, ValueError):
 
 class InputError(TopicsError, ValueError):
     """An argument given to the API is not usable (e.g. no texts, a bare string, a wrong type)."""
+
+
+class NotTextError(InputError, TypeError):
+    """A text for the analyser is not a str; also a ``TypeError``, which the analyser raised before
+    (and scikit-learn's vectorisers raise for a document of the wrong type)."""
 
 
 class ModelFileError(TopicsError, ValueError):
@@ -109,3 +119,17 @@ def unknown_key(
         f"{path}: unknown key (value {short(value)}); {did_you_mean}"
         f"allowed: {', '.join(allowed) if allowed else '(none)'}"
     )
+
+
+def not_text(text: Any, who: str) -> NotTextError:
+    """The error for a ``text`` that is not a str, naming ``who`` got it and what to pass."""
+    if isinstance(text, (bytes, bytearray)):
+        advice = "decode it first, e.g. data.decode('utf-8')"
+    elif text is None:
+        advice = "pass the text as a str (a missing value? give '' for no text)"
+    else:
+        advice = "pass one text as a str (for several texts, one call per text)"
+    name = type(text).__name__
+    said = ("None" if text is None
+            else f"{'an' if name[:1] in 'aeiou' else 'a'} {name} ({short(text, 40)})")
+    return NotTextError(f"{who}: text is {said}, not a str; {advice}")

@@ -76,6 +76,7 @@ from typing import Annotated, Any
 
 from annotated_types import Ge
 
+from topics.errors import not_text
 from topics.schema import schema_of
 from topics.text import lexicon, surface
 
@@ -184,7 +185,7 @@ class GermanAnalyzer:
 
     def __call__(self, text: str) -> list[str]:
         if not isinstance(text, str):
-            raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
+            raise not_text(text, "GermanAnalyzer")
         return list(_engine(self._key()).text(text))
 
     def stream(self, texts: Iterable[str]) -> Iterator[list[str]]:
@@ -206,7 +207,7 @@ class GermanAnalyzer:
         engine = _engine(self._key())
         for text in texts:
             if not isinstance(text, str):
-                raise TypeError(f"GermanAnalyzer expects a str, got {type(text).__name__}")
+                raise not_text(text, "GermanAnalyzer.stream")
             yield list(engine.uncached(text))
 
     def __repr__(self) -> str:
@@ -474,11 +475,21 @@ def analyse(text: str, **settings: Any) -> list[str]:
     list of str
         Tokens in text order.
 
+    Raises
+    ------
+    topics.errors.NotTextError
+        ``text`` is not a str (None, bytes, a number, a list): an InputError, and also a
+        ``TypeError``; the message names ``text`` and what to pass.
+    topics.errors.ConfigError
+        A setting is unknown or has a wrong value.
+
     Examples
     --------
     >>> analyse("Die Verteidigungszusammenarbeit mit Phan Van Giang")
     ['verteidigungszusammenarbeit', 'verteidigung', 'zusammenarbeit', 'phan_van_giang']
     """
+    if not isinstance(text, str):  # was GermanAnalyzer's bare TypeError
+        raise not_text(text, "analyse")
     key = AnalysisSettings(**_resolve(settings)) if settings else _DEFAULT_KEY
     analyzer = _ANALYZERS.get(key)
     if analyzer is None:
