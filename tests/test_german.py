@@ -153,6 +153,11 @@ def test_numbers_and_urls() -> None:
 def test_min_token_length() -> None:
     assert topics.analyse("EU und USA", min_token_length=3) == ["usa"]
     assert topics.analyse("EU und USA") == ["eu", "usa"]
+    # a joined name is a token like the others (was kept whatever its length)
+    text = "Verteidigungsminister Phan Van Giang besuchte Laos"
+    assert topics.analyse(text, min_token_length=100) == []
+    assert topics.analyse(text, min_token_length=14) == ["verteidigungsminister", "phan_van_giang"]
+    assert topics.analyse(text, min_token_length=15) == ["verteidigungsminister"]
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ class GermanAnalyzer:
     keep_compounds : bool, default True
         Keep the compound itself next to its parts.
     min_token_length : int, default 2
-        Drop tokens shorter than this (>= 1).
+        Drop tokens shorter than this (>= 1), joined names too.
     keep_numbers : bool, default False
         Keep tokens made only of digits.
     extra_stop_words : sequence of str, default ()
@@ -416,7 +416,9 @@ class _Engine:
             if last > first and any(kinds[raw[k]] == 2 for k in range(first, last + 1)):
                 name = "_".join(raw[first : last + 1])
                 low = name.lower()
-                if low in self.stops:  # extra_stop_words may name a person
+                # extra_stop_words may name a person; a name is a token, kept as long as
+                # min_token_length asks (as _finish keeps the others)
+                if low in self.stops or len(name) < self.s.min_token_length:
                     outs[first] = ()
                 else:
                     outs[first] = (low if self.s.lowercase else name,)
