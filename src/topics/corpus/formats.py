@@ -144,6 +144,11 @@ def article_from_record(record: Any, where: str, label_separator: str | None = N
             raise CorpusError(
                 f"{where}: the field {key!r} is missing; every record needs 'id' and 'text'"
             )
+    article_id = record["id"]
+    if isinstance(article_id, bool) or not isinstance(article_id, (str, int)):
+        # null was read as the id 'None' (twice: "duplicate id 'None'"), [1] as '[1]', NaN as 'nan'
+        raise CorpusError(f"{where}: the field 'id' is {short(article_id)}, not a string or an "
+                          "integer; give every record a unique id, e.g. \"a17\" or 17")
     labels = record.get("labels", [])
     if labels is None:
         labels = []
@@ -157,7 +162,7 @@ def article_from_record(record: Any, where: str, label_separator: str | None = N
     if source is not None and not isinstance(source, str):
         raise CorpusError(f"{where}: 'source_url' must be a string, got {source!r}")
     meta = {k: v for k, v in record.items() if k not in {"id", "text", "labels", "source_url"}}
-    return Article(str(record["id"]), record["text"], tuple(labels), source, meta)
+    return Article(str(article_id), record["text"], tuple(labels), source, meta)
 
 
 # ------------------------------------------------------------------------------------------------
