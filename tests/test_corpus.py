@@ -167,6 +167,17 @@ def test_folder_of_txt_with_labels_file(tmp_path: Path) -> None:
             [{"id": "a", "text": "T.", "labels": ["x", "y", 3]}],
             r"line 1: 'labels' must be a list of strings",
         ),
+        # were the ids 'None' (twice: "duplicate id 'None'"), '[1]', 'True' and 'nan'
+        ([{"id": None, "text": "T."}, {"id": None, "text": "U."}],
+         r"line 1: the field 'id' is None, not a string or an integer; give every record a "
+         r"unique id"),
+        ([{"id": [1], "text": "T."}], r"line 1: the field 'id' is \[1\], not a string or an"),
+        ([{"id": True, "text": "T."}], r"line 1: the field 'id' is True, not a string or an"),
+        ([{"id": float("nan"), "text": "T."}], r"line 1: the field 'id' is nan, not a string"),
+        # was accepted, '' entering label_set as a label
+        ([{"id": "a", "text": "T.", "labels": [""]}],
+         r"line 1: article 'a' has an empty label ''; an article about none of the labels has "
+         r"no label \(an empty list \[\] or an empty cell\)"),
     ],
 )
 def test_bad_jsonl_records_name_file_and_line(tmp_path: Path, records: list, message: str) -> None:

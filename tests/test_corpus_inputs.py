@@ -181,6 +181,32 @@ def test_iter_articles_checks_each_record_as_it_reads(tmp_path: Path) -> None:
         next(stream)
 
 
+@pytest.mark.parametrize(("make", "said"), [
+    (lambda: topics.Corpus([topics.Article(5, "Ein Text.")]),  # was "the id is empty"
+     "article 1 (id 5): the id is 5 (an int), not a string; give every article a unique string id"),
+    (lambda: topics.Corpus([topics.Article("a", None)]),  # was "the text is empty"
+     "article 1 (id 'a'): the text is None, not a string; give the article's text as a str"),
+    (lambda: topics.Corpus([topics.Article("a", "Ein Text.", (1,)), topics.Article("b", "Text.")]),
+     "article 1 (id 'a'): the label 1 (an int) is not a string"),  # was a TypeError in sorted()
+    (lambda: topics.Corpus([topics.Article("a", "Ein Text.", ("",))]),
+     "article 1 (id 'a'): article 'a' has an empty label ''"),
+    (lambda: topics.Corpus(["Ein Text."]),  # was an AttributeError on .labels
+     "corpus: item 0 is 'Ein Text.' (str), not a topics.Article; make articles of texts first"),
+])
+def test_a_corpus_of_wrong_records_names_what_is_wrong(make, said: str) -> None:
+    with pytest.raises(CorpusError) as error:
+        make()
+    assert said in str(error.value)
+
+
+def test_an_article_takes_none_as_no_labels_and_refuses_other_types() -> None:
+    assert topics.Article("a", "Text", None).labels == ()  # was a bare TypeError
+    for labels, kind in ((5, "an int"), ({"x": 1}, "a dict")):
+        with pytest.raises(topics.InputError, match=f"Article 'a': labels=.* is {kind}; give a "
+                           "list of label strings"):
+            topics.Article("a", "Text", labels)
+
+
 # ------------------------------------------------------------------------------------------------
 # round trips
 

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from topics.errors import CorpusError, short
+from topics.labels import label_problem
 from topics.text.cleaning import CleanArticle, clean_article, looks_like_markup
 from topics.text.language import GERMAN_BELOW, looks_german
 
@@ -87,7 +88,10 @@ class RecordChecker:
     def check_record(self, article: Any, where: str) -> CleanArticle | None:
         """:meth:`check` without the id: text, markup, labels and, with ``content``, the look at
         the clean text."""
-        if not isinstance(article.text, str) or not article.text.strip():
+        if not isinstance(article.text, str):  # None was "the text is empty"
+            raise CorpusError(f"{where}: the text is {_described(article.text)}, not a string; "
+                              "give the article's text as a str")
+        if not article.text.strip():
             raise CorpusError(f"{where}: the text is empty; remove the article or add its text")
         if looks_like_markup(article.text):
             raise CorpusError(
@@ -106,7 +110,10 @@ class RecordChecker:
     def check_id(self, article_id: Any, where: str) -> None:
         """Raise a :class:`CorpusError` naming ``where`` if the id is empty or was seen before;
         remember it."""
-        if not isinstance(article_id, str) or not article_id.strip():
+        if not isinstance(article_id, str):  # an int was "the id is empty"
+            raise CorpusError(f"{where}: the id is {_described(article_id)}, not a string; give "
+                              "every article a unique string id (e.g. str(17))")
+        if not article_id.strip():
             raise CorpusError(
                 f"{where}: the id is empty; give every article a unique, non-empty id"
             )
@@ -131,6 +138,15 @@ class RecordChecker:
 
     def _check_labels(self, article: Any, where: str) -> None:
         for label in article.labels:
+            if not isinstance(label, str):
+                raise CorpusError(f"{where}: the label {_described(label)} is not a string; give "
+                                  "labels as strings")
+        problem = label_problem(dict.fromkeys(article.labels, 1))
+        if problem is not None and problem.kind == "empty":  # '' entered label_set as a label
+            raise CorpusError(f"{where}: article {article.id!r} has {problem.describe()}; an "
+                              "article about none of the labels has no label (an empty list [] or "
+                              "an empty cell)")
+        for label in article.labels:
             if self._allowed is not None and label not in self._allowed:
                 raise CorpusError(
                     f"{where}: unknown label {label!r}; allowed labels are "
@@ -141,8 +157,16 @@ class RecordChecker:
             raise CorpusError(f"{where}: a label is listed twice in {list(article.labels)}")
 
 
+def _described(value: Any) -> str:
+    """``None``, or the value with its type: ``5 (an int)``."""
+    if value is None:
+        return "None"
+    kind = type(value).__name__
+    return f"{short(value, 40)} ({'an' if kind[:1] in 'aeiou' else 'a'} {kind})"
+
+
 def check_articles(
-    articles: Sequence[Any], label_set: Sequence[str], origins: Sequence[str],
+    articles: Sequence[Any], label_set: Sequence[str] | None, origins: Sequence[str],
     content: bool = True,
 ) -> list[CleanArticle] | None:
     """Check a whole corpus' records (:class:`RecordChecker`), each named by its origin.

@@ -32,7 +32,8 @@ from topics.corpus.boilerplate import (
 )
 from topics.corpus.checks import check_articles
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
-from topics.errors import CorpusError, counted
+from topics.errors import CorpusError, InputError, counted
+from topics.errors import short as _short
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.language import GERMAN_BELOW, MIN_WORDS, looks_german
 
@@ -68,6 +69,14 @@ class Article:
 
     def __post_init__(self) -> None:
         labels = (self.labels,) if isinstance(self.labels, str) else self.labels  # one label
+        if labels is None:  # as a JSON Lines record's "labels": null
+            labels = ()
+        if isinstance(labels, (bytes, Mapping)) or not isinstance(labels, Iterable):
+            # was a bare TypeError from tuple(); a dict gave its keys
+            kind = type(labels).__name__
+            raise InputError(f"Article {self.id!r}: labels={_short(labels)} is "
+                             f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}; give a list of "
+                             "label strings, one string for one label, or () for none")
         object.__setattr__(self, "labels", tuple(labels))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
@@ -192,21 +201,30 @@ class Corpus(Sequence[Article]):
             raise CorpusError(f"{name}: expected articles (topics.Article), got "
                               f"{type(articles).__name__}")
         self._articles = tuple(articles)
-        found = sorted({label for article in self._articles for label in article.labels})
+        for i, article in enumerate(self._articles):
+            if not all(hasattr(article, key) for key in ("id", "text", "labels")):
+                # a plain text was an AttributeError on .labels
+                raise CorpusError(
+                    f"{name}: item {i} is {_short(article, 40)} ({type(article).__name__}), not a "
+                    "topics.Article; make articles of texts first, e.g. [topics.Article(f'text{i}"
+                    "', text) for i, text in enumerate(texts)] (fit_topic_model takes texts as "
+                    "they are)")
         if isinstance(label_set, str):  # one label
             label_set = (label_set,)
-        self.label_set: tuple[str, ...] = (
-            tuple(label_set) if label_set is not None else tuple(found)
-        )
         self.name = name
         self.removed_paragraphs = tuple(removed_paragraphs)
         if origins is None:
             origins = [
                 f"{name}: article {i} (id {a.id!r})" for i, a in enumerate(self._articles, 1)
             ]
-        cleaned = check_articles(self._articles, self.label_set, origins, content=check_content)
+        # checked before the labels are sorted: a label that is no str is named, not a TypeError
+        cleaned = check_articles(self._articles, label_set, origins, content=check_content)
         if cleaned is not None:  # cleaned for the check: kept for clean_texts() and units()
             self.__dict__["_cleaned"] = tuple(cleaned)
+        found = sorted({label for article in self._articles for label in article.labels})
+        self.label_set: tuple[str, ...] = (
+            tuple(label_set) if label_set is not None else tuple(found)
+        )
 
     @overload
     def __getitem__(self, index: int) -> Article: ...
