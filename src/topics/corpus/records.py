@@ -54,7 +54,7 @@ class Article:
         The raw text, boilerplate included (see :mod:`topics.text.cleaning` for the clean view).
     labels : tuple of str
         Its labels, the primary one first; empty when the article carries none (one string is
-        one label).
+        one label, ``None`` none; a number or a mapping is an InputError).
     source_url : str or None
         Where the article comes from, when known.
     meta : Mapping
