@@ -129,6 +129,28 @@ def test_assign_refuses_article_ids_given_as_one_string() -> None:
     assert len(result.assign([text, text], article_ids=["a", "a"])) == 2
 
 
+def test_ready_made_units_are_checked_against_the_unit_and_each_other() -> None:
+    from topics.corpus.records import TextUnit
+
+    corpus = topics.Corpus([topics.Article(f"a{i}", t) for i, t in enumerate(_FIVE_TEXTS * 2)])
+    paragraphs, articles = corpus.units("paragraph"), corpus.units("article")
+    for units, said in [
+        # was recorded unit='article' for paragraphs
+        (paragraphs, "unit='article' but the units are paragraphs (item 0: id 'a0#p0'); pass "
+                     "unit='paragraph'"),
+        # was iterated by character
+        ([TextUnit(u.id, u.article_id, u.text, "sport") for u in articles],  # type: ignore[arg-type]
+         "item 0 (id 'a0'): labels='sport' is not a tuple of label strings"),
+        ([articles[0], *articles], "item 1 (id 'a0'): the id is also item 0's"),  # was accepted
+        ({u.id: u for u in articles}, "got dict; pass its values"),  # was iterated as its keys
+        ([*articles[:2], *paragraphs[2:]], "the units mix whole articles (item 0) and paragraphs"),
+    ]:
+        with pytest.raises(topics.InputError, match=re.escape(said)):
+            topics.fit_topic_model(units, "nmf", "article", min_df=1, max_df=1.0)
+    fitted = topics.fit_topic_model(articles, "nmf", "article", min_df=1, max_df=1.0)
+    assert fitted.unit == "article"
+
+
 def test_the_bertopic_peer_on_too_few_words_is_a_config_error() -> None:
     pytest.importorskip("bertopic")
     # was scikit-learn's bare ValueError "n_components(11) must be <= n_features(3)"

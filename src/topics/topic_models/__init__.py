@@ -96,11 +96,13 @@ def _units(corpus: Any, unit: str) -> list[Any]:
     if hasattr(corpus, "units"):
         units = corpus.units(unit)
     else:
-        if isinstance(corpus, (str, bytes)) or not isinstance(corpus, Iterable):
-            raise InputError(
-                f"expected a topics.Corpus, a list of TextUnit or a list of texts, got "
-                f"{type(corpus).__name__}" + ("; pass [text, ...]" if isinstance(corpus, str) else "")
-            )
+        if isinstance(corpus, (str, bytes, Mapping)) or not isinstance(corpus, Iterable):
+            # a dict was iterated as its keys
+            hint = ("; pass [text, ...]" if isinstance(corpus, str)
+                    else "; pass its values, e.g. list(units.values())"
+                    if isinstance(corpus, Mapping) else "")
+            raise InputError(f"expected a topics.Corpus, a list of TextUnit or a list of texts, "
+                             f"got {type(corpus).__name__}{hint}")
         units = list(corpus)
         texts = [isinstance(u, str) for u in units]
         if units and all(texts):  # plain texts: one article each
@@ -112,13 +114,46 @@ def _units(corpus: Any, unit: str) -> list[Any]:
                 f"(item {texts.index(False)}: {type(units[texts.index(False)]).__name__}); give "
                 "all texts or all TextUnit"
             )
-        for i, u in enumerate(units):
-            if not (hasattr(u, "text") and hasattr(u, "labels")):  # a TextUnit, or duck-typed
-                raise InputError(
-                    f"item {i} is a {type(u).__name__}; give all texts (str) or all TextUnit"
-                )
+        else:
+            _check_ready_units(units, unit)
     check_units(units)
     return units
+
+
+def _check_ready_units(units: list[Any], unit: str) -> None:
+    """Ready-made units as the fit and its record need them: each with a str text and a tuple
+    of labels, ids unique, and all of the ``unit`` given (a result recorded unit='article' for
+    paragraphs, iterated a str of labels by character, and accepted units sharing one id)."""
+    seen: dict[str, int] = {}
+    kinds = {}
+    for i, u in enumerate(units):
+        if not (hasattr(u, "text") and hasattr(u, "labels")):  # a TextUnit, or duck-typed
+            raise InputError(
+                f"item {i} is a {type(u).__name__}; give all texts (str) or all TextUnit"
+            )
+        uid = getattr(u, "id", None)
+        where = f"item {i}" + (f" (id {uid!r})" if uid is not None else "")
+        if not isinstance(u.text, str):
+            raise InputError(f"{where}: text is a {type(u.text).__name__}, not a str")
+        if not isinstance(u.labels, (tuple, list)) or not all(isinstance(x, str) for x in u.labels):
+            raise InputError(f"{where}: labels={u.labels!r} is not a tuple of label strings; give "
+                             "e.g. ('border_relations',), or () for none")
+        if uid is not None:
+            if str(uid) in seen:
+                raise InputError(f"{where}: the id is also item {seen[str(uid)]}'s; give every "
+                                 "unit its own id (as corpus.units() does)")
+            seen[str(uid)] = i
+        article = getattr(u, "article_id", None)
+        # a paragraph's id is "<article id>#p<index>"; an article unit's is its article's
+        kinds.setdefault("article" if article is None or article == uid else "paragraph", i)
+    if len(kinds) > 1:
+        raise InputError(f"the units mix whole articles (item {kinds['article']}) and paragraphs "
+                         f"(item {kinds['paragraph']}); give the units of one corpus.units(unit)")
+    if kinds and unit not in kinds:
+        made = next(iter(kinds))
+        raise InputError(f"unit={unit!r} but the units are {made}s (item 0: id "
+                         f"{getattr(units[0], 'id', None)!r}); pass unit={made!r}, or the units "
+                         f"of corpus.units({unit!r})")
 
 
 def fit_topic_model(
@@ -140,7 +175,7 @@ def fit_topic_model(
     model : str
         One of :data:`MODEL_NAMES`.
     unit : {"paragraph", "article"}
-        What one document is.
+        What one document is; ready-made units must be of this unit (it is recorded).
     seed : int
         Seeds every stochastic part (SVD, UMAP, NMF, LDA): same settings + seed, same result.
     **settings
@@ -165,7 +200,8 @@ def fit_topic_model(
     topics.errors.ConfigError
         Unknown model name, unknown setting or an impossible value (e.g. more topics than units).
     topics.errors.InputError
-        ``corpus`` is none of the above (e.g. one string, or texts mixed with units).
+        ``corpus`` is none of the above (e.g. one string, a dict, or texts mixed with units), or
+        its units are not of ``unit``, share an id, or have labels that are not a tuple of str.
     """
     family = family_of(model)
     check_seeds(seed, f"model {model!r}")
