@@ -41,6 +41,7 @@ __all__ = [
     "RunError",
     "TopicsError",
     "TrackingError",
+    "a_or_an",
     "closest",
     "cut",
     "not_text",
@@ -86,6 +87,11 @@ class TrackingError(TopicsError, RuntimeError):
     """MLflow is missing or the tracking store cannot be used."""
 
 
+def a_or_an(noun: str) -> str:
+    """``noun`` with its indefinite article, by its first letter: "an int", "a dict"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def closest(word: str, options: Iterable[str]) -> str | None:
     """The option most like ``word`` (difflib ratio >= 0.6), or None."""
     matches = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
@@ -129,7 +135,5 @@ def not_text(text: Any, who: str) -> NotTextError:
         advice = "pass the text as a str (a missing value? give '' for no text)"
     else:
         advice = "pass one text as a str (for several texts, one call per text)"
-    name = type(text).__name__
-    said = ("None" if text is None
-            else f"{'an' if name[:1] in 'aeiou' else 'a'} {name} ({short(text, 40)})")
+    said = "None" if text is None else f"{a_or_an(type(text).__name__)} ({short(text, 40)})"
     return NotTextError(f"{who}: text is {said}, not a str; {advice}")

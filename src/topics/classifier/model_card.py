@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from topics.errors import InputError, ModelFileError, short
+from topics.errors import InputError, ModelFileError, a_or_an, short
 
 __all__ = ["CARD_SUFFIX", "FORMAT", "RESERVED", "SUFFIX", "card_path", "extra_fields",
            "is_our_card", "read_card"]
@@ -24,6 +24,7 @@ SUFFIX, CARD_SUFFIX = ".safetensors", ".card.json"
 #: the card fields save_classifier computes from the model (a caller's ``card`` may not set them)
 RESERVED = ("format", "format_version", "model_file", "sha256", "labels", "multilabel",
             "thresholds", "out_of_fold_f1", "params", "n_features", "versions")
+_MAX_CARD = 16 * 1024 * 1024  # a card is a few kB; a larger file of that name is not one
 # card fields this version reads, and their JSON types
 _CARD_FIELDS: dict[str, tuple[type, ...]] = {
     "format": (str,),
@@ -48,11 +49,6 @@ def card_path(path: str | Path) -> Path:
     path = Path(path)
     stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.name
     return path.with_name(stem + CARD_SUFFIX)
-
-
-def _a(name: str) -> str:
-    """``name`` with its article: "an int", "a dict"."""
-    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
 
 
 def _wrong_type(value: Any, types: tuple[type, ...]) -> bool:
@@ -90,12 +86,15 @@ def read_card(card_file: Any, where: str) -> dict[str, Any]:
 
 
 def is_our_card(path: Path) -> bool:
-    """Whether ``path`` is a model card that :func:`read_card` takes for ours (its format)."""
+    """Whether ``path`` is a model card of ours: a JSON object of our ``format`` (a card damaged
+    in its other fields is still ours to replace)."""
     try:
-        read_card(path, str(path))
-    except ModelFileError:
+        if path.stat().st_size > _MAX_CARD:
+            return False
+        card = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
         return False
-    return True
+    return isinstance(card, dict) and card.get("format") == FORMAT
 
 
 def extra_fields(card: Any) -> dict[str, Any]:
@@ -117,7 +116,7 @@ def extra_fields(card: Any) -> dict[str, Any]:
     for key, value in card.items():
         if not isinstance(key, str):
             raise InputError(f"save_classifier: card key {short(key)} is "
-                             f"{_a(type(key).__name__)}; card keys must be strings")
+                             f"{a_or_an(type(key).__name__)}; card keys must be strings")
         if key in RESERVED:
             raise InputError(
                 f"save_classifier: card key {key!r} is written by save_classifier itself from "
@@ -125,8 +124,8 @@ def extra_fields(card: Any) -> dict[str, Any]:
         types = _CARD_FIELDS.get(key)
         if types and _wrong_type(value, types):  # loading would refuse the card
             raise InputError(f"save_classifier: card[{key!r}] must be "
-                             f"{' or '.join(_a(t.__name__) for t in types)}, not "
-                             f"{_a(type(value).__name__)} ({short(value)})")
+                             f"{' or '.join(a_or_an(t.__name__) for t in types)}, not "
+                             f"{a_or_an(type(value).__name__)} ({short(value)})")
         try:
             json.dumps(value)
         except (TypeError, ValueError) as error:

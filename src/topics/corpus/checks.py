@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from topics.errors import CorpusError, short
+from topics.errors import CorpusError, a_or_an, short
 from topics.labels import label_problem
 from topics.text.cleaning import CleanArticle, clean_article, looks_like_markup
 from topics.text.language import GERMAN_BELOW, looks_german
@@ -161,8 +161,7 @@ def _described(value: Any) -> str:
     """``None``, or the value with its type: ``5 (an int)``."""
     if value is None:
         return "None"
-    kind = type(value).__name__
-    return f"{short(value, 40)} ({'an' if kind[:1] in 'aeiou' else 'a'} {kind})"
+    return f"{short(value, 40)} ({a_or_an(type(value).__name__)})"
 
 
 def check_articles(

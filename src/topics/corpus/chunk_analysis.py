@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from topics.corpus.boilerplate import paragraph_key, strip_repeated
 from topics.corpus.checks import content_problem
 from topics.corpus.records import Article, Unit
-from topics.errors import InputError
+from topics.errors import InputError, a_or_an
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.german import GermanAnalyzer
 
@@ -55,14 +55,10 @@ def check_source(source: Any, what: str) -> None:
     if isinstance(source, (str, Path)):
         return
     if isinstance(source, (bytes, bytearray, Mapping)) or not isinstance(source, Iterable):
-        given = "None" if source is None else _a(type(source).__name__)
+        given = "None" if source is None else a_or_an(type(source).__name__)
         raise InputError(f"{what}: source is {given}; give a corpus file or "
                          "folder (a path), a topics.Corpus, or a list of articles (topics.Article) "
                          "or of texts (str)")
-
-
-def _a(name: str) -> str:
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def article_of(index: int, item: Any) -> Article:
@@ -73,7 +69,7 @@ def article_of(index: int, item: Any) -> Article:
         return Article(f"text{index}", item)
     if all(hasattr(item, name) for name in ("id", "text", "labels")):
         return item
-    raise InputError(f"item {index} of the source is {_a(type(item).__name__)}; give articles "
+    raise InputError(f"item {index} of the source is {a_or_an(type(item).__name__)}; give articles "
                      "(topics.Article) or texts (str), or a corpus file or folder")
 
 
@@ -87,7 +83,7 @@ def articles_of(items: Iterable[Any]) -> Iterator[Article]:
             first = isinstance(item, str)
         elif first != isinstance(item, str):
             raise InputError(f"the source mixes texts (str) and articles (item {index} is "
-                             f"{_a(type(item).__name__)}); give all texts or all articles")
+                             f"{a_or_an(type(item).__name__)}); give all texts or all articles")
         yield article
 
 

@@ -32,7 +32,7 @@ from topics.corpus.boilerplate import (
 )
 from topics.corpus.checks import check_articles
 from topics.corpus.duplicates import DEFAULT_THRESHOLD, near_duplicate_groups
-from topics.errors import CorpusError, InputError, counted
+from topics.errors import CorpusError, InputError, a_or_an, counted
 from topics.errors import short as _short
 from topics.text.cleaning import clean_article, join_headings
 from topics.text.language import GERMAN_BELOW, MIN_WORDS, looks_german
@@ -73,10 +73,9 @@ class Article:
             labels = ()
         if isinstance(labels, (bytes, Mapping)) or not isinstance(labels, Iterable):
             # was a bare TypeError from tuple(); a dict gave its keys
-            kind = type(labels).__name__
             raise InputError(f"Article {self.id!r}: labels={_short(labels)} is "
-                             f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}; give a list of "
-                             "label strings, one string for one label, or () for none")
+                             f"{a_or_an(type(labels).__name__)}; give a list of label strings, "
+                             "one string for one label, or () for none")
         object.__setattr__(self, "labels", tuple(labels))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 

@@ -230,7 +230,7 @@ class TopicModelResult:
             ``texts`` or ``article_ids`` is a string, or the result has no estimator (loaded with
             ``load_estimator=False``) and a text is not a training unit.
         """
-        from topics.errors import InputError, counted
+        from topics.errors import InputError, a_or_an, counted
         from topics.text.cleaning import clean_text
 
         if isinstance(texts, str):
@@ -244,9 +244,8 @@ class TopicModelResult:
         if article_ids is not None and (isinstance(article_ids, (str, bytes, Mapping))
                                         or not isinstance(article_ids, Iterable)):
             # a string was read as one id per character
-            kind = type(article_ids).__name__
             given = ("one string" if isinstance(article_ids, str)
-                     else f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}")
+                     else a_or_an(type(article_ids).__name__))
             raise InputError(f"article_ids must be a list of ids, one per text, not {given}; "
                              "e.g. article_ids=['a1', 'a1'] for two paragraphs of one article")
         article_ids = None if article_ids is None else [str(a) for a in article_ids]
