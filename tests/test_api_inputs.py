@@ -149,6 +149,10 @@ def test_ready_made_units_are_checked_against_the_unit_and_each_other() -> None:
             topics.fit_topic_model(units, "nmf", "article", min_df=1, max_df=1.0)
     fitted = topics.fit_topic_model(articles, "nmf", "article", min_df=1, max_df=1.0)
     assert fitted.unit == "article"
+    # unit left out: ready-made units are taken as what they are, a corpus as paragraphs
+    assert topics.fit_topic_model(articles, "nmf", min_df=1, max_df=1.0).unit == "article"
+    assert topics.fit_topic_model(paragraphs, "nmf", min_df=1, max_df=1.0).unit == "paragraph"
+    assert topics.fit_topic_model(corpus, "nmf", min_df=1, max_df=1.0).unit == "paragraph"
 
 
 def test_the_bertopic_peer_on_too_few_words_is_a_config_error() -> None:

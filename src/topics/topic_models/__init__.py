@@ -89,11 +89,14 @@ def n_topics_setting(model: str) -> str:
     return str(family_of(model).n_topics_setting)
 
 
-def _units(corpus: Any, unit: str) -> list[Any]:
-    """The units to model: a corpus's, ready-made units, or plain texts (each one article)."""
-    if unit not in UNITS:
+def _units(corpus: Any, unit: str | None) -> tuple[list[Any], str]:
+    """The units to model (a corpus's, ready-made units, or plain texts, each one article) and
+    their unit: ``unit``, or when it is None "paragraph" for a corpus or texts and the units' own
+    for ready-made units."""
+    if unit is not None and unit not in UNITS:
         raise ConfigError(f"unit={unit!r} is not allowed; choose one of {', '.join(UNITS)}")
     if hasattr(corpus, "units"):
+        unit = unit or "paragraph"
         units = corpus.units(unit)
     else:
         if isinstance(corpus, (str, bytes, Mapping)) or not isinstance(corpus, Iterable):
@@ -106,6 +109,7 @@ def _units(corpus: Any, unit: str) -> list[Any]:
         units = list(corpus)
         texts = [isinstance(u, str) for u in units]
         if units and all(texts):  # plain texts: one article each
+            unit = unit or "paragraph"
             articles = [Article(f"text{i}", text) for i, text in enumerate(units)]
             units = Corpus(articles, name="texts").units(unit)
         elif any(texts):
@@ -115,15 +119,16 @@ def _units(corpus: Any, unit: str) -> list[Any]:
                 "all texts or all TextUnit"
             )
         else:
-            _check_ready_units(units, unit)
+            unit = _check_ready_units(units, unit)
     check_units(units)
-    return units
+    return units, str(unit or "paragraph")
 
 
-def _check_ready_units(units: list[Any], unit: str) -> None:
+def _check_ready_units(units: list[Any], unit: str | None) -> str | None:
     """Ready-made units as the fit and its record need them: each with a str text and a tuple
-    of labels, ids unique, and all of the ``unit`` given (a result recorded unit='article' for
-    paragraphs, iterated a str of labels by character, and accepted units sharing one id)."""
+    of labels, ids unique, and all of one unit, the ``unit`` given if any (a result recorded
+    unit='article' for paragraphs, iterated a str of labels by character, and accepted units
+    sharing one id). Returns their unit."""
     seen: dict[str, int] = {}
     kinds = {}
     for i, u in enumerate(units):
@@ -149,17 +154,18 @@ def _check_ready_units(units: list[Any], unit: str) -> None:
     if len(kinds) > 1:
         raise InputError(f"the units mix whole articles (item {kinds['article']}) and paragraphs "
                          f"(item {kinds['paragraph']}); give the units of one corpus.units(unit)")
-    if kinds and unit not in kinds:
-        made = next(iter(kinds))
+    made = next(iter(kinds), unit)
+    if unit is not None and made != unit:
         raise InputError(f"unit={unit!r} but the units are {made}s (item 0: id "
-                         f"{getattr(units[0], 'id', None)!r}); pass unit={made!r}, or the units "
-                         f"of corpus.units({unit!r})")
+                         f"{getattr(units[0], 'id', None)!r}); pass unit={made!r} or leave unit "
+                         f"out, or give the units of corpus.units({unit!r})")
+    return made
 
 
 def fit_topic_model(
     corpus: Any,
     model: str = "bertopic",
-    unit: Unit = "paragraph",
+    unit: Unit | None = None,
     seed: int = 0,
     *,
     verbose: bool | None = None,
@@ -174,8 +180,9 @@ def fit_topic_model(
         texts (each one article without labels, cleaned and cut into units as a corpus is).
     model : str
         One of :data:`MODEL_NAMES`.
-    unit : {"paragraph", "article"}
-        What one document is; ready-made units must be of this unit (it is recorded).
+    unit : {"paragraph", "article"}, optional
+        What one document is (it is recorded): by default "paragraph" for a corpus or texts, and
+        for ready-made units their own; ready-made units of another unit are refused.
     seed : int
         Seeds every stochastic part (SVD, UMAP, NMF, LDA): same settings + seed, same result.
     **settings
@@ -206,7 +213,7 @@ def fit_topic_model(
     family = family_of(model)
     check_seeds(seed, f"model {model!r}")
     settings = family.schema.validate(settings, f"model {model!r}")
-    units = _units(corpus, unit)
+    units, unit = _units(corpus, unit)
     log.info("fitting %s on %d %ss (seed %d)", model, len(units), unit, int(seed))
     with verbosity(verbose), progress(total=2, desc=f"{model} seed {int(seed)}",
                                       unit="stage") as bar:
