@@ -206,3 +206,50 @@ def test_a_live_fit_is_left_alone(fits, tmp_path) -> None:
         os.utime(staging, (0, 0))  # old, but held by this live fit
         assert output_folder.finish_interrupted(folder) == []
         assert staging.is_dir()
+
+
+def test_a_load_never_moves_or_deletes_files_it_did_not_write(fits, tmp_path, capsys) -> None:
+    """A hidden `.stream-nmf-*` folder with a marker beside a model of another kind and a user's
+    metrics.json: `topics assign FOLDER/model` put the staged fit in place and deleted the user's
+    model and metrics.json. Now the staged fit is put in place only where the model is a
+    streamed NMF and every file it replaces is one `topics stream-nmf` writes; else a warning
+    says why and nothing is moved or deleted."""
+    old, _, _ = fits
+    project = tmp_path / "proj"
+    topics.fit_topic_model(list(topics.load_corpus().texts[:40]), model="nmf",
+                           verbose=False).save(project / "model")
+    (project / "metrics.json").write_text('{"note":"mine"}\n', encoding="utf-8")
+    staging = project / ".stream-nmf-x"
+    staging.mkdir()
+    (staging / ".ready.json").write_text('{"files":[]}\n', encoding="utf-8")
+    shutil.copytree(old / "model", staging / "model")
+    (staging / "metrics.json").write_text("{}\n", encoding="utf-8")
+    text = tmp_path / "in.txt"
+    text.write_text("Der Verteidigungsminister empfing eine Delegation aus Laos.", encoding="utf-8")
+    before = _content(project)
+    (line,) = user_warnings(lambda: main(["assign", str(project / "model"), str(text)]))
+    assert _content(project) == before  # the user's model and metrics.json, and the staged fit
+    placed = json.loads(capsys.readouterr().out.splitlines()[0])
+    ours = topics.load_topic_model(project / "model").assign([text.read_text(encoding="utf-8")])
+    assert placed["name"] == ours[0]["name"]  # placed by the user's model
+    assert line == (
+        f"{project}: .stream-nmf-x holds a fit that a topics stream-nmf "
+        f"was putting in place when it stopped; it is left there and nothing in {project} is "
+        f"moved or deleted, as {project / 'model'} is not a streamed NMF's model (no "
+        f"streaming_nmf.json). To finish it, move your files out of {project} and run this "
+        f"again; or use {staging / 'model'} as it is")
+    # a streamed model there, but the metrics.json (or a file in the model) is the user's
+    shutil.rmtree(project / "model")
+    shutil.copytree(old / "model", project / "model")
+    for mine in (project / "metrics.json", project / "model" / "notes.txt"):
+        mine.write_text('{"note":"mine"}\n', encoding="utf-8")
+        before = _content(project)
+        said = user_warnings(lambda: topics.load_streaming_topics(project / "model"))
+        assert _content(project) == before
+        assert len(said) == 1 and f"as {mine.parent if mine.name == 'notes.txt' else mine} " \
+            "is not an output of topics stream-nmf" in said[0]
+        (project / "metrics.json").write_text((old / "metrics.json").read_text())
+    # where it holds nothing else, the staged fit is put in place
+    (project / "model" / "notes.txt").unlink()
+    said = user_warnings(lambda: topics.load_streaming_topics(project / "model"))
+    assert len(said) == 1 and "is now in place" in said[0] and not staging.exists()

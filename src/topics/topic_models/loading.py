@@ -151,7 +151,10 @@ def assign_files(
     paths = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
     texts = read_text_inputs(paths, "assign")
     corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
-    settle_output(model_dir)  # OUTPUT/model of a topics stream-nmf killed while putting it in place
+    if not (Path(model_dir) / STREAMING_CARD).is_file():  # (load_streaming_topics settles its own)
+        # OUTPUT/model moved aside by a topics stream-nmf killed while putting a fit in place;
+        # beside any other model, a staged fit is only warned about, nothing moved or deleted
+        settle_output(model_dir)
     if (Path(model_dir) / STREAMING_CARD).is_file():  # a streamed NMF (topics stream-nmf)
         streamed = load_streaming_topics(model_dir)
         units = corpus.units(unit or streamed.settings["unit"])  # type: ignore[arg-type]

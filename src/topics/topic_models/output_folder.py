@@ -87,7 +87,8 @@ def unfinished(folder: Path) -> list[Path]:
         return []
 
 
-def finish_interrupted(folder: Path, *, wait: float = 0.0, clean: bool = True) -> list[str]:
+def finish_interrupted(folder: Path, *, wait: float = 0.0, clean: bool = True,
+                       check: Callable[[Path], None] | None = None) -> list[str]:
     """Put in place the complete fit of each staged folder in ``folder`` whose command stopped
     in the middle of its renames, and (with ``clean``) remove what fits killed before they were
     complete left; what was done, in words.
@@ -101,6 +102,10 @@ def finish_interrupted(folder: Path, *, wait: float = 0.0, clean: bool = True) -
         putting its fit in place: a matter of milliseconds).
     clean : bool
         Also remove staged folders without a complete fit (the next fit's start does).
+    check : callable, optional
+        Raises (ConfigError) for a folder holding a file that the fit did not write: called on
+        ``folder`` and on the staged folder before anything is moved, so that nothing else is
+        ever moved aside and deleted.
 
     Returns
     -------
@@ -111,6 +116,8 @@ def finish_interrupted(folder: Path, *, wait: float = 0.0, clean: bool = True) -
     ------
     topics.errors.FileAccessError
         A rename cannot be done here: the message names the folder that holds the complete fit.
+    topics.errors.ConfigError
+        From ``check``: nothing was moved.
     """
     done = []
     for staging in sorted(folder.glob(f"{PREFIX}*")) if folder.is_dir() else []:
@@ -126,7 +133,7 @@ def finish_interrupted(folder: Path, *, wait: float = 0.0, clean: bool = True) -
             continue
         try:
             if _committed(staging):
-                _put_in_place(folder, staging)
+                _put_in_place(folder, staging, check)
                 done.append(f"the fit that an earlier topics stream-nmf was putting in place when "
                             f"it stopped is now in place (its files were in {staging.name})")
             elif staging.is_dir():
@@ -152,10 +159,16 @@ def _cannot_finish(folder: Path, staging: Path, error: OSError) -> FileAccessErr
     )
 
 
-def _put_in_place(folder: Path, staging: Path) -> None:
+def _put_in_place(folder: Path, staging: Path,
+                  check: Callable[[Path], None] | None = None) -> None:
     """The renames of a committed staged folder, from wherever they stopped, then its removal:
     the earlier fit's files aside (all first: the folder never holds two fits' files), the new
-    ones in, then the earlier fit deleted, the marker last."""
+    ones in, then the earlier fit deleted, the marker last. ``check`` first, on both folders:
+    what is moved aside is deleted, so it must be an earlier fit's, not a file of the user's
+    under the same name (a staged folder's marker says nothing about the folder around it)."""
+    if check is not None:
+        check(folder)
+        check(staging)
     earlier = staging / EARLIER
     earlier.mkdir(exist_ok=True)
     new = [name for name in OUTPUT_FILES if (staging / name).exists()]
@@ -196,7 +209,7 @@ def staged_output(folder: Path, check: Callable[[Path], None]) -> Iterator[Path]
     fit's topics. Now the files appear together, and a kill while they are put in place leaves a
     complete fit that :func:`finish_interrupted` puts in place."""
     check_writable(folder, "write the topics here")
-    for note in finish_interrupted(folder):
+    for note in finish_interrupted(folder, check=check):
         warnings.warn(f"{folder}: {note}", UserWarning, stacklevel=3)
     try:
         staging = Path(tempfile.mkdtemp(prefix=PREFIX, dir=folder))

@@ -33,7 +33,7 @@ from topics.fileio import atomic_write, check_not_an_input, check_replaceable
 from topics.text.german import GermanAnalyzer
 from topics.topic_models import output_folder
 from topics.topic_models.output_folder import OUTPUT_FILES, finish_interrupted, unfinished
-from topics.topic_models.storage import RESAVE, json_of, read_folder, write_folder
+from topics.topic_models.storage import MANIFEST_FILE, RESAVE, json_of, read_folder, write_folder
 from topics.topic_models.streaming import StreamingTopics
 
 __all__ = ["OUTPUT_FILES", "check_output_folder", "load_streaming_topics",
@@ -64,24 +64,58 @@ def check_output_folder(folder: Path, source: Any = None) -> None:
     ``assignments.jsonl``, ``metrics.json`` or ``model`` it did not write (an earlier fit's are
     replaced), or whose assignments would be in the corpus folder ``source`` (given when they
     are written): checked before the corpus is read, and again before the files are replaced."""
-    what = "an output of topics stream-nmf"
     if source is not None:
         check_not_an_input(folder / "assignments.jsonl", [source])
-    check_replaceable(folder / "topics.csv", lambda c: c == ["topic", "words", "weights"],
-                      f"{what} (columns topic, words, weights)")
-    check_replaceable(folder / "assignments.jsonl", lambda c: c[:2] == ["id", "article_id"],
-                      f"{what} (fields id, article_id, labels, topic, share)")
+    for name, (ours, what) in _TABLES.items():
+        check_replaceable(folder / name, ours, what)
+    if foreign := _foreign(folder):
+        raise ConfigError(f"--output {folder}: its {foreign.name} is not {_WHAT}; writing would "
+                          "replace it: move it away or give another --output")
+
+
+_WHAT = "an output of topics stream-nmf"
+_TABLES = {"topics.csv": (lambda c: c == ["topic", "words", "weights"],
+                          f"{_WHAT} (columns topic, words, weights)"),
+           "assignments.jsonl": (lambda c: c[:2] == ["id", "article_id"],
+                                 f"{_WHAT} (fields id, article_id, labels, topic, share)")}
+
+
+def _foreign(folder: Path, tables: bool = False) -> Path | None:
+    """The first of the fit's files in ``folder`` that ``topics stream-nmf`` did not write (the
+    tables' columns too with ``tables``), or None: what a fit replaces is deleted."""
+    if tables:
+        for name, (ours, what) in _TABLES.items():
+            try:
+                check_replaceable(folder / name, ours, what)
+            except ConfigError:
+                return folder / name
     metrics, model = folder / "metrics.json", folder / "model"
     try:
         ours = not metrics.exists() or all(
             isinstance(v, int | float) for v in json.loads(metrics.read_bytes()).values())
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         ours = False
-    model_kept = not model.exists() or (model / CARD_FILE).is_file()
-    for path, kept in ((metrics, ours), (model, model_kept)):
-        if not kept:
-            raise ConfigError(f"--output {folder}: its {path.name} is not {what}; writing would "
-                              "replace it: move it away or give another --output")
+    kept = [(metrics, ours), (model, not model.exists() or _a_streamed_model(model))]
+    kept += [(folder / name, not (folder / name).exists() or (folder / name).is_file())
+             for name in _TABLES]  # a folder under a table's name is not a table of ours
+    return next((path for path, ok in kept if not ok), None)
+
+
+def _check_settle(folder: Path) -> None:
+    """:func:`check_output_folder` for a loader finishing a killed fit's renames (a warning)."""
+    if foreign := _foreign(folder, tables=True):
+        raise ConfigError(f"{foreign} is not {_WHAT}")
+
+
+def _a_streamed_model(model: Path) -> bool:
+    """Whether the folder ``model`` holds what :func:`save_streaming_topics` writes and nothing
+    else (a hidden temporary aside): replacing it then loses nothing of the user's."""
+    saved = {MANIFEST_FILE, CARD_FILE, *_ARRAYS}
+    try:
+        return (model / CARD_FILE).is_file() and all(
+            p.name in saved or p.name.startswith(".") for p in model.iterdir())
+    except OSError:
+        return False
 
 
 def write_outputs(model: StreamingTopics, folder: Path) -> None:
@@ -116,10 +150,23 @@ def settle_output(model: str | Path) -> None:
     """
     path = Path(model)
     folder = path.parent
-    if path.name != "model" or not unfinished(folder):  # the usual case: a glob, no more
+    staged = unfinished(folder)
+    if path.name != "model" or not staged:  # the usual case: a glob, no more
         return
-    for note in finish_interrupted(folder, wait=10.0, clean=False):
-        warnings.warn(f"{folder}: {note}", UserWarning, stacklevel=3)
+    # the renames move the folder's files of these names aside and delete them: only where the
+    # model read is a streamed NMF (or was moved aside) and every such file is a fit's output
+    try:
+        if path.exists() and not (path / CARD_FILE).is_file():
+            raise ConfigError(f"{path} is not a streamed NMF's model (no {CARD_FILE})")
+        for note in finish_interrupted(folder, wait=10.0, clean=False, check=_check_settle):
+            warnings.warn(f"{folder}: {note}", UserWarning, stacklevel=3)
+    except ConfigError as why:
+        warnings.warn(f"{folder}: {staged[0].name} holds a fit that a topics stream-nmf was "
+                      f"putting in place when it stopped; it is left there and nothing in "
+                      f"{folder} is moved or deleted, as {why}. To finish it, move your files "
+                      f"out of {folder} and run this again; or use {staged[0] / 'model'} as it "
+                      "is", UserWarning, stacklevel=3)
+        return
     left = unfinished(folder)
     if left:
         raise ModelFileError(f"{folder}: a topics stream-nmf is putting the fit in {left[0]} in "
