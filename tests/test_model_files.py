@@ -314,3 +314,99 @@ def test_save_replaces_an_earlier_save_but_no_other_files(saved, tmp_path) -> No
         result.save(tmp_path / "a file")
     again = result.save(result.save(tmp_path / "ours"))  # an earlier save is replaced
     assert topics.load_topic_model(again).topics == result.topics
+
+
+def _estimator(folder: Path) -> dict:
+    return json.loads((folder / "estimator.json").read_text(encoding="utf-8"))
+
+
+def _put_estimator(folder: Path, structure: dict) -> None:
+    _put(folder, "estimator.json", json.dumps(structure).encode("utf-8"))
+
+
+def test_an_estimator_naming_an_embedding_model_needs_trust(folder, tmp_path) -> None:
+    """estimator.json's options.embedding_model was handed to SentenceTransformer(name) when a
+    text was placed: a path anywhere, whose loading can run code. Now a name there is refused
+    unless trust=True, as pickles are."""
+    structure = _estimator(folder)
+    structure["options"]["embedding_model"] = str(tmp_path / "elsewhere")
+    _put_estimator(folder, structure)
+    error = _refused(folder, tmp_path, "names the sentence-transformers model")
+    assert "estimator.json" in str(error) and str(tmp_path / "elsewhere") in str(error)
+    loaded = topics.load_topic_model(folder, trust=True)  # the user's own model: as before
+    assert loaded.estimator.options["embedding_model"] == str(tmp_path / "elsewhere")
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    ("ids_elsewhere", r"estimator.json has topic ids \[7, 8, .*result.json the topics \[0, 1,"),
+    ("ids_twice", "a topic id is listed twice"),
+    ("id_huge", r"topic ids must be integers from 0 to 2\^63 - 1"),
+    ("word_twice", "a vocabulary names a word twice"),
+    ("ngrams", r"ngram_range must be two integers 1 <= low <= high"),
+    ("int8", "array 'centroids' of estimator.safetensors is int8, not floats"),
+    ("bool_idf", "array 'idf_0' of estimator.safetensors is bool, not floats"),
+])
+def test_an_estimator_that_disagrees_with_the_result_is_refused(folder, tmp_path, edit,
+                                                                expected) -> None:
+    """Re-hashed edits of the estimator: ids [7, 8, ...] for topics 0, 1, ... placed texts in
+    topic 9 "outliers", a huge id overflowed at assign, repeated ids or words and integer arrays
+    loaded."""
+    from safetensors.numpy import load, save
+
+    structure = _estimator(folder)
+    ids = structure["topic_ids"]
+    if edit == "ids_elsewhere":
+        structure["topic_ids"] = [t + 7 for t in ids]
+    elif edit == "ids_twice":
+        structure["topic_ids"] = [ids[0], *ids[:-1]]
+    elif edit == "id_huge":
+        structure["topic_ids"] = [10**30, *ids[1:]]
+    elif edit == "word_twice":
+        words = structure["views"][0]["vocabulary"]
+        words[1] = words[0]
+    elif edit == "ngrams":
+        structure["views"][0]["ngram_range"] = [-3, 0]
+    else:
+        tensors = load((folder / "estimator.safetensors").read_bytes())
+        name = "centroids" if edit == "int8" else "idf_0"
+        tensors[name] = tensors[name].astype(np.int8 if edit == "int8" else bool)
+        _put(folder, "estimator.safetensors", save(tensors))
+    _put_estimator(folder, structure)
+    error = _refused(folder, tmp_path, expected)
+    assert "estimator" in str(error)
+
+
+def test_oversized_integers_in_the_card_are_refused(folder, tmp_path) -> None:
+    """assignments[0] = 10**30 (an integer JSON allows) overflowed numpy's int64: OverflowError."""
+    card = _card(folder)
+    card["assignments"][0] = 10**30
+    _put_card(folder, card)
+    _refused(folder, tmp_path, r"result.json: malformed model card: assignments must be a list "
+                               r"of integers \(64-bit\)")
+
+
+@pytest.mark.parametrize("name", ["result.json", "estimator.json", "manifest.json"])
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, '{"a": ' + "9" * 5000 + "}"])
+def test_json_nested_too_deeply_or_with_a_huge_number_is_refused(folder, tmp_path, name,
+                                                                 content) -> None:
+    """JSON nested 100,000 deep gave a bare RecursionError; a 5,000-digit number a ValueError
+    of the interpreter's limit. Each is now a ModelFileError naming the file."""
+    if name == "manifest.json":
+        (folder / name).write_text(content, encoding="utf-8")
+    else:
+        _put(folder, name, content.encode("utf-8"))
+    error = _refused(folder, tmp_path, name)
+    assert "JSON" in str(error)
+
+
+def test_an_npy_header_claiming_more_than_the_file_holds_is_refused(folder, tmp_path) -> None:
+    """A 128-byte npy whose header claims shape (1e9, 4): numpy allocated 32 GB first
+    (MemoryError). The header is now held to the bytes after it before anything is read."""
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 4), }"
+    header = header.ljust(128 - 10 - 1) + "\n"
+    data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode("latin-1")
+    assert len(data) == 128
+    _put(folder, "distributions.npy", data)
+    error = _refused(folder, tmp_path, r"distributions.npy: not a plain numpy array \(its header "
+                                       r"gives shape \(1000000000, 4\) of float64")
+    assert "0 bytes follow it" in str(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tracemalloc
 from collections.abc import Iterator
@@ -541,3 +542,24 @@ def test_a_changed_byte_is_refused(streamed_folder, tmp_path):
     (copy / "idf.npy").write_bytes(bytes(data))
     with pytest.raises(topics.ModelFileError, match="checksum"):
         topics.load_streaming_topics(copy)
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("streaming_nmf.json", b"[" * 100_000 + b"]" * 100_000, "streaming_nmf.json is JSON nested "
+     "too deeply"),
+    ("components.npy", b"\x93NUMPY\x01\x00\x76\x00" + b"{'descr': '<f8', 'fortran_order': False, "
+     b"'shape': (1000000000, 4), }".ljust(117) + b"\n", r"components.npy is not an npy array "
+     r"\(its header gives shape \(1000000000, 4\)"),
+])
+def test_a_file_that_would_exhaust_the_reader_is_refused(streamed_folder, tmp_path, name, data,
+                                                         message):
+    """JSON nested 100,000 deep (RecursionError), an npy header claiming 32 GB in a 128-byte
+    file (MemoryError): a ModelFileError naming the file, as any other crafted file."""
+    copy = _crafted(streamed_folder[1], tmp_path, lambda card, arrays: None)
+    (copy / name).write_bytes(data)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(topics.ModelFileError, match=message) as error:
+        topics.load_streaming_topics(copy)
+    assert str(copy) in str(error.value)

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import ModelFileError, counted
-from topics.topic_models.storage import RESAVE
+from topics.topic_models.storage import RESAVE, json_of
 
 __all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts",
            "known_share"]
@@ -52,6 +52,7 @@ KINDS = ("centroids", "nmf", "lda")
 VIEW_KINDS = ("tokens", "words", "chars")
 _WORDS = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
+_MAX_NGRAM = 64  # n-gram lengths a stored view may give (the fits use up to 5 or so)
 
 Row = tuple[np.ndarray, np.ndarray]  # column indices, values
 
@@ -265,16 +266,19 @@ class TopicAssigner:
         return {"kind": self.kind, "arrays": ARRAYS_FILE, "structure": STRUCTURE_FILE}, files
 
     @classmethod
-    def from_files(cls, arrays: bytes, structure: bytes, where: str) -> TopicAssigner:
-        """Rebuild from the two files :meth:`to_files` wrote; ModelFileError if they do not fit."""
+    def from_files(cls, arrays: bytes, structure: bytes, where: str, *,
+                   trust: bool = False) -> TopicAssigner:
+        """Rebuild from the two files :meth:`to_files` wrote; ModelFileError if they do not fit,
+        or if they name a sentence-transformers model to load (a name or a path out of the
+        folder, whose loading can run code) and ``trust`` is false."""
         from safetensors.numpy import load
 
         try:
             tensors = load(arrays)
         except Exception as exc:  # safetensors raises its own errors on damaged bytes
             raise ModelFileError(f"{where}: {ARRAYS_FILE} is not a safetensors file ({exc})" + RESAVE) from None
+        data = json_of(structure, f"{where}: {STRUCTURE_FILE}")
         try:
-            data = json.loads(structure.decode("utf-8"))
             assigner = cls._from_structure(data, tensors)
             assigner._check()
         except ModelFileError:
@@ -282,6 +286,13 @@ class TopicAssigner:
         except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             raise ModelFileError(f"{where}: {STRUCTURE_FILE} does not describe a stored topic "
                                  f"model ({type(exc).__name__}: {exc})" + RESAVE) from None
+        embedding_model = assigner.options.get("embedding_model")
+        if embedding_model is not None and not trust:
+            raise ModelFileError(
+                f"{where}: {STRUCTURE_FILE} names the sentence-transformers model "
+                f"{embedding_model!r} to embed new texts with: a model outside the folder, whose "
+                "loading can run code; refused. Load it with trust=True (--trust) only if you "
+                "made the folder yourself and trust that model")
         return assigner
 
     @classmethod
@@ -293,8 +304,12 @@ class TopicAssigner:
         for k, v in enumerate(data["views"]):
             _expect(isinstance(v, dict) and v.get("kind") in VIEW_KINDS, "unknown view")
             _expect(_strings(v["vocabulary"]), "a vocabulary is not a list of strings")
+            _expect(len(set(v["vocabulary"])) == len(v["vocabulary"]),
+                    "a vocabulary names a word twice")
             _expect(isinstance(v["analysis"], dict), "analysis settings are not an object")
-            low, high = (int(x) for x in v["ngram_range"])
+            low, high = v["ngram_range"]
+            _expect(type(low) is int and type(high) is int and 1 <= low <= high <= _MAX_NGRAM,
+                    f"ngram_range must be two integers 1 <= low <= high <= {_MAX_NGRAM}")
             views.append(TextView(v["kind"], list(v["vocabulary"]),
                                   tensors[f"idf_{k}"] if v["idf"] else None,
                                   bool(v["sublinear"]), bool(v["normalise"]), dict(v["analysis"]),
@@ -302,9 +317,14 @@ class TopicAssigner:
         _expect(_strings(data["arrays"]), "array names are not strings")
         arrays = {name: tensors[name] for name in data["arrays"]}
         ids = data["topic_ids"]
-        _expect(isinstance(ids, list) and all(type(t) is int for t in ids), "bad topic ids")
+        _expect(isinstance(ids, list) and all(type(t) is int and 0 <= t < 2 ** 63 for t in ids),
+                "topic ids must be integers from 0 to 2^63 - 1")
+        _expect(len(set(ids)) == len(ids), "a topic id is listed twice")
         options = data["options"]
         _expect(isinstance(options, dict), "options are not an object")
+        model = options.get("embedding_model")
+        _expect(model is None or (isinstance(model, str) and model != ""),
+                "embedding_model must be null or a model name")
         return cls(kind, ids, views, arrays, dict(options))
 
     def _check(self) -> None:
@@ -327,7 +347,11 @@ class TopicAssigner:
                     "topic x word matrix does not match topics and vocabulary")
             if self.kind == "lda":
                 _expect(self.arrays["alpha"].shape == (n,), "alpha does not match the topics")
-        for name, value in self.arrays.items():
+        idf = {f"idf_{k}": v.idf for k, v in enumerate(self.views) if v.idf is not None}
+        for name, value in {**self.arrays, **idf}.items():
+            # to_files stores float64 only: integers or booleans are not a saved model's
+            _expect(value.dtype.kind == "f",
+                    f"array {name!r} of {ARRAYS_FILE} is {value.dtype}, not floats")
             _expect(bool(np.isfinite(value).all()), f"array {name!r} holds NaN or infinity")
 
 

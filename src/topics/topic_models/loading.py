@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +28,7 @@ from topics.topic_models.storage import (
     check_card,
     check_name,
     json_of,
+    npy_array,
     read_file,
     read_folder,
 )
@@ -60,7 +60,9 @@ def load_topic_model(
     trust : bool
         **Dangerous.** Also load pickle and joblib files: a folder saved by topics before format 2
         (its BERTopic part went through ``BERTopic.load``, which falls back to joblib) or an
-        estimator stored as ``pickle``/``joblib``. Unpickling runs whatever code the file holds:
+        estimator stored as ``pickle``/``joblib``; and an estimator that names a
+        sentence-transformers model (``embedding_model``, from outside the folder) to embed new
+        texts with. Unpickling runs whatever code the file holds:
         use ``trust=True`` only for a folder you made yourself and nobody could change since.
 
     Returns
@@ -107,6 +109,7 @@ def load_topic_model(
     if load_estimator and estimator:
         result.estimator = _estimator(estimator, files, directory, trust,
                                       legacy=card["format_version"] < 2)
+        _check_topic_ids(result, estimator.get("structure"), directory)
     return result
 
 
@@ -240,11 +243,23 @@ def _check_agrees(result: TopicModelResult, directory: Path) -> None:
                              + RESAVE)
 
 
+def _check_topic_ids(result: TopicModelResult, structure: Any, directory: Path) -> None:
+    """The estimator's rows must be the result's topics (the outlier topic -1 has none): ids
+    [7, 8, 9, 10] for topics 0-3 placed texts in topics the result does not have, or in -1."""
+    if not isinstance(result.estimator, TopicAssigner):
+        return  # a trusted library estimator: its own topics
+    ids, topics = sorted(result.estimator.topic_ids), sorted(set(result.topics) - {-1})
+    if ids != topics:
+        raise ModelFileError(
+            f"{directory}: the saved parts disagree: {structure} has topic ids "
+            f"{ids[:8]}, {RESULT_FILE} the topics {topics[:8]}" + RESAVE)
+
+
 def _array(files: dict[str, bytes], name: str, directory: Path) -> np.ndarray | None:
     if name not in files:
         return None
     try:
-        return np.load(io.BytesIO(files[name]), allow_pickle=False)
+        return npy_array(files[name])
     except (ValueError, OSError, EOFError) as exc:
         raise ModelFileError(f"{directory / name}: not a plain numpy array ({exc}); refused" + RESAVE) from None
 
@@ -268,7 +283,7 @@ def _estimator(
         if name not in files:
             raise ModelFileError(f"{directory}: {name} is named by {RESULT_FILE} but not listed "
                                  f"with a checksum in {MANIFEST_FILE}" + RESAVE)
-    return TopicAssigner.from_files(files[names[0]], files[names[1]], str(directory))
+    return TopicAssigner.from_files(files[names[0]], files[names[1]], str(directory), trust=trust)
 
 
 def _trusted(info: dict[str, Any], key: str, directory: Path) -> Any:

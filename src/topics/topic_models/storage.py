@@ -19,11 +19,15 @@ Every failure is a :class:`~topics.errors.ModelFileError` naming the folder and 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from topics.errors import ConfigError, ModelFileError
 from topics.fileio import atomic_write
@@ -36,6 +40,7 @@ __all__ = [
     "check_name",
     "check_replaceable_folder",
     "json_of",
+    "npy_array",
     "read_file",
     "read_folder",
     "write_folder",
@@ -158,8 +163,37 @@ def json_of(raw: bytes, where: str) -> Any:
     """The JSON document of a folder's file (UTF-8), or a ModelFileError naming ``where``."""
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:  # also an integer of over 4300 digits
         raise ModelFileError(f"{where} is not JSON ({exc})" + RESAVE) from None
+    except RecursionError:  # arrays or objects nested deeper than the parser recurses
+        raise ModelFileError(f"{where} is JSON nested too deeply to be read" + RESAVE) from None
+
+
+def npy_array(raw: bytes) -> np.ndarray:
+    """The array of an npy file's bytes, never unpickled.
+
+    Raises
+    ------
+    ValueError
+        Not an npy file of format 1 or 2, an array of objects, or a header whose shape and
+        item size do not account for exactly the bytes after it: numpy would allocate what the
+        header claims (terabytes, from a file of a few bytes) before reading.
+    """
+    buffer = io.BytesIO(raw)
+    version = np.lib.format.read_magic(buffer)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(buffer)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(buffer)
+    else:
+        raise ValueError(f"npy format version {version[0]}.{version[1]} is not read")
+    if dtype.hasobject:
+        raise ValueError("an array of Python objects (pickle)")
+    size, left = math.prod(shape) * dtype.itemsize, len(raw) - buffer.tell()
+    if size != left:
+        raise ValueError(f"its header gives shape {shape} of {dtype} ({size} bytes), but "
+                         f"{left} bytes follow it")
+    return np.load(io.BytesIO(raw), allow_pickle=False)
 
 
 def read_folder(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
@@ -199,7 +233,7 @@ def read_folder(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]
 # the card
 
 def _is_int(v: Any) -> bool:
-    return type(v) is int
+    return type(v) is int and -(2 ** 63) <= v < 2 ** 63  # what numpy's int64 holds
 
 
 def _is_number(v: Any) -> bool:
@@ -228,10 +262,10 @@ def _document(d: Any) -> bool:
 
 _FIELDS: dict[str, tuple[str, Any]] = {
     "format": ("a string", lambda v: isinstance(v, str)),
-    "format_version": ("an integer", _is_int),
+    "format_version": ("an integer (64-bit)", _is_int),
     "model_name": ("a string", lambda v: isinstance(v, str)),
     "unit": ("'paragraph' or 'article'", lambda v: v in ("paragraph", "article")),
-    "seed": ("an integer", _is_int),
+    "seed": ("an integer (64-bit)", _is_int),
     "settings": ("an object", lambda v: isinstance(v, dict)),
     "corpus_name": ("a string", lambda v: isinstance(v, str)),
     "corpus_fingerprint": ("a string", lambda v: isinstance(v, str)),
@@ -243,7 +277,7 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "topic_names": ("an object of topic id -> name",
                     lambda v: isinstance(v, dict) and all(_topic_key(k) and isinstance(n, str)
                                                           for k, n in v.items())),
-    "assignments": ("a list of integers", lambda v: isinstance(v, list) and all(map(_is_int, v))),
+    "assignments": ("a list of integers (64-bit)", lambda v: isinstance(v, list) and all(map(_is_int, v))),
     "documents": ("a list of units {id, article_id, text, labels, index}",
                   lambda v: isinstance(v, list) and all(map(_document, v))),
     "tokens": ("a list of lists of strings",

@@ -33,7 +33,14 @@ from topics.fileio import atomic_write, check_not_an_input, check_replaceable
 from topics.text.german import GermanAnalyzer
 from topics.topic_models import output_folder
 from topics.topic_models.output_folder import OUTPUT_FILES, finish_interrupted, unfinished
-from topics.topic_models.storage import MANIFEST_FILE, RESAVE, json_of, read_folder, write_folder
+from topics.topic_models.storage import (
+    MANIFEST_FILE,
+    RESAVE,
+    json_of,
+    npy_array,
+    read_folder,
+    write_folder,
+)
 from topics.topic_models.streaming import StreamingTopics
 
 __all__ = ["OUTPUT_FILES", "check_output_folder", "load_streaming_topics",
@@ -306,7 +313,7 @@ def _word(pair: Any) -> bool:
 
 def _array(raw: bytes, name: str, folder: Path) -> np.ndarray:
     try:
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
+        array = npy_array(raw)
     except (ValueError, OSError, EOFError) as exc:
         raise ModelFileError(f"{folder}: {name} is not an npy array ({exc})" + RESAVE) from None
     if array.dtype != np.float64 or not np.isfinite(array).all():
