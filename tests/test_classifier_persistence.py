@@ -416,3 +416,93 @@ def test_a_round_trip_keeps_the_smallest_norms(small_model, saved):
     assert all(v.min_norm > 0 for v in loaded.views_)
     words = ["Grenze", "Armee", "Digitalisierung"]
     np.testing.assert_array_equal(loaded.predict_proba(words), small_model.predict_proba(words))
+
+
+def _resign(saved, structure: dict, tensors: dict, card_change: dict | None = None) -> None:
+    """Write the model with ``structure`` and ``tensors`` and a card whose checksum matches, as
+    anyone who edits the files can."""
+    import hashlib
+
+    from topics.classifier.persistence import to_safetensors
+
+    data = to_safetensors(tensors, {"topics_model": json.dumps(structure)})
+    saved.write_bytes(data)
+    card = json.loads(card_path(saved).read_text())
+    card.update(card_change or {}, sha256=hashlib.sha256(data).hexdigest())
+    card_path(saved).write_text(json.dumps(card))
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    ("nan_coef", "array 'coef' must hold finite floats"),
+    ("inf_intercept", "array 'intercept' must hold finite floats"),
+    ("nan_focus", "array 'focus' must hold finite floats"),
+    ("nan_threshold", "array 'thresholds' must hold finite floats"),
+    ("threshold_above_1", "thresholds must lie between 0 and 1"),
+    ("nan_idf", "idf weights must be finite"),
+    ("same_class_twice", "class names must be unique and non-empty"),
+    ("empty_class", "class names must be unique and non-empty"),
+    ("ngram_range", r"ngram_range must be two integers 1 <= low <= high <= 32, not \[-3, 0\]"),
+    ("word_ngram_range", r"word_ngram_range must be two integers 1 <= low <= high <= 32, not "
+                         r"\[1, 1000\]"),
+])
+def test_a_crafted_model_is_refused_before_it_predicts(saved, edit, expected):
+    """Re-signed edits that loaded: NaN or infinite weights (then `topics classify` wrote NaN,
+    not JSON), a threshold out of [0, 1], a label twice or empty (a score column vanished), a
+    view's n-gram lengths [-3, 0] (a crash at predict). Each is a ModelFileError naming the file."""
+    from topics.classifier.persistence import _parse
+
+    structure, tensors = _parse(saved.read_bytes(), "test")
+    tensors = {name: np.array(value) for name, value in tensors.items()}  # writable copies
+    card: dict = {}
+    if edit in ("nan_coef", "inf_intercept", "nan_focus", "nan_threshold", "nan_idf"):
+        name = {"nan_coef": "coef", "inf_intercept": "intercept", "nan_focus": "focus",
+                "nan_threshold": "thresholds", "nan_idf": "idf_0"}[edit]
+        tensors[name].flat[0] = np.inf if edit == "inf_intercept" else np.nan
+    elif edit == "threshold_above_1":
+        tensors["thresholds"][0] = 1.5
+        limits = tensors["thresholds"].tolist()
+        card = {"thresholds": dict(zip(structure["classes"], limits, strict=True))}
+    elif edit in ("same_class_twice", "empty_class"):
+        classes = structure["classes"]
+        classes[1] = classes[0] if edit == "same_class_twice" else ""
+        card = {"labels": classes}
+    else:
+        structure["views"][0][edit] = [-3, 0] if edit == "ngram_range" else [1, 1000]
+    _resign(saved, structure, tensors, card)
+    with pytest.raises(ModelFileError, match=expected) as error:
+        load_classifier(saved)
+    assert str(saved) in str(error.value)
+
+
+def test_a_nan_threshold_on_the_card_is_refused(saved):
+    """The card's copy of the thresholds was compared with `abs(a - b) > 1e-9`, False for NaN."""
+    card = json.loads(card_path(saved).read_text())
+    card["thresholds"] = {label: float("nan") for label in card["thresholds"]}
+    card_path(saved).write_text(json.dumps(card))  # NaN: Python's JSON extension
+    with pytest.raises(ModelFileError, match="the model card's thresholds"):
+        load_classifier(saved)
+
+
+@pytest.mark.parametrize("where", ["card", "header"])
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, "9" * 5000])
+def test_json_nested_too_deeply_or_with_a_huge_number_is_refused(saved, where, content):
+    """A bare RecursionError (or the interpreter's 4300-digit ValueError) from the card or the
+    safetensors header's metadata: now a ModelFileError naming the file."""
+    import hashlib
+
+    from topics.classifier.persistence import _parse, to_safetensors
+
+    if where == "card":
+        card_path(saved).write_text(content)
+        expected = f"model card {card_path(saved).name} is not JSON"
+    else:
+        _, tensors = _parse(saved.read_bytes(), "test")
+        data = to_safetensors(tensors, {"topics_model": content})
+        saved.write_bytes(data)
+        card = json.loads(card_path(saved).read_text())
+        card_path(saved).write_text(json.dumps({**card,
+                                                "sha256": hashlib.sha256(data).hexdigest()}))
+        expected = "not a topics.ArticleClassifier model file"
+    with pytest.raises(ModelFileError, match=expected) as error:
+        load_classifier(saved)
+    assert str(saved) in str(error.value)

@@ -65,7 +65,7 @@ def read_card(card_file: Any, where: str) -> dict[str, Any]:
             f"{where}: no model card {card_file.name} beside it; a model saved with "
             "topics.save_classifier always has one (save it again)"
         ) from None
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # also 4300+ digits, nesting too deep
         raise ModelFileError(
             f"{where}: model card {card_file.name} is not JSON ({error})"
         ) from None

@@ -51,6 +51,7 @@ FORMAT_VERSION = 4
 READABLE_FORMATS = (2, 3, 4)
 SHIPPED_MODEL = "article_classifier.safetensors"
 _MAX_HEADER = 256 * 1024 * 1024
+_MAX_NGRAM = 32  # n-gram lengths a stored view may give (the defaults: 2-5 characters, 1 word)
 _DTYPES = {"F64": np.float64, "F32": np.float32, "U64": np.uint64, "I64": np.int64, "U8": np.uint8}
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 
@@ -302,8 +303,8 @@ def _check_card_agrees(card: dict[str, Any], clf: ArticleClassifier, where: str)
                              f"has {labels}; the card was edited or belongs to another model")
     thresholds = dict(zip(labels, (float(t) for t in clf.thresholds_), strict=True))
     stated = card.get("thresholds", thresholds)
-    if set(stated) != set(thresholds) or any(
-        not isinstance(stated[k], int | float) or abs(stated[k] - v) > 1e-9
+    if set(stated) != set(thresholds) or any(  # "not <=": a NaN (JSON's NaN) never agrees
+        not isinstance(stated[k], int | float) or not abs(stated[k] - v) <= 1e-9
         for k, v in thresholds.items()
     ):
         raise ModelFileError(
@@ -343,10 +344,10 @@ def _from_bytes(data: bytes, where: str) -> ArticleClassifier:
         views = [
             FittedView(
                 str(v["view"]),
-                tuple(v["ngram_range"]),
+                _ngram_range(v, "ngram_range"),
                 tensors[f"terms_{k}"],
                 tensors[f"idf_{k}"],
-                tuple(v["word_ngram_range"]),
+                _ngram_range(v, "word_ngram_range"),
                 tensors.get(f"hashes_{k}"),
                 _min_norm(v, structure.get("format_version")),
             )
@@ -387,8 +388,8 @@ def _parse(data: bytes, where: str) -> tuple[dict[str, Any], dict[str, np.ndarra
     try:
         header = json.loads(data[8 : 8 + size].decode("utf-8"))
         structure = json.loads(header["__metadata__"]["topics_model"])
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise ModelFileError(not_model) from None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+        raise ModelFileError(not_model) from None  # RecursionError: JSON nested too deeply
     if not isinstance(structure, dict) or structure.get("format") != FORMAT:
         raise ModelFileError(not_model)
     body = memoryview(data)[8 + size :]
@@ -407,6 +408,16 @@ def _parse(data: bytes, where: str) -> tuple[dict[str, Any], dict[str, np.ndarra
         except (KeyError, TypeError, ValueError):
             raise ModelFileError(f"{where}: array {name!r} is damaged or truncated") from None
     return structure, tensors
+
+
+def _ngram_range(view: dict[str, Any], key: str) -> tuple[int, int]:
+    """A view's n-gram lengths, 1 <= low <= high <= 32 (else prediction failed on them)."""
+    value = view[key]
+    if not (isinstance(value, list) and len(value) == 2 and all(type(n) is int for n in value)
+            and 1 <= value[0] <= value[1] <= _MAX_NGRAM):
+        raise ValueError(f"a view's {key} must be two integers 1 <= low <= high <= {_MAX_NGRAM}, "
+                         f"not {value!r}")
+    return value[0], value[1]
 
 
 def _min_norm(view: dict[str, Any], format_version: Any) -> float:
@@ -442,11 +453,22 @@ def _params(params: Any) -> dict[str, Any]:
 def _check_shapes(state: dict[str, Any]) -> None:
     n_features = sum(len(v) for v in state["views_"])
     n_out = len(state["classes_"])
+    classes = list(state["classes_"])
+    if "" in classes or len(set(classes)) != n_out:  # one score column per name
+        raise ValueError(f"class names must be unique and non-empty, not {classes}")
+    for name in ("coef_", "intercept_", "focus_", "thresholds_"):  # scores written as JSON
+        value = state[name]
+        if value.dtype.kind != "f" or not np.isfinite(value).all():
+            raise ValueError(f"array {name.rstrip('_')!r} must hold finite floats")
+    if ((state["thresholds_"] < 0) | (state["thresholds_"] > 1)).any():
+        raise ValueError("thresholds must lie between 0 and 1 (they are probabilities)")
     if state["coef_"].shape != (n_features, n_out) or state["intercept_"].shape != (n_out,):
         raise ValueError("array shapes do not match the vocabulary and labels")
     for view in state["views_"]:
         if view.view not in ("char", "words", "tokens"):
             raise ValueError(f"unknown text view {view.view!r}")
+        if not np.isfinite(view.idf).all():
+            raise ValueError(f"the {view.view} view's idf weights must be finite")
         if not view.token_local and len(view.terms) != len(view.idf):
             raise ValueError("terms do not match the idf weights")
         if view.token_local and (view.hashes is None or len(view.hashes) != len(view.idf)):

@@ -52,7 +52,7 @@ KINDS = ("centroids", "nmf", "lda")
 VIEW_KINDS = ("tokens", "words", "chars")
 _WORDS = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
-_MAX_NGRAM = 64  # n-gram lengths a stored view may give (the fits use up to 5 or so)
+_MAX_NGRAM = 32  # n-gram lengths a stored view may give (the fits use up to 5 or so)
 
 Row = tuple[np.ndarray, np.ndarray]  # column indices, values
 
