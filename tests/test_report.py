@@ -239,3 +239,39 @@ def test_topic_colours_are_clearly_distinct() -> None:
     looks = {(topic_colour(t), topic_marker(t)) for t in range(120)}
     assert len(looks) == 120
     assert topic_colour(-1) not in TOPIC_COLOURS
+
+
+@slow
+@pytest.mark.parametrize(("table", "edit", "expected"), [
+    ("tables/topics_nmf.csv", lambda t: t.replace("\n0,", "\nabc,", 1),
+     r"tables/topics_nmf.csv: row 1: invalid literal for int\(\) with base 10: 'abc'"),
+    ("tables/topics_nmf.csv", lambda t: t.replace("topic,size,", "topic,count,", 1),
+     "tables/topics_nmf.csv: row 1: no column 'size'"),
+    ("documents/topics_nmf.csv", lambda t: t.encode("utf-8") + b"\xff\xfe,x\n",
+     "documents/topics_nmf.csv: cannot be read as a CSV table"),
+    ("documents/topics_nmf.csv", lambda t: t + "a,b\n", "documents/topics_nmf.csv: row .*: "
+     "fewer fields than the header"),
+    ("tables/topic_labels_nmf.csv", lambda t: t + "9,1\n", "tables/topic_labels_nmf.csv: row "
+     r".*: 2 fields where the header has \d+"),
+    ("documents/classifier_predictions.csv", lambda t: t.replace("\n", "\nx,a,a" + ",high" * (
+        t.split("\n", 1)[0].count(",") - 2) + "\n", 1),
+     "documents/classifier_predictions.csv: row 1: could not convert string to float: 'high'"),
+])
+def test_a_damaged_table_of_a_run_is_named_with_its_row(report_run_dir, tmp_path, capsys,
+                                                        table, edit, expected) -> None:
+    """The report falls back to a run's tables where the model cannot be read: a topic 'abc',
+    a column missing, bytes that are not UTF-8, a short row gave a bare ValueError, KeyError or
+    UnicodeDecodeError. Now one line naming the file and the row, and nothing is written."""
+    import shutil
+
+    run = shutil.copytree(report_run_dir, tmp_path / "run")
+    shutil.rmtree(run / "models" / "topics_nmf")  # the tables are read instead
+    (run / REPORT_FILE).unlink(missing_ok=True)
+    path = run / table
+    changed = edit(path.read_text(encoding="utf-8"))
+    path.write_bytes(changed if isinstance(changed, bytes) else changed.encode("utf-8"))
+    assert main(["report", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(expected, err), err
+    assert str(path) in err and "restore them, or rerun its config" in err
+    assert not (run / REPORT_FILE).exists()

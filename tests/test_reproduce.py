@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -109,6 +110,24 @@ def test_where_a_run_was_started_is_not_a_difference_but_the_code_is() -> None:
         ("config.resolved.yaml", b"- a\n- b\n", "damaged, holds a list instead of a config"),
         ("run.json", b"[]", "damaged, holds a JSON list instead of an object"),
         ("metrics.json", b"\xff\xfe\x00", "cannot be read as JSON"),
+        # a bare RecursionError or ValueError before: nested 100,000 deep, 5,000 digits
+        ("metrics.json", b"[" * 100_000 + b"]" * 100_000, r"cannot be read as JSON \(nested too "
+         "deeply"),
+        ("run.json", b'{"status": ' + b"9" * 5000 + b"}", "cannot be read as JSON"),
+        ("config.resolved.yaml", b"[" * 100_000 + b"]" * 100_000, "damaged, not a readable YAML "
+         r"config \(nested too deeply\)"),
+        # compare: TypeError, report: AttributeError
+        ("config.resolved.yaml", b"topic_models: [1]\n", "damaged, topic_models holds a list "
+         "instead of a mapping"),
+        ("config.resolved.yaml", b"topic_models: {nmf: 3}\n", "damaged, topic_models.nmf holds "
+         "a number instead of a mapping"),
+        ("config.resolved.yaml", b"evaluation: {metrics: 7}\n", "damaged, evaluation.metrics is "
+         "7, not a list of metric patterns"),
+        # shown by topics compare as if valid
+        ("metrics.json", b'{"topics.nmf.npmi_mean": "high"}', r"metrics.json: damaged, metric "
+         r"'topics.nmf.npmi_mean' is 'high', not a number or null"),
+        ("metrics.json", b'{"topics.nmf.npmi_mean": [0.1]}', r"is \[0.1\], not a number or null"),
+        ("metrics.json", b'{"topics.nmf.npmi_mean": {"a": 1}}', "not a number or null"),
     ],
 )
 def test_a_damaged_run_is_skipped_by_compare_and_refused_by_reproduce(
@@ -125,10 +144,22 @@ def test_a_damaged_run_is_skipped_by_compare_and_refused_by_reproduce(
         load_run(bad)
     frame = compare_runs([original, bad], skip_unfinished=True)
     assert list(frame.index) == [original.name]
-    assert expected in caplog.text and "bad" in caplog.text
+    assert re.search(expected, caplog.text) and "bad" in caplog.text
     with pytest.raises(RunError, match=expected):
         reproduce_run(bad, runs_dir=tmp_path / "again")
     assert not (tmp_path / "again").exists() or not any((tmp_path / "again").iterdir())
+
+
+def test_a_damaged_environment_record_is_a_run_error(original: Path, tmp_path: Path) -> None:
+    """environment.json nested 100,000 deep: a bare RecursionError; reproduce reads it to say
+    what differs (and takes a RunError as a record missing)."""
+    from topics import load_run
+    from topics.errors import RunError
+
+    bad = shutil.copytree(original, tmp_path / "bad")
+    (bad / "environment.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(RunError, match=r"environment.json: cannot be read as JSON \(nested"):
+        _ = load_run(bad).environment
 
 
 @pytest.mark.parametrize(("setting", "then", "moves"), [

@@ -192,6 +192,8 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], str]:
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"config file {path}:{where} is not valid YAML: {problem}") from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise ConfigError(f"config file {path}: nested too deeply to be a config") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -38,8 +38,9 @@ import csv
 import logging
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -52,6 +53,7 @@ __all__ = ["REPORT_FILE", "document_coordinates", "render_report", "write_report
 
 REPORT_FILE = "report.html"
 log = logging.getLogger("topics.experiments")
+T = TypeVar("T")
 
 
 def document_coordinates(result: Any) -> np.ndarray | None:
@@ -141,12 +143,55 @@ def _top_documents(result: Any, assignments: np.ndarray, n: int = 5) -> dict[int
     return out
 
 
+_DAMAGED = "; the run's tables were changed or damaged: restore them, or rerun its config"
+
+
 def _read_csv(path: Path, *, header: bool = True) -> Any:
-    """A CSV output of the run: a list of dicts (``header``) or of lists; ``None`` if missing."""
+    """A CSV output of the run: a list of dicts (``header``) or of lists; ``None`` if missing.
+
+    Raises
+    ------
+    topics.errors.RunError
+        Naming the file (and the row): not UTF-8 or not CSV, a row shorter than the header.
+    """
     if not path.is_file():
         return None
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle)) if header else list(csv.reader(handle))
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle)) if header else list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise RunError(f"{path}: cannot be read as a CSV table ({exc})" + _DAMAGED) from None
+    for number, row in enumerate(rows, start=1):
+        if header and None in row.values():  # DictReader fills a short row with None
+            raise RunError(f"{path}: row {number}: fewer fields than the header" + _DAMAGED)
+    return rows
+
+
+def _parsed(path: Path, rows: list[Any] | None, parse: Callable[[Any], T]) -> list[T]:
+    """``parse`` of every row of the table ``path``; a RunError naming the file and the row
+    (counted after the header) that does not hold what the run wrote (a column missing, a
+    topic or a count that is not a number)."""
+    out = []
+    for number, row in enumerate(rows or [], start=1):
+        try:
+            out.append(parse(row))
+        except (KeyError, ValueError, TypeError, IndexError) as exc:
+            problem = f"no column {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+            raise RunError(f"{path}: row {number}: {problem}" + _DAMAGED) from None
+    return out
+
+
+def _topic_row(row: dict[str, str]) -> tuple[int, list[tuple[str, float]], int]:
+    weights = [float(w) for w in row.get("weights", "").split()]
+    words = [(w, weights[i] if i < len(weights) else math.nan)
+             for i, w in enumerate(row["words"].split())]
+    return int(row["topic"]), words, int(row["size"])
+
+
+def _document_row(row: dict[str, str]) -> dict[str, Any]:
+    return {"id": row["unit_id"], "article_id": row["article_id"],
+            "labels": [x for x in row["labels"].split("|") if x], "text": "",
+            "topic": int(row["topic"])}
 
 
 def _from_tables(model: ModelView, run: Run, why: str) -> None:
@@ -156,26 +201,21 @@ def _from_tables(model: ModelView, run: Run, why: str) -> None:
     files = {part: run.path / f"{part}/topics_{model.name}.csv" for part in ("tables",
                                                                                "documents")}
     files["labels"] = run.path / f"tables/topic_labels_{model.name}.csv"
-    for row in _read_csv(files["tables"]) or []:
-        weights = [float(w) for w in row.get("weights", "").split()]
-        terms = row["words"].split()
-        model.topics[int(row["topic"])] = [
-            (w, weights[i] if i < len(weights) else math.nan) for i, w in enumerate(terms)
-        ]
-        model.sizes[int(row["topic"])] = int(row["size"])
-    model.documents = [
-        {"id": r["unit_id"], "article_id": r["article_id"],
-         "labels": [x for x in r["labels"].split("|") if x], "text": "", "topic": int(r["topic"])}
-        for r in _read_csv(files["documents"]) or []
-    ]
+    for topic, words, size in _parsed(files["tables"], _read_csv(files["tables"]), _topic_row):
+        model.topics[topic], model.sizes[topic] = words, size
+    model.documents = _parsed(files["documents"], _read_csv(files["documents"]), _document_row)
     if not model.unit and model.documents:
         same = all(d["id"] == d["article_id"] for d in model.documents)
         model.unit = "article" if same else "paragraph"
     rows = _read_csv(files["labels"], header=False)
     if rows and len(rows[0]) > 1:
-        columns, body = rows[0][1:], rows[1:]
-        model.label_table = LabelCounts([int(r[0]) for r in body], columns,
-                                        np.array([[int(v) for v in r[1:]] for r in body], dtype=int))
+        def counts(row: list[str]) -> list[int]:
+            if len(row) != len(rows[0]):
+                raise ValueError(f"{len(row)} fields where the header has {len(rows[0])}")
+            return [int(v) for v in row]
+        body = _parsed(files["labels"], rows[1:], counts)
+        model.label_table = LabelCounts([r[0] for r in body], rows[0][1:],
+                                        np.array([r[1:] for r in body], dtype=int))
     missing = [str(f.relative_to(run.path)) for f in files.values() if not f.is_file()]
     model.map_note = "No document map: it needs the fitted model (see the note above)."
     if not files["labels"].is_file():
@@ -219,11 +259,23 @@ def _models(run: Run) -> list[ModelView]:
 
 def _classifier(run: Run) -> dict[str, Any]:
     head = run.path / "tables/classifier_cv.md"
+    predictions = run.path / "documents/classifier_predictions.csv"
+    rows = _read_csv(predictions)
+
+    def prediction(row: dict[str, str]) -> list[float]:  # what the report reads of each row
+        _ = row["article_id"], row["labels"], row["predicted"]
+        return [float(v) for k, v in row.items() if k.startswith("score_")]
+
+    _parsed(predictions, rows, prediction)
+    try:
+        caption = head.read_text(encoding="utf-8").split("\n\n", 1)[0] if head.is_file() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(f"{head}: cannot be read ({exc})" + _DAMAGED) from None
     return {
         "cv": _read_csv(run.path / "tables/classifier_cv.csv", header=False),
-        "cv_header": head.read_text(encoding="utf-8").split("\n\n", 1)[0] if head.is_file() else "",
+        "cv_header": caption,
         "per_label": _read_csv(run.path / "tables/classifier_per_label.csv"),
-        "predictions": _read_csv(run.path / "documents/classifier_predictions.csv"),
+        "predictions": rows,
     }
 
 

@@ -90,8 +90,10 @@ def read_json(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RunError(f"{path}: missing; the run directory is incomplete") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: 4300+ digits too
         raise RunError(f"{path}: cannot be read as JSON ({exc})") from None
+    except RecursionError:
+        raise RunError(f"{path}: cannot be read as JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise RunError(f"{path}: damaged, holds a JSON {type(data).__name__} instead of an object")
     return data
@@ -433,6 +435,10 @@ def load_run(path: str | Path) -> Run:
     info = read_json(path / RUN_FILE)
     resolved = _read_resolved(path / "config.resolved.yaml")
     metrics = read_json(path / METRICS_FILE)
+    for key, value in metrics.items():  # as dump_metrics writes them: else shown as if valid
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise RunError(f"{path / METRICS_FILE}: damaged, metric {key!r} is {value!r}, not a "
+                           "number or null; this run cannot be compared or reported")
     return Run(path=path, info=info, resolved=resolved, metrics=metrics)
 
 
@@ -442,8 +448,9 @@ def _read_resolved(file: Path) -> dict[str, Any]:
         resolved = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RunError(f"{file.parent}: config.resolved.yaml missing; not a complete run") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        why = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        why = ("nested too deeply" if isinstance(exc, RecursionError) else
+               getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)
         raise RunError(f"{file}: damaged, not a readable YAML config ({why}); this run cannot be "
                        "compared or reproduced") from None
     if resolved is None:
@@ -451,4 +458,27 @@ def _read_resolved(file: Path) -> dict[str, Any]:
     if not isinstance(resolved, dict):
         raise RunError(f"{file}: damaged, holds a {type(resolved).__name__} instead of a config "
                        "mapping; this run cannot be compared or reproduced")
+    # the sections compare, report and reproduce read as mappings (a list: a TypeError there)
+    sections = {key: resolved[key] for key in _SECTIONS if key in resolved}
+    sections |= {f"topic_models.{name}": settings
+                 for name, settings in (_mapping(resolved.get("topic_models")) or {}).items()}
+    patterns = (_mapping(resolved.get("evaluation")) or {}).get("metrics")
+    for key, value in sections.items():
+        if not (value is None and key != "evaluation") and not isinstance(value, dict):
+            kind = _KINDS.get(type(value).__name__, type(value).__name__)
+            raise RunError(f"{file}: damaged, {key} holds {kind} instead of a mapping; this run "
+                           "cannot be compared or reproduced")
+    if patterns is not None and not (isinstance(patterns, list)
+                                     and all(isinstance(p, str) for p in patterns)):
+        raise RunError(f"{file}: damaged, evaluation.metrics is {patterns!r}, not a list of "
+                       "metric patterns; this run cannot be compared or reproduced")
     return resolved
+
+
+_SECTIONS = ("corpus", "topic_models", "classifier", "outputs", "evaluation")
+_KINDS = {"list": "a list", "int": "a number", "float": "a number", "str": "a string",
+          "bool": "true/false", "NoneType": "null"}
+
+
+def _mapping(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
