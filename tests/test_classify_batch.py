@@ -785,3 +785,18 @@ def _parquet_in_batches(folder: Path, n_rows: int, cuts: list[int]) -> None:
             out.write(rows[start:stop])
             out.write([])  # a batch whose rows were all skipped
     assert parts.read_bytes() == whole.read_bytes()
+
+
+def test_a_named_pipe_in_an_input_folder_is_reported_not_waited_on(tmp_path, capsys, seed):
+    """`topics classify FOLDER` hung forever on a FIFO named z.txt in the folder; now it is
+    reported as an input that was not read, and the batch goes on."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(seed, encoding="utf-8")
+    os.mkfifo(folder / "z.txt")
+    os.mkfifo(folder / "zz.jsonl")
+    status, out, err = _run(capsys, "classify", str(folder))
+    assert status == 1 and [json.loads(line)["source"] for line in out.splitlines()] == [
+        str(folder / "a.txt")]
+    assert f"{folder / 'z.txt'}: is a named pipe, not a text file" in err
+    assert f"{folder / 'zz.jsonl'}: is a named pipe, not a text file" in err

@@ -418,3 +418,44 @@ def test_a_label_list_is_kept_as_written(tmp_path: Path) -> None:
     assert topics.load_corpus(path, label_separator="|").labels == [["a|b", "c"]]
     with pytest.raises(CorpusError, match="label_separator='': give a separator"):
         topics.load_corpus(path, label_separator="")
+
+
+@pytest.mark.parametrize("line, why", [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"id": "a", "text": "Hanoi", "n": ' + "9" * 5000 + "}", "Exceeds the limit"),
+])
+def test_a_jsonl_line_the_parser_cannot_take_names_its_line(tmp_path: Path, line, why) -> None:
+    """JSON nested 100,000 deep gave a bare RecursionError, a 5,000-digit number a ValueError."""
+    path = write(tmp_path / "news.jsonl", '{"id": "x", "text": "Vietnam"}\n' + line + "\n")
+    with pytest.raises(CorpusError, match=f"news.jsonl: line 2: not valid JSON \\({why}") as error:
+        topics.load_corpus(path)
+    assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("content, why", [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"a": ' + "9" * 5000 + "}", "Exceeds the limit"),
+])
+def test_a_labels_file_the_parser_cannot_take_is_named(tmp_path: Path, content, why) -> None:
+    write(tmp_path / "a.txt", "Vietnam und Laos vereinbaren Zusammenarbeit.")
+    labels = write(tmp_path / "labels.json", content)
+    with pytest.raises(CorpusError, match=f"labels.json: not valid JSON \\({why}") as error:
+        topics.load_corpus(tmp_path)
+    assert str(labels) in str(error.value)
+
+
+def test_a_named_pipe_in_a_corpus_folder_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A FIFO named z.txt in a folder corpus: reading it waited for a writer forever (a hang).
+    Now the folder is refused before anything is opened, naming it; so is a FIFO labels file."""
+    import os
+
+    write(tmp_path / "a.txt", "Vietnam und Laos vereinbaren Zusammenarbeit.")
+    os.mkfifo(tmp_path / "z.txt")
+    with pytest.raises(CorpusError, match="z.txt: is a named pipe, not a file of articles"):
+        topics.load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="z.txt: is a named pipe"):
+        list(iter_articles(tmp_path))
+    (tmp_path / "z.txt").unlink()
+    os.mkfifo(tmp_path / "labels.json")
+    with pytest.raises(CorpusError, match="labels.json: not a regular file"):
+        topics.load_corpus(tmp_path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -28,11 +29,33 @@ __all__ = [
     "check_table_output",
     "check_writable",
     "describe_os_error",
+    "folder_files",
     "folder_for",
     "read_text_inputs",
     "refuse_to_replace",
     "suffix_error",
 ]
+
+
+def folder_files(folder: Path, pattern: str) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The entries of ``folder`` matching ``pattern``, sorted: the regular files (or links to
+    one), and the others with what they are. Opening a named pipe waits for a writer forever
+    (``topics classify FOLDER`` hung on a FIFO named ``z.txt``): a folder's reader never opens
+    one, nor a device, a socket or a folder."""
+    files, others = [], []
+    for path in sorted(folder.glob(pattern)):
+        try:
+            mode = path.stat().st_mode
+        except OSError:  # a dangling link, gone meanwhile: reading names the problem
+            files.append(path)
+            continue
+        if stat.S_ISREG(mode):
+            files.append(path)
+        else:
+            others.append((path, "a named pipe" if stat.S_ISFIFO(mode) else "a folder"
+                           if stat.S_ISDIR(mode) else "a socket" if stat.S_ISSOCK(mode)
+                           else "a device"))
+    return files, others
 
 
 def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAccessError:
@@ -344,7 +367,7 @@ def _first_columns(path: Path) -> list[str] | None:
                 return next(csv.reader(file), [])
             row = json.loads(next((line for line in file if line.strip()), "{}"))
             return list(row) if isinstance(row, dict) else []
-    except (OSError, ValueError, csv.Error):  # not readable as a table: not one we wrote
+    except (OSError, ValueError, csv.Error, RecursionError):  # not a table we wrote
         return []
 
 

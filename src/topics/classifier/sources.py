@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from topics.errors import ConfigError, CorpusError, InputError, counted
+from topics.fileio import folder_files
 from topics.termination import raise_if_requested
 
 __all__ = [
@@ -205,7 +206,7 @@ def _json_lines(head: bytes) -> bool:
         return False
     try:
         record = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to be an article
         return False
     return isinstance(record, dict) and "text" in record
 
@@ -339,10 +340,12 @@ def iter_inputs(
             if name == "-":
                 yield from stdin_entries(options, content)
             elif path.is_dir():
-                files = sorted(path.glob("*.txt"))
-                corpora = sorted(path.glob("*.jsonl"))
+                (files, odd), (corpora, odd_corpora) = (folder_files(path, "*.txt"),
+                                                        folder_files(path, "*.jsonl"))
                 if not files and not corpora:
                     yield Problem(name, "is a folder without .txt or .jsonl files")
+                for other, kind in odd + odd_corpora:  # a named pipe: waited on forever
+                    yield Problem(str(other), f"is {kind}, not a text file")
                 yield from _text_file_entries(files, options, content, delegate)
                 for corpus in corpora:
                     yield from _corpus_entries(corpus, "jsonl", options, content, delegate)

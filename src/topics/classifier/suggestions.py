@@ -103,7 +103,7 @@ def _label_cells(output: Path) -> list:
             if output.suffix.lower() == ".csv":
                 return [row.get("labels") for row in csv.DictReader(file)]
             return [json.loads(line).get("labels") for line in file if line.strip()]
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError, csv.Error):
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, csv.Error, RecursionError):
         return [None]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from topics.corpus.formats import Located, read_jsonl, read_text
 from topics.corpus.records import Article
 from topics.errors import CorpusError
+from topics.fileio import folder_files
 
 __all__ = ["FolderListing", "LABELS_FILE", "list_folder", "read_folder", "txt_article"]
 
@@ -73,8 +74,11 @@ class FolderListing:
 
 def list_folder(folder: Path, labels_file: str | Path | None, encoding: str) -> FolderListing:
     """The ``.txt`` and ``.jsonl`` files of a folder corpus (sorted) and its labels file, read."""
-    txt_files = sorted(folder.glob("*.txt"))
-    jsonl_files = sorted(folder.glob("*.jsonl"))
+    (txt_files, odd), (jsonl_files, odd_jsonl) = (folder_files(folder, "*.txt"),
+                                                  folder_files(folder, "*.jsonl"))
+    if odd := odd + odd_jsonl:  # a named pipe would be waited on forever
+        raise CorpusError(f"{odd[0][0]}: is {odd[0][1]}, not a file of articles; move it out of "
+                          "the folder (every .txt and .jsonl file in it is read)")
     if not txt_files and not jsonl_files:
         raise CorpusError(f"{folder}: no .txt or .jsonl articles in this folder; check the path")
     return FolderListing(txt_files, jsonl_files, *_read_labels_file(folder, labels_file, encoding))
@@ -112,10 +116,15 @@ def _read_labels_file(
         if labels_file is not None:
             raise CorpusError(f"{path}: labels file not found; check the path")
         return None, None, path
+    if not path.is_file():  # a named pipe would be waited on forever
+        raise CorpusError(f"{path}: not a regular file; give a labels file (JSON)")
     try:
         data = json.loads(read_text(path, encoding))
     except json.JSONDecodeError as error:
         raise CorpusError(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    except (ValueError, RecursionError) as error:  # a 4300+ digit number, nesting too deep
+        why = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise CorpusError(f"{path}: not valid JSON ({why}); fix the labels file") from None
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a JSON object {{id: [labels]}}")
     declared = data.get("label_set")

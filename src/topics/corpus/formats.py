@@ -129,8 +129,10 @@ def jsonl_record(line: str, number: int, path: Path | str,
     where = f"{path}: line {number}"
     try:
         record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise CorpusError(f"{where}: not valid JSON ({error.msg}); fix or remove the line") from None
+    except (ValueError, RecursionError) as error:  # also a 4300+ digit number, deep nesting
+        why = ("nested too deeply" if isinstance(error, RecursionError)
+               else getattr(error, "msg", str(error)))
+        raise CorpusError(f"{where}: not valid JSON ({why}); fix or remove the line") from None
     return article_from_record(record, where, label_separator), where
 
 
