@@ -146,7 +146,9 @@ def test_bad_yaml_and_missing_file(tmp_path: Path) -> None:
     assert str(path) in message and "line" in message
     assert "not found" in error_of(tmp_path / "nope.yaml")
     assert "mapping" in error_of(write(tmp_path, "- a\n- b\n", "list.yaml"))
-
+    # nested deeper than the parser recurses: a bare RecursionError before
+    deep = write(tmp_path, "name: " + "[" * 10_000 + "]" * 10_000 + "\n", "deep.yaml")
+    assert error_of(deep) == f"config file {deep}: nested too deeply to be a config"
 
 # -- overrides ------------------------------------------------------------------------------------
 
