@@ -92,7 +92,7 @@ def is_our_card(path: Path) -> bool:
         if path.stat().st_size > _MAX_CARD:
             return False
         card = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # deep JSON: not ours
         return False
     return isinstance(card, dict) and card.get("format") == FORMAT
 

@@ -226,7 +226,7 @@ def _is_our_model(path: Path) -> bool:
         try:
             header = json.loads(file.read(size).decode("utf-8"))
             structure = json.loads(header["__metadata__"]["topics_model"])
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
             return False
     return isinstance(structure, dict) and structure.get("format") == FORMAT
 
