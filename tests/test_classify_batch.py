@@ -626,6 +626,34 @@ def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     assert hits / len(second) > 0.6
 
 
+@pytest.mark.parametrize("name", ["hneg_dev.jsonl", "hneg_dev.csv"])
+def test_suggestions_do_not_replace_an_unlabelled_corpus(tmp_path, capsys, name):
+    """An unlabelled corpus (every `labels` empty) was taken for a suggestions file and replaced
+    by 3 suggestions; only a file with suggest-labels' columns is written over."""
+    from .conftest import SEEDS
+
+    records = [json.loads(line) for line in (SEEDS / "hneg_dev.jsonl").read_text().splitlines()]
+    output = tmp_path / name
+    if name.endswith(".jsonl"):
+        output.write_bytes((SEEDS / "hneg_dev.jsonl").read_bytes())
+    else:
+        with output.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["id", "labels", "text"])
+            writer.writerows([r["id"], "", r["text"]] for r in records)
+    before = output.read_bytes()
+    status, _, err = _run(capsys, "suggest-labels", str(SEEDS / "multi_dev.jsonl"), "-n", "3",
+                          "--output", str(output))
+    assert status == 2 and f"--output {output} exists and is not a suggestions file" in err
+    assert "Traceback" not in err and output.read_bytes() == before
+    fresh = tmp_path / f"next{output.suffix}"  # an earlier suggestions file is replaced
+    for n in ("3", "2"):
+        status, _, err = _run(capsys, "suggest-labels", str(SEEDS / "multi_dev.jsonl"), "-n", n,
+                              "--output", str(fresh))
+        assert status == 0, err
+    assert len(topics.load_corpus(fresh, id_column="id", label_separator="|")) == 2
+
+
 @pytest.mark.parametrize("command", ["classify", "suggest-labels"])
 def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, capsys, small_csv, command):
     corpus = tmp_path / "c.csv"

@@ -79,14 +79,30 @@ def check_suggestions_output(output: Path) -> None:
         raise ConfigError(f"{error} (suggestions are for filling in)")
 
 
-def check_no_labels_lost(output: Path) -> None:
-    """Refuse to write suggestions over a file whose ``labels`` a researcher has filled in (or
-    over a file that is not a suggestions file): that work would be lost."""
-    from topics.fileio import refuse_to_replace
+#: the first columns of every suggestions file; then p_<label> columns (CSV), or `scores`
+_SUGGESTION_COLUMNS = ["id", "labels", "text", "source", "predicted", "margin"]
 
+
+def _a_suggestions_file(columns: list[str]) -> bool:
+    """Columns (or a JSON line's keys) as :func:`suggest_labels` writes them: a corpus whose
+    ``labels`` are all empty is a researcher's file too, not one of ours."""
+    rest = columns[len(_SUGGESTION_COLUMNS):]
+    return columns[: len(_SUGGESTION_COLUMNS)] == _SUGGESTION_COLUMNS and (
+        rest == ["scores"] or bool(rest) and all(name.startswith("p_") for name in rest))
+
+
+def check_no_labels_lost(output: Path) -> None:
+    """Refuse to write suggestions over a file that is not an earlier suggestions file (by its
+    columns), or one whose ``labels`` a researcher has filled in: that work would be lost."""
+    from topics.fileio import check_replaceable
+
+    check_replaceable(output, _a_suggestions_file, "a suggestions file of topics suggest-labels "
+                      f"(columns {', '.join(_SUGGESTION_COLUMNS)}, p_<label>...)", "--output")
     rows = _label_cells(output)
-    refuse_to_replace(output, lambda _: None not in rows,
-                      "a suggestions file (a labels column in every row)", "--output")
+    if None in rows:
+        raise ConfigError(f"--output {output} has a row without a labels column, so it is not "
+                          "a suggestions file; writing would replace it: move it away or give "
+                          "another --output")
     if labelled := sum(bool(labels) for labels in rows):
         raise ConfigError(f"--output {output} holds {counted(labelled, 'labelled article')}; suggestions "
                           "written over it would lose them: train on it (topics train-classifier "
