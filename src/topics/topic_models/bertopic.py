@@ -37,9 +37,10 @@ runs through the library (:mod:`topics.topic_models.bertopic_library`), as does 
 
 from __future__ import annotations
 
+import difflib
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -92,7 +93,38 @@ def _check_size(model: str, units: Sequence[Any]) -> None:
                           f"(from {counted(articles, 'article')}); {more}")
 
 
+#: UMAP's metrics by name: the keys of umap.distances.named_distances (umap-learn 0.5.12),
+#: listed here because importing umap compiles numba code (~40 s on a cold cache)
+UMAP_METRICS = (
+    "braycurtis", "canberra", "categorical", "chebyshev", "correlation", "cosine", "count",
+    "dice", "euclidean", "hamming", "haversine", "hellinger", "hierarchical_categorical",
+    "jaccard", "kulsinski", "l1", "l2", "linf", "linfinity", "linfty", "ll_dirichlet",
+    "mahalanobis", "manhattan", "matching", "minkowski", "myers", "ordinal", "poincare",
+    "rogerstanimoto", "russellrao", "seuclidean", "softmax_hellinger", "sokalmichener",
+    "sokalsneath", "standardised_euclidean", "string", "symmetric_kl", "taxicab",
+    "weighted_minkowski", "wminkowski", "yule",
+)
+
+
+def _setting_problems(settings: Mapping[str, Any]) -> list[str]:
+    """What the settings' types allow but the fit would fail on (with the library's words)."""
+    problems = []
+    ngrams = settings.get("char_ngrams")
+    if isinstance(ngrams, list | tuple) and len(ngrams) == 2 and ngrams[0] > ngrams[1]:
+        problems.append(f"char_ngrams={list(ngrams)}: give [shortest, longest], the shortest "
+                        f"first (e.g. [{ngrams[1]}, {ngrams[0]}])")
+    metric = settings.get("metric")
+    if metric is not None and metric not in UMAP_METRICS:
+        close = difflib.get_close_matches(str(metric), UMAP_METRICS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(f"metric={metric!r} is not one of UMAP's metrics; {hint}e.g. 'cosine', "
+                        "'euclidean', 'manhattan', 'correlation', 'hellinger'")
+    return problems
+
+
 def _validate(settings: dict[str, Any], units: Sequence[Any]) -> dict[str, Any]:
+    if problems := _setting_problems(settings):
+        raise ConfigError(f"model {NAME!r}: " + "; ".join(problems))
     _check_size(NAME, units)
     n_units = len(units)
     if settings["clustering"] == "kmeans" and settings["min_topic_size"] != "auto":
@@ -373,7 +405,10 @@ def fit_default(
 
 
 def _check(settings: Any, n_units: int) -> list[str]:
-    """What the corpus size decides: enough units, topic sizes and counts that fit in it."""
+    """What the corpus size decides: enough units, topic sizes and counts that fit in it (and
+    settings that no corpus fits)."""
+    if bad := _setting_problems(settings):
+        return bad
     if n_units < MIN_UNITS:
         return [f"needs at least {MIN_UNITS} units, the corpus gives {n_units}; use a larger "
                 "corpus (or unit: paragraph, if the units are articles)"]

@@ -12,12 +12,13 @@ tolerance grows unevenly with the data while the topics stop improving long befo
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, NamedTuple
 
 import numpy as np
-from annotated_types import Ge, Gt, Le
+from annotated_types import Ge, Gt, Le, Lt
 
 from topics.errors import ConfigError, counted
 from topics.numerics import pinned
@@ -189,8 +190,9 @@ def fit(
     n_components: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
     init: Literal["nndsvd", "nndsvda", "nndsvdar", "random"] = "nndsvd",
     max_iter: Annotated[int, Ge(1)] = 150,
-    alpha_W: Annotated[float, Ge(0)] = 0.0,  # noqa: N803 - scikit-learn's name
-    alpha_H: Annotated[float, Ge(0)] | Literal["same"] = "same",  # noqa: N803
+    # < inf: scikit-learn refuses an infinite penalty only at fit, with its own words
+    alpha_W: Annotated[float, Ge(0), Lt(math.inf)] = 0.0,  # noqa: N803 - scikit-learn's name
+    alpha_H: Annotated[float, Ge(0), Lt(math.inf)] | Literal["same"] = "same",  # noqa: N803
     l1_ratio: Annotated[float, Ge(0), Le(1)] = 0.0,
     # no "itakura-saito": it is undefined where X is 0, and a TF-IDF matrix always has zeros
     # (scikit-learn refused it with a bare ValueError after the analysis)
