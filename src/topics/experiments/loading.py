@@ -18,7 +18,12 @@ from pydantic import BaseModel, ValidationError
 from topics import registry
 from topics.errors import ConfigError, closest, short, unknown_key
 from topics.experiments.config import ClassifierConfig, Config
-from topics.experiments.overrides import apply_overrides, expand_env, parse_override
+from topics.experiments.overrides import (
+    ConfigYamlLoader,
+    apply_overrides,
+    expand_env,
+    parse_override,
+)
 from topics.numerics import seed_problem
 from topics.schema import Schema
 
@@ -153,7 +158,7 @@ def _raise(problems: list[str], where: str, overrides: Sequence[str] = ()) -> No
     raise ConfigError(f"invalid config {where}{origin}: " + "; ".join(problems))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(ConfigYamlLoader):
     """``yaml.safe_load`` that refuses a key given twice in one mapping (YAML keeps the last one
     silently, so a second ``seed:`` far down a config would quietly win)."""
 

@@ -14,7 +14,25 @@ from pydantic import BaseModel
 from topics.errors import ConfigError, short
 from topics.experiments.config import Config
 
-__all__ = ["apply_overrides", "expand_env", "parse_override"]
+__all__ = ["ConfigYamlLoader", "apply_overrides", "expand_env", "load_value", "parse_override"]
+
+
+class ConfigYamlLoader(yaml.SafeLoader):
+    """``yaml.safe_load`` that also reads YAML 1.2's floats: PyYAML follows YAML 1.1, whose
+    floats need a dot and a signed exponent, so ``alpha_W: 1e-3`` or ``C: 1.0e5`` were strings
+    (and refused as "must be float")."""
+
+
+ConfigYamlLoader.add_implicit_resolver(  # after YAML 1.1's int and float: only what they miss
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def load_value(text: str) -> Any:
+    """A YAML value as a config reads it (:class:`ConfigYamlLoader`)."""
+    return yaml.load(text, Loader=ConfigYamlLoader)  # noqa: S506 (a SafeLoader)
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -32,7 +50,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
             f"override {text!r}: expected KEY.PATH=VALUE, e.g. --set topic_models.nmf.n_components=8"
         )
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = load_value(raw) if raw.strip() else None
     except yaml.YAMLError as exc:
         raise ConfigError(f"override {text!r}: the value is not valid YAML ({exc})") from None
     return key.split("."), value
