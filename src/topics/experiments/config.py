@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+#: a topic model's name: no '.', which --set and grid keys split on and metric patterns match
+_MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 def _seed(value: Any) -> Any:
     """A seed, or the one message of every seed check (:func:`topics.numerics.seed_problem`)."""
@@ -184,11 +186,21 @@ class TopicModelConfig(BaseModel):
 _TestUnit = Literal["article", "paragraph", "lead"]
 
 
+def _units(value: Any) -> Any:
+    """A list of test units names each once, and at least one."""
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("give at least one of article, paragraph, lead")
+        if repeated := sorted({unit for unit in value if value.count(unit) > 1}):
+            raise ValueError(f"name each unit once ({', '.join(repeated)} repeated)")
+    return value
+
+
 class ClassifierEvaluationConfig(_Section):
     """Grouped cross-validation of the classifier (evaluate_classifiers), on the same folds."""
 
     enabled: bool = Field(True, description="run the cross-validated evaluation")
-    unit: _TestUnit | list[_TestUnit] = Field(
+    unit: Annotated[_TestUnit | list[_TestUnit], AfterValidator(_units)] = Field(
         "article",
         description="what the test side scores: article | paragraph | lead (first paragraph), or "
         "a list of them; training always uses whole articles, folds grouped by article",
@@ -309,8 +321,9 @@ class Config(_Section):
     @classmethod
     def _model_names(cls, value: dict[str, TopicModelConfig]) -> dict[str, TopicModelConfig]:
         for name in value:
-            if not re.match(_NAME, name):
-                raise ValueError(f"topic model name {name!r} must be letters, digits, _ . -")
+            if not re.match(_MODEL_NAME, name):
+                raise ValueError(f"topic model name {name!r} must be letters, digits, _ and - "
+                                 "(no '.': keys like topic_models.NAME.k split on it)")
         return value
 
     @property
