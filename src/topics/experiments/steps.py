@@ -21,12 +21,12 @@ from topics.classifier import ArticleClassifier, save_classifier
 from topics.classifier.evaluate import evaluate_classifiers
 from topics.corpus import load_corpus
 from topics.distributed import map_chunks
-from topics.errors import ConfigError, counted
-from topics.evaluation.folds import fold_size_problem, group_count
+from topics.errors import ConfigError, TopicsError
 from topics.evaluation.plots import topic_model_figures
 from topics.evaluation.seeds import summarise_seeds
 from topics.evaluation.stability import stability
 from topics.experiments.config import Config
+from topics.experiments.preflight import preflight
 from topics.experiments.resolve import (
     analysis_defaults,
     classifier_defaults,
@@ -67,21 +67,24 @@ def load_configured_corpus(config: Config) -> Any:
     c = config.corpus
     if c.path is not None and not Path(c.path).exists():
         raise ConfigError(_missing_corpus(config))
-    corpus = load_corpus(
-        c.path,
-        format=c.format,
-        label_set=c.label_set,
-        labels_file=c.labels_file,
-        text_column=c.text_column,
-        label_column=c.label_column,
-        id_column=c.id_column,
-        label_separator=c.label_separator,
-        delimiter=c.delimiter,
-        quotechar=c.quotechar,
-        header=c.header,
-        encoding=c.encoding,
-        name=c.name,
-    )
+    try:
+        corpus = load_corpus(
+            c.path,
+            format=c.format,
+            label_set=c.label_set,
+            labels_file=c.labels_file,
+            text_column=c.text_column,
+            label_column=c.label_column,
+            id_column=c.id_column,
+            label_separator=c.label_separator,
+            delimiter=c.delimiter,
+            quotechar=c.quotechar,
+            header=c.header,
+            encoding=c.encoding,
+            name=c.name,
+        )
+    except TopicsError as exc:  # the reader's words, with the config file and its key
+        raise _in_config(exc, config) from exc
     # boilerplate first: shared by every page, it makes short pages look like copies of each other
     if c.drop_repeated_paragraphs is not None:
         corpus = corpus.drop_repeated_paragraphs(c.drop_repeated_paragraphs)
@@ -102,6 +105,31 @@ def load_configured_corpus(config: Config) -> Any:
     return corpus
 
 
+#: the corpus keys that a reader's message may name ("labels file" too for labels_file)
+_READER_KEYS = ("format", "text_column", "label_column", "id_column", "label_separator",
+                "delimiter", "quotechar", "header", "encoding", "label_set", "labels_file")
+
+
+def _in_config(exc: TopicsError, config: Config) -> TopicsError:
+    """A corpus reader's error as ``config FILE: corpus.<key> = value: ...``: the key its
+    message names first (``corpus.path`` when it names none), and where a relative
+    ``labels_file`` was looked for."""
+    message = str(exc)
+    found = sorted((match.start(), key) for key in _READER_KEYS
+                   if (match := re.search(rf"\b{key.replace('_', '[_ ]')}\b", message)))
+    key = found[0][1] if found else "path"
+    where = f"config {config.source}: " if config.source else ""
+    text = f"{where}corpus.{key} = {getattr(config.corpus, key)!r}: {message}"
+    if key == "labels_file" and config.corpus.labels_file is not None:
+        looked = Path(config.corpus.labels_file).expanduser().resolve()
+        text += (f" (looked for {looked}; a relative labels_file is resolved against the working "
+                 f"directory {Path.cwd()}, not the corpus folder)")
+    try:
+        return type(exc)(text)
+    except TypeError:  # an error type with other arguments: the message is what matters
+        return ConfigError(text)
+
+
 def _missing_corpus(config: Config) -> str:
     path = str(config.corpus.path)
     where = f"config {config.source}: " if config.source else ""
@@ -115,47 +143,6 @@ def _missing_corpus(config: Config) -> str:
         message += ("; the 10kGNAD configs read TOPICS_10KGNAD: set it to your articles.csv "
                     "(README, Corpora)")
     return message
-
-
-def preflight(config: Config, corpus: Any) -> None:
-    """Everything the corpus decides, checked before a run directory exists.
-
-    Raises
-    ------
-    ConfigError
-        Listing every problem: a classifier on a corpus without labels, more folds than articles,
-        numbers of topics or topic sizes the corpus cannot hold.
-    """
-    problems = []
-    if config.classifier.enabled and not any(corpus.labels):
-        problems.append(
-            f"classifier.enabled = true, but corpus {corpus.name!r} has no labels; "
-            "set classifier.enabled: false or give corpus.label_column"
-        )
-    evaluation = config.classifier.evaluation
-    if config.classifier.enabled and evaluation.enabled:
-        if evaluation.n_splits > len(corpus):
-            problems.append(
-                f"classifier.evaluation.n_splits = {evaluation.n_splits}, but corpus "
-                f"{corpus.name!r} has {counted(len(corpus), 'article')}; use at most "
-                f"{counted(len(corpus), 'fold')}"
-            )
-        elif problem := fold_size_problem(
-            len(corpus), evaluation.n_splits, group_count(corpus.near_duplicate_groups())
-        ):
-            problems.append(f"classifier.evaluation.n_splits = {evaluation.n_splits}: {problem}")
-    units: dict[str, int] = {}
-    for name in config.topic_models:
-        spec = registry.get(config.topic_model_family(name))
-        unit = config.topic_model_unit(name)
-        if unit not in units:
-            units[unit] = len(corpus.units(unit))
-        if spec.check is not None:
-            settings = config.topic_models[name].settings()
-            problems += [f"topic_models.{name}: {p}" for p in spec.check(settings, units[unit])]
-    if problems:
-        where = f" {config.source}" if config.source else ""
-        raise ConfigError(f"config{where} does not fit corpus {corpus.name!r}: " + "; ".join(problems))
 
 
 def _units_fingerprint(units: Sequence[Any]) -> str:
