@@ -376,3 +376,35 @@ def test_the_readmes_seed_examples_change_the_topic_model_seeds() -> None:
         for item in (s for s in sets if s.split("=")[0] in ("seed", "evaluation.seeds")):
             before = load_config(REPO / config).topic_model_seeds()
             assert load_config(REPO / config, [item]).topic_model_seeds() != before, example
+
+
+def test_yaml_12_floats_are_floats_in_files_overrides_and_grids(tmp_path: Path) -> None:
+    """YAML 1.1 reads 1e-3 as a string: `alpha_W: 1e-3` was refused as "must be float"."""
+    path = write(tmp_path, "topic_models:\n  nmf: {model: nmf, alpha_W: 1e-3, alpha_H: 2E-2}\n")
+    config = load_config(path, ["classifier.C=1.5e2"])
+    assert config.topic_models["nmf"].settings() == {"alpha_W": 0.001, "alpha_H": 0.02}
+    assert config.classifier.params()["C"] == 150.0
+    assert parse_override("seed=5")[1] == 5 and parse_override("name=1e")[1] == "1e"
+    grid = write(tmp_path, "topic_models: {nmf: {model: nmf}}\n"
+                 "grid: {topic_models.nmf.alpha_W: [1e-3, 1e-2]}\n", "g.yaml")
+    base, values = load_grid(grid)
+    assert values == {"topic_models.nmf.alpha_W": [0.001, 0.01]}
+    key = "topic_models.nmf.alpha_W"
+    text = yaml.safe_dump(values[key][0]).removesuffix("...\n").strip()  # as a point gives it
+    point = load_config(base, [f"{key}={text}"])
+    assert point.topic_models["nmf"].settings()["alpha_W"] == 0.001
+
+
+def test_classifier_test_units_are_given_once_and_at_least_one() -> None:
+    assert "classifier.evaluation.unit = []: give at least one" in error_of(
+        {"classifier": {"evaluation": {"unit": []}}})
+    assert "name each unit once (lead repeated)" in error_of(
+        {"classifier": {"evaluation": {"unit": ["lead", "article", "lead"]}}})
+
+
+def test_a_topic_model_name_has_no_dot() -> None:
+    """`nmf.v2` could not be reached by --set topic_models.nmf.v2.k nor by grid keys, and the
+    metric pattern topics.nmf.* matched it too."""
+    message = error_of({"topic_models": {"nmf.v2": {"model": "nmf"}}})
+    assert "topic_models" in message and "'nmf.v2' must be letters, digits, _ and - (no '.'" in message
+    assert load_config({"topic_models": {"nmf_v2": {"model": "nmf"}}}).topic_models

@@ -65,6 +65,29 @@ def error_line(capsys: pytest.CaptureFixture[str]) -> str:
         ({"topic_models": {"nmf": {"model": "nmf", "n_components": 300}}},
          "n_components=300 topics is impossible for 24 units"),
         ({"topic_models": {"lda": {"model": "lda", "n_components": 5}}}, "did you mean 'k'?"),
+        # values that passed validation and then failed in the fit, naming no key
+        ({"classifier": {"enabled": True, "evaluation": {"unit": []}}},
+         "classifier.evaluation.unit = []: give at least one of article, paragraph, lead"),
+        ({"topic_models": {"nmf": {"model": "nmf", "alpha_W": float("inf")}}},
+         "topic_models.nmf.alpha_W=inf: must be float >= 0 and < inf"),
+        ({"topic_models": {"b": {"model": "bertopic", "char_ngrams": [5, 2]}}},
+         "topic_models.b: char_ngrams=[5, 2]: give [shortest, longest]"),
+        ({"topic_models": {"b": {"model": "bertopic", "reduction": "umap", "metric": "nonsense"}}},
+         "topic_models.b: metric='nonsense' is not one of UMAP's metrics"),
+        ({"topic_models": {"nmf.v2": {"model": "nmf"}}},
+         "topic model name 'nmf.v2' must be letters, digits, _ and - (no '.'"),
+        # what the corpus decides: found before the first fit, with the key
+        ({"topic_models": {"nmf": {"model": "nmf", "max_df": 1}}},
+         "topic_models.nmf: min_df=2 (default), max_df=1: a word would have to be in at least 2 "
+         "and at most 1 of the 24 units (an int counts units"),
+        ({"classifier": {"enabled": True, "ngram_range": [5, 2]}},
+         "classifier.ngram_range=(5, 2); need low <= high"),
+        ({"classifier": {"enabled": True, "labels": ["foo"]}},
+         "classifier.labels = ['foo'] leaves out labels of the corpus: 'border_relations'"),
+        ({"corpus": {"limit": 24, "unit": "article", "encoding": "klingon"}},
+         "c.yaml: corpus.encoding = 'klingon': encoding='klingon' is not a known"),
+        ({"corpus": {"limit": 24, "unit": "article", "label_separator": ""}},
+         "c.yaml: corpus.label_separator = '': label_separator=''"),
     ],
 )
 def test_dry_run_catches_what_the_run_would_fail_on(
@@ -77,6 +100,36 @@ def test_dry_run_catches_what_the_run_would_fail_on(
     assert main(["run", str(path), "--runs-dir", str(runs)]) == 2  # the run fails the same way
     assert expected in error_line(capsys)
     assert not runs.exists() or not any(runs.iterdir())  # before any run directory
+
+
+def test_a_missing_labels_file_says_where_it_was_looked_for(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ein Text über Hanoi und Berlin.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    path = config_file(tmp_path, {**TINY, "corpus": {"path": "texts", "labels_file": "nope.json"}})
+    assert main(["run", str(path), "--dry-run"]) == 2
+    line = error_line(capsys)
+    assert f"config {path}: corpus.labels_file = 'nope.json': nope.json: labels file not found" in line
+    assert f"looked for {tmp_path / 'nope.json'}" in line
+
+
+def test_a_one_article_corpus_is_refused_in_words_that_hold(tmp_path: Path, capsys) -> None:
+    """It said "use at most 1 fold" (n_splits >= 2 is required) and failed in the first fit."""
+    corpus = tmp_path / "one.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "Ein Text über Hanoi.", "labels": ["x"]})
+                      + "\n", encoding="utf-8")
+    config = {**TINY, "corpus": {"path": str(corpus), "unit": "article"},
+              "classifier": {"enabled": True}}
+    runs = tmp_path / "runs"
+    assert main(["run", str(config_file(tmp_path, config)), "--runs-dir", str(runs)]) == 2
+    line = error_line(capsys)
+    assert "at most 1 fold" not in line
+    assert "classifier.evaluation: cross-validation needs at least 3 articles" in line
+    assert "topic_models.nmf: needs at least 2 units (articles) to find topics" in line
+    assert not runs.exists() or not any(runs.iterdir())
 
 
 def test_a_folder_given_as_config_says_so(tmp_path: Path, capsys) -> None:
