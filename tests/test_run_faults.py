@@ -425,6 +425,34 @@ def test_a_stopped_sweep_says_which_points_ran_and_leaves_no_run_running(
     assert sorted(everything.index) == sorted(p.name for p in finished_runs)
 
 
+def test_a_point_that_finished_as_the_sweep_stopped_is_recorded_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A point whose run finished (renamed from .partial) before its result reached the sweep
+    was recorded "not run": only .partial runs were looked at."""
+    import topics.experiments.sweep as sweep
+
+    real_point = sweep._sweep_point
+
+    def point(*args, **kwargs):
+        done = real_point(*args, **kwargs)
+        if done["index"] == 1:  # stopped between the run's end and its result's arrival
+            raise KeyboardInterrupt
+        return done
+
+    monkeypatch.setattr(sweep, "_sweep_point", point)
+    runs = tmp_path / "runs"
+    grid = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1, 2]}}, "g.yaml")
+    with pytest.raises(KeyboardInterrupt):
+        sweep.run_sweep(grid, n_jobs=1, runs_dir=runs)
+    (summary_path,) = runs.glob("*.sweep.json")
+    points = json.loads(summary_path.read_text())["points"]
+    assert [p["status"] for p in points] == ["finished", "finished", "not run"]
+    run = json.loads((Path(points[1]["run"]) / "run.json").read_text())
+    assert run["status"] == "finished" and run["sweep"]["point"] == 1
+    assert points[1]["error"] is None and "partial" not in points[1]
+
+
 def test_a_resumed_sweep_keeps_only_what_still_holds(tmp_path: Path, capsys) -> None:
     """A finished point whose base config changed since, or whose run was deleted, runs again;
     a summary of another grid, or a file that is no summary, is refused in one line."""

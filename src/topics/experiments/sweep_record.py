@@ -79,27 +79,42 @@ def stopped_points(
     error: BaseException,
 ) -> dict[int, dict[str, Any]]:
     """The points whose runs were under way when the sweep stopped, by index: their ``.partial``
-    runs that still say "running" (their worker was killed) are marked failed with ``error``."""
+    runs that still say "running" (their worker was killed) are marked failed with ``error``; a
+    point whose run finished before its result reached the sweep is finished, with its run."""
     reason = f"{type(error).__name__}: the sweep was stopped ({str(error) or 'Ctrl-C'})"
     stopped = {}
-    for info_file in sorted(runs_dir.glob(f"*{PARTIAL_SUFFIX}/{RUN_FILE}")):
-        try:
-            info = read_json(info_file)
-        except RunError:  # a run of another sweep, half-written: not ours to judge
+    for info_file in sorted(runs_dir.glob(f"*/{RUN_FILE}")):
+        index, info = _point_of(info_file, sweep_id, len(initial))
+        if index is None or index in results:
             continue
-        sweep = info.get("sweep")
-        if not isinstance(sweep, dict) or sweep.get("id") != sweep_id:
-            continue
-        index = sweep.get("point")
-        if index in results or not isinstance(index, int) or not 0 <= index < len(initial):
+        if not info_file.parent.name.endswith(PARTIAL_SUFFIX):  # a finished run is renamed
+            if info.get("status") == "finished":
+                stopped[index] = {**initial[index], "status": "finished",
+                                  "run": str(info_file.parent), "error": None}
             continue
         if info.get("status") == "running":
             failed_at = utc_now().isoformat(timespec="seconds")
             write_json(info_file, {**info, "status": "failed", "failed_at": failed_at,
                                    "error": f"{reason} while this point ran"})
-        stopped[index] = {**initial[index], "status": "stopped", "error": reason,
-                          "partial": str(info_file.parent)}
+        stopped.setdefault(index, {**initial[index], "status": "stopped", "error": reason,
+                                   "partial": str(info_file.parent)})
     return stopped
+
+
+def _point_of(info_file: Path, sweep_id: str, n_points: int) -> tuple[int | None, dict[str, Any]]:
+    """The point of sweep ``sweep_id`` whose run ``info_file`` records, and the record; None
+    for a run of another sweep (or none), or one half-written."""
+    try:
+        info = read_json(info_file)
+    except RunError:  # a run of another sweep, half-written: not ours to judge
+        return None, {}
+    sweep = info.get("sweep")
+    if not isinstance(sweep, dict) or sweep.get("id") != sweep_id:
+        return None, info
+    index = sweep.get("point")
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < n_points:
+        return None, info
+    return index, info
 
 
 def read_summary(summary_file: str | Path) -> dict[str, Any]:
