@@ -374,3 +374,28 @@ def test_dry_run_checks_the_runs_folder_and_scheduler_as_the_run_would(
     assert "scheduler='ftp://x': expected 'local'" in one_line_error(capsys)
     assert main([*args, "--runs-dir", str(tmp_path / "new" / "runs")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+@pytest.mark.parametrize("command", ["analyse", "stream-nmf"])
+def test_analyse_and_stream_nmf_read_ids_and_split_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """They lacked --id-column and --label-separator, which their Python functions take."""
+    import csv
+    import json
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds" / "multi_dev.jsonl"
+    records = [json.loads(line) for line in seeds.read_text(encoding="utf-8").splitlines()]
+    corpus = tmp_path / "c.csv"
+    with corpus.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["key", "labels", "text"])
+        writer.writerows([r["id"], "|".join(r["labels"]), r["text"]] for r in records)
+    out = tmp_path / ("tokens.jsonl" if command == "analyse" else "topics")
+    extra = ["-o", str(out)] if command == "analyse" else ["-k", "3", "--output", str(out)]
+    assert main(["-q", command, str(corpus), "--id-column", "key", "--label-separator", "|",
+                 "--unit", "article", "--drop-repeated-paragraphs", "0", *extra]) == 0
+    capsys.readouterr()
+    rows = (out if command == "analyse" else out / "assignments.jsonl").read_text(encoding="utf-8")
+    read = [json.loads(line) for line in rows.splitlines()]
+    assert [(r["id"], r["labels"]) for r in read] == [(r["id"], r["labels"]) for r in records]

@@ -404,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_drop_option(analyse)
     add_dask_options(analyse, "default: here, one process", workers_read=True)
-    add_corpus_options(analyse, ids=False)
+    add_corpus_options(analyse)
     analyse.set_defaults(func=_cmd_analyse)
 
     stream = sub.add_parser(
@@ -424,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="score on a sample in two reads; no assignments.jsonl")
     _add_drop_option(stream)
     add_dask_options(stream, "default: here, one process; the topics are fitted here", True)
-    add_corpus_options(stream, ids=False)
+    add_corpus_options(stream)
     stream.set_defaults(func=_cmd_stream_nmf)
     for command in sub.choices.values():  # `topics run C.yaml -q` as `topics -q run C.yaml`
         _add_common_options(command.add_argument_group("options of every command"))
