@@ -273,6 +273,25 @@ def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsy
     assert not (tmp_path / MARKER).exists()
 
 
+def test_assign_cli_refuses_a_corpus_file_and_names_an_html_file(saved, tmp_path, capsys) -> None:
+    """A .jsonl was one article of raw JSON lines (exit 0); an HTML page's error named no file."""
+    from topics.cli import main
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for corpus, kind in ((seeds / "hneg_dev.jsonl", "a JSON Lines corpus file"),
+                         (folder, "a folder")):
+        assert main(["assign", str(saved), str(corpus)]) == 2
+        err = capsys.readouterr().err
+        assert f"error: {corpus} is {kind}; topics assign reads text files" in err
+        assert err.count("\n") == 1
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html><body><p>Text</p></body></html>", encoding="utf-8")
+    assert main(["assign", str(saved), str(page)]) == 2
+    assert f"error: {page}: an HTML page, not article text" in capsys.readouterr().err
+
+
 def _npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)

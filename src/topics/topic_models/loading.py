@@ -148,12 +148,10 @@ def assign_files(
         ModelFileError for the folder, FileAccessError/InputError for the files, CorpusError for
         a unit other than "article" or "paragraph".
     """
-    from topics.corpus import Article, Corpus
-    from topics.fileio import read_text_inputs
+    from topics.topic_models.assign_inputs import read_assign_inputs
 
     paths = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
-    texts = read_text_inputs(paths, "assign")
-    corpus = Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
+    corpus = read_assign_inputs(paths)  # text files only, HTML refused by file name
     if not (Path(model_dir) / STREAMING_CARD).is_file():  # (load_streaming_topics settles its own)
         # OUTPUT/model moved aside by a topics stream-nmf killed while putting a fit in place;
         # beside any other model, a staged fit is only warned about, nothing moved or deleted
