@@ -477,6 +477,27 @@ def test_train_classifier_does_not_replace_a_file_that_is_not_a_model(
     assert mine.read_bytes() == b"not a model" and not (tmp_path / "m.card.json").exists()
 
 
+def test_train_classifier_does_not_replace_a_card_that_is_not_ours(
+        tmp_path, capsys, monkeypatch, small_csv):
+    """bar.card.json beside a bar.safetensors still to be written was replaced silently."""
+    from topics.classifier.estimator import ArticleClassifier
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained although the card is someone's file")
+
+    monkeypatch.setattr(ArticleClassifier, "fit", never)
+    card = tmp_path / "bar.card.json"
+    card.write_text('{"my": "notes"}', encoding="utf-8")
+    for model in (False, True):  # the model file missing, then there (its card not ours)
+        if model:
+            (tmp_path / "bar.safetensors").write_bytes(b"")
+        status, _, err = _run(capsys, "train-classifier", "--corpus", str(small_csv), "--output",
+                              str(tmp_path / "bar.safetensors"))
+        assert status == 2 and "Traceback" not in err
+        assert f"{card} exists and is not the model card of a classifier" in err
+    assert card.read_text(encoding="utf-8") == '{"my": "notes"}'
+
+
 def test_train_classifier_checks_the_output_before_training(tmp_path, capsys, monkeypatch, small_csv):
     from topics.classifier.estimator import ArticleClassifier
 

@@ -10,6 +10,7 @@ skipped (each is reported on stderr as it comes) and 2 when every input was.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -136,10 +137,29 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
     return EXIT_USER_ERROR if not summary.classified else EXIT_PARTIAL
 
 
+def _check_card_is_ours(output: str | None) -> None:
+    """Refuse to write a model whose card would replace a file that is not a model card of
+    ours (``bar.card.json`` beside a ``bar.safetensors`` still to be written)."""
+    from topics.classifier.persistence import FORMAT, card_path
+    from topics.classifier.shipped import model_target
+    from topics.fileio import refuse_to_replace
+
+    def a_card(path: Path) -> bool:
+        try:
+            return json.loads(path.read_text(encoding="utf-8")).get("format") == FORMAT
+        except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+            return False
+
+    card = card_path(model_target(output))
+    refuse_to_replace(card, a_card, f"the model card of a classifier ({FORMAT}), which "
+                      f"--output {output} would write there", "")
+
+
 def _cmd_train_classifier(args: argparse.Namespace) -> int:
     from topics.classifier.persistence import card_path
     from topics.classifier.shipped import train_classifier
 
+    _check_card_is_ours(args.output)
     path = train_classifier(  # which checks its --output first
         args.corpus,
         args.output,
