@@ -438,10 +438,11 @@ def test_a_fit_stopped_after_its_assignments_leaves_the_earlier_fit_whole(tmp_pa
 def test_a_seed_out_of_range_is_refused_before_anything_is_read(tmp_path, capsys) -> None:
     from topics.cli import main
 
-    with pytest.raises(SystemExit) as info:  # as the help says: 2 or more
-        main(["stream-nmf", "missing.jsonl", "-k", "1", "-o", str(tmp_path / "o")])
-    assert info.value.code == 2 and "argument -k: 1: a topic model needs 2 or more topics" in (
-        capsys.readouterr().err)
+    for k in ("1", "0"):  # as the help says: 2 or more (0 said "must be 1 or more")
+        with pytest.raises(SystemExit) as info:
+            main(["stream-nmf", "missing.jsonl", "-k", k, "-o", str(tmp_path / "o")])
+        assert info.value.code == 2 and f"argument -k: {k}: a topic model needs 2 or more topics" in (
+            capsys.readouterr().err)
 
     with pytest.raises(SystemExit) as info:
         main(["stream-nmf", "missing.jsonl", "-k", "3", "--seed", "-1", "-o", str(tmp_path / "o")])
@@ -563,3 +564,17 @@ def test_a_file_that_would_exhaust_the_reader_is_refused(streamed_folder, tmp_pa
     with pytest.raises(topics.ModelFileError, match=message) as error:
         topics.load_streaming_topics(copy)
     assert str(copy) in str(error.value)
+
+
+def test_more_topics_than_one_unit_is_said_without_contradiction(tmp_path, capsys) -> None:
+    """One unit, -k 3: it said "allowed: 2 to 1"."""
+    from topics.cli import main
+
+    corpus = tmp_path / "one.jsonl"
+    corpus.write_text('{"id": "a", "text": "Ein Text über den Handel an der Grenze."}\n',
+                      encoding="utf-8")
+    assert main(["-q", "stream-nmf", str(corpus), "-k", "3", "-o", str(tmp_path / "o"),
+                 "--drop-repeated-paragraphs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "k=3 topics is impossible for 1 unit: a topic model needs at least 2 units" in err
+    assert "allowed: 2 to 1" not in err and not (tmp_path / "o").exists()

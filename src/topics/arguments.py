@@ -39,8 +39,11 @@ def positive_int(text: str) -> int:
 
 def topic_count(text: str) -> int:
     """An argparse type: a number of topics, 2 or more."""
-    value = positive_int(text)
-    if value < 2:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 2:  # 0 too: not "must be 1 or more", which 1 then fails
         raise argparse.ArgumentTypeError(f"{value}: a topic model needs 2 or more topics")
     return value
 

@@ -181,6 +181,9 @@ def n_topics_problems(
     """
     value = settings.get(key)
     if isinstance(value, int) and not isinstance(value, bool) and value > n_units:
+        if n_units < 2:  # "allowed: 2 to 1" would contradict itself
+            return [f"{key}={value} topics is impossible for {counted(n_units, 'unit')}: a topic "
+                    "model needs at least 2 units; give more texts, or paragraphs as units"]
         return [f"{key}={value} topics is impossible for {counted(n_units, 'unit')}; "
                 f"allowed: 2 to {n_units}"]
     if (key not in settings and isinstance(default, int) and not isinstance(default, bool)

@@ -54,7 +54,7 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import empty_vocabulary
+from topics.topic_models.common import empty_vocabulary, n_topics_problems
 from topics.topic_models.minibatch import partial_fit_chunk
 from topics.topic_models.shares import nnls_weights
 from topics.topic_models.word_parts import CompoundParts, listed_words
@@ -283,9 +283,8 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
     """The three reads of :func:`fit_streaming_nmf` (``load_options`` with the scheduler)."""
     k, unit, top_n_words = settings["k"], settings["unit"], settings["top_n_words"]
     df, n_units = _document_frequencies(_chunks(source, settings, load_options))
-    if k > n_units:
-        raise ConfigError(f"streaming NMF: k={k} topics is impossible for {counted(n_units, 'unit')}; "
-                          f"allowed: 2 to {n_units}")
+    if problems := n_topics_problems({"k": k}, "k", n_units):  # the wording of every model
+        raise ConfigError(f"streaming NMF: {problems[0]}")
     vocabulary, idf = _vocabulary(df, n_units, settings["min_df"], settings["max_df"])
     parts = (CompoundParts(GermanAnalyzer(**settings["analysis"]), {w: df[w] for w in vocabulary})
              if settings["hide_compound_parts"] else None)
