@@ -132,6 +132,21 @@ def test_a_one_article_corpus_is_refused_in_words_that_hold(tmp_path: Path, caps
     assert not runs.exists() or not any(runs.iterdir())
 
 
+def test_an_unreachable_scheduler_or_stray_n_workers_leave_no_run_folder(
+    tmp_path: Path, capsys
+) -> None:
+    """`--scheduler tcp://127.0.0.1:1` left a .partial run; `--n-workers 3` alone was ignored."""
+    path = config_file(tmp_path, TINY)
+    runs = tmp_path / "runs"
+    assert main(["run", str(path), "--runs-dir", str(runs), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "scheduler tcp://127.0.0.1:1: cannot connect" in error_line(capsys)
+    for dry in ([], ["--dry-run"]):
+        assert main(["run", str(path), "--runs-dir", str(runs), "--n-workers", "3", *dry]) == 2
+        assert "n_workers=3 (--n-workers) sets the processes of a Dask LocalCluster" in (
+            error_line(capsys))
+    assert not runs.exists() or not any(runs.iterdir())
+
+
 def test_a_folder_given_as_config_says_so(tmp_path: Path, capsys) -> None:
     assert main(["run", str(tmp_path), "--dry-run"]) == 2
     assert "is a folder; give a YAML config file" in error_line(capsys)

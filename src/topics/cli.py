@@ -57,13 +57,12 @@ DEFAULT_RUNS_DIR = "experiments/runs"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from topics.experiments.runner import plan_experiment, run_experiment
+    from topics.experiments.runner import check_where, plan_experiment, run_experiment
 
     if args.dry_run:  # what the run would refuse too, but nothing made
-        from topics.distributed import check_scheduler
         from topics.fileio import check_could_write
 
-        check_scheduler(args.scheduler)
+        check_where(args.scheduler, args.n_workers)
         check_could_write(args.runs_dir, "create a run directory in this folder")
         print(plan_experiment(args.config, overrides=args.set), end="")
         return EXIT_OK

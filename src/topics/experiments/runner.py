@@ -21,7 +21,7 @@ import random
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ import numpy as np
 import yaml
 
 from topics.distributed import check_scheduler, connected
-from topics.errors import counted
+from topics.errors import ConfigError, counted
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
 from topics.experiments.headlines import warn_unmatched
@@ -51,10 +51,11 @@ from topics.experiments.store import (
     load_run,
     utc_now,
 )
+from topics.fileio import check_could_write
 from topics.progress import enable_step_log, progress, verbosity
 from topics.termination import raise_if_requested
 
-__all__ = ["plan_experiment", "run_experiment"]
+__all__ = ["check_where", "plan_experiment", "run_experiment"]
 
 log = logging.getLogger("topics.experiments")
 
@@ -116,6 +117,19 @@ def _prepare(config: Config) -> tuple[dict[str, Any], str]:
         require_mlflow()  # fail before any work, not after a long run
     resolved = resolved_dict(config)
     return resolved, config_hash(resolved)
+
+
+def check_where(scheduler: Any, n_workers: int | None) -> Any:
+    """``scheduler`` checked (:func:`~topics.distributed.check_scheduler`), and ``n_workers``
+    only with a LocalCluster, the one thing it sizes (it was ignored without a word)."""
+    scheduler = check_scheduler(scheduler)
+    if n_workers is not None and scheduler != "local":
+        where = "without a scheduler the run fits here, in this process" if scheduler is None \
+            else f"the workers of {scheduler} are that cluster's"
+        raise ConfigError(f"n_workers={n_workers} (--n-workers) sets the processes of a Dask "
+                          f"LocalCluster, and {where}: add --scheduler local "
+                          "(scheduler='local'), or leave --n-workers out")
+    return scheduler
 
 
 def plan_experiment(
@@ -202,7 +216,7 @@ def run_experiment(
         From the steps (corpus, models); the run then stays as ``<dir>.partial`` marked failed.
     """
     config = load_config(config, overrides)
-    scheduler = check_scheduler(scheduler)
+    scheduler = check_where(scheduler, n_workers)
     if scheduler is None and sweep is None and config.dask.scheduler is not None:
         # the key is a sweep's: one run fitting here while the config names a cluster says so
         warnings.warn(f"dask.scheduler {config.dask.scheduler!r} is where `topics sweep` runs "
@@ -218,32 +232,18 @@ def run_experiment(
     record: dict[str, Any] = {"sweep": dict(sweep)} if sweep else {}
     if scheduler is not None:
         record["fits_on"] = scheduler if isinstance(scheduler, str) else "dask client"
-    run_dir = RunDirectory(runs_dir, config.name, digest, record)
-    info: dict[str, Any] = {
-        **record,
-        "name": config.name,
-        "config_hash": digest,
-        "started": run_dir.started.isoformat(timespec="seconds"),
-    }
-    timings: dict[str, Any] = {"steps": {steps[0]: round(loaded, 3)}}
-    # The whole run, from its directory on, is inside the try: a SIGTERM that lands while the log
-    # is being opened still marks the .partial directory failed.
-    try:
-        with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
-            try:
-                log.info("run %s -> %s", config.name, run_dir.final_path)
-                with connected(scheduler, n_workers=n_workers) as where:  # once for the run
-                    metrics = _run_steps(config, corpus, resolved, run_dir, info, timings,
-                                         loaded, where)
-                path = _finish(run_dir, info, resolved, timings, metrics, start)
-            except BaseException as exc:  # into run.log, while it is open
-                log.error("run failed: %s (kept as %s)", str(exc) or type(exc).__name__,
-                          run_dir.path)  # Ctrl-C's KeyboardInterrupt has no message
-                raise
-    except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
-        run_dir.fail(info, exc)
-        exc.add_note(f"partial run kept as {run_dir.path}")
-        raise
+    check_could_write(runs_dir, "create a run directory in this folder")  # before a cluster
+    cluster = ExitStack()  # connected once for the run, before its directory is claimed
+    where = cluster.enter_context(connected(scheduler, n_workers=n_workers))
+    with cluster:
+        run_dir = RunDirectory(runs_dir, config.name, digest, record)
+        info: dict[str, Any] = {
+            **record,
+            "name": config.name,
+            "config_hash": digest,
+            "started": run_dir.started.isoformat(timespec="seconds"),
+        }
+        path = _run_in(run_dir, info, config, corpus, resolved, (start, loaded), where, verbose)
     run = load_run(path)
     warn_unmatched(config.evaluation.metrics, run.metrics, "evaluation.metrics pattern",
                    headline=True)  # the summary's tables would leave it out silently
@@ -254,6 +254,33 @@ def run_experiment(
 
         log_run(run, tracking_uri=config.tracking_uri, runs_dir=Path(runs_dir))
     return run
+
+
+def _run_in(
+    run_dir: RunDirectory, info: dict[str, Any], config: Config, corpus: Any,
+    resolved: dict[str, Any], clock: tuple[float, float], where: Any, verbose: bool | None,
+) -> Path:
+    """Run the steps in the just claimed ``run_dir`` (fits on ``where``) and finish it; its final
+    path. ``clock``: when the run started, and the seconds the corpus took to load."""
+    start, loaded = clock
+    timings: dict[str, Any] = {"steps": {_steps(config)[0]: round(loaded, 3)}}
+    # The whole run, from its directory on, is inside the try: a SIGTERM that lands while the log
+    # is being opened still marks the .partial directory failed.
+    try:
+        with _run_log(run_dir.path / "run.log"), _global_seeds(config.seed), verbosity(verbose):
+            try:
+                log.info("run %s -> %s", config.name, run_dir.final_path)
+                metrics = _run_steps(config, corpus, resolved, run_dir, info, timings, loaded,
+                                     where)
+                return _finish(run_dir, info, resolved, timings, metrics, start)
+            except BaseException as exc:  # into run.log, while it is open
+                log.error("run failed: %s (kept as %s)", str(exc) or type(exc).__name__,
+                          run_dir.path)  # Ctrl-C's KeyboardInterrupt has no message
+                raise
+    except BaseException as exc:  # KeyboardInterrupt too: the .partial dir says "failed"
+        run_dir.fail(info, exc)
+        exc.add_note(f"partial run kept as {run_dir.path}")
+        raise
 
 
 def _finish(
