@@ -86,6 +86,10 @@ def error_line(capsys: pytest.CaptureFixture[str]) -> str:
          "classifier.labels = ['foo'] leaves out labels of the corpus: 'border_relations'"),
         ({"corpus": {"limit": 24, "unit": "article", "encoding": "klingon"}},
          "c.yaml: corpus.encoding = 'klingon': encoding='klingon' is not a known"),
+        ({"tracking": "mlflow", "tracking_uri": "/no/such/mlruns"},  # was: after the whole run
+         "c.yaml: tracking_uri = '/no/such/mlruns': MLflow cannot log there (The filesystem"),
+        ({"tracking": "mlflow", "tracking_uri": "sqlite:////no/such/mlflow.db"},
+         "tracking_uri = 'sqlite:////no/such/mlflow.db': the folder /no/such of the database"),
         ({"corpus": {"limit": 24, "unit": "article", "label_separator": ""}},
          "c.yaml: corpus.label_separator = '': label_separator=''"),
     ],

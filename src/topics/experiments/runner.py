@@ -112,9 +112,11 @@ def _run_log(path: Path) -> Iterator[None]:
 
 def _prepare(config: Config) -> tuple[dict[str, Any], str]:
     if config.tracking == "mlflow":
-        from topics.experiments.tracking import require_mlflow
+        from topics.experiments.tracking import check_tracking_uri, require_mlflow
 
         require_mlflow()  # fail before any work, not after a long run
+        check_tracking_uri(config.tracking_uri,
+                           f"config {config.source}: " if config.source else "")
     resolved = resolved_dict(config)
     return resolved, config_hash(resolved)
 

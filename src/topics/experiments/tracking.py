@@ -20,7 +20,8 @@ from topics.errors import TrackingError
 if TYPE_CHECKING:
     from topics.experiments.store import Run
 
-__all__ = ["TrackingError", "require_mlflow", "default_tracking_uri", "log_run"]
+__all__ = ["TrackingError", "check_tracking_uri", "require_mlflow", "default_tracking_uri",
+           "log_run"]
 
 log = logging.getLogger("topics.tracking")
 
@@ -38,6 +39,46 @@ def require_mlflow() -> Any:
             f"tracking: mlflow needs the MLflow extra, which is not installed; {INSTALL_HINT}"
         ) from None
     return mlflow
+
+
+#: stores that MLflow opens by connecting (a database made or reached): not opened to check
+_CONNECTED = ("sqlite", "postgresql", "mysql", "mssql")
+
+
+def check_tracking_uri(uri: str | None, where: str = "") -> None:
+    """Refuse before a run the ``tracking_uri`` that MLflow would refuse after it (a folder,
+    MLflow's retired filesystem store; an unknown scheme), in one line: ``where`` names the
+    config (``"config c.yaml: "``). A database is not opened (that would make it): a SQLite
+    file's folder must exist. A server is reached only when the run is logged.
+
+    Raises
+    ------
+    TrackingError
+        Naming the key and what to give instead.
+    """
+    if uri is None:  # the default, sqlite:///<runs_dir>/mlflow.db, beside the runs
+        return
+    scheme = uri.split("://", 1)[0].split("+", 1)[0].lower() if "://" in uri else ""
+    instead = ("give a database such as sqlite:///PATH/mlflow.db or an http(s):// tracking "
+               "server, or leave tracking_uri out (sqlite:///<runs_dir>/mlflow.db)")
+    if scheme == "sqlite":
+        database = uri.split("://", 1)[1].removeprefix("/")
+        if database and database != ":memory:" and not Path(database).parent.is_dir():
+            raise TrackingError(f"{where}tracking_uri = {uri!r}: the folder "
+                                f"{Path(database).parent} of the database does not exist; "
+                                "create it or give another path")
+        return
+    if scheme in _CONNECTED:
+        return
+    require_mlflow()
+    from mlflow.tracking import MlflowClient
+
+    try:
+        MlflowClient(tracking_uri=uri)  # a folder or an unknown scheme fails here
+    except Exception as exc:  # MLflow's types vary; its first sentence says what
+        reason = str(exc).strip().split(". ", 1)[0].rstrip(".")
+        raise TrackingError(f"{where}tracking_uri = {uri!r}: MLflow cannot log there "
+                            f"({reason}); {instead}") from None
 
 
 def default_tracking_uri(runs_dir: str | Path) -> str:
