@@ -333,7 +333,7 @@ def compare_topic_models(
             f"{'is' if len(unused) == 1 else 'are'} not in models ({', '.join(map(repr, models))}); "
             "add it to models or leave its settings out"
         )
-    units = _units(corpus, unit)
+    units, unit = _units(corpus, unit)
     rows = []
     for name in track(models, desc="topic models", unit="model"):
         results = [fit_topic_model(units, name, unit, seed, **settings.get(name, {}))
@@ -364,7 +364,7 @@ def sweep_n_topics(
 
     key = n_topics_setting(model)
     values = [values] if isinstance(values, int) else list(values)  # one value
-    units = _units(corpus, unit)
+    units, unit = _units(corpus, unit)
     rows = []
     for value in track(values, desc=f"{model} {key}", unit="fit"):
         metrics = fit_topic_model(units, model, unit, seed, **{**settings, key: value}).metrics
