@@ -591,6 +591,32 @@ def test_suggest_labels_leaves_out_reprints_of_a_suggested_story(tmp_path, capsy
     assert len(stories) == 12  # each story once, whichever copy was less sure
 
 
+def test_suggest_labels_writes_n_stories_when_each_was_reprinted_often(tmp_path, capsys):
+    """5 copies of each of 110 stories: the 3 n pool once held only 12 stories and 12 were
+    written, silently; now n stories are, and fewer are written with the reason."""
+    from .conftest import SEEDS
+
+    records = [json.loads(line) for path in sorted(SEEDS.glob("*.jsonl"))
+               for line in path.read_text(encoding="utf-8").splitlines()][:110]
+    corpus = tmp_path / "reprinted.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"{r['id']}-copy{k}", "text": r["text"]}) + "\n"
+                              for k in range(5) for r in records), encoding="utf-8")
+    output = tmp_path / "to_label.csv"
+    status, _, err = _run(capsys, "suggest-labels", str(corpus), "-n", "20", "--output", str(output))
+    with output.open(encoding="utf-8") as file:
+        ids = [row["id"] for row in csv.DictReader(file)]
+    assert status == 0 and "wrote the 20 of 550 articles" in err and "near-duplicates" not in err
+    stories = {i.rsplit("-copy", 1)[0] for i in ids[:3]}
+    assert len({i.rsplit("-copy", 1)[0] for i in ids}) == len(ids) == 20
+    few = tmp_path / "few.jsonl"  # 3 stories, 5 copies each: 3 written, and why
+    few.write_text("".join(line for line in corpus.read_text(encoding="utf-8").splitlines(True)
+                           if json.loads(line)["id"].rsplit("-copy", 1)[0] in stories),
+                   encoding="utf-8")
+    status, _, err = _run(capsys, "suggest-labels", str(few), "-n", "20", "--output", str(output))
+    assert status == 0 and "wrote the 3 of 15 articles" in err
+    assert "not -n 20: the other articles are near-duplicates, reprints, of these" in err
+
+
 @pytest.mark.slow
 def test_the_labelling_loop_end_to_end(tmp_path, capsys, shipped_corpus):
     """classify a CSV -> suggest labels -> fill them in -> load_corpus -> train -> classify with

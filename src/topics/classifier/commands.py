@@ -113,11 +113,19 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     csv_options = " --id-column id --label-separator '|'" if args.output.endswith(".csv") else ""
     print(
         f"wrote the {summary.written} of {counted(summary.classified, 'article')} the model is least sure "
-        f"of to {args.output}; fill in their labels, then: topics train-classifier --corpus "
-        f"{args.output}{csv_options} --output MODEL.safetensors",
+        f"of to {args.output}{_fewer(summary, args.n)}; fill in their labels, then: topics "
+        f"train-classifier --corpus {args.output}{csv_options} --output MODEL.safetensors",
         file=sys.stderr,
     )
     return status
+
+
+def _fewer(summary, n: int) -> str:
+    """Why fewer than ``-n`` suggestions were written ('' when there are ``n``)."""
+    if summary.written >= n or summary.written >= summary.classified:
+        return ""  # n of them, or every article there is (the count says so)
+    return (f" (not -n {n}: the other articles are near-duplicates, reprints, of these, and each "
+            "story is listed once)")
 
 
 def _batch_status(command: str, summary, args: argparse.Namespace) -> int:

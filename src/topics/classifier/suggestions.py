@@ -3,7 +3,9 @@
 :func:`suggest_labels` reads its inputs as :func:`~topics.classifier.batch.classify_inputs` does,
 chunk by chunk (here or as Dask tasks, which may read their own ranges of a corpus file and
 groups of text files), and keeps only the ``3 n`` least sure texts of each chunk and of the whole
-batch, so memory holds ``3 n`` texts whatever the size of the input.
+batch, so memory holds ``3 n`` texts whatever the size of the input. A text that is a
+near-duplicate of a kept one (a reprint) is not kept beside it: the less sure of the two stays, so
+the ``n`` written are ``n`` stories when the input has them, however often each was reprinted.
 
 A range read by a worker is joined here as ``classify`` joins it
 (:class:`~.worker_inputs.RangeJoiner`): a record whose id repeats an earlier range's is skipped,
@@ -18,6 +20,7 @@ from __future__ import annotations
 import csv
 import heapq
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -42,7 +45,7 @@ from topics.classifier.worker_inputs import (
     read_range,
     read_text_files,
 )
-from topics.corpus.duplicates import near_duplicate_groups
+from topics.corpus.duplicates import DEFAULT_THRESHOLD, shingle_sets
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError, counted
 from topics.text.cleaning import clean_text
@@ -52,7 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = ["suggest_labels"]
 
-_SUGGEST_POOL = 3  # 3 n candidates are kept, so that n remain once reprints are out
+_SUGGEST_POOL = 3  # 3 n candidates are kept: slack for near-duplicate chains (A~B, B~C, A!~C)
 
 
 def _margin(clf, proba: np.ndarray) -> np.ndarray:
@@ -143,8 +146,9 @@ def suggest_labels(
     column to fill in, ``id``, ``text``, ``source``, the current ``predicted`` labels, the
     ``margin`` and one probability per label, least sure first; it reads back with
     :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
-    are held in memory, whatever the size of the input (``3 n``: a near-duplicate of a less sure
-    text, a reprint of the same story, is left out, so no story has to be labelled twice).
+    are held in memory, whatever the size of the input (``3 n``); a near-duplicate of a less sure
+    text, a reprint of the same story, is left out as it comes, so no story has to be labelled
+    twice and ``n`` stories are written when the input has them (fewer: ``written`` says so).
 
     Parameters
     ----------
@@ -200,18 +204,16 @@ def suggest_labels(
                              thresholds=dict(thresholds or {}), options=options, pool=pool)
     report = Reporter(problem)
     joiner = RangeJoiner()
-    heap: list[tuple[float, int, dict[str, Any]]] = []
+    kept = _Pool(pool)
     for result in results:  # in input order
         if isinstance(result, _SuggestedRange):
             result = _joined(clf, result, joiner, options, pool)
         candidates, notes, classified = result
         report(notes)
         for margin, index, record in candidates:
-            _keep(heap, (-margin, -(summary.classified + index), record), pool)
+            kept.offer((-margin, -(summary.classified + index), record))
         summary.classified += classified
-    pool_records = [record for _, _, record in sorted(heap, key=lambda e: (-e[0], -e[1]))]
-    groups = near_duplicate_groups([clean_text(record["text"]) for record in pool_records])
-    rows = [record for i, record in enumerate(pool_records) if groups[i] == i][:n]
+    rows = [record for _, _, record in sorted(kept.heap, key=lambda e: (-e[0], -e[1]))][:n]
     columns = ["id", "labels", "text", "source", "predicted", "margin",
                *(f"p_{label}" for label in labels)]
     with RowWriter(output, columns, ["labels", "predicted"]) as out:
@@ -232,7 +234,7 @@ def _candidates(clf, chunk: list[Item | Problem], pool: int):
     classification (:func:`~.batch.read_chunk`)."""
     labels = [str(c) for c in clf.classes_]
     read = read_chunk(clf, chunk)
-    heap: list[tuple[float, int, dict[str, Any]]] = []
+    kept = _Pool(pool)
     for index, (item, row, chosen, margin) in enumerate(zip(
             read.items, read.proba, read.labels, _margin(clf, read.proba), strict=True)):
         record = {
@@ -241,18 +243,52 @@ def _candidates(clf, chunk: list[Item | Problem], pool: int):
             "margin": round(float(margin), 6),
             **probability_columns(labels, row),
         }
-        _keep(heap, (-float(margin), -index, record), pool)
-    candidates = [(-negative, -index, record) for negative, index, record in heap]
+        kept.offer((-float(margin), -index, record))
+    candidates = [(-negative, -index, record) for negative, index, record in kept.heap]
     return candidates, read
 
 
-def _keep(heap: list[tuple[float, int, dict[str, Any]]], entry: tuple[float, int, dict[str, Any]],
-          pool: int) -> None:
-    """Keep the ``pool`` largest entries: the smallest margins, the first seen among equals."""
-    if len(heap) < pool:
-        heapq.heappush(heap, entry)
-    elif entry[:2] > heap[0][:2]:
-        heapq.heapreplace(heap, entry)
+class _Pool:
+    """The ``size`` largest entries ``(-margin, -index, record)`` offered (the smallest margins,
+    the first seen among equals), no two of them near-duplicates: of two copies of a story the
+    larger entry stays. Each kept text's word 5-grams are indexed, so a text offered is compared
+    only with the kept texts that share one of its 5-grams; memory holds ``size`` texts."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.heap: list[tuple[float, int, dict[str, Any]]] = []
+        self._shingles: dict[int, list[int]] = {}  # an entry's index -> its 5-gram hashes
+        self._holders: dict[int, set[int]] = {}  # a 5-gram hash -> the entries that have it
+
+    def offer(self, entry: tuple[float, int, dict[str, Any]]) -> None:
+        """Keep ``entry`` if it is among the ``size`` largest and no kept copy of it is larger."""
+        if len(self.heap) >= self.size and entry[:2] <= self.heap[0][:2]:
+            return  # checked before the 5-grams are made: most texts stop here
+        shingles = shingle_sets([clean_text(entry[2]["text"])])[0].tolist()
+        shared = Counter(held for s in shingles for held in self._holders.get(s, ()))
+        copies = {index for index, common in shared.items() if common / (
+            len(shingles) + len(self._shingles[index]) - common) >= DEFAULT_THRESHOLD}
+        if copies:
+            if any(kept[:2] > entry[:2] for kept in self.heap if kept[1] in copies):
+                return  # a less sure copy of the story is kept already
+            self.heap = [kept for kept in self.heap if kept[1] not in copies]
+            heapq.heapify(self.heap)
+            for index in copies:
+                self._forget(index)
+        if len(self.heap) >= self.size:
+            self._forget(heapq.heapreplace(self.heap, entry)[1])
+        else:
+            heapq.heappush(self.heap, entry)
+        self._shingles[entry[1]] = shingles
+        for s in shingles:
+            self._holders.setdefault(s, set()).add(entry[1])
+
+    def _forget(self, index: int) -> None:
+        for s in self._shingles.pop(index):
+            holders = self._holders[s]
+            holders.discard(index)
+            if not holders:
+                del self._holders[s]
 
 
 class _SuggestedRange(NamedTuple):
