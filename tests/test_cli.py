@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from topics import compare_runs
 from topics.cli import main
 from topics.errors import ConfigError
 
@@ -48,7 +50,29 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
 def test_run_stores_status_and_overrides(cli_run: Path) -> None:
     assert json.loads((cli_run / "run.json").read_text())["status"] == "finished"
     assert yaml.safe_load((cli_run / "config.resolved.yaml").read_text())["seed"] == 1
-    assert "--set seed=1" in (cli_run / "config.yaml").read_text()
+    assert '# "seed=1"' in (cli_run / "config.yaml").read_text()
+
+
+def test_an_override_with_a_line_break_keeps_the_stored_config_valid(
+    cli_run: Path, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--set $'description=line1\\nline2 x'` was written raw into the `# overrides:` line of
+    config.yaml, whose second line then was not YAML; now each override is a JSON string."""
+    runs = tmp_path / "runs"
+    assert main(["-q", "run", str(config_file), "--runs-dir", str(runs), "--set",
+                 "description=line1\nline2 x", "--set", "seed=2"]) == 0
+    (run,) = runs.iterdir()
+    stored = run / "config.yaml"
+    assert yaml.safe_load(stored.read_text(encoding="utf-8"))["name"] == "cli"
+    assert main(["-q", "run", str(stored), "--dry-run", "--runs-dir", str(tmp_path)]) == 0
+    old = tmp_path / "old_run"  # a run stored before: one `# overrides: --set ...` line
+    shutil.copytree(cli_run, old)
+    body = (old / "config.yaml").read_text(encoding="utf-8").split("\n", 2)[2]
+    (old / "config.yaml").write_text("# overrides: --set seed=1\n" + body, encoding="utf-8")
+    capsys.readouterr()
+    for earlier in (cli_run, old):
+        assert main(["compare", str(earlier), str(run), "--format", "csv"]) == 0
+        assert compare_runs([earlier, run]).attrs["swept_keys"] == ["config.seed"]
 
 
 def test_run_output(config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ read different data; bookkeeping keys (``name``, ``n_jobs``, ``tracking``, ``tra
 from __future__ import annotations
 
 import fnmatch
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ import yaml
 
 from topics.errors import ConfigError
 from topics.experiments.compare_render import format_comparison, plot_comparison
+from topics.experiments.config import OVERRIDES_HEADER
 from topics.experiments.headlines import n_seeds, sd_key, select_metrics, warn_unmatched
 from topics.experiments.store import RUN_FILE, Run, RunError, load_run
 from topics.experiments.sweep_record import SUMMARY_SUFFIX, sweep_runs
@@ -52,20 +54,28 @@ _BOOKKEEPING = ("name", "n_jobs", "tracking", "tracking_uri", "outputs.*")
 
 
 def _swept_keys(run: Run) -> list[str]:
-    """The keys a run was given with ``--set`` (or as a sweep point): the ``# overrides:`` line
-    that ``config.yaml`` starts with."""
+    """The keys a run was given with ``--set`` (or as a sweep point): the overrides header that
+    ``config.yaml`` starts with (:data:`~topics.experiments.config.OVERRIDES_HEADER` and one JSON
+    string a line; before it, one ``# overrides: --set k=v --set ...`` line)."""
     try:
         with open(run.path / "config.yaml", encoding="utf-8") as handle:
-            first = handle.readline()
+            first = handle.readline().rstrip("\n")
+            if first == OVERRIDES_HEADER:
+                items = []
+                for line in handle:
+                    if not line.startswith('# "'):
+                        break
+                    try:
+                        items.append(json.loads(line[2:]))
+                    except ValueError:
+                        break  # not ours: the overrides end here
     except OSError:
         return []
-    if not first.startswith("# overrides:"):
-        return []
-    return [
-        item.split("=", 1)[0].strip()
-        for item in first.removeprefix("# overrides:").split("--set ")
-        if "=" in item
-    ]
+    if first != OVERRIDES_HEADER:
+        if not first.startswith("# overrides:"):
+            return []
+        items = first.removeprefix("# overrides:").split("--set ")
+    return [item.split("=", 1)[0].strip() for item in items if isinstance(item, str) and "=" in item]
 
 
 def _comparable_configs(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

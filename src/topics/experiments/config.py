@@ -23,6 +23,7 @@ value and what is allowed.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -52,6 +53,10 @@ __all__ = [
     "OutputsConfig",
     "TopicModelConfig",
 ]
+
+#: the first line of a run's config.yaml given --set overrides; then one ``# "key=value"`` line
+#: (a JSON string) each. Runs before it have one ``# overrides: --set k=v --set ...`` line.
+OVERRIDES_HEADER = "# overrides (--set), one JSON string a line:"
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 #: a topic model's name: no '.', which --set and grid keys split on and metric patterns match
@@ -343,7 +348,10 @@ class Config(_Section):
         if text is None:
             text = yaml.safe_dump(self.model_dump(mode="json", exclude_unset=True), sort_keys=False)
         if self._overrides:
-            text = "# overrides: " + " ".join(f"--set {o}" for o in self._overrides) + "\n" + text
+            # one JSON string a comment line (ASCII escapes): a value with a line break or any
+            # other character cannot end the comment, so the stored file always parses as YAML
+            text = OVERRIDES_HEADER + "\n" + "".join(
+                f"# {json.dumps(o)}\n" for o in self._overrides) + text
         return text
 
     def topic_model_unit(self, name: str) -> str:
