@@ -694,11 +694,29 @@ def test_suggestions_do_not_replace_an_unlabelled_corpus(tmp_path, capsys, name)
     assert status == 2 and f"--output {output} exists and is not a suggestions file" in err
     assert "Traceback" not in err and output.read_bytes() == before
     fresh = tmp_path / f"next{output.suffix}"  # an earlier suggestions file is replaced
-    for n in ("3", "2"):
-        status, _, err = _run(capsys, "suggest-labels", str(SEEDS / "multi_dev.jsonl"), "-n", n,
+    for n in ("3", "2"):  # (from an unlabelled corpus: labels carried in are not replaced)
+        status, _, err = _run(capsys, "suggest-labels", str(SEEDS / "hneg_dev.jsonl"), "-n", n,
                               "--output", str(fresh))
         assert status == 0, err
     assert len(topics.load_corpus(fresh, id_column="id", label_separator="|")) == 2
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_suggestions_keep_the_labels_an_article_came_with(tmp_path, capsys, suffix):
+    """The README's command on a labelled corpus wrote its articles with `labels` blanked; now a
+    researcher reviews the labels they came with, and the file is not replaced by a later run."""
+    from .conftest import SEEDS
+
+    corpus = SEEDS / "multi_dev.jsonl"
+    given = {a.id: list(a.labels) for a in topics.load_corpus(corpus)}
+    output = tmp_path / f"to_label{suffix}"
+    status, _, err = _run(capsys, "suggest-labels", str(corpus), "-n", "20", "--output", str(output))
+    assert status == 0 and "(20 of them with the labels they came with: review those)" in err
+    back = topics.load_corpus(output, id_column="id", label_separator="|")
+    assert len(back) == 20 and all(list(a.labels) == given[a.id] for a in back)
+    before = output.read_bytes()
+    status, _, err = _run(capsys, "suggest-labels", str(corpus), "-n", "5", "--output", str(output))
+    assert status == 2 and "holds 20 labelled articles" in err and output.read_bytes() == before
 
 
 @pytest.mark.parametrize("command", ["classify", "suggest-labels"])

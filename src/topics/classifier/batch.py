@@ -83,6 +83,7 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     output: Path | None = None
     written: int = 0
+    labelled: int = 0  # suggestions written with the labels their article came with
     not_german: int = 0  # classified texts that do not look German (column ``german`` false)
     not_german_ids: list[str] = field(default_factory=list)  # the first few of them
 

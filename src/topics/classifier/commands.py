@@ -113,7 +113,7 @@ def _cmd_suggest_labels(args: argparse.Namespace) -> int:
     csv_options = " --id-column id --label-separator '|'" if args.output.endswith(".csv") else ""
     print(
         f"wrote the {summary.written} of {counted(summary.classified, 'article')} the model is least sure "
-        f"of to {args.output}{_fewer(summary, args.n)}; fill in their labels, then: topics "
+        f"of to {args.output}{_fewer(summary, args.n)}{_carried(summary)}; fill in their labels, then: topics "
         f"train-classifier --corpus {args.output}{csv_options} --output MODEL.safetensors",
         file=sys.stderr,
     )
@@ -126,6 +126,13 @@ def _fewer(summary, n: int) -> str:
         return ""  # n of them, or every article there is (the count says so)
     return (f" (not -n {n}: the other articles are near-duplicates, reprints, of these, and each "
             "story is listed once)")
+
+
+def _carried(summary) -> str:
+    """How many suggestions came with their corpus's labels ('' for none)."""
+    if not summary.labelled:
+        return ""
+    return f" ({summary.labelled} of them with the labels they came with: review those)"
 
 
 def _batch_status(command: str, summary, args: argparse.Namespace) -> int:

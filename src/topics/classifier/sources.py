@@ -57,13 +57,15 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class Item:
-    """One text to classify: its id (file name or record id), where it came from, the text, and
-    for a corpus record its place (``file:line``), which its warnings name."""
+    """One text to classify: its id (file name or record id), where it came from, the text, for
+    a corpus record its place (``file:line``), which its warnings name, and the labels it came
+    with (which ``suggest-labels`` carries into its file for review)."""
 
     id: str
     source: str
     text: str
     where: str = ""
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ def _read_corpus(
             if size > options.max_bytes:
                 yield too_big(size, f"{where}: record {article.id!r}", options.max_bytes, True)
                 continue
-            yield Item(article.id, str(path), article.text, where)
+            yield Item(article.id, str(path), article.text, where, article.labels)
         yield from skipped
     except CorpusError as error:
         yield from skipped

@@ -142,8 +142,10 @@ def suggest_labels(
     """Write the ``n`` texts the model is least sure of, for a researcher to label next.
 
     Sureness is the distance of the closest label's probability from its threshold (two-class
-    margin for single-label models). The file (``.csv`` or ``.jsonl``) has an empty ``labels``
-    column to fill in, ``id``, ``text``, ``source``, the current ``predicted`` labels, the
+    margin for single-label models). The file (``.csv`` or ``.jsonl``) has a ``labels`` column
+    to fill in (an article that came with labels, from a labelled corpus, has them there to
+    review: ``written`` and ``labelled`` count them), ``id``, ``text``, ``source``, the current
+    ``predicted`` labels, the
     ``margin`` and one probability per label, least sure first; it reads back with
     :func:`topics.load_corpus` (CSV: ``id_column="id", label_separator="|"``). Only ``n`` texts
     are held in memory, whatever the size of the input (``3 n``); a near-duplicate of a less sure
@@ -219,6 +221,7 @@ def suggest_labels(
     with RowWriter(output, columns, ["labels", "predicted"]) as out:
         out.write(rows)
     summary.written = len(rows)
+    summary.labelled = sum(bool(row["labels"]) for row in rows)
     return summary
 
 
@@ -238,7 +241,7 @@ def _candidates(clf, chunk: list[Item | Problem], pool: int):
     for index, (item, row, chosen, margin) in enumerate(zip(
             read.items, read.proba, read.labels, _margin(clf, read.proba), strict=True)):
         record = {
-            "id": item.id, "labels": [], "text": item.text, "source": item.source,
+            "id": item.id, "labels": list(item.labels), "text": item.text, "source": item.source,
             "predicted": chosen if isinstance(chosen, list) else [chosen],
             "margin": round(float(margin), 6),
             **probability_columns(labels, row),

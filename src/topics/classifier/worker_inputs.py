@@ -204,7 +204,7 @@ def _entry(article, where: str, source: str, checker: RecordChecker,
     size = len(article.text.encode("utf-8", "surrogatepass"))
     if size > options.max_bytes:
         return too_big(size, f"{where}: record {article.id!r}", options.max_bytes, True)
-    return Item(article.id, source, article.text, where)
+    return Item(article.id, source, article.text, where, article.labels)
 
 
 def _unprefixed(error: CorpusError, source: str) -> str:
