@@ -313,3 +313,19 @@ def test_a_count_of_one_takes_the_singular(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="a boolean mask of 2 values; corpus 'one' has 1 "
                                           "article, give one value per article"):
         corpus.subset([True, False])
+
+
+def test_a_csv_header_column_named_id_holds_the_ids_as_json_lines_id_does(tmp_path: Path) -> None:
+    """A CSV's `id` column was ignored without --id-column (ids became `c-0002`), where JSON
+    Lines and Parquet use their `id`; a column named exactly `id` now gives the ids."""
+    rows = [("a1", "Erster Text über die Grenze.", "x"), ("b2", "Zweiter Text zur Lage.", "y")]
+    (tmp_path / "c.csv").write_text(
+        "text,id,labels\n" + "".join(f"{t},{i},{label}\n" for i, t, label in rows), encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps({"id": i, "text": t, "labels": [label]})
+                                              + "\n" for i, t, label in rows), encoding="utf-8")
+    csv_ids = load_corpus(tmp_path / "c.csv").ids
+    assert csv_ids == load_corpus(tmp_path / "c.jsonl").ids == ["a1", "b2"]
+    assert load_corpus(tmp_path / "c.csv", id_column="labels").ids == ["x", "y"]  # given: it wins
+    (tmp_path / "d.csv").write_text("ID,text\nq,Ein Text.\n", encoding="utf-8")  # exactly `id`
+    assert load_corpus(tmp_path / "d.csv").ids == ["d-0002"]
+    assert load_corpus(tmp_path / "c.csv", header=False, text_column=0, label_column=None).ids[0] == "c-0001"

@@ -172,6 +172,7 @@ def article_from_record(record: Any, where: str, label_separator: str | None = N
 
 
 DEFAULT_LABEL_COLUMN = "labels"
+DEFAULT_ID_COLUMN = "id"  # used when the header has it and no id column is given
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class CsvOptions:
 
     text_column: int | str = "text"
     label_column: int | str | None = DEFAULT_LABEL_COLUMN  # if the header has it
-    id_column: int | str | None = None
+    id_column: int | str | None = None  # None: the header's `id` column, if it has one
     label_separator: str | None = None
     delimiter: str = ","
     quotechar: str = '"'
@@ -288,12 +289,15 @@ def csv_header(path: Path, reader: Any, options: CsvOptions) -> tuple[dict[str, 
     label_column = options.label_column
     if header and label_column == DEFAULT_LABEL_COLUMN and label_column not in header:
         label_column = None  # an unlabelled file, as a JSON Lines record without labels
+    id_column = options.id_column
+    if header and id_column is None and DEFAULT_ID_COLUMN in header:
+        id_column = DEFAULT_ID_COLUMN  # the ids, as a JSON Lines record's `id`
     columns = {
         role: _column_index(path, header, column, role)
         for role, column in (
             ("text_column", options.text_column),
             ("label_column", label_column),
-            ("id_column", options.id_column),
+            ("id_column", id_column),
         )
         if column is not None
     }

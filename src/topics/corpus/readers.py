@@ -85,7 +85,9 @@ def load_corpus(
     text_column, label_column, id_column : int or str
         CSV only: columns by 0-based index (>= 0) or by header name. ``label_column=None`` reads no
         labels, nor does the default ``"labels"`` when the header has no such column; without
-        ``id_column`` ids are ``<file stem>-<row number>``.
+        ``id_column`` the header's column named exactly ``id`` holds the ids (as a JSON Lines
+        record's ``id`` does), and a file without one (or without a header) has ids
+        ``<file stem>-<row number>``.
     label_separator : str, optional
         Split a label cell on this string for multi-label data (e.g. ``"|"``): a CSV label cell,
         or in JSON Lines and Parquet a ``labels`` given as one string (a list is kept as it
