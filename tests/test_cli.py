@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from topics import compare_runs
-from topics.cli import main
+from topics.arguments import dask_checked
+from topics.cli import build_parser, main
 from topics.errors import ConfigError
 
 TINY = {
@@ -423,3 +424,27 @@ def test_analyse_and_stream_nmf_read_ids_and_split_labels(
     rows = (out if command == "analyse" else out / "assignments.jsonl").read_text(encoding="utf-8")
     read = [json.loads(line) for line in rows.splitlines()]
     assert [(r["id"], r["labels"]) for r in read] == [(r["id"], r["labels"]) for r in records]
+
+
+@pytest.mark.parametrize("argv", [
+    ["classify", "seeds/multi_dev.jsonl"],
+    ["analyse", "seeds/multi_dev.jsonl", "--output", "{out}"],
+    ["suggest-labels", "seeds/multi_dev.jsonl", "--output", "{out}.csv"],
+    ["stream-nmf", "seeds/multi_dev.jsonl", "-k", "3", "--output", "{out}"],
+])
+def test_n_workers_without_a_scheduler_is_refused_by_every_command(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """`--n-workers 2` alone was ignored by all but `topics run`; now each refuses it, in run's
+    words (topics.distributed.check_where), before any work."""
+    from .conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    args = [a.replace("{out}", str(out)) for a in argv]
+    assert main([*args, "--n-workers", "2"]) == 2
+    assert "n_workers=2 (--n-workers) sets the processes of a Dask LocalCluster" in (
+        one_line_error(capsys))
+    assert not any(tmp_path.iterdir())
+    parsed = build_parser().parse_args(["sweep", "c.yaml", "--n-workers", "2"])
+    assert dask_checked(parsed) is parsed  # a sweep's scheduler may come from its config

@@ -19,6 +19,7 @@ __all__ = [
     "add_dask_options",
     "column",
     "corpus_options",
+    "dask_checked",
     "delimiter",
     "positive_int",
     "seed_number",
@@ -105,6 +106,16 @@ def add_corpus_options(parser: argparse.ArgumentParser, labels: str | None = "la
                        help="text encoding of every input (%(default)s)")
 
 
+def dask_checked(args: argparse.Namespace) -> argparse.Namespace:
+    """``args``, after :func:`~topics.distributed.check_where` refused ``--n-workers`` without
+    ``--scheduler local`` (it sizes a LocalCluster only, and was ignored without a word)."""
+    if not getattr(args, "n_workers_alone", True):
+        from topics.distributed import check_where
+
+        check_where(args.scheduler, args.n_workers)
+    return args
+
+
 def corpus_options(args: argparse.Namespace, encoding: bool = True) -> dict[str, Any]:
     """The options of :func:`add_corpus_options`, as :func:`topics.load_corpus` takes them
     (without ``encoding`` when the command decodes its inputs itself)."""
@@ -126,10 +137,12 @@ def corpus_options(args: argparse.Namespace, encoding: bool = True) -> dict[str,
 
 
 def add_dask_options(command: argparse.ArgumentParser, default: str,
-                     workers_read: bool = False) -> None:
+                     workers_read: bool = False, config_scheduler: bool = False) -> None:
     """``--scheduler`` and ``--n-workers`` (the commands that fan out over Dask); ``default`` says
     where the work runs without them. ``workers_read`` adds ``--workers-read`` (a corpus file
-    read by the workers themselves)."""
+    read by the workers themselves). ``--n-workers`` without ``--scheduler local`` is refused
+    (:func:`dask_checked`), unless ``config_scheduler``: the scheduler may come from a config."""
+    command.set_defaults(n_workers_alone=config_scheduler)
     command.add_argument(
         "--scheduler",
         default=None,

@@ -46,6 +46,7 @@ from topics.arguments import (
     add_corpus_options,
     add_dask_options,
     corpus_options,
+    dask_checked,
     positive_int,
     seed_number,
     topic_count,
@@ -57,12 +58,11 @@ DEFAULT_RUNS_DIR = "experiments/runs"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from topics.experiments.runner import check_where, plan_experiment, run_experiment
+    from topics.experiments.runner import plan_experiment, run_experiment
 
     if args.dry_run:  # what the run would refuse too, but nothing made
         from topics.fileio import check_could_write
 
-        check_where(args.scheduler, args.n_workers)
         check_could_write(args.runs_dir, "create a run directory in this folder")
         print(plan_experiment(args.config, overrides=args.set), end="")
         return EXIT_OK
@@ -300,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the .sweep.json of a stopped sweep of this grid, in --runs-dir: keep its "
         "finished points, run the rest",
     )
-    add_dask_options(sweep, "default: the config's dask.scheduler")
+    add_dask_options(sweep, "default: the config's dask.scheduler", config_scheduler=True)
     sweep.set_defaults(func=_cmd_sweep)
 
     compare = sub.add_parser("compare", help="compare runs: metrics and differing config keys")
@@ -472,7 +472,7 @@ def _run_command(args: argparse.Namespace) -> int:
         # --quiet: no step log and no progress bars either
         with (step_log_on_stderr(args.quiet), verbosity(False if args.quiet else None),
               warnings_as_lines(f"topics {args.command}")):
-            status = int(args.func(args))
+            status = int(dask_checked(args).func(args))  # --n-workers needs --scheduler local
         if termination.requested():  # its exception was swallowed on the way: not a success
             return _report_signal(args.command, termination.requested())
         return status

@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 from topics.errors import ConfigError
 
-__all__ = ["LOCAL", "check_scheduler", "connected", "dask_client", "map_chunks",
+__all__ = ["LOCAL", "check_scheduler", "check_where", "connected", "dask_client", "map_chunks",
            "workers_read_paths"]
 
 T = TypeVar("T")
@@ -53,6 +53,19 @@ LOCAL = "local"
 _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?[\w.\-\[\]:]+:\d+$", re.IGNORECASE)
 _CONNECT_TIMEOUT_S = 10
 _TRIM_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
+def check_where(scheduler: Any, n_workers: int | None) -> Any:
+    """``scheduler`` checked (:func:`~topics.distributed.check_scheduler`), and ``n_workers``
+    only with a LocalCluster, the one thing it sizes (it was ignored without a word)."""
+    scheduler = check_scheduler(scheduler)
+    if n_workers is not None and scheduler != "local":
+        where = "without a scheduler the run fits here, in this process" if scheduler is None \
+            else f"the workers of {scheduler} are that cluster's"
+        raise ConfigError(f"n_workers={n_workers} (--n-workers) sets the processes of a Dask "
+                          f"LocalCluster, and {where}: add --scheduler local "
+                          "(scheduler='local'), or leave --n-workers out")
+    return scheduler
 
 
 def check_scheduler(scheduler: Any) -> Any:

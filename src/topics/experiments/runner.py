@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from topics.distributed import check_scheduler, connected
-from topics.errors import ConfigError, counted
+from topics.distributed import check_where, connected
+from topics.errors import counted
 from topics.experiments.config import Config
 from topics.experiments.environment import environment
 from topics.experiments.headlines import warn_unmatched
@@ -119,19 +119,6 @@ def _prepare(config: Config) -> tuple[dict[str, Any], str]:
                            f"config {config.source}: " if config.source else "")
     resolved = resolved_dict(config)
     return resolved, config_hash(resolved)
-
-
-def check_where(scheduler: Any, n_workers: int | None) -> Any:
-    """``scheduler`` checked (:func:`~topics.distributed.check_scheduler`), and ``n_workers``
-    only with a LocalCluster, the one thing it sizes (it was ignored without a word)."""
-    scheduler = check_scheduler(scheduler)
-    if n_workers is not None and scheduler != "local":
-        where = "without a scheduler the run fits here, in this process" if scheduler is None \
-            else f"the workers of {scheduler} are that cluster's"
-        raise ConfigError(f"n_workers={n_workers} (--n-workers) sets the processes of a Dask "
-                          f"LocalCluster, and {where}: add --scheduler local "
-                          "(scheduler='local'), or leave --n-workers out")
-    return scheduler
 
 
 def plan_experiment(
