@@ -169,7 +169,7 @@ def test_overrides_are_yaml_values_applied_before_validation(tmp_path: Path) -> 
     assert config.corpus.label_set == ["a", "b"]
     assert config.evaluation.seeds == [1, 2]
     assert config.overrides[0] == "seed=7"
-    assert "--set seed=7" in config.given_text
+    assert '# "seed=7"' in config.given_text  # one JSON string a line under the header
 
 
 def test_override_of_an_omitted_section_keeps_its_defaults() -> None:
