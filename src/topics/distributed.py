@@ -60,7 +60,7 @@ def check_where(scheduler: Any, n_workers: int | None) -> Any:
     only with a LocalCluster, the one thing it sizes (it was ignored without a word)."""
     scheduler = check_scheduler(scheduler)
     if n_workers is not None and scheduler != "local":
-        where = "without a scheduler the run fits here, in this process" if scheduler is None \
+        where = "without a scheduler the work runs here, in this process" if scheduler is None \
             else f"the workers of {scheduler} are that cluster's"
         raise ConfigError(f"n_workers={n_workers} (--n-workers) sets the processes of a Dask "
                           f"LocalCluster, and {where}: add --scheduler local "
