@@ -31,6 +31,7 @@ __all__ = [
     "describe_os_error",
     "folder_files",
     "folder_for",
+    "json_object_of",
     "read_text_inputs",
     "refuse_to_replace",
     "suffix_error",
@@ -56,6 +57,21 @@ def folder_files(folder: Path, pattern: str) -> tuple[list[Path], list[tuple[Pat
                            if stat.S_ISDIR(mode) else "a socket" if stat.S_ISSOCK(mode)
                            else "a device"))
     return files, others
+
+
+def json_object_of(path: Path, max_bytes: int) -> dict[str, Any] | None:
+    """The JSON object that the regular file ``path`` holds, or None: missing, a folder, larger
+    than ``max_bytes``, not UTF-8 JSON (nested too deeply too) or not an object. For telling a
+    file the package wrote from a user's (a manifest, a model card), so never an error."""
+    import json
+
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return None
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def describe_os_error(error: OSError, path: Path | str, doing: str) -> FileAccessError:

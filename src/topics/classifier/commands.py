@@ -10,7 +10,6 @@ skipped (each is reported on stderr as it comes) and 2 when every input was.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -155,18 +154,13 @@ def _batch_status(command: str, summary, args: argparse.Namespace) -> int:
 def _check_card_is_ours(output: str | None) -> None:
     """Refuse to write a model whose card would replace a file that is not a model card of
     ours (``bar.card.json`` beside a ``bar.safetensors`` still to be written)."""
+    from topics.classifier.model_card import is_our_card
     from topics.classifier.persistence import FORMAT, card_path
     from topics.classifier.shipped import model_target
     from topics.fileio import refuse_to_replace
 
-    def a_card(path: Path) -> bool:
-        try:
-            return json.loads(path.read_text(encoding="utf-8")).get("format") == FORMAT
-        except (OSError, UnicodeDecodeError, ValueError, AttributeError):
-            return False
-
     card = card_path(model_target(output))
-    refuse_to_replace(card, a_card, f"the model card of a classifier ({FORMAT}), which "
+    refuse_to_replace(card, is_our_card, f"the model card of a classifier ({FORMAT}), which "
                       f"--output {output} would write there", "")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from topics.errors import InputError, ModelFileError, a_or_an, short
+from topics.fileio import json_object_of
 
 __all__ = ["CARD_SUFFIX", "FORMAT", "RESERVED", "SUFFIX", "card_path", "extra_fields",
            "is_our_card", "read_card"]
@@ -88,13 +89,8 @@ def read_card(card_file: Any, where: str) -> dict[str, Any]:
 def is_our_card(path: Path) -> bool:
     """Whether ``path`` is a model card of ours: a JSON object of our ``format`` (a card damaged
     in its other fields is still ours to replace)."""
-    try:
-        if path.stat().st_size > _MAX_CARD:
-            return False
-        card = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # deep JSON: not ours
-        return False
-    return isinstance(card, dict) and card.get("format") == FORMAT
+    card = json_object_of(path, _MAX_CARD)
+    return card is not None and card.get("format") == FORMAT
 
 
 def extra_fields(card: Any) -> dict[str, Any]:

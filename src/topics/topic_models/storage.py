@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import ConfigError, ModelFileError
-from topics.fileio import atomic_write
+from topics.fileio import atomic_write, json_object_of
 
 __all__ = [
     "MANIFEST_FILE",
@@ -150,13 +150,8 @@ def check_replaceable_folder(directory: Path) -> None:
 
 def _our_manifest(path: Path) -> bool:
     """Whether ``path`` is the manifest of a folder :func:`write_folder` wrote."""
-    if not path.is_file() or path.stat().st_size > _MAX_MANIFEST:
-        return False
-    try:
-        manifest = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return False
-    return isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT
+    manifest = json_object_of(path, _MAX_MANIFEST)
+    return manifest is not None and manifest.get("format") == MANIFEST_FORMAT
 
 
 def json_of(raw: bytes, where: str) -> Any:
