@@ -229,8 +229,9 @@ def _plain_normalise(text: str) -> str:
     import unicodedata
 
     from topics.text import normalisation
+    from topics.text.surface import INVISIBLE
 
-    text = text.translate({ord(char): None for char in normalisation._INVISIBLE})
+    text = text.translate({ord(char): None for char in INVISIBLE})
     text = unicodedata.normalize("NFC", text)
     text = text.translate({ord(char): " " for char in normalisation._SPACE_LIKE})
     text = normalisation._OPENING_QUOTE_SPACE.sub(r"\1", text)

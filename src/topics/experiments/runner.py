@@ -21,7 +21,7 @@ import random
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -222,9 +222,8 @@ def run_experiment(
     if scheduler is not None:
         record["fits_on"] = scheduler if isinstance(scheduler, str) else "dask client"
     check_could_write(runs_dir, "create a run directory in this folder")  # before a cluster
-    cluster = ExitStack()  # connected once for the run, before its directory is claimed
-    where = cluster.enter_context(connected(scheduler, n_workers=n_workers))
-    with cluster:
+    # connected once for the run, before its directory is claimed
+    with connected(scheduler, n_workers=n_workers) as where:
         run_dir = RunDirectory(runs_dir, config.name, digest, record)
         info: dict[str, Any] = {
             **record,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from topics.text.surface import INVISIBLE, strip_invisible
+from topics.text.surface import strip_invisible
 
 __all__ = ["normalise"]
 
@@ -38,10 +38,10 @@ _REPLACEMENTS = (
 )
 # Space-like characters become a space before the quote and punctuation rules look for spaces.
 _SPACE_LIKE = ("\u00a0", "\u202f", "\u2009", "\u2007", "\t")
-# Invisible characters (every format character, Cf) removed before Unicode normalisation: a soft
-# hyphen or zero-width space between a letter and a combining mark ("Gru\u00ad\u0308n") must not
-# stop them composing. The analyser removes the same ones from raw text (one list).
-_INVISIBLE = INVISIBLE
+# Invisible characters (every format character, Cf: surface.INVISIBLE) are removed before Unicode
+# normalisation: a soft hyphen or zero-width space between a letter and a combining mark
+# ("Gru\u00ad\u0308n") must not stop them composing. The analyser removes the same ones from raw
+# text (one list).
 _SPACES = re.compile(r" {2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
 _OPENING_QUOTE_SPACE = re.compile(r"([„«(]) +")
