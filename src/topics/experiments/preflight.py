@@ -16,6 +16,7 @@ from topics.evaluation.folds import fold_size_problem, group_count
 from topics.experiments.config import Config
 from topics.experiments.resolve import classifier_defaults, estimator_kwargs, topic_model_defaults
 from topics.schema import EMPTY
+from topics.topic_models.common import units_of
 
 __all__ = ["preflight"]
 
@@ -127,12 +128,12 @@ def _frequency_problems(given: dict[str, Any], defaults: dict[str, Any], n_units
     min_df, max_df = value("min_df"), value("max_df")
     if not isinstance(min_df, int | float):
         return []
-    least = min_df * n_units if isinstance(min_df, float) else min_df
+    least = units_of(min_df, n_units)
     if least > n_units:
         return [f"{named('min_df')} keeps only words in more units than the "
                 f"{counted(n_units, 'unit')} of the corpus; lower min_df"]
     if isinstance(max_df, int | float):
-        most = max_df * n_units if isinstance(max_df, float) else max_df
+        most = units_of(max_df, n_units)
         if most < least:
             hint = " (an int counts units: max_df=1 is one unit; 1.0 is all of them)" if (
                 max_df == 1 and isinstance(max_df, int)) else ""

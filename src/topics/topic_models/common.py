@@ -84,6 +84,12 @@ def count_matrix(
     return matrix, list(vectorizer.get_feature_names_out())
 
 
+def units_of(limit: float | int, n_units: int) -> float | int:
+    """A ``min_df``/``max_df`` as a number of units, in scikit-learn's rule: a float is a share of
+    the ``n_units`` units (1.0: all of them), an int a count of them."""
+    return limit * n_units if isinstance(limit, float) else limit
+
+
 def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_units: int,
                      n_words: int) -> str:
     """Why a vocabulary is empty: texts without a word after analysis, or document-frequency
@@ -94,8 +100,7 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
                 "numbers, URLs, stop words or punctuation?); give texts with words, or check "
                 "that the text column is the right one")
     # scikit-learn's bounds: a float is a share of the units (1.0: all of them), an int a count
-    least = min_df * n_units if isinstance(min_df, float) else min_df
-    most = max_df * n_units if isinstance(max_df, float) else max_df
+    least, most = units_of(min_df, n_units), units_of(max_df, n_units)
     limits = f"{_setting('min_df', min_df)}, {_setting('max_df', max_df)}"
     if most < least and (is_default("min_df") or is_default("max_df")):
         # no corpus of this size can meet the defaults: the corpus is too small, not a choice

@@ -54,7 +54,7 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import empty_vocabulary, n_topics_problems
+from topics.topic_models.common import empty_vocabulary, n_topics_problems, units_of
 from topics.topic_models.minibatch import partial_fit_chunk
 from topics.topic_models.shares import nnls_weights
 from topics.topic_models.word_parts import CompoundParts, listed_words
@@ -388,8 +388,7 @@ def _document_frequencies(chunks: Iterable[list[TokenRecord]]) -> tuple[Counter[
 def _vocabulary(df: Mapping[str, int], n_units: int, min_df: int | float,
                 max_df: int | float) -> tuple[list[str], np.ndarray]:
     """The kept words (sorted) and their IDF, with ``CountVectorizer``/``TfidfVectorizer`` rules."""
-    high = max_df if isinstance(max_df, int) else max_df * n_units
-    low = min_df if isinstance(min_df, int) else min_df * n_units
+    high, low = units_of(max_df, n_units), units_of(min_df, n_units)
     words = sorted(w for w, count in df.items() if low <= count <= high)
     if high < low or not words:
         raise ConfigError(empty_vocabulary("streaming NMF", min_df, max_df, n_units, len(df)))
