@@ -143,6 +143,50 @@ def test_sentence_initial_german_word_is_not_part_of_a_name() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Die Provinz Lang Son grenzt an China.", "lang_son"),  # two German stop words
+        ("Der Grenzübergang liegt in Cao Bang.", "cao_bang"),  # two known short words
+        ("Er reiste nach Da Nang.", "da_nang"),
+        ("Son La, An Giang und Dak Lak", "an_giang"),  # a stop word after a comma
+        ("Quang Ninh und Dien Bien", "dien_bien"),
+        ("Ha Long liegt am Meer.", "ha_long"),  # a syllable, no stop word, at a sentence start
+        ("Nach Lang Son reiste er.", "lang_son"),  # the German word before it stays out
+        ("Nguyễn Phú Trọng und Đà Nẵng", "đà_nẵng"),  # spelled with diacritics
+    ],
+)
+def test_vietnamese_place_names_of_german_syllables_are_joined(text: str, name: str) -> None:
+    tokens = topics.analyse(text)
+    assert name in tokens
+    pieces = set(name.split("_"))
+    assert not pieces & set(tokens), tokens
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sie kommen Ende Juni oder Anfang Mai.",  # "Ende", "Juni": no Vietnamese syllables
+        "Das Treffen (In Hanoi) war kurz.",  # a stop word after a bracket opens no name
+        "Sie sagte: Am Ende kam Tag und Nacht.",
+    ],
+)
+def test_german_word_pairs_are_not_joined(text: str) -> None:
+    assert not any("_" in token for token in topics.analyse(text))
+
+
+@pytest.mark.parametrize(
+    ("word", "syllable"),
+    [("Lang", True), ("Nguyen", True), ("Giang", True), ("Nghe", True), ("Truong", True),
+     ("Đà", True), ("Ende", False), ("Juni", False), ("Laut", False), ("Sie", False),
+     ("Tag", False), ("Laos", False)],
+)
+def test_vietnamese_syllable_spelling(word: str, syllable: bool) -> None:
+    from topics.text.names import is_vietnamese_syllable
+
+    assert is_vietnamese_syllable(word) is syllable
+
+
 def test_numbers_and_urls() -> None:
     text = "Im Jahr 2025 stieg der Handel um 12 Prozent (https://vietnam.vn/de/x, info@vov.vn)."
     assert topics.analyse(text) == ["steigen", "handel", "prozent"]

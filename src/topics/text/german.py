@@ -23,23 +23,11 @@ are undone when the text writes "ss" ("Prozesse" -> "prozess", not "prozeß").
 
 Name policy
 -----------
-With ``join_names=True`` (default) a run of at least two adjacent capitalised words with no
-punctuation between them is joined into one token ("Phan Van Giang" -> ``phan_van_giang``) when
-every word of the run looks like a name piece and at least one of them is clearly not German:
-
-* *strong* piece: unknown to simplemma's German dictionary, not changed by lemmatisation, not a
-  compound split-words can split, not a stop word, at most 12 letters (long unknown capitalised
-  words are German compounds, not names);
-* *weak* piece: a known word of at most 4 letters that is not a stop word or one of a few nouns
-  that stand before names ("Dorf", "Amt"). Vietnamese syllables such as "Van", "Le", "Ho", "Nam",
-  "Long" are in the German dictionary (as names or loan words), so "known" alone cannot separate
-  them; short length can. A weak piece at a sentence start is not taken: in "Laut Phan Van Giang"
-  "Laut" stays a German word and the name is ``phan_van_giang``.
-
-Runs of known words only ("Angela Merkel") are not joined; each word stays one readable token.
-Acronyms (USA, ASEAN) are never name pieces. Hyphenated words stay whole ("Ho-Chi-Minh-Stadt" ->
-``ho-chi-minh-stadt``) and are split at the last hyphen into modifier and head (``ho-chi-minh``,
-``stadt``).
+With ``join_names=True`` (default) runs of capitalised name pieces are joined into one token
+("Phan Van Giang" -> ``phan_van_giang``, "Lang Son" -> ``lang_son``): see
+:mod:`topics.text.names` for which words are pieces and when a run is a name. Hyphenated words
+stay whole ("Ho-Chi-Minh-Stadt" -> ``ho-chi-minh-stadt``) and are split at the last hyphen into
+modifier and head (``ho-chi-minh``, ``stadt``).
 
 Compounds
 ---------
@@ -78,7 +66,7 @@ from annotated_types import Ge
 
 from topics.errors import not_text
 from topics.schema import schema_of
-from topics.text import lexicon, surface
+from topics.text import lexicon, names, surface
 
 __all__ = [
     "ANALYSIS_SCHEMA",
@@ -90,10 +78,6 @@ __all__ = [
     "clear_caches",
 ]
 
-_MAX_NAME_PIECE = 12
-_MAX_WEAK_PIECE = 4
-# Short German nouns that stand before names ("Dorf Lo Lo Chai", "Land Laos"): never name pieces.
-_NAME_TITLES = frozenset({"dorf", "amt", "land", "see", "berg", "tal", "gott", "kap"})
 _TEXT_CACHE_SIZE = 20_000
 #: The text cache forgets its oldest texts beyond this many characters (keys; ~100 MB with tokens).
 TEXT_CACHE_CHARS = 1 << 25
@@ -108,9 +92,6 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # coordinations ("Austausch-, Kooperations- und Öffentlichkeitsarbeit"). Any other non-space
 # character, and a line break, is a separator: names never join across them.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
-# Abbreviated titles before a name: their period is no sentence end.
-_TITLES = frozenset({"Dr", "Prof", "Gen", "Mag", "Ing", "Dipl", "med", "Hr", "Fr", "Abg", "St"})
-_SENTENCE_END = frozenset('.!?:;\n"»«“”„')
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,7 +233,7 @@ class _Engine:
         self.stops = lexicon.stop_words() | frozenset(settings.extra_stop_words)
         # every token seen (words and separators) -> its output tokens
         self.types: dict[str, tuple[str, ...]] = {}
-        # name pieces only: token -> 1 (weak) or 2 (strong); words absent here are no pieces
+        # name pieces only: token -> its kind (names.piece_kind); words absent here are no pieces
         self.name_kind: dict[str, int] = {}
         self.texts: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self.text_chars = 0  # characters of the texts in self.texts
@@ -324,7 +305,7 @@ class _Engine:
     # -- names
 
     def kind(self, token: str) -> int:
-        """2 = strong name piece, 1 = weak name piece, 0 = not a name piece."""
+        """The token's kind as a name piece (:func:`topics.text.names.piece_kind`; 0: none)."""
         if token not in self.types:
             self._learn_new((token,))
         return self.name_kind.get(token, 0)
@@ -368,7 +349,7 @@ class _Engine:
                 continue
             types[tok] = self._finish(self._expand(tok))
             if join:
-                kind = _name_kind(tok, stops)
+                kind = names.piece_kind(tok, stops)
                 if kind:
                     kinds[tok] = kind
 
@@ -392,51 +373,9 @@ class _Engine:
         return tuple(chain.from_iterable(outs))
 
     def _join(self, raw: list[str], outs: list[tuple[str, ...]], pieces: list[int]) -> None:
-        """Replace the outputs of each run of adjacent name pieces by the joined name.
-
-        ``pieces`` are the positions in ``raw`` of name pieces, in order. A run is a maximal
-        stretch of adjacent positions (no separator or other word between). A weak piece that
-        starts a sentence stays a German word ("Laut Phan Van Giang"); the rest of the run is
-        joined when it has at least two pieces and a strong one.
-        """
-        kinds = self.name_kind
-        n_pieces = len(pieces)
-        i = 0
-        while i < n_pieces:
-            first = last = pieces[i]
-            i += 1
-            while i < n_pieces and pieces[i] == last + 1:
-                last = pieces[i]
-                i += 1
-            starts = first == 0 or (raw[first - 1] in _SENTENCE_END and not (
-                # the period of a title ("Dr. Le Van Hoa") ends no sentence
-                first > 1 and raw[first - 1] == "." and raw[first - 2] in _TITLES))
-            if starts and kinds[raw[first]] == 1:
-                first += 1  # its output stays its own word
-            if last > first and any(kinds[raw[k]] == 2 for k in range(first, last + 1)):
-                name = "_".join(raw[first : last + 1])
-                low = name.lower()
-                # extra_stop_words may name a person; a name is a token, kept as long as
-                # min_token_length asks (as _finish keeps the others)
-                if low in self.stops or len(name) < self.s.min_token_length:
-                    outs[first] = ()
-                else:
-                    outs[first] = (low if self.s.lowercase else name,)
-                for k in range(first + 1, last + 1):
-                    outs[k] = ()
-
-
-def _name_kind(token: str, stops: frozenset[str]) -> int:
-    if not token[0].isupper() or (len(token) > 1 and token.isupper()):
-        return 0  # lower-case words and acronyms (USA, EU, ASEAN) are not name pieces
-    low = token.lower()
-    if not token.isalpha() or low in stops or low in _NAME_TITLES or len(token) > _MAX_NAME_PIECE:
-        return 0
-    if lexicon.is_known(token) or lexicon.is_known(token.lower()):
-        return 1 if len(token) <= _MAX_WEAK_PIECE else 0
-    if lexicon.lemma(token) != token or lexicon.split_compound(token):
-        return 0  # an inflected or compound German word ("Kriegsdrama"), not a name
-    return 2
+        """Replace the outputs of each run of adjacent name pieces by the joined name."""
+        names.join_runs(raw, outs, pieces, self.name_kind, self.stops, self.s.lowercase,
+                        self.s.min_token_length)
 
 
 _ENGINES: dict[AnalysisSettings, _Engine] = {}
