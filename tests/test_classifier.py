@@ -439,6 +439,26 @@ def test_empty_and_malformed_input():
         clf.predict_paragraphs("")
 
 
+def test_a_text_of_only_invisible_characters_is_empty_as_normalisation_reads_it():
+    # the classifier's check used its own five zero-width characters; a word joiner was empty
+    # but an invisible separator, a soft hyphen or direction marks were classified (as [])
+    from topics.text.surface import strip_invisible
+
+    clf = topics.load_classifier()
+    for text in ("\u2060", "\ufeff", "\u2063", "\u00ad", "\u200e\u200f ", "\U000e0020"):
+        assert not strip_invisible(text).strip() and not topics.analyse(text)
+        with pytest.raises(TopicsError, match="predict: text 1 is empty; there is nothing to"):
+            clf.predict(["Tor im Stadion", text])
+        with pytest.raises(TopicsError, match="the text is empty"):  # as predict_paragraphs("")
+            clf.predict_paragraphs(text)
+        with pytest.raises(TopicsError, match="the text is empty"):
+            clf.explain(text)
+    with pytest.raises(TopicsError, match="text 0 is empty; there is nothing to learn from"):
+        ArticleClassifier().fit(["\u2063\u00ad", "Tor"], ["a", "b"])
+    assert clf.predict(["\u202aDer Verteidigungsminister empfing eine Delegation aus Laos."
+                        "\u202c"]) == [["defence_cooperation"]]
+
+
 def test_an_html_page_is_refused_with_what_to_do():
     # as load_corpus and `topics classify` refuse it: tags read as words give confident nonsense
     page = "<!DOCTYPE html><html><body><p>Vietnam und Laos an der Grenze.</p></body></html>"

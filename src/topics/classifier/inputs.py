@@ -19,6 +19,7 @@ from topics.text.cleaning import (
     prose_paragraphs,
     sentence_pieces,
 )
+from topics.text.surface import strip_invisible
 
 __all__ = [
     "check_targets",
@@ -33,14 +34,12 @@ __all__ = [
 ]
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width: no text
-
-
 def _empty(text: str) -> bool:
-    """Blank, or only zero-width characters (looked for in short texts only: an article is
-    not made of them, and prediction reads every text)."""
+    """Blank, or only invisible characters (:data:`topics.text.surface.INVISIBLE`, what
+    normalisation removes: zero-width, soft hyphens, direction marks, ...); looked for in short
+    texts only: an article is not made of them, and prediction reads every text."""
     core = text.strip()
-    return not core or (len(core) < 256 and not core.translate(_INVISIBLE).strip())
+    return not core or (len(core) < 256 and not strip_invisible(core).strip())
 
 
 def check_texts(X: Any, action: str) -> list[str]:  # noqa: N803
@@ -104,7 +103,7 @@ def documents_of(texts: list[str], what: str = "") -> list[tuple[str, tuple[str,
     for text in texts:
         if what and not isinstance(text, str):
             raise InputError(f"{what} is {_described(text)}, not a str; pass one text as a str")
-        if what and not text.strip():
+        if what and _empty(text):
             raise InputError(f"{what} is empty; there is nothing to classify")
         if what:
             _refuse_markup(text, what)
