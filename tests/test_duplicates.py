@@ -155,6 +155,58 @@ def test_the_hashed_route_finds_the_exact_routes_groups(with_copies: Corpus, mon
         assert len(set(exact.tolist())) < len(everything)
 
 
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 1.0])
+def test_a_shingle_index_finds_what_near_duplicate_groups_joins(with_copies: Corpus,
+                                                                threshold: float) -> None:
+    """Texts added one at a time (as suggest-labels keeps them): each one's near-duplicates among
+    those before are the texts whose exact Jaccard reaches the threshold, and joining them gives
+    the groups of near_duplicate_groups."""
+    from topics.corpus.duplicates import ShingleIndex, shingle_sets
+
+    texts = with_copies.clean_texts()
+    trimmed = [" ".join(t.split()[: max(5, len(t.split()) * 2 // 3)]) for t in texts[:40]]
+    everything = texts + trimmed + ["", "Quelle: VOV"]
+    sets = shingle_sets(everything)
+    plain = [set(s.tolist()) for s in sets]
+    index, parent = ShingleIndex(threshold), list(range(len(sets)))
+    for j, shingles in enumerate(sets):
+        found = index.near(shingles)
+        assert found == {i for i in range(j) if plain[j]
+                         and len(plain[i] & plain[j]) / len(plain[i] | plain[j]) >= threshold}
+        for i in found:  # union-find: each group under its smallest index
+            a, b = sorted((_root(parent, i), _root(parent, j)))
+            parent[b] = a
+        index.add(j, shingles)
+    groups = [_root(parent, i) for i in range(len(sets))]
+    assert groups == near_duplicate_groups(everything, threshold).tolist()
+    assert len(set(groups)) < len(groups) and len(index) == len(sets)
+
+
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        i = parent[i]
+    return i
+
+
+def test_a_shingle_index_forgets_and_replaces(shipped_corpus: Corpus) -> None:
+    from topics.corpus.duplicates import ShingleIndex, shingle_sets
+
+    first, second = shingle_sets(shipped_corpus.clean_texts()[:2])
+    index = ShingleIndex()
+    index.add("a", first)
+    index.add("b", first)
+    assert index.near(first) == {"a", "b"} and not index.near(second)
+    index.add("a", second)  # in place of what "a" held
+    assert index.near(first) == {"b"} and index.near(second) == {"a"}
+    index.discard("a")
+    index.discard("missing")
+    assert index.near(second) == set() and "a" not in index and "b" in index
+    index.discard("b")
+    assert len(index) == 0 and not index._holders  # nothing is left of the forgotten sets
+    with pytest.raises(InputError, match="threshold"):
+        ShingleIndex(1.5)
+
+
 def test_groups_are_the_same_in_every_process(with_copies: Corpus) -> None:
     code = ("import topics\nfrom tests.test_duplicates import corpus_with_copies\n"
             "print(corpus_with_copies(topics.load_corpus()).near_duplicate_groups().tolist())")
