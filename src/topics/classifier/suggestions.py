@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import heapq
 import json
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -45,7 +44,7 @@ from topics.classifier.worker_inputs import (
     read_range,
     read_text_files,
 )
-from topics.corpus.duplicates import DEFAULT_THRESHOLD, shingle_sets
+from topics.corpus.duplicates import ShingleIndex, shingle_sets
 from topics.distributed import check_scheduler, map_chunks
 from topics.errors import ConfigError, counted
 from topics.text.cleaning import clean_text
@@ -254,44 +253,32 @@ def _candidates(clf, chunk: list[Item | Problem], pool: int):
 class _Pool:
     """The ``size`` largest entries ``(-margin, -index, record)`` offered (the smallest margins,
     the first seen among equals), no two of them near-duplicates: of two copies of a story the
-    larger entry stays. Each kept text's word 5-grams are indexed, so a text offered is compared
-    only with the kept texts that share one of its 5-grams; memory holds ``size`` texts."""
+    larger entry stays. The kept texts' word 5-grams are in a
+    :class:`~topics.corpus.duplicates.ShingleIndex` under their entry's index, so memory holds
+    ``size`` texts."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.heap: list[tuple[float, int, dict[str, Any]]] = []
-        self._shingles: dict[int, list[int]] = {}  # an entry's index -> its 5-gram hashes
-        self._holders: dict[int, set[int]] = {}  # a 5-gram hash -> the entries that have it
+        self._index = ShingleIndex()
 
     def offer(self, entry: tuple[float, int, dict[str, Any]]) -> None:
         """Keep ``entry`` if it is among the ``size`` largest and no kept copy of it is larger."""
         if len(self.heap) >= self.size and entry[:2] <= self.heap[0][:2]:
             return  # checked before the 5-grams are made: most texts stop here
-        shingles = shingle_sets([clean_text(entry[2]["text"])])[0].tolist()
-        shared = Counter(held for s in shingles for held in self._holders.get(s, ()))
-        copies = {index for index, common in shared.items() if common / (
-            len(shingles) + len(self._shingles[index]) - common) >= DEFAULT_THRESHOLD}
-        if copies:
+        shingles = shingle_sets([clean_text(entry[2]["text"])])[0]
+        if copies := self._index.near(shingles):
             if any(kept[:2] > entry[:2] for kept in self.heap if kept[1] in copies):
                 return  # a less sure copy of the story is kept already
             self.heap = [kept for kept in self.heap if kept[1] not in copies]
             heapq.heapify(self.heap)
             for index in copies:
-                self._forget(index)
+                self._index.discard(index)
         if len(self.heap) >= self.size:
-            self._forget(heapq.heapreplace(self.heap, entry)[1])
+            self._index.discard(heapq.heapreplace(self.heap, entry)[1])
         else:
             heapq.heappush(self.heap, entry)
-        self._shingles[entry[1]] = shingles
-        for s in shingles:
-            self._holders.setdefault(s, set()).add(entry[1])
-
-    def _forget(self, index: int) -> None:
-        for s in self._shingles.pop(index):
-            holders = self._holders[s]
-            holders.discard(index)
-            if not holders:
-                del self._holders[s]
+        self._index.add(entry[1], shingles)
 
 
 class _SuggestedRange(NamedTuple):
