@@ -472,6 +472,66 @@ def test_a_point_that_finished_as_the_sweep_stopped_is_recorded_finished(
     assert points[1]["error"] is None and "partial" not in points[1]
 
 
+def _worker_id(dask_worker) -> str:
+    """Runs on a Dask worker: its id, as a sweep point records it in run.json."""
+    return dask_worker.id
+
+
+def _attempt(runs: Path, name: str, status: str, sweep: dict) -> Path:
+    """A point's ``.partial`` attempt as its worker left it when it was killed."""
+    folder = runs / f"{name}.partial"
+    folder.mkdir(parents=True)
+    (folder / "run.json").write_text(json.dumps({"status": status, "sweep": sweep}))
+    (folder / "run.log").write_text("INFO topics.experiments: [2/2] topic model nmf ...\n")
+    return folder
+
+
+def test_a_point_dask_reruns_after_losing_its_worker_cleans_up_its_attempts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed while it ran point 1 left that attempt's .partial "running" beside the
+    rerun's finished run; a worker lost with point 0's result had the point run twice. Now the
+    rerun removes the killed attempt and takes the finished run over, and touches nothing else."""
+    from datetime import UTC, datetime
+
+    import topics.experiments.sweep as sweep
+    from topics.distributed import dask_client
+
+    monkeypatch.setattr(sweep, "utc_now", lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    ours, runs = "20260101T000000Z_tiny", tmp_path / "runs"
+    grid = config_file(tmp_path, {**TINY, "grid": {"seed": [0, 1]}}, "g.yaml")
+    point_0 = topics.run_experiment(config_file(tmp_path, {**TINY, "seed": 0}), runs_dir=runs,
+                                    sweep={"id": ours, "point": 0}, report=False)
+    killed = _attempt(runs, "20260101T000001Z_tiny_8bf48881", "running",
+                      {"id": ours, "point": 1, "worker": "Worker-killed"})
+    with dask_client("local", n_workers=1) as cluster:
+        (alive,) = cluster.run(_worker_id).values()
+        kept = [_attempt(runs, name, status, sweep) for name, status, sweep in [
+            ("20251231T000000Z_tiny_8bf48881", "running",  # another sweep's
+             {"id": "20251231T000000Z_tiny", "point": 1, "worker": "Worker-killed"}),
+            ("20260101T000002Z_tiny_8bf48881", "running", {"id": ours, "point": 1,
+                                                           "worker": alive}),
+            ("20260101T000003Z_tiny_8bf48881", "failed", {"id": ours, "point": 1,
+                                                          "worker": "Worker-killed"}),
+            ("20260101T000004Z_tiny_8bf48881", "running", {"id": ours, "point": 1})]]
+        before = {folder: (folder / "run.json").read_text() for folder in kept}
+        result = sweep.run_sweep(grid, runs_dir=runs, scheduler=cluster.scheduler.address)
+    assert not killed.exists()
+    assert {folder: (folder / "run.json").read_text() for folder in kept} == before
+    summary = json.loads(result.summary_path.read_text())
+    assert summary["id"] == ours and summary["status"] == "finished"
+    assert [p["status"] for p in summary["points"]] == ["finished", "finished"]
+    assert summary["points"][0]["run"] == str(point_0.path)  # taken over, not run again
+    assert summary["points"][1]["retried"] == [str(killed)]
+    finished = sorted(
+        (info["sweep"]["point"], folder) for folder in runs.iterdir()
+        if folder.is_dir() and not folder.name.endswith(".partial")
+        for info in [json.loads((folder / "run.json").read_text())])
+    assert finished == [(0, point_0.path), (1, Path(summary["points"][1]["run"]))]
+    assert topics.load_run(finished[1][1]).info["sweep"] == {"id": ours, "point": 1,
+                                                             "worker": alive}
+
+
 def test_a_resumed_sweep_keeps_only_what_still_holds(tmp_path: Path, capsys) -> None:
     """A finished point whose base config changed since, or whose run was deleted, runs again;
     a summary of another grid, or a file that is no summary, is refused in one line."""

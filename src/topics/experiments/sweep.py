@@ -39,6 +39,7 @@ from topics.experiments.sweep_record import (
     claim_summary,
     kept_points,
     stopped_points,
+    take_over,
     write_summary,
 )
 from topics.fileio import check_writable
@@ -59,7 +60,8 @@ class SweepResult:
     points : list of dict
         Per grid point: ``index``, ``overrides``, ``status`` (finished | failed), ``run`` (path or
         None), ``error`` (message or None); a failed point's ``partial`` run directory; a point
-        kept from the sweep this one resumed, that sweep's id as ``kept_from``.
+        kept from the sweep this one resumed, that sweep's id as ``kept_from``; a point that
+        Dask ran again after losing its worker, the abandoned attempts it removed as ``retried``.
     summary_path : Path
         The sweep summary (JSON; a CSV next to it).
     """
@@ -106,17 +108,19 @@ def _grid_points(grid: Mapping[str, list[Any]]) -> list[list[str]]:
 
 def _sweep_point(
     base: dict[str, Any], overrides: list[str], source: str, runs_dir: str, index: int,
-    sweep_id: str,
+    sweep_id: str, worker: str | None = None,
 ) -> dict[str, Any]:
-    """One grid point (in a worker process): never raises, returns its status."""
+    """One grid point (in a worker process): never raises, returns its status. ``worker``: the
+    Dask worker's id, in run.json, so that a rerun can tell this attempt was abandoned."""
     point: dict[str, Any] = {"index": index, "overrides": overrides, "run": None, "error": None}
+    record = {"id": sweep_id, "point": index} | ({"worker": worker} if worker else {})
     try:
         config = validate_config(
             apply_overrides(base, overrides), source=source, overrides=overrides
         )
         config._given_text = yaml.safe_dump(apply_overrides(base, overrides), sort_keys=False)
         run = run_experiment(config, runs_dir=runs_dir, verbose=False,  # the sweep has one bar
-                             sweep={"id": sweep_id, "point": index})
+                             sweep=record)
         point.update(status="finished", run=str(run.path))
     except Exception as exc:  # recorded, so that the other points carry on
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith("partial run kept as")]
@@ -131,17 +135,44 @@ def _sweep_task(
     sweep_id: str,
 ) -> dict[str, Any]:
     """One grid point as a Dask task (:func:`topics.distributed.map_chunks`); it stops at its
-    run's next checkpoint once the sweep's client sets the sweep's stop event."""
-    from dask.distributed import Event
+    run's next checkpoint once the sweep's client sets the sweep's stop event. Dask reruns the
+    task when a worker is lost: the point's earlier attempts are taken over or cleaned up
+    (:func:`~topics.experiments.sweep_record.take_over`)."""
+    from dask.distributed import Event, get_worker
 
     index, overrides = point
+    worker = get_worker().id
+    finished, removed = take_over(Path(runs_dir), sweep_id, index, _live_workers)
+    retried = {"retried": [str(path) for path in removed]} if removed else {}
+    if finished is not None:  # its worker was lost with the result, not before the run ended
+        return {"index": index, "overrides": overrides, "run": str(finished), "error": None,
+                "status": "finished", **retried}
     stop = Event(_stop_event(sweep_id))
     try:
         with stop_when(stop.is_set, "the sweep was stopped by its client"):
-            return _sweep_point(base, overrides, source, runs_dir, index, sweep_id)
+            done = _sweep_point(base, overrides, source, runs_dir, index, sweep_id, worker)
     except Terminated as exc:  # the run is marked failed already; the client is gone
-        return {"index": index, "overrides": overrides, "run": None, "status": "stopped",
+        done = {"index": index, "overrides": overrides, "run": None, "status": "stopped",
                 "error": f"Terminated: {exc}"}
+    return {**done, **retried}
+
+
+def _live_workers() -> list[str] | None:
+    """Runs in a Dask task: the ids of the workers in the cluster now; None if the scheduler
+    cannot say (then no attempt is taken for abandoned)."""
+    from dask.distributed import get_client
+
+    try:
+        return get_client().run_on_scheduler(_worker_ids)
+    except Exception as exc:  # the point runs on; only the cleanup is skipped
+        log.warning("sweep: cannot ask the scheduler which workers are alive (%s: %s); no "
+                    "abandoned attempt is removed", type(exc).__name__, exc)
+        return None
+
+
+def _worker_ids(dask_scheduler: Any) -> list[str]:
+    """Runs on the Dask scheduler: the ids of its workers."""
+    return [state.server_id for state in dask_scheduler.workers.values()]
 
 
 def _stop_event(sweep_id: str) -> str:

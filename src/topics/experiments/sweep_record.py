@@ -9,13 +9,16 @@ is claimed with an exclusive create when the sweep starts and replaced whole as 
     status       running | finished | stopped
     resumed_from the summary of the sweep this one resumed (only then)
     points       per point: index, overrides, status (finished | failed | stopped | not run),
-                 run, error; a failed or stopped point's partial run; a kept point's kept_from
+                 run, error; a failed or stopped point's partial run; a kept point's kept_from;
+                 a point that Dask ran again after losing its worker: retried, the abandoned
+                 attempts it removed
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,7 @@ __all__ = [
     "read_summary",
     "stopped_points",
     "sweep_runs",
+    "take_over",
     "write_summary",
 ]
 
@@ -99,6 +103,58 @@ def stopped_points(
         stopped.setdefault(index, {**initial[index], "status": "stopped", "error": reason,
                                    "partial": str(info_file.parent)})
     return stopped
+
+
+def take_over(
+    runs_dir: Path, sweep_id: str, index: int,
+    live_workers: Callable[[], Collection[str] | None],
+) -> tuple[Path | None, list[Path]]:
+    """What a Dask task of point ``index`` finds of the point's earlier attempts, and cleans up.
+
+    Dask runs a task again when the worker that ran it, or held its result, is lost. An attempt
+    whose run finished (its result was lost with its worker) is taken over: its run is returned,
+    not run twice. A ``.partial`` attempt that still says "running" while the Dask worker it
+    records (``sweep.worker``) is no longer in the cluster was killed: it is removed. Nothing
+    else is touched: other sweeps' and points' runs, failed attempts, attempts of workers alive
+    (``live_workers()``, asked only when there is one to judge; None: unknown, so all) or
+    that record none.
+
+    Returns
+    -------
+    (Path or None, list of Path)
+        The finished run taken over, and the abandoned attempts removed.
+    """
+    finished, abandoned = None, []
+    for info_file in sorted(runs_dir.glob(f"*/{RUN_FILE}")):
+        run = info_file.parent
+        point, info = _point_of(info_file, sweep_id, index + 1)
+        if point != index or run.is_symlink():
+            continue
+        if not run.name.endswith(PARTIAL_SUFFIX):
+            if info.get("status") == "finished" and finished is None:
+                finished = run
+        elif info.get("status") == "running" and isinstance(info["sweep"].get("worker"), str):
+            abandoned.append((run, info["sweep"]["worker"]))
+    if not abandoned:
+        return finished, []
+    alive = live_workers()
+    if alive is None:
+        return finished, []
+    return finished, [run for run, worker in abandoned
+                      if worker not in alive and _removed(run, worker)]
+
+
+def _removed(run: Path, worker: str) -> bool:
+    """Remove the attempt ``run`` that lost Dask ``worker`` left; False (logged) if it stays."""
+    try:
+        shutil.rmtree(run)
+    except OSError as error:  # the rerun goes on; the attempt stays for the user to judge
+        log.warning("%s: the attempt of lost Dask worker %s was not removed (%s)", run, worker,
+                    error.strerror or error)
+        return False
+    log.warning("%s: removed, the attempt of lost Dask worker %s; its point runs again", run,
+                worker)
+    return True
 
 
 def _point_of(info_file: Path, sweep_id: str, n_points: int) -> tuple[int | None, dict[str, Any]]:
