@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -156,39 +155,109 @@ def test_bad_bytes_and_an_empty_file_are_said_as_the_client_says_them(cluster, t
         _raises_as_the_client(cluster, path, message)
 
 
-@pytest.mark.parametrize("kind", ["jsonl", "csv", "folder"])
-def test_a_worker_that_cannot_see_the_file_says_so(tmp_path, kind) -> None:
-    from topics.corpus.worker_reading import (
-        CsvRange,
-        LineRange,
-        analyse_part,
-        corpus_parts,
-        read_on_workers,
-    )
-
+def _input(tmp_path: Path, kind: str) -> tuple[Path, Path]:
+    """A corpus of ``kind`` and its first file (a folder's first ``.txt`` file)."""
     if kind == "jsonl":
-        path = first = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
-    elif kind == "csv":
-        path = first = _csv_corpus(tmp_path / "c.csv", [["a", "Ein Text über Hanoi.", ""]])
-    else:
-        path = _folder(tmp_path / "corpus")
-        first = min(path.glob("*.txt"))
-    elsewhere_dir = tmp_path / "not-here"
+        path = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+        return path, path
+    if kind == "csv":
+        path = _csv_corpus(tmp_path / "c.csv", [["a", "Ein Text über Hanoi.", ""]])
+        return path, path
+    path = _folder(tmp_path / "corpus")
+    return path, min(path.glob("*.txt"))
 
-    def moved(part):  # the part as a worker whose file system lacks the corpus sees it
-        if isinstance(part, LineRange | CsvRange):
-            return replace(part, path=str(elsewhere_dir / Path(part.path).name))
-        return replace(part, paths=tuple(str(elsewhere_dir / Path(p).name) for p in part.paths))
 
-    def elsewhere(task, parts, **options):
-        assert task is analyse_part  # the task the client hands out
-        return (task(moved(p), unit="article", analysis={}, drop_paragraphs=(), encode=False,
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "folder"])
+@pytest.mark.parametrize("deleted", [False, True])
+def test_a_worker_that_cannot_open_the_file_says_whether_it_is_gone_or_not_shared(
+    tmp_path, monkeypatch, kind, deleted
+) -> None:
+    """A file the workers do not see (shared storage) and one deleted before a worker opened
+    it were both said to be a shared-storage problem; the client tells them apart."""
+    from topics.corpus import worker_reading
+    from topics.corpus.worker_reading import corpus_parts, read_on_workers
+
+    path, first = _input(tmp_path, kind)
+
+    def unseen(file, *args, **kwargs):  # a worker whose file system lacks the corpus
+        raise FileNotFoundError(2, "No such file or directory", file)
+
+    def on_a_worker(task, parts, **options):
+        parts = list(parts)  # the client cut the corpus while it was there
+        if deleted:
+            first.unlink()
+        else:
+            monkeypatch.setattr(worker_reading, "open", unseen, raising=False)
+        return (task(p, unit="article", analysis={}, drop_paragraphs=(), encode=False,
                      **options) for p in parts)
 
-    with pytest.raises(CorpusError, match=f"{first}: a Dask worker cannot read .*not-here.*"
-                                          "same path .*workers_read=False"):
-        parts = corpus_parts(path, kind, "utf-8", 10, csv_options=CsvOptions(**CSV_OPTIONS))
-        list(read_on_workers(path, parts, None, "utf-8", elsewhere))
+    parts = corpus_parts(path, kind, "utf-8", 10, csv_options=CsvOptions(**CSV_OPTIONS))
+    with pytest.raises(CorpusError) as error:
+        list(read_on_workers(path, parts, None, "utf-8", on_a_worker))
+    message = str(error.value)
+    assert message.startswith(f"{first}: ")
+    if deleted:
+        assert f"missing, no file at {first.resolve()} any more" in message
+        assert "put it back, or leave it out of the input, and run again" in message
+        assert "shared storage" not in message
+    else:
+        assert f"a Dask worker cannot read {first.resolve()}" in message
+        assert "same path (shared storage), or pass workers_read=False" in message
+
+
+def test_an_input_deleted_before_the_workers_read_it_is_said_missing(
+    cluster, tmp_path, monkeypatch
+) -> None:
+    """On a LocalCluster: the corpus, and classify's JSON Lines input and text file, deleted
+    after the client cut them and before a worker opened them."""
+    import topics.classifier.batch as batch
+    import topics.corpus.stream as stream
+
+    path = _corpus(tmp_path / "c.jsonl", [{"id": "a", "text": "Ein Text über Hanoi."}])
+    text = tmp_path / "t.txt"
+    text.write_text("Ein Text über Hanoi und die Grenze.", encoding="utf-8")
+
+    def deleting(cut, file: Path):
+        def cut_then_delete(*args, **kwargs):
+            parts = list(cut(*args, **kwargs))
+            file.unlink()
+            return iter(parts)
+        return cut_then_delete
+
+    monkeypatch.setattr(stream, "corpus_parts", deleting(stream.corpus_parts, path))
+    with pytest.raises(CorpusError, match=f"^{path}: missing, no file at {path.resolve()} any "
+                                          "more .*put it back"):
+        list(iter_tokens(path, scheduler=cluster, workers_read=True))
+    _corpus(path, [{"id": "a", "text": "Ein Text über Hanoi."}])
+    text.write_text("Ein Text über Hanoi und die Grenze.", encoding="utf-8")
+    monkeypatch.setattr(batch, "corpus_ranges", deleting(batch.corpus_ranges, path))
+    monkeypatch.setattr(batch, "text_file_groups", deleting(batch.text_file_groups, text))
+    summary = batch.classify_inputs([str(path), str(text)], output=tmp_path / "out.jsonl",
+                                    scheduler=cluster, workers_read=True)
+    said = {p.source: p.message for p in summary.problems}
+    assert said[str(path)].startswith(f"reading stopped: missing, no file at {path.resolve()}")
+    assert said[str(text)].startswith(f"missing, no file at {text.resolve()} any more")
+    assert not any("shared storage" in message for message in said.values())
+
+
+def test_a_text_file_a_worker_did_not_find_is_said_as_the_client_sees_it(tmp_path) -> None:
+    """classify's text file that a worker did not find: a shared-storage problem while the
+    client sees it, missing once the client does not either."""
+    from topics.classifier.sources import Problem, ReadOptions
+    from topics.classifier.worker_inputs import TextFileGroup, read_text_files, said_here
+
+    text = tmp_path / "t.txt"
+    text.write_text("Ein Text über Hanoi.", encoding="utf-8")
+    away = text.rename(tmp_path / "away.txt")  # not on the worker's file system
+    (unseen,) = read_text_files(TextFileGroup((str(text),), (str(text),)), ReadOptions())
+    away.rename(text)
+    assert said_here(unseen) == Problem(str(text), (
+        f"cannot be read by a Dask worker at {text}; the workers must see the inputs at the same "
+        "path (shared storage), or pass workers_read=False (--no-workers-read)"))
+    text.unlink()
+    assert said_here(unseen) == Problem(str(text), (
+        f"missing, no file at {text} any more (deleted or moved while it was read); put it "
+        "back, or leave it out of the input, and run again"))
 
 
 def test_workers_read_is_checked(tmp_path) -> None:

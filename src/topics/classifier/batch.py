@@ -44,6 +44,7 @@ from topics.classifier.worker_inputs import (
     corpus_ranges,
     read_range,
     read_text_files,
+    said_here,
     text_file_groups,
     workers_should_read,
 )
@@ -211,7 +212,7 @@ class Reporter:
     def __call__(self, notes: list[Problem | Warned]) -> None:
         for note in notes:
             if isinstance(note, Problem):
-                self.problem(note)
+                self.problem(said_here(note))  # a worker's problem, as this machine sees it
                 continue
             source, where, kind, message = note
             checker = self._checkers.setdefault(source, RecordChecker(None, content=False))

@@ -33,16 +33,20 @@ from topics.corpus.readers import csv_options, no_articles
 from topics.corpus.worker_reading import (
     LineRange,
     Part,
+    UnreadFile,
+    gone_message,
     line_break_is_byte,
     line_ranges,
     parquet_rows,
     read_part,
+    unread_message,
 )
 from topics.errors import CorpusError
 
 __all__ = [
     "ClassifiedRange", "CorpusRange", "Joined", "RangeEntries", "RangeJoiner", "TextFileGroup",
-    "corpus_ranges", "read_range", "read_text_files", "text_file_groups", "workers_should_read",
+    "UnseenFile", "corpus_ranges", "read_range", "read_text_files", "said_here",
+    "text_file_groups", "workers_should_read",
 ]
 
 # a task's lines and bytes, as a chunk of the client's reading ends at 512 texts or 2 million
@@ -75,6 +79,8 @@ class RangeEntries(NamedTuple):
     taken: list[tuple[int, str, str]]
     records: int
     stop: str | None
+    unread: tuple[str, str, str] | None = None  # the file the task could not open, if that
+    # stopped it (path, name, reason): the client says why (unread_message)
 
 
 @dataclass(frozen=True)
@@ -128,13 +134,31 @@ def read_text_files(task: TextFileGroup, options: ReadOptions) -> list[Item | Pr
     entries: list[Item | Problem] = []
     for path, source in zip(task.paths, task.sources, strict=True):
         if not Path(path).exists():
-            entries.append(Problem(source, f"cannot be read by a Dask worker at {path}; the "
-                                           "workers must see the inputs at the same path "
-                                           "(shared storage), or pass workers_read=False "
-                                           "(--no-workers-read)"))
+            entries.append(UnseenFile(source, f"cannot be read by a Dask worker at {path}; the "
+                                              "workers must see the inputs at the same path "
+                                              "(shared storage), or pass workers_read=False "
+                                              "(--no-workers-read)", path))
             continue
         entries.append(read_file(Path(path), options, source=source, content=False))
     return entries
+
+
+@dataclass(frozen=True)
+class UnseenFile(Problem):
+    """A text file a Dask worker did not find at ``path``: it says so as a shared-storage
+    problem; the client, which alone can tell, says whether it is gone (:func:`said_here`)."""
+
+    path: str = ""
+
+
+def said_here(problem: Problem) -> Problem:
+    """A worker's problem as the client says it: a text file the worker did not find and this
+    machine does not see either is missing, not a matter of shared storage."""
+    if not isinstance(problem, UnseenFile):
+        return problem
+    gone = gone_message(problem.path, problem.source)
+    message = problem.message if gone is None else gone.removeprefix(f"{problem.source}: ")
+    return Problem(problem.source, message)
 
 
 def workers_should_read(path: Path, kind: str, options: ReadOptions) -> bool:
@@ -186,7 +210,8 @@ def read_range(task: CorpusRange, options: ReadOptions) -> RangeEntries:
             entries.append(_entry(article, where, task.source, checker, taken, len(entries),
                                   options))
     except CorpusError as exc:  # a line not JSON or not in the encoding: the file stops there
-        return RangeEntries(entries, taken, records, _unprefixed(exc, task.source))
+        unread = (exc.path, exc.name, exc.reason) if isinstance(exc, UnreadFile) else None
+        return RangeEntries(entries, taken, records, _unprefixed(exc, task.source), unread)
     return RangeEntries(entries, taken, records, None)
 
 
@@ -269,7 +294,9 @@ class RangeJoiner:
         self._records[task.reading] = self._records.get(task.reading, 0) + read.records
         if read.stop is not None:
             self._stopped.add(task.reading)
-            notes.append(Problem(task.source, f"reading stopped: {read.stop}"))
+            stop = read.stop if read.unread is None else (
+                unread_message(*read.unread).removeprefix(f"{task.source}: "))
+            notes.append(Problem(task.source, f"reading stopped: {stop}"))
         elif task.last and not self._records[task.reading]:
             empty = _unprefixed(no_articles(task.source), task.source)
             notes.append(Problem(task.source, f"reading stopped: {empty}"))

@@ -55,7 +55,7 @@ from topics.errors import CorpusError
 __all__ = [
     "CsvRange", "LineRange", "LineRanges", "ParquetRows", "PartResult", "TextFiles",
     "analyse_part", "corpus_parts", "line_break_is_byte", "line_ranges", "parquet_rows",
-    "read_on_workers", "read_part",
+    "UnreadFile", "gone_message", "read_on_workers", "read_part", "unread_message",
 ]
 
 _BLOCK = 1 << 22  # bytes scanned for line breaks at a time
@@ -251,13 +251,15 @@ def _text_files(group: list[Path], listing: FolderListing, root: Path) -> TextFi
 class PartResult(NamedTuple):
     """What a task found in its part: the records (JSON Lines with ``encode``), the ids read and
     their places (up to the first bad record), what :func:`content_problem` found ``(index, kind,
-    message)``, and the first bad record's message (the part stops there)."""
+    message)``, the first bad record's message (the part stops there), and the file it could not
+    open, if that was it (path, name, reason: the client says why, :func:`unread_message`)."""
 
     records: list[TokenRecord] | EncodedChunk
     ids: list[str]
     places: list[str]
     problems: list[tuple[int, str | None, str]]
     error: str | None
+    unread: tuple[str, str, str] | None = None
 
 
 def analyse_part(
@@ -275,7 +277,6 @@ def analyse_part(
     ``label_separator``, as the client's reading splits them)."""
     checker = RecordChecker(label_set, content=False)  # duplicates within the part; the client
     articles, ids, places = [], [], []               # checks them across parts
-    error = None
     try:
         for article, where in read_part(part, encoding, label_separator):
             checker.check(article, where)
@@ -283,9 +284,8 @@ def analyse_part(
             ids.append(article.id)
             places.append(where)
     except CorpusError as exc:
-        error = str(exc)
-    if error is not None:
-        return PartResult([], ids, places, [], error)
+        unread = (exc.path, exc.name, exc.reason) if isinstance(exc, UnreadFile) else None
+        return PartResult([], ids, places, [], str(exc), unread)
     records, problems = checked_chunk(chunk_of(articles), unit=unit, analysis=analysis,
                                       drop_paragraphs=drop_paragraphs, content=True, encode=encode)
     return PartResult(records, ids, places, problems, None)
@@ -331,17 +331,48 @@ def read_part(part: Part, encoding: str, label_separator: str | None = None) -> 
 
 
 def _read_bytes(path: str, name: str, start: int = 0, size: int = -1) -> bytes:
-    """``size`` bytes (all: -1) from ``start`` of the file at ``path``, or the error that a
-    worker does not see the corpus (``name``: the path the user gave)."""
+    """``size`` bytes (all: -1) from ``start`` of the file at ``path`` (``name``: the path the
+    user gave), or an :class:`UnreadFile`."""
     try:
         with open(path, "rb") as file:
             file.seek(start)
             return file.read(size)
     except OSError as exc:
-        raise CorpusError(
-            f"{name}: a Dask worker cannot read {path} ({exc.strerror or exc}); the workers must "
-            "see the corpus at the same path (shared storage), or pass workers_read=False"
-        ) from None
+        raise UnreadFile(path, name, exc.strerror or str(exc)) from None
+
+
+class UnreadFile(CorpusError):
+    """A file a Dask worker could not open. Its message blames shared storage; the client,
+    which alone can tell a file the workers do not see from one that is gone, says which it is
+    (:func:`unread_message`)."""
+
+    def __init__(self, path: str, name: str, reason: str) -> None:
+        super().__init__(_not_shared(path, name, reason))
+        self.path, self.name, self.reason = path, name, reason
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        return type(self), (self.path, self.name, self.reason)
+
+
+def unread_message(path: str, name: str, reason: str) -> str:
+    """On the client: why a Dask worker could not open the file at ``path`` (``name``: as the
+    user gave it). A file this machine does not see either was deleted or moved; one it sees is
+    one the workers cannot see."""
+    return gone_message(path, name) or _not_shared(path, name, reason)
+
+
+def gone_message(path: str, name: str) -> str | None:
+    """On the client: that the file at ``path`` (``name``: as the user gave it) is missing, if
+    it is; None if this machine sees it."""
+    if Path(path).exists():
+        return None
+    return (f"{name}: missing, no file at {path} any more (deleted or moved while it was read); "
+            "put it back, or leave it out of the input, and run again")
+
+
+def _not_shared(path: str, name: str, reason: str) -> str:
+    return (f"{name}: a Dask worker cannot read {path} ({reason}); the workers must see the "
+            "corpus at the same path (shared storage), or pass workers_read=False")
 
 
 def read_on_workers(
@@ -366,6 +397,8 @@ def read_on_workers(
         for result in results:
             for article_id, where in zip(result.ids, result.places, strict=True):
                 checker.check_id(article_id, where)
+            if result.unread is not None:
+                raise CorpusError(unread_message(*result.unread))
             if result.error is not None:
                 raise CorpusError(result.error)
             for index, kind, message in result.problems:
