@@ -9,7 +9,9 @@ Corpora: the shipped corpus (its paragraphs), the 10kGNAD sample (721 articles) 
 articles derived from 10kGNAD (``topics.corpus.synthetic``: perturbed copies, sentences shuffled
 and some dropped; ``--sizes``, 2,000 and 5,000 by default). ``--quick`` fits the shipped corpus
 only: at 2,000 articles a family takes a minute or more of CPU. Without 10kGNAD the 10kGNAD and
-synthetic rows are skipped, with a note.
+synthetic rows are skipped, with a note. Every corpus is taken as a run takes it: without the paragraphs
+repeated word for word in 5 or more articles (``drop_repeated_paragraphs``; 10kGNAD's legal
+disclaimer in 10 articles, which made a topic of its own; since 2026-12-06).
 
 Each family runs in one fresh subprocess that fits every corpus in turn, smallest first, so the
 imports and (for BERTopic) numba's JIT are paid once, by the first fit on the first corpus; the
@@ -59,8 +61,8 @@ model, gnad, plan = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 tm.evaluate_topics = timed(tm.evaluate_topics)
 def load(name):
     if name == "shipped":
-        return topics.load_corpus()
-    corpus = topics.load_corpus(gnad, **GNAD_OPTIONS)
+        return topics.load_corpus().drop_repeated_paragraphs()
+    corpus = topics.load_corpus(gnad, **GNAD_OPTIONS).drop_repeated_paragraphs()
     if name.startswith("synthetic"):
         from topics.corpus.synthetic import synthetic_articles
         corpus = topics.Corpus(synthetic_articles(list(corpus), int(name[9:]), seed=0))

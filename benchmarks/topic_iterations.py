@@ -41,13 +41,13 @@ def corpora(sizes: list[int]):
     import topics
     from topics.corpus.synthetic import synthetic_units
 
-    shipped = topics.load_corpus()
+    shipped = topics.load_corpus().drop_repeated_paragraphs()  # as a run takes a corpus
     yield "shipped", shipped, "paragraph", "auto"
     yield "shipped", shipped, "article", "auto"
     if not GNAD.is_file():
         print(GNAD_MISSING)
         return
-    gnad = topics.load_corpus(GNAD, **GNAD_OPTIONS)
+    gnad = topics.load_corpus(GNAD, **GNAD_OPTIONS).drop_repeated_paragraphs()
     yield "10kgnad", gnad, "article", "auto"
     for n in sizes:
         yield f"perturbed 10kgnad {n}", synthetic_units(list(gnad), n, unit="article", seed=0), \
