@@ -55,7 +55,7 @@ from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
 from topics.numerics import check_seeds, stable_metrics
 from topics.progress import progress, track, verbosity
-from topics.topic_models.common import article_ids, check_units, given_settings
+from topics.topic_models.common import article_ids, check_units, given_settings, health_problems
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
 from topics.topic_models.loading import assign_files, load_topic_model
 from topics.topic_models.result import TopicModelResult
@@ -251,24 +251,6 @@ def fit_topic_model(
     log.info("%s: %d topics, outliers %.0f %%, fit %.1f s", model, result.n_topics,
              100 * result.outlier_share, seconds)
     return result
-
-
-def health_problems(model: str, metrics: Mapping[str, float]) -> list[str]:
-    """What a reader of a fit's topics should be told first: topics that are empty or have no
-    words (still counted in ``n_topics``), one topic holding most units, most units outliers."""
-    n = int(metrics.get("n_topics", 0))
-    said = [f"{model}: {int(count)} of {n} topics {what}; they are counted in n_topics: ask for "
-            "fewer topics" for key, what in (
-                ("empty_topics", "are empty (no unit is placed in them)"),
-                ("wordless_topics", "have no words"), ("nan_topics", "have NaN word weights"))
-            if (count := metrics.get(key, 0)) and count > 0]
-    if n > 2 and metrics.get("largest_topic_share", 0) > 0.5:
-        said.append(f"{model}: one of {n} topics holds {metrics['largest_topic_share']:.0%} of "
-                    "the units; read its words before the others' (often a generic topic)")
-    if metrics.get("outlier_share", 0) > 0.5:
-        said.append(f"{model}: {metrics['outlier_share']:.0%} of the units are outliers (in no "
-                    "topic)")
-    return said
 
 
 _TABLE_METRICS = ("npmi", "c_v", "diversity", "outlier_share", "nmi", "nmi_placed", "nmi_article",

@@ -229,3 +229,21 @@ def check_units(units: Sequence[Any]) -> None:
     """Fail early on an empty unit list (the family would fail with a less clear message)."""
     if not units:
         raise ConfigError("the corpus has no text units to model; load a corpus with articles")
+
+
+def health_problems(model: str, metrics: Mapping[str, float]) -> list[str]:
+    """What a reader of a fit's topics should be told first: topics that are empty or have no
+    words (still counted in ``n_topics``), one topic holding most units, most units outliers."""
+    n = int(metrics.get("n_topics", 0))
+    said = [f"{model}: {int(count)} of {n} topics {what}; they are counted in n_topics: ask for "
+            "fewer topics" for key, what in (
+                ("empty_topics", "are empty (no unit is placed in them)"),
+                ("wordless_topics", "have no words"), ("nan_topics", "have NaN word weights"))
+            if (count := metrics.get(key, 0)) and count > 0]
+    if n > 2 and metrics.get("largest_topic_share", 0) > 0.5:
+        said.append(f"{model}: one of {n} topics holds {metrics['largest_topic_share']:.0%} of "
+                    "the units; read its words before the others' (often a generic topic)")
+    if metrics.get("outlier_share", 0) > 0.5:
+        said.append(f"{model}: {metrics['outlier_share']:.0%} of the units are outliers (in no "
+                    "topic)")
+    return said

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
@@ -54,7 +55,12 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import empty_vocabulary, n_topics_problems, units_of
+from topics.topic_models.common import (
+    empty_vocabulary,
+    health_problems,
+    n_topics_problems,
+    units_of,
+)
 from topics.topic_models.minibatch import partial_fit_chunk
 from topics.topic_models.shares import nnls_weights
 from topics.topic_models.word_parts import CompoundParts, listed_words
@@ -302,6 +308,8 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
         if settings["score_all"] or assignments is not None:
             result.metrics.update(_third_read(result, source, load_options, assignments))
     result.metrics.update(n_units=float(n_units), n_chunks=float(n_chunks))
+    for problem in health_problems("streaming NMF", result.metrics):  # as fit_topic_model warns
+        warnings.warn(problem, UserWarning, stacklevel=3)
     return result
 
 

@@ -1,0 +1,37 @@
+"""Topic models on awkward but legitimate corpora: the same article again and again, one
+paragraph per article, texts without German words. Each test is a defect once found through the
+public API or the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import topics
+from topics.cli import main
+from topics.corpus.records import Article
+
+
+@pytest.fixture(scope="module")
+def first_text() -> str:
+    """The first shipped article (32 paragraphs)."""
+    return topics.load_corpus()[0].text
+
+
+def _jsonl(path, texts: list[str]) -> str:
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": t}, ensure_ascii=False) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    return str(path)
+
+
+def test_a_streamed_fit_with_empty_topics_says_so(first_text: str, tmp_path) -> None:
+    """The same article four times, k=50 paragraph topics: most topics stayed empty and one held
+    nearly every paragraph, and stream-nmf said nothing (fit_topic_model warns)."""
+    articles = [Article(f"a{i}", first_text) for i in range(4)]
+    with pytest.warns(UserWarning, match=r"streaming NMF: \d+ of 50 topics are empty"):
+        topics.fit_streaming_nmf(articles, 50, unit="paragraph")
+    corpus = _jsonl(tmp_path / "same.jsonl", [first_text] * 4)
+    with pytest.warns(UserWarning, match="of 50 topics are empty"):  # a line on stderr
+        assert main(["-q", "stream-nmf", corpus, "-k", "50", "--unit", "paragraph", "-o",
+                     str(tmp_path / "out")]) == 0
