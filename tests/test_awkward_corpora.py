@@ -35,3 +35,15 @@ def test_a_streamed_fit_with_empty_topics_says_so(first_text: str, tmp_path) -> 
     with pytest.warns(UserWarning, match="of 50 topics are empty"):  # a line on stderr
         assert main(["-q", "stream-nmf", corpus, "-k", "50", "--unit", "paragraph", "-o",
                      str(tmp_path / "out")]) == 0
+
+
+@pytest.mark.slow  # imports UMAP and HDBSCAN
+def test_hdbscan_with_a_single_topic_is_a_config_error() -> None:
+    """30 one-paragraph articles through UMAP + HDBSCAN: one cluster, and BERTopic's automatic
+    merging died with hdbscan's bare "k must be less than or equal to the number of training
+    points"."""
+    texts = [" ".join(text.split()) for text in topics.load_corpus().texts[:30]]
+    with pytest.raises(topics.ConfigError, match=r"HDBSCAN found only 1 topic among 30 units, "
+                       r"too few for BERTopic's automatic merging \(nr_topics='auto'\); lower "
+                       "min_topic_size / min_samples, use more units, or clustering='kmeans'"):
+        topics.fit_topic_model(texts, "bertopic", reduction="umap", clustering="hdbscan")

@@ -147,6 +147,23 @@ def _clusterer(settings: Mapping[str, Any], n_units: int, n_clusters: int) -> An
     )
 
 
+def _too_few_clusters(error: str, model: Any, n_units: int) -> str | None:
+    """What to do when BERTopic's automatic merging (``nr_topics="auto"``) failed on HDBSCAN's
+    clusters, or None for another error: none at all ("0 sample(s)"), or a single one, whose
+    merging asks HDBSCAN for more neighbours than there are topics (a bare ValueError "k must be
+    less than or equal to the number of training points")."""
+    advice = "lower min_topic_size / min_samples, use more units, or clustering='kmeans'"
+    if "0 sample(s)" in error:
+        return (f"HDBSCAN found no topic among {counted(n_units, 'unit')} (every unit is an "
+                f"outlier); {advice}")
+    if "number of training points" not in error:
+        return None
+    labels = getattr(model.hdbscan_model, "labels_", None)
+    found = len(set(np.asarray(labels).tolist()) - {-1}) if labels is not None else 1
+    return (f"HDBSCAN found only {counted(found, 'topic')} among {counted(n_units, 'unit')}, too "
+            f"few for BERTopic's automatic merging (nr_topics='auto'); {advice}")
+
+
 def topic_words(model: Any) -> dict[int, list[tuple[str, float]]]:
     """A fitted BERTopic's topic words, empty words dropped."""
     return {
@@ -205,13 +222,11 @@ def fit_with_library(
     with quiet_bertopic():
         try:
             assignments, probs = model.fit_transform(documents, embeddings=cluster_input)
-        except ValueError as error:  # BERTopic's automatic reduction fails on an empty cluster set
-            if not hdbscan or "0 sample(s)" not in str(error):
+        except ValueError as error:  # BERTopic's automatic reduction fails on too few clusters
+            problem = _too_few_clusters(str(error), model, len(documents)) if hdbscan else None
+            if problem is None:
                 raise
-            raise ConfigError(
-                f"HDBSCAN found no topic among {counted(len(documents), 'unit')} (every unit is an outlier); "
-                "lower min_topic_size / min_samples, use more units, or clustering='kmeans'"
-            ) from None
+            raise ConfigError(problem) from None
         assignments = np.asarray(assignments, dtype=int)
         outliers_before = float(np.mean(assignments == -1))
         strategy = settings["reduce_outliers"]
