@@ -47,3 +47,16 @@ def test_hdbscan_with_a_single_topic_is_a_config_error() -> None:
                        r"too few for BERTopic's automatic merging \(nr_topics='auto'\); lower "
                        "min_topic_size / min_samples, use more units, or clustering='kmeans'"):
         topics.fit_topic_model(texts, "bertopic", reduction="umap", clustering="hdbscan")
+
+
+@pytest.mark.parametrize("model", ["bertopic", "bertopic_default"])
+def test_too_few_paragraphs_do_not_ask_for_paragraphs(model: str) -> None:
+    """Three one-paragraph texts as paragraphs: the error said "use unit='paragraph'", the unit
+    already given."""
+    texts = ["Der Minister besuchte die Grenze.", "Die Regierung baut digitale Dienste aus.",
+             "Eine Delegation aus Laos kam nach Hanoi."]
+    with pytest.raises(topics.ConfigError, match="needs at least 10 units") as error:
+        topics.fit_topic_model(texts, model, "paragraph")
+    assert "unit='paragraph'" not in str(error.value) and "give more texts" in str(error.value)
+    with pytest.raises(topics.ConfigError, match="use unit='paragraph'"):  # articles: it helps
+        topics.fit_topic_model(texts, model, "article")
