@@ -60,3 +60,37 @@ def test_too_few_paragraphs_do_not_ask_for_paragraphs(model: str) -> None:
     assert "unit='paragraph'" not in str(error.value) and "give more texts" in str(error.value)
     with pytest.raises(topics.ConfigError, match="use unit='paragraph'"):  # articles: it helps
         topics.fit_topic_model(texts, model, "article")
+
+
+@pytest.fixture(scope="module")
+def three_texts() -> list[str]:
+    return list(topics.load_corpus().texts[:3])
+
+
+def test_a_small_streamed_corpus_is_told_what_it_can_change(three_texts, tmp_path) -> None:
+    """Three articles: stream-nmf said "lower min_df or raise max_df", with no such option on the
+    command line and without saying the limits were the defaults."""
+    with pytest.raises(topics.ConfigError, match=r"streaming NMF: the corpus is too small for "
+                       r"min_df=2 \(default\), max_df=0.2 \(default\)"):
+        topics.fit_streaming_nmf(three_texts, 2)
+    corpus = _jsonl(tmp_path / "three.jsonl", three_texts)
+    out = tmp_path / "out"
+    assert main(["-q", "stream-nmf", corpus, "-k", "2", "-o", str(out), "--min-df", "1",
+                 "--max-df", "1.0"]) == 0
+    card = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert card["n_units"] == 3 and card["n_topics"] == 2
+
+
+@pytest.mark.parametrize("limits", [{"min_df": "a"}, {"max_df": 5.0}, {"min_df": -1}])
+def test_streamed_vocabulary_limits_are_checked(three_texts, limits) -> None:
+    """min_df='a' was a bare TypeError; max_df=5.0 and min_df=-1 were taken as they were."""
+    (name, value), = limits.items()
+    with pytest.raises(topics.ConfigError, match=f"streaming NMF: {name}={value!r}: must be"):
+        topics.fit_streaming_nmf(three_texts, 2, **limits)
+
+
+def test_min_df_1_is_not_suggested_when_it_is_given(three_texts) -> None:
+    """Three articles, min_df=1: the error said "set min_df=1 or max_df=1.0"."""
+    with pytest.raises(topics.ConfigError, match="too small for min_df=1, max_df=0.2") as error:
+        topics.fit_topic_model(three_texts, "nmf", "article", min_df=1)
+    assert str(error.value).endswith(", or set max_df=1.0")

@@ -213,7 +213,7 @@ def test_the_weights_are_the_least_squares_optimum_even_for_repeated_topics() ->
         ({"k": 500}, ConfigError, "impossible for 217 units"),
         ({"chunk_size": 0}, ConfigError, "chunk_size=0"),
         ({"unit": "sentence"}, ConfigError, "unit='sentence'"),
-        ({"min_df": 300}, ConfigError, "leave no words"),
+        ({"min_df": 300}, ConfigError, r"too small for min_df=300, max_df=0.2 \(default\)"),
         ({"chunk_size": 3}, ConfigError, "chunk_size=3 is below k="),
         ({"k": 200, "min_df": 150, "max_df": 1.0}, ConfigError, "topics over a .*-word vocabulary"),
         ({"hide_compound_parts": "yes"}, ConfigError, "hide_compound_parts='yes' must be True"),

@@ -17,10 +17,12 @@ from topics.numerics import seed_problem
 __all__ = [
     "add_corpus_options",
     "add_dask_options",
+    "add_vocabulary_options",
     "column",
     "corpus_options",
     "dask_checked",
     "delimiter",
+    "document_frequency",
     "positive_int",
     "seed_number",
     "topic_count",
@@ -74,6 +76,27 @@ def delimiter(text: str) -> str:
 def column(value: str) -> int | str:
     """A CSV column by 0-based index ("1") or by name ("text")."""
     return int(value) if value.isdigit() else value
+
+
+def document_frequency(text: str) -> int | float:
+    """An argparse type: a ``min_df``/``max_df``, a number of units ("2") or a share of them
+    ("0.5"); its range is checked where the setting is used."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a number: give a number of units (2) or a share of them (0.5)")
+
+
+def add_vocabulary_options(parser: argparse.ArgumentParser) -> None:
+    """``--min-df`` and ``--max-df``, the vocabulary limits of a topic model's words (a small
+    corpus cannot meet the defaults, and the error says to change them)."""
+    for name, bound in (("min", "at least"), ("max", "at most")):
+        parser.add_argument(f"--{name}-df", type=document_frequency, default=None, metavar="N",
+                            help=f"keep the words in {bound} N units (a whole number) or that "
+                                 "share of them (0 to 1); default: the in-memory NMF's")
 
 
 def add_corpus_options(parser: argparse.ArgumentParser, labels: str | None = "labels",

@@ -45,6 +45,7 @@ from topics import __version__, termination
 from topics.arguments import (
     add_corpus_options,
     add_dask_options,
+    add_vocabulary_options,
     corpus_options,
     dask_checked,
     positive_int,
@@ -244,7 +245,7 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
             args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
             assignments=None if args.no_assignments else staging / "assignments.jsonl",
             drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
-            workers_read=args.workers_read, **options,
+            workers_read=args.workers_read, min_df=args.min_df, max_df=args.max_df, **options,
         )
         write_outputs(result, staging)
     if args.no_assignments and (folder / "assignments.jsonl").exists():
@@ -421,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     stream.add_argument("--seed", type=seed_number, default=0, help="the NMF's seed (%(default)s)")
     stream.add_argument("--no-assignments", action="store_true",
                         help="score on a sample in two reads; no assignments.jsonl")
+    add_vocabulary_options(stream)
     _add_drop_option(stream)
     add_dask_options(stream, "default: here, one process; the topics are fitted here", True)
     add_corpus_options(stream)

@@ -109,9 +109,10 @@ def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_uni
         if isinstance(max_df, float) and not isinstance(min_df, float):
             needed = f"give at least {math.ceil(round(min_df / max_df, 9))} units (more texts "
             needed += "or unit='paragraph'), or "
+        wider = "min_df=1 or max_df=1.0" if least > 1 else "max_df=1.0"  # not min_df=1 again
         return (f"{owner}: the corpus is too small for {limits}: a word would have to be in at "
                 f"least {least:g} and at most {most:g} of its {n_units} units; {needed}set "
-                "min_df=1 or max_df=1.0")
+                f"{wider}")
     moves = []
     if isinstance(min_df, float) or min_df > 1:
         moves.append("lower min_df")

@@ -57,6 +57,7 @@ from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.common import (
     empty_vocabulary,
+    given_settings,
     health_problems,
     n_topics_problems,
     units_of,
@@ -278,7 +279,9 @@ def fit_streaming_nmf(
     source = _reusable(source)
     if assignments is not None:  # before the long work: not the input, nor a file of another kind
         check_table_output(assignments, source, ASSIGNMENT_COLUMNS, "write the assignments")
-    with connected(scheduler, n_workers=n_workers) as client:
+    limits = [name for name, value in (("min_df", min_df), ("max_df", max_df)) if value is not None]
+    # messages about the limits tell the defaults from the user's own values, as in memory
+    with connected(scheduler, n_workers=n_workers) as client, given_settings(limits):
         reading = {**load_options, "scheduler": client,
                    "workers_read": workers_read_paths(scheduler, workers_read)}
         return _fit(source, settings, reading, assignments)
@@ -326,13 +329,17 @@ def _third_read(result: StreamingTopics, source: Source, load_options: Mapping[s
 def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     """The fit's settings, checked before any reading (a bad value fails at once)."""
     from topics.topic_models import default_settings  # lazily: the package imports every family
+    from topics.topic_models.families import family_of
 
     reading = ("source", "assignments", "load_options", "scheduler", "n_workers", "workers_read")
     settings = {k: v for k, v in given.items() if k not in reading}
     settings["analysis"] = dict(given["analysis"] or {})
     settings["drop_paragraphs"] = list(check_drop_paragraphs(given["drop_paragraphs"]))
     nmf = default_settings("nmf")  # the in-memory NMF's limits, whatever they are now
-    settings.update({n: nmf[n] for n in ("min_df", "max_df") if given[n] is None})
+    limits = {n: given[n] for n in ("min_df", "max_df") if given[n] is not None}
+    # checked as the in-memory NMF checks them: min_df='a' was a bare TypeError, max_df=5.0 kept
+    limits = family_of("nmf").schema.validate(limits, "streaming NMF")
+    settings.update({n: limits.get(n, nmf[n]) for n in ("min_df", "max_df")})
     for name in ("score_all", "hide_compound_parts"):
         if not isinstance(settings[name], bool):
             raise ConfigError(f"streaming NMF: {name}={settings[name]!r} must be True or False")
