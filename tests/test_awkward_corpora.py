@@ -94,3 +94,12 @@ def test_min_df_1_is_not_suggested_when_it_is_given(three_texts) -> None:
     with pytest.raises(topics.ConfigError, match="too small for min_df=1, max_df=0.2") as error:
         topics.fit_topic_model(three_texts, "nmf", "article", min_df=1)
     assert str(error.value).endswith(", or set max_df=1.0")
+
+
+def test_bertopic_says_when_it_makes_fewer_topics_than_asked(first_text: str) -> None:
+    """The same article three times, nr_topics=40: 32 topics (one per distinct paragraph),
+    returned without a word."""
+    with pytest.warns(UserWarning, match=r"k-means made 32 topics, not the nr_topics=40 asked: "
+                      "its 96 units have only 32 distinct embeddings") as caught:
+        result = topics.fit_topic_model([first_text] * 3, "bertopic", nr_topics=40)
+    assert result.n_topics == 32 and caught[0].filename == __file__  # names the caller's line

@@ -153,6 +153,17 @@ def n_clusters(nr_topics: Any, n_units: int, n_articles: int) -> int:
     return int(nr_topics)
 
 
+def _fewer_topics(nr_topics: Any, k: int, made: int, x: np.ndarray) -> str:
+    """Why k-means made ``made`` topics, not the ``k`` asked: the topics counted as asked would
+    be read as the user's number (nr_topics=40 gave 32 on a corpus of repeated paragraphs)."""
+    asked = f"nr_topics={nr_topics!r}" + ("" if isinstance(nr_topics, int) else f" ({k})")
+    distinct = len(np.unique(np.round(x, 9), axis=0))
+    why = (f"its {counted(len(x), 'unit')} have only {distinct} distinct embeddings (repeated "
+           "texts?)" if distinct <= made else "some of its topics lost every unit")
+    return (f"model 'bertopic': k-means made {counted(made, 'topic')}, not the {asked} asked: "
+            f"{why}; ask for at most {made}, or drop the repeats (corpus.drop_duplicates())")
+
+
 def _direct(settings: dict[str, Any]) -> bool:
     """The default route: no step needs the BERTopic library."""
     return (settings["reduction"] is None and settings["clustering"] == "kmeans"
@@ -327,6 +338,9 @@ def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTop
         clusters = WardKMeans(k, ward_sample=int(settings["ward_sample"]),
                               metric=settings["kmeans_metric"]).fit(cluster_input)
         live, assignments, probs, outliers_before = None, clusters.labels_, None, 0.0
+        if (made := len(clusters.cluster_centers_)) < k:  # repeated texts: fewer places to split
+            warnings.warn(_fewer_topics(settings["nr_topics"], k, made, cluster_input),
+                          UserWarning, stacklevel=5)
         topics: dict[int, list[tuple[str, float]]] = {}
         centroids = clusters.cluster_centers_
     else:
