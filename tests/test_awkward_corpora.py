@@ -103,3 +103,17 @@ def test_bertopic_says_when_it_makes_fewer_topics_than_asked(first_text: str) ->
                       "its 96 units have only 32 distinct embeddings") as caught:
         result = topics.fit_topic_model([first_text] * 3, "bertopic", nr_topics=40)
     assert result.n_topics == 32 and caught[0].filename == __file__  # names the caller's line
+
+
+def test_assign_names_the_file_of_a_text_without_words(tmp_path, capsys) -> None:
+    """A file of numbers only among the inputs of topics assign: the warning named
+    "assign: article 2 (id '1')", not the file."""
+    model = tmp_path / "nmf"
+    topics.fit_topic_model(list(topics.load_corpus().texts[:40]), "nmf", "article").save(model)
+    german, numbers = tmp_path / "de.txt", tmp_path / "numbers.txt"
+    german.write_text("Vietnam und Laos vereinbaren Patrouillen an der Grenze.", encoding="utf-8")
+    numbers.write_text("123 456 789", encoding="utf-8")
+    with pytest.warns(UserWarning, match=f"^{numbers}: article '1' has no letters"):
+        assert main(["-q", "assign", str(model), str(german), str(numbers)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(x["file"], x["topic"]) for x in lines][1] == (str(numbers), -1)

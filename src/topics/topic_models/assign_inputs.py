@@ -42,7 +42,10 @@ def read_assign_inputs(paths: list[str]) -> Corpus:
             shown = "standard input" if name == "-" else name
             raise CorpusError(f"{shown}: an HTML page, not article text; extract the text first "
                               "(e.g. with trafilatura), then assign it")
-    return Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign")
+    # warnings about a text (no letters, not German) name its file, not "article 3 (id '2')"
+    origins = ["standard input" if name == "-" else name for name in paths]
+    return Corpus([Article(str(i), text) for i, text in enumerate(texts)], (), "assign",
+                  origins=origins)
 
 
 def _check_text_file(name: str) -> None:
