@@ -117,3 +117,16 @@ def test_assign_names_the_file_of_a_text_without_words(tmp_path, capsys) -> None
         assert main(["-q", "assign", str(model), str(german), str(numbers)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(x["file"], x["topic"]) for x in lines][1] == (str(numbers), -1)
+
+
+def test_a_stream_whose_first_chunk_has_no_words_is_fitted(tmp_path) -> None:
+    """Ten pages of numbers, then 40 articles, chunks of 10: scikit-learn's bare "Array passed
+    to NMF (input H) is full of zeros" from the start on the first chunk."""
+    numbers = [f"123 456 789 {i}" for i in range(10)]
+    texts = numbers + list(topics.load_corpus().texts[:40])
+    corpus = _jsonl(tmp_path / "numbers_first.jsonl", texts)
+    with pytest.warns(UserWarning, match="has no letters"):
+        model = topics.fit_streaming_nmf(corpus, 4, chunk_size=10)
+    later = topics.fit_streaming_nmf(texts[10:] + numbers, 4, chunk_size=10)  # words first
+    assert model.n_topics == 4 and model.metrics["outlier_share"] == 0.2
+    assert model.topics == later.topics  # empty chunks teach nothing, wherever they are

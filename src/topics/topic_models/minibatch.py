@@ -1,7 +1,7 @@
 """MiniBatchNMF learnt chunk by chunk, as :func:`topics.fit_streaming_nmf` feeds it.
 
-The first chunk starts the topics from a full NMF of it; every chunk is then passed over in
-mini-batches a fixed number of times, in order, so the same stream gives the same topics.
+The first chunk with words starts the topics from a full NMF of it; every chunk is then passed
+over in mini-batches a fixed number of times, in order, so the same stream gives the same topics.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ __all__ = ["partial_fit_chunk", "warm_start"]
 def partial_fit_chunk(model: Any, x: Any, batch_size: int, passes: int) -> None:
     """``passes`` rounds of ``partial_fit`` over the mini-batches of one chunk, in order."""
     if not hasattr(model, "components_"):
+        if not x.nnz:  # no vocabulary word in it (numbers, another language): the start waits
+            return  # for a chunk with words (an NMF of zeros fails in scikit-learn)
         warm_start(model, x)
     rows = x.shape[0]
     for _ in range(passes):
