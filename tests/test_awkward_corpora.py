@@ -130,3 +130,19 @@ def test_a_stream_whose_first_chunk_has_no_words_is_fitted(tmp_path) -> None:
     later = topics.fit_streaming_nmf(texts[10:] + numbers, 4, chunk_size=10)  # words first
     assert model.n_topics == 4 and model.metrics["outlier_share"] == 0.2
     assert model.topics == later.topics  # empty chunks teach nothing, wherever they are
+
+
+def test_a_sweep_refuses_an_impossible_number_of_topics_before_fitting(three_texts,
+                                                                       monkeypatch) -> None:
+    """sweep_n_topics over [2, 5, 70] on 62 paragraphs fitted 2 and 5, then failed on 70: the
+    fits done were lost with the error."""
+    import topics.topic_models as topic_models
+
+    fitted = []
+    real = topic_models.fit_topic_model
+    monkeypatch.setattr(topic_models, "fit_topic_model",
+                        lambda *a, **k: fitted.append(k) or real(*a, **k))
+    with pytest.raises(topics.ConfigError, match="n_components=70 topics is impossible for 62 "
+                       "units; allowed: 2 to 62"):
+        topic_models.sweep_n_topics(three_texts, "nmf", [2, 5, 70])
+    assert fitted == []

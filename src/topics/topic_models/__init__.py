@@ -55,7 +55,13 @@ from topics.evaluation.stability import stability
 from topics.evaluation.topic_metrics import evaluate_topics
 from topics.numerics import check_seeds, stable_metrics
 from topics.progress import progress, track, verbosity
-from topics.topic_models.common import article_ids, check_units, given_settings, health_problems
+from topics.topic_models.common import (
+    article_ids,
+    check_n_topics,
+    check_units,
+    given_settings,
+    health_problems,
+)
 from topics.topic_models.families import DEFAULT_MODELS, MODEL_NAMES, PEER_MODELS, family_of
 from topics.topic_models.loading import assign_files, load_topic_model
 from topics.topic_models.result import TopicModelResult
@@ -347,6 +353,9 @@ def sweep_n_topics(
     key = n_topics_setting(model)
     values = [values] if isinstance(values, int) else list(values)  # one value
     units, unit = _units(corpus, unit)
+    for value in values:  # an impossible value fails before the others are fitted, not after
+        if isinstance(value, int) and not isinstance(value, bool):
+            check_n_topics(model, key, value, len(units))
     rows = []
     for value in track(values, desc=f"{model} {key}", unit="fit"):
         metrics = fit_topic_model(units, model, unit, seed, **{**settings, key: value}).metrics
