@@ -146,3 +146,16 @@ def test_a_sweep_refuses_an_impossible_number_of_topics_before_fitting(three_tex
                        "units; allowed: 2 to 62"):
         topic_models.sweep_n_topics(three_texts, "nmf", [2, 5, 70])
     assert fitted == []
+
+
+def test_a_run_names_the_topic_model_whose_fit_failed(first_text: str, tmp_path) -> None:
+    """Ten copies of one article as articles pass the checks before the run, then the fit finds
+    no word in at most 20 % of them: the run's error did not say which topic model of the config
+    to change."""
+    config = {"name": "copies", "corpus": {"path": _jsonl(tmp_path / "copies.jsonl",
+                                                          [first_text] * 10), "unit": "article"},
+              "topic_models": {"mine": {"model": "nmf"}}, "classifier": {"enabled": False},
+              "evaluation": {"seeds": [0]}}
+    with pytest.raises(topics.ConfigError, match=r"^topic_models.mine \(seed 0\): model 'nmf': "
+                       "min_df=2 .default., max_df=0.2 .default. leave no words"):
+        topics.run_experiment(config, runs_dir=tmp_path / "runs", verbose=False)

@@ -267,7 +267,10 @@ def _fit_seed(
     without the fit's own bar, which a worker would print beside the client's)."""
     log.info("  %s (%s, %s units, seed %d)", name, family, unit, seed)
     with verbosity(False if quiet else None):
-        return fit_topic_model(corpus, model=family, unit=unit, seed=seed, **settings)
+        try:
+            return fit_topic_model(corpus, model=family, unit=unit, seed=seed, **settings)
+        except ConfigError as exc:  # the config key to change, as the checks before a run name it
+            raise ConfigError(f"topic_models.{name} (seed {seed}): {exc}") from exc
 
 
 def run_topic_model(
