@@ -11,6 +11,7 @@ import pytest
 import topics
 from topics.cli import main
 from topics.corpus.records import Article
+from topics.experiments.reproduce import reproduce_run
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +160,19 @@ def test_a_run_names_the_topic_model_whose_fit_failed(first_text: str, tmp_path)
     with pytest.raises(topics.ConfigError, match=r"^topic_models.mine \(seed 0\): model 'nmf': "
                        "min_df=2 .default., max_df=0.2 .default. leave no words"):
         topics.run_experiment(config, runs_dir=tmp_path / "runs", verbose=False)
+
+
+def test_reproduce_says_the_corpus_changed_when_the_rerun_fails(tmp_path) -> None:
+    """The run's corpus file later held three pages of numbers: reproduce failed with "config
+    ... does not fit corpus" and no word that the data was not the run's."""
+    corpus = tmp_path / "news.jsonl"
+    _jsonl(corpus, list(topics.load_corpus().texts[:40]))
+    config = {"name": "small", "corpus": {"path": str(corpus), "unit": "article"},
+              "topic_models": {"nmf": {"model": "nmf"}}, "classifier": {"enabled": False},
+              "evaluation": {"seeds": [0]}, "outputs": {"figures": False, "report": False}}
+    run = topics.run_experiment(config, runs_dir=tmp_path / "runs", verbose=False)
+    _jsonl(corpus, ["123 456", "789 012", "345 678"])
+    with pytest.raises(topics.ConfigError, match=f"^the corpus differs: {corpus} now has "
+                       r"fingerprint \w+, the run read \w+ \(restore the corpus the run read to "
+                       r"reproduce it\); the rerun failed: config .* does not fit corpus"):
+        reproduce_run(run.path, runs_dir=tmp_path / "runs")

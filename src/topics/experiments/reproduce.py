@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from topics.errors import ConfigError, FileAccessError
+from topics.errors import ConfigError, FileAccessError, TopicsError
 from topics.evaluation.tables import format_value
+from topics.experiments.loading import load_config
 from topics.experiments.runner import run_experiment
+from topics.experiments.steps import load_configured_corpus
 from topics.experiments.store import DEFAULT_RUNS_DIR, METRICS_FILE, Run, RunError, load_run
 
 __all__ = ["Reproduction", "environment_differences", "reproduce_run"]
@@ -164,8 +167,13 @@ def reproduce_run(
     _check_corpus_path(original, recorded)  # before a rerun directory exists
     config = original.path / "config.resolved.yaml"
     earlier = settings_predated(config)
-    rerun = run_experiment(config, runs_dir=runs_dir,  # JSON is YAML: any value, typed
-                           overrides=[f"{key}={json.dumps(value)}" for key, value in earlier.items()])
+    overrides = [f"{key}={json.dumps(value)}" for key, value in earlier.items()]  # JSON is YAML
+    try:
+        rerun = run_experiment(config, runs_dir=runs_dir, overrides=overrides)
+    except TopicsError as exc:  # a corpus changed since the run is the likely cause: said first
+        if (change := _corpus_change(config, overrides, recorded)) is None:
+            raise
+        raise _led_by(exc, f"{change}; the rerun failed: {exc}") from exc
     differences = {
         k: (original.metrics.get(k), rerun.metrics.get(k))
         for k in sorted(set(original.metrics) | set(rerun.metrics))
@@ -175,6 +183,32 @@ def reproduce_run(
     environment = environment_differences(_environment(original), _environment(rerun))
     return Reproduction(original, rerun, differences, tolerance, environment, earlier,
                         (recorded, _corpus_record(rerun) or {}))
+
+
+def _corpus_change(config: Path, overrides: list[str],
+                   recorded: Mapping[str, Any] | None) -> str | None:
+    """How the corpus the rerun reads differs from the run's (its fingerprint), or None: a rerun
+    that fails on a changed corpus ("does not fit corpus") did not say the data had changed."""
+    was = (recorded or {}).get("fingerprint")
+    try:
+        with warnings.catch_warnings():  # the rerun warned about its records already
+            warnings.simplefilter("ignore")
+            now = load_configured_corpus(load_config(config, overrides)).fingerprint if was else was
+    except TopicsError:  # the rerun's own error says what is wrong with reading it
+        return None
+    if now == was:
+        return None
+    where = (recorded or {}).get("path") or "the shipped corpus"
+    return (f"the corpus differs: {where} now has fingerprint {str(now)[:12]}, the run read "
+            f"{was[:12]} (restore the corpus the run read to reproduce it)")
+
+
+def _led_by(exc: TopicsError, text: str) -> TopicsError:
+    """``exc``'s kind of error with the message ``text``."""
+    try:
+        return type(exc)(text)
+    except TypeError:  # an error type with other arguments: the message is what matters
+        return ConfigError(text)
 
 
 def _corpus_record(run: Run) -> dict[str, Any] | None:
