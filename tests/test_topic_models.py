@@ -276,8 +276,6 @@ def test_a_topic_does_not_list_the_parts_that_only_repeat_its_compounds(corpus, 
     tokens = [analyzer(d.text) for d in default.documents]
     df = Counter(w for doc in tokens for w in set(doc))
     parts = CompoundParts(analyzer, df)
-    before = {w for words in listed.topics.values() for w, _ in words}
-    assert {"platt", "form"} <= before  # the case that made the rule, still there without it
     hidden = 0
     for topic, words in default.topics.items():
         names = [w for w, _ in words]
@@ -286,7 +284,8 @@ def test_a_topic_does_not_list_the_parts_that_only_repeat_its_compounds(corpus, 
         old = [w for w, _ in listed.topics[topic]]
         hidden += sum(parts.repeats(w, old) for w in old)
         assert "platt" not in names and "form" not in names
-    assert hidden >= 4
+    assert hidden >= 4  # parts the default leaves out are listed without the rule (the partition
+    # decides which: "plattform platt form" made the rule; since stop 41's names it is elsewhere)
     assert any("minister" in words and "verteidigungsminister" in words  # both stand alone
                for words in ([w for w, _ in ws] for ws in default.topics.values()))
 
