@@ -85,11 +85,12 @@ def _min_topic_size(value: Any, n_units: int) -> int:
 
 def _check_size(model: str, units: Sequence[Any]) -> None:
     """A ConfigError when there are fewer than MIN_UNITS units, saying how to get more."""
-    n_units, articles = len(units), len(set(article_ids(units)))
-    # paragraphs already (a one-paragraph article's unit is "<id>#p0"): no more to split
-    paragraphs = n_units > articles or any(getattr(u, "id", None) != getattr(u, "article_id", None)
-                                           for u in units)
-    if n_units < MIN_UNITS:
+    n_units = len(units)
+    if n_units < MIN_UNITS:  # only then: the check walks every unit
+        articles = len(set(article_ids(units)))
+        # paragraphs already (a one-paragraph article's unit is "<id>#p0"): no more to split
+        paragraphs = n_units > articles or any(
+            getattr(u, "id", None) != getattr(u, "article_id", None) for u in units)
         more = ("give more texts" if paragraphs
                 else "use unit='paragraph' (more units from the same articles) or more texts")
         raise ConfigError(f"model {model!r} needs at least {MIN_UNITS} units, got {n_units} "
