@@ -158,8 +158,24 @@ def test_a_run_names_the_topic_model_whose_fit_failed(first_text: str, tmp_path)
               "topic_models": {"mine": {"model": "nmf"}}, "classifier": {"enabled": False},
               "evaluation": {"seeds": [0]}}
     with pytest.raises(topics.ConfigError, match=r"^topic_models.mine \(seed 0\): model 'nmf': "
-                       "min_df=2 .default., max_df=0.2 .default. leave no words"):
+                       "all 10 units hold the same words"):
         topics.run_experiment(config, runs_dir=tmp_path / "runs", verbose=False)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_identical_texts_are_told_so_not_given_limits_to_change(first_text: str,
+                                                                 stream: bool) -> None:
+    """Ten copies of one article: the error advised lowering min_df or raising max_df, which
+    cannot help when no word tells one text from another."""
+    copies = [Article(f"a{i}", first_text) for i in range(10)]
+    with pytest.raises(topics.ConfigError, match=r"all 10 units hold the same words \(every "
+                       r"word is in every unit: the same text repeated\?\); .* drop the "
+                       r"repeats \(corpus.drop_duplicates\(\)\)") as error:
+        if stream:
+            topics.fit_streaming_nmf(copies, 5)
+        else:
+            topics.fit_topic_model(copies, "nmf", "article")
+    assert "min_df" not in str(error.value)
 
 
 def test_reproduce_says_the_corpus_changed_when_the_rerun_fails(tmp_path) -> None:
@@ -176,3 +192,23 @@ def test_reproduce_says_the_corpus_changed_when_the_rerun_fails(tmp_path) -> Non
                        r"fingerprint \w+, the run read \w+ \(restore the corpus the run read to "
                        r"reproduce it\); the rerun failed: config .* does not fit corpus"):
         reproduce_run(run.path, runs_dir=tmp_path / "runs")
+
+
+def test_the_default_places_no_text_without_words() -> None:
+    """Number-only articles among news: the BERTopic default put them into whichever topic came
+    first, while NMF, LDA and assign() give a text without a vocabulary word -1."""
+    news = [" ".join(text.split()) for text in topics.load_corpus().texts[:30]]
+    numbers = ["2024 12 31", "1.000.000", "+84 24 3825 7500"]
+    result = topics.fit_topic_model(news[:15] + numbers + news[15:], "bertopic", "article")
+    assert result.assignments[15:18].tolist() == [-1, -1, -1]
+    assert (result.assignments[:15] >= 0).all() and (result.assignments[18:] >= 0).all()
+    assert result.outlier_share == pytest.approx(3 / 33)
+    placed, _ = result.estimator.transform([d.text for d in result.documents])
+    assert placed.tolist() == result.assignments.tolist()  # the stored centres agree
+
+
+def test_the_default_needs_two_texts_with_words() -> None:
+    with pytest.raises(topics.ConfigError, match=r"1 unit of 12 has a word of the embedding's "
+                       r"vocabulary"):
+        topics.fit_topic_model(["Hanoi und Laos an der Grenze"] + ["2024 12"] * 11, "bertopic",
+                               "article", min_df=1)

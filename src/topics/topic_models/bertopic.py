@@ -15,8 +15,9 @@ its words. The project's default chooses each step by measurement
 * **No reduction** (``reduction=None``): UMAP's layout is numba code compiled per CPU, and it
   changed the topics across machines even on exact neighbours.
 * **Clustering**: spherical k-means started from Ward's clustering (:class:`~topics.topic_models.
-  clustering.WardKMeans`): no seed, no outliers, one partition for every seed (ARI 1.0; k-means++
-  0.6-0.75); cosine, not euclidean, so that no short centre gathers a generic topic.
+  clustering.WardKMeans`): no seed, no outliers (but a unit without a word of the vocabulary,
+  which is no topic's: -1), one partition for every seed (ARI 1.0; k-means++ 0.6-0.75); cosine,
+  not euclidean, so that no short centre gathers a generic topic.
   The number of topics is ~sqrt(n)/2 (4-30) of the geometric mean of units and articles: 11 for
   1,057 paragraphs of 217 articles, 13 for 721 articles. Label-free.
 * **Topic words**: an NMF of the units' TF-IDF started at the topics
@@ -165,6 +166,27 @@ def _fewer_topics(nr_topics: Any, k: int, made: int, x: np.ndarray) -> str:
             f"{why}; ask for at most {made}, or drop the repeats (corpus.drop_duplicates())")
 
 
+def _cluster_units_with_words(
+    x: np.ndarray, k: int, settings: Mapping[str, Any]
+) -> tuple[WardKMeans, np.ndarray]:
+    """Ward-started k-means over the units that have an embedding; the rest get -1.
+
+    A unit without a word of the embedding's vocabulary (nor, for a paragraph, an article with
+    one) has a zero embedding: nothing places it, so it is no topic's, as NMF, LDA and
+    ``assign`` give it (k-means would have put it in whichever topic came first)."""
+    placed = np.linalg.norm(x, axis=1) > 0
+    if placed.sum() < 2:
+        raise ConfigError(f"model {NAME!r}: {counted(int(placed.sum()), 'unit')} of "
+                          f"{len(x)} {'has' if placed.sum() == 1 else 'have'} a word of the "
+                          "embedding's vocabulary; give texts with words in common (or raise "
+                          "embedding_max_df)")
+    clusters = WardKMeans(min(k, int(placed.sum())), ward_sample=int(settings["ward_sample"]),
+                          metric=settings["kmeans_metric"]).fit(x[placed])
+    assignments = np.full(len(x), -1, dtype=int)
+    assignments[placed] = clusters.labels_
+    return clusters, assignments
+
+
 def _direct(settings: dict[str, Any]) -> bool:
     """The default route: no step needs the BERTopic library."""
     return (settings["reduction"] is None and settings["clustering"] == "kmeans"
@@ -246,7 +268,8 @@ def fit(
     n_neighbors, n_components, min_dist, metric
         UMAP's own parameters (n_neighbors capped at the number of units - 1).
     clustering : {"kmeans", "hdbscan"}
-        "kmeans": k-means started from Ward's clustering (deterministic, no outliers; its metric:
+        "kmeans": k-means started from Ward's clustering (deterministic; no outliers but the
+        units without a word of the embedding's vocabulary; its metric:
         ``kmeans_metric``); "hdbscan":
         HDBSCAN with BERTopic's merging (``nr_topics``) and outlier reduction.
     nr_topics : int, "auto" or None
@@ -336,9 +359,8 @@ def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTop
     cluster_input = with_article_context(embeddings, articles, float(settings["context_weight"]))
     k = n_clusters(settings["nr_topics"], len(units), len(set(articles)))
     if _direct(settings):
-        clusters = WardKMeans(k, ward_sample=int(settings["ward_sample"]),
-                              metric=settings["kmeans_metric"]).fit(cluster_input)
-        live, assignments, probs, outliers_before = None, clusters.labels_, None, 0.0
+        live, probs, outliers_before = None, None, 0.0
+        clusters, assignments = _cluster_units_with_words(cluster_input, k, settings)
         if (made := len(clusters.cluster_centers_)) < k:  # repeated texts: fewer places to split
             warnings.warn(_fewer_topics(settings["nr_topics"], k, made, cluster_input),
                           UserWarning, stacklevel=5)

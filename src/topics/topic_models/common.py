@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -78,9 +79,10 @@ def count_matrix(
     try:
         matrix = vectorizer.fit_transform([list(t) for t in tokens])
     except ValueError as exc:  # sklearn: "max_df corresponds to < documents than min_df", empty vocab
-        words = len({word for unit in tokens for word in unit})
-        raise ConfigError(empty_vocabulary(f"model {model!r}", min_df, max_df, len(tokens),
-                                           words)) from exc
+        df = Counter(word for unit in tokens for word in set(unit))
+        raise ConfigError(empty_vocabulary(
+            f"model {model!r}", min_df, max_df, len(tokens), len(df),
+            same_words=all(count == len(tokens) for count in df.values()))) from exc
     return matrix, list(vectorizer.get_feature_names_out())
 
 
@@ -91,14 +93,19 @@ def units_of(limit: float | int, n_units: int) -> float | int:
 
 
 def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_units: int,
-                     n_words: int) -> str:
-    """Why a vocabulary is empty: texts without a word after analysis, or document-frequency
-    limits that keep none of the ``n_words`` distinct words (and which limit can move)."""
+                     n_words: int, same_words: bool = False) -> str:
+    """Why a vocabulary is empty: texts without a word after analysis, units that all hold the
+    same words (``same_words``: every word is in every unit), or document-frequency limits that
+    keep none of the ``n_words`` distinct words (and which limit can move)."""
     if not n_words:
         return (f"{owner}: the {counted(n_units, 'unit')} {'has' if n_units == 1 else 'have'} "
                 "no words left after analysis (only "
                 "numbers, URLs, stop words or punctuation?); give texts with words, or check "
                 "that the text column is the right one")
+    if same_words and n_units > 1:  # no limit can help: no word tells one unit from another
+        return (f"{owner}: all {n_units} units hold the same words (every word is in every "
+                "unit: the same text repeated?); a topic model needs texts that differ: drop "
+                "the repeats (corpus.drop_duplicates()) or give other texts")
     # scikit-learn's bounds: a float is a share of the units (1.0: all of them), an int a count
     least, most = units_of(min_df, n_units), units_of(max_df, n_units)
     limits = f"{_setting('min_df', min_df)}, {_setting('max_df', max_df)}"

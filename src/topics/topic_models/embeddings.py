@@ -38,7 +38,7 @@ def offline_embedding(
     components : numpy.ndarray
         SVD components, dimensions x terms of all views.
     vectors : numpy.ndarray
-        The units' embeddings, unit length.
+        The units' embeddings, unit length (zero for a unit without a term of the vocabulary).
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -64,7 +64,11 @@ def offline_embedding(
         )
     k = max(2, min(int(settings["svd_components"]), x.shape[0] - 1, x.shape[1] - 1))
     svd = TruncatedSVD(k, algorithm=settings["svd_algorithm"], random_state=seed)
-    vectors = np.asarray(Normalizer(copy=False).fit_transform(svd.fit_transform(x)))
+    reduced = svd.fit_transform(x)
+    # a unit without a term must stay zero: ARPACK leaves ~1e-17 in its row, which the
+    # normalisation would blow up into a direction (and k-means into a topic)
+    reduced[np.diff(x.tocsr().indptr) == 0] = 0.0
+    vectors = np.asarray(Normalizer(copy=False).fit_transform(reduced))
     views = [TextView("tokens", _vocabulary(words), words.idf_, sublinear=True, normalise=True,
                       analysis=analysis_record(settings))]
     if ngrams is not None:
