@@ -110,3 +110,9 @@ def test_summarise_seeds() -> None:
     assert out["npmi_mean"] == pytest.approx(0.2)
     assert out["npmi_sd"] == pytest.approx(math.sqrt(0.02))
     assert summarise_seeds([{"npmi": 0.1}])["npmi_sd"] == 0.0
+    # a metric no run measured (a fit without topics: NPMI) has neither a mean nor a spread;
+    # sd 0.0 beside a null mean read as "measured, no spread"
+    nothing = summarise_seeds([{"npmi": math.nan}, {"npmi": math.nan}])
+    assert math.isnan(nothing["npmi_mean"]) and math.isnan(nothing["npmi_sd"])
+    one = summarise_seeds([{"npmi": math.nan}, {"npmi": 0.2}])
+    assert (one["npmi_mean"], one["npmi_sd"]) == (0.2, 0.0)

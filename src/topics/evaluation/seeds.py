@@ -28,7 +28,7 @@ def summarise_seeds(runs: Sequence[Mapping[str, float]]) -> dict[str, float]:
     dict of str to float
         ``<metric>_mean`` and ``<metric>_sd`` (ddof=1; 0 for a single run, whose spread is not
         measured: ``n_seeds`` says so) for every metric that is numeric in every run, NaN values
-        left out of both; plus ``n_seeds``.
+        left out of both (both NaN when no run has a value); plus ``n_seeds``.
 
     Raises
     ------
@@ -43,7 +43,9 @@ def summarise_seeds(runs: Sequence[Mapping[str, float]]) -> dict[str, float]:
         values = np.array([_number(r[key]) for r in runs], dtype=float)
         finite = values[~np.isnan(values)]
         out[f"{key}_mean"] = float(finite.mean()) if len(finite) else math.nan
-        out[f"{key}_sd"] = float(finite.std(ddof=1)) if len(finite) > 1 else 0.0
+        # one value: spread not measured (n_seeds says so); none: nothing to spread either
+        out[f"{key}_sd"] = (float(finite.std(ddof=1)) if len(finite) > 1
+                            else 0.0 if len(finite) else math.nan)
     return out
 
 
