@@ -229,8 +229,9 @@ def _plain_normalise(text: str) -> str:
     import unicodedata
 
     from topics.text import normalisation
-    from topics.text.surface import INVISIBLE
+    from topics.text.surface import INVISIBLE, unescape_entities
 
+    text = unescape_entities(text)
     text = text.translate({ord(char): None for char in INVISIBLE})
     text = unicodedata.normalize("NFC", text)
     text = text.translate({ord(char): " " for char in normalisation._SPACE_LIKE})

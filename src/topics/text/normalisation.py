@@ -1,4 +1,4 @@
-"""Normalise one piece of text: NFC, plain quotes and hyphens, tidy spaces.
+"""Normalise one piece of text: HTML entities decoded, NFC, plain quotes and hyphens, tidy spaces.
 
 Cleaning (:mod:`topics.text.cleaning`) runs it on every line of a page. Every step runs only when
 its characters occur; ``tests/test_cleaning.py`` checks the result against the plain definition
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from topics.text.surface import strip_invisible
+from topics.text.surface import strip_invisible, unescape_entities
 
 __all__ = ["normalise"]
 
@@ -62,11 +62,14 @@ def _has_pair(text: str, pairs: tuple[tuple[str, str], ...]) -> bool:
 def normalise(text: str) -> str:
     """Normalise one piece of text: NFC, straight quotes, ASCII hyphens, tidy spaces.
 
-    Soft hyphens, zero-width characters and the other format characters (direction marks …) are
+    HTML character references (``&nbsp;``, ``&quot;``, ``&#8222;``) are decoded first, so that
+    the characters they stand for go through the rules below. Soft hyphens, zero-width characters and the other format characters (direction marks …) are
     removed first, so that the result is NFC (and normalising it again changes nothing). Spaces
     just inside quotes and before punctuation ("friedliches , verantwortungsbewusstes") are
     removed while the opening and closing German quotes can still be told apart. Every step runs only when its characters occur.
     """
+    if "&" in text:
+        text = unescape_entities(text)
     if not text.isascii():
         text = strip_invisible(text)
     text = unicodedata.normalize("NFC", text)

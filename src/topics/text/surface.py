@@ -4,6 +4,10 @@
 :func:`~topics.text.cleaning.clean_text`), so the character-level repairs that make a word one
 token happen here, before tokenising, each only when its characters occur:
 
+* HTML character references left in copied or scraped text are decoded: ``&nbsp;``,
+  ``&amp;``, ``&quot;``, ``&#8222;``, ``&#x201C;`` (also when encoded twice, ``&amp;nbsp;``).
+  Undecoded, "Grenze&nbsp;zwischen" was one word and ``&quot;`` a word "quot". Only references
+  closed by ``;``: "AT&T" or "F&E" stay as written.
 * soft hyphens, zero-width characters and every other Unicode format character (category Cf:
   direction marks such as U+200E, bidi embeddings and isolates, the BOM) are removed
   ("Zusammen\\u00adarbeit" was "zusammen" + "arbeit", lemmatised to "abarbeiten"; a
@@ -26,10 +30,11 @@ changes no token.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
-__all__ = ["INVISIBLE", "INVISIBLE_RE", "prepare", "strip_invisible"]
+__all__ = ["INVISIBLE", "INVISIBLE_RE", "prepare", "strip_invisible", "unescape_entities"]
 
 # The Unicode format characters (general category Cf) as ranges: those of Unicode 15.1 (Python
 # 3.11 knows those of 14.0; tests/test_surface.py checks that every one the running Python knows
@@ -57,6 +62,29 @@ _MAYBE_INVISIBLE = re.compile(
     + f"{chr(min(low for low, _ in _FORMAT_RANGES if low > 0xFFFF))}-"
     + f"{chr(max(high for _, high in _FORMAT_RANGES))}]"
 )
+
+
+# A named, decimal or hexadecimal character reference closed by ";" (html.unescape alone would also
+# read legacy names without it: "&copy" in "&copyright", "&para" in a URL's "&parameter=").
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def _decoded(found: re.Match[str]) -> str:
+    return html.unescape(found.group())
+
+
+def unescape_entities(text: str) -> str:
+    """``text`` with its HTML character references decoded (the same string when it has none).
+
+    Decoded until none is left, so that a reference encoded twice (``&amp;nbsp;``) is decoded
+    too and decoding the result again changes nothing. An unknown name (``&foo;``) stays.
+    """
+    while "&" in text:
+        decoded = _ENTITY.sub(_decoded, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 def strip_invisible(text: str) -> str:
@@ -90,6 +118,8 @@ def prepare(text: str) -> str:
     str
         The text the analyser tokenises.
     """
+    if "&" in text:
+        text = unescape_entities(text)
     if not text.isascii():
         text = strip_invisible(text)
         if not unicodedata.is_normalized("NFC", text):

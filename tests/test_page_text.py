@@ -1,0 +1,37 @@
+"""Text as users paste or scrape it from news pages: the classifier reads what the page says."""
+
+from __future__ import annotations
+
+import pytest
+
+import topics
+
+ARTICLE = (
+    "Die Grenzschutzstationen von Lao Cai und Hekou haben am Mittwoch eine Partnerschaft "
+    "eingegangen.\n"
+    "Das Dokument sieht gemeinsame Patrouillen entlang der Grenze und Erleichterungen am "
+    "Grenzübergang vor. \"Die Zusammenarbeit wird vertieft\", sagte der Kommandeur."
+)
+
+
+@pytest.mark.parametrize("encode", [
+    lambda t: t.replace(" ", "&nbsp;"),
+    lambda t: t.replace('"', "&quot;").replace("Grenzübergang", "Grenz&uuml;bergang"),
+    lambda t: t.replace('"Die', "&#8222;Die").replace('", sagte', "&#x201C;, sagte"),
+    lambda t: t.replace(" ", "&amp;nbsp;", 3),  # encoded twice
+])
+def test_html_entities_are_the_characters_they_stand_for(encode) -> None:
+    raw = encode(ARTICLE)
+    assert "&" in raw
+    # was "Grenze&nbsp;zwischen" as one word and a word "quot": explain named a whole
+    # paragraph joined by &nbsp; as its strongest term
+    assert topics.clean_text(raw) == topics.clean_text(ARTICLE)
+    assert topics.analyse(raw) == topics.analyse(ARTICLE)
+    clf = topics.load_classifier()
+    assert clf.predict_proba([raw]) == pytest.approx(clf.predict_proba([ARTICLE]))
+
+
+def test_an_ampersand_that_is_no_entity_stays() -> None:
+    text = "AT&T und F&E, Forschung &amp Entwicklung, &foo; bleiben."
+    assert topics.clean_text(text) == text
+    assert topics.clean_text("&amp;foo;") == topics.clean_text(topics.clean_text("&amp;foo;"))
