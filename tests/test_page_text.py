@@ -35,3 +35,25 @@ def test_an_ampersand_that_is_no_entity_stays() -> None:
     text = "AT&T und F&E, Forschung &amp Entwicklung, &foo; bleiben."
     assert topics.clean_text(text) == text
     assert topics.clean_text("&amp;foo;") == topics.clean_text(topics.clean_text("&amp;foo;"))
+
+
+@pytest.mark.parametrize("banner", [
+    "Diese Website verwendet Cookies, um Ihnen das beste Erlebnis zu bieten. Mit der Nutzung "
+    "stimmen Sie der Verwendung von Cookies zu.",
+    "Wir verwenden Cookies. Weitere Informationen finden Sie in unserer Datenschutzerklärung.",
+    "This website uses cookies to improve your experience. By continuing you agree to our use "
+    "of cookies.",
+])
+def test_a_cookie_banner_is_not_the_lead(banner: str) -> None:
+    raw = f"{banner}\nAkzeptieren\nAblehnen\n{ARTICLE}"
+    cleaned = topics.clean_article(raw)
+    # was the body's first paragraph: the lead the classifier scores, its words in explain
+    assert cleaned.paragraphs[0] == topics.clean_article(ARTICLE).paragraphs[0]
+    assert banner in cleaned.removed
+    clf = topics.load_classifier()
+    assert clf.predict_proba([raw]) == pytest.approx(clf.predict_proba([ARTICLE]), abs=1e-6)
+
+
+def test_an_article_that_mentions_cookies_keeps_them() -> None:
+    text = "Die Bäckerei in Hanoi verkauft Cookies nach amerikanischem Rezept."
+    assert topics.clean_text(text) == text

@@ -23,6 +23,11 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   other articles, whose teasers are sentences; the counter also inside a line); such a marker
   followed by a colon and a headline on the same line (``Lesen Sie auch: …``) drops that line
   only;
+* a cookie banner (a line of at most 80 words about the site's cookies and the reader's consent:
+  "Diese Website verwendet Cookies … Mit der Nutzung stimmen Sie … zu") is dropped, and so are
+  its buttons on the lines right after it ("Akzeptieren", "Alle ablehnen"): pasted from
+  the top of a page, it was the article's lead, and the lead is one of the three scores the
+  classifier decides on;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -79,6 +84,21 @@ _RELATED = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*[:.]?{_CLOSE}$", re.IGN
 _RELATED_INLINE = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*:\s*\S", re.IGNORECASE)
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bCopyright\b|\bAlle Rechte vorbehalten\b", re.IGNORECASE)
 _TAIL_MAX_WORDS = 25
+# A cookie banner names cookies and asks for consent (German or English: some German editions keep
+# the English banner); an article that mentions cookies does not ask the reader to accept them.
+_COOKIES = re.compile(r"\bcookies?\b|\bcookie-", re.IGNORECASE)
+_CONSENT = re.compile(
+    r"akzeptier|zustimm|stimmen sie|einverstanden|einwillig|einstellung|datenschutz|website|"
+    r"webseite|accept|agree|consent|settings|privacy|this site|our site",
+    re.IGNORECASE,
+)
+_BANNER_MAX_WORDS = 80
+_BUTTON = re.compile(
+    r"^(?:alle\s+|all\s+)?(?:akzeptieren|annehmen|ablehnen|zustimmen|einstellungen|verstanden|"
+    r"einverstanden|ok|okay|mehr erfahren|nur notwendige(?:\s+cookies)?|cookie-einstellungen|"
+    r"accept|reject|decline|settings|got it|agree|cookies)(?:\s+(?:akzeptieren|ablehnen))?$",
+    re.IGNORECASE,
+)
 _LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
 # A caption ends in a photo credit: "… (Foto: Anh Huyen)", "… (Quelle: VUFO)", "… Foto: Le Tinh".
 _CREDIT = re.compile(
@@ -125,6 +145,14 @@ def _is_caption(line: str) -> bool:
 def _at_most_words(text: str, n: int) -> bool:
     # split(maxsplit=n) stops after n + 1 pieces: a long paragraph is not split into all its words
     return len(text.split(maxsplit=n)) <= n
+
+
+def _is_cookie_banner(line: str) -> bool:
+    return (
+        _COOKIES.search(line) is not None
+        and _CONSENT.search(line) is not None
+        and _at_most_words(line, _BANNER_MAX_WORDS)
+    )
 
 
 def _is_byline(line: str) -> bool:
@@ -244,6 +272,7 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
     source_url: str | None = None
     in_related = False
     seen_sentence = False  # a body line that is a sentence has been found
+    banner = None  # the last line of a cookie banner (its buttons follow it)
     lines = deque(unwrap_lines(raw.splitlines()))  # a hard-wrapped page: a paragraph per line
     while lines:
         line = normalise(lines.popleft())
@@ -260,6 +289,12 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
                     source_url = source.group(1)
                 else:
                     removed.append(line)  # a second source line is kept, not lost
+            elif (
+                "ookie" in line.lower() and _is_cookie_banner(line)
+                or (removed and removed[-1] is banner and _BUTTON.match(line))
+            ):
+                removed.append(line)  # not the article's lead, wherever it stands
+                banner = line
             elif _RELATED.match(line) or _COMMENTS.match(line):
                 # the lines after "Mehr zum Thema" are other articles' headlines and teasers; after
                 # the comment counter come comments or those lists
