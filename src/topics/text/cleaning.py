@@ -7,7 +7,8 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * a hard-wrapped page (html2text, ``lynx -dump``: every paragraph broken at a fixed width) gets a
   paragraph per line back first (:mod:`topics.text.wrapping`): the line rules below read a
   wrapped line, without closing punctuation, as a headline;
-* image markers ``![]() |`` are dropped;
+* image markers ``![]() |`` are dropped; a markdown link keeps its text, not its URL, and HTML
+  tags left in copied text (``<p>``, ``<br>``) go: URLs and tag names are not the article's words;
 * photo captions — a line between pipes, a line ending in `` |``, or a line ending in ``(Foto: …)`` /
   ``Foto: …`` — go to :attr:`CleanArticle.captions`, not into the body;
 * ``Quelle: <url>`` goes to :attr:`CleanArticle.source_url` (also after a sentence inside a line:
@@ -24,10 +25,8 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   followed by a colon and a headline on the same line (``Lesen Sie auch: …``) drops that line
   only;
 * a cookie banner (a line of at most 80 words about the site's cookies and the reader's consent:
-  "Diese Website verwendet Cookies … Mit der Nutzung stimmen Sie … zu") is dropped, and so are
-  its buttons on the lines right after it ("Akzeptieren", "Alle ablehnen"): pasted from
-  the top of a page, it was the article's lead, and the lead is one of the three scores the
-  classifier decides on;
+  "Diese Website verwendet Cookies … stimmen Sie … zu") and its buttons after it ("Akzeptieren")
+  are dropped: pasted from a page's top, it was the lead, one of the classifier's three scores;
 * the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
@@ -65,6 +64,11 @@ __all__ = [
 ]
 
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
+# A markdown link with its text (not an image, "![...](...)": the image rule drops it); inline
+# tags may stand inside a word, "Grenz<b>übergang</b>": they go without a space
+_LINK = re.compile(r"(?<!!)\[([^\[\]\n]+)\]\((?:https?://|www\.|/)[^()\s]*\)")
+_LEFTOVER_TAG = re.compile(r"</?(?:(strong|em|b|i|u|small|sup|sub|span|a)|figure|figcaption|"
+                           r"blockquote|div|p|br|img|li|ul|ol|h[1-6])\b[^<>]{0,400}>", re.I)
 _SOURCE_LABEL = r"Quelle\s*:\s*"
 _COUNTER = r"Kommentare?\s*\(\d+\)"
 _SOURCE = re.compile(rf"^{_SOURCE_LABEL}(\S+)$")
@@ -252,6 +256,16 @@ def clean_article(raw: str) -> CleanArticle:
     return _clean(raw, teasers=False)
 
 
+def _unmarked(line: str) -> str:
+    """``line`` (normalised) without markdown link targets and HTML tags, normalised again."""
+    changed = line
+    if "](" in changed:
+        changed = _LINK.sub(r"\1", changed)
+    if "<" in changed:
+        changed = _LEFTOVER_TAG.sub(lambda tag: "" if tag.group(1) else " ", changed)
+    return line if changed == line else normalise(changed)
+
+
 def _headline_follows(lines: deque[str]) -> bool:
     """Whether the next line of the page with text, past images and captions, is a headline
     (not a sentence, nor a marker: the end of the page or another list ends an article)."""
@@ -275,7 +289,7 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
     banner = None  # the last line of a cookie banner (its buttons follow it)
     lines = deque(unwrap_lines(raw.splitlines()))  # a hard-wrapped page: a paragraph per line
     while lines:
-        line = normalise(lines.popleft())
+        line = _unmarked(normalise(lines.popleft()))
         while line:
             cut = _cut_inside(line)
             if cut:  # the part before is this line; the counter or source and the rest come next
