@@ -88,14 +88,13 @@ _RELATED = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*[:.]?{_CLOSE}$", re.IGN
 _RELATED_INLINE = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*:\s*\S", re.IGNORECASE)
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bCopyright\b|\bAlle Rechte vorbehalten\b", re.IGNORECASE)
 _TAIL_MAX_WORDS = 25
-# A cookie banner names cookies and asks for consent (German or English: some German editions keep
-# the English banner); an article that mentions cookies does not ask the reader to accept them.
+# A cookie banner is the site speaking to its reader about cookies (German or English: some German
+# editions keep the English banner): "Wir verwenden Cookies ... stimmen Sie ... zu". News about
+# cookie rules ("ob Websites Cookies ohne Einwilligung setzen") has neither voice: it stays.
 _COOKIES = re.compile(r"\bcookies?\b|\bcookie-", re.IGNORECASE)
-_CONSENT = re.compile(
-    r"akzeptier|zustimm|stimmen sie|einverstanden|einwillig|einstellung|datenschutz|website|"
-    r"webseite|accept|agree|consent|settings|privacy|this site|our site",
-    re.IGNORECASE,
-)
+_SITE = re.compile(r"\b(?:wir|we|unser\w*|our|diese\s+(?:website|webseite|seite)|this\s+(?:website|site))\b",
+                   re.IGNORECASE)
+_READER = re.compile(r"\b(?:Sie|Ihnen|Ihr\w*|you|your)\b")  # polite German forms: capitalised
 _BANNER_MAX_WORDS = 80
 _BUTTON = re.compile(
     r"^(?:alle\s+|all\s+)?(?:akzeptieren|annehmen|ablehnen|zustimmen|einstellungen|verstanden|"
@@ -153,9 +152,8 @@ def _at_most_words(text: str, n: int) -> bool:
 
 def _is_cookie_banner(line: str) -> bool:
     return (
-        _COOKIES.search(line) is not None
-        and _CONSENT.search(line) is not None
-        and _at_most_words(line, _BANNER_MAX_WORDS)
+        _COOKIES.search(line) is not None and _SITE.search(line) is not None
+        and _READER.search(line) is not None and _at_most_words(line, _BANNER_MAX_WORDS)
     )
 
 
