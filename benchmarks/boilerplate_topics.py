@@ -2,12 +2,12 @@
 
     uv run python benchmarks/boilerplate_topics.py [--models bertopic nmf lda] [--out FILE]
 
-A crawled archive repeats paragraphs that read as prose on every page: a cookie note, a newsletter
-box, "follow us", a disclaimer. Cleaning cannot tell them from the article on one page; a corpus
-can (:meth:`topics.Corpus.drop_repeated_paragraphs`, on in every config as
+A crawled archive repeats paragraphs that read as prose on every page: an app note, a newsletter
+box, "follow us", a disclaimer. Cleaning cannot tell them from the article on one page (a cookie
+banner it can, and drops); a corpus can (:meth:`topics.Corpus.drop_repeated_paragraphs`, on in every config as
 ``corpus.drop_repeated_paragraphs: 5``). This puts four such paragraphs (German, as these sites
 write them) into every article of the shipped corpus and of the 10kGNAD sample (its one-line
-articles cut into three-sentence paragraphs): the cookie note first, the newsletter box after the
+articles cut into three-sentence paragraphs): the app note first, the newsletter box after the
 first paragraph, the other two after the second. Then it fits each model on the paragraphs of
 (1) the corpus as it was, (2) the pages with the boilerplate, (3) the pages after
 ``drop_repeated_paragraphs()``, seed 0, and prints a Markdown table: topics, NPMI, diversity, NMI
@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import GNAD, GNAD_MISSING, GNAD_OPTIONS  # noqa: E402
 
 BOILERPLATE = (
-    "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis auf unserer Website zu bieten. Wenn "
-    "Sie die Website weiter nutzen, stimmen Sie der Verwendung von Cookies zu.",
+    "Laden Sie unsere kostenlose App herunter und lesen Sie die wichtigsten Nachrichten des Tages "
+    "auch unterwegs auf Ihrem Smartphone.",
     "Abonnieren Sie unseren kostenlosen Newsletter und erhalten Sie jeden Morgen die wichtigsten "
     "Nachrichten des Tages direkt in Ihr Postfach.",
     "Folgen Sie uns auf Facebook, YouTube und Zalo, um keine Nachrichten zu verpassen und mit "

@@ -17,18 +17,19 @@ from topics.corpus.boilerplate import find_repeated, paragraph_key
 from topics.corpus.synthetic import write_jsonl
 from topics.errors import ConfigError, CorpusError
 
-COOKIES = ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Wenn Sie die "
-           "Website weiter nutzen, stimmen Sie der Verwendung von Cookies zu.")
+# site notes that read as prose (a cookie banner no longer serves: cleaning drops it on each page)
+APP_NOTE = ("Laden Sie unsere kostenlose App herunter und lesen Sie die wichtigsten Nachrichten des "
+            "Tages auch unterwegs auf Ihrem Smartphone.")
 FOLLOW = "Folgen Sie uns auf Facebook und YouTube, um keine Nachrichten zu verpassen."
 
 
 def pages(corpus: Corpus) -> Corpus:
-    """Every article as a page: the cookie note first, 'follow us' after the first paragraph."""
+    """Every article as a page: the app note first, 'follow us' after the first paragraph."""
     articles = []
     for article in corpus:
         clean = topics.clean_article(article.text)
         first, *rest = clean.paragraphs
-        text = "\n\n".join([COOKIES, first, FOLLOW.upper() if len(rest) % 2 else FOLLOW, *rest])
+        text = "\n\n".join([APP_NOTE, first, FOLLOW.upper() if len(rest) % 2 else FOLLOW, *rest])
         articles.append(Article(article.id, text, article.labels, article.source_url))
     return Corpus(articles, corpus.label_set, corpus.name)
 
@@ -36,8 +37,8 @@ def pages(corpus: Corpus) -> Corpus:
 def test_site_boilerplate_is_found_and_taken_out(shipped_corpus: Corpus) -> None:
     crawled = pages(shipped_corpus)
     found = crawled.repeated_paragraphs()
-    assert [(r.text, r.articles) for r in found][:1] == [(COOKIES, 217)]
-    assert {paragraph_key(r.text) for r in found} == {paragraph_key(COOKIES), paragraph_key(FOLLOW)}
+    assert [(r.text, r.articles) for r in found][:1] == [(APP_NOTE, 217)]
+    assert {paragraph_key(r.text) for r in found} == {paragraph_key(APP_NOTE), paragraph_key(FOLLOW)}
     summary = crawled.summary()
     assert len(summary.repeated_paragraphs) == 2
     assert "repeated paragraphs (in 5+ distinct articles: site boilerplate): 2" in str(summary)
@@ -105,11 +106,11 @@ def test_the_threshold_counts_distinct_articles(shipped_corpus: Corpus) -> None:
 
 def test_a_page_of_boilerplate_only_is_left_out_with_a_warning(shipped_corpus: Corpus) -> None:
     crawled = pages(shipped_corpus)
-    empty = Article("cookie-wall", f"{COOKIES}\n\n{FOLLOW}")
+    empty = Article("notes-only", f"{APP_NOTE}\n\n{FOLLOW}")
     corpus = Corpus([*crawled, empty], crawled.label_set, "crawl")
-    with pytest.warns(UserWarning, match=r"crawl: 1 article held only repeated .* and is left out: 'cookie-wall'"):
+    with pytest.warns(UserWarning, match=r"crawl: 1 article held only repeated .* and is left out: 'notes-only'"):
         dropped = corpus.drop_repeated_paragraphs()
-    assert len(dropped) == len(shipped_corpus) and "cookie-wall" not in dropped.ids
+    assert len(dropped) == len(shipped_corpus) and "notes-only" not in dropped.ids
 
 
 def test_a_streamed_page_of_boilerplate_only_is_named_not_silently_missing(
@@ -119,13 +120,13 @@ def test_a_streamed_page_of_boilerplate_only_is_named_not_silently_missing(
     from topics.corpus.stream import iter_tokens
 
     crawled = pages(shipped_corpus[:6])
-    empty = Article("cookie-wall", f"{COOKIES}\n\n{FOLLOW}")
+    empty = Article("notes-only", f"{APP_NOTE}\n\n{FOLLOW}")
     corpus = Corpus([*crawled, empty], crawled.label_set, "crawl")
     path = write_jsonl(corpus, tmp_path / "crawl.jsonl")
     for source in (path, corpus):
         with pytest.warns(UserWarning) as caught:
-            records = list(iter_tokens(source, drop_paragraphs=[COOKIES, FOLLOW]))
-        said = [str(w.message) for w in caught if "cookie-wall" in str(w.message)]
+            records = list(iter_tokens(source, drop_paragraphs=[APP_NOTE, FOLLOW]))
+        said = [str(w.message) for w in caught if "notes-only" in str(w.message)]
         assert len(said) == 1 and "held only repeated paragraphs" in said[0], said
         assert {r.article_id for r in records} == set(crawled.ids)
 
@@ -168,7 +169,7 @@ def test_a_run_takes_boilerplate_out_and_records_it(tmp_path: Path, shipped_corp
     run = run_experiment(config, runs_dir=tmp_path / "runs")
     record = json.loads((run.path / "corpus.json").read_text(encoding="utf-8"))
     removed = record["repeated_paragraphs_removed"]
-    assert [r["articles"] for r in removed] == [12, 12] and removed[0]["text"] == COOKIES
+    assert [r["articles"] for r in removed] == [12, 12] and removed[0]["text"] == APP_NOTE
     assert record["units"]["paragraph"]["n"] == len(shipped_corpus[:12].units("paragraph"))
     kept = run_experiment({**config, "corpus": {"path": str(path), "drop_repeated_paragraphs": None}},
                           runs_dir=tmp_path / "runs")
@@ -222,8 +223,8 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
     np.testing.assert_array_equal(fitted.transform(page.texts), expected.transform(
         shipped_corpus[:3].texts))
     with pytest.raises(ConfigError, match="drop_paragraphs"):
-        list(topics.corpus.stream.iter_tokens(crawl, drop_paragraphs=COOKIES))
-    for bad in (COOKIES, 5, [COOKIES, None]):  # one check for both routes
+        list(topics.corpus.stream.iter_tokens(crawl, drop_paragraphs=APP_NOTE))
+    for bad in (APP_NOTE, 5, [APP_NOTE, None]):  # one check for both routes
         with pytest.raises(ConfigError, match=r"drop_paragraphs: give a list of paragraphs"):
             fit_streaming_nmf(crawl, 4, drop_paragraphs=bad)
         with pytest.raises(ConfigError, match=r"drop_paragraphs: give a list of paragraphs"):
@@ -233,7 +234,7 @@ def test_the_streamed_routes_take_out_what_a_sample_finds(tmp_path: Path,
 def test_the_sample_spans_the_archive_so_late_boilerplate_is_found(
     tmp_path: Path, shipped_corpus: Corpus
 ) -> None:
-    """A site that added its cookie note late: the first articles do not show it, a sample
+    """A site that added its app note late: the first articles do not show it, a sample
     across the file does, the same one every time, in file order."""
     from itertools import islice
 
@@ -251,7 +252,7 @@ def test_the_sample_spans_the_archive_so_late_boilerplate_is_found(
     assert any(i in shipped_corpus.ids[150:] for i in ids) and ids[0] in shipped_corpus.ids[:150]
     for source in (crawl, Corpus(late, shipped_corpus.label_set)):
         drop = repeated_in_sample(source, sample=60)
-        assert {paragraph_key(p) for p in drop} == {paragraph_key(COOKIES), paragraph_key(FOLLOW)}
+        assert {paragraph_key(p) for p in drop} == {paragraph_key(APP_NOTE), paragraph_key(FOLLOW)}
     assert repeated_in_sample(iter(late), sample=60) == []  # read once: its first 60 only
     assert [a.id for a in sample_articles(crawl, 10_000)] == list(shipped_corpus.ids)
     with pytest.raises(topics.errors.InputError, match="sample=0"):
@@ -313,7 +314,7 @@ def test_boilerplate_goes_before_duplicates_are_looked_for(tmp_path: Path,
     from topics.experiments.loading import load_config
     from topics.experiments.steps import load_configured_corpus
 
-    notes = [COOKIES, FOLLOW, COOKIES.replace("Cookies", "Pixel"), FOLLOW.replace("uns", "VOV")]
+    notes = [APP_NOTE, FOLLOW, APP_NOTE.replace("Smartphone", "Tablet"), FOLLOW.replace("uns", "VOV")]
     path = write_jsonl([Article(a.id, "\n\n".join([" ".join(a.text.split()[:30]), *notes]))
                         for a in shipped_corpus[:12]], tmp_path / "short.jsonl")
     config = {"corpus": {"path": str(path), "drop_duplicates": True}}
