@@ -15,11 +15,13 @@ import io
 import json
 import warnings
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from topics.corpus.checks import looks_like_article
+from topics.corpus.compression import damage_first, open_decompressed, plain_stem, plain_suffix
 from topics.corpus.csv_end import RecordLines, complete_rows
 from topics.corpus.records import Article
 from topics.errors import CorpusError, counted, short
@@ -33,18 +35,20 @@ __all__ = [
 Located = tuple[Article, str]
 
 
-def text_lines(path: Path, encoding: str) -> Iterator[str]:
+def text_lines(path: Path, encoding: str, file: BinaryIO | None = None) -> Iterator[str]:
     """The lines of a text file, each decoded on its own, so an encoding error names its line.
 
     A line ends at ``\\n`` (a ``\\r`` before it is kept); other Unicode line separators are text.
-    Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first.
+    Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first. A
+    compressed file is decompressed as it is read (:mod:`topics.corpus.compression`); ``file``:
+    the file opened so (default: opened here).
     """
-    with open_binary(path) as file:
-        if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
-            text = read_text(path, encoding)
-            yield from io.StringIO(text, newline="")
-            return
-        for number, raw in enumerate(file, start=1):
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        text = read_text(path, encoding)
+        yield from io.StringIO(text, newline="")
+        return
+    with nullcontext(file) if file is not None else open_decompressed(path) as opened:
+        for number, raw in enumerate(opened, start=1):
             try:
                 yield raw.decode(encoding)
             except UnicodeDecodeError as error:
@@ -87,13 +91,10 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def read_text(path: Path, encoding: str) -> str:
-    """The whole file as text (one article of a folder, a labels file)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CorpusError(
-            f"{path}: cannot read the file ({error.strerror}); check its permissions"
-        ) from None
+    """The whole file as text (one article of a folder, a labels file), decompressed if it is
+    compressed."""
+    with open_decompressed(path) as file:
+        data = file.read()
     return decode_text(data, path, encoding)
 
 
@@ -113,10 +114,11 @@ def decode_text(data: bytes, path: Path | str, encoding: str) -> str:
 def read_jsonl(path: Path, encoding: str, label_separator: str | None = None) -> Iterator[Located]:
     """One article per line: ``{"id", "text", "labels"?, "source_url"?, ...metadata}``; labels
     given as one string are split on ``label_separator`` (:func:`label_cell`)."""
-    for number, line in enumerate(text_lines(path, encoding), start=1):
-        located = jsonl_record(line, number, path, label_separator)
-        if located is not None:
-            yield located
+    with open_decompressed(path) as file, damage_first(file):
+        for number, line in enumerate(text_lines(path, encoding, file), start=1):
+            located = jsonl_record(line, number, path, label_separator)
+            if located is not None:
+                yield located
 
 
 def jsonl_record(line: str, number: int, path: Path | str,
@@ -188,9 +190,9 @@ class CsvOptions:
     header: bool = True
 
     def for_file(self, path: Path | str) -> CsvOptions:
-        """The options for ``path``: a ``.tsv`` file is tab-separated unless another delimiter
+        """The options for ``path``: a ``.tsv`` file (``.tsv.gz``, ...) is tab-separated unless another delimiter
         than the default comma was given."""
-        if self.delimiter == "," and str(path).lower().endswith(".tsv"):
+        if self.delimiter == "," and plain_suffix(path) == ".tsv":
             return replace(self, delimiter="\t")
         return self
 
@@ -230,13 +232,14 @@ def read_csv(path: Path, options: CsvOptions, encoding: str) -> Iterator[Located
     """One article per row; the columns as ``options`` say."""
     options = options.for_file(path)
     options.check()
-    lines = RecordLines(text_lines(path, encoding))  # is the last record complete?
-    reader = csv_reader(lines, options)
-    ended = [0]  # the line the last record read ends on: a record csv cannot read starts after it
-    try:
-        yield from _csv_rows(path, reader, options, lines, ended)
-    except csv.Error as error:
-        raise csv_error(path, reader.line_num, error, ended[0] + 1) from None
+    with open_decompressed(path) as file, damage_first(file):
+        lines = RecordLines(text_lines(path, encoding, file))  # is the last record complete?
+        reader = csv_reader(lines, options)
+        ended = [0]  # the line the last record read ends on: a record csv cannot read starts after
+        try:
+            yield from _csv_rows(path, reader, options, lines, ended)
+        except csv.Error as error:
+            raise csv_error(path, reader.line_num, error, ended[0] + 1) from None
 
 
 def csv_reader(lines: Iterator[str], options: CsvOptions) -> Any:
@@ -387,7 +390,7 @@ def article_from_row(path: Path, number: int, row: list[str], columns: dict[str,
         )
     labels = label_cell(row[columns["label_column"]], separator) if "label_column" in columns else ()
     article_id = (
-        row[columns["id_column"]].strip() if "id_column" in columns else f"{path.stem}-{number:04d}"
+        row[columns["id_column"]].strip() if "id_column" in columns else f"{plain_stem(path)}-{number:04d}"
     )
     return Article(article_id, row[columns["text_column"]], labels, meta={"line": number})
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from topics.corpus.checks import LOOK_AT, OptionsLook, RecordChecker
+from topics.corpus.compression import COMPRESSION_SUFFIXES, is_compressed, plain_stem, plain_suffix
 from topics.corpus.folders import read_folder
 from topics.corpus.formats import CsvOptions, read_csv, read_jsonl, read_parquet
 from topics.corpus.records import Article, Corpus
@@ -76,7 +77,10 @@ def load_corpus(
         ``*.jsonl`` files too.
     format : {"folder", "jsonl", "csv", "parquet"}, optional
         Default: guessed from the path (folder, ``.jsonl``/``.ndjson``, ``.csv``/``.tsv``,
-        ``.parquet``). Parquet needs pyarrow and ``id``/``text`` columns like JSON Lines.
+        ``.parquet``). Parquet needs pyarrow and ``id``/``text`` columns like JSON Lines. A
+        JSON Lines or CSV file compressed with gzip, bz2 or xz (told by its first bytes) is
+        decompressed as it is read; its format is the suffix before ``.gz``/``.bz2``/``.xz``
+        (``articles.jsonl.gz``) unless given.
     label_set : sequence of str, optional
         The allowed labels; any other label is an error. Default: the folder's ``labels.json``
         ``label_set``, else the labels found.
@@ -112,8 +116,9 @@ def load_corpus(
     CorpusError
         On an unknown label, a duplicate id, an empty text, an HTML page instead of text, an
         unreadable or wrongly encoded file, an unknown encoding, a missing column, a malformed
-        record, or no article at all; the message names the file and the line or record. An
-        article whose text is only page boilerplate is kept, with a warning naming it.
+        record, a damaged or truncated compressed file, or no article at all; the message names
+        the file and the line or record. An article whose text is only page boilerplate is
+        kept, with a warning naming it.
 
     Warns
     -----
@@ -135,7 +140,7 @@ def load_corpus(
         CsvOptions(text_column, label_column, id_column, label_separator, delimiter, quotechar,
                    header), look_at=None,
     )
-    corpus_name = name or ("shipped" if path is None else Path(path).stem)
+    corpus_name = name or ("shipped" if path is None else plain_stem(path))
     records = list(located)
     if not records:
         raise no_articles(path)
@@ -355,6 +360,9 @@ def _records(
                            encoding=encoding, limit=look_at)
         return label_set, _looked_at(read_csv(path, csv_options, encoding), look)
     if kind == "parquet":
+        if is_compressed(path):
+            raise CorpusError(f"{path}: a compressed Parquet file is not read (Parquet compresses "
+                              "its pages itself); decompress it")
         return label_set, read_parquet(path, label_separator=separator)
     raise CorpusError(f"{path}: format={kind!r} is unknown; use 'folder', 'jsonl', 'csv' or 'parquet'")
 
@@ -379,16 +387,23 @@ def _check_encoding(encoding: str) -> None:
 
 
 def guess_format(path: Path) -> str:
-    """A corpus' format from its path: a folder, or a file's suffix."""
+    """A corpus' format from its path: a folder, or a file's suffix (before a compression
+    suffix: ``a.jsonl.gz`` is JSON Lines)."""
     if path.is_dir():
         return "folder"
-    suffix = path.suffix.lower()
+    suffix = plain_suffix(path)
     if suffix in {".jsonl", ".ndjson"}:
         return "jsonl"
     if suffix in {".csv", ".tsv"}:
         return "csv"
     if suffix == ".parquet":
         return "parquet"
+    if path.suffix.lower() in COMPRESSION_SUFFIXES:  # the format is the suffix before it
+        before = f"the suffix {suffix!r}" if suffix else "no suffix"
+        raise CorpusError(
+            f"{path}: cannot tell the format from the name ({before} before {path.suffix!r}); "
+            f"name it e.g. articles.jsonl{path.suffix}, or pass format='jsonl' or 'csv'"
+        )
     raise CorpusError(
         f"{path}: cannot tell the format from the suffix {suffix!r}; "
         "pass format='folder', 'jsonl', 'csv' or 'parquet'"
