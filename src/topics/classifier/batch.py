@@ -49,6 +49,7 @@ from topics.classifier.worker_inputs import (
     workers_should_read,
 )
 from topics.corpus.checks import RecordChecker
+from topics.corpus.compression import is_compressed
 from topics.distributed import check_scheduler, map_chunks, workers_read_paths
 from topics.errors import ConfigError
 from topics.text.language import looks_german
@@ -395,6 +396,8 @@ class WorkersRead:
 
     def corpus(self, path: Path, kind: str) -> Iterator[CorpusRange] | None:
         if kind != "parquet" and not (self.paths and workers_should_read(path, kind, self.options)):
+            return None
+        if is_compressed(path):  # a compressed Parquet file: the client's reading refuses it
             return None
         return corpus_ranges(path, next(self._readings), kind=kind, options=self.options)
 

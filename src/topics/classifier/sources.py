@@ -3,7 +3,9 @@
 :func:`iter_inputs` turns what a user names into texts: a text file is one article; ``-`` is
 standard input, read as bytes and decoded like a file; a folder is its ``.txt`` files (and
 ``.jsonl`` corpora); a ``.csv``/``.tsv``/``.jsonl``/``.ndjson``/``.parquet`` file is a corpus,
-streamed with :func:`topics.corpus.iter_articles` (the options of :func:`topics.load_corpus`). An
+streamed with :func:`topics.corpus.iter_articles` (the options of :func:`topics.load_corpus`); each
+of them compressed with gzip, bz2 or xz (``articles.jsonl.gz``, ``page.txt.xz``) is decompressed
+as it is read (:mod:`topics.corpus.compression`). An
 input that cannot be classified — unreadable, not text in the given encoding (Latin-1, UTF-16,
 binary), empty, an HTML page, larger than the size limit — becomes a :class:`Problem` that says
 why, and reading goes on.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from topics.corpus.compression import is_compressed, open_decompressed, plain_suffix
 from topics.errors import ConfigError, CorpusError, InputError, counted
 from topics.fileio import folder_files
 from topics.termination import raise_if_requested
@@ -242,20 +245,42 @@ def read_stdin(options: ReadOptions, content: bool = True, head: bytes = b"") ->
 def read_file(
     path: Path, options: ReadOptions, source: str | None = None, content: bool = True
 ) -> Item | Problem:
-    """One text file as one article."""
+    """One text file as one article (decompressed if it is compressed)."""
     source = source or str(path)
     try:
         size = path.stat().st_size
         if size > options.max_bytes:
             return too_big(size, source, options.max_bytes)
-        data = path.read_bytes()
+        data = _decompressed(path, source, options) if is_compressed(path) else path.read_bytes()
     except OSError as error:
         return Problem(source, f"cannot be read ({error.strerror or error})")
+    if isinstance(data, Problem):
+        return data
     text = decode(data, source, options.encoding)
     if isinstance(text, Problem):
         return text
     checked = check_text(text, source, content)
     return checked if isinstance(checked, Problem) else Item(source, source, checked)
+
+
+def _decompressed(path: Path, source: str, options: ReadOptions) -> bytes | Problem:
+    """A compressed text file's text, as bytes; or why not (damaged, or past the size limit of
+    one article once decompressed: read no further than that)."""
+    try:
+        with open_decompressed(path, source) as file:
+            data = file.read(options.max_bytes + 1)
+    except CorpusError as error:
+        return Problem(source, str(error).removeprefix(f"{source}: "))
+    if len(data) > options.max_bytes:
+        return Problem(source, f"is over the {_size(options.max_bytes)} limit for one article "
+                       "once decompressed; if this really is one text, raise the limit with "
+                       "--max-size")
+    return data
+
+
+def _corpus_kind(path: Path) -> str | None:
+    """The corpus format of a file by its suffix (before a compression suffix), or None."""
+    return CORPUS_SUFFIXES.get(plain_suffix(path))
 
 
 def _read_corpus(
@@ -353,8 +378,8 @@ def iter_inputs(
                     yield from _corpus_entries(corpus, "jsonl", options, content, delegate)
             elif not path.exists():
                 yield Problem(name, "no such file or folder")
-            elif forced or path.suffix.lower() in CORPUS_SUFFIXES:
-                kind = forced or CORPUS_SUFFIXES[path.suffix.lower()]
+            elif forced or _corpus_kind(path):
+                kind = forced or _corpus_kind(path)
                 yield from _corpus_entries(path, kind, options, content, delegate)
             else:  # a text file (one that appeared after the look above)
                 yield read_file(path, options, content=content)
@@ -365,7 +390,7 @@ def _is_text_file(name: str, forced: str | None) -> bool:
     if name == "-" or forced:
         return False
     path = Path(name)
-    return path.suffix.lower() not in CORPUS_SUFFIXES and path.exists() and not path.is_dir()
+    return _corpus_kind(path) is None and path.exists() and not path.is_dir()
 
 
 def _text_file_entries(files: list[Path], options: ReadOptions, content: bool,

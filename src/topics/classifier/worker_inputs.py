@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from topics.classifier.sources import Item, Problem, ReadOptions, read_file, too_big
 from topics.corpus.checks import RecordChecker
+from topics.corpus.compression import is_compressed
 from topics.corpus.csv_ranges import csv_ranges
 from topics.corpus.readers import csv_options, no_articles
 from topics.corpus.worker_reading import (
@@ -163,9 +164,12 @@ def said_here(problem: Problem) -> Problem:
 
 def workers_should_read(path: Path, kind: str, options: ReadOptions) -> bool:
     """Whether the workers should read this corpus input: JSON Lines or CSV in a known encoding
-    whose line break is the byte ``\\n``, in a file this process can open (else the client's own
-    reading says what is wrong) of at least :data:`SMALL_INPUT_BYTES`."""
+    whose line break is the byte ``\\n``, not compressed (not cut into byte ranges: the client
+    reads it, and the workers classify its chunks), in a file this process can open (else the
+    client's own reading says what is wrong) of at least :data:`SMALL_INPUT_BYTES`."""
     if kind not in ("jsonl", "csv") or not line_break_is_byte(options.encoding):
+        return False
+    if is_compressed(path):
         return False
     try:
         with path.open("rb") as file:

@@ -44,6 +44,7 @@ from topics.corpus.chunk_analysis import (
     checked_chunk,
     chunk_of,
 )
+from topics.corpus.compression import is_compressed
 from topics.corpus.readers import csv_options, guess_format, read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_on_workers
@@ -78,6 +79,7 @@ TOKEN_COLUMNS = ["id", "article_id", "labels", "tokens"]
 DEFAULT_CHUNK_SIZE = 1000
 SAMPLE_ARTICLES = 2000  # articles read to find a site's boilerplate (repeated_in_sample)
 _LOG_EVERY_S = 30.0
+_TOLD_COMPRESSED: set[str] = set()  # compressed files the log said are read here, not by workers
 
 
 @dataclass
@@ -268,8 +270,9 @@ def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], sc
     """The format, if the Dask workers read the corpus themselves
     (:mod:`topics.corpus.worker_reading`): a JSON Lines or CSV file or a folder, in an encoding
     whose line break is the byte ``\\n``, on Dask, and by default only on a LocalCluster started
-    here (a cluster's workers may not see the path); a Parquet file on any scheduler unless
-    ``workers_read`` is False (the workers get its decoded rows, not its path)."""
+    here (a cluster's workers may not see the path), not compressed (it cannot be cut into byte
+    ranges: read here); a Parquet file on any scheduler unless ``workers_read`` is False (the
+    workers get its decoded rows, not its path)."""
     from topics.distributed import workers_read_paths
 
     if scheduler is None or workers_read is False:
@@ -278,6 +281,12 @@ def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], sc
     if kind == "parquet":
         return kind
     if not workers_read_paths(scheduler, workers_read):
+        return None
+    if kind in ("jsonl", "csv") and is_compressed(Path(source)):
+        # no byte ranges in compressed data: read here, each chunk analysed on the workers
+        if workers_read and str(source) not in _TOLD_COMPRESSED:  # once: stream-nmf reads 3x
+            _TOLD_COMPRESSED.add(str(source))
+            log.info("%s is compressed: read here, its chunks analysed on the workers", source)
         return None
     if kind in ("jsonl", "csv", "folder") and line_break_is_byte(
             load_options.get("encoding", "utf-8")):
@@ -368,7 +377,8 @@ def analyse_corpus(
         On Dask, a JSON Lines or CSV file or a folder is read by the workers, each task its
         own range of lines or records or group of files, instead of by this process
         (:mod:`topics.corpus.worker_reading`): nothing but the results passes through here. The
-        workers must see the corpus at the same path. (A Parquet file is decoded here, batch by
+        workers must see the corpus at the same path. A compressed file cannot be cut into
+        ranges: this process reads it and the workers analyse its chunks. (A Parquet file is decoded here, batch by
         batch, and its articles made and checked by the workers on any scheduler, unless
         ``workers_read`` is False.) Default
         (``None``): on a LocalCluster (``scheduler="local"``), not on a scheduler address or a

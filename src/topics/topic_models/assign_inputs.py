@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from topics.corpus import Article, Corpus
+from topics.corpus.compression import plain_suffix
 from topics.errors import ConfigError, CorpusError
 from topics.fileio import read_text_inputs
 from topics.text.cleaning import looks_like_markup
@@ -52,9 +53,9 @@ def _check_text_file(name: str) -> None:
     if name == "-":
         return
     path = Path(name)
+    suffix = plain_suffix(path)  # articles.jsonl.gz too
     kind = "a folder" if path.is_dir() else (
-        f"a {_CORPUS_SUFFIXES[path.suffix.lower()]} corpus file"
-        if path.suffix.lower() in _CORPUS_SUFFIXES else None)
+        f"a {_CORPUS_SUFFIXES[suffix]} corpus file" if suffix in _CORPUS_SUFFIXES else None)
     if kind:
         raise ConfigError(
             f"{name} is {kind}; topics assign reads text files, one article each: give the "
