@@ -547,6 +547,13 @@ def api(id: str, what: str, body: str, **options: object) -> Case:
     return Case(id, what, python=body, **options)  # type: ignore[arg-type]
 
 
+def _damaged_gzip() -> bytes:
+    """A gzip of the good corpus with a byte of its compressed data flipped (CRC or data error)."""
+    data = bytearray(gzip.compress(GOOD_JSONL.encode()))
+    data[len(data) // 2] ^= 0xFF
+    return bytes(data)
+
+
 def corpus_cases() -> list[Case]:
     """Corpus files a user may point at: empty, broken, odd but valid."""
     return [
@@ -589,7 +596,14 @@ def corpus_cases() -> list[Case]:
             "summary", "c.jsonl", expect=SUCCEED,
             files={"c.jsonl": "\ufeff" + GOOD_JSONL.strip().replace("\n", "\r\n")}),
         cli("jsonl-gzip", "a gzip-compressed corpus named .jsonl.gz", "summary", "c.jsonl.gz",
-            files={"c.jsonl.gz": gzip.compress(GOOD_JSONL.encode())}, names=("c.jsonl.gz",)),
+            expect=SUCCEED, files={"c.jsonl.gz": gzip.compress(GOOD_JSONL.encode())}),
+        cli("jsonl-gzip-cut-short", "a .jsonl.gz corpus cut short (a download stopped)",
+            "summary", "c.jsonl.gz", names=("c.jsonl.gz", "damaged"),
+            files={"c.jsonl.gz": gzip.compress(GOOD_JSONL.encode())[:-12]}),
+        cli("jsonl-gzip-not-gzip", "a plain JSONL corpus named .jsonl.gz", "summary",
+            "c.jsonl.gz", names=("c.jsonl.gz", "not gzip"), files={"c.jsonl.gz": GOOD_JSONL}),
+        cli("classify-gzip-damaged", "classify a .jsonl.gz whose data is damaged", "classify",
+            "c.jsonl.gz", names=("c.jsonl.gz", "damaged"), files={"c.jsonl.gz": _damaged_gzip()}),
         cli("csv-huge-field", "a CSV text field of 300 000 characters", "summary", "c.csv",
             expect=SUCCEED, files={"c.csv": f'id,text,labels\n1,"{TEXT * 2000}",\n'}),
         cli("csv-nul-bytes", "a CSV with NUL bytes in a text", "summary", "c.csv", expect=EITHER,
