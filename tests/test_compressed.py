@@ -158,6 +158,13 @@ def test_record_errors_read_as_in_the_file_uncompressed(tmp_path) -> None:
     assert list(topics.load_corpus(_compressed(marked, ".xz")).ids) == ["a"]
 
 
+def test_a_compressed_utf16_file_is_read_in_its_encoding(plain) -> None:
+    wide = plain.with_name("wide.jsonl")
+    wide.write_bytes(plain.read_text(encoding="utf-8").encode("utf-16"))
+    expected = list(topics.load_corpus(plain))
+    assert list(topics.load_corpus(_compressed(wide, ".gz"), encoding="utf-16")) == expected
+
+
 def _classify(capsys, *argv: str) -> tuple[int, str]:
     status = main(["--quiet", "classify", *argv])
     return status, capsys.readouterr().err

@@ -44,7 +44,8 @@ def text_lines(path: Path, encoding: str, file: BinaryIO | None = None) -> Itera
     the file opened so (default: opened here).
     """
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
-        text = read_text(path, encoding)
+        with nullcontext(file) if file is not None else open_decompressed(path) as opened:
+            text = decode_text(opened.read(), path, encoding)
         yield from io.StringIO(text, newline="")
         return
     with nullcontext(file) if file is not None else open_decompressed(path) as opened:
@@ -91,10 +92,14 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def read_text(path: Path, encoding: str) -> str:
-    """The whole file as text (one article of a folder, a labels file), decompressed if it is
-    compressed."""
-    with open_decompressed(path) as file:
-        data = file.read()
+    """The whole file as text (one article of a folder, a labels file; not decompressed, as the
+    Dask workers read a folder's files)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CorpusError(
+            f"{path}: cannot read the file ({error.strerror}); check its permissions"
+        ) from None
     return decode_text(data, path, encoding)
 
 
