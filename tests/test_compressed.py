@@ -198,6 +198,19 @@ def test_classify_reads_a_compressed_text_file_and_names_a_damaged_one(plain, tm
     assert status != 0
 
 
+def test_analyse_and_stream_nmf_read_a_compressed_corpus(plain, tmp_path, capsys) -> None:
+    packed = _compressed(plain, ".bz2")
+    for command, output in (("analyse", "tokens{}.jsonl"), ("stream-nmf", "topics{}")):
+        made = []
+        for source, tag in ((plain, ""), (packed, "_bz2")):
+            out = tmp_path / output.format(tag)
+            options = ("-k", "3", "--min-df", "1") if command == "stream-nmf" else ()
+            assert main(["--quiet", command, str(source), "--output", str(out), *options]) == 0
+            made.append(out / "topics.csv" if out.is_dir() else out)
+        assert made[0].read_bytes() == made[1].read_bytes()
+    capsys.readouterr()
+
+
 def test_a_config_reads_a_compressed_corpus(plain, tmp_path) -> None:
     """The run's corpus record names the file read; its fingerprint is the articles' content's,
     as the run on the file uncompressed records it."""
