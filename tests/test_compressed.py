@@ -186,7 +186,8 @@ def test_classify_reads_a_compressed_corpus_as_the_file_itself(plain, tmp_path, 
 
 def test_classify_reads_a_compressed_text_file_and_names_a_damaged_one(plain, tmp_path,
                                                                        capsys) -> None:
-    seed = sorted(SEEDS.glob("*.txt"))[0]
+    seed = tmp_path / "page.txt"  # compressed beside it: not in seeds/
+    seed.write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes())
     page = _compressed(seed, ".xz")
     broken = tmp_path / "broken.jsonl.bz2"
     broken.write_bytes(bz2.compress(plain.read_bytes())[:-100])
