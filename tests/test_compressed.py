@@ -261,3 +261,35 @@ def test_on_dask_the_client_reads_a_compressed_file_with_the_same_output(plain, 
     assert there.read_bytes() == here.read_bytes()
     assert classified_there.read_bytes() == classified_here.read_bytes()
     assert cut == []
+
+
+def _fed_fifo(tmp_path: Path, data: bytes, name: str = "pipe") -> Path:
+    """A named pipe that a thread fills with ``data`` once it is opened (as ``<(zcat x.gz)``)."""
+    import os
+    import threading
+
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as writer:
+            writer.write(data)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+@pytest.mark.parametrize("compress", [None, ".gz"])
+def test_a_pipe_loses_no_bytes_to_the_compression_check(plain: Path, tmp_path: Path,
+                                                       compress: str | None) -> None:
+    """Process substitution (``<(cat a.jsonl)``): the first cut looked at the file's first bytes,
+    closed it and opened it again, and a pipe lost what was looked at ("line 1: not valid
+    JSON"); plain and gzip data through a pipe now read as the file does."""
+    data = plain.read_bytes()
+    fifo = _fed_fifo(tmp_path, COMPRESS[compress](data) if compress else data)
+    _same(topics.load_corpus(fifo, format="jsonl", name=plain.stem), topics.load_corpus(plain))
+    text = topics.load_corpus(plain)[0].text
+    page = _fed_fifo(tmp_path, text.encode("utf-8"), "page")
+    assert main(["-q", "classify", str(page), "--output", str(tmp_path / "out.jsonl")]) == 0
+    read = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert read["labels"] == topics.load_classifier().predict([text])[0]

@@ -20,6 +20,7 @@ import bz2
 import gzip
 import io
 import lzma
+import stat
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "compression_of", "damage_first", "is_compressed",
+    "COMPRESSION_SUFFIXES", "damage_first", "is_compressed",
     "open_decompressed", "plain_stem", "plain_suffix",
 ]
 
@@ -76,24 +77,16 @@ def _magic(head: bytes) -> str | None:
     return None
 
 
-def compression_of(path: Path, name: str | None = None) -> str | None:
-    """The compression of the file at ``path`` (``"gzip"``, ``"bz2"``, ``"xz"``), by its first
-    bytes, or ``None`` for a file that is not compressed.
+def _compression(head: bytes, path: Path, name: str) -> str | None:
+    """The compression of a file that starts with ``head`` (``"gzip"``, ``"bz2"``, ``"xz"``), or
+    ``None`` for a file that is not compressed.
 
     Raises
     ------
     CorpusError
-        The file cannot be opened; it is named ``.gz``/``.bz2``/``.xz`` but its bytes are not
-        that compression; it is a zip, zstd or 7z file (not read).
+        The file is named ``.gz``/``.bz2``/``.xz`` but its bytes are not that compression; it is
+        a zip, zstd or 7z file (not read).
     """
-    name = name or str(path)
-    try:
-        with path.open("rb") as file:
-            head = file.read(_HEAD)
-    except OSError as error:
-        raise CorpusError(
-            f"{name}: cannot read the file ({error.strerror}); check its permissions"
-        ) from None
     found = _magic(head)
     suffix = path.suffix.lower()
     named = COMPRESSION_SUFFIXES.get(suffix)
@@ -116,10 +109,14 @@ def _suffix_of(compression: str) -> str:
 
 def is_compressed(path: Path) -> bool:
     """Whether the file is, or is named as, a compressed file (one that cannot be read by byte
-    ranges); ``False`` for a file that cannot be opened (its reading says why)."""
+    ranges); ``False`` for a file that cannot be opened (its reading says why). Only a regular
+    file is looked into: a pipe (``<(zcat ...)``) would lose the bytes looked at, so it is
+    judged by its name."""
     if path.suffix.lower() in COMPRESSION_SUFFIXES:
         return True
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
         with path.open("rb") as file:
             return _magic(file.read(_HEAD)) is not None
     except OSError:
@@ -129,33 +126,41 @@ def is_compressed(path: Path) -> bool:
 def open_decompressed(path: Path, name: str | None = None) -> BinaryIO:
     """The file opened for reading its bytes, decompressed as they are read if it is compressed.
 
-    ``name`` is the file as the user gave it (default: ``path``), for the messages. Reading a
-    damaged or truncated compressed file raises a :class:`~topics.errors.CorpusError` that names
-    it and says so.
+    The file is opened once and its first bytes are peeked at, not read, so a pipe loses
+    nothing. ``name`` is the file as the user gave it (default: ``path``), for the messages.
+    Reading a damaged or truncated compressed file raises a :class:`~topics.errors.CorpusError`
+    that names it and says so.
 
     Raises
     ------
     CorpusError
-        As :func:`compression_of`.
+        The file cannot be opened; it is named ``.gz``/``.bz2``/``.xz`` but its bytes are not
+        that compression; it is a zip, zstd or 7z file (not read).
     """
     name = name or str(path)
-    kind = compression_of(path, name)
     try:
-        if kind is None:
-            return path.open("rb")
-        return io.BufferedReader(_Checked(_OPEN[kind](path, "rb"), name, kind), 1 << 16)
+        file = path.open("rb")
+        head = file.peek(_HEAD)[:_HEAD]
     except OSError as error:
         raise CorpusError(
             f"{name}: cannot read the file ({error.strerror}); check its permissions"
         ) from None
+    try:
+        kind = _compression(head, path, name)
+        if kind is None:
+            return file
+        return io.BufferedReader(_Checked(_OPEN[kind](file, "rb"), name, kind, file), 1 << 16)
+    except BaseException:
+        file.close()
+        raise
 
 
 class _Checked(io.RawIOBase):
     """A decompressing file whose decompression errors are a :class:`CorpusError` naming it."""
 
-    def __init__(self, file: Any, name: str, kind: str) -> None:
+    def __init__(self, file: Any, name: str, kind: str, source: BinaryIO) -> None:
         super().__init__()
-        self._file, self._name, self._kind = file, name, kind
+        self._file, self._name, self._kind, self._source = file, name, kind, source
         self.damaged = False
 
     def readable(self) -> bool:
@@ -180,7 +185,8 @@ class _Checked(io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
-            self._file.close()
+            self._file.close()  # a decompressor given a file object leaves that file open
+            self._source.close()
         super().close()
 
 
