@@ -302,7 +302,7 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
                 else:
                     removed.append(line)  # a second source line is kept, not lost
             elif (
-                "ookie" in line.lower() and _is_cookie_banner(line)
+                ("ookie" in line or "OOKIE" in line) and _is_cookie_banner(line)
                 or (removed and removed[-1] is banner and _BUTTON.match(line))
             ):
                 removed.append(line)  # not the article's lead, wherever it stands
