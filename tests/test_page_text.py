@@ -76,9 +76,7 @@ def test_link_targets_and_leftover_tags_are_not_words(mark) -> None:
     raw = mark(ARTICLE)
     # were words: "https", "vietnam", "vn", "artikel", "p>Die", "strong>Die" (explain showed
     # "Mehr](https://vietnam.vn/de/artikel-9" as a term)
-    expected = topics.clean_text(ARTICLE)
-    if "[Mehr]" in raw:
-        expected = expected.replace(".\n\n", ". Mehr\n\n")
+    expected = topics.clean_text(ARTICLE)  # "[Mehr](…)" after a sentence is a button: it goes
     assert topics.clean_text(raw) == expected
     clf = topics.load_classifier()
     assert clf.predict([raw]) == clf.predict([expected])
@@ -88,3 +86,33 @@ def test_image_markers_and_bare_brackets_stay_as_they_were() -> None:
     raw = "![]() |\nDie Liste [1] nennt (Seite 3) die Grenze.\nEin Satz mit a < b und c > d."
     assert topics.clean_article(raw).text == (
         "Die Liste [1] nennt (Seite 3) die Grenze.\n\nEin Satz mit a < b und c > d.")
+
+
+@pytest.mark.parametrize("dateline", ["Hanoi (VNA) - ", "Ho-Chi-Minh-Stadt (VNA) – ",
+                                      "Da Nang (VNA) - ", "Wien (APA) - "])
+def test_a_news_agency_dateline_is_not_the_lead(dateline: str) -> None:
+    """Like "(VOVWORLD) - ": the agency was a word of every lead ("VNA" in explain)."""
+    lead = "Am Mittwoch sind die Grenzschutzstationen eine Partnerschaft eingegangen."
+    assert topics.clean_text(dateline + lead) == lead
+
+
+def test_a_bracketed_name_before_a_dash_inside_news_stays() -> None:
+    text = "Die Vereinten Nationen (UN) - die größte Organisation der Welt - tagen in Hanoi."
+    assert topics.clean_text(text) == text
+
+
+@pytest.mark.parametrize("button", ["Mehr", "Weiterlesen »", "Mehr lesen ›", "[Mehr](https://vietnam.vn/de/a-1)"])
+def test_a_read_more_button_does_not_make_a_paragraph_a_headline(button: str) -> None:
+    """A short paragraph ending "... vereinbart. Weiterlesen": no longer ending in a sentence, it
+    was read as a headline and not classified."""
+    from topics.text.cleaning import prose_paragraphs
+
+    short = "Vietnam und Laos haben eine engere Zusammenarbeit der Grenzschutzstationen vereinbart."
+    clean = topics.clean_article(f"{short} {button}\n\n{short}")
+    assert clean.paragraphs == (short, short)
+    assert list(prose_paragraphs(clean.paragraphs)) == [short, short]
+
+
+def test_more_inside_a_sentence_stays() -> None:
+    for text in ("Die Provinz braucht mehr.", "Das gibt es nicht mehr", "Er sagte: Mehr!"):
+        assert topics.clean_text(text) == text

@@ -27,7 +27,8 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
 * a cookie banner (a line of at most 80 words about the site's cookies and the reader's consent:
   "Diese Website verwendet Cookies … stimmen Sie … zu") and its buttons after it ("Akzeptieren")
   are dropped: pasted from a page's top, it was the lead, one of the classifier's three scores;
-* the ``(VOVWORLD) - `` lead marker is stripped from the lead line;
+* the ``(VOVWORLD) - `` lead marker and a news agency's dateline (``Hanoi (VNA) - ``) are
+  stripped from the lead line, a read-more button after a line's last sentence from the line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
   words) and short copyright lines. A body ends with a sentence; headlines of other articles at
@@ -46,7 +47,14 @@ from collections import deque
 from dataclasses import dataclass
 
 from topics.errors import InputError, short
-from topics.text.markers import RELATED_MARKERS
+from topics.text.markers import (
+    BANNER_BUTTON,
+    LEAD_MARKER,
+    READ_MORE,
+    READ_MORE_ENDS,
+    RELATED_MARKERS,
+    is_cookie_banner,
+)
 from topics.text.normalisation import normalise
 from topics.text.wrapping import unwrap_lines
 
@@ -88,21 +96,6 @@ _RELATED = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*[:.]?{_CLOSE}$", re.IGN
 _RELATED_INLINE = re.compile(rf"^{_OPEN}(?:{_MARKER}){_CLOSE}\s*:\s*\S", re.IGNORECASE)
 _FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bCopyright\b|\bAlle Rechte vorbehalten\b", re.IGNORECASE)
 _TAIL_MAX_WORDS = 25
-# A cookie banner is the site speaking to its reader about cookies (German or English: some German
-# editions keep the English banner): "Wir verwenden Cookies ... stimmen Sie ... zu". News about
-# cookie rules ("ob Websites Cookies ohne Einwilligung setzen") has neither voice: it stays.
-_COOKIES = re.compile(r"\bcookies?\b|\bcookie-", re.IGNORECASE)
-_SITE = re.compile(r"\b(?:wir|we|unser\w*|our|diese\s+(?:website|webseite|seite)|this\s+(?:website|site))\b",
-                   re.IGNORECASE)
-_READER = re.compile(r"\b(?:Sie|Ihnen|Ihr\w*|you|your)\b")  # polite German forms: capitalised
-_BANNER_MAX_WORDS = 80
-_BUTTON = re.compile(
-    r"^(?:alle\s+|all\s+)?(?:akzeptieren|annehmen|ablehnen|zustimmen|einstellungen|verstanden|"
-    r"einverstanden|ok|okay|mehr erfahren|nur notwendige(?:\s+cookies)?|cookie-einstellungen|"
-    r"accept|reject|decline|settings|got it|agree|cookies)(?:\s+(?:akzeptieren|ablehnen))?$",
-    re.IGNORECASE,
-)
-_LEAD_MARKER = re.compile(r"^\(VOVWORLD\)\s*[-–—]\s*")
 # A caption ends in a photo credit: "… (Foto: Anh Huyen)", "… (Quelle: VUFO)", "… Foto: Le Tinh".
 _CREDIT = re.compile(
     r"(?:\((?:Foto|Fotos|Quelle)\s*:[^()]{1,80}\)|(?:^|[.!?]\s)Fotos?\s*:\s*[^.!?]{1,60})$"
@@ -148,13 +141,6 @@ def _is_caption(line: str) -> bool:
 def _at_most_words(text: str, n: int) -> bool:
     # split(maxsplit=n) stops after n + 1 pieces: a long paragraph is not split into all its words
     return len(text.split(maxsplit=n)) <= n
-
-
-def _is_cookie_banner(line: str) -> bool:
-    return (
-        _COOKIES.search(line) is not None and _SITE.search(line) is not None
-        and _READER.search(line) is not None and _at_most_words(line, _BANNER_MAX_WORDS)
-    )
 
 
 def _is_byline(line: str) -> bool:
@@ -255,12 +241,15 @@ def clean_article(raw: str) -> CleanArticle:
 
 
 def _unmarked(line: str) -> str:
-    """``line`` (normalised) without markdown link targets and HTML tags, normalised again."""
+    """``line`` (normalised) without markdown link targets, HTML tags and a trailing read-more
+    button, normalised again."""
     changed = line
     if "](" in changed:
         changed = _LINK.sub(r"\1", changed)
     if "<" in changed:
         changed = _LEFTOVER_TAG.sub(lambda tag: "" if tag.group(1) else " ", changed)
+    if changed.endswith(READ_MORE_ENDS):  # a read-more button after the last sentence
+        changed = READ_MORE.sub("", changed)
     return line if changed == line else normalise(changed)
 
 
@@ -302,8 +291,8 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
                 else:
                     removed.append(line)  # a second source line is kept, not lost
             elif (
-                ("ookie" in line or "OOKIE" in line) and _is_cookie_banner(line)
-                or (removed and removed[-1] is banner and _BUTTON.match(line))
+                is_cookie_banner(line)
+                or (removed and removed[-1] is banner and BANNER_BUTTON.match(line))
             ):
                 removed.append(line)  # not the article's lead, wherever it stands
                 banner = line
@@ -333,7 +322,7 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
             else:
                 # the marker opens the lead, which may follow a headline line; what is left is
                 # classified again, so that cleaning clean text changes nothing
-                stripped = _LEAD_MARKER.sub("", line).strip("| ").strip()
+                stripped = LEAD_MARKER.sub("", line).strip("| ").strip()
                 if stripped != line:
                     line = stripped
                     continue
