@@ -24,9 +24,10 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   other articles, whose teasers are sentences; the counter also inside a line); such a marker
   followed by a colon and a headline on the same line (``Lesen Sie auch: …``) drops that line
   only;
-* a cookie banner (a line of at most 80 words about the site's cookies and the reader's consent:
-  "Diese Website verwendet Cookies … stimmen Sie … zu") and its buttons after it ("Akzeptieren")
-  are dropped: pasted from a page's top, it was the lead, one of the classifier's three scores;
+* a cookie banner (a line of at most 80 words in which the site tells its reader about cookies:
+  "Wir verwenden Cookies … stimmen Sie … zu"; news about cookie rules stays) and its buttons
+  after it ("Akzeptieren") are dropped: pasted from a page's top, it was the lead, one of the
+  classifier's three scores;
 * the ``(VOVWORLD) - `` lead marker and a news agency's dateline (``Hanoi (VNA) - ``) are
   stripped from the lead line, a read-more button after a line's last sentence from the line;
 * the page's tail after the last sentence of the body is dropped: lines without closing
