@@ -15,7 +15,6 @@ import io
 import json
 import warnings
 from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,25 +34,22 @@ __all__ = [
 Located = tuple[Article, str]
 
 
-def text_lines(path: Path, encoding: str, file: BinaryIO | None = None) -> Iterator[str]:
-    """The lines of a text file, each decoded on its own, so an encoding error names its line.
+def text_lines(path: Path, encoding: str, file: BinaryIO) -> Iterator[str]:
+    """The lines of the text file ``path``, read from ``file`` (opened by
+    :func:`~topics.corpus.compression.open_decompressed`: decompressed as it is read), each
+    decoded on its own, so an encoding error names its line.
 
     A line ends at ``\\n`` (a ``\\r`` before it is kept); other Unicode line separators are text.
-    Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first. A
-    compressed file is decompressed as it is read (:mod:`topics.corpus.compression`); ``file``:
-    the file opened so (default: opened here).
+    Encodings that are not ASCII-compatible (UTF-16, UTF-32) are decoded as a whole first.
     """
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
-        with nullcontext(file) if file is not None else open_decompressed(path) as opened:
-            text = decode_text(opened.read(), path, encoding)
-        yield from io.StringIO(text, newline="")
+        yield from io.StringIO(decode_text(file.read(), path, encoding), newline="")
         return
-    with nullcontext(file) if file is not None else open_decompressed(path) as opened:
-        for number, raw in enumerate(opened, start=1):
-            try:
-                yield raw.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise decode_error(path, number, encoding, error) from None
+    for number, raw in enumerate(file, start=1):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise decode_error(path, number, encoding, error) from None
 
 
 def open_binary(path: Path) -> BinaryIO:

@@ -63,8 +63,9 @@ def normalise(text: str) -> str:
     """Normalise one piece of text: NFC, straight quotes, ASCII hyphens, tidy spaces.
 
     HTML character references (``&nbsp;``, ``&quot;``, ``&#8222;``) are decoded first, so that
-    the characters they stand for go through the rules below. Soft hyphens, zero-width characters and the other format characters (direction marks …) are
-    removed first, so that the result is NFC (and normalising it again changes nothing). Spaces
+    the characters they stand for go through the rules below. Soft hyphens, zero-width
+    characters and the other format characters (direction marks …) are removed next, so that
+    the result is NFC (and normalising it again changes nothing). Spaces
     just inside quotes and before punctuation ("friedliches , verantwortungsbewusstes") are
     removed while the opening and closing German quotes can still be told apart. Every step runs only when its characters occur.
     """

@@ -175,12 +175,12 @@ def _cluster_units_with_words(
     one) has a zero embedding: nothing places it, so it is no topic's, as NMF, LDA and
     ``assign`` give it (k-means would have put it in whichever topic came first)."""
     placed = np.linalg.norm(x, axis=1) > 0
-    if placed.sum() < 2:
-        raise ConfigError(f"model {NAME!r}: {counted(int(placed.sum()), 'unit')} of "
-                          f"{len(x)} {'has' if placed.sum() == 1 else 'have'} a word of the "
-                          "embedding's vocabulary; give texts with words in common (or raise "
+    if (n_placed := int(placed.sum())) < 2:
+        raise ConfigError(f"model {NAME!r}: {counted(n_placed, 'unit')} of {len(x)} "
+                          f"{'has' if n_placed == 1 else 'have'} a word of the embedding's "
+                          "vocabulary; give texts with words in common (or raise "
                           "embedding_max_df)")
-    clusters = WardKMeans(min(k, int(placed.sum())), ward_sample=int(settings["ward_sample"]),
+    clusters = WardKMeans(min(k, n_placed), ward_sample=int(settings["ward_sample"]),
                           metric=settings["kmeans_metric"]).fit(x[placed])
     assignments = np.full(len(x), -1, dtype=int)
     assignments[placed] = clusters.labels_

@@ -80,9 +80,8 @@ def count_matrix(
         matrix = vectorizer.fit_transform([list(t) for t in tokens])
     except ValueError as exc:  # sklearn: "max_df corresponds to < documents than min_df", empty vocab
         df = Counter(word for unit in tokens for word in set(unit))
-        raise ConfigError(empty_vocabulary(
-            f"model {model!r}", min_df, max_df, len(tokens), len(df),
-            same_words=all(count == len(tokens) for count in df.values()))) from exc
+        raise ConfigError(empty_vocabulary(f"model {model!r}", min_df, max_df, len(tokens),
+                                           df)) from exc
     return matrix, list(vectorizer.get_feature_names_out())
 
 
@@ -93,16 +92,18 @@ def units_of(limit: float | int, n_units: int) -> float | int:
 
 
 def empty_vocabulary(owner: str, min_df: float | int, max_df: float | int, n_units: int,
-                     n_words: int, same_words: bool = False) -> str:
+                     df: Mapping[str, int]) -> str:
     """Why a vocabulary is empty: texts without a word after analysis, units that all hold the
-    same words (``same_words``: every word is in every unit), or document-frequency limits that
-    keep none of the ``n_words`` distinct words (and which limit can move)."""
+    same words (every word of ``df``, word -> units holding it, is in every unit), or
+    document-frequency limits that keep none of the distinct words (and which limit can move)."""
+    n_words = len(df)
     if not n_words:
         return (f"{owner}: the {counted(n_units, 'unit')} {'has' if n_units == 1 else 'have'} "
                 "no words left after analysis (only "
                 "numbers, URLs, stop words or punctuation?); give texts with words, or check "
                 "that the text column is the right one")
-    if same_words and n_units > 1:  # no limit can help: no word tells one unit from another
+    if n_units > 1 and all(count == n_units for count in df.values()):
+        # no limit can help: no word tells one unit from another
         return (f"{owner}: all {n_units} units hold the same words (every word is in every "
                 "unit: the same text repeated?); a topic model needs texts that differ: drop "
                 "the repeats (corpus.drop_duplicates()) or give other texts")

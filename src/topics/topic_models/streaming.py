@@ -406,8 +406,7 @@ def _vocabulary(df: Mapping[str, int], n_units: int, min_df: int | float,
     high, low = units_of(max_df, n_units), units_of(min_df, n_units)
     words = sorted(w for w, count in df.items() if low <= count <= high)
     if high < low or not words:
-        raise ConfigError(empty_vocabulary("streaming NMF", min_df, max_df, n_units, len(df),
-                                           same_words=all(c == n_units for c in df.values())))
+        raise ConfigError(empty_vocabulary("streaming NMF", min_df, max_df, n_units, df))
     counts = np.array([df[w] for w in words], dtype=np.float64)
     idf = np.log((1 + n_units) / (1 + counts)) + 1  # TfidfVectorizer's smooth_idf
     return words, idf
