@@ -370,6 +370,75 @@ def test_a_short_wrapped_text_is_read_whole() -> None:
         assert clean_text(text) == clean_text("\n\n".join(text.split("\n"))), text
 
 
+def _wrapped_like_a_pdf(text: str, seed: int) -> str:
+    """``text`` as copied from a PDF: each paragraph's lines end where a proportional font
+    filled 60 to 80 characters, long words split at a line's end with a hyphen, no blank lines."""
+    import random
+
+    rng = random.Random(seed)
+    lines: list[str] = []
+    for paragraph in split_paragraphs(clean_text(text)):
+        line, width = "", rng.randint(60, 80)
+        for word in paragraph.split():
+            if len(line) + 1 + len(word) <= width or not line:
+                line = f"{line} {word}".strip()
+                continue
+            cut = rng.randint(4, len(word) - 4) if len(word) >= 10 and word.isalpha() else 0
+            if cut and word[cut].islower() and len(line) + cut + 2 <= width + 3:
+                lines.append(f"{line} {word[:cut]}-")
+                line = word[cut:]
+            else:
+                lines.append(line)
+                line = word
+            width = rng.randint(60, 80)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_text_copied_from_a_pdf_keeps_its_words_and_labels(seed_texts, seed) -> None:
+    """Lines of uneven length (no one width fits them) ending inside sentences were read as
+    headlines: apart from the paragraphs, and dropped by the classifier's view where short; a word
+    split at a line's end kept its hyphen ("Delega-tionen")."""
+    from topics import load_classifier
+
+    clf = load_classifier()
+    for name, raw in seed_texts.items():
+        pdf = _wrapped_like_a_pdf(raw, seed)
+        assert clean_text(pdf).split() == clean_text(raw).split(), name
+        assert set(clf.predict([pdf])[0]) == set(clf.predict([raw])[0]), name
+        lead = split_paragraphs(clean_text(raw))[0]  # a few lines: too few to judge the widths
+        pdf = _wrapped_like_a_pdf(lead, seed)
+        assert clean_text(pdf).split() == lead.split(), name
+        assert set(clf.predict([pdf])[0]) == set(clf.predict([lead])[0]), name
+
+
+def test_a_word_split_at_a_lines_end_is_one_word_again() -> None:
+    cases = {
+        "die engere Zusam-\nmenarbeit der beiden Seiten": "die engere Zusammenarbeit der beiden Seiten",
+        "am neuen Grenz-\nübergang.": "am neuen Grenzübergang.",
+        "sie wollen zusammen-\narbeiten.": "sie wollen zusammenarbeiten.",
+        # a hyphen of the word's own: an adjective pair, a compound going on in upper case, a
+        # suspended hyphen
+        "an der vietnamesisch-\nchinesischen Grenze": "an der vietnamesisch-chinesischen Grenze",
+        "per E-\nMail und Vietnam-\nBesuch": "per E-Mail und Vietnam-Besuch",
+        "bei der Ein-\nund Ausreise": "bei der Ein- und Ausreise",
+    }
+    for cut, whole in cases.items():
+        assert clean_text(cut) == whole, cut
+
+
+def test_a_short_text_breaks_after_a_comma_or_an_adjective_inside_its_sentence() -> None:
+    text = ("Die Provinz bemüht sich, Hilfe ausländischer\nOrganisationen für Projekte in Bildung,"
+            "\nGesundheit und Umweltschutz zu gewinnen.")
+    assert clean_article(text).paragraphs == (" ".join(text.split()),)
+    # a headline may end on a verb that looks like an adjective's stem: its break stays
+    for text in ("Vietnam und Laos wollen die Grenze gemeinsam verteidigen\nAm Montag trafen sich "
+                 "beide Minister.",
+                 "Beide Seiten vereinbaren\nDie Regierung legte am Montag einen Plan vor."):
+        assert len(clean_article(text).paragraphs) == 2, text
+
+
 def test_paragraphs_of_one_length_are_not_taken_for_wrapped_lines() -> None:
     """Short paragraphs of about the same length, one per line, each ending a sentence: their
     breaks fit one width, but they are the text's paragraphs (they were joined into one)."""

@@ -20,13 +20,33 @@ its breaks would look wrapped.
 A text too short for that judgement (two or three lines, or one or two wrapped breaks among
 paragraphs) still has breaks that cannot be anything but wrapped: a line that stops inside a
 sentence on an article, a conjunction or a preposition that is no verb particle ("... mit den
-Amtskollegen und" / "vereinbarten ..."), or a next line that starts in lower case ("... hat am
-Montag seinen" / "chinesischen ..."). No headline, menu item or paragraph ends on "und" or "der",
-and a German one does not start in lower case; those breaks are undone in any text the width rule
-leaves as it is.
+Amtskollegen und" / "vereinbarten ..."), a comma or a declined adjective ("... der russischen" /
+"Delegation"), or a next line that starts in lower case ("... hat am Montag seinen" /
+"chinesischen ..."). No headline, menu item or paragraph ends on "und", "der" or a comma, and a
+German one does not start in lower case; those breaks are undone in any text.
+
+Text copied from a PDF, or set in a proportional font, is wrapped at a width in points, not in
+characters: its lines end inside sentences at lengths that vary by a quarter (60 to 80
+characters), and no one width fits its breaks. It is recognised by the same signs with a looser
+width: most breaks fall inside a sentence, the lines before them fill at least three quarters of
+the widest such line, and its lines show running text: a sentence ends inside them, or they end
+where no line can end but inside a sentence (on "und", a comma, a cut word; see below). A list of
+headlines or teasers, whose lines may be as alike in length, shows neither. Its breaks inside a
+sentence after a full line are undone; a shorter line keeps its break unless it cannot end there
+(it may be a headline or the end of a paragraph).
+
+A word split at the end of a line ("Zusam-" / "menarbeit") is put back together without the
+hyphen when the hyphen cannot be the word's own: the word goes on in lower case after a noun's
+start (a compound with a hyphen goes on in upper case: "Vietnam-Besuch") or after anything but an
+adjective's stem ("zusammen-" / "arbeiten"). A hyphen after an adjective joins another and is
+kept: "vietnamesisch-" / "chinesischen" is "vietnamesisch-chinesischen"; so is "E-" / "Mail".
 """
 
 from __future__ import annotations
+
+import re
+
+from topics.text.lemmatizer import is_known
 
 __all__ = ["unwrap_lines"]
 
@@ -41,6 +61,13 @@ _MAX_OVER = 0.1
 _MIN_WIDTH = 30
 _SENTENCE_END = tuple(".!?")
 _MAX_WIDTH = 150
+# An unevenly wrapped line fills at least this share of the widest ones (the width is the widest
+# line that ends inside a sentence but the longest tenth: a URL); at least this share of the text's
+# lines show running text (:func:`_prose_lines`).
+_RAGGED_FILL = 0.75
+_RAGGED_TOP = 0.9
+_MIN_PROSE = 0.2
+_INNER_END = re.compile(r"[.!?][\"'“”»«)]*\s+[\"'„“«»(]*[A-ZÄÖÜ0-9]")
 # Words a line cannot end on unless its sentence goes on: articles, conjunctions, prepositions
 # that are no verb particle ("an", "auf", "zu" end a clause: "Vietnam kündigt Reformen an"),
 # possessives. A closed class, so the list can be complete, unlike a stop-word list.
@@ -52,6 +79,10 @@ _CONTINUING = frozenset({
     "seine", "seinen", "seinem", "seiner", "seines", "ihre", "ihren", "ihrem", "ihrer", "ihres",
     "unsere", "unseren", "unserem", "unserer", "unseres",
 })
+# A declined adjective before its noun ("... mit den vietnamesischen" / "Partnern"): lower case,
+# with the endings of adjectives only (not "-igen", "-baren": verbs such as "verteidigen" and
+# "vereinbaren" end a headline).
+_ATTRIBUTIVE = re.compile(r"[a-zäöüß]{3,}(?:(?:isch|lich|sam)(?:e|en|er|es|em)|(?:ig|bar)(?:e|er|es|em))")
 
 
 def _first_word(line: str) -> str:
@@ -74,20 +105,43 @@ def _best_width(spans: list[tuple[int, int]]) -> tuple[int, int]:
 # The words after a suspended hyphen ("Ein- und Ausreise", "Grenz- oder Zollbeamte"): the hyphen
 # ends a word of its own. Any other word after a hyphen at a line's end is the word's other half.
 _AFTER_SUSPENDED_HYPHEN = frozenset({"und", "oder", "bis", "sowie", "bzw.", "noch", "als", "wie"})
+# How an adjective's stem ends (the part before a hyphen that joins two adjectives).
+_ADJECTIVE_STEM = re.compile(r"(?:sch|lich|ig|al|ell|iv|är|ar|bar|sam|haft|los)$")
 
 
 def _joined(line: str, after: str) -> str:
     """``line`` and the next line of its paragraph as one: a word cut after its own hyphen
-    ("vietnamesisch-" / "chinesischen", "E-" / "Mail") joins without a space, a suspended hyphen
-    ("Ein-" / "und Ausreise") keeps it."""
+    ("vietnamesisch-" / "chinesischen", "E-" / "Mail") joins without a space, a word cut by the
+    line's end ("Zusam-" / "menarbeit") without its hyphen too, a suspended hyphen ("Ein-" /
+    "und Ausreise") keeps the space."""
     if (
         len(line) >= 2
         and line.endswith("-")
         and line[-2].isalnum()
         and _first_word(after) not in _AFTER_SUSPENDED_HYPHEN
     ):
+        if _split_by_the_line(line[:-1].rsplit(None, 1)[-1], _first_word(after)):
+            return line[:-1] + after
         return line + after
     return f"{line} {after}"
+
+
+def _split_by_the_line(start: str, rest: str) -> bool:
+    """Whether the hyphen between ``start`` and the next line's ``rest`` was put there by the
+    line's end: the rest goes on in lower case, after a noun's start (a compound written with a
+    hyphen goes on in upper case: "Vietnam-Besuch") or after anything but an adjective, whose
+    hyphen joins another ("vietnamesisch-chinesischen", "wirtschaftlich-politisch"). The
+    dictionary says whether a start that ends like an adjective is one ("nachhal-" is not); its
+    tables open on the first such word."""
+    start = start.lstrip("(\"'„“«»‚‘")
+    if not start.replace("-", "").isalpha():  # a URL, a number: "viet-nam-" / "camuchia"
+        return False
+    start = start.rsplit("-", 1)[-1]  # "Vietnam-Zusam-": the last part
+    rest = rest.rstrip(".,;:!?)\"'“”»«")
+    if not (start.isalpha() and rest.isalpha() and rest[0].islower()):
+        return False
+    adjective = start[0].islower() and _ADJECTIVE_STEM.search(start) and is_known(start)
+    return not adjective
 
 
 def unwrap_lines(lines: list[str]) -> list[str]:
@@ -135,8 +189,38 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         or n_wrapped < _MIN_SHARE * breaks
         or over > _MAX_OVER * filled
     ):
-        return _join_continuing(lines)
-    return _undo_breaks(lines, stripped, wrapped)
+        wrapped = [False] * len(pairs)
+    # a text wrapped at an uneven width may fit one width at half its breaks by chance; breaks
+    # that cannot end a line are undone whatever the width
+    continuing = _continuing_breaks(stripped)
+    ragged = _ragged_breaks(stripped, inside, breaks, continuing) or [False] * len(pairs)
+    undo = [any(kinds) for kinds in zip(wrapped, ragged, continuing, strict=True)]
+    return _undo_breaks(lines, stripped, undo) if any(undo) else lines
+
+
+def _ragged_breaks(
+    stripped: list[str], inside: list[bool], breaks: int, continuing: list[bool]
+) -> list[bool] | None:
+    """The breaks of a text wrapped at an uneven width (see the module docstring), one per line
+    and the next: inside a sentence after a full line. None when the text is not so wrapped.
+    ``continuing``: for each line and the next, whether the break is inside a sentence for sure."""
+    ends = sorted(len(line) for line, judged in zip(stripped, inside, strict=False) if judged)
+    if len(ends) < _MIN_WRAPPED:
+        return None
+    width = ends[int(_RAGGED_TOP * (len(ends) - 1))]
+    full = [judged and len(line) >= _RAGGED_FILL * width
+            for line, judged in zip(stripped, inside, strict=False)]
+    filled = [line for line in stripped if line]
+    n_full = sum(full)
+    if (
+        not _MIN_WIDTH <= width <= _MAX_WIDTH
+        or n_full < _MIN_WRAPPED
+        or n_full < _MIN_SHARE * breaks
+        or sum(len(line) > width / _RAGGED_FILL for line in filled) > _MAX_OVER * len(filled)
+        or _prose_lines(stripped, continuing) < _MIN_PROSE * len(filled)
+    ):
+        return None
+    return full
 
 
 def _undo_breaks(lines: list[str], stripped: list[str], undo: list[bool]) -> list[str]:
@@ -158,11 +242,31 @@ def _continues(line: str, after: str) -> bool:
         return False
     last = line.rsplit(None, 1)[-1]
     cut = len(last) >= 2 and last.endswith("-") and last[-2].isalpha()  # "vietnamesisch-"
-    return cut or last.lower() in _CONTINUING or after[0].islower()
+    return (
+        cut
+        or line.endswith(",")  # no headline or paragraph ends on a comma
+        or last.lower() in _CONTINUING
+        or _ATTRIBUTIVE.fullmatch(last) is not None
+        or after[0].islower()
+    )
+
+
+def _prose_lines(stripped: list[str], continuing: list[bool]) -> int:
+    """Lines that show running text: a sentence ends inside them, or they cannot end where they
+    do (on "und", a comma, a cut word)."""
+    return sum(
+        bool(line) and (bool(_INNER_END.search(line)) or (i < len(continuing) and continuing[i]))
+        for i, line in enumerate(stripped)
+    )
+
+
+def _continuing_breaks(stripped: list[str]) -> list[bool]:
+    """For each line and the next, whether :func:`_continues` finds the break inside a sentence."""
+    return [bool(a and b and _continues(a, b)) for a, b in zip(stripped, stripped[1:], strict=False)]
 
 
 def _join_continuing(lines: list[str]) -> list[str]:
     """``lines`` with the breaks that :func:`_continues` finds undone; others as they were."""
     stripped = [line.strip() for line in lines]
-    undo = [bool(a and b and _continues(a, b)) for a, b in zip(stripped, stripped[1:], strict=False)]
+    undo = _continuing_breaks(stripped)
     return _undo_breaks(lines, stripped, undo) if any(undo) else lines
