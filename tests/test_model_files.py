@@ -274,14 +274,17 @@ def test_assign_cli_refuses_bad_input_in_one_line(saved, folder, tmp_path, capsy
 
 
 def test_assign_cli_refuses_a_corpus_file_and_names_an_html_file(saved, tmp_path, capsys) -> None:
-    """A .jsonl was one article of raw JSON lines (exit 0); an HTML page's error named no file."""
+    """A .jsonl (and until stop 43 a .tsv) was one article of raw records (exit 0); an HTML
+    page's error named no file."""
     from topics.cli import main
 
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     folder = tmp_path / "texts"
     folder.mkdir()
+    tsv = tmp_path / "articles.tsv"
+    tsv.write_text("id\ttext\na\tDie Grenze wurde geöffnet.\n", encoding="utf-8")
     for corpus, kind in ((seeds / "hneg_dev.jsonl", "a JSON Lines corpus file"),
-                         (folder, "a folder")):
+                         (tsv, "a CSV corpus file"), (folder, "a folder")):
         assert main(["assign", str(saved), str(corpus)]) == 2
         err = capsys.readouterr().err
         assert f"error: {corpus} is {kind}; topics assign reads text files" in err

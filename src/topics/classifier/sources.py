@@ -22,13 +22,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from topics.corpus.compression import is_compressed, open_decompressed, plain_suffix
+from topics.corpus.compression import format_by_name, is_compressed, open_decompressed
 from topics.errors import ConfigError, CorpusError, InputError, counted
 from topics.fileio import folder_files
 from topics.termination import raise_if_requested
 
 __all__ = [
-    "CORPUS_SUFFIXES",
     "DEFAULT_MAX_BYTES",
     "Delegate",
     "Item",
@@ -42,8 +41,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 5_000_000  # one article: a news article is 5-50 kB
-CORPUS_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-                   ".parquet": "parquet"}
 _CHUNK_TEXTS, _CHUNK_CHARS = 512, 2_000_000
 STDIN_LOOK = 1 << 20  # bytes of standard input read to tell piped JSON Lines from an article
 _CONTROL = set(range(0, 32)) - {9, 10, 11, 12, 13}
@@ -278,11 +275,6 @@ def _decompressed(path: Path, source: str, options: ReadOptions) -> bytes | Prob
     return data
 
 
-def _corpus_kind(path: Path) -> str | None:
-    """The corpus format of a file by its suffix (before a compression suffix), or None."""
-    return CORPUS_SUFFIXES.get(plain_suffix(path))
-
-
 def _read_corpus(
     path: Path, kind: str, options: ReadOptions, content: bool
 ) -> Iterator[Item | Problem]:
@@ -336,7 +328,7 @@ class Delegate(Protocol):
     ``None`` leaves them to this reading."""
 
     def corpus(self, path: Path, kind: str) -> Iterator[Any] | None:
-        """A corpus file (``kind`` as :data:`CORPUS_SUFFIXES` gives it)."""
+        """A corpus file (``kind`` as :func:`~topics.corpus.compression.format_by_name` gives it)."""
 
     def text_files(self, files: list[Path]) -> Iterator[Any] | None:
         """Text files, in order: a folder's ``.txt`` files, or files named one after another."""
@@ -378,8 +370,8 @@ def iter_inputs(
                     yield from _corpus_entries(corpus, "jsonl", options, content, delegate)
             elif not path.exists():
                 yield Problem(name, "no such file or folder")
-            elif forced or _corpus_kind(path):
-                kind = forced or _corpus_kind(path)
+            elif forced or format_by_name(path):
+                kind = forced or format_by_name(path)
                 yield from _corpus_entries(path, kind, options, content, delegate)
             else:  # a text file (one that appeared after the look above)
                 yield read_file(path, options, content=content)
@@ -390,7 +382,7 @@ def _is_text_file(name: str, forced: str | None) -> bool:
     if name == "-" or forced:
         return False
     path = Path(name)
-    return _corpus_kind(path) is None and path.exists() and not path.is_dir()
+    return format_by_name(path) is None and path.exists() and not path.is_dir()
 
 
 def _text_file_entries(files: list[Path], options: ReadOptions, content: bool,

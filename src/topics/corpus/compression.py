@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "damage_first", "is_compressed",
+    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "damage_first", "format_by_name", "is_compressed",
     "open_decompressed", "plain_stem", "plain_suffix",
 ]
 
@@ -53,6 +53,18 @@ def plain_suffix(path: Path | str) -> str:
     if path.suffix.lower() in COMPRESSION_SUFFIXES:
         return Path(path.stem).suffix.lower()
     return path.suffix.lower()
+
+
+#: A corpus file's format by the suffix before any compression suffix (:func:`format_by_name`):
+#: the one table that ``load_corpus``, ``topics classify`` and ``topics assign`` read.
+FORMAT_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv",
+                    ".parquet": "parquet"}
+
+
+def format_by_name(path: Path | str) -> str | None:
+    """The corpus format a file's name says (``"jsonl"``, ``"csv"``, ``"parquet"``; the suffix
+    before a compression suffix: ``a.tsv.gz`` -> ``"csv"``), or None."""
+    return FORMAT_BY_SUFFIX.get(plain_suffix(path))
 
 
 def plain_stem(path: Path | str) -> str:

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from topics.corpus.checks import LOOK_AT, OptionsLook, RecordChecker
-from topics.corpus.compression import COMPRESSION_SUFFIXES, is_compressed, plain_stem, plain_suffix
+from topics.corpus.compression import (
+    COMPRESSION_SUFFIXES,
+    format_by_name,
+    is_compressed,
+    plain_stem,
+    plain_suffix,
+)
 from topics.corpus.folders import read_folder
 from topics.corpus.formats import CsvOptions, read_csv, read_jsonl, read_parquet
 from topics.corpus.records import Article, Corpus
@@ -391,13 +397,10 @@ def guess_format(path: Path) -> str:
     suffix: ``a.jsonl.gz`` is JSON Lines)."""
     if path.is_dir():
         return "folder"
+    kind = format_by_name(path)
+    if kind:
+        return kind
     suffix = plain_suffix(path)
-    if suffix in {".jsonl", ".ndjson"}:
-        return "jsonl"
-    if suffix in {".csv", ".tsv"}:
-        return "csv"
-    if suffix == ".parquet":
-        return "parquet"
     if path.suffix.lower() in COMPRESSION_SUFFIXES:  # the format is the suffix before it
         before = f"the suffix {suffix!r}" if suffix else "no suffix"
         raise CorpusError(

@@ -11,16 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from topics.corpus import Article, Corpus
-from topics.corpus.compression import plain_suffix
+from topics.corpus.compression import format_by_name
 from topics.errors import ConfigError, CorpusError
 from topics.fileio import read_text_inputs
 from topics.text.cleaning import looks_like_markup
 
 __all__ = ["read_assign_inputs"]
 
-#: corpus formats by suffix, as topics.load_corpus reads them
-_CORPUS_SUFFIXES = {".jsonl": "JSON Lines", ".ndjson": "JSON Lines", ".csv": "CSV",
-                    ".parquet": "Parquet"}
+_FORMAT_NAMES = {"jsonl": "JSON Lines", "csv": "CSV", "parquet": "Parquet"}
 
 
 def read_assign_inputs(paths: list[str]) -> Corpus:
@@ -53,9 +51,9 @@ def _check_text_file(name: str) -> None:
     if name == "-":
         return
     path = Path(name)
-    suffix = plain_suffix(path)  # articles.jsonl.gz too
+    corpus_format = format_by_name(path)  # articles.jsonl.gz too
     kind = "a folder" if path.is_dir() else (
-        f"a {_CORPUS_SUFFIXES[suffix]} corpus file" if suffix in _CORPUS_SUFFIXES else None)
+        f"a {_FORMAT_NAMES[corpus_format]} corpus file" if corpus_format else None)
     if kind:
         raise ConfigError(
             f"{name} is {kind}; topics assign reads text files, one article each: give the "
