@@ -181,3 +181,44 @@ def test_each_text_is_cleaned_once_and_subsets_do_not_warn_again(
     with pytest.raises(topics.CorpusError, match="duplicate id 'page-en'"):
         corpus.subset([6, 6])
     assert len(user_warnings(lambda: topics.Corpus(list(corpus)))) == 1  # a new corpus warns
+
+
+# a German article with a quote in English and a caption-like line in Vietnamese
+GERMAN_WITH_FOREIGN = (
+    "Vietnam und Laos haben am Montag einen neuen internationalen Grenzübergang eröffnet.\n\n"
+    + OTHER_LANGUAGES["en"].split(". ")[0] + ".\n\n"
+    "Die beiden Seiten vereinbarten, die Grenzmarkierungen gemeinsam zu pflegen und den Handel "
+    "mit Waren zu erleichtern.\n\n"
+    + OTHER_LANGUAGES["vi"].split(". ")[0] + "."
+)
+
+
+def test_a_paragraph_in_english_or_vietnamese_inside_a_german_article_goes() -> None:
+    """Its words were the article's: "the", "and" in the topic models' tokens, and a shift of
+    the classifier's probabilities (up to 0.09 on the shipped articles)."""
+    from topics.classifier.inputs import classified_document
+
+    paragraphs = GERMAN_WITH_FOREIGN.split("\n\n")
+    cleaned = topics.clean_article(GERMAN_WITH_FOREIGN)
+    assert cleaned.paragraphs == (paragraphs[0], paragraphs[2])
+    assert cleaned.removed == (paragraphs[1], paragraphs[3])  # kept, in page order
+    assert topics.clean_text(cleaned.text) == cleaned.text
+    german = "\n\n".join((paragraphs[0], paragraphs[2]))
+    assert classified_document(GERMAN_WITH_FOREIGN) == classified_document(german)
+    assert "the" not in topics.analyse(cleaned.text)
+
+
+def test_what_is_no_other_language_stays() -> None:
+    from topics.text.language import foreign_paragraphs
+
+    german = "Der Minister traf am Montag seinen Amtskollegen in der Hauptstadt Hanoi."
+    kept = [
+        "„We are committed to peace“, sagte der Minister am Montag in der Hauptstadt.",
+        "Rapid: Novota - Schobesberger, Sonnleitner, Hofmann, Schwab, Schaub, Grahovac",
+        "Phan Văn Giang, Nguyễn Tân Cương und Hoàng Xuân Chiến trafen in der Provinz ein.",
+        "The Guardian",  # too short to tell
+    ]
+    assert foreign_paragraphs([german, *kept]) == []
+    # a page wholly in another language is looks_german's to report, not cleaning's to empty
+    assert foreign_paragraphs(OTHER_LANGUAGES["en"].split(". ")) == []
+    assert topics.clean_text(OTHER_LANGUAGES["vi"]) == OTHER_LANGUAGES["vi"]

@@ -30,6 +30,7 @@ boilerplate is line-based, so cleaning is a small set of line rules rather than 
   classifier's three scores;
 * the ``(VOVWORLD) - `` lead marker and a news agency's dateline (``Hanoi (VNA) - ``) are
   stripped from the lead line, a read-more button after a line's last sentence from the line;
+* a paragraph in English or Vietnamese inside a German article goes (:mod:`topics.text.language`);
 * the page's tail after the last sentence of the body is dropped: lines without closing
   punctuation of at most 25 words (headlines of other articles, tags, dates, bylines, stray
   words) and short copyright lines. A body ends with a sentence; headlines of other articles at
@@ -48,6 +49,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from topics.errors import InputError, short
+from topics.text.language import foreign_paragraphs
 from topics.text.markers import (
     BANNER_BUTTON,
     LEAD_MARKER,
@@ -336,6 +338,10 @@ def _clean(raw: str, teasers: bool) -> CleanArticle:
         cut = len(body) - tail
         removed = _in_page_order(removed, body[cut:], body_at[cut:])
         del body[cut:]
+    if foreign := foreign_paragraphs(body):  # a quote or a caption in English or Vietnamese
+        removed = _in_page_order(removed, [body[i] for i in foreign], [body_at[i] for i in foreign])
+        gone = frozenset(foreign)
+        body = [line for i, line in enumerate(body) if i not in gone]
     paragraphs = tuple(body)
     return CleanArticle(
         text="\n\n".join(paragraphs),

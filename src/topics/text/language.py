@@ -6,13 +6,21 @@ Spanish, Italian, Danish or Vietnamese has 0-5 % (Dutch, with "die" and "als", 5
 in ``tests/test_language.py``). A text of at least :data:`MIN_WORDS` words with fewer than
 :data:`GERMAN_BELOW` of them is reported as not German; a shorter text is too short to say. No
 model, no download: a word list and a count.
+
+A German article may hold a paragraph in another language: a quote in English, a name list or a
+caption in Vietnamese. :func:`foreign_paragraphs` finds them by positive evidence of the other
+language, not by a lack of German (a sports line-up or a table has no German function words
+either): at least a fifth of the words English function words, or a third of them spelt with
+letters only Vietnamese writes (ơ, ư, đ, and its tone marks: "Bộ trưởng"), with fewer than
+:data:`GERMAN_BELOW` German function words. Only where another paragraph is German: a page
+wholly in another language is :func:`looks_german`'s to report.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["GERMAN_BELOW", "MIN_WORDS", "german_share", "looks_german"]
+__all__ = ["GERMAN_BELOW", "MIN_WORDS", "foreign_paragraphs", "german_share", "looks_german"]
 
 #: The most frequent German function words: articles, pronouns, auxiliaries, prepositions and
 #: conjunctions. Words that English uses as often ("in", "was", "so") are left out; the few that
@@ -26,6 +34,19 @@ GERMAN_FUNCTION_WORDS = frozenset(_WORDS.split())
 MIN_WORDS = 30
 GERMAN_BELOW = 0.08
 _WORD = re.compile(r"[^\W\d_]+")
+# English words that German does not write ("in", "so", "was" are German too)
+_ENGLISH_WORDS = (
+    "the a an and or but of to into about is are was were for with that this on by from at it its "
+    "be been has have had not which will would there their they he she we our you"
+)
+_ENGLISH = frozenset(_ENGLISH_WORDS.split())
+_ENGLISH_FROM = 0.2
+# letters of Vietnamese's own (a breve, horn or bar, or a tone mark German never writes)
+_VIETNAMESE = re.compile(
+    "[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.IGNORECASE
+)
+_VIETNAMESE_FROM = 0.3
+_FOREIGN_MIN_WORDS = 5
 
 
 def german_share(text: str) -> tuple[float, int]:
@@ -51,3 +72,38 @@ def looks_german(text: str) -> bool:
     """
     share, n_words = german_share(text)
     return n_words < MIN_WORDS or share >= GERMAN_BELOW
+
+
+def _language(paragraph: str) -> str:
+    """``"German"``, ``"English"``, ``"Vietnamese"`` by the evidence above, or ``""`` (too short,
+    or no language's signs: a line-up, a table)."""
+    words = _WORD.findall(paragraph)
+    if len(words) < _FOREIGN_MIN_WORDS:
+        return ""
+    lower = [word.lower() for word in words]
+    if sum(word in GERMAN_FUNCTION_WORDS for word in lower) >= GERMAN_BELOW * len(words):
+        return "German"
+    if sum(word in _ENGLISH for word in lower) >= _ENGLISH_FROM * len(words):
+        return "English"
+    if sum(bool(_VIETNAMESE.search(word)) for word in words) >= _VIETNAMESE_FROM * len(words):
+        return "Vietnamese"
+    return ""
+
+
+def foreign_paragraphs(paragraphs: list[str]) -> list[int]:
+    """The indices of the paragraphs in English or Vietnamese, where another one is German.
+
+    Parameters
+    ----------
+    paragraphs : list of str
+        An article's paragraphs.
+
+    Returns
+    -------
+    list of int
+        Ascending; empty when no paragraph is German (see the module docstring).
+    """
+    languages = [_language(paragraph) for paragraph in paragraphs]
+    if "German" not in languages:
+        return []
+    return [i for i, language in enumerate(languages) if language in ("English", "Vietnamese")]
