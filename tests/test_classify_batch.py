@@ -112,6 +112,29 @@ def test_piped_json_lines_are_a_corpus_and_format_reads_stdin_as_one(
     assert "topics-stdin-" not in err  # the temporary copy is not named
 
 
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "lzma"])
+def test_compressed_stdin_is_read_as_the_compressed_file_would_be(
+        monkeypatch, capsys, tmp_path, shipped_corpus, seed, compress):
+    """`topics classify - < articles.jsonl.gz` was one article of binary data (exit 2)."""
+    module = __import__(compress)
+    articles = list(shipped_corpus[:3])
+    lines = "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles)
+    (tmp_path / "c.jsonl").write_text(lines, encoding="utf-8")
+    _, from_file, _ = _run(capsys, "classify", str(tmp_path / "c.jsonl"))
+    monkeypatch.setattr("sys.stdin", _Stdin(module.compress(lines.encode("utf-8"))))
+    status, out, _ = _run(capsys, "classify", "-")
+    assert status == 0
+    assert out == from_file.replace(f'"source": "{tmp_path / "c.jsonl"}"', '"source": "-"')
+    monkeypatch.setattr("sys.stdin", _Stdin(module.compress(seed.encode("utf-8"))))  # one article
+    status, out, _ = _run(capsys, "classify", "-")
+    assert status == 0 and json.loads(out)["labels"][0] == "defence_cooperation"
+    assert json.loads(out)["id"] == "-"
+    monkeypatch.setattr("sys.stdin", _Stdin(module.compress(seed.encode("utf-8"))[:-20]))
+    status, out, err = _run(capsys, "classify", "-")
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("topics classify: error: standard input") and "topics-stdin-" not in err
+
+
 def test_a_tab_is_given_as_the_shell_types_it(tmp_path, capsys, shipped_corpus):
     """`--delimiter '\\t'` (what the hint for a tab-separated file says) and `tab` are a tab."""
     rows = "".join(f"{a.id}\t{a.text.replace(chr(10), ' ')}\n" for a in shipped_corpus[:3])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,7 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from topics.corpus.compression import format_by_name, is_compressed, open_decompressed
+from topics.corpus.compression import (
+    compression_of,
+    format_by_name,
+    is_compressed,
+    open_decompressed,
+)
 from topics.errors import ConfigError, CorpusError, InputError, counted
 from topics.fileio import folder_files
 from topics.termination import raise_if_requested
@@ -176,6 +182,9 @@ def stdin_entries(options: ReadOptions, content: bool = True) -> Iterator[Item |
     would be; its records and messages name ``standard input``.
     """
     head = _read_stdin(STDIN_LOOK, options.encoding)
+    if compression_of(head):
+        yield from _compressed_stdin(head, options, content)
+        return
     kind = options.corpus.get("format") or ("jsonl" if _json_lines(head) else None)
     if kind is None:
         yield read_stdin(options, content, head)
@@ -184,13 +193,41 @@ def stdin_entries(options: ReadOptions, content: bool = True) -> Iterator[Item |
         yield Problem("standard input", "cannot be a folder; --format folder needs a folder")
         return
     with tempfile.TemporaryDirectory(prefix="topics-stdin-") as folder:
-        spooled = Path(folder) / f"stdin.{kind}"
-        with spooled.open("wb") as file:
-            file.write(head)
-            while block := _read_stdin(1 << 20, options.encoding):
-                file.write(block)
+        spooled = _spool(head, Path(folder) / f"stdin.{kind}", options)
         for entry in _read_corpus(spooled, kind, options, content):
             yield _named_stdin(entry, str(spooled))
+
+
+def _spool(head: bytes, spooled: Path, options: ReadOptions) -> Path:
+    """``spooled``, holding ``head`` and the rest of standard input."""
+    with spooled.open("wb") as file:
+        file.write(head)
+        while block := _read_stdin(1 << 20, options.encoding):
+            file.write(block)
+    return spooled
+
+
+def _compressed_stdin(head: bytes, options: ReadOptions, content: bool) -> Iterator[Item | Problem]:
+    """Standard input compressed with gzip, bz2 or xz (``topics classify - < a.jsonl.gz``): read
+    as a compressed file would be, a corpus when ``--format`` names one or when its first line
+    decompressed is a JSON object with a ``text``, else one article."""
+    with tempfile.TemporaryDirectory(prefix="topics-stdin-") as folder:
+        spooled = _spool(head, Path(folder) / "stdin", options)
+        kind = options.corpus.get("format")
+        if kind is None:
+            try:
+                with open_decompressed(spooled) as file:
+                    kind = "jsonl" if _json_lines(file.read(STDIN_LOOK)) else None
+            except CorpusError:  # damaged: reading it as one article says so
+                kind = None
+        if kind == "folder":
+            yield Problem("standard input", "cannot be a folder; --format folder needs a folder")
+        elif kind is None:
+            entry = read_file(spooled, options, "standard input", content)
+            yield replace(entry, id="-", source="-") if isinstance(entry, Item) else entry
+        else:
+            for entry in _read_corpus(spooled, kind, options, content):
+                yield _named_stdin(entry, str(spooled))
 
 
 def _read_stdin(size: int, encoding: str) -> bytes:
@@ -215,7 +252,9 @@ def _json_lines(head: bytes) -> bool:
 
 def _named_stdin(entry: Item | Problem, spooled: str) -> Item | Problem:
     if isinstance(entry, Problem):
-        return Problem("standard input", entry.message.replace(spooled, "standard input"))
+        # a damaged file's message offers a command that tests the file: none tests stdin
+        message = re.sub(rf" \(`\w+ -t {re.escape(spooled)}` tests it\)", "", entry.message)
+        return Problem("standard input", message.replace(spooled, "standard input"))
     return replace(entry, source="-", where=entry.where.replace(spooled, "standard input"))
 
 

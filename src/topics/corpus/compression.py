@@ -30,7 +30,8 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "damage_first", "format_by_name", "is_compressed",
+    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "compression_of", "damage_first", "format_by_name",
+    "is_compressed",
     "open_decompressed", "plain_stem", "plain_suffix",
 ]
 
@@ -76,9 +77,10 @@ def plain_stem(path: Path | str) -> str:
     return path.stem
 
 
-def _magic(head: bytes) -> str | None:
-    """The compression whose magic number ``head`` starts with (bz2's block or end-of-stream
-    magic too, so a text starting with ``BZh9`` is not taken for it)."""
+def compression_of(head: bytes) -> str | None:
+    """The compression (``"gzip"``, ``"bz2"``, ``"xz"``) whose magic number ``head`` starts with,
+    or None (bz2's block or end-of-stream magic too, so a text starting with ``BZh9`` is not taken
+    for it)."""
     if head.startswith(b"\x1f\x8b\x08"):
         return "gzip"
     if head.startswith(b"\xfd7zXZ\x00"):
@@ -99,7 +101,7 @@ def _compression(head: bytes, path: Path, name: str) -> str | None:
         The file is named ``.gz``/``.bz2``/``.xz`` but its bytes are not that compression; it is
         a zip, zstd or 7z file (not read).
     """
-    found = _magic(head)
+    found = compression_of(head)
     suffix = path.suffix.lower()
     named = COMPRESSION_SUFFIXES.get(suffix)
     other = next((what for magic, what in _OTHERS if head.startswith(magic)), None)
@@ -130,7 +132,7 @@ def is_compressed(path: Path) -> bool:
         if not stat.S_ISREG(path.stat().st_mode):
             return False
         with path.open("rb") as file:
-            return _magic(file.read(_HEAD)) is not None
+            return compression_of(file.read(_HEAD)) is not None
     except OSError:
         return False
 
@@ -190,9 +192,10 @@ class _Checked(io.RawIOBase):
 
     def _damaged(self, why: str) -> CorpusError:
         self.damaged = True
+        test = "" if self._name == "standard input" else f" (`{_TEST[self._kind]} {self._name}` tests it)"
         return CorpusError(
             f"{self._name}: the {self._kind} file is damaged ({why}); fetch or compress it "
-            f"again (`{_TEST[self._kind]} {self._name}` tests it)"
+            f"again{test}"
         )
 
     def close(self) -> None:
