@@ -112,3 +112,8 @@ def test_the_script_writes_markdown_json_and_totals(tmp_path: Path, capsys) -> N
     data = json.loads(js.read_text())
     assert data["totals"]["cases"] == 2 and data["totals"]["clear error"] == 1
     assert "| config-list |" in md.read_text() and "| handled | 1 |" in md.read_text()
+
+
+def test_the_readme_counts_the_cases_the_catalogue_holds() -> None:
+    readme = (SCRIPT.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"{len(CASES)} cases through the real CLI and API" in readme
