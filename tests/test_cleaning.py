@@ -371,28 +371,11 @@ def test_a_short_wrapped_text_is_read_whole() -> None:
 
 
 def _wrapped_like_a_pdf(text: str, seed: int) -> str:
-    """``text`` as copied from a PDF: each paragraph's lines end where a proportional font
-    filled 60 to 80 characters, long words split at a line's end with a hyphen, no blank lines."""
     import random
 
-    rng = random.Random(seed)
-    lines: list[str] = []
-    for paragraph in split_paragraphs(clean_text(text)):
-        line, width = "", rng.randint(60, 80)
-        for word in paragraph.split():
-            if len(line) + 1 + len(word) <= width or not line:
-                line = f"{line} {word}".strip()
-                continue
-            cut = rng.randint(4, len(word) - 4) if len(word) >= 10 and word.isalpha() else 0
-            if cut and word[cut].islower() and len(line) + cut + 2 <= width + 3:
-                lines.append(f"{line} {word[:cut]}-")
-                line = word[cut:]
-            else:
-                lines.append(line)
-                line = word
-            width = rng.randint(60, 80)
-        lines.append(line)
-    return "\n".join(lines)
+    from topics.corpus.synthetic import as_pdf_text
+
+    return as_pdf_text(text, random.Random(seed))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -21,7 +21,10 @@ from topics.errors import InputError
 from topics.fileio import atomic_stream
 from topics.text.cleaning import SENTENCE_END, clean_text, sentence_pieces
 
-__all__ = ["perturb", "synthetic_articles", "synthetic_units", "with_paragraphs", "write_jsonl"]
+__all__ = [
+    "as_pdf_text", "perturb", "synthetic_articles", "synthetic_units", "with_paragraphs",
+    "write_jsonl",
+]
 
 _ONSETS = ("b", "ch", "d", "g", "h", "k", "l", "m", "n", "ph", "qu", "s", "t", "th", "tr", "v", "x")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ao", "ie", "uy", "oa")
@@ -36,6 +39,29 @@ def perturb(text: str, rng: random.Random, drop: float = 0.1) -> str:
         rng.shuffle(kept)
         paragraphs.append(" ".join(kept))
     return "\n".join(paragraphs)
+
+
+def as_pdf_text(text: str, rng: random.Random) -> str:
+    """``text`` as copied from a PDF: each clean paragraph's lines end where a proportional font
+    filled 60 to 80 characters, a long word is sometimes split at a line's end with a hyphen (at a
+    lower-case letter), and no blank line separates the paragraphs."""
+    lines: list[str] = []
+    for paragraph in clean_text(text).split("\n\n"):
+        line, width = "", rng.randint(60, 80)
+        for word in paragraph.split():
+            if len(line) + 1 + len(word) <= width or not line:
+                line = f"{line} {word}".strip()
+                continue
+            cut = rng.randint(4, len(word) - 4) if len(word) >= 10 and word.isalpha() else 0
+            if cut and word[cut].islower() and len(line) + cut + 2 <= width + 3:
+                lines.append(f"{line} {word[:cut]}-")
+                line = word[cut:]
+            else:
+                lines.append(line)
+                line = word
+            width = rng.randint(60, 80)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _invented_name(rng: random.Random) -> str:
