@@ -405,6 +405,8 @@ def test_a_word_split_at_a_lines_end_is_one_word_again() -> None:
         # suspended hyphen
         "an der vietnamesisch-\nchinesischen Grenze": "an der vietnamesisch-chinesischen Grenze",
         "per E-\nMail und Vietnam-\nBesuch": "per E-Mail und Vietnam-Besuch",
+        "die UN-\ngeführte Mission, EU-\nweit": "die UN-geführte Mission, EU-weit",
+        "eine 100-\njährige Brücke": "eine 100-jährige Brücke",
         "bei der Ein-\nund Ausreise": "bei der Ein- und Ausreise",
     }
     for cut, whole in cases.items():

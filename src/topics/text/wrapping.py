@@ -12,8 +12,8 @@ and the line, a space and the next line's first word are longer (this is how a g
 decides). W is the width at which most breaks are of that kind (between 30 and 150 characters),
 and hardly any line may be longer than W (a long URL can be). Breaks after a sentence do not
 count: paragraphs of about the same length, each ending a sentence, fit one width too, but a
-wrapper mostly breaks inside sentences. In such a text exactly the breaks at W are undone; a
-break where the next word would have fit is a real one (the end of a paragraph, a headline). Text
+wrapper mostly breaks inside sentences. In such a text the breaks at W are undone; a break
+where the next word would have fit is a real one (the end of a paragraph, a headline). Text
 with a paragraph per line is left as it is: its paragraphs are longer than any width at which
 its breaks would look wrapped.
 
@@ -39,7 +39,8 @@ A word split at the end of a line ("Zusam-" / "menarbeit") is put back together 
 hyphen when the hyphen cannot be the word's own: the word goes on in lower case after a noun's
 start (a compound with a hyphen goes on in upper case: "Vietnam-Besuch") or after anything but an
 adjective's stem ("zusammen-" / "arbeiten"). A hyphen after an adjective joins another and is
-kept: "vietnamesisch-" / "chinesischen" is "vietnamesisch-chinesischen"; so is "E-" / "Mail".
+kept: "vietnamesisch-" / "chinesischen" is "vietnamesisch-chinesischen"; so is one after an
+abbreviation ("UN-" / "geführte") or before an upper-case word ("E-" / "Mail").
 """
 
 from __future__ import annotations
@@ -138,8 +139,8 @@ def _split_by_the_line(start: str, rest: str) -> bool:
         return False
     start = start.rsplit("-", 1)[-1]  # "Vietnam-Zusam-": the last part
     rest = rest.rstrip(".,;:!?)\"'“”»«")
-    if not (start.isalpha() and rest.isalpha() and rest[0].islower()):
-        return False
+    if not (start.isalpha() and rest.isalpha() and rest[0].islower()) or start.isupper():
+        return False  # an abbreviation's hyphen is its own: "UN-" / "geführte", "EU-" / "weit"
     adjective = start[0].islower() and _ADJECTIVE_STEM.search(start) and is_known(start)
     return not adjective
 
