@@ -8,6 +8,8 @@ layout's line breaks weigh most), against the same text as cleaning gives it:
 * **PDF**: the text as copied from a PDF (:func:`topics.corpus.synthetic.as_pdf_text`: lines of
   60-80 characters, long words split at a line's end with a hyphen, no blank lines), one layout
   per seed: articles whose clean words differ, and whose label sets change;
+* **PDF, 10kGNAD**: where ``TOPICS_10KGNAD`` names the 10kGNAD sample (or ``../shared`` holds
+  it), the same for its 721 articles (no classifier of its classes: words only);
 * **foreign paragraph**: the same news in English, or in Vietnamese, inserted as the second
   paragraph or appended as the last: the largest change of a probability, and label sets changed.
 
@@ -17,7 +19,9 @@ A label set compares the labels, not their order (two labels at probability 1.0 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+from pathlib import Path
 
 import numpy as np
 
@@ -47,6 +51,22 @@ def pdf_rows(clf, texts: list[str], seeds: list[int]) -> None:
                   f"label sets changed {changed_sets(labels, clf.predict(pasted)):>3}")
 
 
+def gnad_rows(seeds: list[int]) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    default = repo.parent / "shared" / "data" / "10kgnad" / "articles.csv"
+    path = Path(os.environ.get("TOPICS_10KGNAD", default))
+    if not path.exists():
+        print(f"PDF, 10kGNAD: {path} not found, skipped")
+        return
+    texts = topics.load_corpus(path, format="csv", text_column=1, label_column=0, delimiter=";",
+                               quotechar="'", header=False).texts
+    for seed in seeds:
+        rng = random.Random(seed)
+        words = sum(topics.clean_text(as_pdf_text(t, rng)).split() != topics.clean_text(t).split()
+                    for t in texts)
+        print(f"PDF, seed {seed}, 10kGNAD articles  words differ {words:>3} of {len(texts)}")
+
+
 def foreign_rows(clf, texts: list[str]) -> None:
     probabilities, labels = clf.predict_proba(texts), clf.predict(texts)
     for language, paragraph in (("English", ENGLISH), ("Vietnamese", VIETNAMESE)):
@@ -68,6 +88,7 @@ def main() -> None:
     texts = list(topics.load_corpus().texts)
     clf = topics.load_classifier()
     pdf_rows(clf, texts, args.seeds)
+    gnad_rows(args.seeds)
     foreign_rows(clf, texts)
 
 

@@ -38,9 +38,10 @@ sentence after a full line are undone; a shorter line keeps its break unless it 
 A word split at the end of a line ("Zusam-" / "menarbeit") is put back together without the
 hyphen when the hyphen cannot be the word's own: the word goes on in lower case after a noun's
 start (a compound with a hyphen goes on in upper case: "Vietnam-Besuch") or after anything but an
-adjective's stem ("zusammen-" / "arbeiten"). A hyphen after an adjective joins another and is
-kept: "vietnamesisch-" / "chinesischen" is "vietnamesisch-chinesischen"; so is one after an
-abbreviation ("UN-" / "geführte") or before an upper-case word ("E-" / "Mail").
+adjective that joins another ("zusammen-" / "arbeiten", "wissenschaft-" / "liche"). The hyphen
+between two adjectives, each a word and together none, is kept: "vietnamesisch-" /
+"chinesischen" is "vietnamesisch-chinesischen"; so is one after an abbreviation ("UN-" /
+"geführte") or before an upper-case word ("E-" / "Mail").
 """
 
 from __future__ import annotations
@@ -132,8 +133,9 @@ def _split_by_the_line(start: str, rest: str) -> bool:
     line's end: the rest goes on in lower case, after a noun's start (a compound written with a
     hyphen goes on in upper case: "Vietnam-Besuch") or after anything but an adjective, whose
     hyphen joins another ("vietnamesisch-chinesischen", "wirtschaftlich-politisch"). The
-    dictionary says whether a start that ends like an adjective is one ("nachhal-" is not); its
-    tables open on the first such word."""
+    dictionary says whether both parts are words and together none ("nachhal-" / "tige" and
+    "wissenschaft-" / "liche" join); its tables open on the first start that ends like an
+    adjective."""
     start = start.lstrip("(\"'„“«»‚‘")
     if not start.replace("-", "").isalpha():  # a URL, a number: "viet-nam-" / "camuchia"
         return False
@@ -141,8 +143,11 @@ def _split_by_the_line(start: str, rest: str) -> bool:
     rest = rest.rstrip(".,;:!?)\"'“”»«")
     if not (start.isalpha() and rest.isalpha() and rest[0].islower()) or start.isupper():
         return False  # an abbreviation's hyphen is its own: "UN-" / "geführte", "EU-" / "weit"
-    adjective = start[0].islower() and _ADJECTIVE_STEM.search(start) and is_known(start)
-    return not adjective
+    pair = (  # two adjectives: each a word, together none ("deutschlandweit" is one)
+        start[0].islower() and _ADJECTIVE_STEM.search(start) is not None
+        and is_known(start) and is_known(rest) and not is_known(start + rest)
+    )
+    return not pair
 
 
 def unwrap_lines(lines: list[str]) -> list[str]:
