@@ -293,3 +293,80 @@ def test_a_pipe_loses_no_bytes_to_the_compression_check(plain: Path, tmp_path: P
     assert main(["-q", "classify", str(page), "--output", str(tmp_path / "out.jsonl")]) == 0
     read = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert read["labels"] == topics.load_classifier().predict([text])[0]
+
+
+def _folders(tmp_path: Path, shipped_corpus: topics.Corpus) -> tuple[Path, Path]:
+    """The same articles as a folder of plain files and as one of compressed files (``.txt``
+    articles with a labels file, and a ``.jsonl`` file)."""
+    plain, packed = tmp_path / "plain", tmp_path / "packed"
+    articles = list(shipped_corpus[:9])
+    for folder in (plain, packed):
+        folder.mkdir()
+        labels = {a.id: list(a.labels) for a in articles[:6]}
+        (folder / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    suffixes = [".gz", ".bz2", ".xz", "", ".gz", ".xz"]
+    for article, suffix in zip(articles[:6], suffixes, strict=True):
+        data = article.text.encode("utf-8")
+        (plain / f"{article.id}.txt").write_bytes(data)
+        (packed / f"{article.id}.txt{suffix}").write_bytes(COMPRESS[suffix](data) if suffix
+                                                          else data)
+    lines = "".join(json.dumps({"id": a.id, "text": a.text, "labels": list(a.labels)}) + "\n"
+                    for a in articles[6:]).encode("utf-8")
+    (plain / "more.jsonl").write_bytes(lines)
+    (packed / "more.jsonl.gz").write_bytes(gzip.compress(lines))
+    return plain, packed
+
+
+def test_a_folders_compressed_files_are_read_as_the_files_themselves(
+        tmp_path, shipped_corpus, capsys) -> None:
+    """A folder's .txt.gz and .jsonl.gz files were not read at all ("no .txt or .jsonl
+    articles" where all were compressed)."""
+    plain, packed = _folders(tmp_path, shipped_corpus)
+    read, expected = topics.load_corpus(packed), topics.load_corpus(plain)
+    assert [(a.id, a.text, a.labels) for a in read] == [(a.id, a.text, a.labels) for a in expected]
+    assert read.fingerprint == expected.fingerprint
+    assert [a.id for a in topics.iter_articles(packed)] == [a.id for a in expected]
+    outputs = []
+    for folder in (plain, packed):
+        assert main(["--quiet", "classify", str(folder)]) == 0
+        rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        outputs.append([(Path(r["id"]).name.split(".txt")[0], r["labels"]) for r in rows])
+    assert outputs[0] == outputs[1]
+
+
+def test_a_damaged_or_exploding_article_file_in_a_folder_is_named(tmp_path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.txt.gz").write_bytes(gzip.compress("Ein Text.".encode())[:-8])
+    with pytest.raises(CorpusError, match=r"a\.txt\.gz: the gzip file is damaged"):
+        topics.load_corpus(folder)
+    (folder / "a.txt.gz").write_bytes(gzip.compress(b" " * 60_000_000))
+    with pytest.raises(CorpusError, match=r"a\.txt\.gz: decompresses to more than 50 MB"):
+        topics.load_corpus(folder)
+    (folder / "a.txt.gz").write_bytes("Ein Text.".encode())
+    with pytest.raises(CorpusError, match=r"a\.txt\.gz: named \.gz but not gzip"):
+        topics.load_corpus(folder)
+
+
+@pytest.mark.slow
+def test_on_dask_a_folders_compressed_files_give_the_local_output(tmp_path, shipped_corpus):
+    """The workers read a folder's compressed .txt files whole; a compressed .jsonl file in it
+    makes the client read the folder (no byte ranges)."""
+    from topics.corpus.stream import analyse_corpus
+    from topics.distributed import dask_client
+
+    plain, packed = _folders(tmp_path, shipped_corpus)
+    here, there, txt_only = (tmp_path / f"{n}.jsonl" for n in ("here", "there", "txt_only"))
+    analyse_corpus(plain, here, unit="article", chunk_size=4)
+    (packed / "more.jsonl.gz").rename(tmp_path / "more.jsonl.gz")
+    (plain / "more.jsonl").rename(tmp_path / "more.jsonl")
+    plain_txt = tmp_path / "plain_txt.jsonl"
+    analyse_corpus(plain, plain_txt, unit="article", chunk_size=4)
+    with dask_client("local", n_workers=2) as client:
+        analyse_corpus(packed, txt_only, unit="article", chunk_size=4, scheduler=client,
+                       workers_read=True)
+        (tmp_path / "more.jsonl.gz").rename(packed / "more.jsonl.gz")
+        analyse_corpus(packed, there, unit="article", chunk_size=4, scheduler=client,
+                       workers_read=True)
+    assert txt_only.read_bytes() == plain_txt.read_bytes()
+    assert there.read_bytes() == here.read_bytes()

@@ -29,8 +29,8 @@ from topics.corpus.compression import (
     is_compressed,
     open_decompressed,
 )
+from topics.corpus.folders import article_files
 from topics.errors import ConfigError, CorpusError, InputError, counted
-from topics.fileio import folder_files
 from topics.termination import raise_if_requested
 
 __all__ = [
@@ -398,8 +398,8 @@ def iter_inputs(
             if name == "-":
                 yield from stdin_entries(options, content)
             elif path.is_dir():
-                (files, odd), (corpora, odd_corpora) = (folder_files(path, "*.txt"),
-                                                        folder_files(path, "*.jsonl"))
+                (files, odd), (corpora, odd_corpora) = (article_files(path, "*.txt"),
+                                                        article_files(path, "*.jsonl"))
                 if not files and not corpora:
                     yield Problem(name, "is a folder without .txt or .jsonl files")
                 for other, kind in odd + odd_corpora:  # a named pipe: waited on forever

@@ -30,8 +30,8 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "compression_of", "damage_first", "format_by_name",
-    "is_compressed",
+    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "compressed_names", "compression_of", "damage_first",
+    "decompressed_bytes", "format_by_name", "is_compressed",
     "open_decompressed", "plain_stem", "plain_suffix",
 ]
 
@@ -66,6 +66,11 @@ def format_by_name(path: Path | str) -> str | None:
     """The corpus format a file's name says (``"jsonl"``, ``"csv"``, ``"parquet"``; the suffix
     before a compression suffix: ``a.tsv.gz`` -> ``"csv"``), or None."""
     return FORMAT_BY_SUFFIX.get(plain_suffix(path))
+
+
+def compressed_names(pattern: str) -> tuple[str, ...]:
+    """``pattern`` and its compressed variants: ``"*.txt"`` -> ``*.txt``, ``*.txt.gz``, ..."""
+    return (pattern, *(pattern + suffix for suffix in COMPRESSION_SUFFIXES))
 
 
 def plain_stem(path: Path | str) -> str:
@@ -203,6 +208,32 @@ class _Checked(io.RawIOBase):
             self._file.close()  # a decompressor given a file object leaves that file open
             self._source.close()
         super().close()
+
+
+#: A folder's compressed article file may decompress to at most this many bytes (a crafted file
+#: of a megabyte can hold gigabytes of zeros; an article is 5-50 kB).
+ARTICLE_FILE_LIMIT = 50_000_000
+
+
+def decompressed_bytes(data: bytes, name: str) -> bytes:
+    """A whole file's bytes (one article of a folder), decompressed if they are compressed.
+
+    Raises
+    ------
+    CorpusError
+        The data is damaged, is not the compression its name says, or decompresses to more than
+        :data:`ARTICLE_FILE_LIMIT` bytes.
+    """
+    kind = _compression(data[:_HEAD], Path(name), name)
+    if kind is None:
+        return data
+    source = io.BytesIO(data)
+    with io.BufferedReader(_Checked(_OPEN[kind](source, "rb"), name, kind, source)) as file:
+        out = file.read(ARTICLE_FILE_LIMIT + 1)
+    if len(out) > ARTICLE_FILE_LIMIT:
+        raise CorpusError(f"{name}: decompresses to more than {ARTICLE_FILE_LIMIT // 10**6} MB, "
+                          "not one article; a corpus belongs in a JSON Lines or CSV file")
+    return out
 
 
 @contextmanager

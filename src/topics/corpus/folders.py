@@ -1,8 +1,9 @@
 """A folder corpus: its ``.txt`` articles with their labels in a labels file, and ``.jsonl`` files.
 
-A ``.txt`` article's id is its file name without ``.txt``; the labels file (``labels.json`` unless
-another is given) maps these ids to label lists, optionally under ``"articles"`` beside a
-``"label_set"``.
+Either may be compressed (``a.txt.gz``, ``b.jsonl.xz``; gzip, bz2 or xz, told by the bytes). A
+``.txt`` article's id is its file name without ``.txt`` (and the compression suffix); the labels
+file (``labels.json`` unless another is given) maps these ids to label lists, optionally under
+``"articles"`` beside a ``"label_set"``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from topics.corpus.compression import compressed_names, plain_stem
 from topics.corpus.formats import Located, read_jsonl, read_text
 from topics.corpus.records import Article
 from topics.errors import CorpusError
 from topics.fileio import folder_files
 
-__all__ = ["FolderListing", "LABELS_FILE", "list_folder", "read_folder", "txt_article"]
+__all__ = ["FolderListing", "LABELS_FILE", "article_files", "list_folder", "read_folder", "txt_article"]
 
 LABELS_FILE = "labels.json"
 
@@ -39,7 +41,7 @@ class FolderListing:
             warnings.warn(f"{self.labels_path} not found: the .txt articles are read without "
                           "labels", stacklevel=4)
         if self.labels_by_id is not None:
-            stems = {txt.stem for txt in self.txt_files}
+            stems = {plain_stem(txt) for txt in self.txt_files}
             missing = sorted(set(self.labels_by_id) - stems)
             # keys are ids, the file names without .txt, as every output names the articles; a key
             # with .txt is not also taken (a file "a.txt.txt" has the id "a.txt")
@@ -60,22 +62,36 @@ class FolderListing:
         """The labels of one ``.txt`` article; a labels file must give them."""
         if self.labels_by_id is None:
             return ()
-        if txt.stem not in self.labels_by_id:
+        article_id = plain_stem(txt)
+        if article_id not in self.labels_by_id:
             raise CorpusError(
-                f'{self.labels_path}: no entry for {txt.name}; add "{txt.stem}": [...] '
+                f'{self.labels_path}: no entry for {txt.name}; add "{article_id}": [...] '
                 "(an empty list for an article with no label)"
             )
-        return tuple(self.labels_by_id[txt.stem])
+        return tuple(self.labels_by_id[article_id])
 
     def where(self, txt: Path) -> str:
         """A ``.txt`` article's place in messages."""
         return f"{txt} (labels in {self.labels_path.name})"
 
 
+def article_files(folder: Path, pattern: str) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """:func:`~topics.fileio.folder_files` of ``pattern`` and its compressed variants
+    (``*.txt``: also ``*.txt.gz``, ``*.txt.bz2``, ``*.txt.xz``), in name order."""
+    files: list[Path] = []
+    others: list[tuple[Path, str]] = []
+    for name in compressed_names(pattern):
+        found, odd = folder_files(folder, name)
+        files += found
+        others += odd
+    return sorted(files), sorted(others)
+
+
 def list_folder(folder: Path, labels_file: str | Path | None, encoding: str) -> FolderListing:
-    """The ``.txt`` and ``.jsonl`` files of a folder corpus (sorted) and its labels file, read."""
-    (txt_files, odd), (jsonl_files, odd_jsonl) = (folder_files(folder, "*.txt"),
-                                                  folder_files(folder, "*.jsonl"))
+    """The ``.txt`` and ``.jsonl`` files of a folder corpus (sorted; compressed ones too) and its
+    labels file, read."""
+    (txt_files, odd), (jsonl_files, odd_jsonl) = (article_files(folder, "*.txt"),
+                                                  article_files(folder, "*.jsonl"))
     if odd := odd + odd_jsonl:  # a named pipe would be waited on forever
         raise CorpusError(f"{odd[0][0]}: is {odd[0][1]}, not a file of articles; move it out of "
                           "the folder (every .txt and .jsonl file in it is read)")
@@ -104,8 +120,9 @@ def read_folder(
 
 
 def txt_article(txt: Path, labels: tuple[str, ...], text: str) -> Article:
-    """The article of a folder's ``.txt`` file: its id is the file name without ``.txt``."""
-    return Article(txt.stem, text, labels, meta={"file": txt.name})
+    """The article of a folder's ``.txt`` file: its id is the file name without ``.txt`` (and
+    without ``.gz``, ``.bz2``, ``.xz``)."""
+    return Article(plain_stem(txt), text, labels, meta={"file": txt.name})
 
 
 def _read_labels_file(

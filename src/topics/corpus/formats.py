@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from topics.corpus.checks import looks_like_article
-from topics.corpus.compression import damage_first, open_decompressed, plain_stem, plain_suffix
+from topics.corpus.compression import (
+    damage_first,
+    decompressed_bytes,
+    open_decompressed,
+    plain_stem,
+    plain_suffix,
+)
 from topics.corpus.csv_end import RecordLines, complete_rows
 from topics.corpus.records import Article
 from topics.errors import CorpusError, counted, short
@@ -88,15 +94,15 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def read_text(path: Path, encoding: str) -> str:
-    """The whole file as text (one article of a folder, a labels file; not decompressed, as the
-    Dask workers read a folder's files)."""
+    """The whole file as text (one article of a folder, decompressed if it is compressed, as the
+    Dask workers read a folder's files; a labels file)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise CorpusError(
             f"{path}: cannot read the file ({error.strerror}); check its permissions"
         ) from None
-    return decode_text(data, path, encoding)
+    return decode_text(decompressed_bytes(data, str(path)), path, encoding)
 
 
 def decode_text(data: bytes, path: Path | str, encoding: str) -> str:

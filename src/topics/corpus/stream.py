@@ -45,6 +45,7 @@ from topics.corpus.chunk_analysis import (
     chunk_of,
 )
 from topics.corpus.compression import is_compressed
+from topics.corpus.folders import article_files
 from topics.corpus.readers import csv_options, guess_format, read_checked, sample_articles
 from topics.corpus.records import Article, Corpus, Unit
 from topics.corpus.worker_reading import corpus_parts, line_break_is_byte, read_on_workers
@@ -265,6 +266,14 @@ def _chunk_results(
         yield records_of_chunk
 
 
+def _compressed_lines(source: Path, kind: str) -> bool:
+    """Whether the corpus is, or a folder holds, a compressed JSON Lines or CSV file (a folder's
+    compressed ``.txt`` files are read whole by the workers)."""
+    if kind in ("jsonl", "csv"):
+        return is_compressed(source)
+    return kind == "folder" and any(is_compressed(p) for p in article_files(source, "*.jsonl")[0])
+
+
 def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], scheduler: Any,
                          workers_read: bool | None) -> str | None:
     """The format, if the Dask workers read the corpus themselves
@@ -282,7 +291,7 @@ def _format_workers_read(source: str | Path, load_options: Mapping[str, Any], sc
         return kind
     if not workers_read_paths(scheduler, workers_read):
         return None
-    if kind in ("jsonl", "csv") and is_compressed(Path(source)):
+    if _compressed_lines(Path(source), kind):
         # no byte ranges in compressed data: read here, each chunk analysed on the workers
         if workers_read and str(source) not in _TOLD_COMPRESSED:  # once: stream-nmf reads 3x
             _TOLD_COMPRESSED.add(str(source))
