@@ -103,6 +103,23 @@ def test_precomputed_split_decisions_match_the_splitter(word_sample: list[str]) 
     assert tables.split_decision("Regierung", 0.25) is None  # another threshold: no table
 
 
+@pytest.mark.slow
+def test_split_point_is_the_best_split_above_its_floor(word_sample: list[str]) -> None:
+    words = {w for w in word_sample if "-" not in w and 6 <= len(w) <= 64 and "\udcff" not in w}
+    for word in sorted(words):
+        score, first = charsplit._best_split_n(word.lower())
+        for floor in (0.5, 0.0, -0.5):
+            assert charsplit.split_point(word, floor) == (first if score >= floor else 0), word
+
+
+def test_split_point_skips_only_splits_below_its_floor() -> None:
+    for word in ("Verteidigungszusammenarbeit", "Regierung", "Chansamone", "Grenzübergänge",
+                 "Kooperationsmechanismen", "Katastrophenhilfemaßnahmen", "abc"):
+        score, first = charsplit._best_split_n(word.lower())
+        for floor in (0.5, 0.0, -0.5, -3.0):
+            assert charsplit.split_point(word, floor) == (first if score >= floor else 0), word
+
+
 def test_unknown_inputs() -> None:
     assert lemmatizer.lemmatize("\udcff") == "\udcff"
     assert not lemmatizer.is_known("Gru\udcffn")

@@ -104,15 +104,6 @@ def _known(word: str) -> bool:
     return len(word) <= MAX_WORD_LEN and lemmatizer.is_known(word)
 
 
-def _best_split(word: str) -> tuple[float, str, str]:
-    """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
-
-    Same result as split-words 0.1.3 (tests check it), on the compact n-gram trie of
-    :mod:`topics.text.splitter`: at most one walk per split position instead of O(len^2) lookups.
-    """
-    return splitter.best_split(word)
-
-
 def _part_lemma(part: str) -> str | None:
     """Lemma of a compound part, Fugen removed; None when no form of it is a German word.
 
@@ -153,14 +144,11 @@ def _split(word: str) -> _Split | None:
     # dictionary words carry CharSplit's decision in the table; others are scored here
     n = tables.split_decision(word, COMPOUND_THRESHOLD)
     if n is None:
-        score, modifier, head = _best_split(word)
-        if score < COMPOUND_THRESHOLD:
-            return None  # at the default 0, "Regierung" -> "Regie" + "Rung"
-    elif n == 0:
-        return None
-    else:
-        low = word.lower()
-        modifier, head = low[:n].title(), low[n:].title()
+        n = splitter.split_point(word, COMPOUND_THRESHOLD)
+    if n == 0:
+        return None  # below the threshold (at the default 0, "Regierung" -> "Regie" + "Rung")
+    low = word.lower()
+    modifier, head = low[:n].title(), low[n:].title()
     mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
     if mod_lemma is None or head_lemma is None:
         return None  # guards against splitting names ("Chansamone") and fragments ("Res")
