@@ -120,6 +120,18 @@ def test_split_point_skips_only_splits_below_its_floor() -> None:
             assert charsplit.split_point(word, floor) == (first if score >= floor else 0), word
 
 
+def test_the_miss_filter_keeps_every_key() -> None:
+    """Every 50th record of the lemma table is found through the bit filter (all of them are
+    in the slow test against simplemma)."""
+    table = tables.lemmas()
+    records = bytes(table.buf[table.start : table.end]).split(b"\n")[1:-1]
+    keys = [record.split(b"\t", 1)[0].decode() for record in records[::50]]
+    assert len(keys) > 20_000
+    assert all(table._record(key) >= 0 for key in keys)
+    misses = ["Chansamone", "Verteidigungszusam", "qqqqx", "Kooperationsmech"]
+    assert all(table.get(word) is None for word in misses)
+
+
 def test_unknown_inputs() -> None:
     assert lemmatizer.lemmatize("\udcff") == "\udcff"
     assert not lemmatizer.is_known("Gru\udcffn")

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from zlib import crc32
 
 __all__ = ["WORD_CACHE_SIZE", "lemmas", "load", "ngrams", "split_decision"]
 
@@ -65,7 +66,8 @@ class _Table:
 
 
 class Lemmas:
-    """simplemma's German dictionary: sorted records, a block index, one ``find`` per lookup."""
+    """simplemma's German dictionary: sorted records, a block index, one ``find`` per lookup,
+    and a bit filter in front that answers most misses without either (see the build script)."""
 
     def __init__(self) -> None:
         table = _Table("lemmas.bin")
@@ -73,24 +75,35 @@ class Lemmas:
         self.start, self.end = table.span("records")
         self.blocks = table.array("blocks", "I").tolist()
         self.heads = bytes(table.array("heads", "B")).decode().split("\n")
+        self.bloom = table.array("bloom", "B")
+        self.bloom_mask = (1 << table.header["bloom_bits"]) - 1
         buf = table.buf
         self.find = buf.find
         self.buf = buf
 
-    def get(self, key: str) -> str | None:
-        """The lemma of ``key`` exactly as stored, or None (simplemma's ``dictionary.get``)."""
+    def _record(self, key: str) -> int:
+        """Position of ``key``'s split hint in the blob (its record's value), or -1."""
+        try:
+            raw = key.encode()
+        except UnicodeEncodeError:  # lone surrogates: no dictionary key
+            return -1
+        bit = crc32(raw) & self.bloom_mask
+        if not self.bloom[bit >> 3] >> (bit & 7) & 1:
+            return -1  # no key has this bit
         i = bisect_right(self.heads, key) - 1
         if i < 0:
-            return None
-        try:
-            pattern = b"\n" + key.encode() + b"\t"
-        except UnicodeEncodeError:  # lone surrogates: no dictionary key
-            return None
+            return -1
+        pattern = b"\n" + raw + b"\t"
         blocks = self.blocks
         pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
+        return pos if pos < 0 else pos + len(pattern)
+
+    def get(self, key: str) -> str | None:
+        """The lemma of ``key`` exactly as stored, or None (simplemma's ``dictionary.get``)."""
+        pos = self._record(key)
         if pos < 0:
             return None
-        pos += len(pattern) + 1  # the split hint
+        pos += 1  # the split hint
         buf = self.buf
         end = self.find(b"\n", pos)
         if end == pos:
@@ -101,18 +114,10 @@ class Lemmas:
 
     def split_hint(self, key: str) -> int | None:
         """The precomputed CharSplit decision for ``key`` (see the build script), or None."""
-        i = bisect_right(self.heads, key) - 1
-        if i < 0:
-            return None
-        try:
-            pattern = b"\n" + key.encode() + b"\t"
-        except UnicodeEncodeError:
-            return None
-        blocks = self.blocks
-        pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
+        pos = self._record(key)
         if pos < 0:
             return None
-        hint = self.buf[pos + len(pattern)] - 32
+        hint = self.buf[pos] - 32
         return None if hint == ord("~") - 32 else hint
 
 
