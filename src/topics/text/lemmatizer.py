@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
-from topics.text.tables import WORD_CACHE_SIZE
 from topics.text.tables import lemmas as _lemmas
+from topics.text.wordcache import word_cache
 
 __all__ = ["clear_caches", "is_known", "lemmatize"]
 
@@ -124,7 +123,7 @@ def _get(key: str) -> str | None:
     return _lemmas().get(key)
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _lookup(token: str) -> str | None:
     """simplemma's ``DictionaryLookupStrategy.get_lemma``: as written, then in reverse case.
 

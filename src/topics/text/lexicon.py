@@ -16,7 +16,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from topics.text import lemmatizer, splitter, tables
-from topics.text.tables import WORD_CACHE_SIZE
+from topics.text.wordcache import word_cache
 
 __all__ = [
     "COMPOUND_THRESHOLD",
@@ -80,14 +80,14 @@ def _modern_spelling(word: str, lemma: str) -> str:
     return lemma
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _plain_lemma(word: str) -> str:
     if len(word) > MAX_WORD_LEN:
         return word
     return _modern_spelling(word, lemmatizer.lemmatize(word))
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _lemma(word: str) -> str:
     lemma = _plain_lemma(word)
     if lemma == word and not _known(word) and len(word) <= MAX_WORD_LEN:
@@ -99,7 +99,7 @@ def _lemma(word: str) -> str:
     return lemma
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _known(word: str) -> bool:
     return len(word) <= MAX_WORD_LEN and lemmatizer.is_known(word)
 
@@ -136,7 +136,7 @@ class _Split(NamedTuple):
     head_lemma: str
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _split(word: str) -> _Split | None:
     """The top split of ``word`` if it passes every check, else None."""
     if len(word) < _MIN_SPLIT_LEN or len(word) > MAX_WORD_LEN or "-" in word:
@@ -161,7 +161,7 @@ def _split(word: str) -> _Split | None:
     return _Split(modifier, head, mod_lemma, head_lemma)
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a German compound into lemmatised parts, recursively.
 

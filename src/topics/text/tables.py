@@ -20,12 +20,7 @@ from importlib import resources
 from typing import Any
 from zlib import crc32
 
-__all__ = ["WORD_CACHE_SIZE", "lemmas", "load", "ngrams", "split_decision"]
-
-#: Entries of each per-word cache of the analysis (lemmas, known words, compound splits, table
-#: look-ups). Bounded, so that analysing an archive does not grow memory with its vocabulary:
-#: ~1.5 KB per word over all caches, so at most ~100 MB; 10kGNAD's 721 articles have 41,000 types.
-WORD_CACHE_SIZE = 1 << 16
+__all__ = ["lemmas", "load", "ngrams", "split_decision"]
 
 _MAGIC = b"TOPICSDE"
 
