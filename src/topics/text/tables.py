@@ -14,7 +14,6 @@ import json
 import mmap
 import struct
 import sys
-from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -23,6 +22,7 @@ from zlib import crc32
 __all__ = ["lemmas", "load", "ngrams", "split_decision"]
 
 _MAGIC = b"TOPICSDE"
+_EMPTY = 0xFFFFFFFF  # an empty slot of the lemma index
 
 
 class _Table:
@@ -61,17 +61,17 @@ class _Table:
 
 
 class Lemmas:
-    """simplemma's German dictionary: sorted records, a block index, one ``find`` per lookup,
-    and a bit filter in front that answers most misses without either (see the build script)."""
+    """simplemma's German dictionary: records in one blob, found through a hash index of their
+    offsets (see the build script); a miss mostly reads only the index."""
 
     def __init__(self) -> None:
         table = _Table("lemmas.bin")
         self.table = table
         self.start, self.end = table.span("records")
-        self.blocks = table.array("blocks", "I").tolist()
-        self.heads = bytes(table.array("heads", "B")).decode().split("\n")
-        self.bloom = table.array("bloom", "B")
-        self.bloom_mask = (1 << table.header["bloom_bits"]) - 1
+        self.slots = table.array("slots", "I")
+        self.mask = (1 << table.header["slot_bits"]) - 1
+        self.shift = table.header["offset_bits"]
+        self.offset_mask = (1 << self.shift) - 1
         buf = table.buf
         self.find = buf.find
         self.buf = buf
@@ -82,16 +82,19 @@ class Lemmas:
             raw = key.encode()
         except UnicodeEncodeError:  # lone surrogates: no dictionary key
             return -1
-        bit = crc32(raw) & self.bloom_mask
-        if not self.bloom[bit >> 3] >> (bit & 7) & 1:
-            return -1  # no key has this bit
-        i = bisect_right(self.heads, key) - 1
-        if i < 0:
-            return -1
-        pattern = b"\n" + raw + b"\t"
-        blocks = self.blocks
-        pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
-        return pos if pos < 0 else pos + len(pattern)
+        h = crc32(raw)
+        slots, mask, shift = self.slots, self.mask, self.shift
+        tag = h >> shift
+        i = h & mask
+        while (slot := slots[i]) != _EMPTY:
+            if slot >> shift == tag:
+                pos = self.start + (slot & self.offset_mask)
+                pattern = b"\n" + raw + b"\t"
+                end = pos + len(pattern)
+                if self.buf[pos:end] == pattern:
+                    return end
+            i = (i + 1) & mask
+        return -1
 
     def get(self, key: str) -> str | None:
         """The lemma of ``key`` exactly as stored, or None (simplemma's ``dictionary.get``)."""
