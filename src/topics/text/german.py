@@ -294,11 +294,12 @@ class _Engine:
     def _finish(self, tokens: list[str]) -> tuple[str, ...]:
         """Drop stop words and short tokens, apply the case policy, de-duplicate."""
         out: list[str] = []
+        stops, min_length, lowercase = self.stops, self.s.min_token_length, self.s.lowercase
         for tok in tokens:
             low = tok.lower()
-            if low in self.stops or len(tok) < self.s.min_token_length:
+            if low in stops or len(tok) < min_length:
                 continue
-            tok = low if self.s.lowercase else tok
+            tok = low if lowercase else tok
             if tok not in out:
                 out.append(tok)
         return tuple(out)

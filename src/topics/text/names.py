@@ -143,6 +143,8 @@ def join_runs(raw: list[str], outs: list[tuple[str, ...]], pieces: list[int],
         while i < n_pieces and pieces[i] == last + 1:
             last = pieces[i]
             i += 1
+        if last == first:
+            continue  # one piece is no name (most runs: checked before the rules below)
         kind = kinds[raw[first]]
         if _starts_sentence(raw, first) and kind & WEAK and (kind & STOP or not kind & SYLLABLE):
             first += 1  # "Laut Phan Van Giang", "Nach Da Nang": its output stays its own word
