@@ -96,3 +96,16 @@ def test_the_surface_patterns_are_their_plain_definitions(text: str) -> None:
     )
     assert surface._GENDERED.sub("", text) == gendered.sub("", text)
     assert surface._CUT_AT_LINE_END.sub("-", text) == cut.sub("-", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("aZß9²_-–.,'\" \t\r\n\x0b\u00a0\u2028\u0301\u00ad"), max_size=40))
+def test_the_tokeniser_is_its_plain_definition(text: str) -> None:
+    """The analyser's tokeniser opens with a character class for speed: it finds exactly the
+    tokens of its plain definition."""
+    import re
+
+    from topics.text import german
+
+    plain = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
+    assert german._TOKEN_RE.findall(text) == plain.findall(text)
