@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from topics.text.tables import ngrams as _ngrams
@@ -71,8 +72,7 @@ def _best_split_n(word: str, floor: float = -math.inf) -> tuple[Any, int]:
         return (0.0, 0)
     if n_chars > MAX_SPLIT_LEN:
         raise ValueError(f"best_split: word longer than {MAX_SPLIT_LEN} characters")
-    codes_get, other = ng.codes.get, ng.other
-    codes = [codes_get(ch, other) for ch in word]
+    codes = list(map(ng.codes.get, word, repeat(ng.other, n_chars)))
     base, label, values = ng.base, ng.label, ng.values
     pre_v, suf_v, inf_v = ng.prefix, ng.suffix, ng.infix_min
     none = 0xFFFF
@@ -103,12 +103,14 @@ def _best_split_n(word: str, floor: float = -math.inf) -> tuple[Any, int]:
     bounds = []
     for n in range(3, last + 1):
         pre_len = n - 1 if word.endswith(_FUGEN_ENDINGS, 0, n) and n - 1 > 2 else n
-        bounds.append((gain + ends[pre_len], n, pre_len))
+        bound = gain + ends[pre_len]
+        if not bound < floor:  # two thirds are, at the analyser's floor (a NaN bound is kept)
+            bounds.append((bound, n, pre_len))
     bounds.sort(reverse=True)
     best_score: Any = None
     best_n = 0
     for bound, n, pre_len in bounds:
-        if bound < floor or (best_score is not None and bound < best_score):
+        if best_score is not None and bound < best_score:
             break
         start: Any = -1
         node = 0
