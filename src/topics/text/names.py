@@ -93,11 +93,17 @@ def piece_kind(token: str, stops: frozenset[str]) -> int:
     if low in stops:
         short = len(token) <= _MAX_WEAK_PIECE
         return WEAK | SYLLABLE | STOP if short and is_vietnamese_syllable(token) else 0
-    if lexicon.is_known(token) or lexicon.is_known(low):
+    if lexicon.is_known(token) or (not _same_keys(token, low) and lexicon.is_known(low)):
         return WEAK | _syllable(token) if len(token) <= _MAX_WEAK_PIECE else 0
     if lexicon.lemma(token) != token or lexicon.split_compound(token):
         return 0  # an inflected or compound German word ("Kriegsdrama"), not a name
     return STRONG | _syllable(token)
+
+
+def _same_keys(token: str, low: str) -> bool:
+    """Whether the dictionary is asked the same two keys for ``low`` as for ``token`` (each as
+    written, then in the other case: "Laos" and "laos"), so one answer does for both."""
+    return token.isascii() and low.capitalize() == token
 
 
 def _syllable(token: str) -> int:
