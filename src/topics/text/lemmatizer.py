@@ -78,8 +78,10 @@ _GREEDY_DISTANCE = 5
 _APOSTROPHES = ("’", "ʼ")
 
 
+@word_cache
 def _apply_de(token: str) -> str | None:
-    """simplemma's ``apply_de``: rules for German word forms unknown to the dictionary."""
+    """simplemma's ``apply_de``: rules for German word forms unknown to the dictionary. Cached:
+    the analyser lemmatises an unknown word plainly, then greedily, and half the calls repeat."""
     if len(token) < 7:
         return None
     if token[0].isupper():
@@ -275,3 +277,4 @@ def is_known(token: str) -> bool:
 def clear_caches() -> None:
     """Forget cached dictionary lookups (the table stays open)."""
     _lookup.cache_clear()
+    _apply_de.cache_clear()
