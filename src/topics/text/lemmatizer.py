@@ -119,8 +119,8 @@ def _apostrophe_variants(token: str) -> tuple[str, ...]:
 
 
 def _get(key: str) -> str | None:
-    """The table's entry for ``key``. Not cached: most keys miss, which the table's bit filter
-    answers in a third of what a cache miss costs (a cache paid for a word and its other case,
+    """The table's entry for ``key``. Not cached: most keys miss, which the table's hash index
+    answers for less than a cache miss costs (a cache paid for a word and its other case,
     ``_lookup("Laos")`` and ``_lookup("laos")``: an eighth of the look-ups on 10kGNAD)."""
     return _lemmas().get(key)
 
