@@ -82,6 +82,8 @@ def test_lemmas_of_words_unknown_to_the_dictionary(word: str, expected: list[str
 def test_splitter_matches_split_words() -> None:
     from split_words import Splitter
 
+    from topics.text import splitter as charsplit
+
     splitter = Splitter()
     for word in (
         "Verteidigungsministeriums",
@@ -91,7 +93,7 @@ def test_splitter_matches_split_words() -> None:
         "Öffentlichkeitsarbeit",
         "Wirtschaftsbeziehungen",
     ):
-        assert lexicon._best_split(word) == tuple(splitter.split_compound(word)[0])
+        assert charsplit.best_split(word) == tuple(splitter.split_compound(word)[0])
 
 
 def test_lemmas_follow_the_case_policy() -> None:

@@ -163,7 +163,8 @@ def test_long_words_never_reach_the_lemmatiser_or_splitter(letters: str, head: s
     seen: list[int] = []
     originals = {
         (module, name): getattr(module, name)
-        for module, name in ((lemmatizer, "lemmatize"), (lemmatizer, "is_known"), (splitter, "best_split"))
+        for module, name in ((lemmatizer, "lemmatize"), (lemmatizer, "is_known"),
+                             (splitter, "best_split"), (splitter, "split_point"))
     }
 
     def spy(original):

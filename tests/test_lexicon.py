@@ -103,6 +103,42 @@ def test_precomputed_split_decisions_match_the_splitter(word_sample: list[str]) 
     assert tables.split_decision("Regierung", 0.25) is None  # another threshold: no table
 
 
+@pytest.mark.slow
+def test_split_point_is_the_best_split_above_its_floor(word_sample: list[str]) -> None:
+    words = {w for w in word_sample if "-" not in w and 6 <= len(w) <= 64 and "\udcff" not in w}
+    for word in sorted(words):
+        score, first = charsplit._best_split_n(word.lower())
+        for floor in (0.5, 0.0, -0.5):
+            assert charsplit.split_point(word, floor) == (first if score >= floor else 0), word
+
+
+def test_split_point_skips_only_splits_below_its_floor() -> None:
+    for word in ("Verteidigungszusammenarbeit", "Regierung", "Chansamone", "Grenzübergänge",
+                 "Kooperationsmechanismen", "Katastrophenhilfemaßnahmen", "abc"):
+        score, first = charsplit._best_split_n(word.lower())
+        for floor in (0.5, 0.0, -0.5, -3.0):
+            assert charsplit.split_point(word, floor) == (first if score >= floor else 0), word
+
+
+def test_the_hash_index_holds_every_record_once() -> None:
+    """Every record of the lemma table has one slot of the index, and a sample of keys is found
+    through it (all of them are looked up in the slow test against simplemma)."""
+    import numpy as np
+
+    table = tables.lemmas()
+    blob = np.frombuffer(table.buf, np.uint8, table.end - table.start, table.start)
+    starts = np.flatnonzero(blob == ord("\n"))[:-1]  # a record's \n; the last closes the blob
+    slots = np.frombuffer(table.buf, np.uint32, table.mask + 1, table.table.span("slots")[0])
+    filled = slots[slots != 0xFFFFFFFF]
+    assert len(starts) == len(filled) == table.table.header["entries"]
+    assert np.array_equal(np.sort(filled & table.offset_mask), starts)
+    records = bytes(blob).split(b"\n")[1:-1]
+    keys = [record.split(b"\t", 1)[0].decode() for record in records[::50]]
+    assert all(table._record(key) >= 0 for key in keys)
+    misses = ["Chansamone", "Verteidigungszusam", "qqqqx", "Kooperationsmech", "\udcff"]
+    assert all(table.get(word) is None for word in misses)
+
+
 def test_unknown_inputs() -> None:
     assert lemmatizer.lemmatize("\udcff") == "\udcff"
     assert not lemmatizer.is_known("Gru\udcffn")

@@ -173,6 +173,35 @@ def test_type_cache_is_bounded_and_answers_stay_the_same(monkeypatch) -> None:
     german.clear_caches()
 
 
+def test_word_caches_are_bounded_and_answers_stay_the_same(monkeypatch) -> None:
+    from topics.text import lexicon, wordcache
+
+    calls = []
+
+    @wordcache.word_cache
+    def double(word: str) -> str:
+        calls.append(word)
+        return word * 2
+
+    monkeypatch.setattr(wordcache, "WORD_CACHE_SIZE", 3)
+    words = ["a", "b", "a", "c", "d", "a", "e"]
+    assert [double(w) for w in words] == [w * 2 for w in words]
+    assert calls == ["a", "b", "c", "d", "a", "e"]  # emptied when "d" came: "a" again
+    assert double.cache_info().currsize == 3
+    double.cache_clear()
+    assert double.cache_info().currsize == 0 and double("a") == "aa"
+
+    texts = [f"Die Verteidigungszusammenarbeit mit Laos{i}x und Grenzübergänge{i}" for i in range(40)]
+    monkeypatch.setattr(wordcache, "WORD_CACHE_SIZE", 1 << 16)
+    german.clear_caches()
+    unbounded = [topics.analyse(t) for t in texts]
+    monkeypatch.setattr(wordcache, "WORD_CACHE_SIZE", 20)
+    german.clear_caches()
+    assert list(topics.GermanAnalyzer().stream(texts)) == unbounded
+    assert all(f.cache_info().currsize <= 20 for f in (lexicon.lemma, lexicon.split_compound))
+    german.clear_caches()
+
+
 def test_text_cache_is_bounded_by_characters(monkeypatch) -> None:
     german.clear_caches()
     monkeypatch.setattr(german, "TEXT_CACHE_CHARS", 1000)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topics
 
@@ -77,3 +79,33 @@ def test_a_name_after_an_abbreviated_title_is_joined_whole() -> None:
     # Vietnamese syllable (and no stop word) is taken (topics.text.names)
     assert topics.analyse("Das war gut. Laut Duan") == ["duan"]
     assert topics.analyse("Das war gut. Le Duan") == ["le_duan"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("aäßZI*:_/-inen \t\r\nund"), max_size=40))
+def test_the_surface_patterns_are_their_plain_definitions(text: str) -> None:
+    """The gender and line-end patterns open with a character, not a look-behind, for speed:
+    they match exactly what the plain definitions (look-behind first) match."""
+    import re
+
+    from topics.text import surface
+
+    gendered = re.compile(r"(?<=[a-zäöüß])(?:[*:_/]-?[iI]n(?:nen)?|Innen)(?![^\W_])")
+    cut = re.compile(
+        r"(?<=[^\W_])-[ \t]*\r?\n[ \t]*(?!(?:und|oder|bis|sowie|bzw\.|noch|als|wie)(?!\S))(?=\S)"
+    )
+    assert surface._GENDERED.sub("", text) == gendered.sub("", text)
+    assert surface._CUT_AT_LINE_END.sub("-", text) == cut.sub("-", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("aZß9²_-–.,'\" \t\r\n\x0b\u00a0\u2028\u0301\u00ad"), max_size=40))
+def test_the_tokeniser_is_its_plain_definition(text: str) -> None:
+    """The analyser's tokeniser opens with a character class for speed: it finds exactly the
+    tokens of its plain definition."""
+    import re
+
+    from topics.text import german
+
+    plain = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
+    assert german._TOKEN_RE.findall(text) == plain.findall(text)

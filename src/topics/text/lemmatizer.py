@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
-from topics.text.tables import WORD_CACHE_SIZE
 from topics.text.tables import lemmas as _lemmas
+from topics.text.wordcache import word_cache
 
 __all__ = ["clear_caches", "is_known", "lemmatize"]
 
@@ -79,8 +78,10 @@ _GREEDY_DISTANCE = 5
 _APOSTROPHES = ("’", "ʼ")
 
 
+@word_cache
 def _apply_de(token: str) -> str | None:
-    """simplemma's ``apply_de``: rules for German word forms unknown to the dictionary."""
+    """simplemma's ``apply_de``: rules for German word forms unknown to the dictionary. Cached:
+    the analyser lemmatises an unknown word plainly, then greedily, and half the calls repeat."""
     if len(token) < 7:
         return None
     if token[0].isupper():
@@ -117,14 +118,14 @@ def _apostrophe_variants(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((token, straight, *folded)))
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _get(key: str) -> str | None:
-    """The table's entry for ``key``. Cached: a word and its other case look up the same two
-    keys (``_lookup("Laos")`` and ``_lookup("laos")``: an eighth of the look-ups on 10kGNAD)."""
+    """The table's entry for ``key``. Not cached: most keys miss, which the table's hash index
+    answers for less than a cache miss costs (a cache paid for a word and its other case,
+    ``_lookup("Laos")`` and ``_lookup("laos")``: an eighth of the look-ups on 10kGNAD)."""
     return _lemmas().get(key)
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _lookup(token: str) -> str | None:
     """simplemma's ``DictionaryLookupStrategy.get_lemma``: as written, then in reverse case.
 
@@ -275,5 +276,5 @@ def is_known(token: str) -> bool:
 
 def clear_caches() -> None:
     """Forget cached dictionary lookups (the table stays open)."""
-    _get.cache_clear()
     _lookup.cache_clear()
+    _apply_de.cache_clear()

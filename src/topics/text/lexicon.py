@@ -16,7 +16,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from topics.text import lemmatizer, splitter, tables
-from topics.text.tables import WORD_CACHE_SIZE
+from topics.text.wordcache import word_cache
 
 __all__ = [
     "COMPOUND_THRESHOLD",
@@ -80,14 +80,14 @@ def _modern_spelling(word: str, lemma: str) -> str:
     return lemma
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _plain_lemma(word: str) -> str:
     if len(word) > MAX_WORD_LEN:
         return word
     return _modern_spelling(word, lemmatizer.lemmatize(word))
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _lemma(word: str) -> str:
     lemma = _plain_lemma(word)
     if lemma == word and not _known(word) and len(word) <= MAX_WORD_LEN:
@@ -99,18 +99,9 @@ def _lemma(word: str) -> str:
     return lemma
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _known(word: str) -> bool:
     return len(word) <= MAX_WORD_LEN and lemmatizer.is_known(word)
-
-
-def _best_split(word: str) -> tuple[float, str, str]:
-    """The best CharSplit split of ``word``: ``Splitter().split_compound(word)[0]``.
-
-    Same result as split-words 0.1.3 (tests check it), on the compact n-gram trie of
-    :mod:`topics.text.splitter`: at most one walk per split position instead of O(len^2) lookups.
-    """
-    return splitter.best_split(word)
 
 
 def _part_lemma(part: str) -> str | None:
@@ -145,7 +136,7 @@ class _Split(NamedTuple):
     head_lemma: str
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def _split(word: str) -> _Split | None:
     """The top split of ``word`` if it passes every check, else None."""
     if len(word) < _MIN_SPLIT_LEN or len(word) > MAX_WORD_LEN or "-" in word:
@@ -153,14 +144,11 @@ def _split(word: str) -> _Split | None:
     # dictionary words carry CharSplit's decision in the table; others are scored here
     n = tables.split_decision(word, COMPOUND_THRESHOLD)
     if n is None:
-        score, modifier, head = _best_split(word)
-        if score < COMPOUND_THRESHOLD:
-            return None  # at the default 0, "Regierung" -> "Regie" + "Rung"
-    elif n == 0:
-        return None
-    else:
-        low = word.lower()
-        modifier, head = low[:n].title(), low[n:].title()
+        n = splitter.split_point(word, COMPOUND_THRESHOLD)
+    if n == 0:
+        return None  # below the threshold (at the default 0, "Regierung" -> "Regie" + "Rung")
+    low = word.lower()
+    modifier, head = low[:n].title(), low[n:].title()
     mod_lemma, head_lemma = _part_lemma(modifier), _part_lemma(head)
     if mod_lemma is None or head_lemma is None:
         return None  # guards against splitting names ("Chansamone") and fragments ("Res")
@@ -173,7 +161,7 @@ def _split(word: str) -> _Split | None:
     return _Split(modifier, head, mod_lemma, head_lemma)
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+@word_cache
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a German compound into lemmatised parts, recursively.
 

@@ -74,8 +74,10 @@ def is_vietnamese_syllable(word: str) -> bool:
     bool
         True for "Lang", "Son", "Nguyen", "Giang", "Da"; False for "Ende", "Juni", "Laut", "Sie".
     """
-    plain = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    plain = word.lower()
+    if not plain.isascii():  # (ASCII has no marks to strip: most words, 15 % of piece_kind)
+        plain = unicodedata.normalize("NFD", plain.replace("đ", "d"))
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return _SYLLABLE_RE.fullmatch(plain) is not None
 
 
@@ -87,14 +89,25 @@ def piece_kind(token: str, stops: frozenset[str]) -> int:
     low = token.lower()
     if not token.isalpha() or low in _NAME_TITLES or len(token) > _MAX_NAME_PIECE:
         return 0
-    syllable = SYLLABLE if is_vietnamese_syllable(token) else 0
+    # the spelling is read only for words that may be pieces (a third of them)
     if low in stops:
-        return WEAK | SYLLABLE | STOP if syllable and len(token) <= _MAX_WEAK_PIECE else 0
-    if lexicon.is_known(token) or lexicon.is_known(low):
-        return WEAK | syllable if len(token) <= _MAX_WEAK_PIECE else 0
+        short = len(token) <= _MAX_WEAK_PIECE
+        return WEAK | SYLLABLE | STOP if short and is_vietnamese_syllable(token) else 0
+    if lexicon.is_known(token) or (not _same_keys(token, low) and lexicon.is_known(low)):
+        return WEAK | _syllable(token) if len(token) <= _MAX_WEAK_PIECE else 0
     if lexicon.lemma(token) != token or lexicon.split_compound(token):
         return 0  # an inflected or compound German word ("Kriegsdrama"), not a name
-    return STRONG | syllable
+    return STRONG | _syllable(token)
+
+
+def _same_keys(token: str, low: str) -> bool:
+    """Whether the dictionary is asked the same two keys for ``low`` as for ``token`` (each as
+    written, then in the other case: "Laos" and "laos"), so one answer does for both."""
+    return token.isascii() and low.capitalize() == token
+
+
+def _syllable(token: str) -> int:
+    return SYLLABLE if is_vietnamese_syllable(token) else 0
 
 
 def _starts_sentence(raw: list[str], at: int) -> bool:
@@ -136,6 +149,8 @@ def join_runs(raw: list[str], outs: list[tuple[str, ...]], pieces: list[int],
         while i < n_pieces and pieces[i] == last + 1:
             last = pieces[i]
             i += 1
+        if last == first:
+            continue  # one piece is no name (most runs: checked before the rules below)
         kind = kinds[raw[first]]
         if _starts_sentence(raw, first) and kind & WEAK and (kind & STOP or not kind & SYLLABLE):
             first += 1  # "Laut Phan Van Giang", "Nach Da Nang": its output stays its own word

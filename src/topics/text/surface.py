@@ -94,14 +94,20 @@ def strip_invisible(text: str) -> str:
 
 # A gender mark (star, colon, underscore, slash with an optional hyphen) and "in"/"innen" right
 # after a lower-case letter, or the Binnen-I plural: the part removed to leave the base word.
-_GENDERED = re.compile(r"(?<=[a-zäöüß])(?:[*:_/]-?[iI]n(?:nen)?|Innen)(?![^\W_])")
+# Written to open with one character class, looking back from there: the regex engine then skips
+# to those characters (a pattern opening with a look-behind tries every position, 6x slower).
+_GENDERED = re.compile(
+    r"[*:_/I](?:(?<=[a-zäöüß][*:_/])-?[iI]n(?:nen)?|(?<=[a-zäöüß]I)nnen)(?![^\W_])"
+)
 _GENDER_MARKS = ("*", ":", "_", "/", "Innen")
 
 
 # A hyphen at a line's end after a letter or digit, the next line not starting with a word of a
-# suspended hyphen (the list of topics.text.wrapping, whose rule this is)
+# suspended hyphen (the list of topics.text.wrapping, whose rule this is). The hyphen comes first
+# and the letter before it is looked behind from there: a pattern that opens with a look-behind
+# tries it at every character (0.04 CPU-s on 10kGNAD's 721 articles, 30x this).
 _CUT_AT_LINE_END = re.compile(
-    r"(?<=[^\W_])-[ \t]*\r?\n[ \t]*(?!(?:und|oder|bis|sowie|bzw\.|noch|als|wie)(?!\S))(?=\S)"
+    r"-(?<=[^\W_]-)[ \t]*\r?\n[ \t]*(?!(?:und|oder|bis|sowie|bzw\.|noch|als|wie)(?!\S))(?=\S)"
 )
 
 

@@ -14,19 +14,15 @@ import json
 import mmap
 import struct
 import sys
-from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from zlib import crc32
 
-__all__ = ["WORD_CACHE_SIZE", "lemmas", "load", "ngrams", "split_decision"]
-
-#: Entries of each per-word cache of the analysis (lemmas, known words, compound splits, table
-#: look-ups). Bounded, so that analysing an archive does not grow memory with its vocabulary:
-#: ~1.5 KB per word over all caches, so at most ~100 MB; 10kGNAD's 721 articles have 41,000 types.
-WORD_CACHE_SIZE = 1 << 16
+__all__ = ["lemmas", "load", "ngrams", "split_decision"]
 
 _MAGIC = b"TOPICSDE"
+_EMPTY = 0xFFFFFFFF  # an empty slot of the lemma index
 
 
 class _Table:
@@ -65,32 +61,47 @@ class _Table:
 
 
 class Lemmas:
-    """simplemma's German dictionary: sorted records, a block index, one ``find`` per lookup."""
+    """simplemma's German dictionary: records in one blob, found through a hash index of their
+    offsets (see the build script); a miss mostly reads only the index."""
 
     def __init__(self) -> None:
         table = _Table("lemmas.bin")
         self.table = table
         self.start, self.end = table.span("records")
-        self.blocks = table.array("blocks", "I").tolist()
-        self.heads = bytes(table.array("heads", "B")).decode().split("\n")
+        self.slots = table.array("slots", "I")
+        self.mask = (1 << table.header["slot_bits"]) - 1
+        self.shift = table.header["offset_bits"]
+        self.offset_mask = (1 << self.shift) - 1
         buf = table.buf
         self.find = buf.find
         self.buf = buf
 
+    def _record(self, key: str) -> int:
+        """Position of ``key``'s split hint in the blob (its record's value), or -1."""
+        try:
+            raw = key.encode()
+        except UnicodeEncodeError:  # lone surrogates: no dictionary key
+            return -1
+        h = crc32(raw)
+        slots, mask, shift = self.slots, self.mask, self.shift
+        tag = h >> shift
+        i = h & mask
+        while (slot := slots[i]) != _EMPTY:
+            if slot >> shift == tag:
+                pos = self.start + (slot & self.offset_mask)
+                pattern = b"\n" + raw + b"\t"
+                end = pos + len(pattern)
+                if self.buf[pos:end] == pattern:
+                    return end
+            i = (i + 1) & mask
+        return -1
+
     def get(self, key: str) -> str | None:
         """The lemma of ``key`` exactly as stored, or None (simplemma's ``dictionary.get``)."""
-        i = bisect_right(self.heads, key) - 1
-        if i < 0:
-            return None
-        try:
-            pattern = b"\n" + key.encode() + b"\t"
-        except UnicodeEncodeError:  # lone surrogates: no dictionary key
-            return None
-        blocks = self.blocks
-        pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
+        pos = self._record(key)
         if pos < 0:
             return None
-        pos += len(pattern) + 1  # the split hint
+        pos += 1  # the split hint
         buf = self.buf
         end = self.find(b"\n", pos)
         if end == pos:
@@ -101,18 +112,10 @@ class Lemmas:
 
     def split_hint(self, key: str) -> int | None:
         """The precomputed CharSplit decision for ``key`` (see the build script), or None."""
-        i = bisect_right(self.heads, key) - 1
-        if i < 0:
-            return None
-        try:
-            pattern = b"\n" + key.encode() + b"\t"
-        except UnicodeEncodeError:
-            return None
-        blocks = self.blocks
-        pos = self.find(pattern, self.start + blocks[i], self.start + blocks[i + 1])
+        pos = self._record(key)
         if pos < 0:
             return None
-        hint = self.buf[pos + len(pattern)] - 32
+        hint = self.buf[pos] - 32
         return None if hint == ord("~") - 32 else hint
 
 
