@@ -337,13 +337,13 @@ def test_a_folders_compressed_files_are_read_as_the_files_themselves(
 def test_a_damaged_or_exploding_article_file_in_a_folder_is_named(tmp_path) -> None:
     folder = tmp_path / "d"
     folder.mkdir()
-    (folder / "a.txt.gz").write_bytes(gzip.compress("Ein Text.".encode())[:-8])
+    (folder / "a.txt.gz").write_bytes(gzip.compress(b"Ein Text.")[:-8])
     with pytest.raises(CorpusError, match=r"a\.txt\.gz: the gzip file is damaged"):
         topics.load_corpus(folder)
     (folder / "a.txt.gz").write_bytes(gzip.compress(b" " * 60_000_000))
     with pytest.raises(CorpusError, match=r"a\.txt\.gz: decompresses to more than 50 MB"):
         topics.load_corpus(folder)
-    (folder / "a.txt.gz").write_bytes("Ein Text.".encode())
+    (folder / "a.txt.gz").write_bytes(b"Ein Text.")
     with pytest.raises(CorpusError, match=r"a\.txt\.gz: named \.gz but not gzip"):
         topics.load_corpus(folder)
 

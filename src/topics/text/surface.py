@@ -19,10 +19,11 @@ token happen here, before tokenising, each only when its characters occur:
   name everyone, so they meet "Bürger"; split at the mark they gave a token "innen" of their
   own, and "BürgerInnen" the unlemmatised "bürgerinnen". The singular Binnen-I ("LehrerIn") is
   left alone: it looks like a brand ("LinkedIn").
-* a word cut at a line end ("Zusam-" / "menarbeit") is put together as cleaning does
-  (:mod:`topics.text.wrapping`): hyphen kept, line break out, unless the next line starts with
-  a word after a suspended hyphen ("Ein-" / "und Ausreise"). The analyser then reads
-  "Zusam-menarbeit" as "Zusammenarbeit" (:meth:`GermanAnalyzer` on hyphenated words).
+* a word cut at a line end ("Zusam-" / "menarbeit") is put together: hyphen kept, line break
+  out, unless the next line starts with a word after a suspended hyphen ("Ein-" / "und
+  Ausreise"). The analyser then reads "Zusam-menarbeit" as "Zusammenarbeit"
+  (:meth:`GermanAnalyzer` on hyphenated words); cleaning (:mod:`topics.text.wrapping`) drops
+  such a hyphen itself where the line's end put it.
 
 Clean text has none of these (cleaning normalises every line), so on a cleaned corpus this
 changes no token.
