@@ -367,7 +367,7 @@ class Delegate(Protocol):
     ``None`` leaves them to this reading."""
 
     def corpus(self, path: Path, kind: str) -> Iterator[Any] | None:
-        """A corpus file (``kind`` as :func:`~topics.corpus.compression.format_by_name` gives it)."""
+        """A corpus file (``kind``: ``"jsonl"``, ``"csv"`` or ``"parquet"``)."""
 
     def text_files(self, files: list[Path]) -> Iterator[Any] | None:
         """Text files, in order: a folder's ``.txt`` files, or files named one after another."""

@@ -30,9 +30,9 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "compressed_names", "compression_of", "damage_first",
-    "decompressed_bytes", "format_by_name", "is_compressed",
-    "open_decompressed", "plain_stem", "plain_suffix",
+    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "compressed_names", "compression_of",
+    "damage_first", "decompressed_bytes", "format_by_name", "is_compressed", "open_decompressed",
+    "plain_stem", "plain_suffix",
 ]
 
 #: Suffix -> the compression a file so named must hold.
@@ -197,7 +197,9 @@ class _Checked(io.RawIOBase):
 
     def _damaged(self, why: str) -> CorpusError:
         self.damaged = True
-        test = "" if self._name == "standard input" else f" (`{_TEST[self._kind]} {self._name}` tests it)"
+        # a file gets the command that tests it; nothing tests standard input after the fact
+        test = ("" if self._name == "standard input"
+                else f" (`{_TEST[self._kind]} {self._name}` tests it)")
         return CorpusError(
             f"{self._name}: the {self._kind} file is damaged ({why}); fetch or compress it "
             f"again{test}"

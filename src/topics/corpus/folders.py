@@ -20,7 +20,9 @@ from topics.corpus.records import Article
 from topics.errors import CorpusError
 from topics.fileio import folder_files
 
-__all__ = ["FolderListing", "LABELS_FILE", "article_files", "list_folder", "read_folder", "txt_article"]
+__all__ = [
+    "FolderListing", "LABELS_FILE", "article_files", "list_folder", "read_folder", "txt_article",
+]
 
 LABELS_FILE = "labels.json"
 

@@ -84,7 +84,9 @@ _CONTINUING = frozenset({
 # A declined adjective before its noun ("... mit den vietnamesischen" / "Partnern"): lower case,
 # with the endings of adjectives only (not "-igen", "-baren": verbs such as "verteidigen" and
 # "vereinbaren" end a headline).
-_ATTRIBUTIVE = re.compile(r"[a-zäöüß]{3,}(?:(?:isch|lich|sam)(?:e|en|er|es|em)|(?:ig|bar)(?:e|er|es|em))")
+_ATTRIBUTIVE = re.compile(
+    r"[a-zäöüß]{3,}(?:(?:isch|lich|sam)(?:e|en|er|es|em)|(?:ig|bar)(?:e|er|es|em))"
+)
 
 
 def _first_word(line: str) -> str:
@@ -268,7 +270,8 @@ def _prose_lines(stripped: list[str], continuing: list[bool]) -> int:
 
 def _continuing_breaks(stripped: list[str]) -> list[bool]:
     """For each line and the next, whether :func:`_continues` finds the break inside a sentence."""
-    return [bool(a and b and _continues(a, b)) for a, b in zip(stripped, stripped[1:], strict=False)]
+    pairs = zip(stripped, stripped[1:], strict=False)
+    return [bool(a and b and _continues(a, b)) for a, b in pairs]
 
 
 def _join_continuing(lines: list[str]) -> list[str]:
