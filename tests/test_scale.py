@@ -302,6 +302,27 @@ def test_a_scheduler_address_where_nothing_listens_is_refused_at_once() -> None:
         list(map_chunks(_double, iter([[1]]), scheduler=f"tcp://127.0.0.1:{port}"))
 
 
+def test_a_garbled_scheduler_handshake_is_tried_again(monkeypatch) -> None:
+    """distributed's Client asserts that the scheduler's first reply is one message; on a loaded
+    machine it once came batched with another, and connecting by address failed with a bare
+    AssertionError (CI, stop 43)."""
+    from topics import distributed
+
+    calls: list[str] = []
+
+    def flaky(address: str, timeout: str) -> str:
+        calls.append(address)
+        if len(calls) < 2:
+            raise AssertionError
+        return "client"
+
+    assert distributed._handshake(flaky, "tcp://127.0.0.1:1") == "client"
+    assert len(calls) == 2
+    with pytest.raises(OSError, match="handshake failed 3 times"):
+        distributed._handshake(lambda address, timeout: (_ for _ in ()).throw(AssertionError()),
+                               "tcp://127.0.0.1:1")
+
+
 def _malloc_trim() -> str | None:
     import os
 

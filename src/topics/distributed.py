@@ -171,7 +171,7 @@ def dask_client(
         return
     try:
         _probe(scheduler)
-        client = Client(scheduler, timeout=f"{_CONNECT_TIMEOUT_S}s")
+        client = _handshake(Client, scheduler)
     except (OSError, TimeoutError) as error:
         raise ConfigError(
             f"scheduler {scheduler}: cannot connect ({error}); check the address and that "
@@ -193,6 +193,20 @@ def dask_client(
                 f"{__version__}); install the same version on every worker"
             )
         yield client
+
+
+def _handshake(client_type: Any, scheduler: str, attempts: int = 3) -> Any:
+    """``Client(scheduler)``, tried again when distributed's handshake reads the scheduler's
+    first reply batched with another message (its ``assert len(msg) == 1``: seen on a loaded
+    machine, right after a map whose tasks failed)."""
+    for attempt in range(attempts):
+        try:
+            return client_type(scheduler, timeout=f"{_CONNECT_TIMEOUT_S}s")
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise OSError("the scheduler's handshake failed "
+                              f"{attempts} times") from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _probe(scheduler: str) -> None:
