@@ -79,14 +79,12 @@ class FolderListing:
 
 def article_files(folder: Path, pattern: str) -> tuple[list[Path], list[tuple[Path, str]]]:
     """:func:`~topics.fileio.folder_files` of ``pattern`` and its compressed variants
-    (``*.txt``: also ``*.txt.gz``, ``*.txt.bz2``, ``*.txt.xz``), in name order."""
-    files: list[Path] = []
-    others: list[tuple[Path, str]] = []
-    for name in compressed_names(pattern):
-        found, odd = folder_files(folder, name)
-        files += found
-        others += odd
-    return sorted(files), sorted(others)
+    (``*.txt``: also ``*.txt.gz``, ``*.txt.bz2``, ``*.txt.xz``), in name order: the folder is
+    listed once (an archive's folder may hold 100,000 files), not once per variant."""
+    endings = tuple(name.removeprefix("*") for name in compressed_names(pattern))
+    files, others = folder_files(folder, pattern + "*")
+    return ([path for path in files if path.name.endswith(endings)],
+            [(path, kind) for path, kind in others if path.name.endswith(endings)])
 
 
 def list_folder(folder: Path, labels_file: str | Path | None, encoding: str) -> FolderListing:
