@@ -30,6 +30,7 @@ frees up.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -199,14 +200,13 @@ def _handshake(client_type: Any, scheduler: str, attempts: int = 3) -> Any:
     """``Client(scheduler)``, tried again when distributed's handshake reads the scheduler's
     first reply batched with another message (its ``assert len(msg) == 1``: seen on a loaded
     machine, right after a map whose tasks failed)."""
-    for attempt in range(attempts):
-        try:
+    for _ in range(attempts - 1):
+        with contextlib.suppress(AssertionError):
             return client_type(scheduler, timeout=f"{_CONNECT_TIMEOUT_S}s")
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise OSError("the scheduler's handshake failed "
-                              f"{attempts} times") from None
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return client_type(scheduler, timeout=f"{_CONNECT_TIMEOUT_S}s")
+    except AssertionError:
+        raise OSError(f"the scheduler's handshake failed {attempts} times") from None
 
 
 def _probe(scheduler: str) -> None:
