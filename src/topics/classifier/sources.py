@@ -25,8 +25,8 @@ from typing import Any, Protocol
 
 from topics.corpus.compression import (
     compression_of,
+    decompressed_bytes,
     format_by_name,
-    is_compressed,
     open_decompressed,
 )
 from topics.corpus.folders import article_files
@@ -176,24 +176,32 @@ def too_big(size: int, source: str, limit: int, record: bool = False) -> Problem
 
 def stdin_entries(options: ReadOptions, content: bool = True) -> Iterator[Item | Problem]:
     """Standard input: a corpus when ``--format`` names one or when its first line is a JSON
-    object with a ``text`` (piped JSON Lines), else one article (:func:`read_stdin`).
+    object with a ``text`` (piped JSON Lines), else one article (:func:`read_stdin`). Input
+    compressed with gzip, bz2 or xz (``topics classify - < a.jsonl.gz``) is read as the
+    compressed file would be, its first line looked at decompressed.
 
     A corpus is copied to a temporary file (it can be of any size) and read as that format
     would be; its records and messages name ``standard input``.
     """
     head = _read_stdin(STDIN_LOOK, options.encoding)
-    if compression_of(head):
-        yield from _compressed_stdin(head, options, content)
-        return
-    kind = options.corpus.get("format") or ("jsonl" if _json_lines(head) else None)
-    if kind is None:
+    compressed = compression_of(head) is not None  # told once decompressed, below
+    kind = options.corpus.get("format") or (
+        "jsonl" if not compressed and _json_lines(head) else None)
+    if kind is None and not compressed:
         yield read_stdin(options, content, head)
         return
     if kind == "folder":
         yield Problem("standard input", "cannot be a folder; --format folder needs a folder")
         return
     with tempfile.TemporaryDirectory(prefix="topics-stdin-") as folder:
-        spooled = _spool(head, Path(folder) / f"stdin.{kind}", options)
+        spooled = _spool(head, Path(folder) / f"stdin.{kind or 'txt'}", options)
+        if kind is None:
+            kind = "jsonl" if _decompressed_json_lines(spooled) else None
+        if kind is None:  # one compressed article
+            entry = read_file(spooled, options, str(spooled), content)
+            yield replace(entry, id="-", source="-") if isinstance(entry, Item) else _named_stdin(
+                entry, str(spooled))
+            return
         for entry in _read_corpus(spooled, kind, options, content):
             yield _named_stdin(entry, str(spooled))
 
@@ -207,27 +215,14 @@ def _spool(head: bytes, spooled: Path, options: ReadOptions) -> Path:
     return spooled
 
 
-def _compressed_stdin(head: bytes, options: ReadOptions, content: bool) -> Iterator[Item | Problem]:
-    """Standard input compressed with gzip, bz2 or xz (``topics classify - < a.jsonl.gz``): read
-    as a compressed file would be, a corpus when ``--format`` names one or when its first line
-    decompressed is a JSON object with a ``text``, else one article."""
-    with tempfile.TemporaryDirectory(prefix="topics-stdin-") as folder:
-        spooled = _spool(head, Path(folder) / "stdin", options)
-        kind = options.corpus.get("format")
-        if kind is None:
-            try:
-                with open_decompressed(spooled) as file:
-                    kind = "jsonl" if _json_lines(file.read(STDIN_LOOK)) else None
-            except CorpusError:  # damaged: reading it as one article says so
-                kind = None
-        if kind == "folder":
-            yield Problem("standard input", "cannot be a folder; --format folder needs a folder")
-        elif kind is None:
-            entry = read_file(spooled, options, "standard input", content)
-            yield replace(entry, id="-", source="-") if isinstance(entry, Item) else entry
-        else:
-            for entry in _read_corpus(spooled, kind, options, content):
-                yield _named_stdin(entry, str(spooled))
+def _decompressed_json_lines(spooled: Path) -> bool:
+    """Whether compressed standard input's first line decompressed is a JSON object with a
+    ``text`` (a damaged stream is read as one article, whose reading says so)."""
+    try:
+        with open_decompressed(spooled) as file:
+            return _json_lines(file.read(STDIN_LOOK))
+    except CorpusError:
+        return False
 
 
 def _read_stdin(size: int, encoding: str) -> bytes:
@@ -287,7 +282,7 @@ def read_file(
         size = path.stat().st_size
         if size > options.max_bytes:
             return too_big(size, source, options.max_bytes)
-        data = _decompressed(path, source, options) if is_compressed(path) else path.read_bytes()
+        data = _decompressed(path.read_bytes(), source, options)
     except OSError as error:
         return Problem(source, f"cannot be read ({error.strerror or error})")
     if isinstance(data, Problem):
@@ -299,19 +294,19 @@ def read_file(
     return checked if isinstance(checked, Problem) else Item(source, source, checked)
 
 
-def _decompressed(path: Path, source: str, options: ReadOptions) -> bytes | Problem:
-    """A compressed text file's text, as bytes; or why not (damaged, or past the size limit of
-    one article once decompressed: read no further than that)."""
+def _decompressed(data: bytes, source: str, options: ReadOptions) -> bytes | Problem:
+    """A text file's bytes, decompressed if they are compressed (the file is read once); or why
+    not (damaged, or past the size limit of one article once decompressed: decompressed no
+    further than that)."""
     try:
-        with open_decompressed(path, source) as file:
-            data = file.read(options.max_bytes + 1)
+        plain = decompressed_bytes(data, source, options.max_bytes)
     except CorpusError as error:
         return Problem(source, str(error).removeprefix(f"{source}: "))
-    if len(data) > options.max_bytes:
+    if plain is not data and len(plain) > options.max_bytes:  # a plain file's size was checked
         return Problem(source, f"is over the {_size(options.max_bytes)} limit for one article "
                        "once decompressed; if this really is one text, raise the limit with "
                        "--max-size")
-    return data
+    return plain
 
 
 def _read_corpus(

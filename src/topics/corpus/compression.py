@@ -30,8 +30,8 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "compressed_names", "compression_of",
-    "damage_first", "decompressed_bytes", "format_by_name", "is_compressed", "open_decompressed",
+    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "article_file_bytes", "compressed_names",
+    "compression_of", "damage_first", "decompressed_bytes", "format_by_name", "is_compressed", "open_decompressed",
     "plain_stem", "plain_suffix",
 ]
 
@@ -197,12 +197,9 @@ class _Checked(io.RawIOBase):
 
     def _damaged(self, why: str) -> CorpusError:
         self.damaged = True
-        # a file gets the command that tests it; nothing tests standard input after the fact
-        test = ("" if self._name == "standard input"
-                else f" (`{_TEST[self._kind]} {self._name}` tests it)")
         return CorpusError(
             f"{self._name}: the {self._kind} file is damaged ({why}); fetch or compress it "
-            f"again{test}"
+            f"again (`{_TEST[self._kind]} {self._name}` tests it)"
         )
 
     def close(self) -> None:
@@ -217,21 +214,27 @@ class _Checked(io.RawIOBase):
 ARTICLE_FILE_LIMIT = 50_000_000
 
 
-def decompressed_bytes(data: bytes, name: str) -> bytes:
-    """A whole file's bytes (one article of a folder), decompressed if they are compressed.
+def decompressed_bytes(data: bytes, name: str, limit: int) -> bytes:
+    """A whole file's bytes (one article), decompressed if they are compressed: at most
+    ``limit + 1`` bytes of them, so that a caller sees a file over its limit without holding it.
 
     Raises
     ------
     CorpusError
-        The data is damaged, is not the compression its name says, or decompresses to more than
-        :data:`ARTICLE_FILE_LIMIT` bytes.
+        The data is damaged or is not the compression its name says.
     """
     kind = _compression(data[:_HEAD], Path(name), name)
     if kind is None:
         return data
     source = io.BytesIO(data)
     with io.BufferedReader(_Checked(_OPEN[kind](source, "rb"), name, kind, source)) as file:
-        out = file.read(ARTICLE_FILE_LIMIT + 1)
+        return file.read(limit + 1)
+
+
+def article_file_bytes(data: bytes, name: str) -> bytes:
+    """A folder's article file (:func:`decompressed_bytes`), refused past
+    :data:`ARTICLE_FILE_LIMIT` once decompressed."""
+    out = decompressed_bytes(data, name, ARTICLE_FILE_LIMIT)
     if len(out) > ARTICLE_FILE_LIMIT:
         raise CorpusError(f"{name}: decompresses to more than {ARTICLE_FILE_LIMIT // 10**6} MB, "
                           "not one article; a corpus belongs in a JSON Lines or CSV file")

@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 
 from topics.corpus.checks import looks_like_article
 from topics.corpus.compression import (
+    article_file_bytes,
     damage_first,
-    decompressed_bytes,
     open_decompressed,
     plain_stem,
     plain_suffix,
@@ -102,7 +102,7 @@ def read_text(path: Path, encoding: str) -> str:
         raise CorpusError(
             f"{path}: cannot read the file ({error.strerror}); check its permissions"
         ) from None
-    return decode_text(decompressed_bytes(data, str(path)), path, encoding)
+    return decode_text(article_file_bytes(data, str(path)), path, encoding)
 
 
 def decode_text(data: bytes, path: Path | str, encoding: str) -> str:

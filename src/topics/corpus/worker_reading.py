@@ -37,7 +37,7 @@ import numpy as np
 
 from topics.corpus.checks import RecordChecker
 from topics.corpus.chunk_analysis import EncodedChunk, TokenRecord, checked_chunk, chunk_of
-from topics.corpus.compression import decompressed_bytes
+from topics.corpus.compression import article_file_bytes
 from topics.corpus.csv_ranges import CsvRange, csv_range_records, csv_ranges
 from topics.corpus.folders import FolderListing, list_folder, txt_article
 from topics.corpus.formats import (
@@ -325,7 +325,7 @@ def read_part(part: Part, encoding: str, label_separator: str | None = None) -> 
         return
     for path, name, labels, where in zip(part.paths, part.names, part.labels, part.places,
                                          strict=True):
-        text = decode_text(decompressed_bytes(_read_bytes(path, name), name), name, encoding)
+        text = decode_text(article_file_bytes(_read_bytes(path, name), name), name, encoding)
         yield txt_article(Path(name), labels, text), where
     if part.error is not None:
         raise CorpusError(part.error)
