@@ -95,8 +95,10 @@ def piece_kind(token: str, stops: frozenset[str]) -> int:
         return WEAK | SYLLABLE | STOP if short and is_vietnamese_syllable(token) else 0
     if lexicon.is_known(token) or (not _same_keys(token, low) and lexicon.is_known(low)):
         return WEAK | _syllable(token) if len(token) <= _MAX_WEAK_PIECE else 0
-    if lexicon.lemma(token) != token or lexicon.split_compound(token):
-        return 0  # an inflected or compound German word ("Kriegsdrama"), not a name
+    # the split first: with the default settings it is cached for every capitalised word, and
+    # the lemma of a word that splits is not (its compound lemma is made from its head's)
+    if lexicon.split_compound(token) or lexicon.lemma(token) != token:
+        return 0  # a compound or inflected German word ("Kriegsdrama"), not a name
     return STRONG | _syllable(token)
 
 
