@@ -81,16 +81,13 @@ def _modern_spelling(word: str, lemma: str) -> str:
 
 
 @word_cache
-def _plain_lemma(word: str) -> str:
+def _lemma(word: str) -> str:
+    # Not cached apart: the plain lemma is asked for on its own only for known words (the parts
+    # of compounds), for which it is the lemma. One cache fewer to miss for every new word.
     if len(word) > MAX_WORD_LEN:
         return word
-    return _modern_spelling(word, lemmatizer.lemmatize(word))
-
-
-@word_cache
-def _lemma(word: str) -> str:
-    lemma = _plain_lemma(word)
-    if lemma == word and not _known(word) and len(word) <= MAX_WORD_LEN:
+    lemma = _modern_spelling(word, lemmatizer.lemmatize(word))
+    if lemma == word and not _known(word):
         # Unknown words are mostly compounds and derived adjectives the dictionary lacks
         # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
         # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:
@@ -118,7 +115,7 @@ def _part_lemma(part: str) -> str | None:
         candidates.append(part[:-2])
     for candidate in candidates:
         if len(candidate) >= _MIN_PART_LEN and _known(candidate):
-            lemma = _plain_lemma(candidate)
+            lemma = _lemma(candidate)  # the plain lemma: no greedy mode for a known word
             # A noun part keeps its first letters (umlauts aside: "Völker" -> "Volk"); a lemma
             # that does not is a participle reading ("Gesamt" -> "samen"): keep the part.
             start, part_start = lemma[:3].lower(), candidate[:3].lower()
@@ -224,6 +221,6 @@ is_known = _known
 
 def clear_caches() -> None:
     """Forget every cached lemma and compound split (the tables stay mapped)."""
-    for cached in (_lemma, _plain_lemma, _known, _split, split_compound):
+    for cached in (_lemma, _known, _split, split_compound):
         cached.cache_clear()
     lemmatizer.clear_caches()
