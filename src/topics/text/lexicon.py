@@ -101,12 +101,14 @@ def _known(word: str) -> bool:
     return len(word) <= MAX_WORD_LEN and lemmatizer.is_known(word)
 
 
+@word_cache
 def _part_lemma(part: str) -> str | None:
     """Lemma of a compound part, Fugen removed; None when no form of it is a German word.
 
     Modifiers carry a Fugen-s or -es ("Verteidigungs", "Tages") or lose an -e ("Hilfs" ->
     "Hilfe"); heads carry inflection ("Übergänge"). The non-greedy lemma is used: simplemma's
-    greedy mode turns short parts into odd words ("Gesamt" -> "samen").
+    greedy mode turns short parts into odd words ("Gesamt" -> "samen"). Cached: parts recur
+    across compounds (10kGNAD: 17,000 parts, 5,700 different ones).
     """
     candidates = [part]
     if part.endswith("s"):
@@ -221,6 +223,6 @@ is_known = _known
 
 def clear_caches() -> None:
     """Forget every cached lemma and compound split (the tables stay mapped)."""
-    for cached in (_lemma, _known, _split, split_compound):
+    for cached in (_lemma, _known, _part_lemma, _split, split_compound):
         cached.cache_clear()
     lemmatizer.clear_caches()
