@@ -82,8 +82,8 @@ def _modern_spelling(word: str, lemma: str) -> str:
 
 @word_cache
 def _lemma(word: str) -> str:
-    # Not cached apart: the plain lemma is asked for on its own only for known words (the parts
-    # of compounds), for which it is the lemma. One cache fewer to miss for every new word.
+    # The plain (non-greedy) lemma has no cache of its own: it is asked for on its own only for
+    # known words (compound parts), whose lemma it is. One cache fewer to miss per new word.
     if len(word) > MAX_WORD_LEN:
         return word
     lemma = _modern_spelling(word, lemmatizer.lemmatize(word))
