@@ -31,6 +31,9 @@ Writes ``experiments/results/classifier_selection/stress.md`` and ``stress.json`
 * **one_line**: the shipped corpus's CV again, each test article's raw text with its line breaks
   removed (as some extraction tools and copies give a page): no paragraphs, captions, source lines
   or related-news lists to tell apart; training texts as they are;
+* **short**: the shipped corpus's CV again, each test article's first sentence alone (what the
+  classifier reads of it: a headline-length text, as a caller may pass one), scored against the
+  article's labels; a lead that does not name the article's subject counts as a miss;
 * **reprints**: an archive holds one story under two URLs. 30 % of the shipped articles (drawn
   with seed 0) are added again, their lead kept and each later paragraph dropped at 15 %; the CV
   once with folds that ignore the copies (a reprint can sit in training while its original is
@@ -338,6 +341,11 @@ def lead_sentences(shipped, gnad) -> dict:
     } | {"pages": len(hits[next(iter(models))]["sentence"])}
 
 
+def first_sentence(raw: str) -> str:
+    """The first sentence of an article's first prose paragraph, alone (see :func:`leads`)."""
+    return leads(raw)["sentence"]
+
+
 def with_reprints(shipped, share: float = 0.3, drop: float = 0.15):
     """The shipped corpus and a reprint of ``share`` of its articles (drawn with seed 0), as an
     archive holds one story under two URLs: the same lead, each later paragraph dropped with
@@ -458,6 +466,10 @@ def markdown(results: dict) -> str:
         lines += _multilabel_table(
             "## Pages without line breaks: the same CV, each test article's text as one line",
             results["one_line"])
+    if "short" in results:
+        lines += _multilabel_table(
+            "## Short inputs: the same CV, each test article's first sentence alone (scored "
+            "against the article's labels)", results["short"])
     if "reprints" in results:
         r, shipped = results["reprints"], results.get("shipped", {})
         lines += [f"## Reprints: {r['n_reprints']} articles twice ({r['n_articles']} in all; "
@@ -523,7 +535,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+",
                         choices=("shipped", "loko", "10kgnad", "pages", "leads", "one_line",
-                                 "reprints"),
+                                 "short", "reprints"),
                         default=None)
     parser.add_argument("--candidates", action="store_true",
                         help="screen the candidates alone (candidates.md/.json)")
@@ -537,7 +549,8 @@ def main() -> None:
     if args.candidates:
         screen_candidates(shipped, gnad, out)
         return
-    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads", "one_line", "reprints"]
+    parts = args.only or ["shipped", "loko", "10kgnad", "pages", "leads", "one_line", "short",
+                          "reprints"]
     path = out / "stress.json"
     results = json.loads(path.read_text()) if path.exists() else {}
     if "shipped" in parts:
@@ -552,6 +565,8 @@ def main() -> None:
         results["leads"] = lead_sentences(shipped, gnad)
     if "one_line" in parts:
         results["one_line"] = cv(shipped, _models(shipped, True), True, page=one_line)
+    if "short" in parts:
+        results["short"] = cv(shipped, _models(shipped, True), True, page=first_sentence)
     if "reprints" in parts:
         results["reprints"] = reprints(shipped)
     out.mkdir(parents=True, exist_ok=True)
