@@ -1,6 +1,6 @@
 """Stress tests and candidate selection for the classifier (issue 11), rerunnable.
 
-    uv run python benchmarks/classifier_stress.py                  # everything (~1.5 min)
+    uv run python benchmarks/classifier_stress.py                  # everything (~2.5 min)
     uv run python benchmarks/classifier_stress.py --only shipped loko
     uv run python benchmarks/classifier_stress.py --candidates     # the candidate screen alone
 
