@@ -202,6 +202,35 @@ def test_word_caches_are_bounded_and_answers_stay_the_same(monkeypatch) -> None:
     german.clear_caches()
 
 
+def _word_caches() -> list:
+    """Every per-word cache of the German analysis (:func:`~topics.text.wordcache.word_cache`,
+    unbounded lru_caches; the tables' ``maxsize=1`` loaders are not caches of words)."""
+    import importlib
+    import pkgutil
+
+    import topics.text
+
+    found = []
+    for info in pkgutil.iter_modules(topics.text.__path__):
+        module = importlib.import_module(f"topics.text.{info.name}")
+        for value in vars(module).values():
+            info_of = getattr(value, "cache_info", None)
+            if callable(info_of) and info_of().maxsize is None and value not in found:
+                found.append(value)
+    return found
+
+
+def test_clear_caches_forgets_every_word_cache() -> None:
+    # a cache added to the analysis and left out of clear_caches would make a "cold" benchmark
+    # warm and keep memory that clear_caches promises to give back
+    topics.analyse("Die Verteidigungszusammenarbeit mit Laos: Grenzübergänge, Kooperationsmechanismen "
+                   "und laotischen Hilfsgütern in Lang Son")
+    caches = _word_caches()
+    assert len(caches) >= 7 and any(c.cache_info().currsize for c in caches)
+    german.clear_caches()
+    assert {c.__name__: c.cache_info().currsize for c in caches if c.cache_info().currsize} == {}
+
+
 def test_text_cache_is_bounded_by_characters(monkeypatch) -> None:
     german.clear_caches()
     monkeypatch.setattr(german, "TEXT_CACHE_CHARS", 1000)
