@@ -28,8 +28,8 @@ import numpy as np
 import topics
 from topics.corpus.synthetic import as_pdf_text
 
-ENGLISH = ("Vietnam and Laos opened a new international border gate on Monday. The two sides agreed "
-           "to maintain the border markers together and to facilitate trade in goods.")
+ENGLISH = ("Vietnam and Laos opened a new international border gate on Monday. The two sides "
+           "agreed to maintain the border markers together and to facilitate trade in goods.")
 VIETNAMESE = ("Việt Nam và Lào đã khai trương cửa khẩu quốc tế mới vào thứ Hai. Hai bên nhất trí cùng "
               "nhau duy trì các cột mốc biên giới và tạo thuận lợi cho thương mại hàng hóa.")
 

@@ -223,8 +223,8 @@ def _word_caches() -> list:
 def test_clear_caches_forgets_every_word_cache() -> None:
     # a cache added to the analysis and left out of clear_caches would make a "cold" benchmark
     # warm and keep memory that clear_caches promises to give back
-    topics.analyse("Die Verteidigungszusammenarbeit mit Laos: Grenzübergänge, Kooperationsmechanismen "
-                   "und laotischen Hilfsgütern in Lang Son")
+    topics.analyse("Die Verteidigungszusammenarbeit mit Laos: Grenzübergänge, "
+                   "Kooperationsmechanismen und laotischen Hilfsgütern in Lang Son")
     caches = _word_caches()
     assert len(caches) >= 7 and any(c.cache_info().currsize for c in caches)
     german.clear_caches()

@@ -30,8 +30,8 @@ from typing import Any, BinaryIO
 from topics.errors import CorpusError
 
 __all__ = [
-    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "article_file_bytes", "compressed_names",
-    "compression_of", "damage_first", "decompressed_bytes", "format_by_name", "is_compressed", "open_decompressed",
+    "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "article_file_bytes", "compression_of",
+    "damage_first", "decompressed_bytes", "format_by_name", "is_compressed", "open_decompressed",
     "plain_stem", "plain_suffix",
 ]
 
@@ -66,11 +66,6 @@ def format_by_name(path: Path | str) -> str | None:
     """The corpus format a file's name says (``"jsonl"``, ``"csv"``, ``"parquet"``; the suffix
     before a compression suffix: ``a.tsv.gz`` -> ``"csv"``), or None."""
     return FORMAT_BY_SUFFIX.get(plain_suffix(path))
-
-
-def compressed_names(pattern: str) -> tuple[str, ...]:
-    """``pattern`` and its compressed variants: ``"*.txt"`` -> ``*.txt``, ``*.txt.gz``, ..."""
-    return (pattern, *(pattern + suffix for suffix in COMPRESSION_SUFFIXES))
 
 
 def plain_stem(path: Path | str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from topics.corpus.compression import compressed_names, plain_stem
+from topics.corpus.compression import COMPRESSION_SUFFIXES, plain_stem
 from topics.corpus.formats import Located, read_jsonl, read_text
 from topics.corpus.records import Article
 from topics.errors import CorpusError
@@ -81,7 +81,8 @@ def article_files(folder: Path, pattern: str) -> tuple[list[Path], list[tuple[Pa
     """:func:`~topics.fileio.folder_files` of ``pattern`` and its compressed variants
     (``*.txt``: also ``*.txt.gz``, ``*.txt.bz2``, ``*.txt.xz``), in name order: the folder is
     listed once (an archive's folder may hold 100,000 files), not once per variant."""
-    endings = tuple(name.removeprefix("*") for name in compressed_names(pattern))
+    ending = pattern.removeprefix("*")
+    endings = (ending, *(ending + suffix for suffix in COMPRESSION_SUFFIXES))
     files, others = folder_files(folder, pattern + "*")
     return ([path for path in files if path.name.endswith(endings)],
             [(path, kind) for path, kind in others if path.name.endswith(endings)])
