@@ -146,6 +146,25 @@ def test_a_page_without_line_breaks_is_read_in_paragraph_size_pieces(fitted, spl
     assert [p["text"] for p in fitted.predict_paragraphs(short)] == [short]  # a real paragraph
 
 
+def test_a_text_of_one_paragraph_is_decided_as_a_paragraph_read_alone(fitted, split):
+    """A headline or a sentence is not an article whose one paragraph is its best and its lead
+    paragraph too: the paragraph focus model decides it, as it decides every paragraph in
+    predict_paragraphs, so a paragraph gets the same probabilities alone and inside its article."""
+    _, test = split
+    paragraphs = fitted.predict_paragraphs(test.texts[0])
+    alone = fitted.predict_proba([p["text"] for p in paragraphs])
+    inside = np.array([[p["scores"][str(c)] for c in fitted.classes_] for p in paragraphs])
+    np.testing.assert_allclose(alone, inside, rtol=1e-12)
+    score = fitted.decision_function([paragraphs[0]["text"]])[0]
+    ridge = fitted._ridge_scores([(paragraphs[0]["text"], (paragraphs[0]["text"],))]).article[0]
+    weight, bias = fitted.paragraph_focus_.T
+    np.testing.assert_allclose(score, ridge * weight + bias, rtol=1e-12)
+    assert np.all(weight > 0)  # a higher score, a likelier label
+    explained = fitted.explain(paragraphs[0]["text"])["per_label"]
+    assert all(info["weights"]["best_paragraph"] == info["weights"]["lead"] == 0.0
+               for info in explained.values())
+
+
 def test_explain_names_terms_and_paragraphs(fitted, split):
     from topics.classifier.explain import render_explanation
     from topics.text.lexicon import stop_words

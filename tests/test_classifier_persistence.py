@@ -381,12 +381,49 @@ def test_a_format_2_model_without_a_lead_weight_still_loads_and_predicts(small_m
     no_lead = copy.deepcopy(small_model)
     no_lead.focus_ = small_model.focus_.copy()
     no_lead.focus_[:, 2] = 0.0
+    no_lead.paragraph_focus_ = np.column_stack([no_lead.focus_[:, :3].sum(1), no_lead.focus_[:, 3]])
     no_lead.__dict__.pop("_arrays", None)
     for view in no_lead.views_:
         view.min_norm = 0.0
     texts = shipped_corpus.texts[:30] + ["Grenze", "Armee und Grenze"]
     np.testing.assert_array_equal(loaded.predict_proba(texts), no_lead.predict_proba(texts))
     assert loaded.explain(texts[0])["per_label"][loaded.classes_[0]]["weights"]["lead"] == 0.0
+
+
+def test_a_format_4_model_decides_a_text_of_one_paragraph_as_it_did(small_model, tmp_path,
+                                                                      monkeypatch, shipped_corpus):
+    """Models saved before the paragraph focus model (format 4: no such array) load and give the
+    predictions they gave: a text of one paragraph decided by the focus model's summed weights,
+    an article of several paragraphs as the new model decides it."""
+    import copy
+
+    from topics.classifier import persistence
+
+    with monkeypatch.context() as patch:
+        patch.setattr(persistence, "FORMAT_VERSION", 4)
+        patch.setattr(persistence, "_serialise", _without_paragraph_focus(persistence._serialise))
+        path = save_classifier(small_model, tmp_path / "v4")
+    assert json.loads(card_path(path).read_text())["format_version"] == 4
+    loaded = load_classifier(path)
+    focus = small_model.focus_
+    old = copy.deepcopy(small_model)
+    old.paragraph_focus_ = np.column_stack([focus[:, :-1].sum(axis=1), focus[:, -1]])
+    short = ["Die Armee half an der Grenze.", "Ein Portal für Behördendienste ging online."]
+    np.testing.assert_array_equal(loaded.predict_proba(short), old.predict_proba(short))
+    assert not np.array_equal(loaded.predict_proba(short), small_model.predict_proba(short))
+    articles = shipped_corpus.texts[:20]
+    np.testing.assert_array_equal(loaded.predict_proba(articles), small_model.predict_proba(articles))
+
+
+def _without_paragraph_focus(serialise):
+    """``serialise`` writing no paragraph focus model, as topics did before format 5."""
+
+    def old_serialise(clf):
+        tensors, structure = serialise(clf)
+        del tensors["paragraph_focus"]
+        return tensors, structure
+
+    return old_serialise
 
 
 @pytest.mark.parametrize("value", [-1.0, "36.5", None, float("nan"), True])
@@ -436,6 +473,9 @@ def _resign(saved, structure: dict, tensors: dict, card_change: dict | None = No
     ("nan_coef", "array 'coef' must hold finite floats"),
     ("inf_intercept", "array 'intercept' must hold finite floats"),
     ("nan_focus", "array 'focus' must hold finite floats"),
+    ("nan_paragraph_focus", "array 'paragraph_focus' must hold finite floats"),
+    ("paragraph_focus_shape", "the paragraph focus model does not match the labels"),
+    ("no_paragraph_focus", "array 'paragraph_focus' is missing"),
     ("nan_threshold", "array 'thresholds' must hold finite floats"),
     ("threshold_above_1", "thresholds must lie between 0 and 1"),
     ("nan_idf", "idf weights must be finite"),
@@ -454,10 +494,16 @@ def test_a_crafted_model_is_refused_before_it_predicts(saved, edit, expected):
     structure, tensors = _parse(saved.read_bytes(), "test")
     tensors = {name: np.array(value) for name, value in tensors.items()}  # writable copies
     card: dict = {}
-    if edit in ("nan_coef", "inf_intercept", "nan_focus", "nan_threshold", "nan_idf"):
+    if edit in ("nan_coef", "inf_intercept", "nan_focus", "nan_paragraph_focus", "nan_threshold",
+                "nan_idf"):
         name = {"nan_coef": "coef", "inf_intercept": "intercept", "nan_focus": "focus",
-                "nan_threshold": "thresholds", "nan_idf": "idf_0"}[edit]
+                "nan_paragraph_focus": "paragraph_focus", "nan_threshold": "thresholds",
+                "nan_idf": "idf_0"}[edit]
         tensors[name].flat[0] = np.inf if edit == "inf_intercept" else np.nan
+    elif edit == "paragraph_focus_shape":
+        tensors["paragraph_focus"] = tensors["paragraph_focus"][:, :1].copy()
+    elif edit == "no_paragraph_focus":
+        del tensors["paragraph_focus"]
     elif edit == "threshold_above_1":
         tensors["thresholds"][0] = 1.5
         limits = tensors["thresholds"].tolist()

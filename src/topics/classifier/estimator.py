@@ -7,7 +7,7 @@ articles, lines without a sentence, are not what a page is about), turns the who
 paragraph into TF-IDF features of one or two text views (:mod:`.features`), and decides in two
 stages (:mod:`.training`, :mod:`.ridge`): a ridge scorer per label whose leave-one-article-out
 scores come in closed form, and a focus model per label over the article's whole-text score,
-its best paragraph's score and its lead paragraph's score.
+its best paragraph's score and its lead paragraph's score (a text of one paragraph: its score).
 
 Why the fitted state is plain arrays and not scikit-learn objects
 -----------------------------------------------------------------
@@ -39,7 +39,14 @@ from topics.classifier.inputs import (
     label_kind,
     label_lists,
 )
-from topics.classifier.scoring import ModelArrays, RidgeScores, model_arrays, ridge_scores
+from topics.classifier.scoring import (
+    ModelArrays,
+    RidgeScores,
+    focus_logits,
+    model_arrays,
+    paragraph_logits,
+    ridge_scores,
+)
 from topics.errors import ConfigError, InputError, counted
 from topics.labels import to_indicator
 from topics.numerics import MAX_SEED, seed_problem
@@ -74,7 +81,8 @@ class ArticleClassifier:
        article decides, and so does a paragraph squarely about a label (a late or short on-topic
        part, a second label) and a lead that gives the news; a keyword in one sentence of an
        off-topic article does not. Its output is a calibrated probability; a label is predicted
-       at ``threshold``, "none" when no label reaches it.
+       at ``threshold``, "none" when no label reaches it. A text of one paragraph (a headline, a
+       teaser) and a paragraph read alone: a regression on the lead paragraphs' scores.
 
     Single-label: the classes' ridge scores, argmax; probabilities are a softmax whose
     temperature is fitted on the out-of-article scores.
@@ -145,6 +153,10 @@ class ArticleClassifier:
         Per output: the weights of the whole-text score, the best paragraph's score and the lead
         paragraph's score, and the bias (multi-label); single-label: the softmax temperature,
         then zeros. A model saved in format 2 has no lead weight (shape (n_out, 3)).
+    paragraph_focus_ : numpy.ndarray, shape (n_out, 2)
+        Per output: score weight and bias for a text of one paragraph and each paragraph in
+        :meth:`predict_paragraphs` (single-label: the temperature, 0). Saved before format 5:
+        the focus weights summed and the bias, as such a text was decided then.
     thresholds_ : numpy.ndarray of float
         Per-label probability thresholds (``threshold``; change one to move a label's decision).
         One number from 0 to 1 per label, in ``classes_`` order: predict, explain and saving
@@ -316,7 +328,8 @@ class ArticleClassifier:
 
     def _decision_of_documents(self, documents: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
         scores = self._ridge_scores(documents)
-        return self._logits(scores.article, scores.best, scores.lead)
+        one_paragraph = np.array([len(paragraphs) <= 1 for _, paragraphs in documents], bool)
+        return self._logits(scores.article, scores.best, scores.lead, one_paragraph)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
         """Return probabilities, shape (n_texts, n_classes), columns in ``classes_`` order.
@@ -387,7 +400,7 @@ class ArticleClassifier:
         self._check_fitted()
         _, paragraphs = documents_of([text], what="the text")[0]
         scores = self._ridge_scores([(p, (p,)) for p in paragraphs]).article
-        proba = self._proba_from_scores(self._logits(scores, scores, scores))
+        proba = self._proba_from_scores(paragraph_logits(self.paragraph_focus_, scores))
         labels = self._labels_from_proba(proba)
         return [
             {"index": i, "text": p, "labels": labels[i], "scores": self._score_dict(proba[i])}
@@ -447,14 +460,9 @@ class ArticleClassifier:
     def _ridge_scores(self, docs: Sequence[tuple[str, Sequence[str]]]) -> RidgeScores:
         return ridge_scores(self.views_, self._model_arrays(), self.intercept_, docs)
 
-    def _logits(self, article: np.ndarray, best: np.ndarray, lead: np.ndarray) -> np.ndarray:
-        focus = self.focus_
-        if not self.multilabel_:
-            return article * focus[:, 0] + focus[:, -1]
-        logits = article * focus[:, 0] + best * focus[:, 1]
-        if focus.shape[1] == 4:  # format 2 models have no lead weight
-            logits += lead * focus[:, 2]
-        return logits + focus[:, -1]
+    def _logits(self, article, best, lead, one_paragraph=None) -> np.ndarray:
+        args = (article, best, lead, one_paragraph)
+        return focus_logits(self.focus_, self.paragraph_focus_, self.multilabel_, *args)
 
     def _proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         if self.multilabel_:

@@ -2,7 +2,8 @@
 
 A label's probability is the focus model's ``sigmoid(w_a * article + w_b * best + w_l * lead +
 bias)`` of three ridge scores: the whole text's, its best paragraph's and its lead (first)
-paragraph's. Each ridge score is split *exactly* over the words of the text: a feature's
+paragraph's (a text of one paragraph: the paragraph focus model's ``sigmoid(w * score +
+bias)``). Each ridge score is split *exactly* over the words of the text: a feature's
 contribution (coefficient x tf-idf value) is shared among the token occurrences it comes from (a
 character n-gram among every word it occurs in). Words are merged by lemma (simplemma, loaded
 here only, so prediction stays dictionary-free), and stop words, numbers and fragments are left
@@ -18,7 +19,7 @@ import numpy as np
 
 from topics.classifier.hashing import scan, words
 from topics.classifier.inputs import documents_of
-from topics.classifier.scoring import batch_counts, tfidf_values
+from topics.classifier.scoring import batch_counts, paragraph_logits, tfidf_values
 from topics.errors import InputError
 
 if TYPE_CHECKING:
@@ -71,11 +72,11 @@ def explain(
             raise InputError(f"explain: {name}={value!r}; give a whole number >= 0")
     [(clean, paragraphs)] = documents_of([text], what="the text")
     article, best, lead, per_paragraph = clf._ridge_scores([(clean, paragraphs)])
-    logits = clf._logits(article, best, lead)[0]
+    one_paragraph = len(paragraphs) <= 1
+    logits = clf._logits(article, best, lead, np.array([one_paragraph]))[0]
     proba = clf._proba_from_scores(logits[None, :])[0]
-    alone = clf._proba_from_scores(clf._logits(per_paragraph, per_paragraph, per_paragraph))
+    alone = clf._proba_from_scores(paragraph_logits(clf.paragraph_focus_, per_paragraph))
     whole = _term_weights(clf, clean, paragraphs)
-    focus = clf.focus_
     limits = clf._thresholds() if clf.multilabel_ else None  # the user's to set: checked
     per_label = {}
     for j, label in enumerate(str(c) for c in clf.classes_):
@@ -91,12 +92,7 @@ def explain(
             "article_score": float(article[0, j]),
             "best_paragraph_score": float(best[0, j]),
             "lead_score": float(lead[0, j]),
-            "weights": {
-                "article": float(focus[j, 0]),
-                "best_paragraph": float(focus[j, 1]) if clf.multilabel_ else 0.0,
-                "lead": float(focus[j, 2]) if clf.multilabel_ and focus.shape[1] == 4 else 0.0,
-                "bias": float(focus[j, -1]),
-            },
+            "weights": _weights(clf, j, one_paragraph),
             "logit": float(logits[j]),
             "up": up,
             "down": down,
@@ -119,6 +115,21 @@ def explain(
         "labels": clf._labels_from_proba(proba[None, :])[0],
         "words": len(clean.split()),
         "per_label": per_label,
+    }
+
+
+def _weights(clf: ArticleClassifier, j: int, one_paragraph: bool) -> dict[str, float]:
+    """The weights that decided output ``j``: the focus model's, or for a text of one paragraph
+    the paragraph focus model's (its one score counts as the whole text's)."""
+    if one_paragraph and clf.multilabel_:
+        weight, bias = clf.paragraph_focus_[j]
+        return {"article": float(weight), "best_paragraph": 0.0, "lead": 0.0, "bias": float(bias)}
+    focus = clf.focus_
+    return {
+        "article": float(focus[j, 0]),
+        "best_paragraph": float(focus[j, 1]) if clf.multilabel_ else 0.0,
+        "lead": float(focus[j, 2]) if clf.multilabel_ and focus.shape[1] == 4 else 0.0,
+        "bias": float(focus[j, -1]),
     }
 
 
@@ -238,6 +249,11 @@ def render_explanation(explanation: dict[str, Any], style: str = "markdown") -> 
             lines.append(
                 f"whole text {info['article_score']:+.2f} x {weights['article']:.2f} -> "
                 f"{info['logit']:+.2f}, softmax over the {len(order)} classes' values"
+            )
+        elif weights["best_paragraph"] == weights["lead"] == 0.0:  # one paragraph: one score
+            lines.append(
+                f"one paragraph {info['article_score']:+.2f} x {weights['article']:.2f}, bias "
+                f"{weights['bias']:+.2f} -> logit {info['logit']:+.2f}"
             )
         else:
             lines.append(

@@ -43,12 +43,12 @@ __all__ = [
     "save_classifier",
 ]
 
-#: 4: each view records its smallest training norm; 3: the focus model reads the lead too;
-#: 2: hashed views, ridge + focus model
-FORMAT_VERSION = 4
-#: Format versions this topics loads: older models predict as they did (no smallest norm, and
-#: format 2 no lead weight).
-READABLE_FORMATS = (2, 3, 4)
+#: 5: a focus model of its own for a text of one paragraph; 4: each view records its smallest
+#: training norm; 3: the focus model reads the lead too; 2: hashed views, ridge + focus model
+FORMAT_VERSION = 5
+#: Format versions this topics loads: older models predict as they did (no paragraph focus model,
+#: before 4 no smallest norm, and format 2 no lead weight).
+READABLE_FORMATS = (2, 3, 4, 5)
 SHIPPED_MODEL = "article_classifier.safetensors"
 _MAX_HEADER = 256 * 1024 * 1024
 _MAX_NGRAM = 32  # n-gram lengths a stored view may give (the defaults: 2-5 characters, 1 word)
@@ -81,6 +81,7 @@ def _serialise(clf: ArticleClassifier) -> tuple[dict[str, np.ndarray], dict[str,
         "coef": np.ascontiguousarray(clf.coef_, dtype=np.float32),
         "intercept": np.ascontiguousarray(clf.intercept_, dtype=np.float64),
         "focus": np.ascontiguousarray(clf.focus_, dtype=np.float64),
+        "paragraph_focus": np.ascontiguousarray(clf.paragraph_focus_, dtype=np.float64),
         "thresholds": np.ascontiguousarray(clf._thresholds()),  # a list or NaN refused
     }
     views = []
@@ -360,6 +361,7 @@ def _from_bytes(data: bytes, where: str) -> ArticleClassifier:
             "coef_": tensors["coef"],
             "intercept_": tensors["intercept"],
             "focus_": tensors["focus"],
+            "paragraph_focus_": _paragraph_focus(tensors, structure.get("format_version")),
             "thresholds_": tensors["thresholds"].copy(),
             "oof_scores_": {str(k): float(v) for k, v in dict(structure["oof_scores"]).items()},
             "n_training_rows_": int(structure["n_training_rows"]),
@@ -432,6 +434,17 @@ def _min_norm(view: dict[str, Any], format_version: Any) -> float:
     return float(value)
 
 
+def _paragraph_focus(tensors: dict[str, np.ndarray], format_version: Any) -> np.ndarray:
+    """The paragraph focus model: stored from format 5 on; before, what the model did with a text
+    of one paragraph (its three scores are one: the focus weights summed, and the bias)."""
+    if format_version in (2, 3, 4):
+        focus = tensors["focus"]
+        return np.column_stack([focus[:, :-1].sum(axis=1), focus[:, -1]])
+    if "paragraph_focus" not in tensors:
+        raise ValueError(f"array 'paragraph_focus' is missing (format {FORMAT_VERSION} has one)")
+    return tensors["paragraph_focus"]
+
+
 def _params(params: Any) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise ModelFileError("the model's parameters are not a JSON object")
@@ -456,7 +469,7 @@ def _check_shapes(state: dict[str, Any]) -> None:
     classes = list(state["classes_"])
     if "" in classes or len(set(classes)) != n_out:  # one score column per name
         raise ValueError(f"class names must be unique and non-empty, not {classes}")
-    for name in ("coef_", "intercept_", "focus_", "thresholds_"):  # scores written as JSON
+    for name in ("coef_", "intercept_", "focus_", "paragraph_focus_", "thresholds_"):  # as JSON
         value = state[name]
         if value.dtype.kind != "f" or not np.isfinite(value).all():
             raise ValueError(f"array {name.rstrip('_')!r} must hold finite floats")
@@ -478,3 +491,5 @@ def _check_shapes(state: dict[str, Any]) -> None:
     focus_shapes = ((n_out, 3), (n_out, 4))  # format 2 has no lead weight
     if state["thresholds_"].shape != (n_out,) or state["focus_"].shape not in focus_shapes:
         raise ValueError("thresholds or focus model do not match the labels")
+    if state["paragraph_focus_"].shape != (n_out, 2):
+        raise ValueError("the paragraph focus model does not match the labels")

@@ -15,7 +15,8 @@ paragraph and per document in a few array passes:
 Views that are not token-local (the German tokens view, word bigrams) are counted by their
 analyser, per paragraph and per document. Scores are sublinear tf x idf, l2-normalised per view
 (a norm below the view's smallest training norm is raised to it), times the coefficients, summed
-per row in column order (the same sums whatever else is in the batch).
+per row in column order (the same sums whatever else is in the batch). The focus models turn the
+scores into decisions (:func:`focus_logits`).
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ __all__ = [
     "aggregate",
     "batch_counts",
     "expand",
+    "focus_logits",
     "max_rows",
     "merge_rows",
     "model_arrays",
+    "paragraph_logits",
     "run_starts",
     "ridge_scores",
     "run_sums",
@@ -393,3 +396,31 @@ def ridge_scores(
         paragraph.append(par)
         start = stop
     return RidgeScores(*(np.vstack(part) for part in (article, best, lead, paragraph)))
+
+
+def focus_logits(
+    focus: np.ndarray,
+    paragraph_focus: np.ndarray,
+    multilabel: bool,
+    article: np.ndarray,
+    best: np.ndarray,
+    lead: np.ndarray,
+    one_paragraph: np.ndarray | None = None,
+) -> np.ndarray:
+    """The decision of texts from their three ridge scores (rows: texts, columns: outputs):
+    the focus model's logits, those of a text of one paragraph (``one_paragraph``) by the
+    paragraph focus model; single-label: the scores times the softmax temperature."""
+    if not multilabel:
+        return article * focus[:, 0] + focus[:, -1]
+    logits = article * focus[:, 0] + best * focus[:, 1]
+    if focus.shape[1] == 4:  # format 2 models have no lead weight
+        logits += lead * focus[:, 2]
+    logits += focus[:, -1]
+    if one_paragraph is not None and one_paragraph.any():
+        logits[one_paragraph] = paragraph_logits(paragraph_focus, article[one_paragraph])
+    return logits
+
+
+def paragraph_logits(paragraph_focus: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The decision of texts of one paragraph (or paragraphs read alone) from their scores."""
+    return scores * paragraph_focus[:, 0] + paragraph_focus[:, 1]

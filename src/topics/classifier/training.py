@@ -24,6 +24,7 @@ from topics.classifier.features import (
     sublinear_tf,
     view_analyzer,
 )
+from topics.classifier.focus import focus_scores, out_of_fold_f1, paragraph_focus_fit
 from topics.classifier.hashing import (
     char_grams,
     ragged_range,
@@ -419,15 +420,17 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
             coef, intercept, scores = ridge.primal_ridge(
                 design.x, signs, weight, design.owner, penalty, folds
             )
-    focus_scores = _focus_scores(scores, design, len(docs))
-    focus = np.zeros((n_out, len(focus_scores) + 1))
-    oof: dict[str, float] = {}
+    article, best, lead = focus_scores(scores, design.is_article, design.owner, len(docs))
     if multilabel:
-        for j in range(n_out):
-            focus[j] = ridge.focus_fit(*(s[:, j] for s in focus_scores), truth=targets[:, j])
-        oof = _oof_f1(clf, focus_scores, targets, key, classes, groups)
+        focus = np.array([ridge.focus_fit(article[:, j], best[:, j], lead[:, j], truth=targets[:, j])
+                          for j in range(n_out)])
+        paragraph_focus = paragraph_focus_fit(lead, targets)
+        folds = article_folds(key, int(clf.cv), int(clf.random_state), groups)
+        oof = out_of_fold_f1((article, best, lead), targets, folds, float(clf.threshold), classes)
     else:
-        focus[:, 0] = ridge.temperature(focus_scores[0], targets)
+        focus, oof = np.zeros((n_out, 4)), {}
+        focus[:, 0] = ridge.temperature(article, targets)
+        paragraph_focus = focus[:, [0, -1]]  # one temperature for every text
     return {
         "classes_": np.array(classes, dtype=object),
         "multilabel_": multilabel,
@@ -435,6 +438,7 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
         "coef_": _stored(quantise(coef, GRID_BITS)),
         "intercept_": quantise(intercept, GRID_BITS),
         "focus_": quantise(focus, GRID_BITS),
+        "paragraph_focus_": quantise(paragraph_focus, GRID_BITS),
         "thresholds_": np.full(n_out, float(clf.threshold)),
         "oof_scores_": oof,
         "n_training_rows_": int(n_rows),
@@ -463,35 +467,3 @@ def _stored(coef: np.ndarray) -> np.ndarray:
     """Coefficients as stored: float32 when rounding left them exact in float32."""
     small = coef.astype(np.float32)
     return small if np.array_equal(small.astype(np.float64), coef) else coef
-
-
-def _focus_scores(scores: np.ndarray, design: Design, n_docs: int):
-    """Each article's out-of-group scores that the focus model reads: whole text, best paragraph,
-    lead (first) paragraph; an article of one paragraph has its whole-text score for all three."""
-    article = np.zeros((n_docs, scores.shape[1]))
-    article[design.owner[design.is_article]] = scores[design.is_article]
-    best, lead = article.copy(), article.copy()
-    paragraph = ~design.is_article
-    if paragraph.any():
-        owner = design.owner[paragraph]  # an article's paragraph rows are in text order
-        top = np.full_like(article, -np.inf)
-        np.maximum.at(top, owner, scores[paragraph])
-        has, first = np.unique(owner, return_index=True)
-        best[has] = top[has]
-        lead[has] = scores[paragraph][first]
-    return article, best, lead
-
-
-def _oof_f1(clf, focus_scores, targets, key, classes, groups) -> dict[str, float]:
-    """Out-of-fold F1 per label of the whole model (out-of-group ridge scores, inner-CV focus)."""
-    proba = np.zeros(targets.shape)
-    for train, test in article_folds(key, int(clf.cv), int(clf.random_state), groups):
-        for j in range(targets.shape[1]):
-            w = ridge.focus_fit(*(s[train, j] for s in focus_scores), truth=targets[train, j])
-            logit = sum(s[test, j] * w[i] for i, s in enumerate(focus_scores)) + w[-1]
-            proba[test, j] = 1.0 / (1.0 + np.exp(-logit))
-    predicted = proba >= float(clf.threshold)
-    tp = (predicted & (targets == 1)).sum(axis=0)
-    denominator = predicted.sum(axis=0) + targets.sum(axis=0)
-    f1 = np.divide(2.0 * tp, denominator, out=np.zeros(len(classes)), where=denominator > 0)
-    return {label: round(float(f1[j]), 6) for j, label in enumerate(classes)}
