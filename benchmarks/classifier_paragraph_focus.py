@@ -1,6 +1,6 @@
 """How a text of one paragraph is decided: the paragraph focus model's screen (issue 11).
 
-    uv run python benchmarks/classifier_paragraph_focus.py        # ~1 min
+    uv run python benchmarks/classifier_paragraph_focus.py [--out DIR]   # ~1 min
 
 A headline, a teaser or a sentence reaches the classifier as one paragraph, so its whole-text,
 best-paragraph and lead scores are one number. The three-score focus model (fitted on articles of
@@ -25,6 +25,7 @@ article's labels. The rows share one fit per fold; the out-of-group scores are r
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -132,8 +133,12 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT.parent, help="where paragraph_focus.md goes")
+    args = parser.parse_args()
     text = markdown(screen(topics.load_corpus()))
-    OUT.write_text(text, encoding="utf-8")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / OUT.name).write_text(text, encoding="utf-8")
     print(text)
 
 

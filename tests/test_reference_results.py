@@ -94,6 +94,24 @@ def test_the_classifier_stress_tables_are_reproduced(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
+def test_the_paragraph_focus_screen_is_reproduced(tmp_path: Path) -> None:
+    """experiments/results/classifier_selection/paragraph_focus.md (how a text of one paragraph is
+    decided, 5 x 3 grouped CV) comes back from today's code; its first line names the commit."""
+    import subprocess
+    import sys
+
+    name = "paragraph_focus.md"
+    committed = (REPO / "experiments" / "results" / "classifier_selection" / name).read_text()
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "classifier_paragraph_focus.py"),
+                    "--out", str(tmp_path)], check=True, capture_output=True, timeout=900, cwd=REPO)
+    rerun = (tmp_path / name).read_text()
+    assert rerun.split("\n", 1)[1] == committed.split("\n", 1)[1], (
+        f"classifier_selection/{name} is stale; rerun "
+        "`uv run python benchmarks/classifier_paragraph_focus.py` from a clean tree and commit it"
+    )
+
+
 SELECTION = REPO / "experiments" / "results" / "topic_model_selection"
 
 
