@@ -161,8 +161,10 @@ def test_a_text_of_one_paragraph_is_decided_as_a_paragraph_read_alone(fitted, sp
     np.testing.assert_allclose(score, ridge * weight + bias, rtol=1e-12)
     assert np.all(weight > 0)  # a higher score, a likelier label
     explained = fitted.explain(paragraphs[0]["text"])["per_label"]
-    assert all(info["weights"]["best_paragraph"] == info["weights"]["lead"] == 0.0
-               for info in explained.values())
+    assert all(info["one_paragraph"] and info["weights"]["best_paragraph"] == 0.0
+               and info["weights"]["lead"] == 0.0 for info in explained.values())
+    assert "one paragraph" in fitted.explain_markdown(paragraphs[0]["text"])
+    assert not fitted.explain(test.texts[0])["per_label"][str(fitted.classes_[0])]["one_paragraph"]
 
 
 def test_explain_names_terms_and_paragraphs(fitted, split):

@@ -49,9 +49,10 @@ def explain(
     dict
         ``labels`` (the prediction), ``words`` (of the clean text) and ``per_label``: for every
         label (class) its ``probability``, ``threshold``, ``predicted``; ``article_score`` and
-        ``best_paragraph_score`` and ``lead_score`` (ridge scores), ``weights`` (``article``,
-        ``best_paragraph``, ``lead``, ``bias`` of the focus model; single-label: the softmax
-        temperature) and ``logit``;
+        ``best_paragraph_score`` and ``lead_score`` (ridge scores), ``one_paragraph`` (the text
+        is one paragraph, decided by the paragraph focus model), ``weights`` (``article``,
+        ``best_paragraph``, ``lead``, ``bias`` of the focus model that decided; single-label: the
+        softmax temperature) and ``logit``;
         ``up`` and ``down``: the terms that pushed the whole-text score up or down, as dicts
         ``{"term", "weight", "forms"}`` (weight on the ridge-score scale, forms = the surface
         forms merged under the lemma); ``paragraphs``: the paragraphs with the highest score for
@@ -92,6 +93,7 @@ def explain(
             "article_score": float(article[0, j]),
             "best_paragraph_score": float(best[0, j]),
             "lead_score": float(lead[0, j]),
+            "one_paragraph": one_paragraph,
             "weights": _weights(clf, j, one_paragraph),
             "logit": float(logits[j]),
             "up": up,
@@ -250,7 +252,7 @@ def render_explanation(explanation: dict[str, Any], style: str = "markdown") -> 
                 f"whole text {info['article_score']:+.2f} x {weights['article']:.2f} -> "
                 f"{info['logit']:+.2f}, softmax over the {len(order)} classes' values"
             )
-        elif weights["best_paragraph"] == weights["lead"] == 0.0:  # one paragraph: one score
+        elif info.get("one_paragraph"):  # the paragraph focus model: one score
             lines.append(
                 f"one paragraph {info['article_score']:+.2f} x {weights['article']:.2f}, bias "
                 f"{weights['bias']:+.2f} -> logit {info['logit']:+.2f}"
