@@ -33,6 +33,8 @@ import numpy as np
 
 import topics
 from topics.classifier import ArticleClassifier, ridge, training
+from topics.classifier.focus import focus_scores
+from topics.classifier.scoring import summed_focus
 from topics.evaluation.folds import article_folds
 from topics.labels import to_indicator
 
@@ -64,25 +66,21 @@ class _Spy:
 
 
 def paragraph_models(spy: _Spy, clf: ArticleClassifier, targets: np.ndarray) -> dict:
-    """Each row's (n_labels, 2) weight and bias, from the last fit's out-of-group scores."""
+    """Each row's (n_labels, 2) weight and bias: the default as fitted, the others from the last
+    fit's out-of-group scores (every training article's, and every paragraph's)."""
     scores, is_article, owner = spy.seen
-    paragraph = scores[~is_article]
-    owners = owner[~is_article]
-    _, first = np.unique(owners, return_index=True)
-    whole = scores[is_article], targets[owner[is_article]]
-    lead = paragraph[first], targets[owners[first]]
+    article, _, lead = focus_scores(scores, is_article, owner, len(targets))
     rows = {
-        "lead paragraphs": lead,
-        "every paragraph": (paragraph, targets[owners]),
-        "leads and whole articles": (np.vstack([lead[0], whole[0]]), np.vstack([lead[1], whole[1]])),
-        "whole articles": whole,
+        "every paragraph": (scores[~is_article], targets[owner[~is_article]]),
+        "leads and whole articles": (np.vstack([lead, article]), np.vstack([targets, targets])),
+        "whole articles": (article, targets),
     }
     models = {
         name: np.array([ridge.focus_fit(s[:, j], truth=t[:, j]) for j in range(t.shape[1])])
         for name, (s, t) in rows.items()
     }
-    focus = clf.focus_
-    models["focus weights summed"] = np.column_stack([focus[:, :-1].sum(1), focus[:, -1]])
+    models["lead paragraphs"] = clf.paragraph_focus_
+    models["focus weights summed"] = summed_focus(clf.focus_)
     return models
 
 

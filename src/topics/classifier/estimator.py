@@ -460,9 +460,10 @@ class ArticleClassifier:
     def _ridge_scores(self, docs: Sequence[tuple[str, Sequence[str]]]) -> RidgeScores:
         return ridge_scores(self.views_, self._model_arrays(), self.intercept_, docs)
 
-    def _logits(self, article, best, lead, one_paragraph=None) -> np.ndarray:
-        args = (article, best, lead, one_paragraph)
-        return focus_logits(self.focus_, self.paragraph_focus_, self.multilabel_, *args)
+    def _logits(self, article: np.ndarray, best: np.ndarray, lead: np.ndarray,
+                one_paragraph: np.ndarray | None = None) -> np.ndarray:
+        return focus_logits(self.focus_, self.paragraph_focus_, self.multilabel_, article, best,
+                            lead, one_paragraph)
 
     def _proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         if self.multilabel_:

@@ -30,6 +30,7 @@ from topics.classifier.model_card import (
     is_our_card,
     read_card,
 )
+from topics.classifier.scoring import summed_focus
 from topics.errors import InputError, ModelFileError
 
 __all__ = [
@@ -438,8 +439,7 @@ def _paragraph_focus(tensors: dict[str, np.ndarray], format_version: Any) -> np.
     """The paragraph focus model: stored from format 5 on; before, what the model did with a text
     of one paragraph (its three scores are one: the focus weights summed, and the bias)."""
     if format_version in (2, 3, 4):
-        focus = tensors["focus"]
-        return np.column_stack([focus[:, :-1].sum(axis=1), focus[:, -1]])
+        return summed_focus(tensors["focus"])
     if "paragraph_focus" not in tensors:
         raise ValueError(f"array 'paragraph_focus' is missing (format {FORMAT_VERSION} has one)")
     return tensors["paragraph_focus"]

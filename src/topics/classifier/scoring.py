@@ -46,6 +46,7 @@ __all__ = [
     "ridge_scores",
     "run_sums",
     "score_counts",
+    "summed_focus",
     "token_pairs",
 ]
 
@@ -419,6 +420,12 @@ def focus_logits(
     if one_paragraph is not None and one_paragraph.any():
         logits[one_paragraph] = paragraph_logits(paragraph_focus, article[one_paragraph])
     return logits
+
+
+def summed_focus(focus: np.ndarray) -> np.ndarray:
+    """The focus model given one score three times, as one weight and a bias: its weights summed
+    (how a model saved before format 5 decides a text of one paragraph)."""
+    return np.column_stack([focus[:, :-1].sum(axis=1), focus[:, -1]])
 
 
 def paragraph_logits(paragraph_focus: np.ndarray, scores: np.ndarray) -> np.ndarray:
