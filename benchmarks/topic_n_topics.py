@@ -47,7 +47,8 @@ def fit_row(units, k: int | None = None, char_ngrams=None) -> dict:
     from topics.topic_models import bertopic
 
     settings = {} if k is None else {"nr_topics": k}
-    fitted = bertopic.fit(units, 0, char_ngrams=char_ngrams, **settings)
+    # the rule's k as it is: no large topic cut (max_topic_share), so that every row compares k
+    fitted = bertopic.fit(units, 0, char_ngrams=char_ngrams, max_topic_share=None, **settings)
     metrics = _evaluated(fitted, units)
     x, labels = fitted.embeddings, fitted.assignments
     return {"k": len(fitted.topics),

@@ -10,6 +10,7 @@ duplicates and ties.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -59,3 +60,56 @@ def test_exclusivity_only_lowers_weights_and_keeps_a_topics_own_words(h: np.ndar
     assert np.allclose(out[:, own], h[:, own])
     if g == 0:
         assert np.array_equal(out, h)
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=_POINTS, k=st.integers(1, 5), share=st.sampled_from([0.2, 0.35, 0.5]))
+def test_cutting_large_topics_keeps_k_means_settled(x, k, share) -> None:
+    """With ``max_share`` every unit still sits with the centre it points to, the topics are at
+    least as many as without it and at most twice k, and a share of 1 cuts nothing."""
+    uncut = WardKMeans(k, metric="cosine").fit(x)
+    cut = WardKMeans(k, metric="cosine", max_share=share).fit(x)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    best = np.round(unit @ cut.cluster_centers_.T, SIMILARITY_DECIMALS).argmax(axis=1)
+    assert np.array_equal(best, cut.labels_)
+    assert len(uncut.cluster_centers_) <= len(cut.cluster_centers_) <= 2 * k
+    whole = WardKMeans(k, metric="cosine", max_share=1.0).fit(x)
+    assert np.array_equal(whole.labels_, uncut.labels_)
+    assert np.array_equal(whole.cluster_centers_, uncut.cluster_centers_)
+
+
+def test_a_topic_of_two_subjects_is_cut_in_two() -> None:
+    """Three directions, k = 2: one topic holds two of them (two thirds of the units); a
+    ``max_share`` of 0.35 cuts it, and each direction is a topic of its own."""
+    rng = np.random.default_rng(0)
+    directions = np.eye(3)
+    x = np.vstack([d + 0.05 * rng.standard_normal((20, 3)) for d in directions])
+    uncut = WardKMeans(2, metric="cosine").fit(x)
+    assert np.bincount(uncut.labels_).max() == 40
+    cut = WardKMeans(2, metric="cosine", max_share=0.35).fit(x)
+    assert sorted(np.bincount(cut.labels_)) == [20, 20, 20]
+    truth = np.repeat(np.arange(3), 20)
+    assert len({(a, b) for a, b in zip(truth, cut.labels_, strict=True)}) == 3
+
+
+def test_the_default_cuts_a_topic_that_holds_most_of_a_small_corpus() -> None:
+    """30 shipped articles (22 about none of the labels) as paragraphs: the rule's 4 topics leave
+    one with 60 % of the paragraphs; the default cuts it (largest <= 35 %), keeps a number of
+    topics asked for as it is, and its stored centres place the paragraphs where the fit did."""
+    import topics
+
+    small = topics.Corpus(list(topics.load_corpus())[100:130], name="thirty")
+    default = topics.fit_topic_model(small, "bertopic", "paragraph", verbose=False)
+    with pytest.warns(UserWarning, match="topics holds 60% of the units"):
+        uncut = topics.fit_topic_model(small, "bertopic", "paragraph", max_topic_share=None,
+                                       verbose=False)
+    assert uncut.metrics["largest_topic_share"] > 0.5
+    assert default.metrics["largest_topic_share"] <= 0.35
+    assert default.n_topics > uncut.n_topics
+    with pytest.warns(UserWarning, match="topics holds 60% of the units"):
+        asked = topics.fit_topic_model(small, "bertopic", "paragraph", nr_topics=uncut.n_topics,
+                                       verbose=False)
+    assert np.array_equal(asked.assignments, uncut.assignments)
+    texts = [d.text for d in default.documents]
+    placed, _ = default.estimator.transform(texts, [d.article_id for d in default.documents])
+    assert np.array_equal(placed, default.assignments)

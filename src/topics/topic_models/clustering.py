@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["WardKMeans", "exact_knn", "normalise_rows", "with_article_context"]
+from topics.errors import counted
+
+__all__ = ["WardKMeans", "exact_knn", "fewer_topics", "normalise_rows", "with_article_context"]
 
 # cosine k-means compares similarities rounded to this many decimals (machine-free choices)
 SIMILARITY_DECIMALS = 9
@@ -89,18 +91,22 @@ class WardKMeans:
 
     Measured on the shipped paragraphs (k = 7): k-means++ with 10 restarts, seeds 0-4, mean pairwise
     ARI 0.63-0.75; Ward-initialised 1.0 (the embedding is seed-free with ARPACK SVD).
+
+    ``max_share`` (None: off) cuts a topic of more than that share of the units in two, after the
+    fit, until none is that large (at most ``n_clusters`` cuts; see :meth:`_split_large`).
     """
 
     def __init__(self, n_clusters: int = 8, ward_sample: int = 4000, max_iter: int = 300,
-                 metric: str = "euclidean") -> None:
+                 metric: str = "euclidean", max_share: float | None = None) -> None:
         self.n_clusters = n_clusters
         self.ward_sample = ward_sample
         self.max_iter = max_iter
         self.metric = metric
+        self.max_share = max_share
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"n_clusters": self.n_clusters, "ward_sample": self.ward_sample,
-                "max_iter": self.max_iter, "metric": self.metric}
+                "max_iter": self.max_iter, "metric": self.metric, "max_share": self.max_share}
 
     def set_params(self, **params: Any) -> WardKMeans:
         for key, value in params.items():
@@ -114,16 +120,43 @@ class WardKMeans:
         if self.metric == "cosine":  # directions only: a unit's length plays no part
             x = normalise_rows(x)
         centers = _ward_centers(x, int(min(self.n_clusters, len(x))), int(self.ward_sample))
-        if self.metric == "cosine":
-            labels, centers = _spherical_lloyd(x, normalise_rows(centers), int(self.max_iter))
-        else:
-            from sklearn.cluster import KMeans
-
-            km = KMeans(len(centers), init=centers, n_init=1, max_iter=self.max_iter, tol=0.0,
-                        algorithm="lloyd").fit(x)
-            labels, centers = km.labels_, km.cluster_centers_
+        labels, centers = self._lloyd(x, centers)
+        if self.max_share is not None:
+            labels, centers = self._split_large(x, labels, centers)
         self.labels_, self.cluster_centers_ = _ordered_by_size(labels, centers)
         return self
+
+    def _lloyd(self, x: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lloyd's iterations on all units from ``centers``: labels and the final centres."""
+        if self.metric == "cosine":
+            return _spherical_lloyd(x, normalise_rows(centers), int(self.max_iter))
+        from sklearn.cluster import KMeans
+
+        km = KMeans(len(centers), init=centers, n_init=1, max_iter=self.max_iter, tol=0.0,
+                    algorithm="lloyd").fit(x)
+        return km.labels_, km.cluster_centers_
+
+    def _split_large(self, x: np.ndarray, labels: np.ndarray,
+                     centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cut every topic of more than ``max_share`` of the units in two, and let k-means
+        settle all units again after each cut; at most ``n_clusters`` cuts.
+
+        A topic that big holds several subjects the rule's k was too small to separate (on small
+        corpora k is 4-8). Its halves are a WardKMeans of its own members, so the cut is as
+        deterministic as the first fit; the topics are then one more.
+        """
+        for _ in range(int(self.n_clusters)):
+            sizes = np.bincount(labels, minlength=len(centers))
+            largest = int(sizes.argmax())
+            if sizes[largest] <= self.max_share * len(x) or sizes[largest] < 2:
+                break  # small enough, or one unit (a tiny corpus): nothing to cut
+            halves = WardKMeans(2, self.ward_sample, self.max_iter, self.metric).fit(
+                x[labels == largest]).cluster_centers_
+            if len(halves) < 2:  # its members are one point: nothing to cut
+                break
+            centers = np.vstack([np.delete(centers, largest, axis=0), halves])
+            labels, centers = self._lloyd(x, centers)
+        return labels, centers
 
     def predict(self, x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
@@ -188,3 +221,14 @@ def _ordered_by_size(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarra
     remap = np.empty(k, dtype=np.int64)
     remap[order] = np.arange(k)
     return remap[labels], centers[order]
+
+
+def fewer_topics(nr_topics: Any, k: int, made: int, x: np.ndarray) -> str:
+    """Why k-means made ``made`` topics, not the ``k`` asked: the topics counted as asked would
+    be read as the user's number (nr_topics=40 gave 32 on a corpus of repeated paragraphs)."""
+    asked = f"nr_topics={nr_topics!r}" + ("" if isinstance(nr_topics, int) else f" ({k})")
+    distinct = len(np.unique(np.round(x, 9), axis=0))
+    why = (f"its {counted(len(x), 'unit')} have only {distinct} distinct embeddings (repeated "
+           "texts?)" if distinct <= made else "some of its topics lost every unit")
+    return (f"model 'bertopic': k-means made {counted(made, 'topic')}, not the {asked} asked: "
+            f"{why}; ask for at most {made}, or drop the repeats (corpus.drop_duplicates())")
