@@ -193,6 +193,29 @@ def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, settin
         f"topic_models.bertopic.{setting}={then}" in outcome.report()
 
 
+def test_a_run_made_before_large_topics_were_cut_is_rerun_uncut(tmp_path) -> None:
+    """``max_topic_share`` cuts a topic only where one holds more than 35 % of the units, so the
+    shipped corpus cannot show it: 25 articles (21 about the border) as paragraphs, where the
+    rule's four topics leave one with 57 %. A stored config without the setting is rerun with
+    none (what BERTopic did then), and reproduces; today's default cuts that topic."""
+    corpus = write_jsonl_corpus(tmp_path / "first25.jsonl", 25)
+    config = {**TINY, "corpus": {"path": str(corpus), "unit": "paragraph"},
+              "topic_models": {"bertopic": {"model": "bertopic", "max_topic_share": None}}}
+    with pytest.warns(UserWarning, match="holds 57% of the units"):
+        made = run_experiment(config, runs_dir=tmp_path / "runs").path
+    resolved = made / "config.resolved.yaml"
+    lines = resolved.read_text().splitlines(keepends=True)
+    resolved.write_text("".join(line for line in lines if "max_topic_share:" not in line))
+    today = run_experiment(resolved, runs_dir=tmp_path / "today")
+    before = json.loads((made / "metrics.json").read_text())
+    assert today.metrics["topics.bertopic.largest_topic_share_mean"] <= 0.35 < before[
+        "topics.bertopic.largest_topic_share_mean"]
+    with pytest.warns(UserWarning, match="holds 57% of the units"):
+        outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
+    assert outcome.earlier == {"topic_models.bertopic.max_topic_share": None}
+    assert outcome.identical
+
+
 def test_settings_added_later_are_found_in_every_section(tmp_path) -> None:
     """A resolved config from before `corpus.drop_repeated_paragraphs` and the classifier's
     `duplicate_threshold` is rerun without them (null: what runs did then); today's has both."""
