@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from topics.experiments.loading import load_config
 from topics.experiments.overrides import apply_overrides, parse_override
+from topics.experiments.yaml_io import dump_yaml, load_value, yaml_scalar
 
 KEY = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
 PATH = st.lists(KEY, min_size=1, max_size=4)
@@ -24,7 +25,9 @@ VALUE = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=3), max_leav
 
 
 def _yaml(value: object) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000).removesuffix("...\n").strip()
+    """The value as the package writes an override (a sweep point): strings that YAML 1.2 reads
+    as floats ("0E0") are quoted, which PyYAML's own dumper (YAML 1.1) does not do."""
+    return yaml_scalar(value)
 
 
 @given(PATH, VALUE)
@@ -74,3 +77,21 @@ def test_overrides_equal_the_same_values_written_in_the_config(
          "topic_models": {"nmf": {"model": "nmf", "n_components": n_components}}}
     )
     assert overridden.model_dump() == written.model_dump()
+
+
+@given(VALUE)
+def test_what_the_package_writes_as_yaml_reads_back_as_itself(value: object) -> None:
+    """A resolved config or a sweep point's override written by the package reads back with the
+    config loader unchanged, also a string such as "1e5" that YAML 1.2 reads as a number."""
+    assert load_value(yaml_scalar(value)) == value
+    assert load_value(dump_yaml({"key": value})) == {"key": value}
+
+
+def test_a_string_that_looks_like_a_float_stays_a_string() -> None:
+    """PyYAML's dumper writes the string "1e5" unquoted (a string in YAML 1.1); the config
+    loader reads it as 100000.0 (YAML 1.2), so the package's writer quotes it."""
+    assert yaml.safe_dump("1e5").startswith("1e5")
+    assert load_value(yaml.safe_dump("1e5")) == 1e5
+    for text in ("1e5", "0E0", "-2.5e-3", ".5E+1"):
+        assert load_value(yaml_scalar(text)) == text
+    assert load_value(yaml_scalar(1e5)) == 1e5

@@ -27,7 +27,6 @@ import json
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -39,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from topics.experiments.yaml_io import dump_yaml
 from topics.numerics import repeated_seeds_problem, seed_problem
 
 __all__ = [
@@ -346,7 +346,7 @@ class Config(_Section):
         """The config as given: the file's text (or the dict as YAML), plus the overrides."""
         text = self._given_text
         if text is None:
-            text = yaml.safe_dump(self.model_dump(mode="json", exclude_unset=True), sort_keys=False)
+            text = dump_yaml(self.model_dump(mode="json", exclude_unset=True), sort_keys=False)
         if self._overrides:
             # one JSON string a comment line (ASCII escapes): a value with a line break or any
             # other character cannot end the comment, so the stored file always parses as YAML

@@ -24,6 +24,7 @@ from topics.experiments.overrides import (
     expand_env,
     parse_override,
 )
+from topics.experiments.yaml_io import yaml_scalar
 from topics.numerics import seed_problem
 from topics.schema import Schema
 
@@ -367,7 +368,7 @@ def load_grid(path: str | Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
                               "grid is none; name a config key such as seed")
         seen: set[str] = set()
         for value in values:  # as the point's override reads it: 1 and true stay apart
-            text = yaml.safe_dump(value, default_flow_style=True).removesuffix("...\n").strip()
+            text = yaml_scalar(value)
             if text in seen:
                 raise ConfigError(
                     f"sweep file {path}: grid.{key} lists {text} twice; give each value once "

@@ -13,26 +13,9 @@ from pydantic import BaseModel
 
 from topics.errors import ConfigError, short
 from topics.experiments.config import Config
+from topics.experiments.yaml_io import ConfigYamlLoader, load_value
 
 __all__ = ["ConfigYamlLoader", "apply_overrides", "expand_env", "load_value", "parse_override"]
-
-
-class ConfigYamlLoader(yaml.SafeLoader):
-    """``yaml.safe_load`` that also reads YAML 1.2's floats: PyYAML follows YAML 1.1, whose
-    floats need a dot and a signed exponent, so ``alpha_W: 1e-3`` or ``C: 1.0e5`` were strings
-    (and refused as "must be float")."""
-
-
-ConfigYamlLoader.add_implicit_resolver(  # after YAML 1.1's int and float: only what they miss
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
-
-
-def load_value(text: str) -> Any:
-    """A YAML value as a config reads it (:class:`ConfigYamlLoader`)."""
-    return yaml.load(text, Loader=ConfigYamlLoader)  # noqa: S506 (a SafeLoader)
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:

@@ -11,26 +11,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from topics import registry
 from topics.errors import ConfigError
 from topics.experiments.config import ClassifierConfig, Config
 from topics.experiments.resolve import classifier_defaults, jsonable, plain, topic_model_defaults
+from topics.experiments.yaml_io import yaml_scalar
 from topics.fileio import atomic_write
 from topics.schema import EMPTY, Schema
 
 __all__ = ["render_defaults", "write_starting_config"]
-
-
-def _yaml_scalar(value: Any) -> str:
-    return (
-        yaml.safe_dump(value, default_flow_style=True, width=10_000)
-        .strip()
-        .removesuffix("...")
-        .strip()
-    )
 
 
 def _commented(entry: str, comment: str, pad: str, width: int = 100) -> list[str]:
@@ -64,7 +55,7 @@ def _render_section(model: type[BaseModel], indent: int) -> list[str]:
             lines += _render_settings(registry.analysis_schema(), indent + 2, unset=True)
             continue
         value = default.model_dump(mode="json") if isinstance(default, BaseModel) else default
-        entry = f"{pad}{name}: {_yaml_scalar(value)}"
+        entry = f"{pad}{name}: {yaml_scalar(value)}"
         lines += _commented(entry, description, pad)
     if model is ClassifierConfig:
         lines += _render_estimator_params(classifier_defaults(), indent, "ArticleClassifier")
@@ -85,7 +76,7 @@ def _render_estimator_params(params: Mapping[str, Any], indent: int, owner: str)
     for key, default in params.items():
         if default is EMPTY:
             continue
-        shown = _yaml_scalar(plain(default)) if jsonable(plain(default)) else "<object>"
+        shown = yaml_scalar(plain(default)) if jsonable(plain(default)) else "<object>"
         note = f"  ({_FILLED_BY_RUN[key]})" if key in _FILLED_BY_RUN else ""
         lines.append(f"{pad}# {key}: {shown}{note}")
     if inherited:
@@ -116,7 +107,7 @@ def _render_settings(schema: Schema, indent: int, *, unset: bool = False) -> lis
     pad = " " * indent
     lines: list[str] = []
     for setting in schema:
-        default = _yaml_scalar(plain(setting.default))
+        default = yaml_scalar(plain(setting.default))
         entry = f"{pad}{setting.name}: {'null' if unset else default}"
         comment = f"(default {default}) {setting.help}" if unset else setting.help
         lines += _commented(entry, comment, pad)

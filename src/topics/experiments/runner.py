@@ -51,6 +51,7 @@ from topics.experiments.store import (
     load_run,
     utc_now,
 )
+from topics.experiments.yaml_io import dump_yaml
 from topics.fileio import check_could_write
 from topics.progress import enable_step_log, progress, verbosity
 from topics.termination import raise_if_requested
@@ -145,7 +146,7 @@ def plan_experiment(
         f"# corpus {corpus.name}: {counted(len(corpus), 'article')}, fingerprint {corpus.fingerprint[:12]}",
         "# steps: " + ", ".join(_steps(config)),
     ]
-    body = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
+    body = dump_yaml(resolved, sort_keys=False, allow_unicode=True)
     return "\n".join(head) + "\n" + body
 
 

@@ -41,6 +41,7 @@ import yaml
 
 from topics.errors import FileAccessError, RunError
 from topics.experiments.headlines import headline_tables, select_metrics
+from topics.experiments.yaml_io import dump_yaml
 from topics.fileio import atomic_write, check_writable, describe_os_error, guarded
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ class RunDirectory:
 
     def write_yaml(self, relative: str, data: Any) -> Path:
         """Write a YAML file into the run (keys in the given order)."""
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        text = dump_yaml(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
         return self.write_text(relative, text)
 
     def write_metrics(self, metrics: Mapping[str, Any]) -> Path:

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from topics.distributed import check_scheduler, connected, map_chunks
 from topics.errors import ConfigError, counted
 from topics.experiments.config import Config
@@ -42,6 +40,7 @@ from topics.experiments.sweep_record import (
     take_over,
     write_summary,
 )
+from topics.experiments.yaml_io import dump_yaml, yaml_scalar
 from topics.fileio import check_writable
 from topics.progress import track
 from topics.termination import Terminated, stop_when
@@ -99,7 +98,7 @@ def _grid_points(grid: Mapping[str, list[Any]]) -> list[list[str]]:
     for values in itertools.product(*(grid[k] for k in keys)):
         points.append(
             [
-                f"{k}={yaml.safe_dump(v, default_flow_style=True, width=10_000).strip().removesuffix('...').strip()}"
+                f"{k}={yaml_scalar(v)}"
                 for k, v in zip(keys, values, strict=True)
             ]
         )
@@ -118,7 +117,7 @@ def _sweep_point(
         config = validate_config(
             apply_overrides(base, overrides), source=source, overrides=overrides
         )
-        config._given_text = yaml.safe_dump(apply_overrides(base, overrides), sort_keys=False)
+        config._given_text = dump_yaml(apply_overrides(base, overrides), sort_keys=False)
         run = run_experiment(config, runs_dir=runs_dir, verbose=False,  # the sweep has one bar
                              sweep=record)
         point.update(status="finished", run=str(run.path))
