@@ -9,8 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import topics
+
+# Depth of the property tests, chosen with HYPOTHESIS_PROFILE (default: hypothesis's own defaults).
+# "deep" hunts for rare inputs: HYPOTHESIS_PROFILE=deep pytest tests/test_cleaning.py. Tests
+# with their own @settings(max_examples=...) keep that number under every profile.
+settings.register_profile("deep", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
