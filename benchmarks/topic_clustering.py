@@ -133,11 +133,9 @@ def sample_table(sizes: list[int]) -> tuple[list[str], list[dict]]:
 
 def default_share() -> float:
     """The default's ``max_topic_share`` (the sample table's "not cut" columns turn it off)."""
-    import inspect
+    from topics import registry
 
-    from topics.topic_models import bertopic
-
-    return inspect.signature(bertopic.fit).parameters["max_topic_share"].default
+    return registry.get("bertopic", "topic_model").schema.defaults()["max_topic_share"]
 
 
 def _evaluated(fitted, units) -> dict:

@@ -33,11 +33,9 @@ EXCLUSIVITY = (0.0, 0.25, 0.5, 0.75, 1.0, 2.0)
 
 def default_exclusivity() -> float:
     """The BERTopic default's ``word_exclusivity`` (marked in the table's header)."""
-    import inspect
+    from topics import registry
 
-    from topics.topic_models import bertopic
-
-    return inspect.signature(bertopic.fit).parameters["word_exclusivity"].default
+    return registry.get("bertopic", "topic_model").schema.defaults()["word_exclusivity"]
 
 
 def default_k(units) -> int:

@@ -20,7 +20,8 @@ its words. The project's default chooses each step by measurement
   not euclidean, so that no short centre gathers a generic topic.
   The number of topics is ~sqrt(n)/2 (4-30) of the geometric mean of units and articles: 11 for
   1,057 paragraphs of 217 articles, 13 for 721 articles. Label-free. A topic of more than
-  ``max_topic_share`` of the units is then cut in two (small corpora; none of those two).
+  ``max_topic_share`` of the units is then cut in two (on small corpora; neither corpus above has
+  one).
 * **Topic words**: an NMF of the units' TF-IDF started at the topics
   (:func:`~topics.topic_models.nmf.words_from_partition`): words that co-occur inside a topic.
   NPMI 0.164 / 0.163 against 0.05-0.13 for c-TF-IDF, relevance or KeyBERT-style words of the same
