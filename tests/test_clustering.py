@@ -62,20 +62,51 @@ def test_exclusivity_only_lowers_weights_and_keeps_a_topics_own_words(h: np.ndar
         assert np.array_equal(out, h)
 
 
+def _units_in_large_topics(labels: np.ndarray, share: float) -> int:
+    sizes = np.bincount(labels)
+    return int(sizes[sizes > share * len(labels)].sum())
+
+
 @settings(max_examples=40, deadline=None)
-@given(x=_POINTS, k=st.integers(1, 5), share=st.sampled_from([0.2, 0.35, 0.5]))
-def test_cutting_large_topics_keeps_k_means_settled(x, k, share) -> None:
+@given(x=_POINTS, k=st.integers(1, 5), share=st.sampled_from([0.2, 0.35, 0.5]),
+       max_cuts=st.sampled_from([None, 0, 1, 3]), keep_every_cut=st.booleans())
+def test_cutting_large_topics_keeps_k_means_settled(x, k, share, max_cuts, keep_every_cut) -> None:
     """With ``max_share`` every unit still sits with the centre it points to, the topics are at
-    least as many as without it and at most twice k, and a share of 1 cuts nothing."""
+    least as many as without it and at most ``max_cuts`` (2k) more, no more units sit in topics
+    above the share than without it (unless every cut is kept), and a share of 1 cuts nothing."""
     uncut = WardKMeans(k, metric="cosine").fit(x)
-    cut = WardKMeans(k, metric="cosine", max_share=share).fit(x)
+    cut = WardKMeans(k, metric="cosine", max_share=share, max_cuts=max_cuts,
+                     keep_every_cut=keep_every_cut).fit(x)
     unit = x / np.linalg.norm(x, axis=1, keepdims=True)
     best = np.round(unit @ cut.cluster_centers_.T, SIMILARITY_DECIMALS).argmax(axis=1)
     assert np.array_equal(best, cut.labels_)
-    assert len(uncut.cluster_centers_) <= len(cut.cluster_centers_) <= 2 * k
-    whole = WardKMeans(k, metric="cosine", max_share=1.0).fit(x)
+    most = 2 * k if max_cuts is None else max_cuts
+    assert len(uncut.cluster_centers_) <= len(cut.cluster_centers_) <= len(
+        uncut.cluster_centers_) + most
+    if not keep_every_cut:
+        assert (_units_in_large_topics(cut.labels_, share)
+                <= _units_in_large_topics(uncut.labels_, share))
+    whole = WardKMeans(k, metric="cosine", max_share=1.0, max_cuts=max_cuts).fit(x)
     assert np.array_equal(whole.labels_, uncut.labels_)
     assert np.array_equal(whole.cluster_centers_, uncut.cluster_centers_)
+
+
+def test_cuts_go_on_while_they_empty_the_large_topics() -> None:
+    """Sixteen tight groups in random directions, k = 2: a cut mostly takes one group out of a
+    large topic, as a cut of a few unrelated articles' paragraphs takes one article's. Two cuts
+    (what runs stored before 2026-12-07 do: at most k, each kept) leave a topic of 37.5 %; the
+    default (at most 2k, while they help) leaves none above 35 % and tears no group apart."""
+    rng = np.random.default_rng(0)
+    directions = rng.standard_normal((16, 40))
+    x = np.vstack([d + 0.05 * rng.standard_normal((10, 40)) for d in directions])
+    limited = WardKMeans(2, metric="cosine", max_share=0.35, max_cuts=2,
+                         keep_every_cut=True).fit(x)
+    assert np.bincount(limited.labels_).max() == 60
+    cut = WardKMeans(2, metric="cosine", max_share=0.35).fit(x)
+    assert np.bincount(cut.labels_).max() <= 0.35 * len(x)
+    assert len(limited.cluster_centers_) < len(cut.cluster_centers_) <= 2 + 4
+    groups = np.repeat(np.arange(16), 10)
+    assert all(len(set(cut.labels_[groups == g])) == 1 for g in range(16))
 
 
 def test_a_topic_of_two_subjects_is_cut_in_two() -> None:

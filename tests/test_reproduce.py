@@ -216,6 +216,45 @@ def test_a_run_made_before_large_topics_were_cut_is_rerun_uncut(tmp_path) -> Non
     assert outcome.identical
 
 
+def _unrelated_articles(path: Path, n: int) -> Path:
+    """``n`` articles of six paragraphs, each article with words of its own (made-up syllable
+    words): no two articles share a subject, so the rule's few topics pile them together."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "po", "se", "vi", "du",
+                 "ga", "he", "ji", "ko", "lu", "ma", "no", "pi", "re", "so"]
+    rows = []
+    for i in range(n):
+        vocabulary = ["".join(rng.choice(syllables, 4)) for _ in range(25)]
+        paragraphs = ("Die " + " und ".join(rng.choice(vocabulary, 8)) + " sind hier."
+                      for _ in range(6))
+        rows.append(json.dumps({"id": f"a{i}", "text": "\n\n".join(paragraphs)}) + "\n")
+    path.write_text("".join(rows), encoding="utf-8")
+    return path
+
+
+def test_a_run_made_while_cuts_were_limited_to_k_is_rerun_so(tmp_path) -> None:
+    """Runs stored before ``max_topic_cuts`` made at most k cuts and kept each: on 16 unrelated
+    articles as paragraphs that leaves one topic with half of them, today's default (at most 2k,
+    while they help) leaves none above 35 %. The stored config without the setting is rerun with
+    "k" and reproduces."""
+    corpus = _unrelated_articles(tmp_path / "unrelated.jsonl", 16)
+    config = {**TINY, "corpus": {"path": str(corpus), "unit": "paragraph"},
+              "topic_models": {"bertopic": {"model": "bertopic", "max_topic_cuts": "k"}}}
+    made = run_experiment(config, runs_dir=tmp_path / "runs").path
+    resolved = made / "config.resolved.yaml"
+    lines = resolved.read_text().splitlines(keepends=True)
+    resolved.write_text("".join(line for line in lines if "max_topic_cuts:" not in line))
+    today = run_experiment(resolved, runs_dir=tmp_path / "today")
+    before = json.loads((made / "metrics.json").read_text())
+    assert today.metrics["topics.bertopic.largest_topic_share_mean"] <= 0.35 < before[
+        "topics.bertopic.largest_topic_share_mean"]
+    outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
+    assert outcome.earlier == {"topic_models.bertopic.max_topic_cuts": "k"}
+    assert outcome.identical
+
+
 def test_settings_added_later_are_found_in_every_section(tmp_path) -> None:
     """A resolved config from before `corpus.drop_repeated_paragraphs` and the classifier's
     `duplicate_threshold` is rerun without them (null: what runs did then); today's has both."""

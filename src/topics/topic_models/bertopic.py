@@ -172,9 +172,12 @@ def _cluster_units_with_words(
                           "vocabulary; give texts with words in common (or raise "
                           "embedding_max_df)")
     auto = settings["nr_topics"] in (None, "auto")  # a number asked for is kept
-    clusters = WardKMeans(min(k, n_placed), ward_sample=int(settings["ward_sample"]),
+    k, cuts = min(k, n_placed), settings["max_topic_cuts"]
+    clusters = WardKMeans(k, ward_sample=int(settings["ward_sample"]),
                           metric=settings["kmeans_metric"],
-                          max_share=settings["max_topic_share"] if auto else None).fit(x[placed])
+                          max_share=settings["max_topic_share"] if auto else None,
+                          max_cuts={"auto": None, "k": k}.get(cuts, cuts),
+                          keep_every_cut=cuts == "k").fit(x[placed])
     assignments = np.full(len(x), -1, dtype=int)
     assignments[placed] = clusters.labels_
     return clusters, assignments
@@ -207,6 +210,7 @@ def fit(
     ward_sample: Annotated[int, Ge(2)] = 4000,
     kmeans_metric: Literal["cosine", "euclidean"] = "cosine",
     max_topic_share: Annotated[float, Gt(0), Le(1)] | None = 0.35,
+    max_topic_cuts: Annotated[int, Ge(0)] | Literal["auto", "k"] = "auto",
     min_topic_size: Annotated[int, Ge(2)] | Literal["auto"] = "auto",
     min_samples: Annotated[int, Ge(1)] | None = None,
     cluster_selection_method: Literal["eom", "leaf"] = "eom",
@@ -284,6 +288,9 @@ def fit(
         units is cut in two (k-means on its members, then on all), until none is (None: never).
         On 25-100 articles the rule's k (4-8) left one topic with 39-71 % of the units; cut, NMI
         rose on 10 of 12 small samples (``clustering.md`` of the selection record).
+    max_topic_cuts : int, "auto" or "k"
+        The most cuts ``max_topic_share`` makes, each kept if it leaves fewer units in too large
+        topics; "auto": twice the rule's topics; "k": as many, each kept (runs stored before).
     min_topic_size : int or "auto"
         clustering="hdbscan" only: HDBSCAN's min_cluster_size; "auto" = 2 % of the units, at
         least 5. k-means (the default) has no minimum size (its number of topics is
@@ -473,10 +480,10 @@ SPECS = (
         reads_tokens=True,
         n_topics_setting="nr_topics",
         check=_check,
-        # runs stored before these settings existed clustered with plain k-means, ranked
-        # their words by weight alone and cut no large topic
+        # runs stored before these settings existed clustered with plain k-means, ranked their
+        # words by weight alone and cut no large topic (or, 2026-12-06, at most k)
         earlier={"kmeans_metric": "euclidean", "word_exclusivity": 0.0,
-                 "hide_compound_parts": False, "max_topic_share": None},
+                 "hide_compound_parts": False, "max_topic_share": None, "max_topic_cuts": "k"},
     ),
     EstimatorSpec(
         name=PEER_NAME,

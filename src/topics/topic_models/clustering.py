@@ -93,20 +93,26 @@ class WardKMeans:
     ARI 0.63-0.75; Ward-initialised 1.0 (the embedding is seed-free with ARPACK SVD).
 
     ``max_share`` (None: off) cuts a topic of more than that share of the units in two, after the
-    fit, until none is that large (at most ``n_clusters`` cuts; see :meth:`_split_large`).
+    fit, until none is that large: at most ``max_cuts`` cuts (None: twice ``n_clusters``), each
+    kept only if it leaves fewer units in such topics (``keep_every_cut``: kept anyway, as runs
+    stored before 2026-12-07 did; see :meth:`_split_large`).
     """
 
     def __init__(self, n_clusters: int = 8, ward_sample: int = 4000, max_iter: int = 300,
-                 metric: str = "euclidean", max_share: float | None = None) -> None:
+                 metric: str = "euclidean", max_share: float | None = None,
+                 max_cuts: int | None = None, keep_every_cut: bool = False) -> None:
         self.n_clusters = n_clusters
         self.ward_sample = ward_sample
         self.max_iter = max_iter
         self.metric = metric
         self.max_share = max_share
+        self.max_cuts = max_cuts
+        self.keep_every_cut = keep_every_cut
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"n_clusters": self.n_clusters, "ward_sample": self.ward_sample,
-                "max_iter": self.max_iter, "metric": self.metric, "max_share": self.max_share}
+                "max_iter": self.max_iter, "metric": self.metric, "max_share": self.max_share,
+                "max_cuts": self.max_cuts, "keep_every_cut": self.keep_every_cut}
 
     def set_params(self, **params: Any) -> WardKMeans:
         for key, value in params.items():
@@ -139,17 +145,27 @@ class WardKMeans:
     def _split_large(self, x: np.ndarray, labels: np.ndarray,
                      centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cut every topic of more than ``max_share`` of the units in two, and let k-means
-        settle all units again after each cut; at most ``n_clusters`` cuts.
+        settle all units again after each cut, while a cut leaves fewer units in topics above the
+        share (one that does not is undone); at most ``max_cuts`` cuts.
 
         A topic that big holds several subjects the rule's k was too small to separate (on small
         corpora k is 4-8). Its halves are a WardKMeans of its own members, so the cut is as
-        deterministic as the first fit; the topics are then one more.
+        deterministic as the first fit; the topics are then one more. A cut often takes only one
+        article's paragraphs out of a topic of unrelated articles: 25 or 50 10kGNAD articles as
+        paragraphs needed up to 1.5k cuts (``clustering.md``); twice k bounds the cost (each cut runs
+        Ward on the topic's members and k-means on all units).
         """
-        for _ in range(int(self.n_clusters)):
+        limit = 2 * int(self.n_clusters) if self.max_cuts is None else int(self.max_cuts)
+        too_large = self.max_share * len(x)
+        before: tuple[int, np.ndarray, np.ndarray] | None = None
+        for cut in range(limit + 1):
             sizes = np.bincount(labels, minlength=len(centers))
-            largest = int(sizes.argmax())
-            if sizes[largest] <= self.max_share * len(x) or sizes[largest] < 2:
-                break  # small enough, or one unit (a tiny corpus): nothing to cut
+            over = int(sizes[sizes > too_large].sum())  # units in topics too large
+            if not self.keep_every_cut and before is not None and over >= before[0]:
+                return before[1], before[2]  # the last cut left as many units in large topics
+            if cut == limit or not over or sizes.max() < 2:
+                break  # done, small enough, or one unit (a tiny corpus): nothing to cut
+            before, largest = (over, labels, centers), int(sizes.argmax())
             halves = WardKMeans(2, self.ward_sample, self.max_iter, self.metric).fit(
                 x[labels == largest]).cluster_centers_
             if len(halves) < 2:  # its members are one point: nothing to cut
