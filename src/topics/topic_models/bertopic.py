@@ -289,8 +289,8 @@ def fit(
         On 25-100 articles the rule's k (4-8) left one topic with 39-71 % of the units; cut, NMI
         rose on 10 of 12 small samples (``clustering.md`` of the selection record).
     max_topic_cuts : int, "auto" or "k"
-        The most cuts ``max_topic_share`` makes, each kept if it leaves fewer units in too large
-        topics; "auto": twice the rule's topics; "k": as many, each kept (runs stored before).
+        The most cuts ``max_topic_share`` makes, keeping the fewest units in too large topics
+        seen; "auto": twice the rule's topics; "k": as many, the last kept (runs stored before).
     min_topic_size : int or "auto"
         clustering="hdbscan" only: HDBSCAN's min_cluster_size; "auto" = 2 % of the units, at
         least 5. k-means (the default) has no minimum size (its number of topics is

@@ -93,9 +93,9 @@ class WardKMeans:
     ARI 0.63-0.75; Ward-initialised 1.0 (the embedding is seed-free with ARPACK SVD).
 
     ``max_share`` (None: off) cuts a topic of more than that share of the units in two, after the
-    fit, until none is that large: at most ``max_cuts`` cuts (None: twice ``n_clusters``), each
-    kept only if it leaves fewer units in such topics (``keep_every_cut``: kept anyway, as runs
-    stored before 2026-12-07 did; see :meth:`_split_large`).
+    fit, until none is that large: at most ``max_cuts`` cuts (None: twice ``n_clusters``); of the
+    states passed, the one with the fewest units in such topics is kept (``keep_every_cut``: the
+    last, as runs stored before 2026-12-07 did; see :meth:`_split_large`).
     """
 
     def __init__(self, n_clusters: int = 8, ward_sample: int = 4000, max_iter: int = 300,
@@ -144,35 +144,36 @@ class WardKMeans:
 
     def _split_large(self, x: np.ndarray, labels: np.ndarray,
                      centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cut every topic of more than ``max_share`` of the units in two, and let k-means
-        settle all units again after each cut, while a cut leaves fewer units in topics above the
-        share (one that does not is undone); at most ``max_cuts`` cuts.
+        """Cut the largest topic in two while one holds more than ``max_share`` of the units,
+        and let k-means settle all units again after each cut; at most ``max_cuts`` cuts. The
+        result is the state, after the fit or after a cut, with the fewest units in topics above
+        the share (the first of equals: fewest topics); with ``keep_every_cut`` the last one.
 
         A topic that big holds several subjects the rule's k was too small to separate (on small
         corpora k is 4-8). Its halves are a WardKMeans of its own members, so the cut is as
         deterministic as the first fit; the topics are then one more. A cut often takes only one
-        article's paragraphs out of a topic of unrelated articles: 25 or 50 10kGNAD articles as
-        paragraphs needed up to 1.5k cuts (``clustering.md``); twice k bounds the cost (each cut runs
-        Ward on the topic's members and k-means on all units).
+        article's paragraphs out of a topic of unrelated articles, and k-means may give some back:
+        25 or 50 10kGNAD articles as paragraphs needed up to 1.5k cuts (``clustering.md``); twice
+        k bounds the cost (each cut runs Ward on the topic's members and k-means on all units).
         """
         limit = 2 * int(self.n_clusters) if self.max_cuts is None else int(self.max_cuts)
         too_large = self.max_share * len(x)
-        before: tuple[int, np.ndarray, np.ndarray] | None = None
+        best: tuple[int, np.ndarray, np.ndarray] | None = None
         for cut in range(limit + 1):
             sizes = np.bincount(labels, minlength=len(centers))
             over = int(sizes[sizes > too_large].sum())  # units in topics too large
-            if not self.keep_every_cut and before is not None and over >= before[0]:
-                return before[1], before[2]  # the last cut left as many units in large topics
+            if best is None or over < best[0]:
+                best = (over, labels, centers)
             if cut == limit or not over or sizes.max() < 2:
                 break  # done, small enough, or one unit (a tiny corpus): nothing to cut
-            before, largest = (over, labels, centers), int(sizes.argmax())
+            largest = int(sizes.argmax())
             halves = WardKMeans(2, self.ward_sample, self.max_iter, self.metric).fit(
                 x[labels == largest]).cluster_centers_
             if len(halves) < 2:  # its members are one point: nothing to cut
                 break
             centers = np.vstack([np.delete(centers, largest, axis=0), halves])
             labels, centers = self._lloyd(x, centers)
-        return labels, centers
+        return (labels, centers) if self.keep_every_cut else (best[1], best[2])
 
     def predict(self, x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
