@@ -235,10 +235,10 @@ def _unrelated_articles(path: Path, n: int) -> Path:
 
 
 def test_a_run_made_while_cuts_were_limited_to_k_is_rerun_so(tmp_path) -> None:
-    """Runs stored before ``max_topic_cuts`` made at most k cuts and kept each: on 16 unrelated
-    articles as paragraphs that leaves one topic with half of them, today's default (at most 2k,
-    the best partition kept) leaves none above 35 %. The stored config without the setting is rerun with
-    "k" and reproduces."""
+    """Runs stored before ``max_topic_cuts`` made at most k cuts and kept the last: on 16
+    unrelated articles as paragraphs that leaves one topic with half of them; today's default (at
+    most 2k, the best partition kept) leaves none above 35 %. The stored config without the
+    setting is rerun with "k" and reproduces."""
     corpus = _unrelated_articles(tmp_path / "unrelated.jsonl", 16)
     config = {**TINY, "corpus": {"path": str(corpus), "unit": "paragraph"},
               "topic_models": {"bertopic": {"model": "bertopic", "max_topic_cuts": "k"}}}

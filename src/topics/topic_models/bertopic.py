@@ -287,7 +287,7 @@ def fit(
         kmeans without reduction, ``nr_topics="auto"``: a topic of more than this share of the
         units is cut in two (k-means on its members, then on all), until none is (None: never).
         On 25-100 articles the rule's k (4-8) left one topic with 39-71 % of the units; cut, NMI
-        rose on 10 of 12 small samples (``clustering.md`` of the selection record).
+        rose on 10 of 12 small samples, <= 35 % on all (``clustering.md``, selection record).
     max_topic_cuts : int, "auto" or "k"
         The most cuts ``max_topic_share`` makes, keeping the fewest units in too large topics
         seen; "auto": twice the rule's topics; "k": as many, the last kept (runs stored before).
@@ -481,7 +481,7 @@ SPECS = (
         n_topics_setting="nr_topics",
         check=_check,
         # runs stored before these settings existed clustered with plain k-means, ranked their
-        # words by weight alone and cut no large topic (or, 2026-12-06, at most k)
+        # words by weight alone and cut no large topic (or, on 2026-12-07, at most k)
         earlier={"kmeans_metric": "euclidean", "word_exclusivity": 0.0,
                  "hide_compound_parts": False, "max_topic_share": None, "max_topic_cuts": "k"},
     ),
