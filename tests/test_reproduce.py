@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -162,6 +164,14 @@ def test_a_damaged_environment_record_is_a_run_error(original: Path, tmp_path: P
         _ = load_run(bad).environment
 
 
+def _without(made: Path, setting: str) -> Path:
+    """The run's resolved config with ``setting`` taken out: a config stored before it existed."""
+    resolved = made / "config.resolved.yaml"
+    lines = resolved.read_text().splitlines(keepends=True)
+    resolved.write_text("".join(line for line in lines if f"{setting}:" not in line))
+    return resolved
+
+
 @pytest.mark.parametrize(("setting", "then", "moves"), [
     ("kmeans_metric", "euclidean", "nmi_mean"),  # today: cosine k-means
     ("word_exclusivity", 0.0, "diversity_mean"),  # today: words ranked by weight x exclusivity
@@ -179,10 +189,7 @@ def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, settin
         "outputs": {"figures": False, "save_models": False},
     }
     made = run_experiment(config, runs_dir=tmp_path / "runs").path
-    resolved = made / "config.resolved.yaml"
-    lines = resolved.read_text().splitlines(keepends=True)
-    resolved.write_text("".join(line for line in lines if f"{setting}:" not in line))
-    today = run_experiment(resolved, runs_dir=tmp_path / "today")  # today's default
+    today = run_experiment(_without(made, setting), runs_dir=tmp_path / "today")  # today's default
     assert today.metrics[f"topics.bertopic.{moves}"] != json.loads(
         (made / "metrics.json").read_text())[f"topics.bertopic.{moves}"]
 
@@ -193,31 +200,8 @@ def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, settin
         f"topic_models.bertopic.{setting}={then}" in outcome.report()
 
 
-def test_a_run_made_before_large_topics_were_cut_is_rerun_uncut(tmp_path) -> None:
-    """``max_topic_share`` cuts a topic only where one holds more than 35 % of the units, so the
-    shipped corpus cannot show it: 25 articles (21 about the border) as paragraphs, where the
-    rule's four topics leave one with 57 %. A stored config without the setting is rerun with
-    none (what BERTopic did then), and reproduces; today's default cuts that topic."""
-    corpus = write_jsonl_corpus(tmp_path / "first25.jsonl", 25)
-    config = {**TINY, "corpus": {"path": str(corpus), "unit": "paragraph"},
-              "topic_models": {"bertopic": {"model": "bertopic", "max_topic_share": None}}}
-    with pytest.warns(UserWarning, match="holds 57% of the units"):
-        made = run_experiment(config, runs_dir=tmp_path / "runs").path
-    resolved = made / "config.resolved.yaml"
-    lines = resolved.read_text().splitlines(keepends=True)
-    resolved.write_text("".join(line for line in lines if "max_topic_share:" not in line))
-    today = run_experiment(resolved, runs_dir=tmp_path / "today")
-    before = json.loads((made / "metrics.json").read_text())
-    assert today.metrics["topics.bertopic.largest_topic_share_mean"] <= 0.35 < before[
-        "topics.bertopic.largest_topic_share_mean"]
-    with pytest.warns(UserWarning, match="holds 57% of the units"):
-        outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
-    assert outcome.earlier == {"topic_models.bertopic.max_topic_share": None}
-    assert outcome.identical
-
-
-def _unrelated_articles(path: Path, n: int) -> Path:
-    """``n`` articles of six paragraphs, each article with words of its own (made-up syllable
+def _unrelated_articles(path: Path) -> Path:
+    """16 articles of six paragraphs, each article with words of its own (made-up syllable
     words): no two articles share a subject, so the rule's few topics pile them together."""
     import numpy as np
 
@@ -225,7 +209,7 @@ def _unrelated_articles(path: Path, n: int) -> Path:
     syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "po", "se", "vi", "du",
                  "ga", "he", "ji", "ko", "lu", "ma", "no", "pi", "re", "so"]
     rows = []
-    for i in range(n):
+    for i in range(16):
         vocabulary = ["".join(rng.choice(syllables, 4)) for _ in range(25)]
         paragraphs = ("Die " + " und ".join(rng.choice(vocabulary, 8)) + " sind hier."
                       for _ in range(6))
@@ -234,24 +218,31 @@ def _unrelated_articles(path: Path, n: int) -> Path:
     return path
 
 
-def test_a_run_made_while_cuts_were_limited_to_k_is_rerun_so(tmp_path) -> None:
-    """Runs stored before ``max_topic_cuts`` made at most k cuts and kept the last: on 16
-    unrelated articles as paragraphs that leaves one topic with half of them; today's default (at
-    most 2k, the best partition kept) leaves none above 35 %. The stored config without the
-    setting is rerun with "k" and reproduces."""
-    corpus = _unrelated_articles(tmp_path / "unrelated.jsonl", 16)
-    config = {**TINY, "corpus": {"path": str(corpus), "unit": "paragraph"},
-              "topic_models": {"bertopic": {"model": "bertopic", "max_topic_cuts": "k"}}}
-    made = run_experiment(config, runs_dir=tmp_path / "runs").path
-    resolved = made / "config.resolved.yaml"
-    lines = resolved.read_text().splitlines(keepends=True)
-    resolved.write_text("".join(line for line in lines if "max_topic_cuts:" not in line))
-    today = run_experiment(resolved, runs_dir=tmp_path / "today")
+@pytest.mark.parametrize(("setting", "then", "corpus", "warns"), [
+    # the first 25 shipped articles (21 about the border): the rule's four topics leave one
+    # with 57 %; runs stored before max_topic_share cut nothing
+    ("max_topic_share", None, partial(write_jsonl_corpus, n=25), "holds 57% of the units"),
+    # 16 unrelated articles: at most k cuts, the last kept, leave one topic with half the units
+    ("max_topic_cuts", "k", _unrelated_articles, None),
+])
+def test_a_run_made_before_large_topics_were_cut_so_is_rerun_as_then(tmp_path, setting, then,
+                                                                    corpus, warns) -> None:
+    """Large topics are cut only where one holds more than 35 % of the units, which the shipped
+    corpus does not show: on corpora that do, a stored config without the setting is rerun as
+    BERTopic was then, and reproduces; today's default leaves no topic above 35 %."""
+    path = corpus(tmp_path / "corpus.jsonl")
+    config = {**TINY, "corpus": {"path": str(path), "unit": "paragraph"},
+              "topic_models": {"bertopic": {"model": "bertopic", setting: then}}}
+    said = partial(pytest.warns, UserWarning, match=warns) if warns else nullcontext
+    with said():
+        made = run_experiment(config, runs_dir=tmp_path / "runs").path
+    today = run_experiment(_without(made, setting), runs_dir=tmp_path / "today")
     before = json.loads((made / "metrics.json").read_text())
     assert today.metrics["topics.bertopic.largest_topic_share_mean"] <= 0.35 < before[
         "topics.bertopic.largest_topic_share_mean"]
-    outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
-    assert outcome.earlier == {"topic_models.bertopic.max_topic_cuts": "k"}
+    with said():
+        outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
+    assert outcome.earlier == {f"topic_models.bertopic.{setting}": then}
     assert outcome.identical
 
 
