@@ -104,7 +104,7 @@ def sample_table(sizes: list[int]) -> tuple[list[str], list[dict]]:
     for name, n, seed, articles in samples(sizes):
         for unit in ("paragraph", "article"):
             units = topics.Corpus(articles, name=f"{name}-{n}-{seed}").units(unit)
-            cut = measure(units, "cosine", default_share())
+            cut = measure(units, "cosine", bertopic_default("max_topic_share"))
             rows.append({"corpus": name, "articles": n, "seed": seed, "unit": unit,
                          "units": len(units), **cut, "not_cut": measure(units, "cosine"),
                          "asked": measure(units, "cosine", nr_topics=cut["n_topics"]),
@@ -131,11 +131,13 @@ def sample_table(sizes: list[int]) -> tuple[list[str], list[dict]]:
     return lines, rows
 
 
-def default_share() -> float:
-    """The default's ``max_topic_share`` (the sample table's "not cut" columns turn it off)."""
+def bertopic_default(setting: str):
+    """A setting's default in the BERTopic default, as a config reads it (the registry's schema):
+    ``max_topic_share`` here (the sample table's "not cut" columns turn it off),
+    ``word_exclusivity`` in ``topic_word_exclusivity.py``."""
     from topics import registry
 
-    return registry.get("bertopic", "topic_model").schema.defaults()["max_topic_share"]
+    return registry.get("bertopic", "topic_model").schema.defaults()[setting]
 
 
 def _evaluated(fitted, units) -> dict:

@@ -24,18 +24,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from topic_clustering import corpora  # noqa: E402
+from topic_clustering import bertopic_default, corpora  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "experiments" / "results" / "topic_model_selection"
 EXCLUSIVITY = (0.0, 0.25, 0.5, 0.75, 1.0, 2.0)
-
-
-def default_exclusivity() -> float:
-    """The BERTopic default's ``word_exclusivity`` (marked in the table's header)."""
-    from topics import registry
-
-    return registry.get("bertopic", "topic_model").schema.defaults()["word_exclusivity"]
 
 
 def default_k(units) -> int:
@@ -101,7 +94,7 @@ def family_rows(sizes: list[int]) -> list[str]:
 def table(sizes: list[int]) -> str:
     """The Markdown of ``exclusivity.md``: the default's words on every corpus and k, then the
     NMF and LDA families' own words."""
-    default = default_exclusivity()
+    default = bertopic_default("word_exclusivity")  # marked in the table's header
     cells = " | ".join(f"g {g:g}" + (" (default)" if g == default else "") for g in EXCLUSIVITY)
     lines = [
         "# Topic words ranked by weight x exclusivity in the BERTopic default\n",

@@ -78,25 +78,28 @@ def _fit(extra: dict[str, str], *args: str) -> dict:
     return json.loads(lines[-1][len("RESULT "):])
 
 
-def test_bertopic_default_is_identical_on_simulated_machines() -> None:
-    results = {name: _fit(extra) for name, extra in MACHINES.items()}
+def _same_on_every_machine(*args: str) -> dict:
+    """The default's fit (``_CHILD`` with ``args``) on every simulated machine: partition, words,
+    metrics and new texts' topics identical to the host's, which is returned."""
+    results = {name: _fit(extra, *args) for name, extra in MACHINES.items()}
     host = results.pop("host")
-    assert len(set(host["assignments"])) > 1  # a real partition, not one topic
     for name, result in results.items():
         for part in ("assignments", "topics", "metrics", "new"):
             assert result[part] == host[part], f"{name}: {part} differ from the host's"
+    return host
+
+
+def test_bertopic_default_is_identical_on_simulated_machines() -> None:
+    host = _same_on_every_machine()
+    assert len(set(host["assignments"])) > 1  # a real partition, not one topic
 
 
 def test_a_cut_topic_is_cut_the_same_on_simulated_machines() -> None:
     """The first 25 shipped articles as paragraphs: the rule's four topics leave one with 57 % of
     the units, which the default cuts (``max_topic_share``); the cuts and their k-means give the
     same partition, words and metrics on every simulated machine."""
-    results = {name: _fit(extra, "25") for name, extra in MACHINES.items()}
-    host = results.pop("host")
+    host = _same_on_every_machine("25")
     assert len(set(host["assignments"])) > 4  # cut: more topics than the rule's four
-    for name, result in results.items():
-        for part in ("assignments", "topics", "metrics", "new"):
-            assert result[part] == host[part], f"{name}: {part} differ from the host's"
 
 
 _POOLS = """
