@@ -19,7 +19,8 @@ about 40 minutes more (NMF 8, BERTopic 13, LDA 17 minutes on 2026-12-02, load av
 ``--skip topic_scale`` leaves it out, ``--only topic_scale`` runs it alone (its rows in the README
 table then come from that run, the others from the newest full run of each);
 ``--only topic_scale --models nmf`` reruns one family
-(about 8 minutes for NMF), whose rows then replace that family's only. A size is fitted when it
+(about 8 minutes for NMF), whose rows then replace that family's only, ``--kinds paragraph`` one unit
+kind (after a change to how a family fits paragraphs). A size is fitted when it
 projects to at most ``--budget`` CPU-s (1,200: BERTopic on 100k articles and LDA on 100k paragraphs
 run; LDA on 100k articles is projected from its 20k fit at ~1,050 CPU-s on an Intel Xeon and ~1,460
 on an AMD EPYC, so it runs on the one and not the other: ``--budget 2000`` runs it everywhere, 1,089
@@ -58,10 +59,12 @@ SECTIONS = {
 
 
 def run_section(name: str, quick: bool, models: list[str] | None = None,
-                budget: float | None = None) -> dict:
+                budget: float | None = None, kinds: list[str] | None = None) -> dict:
     script, extra = SECTIONS[name]
     if models and name == "topic_scale":
         extra = [*extra, "--models", *models]
+    if kinds and name == "topic_scale":
+        extra = [*extra, "--kinds", *kinds]
     if budget is not None and name == "topic_scale":
         extra = [*extra, "--budget", str(budget)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma list of sections to leave out")
     parser.add_argument("--models", nargs="+", choices=("bertopic", "lda", "nmf"),
                         help="topic_scale: only these families (all)")
+    parser.add_argument("--kinds", nargs="+", choices=("article", "paragraph"),
+                        help="topic_scale: only these unit kinds (both)")
     parser.add_argument("--budget", type=float,
                         help="topic_scale: CPU seconds a fit may be projected to take (1200)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (%(default)s)")
@@ -123,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         if name in skip:
             continue
         print(f"\n## {name}", flush=True)
-        results["sections"][name] = run_section(name, args.quick, args.models, args.budget)
+        results["sections"][name] = run_section(name, args.quick, args.models, args.budget,
+                                                 args.kinds)
     results["load_average_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
     results["seconds"] = round(time.perf_counter() - start, 1)
     stamp = info["date"].replace(":", "")

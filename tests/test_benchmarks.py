@@ -223,6 +223,24 @@ def test_a_rerun_of_one_topic_model_family_replaces_only_its_rows(tmp_path: Path
     assert sum("From [`benchmarks/results/" in line for line in table) == 2
 
 
+def test_a_rerun_of_one_unit_kind_replaces_only_its_rows(tmp_path: Path) -> None:
+    """``run.py --only topic_scale --models lda --kinds paragraph``: LDA's paragraph rows and
+    growth from the new run, its article rows still from the old one."""
+    growth = [{"model": "lda", "unit": unit, "sizes": [1000, 5000], "exponent": e,
+               "nlogn_exponent": 1.1} for unit, e in (("article", 1.01), ("paragraph", 1.3))]
+    old = {"rows": [_scale_row("lda", unit, 5000, cpu)
+                    for unit, cpu in (("article", 70.0), ("paragraph", 9.0))], "growth": growth}
+    new = {"rows": [_scale_row("lda", "paragraph", 5000, 8.0)],
+           "growth": [{**growth[1], "exponent": 1.05}]}
+    for name, date, figures in (("a", "2026-01-01T00:00Z", old), ("b", "2026-02-01T00:00Z", new)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(_run(date, {"topic_scale": figures})))
+    table = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
+    paragraphs = next(line for line in table if "lda at scale" in line and "paragraphs" in line)
+    articles = next(line for line in table if "lda at scale" in line and "articles" in line)
+    assert "5k: 8.0 CPU-s" in paragraphs and "n^1.05" in paragraphs and "n^1.30" not in paragraphs
+    assert "5k: 70.0 CPU-s" in articles and "n^1.01" in articles
+
+
 def test_a_failed_fit_is_one_short_line() -> None:
     import subprocess
 

@@ -167,6 +167,17 @@ def test_the_word_exclusivity_table_is_reproduced(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_lda_context_table_is_reproduced(tmp_path: Path) -> None:
+    """experiments/results/topic_model_selection/lda_context.md (LDA on paragraphs fitted on the
+    paragraphs or on their articles, at four context weights, seeds 0-4) comes back from today's
+    code, and the selection record quotes it as it is."""
+    committed = _rerun_selection_table("topic_lda_context.py", "lda_context.md", tmp_path)
+    assert _quoted_in_the_record(committed), (
+        "topic_model_selection/README.md quotes another LDA context table than lda_context.md"
+    )
+
+
+@pytest.mark.slow
 def test_the_number_of_topics_table_is_reproduced(tmp_path: Path) -> None:
     """experiments/results/topic_model_selection/n_topics.md (the default's k against k from 4 to
     28 and label-free criteria; character n-grams in the embedding) comes back from today's code,

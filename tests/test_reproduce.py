@@ -200,6 +200,22 @@ def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, settin
         f"topic_models.bertopic.{setting}={then}" in outcome.report()
 
 
+def test_an_lda_run_made_before_paragraphs_were_read_in_context_is_rerun_as_it_was(
+        tmp_path) -> None:
+    """LDA on paragraphs is fitted on their articles since `context_weight` came: a stored
+    config without the setting is rerun fitted on the paragraphs, as LDA was then."""
+    config = {**TINY, "corpus": {"limit": 24, "unit": "paragraph"},
+              "topic_models": {"lda": {"model": "lda", "k": 4, "iterations": 200,
+                                       "context_weight": None}}}
+    made = run_experiment(config, runs_dir=tmp_path / "runs").path
+    today = run_experiment(_without(made, "context_weight"), runs_dir=tmp_path / "today")
+    assert today.metrics["topics.lda.nmi_mean"] != json.loads(
+        (made / "metrics.json").read_text())["topics.lda.nmi_mean"]
+    outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
+    assert outcome.earlier == {"topic_models.lda.context_weight": None}
+    assert outcome.identical
+
+
 def _unrelated_articles(path: Path) -> Path:
     """16 articles of six paragraphs, each article with words of its own (made-up syllable
     words): no two articles share a subject, so the rule's few topics pile them together."""

@@ -28,7 +28,8 @@ experiments/results/topic_peers and topic_peers_10kgnad):
 * LDA engine, same tokens, k=13: tomotopy (Gibbs, workers=1) NPMI 0.030 / 0.019, NMI 0.38 / 0.42,
   1.4 s / 15 s; scikit-learn (batch VB, 50 iterations) 0.022 / 0.007, NMI 0.13 / 0.22, 4 s / 21 s;
   gensim LdaModel (20 passes) -0.022 / -0.025, NMI 0.11 / 0.14, 11 s / 66 s. All three reproducible
-  with a seed (tomotopy only with one worker). Default: tomotopy.
+  with a seed (tomotopy only with one worker). Default: tomotopy; on paragraphs fitted on their
+  articles, each paragraph read in its article's context (``context_weight``).
 * NMF: scikit-learn, TF-IDF (sublinear, max_df 0.2) of the tokens view, NNDSVD from the exact SVD.
 * BERTopic: exact-SVD embedding of the tokens view, paragraphs mixed with their article, Ward-started
   cosine k-means, NMF words of the partition (:mod:`topics.topic_models.bertopic`).

@@ -9,7 +9,9 @@ on it; :func:`topics.numerics.pinned` sets ``TOMOTOPY_ISA=sse2`` (every x86-64 C
 the import. Defaults (experiments/results/topic_model_selection/README.md, seeds 0-4): ``max_df``
 0.2 and the number of topics from the number of articles raise diversity (0.80 -> 0.88 on the
 shipped paragraphs); NPMI stays near 0 (0.02-0.05) for every setting tried, and Gibbs sampling keeps
-the result seed-dependent (ARI between seeds ~0.43).
+the result seed-dependent. Paragraphs are too short for LDA's word counts: since 0.2 the model is
+fitted on their articles and a paragraph's topics are read in its article's context
+(``context_weight``; "LDA on paragraphs" in the same record).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from topics.text.german import ANALYSIS_SCHEMA
 from topics.topic_models.assigner import TextView, TopicAssigner
 from topics.topic_models.common import (
     analysis_record,
+    article_ids,
     auto_n_topics,
     check_n_topics,
     count_matrix,
@@ -73,6 +76,7 @@ def fit(
     max_df: Annotated[int, Ge(1)] | Annotated[float, Gt(0), Le(1)] = 0.2,
     top_n_words: Annotated[int, Ge(1)] = 10,
     hide_compound_parts: bool = True,
+    context_weight: Annotated[float, Ge(0), Le(1)] | None = 0.3,
     **analysis: Any,
 ) -> FittedTopics:
     """Fit tomotopy's LDA on the units' German tokens.
@@ -103,6 +107,12 @@ def fit(
         Leave out of a topic's words a compound part when at least half of the units that hold it
         hold a compound the topic lists ("micro" and "soft" beside "microsoft";
         :mod:`~topics.topic_models.word_parts`).
+    context_weight : float or None
+        When units are paragraphs, LDA is fitted on their articles (an article's units' tokens
+        joined, in order: a paragraph holds too few words for LDA's co-occurrence counts), and a
+        unit's topic distribution is ``context_weight`` x its own, inferred from its tokens, +
+        (1 - ``context_weight``) x its article's. Units that are whole articles are fitted as
+        they are. None fits on the units whatever they are (LDA before 0.2).
     **analysis
         Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 
@@ -128,23 +138,17 @@ def fit(
     counts, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
     keep = set(vocabulary)
     kept = [[w for w in doc if w in keep] for doc in tokens]
-    weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
-    model = tp.LDAModel(tw=weighting[tw], k=settings["k"], alpha=alpha, eta=eta, seed=seed)
-    model.optim_interval = int(optim_interval)
-    placed = [i for i, doc in enumerate(kept) if doc]  # tomotopy cannot hold an empty document
-    for i in placed:
-        model.add_doc(kept[i])
-    # workers=1: tomotopy's multi-threaded sampler is not reproducible even with a fixed seed.
-    # The callback brings control back to Python every few sweeps, so a SIGTERM or Ctrl-C stops
-    # the fit there instead of after all of them (the samples are the same with or without it).
-    model.train(int(iterations), workers=1, parallel=tp.ParallelScheme.NONE,
-                callback_interval=_SIGNAL_CHECK_SWEEPS, callback=_let_signals_in)
+    article_of = None if context_weight is None else _article_index(units)
+    documents = kept if article_of is None else _joined(kept, article_of)
+    model = _trained_model(documents, seed, settings["k"], alpha=alpha, eta=eta, tw=tw,
+                           iterations=iterations, optim_interval=optim_interval)
     topics = settings["k"]
-    distributions = np.zeros((n, topics))
-    for row, doc in zip(placed, model.docs, strict=True):
-        distributions[row] = doc.get_topic_dist()
-    assignments = np.full(n, -1, dtype=int)
-    assignments[placed] = distributions[placed].argmax(axis=1)
+    distributions = _fitted_distributions(model, documents)
+    if article_of is not None:
+        distributions = _in_article_context(model, kept, distributions, article_of,
+                                            float(context_weight))
+    placed = distributions.any(axis=1)
+    assignments = np.where(placed, distributions.argmax(axis=1), -1).astype(int)
     words = list(model.used_vocabs)
     components = np.vstack([model.get_topic_word_dist(t) for t in range(topics)])
     parts = CompoundParts.from_matrix(analyzer, counts, vocabulary) if hide_compound_parts else None
@@ -161,6 +165,75 @@ def fit(
             {"components": components, "alpha": np.asarray(model.alpha, dtype=np.float64)}),
         extra_metrics={"log_likelihood_per_word": float(model.ll_per_word)},
     )
+
+
+def _article_index(units: Sequence[Any]) -> np.ndarray | None:
+    """Each unit's article (0, 1, ... in order of first appearance), or None when every unit is
+    a whole article."""
+    index: dict[str, int] = {}
+    article_of = np.array([index.setdefault(a, len(index)) for a in article_ids(units)], dtype=int)
+    return None if len(index) == len(units) else article_of
+
+
+def _joined(kept: list[list[str]], article_of: np.ndarray) -> list[list[str]]:
+    """Each article's tokens: its units' tokens, in unit order."""
+    joined: list[list[str]] = [[] for _ in range(int(article_of.max()) + 1)]
+    for tokens, article in zip(kept, article_of.tolist(), strict=True):
+        joined[article].extend(tokens)
+    return joined
+
+
+def _trained_model(documents: list[list[str]], seed: int, k: int, **settings: Any) -> Any:
+    """tomotopy's LDA trained on the documents that have a word (it cannot hold an empty one)."""
+    import tomotopy as tp
+
+    weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
+    model = tp.LDAModel(tw=weighting[settings["tw"]], k=k, alpha=settings["alpha"],
+                        eta=settings["eta"], seed=seed)
+    model.optim_interval = int(settings["optim_interval"])
+    for doc in documents:
+        if doc:
+            model.add_doc(doc)
+    # workers=1: tomotopy's multi-threaded sampler is not reproducible even with a fixed seed.
+    # The callback brings control back to Python every few sweeps, so a SIGTERM or Ctrl-C stops
+    # the fit there instead of after all of them (the samples are the same with or without it).
+    model.train(int(settings["iterations"]), workers=1, parallel=tp.ParallelScheme.NONE,
+                callback_interval=_SIGNAL_CHECK_SWEEPS, callback=_let_signals_in)
+    return model
+
+
+def _fitted_distributions(model: Any, documents: list[list[str]]) -> np.ndarray:
+    """The trained documents' topic distributions; a row of zeros for an empty document."""
+    distributions = np.zeros((len(documents), model.k))
+    placed = [i for i, doc in enumerate(documents) if doc]
+    for row, doc in zip(placed, model.docs, strict=True):
+        distributions[row] = doc.get_topic_dist()
+    return distributions
+
+
+_INFERENCE_SWEEPS = 100  # tomotopy's default for infer
+_INFERENCE_CHUNK = 5_000  # units inferred between two checks for a stop request
+
+
+def _in_article_context(model: Any, kept: list[list[str]], articles: np.ndarray,
+                        article_of: np.ndarray, weight: float) -> np.ndarray:
+    """Each unit's own distribution (inferred by the article-level model, each unit alone, so
+    the same in any batch) x ``weight`` + its article's x (1 - ``weight``), rows summing to 1; a
+    unit without a word, in an article without one, stays a row of zeros."""
+    import tomotopy as tp
+
+    own = np.zeros((len(kept), model.k))
+    rows = [i for i, doc in enumerate(kept) if doc] if weight > 0 else []
+    for start in range(0, len(rows), _INFERENCE_CHUNK):
+        raise_if_requested()
+        chunk = rows[start:start + _INFERENCE_CHUNK]
+        inferred, _ = model.infer([model.make_doc(kept[i]) for i in chunk],
+                                  iterations=_INFERENCE_SWEEPS, workers=1,
+                                  parallel=tp.ParallelScheme.NONE)
+        own[chunk] = np.asarray(inferred, dtype=np.float64)
+    mixed = weight * own + (1.0 - weight) * articles[article_of]
+    total = mixed.sum(axis=1, keepdims=True)
+    return np.divide(mixed, total, out=np.zeros_like(mixed), where=total > 0)
 
 
 @pinned
@@ -227,7 +300,7 @@ SPECS = (
         reads_tokens=True,
         n_topics_setting="k",
         check=lambda settings, n_units: n_topics_problems(settings, "k", n_units),
-        earlier={"hide_compound_parts": False},
+        earlier={"hide_compound_parts": False, "context_weight": None},
     ),
     EstimatorSpec(
         name=PEER_NAME,
