@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topics
 from topics.topic_models import lda
@@ -76,3 +78,22 @@ def test_on_the_shipped_paragraphs_context_lifts_nmi_and_agreement_between_seeds
     ari = {w: adjusted_rand_score(*(f.assignments for f in fitted)) for w, fitted in fits.items()}
     assert nmi[0.3] > nmi[None] + 0.1
     assert ari[0.3] > ari[None]
+
+
+@given(st.lists(st.lists(st.sampled_from("abcdef"), max_size=6), min_size=1, max_size=8),
+       st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_a_units_own_topics_depend_on_its_words_alone(units, seed) -> None:
+    """The fold-in estimate: rows sum to 1 (0 for a unit without a word), and a unit's row is the
+    same computed alone, among any other units, or with its words in another order."""
+    from topics.topic_models.lda import _own_distributions
+
+    rng = np.random.default_rng(seed)
+    words = list("abcdef")
+    components = rng.dirichlet(np.ones(len(words)), size=3)
+    alpha = rng.uniform(0.05, 1.0, size=3)
+    together = _own_distributions(units, words, components, alpha)
+    for row, unit in zip(together, units, strict=True):
+        np.testing.assert_allclose(row.sum(), 1.0 if unit else 0.0, atol=1e-12)
+        alone = _own_distributions([unit[::-1]], words, components, alpha)[0]
+        np.testing.assert_allclose(alone, row, rtol=1e-12, atol=1e-15)
