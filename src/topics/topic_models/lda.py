@@ -9,9 +9,9 @@ on it; :func:`topics.numerics.pinned` sets ``TOMOTOPY_ISA=sse2`` (every x86-64 C
 the import. Defaults (experiments/results/topic_model_selection/README.md, seeds 0-4): ``max_df``
 0.2 and the number of topics from the number of articles raise diversity (0.80 -> 0.88 on the
 shipped paragraphs); NPMI stays near 0 (0.02-0.05) for every setting tried, and Gibbs sampling keeps
-the result seed-dependent. Paragraphs are too short for LDA's word counts: since 0.2 the model is
-fitted on their articles and a paragraph's topics are read in its article's context
-(``context_weight``; "LDA on paragraphs" in the same record).
+the result seed-dependent. Paragraphs are too short for LDA's word counts: the model is fitted on
+their articles and a paragraph's topics are read in its article's context (``context_weight``; "LDA
+on paragraphs" in the same record).
 """
 
 from __future__ import annotations
@@ -111,8 +111,9 @@ def fit(
         When units are paragraphs, LDA is fitted on their articles (an article's units' tokens
         joined, in order: a paragraph holds too few words for LDA's co-occurrence counts), and a
         unit's topic distribution is ``context_weight`` x its own, estimated from its tokens by
-        the article-level model (one fold-in step), + (1 - ``context_weight``) x its article's. Units that are whole articles are fitted as
-        they are. None fits on the units whatever they are (LDA before 0.2).
+        the article-level model (one fold-in step), + (1 - ``context_weight``) x its article's.
+        Units that are whole articles are fitted as they are. None fits on the units whatever
+        they are, as LDA did before this setting.
     **analysis
         Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 
@@ -143,14 +144,15 @@ def fit(
     model = _trained_model(documents, seed, settings["k"], alpha=alpha, eta=eta, tw=tw,
                            iterations=iterations, optim_interval=optim_interval)
     topics = settings["k"]
-    distributions = _fitted_distributions(model, documents)
-    if article_of is not None:
-        distributions = _in_article_context(model, kept, distributions, article_of,
-                                            float(context_weight))
-    placed = distributions.any(axis=1)
-    assignments = np.where(placed, distributions.argmax(axis=1), -1).astype(int)
     words = list(model.used_vocabs)
     components = np.vstack([model.get_topic_word_dist(t) for t in range(topics)])
+    prior = np.asarray(model.alpha, dtype=np.float64)  # alpha as the sampler optimised it
+    distributions = _fitted_distributions(model, documents)
+    if article_of is not None:
+        own = _own_distributions(kept, words, components, prior)
+        distributions = _in_article_context(own, distributions, article_of, float(context_weight))
+    placed = distributions.any(axis=1)
+    assignments = np.where(placed, distributions.argmax(axis=1), -1).astype(int)
     parts = CompoundParts.from_matrix(analyzer, counts, vocabulary) if hide_compound_parts else None
     return FittedTopics(
         settings=settings,
@@ -162,7 +164,7 @@ def fit(
         estimator=TopicAssigner(
             "lda", list(range(topics)),
             [TextView("tokens", words, analysis=analysis_record(analysis))],
-            {"components": components, "alpha": np.asarray(model.alpha, dtype=np.float64)}),
+            {"components": components, "alpha": prior}),
         extra_metrics={"log_likelihood_per_word": float(model.ll_per_word)},
     )
 
@@ -211,13 +213,10 @@ def _fitted_distributions(model: Any, documents: list[list[str]]) -> np.ndarray:
     return distributions
 
 
-def _in_article_context(model: Any, kept: list[list[str]], articles: np.ndarray,
-                        article_of: np.ndarray, weight: float) -> np.ndarray:
+def _in_article_context(own: np.ndarray, articles: np.ndarray, article_of: np.ndarray,
+                        weight: float) -> np.ndarray:
     """Each unit's own distribution x ``weight`` + its article's x (1 - ``weight``), rows summing
     to 1; a unit without a word, in an article without one, stays a row of zeros."""
-    words = list(model.used_vocabs)
-    components = np.vstack([model.get_topic_word_dist(t) for t in range(model.k)])
-    own = _own_distributions(kept, words, components, np.asarray(model.alpha, dtype=np.float64))
     mixed = weight * own + (1.0 - weight) * articles[article_of]
     total = mixed.sum(axis=1, keepdims=True)
     return np.divide(mixed, total, out=np.zeros_like(mixed), where=total > 0)
