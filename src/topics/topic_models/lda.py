@@ -231,8 +231,9 @@ def _own_distributions(kept: list[list[str]], words: list[str], components: np.n
     (sum(alpha) + its number of tokens)``: the posterior mean of its topic shares after one
     mean-field update from the prior. Deterministic, the same in any batch, and one sparse
     product for every unit: tomotopy's Gibbs ``infer`` (100 sweeps per unit) gave the same NMI at
-    the default weight and cost 2.6x the article-level fit at 20,000 paragraphs. A unit without a
-    word is a row of zeros.
+    the default weight and made the fit on 20,000 paragraphs 3.5x as long (84.1 against 24.2
+    CPU-s: benchmarks/results/2026-12-07T1023Z.json, T1100Z). A unit without a word is a row of
+    zeros.
     """
     from scipy.sparse import csr_matrix
 
