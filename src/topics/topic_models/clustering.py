@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import counted
+from topics.topic_models.common import article_index
 
 __all__ = ["WardKMeans", "exact_knn", "fewer_topics", "normalise_rows", "with_article_context"]
 
@@ -37,8 +38,8 @@ def with_article_context(embeddings: np.ndarray, article_ids: Sequence[str], wei
     """
     if weight >= 1:
         return embeddings
-    _, inverse = np.unique(np.asarray(article_ids, dtype=object).astype(str), return_inverse=True)
-    if inverse.max() + 1 == len(embeddings):  # every unit is its own article
+    inverse = article_index(article_ids)
+    if inverse is None:  # every unit is its own article
         return embeddings
     sums = np.zeros((inverse.max() + 1, embeddings.shape[1]))
     np.add.at(sums, inverse, embeddings)  # unbuffered, in unit order: deterministic

@@ -31,6 +31,7 @@ from topics.topic_models.assigner import TextView, TopicAssigner
 from topics.topic_models.common import (
     analysis_record,
     article_ids,
+    article_index,
     auto_n_topics,
     check_n_topics,
     count_matrix,
@@ -139,7 +140,7 @@ def fit(
     counts, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df, model=NAME)
     keep = set(vocabulary)
     kept = [[w for w in doc if w in keep] for doc in tokens]
-    article_of = None if context_weight is None else _article_index(units)
+    article_of = None if context_weight is None else article_index(article_ids(units))
     documents = kept if article_of is None else _joined(kept, article_of)
     model = _trained_model(documents, seed, settings["k"], alpha=alpha, eta=eta, tw=tw,
                            iterations=iterations, optim_interval=optim_interval)
@@ -167,14 +168,6 @@ def fit(
             {"components": components, "alpha": prior}),
         extra_metrics={"log_likelihood_per_word": float(model.ll_per_word)},
     )
-
-
-def _article_index(units: Sequence[Any]) -> np.ndarray | None:
-    """Each unit's article (0, 1, ... in order of first appearance), or None when every unit is
-    a whole article."""
-    index: dict[str, int] = {}
-    article_of = np.array([index.setdefault(a, len(index)) for a in article_ids(units)], dtype=int)
-    return None if len(index) == len(units) else article_of
 
 
 def _joined(kept: list[list[str]], article_of: np.ndarray) -> list[list[str]]:
