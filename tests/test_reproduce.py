@@ -172,48 +172,41 @@ def _without(made: Path, setting: str) -> Path:
     return resolved
 
 
-@pytest.mark.parametrize(("setting", "then", "moves"), [
-    ("kmeans_metric", "euclidean", "nmi_mean"),  # today: cosine k-means
-    ("word_exclusivity", 0.0, "diversity_mean"),  # today: words ranked by weight x exclusivity
-    ("hide_compound_parts", False, "npmi_mean"),  # today: parts that repeat a compound left out
+ARTICLES = {"unit": "article"}
+
+
+@pytest.mark.parametrize(("model", "setting", "then", "moves", "corpus", "extra"), [
+    # today: cosine k-means
+    ("bertopic", "kmeans_metric", "euclidean", "nmi_mean", ARTICLES, {}),
+    # today: words ranked by weight x exclusivity
+    ("bertopic", "word_exclusivity", 0.0, "diversity_mean", ARTICLES, {}),
+    # today: parts that repeat a compound left out
+    ("bertopic", "hide_compound_parts", False, "npmi_mean", ARTICLES, {}),
+    # today: LDA fits paragraphs on their articles and reads each in its article's context
+    ("lda", "context_weight", None, "nmi_mean", {"limit": 24, "unit": "paragraph"},
+     {"k": 4, "iterations": 200}),
 ])
-def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, setting, then,
-                                                                 moves) -> None:
-    """A setting that came to BERTopic later with a new default: a stored config without it is
-    rerun with what BERTopic did then and says so."""
+def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, model, setting, then,
+                                                                 moves, corpus, extra) -> None:
+    """A setting that came to a family later with a new default: a stored config without it is
+    rerun with what the family did then and says so."""
     config = {
         "name": "before",
-        "corpus": {"unit": "article"},
-        "topic_models": {"bertopic": {"model": "bertopic", setting: then}},
+        "corpus": corpus,
+        "topic_models": {model: {"model": model, **extra, setting: then}},
         "classifier": {"enabled": False},
         "outputs": {"figures": False, "save_models": False},
     }
     made = run_experiment(config, runs_dir=tmp_path / "runs").path
     today = run_experiment(_without(made, setting), runs_dir=tmp_path / "today")  # today's default
-    assert today.metrics[f"topics.bertopic.{moves}"] != json.loads(
-        (made / "metrics.json").read_text())[f"topics.bertopic.{moves}"]
+    assert today.metrics[f"topics.{model}.{moves}"] != json.loads(
+        (made / "metrics.json").read_text())[f"topics.{model}.{moves}"]
 
     outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
-    assert outcome.earlier == {f"topic_models.bertopic.{setting}": then}
+    assert outcome.earlier == {f"topic_models.{model}.{setting}": then}
     assert outcome.identical
     assert "settings added since the run, rerun as before them: " \
-        f"topic_models.bertopic.{setting}={then}" in outcome.report()
-
-
-def test_an_lda_run_made_before_paragraphs_were_read_in_context_is_rerun_as_it_was(
-        tmp_path) -> None:
-    """LDA on paragraphs is fitted on their articles since `context_weight` came: a stored
-    config without the setting is rerun fitted on the paragraphs, as LDA was then."""
-    config = {**TINY, "corpus": {"limit": 24, "unit": "paragraph"},
-              "topic_models": {"lda": {"model": "lda", "k": 4, "iterations": 200,
-                                       "context_weight": None}}}
-    made = run_experiment(config, runs_dir=tmp_path / "runs").path
-    today = run_experiment(_without(made, "context_weight"), runs_dir=tmp_path / "today")
-    assert today.metrics["topics.lda.nmi_mean"] != json.loads(
-        (made / "metrics.json").read_text())["topics.lda.nmi_mean"]
-    outcome = reproduce_run(made, runs_dir=tmp_path / "rerun")
-    assert outcome.earlier == {"topic_models.lda.context_weight": None}
-    assert outcome.identical
+        f"topic_models.{model}.{setting}={then}" in outcome.report()
 
 
 def _unrelated_articles(path: Path) -> Path:
