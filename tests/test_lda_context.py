@@ -65,7 +65,7 @@ def test_a_paragraph_without_a_word_of_the_vocabulary_takes_its_articles_topic(s
 
 @pytest.mark.slow
 def test_on_the_shipped_paragraphs_context_lifts_nmi_and_agreement_between_seeds() -> None:
-    """The reason for the default (benchmarks/topic_lda_context.py has the table): on the shipped
+    """The reason for the default (benchmarks/topic_paragraph_context.py has the table): on the shipped
     paragraphs, seeds 0 and 1, NMI against the labels and the ARI between the two seeds rise."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 

@@ -367,6 +367,7 @@ def test_an_estimator_naming_an_embedding_model_needs_trust(folder, tmp_path) ->
     ("ngrams", r"ngram_range must be two integers 1 <= low <= high"),
     ("int8", "array 'centroids' of estimator.safetensors is int8, not floats"),
     ("bool_idf", "array 'idf_0' of estimator.safetensors is bool, not floats"),
+    ("context", "context_weight must be null or a number from 0 to 1"),
 ])
 def test_an_estimator_that_disagrees_with_the_result_is_refused(folder, tmp_path, edit,
                                                                 expected) -> None:
@@ -388,6 +389,8 @@ def test_an_estimator_that_disagrees_with_the_result_is_refused(folder, tmp_path
         words[1] = words[0]
     elif edit == "ngrams":
         structure["views"][0]["ngram_range"] = [-3, 0]
+    elif edit == "context":  # was read by float() only when a text was placed
+        structure["options"]["context_weight"] = "0.3; import os"
     else:
         tensors = load((folder / "estimator.safetensors").read_bytes())
         name = "centroids" if edit == "int8" else "idf_0"

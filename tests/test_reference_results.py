@@ -167,13 +167,15 @@ def test_the_word_exclusivity_table_is_reproduced(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_lda_context_table_is_reproduced(tmp_path: Path) -> None:
-    """experiments/results/topic_model_selection/lda_context.md (LDA on paragraphs fitted on the
-    paragraphs or on their articles, at four context weights, seeds 0-4) comes back from today's
-    code, and the selection record quotes it as it is."""
-    committed = _rerun_selection_table("topic_lda_context.py", "lda_context.md", tmp_path)
+@pytest.mark.parametrize("family", ["lda", "nmf"])
+def test_the_paragraph_context_tables_are_reproduced(tmp_path: Path, family: str) -> None:
+    """experiments/results/topic_model_selection/lda_context.md and nmf_context.md (LDA and NMF on
+    paragraphs, each by its own words or in its article's context, seeds 0-4) come back from
+    today's code, and the selection record quotes them as they are."""
+    table = f"{family}_context.md"
+    committed = _rerun_selection_table("topic_paragraph_context.py", table, tmp_path)
     assert _quoted_in_the_record(committed), (
-        "topic_model_selection/README.md quotes another LDA context table than lda_context.md"
+        f"topic_model_selection/README.md quotes another table than {table}"
     )
 
 

@@ -185,6 +185,8 @@ ARTICLES = {"unit": "article"}
     # today: LDA fits paragraphs on their articles and reads each in its article's context
     ("lda", "context_weight", None, "nmi_mean", {"limit": 24, "unit": "paragraph"},
      {"k": 4, "iterations": 200}),
+    # today: NMF reads a paragraph's shares in its article's context
+    ("nmf", "context_weight", None, "nmi_mean", {"limit": 24, "unit": "paragraph"}, {}),
 ])
 def test_a_run_made_before_a_setting_existed_is_rerun_as_it_was(tmp_path, model, setting, then,
                                                                  moves, corpus, extra) -> None:

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import ModelFileError, counted
+from topics.topic_models.context import article_index, article_means, in_article_context
 from topics.topic_models.storage import RESAVE, json_of
 
 __all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts",
@@ -169,7 +170,9 @@ class TopicAssigner:
         of all views, the SVD); ``nmf``: ``components`` (topics x terms); ``lda``: ``components``
         (topics x terms, rows sum to 1) and ``alpha`` (topics).
     options : dict
-        ``context_weight`` (centroids), ``embedding_model`` (centroids), ``beta_loss`` (nmf).
+        ``context_weight`` (a paragraph given with its article id is read in its article's
+        context, as at fit time; :mod:`~topics.topic_models.context`), ``embedding_model``
+        (centroids), ``beta_loss`` (nmf).
     bertopic : object or None
         After a fit through the BERTopic library, the live ``BERTopic`` model (for its own
         figures); never stored.
@@ -190,15 +193,31 @@ class TopicAssigner:
         A row of zeros means the text has no word of the vocabulary.
         """
         texts = list(texts)
+        _check_article_ids(texts, article_ids)
         if self.kind == "centroids":
             return self._centroid_scores(texts, article_ids)[1]
         rows = self.views[0].rows(texts)
+        if not rows:
+            return np.zeros((0, len(self.arrays["components"])))
+        own = np.vstack([self._shares(row) for row in rows])
+        weight = self.options.get("context_weight")
+        article_of = None if article_ids is None or weight is None else article_index(article_ids)
+        if article_of is None:
+            return own
+        if self.kind == "nmf":  # as the fit: the mean of the article's paragraphs' shares
+            articles = article_means(own, article_of)
+        else:  # as the fit: the article's words pooled
+            members = np.split(np.argsort(article_of, kind="stable"),
+                               np.cumsum(np.bincount(article_of))[:-1])
+            articles = np.vstack([self._shares(_pooled([rows[i] for i in m])) for m in members])
+        return in_article_context(own, articles, article_of, float(weight))
+
+    def _shares(self, row: Row) -> np.ndarray:
+        """Topic shares of one text's row (nmf, lda)."""
         h = self.arrays["components"]
         if self.kind == "nmf":
-            return np.vstack([_nmf_share(h, row, self.options.get("beta_loss", "frobenius"))
-                              for row in rows]) if rows else np.zeros((0, len(h)))
-        alpha = self.arrays["alpha"]
-        return np.vstack([_fold_in(h, alpha, row) for row in rows]) if rows else np.zeros((0, len(h)))
+            return _nmf_share(h, row, self.options.get("beta_loss", "frobenius"))
+        return _fold_in(h, self.arrays["alpha"], row)
 
     def transform(
         self, texts: Sequence[str], article_ids: Sequence[str] | None = None
@@ -208,7 +227,7 @@ class TopicAssigner:
         if self.kind == "centroids":
             distances, scores = self._centroid_scores(texts, article_ids)
         else:
-            scores = self.scores(texts)
+            scores = self.scores(texts, article_ids)
             distances = -scores  # the largest share is the nearest topic
         if not len(texts) or not self.topic_ids:  # a fit that found no topic places nothing
             return np.full(len(texts), -1, dtype=int), scores
@@ -234,12 +253,9 @@ class TopicAssigner:
 
         centroids = self.arrays["centroids"]
         embeddings = self._embed(texts)
-        weight = float(self.options.get("context_weight", 1.0))
-        if article_ids is not None and len(texts) and weight < 1:
-            if len(article_ids) != len(texts):
-                raise ValueError(f"{counted(len(texts), 'text')} but "
-                                 f"{counted(len(article_ids), 'article id')}")
-            embeddings = with_article_context(embeddings, article_ids, weight)
+        weight = self.options.get("context_weight")
+        if article_ids is not None and len(texts) and weight is not None and weight < 1:
+            embeddings = with_article_context(embeddings, article_ids, float(weight))
         squared = (centroids ** 2).sum(axis=1)
         products = embeddings @ centroids.T
         distances = squared[None, :] - 2 * products  # + |e|^2, the same for every topic
@@ -325,6 +341,9 @@ class TopicAssigner:
         model = options.get("embedding_model")
         _expect(model is None or (isinstance(model, str) and model != ""),
                 "embedding_model must be null or a model name")
+        weight = options.get("context_weight")
+        _expect(weight is None or (type(weight) in (int, float) and 0 <= weight <= 1),
+                "context_weight must be null or a number from 0 to 1")
         return cls(kind, ids, views, arrays, dict(options))
 
     def _check(self) -> None:
@@ -380,6 +399,18 @@ def _expect(condition: bool, problem: str) -> None:
 
 def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _check_article_ids(texts: Sequence[str], article_ids: Sequence[str] | None) -> None:
+    if article_ids is not None and len(article_ids) != len(texts):
+        raise ValueError(f"{counted(len(texts), 'text')} but "
+                         f"{counted(len(article_ids), 'article id')}")
+
+
+def _pooled(rows: Sequence[Row]) -> Row:
+    """One row of several texts' rows: their columns and values one after another (a column
+    found twice counts twice, as in one text holding both)."""
+    return (np.concatenate([c for c, _ in rows]), np.concatenate([v for _, v in rows]))
 
 
 def _nmf_share(h: np.ndarray, row: Row, beta_loss: str) -> np.ndarray:

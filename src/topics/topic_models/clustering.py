@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import counted
-from topics.topic_models.common import article_index
+from topics.topic_models.context import article_index
 
 __all__ = ["WardKMeans", "exact_knn", "fewer_topics", "normalise_rows", "with_article_context"]
 

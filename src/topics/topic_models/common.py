@@ -168,15 +168,6 @@ def article_ids(units: Sequence[Any]) -> list[str]:
     return [str(getattr(u, "article_id", None) or getattr(u, "id", i)) for i, u in enumerate(units)]
 
 
-def article_index(ids: Sequence[str]) -> np.ndarray | None:
-    """Each unit's article as 0, 1, ... in order of first appearance (``ids``: each unit's article,
-    as :func:`article_ids` gives them), or None when every unit is a whole article: there is no
-    article context to read."""
-    index: dict[str, int] = {}
-    article_of = np.array([index.setdefault(str(a), len(index)) for a in ids], dtype=np.intp)
-    return None if len(index) == len(article_of) else article_of
-
-
 #: Names people use for "the number of topics"; each family hints its own.
 N_TOPICS_NAMES = ("n_components", "k", "nr_topics", "n_topics", "num_topics", "topics")
 

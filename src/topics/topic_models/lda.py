@@ -31,7 +31,6 @@ from topics.topic_models.assigner import TextView, TopicAssigner
 from topics.topic_models.common import (
     analysis_record,
     article_ids,
-    article_index,
     auto_n_topics,
     check_n_topics,
     count_matrix,
@@ -42,6 +41,7 @@ from topics.topic_models.common import (
     tokenize,
     top_words,
 )
+from topics.topic_models.context import article_index, context_option, in_article_context
 from topics.topic_models.result import FittedTopics
 from topics.topic_models.word_parts import CompoundParts, listed_words
 
@@ -151,7 +151,7 @@ def fit(
     distributions = _fitted_distributions(model, documents)
     if article_of is not None:
         own = _own_distributions(kept, words, components, prior)
-        distributions = _in_article_context(own, distributions, article_of, float(context_weight))
+        distributions = in_article_context(own, distributions, article_of, float(context_weight))
     placed = distributions.any(axis=1)
     assignments = np.where(placed, distributions.argmax(axis=1), -1).astype(int)
     parts = CompoundParts.from_matrix(analyzer, counts, vocabulary) if hide_compound_parts else None
@@ -165,7 +165,8 @@ def fit(
         estimator=TopicAssigner(
             "lda", list(range(topics)),
             [TextView("tokens", words, analysis=analysis_record(analysis))],
-            {"components": components, "alpha": prior}),
+            {"components": components, "alpha": prior},
+            context_option(article_of, context_weight)),
         extra_metrics={"log_likelihood_per_word": float(model.ll_per_word)},
     )
 
@@ -204,15 +205,6 @@ def _fitted_distributions(model: Any, documents: list[list[str]]) -> np.ndarray:
     for row, doc in zip(placed, model.docs, strict=True):
         distributions[row] = doc.get_topic_dist()
     return distributions
-
-
-def _in_article_context(own: np.ndarray, articles: np.ndarray, article_of: np.ndarray,
-                        weight: float) -> np.ndarray:
-    """Each unit's own distribution x ``weight`` + its article's x (1 - ``weight``), rows summing
-    to 1; a unit without a word, in an article without one, stays a row of zeros."""
-    mixed = weight * own + (1.0 - weight) * articles[article_of]
-    total = mixed.sum(axis=1, keepdims=True)
-    return np.divide(mixed, total, out=np.zeros_like(mixed), where=total > 0)
 
 
 def _own_distributions(kept: list[list[str]], words: list[str], components: np.ndarray,

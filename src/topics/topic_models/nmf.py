@@ -8,6 +8,8 @@ the exact (ARPACK) SVD instead of scikit-learn's randomized one removes the rema
 dependence (ARI between seeds 0.63-0.92 -> 1.000). At most 150 solver iterations: the count to
 tolerance grows unevenly with the data while the topics stop improving long before
 (``benchmarks/topic_iterations.py``). Fitted with one thread (:func:`topics.numerics.pinned`).
+A paragraph's topic is read in its article's context (``context_weight``; "NMF on paragraphs" in
+the same record): the factorisation and the words stay those of the paragraphs.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from topics.text.german import ANALYSIS_SCHEMA
 from topics.topic_models.assigner import TextView, TopicAssigner
 from topics.topic_models.common import (
     analysis_record,
+    article_ids,
     auto_n_topics,
     check_n_topics,
     count_matrix,
@@ -35,6 +38,12 @@ from topics.topic_models.common import (
     n_topics_aliases,
     n_topics_problems,
     tokenize,
+)
+from topics.topic_models.context import (
+    article_index,
+    article_means,
+    context_option,
+    in_article_context,
 )
 from topics.topic_models.result import FittedTopics
 from topics.topic_models.word_parts import CompoundParts, listed_words
@@ -202,6 +211,7 @@ def fit(
     sublinear_tf: bool = True,
     top_n_words: Annotated[int, Ge(1)] = 10,
     hide_compound_parts: bool = True,
+    context_weight: Annotated[float, Ge(0), Le(1)] | None = 0.3,
     **analysis: Any,
 ) -> FittedTopics:
     """Fit NMF on the TF-IDF of the units' German tokens.
@@ -246,6 +256,12 @@ def fit(
         Leave out of a topic's words a compound part when at least half of the units that hold it
         hold a compound the topic lists ("micro" and "soft" beside "microsoft";
         :mod:`~topics.topic_models.word_parts`).
+    context_weight : float or None
+        When units are paragraphs, a unit's topic shares are ``context_weight`` x its own + (1 -
+        ``context_weight``) x its article's (the mean of its paragraphs' shares), and its topic is
+        the largest of them: a paragraph of two sentences is read as a part of its article, as
+        the BERTopic default and LDA read it. The factorisation and the topic words do not
+        change. None (and units that are whole articles): each unit by its own shares.
     **analysis
         Settings of the German tokens view (see :class:`topics.GermanAnalyzer`).
 
@@ -293,8 +309,14 @@ def fit(
         else:
             w = nmf.fit_transform(x)
     totals = w.sum(axis=1)
-    assignments = np.where(totals > 0, w.argmax(axis=1), -1)
     distributions = np.divide(w, totals[:, None], out=np.zeros_like(w), where=totals[:, None] > 0)
+    article_of = None if context_weight is None else article_index(article_ids(units))
+    if article_of is not None:
+        articles = article_means(distributions, article_of)
+        distributions = in_article_context(distributions, articles, article_of,
+                                           float(context_weight))
+    placed = distributions.any(axis=1)
+    assignments = np.where(placed, distributions.argmax(axis=1), -1)
     parts = CompoundParts.from_matrix(analyzer, counts, vocabulary) if hide_compound_parts else None
     topics = {t: listed_words(nmf.components_[t], vocabulary, top_n_words, parts)
               for t in range(nmf.n_components_)}
@@ -309,7 +331,8 @@ def fit(
             "nmf", list(range(nmf.n_components_)),
             [TextView("tokens", list(vocabulary), tfidf.idf_, sublinear=bool(sublinear_tf),
                       normalise=True, analysis=analysis_record(analysis))],
-            {"components": nmf.components_}, {"beta_loss": beta_loss}),
+            {"components": nmf.components_},
+            {"beta_loss": beta_loss} | context_option(article_of, context_weight)),
         extra_metrics={"reconstruction_err": float(nmf.reconstruction_err_),
                        "iterations": float(nmf.n_iter_)},
     )
@@ -328,6 +351,6 @@ SPECS = (
         reads_tokens=True,
         n_topics_setting="n_components",
         check=lambda settings, n_units: n_topics_problems(settings, "n_components", n_units),
-        earlier={"hide_compound_parts": False},
+        earlier={"hide_compound_parts": False, "context_weight": None},
     ),
 )

@@ -213,7 +213,9 @@ class TopicModelResult:
         texts : sequence of str
             Articles or paragraphs.
         article_ids : sequence of str, optional
-            The article of each text (BERTopic mixes a paragraph with its article's mean).
+            The article of each text: a model fitted on paragraphs reads each in its article's
+            context, as its fit did (BERTopic mixes the embedding with the article's mean, NMF
+            and LDA the topic shares with the article's).
 
         Returns
         -------
