@@ -57,9 +57,12 @@ _KEY_BITS = 32  # keys of batches up to max_rows() paragraphs; 64 bits above
 # Texts are scored in chunks of about this many characters. Scores do not depend on the chunks;
 # a small chunk keeps its arrays small enough to be reused from the heap instead of mapped and
 # faulted in afresh. 721 one-line 10kGNAD articles read in pieces, first batch of a fresh process
-# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon): 500k characters
-# 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and 327 MB; 125k 1,303 and 275 MB; 62.5k
-# 1,347 and 244 MB.
+# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon), before the fewer
+# passes of 2026-12-07: 500k characters 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and
+# 327 MB; 125k 1,303 and 275 MB; 62.5k 1,347 and 244 MB. With them (AMD EPYC, 2 busy cores, the
+# same command with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1, medians of 6 runs interleaved with
+# the code before): 125k 1,270 against 1,136 and 257 MB against 265; 62.5k and 250k the same
+# rate as 125k within this machine's noise (8 runs each of predict_proba alone).
 _CHUNK_CHARS = 125_000
 
 
