@@ -34,6 +34,7 @@ def test_every_format_character_is_invisible_to_the_analyser() -> None:
     known = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
     assert known <= set(INVISIBLE)
     assert {unicodedata.category(c) for c in INVISIBLE} <= {"Cf", "Cn"}
+    assert not any(c.isprintable() for c in INVISIBLE)  # strip_invisible's quick test
     assert all(INVISIBLE_RE.fullmatch(c) for c in INVISIBLE) and not INVISIBLE_RE.search("a-]^")
 
 

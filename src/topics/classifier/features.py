@@ -69,7 +69,7 @@ def sublinear_tf(counts: np.ndarray) -> np.ndarray:
     """``1 + log(count)``, quantised (a table for the usual small counts)."""
     counts = np.asarray(counts)
     if not len(counts) or counts.max() < len(_TF_TABLE):
-        return _TF_TABLE[counts.astype(np.intp, copy=False)]
+        return _TF_TABLE.take(counts.astype(np.intp, copy=False))
     return 1.0 + quantise(np.log(counts.astype(np.float64)))
 
 

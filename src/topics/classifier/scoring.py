@@ -57,9 +57,12 @@ _KEY_BITS = 32  # keys of batches up to max_rows() paragraphs; 64 bits above
 # Texts are scored in chunks of about this many characters. Scores do not depend on the chunks;
 # a small chunk keeps its arrays small enough to be reused from the heap instead of mapped and
 # faulted in afresh. 721 one-line 10kGNAD articles read in pieces, first batch of a fresh process
-# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon): 500k characters
-# 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and 327 MB; 125k 1,303 and 275 MB; 62.5k
-# 1,347 and 244 MB.
+# (`benchmarks/bench_classifier.py --only predict`, median of 5, Intel Xeon), before the fewer
+# passes of 2026-12-07: 500k characters 1,018 articles/CPU-s and 433 MB peak; 250k 1,181 and
+# 327 MB; 125k 1,303 and 275 MB; 62.5k 1,347 and 244 MB. With them (AMD EPYC, 2 busy cores, the
+# same command with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1, medians of 6 runs interleaved with
+# the code before): 125k 1,270 against 1,136 and 257 MB against 265; 62.5k and 250k the same
+# rate as 125k within this machine's noise (8 runs each of predict_proba alone).
 _CHUNK_CHARS = 125_000
 
 
@@ -79,6 +82,7 @@ class ModelArrays(NamedTuple):
     view_of: np.ndarray  # the view of each column
     weights: np.ndarray  # (outputs x columns): coefficients x idf
     min_norms: np.ndarray  # per view: the smallest norm of a training row (FittedView.min_norm)
+    view_starts: np.ndarray  # per view: its first column
 
 
 def model_arrays(views: Sequence[FittedView], coef: np.ndarray) -> ModelArrays:
@@ -87,7 +91,8 @@ def model_arrays(views: Sequence[FittedView], coef: np.ndarray) -> ModelArrays:
     view_of = np.repeat(np.arange(len(views)), [len(v) for v in views])
     weights = np.asarray(coef, dtype=np.float64).T * idf
     min_norms = np.array([v.min_norm for v in views], dtype=np.float64)
-    return ModelArrays(idf, view_of, np.ascontiguousarray(weights), min_norms)
+    view_starts = np.cumsum([0, *(len(v) for v in views)], dtype=np.int64)[:-1]
+    return ModelArrays(idf, view_of, np.ascontiguousarray(weights), min_norms, view_starts)
 
 
 class Counts(NamedTuple):
@@ -159,9 +164,11 @@ def expand(
     """
     pair_row, pair_token, pair_count = pairs
     pair_keys = packing.row_keys(pair_row, pair_count)
-    cuts = np.flatnonzero(np.diff(owner) < 0) + 1
+    cuts = np.flatnonzero(owner[1:] < owner[:-1]) + 1
     out = []
-    for run_owner, run_cols in zip(np.split(owner, cuts), np.split(columns, cuts), strict=True):
+    shifted = columns.astype(packing.dtype)  # shifted once, before the longer gathers
+    shifted <<= packing.dtype(_COUNT_BITS)
+    for run_owner, run_cols in zip(np.split(owner, cuts), np.split(shifted, cuts), strict=True):
         per_token = np.bincount(run_owner, minlength=n_tokens)
         width = per_token[pair_token]
         take = width > 0
@@ -169,7 +176,7 @@ def expand(
         first = (np.cumsum(per_token) - per_token)[token]
         index = ragged_range(first, width)
         keys = np.repeat(pair_keys[take], width)
-        keys |= run_cols.astype(packing.dtype)[index] << _COUNT_BITS
+        keys |= run_cols.take(index)
         out.append(keys)
     return np.concatenate(out) if out else np.zeros(0, dtype=packing.dtype)
 
@@ -184,7 +191,7 @@ def aggregate(keys: np.ndarray, packing: Packing, n_rows: int) -> Counts:
     starts = run_starts(unit)
     limit = (1 << _COUNT_BITS) - 1
     counts = run_sums(keys & packing.dtype(limit), starts, limit)
-    unit = unit[starts].astype(np.int64)
+    unit = unit.take(starts).astype(np.int64)
     col_mask = (1 << packing.col_bits) - 1
     return Counts(unit >> packing.col_bits, unit & col_mask, counts, n_rows)
 
@@ -209,40 +216,52 @@ def run_sums(values: np.ndarray, starts: np.ndarray, bound: int | None = None) -
     last = np.empty(len(starts), dtype=np.intp)  # each run's last position
     np.subtract(starts[1:], 1, out=last[:-1])
     last[-1:] = len(values) - 1
-    ends = total[last].astype(np.int64)
-    # not np.diff(prepend=0): 10x slower (numpy 2.4, 600k runs)
-    ends[1:] -= ends[:-1].copy()
-    return ends
+    ends = total.take(last).astype(np.int64)
+    sums = np.empty_like(ends)  # not np.diff(prepend=0): 10x slower (numpy 2.4, 600k runs)
+    sums[:1] = ends[:1]
+    np.subtract(ends[1:], ends[:-1], out=sums[1:])
+    return sums
 
 
 def merge_rows(counts: Counts, row_of: np.ndarray, n_rows: int, extra=()) -> Counts:
     """Counts of groups of rows (``row_of`` maps each row to its group), plus extra triples."""
-    rows = row_of[counts.rows]
     cols, values = counts.cols, counts.counts
     if extra:  # (no copies without: this runs on every batch)
-        rows = np.concatenate([rows, *(e[0] for e in extra)])
+        rows = np.concatenate([row_of[counts.rows], *(e[0] for e in extra)])
         cols = np.concatenate([cols, *(e[1] for e in extra)])
         values = np.concatenate([values, *(e[2] for e in extra)])
+    else:  # the groups are gathered below, packed into keys
+        rows = counts.rows
+    row_of = np.asarray(row_of)
     if not len(rows):
-        return Counts(rows, cols, values, n_rows)
+        return Counts(rows if extra else row_of[rows], cols, values, n_rows)
     col_bits, count_bits = _bits(int(cols.max()) + 1), 20
-    fits = _bits(n_rows) + col_bits + _bits(int(values.max()) + 1) <= _KEY_BITS
-    if fits or (_bits(n_rows) + col_bits + count_bits <= 63 and values.max() < (1 << count_bits)):
+    most = int(values.max())
+    fits = _bits(n_rows) + col_bits + _bits(most + 1) <= _KEY_BITS
+    if fits or (_bits(n_rows) + col_bits + count_bits <= 63 and most < (1 << count_bits)):
         if fits:  # 32-bit keys sort in half the time; each value needs its own bits only
             count_bits = _KEY_BITS - _bits(n_rows) - col_bits
         dtype = np.uint32 if fits else np.int64
-        keys = rows.astype(dtype) << dtype(col_bits + count_bits)  # a new array: in place below
-        keys |= cols.astype(dtype) << dtype(count_bits)
-        keys |= values.astype(dtype, copy=False)
+        shift = dtype(col_bits + count_bits)
+        # a new array (in place below); without extra, one gather of the packed groups
+        keys = rows.astype(dtype) << shift if extra else (row_of.astype(dtype) << shift).take(rows)
+        packed = cols.astype(dtype)
+        packed <<= dtype(count_bits)
+        keys |= packed
+        packed[:] = values  # (casts in place: no new array)
+        keys |= packed
         # numpy's SIMD quicksort: 1.3-1.9x faster here than timsort merging the sorted runs of
         # each merged row (790k keys of the shipped corpus, 2M of one-line 10kGNAD pages in
         # pieces); equal integers are interchangeable, so the kind of sort changes no result.
         keys.sort()
         unit = keys >> count_bits
         starts = run_starts(unit)
-        summed = run_sums(keys & dtype((1 << count_bits) - 1), starts)
-        unit = unit[starts].astype(np.int64, copy=False)
+        np.bitwise_and(keys, dtype((1 << count_bits) - 1), out=packed)  # the values, in place
+        summed = run_sums(packed, starts, most)
+        unit = unit.take(starts).astype(np.int64, copy=False)
         return Counts(unit >> col_bits, unit & ((1 << col_bits) - 1), summed, n_rows)
+    if not extra:
+        rows = row_of[rows]
     width = int(cols.max()) + 1
     unit = rows * width + cols
     order = np.argsort(unit, kind="stable")
@@ -277,7 +296,8 @@ def batch_counts(
         if not view.token_local:
             continue
         per_token, owner, cols = view.batch_features(batch)
-        cols = cols + offsets[k]
+        if offsets[k]:
+            cols = cols + offsets[k]
         if per_token:
             pairs = token_pairs(batch) if pairs is None else pairs
             parts.append(expand(pairs, owner, cols, len(batch.first), packing))
@@ -290,11 +310,13 @@ def batch_counts(
     per_paragraph = aggregate(keys, packing, len(flat))
     if not other and bool((n_par == 1).all()):
         return per_paragraph, per_paragraph._replace(n_rows=len(paragraphs))
-    local = np.ones(len(per_paragraph.cols), dtype=bool)
-    for k in other:
-        local &= (per_paragraph.cols < offsets[k]) | (per_paragraph.cols >= offsets[k + 1])
+    local_counts = per_paragraph  # (not copied when every view is token-local)
+    if other:
+        local = np.ones(len(per_paragraph.cols), dtype=bool)
+        for k in other:
+            local &= (per_paragraph.cols < offsets[k]) | (per_paragraph.cols >= offsets[k + 1])
+        local_counts = Counts(*(a[local] for a in per_paragraph[:3]), len(flat))
     doc_of = np.repeat(np.arange(len(paragraphs), dtype=np.int64), n_par)
-    local_counts = Counts(*(a[local] for a in per_paragraph[:3]), len(flat))
     extra = [_analysed(views[k], texts, int(offsets[k])) for k in other]
     return per_paragraph, merge_rows(local_counts, doc_of, len(paragraphs), extra)
 
@@ -313,7 +335,7 @@ def tfidf_values(counts: Counts, arrays: ModelArrays) -> np.ndarray:
     values = sublinear_tf(counts.counts) * arrays.idf[counts.cols]
     if not len(values):
         return values
-    starts = _block_starts(counts, arrays.view_of, len(arrays.min_norms))
+    starts = _block_starts(counts, arrays)
     norms = _floored(np.sqrt(np.add.reduceat(values * values, starts)), counts, starts, arrays)
     return values / np.repeat(norms, np.diff(np.r_[starts, len(values)]))
 
@@ -325,15 +347,23 @@ def _floored(norms: np.ndarray, counts: Counts, starts: np.ndarray, arrays: Mode
     return np.maximum(norms, arrays.min_norms[arrays.view_of[counts.cols[starts]]])
 
 
-def _block_starts(counts: Counts, view_of: np.ndarray, n_views: int) -> np.ndarray:
-    """Where each (row, view) block starts: entries are sorted by row, then column, and each
-    view's columns are one range, so every block is one run."""
-    if n_views == 1:
-        change = counts.rows[1:] != counts.rows[:-1]
-    else:
-        view = view_of[counts.cols]
-        change = (counts.rows[1:] != counts.rows[:-1]) | (view[1:] != view[:-1])
-    return np.flatnonzero(np.r_[True, change])
+def _block_starts(counts: Counts, arrays: ModelArrays) -> np.ndarray:
+    """Where each non-empty (row, view) block starts: entries are sorted by row, then column, and
+    each view's columns are one range, so every block is one run.
+
+    Found by binary search of each (row, first column of a view) among the entries' row-major
+    positions: two passes over the entries instead of six (a gather of each entry's view and
+    comparisons of neighbours).
+    """
+    n_cols = len(arrays.idf)
+    position = counts.rows * n_cols
+    position += counts.cols
+    firsts = np.arange(counts.n_rows, dtype=np.int64)[:, None] * n_cols + arrays.view_starts
+    at = np.searchsorted(position, firsts.ravel())
+    ends = np.empty_like(at)  # where the next block would start
+    ends[:-1] = at[1:]
+    ends[-1:] = len(position)
+    return at[at < ends]
 
 
 def score_counts(counts: Counts, arrays: ModelArrays, intercept: np.ndarray) -> np.ndarray:
@@ -342,19 +372,23 @@ def score_counts(counts: Counts, arrays: ModelArrays, intercept: np.ndarray) -> 
     Per (row, view) block, ``sum(tf * weight) / max(sqrt(sum((tf * idf)**2)), min_norm of the
     view)`` (``weight``: the coefficients times the idf); blocks are summed per row.
     """
-    idf, view_of, weights, min_norms = arrays
+    idf, _, weights, min_norms, _ = arrays
     n_views = len(min_norms)
     out = np.tile(np.asarray(intercept, dtype=np.float64), (counts.n_rows, 1))
     if not len(counts.rows):
         return out
     tf = sublinear_tf(counts.counts)
-    starts = _block_starts(counts, view_of, n_views)
-    squares = tf * idf[counts.cols]
-    squares *= squares
-    norms = _floored(np.sqrt(np.add.reduceat(squares, starts)), counts, starts, arrays)
+    starts = _block_starts(counts, arrays)
+    # take: ~25% faster than indexing for these gathers (numpy 2.4); each product in place
+    terms = idf.take(counts.cols)
+    terms *= tf
+    terms *= terms
+    norms = _floored(np.sqrt(np.add.reduceat(terms, starts)), counts, starts, arrays)
     sums = np.empty((len(starts), len(weights)))
     for j, column in enumerate(weights):  # 1-D gathers: 3x faster than one 2-D gather
-        sums[:, j] = np.add.reduceat(tf * column[counts.cols], starts)
+        terms = column.take(counts.cols)
+        terms *= tf
+        sums[:, j] = np.add.reduceat(terms, starts)
     sums /= norms[:, None]
     block_rows = counts.rows[starts]
     if n_views == 1:

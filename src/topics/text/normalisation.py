@@ -50,7 +50,9 @@ _CLOSING_QUOTE_SPACE = re.compile(r" +([“»])")
 # (character, the pair with a space that a rule removes), for _has_pair
 _AFTER_OPENING = tuple((char, char + " ") for char in "„«(")
 _BEFORE_CLOSING = tuple((char, " " + char) for char in "“»")
-_BEFORE_PUNCT = tuple((char, " " + char) for char in ",.;:!?)")
+# A space before punctuation, in one pass: "," and "." are in nearly every line, so looking for
+# each character first saves nothing (_has_pair took 1.8x as long on 10kGNAD's lines)
+_SPACE_THEN_PUNCT = re.compile(r" [,.;:!?)]")
 
 
 def _has_pair(text: str, pairs: tuple[tuple[str, str], ...]) -> bool:
@@ -85,7 +87,7 @@ def normalise(text: str) -> str:
         if char in text:
             text = text.replace(char, plain)
     if " " in text:
-        if _has_pair(text, _BEFORE_PUNCT):
+        if _SPACE_THEN_PUNCT.search(text):
             text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
         while "  " in text:  # _SPACES.sub(" ", text), a few times faster: runs halve per pass
             text = text.replace("  ", " ")

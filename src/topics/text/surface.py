@@ -90,6 +90,8 @@ def unescape_entities(text: str) -> str:
 
 def strip_invisible(text: str) -> str:
     """``text`` without the characters of :data:`INVISIBLE` (the same string when it has none)."""
+    if text.isprintable():  # no format character is printable; 2x faster than the search
+        return text
     return INVISIBLE_RE.sub("", text) if _MAYBE_INVISIBLE.search(text) else text
 
 
