@@ -260,16 +260,14 @@ class _Engine:
         if token.lower() in self.stops:
             return []
         noun_like = token[0].isupper() and not token.isupper()  # not acronyms (ASEAN)
-        lemma = token
+        lemma, known = token, False
         if self.s.lemmatise:
-            lemma = lexicon.compound_lemma(token) if noun_like else lexicon.lemma(token)
+            lemma, known = lexicon.lemma_known(token, compound=noun_like)
         parts: tuple[str, ...] = ()
         if self.s.split_compounds and noun_like:
             # Known words are split after their lemma: one split per lemma, not per inflected
             # form (a third fewer splits on 10kGNAD); unknown ones as written (see compound_lemma).
-            parts = lexicon.split_compound(
-                lemma if self.s.lemmatise and lexicon.is_known(token) else token
-            )
+            parts = lexicon.split_compound(lemma if known else token)
         if not parts:
             return [lemma]
         return [lemma, *parts] if self.s.keep_compounds else list(parts)

@@ -17,7 +17,7 @@ import unicodedata
 from topics.text.tables import lemmas as _lemmas
 from topics.text.wordcache import word_cache
 
-__all__ = ["clear_caches", "is_known", "lemmatize"]
+__all__ = ["clear_caches", "is_known", "lemmatize", "lookup"]
 
 
 # defaultprefixes.py, MIT licence), copied so that the package need not import simplemma.
@@ -147,6 +147,11 @@ def _lookup(token: str) -> str | None:
         if (result := get(cased)) is not None:
             return result
     return None
+
+
+#: The dictionary's lemma of an NFC ``token`` (as written, then in reverse case), None when it
+#: is unknown: what :func:`is_known` and the first step of :func:`lemmatize` read (cached).
+lookup = _lookup
 
 
 def _hyphen(token: str) -> str | None:
