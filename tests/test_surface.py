@@ -37,6 +37,17 @@ def test_every_format_character_is_invisible_to_the_analyser() -> None:
     assert all(INVISIBLE_RE.fullmatch(c) for c in INVISIBLE) and not INVISIBLE_RE.search("a-]^")
 
 
+def test_latin1_text_is_nfc_and_its_one_invisible_character_the_soft_hyphen() -> None:
+    """visible_nfc's shortcut for text below U+0100: NFC composes a character with the marks
+    after it, so every pair being NFC makes every such text NFC."""
+    from topics.text.surface import INVISIBLE, visible_nfc
+
+    latin1 = [chr(c) for c in range(0x100)]
+    assert [c for c in latin1 if c in INVISIBLE] == ["\u00ad"]
+    assert all(unicodedata.is_normalized("NFC", a + b) for a in latin1 for b in latin1)
+    assert visible_nfc("Zusammen\u00adarbeit in Hà Nội") == "Zusammenarbeit in Hà Nội"
+    assert visible_nfc("Gr\u00fc\u00adn") == "Grün" and visible_nfc("Gru\u00ad\u0308n") == "Grün"
+
 def test_decomposed_vietnamese_names_stay_whole() -> None:
     text = "Nguyễn Phú Trọng besuchte Hà Nội und die Bürger"
     # was "nguye", "phu", "tro", "ng", ..., "bu", "rger": combining marks are no word characters
