@@ -295,8 +295,12 @@ class _Engine:
 
     def _finish(self, tokens: list[str]) -> tuple[str, ...]:
         """Drop stop words and short tokens, apply the case policy, de-duplicate."""
-        out: list[str] = []
         stops, min_length, lowercase = self.stops, self.s.min_token_length, self.s.lowercase
+        if len(tokens) == 1:  # most words: no loop, no list
+            tok = tokens[0]
+            low = tok.lower()
+            return () if low in stops or len(tok) < min_length else (low if lowercase else tok,)
+        out: list[str] = []
         for tok in tokens:
             low = tok.lower()
             if low in stops or len(tok) < min_length:
@@ -353,7 +357,7 @@ class _Engine:
                 types[tok] = ()  # a separator: no output, ends a name
                 continue
             types[tok] = self._finish(self._expand(tok))
-            if join:
+            if join and tok[0].isupper():  # (piece_kind is 0 for the others)
                 kind = names.piece_kind(tok, stops)
                 if kind:
                     kinds[tok] = kind
