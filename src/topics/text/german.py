@@ -97,6 +97,13 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # Its repeats are possessive (*+): what follows them always matches, so they are never backtracked
 # into and the engine need not keep their backtracking points (findall on 10kGNAD: 58 -> 52 ms).
 _TOKEN_RE = re.compile(r"[\n\S](?:(?<=[^\W_])[^\W_]*+(?:-[^\W_]+)*+-?|(?<=\W))")
+# The same for text below U+0100 (696 of 10kGNAD's 721 articles), [^\W_] written out as the
+# characters it holds there: the engine tests such a class with one bit of a table instead of
+# Unicode category look-ups (findall on those articles: 53 -> 39 ms).
+_LATIN1_WORD = "[" + "".join(re.escape(chr(c)) for c in range(0x100) if chr(c).isalnum()) + "]"
+_LATIN1_TOKEN_RE = re.compile(
+    rf"[\n\S](?:(?<={_LATIN1_WORD}){_LATIN1_WORD}*+(?:-{_LATIN1_WORD}+)*+-?|(?<=\W))"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,7 +375,7 @@ class _Engine:
         text = surface.prepare(text)
         if "@" in text or "://" in text or "www." in text:
             text = _URL_RE.sub(" ", text)
-        raw = _TOKEN_RE.findall(text)
+        raw = (_LATIN1_TOKEN_RE if surface.is_latin1(text) else _TOKEN_RE).findall(text)
         types = self.types
         try:
             outs = list(map(types.__getitem__, raw))

@@ -35,8 +35,8 @@ import html
 import re
 import unicodedata
 
-__all__ = ["INVISIBLE", "INVISIBLE_RE", "prepare", "strip_invisible", "unescape_entities",
-           "visible_nfc"]
+__all__ = ["INVISIBLE", "INVISIBLE_RE", "is_latin1", "prepare", "strip_invisible",
+           "unescape_entities", "visible_nfc"]
 
 # The Unicode format characters (general category Cf) as ranges: those of Unicode 15.1 (Python
 # 3.11 knows those of 14.0; tests/test_surface.py checks that every one the running Python knows
@@ -89,10 +89,12 @@ def unescape_entities(text: str) -> str:
     return text
 
 
-def _below_0100(text: str) -> bool:
-    """Whether every character of ``text`` is below U+0100 (Latin-1: most German text). Python
-    stores such a string one byte a character, so encoding it is a copy (0.5 ms for 10kGNAD's
-    721 articles, where searching them for invisible characters took 16 ms)."""
+def is_latin1(text: str) -> bool:
+    """Whether every character of ``text`` is below U+0100 (Latin-1: most German text).
+
+    Python stores such a string one byte a character, so encoding it is a copy (0.5 ms for
+    10kGNAD's 721 articles, where searching them for invisible characters took 16 ms).
+    """
     try:
         text.encode("latin-1")
     except UnicodeEncodeError:
@@ -102,7 +104,7 @@ def _below_0100(text: str) -> bool:
 
 def strip_invisible(text: str) -> str:
     """``text`` without the characters of :data:`INVISIBLE` (the same string when it has none)."""
-    if _below_0100(text):  # the soft hyphen is the one format character below U+0100
+    if is_latin1(text):  # the soft hyphen is the one format character below U+0100
         return text.replace("\xad", "")
     return INVISIBLE_RE.sub("", text) if _MAYBE_INVISIBLE.search(text) else text
 
@@ -121,7 +123,7 @@ def visible_nfc(text: str) -> str:
     """
     if text.isascii():
         return text
-    if _below_0100(text):
+    if is_latin1(text):
         # no combining mark is below U+0100, so such text is NFC (tests check every pair)
         return text.replace("\xad", "")
     text = INVISIBLE_RE.sub("", text) if _MAYBE_INVISIBLE.search(text) else text
