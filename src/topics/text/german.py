@@ -59,7 +59,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict, namedtuple
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, compress, count, filterfalse
+from itertools import chain, compress, count
 from typing import Annotated, Any
 
 from annotated_types import Ge
@@ -347,8 +347,9 @@ class _Engine:
     def _learn_new(self, tokens: Iterable[str]) -> None:
         """Learn the types not yet known; when the type cache is full it is emptied first (the
         words a text needs are all learnt after that, so a text never misses one)."""
-        # only the unknown tokens go into the set (all of a text's, 3 % of the time)
-        new = set(filterfalse(self.types.__contains__, tokens))
+        # The text's distinct tokens first: a word type is then looked up in the large type cache
+        # once, not at each occurrence (~1 % of analysing unseen text)
+        new = set(tokens).difference(self.types)
         if len(self.types) + len(new) > TYPE_CACHE_SIZE:
             self.types.clear()
             self.name_kind.clear()
