@@ -259,17 +259,22 @@ class _Engine:
 
     def _expand(self, token: str) -> list[str]:
         """Lemma and compound parts of one surface token (before stop words and case)."""
+        return self._expand_known(token)[0]
+
+    def _expand_known(self, token: str) -> tuple[list[str], bool | None]:
+        """:meth:`_expand`, and whether simplemma knows the word (None: not looked up), which
+        names.piece_kind then need not ask again."""
         token = token.rstrip("-")
         if not token:
-            return []
+            return [], None
         if not token[0].isalpha() and not any(ch.isalpha() for ch in token):  # "2025", "²"
-            return [token] if self.s.keep_numbers else []
+            return [token] if self.s.keep_numbers else [], None
         if "-" in token:
-            return self._hyphenated(token)
+            return self._hyphenated(token), None
         if token.lower() in self.stops:
-            return []
+            return [], None
         noun_like = token[0].isupper() and not token.isupper()  # not acronyms (ASEAN)
-        lemma, known = token, False
+        lemma, known = token, None
         if self.s.lemmatise:
             lemma, known = lexicon.lemma_known(token, compound=noun_like)
         parts: tuple[str, ...] = ()
@@ -278,8 +283,8 @@ class _Engine:
             # form (a third fewer splits on 10kGNAD); unknown ones as written (see compound_lemma).
             parts = lexicon.split_compound(lemma if known else token)
         if not parts:
-            return [lemma]
-        return [lemma, *parts] if self.s.keep_compounds else list(parts)
+            return [lemma], known
+        return [lemma, *parts] if self.s.keep_compounds else list(parts), known
 
     def _hyphenated(self, token: str) -> list[str]:
         # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
@@ -364,9 +369,10 @@ class _Engine:
             if not tok[0].isalnum():
                 types[tok] = ()  # a separator: no output, ends a name
                 continue
-            types[tok] = self._finish(self._expand(tok))
+            out, known = self._expand_known(tok)
+            types[tok] = self._finish(out)
             if join and tok[0].isupper():  # (piece_kind is 0 for the others)
-                kind = names.piece_kind(tok, stops)
+                kind = names.piece_kind(tok, stops, known)
                 if kind:
                     kinds[tok] = kind
 

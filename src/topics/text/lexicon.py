@@ -89,7 +89,7 @@ def _lemma(word: str) -> str:
     if len(word) > MAX_WORD_LEN:
         return word
     lemma = _modern_spelling(word, lemmatizer.lemmatize(word))
-    if lemma == word and not _known(word):
+    if lemma == word and lemmatizer.lookup(unicodedata.normalize("NFC", word)) is None:
         # Unknown words are mostly compounds and derived adjectives the dictionary lacks
         # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
         # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:
@@ -234,10 +234,11 @@ def lemma_known(word: str, compound: bool = False) -> tuple[str, bool]:
     tuple of (str, bool)
         ``(compound_lemma(word) if compound else lemma(word), is_known(word))``.
     """
-    if not _known(word):
-        return _unknown_lemma(word) if compound else _lemma(word), False
     token = unicodedata.normalize("NFC", word)  # what the lemmatiser reads
-    entry = lemmatizer.lookup(token)
+    # (not through _known: a cache fewer to miss for each new word; _known(word) is this test)
+    entry = lemmatizer.lookup(token) if len(word) <= MAX_WORD_LEN else None
+    if entry is None:
+        return _unknown_lemma(word) if compound else _lemma(word), False
     if not entry or token.isnumeric():  # (an empty entry or a number: the lemmatiser's rules)
         return _lemma(word), True
     return (_modern_spelling(word, entry) if "ß" in entry else entry), True  # = _lemma(word)
