@@ -268,7 +268,7 @@ class _Engine:
         if not token:
             return [], None
         if not token[0].isalpha() and not any(ch.isalpha() for ch in token):  # "2025", "²"
-            return [token] if self.s.keep_numbers else [], None
+            return ([token] if self.s.keep_numbers else []), None
         if "-" in token:
             return self._hyphenated(token), None
         if token.lower() in self.stops:
@@ -284,7 +284,7 @@ class _Engine:
             parts = lexicon.split_compound(lemma if known else token)
         if not parts:
             return [lemma], known
-        return [lemma, *parts] if self.s.keep_compounds else list(parts), known
+        return ([lemma, *parts] if self.s.keep_compounds else list(parts)), known
 
     def _hyphenated(self, token: str) -> list[str]:
         # "Ho-Chi-Minh-Stadt": keep the whole, split at the last hyphen into modifier + head.
