@@ -38,6 +38,17 @@ def test_every_format_character_is_invisible_to_the_analyser() -> None:
     assert all(INVISIBLE_RE.fullmatch(c) for c in INVISIBLE) and not INVISIBLE_RE.search("a-]^")
 
 
+def test_latin1_text_is_nfc_and_its_one_invisible_character_the_soft_hyphen() -> None:
+    """visible_nfc's shortcut for text below U+0100: NFC composes a character with the marks
+    after it, so every pair being NFC makes every such text NFC."""
+    from topics.text.surface import INVISIBLE, visible_nfc
+
+    latin1 = [chr(c) for c in range(0x100)]
+    assert [c for c in latin1 if c in INVISIBLE] == ["\u00ad"]
+    assert all(unicodedata.is_normalized("NFC", a + b) for a in latin1 for b in latin1)
+    assert visible_nfc("Zusammen\u00adarbeit in Hà Nội") == "Zusammenarbeit in Hà Nội"
+    assert visible_nfc("Gr\u00fc\u00adn") == "Grün" and visible_nfc("Gru\u00ad\u0308n") == "Grün"
+
 def test_decomposed_vietnamese_names_stay_whole() -> None:
     text = "Nguyễn Phú Trọng besuchte Hà Nội und die Bürger"
     # was "nguye", "phu", "tro", "ng", ..., "bu", "rger": combining marks are no word characters
@@ -110,3 +121,17 @@ def test_the_tokeniser_is_its_plain_definition(text: str) -> None:
 
     plain = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\n|[^\w\s]")
     assert german._TOKEN_RE.findall(text) == plain.findall(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("aZß9²¼ªµ_-.,'\" \t\r\n\x0b\x85\u00a0\u00ad×÷¿«»é"), max_size=40))
+def test_the_latin1_tokeniser_is_the_tokeniser_below_0100(text: str) -> None:
+    """Text below U+0100 is tokenised with [^\\W_] written out as a class (faster): the same
+    tokens, and the class holds exactly the characters [^\\W_] matches there."""
+    import re
+
+    from topics.text import german
+
+    latin1 = "".join(map(chr, range(0x100)))
+    assert re.findall(german._LATIN1_WORD, latin1) == re.findall(r"[^\W_]", latin1)
+    assert german._LATIN1_TOKEN_RE.findall(text) == german._TOKEN_RE.findall(text)

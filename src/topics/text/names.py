@@ -81,9 +81,10 @@ def is_vietnamese_syllable(word: str) -> bool:
     return _SYLLABLE_RE.fullmatch(plain) is not None
 
 
-def piece_kind(token: str, stops: frozenset[str]) -> int:
+def piece_kind(token: str, stops: frozenset[str], known: bool | None = None) -> int:
     """The kind of ``token`` as a name piece: 0, or ``WEAK``/``STRONG``, with ``SYLLABLE`` added
-    when it is spelled as a Vietnamese syllable and ``STOP`` when it is a stop word."""
+    when it is spelled as a Vietnamese syllable and ``STOP`` when it is a stop word. ``known``:
+    ``lexicon.is_known(token)`` when the caller has it (None: asked here)."""
     if not token[0].isupper() or (len(token) > 1 and token.isupper()):
         return 0  # lower-case words and acronyms (USA, EU, ASEAN) are not name pieces
     low = token.lower()
@@ -93,7 +94,9 @@ def piece_kind(token: str, stops: frozenset[str]) -> int:
     if low in stops:
         short = len(token) <= _MAX_WEAK_PIECE
         return WEAK | SYLLABLE | STOP if short and is_vietnamese_syllable(token) else 0
-    if lexicon.is_known(token) or (not _same_keys(token, low) and lexicon.is_known(low)):
+    if known is None:
+        known = lexicon.is_known(token)
+    if known or (not _same_keys(token, low) and lexicon.is_known(low)):
         return WEAK | _syllable(token) if len(token) <= _MAX_WEAK_PIECE else 0
     # the split first: with the default settings it is cached for every capitalised word, and
     # the lemma of a word that splits is not (its compound lemma is made from its head's)

@@ -8,9 +8,8 @@ its characters occur; ``tests/test_cleaning.py`` checks the result against the p
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from topics.text.surface import strip_invisible, unescape_entities
+from topics.text.surface import unescape_entities, visible_nfc
 
 __all__ = ["normalise"]
 
@@ -73,9 +72,7 @@ def normalise(text: str) -> str:
     """
     if "&" in text:
         text = unescape_entities(text)
-    if not text.isascii():
-        text = strip_invisible(text)
-    text = unicodedata.normalize("NFC", text)
+    text = visible_nfc(text)
     for char in _SPACE_LIKE:
         if char in text:
             text = text.replace(char, " ")
