@@ -19,11 +19,22 @@ __all__ = ["article_index", "article_means", "context_option", "in_article_conte
 
 def article_index(ids: Sequence[str]) -> np.ndarray | None:
     """Each unit's article as 0, 1, ... in order of first appearance (``ids``: each unit's article,
-    as :func:`topics.topic_models.common.article_ids` gives them), or None when every unit is a whole article: there is no
-    article context to read."""
+    as :func:`topics.topic_models.common.article_ids` gives them), or None when every unit is a
+    whole article: there is no article context to read."""
     index: dict[str, int] = {}
     article_of = np.array([index.setdefault(str(a), len(index)) for a in ids], dtype=np.intp)
     return None if len(index) == len(article_of) else article_of
+
+
+def article_means(own: np.ndarray, article_of: np.ndarray) -> np.ndarray:
+    """Each article's topic distribution as the mean of its units' distributions (rows of
+    ``own`` summing to 1; a unit without a word, a row of zeros, is left out of the mean); a row
+    of zeros for an article without a word."""
+    n_articles = int(article_of.max()) + 1 if len(article_of) else 0
+    sums = np.zeros((n_articles, own.shape[1]))
+    np.add.at(sums, article_of, own)
+    placed = np.bincount(article_of, weights=own.any(axis=1), minlength=n_articles)
+    return np.divide(sums, placed[:, None], out=np.zeros_like(sums), where=placed[:, None] > 0)
 
 
 def in_article_context(own: np.ndarray, articles: np.ndarray, article_of: np.ndarray,
@@ -40,14 +51,3 @@ def context_option(article_of: np.ndarray | None, weight: float | None) -> dict[
     """The estimator option that makes new paragraphs given with ``article_ids`` read their
     article as the fit read its units (none when the fit read no article context)."""
     return {} if article_of is None or weight is None else {"context_weight": float(weight)}
-
-
-def article_means(own: np.ndarray, article_of: np.ndarray) -> np.ndarray:
-    """Each article's topic distribution as the mean of its units' distributions (rows of
-    ``own`` summing to 1; a unit without a word, a row of zeros, is left out of the mean); a row
-    of zeros for an article without a word."""
-    n_articles = int(article_of.max()) + 1 if len(article_of) else 0
-    sums = np.zeros((n_articles, own.shape[1]))
-    np.add.at(sums, article_of, own)
-    placed = np.bincount(article_of, weights=own.any(axis=1), minlength=n_articles)
-    return np.divide(sums, placed[:, None], out=np.zeros_like(sums), where=placed[:, None] > 0)
