@@ -89,7 +89,7 @@ def _lemma(word: str) -> str:
     if len(word) > MAX_WORD_LEN:
         return word
     lemma = _modern_spelling(word, lemmatizer.lemmatize(word))
-    if lemma == word and lemmatizer.lookup(unicodedata.normalize("NFC", word)) is None:
+    if lemma == word and not _known(word):
         # Unknown words are mostly compounds and derived adjectives the dictionary lacks
         # ("Kooperationsmechanismen", "laotischen"); simplemma's greedy mode lemmatises them by
         # their known ending (-> "Kooperationsmechanismus", "laotisch"). Only for unknown words:

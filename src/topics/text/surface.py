@@ -128,7 +128,7 @@ def visible_nfc(text: str) -> str:
     if is_latin1(text):
         # no combining mark is below U+0100, so such text is NFC (tests check every pair)
         return text.replace("\xad", "")
-    text = INVISIBLE_RE.sub("", text) if _MAYBE_INVISIBLE.search(text) else text
+    text = strip_invisible(text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
