@@ -34,7 +34,9 @@ exponent 1.07 at k = 13, against 1.52 with the auto k 13 -> 26).
 A size is skipped, and says so, when the family's previous size projects (n log n from there) past
 ``--budget`` CPU seconds: a full fit that cannot finish in ``make bench`` on 2 cores. At 100k units
 the streamed NMF (``topics.fit_streaming_nmf``, k = 30 = the in-memory default at that size; the
-units written to JSON Lines first, untimed) is measured instead, for a unit kind where one of
+articles written to JSON Lines first, untimed; since 2026-12-07T17Z with their paragraphs as
+the units, so that a paragraph is read in its article's context as in memory, where before every
+paragraph was written as an article of its own) is measured instead, for a unit kind where one of
 our families could not be fitted in memory at that size; its metrics are computed on every unit
 in its third read (before 2026-12-02T10Z: on an evenly spread sample of 2,000 units, which
 underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``. By
@@ -109,11 +111,14 @@ print(json.dumps({"units_cpu_s": c1 - c0, "warmup_cpu_s": c2 - c1, "fit_cpu_s": 
 """
 
 _WRITE = _UNITS + r"""
-import json, sys
+import itertools, sys
 from topics.corpus.records import Article
 from topics.corpus.synthetic import write_jsonl
 unit, n, gnad, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-write_jsonl((Article(u.id, u.text, u.labels) for u in make_units(gnad, n, unit)), out)
+# paragraphs as their articles (blank lines between): read back as the same units, in context
+articles = itertools.groupby(make_units(gnad, n, unit), key=lambda u: u.article_id)
+write_jsonl((Article(a, "\n\n".join(u.text for u in us), us[0].labels)
+             for a, us in ((a, list(us)) for a, us in articles)), out)
 """
 
 _STREAM = PEAK_MB + r"""
@@ -185,7 +190,7 @@ def stream_row(kind: str, n: int, folder: Path, timeout: float) -> dict:
     try:
         child_cpu([sys.executable, "-c", _WRITE, kind, str(n), str(GNAD), str(path)], cwd=REPO,
                   timeout=timeout)
-        cpu, wall, out = child_cpu([sys.executable, "-c", _STREAM, str(path), "article",
+        cpu, wall, out = child_cpu([sys.executable, "-c", _STREAM, str(path), kind,
                                     str(STREAM_K)], cwd=REPO, timeout=timeout)
     except Exception as error:  # noqa: BLE001
         return {**row, "error": error_text(error)}

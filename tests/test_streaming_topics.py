@@ -17,7 +17,8 @@ import topics
 from topics.corpus.records import Article
 from topics.corpus.synthetic import synthetic_articles, write_jsonl
 from topics.errors import ConfigError, CorpusError, InputError
-from topics.topic_models.streaming import StreamingTopics, fit_streaming_nmf, tfidf_rows
+from topics.topic_models.stream_vocabulary import tfidf_rows
+from topics.topic_models.streaming import StreamingTopics, fit_streaming_nmf
 
 K = 4
 

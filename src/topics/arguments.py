@@ -10,6 +10,7 @@ parser loads no numpy.
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from topics.numerics import seed_problem
@@ -88,6 +89,19 @@ def document_frequency(text: str) -> int | float:
             pass
     raise argparse.ArgumentTypeError(
         f"{text!r} is not a number: give a number of units (2) or a share of them (0.5)")
+
+
+def context_weight(text: str) -> float | None:
+    """An argparse type: a paragraph's own share of its topic shares, 0 to 1, or ``none``."""
+    if text.lower() in ("none", "null"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number from 0 to 1, or none")
+    return value
 
 
 def add_vocabulary_options(parser: argparse.ArgumentParser) -> None:

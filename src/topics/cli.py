@@ -46,6 +46,7 @@ from topics.arguments import (
     add_corpus_options,
     add_dask_options,
     add_vocabulary_options,
+    context_weight,
     corpus_options,
     dask_checked,
     positive_int,
@@ -189,16 +190,9 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     options = corpus_options(args)
     check_output(Path(args.output), args.corpus)  # before the sample is read
     summary = analyse_corpus(
-        args.corpus,
-        args.output,
-        unit=args.unit,
-        analysis=analysis,
-        chunk_size=args.chunk_size,
-        scheduler=args.scheduler,
-        n_workers=args.n_workers,
-        workers_read=args.workers_read,
-        drop_paragraphs=_site_boilerplate(args, options),
-        **options,
+        args.corpus, args.output, unit=args.unit, analysis=analysis, chunk_size=args.chunk_size,
+        scheduler=args.scheduler, n_workers=args.n_workers, workers_read=args.workers_read,
+        drop_paragraphs=_site_boilerplate(args, options), **options,
     )
     print(summary)
     return EXIT_OK
@@ -245,7 +239,8 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
             args.corpus, args.k, unit=args.unit, chunk_size=args.chunk_size, seed=args.seed,
             assignments=None if args.no_assignments else staging / "assignments.jsonl",
             drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
-            workers_read=args.workers_read, min_df=args.min_df, max_df=args.max_df, **options,
+            workers_read=args.workers_read, min_df=args.min_df, max_df=args.max_df,
+            context_weight=args.context_weight, **options,
         )
         write_outputs(result, staging)
     if args.no_assignments and (folder / "assignments.jsonl").exists():
@@ -417,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "model (model/, for topics assign)")
     stream.add_argument("--unit", choices=("article", "paragraph"), default="article",
                         help="fit the topics of articles or of paragraphs (%(default)s)")
+    stream.add_argument("--context-weight", type=context_weight, default=0.3, metavar="W",
+                        help="a paragraph's own share of its topic shares, the rest its "
+                             "article's (%(default)s; none: its own alone)")
     stream.add_argument("--chunk-size", type=positive_int, default=2000, metavar="N",
                         help="units per chunk: what memory holds (%(default)s)")
     stream.add_argument("--seed", type=seed_number, default=0, help="the NMF's seed (%(default)s)")

@@ -41,7 +41,12 @@ from typing import Any
 import numpy as np
 
 from topics.errors import ModelFileError, counted
-from topics.topic_models.context import article_index, article_means, in_article_context
+from topics.topic_models.context import (
+    article_index,
+    article_means,
+    context_weight_problem,
+    in_article_context,
+)
 from topics.topic_models.storage import RESAVE, json_of
 
 __all__ = ["ARRAYS_FILE", "STRUCTURE_FILE", "TextView", "TopicAssigner", "embed_texts",
@@ -341,8 +346,7 @@ class TopicAssigner:
         model = options.get("embedding_model")
         _expect(model is None or (isinstance(model, str) and model != ""),
                 "embedding_model must be null or a model name")
-        weight = options.get("context_weight")
-        _expect(weight is None or (type(weight) in (int, float) and 0 <= weight <= 1),
+        _expect(context_weight_problem(options.get("context_weight")) is None,
                 "context_weight must be null or a number from 0 to 1")
         return cls(kind, ids, views, arrays, dict(options))
 

@@ -19,10 +19,13 @@ families):
    shares, NMI/ARI with labels; ``assignments=`` writes the topics in the same read. A sample
    would not do for NPMI: on 2,000 short paragraphs most word pairs never meet (the same topics of
    10,000 perturbed 10kGNAD paragraphs: 0.046 on a 2,000-unit sample, 0.171 on all of them).
-   ``score_all=False`` skips the read and scores an evaluation sample only.
+   ``score_all=False`` skips the read and scores an evaluation sample only. Paragraphs are
+   placed in their article's context, as the in-memory NMF places them (``context_weight``): this
+   read cuts its chunks where an article ends (:func:`~topics.topic_models.context.whole_articles`),
+   and the evaluation sample then takes whole articles.
 
 Memory holds one chunk (tokens, TF-IDF), the document frequencies of all words seen, the topic ×
-word matrices, the score counts and an evaluation sample of at most ``sample_size`` units spread
+word matrices, the score counts and an evaluation sample of about ``sample_size`` units spread
 evenly over the stream (C_v is computed on it: gensim needs the texts). Every step runs with one
 BLAS thread (:func:`topics.numerics.pinned`), as the in-memory fits: the same numbers whatever the
 machine's thread count, and no threads spinning on a busy machine (with the BLAS default, 10,000
@@ -35,7 +38,6 @@ import json
 import logging
 import math
 import warnings
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -49,24 +51,24 @@ from topics.corpus.chunk_analysis import TokenRecord, analyse_chunk, check_sourc
 from topics.corpus.records import Article
 from topics.corpus.stream import check_drop_paragraphs, iter_tokens, quiet_rereads
 from topics.distributed import connected, workers_read_paths
-from topics.errors import ConfigError, CorpusError, InputError, counted
+from topics.errors import ConfigError, InputError, counted
 from topics.evaluation.streamed_metrics import StreamedTopicMetrics
 from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
 from topics.topic_models.common import (
-    empty_vocabulary,
     given_settings,
     health_problems,
     n_topics_problems,
-    units_of,
 )
+from topics.topic_models.context import context_weight_problem, mixed_by_article, whole_articles
 from topics.topic_models.minibatch import partial_fit_chunk
 from topics.topic_models.shares import nnls_weights
+from topics.topic_models.stream_vocabulary import document_frequencies, tfidf_rows, vocabulary_of
 from topics.topic_models.word_parts import CompoundParts, listed_words
 
-__all__ = ["StreamingTopics", "fit_streaming_nmf", "tfidf_rows"]
+__all__ = ["StreamingTopics", "fit_streaming_nmf"]
 
 log = logging.getLogger("topics.topic_models")
 ASSIGNMENT_COLUMNS = ["id", "article_id", "labels", "topic", "share"]  # an assignments file
@@ -161,9 +163,10 @@ class StreamingTopics:
                        file: Any = None, scores: StreamedTopicMetrics | None = None) -> int:
         """One read of ``source``: every unit's topic, written to ``file`` and/or counted."""
         n_units = 0
-        for chunk in _chunks(source, self.settings, load_options):
+        chunks = _chunks(source, self.settings, load_options)
+        for chunk in whole_articles(chunks) if self._reads_context() else chunks:
             tokens = [r.tokens for r in chunk]
-            shares = self.shares_of(tokens)
+            shares = self._in_context(chunk, self.shares_of(tokens))
             assigned = _assignments(shares)
             if scores is not None:
                 scores.add(tokens, assigned, [r.labels for r in chunk])
@@ -176,6 +179,17 @@ class StreamingTopics:
         """:meth:`transform` of texts already analysed (:meth:`tokens_of`)."""
         with fixed_threads(FIT_THREADS):  # as in the fit: same numbers on any machine
             return _shares(nnls_weights(self.components, self._tfidf(tokens)))
+
+    def _reads_context(self) -> bool:
+        """Whether a paragraph's topic is read in its article's context (``context_weight``; a
+        model saved before the setting has none)."""
+        return self.settings["unit"] == "paragraph" and self.settings.get("context_weight") is not None
+
+    def _in_context(self, units: Sequence[TokenRecord], shares: np.ndarray) -> np.ndarray:
+        """``shares`` of whole articles' ``units`` mixed with their articles' (when read so)."""
+        if not self._reads_context():
+            return shares
+        return mixed_by_article(shares, [r.article_id for r in units], self.settings["context_weight"])
 
     def _tfidf(self, tokens: Sequence[Sequence[str]]) -> Any:
         index = {word: j for j, word in enumerate(self.vocabulary)}
@@ -196,6 +210,7 @@ def fit_streaming_nmf(
     min_df: int | float | None = None,
     max_df: int | float | None = None,
     sublinear_tf: bool = True,
+    context_weight: float | None = 0.3,
     top_n_words: int = 10,
     hide_compound_parts: bool = True,
     sample_size: int = 2000,
@@ -231,6 +246,12 @@ def fit_streaming_nmf(
         Vocabulary limits (a float is a share of the units); default: the in-memory NMF's.
     sublinear_tf : bool
         TF-IDF with 1 + log(tf).
+    context_weight : float or None
+        With ``unit="paragraph"``, a paragraph's topic shares are ``context_weight`` x its own +
+        (1 - ``context_weight``) x its article's (the mean of its paragraphs'), as in the
+        in-memory NMF; the topics and their words do not depend on it. None: each paragraph by its
+        own shares. An article's paragraphs must come one after another (as every reader gives
+        them).
     top_n_words : int
         Words listed per topic.
     hide_compound_parts : bool
@@ -238,7 +259,8 @@ def fit_streaming_nmf(
         hold a compound the topic lists, as the in-memory families do
         (:mod:`~topics.topic_models.word_parts`).
     sample_size : int
-        Units kept, evenly spread over the stream: C_v is computed on them (and every metric
+        Units kept, evenly spread over the stream (at most this many; about this many when
+        they are whole articles' paragraphs, read in context): C_v is computed on them (and every metric
         with ``score_all=False``).
     score_all : bool
         Score the topics on every unit in a third read (exact NPMI, NMI, topic shares over the
@@ -291,10 +313,10 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
          assignments: str | Path | None) -> StreamingTopics:
     """The three reads of :func:`fit_streaming_nmf` (``load_options`` with the scheduler)."""
     k, unit, top_n_words = settings["k"], settings["unit"], settings["top_n_words"]
-    df, n_units = _document_frequencies(_chunks(source, settings, load_options))
+    df, n_units = document_frequencies(_chunks(source, settings, load_options))
     if problems := n_topics_problems({"k": k}, "k", n_units):  # the wording of every model
         raise ConfigError(f"streaming NMF: {problems[0]}")
-    vocabulary, idf = _vocabulary(df, n_units, settings["min_df"], settings["max_df"])
+    vocabulary, idf = vocabulary_of(df, n_units, settings["min_df"], settings["max_df"])
     parts = (CompoundParts(GermanAnalyzer(**settings["analysis"]), {w: df[w] for w in vocabulary})
              if settings["hide_compound_parts"] else None)
     del df  # every word seen: the largest object of pass 1
@@ -352,6 +374,8 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
         raise ConfigError(f"streaming NMF: chunk_size={settings['chunk_size']} is below "
                           f"k={settings['k']}; a chunk must hold at least k units")
     check_seeds(settings["seed"], "streaming NMF")
+    if problem := context_weight_problem(settings["context_weight"]):
+        raise ConfigError(f"streaming NMF: {problem}")
     if not 0 < settings["forget_factor"] <= 1:
         raise ConfigError(f"streaming NMF: forget_factor={settings['forget_factor']!r} must be in (0, 1]")
     if settings["unit"] not in ("article", "paragraph"):
@@ -387,57 +411,6 @@ def _chunks(source: Source, settings: Mapping[str, Any],
         yield chunk
 
 
-def _document_frequencies(chunks: Iterable[list[TokenRecord]]) -> tuple[Counter[str], int]:
-    """Pass 1: in how many units each word occurs, and the number of units."""
-    df: Counter[str] = Counter()
-    n_units = 0
-    for chunk in chunks:
-        for record in chunk:
-            df.update(set(record.tokens))
-        n_units += len(chunk)
-    if not n_units:
-        raise CorpusError("streaming NMF: the source has no articles; give a corpus with articles")
-    return df, n_units
-
-
-def _vocabulary(df: Mapping[str, int], n_units: int, min_df: int | float,
-                max_df: int | float) -> tuple[list[str], np.ndarray]:
-    """The kept words (sorted) and their IDF, with ``CountVectorizer``/``TfidfVectorizer`` rules."""
-    high, low = units_of(max_df, n_units), units_of(min_df, n_units)
-    words = sorted(w for w, count in df.items() if low <= count <= high)
-    if high < low or not words:
-        raise ConfigError(empty_vocabulary("streaming NMF", min_df, max_df, n_units, df))
-    counts = np.array([df[w] for w in words], dtype=np.float64)
-    idf = np.log((1 + n_units) / (1 + counts)) + 1  # TfidfVectorizer's smooth_idf
-    return words, idf
-
-
-def tfidf_rows(tokens: Sequence[Sequence[str]], index: Mapping[str, int], idf: np.ndarray,
-               *, sublinear: bool = True) -> Any:
-    """TF-IDF rows (CSR, L2-normalised) of token lists over a fixed vocabulary ``index``.
-
-    The same numbers as ``TfidfVectorizer(vocabulary=..., sublinear_tf=...)`` fitted on the whole
-    corpus, computed from the IDF alone, so a chunk needs nothing of the others.
-    """
-    from scipy.sparse import csr_matrix
-    from sklearn.preprocessing import normalize
-
-    rows, cols, values = [], [], []
-    for i, unit_tokens in enumerate(tokens):
-        counts = Counter(index[w] for w in unit_tokens if w in index)
-        rows.extend([i] * len(counts))
-        cols.extend(counts)
-        values.extend(counts.values())
-    matrix = csr_matrix((np.asarray(values, dtype=np.float64), (rows, cols)),
-                        shape=(len(tokens), len(idf)))
-    matrix.sort_indices()
-    if sublinear:
-        np.log(matrix.data, out=matrix.data)
-        matrix.data += 1
-    matrix.data *= idf[matrix.indices]
-    return normalize(matrix, norm="l2", copy=False)
-
-
 def _learn(source: Source, settings: Mapping[str, Any], load_options: Mapping[str, Any],
            vocabulary: list[str], idf: np.ndarray, n_units: int) -> tuple[Any, list[TokenRecord], int]:
     """Pass 2: MiniBatchNMF over the chunks; the model, the evaluation sample, the chunk count."""
@@ -447,12 +420,18 @@ def _learn(source: Source, settings: Mapping[str, Any], load_options: Mapping[st
                          forget_factor=settings["forget_factor"], random_state=settings["seed"])
     index = {word: j for j, word in enumerate(vocabulary)}
     step = math.ceil(n_units / settings["sample_size"])  # every step-th unit joins the sample
+    by_article = settings["unit"] == "paragraph" and settings["context_weight"] is not None
     sample: list[TokenRecord] = []
-    seen = n_chunks = 0
+    seen = n_chunks = article = 0
+    last = None
     for chunk in _chunks(source, settings, load_options):
         x = tfidf_rows([r.tokens for r in chunk], index, idf, sublinear=settings["sublinear_tf"])
         partial_fit_chunk(model, x, settings["batch_size"], settings["chunk_passes"])
-        sample.extend(r for i, r in enumerate(chunk, seen) if i % step == 0)
+        for i, record in enumerate(chunk, seen):  # units, or whole articles read in context
+            article += record.article_id != last
+            last = record.article_id
+            if (article - 1 if by_article else i) % step == 0:
+                sample.append(record)
         seen += len(chunk)
         n_chunks += 1
         log.debug("streaming NMF: chunk %d, %d units", n_chunks, seen)
@@ -479,7 +458,7 @@ def _sample_metrics(result: StreamingTopics, sample: list[TokenRecord], *,
         return {"c_v": coherence(result.topics, tokens, measure="c_v", window_size=None,
                                  topn=result.settings["top_n_words"]),
                 "sample_units": float(len(sample))}
-    assignments = _assignments(result.shares_of(tokens))
+    assignments = _assignments(result._in_context(sample, result.shares_of(tokens)))
     metrics = evaluate_topics(result.topics, tokens, assignments, [r.labels for r in sample])
     metrics["sample_units"] = float(len(sample))
     return metrics

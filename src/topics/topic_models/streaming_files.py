@@ -32,6 +32,7 @@ from topics.errors import ConfigError, ModelFileError
 from topics.fileio import atomic_write, check_not_an_input, check_replaceable
 from topics.text.german import GermanAnalyzer
 from topics.topic_models import output_folder
+from topics.topic_models.context import context_weight_problem
 from topics.topic_models.output_folder import OUTPUT_FILES, finish_interrupted, unfinished
 from topics.topic_models.storage import (
     MANIFEST_FILE,
@@ -296,7 +297,8 @@ def _card(raw: bytes, folder: Path) -> dict[str, Any]:
         or not isinstance(settings["analysis"], dict)
         or settings["unit"] not in ("article", "paragraph")
         or not isinstance(settings["drop_paragraphs"], list)
-        or not all(isinstance(p, str) for p in settings["drop_paragraphs"]),
+        or not all(isinstance(p, str) for p in settings["drop_paragraphs"])
+        or context_weight_problem(settings.get("context_weight")) is not None,  # none: earlier
         not isinstance(card.get("estimator"), dict),
     ]
     names = ("vocabulary", "topics", "metrics", "settings", "estimator")
