@@ -94,6 +94,22 @@ def test_the_evaluation_sample_takes_whole_articles(shipped):
     assert result.metrics["sample_units"] == sum(sizes[::step])
 
 
+def test_new_paragraphs_given_with_their_article_are_read_in_its_context(streamed, shipped):
+    """transform/assign with article ids: the fit's reading, whatever comes beside an article;
+    without them each text alone; one id per text or a clear error."""
+    ids, own = _own_shares(streamed, shipped)
+    units = topics.Corpus(shipped).units("paragraph")
+    texts = [u.text for u in units]
+    assert np.array_equal(streamed.transform(texts, ids), mixed_by_article(own, ids, 0.3))
+    first = sum(1 for i in ids if i == ids[0])  # one article alone: the same rows
+    assert np.array_equal(streamed.transform(texts[:first], ids[:first]),
+                          streamed.transform(texts, ids)[:first])
+    assert np.array_equal(streamed.assign(texts, ids), mixed_by_article(own, ids, 0.3).argmax(1))
+    assert np.array_equal(streamed.transform(texts), own)
+    with pytest.raises(topics.errors.InputError, match="2 article ids for 3 texts; give one per"):
+        streamed.transform(texts[:3], ids[:2])
+
+
 @given(st.lists(st.integers(1, 6), min_size=1, max_size=30), st.integers(1, 8))
 def test_whole_articles_keeps_every_unit_and_never_splits_an_article(lengths, chunk_size):
     class Unit:

@@ -483,7 +483,7 @@ def test_topics_assign_places_files_with_a_streamed_model(streamed_folder, shipp
     assert main(["--quiet", "assign", str(folder), str(page)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     paragraphs = topics.Corpus([shipped[3]]).units("paragraph")
-    shares = result.transform([u.text for u in paragraphs])
+    shares = result.transform([u.text for u in paragraphs], [u.article_id for u in paragraphs])
     assert [r["topic"] for r in rows] == shares.argmax(axis=1).tolist()
     assert [r["score"] for r in rows] == [round(float(s), 6) for s in shares.max(axis=1)]
     assert not any(r["training"] for r in rows)

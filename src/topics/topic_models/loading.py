@@ -159,7 +159,7 @@ def assign_files(
     if (Path(model_dir) / STREAMING_CARD).is_file():  # a streamed NMF (topics stream-nmf)
         streamed = load_streaming_topics(model_dir)
         units = corpus.units(unit or streamed.settings["unit"])  # type: ignore[arg-type]
-        records = _streamed_records(streamed, [u.text for u in units])
+        records = _streamed_records(streamed, [u.text for u in units], [u.article_id for u in units])
     else:
         result = load_topic_model(model_dir, trust=trust)
         units = corpus.units(unit or result.unit)  # type: ignore[arg-type]
@@ -168,13 +168,14 @@ def assign_files(
             for u, record in zip(units, records, strict=True)]
 
 
-def _streamed_records(model: Any, texts: list[str]) -> list[dict[str, Any]]:
+def _streamed_records(model: Any, texts: list[str], article_ids: list[str]) -> list[dict[str, Any]]:
     """:meth:`TopicModelResult.assign`'s records for a streamed NMF: the topic of the largest
-    share (-1 and score 0 for a text without any of its words), never a training unit."""
+    share (-1 and score 0 for a text without any of its words; a paragraph read in its file's
+    context as in the fit), never a training unit."""
     names, known = name_topics(model.topics), set(model.vocabulary)
     tokens = model.tokens_of(texts)  # analysed once: for the shares and the coverage
     records = []
-    for row, words in zip(model.shares_of(tokens), tokens, strict=True):
+    for row, words in zip(model.shares_of(tokens, article_ids), tokens, strict=True):
         topic = int(row.argmax()) if row.sum() > 0 else -1
         records.append({"topic": topic, "name": names.get(topic, OUTLIER_NAME),
                         "score": round(float(row.max()), 6) if topic >= 0 else 0.0,

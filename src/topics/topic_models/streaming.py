@@ -111,18 +111,22 @@ class StreamingTopics:
         """Number of topics."""
         return int(self.components.shape[0])
 
-    def transform(self, texts: Iterable[str]) -> np.ndarray:
-        """Topic shares of raw article texts (cleaned and analysed as in the fit).
+    def transform(self, texts: Iterable[str],
+                  article_ids: Sequence[str] | None = None) -> np.ndarray:
+        """Topic shares of raw texts (cleaned and analysed as in the fit).
 
         Each text is solved on its own, exactly (:func:`~topics.topic_models.shares.nnls_weights`):
-        its shares are the same whichever texts come with it.
+        its shares are the same whichever texts come with it. With ``article_ids`` (one per text)
+        and a model of paragraphs read in context (``context_weight``), each text is a paragraph
+        whose shares are then mixed with its article's, as in the fit: give every paragraph of an
+        article.
 
         Returns
         -------
         numpy.ndarray
             One row per text summing to 1; zeros for a text without any vocabulary word.
         """
-        return self.shares_of(self.tokens_of(list(texts)))
+        return self.shares_of(self.tokens_of(list(texts)), article_ids)
 
     def tokens_of(self, texts: Sequence[str]) -> list[list[str]]:
         """The tokens of each raw text as the fit read it (none for a text of boilerplate)."""
@@ -132,9 +136,10 @@ class StreamingTopics:
         tokens = {record.id: record.tokens for record in records}
         return [tokens.get(str(i), []) for i in range(len(texts))]
 
-    def assign(self, texts: Iterable[str]) -> np.ndarray:
-        """The topic of each raw text, ``-1`` for a text with no vocabulary word."""
-        return _assignments(self.transform(texts))
+    def assign(self, texts: Iterable[str], article_ids: Sequence[str] | None = None) -> np.ndarray:
+        """The topic of each raw text (:meth:`transform`), ``-1`` for a text with no vocabulary
+        word."""
+        return _assignments(self.transform(texts, article_ids))
 
     def write_assignments(self, source: Source, path: str | Path, **load_options: Any) -> int:
         """Stream every unit of ``source`` with its topic to JSON Lines; the number of units.
@@ -166,7 +171,7 @@ class StreamingTopics:
         chunks = _chunks(source, self.settings, load_options)
         for chunk in whole_articles(chunks) if self._reads_context() else chunks:
             tokens = [r.tokens for r in chunk]
-            shares = self._in_context(chunk, self.shares_of(tokens))
+            shares = self.shares_of(tokens, [r.article_id for r in chunk])
             assigned = _assignments(shares)
             if scores is not None:
                 scores.add(tokens, assigned, [r.labels for r in chunk])
@@ -175,21 +180,23 @@ class StreamingTopics:
             n_units += len(chunk)
         return n_units
 
-    def shares_of(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+    def shares_of(self, tokens: Sequence[Sequence[str]],
+                  article_ids: Sequence[str] | None = None) -> np.ndarray:
         """:meth:`transform` of texts already analysed (:meth:`tokens_of`)."""
+        if article_ids is not None and len(article_ids) != len(tokens):
+            raise InputError(f"streaming NMF: {counted(len(article_ids), 'article id')} for "
+                             f"{counted(len(tokens), 'text')}; give one per text")
         with fixed_threads(FIT_THREADS):  # as in the fit: same numbers on any machine
-            return _shares(nnls_weights(self.components, self._tfidf(tokens)))
+            shares = _shares(nnls_weights(self.components, self._tfidf(tokens)))
+        if article_ids is None or not self._reads_context():
+            return shares
+        return mixed_by_article(shares, [str(a) for a in article_ids],
+                                self.settings["context_weight"])
 
     def _reads_context(self) -> bool:
         """Whether a paragraph's topic is read in its article's context (``context_weight``; a
         model saved before the setting has none)."""
         return self.settings["unit"] == "paragraph" and self.settings.get("context_weight") is not None
-
-    def _in_context(self, units: Sequence[TokenRecord], shares: np.ndarray) -> np.ndarray:
-        """``shares`` of whole articles' ``units`` mixed with their articles' (when read so)."""
-        if not self._reads_context():
-            return shares
-        return mixed_by_article(shares, [r.article_id for r in units], self.settings["context_weight"])
 
     def _tfidf(self, tokens: Sequence[Sequence[str]]) -> Any:
         index = {word: j for j, word in enumerate(self.vocabulary)}
@@ -458,7 +465,7 @@ def _sample_metrics(result: StreamingTopics, sample: list[TokenRecord], *,
         return {"c_v": coherence(result.topics, tokens, measure="c_v", window_size=None,
                                  topn=result.settings["top_n_words"]),
                 "sample_units": float(len(sample))}
-    assignments = _assignments(result._in_context(sample, result.shares_of(tokens)))
+    assignments = _assignments(result.shares_of(tokens, [r.article_id for r in sample]))
     metrics = evaluate_topics(result.topics, tokens, assignments, [r.labels for r in sample])
     metrics["sample_units"] = float(len(sample))
     return metrics
