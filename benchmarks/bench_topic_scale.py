@@ -39,7 +39,9 @@ the units, so that a paragraph is read in its article's context as in memory, wh
 paragraph was written as an article of its own) is measured instead, for a unit kind where one of
 our families could not be fitted in memory at that size; its metrics are computed on every unit
 in its third read (before 2026-12-02T10Z: on an evenly spread sample of 2,000 units, which
-underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``. By
+underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``. ``--stream-context-weight
+none`` fits it with each paragraph read alone (the topics are the same; only the assignments and
+what is scored of them move). By
 default only on paragraphs (``--stream-kinds``): 100k paragraphs (~13k articles' text) took 900
 CPU-s streamed on 2026-12-02 with the BLAS default of threads (the fit is pinned to one thread
 since), so 100k articles (~7.7x the text) were left out of ``make bench``. The peers ``bertopic_default`` and ``lda_default`` run at the
@@ -125,8 +127,9 @@ _STREAM = PEAK_MB + r"""
 import json, sys, time
 import topics
 path, unit, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+context = None if sys.argv[4] == "none" else float(sys.argv[4])
 c, w = time.process_time(), time.perf_counter()
-result = topics.fit_streaming_nmf(path, k, unit=unit, seed=0)
+result = topics.fit_streaming_nmf(path, k, unit=unit, seed=0, context_weight=context)
 m = result.metrics
 print(json.dumps({"fit_cpu_s": time.process_time() - c, "fit_wall_s": time.perf_counter() - w,
                   "evaluate_cpu_s": None, "peak_mb": peak_mb(), "topics": int(m["n_topics"]),
@@ -182,16 +185,17 @@ def error_text(error: Exception) -> str:
     return lines[-1][:300] if lines else "exited without a message (killed?)"
 
 
-def stream_row(kind: str, n: int, folder: Path, timeout: float) -> dict:
-    """The streamed NMF on ``n`` units written to JSON Lines (writing untimed)."""
+def stream_row(kind: str, n: int, folder: Path, timeout: float, context: str = "0.3") -> dict:
+    """The streamed NMF on ``n`` units written to JSON Lines (writing untimed); ``context``: its
+    ``context_weight`` (a number or "none")."""
     row: dict = {"model": "nmf", "unit": kind, "units": n, "route": "streamed",
-                 "k": STREAM_K}
+                 "k": STREAM_K, "context_weight": context}
     path = folder / f"{kind}-{n}.jsonl"
     try:
         child_cpu([sys.executable, "-c", _WRITE, kind, str(n), str(GNAD), str(path)], cwd=REPO,
                   timeout=timeout)
         cpu, wall, out = child_cpu([sys.executable, "-c", _STREAM, str(path), kind,
-                                    str(STREAM_K)], cwd=REPO, timeout=timeout)
+                                    str(STREAM_K), context], cwd=REPO, timeout=timeout)
     except Exception as error:  # noqa: BLE001
         return {**row, "error": error_text(error)}
     finally:
@@ -299,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
                              "failed (the largest size)")
     parser.add_argument("--stream-kinds", nargs="*", default=STREAM_KINDS, choices=KINDS,
                         help="unit kinds the streamed NMF runs on (%(default)s)")
+    parser.add_argument("--stream-context-weight", default="0.3", metavar="W",
+                        help="the streamed NMF's context_weight on paragraphs, a number or none "
+                             "(%(default)s, the default of fit_streaming_nmf)")
     parser.add_argument("--budget", type=float, default=1200.0,
                         help="CPU seconds a fit may be projected to take (%(default)s)")
     parser.add_argument("--timeout", type=float, default=None,
@@ -337,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as folder:
             wanted = stream_sizes if kind in args.stream_kinds else []
             for n in wanted if args.stream_only else streamed_sizes(rows, kind, wanted):
-                row = stream_row(kind, n, Path(folder), timeout)
+                row = stream_row(kind, n, Path(folder), timeout, args.stream_context_weight)
                 print_row(row)
                 rows.append(row)
     add_peer_ratios(rows)
