@@ -31,7 +31,7 @@ def document_frequencies(chunks: Iterable[list[TokenRecord]]) -> tuple[Counter[s
 
 
 def vocabulary_of(df: Mapping[str, int], n_units: int, min_df: int | float,
-                max_df: int | float) -> tuple[list[str], np.ndarray]:
+                  max_df: int | float) -> tuple[list[str], np.ndarray]:
     """The kept words (sorted) and their IDF, with ``CountVectorizer``/``TfidfVectorizer`` rules."""
     high, low = units_of(max_df, n_units), units_of(min_df, n_units)
     words = sorted(w for w, count in df.items() if low <= count <= high)

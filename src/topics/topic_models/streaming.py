@@ -57,11 +57,7 @@ from topics.evaluation.topic_metrics import coherence, evaluate_topics
 from topics.fileio import atomic_stream, check_table_output
 from topics.numerics import FIT_THREADS, check_seeds, fixed_threads, pinned
 from topics.text.german import GermanAnalyzer
-from topics.topic_models.common import (
-    given_settings,
-    health_problems,
-    n_topics_problems,
-)
+from topics.topic_models.common import given_settings, health_problems, n_topics_problems
 from topics.topic_models.context import context_weight_problem, mixed_by_article, whole_articles
 from topics.topic_models.minibatch import partial_fit_chunk
 from topics.topic_models.shares import nnls_weights
@@ -124,7 +120,8 @@ class StreamingTopics:
         Returns
         -------
         numpy.ndarray
-            One row per text summing to 1; zeros for a text without any vocabulary word.
+            One row per text summing to 1; zeros for a text without any vocabulary word (read in
+            context: in an article without one).
         """
         return self.shares_of(self.tokens_of(list(texts)), article_ids)
 
@@ -267,8 +264,8 @@ def fit_streaming_nmf(
         (:mod:`~topics.topic_models.word_parts`).
     sample_size : int
         Units kept, evenly spread over the stream (at most this many; about this many when
-        they are whole articles' paragraphs, read in context): C_v is computed on them (and every metric
-        with ``score_all=False``).
+        they are whole articles' paragraphs, read in context): C_v is computed on them (and
+        every metric with ``score_all=False``).
     score_all : bool
         Score the topics on every unit in a third read (exact NPMI, NMI, topic shares over the
         whole stream; :meth:`StreamingTopics.score`). False: two reads, metrics on the sample.
