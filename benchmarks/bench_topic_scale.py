@@ -34,15 +34,14 @@ exponent 1.07 at k = 13, against 1.52 with the auto k 13 -> 26).
 A size is skipped, and says so, when the family's previous size projects (n log n from there) past
 ``--budget`` CPU seconds: a full fit that cannot finish in ``make bench`` on 2 cores. At 100k units
 the streamed NMF (``topics.fit_streaming_nmf``, k = 30 = the in-memory default at that size; the
-articles written to JSON Lines first, untimed; since 2026-12-07T17Z with their paragraphs as
-the units, so that a paragraph is read in its article's context as in memory, where before every
+articles written to JSON Lines first, untimed; since 2026-12-07T16:55Z with their paragraphs
+as the units, so that a paragraph is read in its article's context as in memory, where before every
 paragraph was written as an article of its own) is measured instead, for a unit kind where one of
 our families could not be fitted in memory at that size; its metrics are computed on every unit
 in its third read (before 2026-12-02T10Z: on an evenly spread sample of 2,000 units, which
-underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``. ``--stream-context-weight
-none`` fits it with each paragraph read alone (the topics are the same; only the assignments and
-what is scored of them move). By
-default only on paragraphs (``--stream-kinds``): 100k paragraphs (~13k articles' text) took 900
+underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``.
+``--stream-context-weight none`` fits it with each paragraph read alone (the topics are the
+same; only the assignments and what is scored of them move). By default only on paragraphs (``--stream-kinds``): 100k paragraphs (~13k articles' text) took 900
 CPU-s streamed on 2026-12-02 with the BLAS default of threads (the fit is pinned to one thread
 since), so 100k articles (~7.7x the text) were left out of ``make bench``. The peers ``bertopic_default`` and ``lda_default`` run at the
 sizes in ``--peer-sizes`` (1k and 5k) on the same units, as ratios ours/peer.

@@ -59,9 +59,9 @@ def test_a_paragraphs_topic_mixes_its_own_shares_with_its_articles(streamed, shi
 def test_the_chunk_size_of_the_placing_read_changes_no_topic(streamed, shipped, tmp_path,
                                                              chunk_size):
     expected = _topics(_written(streamed, shipped, tmp_path / "a.jsonl"))
+    settings = {**streamed.settings, "chunk_size": chunk_size}
     other = StreamingTopics(streamed.topics, streamed.vocabulary, streamed.idf,
-                            streamed.components, {}, {**streamed.settings, "chunk_size": chunk_size},
-                            streamed.estimator)
+                            streamed.components, {}, settings, streamed.estimator)
     assert _topics(_written(other, shipped, tmp_path / "b.jsonl")) == expected
 
 

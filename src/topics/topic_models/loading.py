@@ -159,7 +159,8 @@ def assign_files(
     if (Path(model_dir) / STREAMING_CARD).is_file():  # a streamed NMF (topics stream-nmf)
         streamed = load_streaming_topics(model_dir)
         units = corpus.units(unit or streamed.settings["unit"])  # type: ignore[arg-type]
-        records = _streamed_records(streamed, [u.text for u in units], [u.article_id for u in units])
+        ids = [u.article_id for u in units]
+        records = _streamed_records(streamed, [u.text for u in units], ids)
     else:
         result = load_topic_model(model_dir, trust=trust)
         units = corpus.units(unit or result.unit)  # type: ignore[arg-type]

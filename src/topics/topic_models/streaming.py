@@ -193,7 +193,8 @@ class StreamingTopics:
     def _reads_context(self) -> bool:
         """Whether a paragraph's topic is read in its article's context (``context_weight``; a
         model saved before the setting has none)."""
-        return self.settings["unit"] == "paragraph" and self.settings.get("context_weight") is not None
+        weight = self.settings.get("context_weight")
+        return self.settings["unit"] == "paragraph" and weight is not None
 
     def _tfidf(self, tokens: Sequence[Sequence[str]]) -> Any:
         index = {word: j for j, word in enumerate(self.vocabulary)}
