@@ -41,10 +41,12 @@ our families could not be fitted in memory at that size; its metrics are compute
 in its third read (before 2026-12-02T10Z: on an evenly spread sample of 2,000 units, which
 underrated NPMI). ``--stream-only`` measures the streamed NMF alone at ``--stream-sizes``.
 ``--stream-context-weight none`` fits it with each paragraph read alone (the topics are the
-same; only the assignments and what is scored of them move). By default only on paragraphs (``--stream-kinds``): 100k paragraphs (~13k articles' text) took 900
-CPU-s streamed on 2026-12-02 with the BLAS default of threads (the fit is pinned to one thread
-since), so 100k articles (~7.7x the text) were left out of ``make bench``. The peers ``bertopic_default`` and ``lda_default`` run at the
-sizes in ``--peer-sizes`` (1k and 5k) on the same units, as ratios ours/peer.
+same; only the assignments and what is scored of them move). By default only on paragraphs
+(``--stream-kinds``): 100k paragraphs (~13k articles' text) took 900 CPU-s streamed on
+2026-12-02 with the BLAS default of threads (the fit is pinned to one thread since), so 100k
+articles (~7.7x the text) were left out of ``make bench``. The peers ``bertopic_default`` and
+``lda_default`` run at the sizes in ``--peer-sizes`` (1k and 5k) on the same units, as ratios
+ours/peer.
 """
 
 from __future__ import annotations
