@@ -7,6 +7,7 @@ import json
 import tracemalloc
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from topics.corpus.synthetic import synthetic_articles, write_jsonl
 from topics.errors import ConfigError, CorpusError, InputError
 from topics.topic_models.stream_vocabulary import tfidf_rows
 from topics.topic_models.streaming import StreamingTopics, fit_streaming_nmf
+from topics.topic_models.token_file import TokenFile
 
 K = 4
 
@@ -111,19 +113,50 @@ def test_tfidf_rows_match_the_in_memory_vectoriser(shipped: list[Article],
 def test_reads_the_source_three_times_and_writes_assignments_in_the_third(
         shipped: list[Article], tmp_path) -> None:
     source = Counted(shipped)
-    result = fit_streaming_nmf(source, K, chunk_size=50)
+    result = fit_streaming_nmf(source, K, chunk_size=50, keep_tokens=False)
     assert source.reads == 3  # vocabulary, topics, scores
     out = tmp_path / "assignments.jsonl"
     source.reads = 0
-    again = fit_streaming_nmf(source, K, chunk_size=50, assignments=out)
+    again = fit_streaming_nmf(source, K, chunk_size=50, assignments=out, keep_tokens=False)
     assert source.reads == 3 and again.metrics == result.metrics
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in lines] == [a.id for a in shipped]
     assert {r["topic"] for r in lines} <= set(range(K)) | {-1}
     assert [r["topic"] for r in lines[:20]] == list(result.assign(a.text for a in shipped[:20]))
     source.reads = 0
-    fit_streaming_nmf(source, K, chunk_size=50, score_all=False)
+    fit_streaming_nmf(source, K, chunk_size=50, score_all=False, keep_tokens=False)
     assert source.reads == 2
+
+
+def test_kept_tokens_read_the_source_once_for_the_same_fit(shipped: list[Article], tmp_path,
+                                                           monkeypatch) -> None:
+    """The first read's tokens replayed from a temporary file: the same topics, metrics and
+    assignments as three reads; the file's folder gone after the fit and after a failed one; a
+    one-shot iterator is then a source too."""
+    import tempfile
+
+    made = []  # every folder a fit made for its tokens
+
+    def mkdtemp(**options):
+        made.append(Path(real(**options)))
+        return str(made[-1])
+
+    real = tempfile.mkdtemp
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    source = Counted(shipped)
+    kept = fit_streaming_nmf(source, K, chunk_size=50, unit="paragraph",
+                             assignments=tmp_path / "kept.jsonl")
+    assert source.reads == 1
+    reread = fit_streaming_nmf(source, K, chunk_size=50, unit="paragraph", keep_tokens=False,
+                               assignments=tmp_path / "reread.jsonl")
+    assert kept.topics == reread.topics and kept.metrics == reread.metrics
+    assert np.array_equal(kept.components, reread.components)
+    assert (tmp_path / "kept.jsonl").read_bytes() == (tmp_path / "reread.jsonl").read_bytes()
+    once = fit_streaming_nmf((a for a in shipped), K, chunk_size=50, unit="paragraph")
+    assert once.metrics == kept.metrics
+    with pytest.raises(ConfigError, match="impossible for 217 units"):
+        fit_streaming_nmf(shipped, 500)
+    assert len(made) == 3 and not any(folder.exists() for folder in made)
 
 
 def test_scores_equal_the_in_memory_metrics_of_every_unit(fitted: StreamingTopics,
@@ -234,8 +267,9 @@ def test_bad_sources_fail_clearly(shipped: list[Article], tmp_path) -> None:
     empty.write_text("", encoding="utf-8")
     with pytest.raises(CorpusError, match="no articles"):
         fit_streaming_nmf(empty, K)
-    with pytest.raises(InputError, match="one-shot iterator"):
-        fit_streaming_nmf((a for a in shipped), K)
+    with pytest.raises(InputError, match="keep_tokens=False reads the source three times: .*"
+                       "one-shot iterator \\(generator\\), or keep_tokens=True"):
+        fit_streaming_nmf((a for a in shipped), K, keep_tokens=False)
 
 
 def test_plain_texts_are_streamed_as_articles_of_their_own(shipped: list[Article],
@@ -271,7 +305,7 @@ def test_a_source_that_changes_between_reads_is_refused(shipped: list[Article]) 
             return iter(self.articles if self.reads == 1 else self.articles[:-1])
 
     with pytest.raises(InputError, match="changed between the reads"):
-        fit_streaming_nmf(Shrinking(shipped), K)
+        fit_streaming_nmf(Shrinking(shipped), K, keep_tokens=False)
 
 
 @pytest.mark.slow
@@ -579,3 +613,19 @@ def test_more_topics_than_one_unit_is_said_without_contradiction(tmp_path, capsy
     err = capsys.readouterr().err
     assert "k=3 topics is impossible for 1 unit: a topic model needs at least 2 units" in err
     assert "allowed: 2 to 1" not in err and not (tmp_path / "o").exists()
+
+
+def test_the_command_rereads_the_source_when_asked(tmp_path, monkeypatch) -> None:
+    """--reread-source: no token file, the same topics, metrics and assignments."""
+    from topics.cli import main
+    from topics.corpus.readers import shipped_corpus_path
+    from topics.topic_models import streaming
+
+    made = []
+    monkeypatch.setattr(streaming, "TokenFile", lambda: made.append(1) or TokenFile())
+    for name, extra in (("kept", []), ("reread", ["--reread-source"])):
+        assert main(["--quiet", "stream-nmf", str(shipped_corpus_path()), "-k", str(K), "-o",
+                     str(tmp_path / name), "--drop-repeated-paragraphs", "0", *extra]) == 0
+    assert made == [1]
+    for name in ("metrics.json", "topics.csv", "assignments.jsonl"):
+        assert (tmp_path / "kept" / name).read_bytes() == (tmp_path / "reread" / name).read_bytes()

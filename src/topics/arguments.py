@@ -104,6 +104,16 @@ def context_weight(text: str) -> float | None:
     return value
 
 
+def add_streaming_options(parser: argparse.ArgumentParser) -> None:
+    """``--context-weight`` and ``--reread-source`` of ``topics stream-nmf``."""
+    parser.add_argument("--context-weight", type=context_weight, default=0.3, metavar="W",
+                        help="a paragraph's own share of its topic shares, the rest its "
+                             "article's (%(default)s; none: its own alone)")
+    parser.add_argument("--reread-source", action="store_true",
+                        help="read and analyse the corpus three times instead of keeping the "
+                             "first read's tokens in a temporary file (~7 bytes a token, TMPDIR)")
+
+
 def add_vocabulary_options(parser: argparse.ArgumentParser) -> None:
     """``--min-df`` and ``--max-df``, the vocabulary limits of a topic model's words (a small
     corpus cannot meet the defaults, and the error says to change them)."""

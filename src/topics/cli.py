@@ -45,8 +45,8 @@ from topics import __version__, termination
 from topics.arguments import (
     add_corpus_options,
     add_dask_options,
+    add_streaming_options,
     add_vocabulary_options,
-    context_weight,
     corpus_options,
     dask_checked,
     positive_int,
@@ -240,7 +240,7 @@ def _cmd_stream_nmf(args: argparse.Namespace) -> int:
             assignments=None if args.no_assignments else staging / "assignments.jsonl",
             drop_paragraphs=drop, scheduler=args.scheduler, n_workers=args.n_workers,
             workers_read=args.workers_read, min_df=args.min_df, max_df=args.max_df,
-            context_weight=args.context_weight, **options,
+            context_weight=args.context_weight, keep_tokens=not args.reread_source, **options,
         )
         write_outputs(result, staging)
     if args.no_assignments and (folder / "assignments.jsonl").exists():
@@ -412,9 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "model (model/, for topics assign)")
     stream.add_argument("--unit", choices=("article", "paragraph"), default="article",
                         help="fit the topics of articles or of paragraphs (%(default)s)")
-    stream.add_argument("--context-weight", type=context_weight, default=0.3, metavar="W",
-                        help="a paragraph's own share of its topic shares, the rest its "
-                             "article's (%(default)s; none: its own alone)")
+    add_streaming_options(stream)
     stream.add_argument("--chunk-size", type=positive_int, default=2000, metavar="N",
                         help="units per chunk: what memory holds (%(default)s)")
     stream.add_argument("--seed", type=seed_number, default=0, help="the NMF's seed (%(default)s)")

@@ -2,7 +2,8 @@
 
 :func:`fit_streaming_nmf` reads the corpus three times (twice with ``score_all=False``), chunk by
 chunk, through :func:`topics.corpus.stream.iter_tokens` (the German tokens view, as the in-memory
-families):
+families); the later reads replay the first one's tokens from a temporary file
+(:class:`~topics.topic_models.token_file.TokenFile`; ``keep_tokens=False`` reads the source again):
 
 1. **Vocabulary.** Document frequencies of every word; the vocabulary is then fixed with the
    in-memory NMF's limits (its default ``min_df``, ``max_df``; scikit-learn's ``CountVectorizer``
@@ -38,9 +39,11 @@ import json
 import logging
 import math
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +65,7 @@ from topics.topic_models.context import context_weight_problem, mixed_by_article
 from topics.topic_models.minibatch import partial_fit_chunk
 from topics.topic_models.shares import nnls_weights
 from topics.topic_models.stream_vocabulary import document_frequencies, tfidf_rows, vocabulary_of
+from topics.topic_models.token_file import TokenFile
 from topics.topic_models.word_parts import CompoundParts, listed_words
 
 __all__ = ["StreamingTopics", "fit_streaming_nmf"]
@@ -146,7 +150,7 @@ class StreamingTopics:
         """
         check_table_output(path, source, ASSIGNMENT_COLUMNS, "write the assignments")
         with atomic_stream(path) as file:
-            return self._assign_stream(source, load_options, file=file)
+            return self._place(_chunks(source, self.settings, load_options), file=file)
 
     def score(self, source: Source, **load_options: Any) -> dict[str, float]:
         """The topic metrics over every unit of ``source``, in one read and bounded memory.
@@ -158,14 +162,13 @@ class StreamingTopics:
             ``diversity``, topic shares, broken topics, ``n_units`` (and ``nmi``, ``ari`` with labels).
         """
         scores = StreamedTopicMetrics(self.topics, self.settings["top_n_words"])
-        self._assign_stream(source, load_options, scores=scores)
+        self._place(_chunks(source, self.settings, load_options), scores=scores)
         return scores.metrics()
 
-    def _assign_stream(self, source: Source, load_options: Mapping[str, Any], *,
-                       file: Any = None, scores: StreamedTopicMetrics | None = None) -> int:
-        """One read of ``source``: every unit's topic, written to ``file`` and/or counted."""
+    def _place(self, chunks: Iterable[list[TokenRecord]], *, file: Any = None,
+               scores: StreamedTopicMetrics | None = None) -> int:
+        """Every unit's topic, one read of the chunks: written to ``file`` and/or counted."""
         n_units = 0
-        chunks = _chunks(source, self.settings, load_options)
         for chunk in whole_articles(chunks) if self._reads_context() else chunks:
             tokens = [r.tokens for r in chunk]
             shares = self.shares_of(tokens, [r.article_id for r in chunk])
@@ -220,6 +223,7 @@ def fit_streaming_nmf(
     hide_compound_parts: bool = True,
     sample_size: int = 2000,
     score_all: bool = True,
+    keep_tokens: bool = True,
     assignments: str | Path | None = None,
     analysis: Mapping[str, Any] | None = None,
     drop_paragraphs: Sequence[str] = (),
@@ -270,6 +274,10 @@ def fit_streaming_nmf(
     score_all : bool
         Score the topics on every unit in a third read (exact NPMI, NMI, topic shares over the
         whole stream; :meth:`StreamingTopics.score`). False: two reads, metrics on the sample.
+    keep_tokens : bool
+        Keep the first read's tokens in a temporary file (under ``TMPDIR``; ~7 bytes a token,
+        removed when the fit ends) and read them back instead of cleaning and analysing the
+        source again: the source is read once. False: read it three times, no disk used.
     assignments : path, optional
         Write every unit's topic there as JSON Lines (in the third read; see
         :meth:`StreamingTopics.write_assignments`).
@@ -303,7 +311,7 @@ def fit_streaming_nmf(
         or that is not a path nor a collection of articles or texts (None, a dict).
     """
     settings = _settings(locals())
-    source = _reusable(source)
+    source = _reusable(source, settings["keep_tokens"])
     if assignments is not None:  # before the long work: not the input, nor a file of another kind
         check_table_output(assignments, source, ASSIGNMENT_COLUMNS, "write the assignments")
     limits = [name for name, value in (("min_df", min_df), ("max_df", max_df)) if value is not None]
@@ -316,9 +324,20 @@ def fit_streaming_nmf(
 
 def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, Any],
          assignments: str | Path | None) -> StreamingTopics:
-    """The three reads of :func:`fit_streaming_nmf` (``load_options`` with the scheduler)."""
+    """The three reads of :func:`fit_streaming_nmf` (``load_options`` with the scheduler): the
+    source once and its tokens twice more (``keep_tokens``), or the source three times."""
+    with TokenFile() if settings["keep_tokens"] else nullcontext() as kept:
+        first = _chunks(source, settings, load_options)
+        df, n_units = document_frequencies(kept.recording(first) if kept else first)
+        again = kept.replay if kept else partial(_chunks, source, settings, load_options)
+        return _fit_topics(df, n_units, again, settings, source, assignments)
+
+
+def _fit_topics(df: Counter[str], n_units: int, again: Callable[[], Iterator[list[TokenRecord]]],
+                settings: dict[str, Any], source: Source,
+                assignments: str | Path | None) -> StreamingTopics:
+    """The vocabulary from the first read, then the topics and scores from ``again()``."""
     k, unit, top_n_words = settings["k"], settings["unit"], settings["top_n_words"]
-    df, n_units = document_frequencies(_chunks(source, settings, load_options))
     if problems := n_topics_problems({"k": k}, "k", n_units):  # the wording of every model
         raise ConfigError(f"streaming NMF: {problems[0]}")
     vocabulary, idf = vocabulary_of(df, n_units, settings["min_df"], settings["max_df"])
@@ -330,26 +349,26 @@ def _fit(source: Source, settings: dict[str, Any], load_options: Mapping[str, An
                           f"use at most {counted(len(vocabulary), 'topic')} or widen min_df / max_df")
     log.info("streaming NMF: %d %ss, %d words, k=%d", n_units, unit, len(vocabulary), k)
     with quiet_rereads(source):  # the first read warned about the file, its records
-        model, sample, n_chunks = _learn(source, settings, load_options, vocabulary, idf, n_units)
+        model, sample, n_chunks = _learn(again(), settings, vocabulary, idf, n_units)
         topics = {t: listed_words(model.components_[t], vocabulary, top_n_words, parts)
                   for t in range(k)}
         result = StreamingTopics(topics, vocabulary, idf, model.components_, {}, settings, model)
         result.metrics = _sample_metrics(result, sample, c_v_only=settings["score_all"])
         if settings["score_all"] or assignments is not None:
-            result.metrics.update(_third_read(result, source, load_options, assignments))
+            result.metrics.update(_third_read(result, again(), assignments))
     result.metrics.update(n_units=float(n_units), n_chunks=float(n_chunks))
     for problem in health_problems("streaming NMF", result.metrics):  # as fit_topic_model warns
         warnings.warn(problem, UserWarning, stacklevel=3)
     return result
 
 
-def _third_read(result: StreamingTopics, source: Source, load_options: Mapping[str, Any],
+def _third_read(result: StreamingTopics, chunks: Iterable[list[TokenRecord]],
                 assignments: str | Path | None) -> dict[str, float]:
     """Assign every unit once: scored (``score_all``) and/or written (``assignments``)."""
     scores = (StreamedTopicMetrics(result.topics, result.settings["top_n_words"])
               if result.settings["score_all"] else None)
     with atomic_stream(assignments) if assignments is not None else nullcontext() as file:
-        result._assign_stream(source, load_options, file=file, scores=scores)
+        result._place(chunks, file=file, scores=scores)
     return scores.metrics() if scores is not None else {}
 
 
@@ -367,7 +386,7 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     # checked as the in-memory NMF checks them: min_df='a' was a bare TypeError, max_df=5.0 kept
     limits = family_of("nmf").schema.validate(limits, "streaming NMF")
     settings.update({n: limits.get(n, nmf[n]) for n in ("min_df", "max_df")})
-    for name in ("score_all", "hide_compound_parts"):
+    for name in ("score_all", "hide_compound_parts", "keep_tokens"):
         if not isinstance(settings[name], bool):
             raise ConfigError(f"streaming NMF: {name}={settings[name]!r} must be True or False")
     for name in ("k", "chunk_size", "batch_size", "chunk_passes", "top_n_words", "sample_size"):
@@ -389,15 +408,17 @@ def _settings(given: Mapping[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _reusable(source: Source) -> Source:
-    """``source`` if it can be read again; a generator or other one-shot iterator cannot."""
+def _reusable(source: Source, once: bool) -> Source:
+    """``source`` if it can be read as often as the fit reads it: a generator or other one-shot
+    iterator only when it is read ``once`` (``keep_tokens``)."""
     if isinstance(source, (str, Path)):
         return source
     check_source(source, "streaming NMF")  # None was named "a one-shot iterator (NoneType)"
-    if isinstance(source, Iterator):
+    if isinstance(source, Iterator) and not once:
         raise InputError(
-            "streaming NMF reads the source more than once: give a path, a list or a topics.Corpus, "
-            f"not a one-shot iterator ({type(source).__name__})"
+            "streaming NMF with keep_tokens=False reads the source three times: give a path, a "
+            f"list or a topics.Corpus, not a one-shot iterator ({type(source).__name__}), or "
+            "keep_tokens=True"
         )
     return source
 
@@ -416,8 +437,8 @@ def _chunks(source: Source, settings: Mapping[str, Any],
         yield chunk
 
 
-def _learn(source: Source, settings: Mapping[str, Any], load_options: Mapping[str, Any],
-           vocabulary: list[str], idf: np.ndarray, n_units: int) -> tuple[Any, list[TokenRecord], int]:
+def _learn(chunks: Iterable[list[TokenRecord]], settings: Mapping[str, Any], vocabulary: list[str],
+           idf: np.ndarray, n_units: int) -> tuple[Any, list[TokenRecord], int]:
     """Pass 2: MiniBatchNMF over the chunks; the model, the evaluation sample, the chunk count."""
     from sklearn.decomposition import MiniBatchNMF
 
@@ -429,7 +450,7 @@ def _learn(source: Source, settings: Mapping[str, Any], load_options: Mapping[st
     sample: list[TokenRecord] = []
     seen = n_chunks = article = 0
     last = None
-    for chunk in _chunks(source, settings, load_options):
+    for chunk in chunks:
         x = tfidf_rows([r.tokens for r in chunk], index, idf, sublinear=settings["sublinear_tf"])
         partial_fit_chunk(model, x, settings["batch_size"], settings["chunk_passes"])
         for i, record in enumerate(chunk, seen):  # units, or whole articles read in context
