@@ -307,8 +307,9 @@ def fit_streaming_nmf(
     topics.errors.CorpusError
         An empty source or a bad record.
     topics.errors.InputError
-        A source that can be read only once (a generator), or that changed between the reads,
-        or that is not a path nor a collection of articles or texts (None, a dict).
+        With ``keep_tokens=False``, a source that can be read only once (a generator) or that
+        changed between the reads; a source that is not a path nor a collection of articles or
+        texts (None, a dict).
     """
     settings = _settings(locals())
     source = _reusable(source, settings["keep_tokens"])
