@@ -629,3 +629,23 @@ def test_the_command_rereads_the_source_when_asked(tmp_path, monkeypatch) -> Non
     assert made == [1]
     for name in ("metrics.json", "topics.csv", "assignments.jsonl"):
         assert (tmp_path / "kept" / name).read_bytes() == (tmp_path / "reread" / name).read_bytes()
+
+
+def test_no_room_for_the_token_file_is_said_with_the_way_out(shipped: list[Article], tmp_path,
+                                                             monkeypatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # TMPDIR gone
+    with pytest.raises(topics.errors.FileAccessError,
+                       match="cannot keep the tokens .* set TMPDIR .* --reread-source"):
+        fit_streaming_nmf(shipped, K)
+    assert fit_streaming_nmf(shipped, K, keep_tokens=False).n_topics == K
+    monkeypatch.undo()
+    from topics.topic_models import token_file
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(token_file.pickle, "dump", full)
+    with pytest.raises(topics.errors.FileAccessError, match="No space left on device"):
+        fit_streaming_nmf(shipped, K)

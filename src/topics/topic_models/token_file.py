@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from topics.corpus.chunk_analysis import TokenRecord
+from topics.errors import FileAccessError
 
 __all__ = ["TokenFile"]
 
@@ -38,7 +39,10 @@ class TokenFile:
         self._complete = False
 
     def __enter__(self) -> TokenFile:
-        self._folder = Path(tempfile.mkdtemp(prefix="topics-tokens-"))
+        try:
+            self._folder = Path(tempfile.mkdtemp(prefix="topics-tokens-"))
+        except OSError as error:
+            raise _no_room(error) from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -57,7 +61,10 @@ class TokenFile:
         """``chunks`` passed through, each written to the file on its way."""
         with open(self._path, "wb") as file:
             for chunk in chunks:
-                pickle.dump([tuple(record) for record in chunk], file, pickle.HIGHEST_PROTOCOL)
+                try:
+                    pickle.dump([tuple(r) for r in chunk], file, pickle.HIGHEST_PROTOCOL)
+                except OSError as error:  # a full disk: said in one line, with the way out
+                    raise _no_room(error) from None
                 self._chunks += 1
                 yield chunk
         self._complete = True
@@ -69,3 +76,11 @@ class TokenFile:
         with open(self._path, "rb") as file:
             for _ in range(self._chunks):
                 yield [TokenRecord(*fields) for fields in pickle.load(file)]
+
+
+def _no_room(error: OSError) -> FileAccessError:
+    return FileAccessError(
+        f"streaming NMF: cannot keep the tokens in a temporary file ({error.strerror or error}); "
+        "set TMPDIR to a folder with room (~7 bytes a token) or pass keep_tokens=False "
+        "(topics stream-nmf --reread-source) to read the corpus three times instead"
+    )
