@@ -169,7 +169,7 @@ class StreamingTopics:
                scores: StreamedTopicMetrics | None = None) -> int:
         """Every unit's topic, one read of the chunks: written to ``file`` and/or counted."""
         n_units = 0
-        for chunk in whole_articles(chunks) if self._reads_context() else chunks:
+        for chunk in whole_articles(chunks) if _reads_context(self.settings) else chunks:
             tokens = [r.tokens for r in chunk]
             shares = self.shares_of(tokens, [r.article_id for r in chunk])
             assigned = _assignments(shares)
@@ -188,16 +188,9 @@ class StreamingTopics:
                              f"{counted(len(tokens), 'text')}; give one per text")
         with fixed_threads(FIT_THREADS):  # as in the fit: same numbers on any machine
             shares = _shares(nnls_weights(self.components, self._tfidf(tokens)))
-        if article_ids is None or not self._reads_context():
+        if article_ids is None or not _reads_context(self.settings):
             return shares
-        return mixed_by_article(shares, [str(a) for a in article_ids],
-                                self.settings["context_weight"])
-
-    def _reads_context(self) -> bool:
-        """Whether a paragraph's topic is read in its article's context (``context_weight``; a
-        model saved before the setting has none)."""
-        weight = self.settings.get("context_weight")
-        return self.settings["unit"] == "paragraph" and weight is not None
+        return mixed_by_article(shares, article_ids, self.settings["context_weight"])
 
     def _tfidf(self, tokens: Sequence[Sequence[str]]) -> Any:
         index = {word: j for j, word in enumerate(self.vocabulary)}
@@ -447,7 +440,7 @@ def _learn(chunks: Iterable[list[TokenRecord]], settings: Mapping[str, Any], voc
                          forget_factor=settings["forget_factor"], random_state=settings["seed"])
     index = {word: j for j, word in enumerate(vocabulary)}
     step = math.ceil(n_units / settings["sample_size"])  # every step-th unit joins the sample
-    by_article = settings["unit"] == "paragraph" and settings["context_weight"] is not None
+    by_article = _reads_context(settings)
     sample: list[TokenRecord] = []
     seen = n_chunks = article = 0
     last = None
@@ -466,6 +459,12 @@ def _learn(chunks: Iterable[list[TokenRecord]], settings: Mapping[str, Any], voc
         raise InputError(f"streaming NMF: the source gave {counted(n_units, 'unit')}, then {seen}; "
                          "it changed between the reads")
     return model, sample, n_chunks
+
+
+def _reads_context(settings: Mapping[str, Any]) -> bool:
+    """Whether a paragraph's topic is read in its article's context (``context_weight``; a model
+    saved before the setting has none)."""
+    return settings["unit"] == "paragraph" and settings.get("context_weight") is not None
 
 
 def _shares(w: np.ndarray) -> np.ndarray:
