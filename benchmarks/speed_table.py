@@ -208,7 +208,7 @@ def _classifier_predict(s: dict) -> list[Row]:
     if s.get("corpus", "").startswith("shipped"):  # the model's own training texts
         status = NOT_COMPARABLE.replace("):", "; the model's training texts):") + status
     status += "; >= the peer: " + ("**met**" if ours >= peer else f"**missed** ({ours / peer:.2f}x)")
-    return [(
+    rows = [(
         f"classifier batch prediction, {p['articles']} {s.get('corpus', '')} articles (raw text, "
         "cleaning included)",
         f"{_n(ours)} articles/CPU-s",
@@ -216,6 +216,19 @@ def _classifier_predict(s: dict) -> list[Row]:
         ">= 1,000 articles/CPU-s and >= the peer",
         status,
     )]
+    if "reading_share_of_peer" in p:  # runs since 2026-12-07T21Z
+        reading = p["cleaning_cpu_s"] + p["tokenising_cpu_s"]
+        rows.append((
+            "the same batch read alone, before any feature is counted: pages as prose paragraphs "
+            "(cleaning, pieces), then tokens",
+            f"{_n(p['articles'] / reading)} articles/CPU-s ({p['cleaning_cpu_s']:.3f} + "
+            f"{p['tokenising_cpu_s']:.3f} CPU-s)",
+            f"the peer's whole prediction, which reads no page: {p['peer_cpu_s']:.3f} CPU-s "
+            f"(reading alone {p['reading_share_of_peer']:.2f}x of it)",
+            "—",
+            "the floor under >= the peer",
+        ))
+    return rows
 
 
 def _classifier_file(s: dict) -> list[Row]:

@@ -100,6 +100,21 @@ def test_classifier_rows_give_the_peer_of_the_same_run_and_the_targets(tmp_path:
     load = next(line for line in table.splitlines() if "load_classifier()" in line)
     assert "<= 0.3 CPU-s" in load and "**missed**" in load
     assert "6.0 CPU-s" in table and "10,000 synthetic" in table
+    assert "read alone" not in table  # a run from before the reading was measured: no row
+
+
+def test_the_reading_row_sets_the_pages_reading_against_the_peers_whole_prediction(
+    tmp_path: Path,
+) -> None:
+    section = _classifier_section()
+    section["predict"] |= {"cleaning_cpu_s": 0.06, "tokenising_cpu_s": 0.04, "peer_cpu_s": 0.125,
+                           "reading_share_of_peer": 0.8}
+    (tmp_path / "a.json").write_text(json.dumps(_run("2026-02-01T00:00Z",
+                                                     {"classifier": section})))
+    table = speed_table.render_table(speed_table.load_results(tmp_path))
+    row = next(line for line in table.splitlines() if "read alone" in line)
+    assert "7,210 articles/CPU-s (0.060 + 0.040 CPU-s)" in row
+    assert "0.125 CPU-s (reading alone 0.80x of it)" in row and "floor" in row
 
 
 def test_topic_model_rows_show_each_size_with_the_peer(tmp_path: Path) -> None:
