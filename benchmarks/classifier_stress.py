@@ -214,8 +214,11 @@ def _predict(model, texts: list[str], label_set) -> list:
     return from_indicator(model.predict([clean_text(t) for t in texts]), label_set)
 
 
-def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
-    """Train without one kind of hard negative, predict it: share predicted "none" per kind."""
+def leave_one_kind_out(corpus, extra: dict | None = None, model=None) -> dict:
+    """Train without one kind of hard negative, predict it: share predicted "none" per kind
+    (ours with ``extra`` settings, or ``model`` cloned; the peers beside the default alone)."""
+    from sklearn.base import clone
+
     hard = [i for i, a in enumerate(corpus) if a.id.startswith("hneg-")]
     kinds = sorted({corpus[i].meta["kind"] for i in hard})
     out = {}
@@ -223,8 +226,9 @@ def leave_one_kind_out(corpus, extra: dict | None = None) -> dict:
         test = [i for i in hard if corpus[i].meta["kind"] == kind]
         train = [i for i in range(len(corpus)) if i not in set(test)]
         sub = corpus.subset(train)
-        models = {"ArticleClassifier": ArticleClassifier(labels=list(corpus.label_set), **(extra or {}))}
-        if extra is None:
+        models = {"ArticleClassifier": clone(model) if model is not None
+                  else ArticleClassifier(labels=list(corpus.label_set), **(extra or {}))}
+        if extra is None and model is None:
             models.update(peer_estimators(True))
         row = {}
         for name, model in models.items():
