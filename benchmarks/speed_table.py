@@ -256,6 +256,16 @@ def _classifier_fit(s: dict) -> list[Row]:
             "<= 5x the peer",
             _at_most(f["ratio_to_peer"], 5, "x"),
         ))
+        if "algebra_ratio_to_peer" in f:  # runs since 2026-12-07T21Z
+            rows.append((
+                "of that fit: the algebra of its exact out-of-article scores (the Gram matrix of "
+                "the training rows, its Cholesky factor and inverse)",
+                f"{f['gram_cpu_s']:.3f} + {f['factor_cpu_s']:.3f} CPU-s",
+                f"the peer's whole fit: {f['peer_cpu_s']:.3f} CPU-s (those two alone "
+                f"{f['algebra_ratio_to_peer']:.1f}x of it)",
+                "—",
+                "the floor under <= 5x the peer",
+            ))
     big = s.get("large")
     if big:
         rows.append((

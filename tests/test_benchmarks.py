@@ -117,6 +117,19 @@ def test_the_reading_row_sets_the_pages_reading_against_the_peers_whole_predicti
     assert "0.125 CPU-s (reading alone 0.80x of it)" in row and "floor" in row
 
 
+def test_the_algebra_row_sets_the_fits_exact_scores_against_the_peers_whole_fit(
+    tmp_path: Path,
+) -> None:
+    section = _classifier_section()
+    section["fit"] |= {"gram_cpu_s": 0.1, "factor_cpu_s": 0.04, "algebra_ratio_to_peer": 1.4}
+    (tmp_path / "a.json").write_text(json.dumps(_run("2026-02-01T00:00Z",
+                                                     {"classifier": section})))
+    lines = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
+    at = next(i for i, line in enumerate(lines) if "one training fold" in line)
+    assert "exact out-of-article scores" in lines[at + 1]  # right under the fit it is part of
+    assert "0.100 + 0.040 CPU-s" in lines[at + 1] and "(those two alone 1.4x of it)" in lines[at + 1]
+
+
 def test_topic_model_rows_show_each_size_with_the_peer(tmp_path: Path) -> None:
     def row(model: str, corpus: str, units: int, cpu: float, **peer: object) -> dict:
         return {"model": model, "corpus": corpus, "unit": "article", "units": units,
