@@ -231,9 +231,9 @@ def leave_one_kind_out(corpus, extra: dict | None = None, model=None) -> dict:
         if extra is None and model is None:
             models.update(peer_estimators(True))
         row = {}
-        for name, model in models.items():
-            _fit(model, sub.texts, sub.labels, corpus.label_set)
-            predicted = _predict(model, [corpus.texts[i] for i in test], corpus.label_set)
+        for name, fitted in models.items():
+            _fit(fitted, sub.texts, sub.labels, corpus.label_set)
+            predicted = _predict(fitted, [corpus.texts[i] for i in test], corpus.label_set)
             row[name] = {
                 "none": float(np.mean([not p for p in predicted])),
                 "fired": sorted({label for p in predicted for label in p}),
