@@ -1,7 +1,7 @@
 """Would subword vectors per token keep the classifier's quality? (issue 12: batch prediction
 ">= the peer"; a study, not the package's code)
 
-    uv run python benchmarks/classifier_subword.py        # ~15 min on one core
+    uv run python benchmarks/classifier_subword.py        # ~10 min on one core
 
 Writes ``experiments/results/classifier_selection/subword.md`` and ``subword.json``, stamped with
 the commit.
