@@ -7,8 +7,9 @@ Writes ``experiments/results/classifier_selection/subword.md`` and ``subword.jso
 the commit.
 
 Why. The classifier's character view counts the n-grams (2-5, ``char_wb``) of every paragraph and
-every article: each token brings about fourteen (row, n-gram) entries to count, sort and score,
-where the TF-IDF + LinearSVC peer looks up one word. Scoring at the peer's cost needs a view
+every article: each token brings about 24 distinct (row, n-gram) entries to count, sort and
+score (16 in its paragraph, 8 more in its article; the first 200 10kGNAD pages), where the TF-IDF
++ LinearSVC peer looks up one word. Scoring at the peer's cost needs a view
 whose score is a sum over tokens. The standard one (subword vectors, as fastText has them) gives
 each token type a vector of its n-grams and a row the sum of its tokens' vectors:
 
