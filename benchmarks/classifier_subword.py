@@ -148,7 +148,8 @@ class SubwordClassifier(ArticleClassifier):
         article, best, lead, paragraph = [], [], [], []
         for text, paragraphs in docs:
             whole = self._row_score(text)
-            parts = np.array([self._row_score(p) for p in paragraphs]) if paragraphs else whole[None]
+            parts = (np.array([self._row_score(p) for p in paragraphs]) if paragraphs
+                     else whole[None])
             article.append(whole)
             best.append(parts.max(axis=0))
             lead.append(parts[0])

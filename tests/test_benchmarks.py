@@ -127,7 +127,8 @@ def test_the_algebra_row_sets_the_fits_exact_scores_against_the_peers_whole_fit(
     lines = speed_table.render_table(speed_table.load_results(tmp_path)).splitlines()
     at = next(i for i, line in enumerate(lines) if "one training fold" in line)
     assert "exact out-of-article scores" in lines[at + 1]  # right under the fit it is part of
-    assert "0.100 + 0.040 CPU-s" in lines[at + 1] and "(those two alone 1.4x of it)" in lines[at + 1]
+    assert "0.100 + 0.040 CPU-s" in lines[at + 1]
+    assert "(those two alone 1.4x of it)" in lines[at + 1]
 
 
 def test_topic_model_rows_show_each_size_with_the_peer(tmp_path: Path) -> None:
