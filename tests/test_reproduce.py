@@ -182,6 +182,8 @@ ARTICLES = {"unit": "article"}
     ("bertopic", "word_exclusivity", 0.0, "diversity_mean", ARTICLES, {}),
     # today: parts that repeat a compound left out
     ("bertopic", "hide_compound_parts", False, "npmi_mean", ARTICLES, {}),
+    # today: each topic's words chosen among its candidates for sharing sentences
+    ("bertopic", "word_cooccurrence", 0.0, "npmi_mean", ARTICLES, {}),
     # today: LDA fits paragraphs on their articles and reads each in its article's context
     ("lda", "context_weight", None, "nmi_mean", {"limit": 24, "unit": "paragraph"},
      {"k": 4, "iterations": 200}),

@@ -28,8 +28,10 @@ its words. The project's default chooses each step by measurement
   topics (measured on the euclidean partitions, compound parts listed: the selection record).
   Ranked by weight x exclusivity (``word_exclusivity`` 0.5), so that words many topics share give
   way to each topic's own: diversity 0.88 -> 0.97 and 0.93 -> 1.00 on the shipped paragraphs and
-  10kGNAD, NPMI neutral over 21 corpus x k rows (``exclusivity.md`` of the selection record). The
-  assignments stay the clustering's; topic ids are ordered by size.
+  10kGNAD (``exclusivity.md`` of the selection record). Each list is then chosen among three times
+  as many candidates for words that share sentences (``word_cooccurrence`` 0.5,
+  :mod:`~topics.topic_models.cooccurring_words`; ``cooccurrence.md``). The assignments stay the
+  clustering's; topic ids are ordered by size.
 
 None of these steps is BERTopic library code, so the default route does not import bertopic (nor
 umap, hdbscan, numba): a fit of the shipped paragraphs takes a few CPU seconds, and the fitted
@@ -49,11 +51,12 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from annotated_types import Ge, Gt, Le, Lt
 
-from topics.errors import ConfigError, closest, counted
+from topics.errors import ConfigError, counted
 from topics.numerics import pinned
 from topics.schema import EstimatorSpec, schema_of
 from topics.text.german import ANALYSIS_SCHEMA
 from topics.topic_models.assigner import TopicAssigner
+from topics.topic_models.bertopic_library import umap_metric_problem
 from topics.topic_models.clustering import WardKMeans, fewer_topics, with_article_context
 from topics.topic_models.common import (
     article_ids,
@@ -65,6 +68,7 @@ from topics.topic_models.common import (
     n_topics_problems,
     tokenize,
 )
+from topics.topic_models.cooccurring_words import CANDIDATES_PER_WORD, cooccurring_words
 from topics.topic_models.embeddings import embed
 from topics.topic_models.nmf import words_from_partition
 from topics.topic_models.result import FittedTopics
@@ -100,19 +104,6 @@ def _check_size(model: str, units: Sequence[Any]) -> None:
                           f"(from {counted(articles, 'article')}); {more}")
 
 
-#: UMAP's metrics by name: the keys of umap.distances.named_distances (umap-learn 0.5.12),
-#: listed here because importing umap compiles numba code (~40 s on a cold cache)
-UMAP_METRICS = (
-    "braycurtis", "canberra", "categorical", "chebyshev", "correlation", "cosine", "count",
-    "dice", "euclidean", "hamming", "haversine", "hellinger", "hierarchical_categorical",
-    "jaccard", "kulsinski", "l1", "l2", "linf", "linfinity", "linfty", "ll_dirichlet",
-    "mahalanobis", "manhattan", "matching", "minkowski", "myers", "ordinal", "poincare",
-    "rogerstanimoto", "russellrao", "seuclidean", "softmax_hellinger", "sokalmichener",
-    "sokalsneath", "standardised_euclidean", "string", "symmetric_kl", "taxicab",
-    "weighted_minkowski", "wminkowski", "yule",
-)
-
-
 def _setting_problems(settings: Mapping[str, Any]) -> list[str]:
     """What the settings' types allow but the fit would fail on (with the library's words)."""
     problems = []
@@ -120,12 +111,8 @@ def _setting_problems(settings: Mapping[str, Any]) -> list[str]:
     if isinstance(ngrams, list | tuple) and len(ngrams) == 2 and ngrams[0] > ngrams[1]:
         problems.append(f"char_ngrams={list(ngrams)}: give [shortest, longest], the shortest "
                         f"first (e.g. [{ngrams[1]}, {ngrams[0]}])")
-    metric = settings.get("metric")
-    if metric is not None and metric not in UMAP_METRICS:
-        close = closest(str(metric), UMAP_METRICS)
-        hint = f"did you mean {close!r}? " if close else ""
-        problems.append(f"metric={metric!r} is not one of UMAP's metrics; {hint}e.g. 'cosine', "
-                        "'euclidean', 'manhattan', 'correlation', 'hellinger'")
+    if (problem := umap_metric_problem(settings.get("metric"))) is not None:
+        problems.append(problem)
     return problems
 
 
@@ -183,6 +170,18 @@ def _cluster_units_with_words(
     return clusters, assignments
 
 
+def _nmf_words(texts: Sequence[str], tokens: Sequence[Sequence[str]], assignments: np.ndarray,
+               analyzer: Any, settings: Mapping[str, Any]) -> dict[int, list[tuple[str, float]]]:
+    """The "nmf" topic words: ranked, then chosen for sharing sentences (``word_cooccurrence``)."""
+    top_n, together = int(settings["top_n_words"]), float(settings["word_cooccurrence"])
+    ranked = words_from_partition(
+        tokens, assignments, min_df=settings["min_df"], max_df=settings["max_df"],
+        iterations=settings["nmf_iterations"], exclusivity=settings["word_exclusivity"],
+        top_n_words=top_n * CANDIDATES_PER_WORD if together > 0 else top_n,
+        analyzer=analyzer if settings["hide_compound_parts"] else None)
+    return cooccurring_words(ranked, texts, analyzer, cooccurrence=together, top_n=top_n)
+
+
 def _direct(settings: dict[str, Any]) -> bool:
     """The default route: no step needs the BERTopic library."""
     return (settings["reduction"] is None and settings["clustering"] == "kmeans"
@@ -222,6 +221,7 @@ def fit(
     representation: Literal["nmf", "relevance", "c-tf-idf", "keybert", "mmr"] = "nmf",
     nmf_iterations: Annotated[int, Ge(1)] = 300,
     word_exclusivity: Annotated[float, Ge(0)] = 0.5,
+    word_cooccurrence: Annotated[float, Ge(0), Le(1)] = 0.5,
     hide_compound_parts: bool = True,
     relevance_lambda: Annotated[float, Ge(0), Le(1)] = 0.6,
     reduce_frequent_words: bool = False,
@@ -318,11 +318,12 @@ def fit(
         Coordinate-descent iterations of the "nmf" words, at most (the tolerance may stop it
         earlier; reaching the number is expected and not warned about).
     word_exclusivity : float
-        "nmf" words: a topic's words ranked by weight x (weight / the word's weight summed over
-        the topics) ** this (0: by weight alone). 0.5, measured on both corpora and six other
-        settings (compound parts listed then): NPMI 0.136 -> 0.155 and diversity 0.882 -> 0.973
-        on the shipped paragraphs, 0.129 -> 0.147 and 0.938 -> 1.000 on 10kGNAD; words many
-        topics share drop out.
+        "nmf" words: ranked by weight x (weight / the word's weight summed over the topics) **
+        this (0: by weight alone); 0.5: diversity 0.882 -> 0.973 on the shipped paragraphs.
+    word_cooccurrence : float
+        "nmf" words: from 0 to 1, how much a candidate's mean NPMI over sentences with the words
+        already listed counts against its ranked weight (0: the ranked order;
+        :func:`~topics.topic_models.cooccurring_words.cooccurring_words`).
     hide_compound_parts : bool
         "nmf" words: leave out a compound part when at least half of the units that hold it hold
         a compound the topic lists ("micro" and "soft" beside "microsoft";
@@ -384,11 +385,7 @@ def _fit(units: Sequence[Any], seed: int, settings: dict[str, Any]) -> FittedTop
         centroids = None
     ids = sorted(int(t) for t in set(assignments.tolist()) - {-1})
     if settings["representation"] == "nmf" and ids:
-        topics.update(words_from_partition(
-            tokens, assignments, min_df=settings["min_df"], max_df=settings["max_df"],
-            iterations=settings["nmf_iterations"], top_n_words=settings["top_n_words"],
-            exclusivity=settings["word_exclusivity"],
-            analyzer=analyzer if settings["hide_compound_parts"] else None))
+        topics.update(_nmf_words(texts, tokens, assignments, analyzer, settings))
     if centroids is None:  # the topics' mean (context-mixed) embedding
         centroids = (np.vstack([cluster_input[assignments == t].mean(axis=0) for t in ids])
                      if ids else np.zeros((0, cluster_input.shape[1])))
@@ -483,7 +480,8 @@ SPECS = (
         # runs stored before these settings existed clustered with plain k-means, ranked their
         # words by weight alone and cut no large topic (or, on 2026-12-07, at most k)
         earlier={"kmeans_metric": "euclidean", "word_exclusivity": 0.0,
-                 "hide_compound_parts": False, "max_topic_share": None, "max_topic_cuts": "k"},
+                 "hide_compound_parts": False, "max_topic_share": None, "max_topic_cuts": "k",
+                 "word_cooccurrence": 0.0},
     ),
     EstimatorSpec(
         name=PEER_NAME,

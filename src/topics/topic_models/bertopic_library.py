@@ -18,12 +18,37 @@ from typing import Any
 
 import numpy as np
 
-from topics.errors import ConfigError, counted
+from topics.errors import ConfigError, closest, counted
 from topics.topic_models import seed_words as seed_data
 from topics.topic_models.assigner import TextView, TopicAssigner, embed_texts
 from topics.topic_models.clustering import WardKMeans, exact_knn
 
-__all__ = ["fit_with_library", "quiet_bertopic", "relevance_transformer", "topic_words"]
+__all__ = ["UMAP_METRICS", "fit_with_library", "quiet_bertopic", "relevance_transformer",
+           "topic_words", "umap_metric_problem"]
+
+
+#: UMAP's metrics by name: the keys of umap.distances.named_distances (umap-learn 0.5.12),
+#: listed here because importing umap compiles numba code (~40 s on a cold cache)
+UMAP_METRICS = (
+    "braycurtis", "canberra", "categorical", "chebyshev", "correlation", "cosine", "count",
+    "dice", "euclidean", "hamming", "haversine", "hellinger", "hierarchical_categorical",
+    "jaccard", "kulsinski", "l1", "l2", "linf", "linfinity", "linfty", "ll_dirichlet",
+    "mahalanobis", "manhattan", "matching", "minkowski", "myers", "ordinal", "poincare",
+    "rogerstanimoto", "russellrao", "seuclidean", "softmax_hellinger", "sokalmichener",
+    "sokalsneath", "standardised_euclidean", "string", "symmetric_kl", "taxicab",
+    "weighted_minkowski", "wminkowski", "yule",
+)
+
+
+def umap_metric_problem(metric: Any) -> str | None:
+    """What is wrong with ``metric`` as a UMAP metric (with a close name), or None (also for no
+    metric)."""
+    if metric is None or metric in UMAP_METRICS:
+        return None
+    close = closest(str(metric), UMAP_METRICS)
+    hint = f"did you mean {close!r}? " if close else ""
+    return (f"metric={metric!r} is not one of UMAP's metrics; {hint}e.g. 'cosine', "
+            "'euclidean', 'manhattan', 'correlation', 'hellinger'")
 
 
 def _below_error(record: logging.LogRecord) -> bool:

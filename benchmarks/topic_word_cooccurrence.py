@@ -1,0 +1,132 @@
+"""How the BERTopic default chooses its topic words for sharing sentences (issue 9: "choose the
+route by measurement ... representation").
+
+Run: ``uv run python benchmarks/topic_word_cooccurrence.py [--sizes 1000 2000] [--out DIR]``
+(``TOPICS_10KGNAD`` names the 10kGNAD sample). It writes ``DIR/cooccurrence.md`` (default:
+``experiments/results/topic_model_selection``; a slow test reruns it and compares). The route has
+no random step: one fit per corpus.
+
+The default's words are ranked by weight x exclusivity, then each list is built from three times
+as many candidates: the first word, then each time the candidate with the highest ``(1 - c) x``
+its relative weight ``+ c x`` its mean NPMI over sentences with the words already listed
+(:mod:`topics.topic_models.cooccurring_words`; ``word_cooccurrence`` c, 0 = the ranked order).
+For every corpus of ``topic_clustering.corpora`` at the default's k this fits the partition once
+and chooses the words with each c:
+
+1. NPMI / diversity of the top 10 words over the whole corpus (as a run reports them);
+2. the honesty check: the whole default (partition, ranking and choice) fitted on half the
+   articles (every other article, in corpus order), its words' NPMI over the units of the other
+   half. NPMI over the fitted corpus reads counts the choice has read too; the held-out half's
+   counts neither the choice nor the ranking has seen. Half a corpus is small, so most pairs of
+   a topic's words meet in few of its windows and the figures are far lower; what counts is the
+   difference between the columns. (In the perturbed corpora both halves hold copies of the
+   same articles: their held-out rows are not independent.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from topic_clustering import bertopic_default, corpora  # noqa: E402
+from topic_word_exclusivity import default_k  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "experiments" / "results" / "topic_model_selection"
+COOCCURRENCE = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def candidates(units):
+    """The default fitted on ``units`` at its k: its tokens, the analyser and each topic's ranked
+    words (the top 10, and three times as many as candidates)."""
+    from topics.topic_models import bertopic
+    from topics.topic_models.common import make_analyzer
+    from topics.topic_models.cooccurring_words import CANDIDATES_PER_WORD
+    from topics.topic_models.nmf import partition_components, ranked_words
+
+    fitted = bertopic.fit(units, 0, nr_topics=default_k(units))
+    s = fitted.settings
+    components = partition_components(fitted.tokens, fitted.assignments, min_df=s["min_df"],
+                                      max_df=s["max_df"], iterations=s["nmf_iterations"])
+    analyzer = make_analyzer(s)
+    parts = analyzer if s["hide_compound_parts"] else None
+    g = s["word_exclusivity"]
+    return (fitted.tokens, analyzer, ranked_words(components, g, 10, parts),
+            ranked_words(components, g, 10 * CANDIDATES_PER_WORD, parts))
+
+
+def choices(units):
+    """The default fitted on ``units``: its tokens, the analyser and its words chosen with each c
+    (c = 0: the ranked top 10, as the setting gives them)."""
+    from topics.topic_models.cooccurring_words import cooccurring_words
+
+    tokens, analyzer, ranked, pool = candidates(units)
+    texts = [u.text for u in units]
+    return tokens, analyzer, {
+        c: ranked if c == 0 else cooccurring_words(pool, texts, analyzer, cooccurrence=c,
+                                                   top_n=10)
+        for c in COOCCURRENCE}
+
+
+def measure(units) -> tuple[dict[float, tuple[float, float]], dict[float, float], int]:
+    """For every c: NPMI and diversity over the corpus; NPMI over the held-out half of the words
+    the default chose fitted on the other half; and that half's k."""
+    from topics.evaluation.topic_metrics import coherence, topic_diversity
+    from topics.topic_models.common import article_ids, tokenize
+
+    tokens, _, whole = choices(units)
+    ids = article_ids(units)
+    seen = set(sorted(set(ids), key=ids.index)[0::2])
+    fitted_half = [u for u, a in zip(units, ids, strict=True) if a in seen]
+    _, analyzer, half = choices(fitted_half)
+    held_out = tokenize([u.text for u, a in zip(units, ids, strict=True) if a not in seen],
+                        analyzer)
+    return ({c: (coherence(w, tokens), topic_diversity(w, 10)) for c, w in whole.items()},
+            {c: coherence(w, held_out) for c, w in half.items()}, default_k(fitted_half))
+
+
+def table(sizes: list[int]) -> str:
+    """The Markdown of ``cooccurrence.md``."""
+    default = bertopic_default("word_cooccurrence")
+    cells = " | ".join(f"c {c:g}" + (" (default)" if c == default else "") for c in COOCCURRENCE)
+    head = [f"| corpus | k | {cells} |", "|---|---|" + "---|" * len(COOCCURRENCE)]
+    whole, held_out = [], []
+    for name, units in corpora(sizes):
+        corpus, half, k_half = measure(units)
+        whole.append(f"| {name} | {default_k(units)} | "
+                     + " | ".join(f"{n:.3f} / {d:.3f}" for n, d in corpus.values()) + " |")
+        held_out.append(f"| {name} | {k_half} | "
+                        + " | ".join(f"{h:.3f}" for h in half.values()) + " |")
+        print(whole[-1], held_out[-1], sep="\n", flush=True)
+    return "\n".join([
+        "# Topic words chosen for sharing sentences in the BERTopic default\n",
+        f"`uv run python benchmarks/topic_word_cooccurrence.py --sizes {' '.join(map(str, sizes))}`"
+        "; the default at its k (the route has no random step), its words chosen with each c. "
+        "Read with `topic_model_selection/README.md`, section \"Topic words: sentences\".\n",
+        "## NPMI / diversity of the top 10 words over the corpus\n", *head, *whole, "",
+        "## NPMI over a held-out half: the default fitted on the other half\n",
+        "Every other article (in corpus order) fitted, at that half's k; NPMI over the units of "
+        "the rest. Compare the columns, not the corpora.\n",
+        *head, *held_out,
+    ]) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import topics  # noqa: F401 - pins the numerics before numpy loads
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000],
+                        help="perturbed 10kGNAD units (paragraphs and articles)")
+    parser.add_argument("--out", type=Path, default=OUT, help="write cooccurrence.md here")
+    args = parser.parse_args(argv)
+    text = table(args.sizes)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "cooccurrence.md").write_text(text, encoding="utf-8")
+    print(f"wrote {args.out / 'cooccurrence.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
