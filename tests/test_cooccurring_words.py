@@ -37,6 +37,7 @@ def test_sentence_npmi_has_the_textbook_values() -> None:
     assert npmi[0, 3] == -1.0  # "e" occurs nowhere
     assert np.allclose(npmi, npmi.T)
     assert sentence_npmi([["a", "b"]] * 3, ["a", "b"])[0, 1] == 1.0  # in every sentence
+    assert (sentence_npmi([], ["a", "b"]) == -1).all()  # no sentence: nothing meets
 
 
 def test_sentences_are_cut_at_lines_and_sentence_ends() -> None:
