@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -25,6 +28,21 @@ GNAD_CSV = Path(
     os.environ.get("TOPICS_10KGNAD", REPO.parent / "shared" / "data" / "10kgnad" / "articles.csv")
 )
 GNAD_OPTIONS = dict(text_column=1, label_column=0, delimiter=";", quotechar="'", header=False)
+
+
+def load_script(relative: str) -> ModuleType:
+    """A script of the repository (``benchmarks/...``, ``experiments/...``, ``scripts/...``) loaded
+    as a module: its folder put on ``sys.path`` for its own imports, the module registered under its
+    file's stem (dataclasses look their module up by name)."""
+    path = REPO / relative
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None, f"no script at {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def user_warnings(call: Callable[[], object]) -> list[str]:

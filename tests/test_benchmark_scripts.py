@@ -6,12 +6,12 @@ still run on this checkout and report finite figures, the floors beside the targ
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
+
+from .conftest import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -19,12 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def _bench_classifier():
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("bench_classifier",
-                                                  REPO / "benchmarks" / "bench_classifier.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_classifier.py")
 
 
 def test_the_batch_and_fit_parts_report_their_floors() -> None:

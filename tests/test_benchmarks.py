@@ -5,7 +5,6 @@ No benchmark runs here and nothing is timed: the figures come only from benchmar
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import sys
@@ -13,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import load_script
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _bench_module(name: str):
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f"benchmarks/{name}.py")
 
 
 speed_table = _bench_module("speed_table")

@@ -17,6 +17,8 @@ from topics.corpus.boilerplate import find_repeated, paragraph_key
 from topics.corpus.synthetic import write_jsonl
 from topics.errors import ConfigError, CorpusError
 
+from .conftest import load_script
+
 # site notes that read as prose (a cookie banner no longer serves: cleaning drops it on each page)
 APP_NOTE = ("Laden Sie unsere kostenlose App herunter und lesen Sie die wichtigsten Nachrichten des "
             "Tages auch unterwegs auf Ihrem Smartphone.")
@@ -180,15 +182,8 @@ def test_a_run_takes_boilerplate_out_and_records_it(tmp_path: Path, shipped_corp
 
 def test_the_readme_figures_are_what_the_benchmark_gives(shipped_corpus: Corpus) -> None:
     """README's NMF figures with and without boilerplate come from benchmarks/boilerplate_topics.py."""
-    import importlib.util
-    import sys
-
     repo = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(repo / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("boilerplate_topics",
-                                                  repo / "benchmarks" / "boilerplate_topics.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("benchmarks/boilerplate_topics.py")
     cells = [bench.row("shipped", variant, "nmf", corpus).split(" | ")
              for variant, corpus in (("with", bench.with_boilerplate(shipped_corpus)),
                                      ("without", shipped_corpus))]

@@ -7,27 +7,17 @@ or a wrongly refused input. The judging itself is tested on made-up observations
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from .conftest import load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "error_catalogue.py"
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("error_catalogue", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-catalogue = _load_script()
+catalogue = load_script("scripts/error_catalogue.py")
 CASES = catalogue.catalogue()
 
 

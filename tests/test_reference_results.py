@@ -8,19 +8,17 @@ today's code, gives its committed metrics.json byte for byte, and the classifier
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from .conftest import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _make_results():
-    spec = importlib.util.spec_from_file_location("make_results", REPO / "experiments" / "make_results.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("experiments/make_results.py")
 
 
 make_results = _make_results()
