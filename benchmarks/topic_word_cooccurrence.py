@@ -4,14 +4,14 @@ route by measurement ... representation").
 Run: ``uv run python benchmarks/topic_word_cooccurrence.py [--sizes 1000 2000] [--out DIR]``
 (``TOPICS_10KGNAD`` names the 10kGNAD sample). It writes ``DIR/cooccurrence.md`` (default:
 ``experiments/results/topic_model_selection``; a slow test reruns it and compares). The route has
-no random step: one fit per corpus.
+no random step: two fits per corpus (all of it and half its articles).
 
 The default's words are ranked by weight x exclusivity, then each list is built from three times
 as many candidates: the first word, then each time the candidate with the highest ``(1 - c) x``
 its relative weight ``+ c x`` its mean NPMI over sentences with the words already listed
 (:mod:`topics.topic_models.cooccurring_words`; ``word_cooccurrence`` c, 0 = the ranked order).
 For every corpus of ``topic_clustering.corpora`` at the default's k this fits the partition once
-and chooses the words with each c:
+(and once on half its articles) and chooses the words with each c:
 
 1. NPMI / diversity of the top 10 words over the whole corpus (as a run reports them);
 2. the honesty check: the whole default (partition, ranking and choice) fitted on half the
@@ -21,6 +21,8 @@ and chooses the words with each c:
    a topic's words meet in few of its windows and the figures are far lower; what counts is the
    difference between the columns. (In the perturbed corpora both halves hold copies of the
    same articles: their held-out rows are not independent.)
+3. at the default c, the candidates a list is chosen from (2, 3 or 5 per listed word): both
+   figures.
 """
 
 from __future__ import annotations
@@ -36,14 +38,14 @@ from topic_word_exclusivity import default_k  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "experiments" / "results" / "topic_model_selection"
 COOCCURRENCE = (0.0, 0.25, 0.5, 0.75, 1.0)
+POOLS = (2, 3, 5)  # candidates per listed word
 
 
 def candidates(units):
     """The default fitted on ``units`` at its k: its tokens, the analyser and each topic's ranked
-    words (the top 10, and three times as many as candidates)."""
+    words, the top 10 and pools of ``10 x m`` for every m of POOLS."""
     from topics.topic_models import bertopic
     from topics.topic_models.common import make_analyzer
-    from topics.topic_models.cooccurring_words import CANDIDATES_PER_WORD
     from topics.topic_models.nmf import partition_components, ranked_words
 
     fitted = bertopic.fit(units, 0, nr_topics=default_k(units))
@@ -54,62 +56,77 @@ def candidates(units):
     parts = analyzer if s["hide_compound_parts"] else None
     g = s["word_exclusivity"]
     return (fitted.tokens, analyzer, ranked_words(components, g, 10, parts),
-            ranked_words(components, g, 10 * CANDIDATES_PER_WORD, parts))
+            {m: ranked_words(components, g, 10 * m, parts) for m in POOLS})
 
 
-def choices(units):
-    """The default fitted on ``units``: its tokens, the analyser and its words chosen with each c
-    (c = 0: the ranked top 10, as the setting gives them)."""
+def choices(units, variants):
+    """The default fitted on ``units``: its tokens, the analyser and its words for every (c, m) of
+    ``variants`` (c = 0: the ranked top 10, as the setting gives them)."""
     from topics.topic_models.cooccurring_words import cooccurring_words
 
-    tokens, analyzer, ranked, pool = candidates(units)
+    tokens, analyzer, ranked, pools = candidates(units)
     texts = [u.text for u in units]
     return tokens, analyzer, {
-        c: ranked if c == 0 else cooccurring_words(pool, texts, analyzer, cooccurrence=c,
-                                                   top_n=10)
-        for c in COOCCURRENCE}
+        (c, m): ranked if c == 0 else cooccurring_words(pools[m], texts, analyzer,
+                                                        cooccurrence=c, top_n=10)
+        for c, m in variants}
 
 
-def measure(units) -> tuple[dict[float, tuple[float, float]], dict[float, float], int]:
-    """For every c: NPMI and diversity over the corpus; NPMI over the held-out half of the words
-    the default chose fitted on the other half; and that half's k."""
+def measure(units, variants) -> tuple[dict, dict, int]:
+    """For every (c, m): NPMI and diversity over the corpus; NPMI over the held-out half of the
+    words the default chose fitted on the other half; and that half's k."""
     from topics.evaluation.topic_metrics import coherence, topic_diversity
     from topics.topic_models.common import article_ids, tokenize
 
-    tokens, _, whole = choices(units)
+    tokens, _, whole = choices(units, variants)
     ids = article_ids(units)
     seen = set(sorted(set(ids), key=ids.index)[0::2])
     fitted_half = [u for u, a in zip(units, ids, strict=True) if a in seen]
-    _, analyzer, half = choices(fitted_half)
+    _, analyzer, half = choices(fitted_half, variants)
     held_out = tokenize([u.text for u, a in zip(units, ids, strict=True) if a not in seen],
                         analyzer)
-    return ({c: (coherence(w, tokens), topic_diversity(w, 10)) for c, w in whole.items()},
-            {c: coherence(w, held_out) for c, w in half.items()}, default_k(fitted_half))
+    return ({v: (coherence(w, tokens), topic_diversity(w, 10)) for v, w in whole.items()},
+            {v: coherence(w, held_out) for v, w in half.items()}, default_k(fitted_half))
 
 
 def table(sizes: list[int]) -> str:
     """The Markdown of ``cooccurrence.md``."""
-    default = bertopic_default("word_cooccurrence")
-    cells = " | ".join(f"c {c:g}" + (" (default)" if c == default else "") for c in COOCCURRENCE)
-    head = [f"| corpus | k | {cells} |", "|---|---|" + "---|" * len(COOCCURRENCE)]
-    whole, held_out = [], []
+    from topics.topic_models.cooccurring_words import CANDIDATES_PER_WORD as M
+
+    c0 = bertopic_default("word_cooccurrence")
+    by_c = [(c, M) for c in COOCCURRENCE]
+    by_m = [(c0, m) for m in POOLS]
+    head_c = [" | ".join(f"c {c:g}" + (" (default)" if c == c0 else "") for c, _ in by_c)]
+    head_m = [" | ".join(f"{m} x" + (" (default)" if m == M else "") for _, m in by_m)]
+    rows: dict[str, list[str]] = {"whole": [], "half": [], "pools": []}
     for name, units in corpora(sizes):
-        corpus, half, k_half = measure(units)
-        whole.append(f"| {name} | {default_k(units)} | "
-                     + " | ".join(f"{n:.3f} / {d:.3f}" for n, d in corpus.values()) + " |")
-        held_out.append(f"| {name} | {k_half} | "
-                        + " | ".join(f"{h:.3f}" for h in half.values()) + " |")
-        print(whole[-1], held_out[-1], sep="\n", flush=True)
+        corpus, half, k_half = measure(units, set(by_c) | set(by_m))
+        k = default_k(units)
+        rows["whole"].append(f"| {name} | {k} | "
+                             + " | ".join(f"{corpus[v][0]:.3f} / {corpus[v][1]:.3f}"
+                                          for v in by_c) + " |")
+        rows["half"].append(f"| {name} | {k_half} | "
+                            + " | ".join(f"{half[v]:.3f}" for v in by_c) + " |")
+        rows["pools"].append(f"| {name} | {k} / {k_half} | "
+                             + " | ".join(f"{corpus[v][0]:.3f} / {corpus[v][1]:.3f}; {half[v]:.3f}"
+                                          for v in by_m) + " |")
+        print(*(r[-1] for r in rows.values()), sep="\n", flush=True)
     return "\n".join([
         "# Topic words chosen for sharing sentences in the BERTopic default\n",
         f"`uv run python benchmarks/topic_word_cooccurrence.py --sizes {' '.join(map(str, sizes))}`"
-        "; the default at its k (the route has no random step), its words chosen with each c. "
-        "Read with `topic_model_selection/README.md`, section \"Topic words: sentences\".\n",
-        "## NPMI / diversity of the top 10 words over the corpus\n", *head, *whole, "",
+        "; the default at its k (the route has no random step), its words chosen with each c "
+        f"among {M} x 10 candidates. Read with `topic_model_selection/README.md`, section "
+        "\"Topic words: sentences\".\n",
+        "## NPMI / diversity of the top 10 words over the corpus\n",
+        f"| corpus | k | {head_c[0]} |", "|---|---|" + "---|" * len(by_c), *rows["whole"], "",
         "## NPMI over a held-out half: the default fitted on the other half\n",
         "Every other article (in corpus order) fitted, at that half's k; NPMI over the units of "
         "the rest. Compare the columns, not the corpora.\n",
-        *head, *held_out,
+        f"| corpus | k | {head_c[0]} |", "|---|---|" + "---|" * len(by_c), *rows["half"], "",
+        f"## Candidates per listed word, at c {c0:g}\n",
+        "Cells: NPMI / diversity over the corpus; NPMI over the held-out half (as above).\n",
+        f"| corpus | k (whole / half) | {head_m[0]} |", "|---|---|" + "---|" * len(by_m),
+        *rows["pools"],
     ]) + "\n"
 
 
