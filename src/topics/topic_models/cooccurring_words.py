@@ -29,6 +29,7 @@ __all__ = ["CANDIDATES_PER_WORD", "cooccurring_words", "sentence_npmi", "sentenc
 
 #: Candidates a list is chosen from, per word it lists.
 CANDIDATES_PER_WORD = 3
+DECIMALS = 12  # NPMI and scores rounded to this, as topic-word weights are (``top_words``)
 
 TopicWords = Mapping[int, Sequence[tuple[str, float]]]
 
@@ -71,7 +72,8 @@ def sentence_npmi(sentences: Iterator[Sequence[str]] | Sequence[Sequence[str]],
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.log(p_ab / p_a_p_b) / -np.log(p_ab)
     npmi[seen] = np.where(p_ab >= 1.0, 1.0, values)  # both in every sentence: log 1 / log 1
-    return npmi
+    # another machine's log may differ in the last bit: rounded, near-ties cannot reorder words
+    return np.round(npmi, DECIMALS)
 
 
 def _chosen(candidates: Sequence[tuple[str, float]], npmi: np.ndarray, column: Mapping[str, int],
@@ -88,7 +90,8 @@ def _chosen(candidates: Sequence[tuple[str, float]], npmi: np.ndarray, column: M
     free = np.ones(len(candidates), dtype=bool)
     free[0] = False
     while len(listed) < min(top_n, len(candidates)):
-        score = (1 - cooccurrence) * weight + cooccurrence * npmi_sum / len(listed)
+        score = np.round((1 - cooccurrence) * weight + cooccurrence * npmi_sum / len(listed),
+                         DECIMALS)
         score[~free] = -np.inf
         best = int(np.argmax(score))  # ties: the better-ranked candidate
         listed.append(best)
