@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -101,7 +101,7 @@ def reset_peak():
 # ``timed(evaluate)`` returns the wrapper; ``evaluation`` collects CPU seconds per call.
 TIMED_EVALUATE = r"""
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 import topics.topic_models as tm
 evaluation = []
 def timed(evaluate):
@@ -214,6 +214,24 @@ def python_child(code: str, *args: str, env: dict[str, str] | None = None) -> tu
     """Run ``python -c code args``; return (its CPU seconds, the JSON of its last line)."""
     cpu, _, out = child_cpu([sys.executable, "-c", code, *args], env=env)
     return cpu, last_json(out)
+
+
+def selection_table_main(argv: list[str] | None, description: str, out: Path, name: str,
+                         table: Callable[[list[int]], str]) -> int:
+    """The command line of a topic-model selection table: ``--sizes`` (perturbed 10kGNAD units)
+    and ``--out`` (a folder; default ``out``); writes ``table(sizes)`` there as ``name``."""
+    import topics  # noqa: F401 - pins the numerics before numpy loads
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000],
+                        help="perturbed 10kGNAD units (paragraphs and articles)")
+    parser.add_argument("--out", type=Path, default=out, help=f"write {name} here")
+    args = parser.parse_args(argv)
+    text = table(args.sizes)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / name).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out / name}")
+    return 0
 
 
 def write_json(path: Path | None, figures: dict) -> None:

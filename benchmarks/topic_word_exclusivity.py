@@ -19,11 +19,11 @@ g = 0) on the same corpora, each at the family's own default k.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import selection_table_main  # noqa: E402
 from topic_clustering import bertopic_default, corpora  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -120,18 +120,7 @@ def table(sizes: list[int]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import topics  # noqa: F401 - pins the numerics before numpy loads
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000],
-                        help="perturbed 10kGNAD units (paragraphs and articles)")
-    parser.add_argument("--out", type=Path, default=OUT, help="write exclusivity.md here")
-    args = parser.parse_args(argv)
-    text = table(args.sizes)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "exclusivity.md").write_text(text, encoding="utf-8")
-    print(f"wrote {args.out / 'exclusivity.md'}")
-    return 0
+    return selection_table_main(argv, __doc__.splitlines()[0], OUT, "exclusivity.md", table)
 
 
 if __name__ == "__main__":
