@@ -167,8 +167,8 @@ def test_the_word_exclusivity_table_is_reproduced(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_word_cooccurrence_table_is_reproduced(tmp_path: Path) -> None:
     """experiments/results/topic_model_selection/cooccurrence.md (the default's topic words chosen
-    for sharing sentences with five weights, over each corpus and on a held-out half) comes back
-    from today's code, and the selection record quotes it as it is."""
+    for sharing sentences with five weights and three pool sizes, over each corpus and on a
+    held-out half) comes back from today's code, and the selection record quotes it as it is."""
     committed = _rerun_selection_table("topic_word_cooccurrence.py", "cooccurrence.md", tmp_path)
     assert _quoted_in_the_record(committed), (
         "topic_model_selection/README.md quotes another co-occurrence table than cooccurrence.md"
