@@ -21,8 +21,8 @@ For every corpus of ``topic_clustering.corpora`` at the default's k this fits th
    a topic's words meet in few of its windows and the figures are far lower; what counts is the
    difference between the columns. (In the perturbed corpora both halves hold copies of the
    same articles: their held-out rows are not independent.)
-3. at the default c, the candidates a list is chosen from (2, 3 or 5 per listed word): both
-   figures.
+3. at the default c, the candidates a list is chosen from (2, 3 or 5 per listed word), and
+4. those candidates ranked with the default's exclusivity or without it (g 0): both figures.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ POOLS = (2, 3, 5)  # candidates per listed word
 
 
 def candidates(units):
-    """The default fitted on ``units`` at its k: its tokens, the analyser and each topic's ranked
-    words, the top 10 and pools of ``10 x m`` for every m of POOLS."""
+    """The default fitted on ``units`` at its k: its tokens, the analyser and its partition's
+    words ranked with exclusivity g, the top n (``ranked(g, n)``)."""
     from topics.topic_models import bertopic
     from topics.topic_models.common import make_analyzer
     from topics.topic_models.nmf import partition_components, ranked_words
@@ -54,27 +54,26 @@ def candidates(units):
                                       max_df=s["max_df"], iterations=s["nmf_iterations"])
     analyzer = make_analyzer(s)
     parts = analyzer if s["hide_compound_parts"] else None
-    g = s["word_exclusivity"]
-    return (fitted.tokens, analyzer, ranked_words(components, g, 10, parts),
-            {m: ranked_words(components, g, 10 * m, parts) for m in POOLS})
+    return fitted.tokens, analyzer, lambda g, n: ranked_words(components, g, n, parts)
 
 
 def choices(units, variants):
-    """The default fitted on ``units``: its tokens, the analyser and its words for every (c, m) of
-    ``variants`` (c = 0: the ranked top 10, as the setting gives them)."""
+    """The default fitted on ``units``: its tokens, the analyser and its words for every (c, m, g)
+    of ``variants``: chosen with weight c among m x 10 candidates ranked with exclusivity g (c = 0:
+    the ranked top 10, as the setting gives them)."""
     from topics.topic_models.cooccurring_words import cooccurring_words
 
-    tokens, analyzer, ranked, pools = candidates(units)
+    tokens, analyzer, ranked = candidates(units)
     texts = [u.text for u in units]
     return tokens, analyzer, {
-        (c, m): ranked if c == 0 else cooccurring_words(pools[m], texts, analyzer,
-                                                        cooccurrence=c, top_n=10)
-        for c, m in variants}
+        (c, m, g): ranked(g, 10) if c == 0 else cooccurring_words(
+            ranked(g, 10 * m), texts, analyzer, cooccurrence=c, top_n=10)
+        for c, m, g in variants}
 
 
 def measure(units, variants) -> tuple[dict, dict, int]:
-    """For every (c, m): NPMI and diversity over the corpus; NPMI over the held-out half of the
-    words the default chose fitted on the other half; and that half's k."""
+    """For every (c, m, g) of ``variants``: NPMI and diversity over the corpus; NPMI over the
+    held-out half of the words the default chose fitted on the other half; and that half's k."""
     from topics.evaluation.topic_metrics import coherence, topic_diversity
     from topics.topic_models.common import article_ids, tokenize
 
@@ -93,24 +92,29 @@ def table(sizes: list[int]) -> str:
     """The Markdown of ``cooccurrence.md``."""
     from topics.topic_models.cooccurring_words import CANDIDATES_PER_WORD as M
 
-    c0 = bertopic_default("word_cooccurrence")
-    by_c = [(c, M) for c in COOCCURRENCE]
-    by_m = [(c0, m) for m in POOLS]
-    head_c = [" | ".join(f"c {c:g}" + (" (default)" if c == c0 else "") for c, _ in by_c)]
-    head_m = [" | ".join(f"{m} x" + (" (default)" if m == M else "") for _, m in by_m)]
-    rows: dict[str, list[str]] = {"whole": [], "half": [], "pools": []}
+    c0, g0 = bertopic_default("word_cooccurrence"), bertopic_default("word_exclusivity")
+    by_c = [(c, M, g0) for c in COOCCURRENCE]
+    by_m = [(c0, m, g0) for m in POOLS]
+    by_g = [(c0, M, g) for g in (0.0, g0)]
+    head_c = " | ".join(f"c {c:g}" + (" (default)" if c == c0 else "") for c, _, _ in by_c)
+    head_m = " | ".join(f"{m} x" + (" (default)" if m == M else "") for _, m, _ in by_m)
+    head_g = " | ".join(f"g {g:g}" + (" (default)" if g == g0 else "") for _, _, g in by_g)
+    rows: dict[str, list[str]] = {"whole": [], "half": [], "pools": [], "exclusivity": []}
     for name, units in corpora(sizes):
-        corpus, half, k_half = measure(units, set(by_c) | set(by_m))
+        corpus, half, k_half = measure(units, set(by_c) | set(by_m) | set(by_g))
         k = default_k(units)
+        both = {v: f"{corpus[v][0]:.3f} / {corpus[v][1]:.3f}; {half[v]:.3f}" for v in corpus}
         rows["whole"].append(f"| {name} | {k} | "
                              + " | ".join(f"{corpus[v][0]:.3f} / {corpus[v][1]:.3f}"
                                           for v in by_c) + " |")
         rows["half"].append(f"| {name} | {k_half} | "
                             + " | ".join(f"{half[v]:.3f}" for v in by_c) + " |")
         rows["pools"].append(f"| {name} | {k} / {k_half} | "
-                             + " | ".join(f"{corpus[v][0]:.3f} / {corpus[v][1]:.3f}; {half[v]:.3f}"
-                                          for v in by_m) + " |")
+                             + " | ".join(both[v] for v in by_m) + " |")
+        rows["exclusivity"].append(f"| {name} | {k} / {k_half} | "
+                                   + " | ".join(both[v] for v in by_g) + " |")
         print(*(r[-1] for r in rows.values()), sep="\n", flush=True)
+    cells = "Cells: NPMI / diversity over the corpus; NPMI over the held-out half (as above).\n"
     return "\n".join([
         "# Topic words chosen for sharing sentences in the BERTopic default\n",
         f"`uv run python benchmarks/topic_word_cooccurrence.py --sizes {' '.join(map(str, sizes))}`"
@@ -118,15 +122,17 @@ def table(sizes: list[int]) -> str:
         f"among {M} x 10 candidates. Read with `topic_model_selection/README.md`, section "
         "\"Topic words: sentences\".\n",
         "## NPMI / diversity of the top 10 words over the corpus\n",
-        f"| corpus | k | {head_c[0]} |", "|---|---|" + "---|" * len(by_c), *rows["whole"], "",
+        f"| corpus | k | {head_c} |", "|---|---|" + "---|" * len(by_c), *rows["whole"], "",
         "## NPMI over a held-out half: the default fitted on the other half\n",
         "Every other article (in corpus order) fitted, at that half's k; NPMI over the units of "
         "the rest. Compare the columns, not the corpora.\n",
-        f"| corpus | k | {head_c[0]} |", "|---|---|" + "---|" * len(by_c), *rows["half"], "",
-        f"## Candidates per listed word, at c {c0:g}\n",
-        "Cells: NPMI / diversity over the corpus; NPMI over the held-out half (as above).\n",
-        f"| corpus | k (whole / half) | {head_m[0]} |", "|---|---|" + "---|" * len(by_m),
-        *rows["pools"],
+        f"| corpus | k | {head_c} |", "|---|---|" + "---|" * len(by_c), *rows["half"], "",
+        f"## Candidates per listed word, at c {c0:g}\n", cells,
+        f"| corpus | k (whole / half) | {head_m} |", "|---|---|" + "---|" * len(by_m),
+        *rows["pools"], "",
+        f"## Candidates ranked with and without exclusivity, at c {c0:g}\n", cells,
+        f"| corpus | k (whole / half) | {head_g} |", "|---|---|" + "---|" * len(by_g),
+        *rows["exclusivity"],
     ]) + "\n"
 
 

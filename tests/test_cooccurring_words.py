@@ -65,7 +65,7 @@ WORDS = [f"w{i}" for i in range(8)]
        st.floats(0, 1), st.integers(1, 10))
 def test_the_choice_lists_only_candidates_best_ranked_first(sentences, pool, c, top_n) -> None:
     """Any sentences, candidates and c: the list starts with the best-ranked candidate, holds
-    distinct candidates with their own weights, and is as long as it can be."""
+    distinct candidates with their own weights, heaviest first, and is as long as it can be."""
     texts = [" ".join(s) + "." for s in sentences]
     candidates = {3: [(w, 1.0 / (i + 1)) for i, w in enumerate(pool)]}
     listed = cooccurring_words(candidates, texts, _words_analyzer, cooccurrence=c, top_n=top_n)[3]
@@ -73,6 +73,7 @@ def test_the_choice_lists_only_candidates_best_ranked_first(sentences, pool, c, 
     assert len(listed) == min(top_n, len(pool))
     assert len({w for w, _ in listed}) == len(listed)
     assert set(listed) <= set(candidates[3])
+    assert [w for _, w in listed] == sorted((w for _, w in listed), reverse=True)
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,8 @@ def sentence_npmi(sentences: Iterator[Sequence[str]] | Sequence[Sequence[str]],
 
 def _chosen(candidates: Sequence[tuple[str, float]], npmi: np.ndarray, column: Mapping[str, int],
             cooccurrence: float, top_n: int) -> list[tuple[str, float]]:
-    """One topic's list: its first candidate, then greedily the best of weight and mean NPMI."""
+    """One topic's list: its first candidate, then greedily the best of weight and mean NPMI;
+    returned heaviest first."""
     if not candidates or top_n <= 0:
         return []
     weight = np.array([w for _, w in candidates], dtype=np.float64)
@@ -97,7 +98,8 @@ def _chosen(candidates: Sequence[tuple[str, float]], npmi: np.ndarray, column: M
         listed.append(best)
         free[best] = False
         npmi_sum += pair[best]
-    return [(candidates[i][0], float(candidates[i][1])) for i in listed]
+    chosen = [(candidates[i][0], float(candidates[i][1])) for i in listed]
+    return sorted(chosen, key=lambda item: (-item[1], item[0]))  # heaviest first, as ranked
 
 
 def cooccurring_words(candidates: TopicWords, texts: Sequence[str],
@@ -123,7 +125,8 @@ def cooccurring_words(candidates: TopicWords, texts: Sequence[str],
     Returns
     -------
     dict of int to list of (str, float)
-        Topic id -> its words in the order chosen, each with its candidate weight.
+        Topic id -> its chosen words with their candidate weights, heaviest first (ties by word),
+        as every family lists its words; the best-ranked candidate is always first.
     """
     if cooccurrence == 0:
         return {t: list(words[:top_n]) for t, words in candidates.items()}
