@@ -159,8 +159,9 @@ def dual_ridge(
     return alpha, loo
 
 
-def _low_rank(x, weights: np.ndarray, rank: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Top right singular vectors and squared singular values of ``sqrt(W) [X, 1]``.
+def _low_rank(xt, weights: np.ndarray, rank: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Top right singular vectors and squared singular values of ``sqrt(W) [X, 1]``;
+    ``xt`` is ``X.T`` as CSR (see :func:`_cg` for why).
 
     Randomised range finder with one power iteration (Halko, Martinsson & Tropp 2011): four
     products with the data. Text rows share a strong common direction (every row has the frequent
@@ -169,26 +170,33 @@ def _low_rank(x, weights: np.ndarray, rank: int, seed: int = 0) -> tuple[np.ndar
     """
     rng = np.random.default_rng(seed)
     root = np.sqrt(weights)[:, None]
-    omega = rng.standard_normal((x.shape[1] + 1, rank + 8))
+    omega = rng.standard_normal((xt.shape[0] + 1, rank + 8))
 
     def forward(v):  # sqrt(W) [X, 1] v
-        return root * (x @ v[:-1] + v[-1])
+        return root * (xt.T @ v[:-1] + v[-1])
 
     def backward(u):  # [X, 1]^T sqrt(W) u
         scaled = root * u
-        return np.vstack([x.T @ scaled, scaled.sum(axis=0, keepdims=True)])
+        return np.vstack([xt @ scaled, scaled.sum(axis=0, keepdims=True)])
 
     sample = forward(omega)
     sample = forward(backward(np.linalg.qr(sample)[0]))
     basis = np.linalg.qr(sample)[0]
     _, singular, right = np.linalg.svd(backward(basis).T, full_matrices=False)
-    return right[:rank].T, singular[:rank] ** 2
+    # rows contiguous: the preconditioner's products read it row by row (2x faster, same sums)
+    return np.ascontiguousarray(right[:rank].T), singular[:rank] ** 2
 
 
-def _cg(x, xt, weights: np.ndarray, rhs: np.ndarray, penalty: float, start: np.ndarray,
+def _cg(xt, weights: np.ndarray, rhs: np.ndarray, penalty: float, start: np.ndarray,
         tol: float, max_iter: int, basis: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Solve ``(X1^T W X1 + penalty I) theta = rhs`` for every output column (X1 = [X, 1]);
-    ``xt`` is ``x.T`` as CSR (made once for all the solves of a fit).
+    ``xt`` is ``X.T`` as CSR (made once for all the solves of a fit).
+
+    Both products read ``xt``: ``X^T u`` as CSR, ``X v`` as its transpose, a CSC view. The CSC
+    product walks the columns and adds into the few rows' outputs, which stay in cache; the CSR
+    one gathers a row of ``v`` for every entry, from a coefficient array far larger than the
+    cache (4x the CPU at 8,794 rows x 205,696 columns). Each output entry is the same sum in the
+    same column order either way: the same bits.
 
     Conjugate gradients, one independent recursion per column, vectorised, preconditioned by the
     low-rank part of the matrix (:func:`_low_rank`; Nystrom-style: the top directions scaled to
@@ -197,13 +205,19 @@ def _cg(x, xt, weights: np.ndarray, rhs: np.ndarray, penalty: float, start: np.n
     vectors, values = basis
     level = values[-1] + penalty
 
+    x = xt.T  # CSC: no copy
+
     def times(theta: np.ndarray) -> np.ndarray:
         inner = weights * (x @ theta[:-1] + theta[-1])
         return np.vstack([xt @ inner, inner.sum(axis=0, keepdims=True)]) + penalty * theta
 
+    scale = (level / (values + penalty))[:, None]
+
     def precondition(r: np.ndarray) -> np.ndarray:
         inside = vectors.T @ r
-        return r - vectors @ inside + vectors @ (inside * (level / (values + penalty))[:, None])
+        # r - V inside + V (scale inside), both products in one pass over V (the same sums)
+        both = vectors @ np.hstack([inside, inside * scale])
+        return r - both[:, :r.shape[1]] + both[:, r.shape[1]:]
 
     theta = start.copy()
     residual = rhs - times(theta)
@@ -250,11 +264,12 @@ def primal_ridge(
     """
     n_out = targets.shape[1]
     w = weights if weights.ndim == 2 else np.repeat(weights[:, None], n_out, axis=1)
-    basis = _low_rank(x, w.mean(axis=1), rank)
     xt = x.T.tocsr()
+    xt.sort_indices()  # the CSC view's products add each row's entries in column order
+    basis = _low_rank(xt, w.mean(axis=1), rank)
     rhs = np.vstack([xt @ (w * targets), (w * targets).sum(axis=0, keepdims=True)])
     start = np.zeros((x.shape[1] + 1, n_out))
-    theta = _cg(x, xt, w, rhs, penalty, start, tol, max_iter, basis)
+    theta = _cg(xt, w, rhs, penalty, start, tol, max_iter, basis)
     scores = np.zeros_like(targets)
     for _, test in folds:
         held = np.isin(groups, test)
@@ -262,9 +277,9 @@ def primal_ridge(
         rhs_fold = np.vstack(
             [xt @ (w_fold * targets), (w_fold * targets).sum(axis=0, keepdims=True)]
         )
-        fold_theta = _cg(x, xt, w_fold, rhs_fold, penalty, theta, tol, max_iter, basis)
+        fold_theta = _cg(xt, w_fold, rhs_fold, penalty, theta, tol, max_iter, basis)
         rows = np.flatnonzero(held)
-        scores[rows] = x[rows] @ fold_theta[:-1] + fold_theta[-1]
+        scores[rows] = (xt.T @ fold_theta[:-1])[rows] + fold_theta[-1]
     return theta[:-1], theta[-1], scores
 
 
