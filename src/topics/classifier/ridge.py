@@ -30,6 +30,7 @@ __all__ = [
     "logistic",
     "primal_ridge",
     "temperature",
+    "transposed",
 ]
 
 CONSTANT_LOGIT = 8.0  # bias of a label seen always/never in training: a sure 0 or 1
@@ -240,8 +241,15 @@ def _cg(xt, weights: np.ndarray, rhs: np.ndarray, penalty: float, start: np.ndar
     return theta
 
 
+def transposed(x):
+    """``X^T`` as CSR with sorted indices: what :func:`primal_ridge` reads (its CSC view is X)."""
+    xt = x.T.tocsr()
+    xt.sort_indices()  # the CSC view's products add each row's entries in column order
+    return xt
+
+
 def primal_ridge(
-    x,
+    xt,
     targets: np.ndarray,
     weights: np.ndarray,
     groups: np.ndarray,
@@ -253,7 +261,8 @@ def primal_ridge(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Coefficients, intercepts and grouped K-fold out-of-group scores, by conjugate gradients.
 
-    ``weights`` is (rows,) or (rows, outputs); ``folds`` are (train, test) arrays of *group*
+    ``xt`` is the training matrix transposed (:func:`transposed`: the caller can free X, as large
+    as it, before the solve). ``weights`` is (rows,) or (rows, outputs); ``folds`` are (train, test) arrays of *group*
     numbers. One low-rank preconditioner serves every solve; every fold's solve starts from the
     full solution. Memory: the data, a few (features x outputs) arrays and the
     (features x ``rank``) basis.
@@ -264,11 +273,9 @@ def primal_ridge(
     """
     n_out = targets.shape[1]
     w = weights if weights.ndim == 2 else np.repeat(weights[:, None], n_out, axis=1)
-    xt = x.T.tocsr()
-    xt.sort_indices()  # the CSC view's products add each row's entries in column order
     basis = _low_rank(xt, w.mean(axis=1), rank)
     rhs = np.vstack([xt @ (w * targets), (w * targets).sum(axis=0, keepdims=True)])
-    start = np.zeros((x.shape[1] + 1, n_out))
+    start = np.zeros((xt.shape[0] + 1, n_out))
     theta = _cg(xt, w, rhs, penalty, start, tol, max_iter, basis)
     scores = np.zeros_like(targets)
     for _, test in folds:

@@ -437,9 +437,12 @@ def fit_state(clf: ArticleClassifier, texts: list[str], y: Any) -> dict[str, Any
             coef, intercept = np.asarray(design.x.T @ alpha), alpha.sum(axis=0)
         else:
             folds = article_folds(key, int(clf.cv), int(clf.random_state), groups)
+            xt = ridge.transposed(design.x)
+            design = design._replace(x=None)  # the solver reads X^T alone: X is freed
             coef, intercept, scores = ridge.primal_ridge(
-                design.x, signs, weight, design.owner, penalty, folds
+                xt, signs, weight, design.owner, penalty, folds
             )
+            del xt
     article, best, lead = focus_scores(scores, design.is_article, design.owner, len(docs))
     if multilabel:
         focus = np.array([ridge.focus_fit(article[:, j], best[:, j], lead[:, j], truth=targets[:, j])
