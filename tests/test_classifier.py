@@ -628,6 +628,29 @@ def test_primal_solver_agrees_with_the_dual(split):
     assert single.predict(["Der Verein verlor das Spiel im Stadion."]) == ["Sport"]
 
 
+@pytest.mark.parametrize("solver", ["dual", "primal"])
+def test_a_fit_counted_in_many_chunks_is_the_fit_counted_in_one(split, monkeypatch, solver):
+    """Training texts are counted a chunk at a time and written into one matrix (and a chunk
+    kept from the first pass or counted again): however they are cut, the same model up to the
+    order of its rows (the last bits), and a rows x columns mismatch would show here."""
+    from topics.classifier import training
+
+    train, test = split
+    sub = train.subset(range(0, len(train), 2))
+    options = dict(labels=sub.label_set, solver=solver, cv=3)
+    whole = ArticleClassifier(**options).fit(sub.texts, sub.labels)
+    monkeypatch.setattr(training, "CHUNK_CHARS", 20_000)
+    assert len(training._chunks([(t, None) for t in sub.texts])) > 5
+    cut = ArticleClassifier(**options).fit(sub.texts, sub.labels)
+    monkeypatch.setattr(training, "_KEEP_NNZ", 0)  # every chunk counted again
+    recounted = ArticleClassifier(**options).fit(sub.texts, sub.labels)
+    expected = whole.predict_proba(test.texts)
+    for model in (cut, recounted):
+        assert model.n_training_rows_ == whole.n_training_rows_
+        np.testing.assert_allclose(model.coef_, whole.coef_, atol=1e-5)
+        np.testing.assert_allclose(model.predict_proba(test.texts), expected, atol=1e-6)
+
+
 def test_headlines_of_other_articles_on_the_page_label_nothing(shipped_corpus):
     """A page's related-news list, tags and footer are not its subject (issue 11: real pages).
 

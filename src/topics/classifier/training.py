@@ -256,7 +256,9 @@ def _in_views(cols: np.ndarray, hashes: list[np.ndarray], views: list[str], clf)
     return mask
 
 
-def _chunks(docs: list, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+def _chunks(docs: list) -> list[tuple[int, int]]:
+    """(start, stop) of runs of documents of about ``CHUNK_CHARS`` characters."""
+    size = CHUNK_CHARS
     bounds, start, chars = [], 0, 0
     for i, (text, _) in enumerate(docs):
         chars += len(text)
