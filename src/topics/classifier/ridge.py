@@ -262,9 +262,9 @@ def primal_ridge(
     """Coefficients, intercepts and grouped K-fold out-of-group scores, by conjugate gradients.
 
     ``xt`` is the training matrix transposed (:func:`transposed`: the caller can free X, as large
-    as it, before the solve). ``weights`` is (rows,) or (rows, outputs); ``folds`` are (train, test) arrays of *group*
-    numbers. One low-rank preconditioner serves every solve; every fold's solve starts from the
-    full solution. Memory: the data, a few (features x outputs) arrays and the
+    as it, before the solve). ``weights`` is (rows,) or (rows, outputs); ``folds`` are (train,
+    test) arrays of *group* numbers. One low-rank preconditioner serves every solve; every fold's
+    solve starts from the full solution. Memory: the data, a few (features x outputs) arrays and the
     (features x ``rank``) basis.
 
     ``tol`` is the relative residual each solve stops at. 1e-5 instead of 1e-7 takes 40 % fewer
